@@ -1,0 +1,99 @@
+"""What a run produces: labelled arrays that every report, store and app reads.
+
+Signs follow the sources (model spec section 1): activity removed, savings and funding are negative;
+do-nothing gaps, investment and deficits positive. Money in £'000; activity in each POD's unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import xarray as xr
+
+from carebridge.engine.finance import NET, SAVINGS_LINE, SYSTEM, TOTAL_FUNDING, TOTAL_INVESTMENT
+from carebridge.engine.finance import bridge as bridge_steps
+from carebridge.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class BridgeStep:
+    line: str
+    name: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Results:
+    """The results of one run of one scenario."""
+
+    scenario: Scenario
+    years: list[str]
+    activity: xr.Dataset
+    """(year, pod) for PODs with activity: do_nothing, avoided_growth, reduction, do_something,
+    deflection_pct. Avoided growth and reductions are negative (activity removed)."""
+    scheme_activity: xr.Dataset
+    """(scheme, year, pod): avoided_growth, reduction, negative for activity removed."""
+    savings: xr.DataArray
+    """(scheme, year, pod, source, basis, provider), £'000, negative for a saving."""
+    scheme_investment: xr.Dataset
+    """(scheme, year): recurrent, non_recurrent, £'000."""
+    scheme_summary: xr.Dataset
+    """(scheme, year, basis): investment, benefit (negative), net — Stockport Table 5."""
+    statement: xr.DataArray
+    """(basis, line, year) with a ``section`` coordinate: investment, total_investment, funding,
+    total_funding, net (Stockport Tables 6 and 8)."""
+    positions: xr.DataArray
+    """(line, org, year): ``do_nothing``, each plan line, ``do_something``; org includes ``system``."""
+    plan_line_orgs: dict[str, str] = field(default_factory=dict)
+    """Organisation of each plan line, or ``system`` for a system-level line."""
+
+    def statement_label(self, basis: str, line: str) -> str:
+        """The printed name of a statement line."""
+        labels = self.scenario.statement.savings_line
+        fixed = {
+            SAVINGS_LINE: labels.tariff if basis == "tariff" else labels.cost,
+            TOTAL_INVESTMENT: "Total investment",
+            TOTAL_FUNDING: "Total funding",
+            NET: "Total net saving",
+        }
+        return fixed.get(line, line)
+
+    def position_label(self, line: str) -> str:
+        """The printed name of a position line."""
+        names = {p.id: p.name for p in self.scenario.positions.plan_lines}
+        names.update(do_nothing="Do-nothing gap", do_something="Do-something position")
+        return names.get(line, line)
+
+    def org_label(self, org: str) -> str:
+        names = {o.id: o.name for o in self.scenario.organisations}
+        names.update(system="System", other="Other providers")
+        return names.get(org, org)
+
+    def pod_label(self, pod: str) -> str:
+        return {p.id: p.name for p in self.scenario.pods}.get(pod, pod)
+
+    def bridge(self, year: str) -> list[BridgeStep]:
+        """The system bridge for a year: do-nothing gap, each plan line, do-something position."""
+        return [
+            BridgeStep(line, self.position_label(line), value)
+            for line, value in bridge_steps(self.positions, year)
+            if line in ("do_nothing", "do_something") or self.plan_line_orgs.get(line) is not None
+        ]
+
+    @property
+    def bridge_year(self) -> str:
+        chosen = self.scenario.report.bridge_year
+        return chosen if chosen else self.last_effect_year
+
+    @property
+    def last_effect_year(self) -> str:
+        """The last year in which any scheme effect, investment or plan line changes."""
+        tariff = self.savings.sel(basis="tariff").sum(["scheme", "pod", "source", "provider"])
+        changes = [float(abs(v)) > 1e-9 for v in tariff.diff("year").values]
+        plan = self.positions.sel(org=SYSTEM).diff("year")
+        changes = [c or bool(abs(plan.isel(year=i)).max() > 1e-9) for i, c in enumerate(changes)]
+        last = max((i + 1 for i, changed in enumerate(changes) if changed), default=len(self.years) - 1)
+        return self.years[last]
+
+
+SYSTEM_ORG = SYSTEM

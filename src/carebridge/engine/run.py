@@ -1,0 +1,169 @@
+"""One deterministic run: scenario in, :class:`Results` out. Pure: no files, no printing, no store."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from carebridge.engine import activity as activity_model
+from carebridge.engine import finance, savings, schemes
+from carebridge.engine.errors import ModelError
+from carebridge.engine.inputs import ModelInputs, compile_inputs
+from carebridge.engine.results import Results
+from carebridge.scenario.errors import Problem
+from carebridge.scenario.schema import Absolute, AvoidGrowth, Reduce, Scenario
+
+TOLERANCE = 1e-6
+
+
+def run(scenario: Scenario) -> Results:
+    """Run a validated scenario. Raises :class:`ModelError` when schemes remove more than a cell holds."""
+    inputs = compile_inputs(scenario)
+    return run_inputs(scenario, inputs)
+
+
+def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
+    act = inputs.activity
+    do_nothing = activity_model.do_nothing_activity(act.base, act.trajectory, act.growth)
+    growth = activity_model.growth_over_base(do_nothing, act.base)
+    moved = schemes.scheme_activity(inputs.effects, act.base, do_nothing, growth)
+    do_something = schemes.do_something_activity(do_nothing, moved)
+    problems = overdrawn_cells(scenario, inputs, moved, do_nothing, do_something)
+    if problems:
+        raise ModelError(problems)
+
+    all_pods = inputs.prices.price.pod
+    effects = inputs.effects
+    saved = savings.savings_table(
+        moved.avoided.reindex(pod=all_pods, fill_value=0.0),
+        moved.reduced.reindex(pod=all_pods, fill_value=0.0),
+        effects.direct_released,
+        effects.direct_immediate,
+        inputs.prices.price,
+        inputs.prices.release,
+        inputs.prices.provider_split,
+    )
+    fin = inputs.finance
+    scheme_investment = xr.Dataset(
+        {"recurrent": fin.scheme_recurrent, "non_recurrent": fin.scheme_non_recurrent}
+    )
+    benefit = -saved.sum(["pod", "source", "provider"])  # (scheme, year, basis), negative
+    invested = fin.scheme_recurrent + fin.scheme_non_recurrent
+    summary = xr.Dataset({"investment": invested, "benefit": benefit, "net": invested + benefit})
+    programme_saving = benefit.sum("scheme")
+    statement = finance.statement(fin, [f.name for f in scenario.funding], programme_saving)
+    plan_values = _plan_values(scenario, fin.plan_value, summary)
+    plan_orgs = [line.org for line in scenario.positions.plan_lines]
+    positions = finance.positions(fin.do_nothing, plan_values, plan_orgs)
+
+    activity = xr.Dataset(
+        {
+            "do_nothing": do_nothing,
+            "avoided_growth": -moved.avoided.sum("scheme"),
+            "reduction": -moved.reduced.sum("scheme"),
+            "do_something": do_something,
+            "deflection_pct": schemes.deflection_percent(moved, act.base),
+        }
+    )
+    return Results(
+        scenario=scenario,
+        years=inputs.years,
+        activity=activity,
+        scheme_activity=xr.Dataset({"avoided_growth": -moved.avoided, "reduction": -moved.reduced}),
+        savings=-saved.transpose("scheme", "year", "pod", "source", "basis", "provider"),
+        scheme_investment=scheme_investment,
+        scheme_summary=summary,
+        statement=statement,
+        positions=positions,
+        plan_line_orgs={line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
+    )
+
+
+def _plan_values(scenario: Scenario, given: xr.DataArray, summary: xr.Dataset) -> xr.DataArray:
+    """Plan lines by (plan_line → line, year): given values, or computed from the schemes' results."""
+    rows = []
+    for i, line in enumerate(scenario.positions.plan_lines):
+        spec = line.from_schemes
+        if spec is None:
+            rows.append(given.isel(plan_line=i))
+            continue
+        chosen = summary.sel(scheme=spec.schemes) if spec.schemes else summary
+        measure = {"savings": "benefit", "investment": "investment", "net": "net"}[spec.measure]
+        values = chosen[measure]
+        if "basis" in values.dims:
+            values = values.sel(basis=spec.basis)
+        rows.append(values.sum("scheme"))
+    if not rows:
+        return given.rename(plan_line="line")
+    table = xr.concat([r.drop_vars(["plan_line", "basis"], errors="ignore") for r in rows], dim="line")
+    return table.assign_coords(line=[p.id for p in scenario.positions.plan_lines])
+
+
+def overdrawn_cells(
+    scenario: Scenario,
+    inputs: ModelInputs,
+    moved: schemes.SchemeActivity,
+    do_nothing: xr.DataArray,
+    do_something: xr.DataArray,
+) -> list[Problem]:
+    """Cells where schemes together remove more than the cell holds: a cohort's share of a POD's activity, or
+    the POD's whole do-nothing activity. One problem per (cohort or POD, POD) naming the schemes and years."""
+    problems: list[Problem] = []
+    share = inputs.effects.cohort_share.reindex(pod=do_nothing.pod)
+    holds = share * do_nothing
+    excess = (moved.cohort_removed - holds) > TOLERANCE * np.maximum(1.0, abs(holds))
+    for cohort, pod in _cells(excess, "cohort"):
+        years = [str(y) for y in excess.year.values if bool(excess.sel(cohort=cohort, pod=pod, year=y))]
+        refs = _effect_refs(scenario, pod, cohort=cohort, fraction_only=True)
+        removed = float(moved.cohort_removed.sel(cohort=cohort, pod=pod, year=years[0]))
+        held = float(holds.sel(cohort=cohort, pod=pod, year=years[0]))
+        who = "everyone" if cohort == "all" else f"cohort '{cohort}'"
+        problems.append(
+            Problem(
+                refs[0][1] if refs else ("schemes",),
+                f"schemes {_names(refs)} together remove more {pod} activity from {who} than it holds in "
+                f"{_years(years)} (in {years[0]}: {removed:,.0f} removed, {held:,.0f} held); "
+                "lower their fractions",
+            )
+        )
+    below = do_something < -TOLERANCE * np.maximum(1.0, abs(do_nothing))
+    for pod in [str(p) for p in below.pod.values if bool(below.sel(pod=p).any())]:
+        years = [str(y) for y in below.year.values if bool(below.sel(pod=pod, year=y))]
+        refs = _effect_refs(scenario, pod)
+        problems.append(
+            Problem(
+                refs[0][1] if refs else ("schemes",),
+                f"schemes {_names(refs)} together take do-something {pod} activity below zero in "
+                f"{_years(years)} (in {years[0]}: {float(do_something.sel(pod=pod, year=years[0])):,.0f})",
+            )
+        )
+    return problems
+
+
+def _cells(mask: xr.DataArray, dim: str) -> list[tuple[str, str]]:
+    hit = mask.any("year")
+    return [
+        (str(a), str(p)) for a in hit[dim].values for p in hit.pod.values if bool(hit.sel({dim: a, "pod": p}))
+    ]
+
+
+def _effect_refs(
+    scenario: Scenario, pod: str, cohort: str | None = None, fraction_only: bool = False
+) -> list[tuple[str, tuple[str | int, ...]]]:
+    kinds: tuple[type, ...] = (AvoidGrowth, Reduce) if fraction_only else (AvoidGrowth, Reduce, Absolute)
+    refs = []
+    for i, scheme in enumerate(scenario.schemes):
+        if cohort is not None and scheme.cohort != cohort:
+            continue
+        for j, effect in enumerate(scheme.effects):
+            if effect.pod == pod and isinstance(effect, kinds):
+                refs.append((scheme.id, ("schemes", i, "effects", j)))
+    return refs
+
+
+def _names(refs: list[tuple[str, tuple[str | int, ...]]]) -> str:
+    return ", ".join(f"'{name}'" for name in dict.fromkeys(name for name, _ in refs))
+
+
+def _years(years: list[str]) -> str:
+    return years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}" if len(years) > 2 else " and ".join(years)

@@ -1,0 +1,88 @@
+"""Scheme effects on activity and the overlap rule (model spec section 4).
+
+All amounts here are activity removed, positive; a negative amount is activity added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import xarray as xr
+
+from carebridge.engine.inputs import EffectInputs
+
+
+@dataclass(frozen=True)
+class SchemeActivity:
+    """Activity each scheme removes, (scheme, year, pod), and per cohort for the overlap check."""
+
+    avoided: xr.DataArray
+    reduced: xr.DataArray
+    cohort_removed: xr.DataArray  # (cohort, year, pod): removal of the fraction effects, by cohort
+
+
+def combine_fractions(fraction: xr.DataArray, scheme_cohort: xr.DataArray) -> tuple[xr.DataArray, xr.DataArray]:
+    """Apply the overlap rule to fractions of one kind; return (fraction per scheme, combined per cohort).
+
+    Positive fractions of schemes on the same cohort, POD and year combine as ``1 − Π_k (1 − f_k)``, and the
+    combined fraction is attributed to each scheme in proportion to its own, ``f_k / Σ_j f_j``. Negative
+    fractions (increases) add. The result does not depend on the order of the schemes.
+    """
+    by_cohort = fraction * scheme_cohort  # (scheme, cohort, year, pod)
+    positive = by_cohort.clip(min=0)
+    combined = 1 - (1 - positive).prod("scheme")
+    total = positive.sum("scheme")
+    proportion = (positive / total.where(total > 0)).fillna(0.0)
+    increase = by_cohort.clip(max=0)
+    per_scheme = (combined * proportion + increase).sum("cohort")
+    return per_scheme, combined + increase.sum("scheme")
+
+
+def scheme_activity(
+    effects: EffectInputs,
+    base: xr.DataArray,
+    do_nothing: xr.DataArray,
+    growth: xr.DataArray,
+) -> SchemeActivity:
+    """Avoided growth and reductions of every scheme.
+
+    - ``avoid_growth``: ``x = φ · cs[c,p] · GR[t,p]`` where ``GR > 0``;
+    - ``reduce``: ``x = ρ · cs[c,p] · A0[p]`` (basis ``base``) or ``ρ · cs[c,p] · AD[t,p]`` (``do_nothing``);
+    - ``absolute``: the activity given.
+    Fractions of one kind (and basis) overlap by :func:`combine_fractions`.
+    """
+    share = effects.cohort_share.reindex(pod=base.pod)
+    member = effects.scheme_cohort
+    scheme_share = (member * share).sum("cohort")  # (scheme, pod)
+    positive_growth = growth.clip(min=0)
+    removed_by_cohort = []
+    totals = {}
+    for name, fraction, basis in (
+        ("avoided", effects.avoid_growth, positive_growth),
+        ("reduced_base", effects.reduce_base, base),
+        ("reduced_do_nothing", effects.reduce_do_nothing, do_nothing),
+    ):
+        per_scheme, combined = combine_fractions(fraction.reindex(pod=base.pod), member)
+        totals[name] = per_scheme * scheme_share * basis
+        removed_by_cohort.append(combined * share * basis)
+    avoided = totals["avoided"] + effects.absolute_avoided.reindex(pod=base.pod)
+    reduced = (
+        totals["reduced_base"]
+        + totals["reduced_do_nothing"]
+        + effects.absolute_reduction.reindex(pod=base.pod)
+    )
+    return SchemeActivity(avoided=avoided, reduced=reduced, cohort_removed=sum(removed_by_cohort))  # type: ignore[arg-type]
+
+
+def do_something_activity(do_nothing: xr.DataArray, activity: SchemeActivity) -> xr.DataArray:
+    """Do-something activity ``AS[t,p] = AD[t,p] − Σ_k (avoided + reduced)[k,t,p]``."""
+    return do_nothing - (activity.avoided + activity.reduced).sum("scheme")
+
+
+def deflection_percent(activity: SchemeActivity, base: xr.DataArray) -> xr.DataArray:
+    """Deflection against the base year, in percent, negative for activity removed (Stockport Table 9).
+
+    ``−100 · (Σ_k avoided + reduced)[t,p] / A0[p]``.
+    """
+    removed = (activity.avoided + activity.reduced).sum("scheme")
+    return -100 * removed / base.where(base != 0)

@@ -1,0 +1,304 @@
+"""The scenario file, declared once: every field with its type, default, unit and description.
+
+These frozen pydantic models are the boundary between a file and the engine. Shape and types are checked
+here; cross-references, year labels, ranges and shares are checked by :mod:`carebridge.scenario.validate`,
+which knows the whole scenario. ``docs/scenario-format.md`` documents the same fields.
+
+Signs in the input: effects, funding and investment are written as positive amounts (a fraction of 0.2
+removes 20%; a saving of 700 saves £700k; funding of 5,294 funds £5,294k). Position lines (do-nothing gaps and
+plan lines) are written as the sources print them: a deficit or a cost positive, a saving negative.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FORMAT_VERSION = 1
+
+Number: TypeAlias = float
+YearValue: TypeAlias = float | dict[Any, float]
+"""A scalar (every year) or a map from ``YYYY/YY`` to a number (year keys are checked by validate)."""
+
+OrgKind = Literal["commissioner", "council", "acute", "community", "mental_health", "primary_care", "other"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organisation(Model):
+    """A partner organisation: a commissioner, council or provider."""
+
+    id: str = Field(description="Short id used everywhere else, e.g. `ccg`.")
+    name: str = Field(description="Name shown in reports.")
+    kind: OrgKind = Field("other", description="What sort of organisation it is.")
+
+
+class ReleaseLags(Model):
+    """Years after a change in activity before each kind of cost can be removed."""
+
+    variable: int = Field(0, ge=0, description="Lag of variable cost, years.")
+    semi_fixed: int = Field(1, ge=0, description="Lag of semi-fixed cost, years.")
+    fixed: int = Field(3, ge=0, description="Lag of fixed cost, years.")
+
+
+class CostRelease(Model):
+    """The cost structure of a POD: shares of variable, semi-fixed and fixed cost (summing to 1)."""
+
+    variable: float = Field(1.0, description="Share of cost that is variable.")
+    semi_fixed: float = Field(0.0, description="Share of cost that is semi-fixed.")
+    fixed: float = Field(0.0, description="Share of cost that is fixed.")
+    lags: ReleaseLags = Field(default_factory=ReleaseLags, description="Release lags in years.")
+
+
+class PriceUplift(Model):
+    """A base-year unit price grown by an annual uplift."""
+
+    base: float = Field(description="Unit price in the base year, £.")
+    uplift: YearValue = Field(0.0, description="Annual uplift, a fraction (0.02 = 2%), by year.")
+
+
+class Activity(Model):
+    """Base-year activity of a POD and how it grows without the schemes (the do-nothing)."""
+
+    base: float = Field(description="Activity in the base year, in the POD's unit.")
+    trajectory: dict[Any, float] | None = Field(
+        None, description="Explicit do-nothing activity by year; held after its last year."
+    )
+    growth: YearValue | None = Field(
+        None, description="Annual growth rate by year (0.02 = 2%); the demographic part if "
+        "`non_demographic_growth` is also given."
+    )
+    population_rates: dict[str, float] | None = Field(
+        None, description="Activity per head by age band of `population`; gives demographic growth."
+    )
+    non_demographic_growth: YearValue | None = Field(
+        None, description="Non-demographic growth rate by year; multiplies with the demographic rate."
+    )
+
+
+class Pod(Model):
+    """A point of delivery: activity, unit price, provider split and cost structure."""
+
+    id: str = Field(description="Short id, e.g. `ae`, `nel`.")
+    name: str = Field(description="Name shown in reports.")
+    unit: str = Field("unit", description="Unit of activity: attendance, spell, appointment, item, …")
+    activity: Activity | None = Field(None, description="Activity model; omit for money-only PODs.")
+    price: YearValue | PriceUplift | None = Field(None, description="Unit price in £, by year.")
+    providers: dict[str, float] = Field(
+        default_factory=lambda: {"other": 1.0},
+        description="Share of the POD's activity by provider organisation id, or `other`; sums to 1.",
+    )
+    cost_release: CostRelease = Field(default_factory=CostRelease, description="Cost structure.")
+
+
+class Cohort(Model):
+    """A target population: its share of base-year activity by POD."""
+
+    id: str = Field(description="Short id, e.g. `top15`.")
+    name: str = Field(description="Name shown in reports.")
+    shares: dict[str, float] = Field(description="Share of each POD's activity, in [0, 1].")
+    description: str | None = None
+
+
+class _Effect(Model):
+    pod: str = Field(description="POD the effect acts on.")
+    note: str | None = Field(None, description="Where the number comes from.")
+
+
+class AvoidGrowth(_Effect):
+    """A fraction of the cohort's growth above the base year is avoided."""
+
+    kind: Literal["avoid_growth"]
+    fraction: YearValue = Field(description="Fraction of growth avoided, in [-1, 1], by year.")
+
+
+class Reduce(_Effect):
+    """A fraction of the cohort's activity is removed (negative: added)."""
+
+    kind: Literal["reduce"]
+    fraction: YearValue = Field(description="Fraction removed, in [-1, 1], by year.")
+    basis: Literal["base", "do_nothing"] = Field(
+        "base", description="Fraction of base-year activity (`base`) or of do-nothing activity."
+    )
+
+
+class Absolute(_Effect):
+    """Activity removed, given directly per year (negative: added)."""
+
+    kind: Literal["absolute"]
+    activity: YearValue = Field(description="Activity removed, in the POD's unit, by year.")
+    counts_as: Literal["reduction", "avoided_growth"] = Field(
+        "reduction", description="Whether the activity is a reduction or avoided growth (cost release)."
+    )
+
+
+class DirectSaving(_Effect):
+    """Money saved directly, with no activity."""
+
+    kind: Literal["direct_saving"]
+    saving: YearValue = Field(description="Saving in £'000 by year (positive saves money).")
+    release: Literal["cost_structure", "immediate"] = Field(
+        "cost_structure", description="Release like reductions, or in full at once."
+    )
+
+
+Effect = Annotated[AvoidGrowth | Reduce | Absolute | DirectSaving, Field(discriminator="kind")]
+
+
+class SchemeInvestment(Model):
+    """What a scheme costs, £'000 by year."""
+
+    recurrent: YearValue | None = Field(None, description="Recurrent investment; held after its last year.")
+    non_recurrent: dict[Any, float] | None = Field(None, description="One-off investment by year.")
+    org: str | None = Field(None, description="Organisation that spends it (default: the owner).")
+    line: str | None = Field(None, description="Statement line it is shown in (default: `Scheme investment`).")
+
+
+class Scheme(Model):
+    """A scheme (business case, solution, intervention) and its effects."""
+
+    id: str
+    name: str
+    group: str | None = Field(None, description="Business case or programme it belongs to.")
+    cohort: str = Field("all", description="Target cohort id; `all` is everyone.")
+    owner: str | None = Field(None, description="Owner organisation id.")
+    effects: list[Effect] = Field(default_factory=list)
+    investment: SchemeInvestment | None = None
+    note: str | None = None
+
+
+class ProgrammeInvestment(Model):
+    """Investment not attached to a scheme, £'000 by year."""
+
+    id: str
+    name: str
+    kind: Literal["recurrent", "non_recurrent"]
+    amount: YearValue
+    org: str | None = None
+    line: str | None = Field(None, description="Statement line (default: the name).")
+    note: str | None = None
+
+
+class FundingSource(Model):
+    """A source of funding for the investment, £'000 by year (positive amounts)."""
+
+    id: str
+    name: str
+    kind: Literal["recurrent", "non_recurrent"]
+    amount: YearValue
+    org: str | None = None
+    note: str | None = None
+
+
+class FromSchemes(Model):
+    """A plan line computed from the schemes' results."""
+
+    measure: Literal["savings", "investment", "net"]
+    basis: Literal["tariff", "cost"] = "tariff"
+    schemes: list[str] | None = Field(None, description="Scheme ids; default all.")
+
+
+class PlanLine(Model):
+    """A line that moves a position from do-nothing to do-something (signed as printed)."""
+
+    id: str
+    name: str
+    org: str | None = Field(None, description="Organisation id; omit for a system-level line.")
+    kind: Literal["saving", "investment", "funding", "other"] = "other"
+    value: YearValue | None = Field(None, description="£'000 by year; a saving is negative.")
+    non_recurrent: bool = Field(False, description="Years the map omits are 0 rather than held.")
+    from_schemes: FromSchemes | None = None
+    note: str | None = None
+
+
+class Positions(Model):
+    """Organisation positions: do-nothing gaps and the plan lines."""
+
+    do_nothing: dict[str, YearValue] = Field(
+        default_factory=dict, description="Do-nothing gap by organisation id, £'000 (deficit positive)."
+    )
+    plan_lines: list[PlanLine] = Field(default_factory=list)
+
+
+class SavingsLabels(Model):
+    tariff: str = "Savings (tariff basis)"
+    cost: str = "Savings (cost basis)"
+
+
+class Statement(Model):
+    """How the investment and funding statement is drawn."""
+
+    savings_from: str | None = Field(None, description="First year whose savings enter the statement.")
+    savings_line: SavingsLabels = Field(default_factory=SavingsLabels)
+
+
+class PositionRef(Model):
+    line: str
+    org: str = "system"
+
+
+class StatementRef(Model):
+    basis: Literal["tariff", "cost"] = "tariff"
+    line: str = Field(description="A statement line, or `total_investment`, `total_funding`, `net`.")
+
+
+class SavingsRef(Model):
+    basis: Literal["tariff", "cost"] = "tariff"
+    scheme: str | None = None
+    group: str | None = None
+    pod: str | None = None
+    provider: str | None = None
+    source: Literal["avoided_growth", "reduction", "direct"] | None = None
+
+
+class InvestmentRef(Model):
+    scheme: str | None = None
+    group: str | None = None
+
+
+class ActivityRef(Model):
+    pod: str
+    measure: Literal["do_nothing", "avoided_growth", "reduction", "do_something"]
+
+
+class Published(Model):
+    """A published figure to reconcile with: the report shows computed, published and difference."""
+
+    source: str = Field(description="Where it is published, e.g. `Table 19, Stockport Together`.")
+    values: dict[Any, float]
+    tolerance: float = 1.0
+    position: PositionRef | None = None
+    statement: StatementRef | None = None
+    savings: SavingsRef | None = None
+    investment: InvestmentRef | None = None
+    activity: ActivityRef | None = None
+
+
+class ReportOptions(Model):
+    bridge_year: str | None = Field(None, description="Year of the bridge waterfall (default: last effect year).")
+    provider_tables: list[str] = Field(default_factory=list, description="Providers with a savings table.")
+
+
+class Scenario(Model):
+    """A whole plan: the top level of a scenario file."""
+
+    format_version: int = Field(description=f"Scenario format version; this release reads {FORMAT_VERSION}.")
+    name: str
+    description: str | None = None
+    source: str | None = Field(None, description="Where the inputs come from.")
+    base_year: str = Field(description="First year, t = 0, e.g. `2016/17`.")
+    end_year: str = Field(description="Last year modelled.")
+    organisations: list[Organisation]
+    pods: list[Pod]
+    cohorts: list[Cohort] = Field(default_factory=list)
+    population: dict[str, YearValue] | None = Field(None, description="People by age band by year.")
+    schemes: list[Scheme] = Field(default_factory=list)
+    investments: list[ProgrammeInvestment] = Field(default_factory=list)
+    funding: list[FundingSource] = Field(default_factory=list)
+    positions: Positions = Field(default_factory=Positions)
+    statement: Statement = Field(default_factory=Statement)
+    published: list[Published] = Field(default_factory=list)
+    report: ReportOptions = Field(default_factory=ReportOptions)

@@ -1,0 +1,129 @@
+"""NHS financial years (1 April to 31 March), written ``YYYY/YY``, and values by year.
+
+A value by year is either a scalar (every year) or a map from years to numbers. How a map fills the years it
+omits depends on what the value is (model spec section 1):
+
+- ``held`` (the default: recurrent savings, investment, gaps, fractions): 0 before the first year given, and each
+  later year takes the value of the latest year given at or before it;
+- ``one_off`` (non-recurrent investment, one-off funding): 0 in every year the map omits;
+- ``price`` (unit prices): like ``held``, but the first value also holds backwards, since a price of zero is
+  never meant.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+YearValue: TypeAlias = float | Mapping[str, float]
+"""A scalar (every year) or a map from ``YYYY/YY`` to a number."""
+
+_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+class YearError(ValueError):
+    """A year label that is not a financial year written ``YYYY/YY``."""
+
+
+class Fill(Enum):
+    """How a map of values by year fills the years it omits."""
+
+    HELD = "held"
+    ONE_OFF = "one_off"
+    PRICE = "price"
+
+
+def parse_year(label: object) -> int:
+    """Return the calendar year a financial year label starts in: ``'2016/17'`` → 2016.
+
+    >>> parse_year("2016/17")
+    2016
+    """
+    if not isinstance(label, str):
+        raise YearError(f"{label!r} is not a financial year; expected text like '2017/18'")
+    match = _YEAR.match(label.strip())
+    if match is None:
+        raise YearError(f"'{label}' is not a financial year; expected YYYY/YY, like '2017/18'")
+    start, end = int(match.group(1)), int(match.group(2))
+    if end != (start + 1) % 100:
+        raise YearError(
+            f"'{label}' is not a financial year; the year after {start} is written "
+            f"'{format_year(start)}'"
+        )
+    return start
+
+
+def format_year(start: int) -> str:
+    """Return the label of the financial year that starts in ``start``: 2016 → ``'2016/17'``."""
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def short_year(label: str) -> str:
+    """Return the short form the sources print: ``'2016/17'`` → ``'16/17'``."""
+    return label[2:]
+
+
+@dataclass(frozen=True)
+class YearRange:
+    """The years a scenario runs over, base year (t = 0) to end year inclusive."""
+
+    base: int
+    end: int
+
+    @classmethod
+    def from_labels(cls, base_year: str, end_year: str) -> YearRange:
+        return cls(parse_year(base_year), parse_year(end_year))
+
+    @property
+    def labels(self) -> list[str]:
+        return [format_year(y) for y in range(self.base, self.end + 1)]
+
+    def __len__(self) -> int:
+        return self.end - self.base + 1
+
+    def index(self, label: str) -> int:
+        """Position of a year label in the range; raises ``YearError`` outside it."""
+        start = parse_year(label)
+        if not self.base <= start <= self.end:
+            raise YearError(
+                f"'{label}' is outside the scenario's years "
+                f"{format_year(self.base)} to {format_year(self.end)}"
+            )
+        return start - self.base
+
+    def expand(self, value: YearValue | None, fill: Fill = Fill.HELD) -> npt.NDArray[np.float64]:
+        """Return one number per year of the range from a scalar or a map (see the module docstring).
+
+        >>> YearRange(2016, 2020).expand({"2017/18": 5, "2019/20": 7}).tolist()
+        [0.0, 5.0, 5.0, 7.0, 7.0]
+        >>> YearRange(2016, 2020).expand({"2017/18": 5}, Fill.ONE_OFF).tolist()
+        [0.0, 5.0, 0.0, 0.0, 0.0]
+        """
+        out = np.zeros(len(self), dtype=np.float64)
+        if value is None:
+            return out
+        if not isinstance(value, Mapping):
+            out[:] = float(value)
+            return out
+        points = sorted((self.index(label), float(v)) for label, v in value.items())
+        if not points:
+            return out
+        if fill is Fill.ONE_OFF:
+            for i, v in points:
+                out[i] = v
+            return out
+        if fill is Fill.PRICE:
+            out[: points[0][0]] = points[0][1]
+        for (i, v), nxt in zip(points, [*points[1:], (len(self), 0.0)], strict=True):
+            out[i : nxt[0]] = v
+        return out
+
+
+def year_labels(years: Sequence[int]) -> list[str]:
+    return [format_year(y) for y in years]
