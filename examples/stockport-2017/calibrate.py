@@ -26,29 +26,62 @@ YEARS = ["2017/18", "2018/19", "2019/20", "2020/21"]
 PODS = ["ae", "nel", "op", "el"]
 # Table 24: activity, avoided growth and reductions (positive = removed; the EL and 17/18 OP reductions
 # are increases)
-GROWTH = {"ae": [2003, 4250, 6337, 8573], "nel": [867, 1710, 2484, 3359],
-          "op": [12623, 25360, 38188, 51466], "el": [769, 1508, 2259, 2979]}
-REDUCTION = {"ae": [18103, 20539, 24440, 23492], "nel": [4198, 5130, 6358, 8074],
-             "op": [-2684, 56945, 69645, 86327], "el": [-246, -811, -1281, -1675]}
+GROWTH = {
+    "ae": [2003, 4250, 6337, 8573],
+    "nel": [867, 1710, 2484, 3359],
+    "op": [12623, 25360, 38188, 51466],
+    "el": [769, 1508, 2259, 2979],
+}
+REDUCTION = {
+    "ae": [18103, 20539, 24440, 23492],
+    "nel": [4198, 5130, 6358, 8074],
+    "op": [-2684, 56945, 69645, 86327],
+    "el": [-246, -811, -1281, -1675],
+}
 # Table 24: cost-basis savings, cumulative, £'000 (positive = saved)
-GROWTH_SAVING = {"ae": [184, 393, 588, 808], "nel": [1263, 2384, 3377, 4356],
-                 "op": [919, 2671, 4028, 5391], "el": [2045, 4009, 6006, 7920]}
-REDUCTION_SAVING = {"ae": [483, 1450, 1684, 2149], "nel": [1039, 4701, 5546, 8296],
-                    "op": [-53, 1537, 4502, 5466], "el": [-125, -770, -1833, -2889]}
+GROWTH_SAVING = {
+    "ae": [184, 393, 588, 808],
+    "nel": [1263, 2384, 3377, 4356],
+    "op": [919, 2671, 4028, 5391],
+    "el": [2045, 4009, 6006, 7920],
+}
+REDUCTION_SAVING = {
+    "ae": [483, 1450, 1684, 2149],
+    "nel": [1039, 4701, 5546, 8296],
+    "op": [-53, 1537, 4502, 5466],
+    "el": [-125, -770, -1833, -2889],
+}
 # Table 7: yearly increments 17/18 … 21/22 and 2022 to 25, reductions; growth 17/18 … 20/21
-GROWTH_STEP = {"ae": [184, 209, 194, 220], "nel": [1263, 1121, 993, 979],
-               "op": [919, 1752, 1357, 1363], "el": [2045, 1965, 1997, 1914]}
-REDUCTION_STEP = {"ae": [483, 967, 234, 465, 12, 53], "nel": [1039, 3661, 845, 2751, 1311, 863],
-                  "op": [-53, 1590, 2965, 964, 2632, 944], "el": [-125, -646, -1063, -1056, -967, -597]}
+GROWTH_STEP = {
+    "ae": [184, 209, 194, 220],
+    "nel": [1263, 1121, 993, 979],
+    "op": [919, 1752, 1357, 1363],
+    "el": [2045, 1965, 1997, 1914],
+}
+REDUCTION_STEP = {
+    "ae": [483, 967, 234, 465, 12, 53],
+    "nel": [1039, 3661, 845, 2751, 1311, 863],
+    "op": [-53, 1590, 2965, 964, 2632, 944],
+    "el": [-125, -646, -1063, -1056, -967, -597],
+}
 # Direct savings (Table 24), released at once
 PRESCRIBING = [700, 1500, 3000, 5000]
 RESIDENTIAL = [0, 2300, 2300, 2300]
 # Table 5: tariff benefit by business case, 2018/19 to 2020/21, and the total
-CASES = {"acute_interface": [4871, 6089, 6089], "intermediate_care": [3275, 4003, 4730],
-         "neighbourhood": [11170, 14907, 20465], "outpatients": [6833, 9150, 11765]}
+CASES = {
+    "acute_interface": [4871, 6089, 6089],
+    "intermediate_care": [3275, 4003, 4730],
+    "neighbourhood": [11170, 14907, 20465],
+    "outpatients": [6833, 9150, 11765],
+}
 TARIFF_TOTAL = [26150, 34149, 43049]
 LAGS = (0, 1, 3)
 HORIZON = 8  # 2017/18 to 2024/25
+
+
+def released(shares: np.ndarray, years_since: int) -> float:
+    """Share of a change released ``years_since`` years after it."""
+    return float(sum(s for s, lag in zip(shares, LAGS, strict=True) if years_since >= lag))
 
 
 def pod_model(prices: np.ndarray, shares: np.ndarray, pod: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -57,17 +90,16 @@ def pod_model(prices: np.ndarray, shares: np.ndarray, pod: str) -> tuple[np.ndar
     tariff = np.array(REDUCTION[pod]) * prices / 1000
     tariff = np.concatenate([tariff, np.repeat(tariff[-1], HORIZON - 4)])
     delta = np.diff(tariff, prepend=0.0)
-    cost = np.array([
-        sum(delta[tau] * sum(s for s, lag in zip(shares, LAGS) if t - tau >= lag) for tau in range(t + 1))
-        for t in range(HORIZON)
-    ])
+    cost = np.array(
+        [sum(delta[tau] * released(shares, t - tau) for tau in range(t + 1)) for t in range(HORIZON)]
+    )
     return growth, tariff, cost
 
 
 def unpack(x: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     out = {}
     for i, pod in enumerate(PODS):
-        chunk = x[i * 6:(i + 1) * 6]
+        chunk = x[i * 6 : (i + 1) * 6]
         variable, semi = chunk[4], chunk[5]
         out[pod] = (chunk[:4], np.array([variable, semi, 1 - variable - semi]))
     return out
@@ -82,7 +114,7 @@ def residuals(x: np.ndarray) -> np.ndarray:
         res += list(np.diff(growth, prepend=0.0) - GROWTH_STEP[pod])
         res += list(cost[:4] - REDUCTION_SAVING[pod])
         steps = np.diff(cost, prepend=0.0)
-        res += list(steps[:5] - REDUCTION_STEP[pod][:5]) + [cost[7] - cost[4] - REDUCTION_STEP[pod][5]]
+        res += [*list(steps[:5] - REDUCTION_STEP[pod][:5]), cost[7] - cost[4] - REDUCTION_STEP[pod][5]]
         tariff_total = tariff_total + growth + tariff[:4]
     res += list(tariff_total[1:] - TARIFF_TOTAL)
     return np.array(res)
@@ -126,29 +158,41 @@ def case_split(calibrated: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str
         t = k + 1
         alpha.append((acute[k] - value["ae"][0][t] - value["ae"][1][t]) / nel_red[t])
         beta.append((intermediate[k] - RESIDENTIAL[t]) / nel_red[t])
-        gamma.append((outpatients[k] - value["op"][0][t] - value["op"][1][t] - value["el"][1][t]) / el_growth[t])
-    return {"nel_reduction": {"acute_interface": [alpha[0], *alpha], "intermediate_care": [beta[0], *beta]},
-            "el_growth": {"outpatients": [gamma[0], *gamma]}}
+        gamma.append(
+            (outpatients[k] - value["op"][0][t] - value["op"][1][t] - value["el"][1][t]) / el_growth[t]
+        )
+    return {
+        "nel_reduction": {"acute_interface": [alpha[0], *alpha], "intermediate_care": [beta[0], *beta]},
+        "el_growth": {"outpatients": [gamma[0], *gamma]},
+    }
 
 
 def split_activity(split: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, dict[str, list[float]]]]:
     """Activity removed by each case, by POD and source, one decimal, summing to Table 24."""
     nel = split["nel_reduction"]
     gamma = split["el_growth"]["outpatients"]
-    acute = [round(a * r, 1) for a, r in zip(nel["acute_interface"], REDUCTION["nel"])]
-    inter = [round(b * r, 1) for b, r in zip(nel["intermediate_care"], REDUCTION["nel"])]
-    op_el = [round(g * r, 1) for g, r in zip(gamma, GROWTH["el"])]
+    acute = [round(a * r, 1) for a, r in zip(nel["acute_interface"], REDUCTION["nel"], strict=True)]
+    inter = [round(b * r, 1) for b, r in zip(nel["intermediate_care"], REDUCTION["nel"], strict=True)]
+    op_el = [round(g * r, 1) for g, r in zip(gamma, GROWTH["el"], strict=True)]
     return {
-        "acute_interface": {"avoided_growth": {"ae": GROWTH["ae"]},
-                            "reduction": {"ae": REDUCTION["ae"], "nel": acute}},
+        "acute_interface": {
+            "avoided_growth": {"ae": GROWTH["ae"]},
+            "reduction": {"ae": REDUCTION["ae"], "nel": acute},
+        },
         "intermediate_care": {"avoided_growth": {}, "reduction": {"nel": inter}},
         "neighbourhood": {
-            "avoided_growth": {"nel": GROWTH["nel"],
-                               "el": [round(r - o, 1) for r, o in zip(GROWTH["el"], op_el)]},
-            "reduction": {"nel": [round(r - a - b, 1) for r, a, b in zip(REDUCTION["nel"], acute, inter)]},
+            "avoided_growth": {
+                "nel": GROWTH["nel"],
+                "el": [round(r - o, 1) for r, o in zip(GROWTH["el"], op_el, strict=True)],
+            },
+            "reduction": {
+                "nel": [round(r - a - b, 1) for r, a, b in zip(REDUCTION["nel"], acute, inter, strict=True)]
+            },
         },
-        "outpatients": {"avoided_growth": {"op": GROWTH["op"], "el": op_el},
-                        "reduction": {"op": REDUCTION["op"], "el": REDUCTION["el"]}},
+        "outpatients": {
+            "avoided_growth": {"op": GROWTH["op"], "el": op_el},
+            "reduction": {"op": REDUCTION["op"], "el": REDUCTION["el"]},
+        },
     }
 
 
@@ -156,9 +200,13 @@ def calibration() -> dict[str, object]:
     calibrated = rounded(fit())
     split = case_split(calibrated)
     return {
-        "prices": {pod: dict(zip(YEARS, map(float, prices))) for pod, (prices, _) in calibrated.items()},
-        "cost_shares": {pod: dict(zip(("variable", "semi_fixed", "fixed"), map(float, shares)))
-                        for pod, (_, shares) in calibrated.items()},
+        "prices": {
+            pod: dict(zip(YEARS, map(float, prices), strict=True)) for pod, (prices, _) in calibrated.items()
+        },
+        "cost_shares": {
+            pod: dict(zip(("variable", "semi_fixed", "fixed"), map(float, shares), strict=True))
+            for pod, (_, shares) in calibrated.items()
+        },
         "case_activity": split_activity(split),
     }
 

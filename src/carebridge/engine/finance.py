@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import xarray as xr
 
 from carebridge.engine.inputs import FinanceInputs
@@ -19,13 +20,11 @@ TOTAL_FUNDING = "total_funding"
 NET = "net"
 
 
-def group_rows(values: xr.DataArray, dim: str, labels: Sequence[str], order: Sequence[str]) -> xr.DataArray:
-    """Sum rows of ``values`` along ``dim`` that share a label, one row per label in ``order``."""
-    label_array = np.asarray(labels)
-    rows = [values.isel({dim: np.flatnonzero(label_array == label)}).sum(dim) for label in order]
-    if not rows:
-        return xr.zeros_like(values.isel({dim: 0}, drop=True)).expand_dims(line=[])
-    return xr.concat(rows, dim="line").assign_coords(line=list(order))
+def grouping(labels: Sequence[str], order: Sequence[str]) -> npt.NDArray[np.float64]:
+    """Matrix ``G[line, row] = 1`` where row ``row`` carries label ``order[line]``."""
+    return np.array([[1.0 if label == line else 0.0 for label in labels] for line in order]).reshape(
+        len(order), len(labels)
+    )
 
 
 def investment_lines(finance: FinanceInputs) -> xr.DataArray:
@@ -34,10 +33,15 @@ def investment_lines(finance: FinanceInputs) -> xr.DataArray:
     Programme investment and scheme investment (recurrent plus non-recurrent) with the same line label add.
     """
     order = list(dict.fromkeys([*finance.investment_line, *finance.scheme_line]))
-    programme = group_rows(finance.investment, "investment", finance.investment_line, order)
-    scheme_total = finance.scheme_recurrent + finance.scheme_non_recurrent
-    schemes = group_rows(scheme_total, "scheme", finance.scheme_line, order)
-    return programme + schemes
+    programme = grouping(finance.investment_line, order) @ finance.investment.values
+    schemes = grouping(finance.scheme_line, order) @ (
+        finance.scheme_recurrent.values + finance.scheme_non_recurrent.values
+    )
+    return xr.DataArray(
+        programme + schemes,
+        dims=["line", "year"],
+        coords={"line": order, "year": finance.funding.year.values},
+    )
 
 
 def statement(
@@ -47,25 +51,34 @@ def statement(
 
     Investment lines and their total; each funding source (negative), the savings line (negative, from
     ``statement.savings_from``), and their total; ``net = total investment + total funding``.
-    ``savings_by_basis`` is the programme's saving per (basis, year), negative.
+    ``savings_by_basis`` is the programme's saving per (basis, year), negative; any other dimensions it
+    has (a Monte Carlo ``draw``) lead the result's.
     """
     investment = investment_lines(finance)
-    funding = -finance.funding.rename(funding="line").assign_coords(line=list(funding_names))
-    savings = (savings_by_basis * finance.savings_window).expand_dims(line=[SAVINGS_LINE])
-    total_investment = investment.sum("line").expand_dims(line=[TOTAL_INVESTMENT])
-    funding_lines = xr.concat([funding.broadcast_like(savings.isel(line=0)), savings], dim="line")
-    total_funding = funding_lines.sum("line").expand_dims(line=[TOTAL_FUNDING])
-    net = (total_investment.isel(line=0) + total_funding.isel(line=0)).expand_dims(line=[NET])
+    ordered = savings_by_basis.transpose(..., "basis", "year")
+    lead = ordered.shape[:-1]  # (..., basis)
+    savings = ordered.values * finance.savings_window.values
+    invest = np.broadcast_to(investment.values, (*lead, *investment.shape))
+    total_investment = invest.sum(axis=-2, keepdims=True)
+    funding = np.broadcast_to(-finance.funding.values, (*lead, *finance.funding.shape))
+    funding_lines = np.concatenate([funding, savings[..., None, :]], axis=-2)
+    total_funding = funding_lines.sum(axis=-2, keepdims=True)
+    net = total_investment + total_funding
     parts = [
-        (investment.broadcast_like(savings.isel(line=0)), "investment"),
-        (total_investment.broadcast_like(savings.isel(line=0)), "total_investment"),
-        (funding_lines, "funding"),
-        (total_funding, "total_funding"),
-        (net, "net"),
+        (invest, list(investment.line.values), "investment"),
+        (total_investment, [TOTAL_INVESTMENT], "total_investment"),
+        (funding_lines, [*funding_names, SAVINGS_LINE], "funding"),
+        (total_funding, [TOTAL_FUNDING], "total_funding"),
+        (net, [NET], "net"),
     ]
-    table = xr.concat([part for part, _ in parts], dim="line", coords="minimal")
-    sections = [section for part, section in parts for _ in range(part.sizes["line"])]
-    return table.assign_coords(section=("line", sections)).transpose("basis", "line", "year")
+    lines = [name for _, names, _ in parts for name in names]
+    sections = [section for _, names, section in parts for _ in names]
+    coords = {name: ordered.coords[name] for name in ordered.dims[:-1]}
+    return xr.DataArray(
+        np.concatenate([values for values, _, _ in parts], axis=-2),
+        dims=[*ordered.dims[:-1], "line", "year"],
+        coords={**coords, "line": lines, "year": ordered.year.values, "section": ("line", sections)},
+    )
 
 
 def positions(

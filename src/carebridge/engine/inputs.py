@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from carebridge.engine.savings import release_kernel
 from carebridge.scenario.schema import (
     Absolute,
     AvoidGrowth,
@@ -32,18 +33,20 @@ COMPONENTS = ("variable", "semi_fixed", "fixed")
 class ActivityInputs:
     """Base activity and the do-nothing growth of every POD that has an activity model."""
 
-    base: xr.DataArray  # (pod)
+    base: xr.DataArray  # (pod), 0 for money-only PODs
     trajectory: xr.DataArray  # (year, pod), NaN where growth applies
     growth: xr.DataArray  # (year, pod), growth rate of each year over the year before; 0 in the base year
+    has_activity: list[str]  # PODs with an activity model, in scenario order
+
+
+FRACTION_KINDS = ("avoid_growth", "reduce_base", "reduce_do_nothing")
 
 
 @dataclass(frozen=True)
 class EffectInputs:
     """Scheme effects by kind, each (scheme, year, pod); positive removes activity or saves money."""
 
-    avoid_growth: xr.DataArray
-    reduce_base: xr.DataArray
-    reduce_do_nothing: xr.DataArray
+    fractions: xr.DataArray  # (kind, scheme, year, pod): avoid_growth, reduce_base, reduce_do_nothing
     absolute_reduction: xr.DataArray
     absolute_avoided: xr.DataArray
     direct_released: xr.DataArray  # direct savings released by the POD's cost structure
@@ -51,12 +54,25 @@ class EffectInputs:
     scheme_cohort: xr.DataArray  # (scheme, cohort) one-hot
     cohort_share: xr.DataArray  # (cohort, pod)
 
+    @property
+    def avoid_growth(self) -> xr.DataArray:
+        return self.fractions.sel(kind="avoid_growth", drop=True)
+
+    @property
+    def reduce_base(self) -> xr.DataArray:
+        return self.fractions.sel(kind="reduce_base", drop=True)
+
+    @property
+    def reduce_do_nothing(self) -> xr.DataArray:
+        return self.fractions.sel(kind="reduce_do_nothing", drop=True)
+
 
 @dataclass(frozen=True)
 class PriceInputs:
     price: xr.DataArray  # (year, pod), £ per unit
     provider_split: xr.DataArray  # (pod, provider)
     release: xr.DataArray  # (pod, lag): share of a change in cost released `lag` years after it
+    kernel: xr.DataArray  # (part, pod, year, from_year): release matrices by part of a saving
 
 
 @dataclass(frozen=True)
@@ -98,15 +114,16 @@ def activity_pods(scenario: Scenario) -> list[str]:
 
 
 def _activity(scenario: Scenario, span: YearRange) -> ActivityInputs:
-    pods = activity_pods(scenario)
+    pods = [p.id for p in scenario.pods]
     n = len(span)
     base = np.zeros(len(pods))
     trajectory = np.full((n, len(pods)), np.nan)
     growth = np.zeros((n, len(pods)))
     population = {band: span.expand(value) for band, value in (scenario.population or {}).items()}
-    for j, pod in enumerate(p for p in scenario.pods if p.activity is not None):
+    for j, pod in enumerate(scenario.pods):
         spec = pod.activity
-        assert spec is not None
+        if spec is None:
+            continue
         base[j] = spec.base
         if spec.trajectory is not None:
             trajectory[:, j] = span.expand({span.labels[0]: spec.base, **spec.trajectory})
@@ -116,7 +133,9 @@ def _activity(scenario: Scenario, span: YearRange) -> ActivityInputs:
             weighted = sum(population[band] * r for band, r in spec.population_rates.items())
             weighted = np.asarray(weighted, dtype=float)
             rate = np.zeros(n)
-            rate[1:] = np.divide(weighted[1:], weighted[:-1], out=np.ones(n - 1), where=weighted[:-1] != 0) - 1
+            rate[1:] = (
+                np.divide(weighted[1:], weighted[:-1], out=np.ones(n - 1), where=weighted[:-1] != 0) - 1
+            )
         rate = (1 + rate) * (1 + span.expand(spec.non_demographic_growth)) - 1
         rate[0] = 0.0
         growth[:, j] = rate
@@ -125,6 +144,7 @@ def _activity(scenario: Scenario, span: YearRange) -> ActivityInputs:
         base=xr.DataArray(base, dims=["pod"], coords={"pod": pods}),
         trajectory=xr.DataArray(trajectory, dims=["year", "pod"], coords=coords),
         growth=xr.DataArray(growth, dims=["year", "pod"], coords=coords),
+        has_activity=activity_pods(scenario),
     )
 
 
@@ -171,7 +191,11 @@ def _effects(scenario: Scenario, span: YearRange) -> EffectInputs:
     membership = np.zeros((len(schemes), len(cohorts)))
     for i, scheme in enumerate(scenario.schemes):
         membership[i, cohorts.index(scheme.cohort)] = 1.0
+    fractions = np.stack([arrays.pop(kind) for kind in FRACTION_KINDS])
     return EffectInputs(
+        fractions=xr.DataArray(
+            fractions, dims=["kind", *dims], coords={"kind": list(FRACTION_KINDS), **coords}
+        ),
         **{name: xr.DataArray(a, dims=dims, coords=coords) for name, a in arrays.items()},
         scheme_cohort=xr.DataArray(
             membership, dims=["scheme", "cohort"], coords={"scheme": schemes, "cohort": cohorts}
@@ -208,12 +232,14 @@ def _prices(scenario: Scenario, span: YearRange) -> PriceInputs:
             lag = getattr(structure.lags, component)
             if lag < n:
                 release[j, lag:] += getattr(structure, component)
+    release_profile = xr.DataArray(release, dims=["pod", "lag"], coords={"pod": pods, "lag": np.arange(n)})
     return PriceInputs(
         price=xr.DataArray(price, dims=["year", "pod"], coords={"year": span.labels, "pod": pods}),
         provider_split=xr.DataArray(
             split, dims=["pod", "provider"], coords={"pod": pods, "provider": provider_ids}
         ),
-        release=xr.DataArray(release, dims=["pod", "lag"], coords={"pod": pods, "lag": np.arange(n)}),
+        release=release_profile,
+        kernel=release_kernel(release_profile, xr.DataArray(span.labels, dims=["year"])),
     )
 
 
@@ -254,13 +280,19 @@ def _finance(scenario: Scenario, span: YearRange) -> FinanceInputs:
         investment=by_year(
             "investment",
             [i.id for i in investments],
-            [span.expand(i.amount, Fill.ONE_OFF if i.kind == "non_recurrent" else Fill.HELD) for i in investments],
+            [
+                span.expand(i.amount, Fill.ONE_OFF if i.kind == "non_recurrent" else Fill.HELD)
+                for i in investments
+            ],
         ),
         investment_line=[i.line or i.name for i in investments],
         funding=by_year(
             "funding",
             [f.id for f in funding],
-            [span.expand(f.amount, Fill.ONE_OFF if f.kind == "non_recurrent" else Fill.HELD) for f in funding],
+            [
+                span.expand(f.amount, Fill.ONE_OFF if f.kind == "non_recurrent" else Fill.HELD)
+                for f in funding
+            ],
         ),
         do_nothing=by_year("org", orgs, [span.expand(scenario.positions.do_nothing.get(o)) for o in orgs]),
         plan_value=by_year(

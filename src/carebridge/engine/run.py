@@ -19,7 +19,8 @@ TOLERANCE = 1e-6
 def run(scenario: Scenario) -> Results:
     """Run a validated scenario. Raises :class:`ModelError` when schemes remove more than a cell holds."""
     inputs = compile_inputs(scenario)
-    return run_inputs(scenario, inputs)
+    with xr.set_options(arithmetic_join="exact"):  # type: ignore[no-untyped-call]
+        return run_inputs(scenario, inputs)
 
 
 def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
@@ -32,15 +33,14 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     if problems:
         raise ModelError(problems)
 
-    all_pods = inputs.prices.price.pod
     effects = inputs.effects
     saved = savings.savings_table(
-        moved.avoided.reindex(pod=all_pods, fill_value=0.0),
-        moved.reduced.reindex(pod=all_pods, fill_value=0.0),
+        moved.avoided,
+        moved.reduced,
         effects.direct_released,
         effects.direct_immediate,
         inputs.prices.price,
-        inputs.prices.release,
+        inputs.prices.kernel,
         inputs.prices.provider_split,
     )
     fin = inputs.finance
@@ -64,7 +64,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
             "do_something": do_something,
             "deflection_pct": schemes.deflection_percent(moved, act.base),
         }
-    )
+    ).sel(pod=act.has_activity)
     return Results(
         scenario=scenario,
         years=inputs.years,
@@ -109,7 +109,7 @@ def overdrawn_cells(
     """Cells where schemes together remove more than the cell holds: a cohort's share of a POD's activity, or
     the POD's whole do-nothing activity. One problem per (cohort or POD, POD) naming the schemes and years."""
     problems: list[Problem] = []
-    share = inputs.effects.cohort_share.reindex(pod=do_nothing.pod)
+    share = inputs.effects.cohort_share
     holds = share * do_nothing
     excess = (moved.cohort_removed - holds) > TOLERANCE * np.maximum(1.0, abs(holds))
     for cohort, pod in _cells(excess, "cohort"):
@@ -151,7 +151,7 @@ def _effect_refs(
     scenario: Scenario, pod: str, cohort: str | None = None, fraction_only: bool = False
 ) -> list[tuple[str, tuple[str | int, ...]]]:
     kinds: tuple[type, ...] = (AvoidGrowth, Reduce) if fraction_only else (AvoidGrowth, Reduce, Absolute)
-    refs = []
+    refs: list[tuple[str, tuple[str | int, ...]]] = []
     for i, scheme in enumerate(scenario.schemes):
         if cohort is not None and scheme.cohort != cohort:
             continue
@@ -166,4 +166,8 @@ def _names(refs: list[tuple[str, tuple[str | int, ...]]]) -> str:
 
 
 def _years(years: list[str]) -> str:
-    return years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}" if len(years) > 2 else " and ".join(years)
+    """``['2018/19']`` → ``'2018/19'``; a run of consecutive years → ``'2018/19 to 2020/21'``; else a list."""
+    starts = [int(y[:4]) for y in years]
+    if len(years) > 2 and starts == list(range(starts[0], starts[0] + len(starts))):
+        return f"{years[0]} to {years[-1]}"
+    return ", ".join(years)

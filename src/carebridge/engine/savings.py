@@ -14,6 +14,12 @@ def tariff_saving(activity_removed: xr.DataArray, price: xr.DataArray) -> xr.Dat
     return activity_removed * price / 1000
 
 
+PARTS = ("avoided_growth", "reduction", "direct_released", "direct_immediate")
+"""What a saving comes from, for cost release: avoided growth and immediate direct savings are released at
+once; reductions and other direct savings through the POD's cost structure."""
+PART_SOURCE = np.array([[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0], [0, 0, 1.0]])
+
+
 def release_matrix(release: xr.DataArray, years: xr.DataArray) -> xr.DataArray:
     """``M[p, t, τ] = w[p, t − τ]`` for ``t ≥ τ``, else 0: the share of year τ's change released by year t.
 
@@ -29,17 +35,31 @@ def release_matrix(release: xr.DataArray, years: xr.DataArray) -> xr.DataArray:
     )
 
 
+def release_kernel(release: xr.DataArray, years: xr.DataArray) -> xr.DataArray:
+    """Release matrices by part, (part, pod, year, from_year).
+
+    Parts released at once get 1 from the year of the change on; the others the POD's release matrix.
+    """
+    matrix = release_matrix(release, years)
+    at_once = xr.zeros_like(matrix) + np.tri(years.size)  # released in full from the year it arises
+    return xr.concat([at_once, matrix, matrix, at_once], dim="part").assign_coords(part=list(PARTS))
+
+
+def apply_release(tariff: xr.DataArray, kernel: xr.DataArray) -> xr.DataArray:
+    """``SC[t] = Σ_{τ ≤ t} δ[τ] · M[t, τ]`` with ``δ[t] = S[t] − S[t−1]`` (``S[−1] = 0``)."""
+    axis = tariff.get_axis_num("year")
+    delta = tariff.copy(data=np.diff(tariff.values, axis=axis, prepend=0.0)).rename(year="from_year")
+    released: xr.DataArray = xr.dot(kernel, delta, dim="from_year")
+    return released.transpose(*tariff.dims)
+
+
 def cost_release(tariff: xr.DataArray, release: xr.DataArray) -> xr.DataArray:
     """Cost-basis saving of reductions: ``SC[t] = Σ_{τ ≤ t} δ[τ] · Σ_j share_j · 1[t − τ ≥ lag_j]``.
 
     ``δ[t] = S[t] − S[t−1]`` is the new tariff-basis saving of year t (it may be negative). The tariff
     saving is recurrent, so once the largest lag has passed after the last change, cost equals tariff.
     """
-    delta = tariff.diff("year", label="upper")
-    first = tariff.isel(year=[0])
-    delta = xr.concat([first, delta], dim="year").rename(year="from_year")
-    matrix = release_matrix(release, tariff.year)
-    return xr.dot(matrix, delta, dim="from_year").transpose(*tariff.dims)
+    return apply_release(tariff, release_matrix(release, tariff.year))
 
 
 def by_provider(saving: xr.DataArray, provider_split: xr.DataArray) -> xr.DataArray:
@@ -53,25 +73,24 @@ def savings_table(
     direct_released: xr.DataArray,
     direct_immediate: xr.DataArray,
     price: xr.DataArray,
-    release: xr.DataArray,
+    kernel: xr.DataArray,
     provider_split: xr.DataArray,
 ) -> xr.DataArray:
     """All savings, positive, over (scheme, year, pod, source, basis, provider).
 
-    Avoided growth is released in full in the year it arises (no cost base was built for it); reductions
-    and direct savings (unless immediate) are released through the POD's cost structure.
+    Tariff basis: activity removed × price / 1000, and direct savings as given. Cost basis: avoided growth
+    is released in full in the year it arises (no cost base was built for it); reductions and direct
+    savings (unless immediate) are released through the POD's cost structure (``kernel``, from
+    :func:`release_kernel`).
     """
-    growth_tariff = tariff_saving(avoided, price)
-    reduction_tariff = tariff_saving(reduced, price)
-    direct_tariff = direct_released + direct_immediate
-    tariff = xr.concat([growth_tariff, reduction_tariff, direct_tariff], dim="source")
-    cost = xr.concat(
-        [
-            growth_tariff,
-            cost_release(reduction_tariff, release),
-            cost_release(direct_released, release) + direct_immediate,
-        ],
-        dim="source",
+    by_part = xr.concat(
+        [tariff_saving(avoided, price), tariff_saving(reduced, price), direct_released, direct_immediate],
+        dim="part",
+    ).assign_coords(part=list(PARTS))
+    to_source = xr.DataArray(
+        PART_SOURCE, dims=["part", "source"], coords={"part": list(PARTS), "source": list(SOURCES)}
     )
-    both = xr.concat([tariff, cost], dim="basis").assign_coords(source=list(SOURCES), basis=list(BASES))
+    tariff: xr.DataArray = xr.dot(by_part, to_source, dim="part")
+    cost: xr.DataArray = xr.dot(apply_release(by_part, kernel), to_source, dim="part")
+    both = xr.concat([tariff, cost], dim="basis").assign_coords(basis=list(BASES))
     return by_provider(both, provider_split)

@@ -21,7 +21,9 @@ class SchemeActivity:
     cohort_removed: xr.DataArray  # (cohort, year, pod): removal of the fraction effects, by cohort
 
 
-def combine_fractions(fraction: xr.DataArray, scheme_cohort: xr.DataArray) -> tuple[xr.DataArray, xr.DataArray]:
+def combine_fractions(
+    fraction: xr.DataArray, scheme_cohort: xr.DataArray
+) -> tuple[xr.DataArray, xr.DataArray]:
     """Apply the overlap rule to fractions of one kind; return (fraction per scheme, combined per cohort).
 
     Positive fractions of schemes on the same cohort, POD and year combine as ``1 − Π_k (1 − f_k)``, and the
@@ -51,27 +53,19 @@ def scheme_activity(
     - ``absolute``: the activity given.
     Fractions of one kind (and basis) overlap by :func:`combine_fractions`.
     """
-    share = effects.cohort_share.reindex(pod=base.pod)
+    share = effects.cohort_share
     member = effects.scheme_cohort
     scheme_share = (member * share).sum("cohort")  # (scheme, pod)
-    positive_growth = growth.clip(min=0)
-    removed_by_cohort = []
-    totals = {}
-    for name, fraction, basis in (
-        ("avoided", effects.avoid_growth, positive_growth),
-        ("reduced_base", effects.reduce_base, base),
-        ("reduced_do_nothing", effects.reduce_do_nothing, do_nothing),
-    ):
-        per_scheme, combined = combine_fractions(fraction.reindex(pod=base.pod), member)
-        totals[name] = per_scheme * scheme_share * basis
-        removed_by_cohort.append(combined * share * basis)
-    avoided = totals["avoided"] + effects.absolute_avoided.reindex(pod=base.pod)
-    reduced = (
-        totals["reduced_base"]
-        + totals["reduced_do_nothing"]
-        + effects.absolute_reduction.reindex(pod=base.pod)
+    basis = xr.concat(
+        [growth.clip(min=0), base.broadcast_like(do_nothing), do_nothing], dim="kind"
+    ).assign_coords(kind=effects.fractions.kind)
+    per_scheme, combined = combine_fractions(effects.fractions, member)
+    removed = per_scheme * scheme_share * basis  # (kind, scheme, year, pod)
+    avoided = removed.sel(kind="avoid_growth", drop=True) + effects.absolute_avoided
+    reduced = removed.sel(kind=["reduce_base", "reduce_do_nothing"]).sum("kind") + effects.absolute_reduction
+    return SchemeActivity(
+        avoided=avoided, reduced=reduced, cohort_removed=(combined * share * basis).sum("kind")
     )
-    return SchemeActivity(avoided=avoided, reduced=reduced, cohort_removed=sum(removed_by_cohort))  # type: ignore[arg-type]
 
 
 def do_something_activity(do_nothing: xr.DataArray, activity: SchemeActivity) -> xr.DataArray:

@@ -1,0 +1,43 @@
+# Two commands for a fresh machine with Python 3.11, pip and make:
+#   make demo   installs CareBridge into .venv and runs the Stockport example into out/stockport
+#   make test   installs what the tests need and runs lint, types and the whole suite (slow tests too)
+# For a quick local loop: make test-fast (skips tests marked slow).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-fast lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed-runtime
+
+demo: $(VENV)/.installed-runtime
+	$(BIN)/carebridge run examples/stockport-2017/scenario.yaml --out out/stockport
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed-test
+	$(BIN)/pytest -n 2 -m "not slow" $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/engine.py
+
+clean:
+	rm -rf $(VENV) out build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
