@@ -87,13 +87,21 @@ class Results:
 
     @property
     def last_effect_year(self) -> str:
-        """The last year in which any scheme effect, investment or plan line changes."""
-        tariff = self.savings.sel(basis="tariff").sum(["scheme", "pod", "source", "provider"])
-        changes = [float(abs(v)) > 1e-9 for v in tariff.diff("year").values]
-        plan = self.positions.sel(org=SYSTEM).diff("year")
-        changes = [c or bool(abs(plan.isel(year=i)).max() > 1e-9) for i, c in enumerate(changes)]
-        last = max((i + 1 for i, changed in enumerate(changes) if changed), default=len(self.years) - 1)
+        """The last year in which any scheme's saving or investment, or any plan line, changes."""
+        per_scheme = self.savings.sel(basis="tariff").sum(["pod", "source", "provider"])
+        invested = self.scheme_investment.recurrent + self.scheme_investment.non_recurrent
+        plan = self.positions.sel(org=SYSTEM).drop_sel(line=["do_nothing", "do_something"])
+        changed = [_changes(series) for series in (per_scheme, invested, plan)]
+        any_change = [bool(a or b or c) for a, b, c in zip(*changed, strict=True)]
+        last = max((i + 1 for i, flag in enumerate(any_change) if flag), default=len(self.years) - 1)
         return self.years[last]
+
+
+def _changes(series: xr.DataArray) -> list[bool]:
+    """For each year after the first, whether any cell of ``series`` differs from the year before."""
+    moved = abs(series.diff("year")) > 1e-9
+    others = [dim for dim in series.dims if dim != "year"]
+    return [bool(flag) for flag in (moved.any(others) if others else moved).values]
 
 
 SYSTEM_ORG = SYSTEM

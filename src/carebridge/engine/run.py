@@ -69,7 +69,9 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         scenario=scenario,
         years=inputs.years,
         activity=activity,
-        scheme_activity=xr.Dataset({"avoided_growth": -moved.avoided, "reduction": -moved.reduced}),
+        scheme_activity=xr.Dataset({"avoided_growth": -moved.avoided, "reduction": -moved.reduced}).sel(
+            pod=act.has_activity
+        ),
         savings=-saved.transpose("scheme", "year", "pod", "source", "basis", "provider"),
         scheme_investment=scheme_investment,
         scheme_summary=summary,
@@ -117,13 +119,12 @@ def overdrawn_cells(
         refs = _effect_refs(scenario, pod, cohort=cohort, fraction_only=True)
         removed = float(moved.cohort_removed.sel(cohort=cohort, pod=pod, year=years[0]))
         held = float(holds.sel(cohort=cohort, pod=pod, year=years[0]))
-        who = "everyone" if cohort == "all" else f"cohort '{cohort}'"
+        who = "it holds" if cohort == "all" else f"cohort '{cohort}' holds of it"
         problems.append(
             Problem(
                 refs[0][1] if refs else ("schemes",),
-                f"schemes {_names(refs)} together remove more {pod} activity from {who} than it holds in "
-                f"{_years(years)} (in {years[0]}: {removed:,.0f} removed, {held:,.0f} held); "
-                "lower their fractions",
+                f"{_names(refs)} remove more of POD '{pod}' than {who} in {_years(years)} "
+                f"(in {years[0]}: {removed:,.0f} removed from {held:,.0f}); lower the fractions",
             )
         )
     below = do_something < -TOLERANCE * np.maximum(1.0, abs(do_nothing))
@@ -133,8 +134,8 @@ def overdrawn_cells(
         problems.append(
             Problem(
                 refs[0][1] if refs else ("schemes",),
-                f"schemes {_names(refs)} together take do-something {pod} activity below zero in "
-                f"{_years(years)} (in {years[0]}: {float(do_something.sel(pod=pod, year=years[0])):,.0f})",
+                f"{_names(refs)} take do-something activity of POD '{pod}' below zero in {_years(years)} "
+                f"(in {years[0]}: {float(do_something.sel(pod=pod, year=years[0])):,.0f})",
             )
         )
     return problems
@@ -162,7 +163,10 @@ def _effect_refs(
 
 
 def _names(refs: list[tuple[str, tuple[str | int, ...]]]) -> str:
-    return ", ".join(f"'{name}'" for name in dict.fromkeys(name for name, _ in refs))
+    """``the effects of scheme 'a'`` or ``the effects of schemes 'a', 'b'``."""
+    names = list(dict.fromkeys(name for name, _ in refs))
+    quoted = ", ".join(f"'{name}'" for name in names)
+    return f"the effects of scheme {quoted}" if len(names) == 1 else f"the effects of schemes {quoted}"
 
 
 def _years(years: list[str]) -> str:

@@ -19,7 +19,15 @@ import pandas as pd
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.results import Results
 
-ACTIVITY_COLUMNS = ["year", "pod", "do_nothing", "avoided_growth", "reduction", "do_something", "deflection_pct"]
+ACTIVITY_COLUMNS = [
+    "year",
+    "pod",
+    "do_nothing",
+    "avoided_growth",
+    "reduction",
+    "do_something",
+    "deflection_pct",
+]
 STATEMENT_SECTIONS = {"investment": "investment", "funding": "funding", "net": "net"}
 
 
@@ -43,7 +51,9 @@ def statement_table(results: Results) -> pd.DataFrame:
     """The statement's lines and its net; the totals are left out (they are sums of the rows)."""
     frame = results.statement.rename("value").to_dataframe().reset_index()
     frame = frame[frame["section"].isin(list(STATEMENT_SECTIONS))].copy()
-    frame["line"] = [results.statement_label(b, line) for b, line in zip(frame["basis"], frame["line"], strict=True)]
+    frame["line"] = [
+        results.statement_label(b, line) for b, line in zip(frame["basis"], frame["line"], strict=True)
+    ]
     return frame[["basis", "section", "line", "year", "value"]].reset_index(drop=True)
 
 

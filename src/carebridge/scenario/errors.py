@@ -1,13 +1,13 @@
 """Input problems with their place: file, line, field path, what was found and what was expected.
 
-Every loader and checker collects :class:`Problem` objects and raises one :class:`ScenarioError` holding all of
-them, so that a user sees every mistake at once. Messages are part of the interface and are tested.
+Every loader and checker collects :class:`Problem` objects and raises one :class:`ScenarioError` holding all
+of them, so that a user sees every mistake at once. Messages are part of the interface and are tested.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 PathPart = str | int
@@ -29,6 +29,29 @@ def did_you_mean(found: str, choices: Iterable[str]) -> str:
     """Return ``"; did you mean 'x'?"`` for the nearest choice, or ``""`` when none is near."""
     near = difflib.get_close_matches(str(found), list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{near[0]}'?" if near else ""
+
+
+def format_value(value: object) -> str:
+    """How a value found in the input is shown in a message.
+
+    >>> [format_value(v) for v in ("abc", 2017, 0.1 + 0.2, True, None, {"a": 1}, [1])]
+    ["'abc'", '2017', '0.3', 'true', 'nothing (an empty value)', 'a map', 'a list']
+    """
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'" if value else "empty text ''"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.12g}"
+    if isinstance(value, Mapping):
+        return "a map"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return repr(value)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ OrgKind = Literal["commissioner", "council", "acute", "community", "mental_healt
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Organisation(Model):
@@ -68,8 +68,9 @@ class Activity(Model):
         None, description="Explicit do-nothing activity by year; held after its last year."
     )
     growth: YearValue | None = Field(
-        None, description="Annual growth rate by year (0.02 = 2%); the demographic part if "
-        "`non_demographic_growth` is also given."
+        None,
+        description="Annual growth rate by year (0.02 = 2%); the demographic part if "
+        "`non_demographic_growth` is also given.",
     )
     population_rates: dict[str, float] | None = Field(
         None, description="Activity per head by age band of `population`; gives demographic growth."
@@ -86,7 +87,11 @@ class Pod(Model):
     name: str = Field(description="Name shown in reports.")
     unit: str = Field("unit", description="Unit of activity: attendance, spell, appointment, item, …")
     activity: Activity | None = Field(None, description="Activity model; omit for money-only PODs.")
-    price: YearValue | PriceUplift | None = Field(None, description="Unit price in £, by year.")
+    price: PriceUplift | YearValue | None = Field(
+        None,
+        union_mode="left_to_right",
+        description="Unit price in £: a number, a map by year, or a base price with an annual uplift.",
+    )
     providers: dict[str, float] = Field(
         default_factory=lambda: {"other": 1.0},
         description="Share of the POD's activity by provider organisation id, or `other`; sums to 1.",
@@ -154,7 +159,9 @@ class SchemeInvestment(Model):
     recurrent: YearValue | None = Field(None, description="Recurrent investment; held after its last year.")
     non_recurrent: dict[Any, float] | None = Field(None, description="One-off investment by year.")
     org: str | None = Field(None, description="Organisation that spends it (default: the owner).")
-    line: str | None = Field(None, description="Statement line it is shown in (default: `Scheme investment`).")
+    line: str | None = Field(
+        None, description="Statement line it is shown in (default: `Scheme investment`)."
+    )
 
 
 class Scheme(Model):
@@ -278,7 +285,9 @@ class Published(Model):
 
 
 class ReportOptions(Model):
-    bridge_year: str | None = Field(None, description="Year of the bridge waterfall (default: last effect year).")
+    bridge_year: str | None = Field(
+        None, description="Year of the bridge waterfall (default: last effect year)."
+    )
     provider_tables: list[str] = Field(default_factory=list, description="Providers with a savings table.")
 
 

@@ -3,8 +3,8 @@
 A value by year is either a scalar (every year) or a map from years to numbers. How a map fills the years it
 omits depends on what the value is (model spec section 1):
 
-- ``held`` (the default: recurrent savings, investment, gaps, fractions): 0 before the first year given, and each
-  later year takes the value of the latest year given at or before it;
+- ``held`` (the default: recurrent savings, investment, gaps, fractions): 0 before the first year given, and
+  each later year takes the value of the latest year given at or before it;
 - ``one_off`` (non-recurrent investment, one-off funding): 0 in every year the map omits;
 - ``price`` (unit prices): like ``held``, but the first value also holds backwards, since a price of zero is
   never meant.
@@ -53,8 +53,7 @@ def parse_year(label: object) -> int:
     start, end = int(match.group(1)), int(match.group(2))
     if end != (start + 1) % 100:
         raise YearError(
-            f"'{label}' is not a financial year; the year after {start} is written "
-            f"'{format_year(start)}'"
+            f"'{label}' is not a financial year; the year after {start} is written '{format_year(start)}'"
         )
     return start
 

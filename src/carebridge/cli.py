@@ -1,0 +1,190 @@
+"""The command line: ``carebridge run``, ``carebridge validate``.
+
+Heavy modules (xarray, pandas, openpyxl) are imported inside the commands, so ``carebridge --help`` is fast.
+A user's mistake ends with a short message and exit code 2, never a traceback; ``--debug`` shows one for
+anything unexpected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from carebridge import __version__
+
+if TYPE_CHECKING:
+    from carebridge.engine.results import Results
+    from carebridge.scenario.loader import LoadedScenario
+
+EXIT_INPUT = 2
+
+app = typer.Typer(
+    name="carebridge",
+    help=(
+        "Plan the transformation of a local health and care economy: do-nothing activity and gaps, "
+        "schemes, tariff and cost-release savings, the do-something position and the bridge.\n\n"
+        "Example:\n\n"
+        "  carebridge run examples/stockport-2017/scenario.yaml --out out/stockport"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"carebridge {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """CareBridge: whole-system planning for NHS places and integrated care systems."""
+    _state["debug"] = debug
+
+
+def _fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _load(path: Path) -> LoadedScenario:
+    from carebridge.scenario.errors import ScenarioError
+    from carebridge.scenario.loader import load_scenario
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as error:
+        _fail(str(error))
+
+
+def _run(loaded: LoadedScenario) -> Results:
+    from carebridge.engine import ModelError, run
+
+    try:
+        return run(loaded.scenario)
+    except ModelError as error:
+        _fail(str(ModelError(loaded.source.locate(error.problems))))
+
+
+@app.command("validate")
+def validate_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+) -> None:
+    """Check a scenario file and report every problem at once (exit code 2 if there are any).
+
+    Checks the shape and types of every field, ids and references, year labels and ranges, shares that must
+    sum to 1, signs and ranges of numbers, and that the schemes never remove more activity than a cell holds.
+
+    Example:
+
+      carebridge validate examples/stockport-2017/scenario.yaml
+    """
+    loaded = _load(scenario)
+    _run(loaded)
+    counts = loaded.scenario
+    typer.echo(
+        f"{scenario}: OK — {len(counts.organisations)} organisations, {len(counts.pods)} PODs, "
+        f"{len(counts.schemes)} schemes, {counts.base_year} to {counts.end_year}"
+    )
+
+
+@app.command("run")
+def run_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Folder for the report and tables [default: out/<scenario folder>]."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the headline tables.")] = False,
+) -> None:
+    """Run a scenario: print the headline tables and write the report into a folder.
+
+    Writes report.html (self-contained, with charts), report.xlsx (one sheet per table, and the inputs),
+    tidy CSV tables (activity, scheme_activity, savings, statement, positions) and run.json (provenance).
+    Money in £'000; savings, funding and activity removed are negative, printed in brackets.
+
+    Example:
+
+      carebridge run examples/stockport-2017/scenario.yaml --out out/stockport
+    """
+    loaded = _load(scenario)
+    results = _run(loaded)
+    folder = out if out is not None else Path("out") / (scenario.resolve().parent.name or scenario.stem)
+    from carebridge.report import Provenance, write_report
+
+    provenance = Provenance(
+        scenario_name=loaded.scenario.name,
+        scenario_file=str(scenario),
+        sha256=hashlib.sha256(scenario.read_bytes()).hexdigest(),
+        carebridge_version=__version__,
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    try:
+        written = _write_atomically(folder, lambda staging: write_report(results, staging, provenance))
+    except OSError as error:
+        _fail(f"cannot write the report into {folder}: {error.strerror or error}")
+    if not quiet:
+        from rich.console import Console
+
+        from carebridge.report.terminal import print_headlines
+
+        print_headlines(results, Console())
+    typer.echo(f"Wrote {len(written)} files to {folder}: " + ", ".join(p.name for p in written))
+
+
+def _write_atomically(folder: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
+    """Write into a staging folder beside ``folder``, then move each file into place.
+
+    A run that fails while writing leaves the earlier outputs in ``folder`` as they were.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".carebridge-", dir=folder))
+    try:
+        written = write(staging)
+        moved = []
+        for path in written:
+            target = folder / path.name
+            path.replace(target)
+            moved.append(target)
+        return moved
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def main() -> None:
+    """Entry point of the ``carebridge`` command."""
+    try:
+        app()
+    except Exception as error:
+        if _state["debug"]:
+            raise
+        typer.echo(
+            f"carebridge: unexpected error: {type(error).__name__}: {error}\n"
+            "Run again with --debug for the details, and please report it.",
+            err=True,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""The report as one self-contained HTML page: header and provenance, charts (plotly.js inlined from the
+installed plotly package, so the page works with no network) and every formatted table as an accessible
+HTML table. Built with f-strings and :func:`html.escape`; the plotly Python package is never imported."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+
+from carebridge.engine.results import Results
+from carebridge.report import Provenance
+from carebridge.report.charts import Chart, all_charts
+from carebridge.report.formatted import FormattedTable, Row, all_tables, format_number
+
+CSS = """
+:root { --ink: #1d2733; --muted: #5b6775; --rule: #d5dbe2; --band: #f3f6f9; --accent: #1f5f99;
+        --flag: #fde2e1; --flag-ink: #9c0006; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       color: var(--ink); }
+header, main, footer { max-width: 1180px; margin: 0 auto; padding: 0 24px; }
+header { padding-top: 28px; border-bottom: 3px solid var(--accent); padding-bottom: 12px; }
+h1 { font-size: 1.7rem; margin: 0 0 6px; }
+h2 { font-size: 1.3rem; margin: 36px 0 12px; border-bottom: 1px solid var(--rule); padding-bottom: 4px; }
+p.lead { color: var(--muted); max-width: 70em; }
+dl.provenance { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; font-size: .85rem;
+                color: var(--muted); }
+dl.provenance dt { font-weight: 600; }
+dl.provenance dd { margin: 0; word-break: break-all; }
+nav ol { columns: 2; font-size: .9rem; }
+a { color: var(--accent); }
+figure { margin: 24px 0; }
+figcaption { font-size: .85rem; color: var(--muted); }
+.chart { width: 100%; min-height: 420px; }
+.table-wrap { overflow-x: auto; margin: 12px 0 28px; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .9rem; min-width: 32rem; }
+caption { text-align: left; font-weight: 600; font-size: 1rem; padding-bottom: 2px; }
+caption small { display: block; font-weight: 400; color: var(--muted); font-size: .8rem; }
+th, td { padding: 3px 10px; border-bottom: 1px solid var(--rule); }
+thead th { text-align: right; background: var(--band); white-space: nowrap; }
+thead th.label, tbody th { text-align: left; font-weight: 400; }
+thead th.group { text-align: center; }
+td { text-align: right; white-space: nowrap; }
+tr.total th, tr.total td { font-weight: 700; border-top: 1.5px solid var(--ink); }
+tr.heading th { font-weight: 700; font-style: italic; background: var(--band); }
+td.flag { background: var(--flag); color: var(--flag-ink); }
+footer { color: var(--muted); font-size: .8rem; padding: 24px; }
+"""
+
+
+def write_html(
+    results: Results,
+    path: Path,
+    provenance: Provenance,
+    tables: Sequence[FormattedTable] | None = None,
+) -> Path:
+    """Write the page to ``path`` and return it; ``tables`` defaults to :func:`all_tables`."""
+    chosen = all_tables(results) if tables is None else tables
+    path.write_text(render_page(results, provenance, chosen, all_charts(results)), encoding="utf-8")
+    return path
+
+
+def render_page(
+    results: Results, provenance: Provenance, tables: Sequence[FormattedTable], charts: Sequence[Chart]
+) -> str:
+    """The whole page as text."""
+    name = escape(results.scenario.name)
+    body = "\n".join(
+        [
+            _header(results, provenance),
+            "<main>",
+            _contents(tables, charts),
+            '<section id="charts"><h2>Charts</h2>',
+            *(_figure(chart) for chart in charts),
+            "</section>",
+            '<section id="tables"><h2>Tables</h2>',
+            *(render_table(table) for table in tables),
+            "</section>",
+            "</main>",
+            f"<footer>CareBridge {escape(provenance.carebridge_version)}. Money in £'000; savings, funding "
+            "and activity removed are negative and shown in brackets.</footer>",
+            f"<script>{plotly_js()}</script>",
+            f"<script>{_plot_calls(charts)}</script>",
+        ]
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{name}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def _header(results: Results, provenance: Provenance) -> str:
+    scenario = results.scenario
+    facts = [
+        ("Source", scenario.source or ""),
+        ("Scenario file", provenance.scenario_file),
+        ("SHA-256", provenance.sha256),
+        ("CareBridge", provenance.carebridge_version),
+        ("Generated", provenance.generated_at),
+        ("Years", f"{results.years[0]} to {results.years[-1]}"),
+    ]
+    listed = "".join(f"<dt>{escape(key)}</dt><dd>{escape(value)}</dd>" for key, value in facts if value)
+    description = scenario.description or ""
+    return (
+        f"<header><h1>{escape(scenario.name)}</h1>"
+        f'<p class="lead">{escape(description.strip())}</p>'
+        f'<dl class="provenance">{listed}</dl></header>'
+    )
+
+
+def _contents(tables: Sequence[FormattedTable], charts: Sequence[Chart]) -> str:
+    links = [f'<li><a href="#{chart.id}">{escape(chart.title)}</a></li>' for chart in charts]
+    links += [f'<li><a href="#table-{table.id}">{escape(table.title)}</a></li>' for table in tables]
+    return f'<nav aria-label="Contents"><h2>Contents</h2><ol>{"".join(links)}</ol></nav>'
+
+
+def _figure(chart: Chart) -> str:
+    return (
+        f'<figure><div id="{chart.id}" class="chart" role="img" aria-label="{escape(chart.description)}">'
+        f"</div><figcaption>{escape(chart.description)}</figcaption></figure>"
+    )
+
+
+def render_table(table: FormattedTable) -> str:
+    """One formatted table as an HTML table: a caption, column headers with ``scope``, a row header per
+    line; totals bold, section headings as row-group headers, flagged cells marked."""
+    head = _thead(table)
+    rows = "\n".join(_tr(table, row) for row in table.rows)
+    return (
+        f'<div class="table-wrap"><table id="table-{table.id}">'
+        f"<caption>{escape(table.title)}<small>{escape(table.subtitle)}</small></caption>"
+        f"{head}<tbody>\n{rows}\n</tbody></table></div>"
+    )
+
+
+def _thead(table: FormattedTable) -> str:
+    rows = []
+    if table.grouped:
+        cells = ['<td class="label"></td>']
+        cells += [
+            f'<th scope="colgroup" colspan="{span}" class="group">{escape(group)}</th>'
+            for group, _, span in table.column_groups()
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    headers = "".join(f'<th scope="col">{escape(column.header)}</th>' for column in table.columns)
+    rows.append(f'<tr><th scope="col" class="label">{escape(table.label_header)}</th>{headers}</tr>')
+    return f"<thead>{''.join(rows)}</thead>"
+
+
+def _tr(table: FormattedTable, row: Row) -> str:
+    if row.kind == "heading":
+        span = len(table.columns) + 1
+        return f'<tr class="heading"><th scope="rowgroup" colspan="{span}">{escape(row.label)}</th></tr>'
+    cells = []
+    for index, value in enumerate(row.values):
+        text = escape(format_number(value, table.number_kind(row, index)))
+        flag = ' class="flag" title="above tolerance"' if row.flagged(index) else ""
+        cells.append(f"<td{flag}>{text}</td>")
+    kind = ' class="total"' if row.kind == "total" else ""
+    return f'<tr{kind}><th scope="row">{escape(row.label)}</th>{"".join(cells)}</tr>'
+
+
+def _plot_calls(charts: Sequence[Chart]) -> str:
+    config = _json({"displaylogo": False, "responsive": True})
+    calls = [
+        f"Plotly.newPlot({_json(chart.id)}, {_json(chart.data)}, {_json(chart.layout)}, {config});"
+        for chart in charts
+    ]
+    return "\n".join(calls)
+
+
+def _json(value: object) -> str:
+    """JSON safe inside a ``<script>`` element."""
+    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
+
+
+def plotly_js() -> str:
+    """plotly.js from the installed plotly package (``package_data/plotly.min.js``), found without importing
+    the package, made safe to inline in a ``<script>`` element."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the plotly package is not installed; it provides plotly.js for the HTML report")
+    for location in spec.submodule_search_locations:
+        script = Path(location) / "package_data" / "plotly.min.js"
+        if script.is_file():
+            return re.sub(r"</(script)", r"<\\/\1", script.read_text(encoding="utf-8"), flags=re.IGNORECASE)
+    raise RuntimeError("plotly.min.js is missing from the installed plotly package (package_data/)")

@@ -1,0 +1,1 @@
+"""Tests of the engine: example-based unit tests and hypothesis properties."""

@@ -1,0 +1,41 @@
+"""The Stockport example, run once for every report test."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from carebridge.engine import Results, run
+from carebridge.report import Provenance
+from carebridge.report.formatted import FormattedTable, all_tables
+from carebridge.scenario.schema import Scenario
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "stockport-2017" / "scenario.yaml"
+
+
+@pytest.fixture
+def example_data() -> dict[str, Any]:
+    """The example scenario file as plain data, fresh for each test to change."""
+    with EXAMPLE.open(encoding="utf-8") as handle:
+        data: dict[str, Any] = YAML(typ="safe").load(handle)
+    return data
+
+
+@pytest.fixture(scope="session")
+def results() -> Results:
+    with EXAMPLE.open(encoding="utf-8") as handle:
+        return run(Scenario.model_validate(YAML(typ="safe").load(handle)))
+
+
+@pytest.fixture(scope="session")
+def tables(results: Results) -> dict[str, FormattedTable]:
+    return {table.id: table for table in all_tables(results)}
+
+
+@pytest.fixture(scope="session")
+def provenance(results: Results) -> Provenance:
+    return Provenance.for_file(EXAMPLE, results.scenario.name, now=datetime(2017, 6, 30, 12, 0, tzinfo=UTC))

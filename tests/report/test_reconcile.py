@@ -1,0 +1,110 @@
+"""Reconciliation with published figures: the look-up by selector, the differences the seed contains, and
+the errors for selectors that name nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from carebridge.engine import Results
+from carebridge.report.formatted import FormattedTable
+from carebridge.report.reconcile import ReconciliationError, ReconciliationRow, reconcile
+from carebridge.scenario.schema import Published
+
+
+def rows_for(results: Results, source_start: str) -> dict[str, ReconciliationRow]:
+    return {row.year: row for row in reconcile(results) if row.source.startswith(source_start)}
+
+
+def with_published(results: Results, *entries: dict[str, object]) -> Results:
+    published = [Published.model_validate(entry) for entry in entries]
+    return dataclasses.replace(results, scenario=results.scenario.model_copy(update={"published": published}))
+
+
+def test_table_19_against_table_2_differs_by_700_in_2017_18(results: Results) -> None:
+    rows = rows_for(results, "Table 19")
+    assert rows["2017/18"].difference == pytest.approx(700)
+    assert rows["2017/18"].flagged
+    assert not rows["2018/19"].flagged
+    assert rows["2018/19"].measure == "position: Stockport Together Saving, System"
+
+
+def test_business_case_investment_differs_by_784_in_2019_20(results: Results) -> None:
+    rows = rows_for(results, "Table 5, total investment")
+    assert rows["2019/20"].computed == pytest.approx(17439)
+    assert rows["2019/20"].difference == pytest.approx(-784)
+    assert rows["2019/20"].flagged
+    assert not rows["2020/21"].flagged
+
+
+def test_reproduced_figures_are_within_tolerance(results: Results) -> None:
+    for start in (
+        "Table 5, Acute",
+        "Table 5, total benefit",
+        "Table 8, cost",
+        "Table 6, total net",
+        "Table 8, total",
+    ):
+        assert not any(row.flagged for row in rows_for(results, start).values()), start
+
+
+def test_rows_follow_the_years(results: Results) -> None:
+    years = [row.year for row in reconcile(results) if row.entry == 0]
+    assert years == ["2016/17", "2017/18", "2018/19", "2019/20", "2020/21"]
+
+
+def test_formatted_reconciliation_flags_the_differences(tables: dict[str, FormattedTable]) -> None:
+    table = tables["reconciliation"]
+    differences = [row for row in table.rows if row.label == "Difference"]
+    year = [column.header for column in table.columns].index("2017/18")
+    assert differences[0].values[year] == pytest.approx(700)
+    assert differences[0].flagged(year)
+    later = [column.header for column in table.columns].index("2019/20")
+    assert differences[1].values[later] == pytest.approx(-784)
+    assert differences[1].flagged(later)
+
+
+@pytest.mark.parametrize(
+    ("entry", "value"),
+    [
+        ({"statement": {"basis": "cost", "line": "Cost reduction based on business cases"}}, -38797),
+        ({"statement": {"basis": "tariff", "line": "total_investment"}}, 19765),
+        ({"statement": {"basis": "tariff", "line": "SRG"}}, 0),
+        ({"savings": {"basis": "cost", "provider": "sft"}}, -22570),
+        ({"savings": {"basis": "cost", "source": "avoided_growth"}}, -18475),
+        ({"savings": {"pod": "prescribing", "group": "Neighbourhood"}}, -5000),
+        ({"investment": {"scheme": "neighbourhood"}}, 10987),
+        ({"investment": {"group": "Outpatients"}}, 2117),
+        ({"activity": {"pod": "ae", "measure": "do_nothing"}}, 108706),
+        ({"position": {"line": "do_something", "org": "ccg"}}, 3198),
+    ],
+)
+def test_selectors(results: Results, entry: dict[str, object], value: float) -> None:
+    changed = with_published(results, {"source": "test", "values": {"2020/21": value}, **entry})
+    (row,) = reconcile(changed)
+    assert row.computed == pytest.approx(value, abs=1.5)
+
+
+def test_unknown_names_are_reported_together_with_a_near_match(results: Results) -> None:
+    changed = with_published(
+        results,
+        {"source": "a", "values": {"2020/21": 0}, "savings": {"scheme": "neighbourhod"}},
+        {"source": "b", "values": {"2030/31": 0}, "investment": {}},
+        {"source": "c", "values": {"2020/21": 0}},
+        {"source": "d", "values": {"2020/21": 0}, "statement": {"line": "Total net savings"}},
+    )
+    with pytest.raises(ReconciliationError) as caught:
+        reconcile(changed)
+    message = str(caught.value)
+    assert "4 problems" in message
+    assert "published[0].savings.scheme: no scheme 'neighbourhod'" in message
+    assert "did you mean 'neighbourhood'?" in message
+    assert (
+        "published[1].values: year '2030/31' is not modelled (the run covers 2016/17 to 2024/25)" in message
+    )
+    assert (
+        "published[2].values: give exactly one of position, statement, savings, investment, activity"
+        in message
+    )
+    assert "did you mean 'Total net saving'?" in message
