@@ -30,6 +30,7 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 from carebridge.scenario import validate
 from carebridge.scenario.errors import Path, PathPart, Problem, ScenarioError, format_value
 from carebridge.scenario.pydantic_errors import problems_from_validation
+from carebridge.scenario.salvage import salvage_problems
 from carebridge.scenario.schema import FORMAT_VERSION, Scenario
 
 EXPECTED_TOP_LEVEL = "a scenario map with format_version, name, base_year, end_year, organisations and pods"
@@ -106,6 +107,7 @@ def load_scenario_text(text: str, file: str) -> LoadedScenario:
         scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as error:
         problems.extend(problems_from_validation(error, data))
+        problems.extend(salvage_problems(data, error, validate.check))
     else:
         problems.extend(validate.check(scenario))
     if problems:

@@ -317,6 +317,11 @@ def _check_references(scenario: Scenario, index: _Index) -> Iterator[Problem]:
         path = ("positions", "plan_lines", position)
         yield from _reference((*path, "org"), line.org, organisations, "an organisation")
         chosen = (line.from_schemes.schemes or []) if line.from_schemes is not None else []
+        if line.from_schemes is not None and line.from_schemes.schemes == []:
+            yield Problem(
+                (*path, "from_schemes", "schemes"),
+                "the list of schemes is empty; list scheme ids, or leave `schemes` out for all schemes",
+            )
         for number, scheme_id in enumerate(chosen):
             yield from _reference(
                 (*path, "from_schemes", "schemes", number), scheme_id, index.schemes, "a scheme"
