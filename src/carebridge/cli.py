@@ -115,6 +115,15 @@ def run_command(
             "--out", "-o", help="Folder for the report and tables [default: out/<scenario folder>]."
         ),
     ] = None,
+    bridge_year: Annotated[
+        str | None,
+        typer.Option(
+            "--bridge-year",
+            "-y",
+            help="Year of the bridge waterfall, e.g. 2020/21 [default: the scenario's report.bridge_year, "
+            "else the last year the plan changes].",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the headline tables.")] = False,
 ) -> None:
     """Run a scenario: print the headline tables and write the report into a folder.
@@ -125,9 +134,11 @@ def run_command(
 
     Example:
 
-      carebridge run examples/stockport-2017/scenario.yaml --out out/stockport
+      carebridge run examples/stockport-2017/scenario.yaml --out out/stockport --bridge-year 2019/20
     """
     loaded = _load(scenario)
+    if bridge_year is not None:
+        loaded = _with_bridge_year(loaded, bridge_year)
     results = _run(loaded)
     folder = out if out is not None else Path("out") / (scenario.resolve().parent.name or scenario.stem)
     from carebridge.report import Provenance, write_report
@@ -150,6 +161,21 @@ def run_command(
 
         print_headlines(results, Console())
     typer.echo(f"Wrote {len(written)} files to {folder}: " + ", ".join(p.name for p in written))
+
+
+def _with_bridge_year(loaded: LoadedScenario, year: str) -> LoadedScenario:
+    """The scenario with its report's bridge year set, checked like the rest of the scenario."""
+    from dataclasses import replace
+
+    from carebridge.scenario.years import YearError, YearRange
+
+    scenario = loaded.scenario
+    try:
+        YearRange.from_labels(scenario.base_year, scenario.end_year).index(year)
+    except YearError as error:
+        _fail(f"--bridge-year: {error}")
+    report = scenario.report.model_copy(update={"bridge_year": year})
+    return replace(loaded, scenario=scenario.model_copy(update={"report": report}))
 
 
 def _write_atomically(folder: Path, write: Callable[[Path], list[Path]]) -> list[Path]:

@@ -115,3 +115,49 @@ def test_python_dash_m_works() -> None:
     )
     assert done.returncode == 0
     assert done.stdout.startswith("carebridge ")
+
+
+def test_bridge_year_can_be_chosen(tmp_path: Path) -> None:
+    done = carebridge("run", str(STOCKPORT), "--out", str(tmp_path), "--bridge-year", "2019/20")
+    assert done.returncode == 0, done.stderr
+    assert "System financial bridge, 2019/20" in done.stdout
+    assert "System financial bridge, 2019/20" in (tmp_path / "report.html").read_text()
+
+
+def test_a_bridge_year_outside_the_scenario_is_refused(tmp_path: Path) -> None:
+    done = carebridge("run", str(STOCKPORT), "--out", str(tmp_path / "o"), "--bridge-year", "2030/31")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "--bridge-year: '2030/31' is outside the scenario's years 2016/17 to 2024/25"
+    assert not (tmp_path / "o").exists()
+
+
+OVERDRAWN = """\
+format_version: 1
+name: Overdrawn
+base_year: 2016/17
+end_year: 2018/19
+organisations: [{id: ccg, name: CCG}]
+pods: [{id: nel, name: NEL, activity: {base: 100}, price: 10}]
+schemes:
+  - id: s1
+    name: S1
+    effects:
+      - {kind: reduce, pod: nel, fraction: 0.7, basis: do_nothing}
+      - {kind: reduce, pod: nel, fraction: 0.9}
+  - id: s2
+    name: S2
+    effects: [{kind: absolute, pod: nel, activity: {2018/19: 50}}]
+"""
+
+
+def test_reductions_that_remove_more_than_a_cell_holds_are_located(tmp_path: Path) -> None:
+    path = tmp_path / "overdrawn.yaml"
+    path.write_text(OVERDRAWN)
+    done = carebridge("validate", str(path))
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[1:] == [
+        f"  - {path}:11 schemes[0].effects[0]: the effects of scheme 's1' remove more of POD 'nel' than it "
+        "holds in 2016/17 to 2018/19 (in 2016/17: 160 removed from 100); lower the fractions",
+        f"  - {path}:11 schemes[0].effects[0]: the effects of schemes 's1', 's2' take do-something activity "
+        "of POD 'nel' below zero in 2016/17 to 2018/19 (in 2016/17: -60)",
+    ]
