@@ -127,7 +127,9 @@ def test_bridge_year_can_be_chosen(tmp_path: Path) -> None:
 def test_a_bridge_year_outside_the_scenario_is_refused(tmp_path: Path) -> None:
     done = carebridge("run", str(STOCKPORT), "--out", str(tmp_path / "o"), "--bridge-year", "2030/31")
     assert done.returncode == 2
-    assert done.stderr.strip() == "--bridge-year: '2030/31' is outside the scenario's years 2016/17 to 2024/25"
+    assert (
+        done.stderr.strip() == "--bridge-year: '2030/31' is outside the scenario's years 2016/17 to 2024/25"
+    )
     assert not (tmp_path / "o").exists()
 
 
