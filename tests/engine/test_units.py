@@ -729,3 +729,18 @@ def test_last_effect_year_counts_scheme_effects_that_change_even_if_the_total_do
         ),
     ]
     assert run(scenario(schemes=schemes)).last_effect_year == "2019/20"
+
+
+def test_a_scheme_without_investment_adds_no_statement_line() -> None:
+    schemes = [
+        Scheme(id="a", name="A", effects=[Absolute(kind="absolute", pod="ae", activity=10)]),
+        Scheme(
+            id="b",
+            name="B",
+            effects=[Absolute(kind="absolute", pod="ae", activity=5)],
+            investment=SchemeInvestment(recurrent=3, line="Business cases"),
+        ),
+    ]
+    statement = run(scenario(schemes=schemes)).statement
+    investment_lines = statement.line.values[statement.section.values == "investment"]
+    assert list(investment_lines) == ["Business cases"]

@@ -20,7 +20,7 @@ TOTAL_FUNDING = "total_funding"
 NET = "net"
 
 
-def grouping(labels: Sequence[str], order: Sequence[str]) -> npt.NDArray[np.float64]:
+def grouping(labels: Sequence[str | None], order: Sequence[str]) -> npt.NDArray[np.float64]:
     """Matrix ``G[line, row] = 1`` where row ``row`` carries label ``order[line]``."""
     return np.array([[1.0 if label == line else 0.0 for label in labels] for line in order]).reshape(
         len(order), len(labels)
@@ -32,7 +32,8 @@ def investment_lines(finance: FinanceInputs) -> xr.DataArray:
 
     Programme investment and scheme investment (recurrent plus non-recurrent) with the same line label add.
     """
-    order = list(dict.fromkeys([*finance.investment_line, *finance.scheme_line]))
+    scheme_lines = [line for line in finance.scheme_line if line is not None]
+    order = list(dict.fromkeys([*finance.investment_line, *scheme_lines]))
     programme = grouping(finance.investment_line, order) @ finance.investment.values
     schemes = grouping(finance.scheme_line, order) @ (
         finance.scheme_recurrent.values + finance.scheme_non_recurrent.values

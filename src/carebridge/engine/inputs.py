@@ -79,7 +79,7 @@ class PriceInputs:
 class FinanceInputs:
     scheme_recurrent: xr.DataArray  # (scheme, year)
     scheme_non_recurrent: xr.DataArray  # (scheme, year)
-    scheme_line: list[str]  # statement line of each scheme's investment
+    scheme_line: list[str | None]  # statement line of each scheme's investment; None without investment
     investment: xr.DataArray  # (investment, year) programme investment lines
     investment_line: list[str]
     funding: xr.DataArray  # (funding, year), positive amounts
@@ -243,9 +243,12 @@ def _prices(scenario: Scenario, span: YearRange) -> PriceInputs:
     )
 
 
-def scheme_investment_line(scenario: Scenario, index: int) -> str:
+def scheme_investment_line(scenario: Scenario, index: int) -> str | None:
+    """The statement line a scheme's investment is shown in; None for a scheme without investment."""
     investment = scenario.schemes[index].investment
-    return (investment.line if investment and investment.line else None) or "Scheme investment"
+    if investment is None:
+        return None
+    return investment.line or "Scheme investment"
 
 
 def _finance(scenario: Scenario, span: YearRange) -> FinanceInputs:
