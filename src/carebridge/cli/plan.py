@@ -1,87 +1,22 @@
-"""The command line: ``carebridge run``, ``carebridge validate``.
-
-Heavy modules (xarray, pandas, openpyxl) are imported inside the commands, so ``carebridge --help`` is fast.
-A user's mistake ends with a short message and exit code 2, never a traceback; ``--debug`` shows one for
-anything unexpected.
-"""
+"""Planning commands: ``carebridge run`` and ``carebridge validate``."""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from carebridge import __version__
+from carebridge.cli.app import app, fail, load, run_scenario
 
 if TYPE_CHECKING:
-    from carebridge.engine.results import Results
     from carebridge.scenario.loader import LoadedScenario
-
-EXIT_INPUT = 2
-
-app = typer.Typer(
-    name="carebridge",
-    help=(
-        "Plan the transformation of a local health and care economy: do-nothing activity and gaps, "
-        "schemes, tariff and cost-release savings, the do-something position and the bridge.\n\n"
-        "Example:\n\n"
-        "  carebridge run examples/stockport-2017/scenario.yaml --out out/stockport"
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-)
-
-_state = {"debug": False}
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"carebridge {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main_options(
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")] = False,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
-    ] = False,
-) -> None:
-    """CareBridge: whole-system planning for NHS places and integrated care systems."""
-    _state["debug"] = debug
-
-
-def _fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-def _load(path: Path) -> LoadedScenario:
-    from carebridge.scenario.errors import ScenarioError
-    from carebridge.scenario.loader import load_scenario
-
-    try:
-        return load_scenario(path)
-    except ScenarioError as error:
-        _fail(str(error))
-
-
-def _run(loaded: LoadedScenario) -> Results:
-    from carebridge.engine import ModelError, run
-
-    try:
-        return run(loaded.scenario)
-    except ModelError as error:
-        _fail(str(ModelError(loaded.source.locate(error.problems))))
 
 
 @app.command("validate")
@@ -97,8 +32,8 @@ def validate_command(
 
       carebridge validate examples/stockport-2017/scenario.yaml
     """
-    loaded = _load(scenario)
-    _run(loaded)
+    loaded = load(scenario)
+    run_scenario(loaded)
     counts = loaded.scenario
     typer.echo(
         f"{scenario}: OK — {len(counts.organisations)} organisations, {len(counts.pods)} PODs, "
@@ -136,10 +71,10 @@ def run_command(
 
       carebridge run examples/stockport-2017/scenario.yaml --out out/stockport --bridge-year 2019/20
     """
-    loaded = _load(scenario)
+    loaded = load(scenario)
     if bridge_year is not None:
         loaded = _with_bridge_year(loaded, bridge_year)
-    results = _run(loaded)
+    results = run_scenario(loaded)
     folder = out if out is not None else Path("out") / (scenario.resolve().parent.name or scenario.stem)
     from carebridge.report import Provenance, write_report
 
@@ -153,7 +88,7 @@ def run_command(
     try:
         written = _write_atomically(folder, lambda staging: write_report(results, staging, provenance))
     except OSError as error:
-        _fail(f"cannot write the report into {folder}: {error.strerror or error}")
+        fail(f"cannot write the report into {folder}: {error.strerror or error}")
     if not quiet:
         from rich.console import Console
 
@@ -173,7 +108,7 @@ def _with_bridge_year(loaded: LoadedScenario, year: str) -> LoadedScenario:
     try:
         YearRange.from_labels(scenario.base_year, scenario.end_year).index(year)
     except YearError as error:
-        _fail(f"--bridge-year: {error}")
+        fail(f"--bridge-year: {error}")
     report = scenario.report.model_copy(update={"bridge_year": year})
     return replace(loaded, scenario=scenario.model_copy(update={"report": report}))
 
@@ -195,22 +130,3 @@ def _write_atomically(folder: Path, write: Callable[[Path], list[Path]]) -> list
         return moved
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def main() -> None:
-    """Entry point of the ``carebridge`` command."""
-    try:
-        app()
-    except Exception as error:
-        if _state["debug"]:
-            raise
-        typer.echo(
-            f"carebridge: unexpected error: {type(error).__name__}: {error}\n"
-            "Run again with --debug for the details, and please report it.",
-            err=True,
-        )
-        sys.exit(1)
-
-
-if __name__ == "__main__":
-    main()

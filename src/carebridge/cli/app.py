@@ -1,0 +1,96 @@
+"""The ``carebridge`` application and what every command shares: failing cleanly, loading and running.
+
+Heavy modules (xarray, pandas, openpyxl) are imported inside the commands, so ``carebridge --help`` is fast.
+A user's mistake ends with a short message and exit code 2, never a traceback; ``--debug`` shows one for
+anything unexpected. Each command module registers its commands on :data:`app`; ``carebridge.cli`` imports
+them all.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from carebridge import __version__
+
+if TYPE_CHECKING:
+    from carebridge.engine.results import Results
+    from carebridge.scenario.loader import LoadedScenario
+
+EXIT_INPUT = 2
+
+app = typer.Typer(
+    name="carebridge",
+    help=(
+        "Plan the transformation of a local health and care economy: do-nothing activity and gaps, "
+        "schemes, tariff and cost-release savings, the do-something position and the bridge.\n\n"
+        "Example:\n\n"
+        "  carebridge run examples/stockport-2017/scenario.yaml --out out/stockport"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"carebridge {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """CareBridge: whole-system planning for NHS places and integrated care systems."""
+    _state["debug"] = debug
+
+
+def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def load(path: Path) -> LoadedScenario:
+    from carebridge.scenario.errors import ScenarioError
+    from carebridge.scenario.loader import load_scenario
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as error:
+        fail(str(error))
+
+
+def run_scenario(loaded: LoadedScenario) -> Results:
+    from carebridge.engine import ModelError, run
+
+    try:
+        return run(loaded.scenario)
+    except ModelError as error:
+        fail(str(ModelError(loaded.source.locate(error.problems))))
+
+
+def main() -> None:
+    """Entry point of the ``carebridge`` command."""
+    try:
+        app()
+    except Exception as error:
+        if _state["debug"]:
+            raise
+        typer.echo(
+            f"carebridge: unexpected error: {type(error).__name__}: {error}\n"
+            "Run again with --debug for the details, and please report it.",
+            err=True,
+        )
+        sys.exit(1)
+
