@@ -952,13 +952,14 @@ SEMANTIC = {
         "      value: -300\n",
         "      value: -300\n      from_schemes: {measure: savings}\n",
         "- id: qipp",
-        "positions.plan_lines[0]: give exactly one of value and from_schemes; found both",
+        "positions.plan_lines[0]: give exactly one of value, from_schemes and formula; "
+        "found value and from_schemes",
     ),
     "plan line with neither value nor from_schemes": case(
         "      value: -300\n",
         "",
         "- id: qipp",
-        "positions.plan_lines[0]: give exactly one of value and from_schemes; found neither",
+        "positions.plan_lines[0]: give exactly one of value, from_schemes and formula; found none",
     ),
     "published figure without a selector": case(
         "",

@@ -93,4 +93,3 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
-

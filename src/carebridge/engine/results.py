@@ -44,6 +44,15 @@ class Results:
     total_funding, net (Stockport Tables 6 and 8)."""
     positions: xr.DataArray
     """(line, org, year): ``do_nothing``, each plan line, ``do_something``; org includes ``system``."""
+    plan_gross: xr.DataArray | None = None
+    """(line, year): each plan line before double counting is removed (net is in ``positions``)."""
+    finance: xr.Dataset | None = None
+    """(org, year) for organisations with finance: income, expenditure, recurrent_items,
+    non_recurrent_items, recurrent_gap, gap — the do-nothing forecast, £'000."""
+    expenditure: xr.DataArray | None = None
+    """(org, category, year): do-nothing expenditure by category, £'000."""
+    capacity: xr.Dataset = field(default_factory=xr.Dataset)
+    """(case, year, …): bed_days and beds by bed_base, wte by staff_group; case do_nothing/do_something."""
     plan_line_orgs: dict[str, str] = field(default_factory=dict)
     """Organisation of each plan line, or ``system`` for a system-level line."""
 

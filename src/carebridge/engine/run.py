@@ -6,12 +6,13 @@ import numpy as np
 import xarray as xr
 
 from carebridge.engine import activity as activity_model
-from carebridge.engine import finance, savings, schemes
+from carebridge.engine import finance, plan, savings, schemes
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import ModelInputs, compile_inputs
 from carebridge.engine.results import Results
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Absolute, AvoidGrowth, Reduce, Scenario
+from carebridge.scenario.years import YearRange
 
 TOLERANCE = 1e-6
 
@@ -52,9 +53,21 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     summary = xr.Dataset({"investment": invested, "benefit": benefit, "net": invested + benefit})
     programme_saving = benefit.sum("scheme")
     statement = finance.statement(fin, [f.name for f in scenario.funding], programme_saving)
-    plan_values = _plan_values(scenario, fin.plan_value, summary)
+
+    span = YearRange.from_labels(scenario.base_year, scenario.end_year)
+    price = inputs.prices.price
+    names = plan.base_names(scenario, span, do_nothing, price)
+    forecast = plan.forecast_finance(scenario, span, names, do_nothing, price)
+    gaps = fin.do_nothing
+    if forecast is not None:
+        computed = forecast.table.gap
+        gaps = computed.reindex(org=gaps.org, fill_value=0.0).where(gaps.org.isin(computed.org), gaps)
+    names.update(plan.scheme_names(summary))
+    names.update({f"gap.{org}": gaps.sel(org=org, drop=True) for org in gaps.org.values})
+    names["gap.system"] = gaps.sum("org")
+    lines = plan.plan_lines(scenario, span, fin.plan_value, summary, names, effects.cohort_share)
     plan_orgs = [line.org for line in scenario.positions.plan_lines]
-    positions = finance.positions(fin.do_nothing, plan_values, plan_orgs)
+    positions = finance.positions(gaps.transpose("org", "year"), lines.value, plan_orgs)
 
     activity = xr.Dataset(
         {
@@ -77,28 +90,14 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         scheme_summary=summary,
         statement=statement,
         positions=positions,
+        plan_gross=lines.gross,
+        finance=forecast.table if forecast is not None else None,
+        expenditure=forecast.by_category if forecast is not None else None,
+        capacity=plan.capacity(
+            scenario, span, do_nothing.sel(pod=act.has_activity), do_something.sel(pod=act.has_activity)
+        ),
         plan_line_orgs={line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
     )
-
-
-def _plan_values(scenario: Scenario, given: xr.DataArray, summary: xr.Dataset) -> xr.DataArray:
-    """Plan lines by (plan_line → line, year): given values, or computed from the schemes' results."""
-    rows = []
-    for i, line in enumerate(scenario.positions.plan_lines):
-        spec = line.from_schemes
-        if spec is None:
-            rows.append(given.isel(plan_line=i))
-            continue
-        chosen = summary.sel(scheme=spec.schemes) if spec.schemes else summary
-        measure = {"savings": "benefit", "investment": "investment", "net": "net"}[spec.measure]
-        values = chosen[measure]
-        if "basis" in values.dims:
-            values = values.sel(basis=spec.basis)
-        rows.append(values.sum("scheme"))
-    if not rows:
-        return given.rename(plan_line="line")
-    table = xr.concat([r.drop_vars(["plan_line", "basis"], errors="ignore") for r in rows], dim="line")
-    return table.assign_coords(line=[p.id for p in scenario.positions.plan_lines])
 
 
 def overdrawn_cells(

@@ -28,12 +28,61 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+class ExpenditureCategory(Model):
+    """A category of an organisation's expenditure (pay, non-pay, drugs, CHC, …), £'000 in the base year."""
+
+    id: str
+    name: str | None = None
+    base: float = Field(description="Expenditure in the base year, £'000.")
+    inflation: YearValue = Field(0.0, description="Annual cost inflation, a fraction, by year.")
+    demand_growth: YearValue | Literal["activity"] = Field(
+        0.0,
+        description="Annual demand growth, a fraction by year, or `activity`: the growth of the do-nothing "
+        "activity of `demand_pods` (weighted by base-year value at their prices).",
+    )
+    demand_pods: list[str] | None = Field(
+        None, description="PODs that drive `activity` demand (default all)."
+    )
+
+
+class FinanceItem(Model):
+    """A pressure or other item on top of income and expenditure, £'000 (a cost positive)."""
+
+    id: str
+    name: str
+    amount: YearValue | None = Field(None, description="£'000 by year (recurrent items are held).")
+    formula: str | None = Field(
+        None, description="Or a formula over income, expenditure, activity, prices and parameters."
+    )
+    start: str | None = Field(None, description="First year the item applies (0 before).")
+    non_recurrent: bool = Field(False, description="Kept apart from the recurrent (normalised) position.")
+    note: str | None = None
+
+
+class OrgFinance(Model):
+    """Income and expenditure from which the do-nothing gap is computed: gap = expenditure − income."""
+
+    income: float = Field(description="Income in the base year, £'000.")
+    income_growth: YearValue = Field(0.0, description="Annual income growth, a fraction, by year.")
+    expenditure: list[ExpenditureCategory] = Field(description="Expenditure by category.")
+    items: list[FinanceItem] = Field(
+        default_factory=list, description="Pressures from a year and non-recurrent items."
+    )
+
+
 class Organisation(Model):
     """A partner organisation: a commissioner, council or provider."""
 
     id: str = Field(description="Short id used everywhere else, e.g. `ccg`.")
     name: str = Field(description="Name shown in reports.")
     kind: OrgKind = Field("other", description="What sort of organisation it is.")
+    sector: Literal["nhs", "social_care"] | None = Field(
+        None, description="NHS or social care (default: social care for a council, NHS otherwise)."
+    )
+    finance: OrgFinance | None = Field(
+        None,
+        description="Income and expenditure; gives the do-nothing gap (instead of positions.do_nothing).",
+    )
 
 
 class ReleaseLags(Model):
@@ -208,6 +257,26 @@ class FromSchemes(Model):
     schemes: list[str] | None = Field(None, description="Scheme ids; default all.")
 
 
+class Phasing(Model):
+    """How a driver-based line reaches its full effect over the years (a fraction from 0 to 1 each year)."""
+
+    profile: Literal["linear", "front_loaded", "back_loaded", "step", "fractions"] = Field(
+        "step", description="Shape of the ramp from `start` over `years` years."
+    )
+    start: str | None = Field(None, description="First year with an effect (default the base year).")
+    years: int = Field(1, ge=1, description="Years to reach the full effect.")
+    fractions: dict[Any, float] | None = Field(None, description="For `fractions`: the fraction by year.")
+
+
+class Overlap(Model):
+    """Double counting removed from a line: the gross value less this is the net value."""
+
+    against: list[str] = Field(description="Plan lines the double count is with.")
+    fraction: float | None = Field(None, description="Fraction of the gross value removed.")
+    amount: YearValue | None = Field(None, description="Or £'000 removed from the line's size, by year.")
+    reason: str = Field(description="Why, in words (shown in the report).")
+
+
 class PlanLine(Model):
     """A line that moves a position from do-nothing to do-something (signed as printed)."""
 
@@ -218,6 +287,19 @@ class PlanLine(Model):
     value: YearValue | None = Field(None, description="£'000 by year; a saving is negative.")
     non_recurrent: bool = Field(False, description="Years the map omits are 0 rather than held.")
     from_schemes: FromSchemes | None = None
+    formula: str | None = Field(
+        None,
+        description="Or a formula over named inputs (parameters, income, expenditure, activity, prices, "
+        "other lines), £'000 by year; a saving is negative.",
+    )
+    phasing: Phasing | None = Field(
+        None, description="Phasing of a formula line (default: full from the start)."
+    )
+    realisation: float = Field(1.0, description="Realisation (prudence) factor of a formula line, in [0, 1].")
+    cohort: str | None = Field(None, description="Cohort whose share of activity `activity.<pod>` means.")
+    overlaps: list[Overlap] = Field(
+        default_factory=list, description="Double counting removed (gross → net)."
+    )
     note: str | None = None
 
 
@@ -284,6 +366,72 @@ class Published(Model):
     activity: ActivityRef | None = None
 
 
+class CapitalScheme(Model):
+    """Capital spending that enables revenue savings (reported apart from the revenue statement), £'000."""
+
+    id: str
+    name: str
+    amount: dict[Any, float] = Field(description="Capital spent by year (years omitted are 0).")
+    org: str | None = None
+    enables: list[str] = Field(default_factory=list, description="Plan lines or schemes it enables.")
+    note: str | None = None
+
+
+class Parameter(Model):
+    """A named input that formulas can use."""
+
+    value: YearValue
+    unit: str | None = None
+    note: str | None = None
+
+
+class BedBase(Model):
+    """Beds that activity needs: bed days = spells × length of stay; beds = bed days / (days × occupancy)."""
+
+    id: str
+    name: str
+    length_of_stay: dict[str, YearValue] = Field(description="Average length of stay in days, by POD.")
+    occupancy: float = Field(0.85, description="Target bed occupancy, a fraction.")
+    days: float = Field(365.0, description="Days a bed is open in a year.")
+
+
+class StaffGroup(Model):
+    """Workforce that activity needs: WTE per unit of activity, by POD."""
+
+    id: str
+    name: str
+    per_unit: dict[str, YearValue] = Field(description="WTE per unit of activity, by POD.")
+
+
+class Capacity(Model):
+    beds: list[BedBase] = Field(default_factory=list)
+    workforce: list[StaffGroup] = Field(default_factory=list)
+
+
+class Change(Model):
+    """One change a variant makes: exactly one of set, scale, add, remove at a path.
+
+    A path names fields with dots and list items by their id: `pods.ae.price`,
+    `organisations.ccg.finance.expenditure.chc.demand_growth`, `positions.plan_lines`.
+    """
+
+    path: str
+    set: Any | None = None
+    scale: float | None = Field(None, description="Multiply every number at the path by this.")
+    add: Any | None = Field(None, description="Append this item to the list at the path.")
+    remove: bool = Field(False, description="Remove the item at the path.")
+    note: str | None = None
+
+
+class Variant(Model):
+    """A named variant (a sensitivity): changes applied in order to the base scenario."""
+
+    id: str
+    name: str
+    description: str | None = None
+    changes: list[Change]
+
+
 class ReportOptions(Model):
     bridge_year: str | None = Field(
         None, description="Year of the bridge waterfall (default: last effect year)."
@@ -304,10 +452,16 @@ class Scenario(Model):
     pods: list[Pod]
     cohorts: list[Cohort] = Field(default_factory=list)
     population: dict[str, YearValue] | None = Field(None, description="People by age band by year.")
+    parameters: dict[str, YearValue | Parameter] = Field(
+        default_factory=dict, description="Named inputs for formulas."
+    )
     schemes: list[Scheme] = Field(default_factory=list)
     investments: list[ProgrammeInvestment] = Field(default_factory=list)
     funding: list[FundingSource] = Field(default_factory=list)
     positions: Positions = Field(default_factory=Positions)
     statement: Statement = Field(default_factory=Statement)
     published: list[Published] = Field(default_factory=list)
+    capital: list[CapitalScheme] = Field(default_factory=list, description="Capital schemes.")
+    capacity: Capacity = Field(default_factory=Capacity)
+    variants: list[Variant] = Field(default_factory=list)
     report: ReportOptions = Field(default_factory=ReportOptions)

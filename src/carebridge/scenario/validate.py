@@ -18,6 +18,7 @@ from carebridge.scenario.schema import (
     AvoidGrowth,
     Cohort,
     DirectSaving,
+    Parameter,
     Pod,
     PriceUplift,
     Published,
@@ -26,6 +27,7 @@ from carebridge.scenario.schema import (
     Scheme,
     YearValue,
 )
+from carebridge.scenario.validate_plan import check_plan
 from carebridge.scenario.years import YearError, YearRange, parse_year
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -81,7 +83,8 @@ def check(scenario: Scenario) -> list[Problem]:
         _check_activity_models,
         _check_alternatives,
     )
-    return [problem for check_part in checks for problem in check_part(scenario, index)]
+    problems = [problem for check_part in checks for problem in check_part(scenario, index)]
+    return problems + check_plan(scenario)
 
 
 def _index(scenario: Scenario) -> _Index:
@@ -141,6 +144,14 @@ def _id_sections(scenario: Scenario) -> Iterator[tuple[Path, str, Sequence[_HasI
     yield ("investments",), "investment", scenario.investments
     yield ("funding",), "funding source", scenario.funding
     yield ("positions", "plan_lines"), "plan line", scenario.positions.plan_lines
+    for position, organisation in enumerate(scenario.organisations):
+        if organisation.finance is not None:
+            path: Path = ("organisations", position, "finance")
+            yield (*path, "expenditure"), "expenditure category", organisation.finance.expenditure
+            yield (*path, "items"), "finance item", organisation.finance.items
+    yield ("capacity", "beds"), "bed base", scenario.capacity.beds
+    yield ("capacity", "workforce"), "staff group", scenario.capacity.workforce
+    yield ("variants",), "variant", scenario.variants
 
 
 def _id_rule(found: str) -> str:
@@ -170,6 +181,16 @@ def _check_years(scenario: Scenario, index: _Index) -> Iterator[Problem]:
         (("statement", "savings_from"), scenario.statement.savings_from),
         (("report", "bridge_year"), scenario.report.bridge_year),
     ]
+    for position, line in enumerate(scenario.positions.plan_lines):
+        if line.phasing is not None:
+            optional_years.append(
+                (("positions", "plan_lines", position, "phasing", "start"), line.phasing.start)
+            )
+    for position, organisation in enumerate(scenario.organisations):
+        for number, item in enumerate(organisation.finance.items if organisation.finance else []):
+            optional_years.append(
+                (("organisations", position, "finance", "items", number, "start"), item.start)
+            )
     for path, label in optional_years:
         if label is not None:
             yield from _year_label(path, label, index.years)
@@ -229,6 +250,40 @@ def _year_values(scenario: Scenario) -> Iterator[tuple[Path, YearValue | None]]:
         yield ("positions", "plan_lines", position, "value"), line.value
     for position, published in enumerate(scenario.published):
         yield ("published", position, "values"), published.values
+    yield from _plan_year_values(scenario)
+
+
+def _plan_year_values(scenario: Scenario) -> Iterator[tuple[Path, YearValue | None]]:
+    """Values by year of parameters, finance, driver-based lines and capacity."""
+    for name, parameter in scenario.parameters.items():
+        value = parameter.value if isinstance(parameter, Parameter) else parameter
+        yield (
+            ("parameters", name) if not isinstance(parameter, Parameter) else ("parameters", name, "value"),
+            value,
+        )
+    for position, organisation in enumerate(scenario.organisations):
+        if organisation.finance is None:
+            continue
+        path: Path = ("organisations", position, "finance")
+        yield (*path, "income_growth"), organisation.finance.income_growth
+        for number, category in enumerate(organisation.finance.expenditure):
+            yield (*path, "expenditure", number, "inflation"), category.inflation
+            if category.demand_growth != "activity":
+                yield (*path, "expenditure", number, "demand_growth"), category.demand_growth
+        for number, item in enumerate(organisation.finance.items):
+            yield (*path, "items", number, "amount"), item.amount
+    for position, line in enumerate(scenario.positions.plan_lines):
+        path = ("positions", "plan_lines", position)
+        if line.phasing is not None:
+            yield (*path, "phasing", "fractions"), line.phasing.fractions
+        for number, overlap in enumerate(line.overlaps):
+            yield (*path, "overlaps", number, "amount"), overlap.amount
+    for position, bed in enumerate(scenario.capacity.beds):
+        for pod, stay in bed.length_of_stay.items():
+            yield ("capacity", "beds", position, "length_of_stay", pod), stay
+    for position, group in enumerate(scenario.capacity.workforce):
+        for pod, rate in group.per_unit.items():
+            yield ("capacity", "workforce", position, "per_unit", pod), rate
 
 
 def _pod_year_values(path: Path, pod: Pod) -> Iterator[tuple[Path, YearValue | None]]:
@@ -552,10 +607,10 @@ def _check_activity_models(scenario: Scenario, index: _Index) -> Iterator[Proble
 
 def _check_alternatives(scenario: Scenario, index: _Index) -> Iterator[Problem]:
     for position, line in enumerate(scenario.positions.plan_lines):
-        given = [name for name in ("value", "from_schemes") if getattr(line, name) is not None]
+        given = [name for name in ("value", "from_schemes", "formula") if getattr(line, name) is not None]
         if len(given) != 1:
-            found = "both" if given else "neither"
-            message = f"give exactly one of value and from_schemes; found {found}"
+            found = _and(given) if given else "none"
+            message = f"give exactly one of value, from_schemes and formula; found {found}"
             yield Problem(("positions", "plan_lines", position), message)
     for position, published in enumerate(scenario.published):
         given = [name for name in _SELECTORS if getattr(published, name) is not None]

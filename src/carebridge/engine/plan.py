@@ -1,0 +1,316 @@
+"""Plan-level arithmetic that reads the scenario's finance, plan lines and capacity (spec sections 7–8).
+
+Three steps, each after the activity and schemes are known:
+
+1. :func:`forecast_finance` — the do-nothing from income and expenditure, for organisations with finance;
+2. :func:`plan_lines` — each plan line: given, from the schemes, or a formula with phasing, realisation and
+   overlap (gross and net), in dependency order;
+3. :func:`capacity` — bed days, beds and WTE for do-nothing and do-something.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from carebridge.engine import capacity as capacity_model
+from carebridge.engine import forecast
+from carebridge.engine.drivers import FormulaValueError, evaluate, net_of_overlaps, phase_fractions
+from carebridge.engine.errors import ModelError
+from carebridge.scenario.errors import Problem
+from carebridge.scenario.formula import parse_formula
+from carebridge.scenario.names import GROUPS, categories, in_group
+from carebridge.scenario.schema import Parameter, Scenario
+from carebridge.scenario.years import Fill, YearRange
+
+Names = dict[str, xr.DataArray | float]
+
+
+def by_year(values: np.ndarray, span: YearRange) -> xr.DataArray:
+    return xr.DataArray(values, dims=["year"], coords={"year": span.labels})
+
+
+def base_names(scenario: Scenario, span: YearRange, do_nothing: xr.DataArray, price: xr.DataArray) -> Names:
+    """Parameters, ``activity.<pod>`` and ``price.<pod>``."""
+    names: Names = {"__years__": by_year(np.zeros(len(span)), span)}
+    for name, parameter in scenario.parameters.items():
+        value = parameter.value if isinstance(parameter, Parameter) else parameter
+        names[name] = by_year(span.expand(value), span)
+    for pod in scenario.pods:
+        if pod.activity is not None:
+            names[f"activity.{pod.id}"] = do_nothing.sel(pod=pod.id, drop=True)
+        names[f"price.{pod.id}"] = price.sel(pod=pod.id, drop=True)
+    return names
+
+
+@dataclass(frozen=True)
+class Finance:
+    """Do-nothing income and expenditure of the organisations that give them, £'000."""
+
+    table: (
+        xr.Dataset
+    )  # (org, year): income, expenditure, recurrent_items, non_recurrent_items, recurrent_gap, gap
+    by_category: xr.DataArray  # (org, category, year)
+
+
+def forecast_finance(
+    scenario: Scenario, span: YearRange, names: Names, do_nothing: xr.DataArray, price: xr.DataArray
+) -> Finance | None:
+    """Income, expenditure by category, items, and the gap of each organisation with finance."""
+    holders = [(i, o) for i, o in enumerate(scenario.organisations) if o.finance is not None]
+    if not holders:
+        return None
+    cats = categories(scenario)
+    activity_pods = [p.id for p in scenario.pods if p.activity is not None]
+    spend = np.zeros((len(holders), len(cats), len(span)))
+    income = np.zeros((len(holders), len(span)))
+    for h, (_, org) in enumerate(holders):
+        assert org.finance is not None
+        income[h] = forecast.compound(
+            by_year(np.full(len(span), org.finance.income), span),
+            by_year(span.expand(org.finance.income_growth), span),
+        ).values
+        for category in org.finance.expenditure:
+            if category.demand_growth == "activity":
+                demand = forecast.activity_demand_growth(
+                    do_nothing, price, category.demand_pods or activity_pods
+                )
+            else:
+                demand = by_year(span.expand(category.demand_growth), span)
+            spend[h, cats.index(category.id)] = forecast.expenditure(
+                by_year(np.full(len(span), category.base), span),
+                by_year(span.expand(category.inflation), span),
+                demand,
+            ).values
+    org_ids = [o.id for _, o in holders]
+    coords = {"org": org_ids, "year": span.labels}
+    by_category = xr.DataArray(spend, dims=["org", "category", "year"], coords={**coords, "category": cats})
+    income_array = xr.DataArray(income, dims=["org", "year"], coords=coords)
+    names.update(finance_names(scenario, income_array, by_category))
+    items = np.zeros((2, len(holders), len(span)))
+    problems: list[Problem] = []
+    for h, (i, org) in enumerate(holders):
+        assert org.finance is not None
+        for k, item in enumerate(org.finance.items):
+            path = ("organisations", i, "finance", "items", k)
+            if item.formula is not None:
+                scope = {**names, "__start__": span.index(item.start) if item.start else 0}
+                value = _formula_value(item.formula, scope, (*path, "formula"), problems)
+            else:
+                value = span.expand(item.amount, Fill.ONE_OFF if item.non_recurrent else Fill.HELD)
+            if item.start:
+                value = value * (np.arange(len(span)) >= span.index(item.start))
+            items[1 if item.non_recurrent else 0, h] += value
+    if problems:
+        raise ModelError(problems)
+    spend_total = by_category.sum("category")
+    recurrent = xr.DataArray(items[0], dims=["org", "year"], coords=coords)
+    non_recurrent = xr.DataArray(items[1], dims=["org", "year"], coords=coords)
+    recurrent_gap = spend_total - income_array + recurrent
+    table = xr.Dataset(
+        {
+            "income": income_array,
+            "expenditure": spend_total,
+            "recurrent_items": recurrent,
+            "non_recurrent_items": non_recurrent,
+            "recurrent_gap": recurrent_gap,
+            "gap": recurrent_gap + non_recurrent,
+        }
+    )
+    return Finance(table, by_category)
+
+
+def finance_names(scenario: Scenario, income: xr.DataArray, by_category: xr.DataArray) -> Names:
+    """``income.X``, ``expenditure.X`` and ``expenditure.X.<category>`` for organisations and groups."""
+    names: Names = {}
+    orgs = {o.id: o for o in scenario.organisations}
+    members = {org: [org] for org in income.org.values}
+    for group in GROUPS:
+        members[group] = [org for org in income.org.values if in_group(orgs[str(org)], group)]
+    for holder, chosen in members.items():
+        names[f"income.{holder}"] = income.sel(org=chosen).sum("org")
+        spend = by_category.sel(org=chosen).sum("org")
+        names[f"expenditure.{holder}"] = spend.sum("category")
+        for category in by_category.category.values:
+            names[f"expenditure.{holder}.{category}"] = spend.sel(category=category, drop=True)
+    return names
+
+
+def _formula_value(
+    text: str, names: Names, path: tuple[str | int, ...], problems: list[Problem]
+) -> np.ndarray:
+    """A formula's value by year as numbers; a problem (and zeros) when it cannot be evaluated."""
+    template = names["__years__"]
+    assert isinstance(template, xr.DataArray)
+    try:
+        value = evaluate(parse_formula(text), names)
+    except FormulaValueError as error:
+        problems.append(Problem(path, f"formula '{text}' {error}"))
+        return np.zeros(template.size)
+    series = (xr.zeros_like(template) + value).values
+    if not np.all(np.isfinite(series)):
+        problems.append(
+            Problem(path, f"formula '{text}' gives no number in some year (infinite or undefined)")
+        )
+        return np.zeros(template.size)
+    return np.asarray(series, dtype=float)
+
+
+@dataclass(frozen=True)
+class PlanLines:
+    value: xr.DataArray  # (line, year): the net value used in the positions
+    gross: xr.DataArray  # (line, year): before double counting is removed
+
+
+def line_order(scenario: Scenario) -> list[int]:
+    """Plan lines in an order where every ``line.<id>`` a formula uses comes first (raises on a cycle)."""
+    lines = scenario.positions.plan_lines
+    index = {line.id: i for i, line in enumerate(lines)}
+    needs = {
+        i: [
+            index[n[5:]]
+            for n in parse_formula(line.formula).names
+            if n.startswith("line.") and n[5:] in index
+        ]
+        if line.formula
+        else []
+        for i, line in enumerate(lines)
+    }
+    order: list[int] = []
+    state: dict[int, str] = {}
+
+    def visit(i: int, trail: list[int]) -> None:
+        if state.get(i) == "done":
+            return
+        if state.get(i) == "visiting":
+            cycle = " → ".join(lines[j].id for j in [*trail[trail.index(i) :], i])
+            raise ModelError(
+                [
+                    Problem(
+                        ("positions", "plan_lines", i, "formula"),
+                        f"the formulas refer to each other in a circle: {cycle}",
+                    )
+                ]
+            )
+        state[i] = "visiting"
+        for j in needs[i]:
+            visit(j, [*trail, i])
+        state[i] = "done"
+        order.append(i)
+
+    for i in range(len(lines)):
+        visit(i, [])
+    return order
+
+
+def plan_lines(
+    scenario: Scenario,
+    span: YearRange,
+    given: xr.DataArray,
+    scheme_summary: xr.Dataset,
+    names: Names,
+    cohort_share: xr.DataArray,
+) -> PlanLines:
+    """Every plan line's gross and net value by year (given lines: gross = net)."""
+    lines = scenario.positions.plan_lines
+    gross = np.zeros((len(lines), len(span)))
+    net = np.zeros((len(lines), len(span)))
+    problems: list[Problem] = []
+    for i in line_order(scenario):
+        line = lines[i]
+        path = ("positions", "plan_lines", i)
+        if line.from_schemes is not None:
+            spec = line.from_schemes
+            chosen = scheme_summary.sel(scheme=spec.schemes) if spec.schemes else scheme_summary
+            measure = {"savings": "benefit", "investment": "investment", "net": "net"}[spec.measure]
+            values = chosen[measure]
+            if "basis" in values.dims:
+                values = values.sel(basis=spec.basis)
+            gross[i] = net[i] = values.sum("scheme").values
+        elif line.formula is not None:
+            scope = _cohort_scope(names, line.cohort, cohort_share) if line.cohort else dict(names)
+            scope["__start__"] = span.index(line.phasing.start) if line.phasing and line.phasing.start else 0
+            raw = _formula_value(line.formula, scope, (*path, "formula"), problems)
+            gross[i] = raw * phase_fractions(line.phasing, span) * line.realisation
+            net[i] = net_of_overlaps(by_year(gross[i], span), line.overlaps, span).values
+        else:
+            gross[i] = net[i] = given.isel(plan_line=i).values
+        names[f"line.{line.id}"] = by_year(net[i], span)
+    if problems:
+        raise ModelError(problems)
+    coords = {"line": [line.id for line in lines], "year": span.labels}
+    return PlanLines(
+        value=xr.DataArray(net, dims=["line", "year"], coords=coords),
+        gross=xr.DataArray(gross, dims=["line", "year"], coords=coords),
+    )
+
+
+def _cohort_scope(names: Names, cohort: str, cohort_share: xr.DataArray) -> Names:
+    """Names as a line restricted to a cohort sees them: activity is the cohort's share of it."""
+    scoped = dict(names)
+    for pod in cohort_share.pod.values:
+        share = float(cohort_share.sel(cohort=cohort, pod=pod))
+        for measure in ("activity", "do_something"):
+            key = f"{measure}.{pod}"
+            if key in scoped:
+                scoped[key] = scoped[key] * share
+    return scoped
+
+
+def scheme_names(scheme_summary: xr.Dataset) -> Names:
+    """``savings.tariff``, ``savings.cost`` and ``investment.schemes``: the programme, over all schemes."""
+    return {
+        "savings.tariff": scheme_summary.benefit.sel(basis="tariff", drop=True).sum("scheme"),
+        "savings.cost": scheme_summary.benefit.sel(basis="cost", drop=True).sum("scheme"),
+        "investment.schemes": scheme_summary.investment.sum("scheme"),
+    }
+
+
+def capacity(
+    scenario: Scenario, span: YearRange, do_nothing: xr.DataArray, do_something: xr.DataArray
+) -> xr.Dataset:
+    """Bed days, beds and WTE by (case, year) — case is do_nothing or do_something."""
+    activity = xr.concat([do_nothing, do_something], dim="case").assign_coords(
+        case=["do_nothing", "do_something"]
+    )
+    pods = list(do_nothing.pod.values)
+    data: dict[str, xr.DataArray] = {}
+    spec = scenario.capacity
+    if spec.beds:
+        stay = np.zeros((len(spec.beds), len(span), len(pods)))
+        for b, bed in enumerate(spec.beds):
+            for pod, value in bed.length_of_stay.items():
+                stay[b, :, pods.index(pod)] = span.expand(value)
+        ids = [bed.id for bed in spec.beds]
+        los = xr.DataArray(
+            stay, dims=["bed_base", "year", "pod"], coords={"bed_base": ids, "year": span.labels, "pod": pods}
+        )
+        days = capacity_model.bed_days(activity, los)
+        data["bed_days"] = days
+        data["beds"] = capacity_model.beds(
+            days,
+            xr.DataArray([bed.days for bed in spec.beds], dims=["bed_base"], coords={"bed_base": ids}),
+            xr.DataArray([bed.occupancy for bed in spec.beds], dims=["bed_base"], coords={"bed_base": ids}),
+        )
+    if spec.workforce:
+        rate = np.zeros((len(spec.workforce), len(span), len(pods)))
+        for g, group in enumerate(spec.workforce):
+            for pod, value in group.per_unit.items():
+                rate[g, :, pods.index(pod)] = span.expand(value)
+        ids = [group.id for group in spec.workforce]
+        per_unit = xr.DataArray(
+            rate,
+            dims=["staff_group", "year", "pod"],
+            coords={"staff_group": ids, "year": span.labels, "pod": pods},
+        )
+        data["wte"] = capacity_model.workforce(activity, per_unit)
+    return xr.Dataset(data)
+
+
+def sector_of(scenario: Scenario) -> Mapping[str, str]:
+    from carebridge.scenario.names import sector
+
+    return {o.id: sector(o) for o in scenario.organisations}
