@@ -1,6 +1,13 @@
-"""The command line. Each module registers its commands on the one Typer application."""
+"""The command line. Each module registers its commands on the one Typer application, in this order."""
 
-from carebridge.cli import plan  # noqa: F401  (registers run, validate)
+from importlib import import_module
+
 from carebridge.cli.app import app, main
 
-__all__ = ["app", "main"]
+COMMAND_MODULES = ("plan", "compare", "strat")
+"""Modules under ``carebridge.cli`` whose commands ``carebridge --help`` lists, in this order."""
+
+for _module in COMMAND_MODULES:
+    import_module(f"carebridge.cli.{_module}")
+
+__all__ = ["COMMAND_MODULES", "app", "main"]

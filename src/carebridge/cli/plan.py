@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from carebridge import __version__
 from carebridge.cli.app import app, fail, load, run_scenario
 
 if TYPE_CHECKING:
+    from carebridge.report import Provenance
     from carebridge.scenario.loader import LoadedScenario
 
 
@@ -76,15 +74,9 @@ def run_command(
         loaded = _with_bridge_year(loaded, bridge_year)
     results = run_scenario(loaded)
     folder = out if out is not None else Path("out") / (scenario.resolve().parent.name or scenario.stem)
-    from carebridge.report import Provenance, write_report
+    from carebridge.report import write_report
 
-    provenance = Provenance(
-        scenario_name=loaded.scenario.name,
-        scenario_file=str(scenario),
-        sha256=hashlib.sha256(scenario.read_bytes()).hexdigest(),
-        carebridge_version=__version__,
-        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-    )
+    provenance = provenance_of(scenario, loaded.scenario.name)
     try:
         written = _write_atomically(folder, lambda staging: write_report(results, staging, provenance))
     except OSError as error:
@@ -96,6 +88,13 @@ def run_command(
 
         print_headlines(results, Console())
     typer.echo(f"Wrote {len(written)} files to {folder}: " + ", ".join(p.name for p in written))
+
+
+def provenance_of(scenario: Path, name: str) -> Provenance:
+    """Where a report comes from: the scenario file, its hash, this version, now."""
+    from carebridge.report import Provenance
+
+    return Provenance.for_file(scenario, name)
 
 
 def _with_bridge_year(loaded: LoadedScenario, year: str) -> LoadedScenario:

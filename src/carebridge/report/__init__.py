@@ -45,10 +45,12 @@ class Provenance:
 
 def write_report(results: Results, folder: Path, provenance: Provenance) -> list[Path]:
     """Write the whole report of a run into ``folder``: the tidy CSV tables, ``report.xlsx``,
-    ``report.html`` and ``run.json`` (the provenance and the files written). Returns the paths."""
+    ``report.html``, the bridge of the system and of each organisation as PNG, and ``run.json`` (the
+    provenance and the files written). Returns the paths."""
     from carebridge.report.excel import write_excel
     from carebridge.report.formatted import all_tables
     from carebridge.report.html import write_html
+    from carebridge.report.png import write_bridge_pngs
     from carebridge.report.tidy import write_tables
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -56,6 +58,7 @@ def write_report(results: Results, folder: Path, provenance: Provenance) -> list
     written = write_tables(results, folder)
     written.append(write_excel(results, folder / EXCEL_FILE, provenance, tables))
     written.append(write_html(results, folder / HTML_FILE, provenance, tables))
+    written += write_bridge_pngs(results, folder)
     run_file = folder / RUN_FILE
     record = {**asdict(provenance), "files": [path.name for path in [*written, run_file]]}
     run_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

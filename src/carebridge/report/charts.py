@@ -168,7 +168,9 @@ def positions_chart(results: Results) -> Chart:
 def all_charts(results: Results) -> list[Chart]:
     """Every chart of the HTML report, in order; activity only when some POD has activity, savings only
     when there are schemes."""
-    charts = [bridge_chart(results), positions_chart(results)]
+    from carebridge.report.plan_charts import plan_charts
+
+    charts = [bridge_chart(results), positions_chart(results), *plan_charts(results)]
     if results.activity.sizes.get("pod", 0):
         charts.append(activity_chart(results))
     if results.scenario.schemes:

@@ -594,12 +594,15 @@ def _cells(
 def all_tables(results: Results) -> list[FormattedTable]:
     """Every formatted table of a run, in report order; the tables of schemes only when there are schemes,
     the reconciliation only when there are published figures."""
+    from carebridge.report.plan_tables import plan_tables
+
     schemes = bool(results.scenario.schemes)
     tables = [
         do_nothing_gap(results),
         plan_lines(results),
         do_something_position(results),
         system_bridge(results),
+        *plan_tables(results),
     ]
     if schemes:
         tables += [scheme_summary(results, "tariff"), scheme_summary(results, "cost")]

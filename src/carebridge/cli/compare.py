@@ -1,0 +1,99 @@
+"""``carebridge compare``: variants (sensitivities) against the base, or two versions of a plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carebridge.cli.app import app, fail, load, run_scenario
+
+
+@app.command("compare")
+def compare_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (the base).", show_default=False)],
+    other: Annotated[
+        Path | None,
+        typer.Argument(help="A second scenario file to compare with, line by line.", show_default=False),
+    ] = None,
+    variant: Annotated[
+        list[str] | None, typer.Option("--variant", "-v", help="Only this variant (repeat for more).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder for compare.csv, .html and .xlsx [default: out/compare]."),
+    ] = None,
+) -> None:
+    """Compare runs: each variant of a scenario against its base, or a second scenario against the first.
+
+    With one file, runs the base and each of its variants (sensitivities) and shows each variant's effect
+    on every organisation's do-nothing and do-something position, the NHS and social care apart, and the
+    system. Each change a variant makes is listed. With two files, shows the changes line by line, as
+    Stockport Table 4 shows the sustainability plan against the final business cases.
+
+    Examples:
+
+      carebridge compare examples/staffordshire-stp-2016/scenario.yaml
+
+      carebridge compare plan-april.yaml plan-june.yaml --out out/changes
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from carebridge.cli.plan import provenance_of
+    from carebridge.report.compare import (
+        compared,
+        summary_rows,
+        variant_table,
+        versions_table,
+        write_comparison,
+    )
+    from carebridge.report.formatted import format_number
+    from carebridge.scenario.errors import ScenarioError
+    from carebridge.scenario.variants import apply_variant
+
+    loaded = load(scenario)
+    base = run_scenario(loaded)
+    console = Console()
+    if other is not None:
+        second = load(other)
+        items = [compared(f"{scenario.stem} → {other.stem}", base, run_scenario(second))]
+        tables = [versions_table(items[0], loaded.scenario.name, second.scenario.name)]
+    else:
+        variants = loaded.scenario.variants
+        if not variants:
+            fail(
+                f"{scenario}: the scenario has no variants; add some under `variants:` or give a second file"
+            )
+        chosen = [i for i, v in enumerate(variants) if not variant or v.id in variant]
+        unknown = sorted(set(variant or []) - {v.id for v in variants})
+        if unknown:
+            fail(
+                f"--variant: {', '.join(unknown)} not in the scenario; its variants are "
+                f"{', '.join(v.id for v in variants)}"
+            )
+        items = []
+        for position in chosen:
+            try:
+                varied = apply_variant(loaded.scenario, position)
+            except ScenarioError as error:
+                fail(str(type(error)(loaded.source.locate(error.problems))))
+            for change in varied.log:
+                console.print(f"[dim]{change}[/dim]")
+            varied_loaded = type(loaded)(varied.scenario, loaded.source)
+            items.append(compared(varied.variant.name, base, run_scenario(varied_loaded)))
+        tables = [variant_table(item) for item in items]
+    year = base.bridge_year
+    summary = Table(title=f"Change in the do-something position, {year} (£'000; positive is worse)")
+    for header in ("Comparison", "NHS", "Social care", "System"):
+        summary.add_column(header, justify="left" if header == "Comparison" else "right")
+    for label, nhs, social, system in summary_rows(items, year):
+        summary.add_row(label, *(format_number(v, "money") for v in (nhs, social, system)))
+    console.print(summary)
+    folder = out if out is not None else Path("out") / "compare"
+    try:
+        written = write_comparison(items, tables, folder, provenance_of(scenario, loaded.scenario.name))
+    except OSError as error:
+        fail(f"cannot write the comparison into {folder}: {error.strerror or error}")
+    typer.echo(f"Wrote {len(written)} files to {folder}: " + ", ".join(p.name for p in written))

@@ -1,0 +1,70 @@
+"""Comparing two runs: a variant against its base, or two versions of a plan (Stockport Table 4).
+
+Positions are compared line by line for every organisation, for the NHS and social care apart (by each
+organisation's sector), and for the system. Lines or organisations only one run has count as 0 in the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import xarray as xr
+
+from carebridge.engine.finance import SYSTEM
+from carebridge.engine.results import Results
+from carebridge.scenario.names import sector
+
+SECTORS = ("nhs", "social_care")
+
+
+def positions_by_holder(results: Results) -> xr.DataArray:
+    """Positions (line, holder, year): each organisation, then ``nhs`` and ``social_care`` (the sum of their
+    organisations' own lines), then ``system``. System-level lines count in the system only."""
+    table = results.positions
+    orgs = [str(org) for org in table.org.values if org != SYSTEM]
+    sectors = {o.id: sector(o) for o in results.scenario.organisations}
+    own = table.sel(org=orgs)
+    parts = [own]
+    for name in SECTORS:
+        members = [org for org in orgs if sectors.get(org) == name]
+        parts.append(own.sel(org=members).sum("org").expand_dims(org=[name]))
+    parts.append(table.sel(org=[SYSTEM]))
+    return xr.concat(parts, dim="org").rename(org="holder")
+
+
+def difference(base: xr.DataArray, other: xr.DataArray) -> xr.Dataset:
+    """``base``, ``other`` and ``other − base`` on the union of their coordinates (missing counts as 0)."""
+    left, right = xr.align(base, other, join="outer", fill_value=0.0)
+    return xr.Dataset({"base": left, "other": right, "difference": right - left})
+
+
+def compare_positions(base: Results, other: Results) -> xr.Dataset:
+    """Position differences (line, holder, year) between two runs."""
+    return difference(positions_by_holder(base), positions_by_holder(other))
+
+
+def compare_statement_net(base: Results, other: Results) -> xr.Dataset:
+    """Net of the investment and funding statement by (basis, year)."""
+    return difference(base.statement.sel(line="net", drop=True), other.statement.sel(line="net", drop=True))
+
+
+def compare_scheme_totals(base: Results, other: Results) -> xr.Dataset:
+    """Programme investment and benefit (tariff and cost basis) by year."""
+
+    def totals(results: Results) -> xr.DataArray:
+        summary = results.scheme_summary
+        parts: Mapping[str, xr.DataArray] = {
+            "investment": summary.investment.sum("scheme"),
+            "benefit_tariff": summary.benefit.sel(basis="tariff", drop=True).sum("scheme"),
+            "benefit_cost": summary.benefit.sel(basis="cost", drop=True).sum("scheme"),
+        }
+        return xr.concat(list(parts.values()), dim="measure").assign_coords(measure=list(parts))
+
+    return difference(totals(base), totals(other))
+
+
+def changed(table: xr.Dataset, tolerance: float = 0.5) -> xr.DataArray:
+    """Whether each cell of a difference table moved by more than ``tolerance``."""
+    moved: xr.DataArray = np.abs(table.difference) > tolerance
+    return moved

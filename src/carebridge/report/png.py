@@ -1,0 +1,60 @@
+"""The bridge waterfalls as PNG images (Matplotlib, no screen needed), for slides and papers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from carebridge.engine.finance import SYSTEM
+from carebridge.engine.results import Results
+from carebridge.report.formatted import format_number, organisations
+from carebridge.report.plan_charts import waterfall
+
+
+def bridge_png(results: Results, org: str, path: Path) -> Path:
+    """Draw the bridge of ``org`` (or the system) for the bridge year as a waterfall into ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    year = results.bridge_year
+    names, values = waterfall(results, org, year)
+    bottoms, heights, colours = [], [], []
+    level = 0.0
+    for i, value in enumerate(values):
+        if i in (0, len(values) - 1):
+            bottoms.append(0.0)
+            heights.append(value)
+            colours.append("#1f5f99")
+            level = value
+        else:
+            bottoms.append(level)
+            heights.append(value)
+            colours.append("#2e8b57" if value < 0 else "#b03a48")
+            level += value
+    figure, axes = plt.subplots(figsize=(max(6.0, 1.1 * len(values)), 4.5), dpi=120)
+    bars = axes.bar(range(len(values)), heights, bottom=bottoms, color=colours)
+    for bar, value in zip(bars, values, strict=True):
+        axes.annotate(
+            format_number(value, "money"),
+            (bar.get_x() + bar.get_width() / 2, bar.get_y() + max(bar.get_height(), 0)),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+    axes.set_xticks(range(len(values)), names, rotation=30, ha="right", fontsize=8)
+    axes.axhline(0, color="#999999", linewidth=0.8)
+    axes.set_ylabel("£'000")
+    axes.set_title(f"Financial bridge, {results.org_label(org)}, {year} (£'000)", fontsize=10)
+    axes.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path
+
+
+def write_bridge_pngs(results: Results, folder: Path) -> list[Path]:
+    """``bridge-system.png`` and ``bridge-<org>.png`` for each organisation, for the bridge year."""
+    return [
+        bridge_png(results, org, folder / f"bridge-{org}.png") for org in [SYSTEM, *organisations(results)]
+    ]
