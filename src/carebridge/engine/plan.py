@@ -33,9 +33,18 @@ def by_year(values: np.ndarray, span: YearRange) -> xr.DataArray:
     return xr.DataArray(values, dims=["year"], coords={"year": span.labels})
 
 
+def uses_formulas(scenario: Scenario) -> bool:
+    """Whether any plan line or finance item is a formula (only then are named inputs needed)."""
+    lines = any(line.formula for line in scenario.positions.plan_lines)
+    items = any(item.formula for o in scenario.organisations if o.finance for item in o.finance.items)
+    return lines or items
+
+
 def base_names(scenario: Scenario, span: YearRange, do_nothing: xr.DataArray, price: xr.DataArray) -> Names:
     """Parameters, ``activity.<pod>`` and ``price.<pod>``."""
     names: Names = {"__years__": by_year(np.zeros(len(span)), span)}
+    if not uses_formulas(scenario):
+        return names
     for name, parameter in scenario.parameters.items():
         value = parameter.value if isinstance(parameter, Parameter) else parameter
         names[name] = by_year(span.expand(value), span)
@@ -273,6 +282,8 @@ def capacity(
     scenario: Scenario, span: YearRange, do_nothing: xr.DataArray, do_something: xr.DataArray
 ) -> xr.Dataset:
     """Bed days, beds and WTE by (case, year) — case is do_nothing or do_something."""
+    if not (scenario.capacity.beds or scenario.capacity.workforce):
+        return xr.Dataset()
     activity = xr.concat([do_nothing, do_something], dim="case").assign_coords(
         case=["do_nothing", "do_something"]
     )

@@ -62,9 +62,10 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     if forecast is not None:
         computed = forecast.table.gap
         gaps = computed.reindex(org=gaps.org, fill_value=0.0).where(gaps.org.isin(computed.org), gaps)
-    names.update(plan.scheme_names(summary))
-    names.update({f"gap.{org}": gaps.sel(org=org, drop=True) for org in gaps.org.values})
-    names["gap.system"] = gaps.sum("org")
+    if plan.uses_formulas(scenario):
+        names.update(plan.scheme_names(summary))
+        names.update({f"gap.{org}": gaps.sel(org=org, drop=True) for org in gaps.org.values})
+        names["gap.system"] = gaps.sum("org")
     lines = plan.plan_lines(scenario, span, fin.plan_value, summary, names, effects.cohort_share)
     plan_orgs = [line.org for line in scenario.positions.plan_lines]
     positions = finance.positions(gaps.transpose("org", "year"), lines.value, plan_orgs)
