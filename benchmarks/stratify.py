@@ -1,0 +1,224 @@
+"""Speed and memory of risk stratification on synthetic populations of 1M and 10M patients.
+
+For each size: generate the population into a temporary folder (chunk-wise, bounded memory), fit the model
+once on a 200,000-patient sample (timed apart), then time the four steps the floors are about, in a fresh
+process so that its peak memory is its own:
+
+- **scoring**: the risk of every patient (one SQL expression from the coefficients) and the top-15% threshold;
+- **cohort**: the cohort's activity against everyone's;
+- **concentration**: the concentration curve (1,000 groups) and table;
+- **emitting**: the cohort's ``cohorts:`` fragment.
+
+Prints rows per second, the peak resident memory of the process (``ru_maxrss``), and on 1M patients the ratio
+of a plain pandas implementation of the same steps to the DuckDB one. Floors on a 2-core machine: 1M ≤ 6 s,
+10M ≤ 60 s, peak memory ≤ 4 GB at 10M, DuckDB ≥ 3× faster than pandas.
+
+Run: ``python benchmarks/stratify.py`` (``--sizes 1000000 10000000`` by default); with ``--check``, exit 1
+when a figure misses its floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+FLOORS_SECONDS = {1_000_000: 6.0, 10_000_000: 60.0}
+FLOOR_MEMORY_GB = 4.0
+FLOOR_RATIO = 3.0
+TOP = 15.0
+
+
+def peak_memory_gb() -> float:
+    """Peak resident memory of this process so far (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+
+def duckdb_steps(path: Path, model_path: Path) -> dict[str, float]:
+    """Time scoring, cohort, concentration and emitting with DuckDB over the file in place."""
+    import duckdb
+
+    from carebridge.strat.cohort import (
+        concentration_curve,
+        concentration_table,
+        select_cohort,
+        threshold_for_top,
+    )
+    from carebridge.strat.disclosure import DisclosureRule
+    from carebridge.strat.emit import DEFAULT_POD_MAP, cohort_fragment
+    from carebridge.strat.model import load_model
+    from carebridge.strat.pipeline import score_patients
+    from carebridge.strat.source import create_patient_view, open_patient_file
+
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    con = duckdb.connect()
+    create_patient_view(con, open_patient_file(path))
+    model = load_model(model_path)
+    measures = ["ae", "nel", "nel_acs", "el", "op_first", "op_fu", "gp", "cost"]
+    score_patients(con, model, "prior", measures)
+    threshold = threshold_for_top(con, "scored", TOP)
+    times["scoring"] = time.perf_counter() - start
+    start = time.perf_counter()
+    cohort = select_cohort(con, "scored", threshold, "prior", measures, f"Top {TOP:g}%")
+    times["cohort"] = time.perf_counter() - start
+    start = time.perf_counter()
+    concentration_table(concentration_curve(con, "scored", "prior", measures))
+    times["concentration"] = time.perf_counter() - start
+    start = time.perf_counter()
+    cohort_fragment(cohort, "top15", "Top 15%", DEFAULT_POD_MAP, DisclosureRule(), ["benchmark"])
+    times["emitting"] = time.perf_counter() - start
+    times["nel_share"] = cohort.share("nel")
+    return times
+
+
+def pandas_steps(path: Path, model_path: Path) -> dict[str, float]:
+    """The same steps in plain pandas: read the columns, score with numpy, sort, cumulate, sum."""
+    import numpy as np
+    import pandas as pd
+
+    from carebridge.strat.columns import LTC_COLUMNS
+    from carebridge.strat.model import load_model
+
+    model = load_model(model_path)
+    start = time.perf_counter()
+    frame = pd.read_parquet(path)
+    ltc = frame[list(LTC_COLUMNS)].astype(float)
+    age = frame["age"].astype(float)
+    features: dict[str, Any] = {
+        "infant": (age < 2).astype(float),
+        "age_10y": age / 10,
+        "age_over_45_10y": (age - 45).clip(lower=0) / 10,
+        "age_over_75_10y": (age - 75).clip(lower=0) / 10,
+        "female": (frame["sex"].astype(str) == "F").astype(float),
+        "deprivation": (5.5 - frame["imd_decile"].astype(float)) / 4.5,
+        **{column: ltc[column] for column in LTC_COLUMNS},
+        "conditions_after_first": (ltc.sum(axis=1) - 1).clip(lower=0),
+        "frailty": frame["frailty"].astype(float).fillna(0),
+        "care_home": frame["care_home"].astype(float),
+        **{
+            f"log_{m}_prior": np.log1p(frame[f"{m}_prior"].astype(float))
+            for m in ("ae", "nel", "nel_acs", "el", "op_first", "op_fu", "gp")
+        },
+    }
+    linear = pd.Series(model.intercept, index=frame.index)
+    for name, coefficient in model.coefficients.items():
+        linear = linear + coefficient * features[name]
+    frame["risk"] = 1 / (1 + np.exp(-linear))
+    threshold = frame["risk"].quantile(1 - TOP / 100, interpolation="lower")
+    measures = ["ae", "nel", "nel_acs", "el", "op_first", "op_fu", "gp", "cost"]
+    columns = [f"{m}_prior" for m in measures]
+    in_cohort = frame["risk"] >= threshold
+    shares = frame.loc[in_cohort, columns].sum() / frame[columns].sum()
+    ranked = frame.sort_values("risk", ascending=False)
+    ranked["group"] = np.arange(len(ranked)) * 1000 // len(ranked)
+    grouped = ranked.groupby("group")[columns].sum().cumsum()
+    curve = grouped / grouped.iloc[-1]
+    _ = {pod: round(float(shares[f"{pod}_prior"]), 4) for pod in ("ae", "nel", "el", "op_first", "op_fu")}
+    _ = curve.iloc[[9, 19, 49, 99, 149, 199, 299, 499]]
+    return {"total": time.perf_counter() - start}
+
+
+def worker(path: Path, model_path: Path, engine: str) -> None:
+    times = duckdb_steps(path, model_path) if engine == "duckdb" else pandas_steps(path, model_path)
+    times["peak_gb"] = peak_memory_gb()
+    print(json.dumps(times))
+
+
+def in_fresh_process(*args: str) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=False, timeout=1800
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def generate(path: Path, patients: int) -> dict[str, float]:
+    from carebridge.strat.synth import write_population
+
+    start = time.perf_counter()
+    write_population(path, patients, seed=1)
+    return {"seconds": time.perf_counter() - start, "peak_gb": peak_memory_gb()}
+
+
+def fit(path: Path, model_path: Path) -> float:
+    import duckdb
+
+    from carebridge.strat.model import fit_model, save_model
+    from carebridge.strat.source import create_patient_view, open_patient_file
+
+    start = time.perf_counter()
+    con = duckdb.connect()
+    create_patient_view(con, open_patient_file(path))
+    save_model(fit_model(con, "patients"), model_path)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--check", action="store_true", help="exit 1 when a figure misses its floor")
+    parser.add_argument("--worker", nargs=3, metavar=("FILE", "MODEL", "ENGINE"), help=argparse.SUPPRESS)
+    parser.add_argument("--generate", nargs=2, metavar=("FILE", "PATIENTS"), help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.worker:
+        worker(Path(options.worker[0]), Path(options.worker[1]), options.worker[2])
+        return 0
+    if options.generate:
+        print(json.dumps(generate(Path(options.generate[0]), int(options.generate[1]))))
+        return 0
+    missed = False
+    with tempfile.TemporaryDirectory() as folder:
+        model_path = Path(folder) / "model.yaml"
+        for size in options.sizes:
+            path = Path(folder) / f"patients-{size}.parquet"
+            made = in_fresh_process("--generate", str(path), str(size))
+            print(
+                f"{size:,} patients: generated in {made['seconds']:.1f} s "
+                f"({size / made['seconds']:,.0f} rows/s, peak {made['peak_gb']:.2f} GB), "
+                f"file {path.stat().st_size / 1e6:,.0f} MB"
+            )
+            fit_seconds = fit(path, model_path)
+            print(f"  model fitted on a sample of 200,000 in {fit_seconds:.1f} s (not in the total)")
+            times = in_fresh_process("--worker", str(path), str(model_path), "duckdb")
+            total = sum(times[step] for step in ("scoring", "cohort", "concentration", "emitting"))
+            steps = ", ".join(
+                f"{step} {times[step]:.2f} s" for step in ("scoring", "cohort", "concentration", "emitting")
+            )
+            floor = FLOORS_SECONDS.get(size)
+            verdict = "" if floor is None else f" (floor {floor:g} s: {'ok' if total <= floor else 'MISSED'})"
+            missed = missed or (floor is not None and total > floor)
+            print(f"  stratify, DuckDB: {total:.2f} s{verdict} — {steps}")
+            print(
+                f"  rows per second: {size / total:,.0f}; "
+                f"cohort's share of emergency admissions {times['nel_share']:.1%}"
+            )
+            memory_verdict = ""
+            if size >= 10_000_000:
+                ok = times["peak_gb"] <= FLOOR_MEMORY_GB
+                missed = missed or not ok
+                memory_verdict = f" (floor {FLOOR_MEMORY_GB:g} GB: {'ok' if ok else 'MISSED'})"
+            print(f"  peak memory (ru_maxrss of the process): {times['peak_gb']:.2f} GB{memory_verdict}")
+            if size == 1_000_000:
+                plain = in_fresh_process("--worker", str(path), str(model_path), "pandas")
+                ratio = plain["total"] / total
+                ok = ratio >= FLOOR_RATIO
+                missed = missed or not ok
+                print(
+                    f"  plain pandas, same steps: {plain['total']:.2f} s, peak {plain['peak_gb']:.2f} GB; "
+                    f"DuckDB is {ratio:.1f}x faster (floor {FLOOR_RATIO:g}x: {'ok' if ok else 'MISSED'})"
+                )
+            path.unlink()
+    return 1 if options.check and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Static charts of a stratification as PNG (matplotlib, Agg backend: no display needed).
+
+- the concentration (Lorenz) curve: share of each measure held by the top x% of patients by risk, with the
+  cohort marked;
+- the calibration plot: mean predicted risk against the share admitted, by decile;
+- the distribution of risk scores, with the cohort's threshold.
+
+Every chart states the disclosure rule; score bins with fewer patients than the rule allows are not drawn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from carebridge.strat.cohort import LABELS, Cohort
+from carebridge.strat.disclosure import DisclosureRule
+
+CURVE_MEASURES = ("nel", "ae", "op_first", "op_fu", "cost")
+
+
+def _save(figure: Figure, path: Path, rule: DisclosureRule) -> Path:
+    figure.text(0.01, 0.01, rule.statement(), fontsize=6.5, color="#555555")
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+def concentration_chart(curve: pd.DataFrame, cohort: Cohort, path: Path, rule: DisclosureRule) -> Path:
+    figure, axes = plt.subplots(figsize=(7, 5))
+    for measure in CURVE_MEASURES:
+        if measure in curve:
+            axes.plot(curve["percent"], 100 * curve[measure], label=LABELS[measure])
+    axes.plot([0, 100], [0, 100], color="#999999", linestyle=":", label="Equal shares")
+    axes.axvline(cohort.percent, color="#b00020", linestyle="--", linewidth=1)
+    axes.text(cohort.percent + 1, 5, f"cohort: {cohort.percent:.1f}%", color="#b00020", fontsize=8)
+    axes.set(
+        xlabel="Patients, highest risk first (%)",
+        ylabel="Share of the year's activity (%)",
+        title="Concentration of activity by predicted risk",
+        xlim=(0, 100),
+        ylim=(0, 100),
+    )
+    axes.legend(fontsize=8, loc="lower right")
+    figure.tight_layout(rect=(0, 0.03, 1, 1))
+    return _save(figure, path, rule)
+
+
+def calibration_chart(calibration: pd.DataFrame, path: Path, rule: DisclosureRule) -> Path:
+    figure, axes = plt.subplots(figsize=(5.5, 5))
+    top = float(max(calibration["mean_predicted"].max(), calibration["observed"].max(), 0.01)) * 100 * 1.05
+    axes.plot([0, top], [0, top], color="#999999", linestyle=":", label="Perfect calibration")
+    axes.plot(100 * calibration["mean_predicted"], 100 * calibration["observed"], marker="o", label="Deciles")
+    axes.set(
+        xlabel="Mean predicted risk (%)",
+        ylabel="Admitted in the next 12 months (%)",
+        title="Calibration by decile of predicted risk",
+        xlim=(0, top),
+        ylim=(0, top),
+    )
+    axes.legend(fontsize=8)
+    figure.tight_layout(rect=(0, 0.03, 1, 1))
+    return _save(figure, path, rule)
+
+
+def distribution_chart(distribution: pd.DataFrame, cohort: Cohort, path: Path, rule: DisclosureRule) -> Path:
+    shown = distribution.loc[~distribution["patients"].astype(float).map(rule.suppressed)]
+    figure, axes = plt.subplots(figsize=(7, 4.5))
+    axes.bar(shown["bin"] + 0.5, shown["patients"], width=1.0, color="#4a78a8")
+    axes.axvline(cohort.score, color="#b00020", linestyle="--", linewidth=1)
+    axes.text(
+        cohort.score + 1,
+        float(shown["patients"].max() or 1) / 3,
+        f"threshold {cohort.score:.2f}",
+        color="#b00020",
+    )
+    axes.set_yscale("log")
+    axes.set(
+        xlabel="Risk score (predicted chance of an emergency admission, %)",
+        ylabel="Patients (log scale)",
+        title="Distribution of risk scores",
+        xlim=(0, 100),
+    )
+    figure.tight_layout(rect=(0, 0.03, 1, 1))
+    return _save(figure, path, rule)

@@ -1,0 +1,96 @@
+"""``carebridge synth`` and ``carebridge stratify`` end to end, as a user runs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+pytestmark = pytest.mark.e2e
+
+
+def carebridge(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [str(Path(sys.executable).with_name("carebridge")), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_synth_then_stratify_then_emit(tmp_path: Path) -> None:
+    data, out, cohort = tmp_path / "p.parquet", tmp_path / "report", tmp_path / "cohort.yaml"
+    made = carebridge("synth", "--patients", "20000", "--seed", "3", "--out", str(data))
+    assert made.returncode == 0, made.stderr
+    assert "Wrote 20,000 synthetic patients" in made.stdout
+    done = carebridge("stratify", str(data), "--top", "15", "--emit-cohort", str(cohort), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "Top 15% by predicted risk" in done.stdout
+    assert "Disclosure control: counts below 10 are suppressed" in done.stdout
+    names = {p.name for p in out.iterdir()}
+    assert {
+        "report.html",
+        "cohort.csv",
+        "concentration.csv",
+        "neighbourhoods.csv",
+        "deprivation.csv",
+    } <= names
+    assert {
+        "calibration.csv",
+        "model.yaml",
+        "concentration.png",
+        "calibration.png",
+        "risk_distribution.png",
+    } <= names
+    assert (out / "cohort.csv").read_text().startswith("# Disclosure control:")
+    page = (out / "report.html").read_text()
+    assert "data:image/png;base64," in page and "http" not in page.replace("http-equiv", "")
+    shares = YAML(typ="safe").load(cohort.read_text())["cohorts"][0]["shares"]
+    assert set(shares) == {"ae", "nel", "el", "op_first", "op_fu"}
+    assert 0.6 < shares["nel"] < 0.9
+
+
+def test_a_file_with_an_nhs_number_column_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("patient_id,nhs_number,age\n1,9434765919,40\n")
+    done = carebridge("stratify", str(path))
+    assert done.returncode == 2
+    assert f"{path}, column nhs_number: its name says it holds an NHS number" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["stratify", "missing.parquet"], "missing.parquet: no such file"),
+        (["stratify", "x.parquet", "--top", "0"], "--top 0: expected a percentage above 0 and at most 100"),
+        (["stratify", "x.parquet", "--pod", "ae"], "--pod 'ae': expected POD=MEASURE"),
+        (["synth", "--patients", "0", "--out", "p.parquet"], "--patients 0: expected 1 or more"),
+        (["synth", "--out", "p.csv"], "--out p.csv: expected a .parquet file"),
+    ],
+)
+def test_user_mistakes_exit_2_with_a_message(args: list[str], message: str) -> None:
+    done = carebridge(*args)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_help_has_examples() -> None:
+    for command in ("synth", "stratify"):
+        done = carebridge(command, "--help")
+        assert done.returncode == 0
+        assert "Example:" in done.stdout
+
+
+@pytest.mark.slow
+def test_benchmark_runs_with_small_sizes() -> None:
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "stratify.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--sizes", "1000000", "200000"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "DuckDB is" in done.stdout and "rows per second" in done.stdout
+    print(done.stdout)
