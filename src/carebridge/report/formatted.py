@@ -103,9 +103,12 @@ class FormattedTable:
 
 def format_number(value: Value, kind: NumberKind) -> str:
     """Text of a cell: whole numbers with thousands separators and negatives in brackets, ``(1,263)``;
-    percentages to one decimal place with a minus sign, ``-20.1%``; blank for ``None``."""
+    percentages to one decimal place with a minus sign, ``-20.1%``; blank for ``None``; ``–`` for a value
+    that is not a number (a percentage of a zero base)."""
     if value is None:
         return ""
+    if value != value:  # NaN
+        return "–"
     if kind == "percent":
         return f"{value * 100:.1f}%".replace("-0.0%", "0.0%")
     rounded = round(value)
