@@ -32,7 +32,7 @@ def bridge_png(results: Results, org: str, path: Path) -> Path:
             heights.append(value)
             colours.append("#2e8b57" if value < 0 else "#b03a48")
             level += value
-    figure, axes = plt.subplots(figsize=(max(6.0, 1.1 * len(values)), 4.5), dpi=120)
+    figure, axes = plt.subplots(figsize=(min(16.0, max(7.0, 0.8 * len(values))), 6.0), dpi=120)
     bars = axes.bar(range(len(values)), heights, bottom=bottoms, color=colours)
     for bar, value in zip(bars, values, strict=True):
         axes.annotate(
