@@ -53,6 +53,11 @@ def test_write_report_lists_its_files(folder: Path) -> None:
         "positions.csv",
         "report.xlsx",
         "report.html",
+        "bridge-system.png",
+        "bridge-smbc.png",
+        "bridge-ccg.png",
+        "bridge-sft.png",
+        "bridge-pennine.png",
         "run.json",
     ]
     assert all((folder / name).is_file() for name in run["files"])

@@ -23,18 +23,23 @@ class FormulaValueError(ValueError):
 
 
 def evaluate(formula: Formula, names: Mapping[str, xr.DataArray | float]) -> xr.DataArray | float:
-    """The value of ``formula`` by year, with each name taken from ``names``."""
-    return _value(formula.tree, names)
+    """The value of ``formula`` by year, with each name taken from ``names``; a value that is not a finite
+    number in some year (an overflow, ``0 ** -1``, a negative number to a fractional power) is an error."""
+    with np.errstate(all="ignore"):
+        value = _value(formula.tree, names)
+    if not np.all(np.isfinite(np.asarray(value))):
+        raise FormulaValueError("gives no number in some year (infinite or undefined)")
+    return value
 
 
 def _value(node: ast.expr, names: Mapping[str, xr.DataArray | float]) -> xr.DataArray | float:
     if isinstance(node, ast.Constant):
         assert isinstance(node.value, int | float)
-        return float(node.value)
+        return np.float64(node.value)  # numpy scalars: overflow and 0 ** -1 give inf, caught as no number
     name = dotted_name(node)
     if name is not None:
         if name not in names:
-            raise FormulaValueError(f"'{name}' has no value here")
+            raise FormulaValueError(f"has no value for '{name}' here")
         return names[name]
     if isinstance(node, ast.UnaryOp):
         operand = _value(node.operand, names)
@@ -63,7 +68,8 @@ def _binary(
             raise FormulaValueError("divides by zero")
         return left / right
     if isinstance(op, ast.Pow):
-        return left**right
+        with np.errstate(all="ignore"):
+            return cast(xr.DataArray | float, np.power(left, right))
     raise FormulaValueError(f"unknown operator {op}")  # pragma: no cover
 
 

@@ -64,6 +64,9 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         gaps = computed.reindex(org=gaps.org, fill_value=0.0).where(gaps.org.isin(computed.org), gaps)
     if plan.uses_formulas(scenario):
         names.update(plan.scheme_names(summary))
+        names.update(
+            {f"do_something.{pod}": do_something.sel(pod=pod, drop=True) for pod in act.has_activity}
+        )
         names.update({f"gap.{org}": gaps.sel(org=org, drop=True) for org in gaps.org.values})
         names["gap.system"] = gaps.sum("org")
     lines = plan.plan_lines(scenario, span, fin.plan_value, summary, names, effects.cohort_share)

@@ -142,7 +142,8 @@ def _check_call(node: ast.Call, references: list[Reference]) -> None:
         )
     if function == "lag":
         years = node.args[1]
-        if not (isinstance(years, ast.Constant) and isinstance(years.value, int) and years.value >= 0):
+        count = years.value if isinstance(years, ast.Constant) else None
+        if not (type(count) is int and count >= 0):
             raise FormulaError("lag(x, n) needs a whole number of years n ≥ 0", years.col_offset)
         _check(node.args[0], references)
         return

@@ -452,7 +452,7 @@ class Scenario(Model):
     pods: list[Pod]
     cohorts: list[Cohort] = Field(default_factory=list)
     population: dict[str, YearValue] | None = Field(None, description="People by age band by year.")
-    parameters: dict[str, YearValue | Parameter] = Field(
+    parameters: dict[str, Annotated[Parameter | YearValue, Field(union_mode="left_to_right")]] = Field(
         default_factory=dict, description="Named inputs for formulas."
     )
     schemes: list[Scheme] = Field(default_factory=list)

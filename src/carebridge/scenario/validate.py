@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from carebridge.scenario.errors import Path, PathPart, Problem, did_you_mean, format_path, format_value
+from carebridge.scenario.names import GROUPS
 from carebridge.scenario.schema import (
     Absolute,
     AvoidGrowth,
@@ -39,6 +40,7 @@ SHARE_TOLERANCE = 1e-6
 _RESERVED_ORGANISATION_IDS = {
     "system": "it names the whole system",
     "other": "it names providers outside the plan",
+    **dict.fromkeys(GROUPS, "it names a group of organisations in formulas"),
 }
 _RESERVED_COHORT_IDS = {"all": "it names everyone, a scheme's default cohort"}
 _DO_NOTHING_METHODS = ("trajectory", "growth", "population_rates")

@@ -6,6 +6,7 @@ exist, with the column of the offending part — before anything runs.
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Iterator, Sequence
 
@@ -13,6 +14,7 @@ from carebridge.scenario.errors import Path, Problem, did_you_mean
 from carebridge.scenario.formula import Formula, FormulaError, parse_formula
 from carebridge.scenario.names import finance_names, line_names
 from carebridge.scenario.schema import BedBase, PlanLine, Scenario, StaffGroup
+from carebridge.scenario.years import YearError, YearRange, parse_year
 
 PARAMETER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -24,10 +26,13 @@ def check_plan(scenario: Scenario) -> list[Problem]:
         *_finance(scenario),
         *_plan_lines(scenario),
         *_capacity(scenario),
+        *_capital(scenario),
     ]
 
 
-def formula_problem(path: Path, text: str, allowed: Sequence[str]) -> tuple[Formula | None, list[Problem]]:
+def formula_problem(
+    path: Path, text: str, allowed: Sequence[str], kinds: str | None = None
+) -> tuple[Formula | None, list[Problem]]:
     """Parse ``text`` and check its names against ``allowed``; the problems say the column."""
     where = (*path,)
     try:
@@ -38,7 +43,7 @@ def formula_problem(path: Path, text: str, allowed: Sequence[str]) -> tuple[Form
     known = set(allowed)
     for reference in formula.references:
         if reference.name not in known:
-            hint = did_you_mean(reference.name, allowed) or _kinds_of_name()
+            hint = did_you_mean(reference.name, allowed) or (kinds or _kinds_of_name())
             message = f"'{reference.name}' is not a named input{hint}"
             problems.append(Problem(where, _at(text, reference.column, message)))
     return formula, problems
@@ -59,7 +64,12 @@ def _kinds_of_name() -> str:
 
 def _parameters(scenario: Scenario) -> Iterator[Problem]:
     for name in scenario.parameters:
-        if not PARAMETER_NAME.match(str(name)):
+        if keyword.iskeyword(str(name)):
+            yield Problem(
+                ("parameters", str(name)),
+                f"'{name}' is a word the formula language reserves; choose another parameter name",
+            )
+        elif not PARAMETER_NAME.match(str(name)):
             yield Problem(
                 ("parameters", str(name)),
                 f"'{name}' is not a valid parameter name; expected lower-case letters, digits and "
@@ -104,7 +114,11 @@ def _finance(scenario: Scenario) -> Iterator[Problem]:
                 found = " and ".join(given) if given else "neither"
                 yield Problem(where, f"give exactly one of amount and formula; found {found}")
             if item.formula is not None:
-                _, problems = formula_problem((*where, "formula"), item.formula, allowed)
+                kinds = (
+                    "; a finance item's formula can use parameters, activity.<pod>, price.<pod>, "
+                    "income.<org> and expenditure.<org> (or .<category>)"
+                )
+                _, problems = formula_problem((*where, "formula"), item.formula, allowed, kinds)
                 yield from problems
 
 
@@ -127,10 +141,16 @@ def _plan_lines(scenario: Scenario) -> Iterator[Problem]:
                 f"found {line.realisation:g}",
             )
         if line.cohort is not None and line.cohort not in cohorts:
-            hint = did_you_mean(line.cohort, cohorts) or "; no cohorts are defined" if not cohorts else ""
+            hint = did_you_mean(line.cohort, cohorts) if cohorts else "; no cohorts are defined"
             yield Problem((*path, "cohort"), f"'{line.cohort}' is not a cohort{hint}")
         if line.phasing is not None and line.phasing.profile == "fractions" and not line.phasing.fractions:
             yield Problem((*path, "phasing", "fractions"), "profile 'fractions' needs the fractions by year")
+        for year, fraction in ((line.phasing.fractions or {}) if line.phasing else {}).items():
+            if not 0 <= fraction <= 1:
+                yield Problem(
+                    (*path, "phasing", "fractions", str(year)),
+                    f"a phasing fraction must be between 0 and 1; found {fraction:g}",
+                )
         for number, overlap in enumerate(line.overlaps):
             where = (*path, "overlaps", number)
             for k, other in enumerate(overlap.against):
@@ -215,8 +235,41 @@ def _capacity(scenario: Scenario) -> Iterator[Problem]:
                         f"'{pod}' is not a POD with activity{hint}",
                     )
     for position, bed in enumerate(scenario.capacity.beds):
+        if bed.days <= 0:
+            yield Problem(
+                ("capacity", "beds", position, "days"),
+                f"days a bed is open must be above 0 (365 for all year); found {bed.days:g}",
+            )
         if not 0 < bed.occupancy <= 1:
             yield Problem(
                 ("capacity", "beds", position, "occupancy"),
                 f"occupancy must be above 0 and at most 1 (0.85 = 85%); found {bed.occupancy:g}",
             )
+
+
+def _capital(scenario: Scenario) -> Iterator[Problem]:
+    organisations = [o.id for o in scenario.organisations]
+    enabled = [line.id for line in scenario.positions.plan_lines] + [scheme.id for scheme in scenario.schemes]
+    try:
+        years = YearRange.from_labels(scenario.base_year, scenario.end_year)
+    except YearError:
+        years = None
+    for position, scheme in enumerate(scenario.capital):
+        path: Path = ("capital", position)
+        if scheme.org is not None and scheme.org not in organisations:
+            hint = did_you_mean(scheme.org, organisations)
+            yield Problem((*path, "org"), f"'{scheme.org}' is not an organisation{hint}")
+        for number, name in enumerate(scheme.enables):
+            if name not in enabled:
+                hint = did_you_mean(name, enabled)
+                yield Problem((*path, "enables", number), f"'{name}' is not a plan line or scheme{hint}")
+        for year, amount in scheme.amount.items():
+            where = (*path, "amount", str(year))
+            try:
+                if years is not None:
+                    years.index(str(year)) if isinstance(year, str) else parse_year(year)
+            except YearError as error:
+                yield Problem(where, str(error))
+                continue
+            if amount < 0:
+                yield Problem(where, f"capital is written positive; found {amount:g}")
