@@ -1,0 +1,529 @@
+"""Reports of a Green Book appraisal and of a prioritisation: formatted tables, charts, CSV, HTML and Excel.
+
+Everything here reads an :class:`~carebridge.engine.appraisal.Appraisal` or a
+:class:`~carebridge.engine.prioritise.Selection`; nothing is computed again. In the appraisal tables benefits
+(savings) and costs (investment with optimism bias) are both positive and net benefit is benefit − cost, as
+the Green Book writes them; money in £'000 at base-year prices. A benefit-cost ratio is shown as a
+percentage (benefit as a share of cost: 235% is a BCR of 2.35), as the formatted tables print no other
+fractions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import xarray as xr
+
+from carebridge.engine.appraisal import NEVER, PROGRAMME, Appraisal
+from carebridge.engine.prioritise import OVERRIDE_NAMES, Decision, Portfolio, Selection
+from carebridge.report import Provenance
+from carebridge.report.charts import PALETTE, Chart, Spec, _layout
+from carebridge.report.formatted import (
+    MONEY,
+    Column,
+    FormattedTable,
+    NumberKind,
+    Row,
+    RowKind,
+    format_number,
+    heading,
+    series,
+    total,
+    year_columns,
+)
+
+if TYPE_CHECKING:
+    from carebridge.engine.results import Results
+
+BASES = ("tariff", "cost")
+APPRAISAL_FILES = ("appraisal.csv", "appraisal_by_year.csv", "appraisal.html", "appraisal.xlsx")
+SUMMARY_MEASURES: tuple[tuple[str, str, NumberKind], ...] = (
+    ("pv_benefit", "PV benefit", "money"),
+    ("pv_cost", "PV cost", "money"),
+    ("npv", "NPV", "money"),
+    ("bcr", "BCR", "percent"),
+    ("roi", "ROI", "percent"),
+    ("payback", "Payback (years)", "activity"),
+)
+
+
+# ---- appraisal: tables ------------------------------------------------------------------------------------
+
+
+def _value(value: float) -> float | None:
+    return None if value != value else float(value) + 0.0  # NaN → blank
+
+
+def _label(appraisal: Appraisal, scheme: str) -> str:
+    return appraisal.names.get(scheme, scheme)
+
+
+def basis_note(appraisal: Appraisal) -> str:
+    """How the money is valued: discount base year, prices, optimism bias."""
+    prices = (
+        f"at {appraisal.price_base_year} prices (GDP deflator)"
+        if appraisal.parameters.deflator is not None
+        else f"taken as at {appraisal.price_base_year} prices (no deflator given)"
+    )
+    return (
+        f"Discounted to {appraisal.discount_base_year} (year 0) at the Green Book rates given; {prices}; "
+        "investment raised by optimism bias."
+    )
+
+
+def summary_table(appraisal: Appraisal) -> FormattedTable:
+    """Each scheme and the programme: PV benefit, PV cost, NPV, BCR, ROI and years to payback, on the
+    tariff and the cost basis."""
+    columns = tuple(
+        Column(title, basis.capitalize() + " basis", number)
+        for basis in BASES
+        for _, title, number in SUMMARY_MEASURES
+    )
+    rows = []
+    for scheme in appraisal.schemes:
+        values = []
+        for basis in BASES:
+            cell = appraisal.summary.sel(scheme=scheme, basis=basis)
+            for measure, _, _ in SUMMARY_MEASURES:
+                number = float(cell[measure])
+                values.append(None if measure == "payback" and number == NEVER else _value(number))
+        kind: RowKind = "total" if scheme == PROGRAMME else "normal"
+        rows.append(Row(_label(appraisal, scheme), tuple(values), kind))
+    paybacks = "; ".join(
+        f"{_label(appraisal, scheme)} {appraisal.payback_year(scheme, 'cost') or 'never'}"
+        for scheme in appraisal.schemes
+    )
+    note = (
+        f"{basis_note(appraisal)} BCR = PV benefit / PV cost, shown as a percentage; ROI = NPV / PV cost; "
+        f"payback in years after {appraisal.discount_base_year}, blank if never. Payback year, cost "
+        f"basis: {paybacks}."
+    )
+    return FormattedTable(
+        "appraisal",
+        "Green Book appraisal by scheme",
+        "Appraisal",
+        MONEY,
+        columns,
+        tuple(rows),
+        label_header="Scheme",
+        note=note,
+    )
+
+
+def cumulative_table(appraisal: Appraisal, basis: str) -> FormattedTable:
+    """Cumulative discounted net benefit of each scheme and the programme, by year."""
+    years = appraisal.years
+    cumulative = appraisal.by_year.cumulative_net.sel(basis=basis)
+    rows = [
+        Row(
+            _label(appraisal, scheme),
+            series(cumulative.sel(scheme=scheme), years),
+            "total" if scheme == PROGRAMME else "normal",
+        )
+        for scheme in appraisal.schemes
+    ]
+    return FormattedTable(
+        f"appraisal_cumulative_{basis}",
+        f"Cumulative discounted net benefit, {basis} basis",
+        f"Cumulative NPV {basis}",
+        MONEY,
+        tuple(year_columns(years)),
+        tuple(rows),
+        label_header="Scheme",
+        note=f"Σ of discounted (benefit − cost) to each year. {basis_note(appraisal)}",
+    )
+
+
+def workings_table(appraisal: Appraisal, basis: str, scheme: str = PROGRAMME) -> FormattedTable:
+    """The arithmetic of one scheme (the programme by default), year by year: benefit, cost and its
+    optimism bias, net, discount factor, discounted net, cumulative."""
+    years = appraisal.years
+    data = appraisal.by_year.sel(scheme=scheme, basis=basis)
+    lines: list[tuple[str, xr.DataArray, RowKind, NumberKind | None]] = [
+        ("Benefit (saving)", data.benefit, "normal", None),
+        ("Cost (investment with optimism bias)", data.cost, "normal", None),
+        ("  of which optimism bias", data.optimism_bias, "normal", None),
+        ("Net benefit", data.net, "total", None),
+        ("Price factor (base-year prices / year's prices)", data.price_factor, "normal", "percent"),
+        ("Discount rate", data.discount_rate, "normal", "percent"),
+        ("Discount factor", data.discount_factor, "normal", "percent"),
+        ("Discounted net benefit", data.discounted_net, "normal", None),
+        ("Cumulative discounted net benefit", data.cumulative_net, "total", None),
+    ]
+    rows = tuple(Row(label, series(values, years), kind, number) for label, values, kind, number in lines)
+    name = _label(appraisal, scheme)
+    return FormattedTable(
+        f"appraisal_workings_{scheme}_{basis}",
+        f"Appraisal workings: {name}, {basis} basis",
+        f"Workings {basis}",
+        MONEY,
+        tuple(year_columns(years)),
+        rows,
+        note=f"{basis_note(appraisal)} Discount factor D_t = D_t−1 / (1 + r_t), D_0 = 1.",
+    )
+
+
+def optimism_bias_table(appraisal: Appraisal) -> FormattedTable:
+    """The optimism-bias uplift on each scheme's investment and on investment not in a scheme."""
+    rows = tuple(
+        Row(
+            _label(appraisal, scheme) if scheme != PROGRAMME else "Investment not attached to a scheme",
+            (appraisal.uplift[scheme],),
+        )
+        for scheme in appraisal.schemes
+    )
+    return FormattedTable(
+        "appraisal_optimism_bias",
+        "Optimism bias on investment",
+        "Optimism bias",
+        "fraction of investment",
+        (Column("Uplift"),),
+        rows,
+        number="percent",
+        label_header="Scheme",
+        note="Cost = investment × (1 + uplift).",
+    )
+
+
+def appraisal_tables(appraisal: Appraisal) -> list[FormattedTable]:
+    """Every appraisal table, in the order the reports show them."""
+    return [
+        summary_table(appraisal),
+        *(cumulative_table(appraisal, basis) for basis in BASES),
+        *(workings_table(appraisal, basis) for basis in BASES),
+        optimism_bias_table(appraisal),
+    ]
+
+
+# ---- appraisal: chart and files ---------------------------------------------------------------------------
+
+
+def cumulative_chart(appraisal: Appraisal, basis: str) -> Chart:
+    """Cumulative discounted net benefit by scheme over the years; the programme thick and dashed."""
+    years = appraisal.years
+    cumulative = appraisal.by_year.cumulative_net.sel(basis=basis)
+    data: list[Spec] = []
+    for index, scheme in enumerate(appraisal.schemes):
+        programme = scheme == PROGRAMME
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": _label(appraisal, scheme),
+                "x": years,
+                "y": list(series(cumulative.sel(scheme=scheme), years)),
+                "line": {
+                    "color": "#1d2733" if programme else PALETTE[index % len(PALETTE)],
+                    "width": 3 if programme else 2,
+                    "dash": "dash" if programme else "solid",
+                },
+                "hovertemplate": "%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>",
+            }
+        )
+    title = f"Cumulative discounted net benefit by scheme, {basis} basis (£'000)"
+    layout = _layout(title, "£'000, above zero: paid back", height=480)
+    description = (
+        f"Running total of discounted benefit less cost for each scheme and the programme, {basis} basis; "
+        "a line crossing zero marks the payback year."
+    )
+    return Chart(f"chart-appraisal-{basis}", title, description, data, layout)
+
+
+def appraisal_charts(appraisal: Appraisal) -> list[Chart]:
+    return [cumulative_chart(appraisal, basis) for basis in BASES]
+
+
+def write_appraisal(
+    results: Results, appraisal: Appraisal, folder: Path, provenance: Provenance, parameters_file: str
+) -> list[Path]:
+    """Write ``appraisal.csv`` (summary), ``appraisal_by_year.csv``, ``appraisal.html``,
+    ``appraisal.xlsx`` and ``appraisal.json`` (provenance and parameters) into ``folder``."""
+    from carebridge.report.excel import write_excel
+    from carebridge.report.html import render_page
+
+    folder.mkdir(parents=True, exist_ok=True)
+    summary = appraisal.summary.to_dataframe().reset_index()
+    summary.insert(1, "name", [_label(appraisal, str(s)) for s in summary.scheme])
+    summary["payback_year"] = [
+        appraisal.payback_year(str(s), str(b)) or ""
+        for s, b in zip(summary.scheme, summary.basis, strict=True)
+    ]
+    written = [folder / "appraisal.csv", folder / "appraisal_by_year.csv"]
+    summary.to_csv(written[0], index=False)
+    appraisal.by_year.to_dataframe().reset_index().to_csv(written[1], index=False)
+    tables = appraisal_tables(appraisal)
+    page = render_page(results, provenance, tables, appraisal_charts(appraisal))
+    written.append(folder / "appraisal.html")
+    written[-1].write_text(page, encoding="utf-8")
+    written.append(write_excel(results, folder / "appraisal.xlsx", provenance, tables))
+    record = {
+        **asdict(provenance),
+        "parameters_file": parameters_file,
+        "parameters": appraisal.parameters.model_dump(mode="json", by_alias=True),
+    }
+    written.append(folder / "appraisal.json")
+    written[-1].write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return written
+
+
+# ---- prioritisation: tables -------------------------------------------------------------------------------
+
+
+def _decision_rows(decisions: Sequence[Decision], years: int) -> list[Row]:
+    return [
+        Row(decision.name, (decision.weighted_score, *decision.cost), number=None) for decision in decisions
+    ] or [Row("(none)", (None,) * (years + 1))]
+
+
+def selection_table(selection: Selection) -> FormattedTable:
+    """The funded and the excluded with their weighted scores and investment by year; totals."""
+    width = len(selection.years) + 1
+    funded = _decision_rows(selection.funded, len(selection.years))
+    excluded = _decision_rows(selection.excluded, len(selection.years))
+    rows = [
+        heading("Funded", width),
+        *funded,
+        _without_score(total("Total funded", funded, width)),
+        heading("Excluded", width),
+        *excluded,
+        _without_score(total("Total excluded", excluded, width)),
+    ]
+    columns = (Column("Weighted score", number="percent"), *year_columns(selection.years, "Investment"))
+    return FormattedTable(
+        "prioritisation",
+        f"Funded and excluded ({_method_name(selection)})",
+        "Funded and excluded",
+        MONEY,
+        columns,
+        tuple(rows),
+        label_header="Candidate",
+        note="Weighted score as a share of the best possible; blank for an override given no score.",
+    )
+
+
+def _without_score(row: Row) -> Row:
+    return Row(row.label, (None, *row.values[1:]), row.kind)
+
+
+def envelope_table(selection: Selection) -> FormattedTable:
+    """The envelope, what the funded take of it, and what is left, by year."""
+    rows = (
+        Row("Envelope", selection.envelope),
+        Row("Funded", selection.spent),
+        Row("Left", selection.left, "total"),
+    )
+    return FormattedTable(
+        "prioritisation_envelope",
+        "Investment envelope",
+        "Envelope",
+        MONEY,
+        tuple(year_columns(selection.years)),
+        rows,
+        note="Overdrawn by the overrides in " + ", ".join(selection.overdrawn) if selection.overdrawn else "",
+    )
+
+
+def _method_name(selection: Selection) -> str:
+    value = "NPV" if selection.objective == "npv" else "weighted score"
+    return {
+        "score": f"ranked by {value}",
+        "score-per-pound": f"ranked by {value} per pound",
+        "optimal": f"greatest total {value} within the envelope",
+    }[selection.method]
+
+
+def decision_records(selection: Selection, portfolio: Portfolio) -> list[dict[str, object]]:
+    """One plain record per candidate: the tidy rows of ``prioritisation.csv`` and the Decisions sheet."""
+    overrides = {c.id: c.override for c in portfolio.candidates}
+    records: list[dict[str, object]] = []
+    for decision in [*selection.funded, *selection.excluded]:
+        override = overrides.get(decision.id)
+        record: dict[str, object] = {
+            "id": decision.id,
+            "name": decision.name,
+            "decision": "funded" if decision.funded else "excluded",
+            "reason": decision.reason,
+            "override": OVERRIDE_NAMES[override] if override else "",
+            "weighted_score": decision.weighted_score,
+            "value": decision.value,
+        }
+        record.update(
+            {f"investment {year}": cost for year, cost in zip(selection.years, decision.cost, strict=True)}
+        )
+        record["published"] = decision.published or ""
+        records.append(record)
+    return records
+
+
+def selection_chart(selection: Selection) -> Chart:
+    """Weighted score against total investment, funded and excluded apart."""
+    data: list[Spec] = []
+    for funded, colour, name in ((True, PALETTE[2], "Funded"), (False, PALETTE[3], "Excluded")):
+        chosen = [d for d in [*selection.funded, *selection.excluded] if d.funded is funded]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": name,
+                "x": [sum(d.cost) for d in chosen],
+                "y": [d.weighted_score for d in chosen],
+                "text": [d.name for d in chosen],
+                "marker": {"color": colour, "size": 10},
+                "hovertemplate": "%{text}: %{x:,.0f}, %{y:.1%}<extra>%{fullData.name}</extra>",
+            }
+        )
+    layout = _layout("Weighted score and investment", "Weighted score", xaxis={"type": "log"})
+    layout["yaxis"]["tickformat"] = ".0%"
+    layout["xaxis"]["title"] = {"text": "Investment, £'000 (all years, log scale)"}
+    description = "Each candidate's weighted score against its investment; funded and excluded."
+    return Chart("chart-prioritisation", "Weighted score and investment", description, data, layout)
+
+
+# ---- prioritisation: files --------------------------------------------------------------------------------
+
+
+def write_selection(
+    selection: Selection, portfolio: Portfolio, folder: Path, provenance: Provenance
+) -> list[Path]:
+    """Write ``prioritisation.csv``, ``prioritisation.html`` and ``prioritisation.xlsx`` into ``folder``."""
+    import pandas as pd
+
+    folder.mkdir(parents=True, exist_ok=True)
+    records = decision_records(selection, portfolio)
+    tables = [selection_table(selection), envelope_table(selection)]
+    csv = folder / "prioritisation.csv"
+    pd.DataFrame.from_records(records).to_csv(csv, index=False)
+    page = folder / "prioritisation.html"
+    page.write_text(_selection_page(selection, portfolio, provenance, tables, records), encoding="utf-8")
+    workbook = _selection_workbook(folder / "prioritisation.xlsx", portfolio, provenance, tables, records)
+    return [csv, page, workbook]
+
+
+def _facts(portfolio: Portfolio, provenance: Provenance, selection: Selection) -> list[tuple[str, str]]:
+    return [
+        ("Source", portfolio.source),
+        ("Candidates file", provenance.scenario_file),
+        ("SHA-256", provenance.sha256),
+        ("CareBridge", provenance.carebridge_version),
+        ("Generated", provenance.generated_at),
+        ("Method", _method_name(selection)),
+    ]
+
+
+def _selection_page(
+    selection: Selection,
+    portfolio: Portfolio,
+    provenance: Provenance,
+    tables: Sequence[FormattedTable],
+    records: list[dict[str, object]],
+) -> str:
+    from carebridge.report.html import CSS, _figure, _plot_calls, plotly_js, render_table
+
+    chart = selection_chart(selection)
+    facts = "".join(
+        f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in _facts(portfolio, provenance, selection) if v
+    )
+    body = "\n".join(
+        [
+            f"<header><h1>{escape(portfolio.name)}</h1>",
+            f'<p class="lead">{escape(portfolio.description.strip())}</p>',
+            f'<dl class="provenance">{facts}</dl></header>',
+            "<main>",
+            '<section id="decisions"><h2>Decisions</h2>',
+            _decisions_html(records),
+            "</section>",
+            '<section id="tables"><h2>Tables</h2>',
+            *(render_table(table) for table in tables),
+            "</section>",
+            f'<section id="charts"><h2>Chart</h2>{_figure(chart)}</section>',
+            "</main>",
+            f"<footer>CareBridge {escape(provenance.carebridge_version)}. Money in £'000.</footer>",
+            f"<script>{plotly_js()}</script>",
+            f"<script>{_plot_calls([chart])}</script>",
+        ]
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(portfolio.name)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+DECISION_COLUMNS = ("name", "decision", "reason", "override", "weighted_score", "published")
+
+
+def _decisions_html(records: list[dict[str, object]]) -> str:
+    """Every candidate, its decision and the reason, as an HTML table; text left, the score right."""
+    left = ' style="text-align:left;white-space:normal"'
+
+    def align(column: str) -> str:
+        return "" if column == "weighted_score" else left
+
+    head = "".join(
+        f'<th scope="col"{align(c)}>{escape(c.replace("_", " ").capitalize())}</th>' for c in DECISION_COLUMNS
+    )
+    rows = []
+    for record in records:
+        cells = [f'<th scope="row">{escape(str(record["name"]))}</th>']
+        for column in DECISION_COLUMNS[1:]:
+            value = record[column]
+            if isinstance(value, float) and column == "weighted_score":
+                text = format_number(value, "percent")
+            else:
+                text = str(value or "")
+            cells.append(f"<td{align(column)}>{escape(text)}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    caption = "<caption>Every candidate and the reason for its decision</caption>"
+    return (
+        f'<div class="table-wrap"><table id="table-decisions">{caption}<thead><tr>{head}</tr></thead>'
+        "<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>"
+    )
+
+
+def _selection_workbook(
+    path: Path,
+    portfolio: Portfolio,
+    provenance: Provenance,
+    tables: Sequence[FormattedTable],
+    records: list[dict[str, object]],
+) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from carebridge.report.excel import _write_table, sheet_names
+
+    workbook = Workbook()
+    about = workbook.active
+    about.title = "About"
+    about["A1"] = portfolio.name
+    about["A1"].font = Font(bold=True, size=13)
+    facts = [
+        ("Source", portfolio.source),
+        ("Candidates file", provenance.scenario_file),
+        ("SHA-256 of the file", provenance.sha256),
+        ("CareBridge version", provenance.carebridge_version),
+        ("Generated at", provenance.generated_at),
+    ]
+    for row, (name, value) in enumerate(facts, start=3):
+        about.cell(row, 1, name).font = Font(bold=True)
+        about.cell(row, 2, value)
+    about.column_dimensions["A"].width, about.column_dimensions["B"].width = 22, 100
+    decisions = workbook.create_sheet("Decisions")
+    headers = list(records[0]) if records else []
+    decisions.append(headers)
+    for cell in decisions[1]:
+        cell.font = Font(bold=True)
+    for record in records:
+        decisions.append([record[h] for h in headers])
+    decisions.freeze_panes = "B2"
+    decisions.column_dimensions["B"].width, decisions.column_dimensions["D"].width = 50, 80
+    names = sheet_names([t.short_title for t in tables], reserved=("About", "Decisions"))
+    for table, name in zip(tables, names, strict=True):
+        _write_table(workbook.create_sheet(name), table)
+    workbook.save(path)
+    return path

@@ -1,0 +1,1 @@
+"""Tests of the Green Book appraisal and of choosing what to fund."""
