@@ -179,7 +179,7 @@ def test_a_folder_is_not_a_scenario_file(tmp_path: pathlib.Path) -> None:
 
 
 def test_a_file_that_is_not_utf8_text(tmp_path: pathlib.Path) -> None:
-    path = tmp_path / "plan.xlsx"
+    path = tmp_path / "plan.bin"
     path.write_bytes(b"PK\x03\x04\xff\xfe")
     with pytest.raises(ScenarioError) as raised:
         load_scenario(path)

@@ -239,7 +239,9 @@ def _input_failure(error: Exception, what: str) -> str:
 
 @app.command("appraise")
 def appraise_command(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    scenario: Annotated[
+        Path, typer.Argument(help="Scenario file: YAML, or an Excel workbook (.xlsx).", show_default=False)
+    ],
     parameters: Annotated[
         Path | None,
         typer.Option(

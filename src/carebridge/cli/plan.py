@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 @app.command("validate")
 def validate_command(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    scenario: Annotated[
+        Path, typer.Argument(help="Scenario file: YAML, or an Excel workbook (.xlsx).", show_default=False)
+    ],
 ) -> None:
     """Check a scenario file and report every problem at once (exit code 2 if there are any).
 
@@ -41,7 +43,9 @@ def validate_command(
 
 @app.command("run")
 def run_command(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    scenario: Annotated[
+        Path, typer.Argument(help="Scenario file: YAML, or an Excel workbook (.xlsx).", show_default=False)
+    ],
     out: Annotated[
         Path | None,
         typer.Option(

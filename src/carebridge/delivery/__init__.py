@@ -1,0 +1,10 @@
+"""Delivery: monitoring an approved plan month by month (docs/delivery.md).
+
+Pure functions on plain data and pandas, no store and no files in the arithmetic: the monthly trajectory and
+benefits realisation (:mod:`~carebridge.delivery.benefits`), the Financial Early Warning System
+(:mod:`~carebridge.delivery.fews`), statistical process control (:mod:`~carebridge.delivery.spc`), one
+month's comparison (:mod:`~carebridge.delivery.monitor`), and the registers of targets and risks and pooled
+budgets. Reading actuals files and writing the FEWS report and the delivery pack live at the edges
+(:mod:`~carebridge.delivery.actuals_files`, :mod:`~carebridge.delivery.writer`). Importing this package
+imports none of them.
+"""

@@ -1,0 +1,345 @@
+"""The risk register: risks scored likelihood × impact before and after mitigation, bands, a heat map.
+
+A risk's **rating** is ``likelihood × impact``, each scored 1 to 5 (Stockport's Figure 2 scores its top four
+risks this way, e.g. 4 × 5 = 20 before mitigation and 3 × 4 = 12 after). The rating falls in a **band**; the
+default bands are those of the NHS 5 × 5 risk matrix (NPSA, *A risk matrix for risk managers*, 2008):
+
+==========  =========
+band        ratings
+==========  =========
+low         1 – 3
+moderate    4 – 6
+high        8 – 12
+extreme     15 – 25
+==========  =========
+
+A register may set its own bands: together they must hold every rating a 5 × 5 matrix can give, once each.
+A risk whose review date is before the day asked about is **overdue**. The **heat map** counts risks in each
+cell of the 5 × 5 matrix, before or after mitigation; it renders as a PNG (matplotlib, Agg) and as an
+accessible HTML table (every cell says its count and band in words, not only in colour).
+
+This module also holds :func:`load_yaml_model`, the edge that reads the delivery example files (risk
+registers, targets, pools) into their pydantic models with located problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import pathlib
+import types
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
+
+from carebridge.scenario.errors import Path, PathPart, Problem, ScenarioError, did_you_mean, format_value
+from carebridge.scenario.loader import SourceMap, _parse, _read_text, _to_plain
+
+SCORES = range(1, 6)
+"""Likelihood and impact are each scored 1 (rare, negligible) to 5 (almost certain, catastrophic)."""
+
+Stage = Literal["before", "after"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class RiskScore(Model):
+    """Likelihood and impact, each 1 to 5."""
+
+    likelihood: Score = Field(description="1 rare, 2 unlikely, 3 possible, 4 likely, 5 almost certain.")
+    impact: Score = Field(description="1 negligible, 2 minor, 3 moderate, 4 major, 5 catastrophic.")
+
+    @property
+    def rating(self) -> int:
+        """``likelihood × impact``, 1 to 25."""
+        return self.likelihood * self.impact
+
+
+class Risk(Model):
+    """One risk on the register."""
+
+    id: str = Field(description="Short id, e.g. `R1`.")
+    title: str = Field(description="A few words naming the risk.")
+    description: str
+    owner: str = Field(description="Who owns the risk (a person, role or board).")
+    schemes: list[str] = Field(default_factory=list, description="Ids of the schemes the risk threatens.")
+    before: RiskScore = Field(description="Likelihood and impact before mitigation.")
+    after: RiskScore | None = Field(None, description="Likelihood and impact after mitigation.")
+    mitigations: list[str] = Field(default_factory=list)
+    review_date: Annotated[dt.date, Field(strict=False)] | None = Field(None, description="Next review.")
+    source: str | None = Field(None, description="Where the risk and its scores come from.")
+
+    def score(self, stage: Stage) -> RiskScore | None:
+        """The score before or after mitigation (``None`` after, when no post-mitigation score is given)."""
+        return self.before if stage == "before" else self.after
+
+
+class RatingBand(Model):
+    """A band of ratings, ``low`` to ``high`` inclusive, and the colour it is drawn in."""
+
+    name: str
+    low: Annotated[int, Field(ge=1, le=25)]
+    high: Annotated[int, Field(ge=1, le=25)]
+    colour: str = Field(description="A CSS colour, light enough for black text, e.g. `#c6efce`.")
+
+
+DEFAULT_BANDS: tuple[RatingBand, ...] = (
+    RatingBand(name="low", low=1, high=3, colour="#c6efce"),
+    RatingBand(name="moderate", low=4, high=6, colour="#ffeb9c"),
+    RatingBand(name="high", low=8, high=12, colour="#f8cbad"),
+    RatingBand(name="extreme", low=15, high=25, colour="#ff8f8f"),
+)
+
+
+class RiskRegister(Model):
+    """A register of risks and the bands their ratings fall in."""
+
+    name: str
+    source: str | None = None
+    bands: list[RatingBand] = Field(default_factory=lambda: list(DEFAULT_BANDS))
+    risks: list[Risk]
+
+
+# --- ratings, bands and review dates ---------------------------------------------------------------------
+
+ACHIEVABLE_RATINGS = tuple(sorted({likelihood * impact for likelihood in SCORES for impact in SCORES}))
+"""The ratings a 5 × 5 matrix can give: 1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 20, 25."""
+
+
+def band_of(rating: int, bands: Sequence[RatingBand] = DEFAULT_BANDS) -> RatingBand:
+    """The band whose ``low ≤ rating ≤ high`` (``ValueError`` when none holds it)."""
+    for band in bands:
+        if band.low <= rating <= band.high:
+            return band
+    raise ValueError(f"no band holds the rating {rating}")
+
+
+def band_problems(bands: Sequence[RatingBand], path: Path = ("bands",)) -> list[Problem]:
+    """Bands that run backwards, and achievable ratings held by no band or by more than one."""
+    problems = [
+        Problem((*path, index), f"the band runs from {band.low} down to {band.high}; expected low ≤ high")
+        for index, band in enumerate(bands)
+        if band.low > band.high
+    ]
+    for rating in ACHIEVABLE_RATINGS:
+        holders = [band.name for band in bands if band.low <= rating <= band.high]
+        if not holders:
+            problems.append(Problem(path, f"no band holds the rating {rating}; every rating 1–25 needs one"))
+        elif len(holders) > 1:
+            message = f"the rating {rating} is in more than one band ({', '.join(holders)}); expected one"
+            problems.append(Problem(path, message))
+    return problems
+
+
+def is_overdue(risk: Risk, today: dt.date) -> bool:
+    """A risk is overdue for review when its review date is before ``today``."""
+    return risk.review_date is not None and risk.review_date < today
+
+
+def overdue_risks(risks: Iterable[Risk], today: dt.date) -> list[Risk]:
+    """The risks overdue for review on ``today``, in register order."""
+    return [risk for risk in risks if is_overdue(risk, today)]
+
+
+def register_problems(register: RiskRegister) -> list[Problem]:
+    """Problems a valid shape can still have: bad bands, repeated ids, a rating that mitigation raises."""
+    problems = band_problems(register.bands)
+    seen: set[str] = set()
+    for index, risk in enumerate(register.risks):
+        if risk.id in seen:
+            problems.append(Problem(("risks", index, "id"), f"the id '{risk.id}' is used by an earlier risk"))
+        seen.add(risk.id)
+        if risk.after is not None and risk.after.rating > risk.before.rating:
+            message = (
+                f"the rating after mitigation ({risk.after.rating}) is above the rating before "
+                f"({risk.before.rating}); mitigation should not raise a risk"
+            )
+            problems.append(Problem(("risks", index, "after"), message))
+    return problems
+
+
+# --- the heat map ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """How many risks sit in each cell of the 5 × 5 matrix: ``counts[likelihood − 1][impact − 1]``."""
+
+    stage: Stage
+    counts: tuple[tuple[int, ...], ...]
+
+    def count(self, likelihood: int, impact: int) -> int:
+        return self.counts[likelihood - 1][impact - 1]
+
+    @property
+    def total(self) -> int:
+        return sum(sum(row) for row in self.counts)
+
+
+def heat_map(risks: Iterable[Risk], stage: Stage = "before") -> HeatMap:
+    """Count the risks in each likelihood × impact cell, scored ``before`` or ``after`` mitigation.
+
+    A risk with no post-mitigation score is left out of the ``after`` map.
+    """
+    counts = [[0] * len(SCORES) for _ in SCORES]
+    for risk in risks:
+        score = risk.score(stage)
+        if score is not None:
+            counts[score.likelihood - 1][score.impact - 1] += 1
+    return HeatMap(stage, tuple(tuple(row) for row in counts))
+
+
+def _stage_words(stage: Stage) -> str:
+    return "before mitigation" if stage == "before" else "after mitigation"
+
+
+def heat_map_png(map_: HeatMap, bands: Sequence[RatingBand] = DEFAULT_BANDS, title: str = "Risks") -> bytes:
+    """The heat map as a PNG: impact across, likelihood up, each cell coloured by its band and labelled
+    with its count."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    figure = Figure(figsize=(5.5, 5), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    for likelihood in SCORES:
+        for impact in SCORES:
+            band = band_of(likelihood * impact, bands)
+            axes.add_patch(
+                Rectangle((impact - 0.5, likelihood - 0.5), 1, 1, facecolor=band.colour, edgecolor="white")
+            )
+            count = map_.count(likelihood, impact)
+            if count:
+                axes.text(
+                    impact, likelihood + 0.1, str(count), ha="center", va="center", fontsize=14, weight="bold"
+                )
+            axes.text(impact, likelihood - 0.3, band.name, ha="center", va="center", fontsize=7)
+    axes.set_xlim(0.5, 5.5)
+    axes.set_ylim(0.5, 5.5)
+    axes.set_xticks(list(SCORES))
+    axes.set_yticks(list(SCORES))
+    axes.set_xlabel("Impact")
+    axes.set_ylabel("Likelihood")
+    axes.set_title(f"{title} {_stage_words(map_.stage)} ({map_.total})")
+    axes.set_aspect("equal")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def heat_map_html(map_: HeatMap, bands: Sequence[RatingBand] = DEFAULT_BANDS, title: str = "Risks") -> str:
+    """The heat map as an HTML table with a caption and row and column headers; each cell states its count,
+    rating and band in words (colour repeats the band, it never carries it alone)."""
+    caption = f"{title} {_stage_words(map_.stage)}: number of risks by likelihood and impact"
+    head = "".join(f'<th scope="col">Impact {impact}</th>' for impact in SCORES)
+    rows = [
+        f'<tr><th scope="row">Likelihood {likelihood}</th>'
+        + "".join(_html_cell(map_.count(likelihood, impact), likelihood, impact, bands) for impact in SCORES)
+        + "</tr>"
+        for likelihood in reversed(SCORES)
+    ]
+    return (
+        f'<table class="risk-heat-map">\n<caption>{html.escape(caption)}</caption>\n'
+        f"<thead><tr><td></td>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+    )
+
+
+def _html_cell(count: int, likelihood: int, impact: int, bands: Sequence[RatingBand]) -> str:
+    rating = likelihood * impact
+    band = band_of(rating, bands)
+    risks = "risk" if count == 1 else "risks"
+    style = f"background-color: {html.escape(band.colour)}; color: #000"
+    text = f"<strong>{count}</strong> {risks}" if count else f"{count} {risks}"
+    return f'<td style="{style}">{text}<br><small>rating {rating}, {html.escape(band.name)}</small></td>'
+
+
+# --- loading ---------------------------------------------------------------------------------------------
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def load_risk_register(path: str | pathlib.Path) -> RiskRegister:
+    """Read a risk register (YAML); raise :class:`ScenarioError` listing every problem, located."""
+    register, source = load_yaml_model(path, RiskRegister, "a risk register with name, bands and risks")
+    problems = register_problems(register)
+    if problems:
+        raise ScenarioError(source.locate(problems))
+    return register
+
+
+def load_yaml_model(path: str | pathlib.Path, model: type[ModelT], expected: str) -> tuple[ModelT, SourceMap]:
+    """Read the YAML file at ``path`` into ``model``; raise :class:`ScenarioError` with every shape problem,
+    each with its file, line and field path. ``expected`` says what the top level should be.
+
+    The reading and parsing steps (UTF-8, YAML syntax, duplicate keys) are those of the scenario loader.
+    """
+    file = str(path)
+    tree = _parse(_read_text(pathlib.Path(path), file), file)
+    source = SourceMap(file, tree)
+    data = _to_plain(tree)
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else format_value(data)
+        raise ScenarioError([Problem((), f"the top level is {found}; expected {expected}", file=file)])
+    try:
+        return model.model_validate(data), source
+    except ValidationError as error:
+        problems = [_problem(detail, model) for detail in error.errors()]
+        raise ScenarioError(sorted(source.locate(problems), key=lambda p: p.line or 0)) from None
+
+
+def _problem(detail: ErrorDetails, model: type[BaseModel]) -> Problem:
+    """One pydantic error in plain words: what was found, what was expected, a near match for a misspelt
+    field."""
+    path: Path = tuple(part for part in detail["loc"] if isinstance(part, int | str))
+    kind, found = detail["type"], detail.get("input")
+    if kind == "missing":
+        return Problem(path, f"'{path[-1]}' is missing; it is required")
+    if kind == "extra_forbidden":
+        fields = _fields_at(model, path[:-1])
+        name = str(path[-1])
+        hint = did_you_mean(name, fields) or f"; expected one of {', '.join(fields)}"
+        return Problem(path, f"unknown field '{name}'{hint}")
+    message = detail["msg"]
+    return Problem(path, f"{message[0].lower()}{message[1:]}; found {format_value(found)}")
+
+
+def _fields_at(model: type[BaseModel], path: Sequence[PathPart]) -> list[str]:
+    """The field names of the model found by following ``path`` from ``model`` (lists and maps crossed)."""
+    annotation: Any = model
+    for part in path:
+        annotation = _inner(annotation, part)
+    return list(annotation.model_fields) if _is_model(annotation) else []
+
+
+def _inner(annotation: Any, part: PathPart) -> Any:
+    annotation = _unwrap(annotation)
+    if _is_model(annotation):
+        field = annotation.model_fields.get(str(part))
+        return _unwrap(field.annotation) if field is not None else None
+    if get_origin(annotation) in (list, dict):
+        return _unwrap(get_args(annotation)[-1])
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``Annotated[X, …]`` → X and ``X | None`` → X."""
+    if get_origin(annotation) is Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, types.UnionType):
+        members = [member for member in get_args(annotation) if member is not type(None)]
+        return _unwrap(members[0]) if len(members) == 1 else annotation
+    return annotation
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)

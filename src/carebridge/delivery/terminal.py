@@ -1,0 +1,76 @@
+"""The early warning status in the terminal (Rich): the sets, each indicator, the forecast and the trigger."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from carebridge.delivery.fews import SET_TITLES, SETS
+from carebridge.delivery.monitor import Monitoring
+from carebridge.delivery.pack import format_cell
+
+STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "none": "dim"}
+
+
+def status_text(status: str) -> Text:
+    return Text("no status" if status == "none" else status.upper(), style=STYLES.get(status, ""))
+
+
+def print_fews(monitoring: Monitoring, plan: str, console: Console) -> None:
+    fews = monitoring.fews
+    month = monitoring.month
+    title = f"FEWS {month.label} ({month.calendar_name}) — {plan}"
+    sets = Table(title=title, title_justify="left")
+    sets.add_column("Indicator set")
+    sets.add_column("Status")
+    for which in SETS:
+        sets.add_row(SET_TITLES[which], status_text(fews.set_status(which)))
+    sets.add_row(Text("Programme", style="bold"), status_text(fews.overall))
+    console.print(sets)
+    detail = Table(title="Indicators, year to date", title_justify="left")
+    for header, justify in (
+        ("Set", "left"),
+        ("Indicator", "left"),
+        ("Planned", "right"),
+        ("Achieved", "right"),
+        ("Ratio", "right"),
+        ("Status", "left"),
+        ("Note", "left"),
+    ):
+        detail.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for indicator in fews.indicators:
+        detail.add_row(
+            indicator.set,
+            indicator.label,
+            format_cell(indicator.planned, "activity"),
+            format_cell(indicator.achieved, "activity"),
+            format_cell(indicator.ratio, "ratio"),
+            status_text(indicator.status),
+            indicator.note[:60],
+        )
+    console.print(detail)
+    forecast = fews.forecast
+    console.print(
+        f"Forecast {forecast.year} ({forecast.basis} basis, £'000): "
+        f"benefit B {forecast.forecast_benefit:,.0f} "
+        f"of {forecast.planned_benefit:,.0f} planned; investment I {forecast.forecast_investment:,.0f}; "
+        f"loss max(I − B, 0) {forecast.forecast_loss:,.0f}; actions {fews.mitigation:,.0f}; "
+        f"residual {fews.residual_loss:,.0f}"
+    )
+    if fews.triggered:
+        console.print(
+            Text(
+                f"TRIGGERED: the forecast loss {forecast.forecast_loss:,.0f} breaches the agreed threshold "
+                f"{fews.settings.loss_threshold:,.0f} — start the benefits-maximisation process",
+                style="bold red",
+            )
+        )
+    else:
+        console.print(f"Not triggered (threshold {fews.settings.loss_threshold:,.0f}).")
+    signals = {pod: chart for pod, chart in monitoring.spc.items() if chart.special_cause}
+    for pod, chart in signals.items():
+        console.print(
+            f"SPC {monitoring.baseline.pod_name(pod)}: special cause ({', '.join(sorted(chart.signals))}), "
+            f"{chart.direction()} than the centre line {chart.centre:,.0f}"
+        )

@@ -1,0 +1,185 @@
+"""Writing the FEWS report and the delivery pack: each file written beside its target then moved into place,
+so a failure leaves earlier files as they were."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from carebridge import __version__
+from carebridge.delivery.fews import SET_TITLES, SETS
+from carebridge.delivery.monitor import Monitoring
+from carebridge.delivery.pack import (
+    PackTable,
+    actions_table,
+    activity_table,
+    forecast_table,
+    indicator_table,
+    monthly_table,
+    risks_table,
+    savings_table,
+    settlement_tables,
+    status_table,
+)
+from carebridge.delivery.pack_charts import all_charts
+from carebridge.delivery.pack_excel import write_workbook
+from carebridge.delivery.pack_html import Page, Section, heat_map, render_page
+from carebridge.delivery.settlement import settle_year
+
+
+def file_stem(kind: str, monitoring: Monitoring) -> str:
+    """``fews-2018-19-M06``."""
+    return f"{kind}-{monitoring.month.year.replace('/', '-')}-M{monitoring.month.number:02d}"
+
+
+def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    staging = Path(name)
+    try:
+        write(staging)
+        mask = os.umask(0)
+        os.umask(mask)
+        staging.chmod(0o666 & ~mask)
+        staging.replace(path)
+    finally:
+        staging.unlink(missing_ok=True)
+    return path
+
+
+def _facts(monitoring: Monitoring, plan: str) -> list[tuple[str, str]]:
+    return [
+        ("Plan", plan),
+        ("Scenario", monitoring.baseline.scenario_name),
+        ("Month", f"{monitoring.month.label} ({monitoring.month.calendar_name})"),
+        ("Basis", f"{monitoring.fews.settings.basis} savings"),
+        ("CareBridge", __version__),
+        ("Generated", datetime.now(UTC).isoformat(timespec="seconds")),
+    ]
+
+
+def _banner(monitoring: Monitoring) -> tuple[str, str]:
+    status = monitoring.fews
+    sets = ", ".join(f"{SET_TITLES[which].lower()} {status.set_status(which)}" for which in SETS)
+    trigger = (
+        f"the forecast loss of £{status.forecast.forecast_loss:,.0f}k breaches the threshold of "
+        f"£{status.settings.loss_threshold:,.0f}k: intervention triggered"
+        if status.triggered
+        else f"forecast loss £{status.forecast.forecast_loss:,.0f}k: no trigger"
+    )
+    return status.overall, f"{sets}; {trigger}."
+
+
+def _spc_summary(monitoring: Monitoring) -> str:
+    from html import escape
+
+    items = []
+    for pod, chart in monitoring.spc.items():
+        signals = ", ".join(sorted(chart.signals)) or "none: common-cause variation only"
+        direction = chart.direction()
+        towards = f" ({direction} than the centre line)" if direction else ""
+        items.append(
+            f"<li><b>{escape(monitoring.baseline.pod_name(pod))}</b>: {escape(signals)}{towards}</li>"
+        )
+    if not items:
+        return "<p class=note>Too few months of actuals for SPC (at least 4).</p>"
+    return (
+        "<p>Special-cause signals on monthly activity (XmR, run of 8, trend of 6, 2 of 3 beyond 2σ):</p><ul>"
+        + "".join(items)
+        + "</ul>"
+    )
+
+
+def write_fews(monitoring: Monitoring, plan: str, folder: Path) -> list[Path]:
+    """The FEWS report of a month: ``fews-…html`` (status, indicators, forecast, actions, SPC) and
+    ``fews-…csv`` (the indicators, one row each)."""
+    stem = file_stem("fews", monitoring)
+    sections = [
+        Section("status", "Status", [status_table(monitoring), indicator_table(monitoring)]),
+        Section(
+            "forecast",
+            "Forecast outturn and trigger",
+            [forecast_table(monitoring), actions_table(monitoring.fews.actions)],
+        ),
+        Section("spc", "Statistical process control", html=_spc_summary(monitoring)),
+    ]
+    page = Page(
+        f"FEWS {monitoring.month.label}: {plan}",
+        "The Financial Early Warning System: mobilisation, activity deflection and benefits realisation, "
+        "year to date, against the approved plan.",
+        _facts(monitoring, plan),
+        sections,
+        _banner(monitoring),
+    )
+    html = _atomic(folder / f"{stem}.html", lambda p: p.write_text(render_page(page), encoding="utf-8"))
+    indicators = indicator_table(monitoring).frame()
+    csv = _atomic(folder / f"{stem}.csv", lambda p: indicators.to_csv(p, index=False, float_format="%.4f"))
+    return [html, csv]
+
+
+def delivery_tables(
+    monitoring: Monitoring, risks: Sequence[object], parties: Mapping[str, tuple[float, float]]
+) -> dict[str, list[PackTable]]:
+    basis = monitoring.fews.settings.basis
+    other = "cost" if basis == "tariff" else "tariff"
+    view = settle_year(monitoring.fews, parties)
+    return {
+        "status": [status_table(monitoring), indicator_table(monitoring)],
+        "forecast": [forecast_table(monitoring), actions_table(monitoring.fews.actions)],
+        "activity": [activity_table(monitoring), monthly_table(monitoring)],
+        "savings": [
+            savings_table(monitoring, "scheme", basis),
+            savings_table(monitoring, "pod", basis),
+            savings_table(monitoring, "provider", basis),
+            savings_table(monitoring, "owner", basis),
+            savings_table(monitoring, "scheme", other),
+        ],
+        "risks": [risks_table(risks)],
+        "settlement": settlement_tables(view),
+    }
+
+
+def write_delivery_pack(
+    monitoring: Monitoring,
+    plan: str,
+    risks: Sequence[object],
+    parties: Mapping[str, tuple[float, float]],
+    folder: Path,
+) -> list[Path]:
+    """The programme board's pack for a month: ``delivery-…html`` and ``delivery-…xlsx``."""
+    stem = file_stem("delivery", monitoring)
+    tables = delivery_tables(monitoring, risks, parties)
+    charts = all_charts(monitoring)
+    ratings = [
+        (
+            str(getattr(r, "code", "")),
+            int(getattr(r, "likelihood_after", 0)),
+            int(getattr(r, "impact_after", 0)),
+        )
+        for r in risks
+    ]
+    sections = [
+        Section("status", "FEWS status", tables["status"]),
+        Section("forecast", "Forecast outturn, trigger and actions", tables["forecast"]),
+        Section("trajectories", "Trajectories against actuals", tables["activity"], charts[1:]),
+        Section("savings", "Savings realised", tables["savings"], charts[:1]),
+        Section("spc", "Statistical process control", html=_spc_summary(monitoring)),
+        Section("risks", "Risks", tables["risks"], html=heat_map(ratings) if risks else ""),
+        Section("settlement", "Risk and gain share settlement", tables["settlement"]),
+    ]
+    page = Page(
+        f"Delivery report {monitoring.month.label}: {plan}",
+        "For the programme board: the early warning status, trajectories against actuals, savings realised, "
+        "risks and the risk and gain share settlement of the forecast.",
+        _facts(monitoring, plan),
+        sections,
+        _banner(monitoring),
+    )
+    html = _atomic(folder / f"{stem}.html", lambda p: p.write_text(render_page(page), encoding="utf-8"))
+    every = [table for group in tables.values() for table in group]
+    workbook = _atomic(folder / f"{stem}.xlsx", lambda p: write_workbook(p, _facts(monitoring, plan), every))
+    return [html, workbook]

@@ -1,0 +1,60 @@
+"""Every table of the store. One migration history (``carebridge/store/migrations``) creates them all."""
+
+from carebridge.store.models.actuals import (
+    ActivityActualRow,
+    ForecastRow,
+    ImportBatch,
+    MilestoneRow,
+    ProfileRow,
+    SpendActualRow,
+)
+from carebridge.store.models.audit import AuditEntry
+from carebridge.store.models.base import Audited, Base
+from carebridge.store.models.fews import BenefitsAction, FewsThreshold, ShareParty
+from carebridge.store.models.plans import (
+    IMMUTABLE_TABLES,
+    Plan,
+    PlanActivity,
+    PlanInvestment,
+    PlanSaving,
+    PlanSchemeActivity,
+    PlanVersion,
+)
+from carebridge.store.models.registers import (
+    Escalation,
+    Risk,
+    RiskScheme,
+    Target,
+    TargetActual,
+    TrajectoryPoint,
+    TrajectoryReset,
+)
+
+__all__ = [
+    "IMMUTABLE_TABLES",
+    "ActivityActualRow",
+    "AuditEntry",
+    "Audited",
+    "Base",
+    "BenefitsAction",
+    "Escalation",
+    "FewsThreshold",
+    "ForecastRow",
+    "ImportBatch",
+    "MilestoneRow",
+    "Plan",
+    "PlanActivity",
+    "PlanInvestment",
+    "PlanSaving",
+    "PlanSchemeActivity",
+    "PlanVersion",
+    "ProfileRow",
+    "Risk",
+    "RiskScheme",
+    "ShareParty",
+    "SpendActualRow",
+    "Target",
+    "TargetActual",
+    "TrajectoryPoint",
+    "TrajectoryReset",
+]

@@ -1,0 +1,218 @@
+"""Approving a plan (a new immutable version when the scenario changed), listing plans, reading a version
+back as a :class:`~carebridge.delivery.baseline.PlanBaseline`."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from carebridge import __version__
+from carebridge.delivery.baseline import (
+    ACTIVITY_COLUMNS,
+    INVESTMENT_COLUMNS,
+    SAVINGS_COLUMNS,
+    SCHEME_ACTIVITY_COLUMNS,
+    PlanBaseline,
+)
+from carebridge.scenario.errors import did_you_mean
+from carebridge.store import audit
+from carebridge.store.models import (
+    Plan,
+    PlanActivity,
+    PlanInvestment,
+    PlanSaving,
+    PlanSchemeActivity,
+    PlanVersion,
+)
+from carebridge.store.store import Store
+
+TABLES: dict[str, tuple[type[Any], tuple[str, ...]]] = {
+    "activity": (PlanActivity, ACTIVITY_COLUMNS),
+    "scheme_activity": (PlanSchemeActivity, SCHEME_ACTIVITY_COLUMNS),
+    "savings": (PlanSaving, SAVINGS_COLUMNS),
+    "investment": (PlanInvestment, INVESTMENT_COLUMNS),
+}
+
+
+class PlanNotFoundError(LookupError):
+    """No plan (or version) by that name; the message lists those there are."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    plan: str
+    number: int
+    scenario_name: str
+    scenario_file: str
+    sha256: str
+    approved_at: datetime
+    approved_by: str
+    carebridge_version: str
+
+
+@dataclass(frozen=True)
+class Approval:
+    """What an approval did; ``created`` is false when the scenario is that of the latest version."""
+
+    version: VersionSummary
+    created: bool
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives back times without their zone; the store writes them in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def scenario_file_text(path: Path) -> tuple[str, str]:
+    """The scenario file as the store keeps it, and the SHA-256 of its bytes (as in a run's ``run.json``):
+    the text of a YAML file; ``base64:`` and the encoded bytes of a binary file (an Excel workbook)."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        return data.decode("utf-8"), digest
+    except UnicodeDecodeError:
+        return "base64:" + base64.b64encode(data).decode("ascii"), digest
+
+
+def approve(
+    store: Store, name: str, scenario_text: str, scenario_file: str, baseline: PlanBaseline, sha256: str
+) -> Approval:
+    """Store the scenario and its run as a new version of plan ``name``, unless the latest version has the
+    same SHA-256 (then nothing changes). One transaction; logged in the audit log."""
+    name = name.strip()
+    if not name:
+        raise ValueError('the plan needs a name, e.g. --name "June 2017 business cases"')
+    with store.session() as session:
+        plan = session.scalar(select(Plan).where(Plan.name == name))
+        if plan is None:
+            plan = Plan(name=name, created_by=store.actor)
+            session.add(plan)
+            session.flush()
+        latest = _latest(session, plan.id)
+        if latest is not None and latest.sha256 == sha256:
+            return Approval(_summary(plan, latest), created=False)
+        version = PlanVersion(
+            plan_id=plan.id,
+            number=1 if latest is None else latest.number + 1,
+            scenario_name=baseline.scenario_name,
+            scenario_file=scenario_file,
+            scenario_text=scenario_text,
+            sha256=sha256,
+            carebridge_version=__version__,
+            approved_by=store.actor,
+            reference=baseline.reference(),
+            documents=_json_ready(dict(baseline.documents)),
+        )
+        session.add(version)
+        session.flush()
+        counts = {}
+        for table_name, (model, columns) in TABLES.items():
+            frame: pd.DataFrame = getattr(baseline, table_name)
+            rows = [
+                {"version_id": version.id, **dict(zip(columns, values, strict=True))}
+                for values in frame[list(columns)].itertuples(index=False, name=None)
+            ]
+            if rows:
+                session.execute(insert(model), rows)
+            counts[table_name] = len(rows)
+        detail = f"approved from {scenario_file}; rows: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+        audit.record(
+            session.connection(),
+            [audit.entry(store.actor, "approve", "plan_versions", [name, version.number], detail=detail)],
+        )
+        return Approval(_summary(plan, version), created=True)
+
+
+def _json_ready(value: Any) -> Any:
+    """Records with numpy numbers made plain Python, so any JSON column takes them."""
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _latest(session: Session, plan_id: int) -> PlanVersion | None:
+    query = select(PlanVersion).where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.number.desc())
+    return session.scalars(query.limit(1)).first()
+
+
+def _summary(plan: Plan, version: PlanVersion) -> VersionSummary:
+    return VersionSummary(
+        plan=plan.name,
+        number=version.number,
+        scenario_name=version.scenario_name,
+        scenario_file=version.scenario_file,
+        sha256=version.sha256,
+        approved_at=as_utc(version.approved_at),
+        approved_by=version.approved_by,
+        carebridge_version=version.carebridge_version,
+    )
+
+
+def list_versions(store: Store) -> list[VersionSummary]:
+    """Every version of every plan, plans by name, versions in order."""
+    with store.session() as session:
+        query = select(Plan, PlanVersion).join(PlanVersion).order_by(Plan.name, PlanVersion.number)
+        return [_summary(plan, version) for plan, version in session.execute(query)]
+
+
+def find_plan(session: Session, name: str) -> Plan:
+    """The plan called ``name``; :class:`PlanNotFoundError` listing the plans there are otherwise."""
+    plan = session.scalar(select(Plan).where(Plan.name == name))
+    if plan is not None:
+        return plan
+    names = list(session.scalars(select(Plan.name).order_by(Plan.name)))
+    if not names:
+        raise PlanNotFoundError(
+            f"no plan called '{name}': the store has no plans yet; approve one with "
+            "carebridge plan approve SCENARIO --name NAME"
+        )
+    quoted = ", ".join(f"'{n}'" for n in names)
+    raise PlanNotFoundError(f"no plan called '{name}'; the store has {quoted}{did_you_mean(name, names)}")
+
+
+def plan_id(store: Store, name: str) -> int:
+    with store.session() as session:
+        return find_plan(session, name).id
+
+
+def load_baseline(store: Store, name: str, number: int | None = None) -> tuple[VersionSummary, PlanBaseline]:
+    """Version ``number`` (default: the latest) of plan ``name`` and its baseline, read from the store."""
+    with store.session() as session:
+        plan = find_plan(session, name)
+        query = select(PlanVersion).where(PlanVersion.plan_id == plan.id)
+        if number is None:
+            version = _latest(session, plan.id)
+        else:
+            version = session.scalar(query.where(PlanVersion.number == number))
+        if version is None:
+            count = session.scalar(select(func.count()).select_from(query.subquery()))
+            raise PlanNotFoundError(f"plan '{name}' has no version {number}; it has {count} version(s)")
+        tables = {}
+        for table_name, (model, columns) in TABLES.items():
+            selected = (
+                select(*(getattr(model, column) for column in columns))
+                .where(model.version_id == version.id)
+                .order_by(*(key for key in model.__table__.primary_key.columns if key.name != "version_id"))
+            )
+            tables[table_name] = pd.DataFrame(session.execute(selected).all(), columns=list(columns))
+        baseline = PlanBaseline.from_parts(version.reference, tables, version.documents)
+        return _summary(plan, version), baseline
