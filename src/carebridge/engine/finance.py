@@ -28,20 +28,34 @@ def grouping(labels: Sequence[str | None], order: Sequence[str]) -> npt.NDArray[
 
 
 def investment_lines(finance: FinanceInputs) -> xr.DataArray:
-    """Investment by statement line, (line, year): programme lines first, in order, then scheme lines.
+    """Investment by statement line, (…, line, year): programme lines first, in order, then scheme lines.
 
     Programme investment and scheme investment (recurrent plus non-recurrent) with the same line label add.
+    Any leading dimension of the inputs (a Monte Carlo ``draw``) leads the result's.
     """
     scheme_lines = [line for line in finance.scheme_line if line is not None]
     order = list(dict.fromkeys([*finance.investment_line, *scheme_lines]))
-    programme = grouping(finance.investment_line, order) @ finance.investment.values
-    schemes = grouping(finance.scheme_line, order) @ (
-        finance.scheme_recurrent.values + finance.scheme_non_recurrent.values
+    programme = _by_line(finance.investment, "investment", finance.investment_line, order)
+    schemes = _by_line(
+        finance.scheme_recurrent + finance.scheme_non_recurrent, "scheme", finance.scheme_line, order
     )
+    return (programme + schemes).transpose(..., "line", "year")
+
+
+def _by_line(
+    amounts: xr.DataArray, dim: str, labels: Sequence[str | None], order: Sequence[str]
+) -> xr.DataArray:
+    """``Σ_row G[line, row] · amounts[…, row, year]`` with :func:`grouping`: rows added by their label."""
+    moved = amounts.transpose(..., dim, "year")
+    lead = list(moved.dims[:-2])
     return xr.DataArray(
-        programme + schemes,
-        dims=["line", "year"],
-        coords={"line": order, "year": finance.funding.year.values},
+        grouping(labels, order) @ moved.values,
+        dims=[*lead, "line", "year"],
+        coords={
+            **{d: moved.coords[d] for d in lead if d in moved.coords},
+            "line": list(order),
+            "year": moved.year.values,
+        },
     )
 
 
@@ -52,16 +66,26 @@ def statement(
 
     Investment lines and their total; each funding source (negative), the savings line (negative, from
     ``statement.savings_from``), and their total; ``net = total investment + total funding``.
-    ``savings_by_basis`` is the programme's saving per (basis, year), negative; any other dimensions it
-    has (a Monte Carlo ``draw``) lead the result's.
+    ``savings_by_basis`` is the programme's saving per (basis, year), negative; any other dimensions it or
+    the finance inputs have (a Monte Carlo ``draw``) lead the result's.
     """
     investment = investment_lines(finance)
-    ordered = savings_by_basis.transpose(..., "basis", "year")
-    lead = ordered.shape[:-1]  # (..., basis)
+    arrays = (investment, finance.funding, savings_by_basis)
+    lead = list(
+        dict.fromkeys(str(d) for a in arrays for d in a.dims if d not in ("line", "funding", "basis", "year"))
+    )
+    sizes = {str(d): size for a in arrays for d, size in a.sizes.items()}
+    ordered = _leading(savings_by_basis, lead, sizes, "basis")
+    shape = ordered.shape[:-1]  # (…, basis)
     savings = ordered.values * finance.savings_window.values
-    invest = np.broadcast_to(investment.values, (*lead, *investment.shape))
+    invest = np.broadcast_to(
+        _leading(investment, lead, sizes, "line").values[..., None, :, :], (*shape, *investment.shape[-2:])
+    )
+    funding = np.broadcast_to(
+        -_leading(finance.funding, lead, sizes, "funding").values[..., None, :, :],
+        (*shape, *finance.funding.shape[-2:]),
+    )
     total_investment = invest.sum(axis=-2, keepdims=True)
-    funding = np.broadcast_to(-finance.funding.values, (*lead, *finance.funding.shape))
     funding_lines = np.concatenate([funding, savings[..., None, :]], axis=-2)
     total_funding = funding_lines.sum(axis=-2, keepdims=True)
     net = total_investment + total_funding
@@ -74,7 +98,7 @@ def statement(
     ]
     lines = [name for _, names, _ in parts for name in names]
     sections = [section for _, names, section in parts for _ in names]
-    coords = {name: ordered.coords[name] for name in ordered.dims[:-1]}
+    coords = {name: ordered.coords[name] for name in ordered.dims[:-1] if name in ordered.coords}
     return xr.DataArray(
         np.concatenate([values for values, _, _ in parts], axis=-2),
         dims=[*ordered.dims[:-1], "line", "year"],
@@ -82,12 +106,18 @@ def statement(
     )
 
 
+def _leading(array: xr.DataArray, lead: Sequence[str], sizes: dict[str, int], dim: str) -> xr.DataArray:
+    """``array`` as (*lead, dim, year), broadcast along the leading dimensions it lacks."""
+    missing = {d: sizes[d] for d in lead if d not in array.dims}
+    return array.expand_dims(missing).transpose(*lead, dim, "year")
+
+
 def positions(
     do_nothing: xr.DataArray,
     plan_lines: xr.DataArray,
     plan_orgs: Sequence[str | None],
 ) -> xr.DataArray:
-    """Positions by (line, org, year): do-nothing, each plan line, do-something; ``org`` ends with ``system``.
+    """Positions (…, line, org, year): do-nothing, each plan line, do-something; ``org`` ends in ``system``.
 
     An organisation's do-something is its do-nothing gap plus its own plan lines; the system's is the sum of
     the organisations' plus the system-level lines (Stockport Table 3 = Table 1 + Table 2).
@@ -108,7 +138,7 @@ def positions(
         [gap.expand_dims(line=["do_nothing"]), lines, something.expand_dims(line=["do_something"])],
         dim="line",
     )
-    return table.transpose("line", "org", "year")
+    return table.transpose(..., "line", "org", "year")
 
 
 def bridge(positions_table: xr.DataArray, year: str) -> list[tuple[str, float]]:

@@ -4,16 +4,23 @@ Everything after this step is arithmetic on ``xarray.DataArray`` objects whose d
 ``year``, ``pod``, ``scheme``, ``cohort``, ``provider``, ``component`` (variable / semi-fixed / fixed) and
 ``lag``. A Monte Carlo run adds a ``draw`` dimension to any of them and the same functions broadcast over it.
 Signs here are the model's: fractions and amounts removed or saved are positive.
+
+Every number is read through an :class:`InputValues`: by default the number as written; for a Monte Carlo run
+(:mod:`carebridge.engine.simulate`) an array of draws for each uncertain number, so that each array gains a
+leading ``draw`` dimension where, and only where, an uncertain number reaches it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import xarray as xr
 
 from carebridge.engine.savings import release_kernel
+from carebridge.scenario.errors import Path
 from carebridge.scenario.schema import (
     Absolute,
     AvoidGrowth,
@@ -22,11 +29,70 @@ from carebridge.scenario.schema import (
     Reduce,
     Scenario,
 )
-from carebridge.scenario.years import Fill, YearRange
+from carebridge.scenario.years import Fill, YearRange, YearValue
 
 ALL_COHORT = "all"
 OTHER_PROVIDER = "other"
 COMPONENTS = ("variable", "semi_fixed", "fixed")
+DRAW = "draw"
+
+Floats = npt.NDArray[np.float64]
+
+
+class InputValues:
+    """The numbers of a scenario as the compile reads them: here, each number as written.
+
+    A subclass for a Monte Carlo run returns, for an uncertain number, an array of its ``draws`` values; every
+    array is then built with a leading draw axis, which :meth:`labelled` keeps only where the values differ
+    between draws.
+    """
+
+    draws: int | None = None
+    """Number of draws, or None for a deterministic run."""
+
+    def number(self, path: Path, value: float) -> float | Floats:
+        """The number at ``path`` of the scenario: ``value``, or its draws."""
+        return value
+
+    def expand(self, span: YearRange, path: Path, value: YearValue | None, fill: Fill = Fill.HELD) -> Floats:
+        """One value per year of the value by year at ``path`` (:meth:`YearRange.expand`), with a leading
+        draw axis where a number of it is uncertain."""
+        if value is None:
+            return np.zeros(len(span))
+        if not isinstance(value, Mapping):
+            number = np.asarray(self.number(path, float(value)), dtype=np.float64)
+            return number[..., None] * np.ones(len(span))
+        numbers = {str(label): self.number((*path, str(label)), float(v)) for label, v in value.items()}
+        return span.expand_numbers(numbers, fill)
+
+    def series(
+        self, span: YearRange, path: Path, value: YearValue | None, fill: Fill = Fill.HELD
+    ) -> xr.DataArray:
+        """:meth:`expand` as a labelled series by year (draw first, where a number of it is uncertain)."""
+        data = self.expand(span, path, value, fill)
+        dims = ["year"] if data.ndim == 1 else [DRAW, "year"]
+        return xr.DataArray(data, dims=dims, coords={"year": span.labels})
+
+    def zeros(self, shape: Sequence[int]) -> Floats:
+        """Zeros of ``shape``, after a draw axis when there are draws."""
+        lead = () if self.draws is None else (self.draws,)
+        return np.zeros((*lead, *shape))
+
+    def labelled(self, data: Floats, dims: Sequence[str], coords: Mapping[str, object]) -> xr.DataArray:
+        """``data`` (from :meth:`zeros`) as a labelled array; its draw axis is dropped when every draw holds
+        the same values."""
+        if self.draws is not None:
+            same = data == data[:1]
+            if not same.all() and not (same | (np.isnan(data) & np.isnan(data[:1]))).all():
+                dims = [DRAW, *dims]
+            else:
+                data = data[0]
+        return xr.DataArray(data, dims=list(dims), coords=dict(coords))
+
+
+def _column(value: float | Floats) -> Floats:
+    """A number, or draws of it, shaped to multiply values by year (a trailing axis of length 1)."""
+    return np.asarray(value, dtype=np.float64)[..., None]
 
 
 @dataclass(frozen=True)
@@ -95,17 +161,22 @@ class ModelInputs:
     effects: EffectInputs
     prices: PriceInputs
     finance: FinanceInputs
+    values: InputValues = field(default_factory=InputValues)
+    """How the numbers were read: as written, or with draws."""
 
 
-def compile_inputs(scenario: Scenario) -> ModelInputs:
-    """Return the arrays of a validated scenario."""
+def compile_inputs(scenario: Scenario, values: InputValues | None = None) -> ModelInputs:
+    """Return the arrays of a validated scenario, reading its numbers through ``values`` (default: as
+    written)."""
+    values = values if values is not None else InputValues()
     span = YearRange.from_labels(scenario.base_year, scenario.end_year)
     return ModelInputs(
         years=span.labels,
-        activity=_activity(scenario, span),
-        effects=_effects(scenario, span),
-        prices=_prices(scenario, span),
-        finance=_finance(scenario, span),
+        activity=_activity(scenario, span, values),
+        effects=_effects(scenario, span, values),
+        prices=_prices(scenario, span, values),
+        finance=_finance(scenario, span, values),
+        values=values,
     )
 
 
@@ -113,48 +184,69 @@ def activity_pods(scenario: Scenario) -> list[str]:
     return [pod.id for pod in scenario.pods if pod.activity is not None]
 
 
-def _activity(scenario: Scenario, span: YearRange) -> ActivityInputs:
+def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> ActivityInputs:
     pods = [p.id for p in scenario.pods]
     n = len(span)
-    base = np.zeros(len(pods))
-    trajectory = np.full((n, len(pods)), np.nan)
-    growth = np.zeros((n, len(pods)))
-    population = {band: span.expand(value) for band, value in (scenario.population or {}).items()}
+    base = values.zeros((len(pods),))
+    trajectory = values.zeros((n, len(pods))) + np.nan
+    growth = values.zeros((n, len(pods)))
+    population = {
+        band: values.expand(span, ("population", band), value)
+        for band, value in (scenario.population or {}).items()
+    }
     for j, pod in enumerate(scenario.pods):
         spec = pod.activity
         if spec is None:
             continue
-        base[j] = spec.base
+        path: Path = ("pods", j, "activity")
+        base_value = values.number((*path, "base"), spec.base)
+        base[..., j] = base_value
         if spec.trajectory is not None:
-            trajectory[:, j] = span.expand({span.labels[0]: spec.base, **spec.trajectory})
+            given = {
+                str(label): values.number((*path, "trajectory", str(label)), float(v))
+                for label, v in spec.trajectory.items()
+            }
+            trajectory[..., :, j] = span.expand_numbers({span.labels[0]: base_value, **given})
             continue
-        rate = span.expand(spec.growth)
+        rate = values.expand(span, (*path, "growth"), spec.growth)
         if spec.population_rates:
-            weighted = sum(population[band] * r for band, r in spec.population_rates.items())
-            weighted = np.asarray(weighted, dtype=float)
-            rate = np.zeros(n)
-            rate[1:] = (
-                np.divide(weighted[1:], weighted[:-1], out=np.ones(n - 1), where=weighted[:-1] != 0) - 1
+            weighted = sum(
+                population[band] * _column(values.number((*path, "population_rates", band), r))
+                for band, r in spec.population_rates.items()
             )
-        rate = (1 + rate) * (1 + span.expand(spec.non_demographic_growth)) - 1
-        rate[0] = 0.0
-        growth[:, j] = rate
+            weighted = np.asarray(weighted, dtype=float)
+            rate = np.zeros(weighted.shape)
+            rate[..., 1:] = (
+                np.divide(
+                    weighted[..., 1:],
+                    weighted[..., :-1],
+                    out=np.ones(weighted[..., 1:].shape),
+                    where=weighted[..., :-1] != 0,
+                )
+                - 1
+            )
+        rate = (1 + rate) * (
+            1 + values.expand(span, (*path, "non_demographic_growth"), spec.non_demographic_growth)
+        ) - 1
+        rate[..., 0] = 0.0
+        growth[..., :, j] = rate
     coords = {"year": span.labels, "pod": pods}
     return ActivityInputs(
-        base=xr.DataArray(base, dims=["pod"], coords={"pod": pods}),
-        trajectory=xr.DataArray(trajectory, dims=["year", "pod"], coords=coords),
-        growth=xr.DataArray(growth, dims=["year", "pod"], coords=coords),
+        base=values.labelled(base, ["pod"], {"pod": pods}),
+        trajectory=values.labelled(trajectory, ["year", "pod"], coords),
+        growth=values.labelled(growth, ["year", "pod"], coords),
         has_activity=activity_pods(scenario),
     )
 
 
-def _effects(scenario: Scenario, span: YearRange) -> EffectInputs:
+def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> EffectInputs:
+    """Effects by kind; each effect's value by year times its scheme's ``delivery`` multiplier."""
     schemes = [s.id for s in scenario.schemes]
     pods = [p.id for p in scenario.pods]
     pod_index = {p: j for j, p in enumerate(pods)}
     shape = (len(schemes), len(span), len(pods))
     arrays = {
-        name: np.zeros(shape)
+        name: values.zeros(shape)
         for name in (
             "avoid_growth",
             "reduce_base",
@@ -166,41 +258,46 @@ def _effects(scenario: Scenario, span: YearRange) -> EffectInputs:
         )
     }
     for i, scheme in enumerate(scenario.schemes):
-        for effect in scheme.effects:
+        delivery = _column(values.number(("schemes", i, "delivery"), scheme.delivery))
+        for k, effect in enumerate(scheme.effects):
             j = pod_index[effect.pod]
             if isinstance(effect, AvoidGrowth):
-                name, value = "avoid_growth", effect.fraction
+                name, field_name, value = "avoid_growth", "fraction", effect.fraction
             elif isinstance(effect, Reduce):
                 name = "reduce_base" if effect.basis == "base" else "reduce_do_nothing"
-                value = effect.fraction
+                field_name, value = "fraction", effect.fraction
             elif isinstance(effect, Absolute):
                 name = "absolute_avoided" if effect.counts_as == "avoided_growth" else "absolute_reduction"
-                value = effect.activity
+                field_name, value = "activity", effect.activity
             elif isinstance(effect, DirectSaving):
                 name = "direct_immediate" if effect.release == "immediate" else "direct_released"
-                value = effect.saving
+                field_name, value = "saving", effect.saving
             else:  # pragma: no cover - the schema admits no other kind
                 raise TypeError(effect)
-            arrays[name][i, :, j] += span.expand(value)
+            path: Path = ("schemes", i, "effects", k, field_name)
+            arrays[name][..., i, :, j] += delivery * values.expand(span, path, value)
     coords = {"scheme": schemes, "year": span.labels, "pod": pods}
     dims = ["scheme", "year", "pod"]
     cohorts = [ALL_COHORT, *(c.id for c in scenario.cohorts)]
-    share = np.ones((len(cohorts), len(pods)))
+    share = values.zeros((len(cohorts), len(pods))) + 1.0
     for c, cohort in enumerate(scenario.cohorts, start=1):
-        share[c] = [cohort.shares.get(p, 0.0) for p in pods]
+        for j, pod_id in enumerate(pods):
+            given = cohort.shares.get(pod_id)
+            share[..., c, j] = (
+                0.0 if given is None else values.number(("cohorts", c - 1, "shares", pod_id), given)
+            )
     membership = np.zeros((len(schemes), len(cohorts)))
     for i, scheme in enumerate(scenario.schemes):
         membership[i, cohorts.index(scheme.cohort)] = 1.0
-    fractions = np.stack([arrays.pop(kind) for kind in FRACTION_KINDS])
+    lead = 0 if values.draws is None else 1
+    fractions = np.stack([arrays.pop(kind) for kind in FRACTION_KINDS], axis=lead)
     return EffectInputs(
-        fractions=xr.DataArray(
-            fractions, dims=["kind", *dims], coords={"kind": list(FRACTION_KINDS), **coords}
-        ),
-        **{name: xr.DataArray(a, dims=dims, coords=coords) for name, a in arrays.items()},
+        fractions=values.labelled(fractions, ["kind", *dims], {"kind": list(FRACTION_KINDS), **coords}),
+        **{name: values.labelled(a, dims, coords) for name, a in arrays.items()},
         scheme_cohort=xr.DataArray(
             membership, dims=["scheme", "cohort"], coords={"scheme": schemes, "cohort": cohorts}
         ),
-        cohort_share=xr.DataArray(share, dims=["cohort", "pod"], coords={"cohort": cohorts, "pod": pods}),
+        cohort_share=values.labelled(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods}),
     )
 
 
@@ -211,20 +308,22 @@ def providers(scenario: Scenario) -> list[str]:
     return [*ordered, OTHER_PROVIDER] if OTHER_PROVIDER in named else ordered
 
 
-def _prices(scenario: Scenario, span: YearRange) -> PriceInputs:
+def _prices(scenario: Scenario, span: YearRange, values: InputValues) -> PriceInputs:
     pods = [p.id for p in scenario.pods]
     provider_ids = providers(scenario)
     n = len(span)
-    price = np.zeros((n, len(pods)))
+    price = values.zeros((n, len(pods)))
     split = np.zeros((len(pods), len(provider_ids)))
     release = np.zeros((len(pods), n))
     for j, pod in enumerate(scenario.pods):
+        path: Path = ("pods", j, "price")
         if isinstance(pod.price, PriceUplift):
-            uplift = span.expand(pod.price.uplift)
-            uplift[0] = 0.0
-            price[:, j] = pod.price.base * np.cumprod(1 + uplift)
+            uplift = values.expand(span, (*path, "uplift"), pod.price.uplift)
+            uplift[..., 0] = 0.0
+            base = _column(values.number((*path, "base"), pod.price.base))
+            price[..., :, j] = base * np.cumprod(1 + uplift, axis=-1)
         elif pod.price is not None:
-            price[:, j] = span.expand(pod.price, Fill.PRICE)
+            price[..., :, j] = values.expand(span, path, pod.price, Fill.PRICE)
         for org, share in pod.providers.items():
             split[j, provider_ids.index(org)] = share
         structure = pod.cost_release
@@ -234,7 +333,7 @@ def _prices(scenario: Scenario, span: YearRange) -> PriceInputs:
                 release[j, lag:] += getattr(structure, component)
     release_profile = xr.DataArray(release, dims=["pod", "lag"], coords={"pod": pods, "lag": np.arange(n)})
     return PriceInputs(
-        price=xr.DataArray(price, dims=["year", "pod"], coords={"year": span.labels, "pod": pods}),
+        price=values.labelled(price, ["year", "pod"], {"year": span.labels, "pod": pods}),
         provider_split=xr.DataArray(
             split, dims=["pod", "provider"], coords={"pod": pods, "provider": provider_ids}
         ),
@@ -251,24 +350,20 @@ def scheme_investment_line(scenario: Scenario, index: int) -> str | None:
     return investment.line or "Scheme investment"
 
 
-def _finance(scenario: Scenario, span: YearRange) -> FinanceInputs:
+def _finance(scenario: Scenario, span: YearRange, values: InputValues) -> FinanceInputs:
     years = span.labels
-    recurrent = np.array(
-        [span.expand(s.investment.recurrent if s.investment else None) for s in scenario.schemes]
-    ).reshape(len(scenario.schemes), len(span))
-    non_recurrent = np.array(
-        [
-            span.expand(s.investment.non_recurrent if s.investment else None, Fill.ONE_OFF)
-            for s in scenario.schemes
-        ]
-    ).reshape(len(scenario.schemes), len(span))
+
+    def by_year(name: str, ids: list[str], rows: list[Floats]) -> xr.DataArray:
+        data = values.zeros((len(ids), len(span)))
+        for r, row in enumerate(rows):
+            data[..., r, :] = row
+        return values.labelled(data, [name, "year"], {name: ids, "year": years})
+
+    def investment_of(i: int, kind: str, fill: Fill) -> Floats:
+        investment = scenario.schemes[i].investment
+        return values.expand(span, ("schemes", i, "investment", kind), getattr(investment, kind, None), fill)
+
     schemes = [s.id for s in scenario.schemes]
-    scheme_dims = {"scheme": schemes, "year": years}
-
-    def by_year(name: str, ids: list[str], rows: list[np.ndarray]) -> xr.DataArray:
-        data = np.array(rows).reshape(len(ids), len(span))
-        return xr.DataArray(data, dims=[name, "year"], coords={name: ids, "year": years})
-
     investments = scenario.investments
     funding = scenario.funding
     orgs = [o.id for o in scenario.organisations]
@@ -276,16 +371,26 @@ def _finance(scenario: Scenario, span: YearRange) -> FinanceInputs:
     window = np.ones(len(span))
     if scenario.statement.savings_from:
         window[: span.index(scenario.statement.savings_from)] = 0.0
+
+    def fill_of(non_recurrent: bool) -> Fill:
+        return Fill.ONE_OFF if non_recurrent else Fill.HELD
+
     return FinanceInputs(
-        scheme_recurrent=xr.DataArray(recurrent, dims=["scheme", "year"], coords=scheme_dims),
-        scheme_non_recurrent=xr.DataArray(non_recurrent, dims=["scheme", "year"], coords=scheme_dims),
+        scheme_recurrent=by_year(
+            "scheme", schemes, [investment_of(i, "recurrent", Fill.HELD) for i in range(len(schemes))]
+        ),
+        scheme_non_recurrent=by_year(
+            "scheme", schemes, [investment_of(i, "non_recurrent", Fill.ONE_OFF) for i in range(len(schemes))]
+        ),
         scheme_line=[scheme_investment_line(scenario, i) for i in range(len(schemes))],
         investment=by_year(
             "investment",
             [i.id for i in investments],
             [
-                span.expand(i.amount, Fill.ONE_OFF if i.kind == "non_recurrent" else Fill.HELD)
-                for i in investments
+                values.expand(
+                    span, ("investments", k, "amount"), i.amount, fill_of(i.kind == "non_recurrent")
+                )
+                for k, i in enumerate(investments)
             ],
         ),
         investment_line=[i.line or i.name for i in investments],
@@ -293,15 +398,27 @@ def _finance(scenario: Scenario, span: YearRange) -> FinanceInputs:
             "funding",
             [f.id for f in funding],
             [
-                span.expand(f.amount, Fill.ONE_OFF if f.kind == "non_recurrent" else Fill.HELD)
-                for f in funding
+                values.expand(span, ("funding", k, "amount"), f.amount, fill_of(f.kind == "non_recurrent"))
+                for k, f in enumerate(funding)
             ],
         ),
-        do_nothing=by_year("org", orgs, [span.expand(scenario.positions.do_nothing.get(o)) for o in orgs]),
+        do_nothing=by_year(
+            "org",
+            orgs,
+            [
+                values.expand(span, ("positions", "do_nothing", o), scenario.positions.do_nothing.get(o))
+                for o in orgs
+            ],
+        ),
         plan_value=by_year(
             "plan_line",
             [p.id for p in plan],
-            [span.expand(p.value, Fill.ONE_OFF if p.non_recurrent else Fill.HELD) for p in plan],
+            [
+                values.expand(
+                    span, ("positions", "plan_lines", k, "value"), p.value, fill_of(p.non_recurrent)
+                )
+                for k, p in enumerate(plan)
+            ],
         ),
         savings_window=xr.DataArray(window, dims=["year"], coords={"year": years}),
     )

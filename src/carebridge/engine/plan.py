@@ -20,6 +20,7 @@ from carebridge.engine import capacity as capacity_model
 from carebridge.engine import forecast
 from carebridge.engine.drivers import FormulaValueError, evaluate, net_of_overlaps, phase_fractions
 from carebridge.engine.errors import ModelError
+from carebridge.engine.inputs import InputValues
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.formula import parse_formula
 from carebridge.scenario.names import GROUPS, categories, in_group
@@ -40,14 +41,24 @@ def uses_formulas(scenario: Scenario) -> bool:
     return lines or items
 
 
-def base_names(scenario: Scenario, span: YearRange, do_nothing: xr.DataArray, price: xr.DataArray) -> Names:
-    """Parameters, ``activity.<pod>`` and ``price.<pod>``."""
+def base_names(
+    scenario: Scenario,
+    span: YearRange,
+    do_nothing: xr.DataArray,
+    price: xr.DataArray,
+    values: InputValues | None = None,
+) -> Names:
+    """Parameters (read through ``values``: with draws where uncertain), ``activity.<pod>`` and
+    ``price.<pod>``."""
+    values = values if values is not None else InputValues()
     names: Names = {"__years__": by_year(np.zeros(len(span)), span)}
     if not uses_formulas(scenario):
         return names
     for name, parameter in scenario.parameters.items():
-        value = parameter.value if isinstance(parameter, Parameter) else parameter
-        names[name] = by_year(span.expand(value), span)
+        if isinstance(parameter, Parameter):
+            names[name] = values.series(span, ("parameters", name, "value"), parameter.value)
+        else:
+            names[name] = values.series(span, ("parameters", name), parameter)
     for pod in scenario.pods:
         if pod.activity is not None:
             names[f"activity.{pod.id}"] = do_nothing.sel(pod=pod.id, drop=True)
@@ -66,58 +77,75 @@ class Finance:
 
 
 def forecast_finance(
-    scenario: Scenario, span: YearRange, names: Names, do_nothing: xr.DataArray, price: xr.DataArray
+    scenario: Scenario,
+    span: YearRange,
+    names: Names,
+    do_nothing: xr.DataArray,
+    price: xr.DataArray,
+    values: InputValues | None = None,
 ) -> Finance | None:
-    """Income, expenditure by category, items, and the gap of each organisation with finance."""
+    """Income, expenditure by category, items, and the gap of each organisation with finance; numbers read
+    through ``values`` (with draws where uncertain), and a ``draw`` dimension wherever one reaches them."""
+    values = values if values is not None else InputValues()
     holders = [(i, o) for i, o in enumerate(scenario.organisations) if o.finance is not None]
     if not holders:
         return None
     cats = categories(scenario)
     activity_pods = [p.id for p in scenario.pods if p.activity is not None]
-    spend = np.zeros((len(holders), len(cats), len(span)))
-    income = np.zeros((len(holders), len(span)))
-    for h, (_, org) in enumerate(holders):
+    zero = by_year(np.zeros(len(span)), span)
+    income_rows: list[xr.DataArray] = []
+    spend_rows: list[xr.DataArray] = []
+    for i, org in holders:
         assert org.finance is not None
-        income[h] = forecast.compound(
-            by_year(np.full(len(span), org.finance.income), span),
-            by_year(span.expand(org.finance.income_growth), span),
-        ).values
-        for category in org.finance.expenditure:
+        path: tuple[str | int, ...] = ("organisations", i, "finance")
+        income_rows.append(
+            forecast.compound(
+                values.series(span, (*path, "income"), org.finance.income),
+                values.series(span, (*path, "income_growth"), org.finance.income_growth),
+            )
+        )
+        spend = [zero] * len(cats)
+        for c, category in enumerate(org.finance.expenditure):
+            where = (*path, "expenditure", c)
             if category.demand_growth == "activity":
                 demand = forecast.activity_demand_growth(
                     do_nothing, price, category.demand_pods or activity_pods
                 )
             else:
-                demand = by_year(span.expand(category.demand_growth), span)
-            spend[h, cats.index(category.id)] = forecast.expenditure(
-                by_year(np.full(len(span), category.base), span),
-                by_year(span.expand(category.inflation), span),
+                demand = values.series(span, (*where, "demand_growth"), category.demand_growth)
+            spend[cats.index(category.id)] = forecast.expenditure(
+                values.series(span, (*where, "base"), category.base),
+                values.series(span, (*where, "inflation"), category.inflation),
                 demand,
-            ).values
+            )
+        spend_rows.append(_stacked(spend, "category", cats, span))
     org_ids = [o.id for _, o in holders]
-    coords = {"org": org_ids, "year": span.labels}
-    by_category = xr.DataArray(spend, dims=["org", "category", "year"], coords={**coords, "category": cats})
-    income_array = xr.DataArray(income, dims=["org", "year"], coords=coords)
+    by_category = _stacked(spend_rows, "org", org_ids, span).transpose(..., "org", "category", "year")
+    income_array = _stacked(income_rows, "org", org_ids, span)
     names.update(finance_names(scenario, income_array, by_category))
-    items = np.zeros((2, len(holders), len(span)))
+    items: list[list[xr.DataArray]] = [[], []]
     problems: list[Problem] = []
-    for h, (i, org) in enumerate(holders):
+    for i, org in holders:
         assert org.finance is not None
+        totals = [zero, zero]
         for k, item in enumerate(org.finance.items):
             path = ("organisations", i, "finance", "items", k)
             if item.formula is not None:
                 scope = {**names, "__start__": span.index(item.start) if item.start else 0}
-                value = _formula_value(item.formula, scope, (*path, "formula"), problems)
+                value = _formula_series(item.formula, scope, (*path, "formula"), problems)
             else:
-                value = span.expand(item.amount, Fill.ONE_OFF if item.non_recurrent else Fill.HELD)
+                fill = Fill.ONE_OFF if item.non_recurrent else Fill.HELD
+                value = values.series(span, (*path, "amount"), item.amount, fill)
             if item.start:
-                value = value * (np.arange(len(span)) >= span.index(item.start))
-            items[1 if item.non_recurrent else 0, h] += value
+                value = value * by_year((np.arange(len(span)) >= span.index(item.start)).astype(float), span)
+            totals[1 if item.non_recurrent else 0] = totals[1 if item.non_recurrent else 0] + value
+        items[0].append(totals[0])
+        items[1].append(totals[1])
     if problems:
         raise ModelError(problems)
     spend_total = by_category.sum("category")
-    recurrent = xr.DataArray(items[0], dims=["org", "year"], coords=coords)
-    non_recurrent = xr.DataArray(items[1], dims=["org", "year"], coords=coords)
+    recurrent = _stacked(items[0], "org", org_ids, span)
+    non_recurrent = _stacked(items[1], "org", org_ids, span)
     recurrent_gap = spend_total - income_array + recurrent
     table = xr.Dataset(
         {
@@ -130,6 +158,18 @@ def forecast_finance(
         }
     )
     return Finance(table, by_category)
+
+
+def _stacked(series: list[xr.DataArray], dim: str, labels: list[str], span: YearRange) -> xr.DataArray:
+    """One array along a new dimension ``dim`` (before ``year``) from one series per label."""
+    if not series:
+        coords = {dim: labels, "year": span.labels}
+        return xr.DataArray(np.zeros((0, len(span))), dims=[dim, "year"], coords=coords)
+    if all(item.dims == ("year",) for item in series):  # the usual case, quicker than concat
+        data = np.stack([item.values for item in series])
+        return xr.DataArray(data, dims=[dim, "year"], coords={dim: labels, "year": span.labels})
+    plain = [item.reset_coords(drop=True) for item in series]
+    return xr.concat(plain, dim=dim).assign_coords({dim: labels}).transpose(..., dim, "year")
 
 
 def finance_names(scenario: Scenario, income: xr.DataArray, by_category: xr.DataArray) -> Names:
@@ -148,24 +188,24 @@ def finance_names(scenario: Scenario, income: xr.DataArray, by_category: xr.Data
     return names
 
 
-def _formula_value(
+def _formula_series(
     text: str, names: Names, path: tuple[str | int, ...], problems: list[Problem]
-) -> np.ndarray:
-    """A formula's value by year as numbers; a problem (and zeros) when it cannot be evaluated."""
+) -> xr.DataArray:
+    """A formula's value by year (and draw); a problem (and zeros) when it cannot be evaluated."""
     template = names["__years__"]
     assert isinstance(template, xr.DataArray)
     try:
         value = evaluate(parse_formula(text), names)
     except FormulaValueError as error:
         problems.append(Problem(path, f"formula '{text}' {error}"))
-        return np.zeros(template.size)
-    series = (xr.zeros_like(template) + value).values
-    if not np.all(np.isfinite(series)):
+        return xr.zeros_like(template)
+    series = xr.zeros_like(template) + value
+    if not np.all(np.isfinite(series.values)):
         problems.append(
             Problem(path, f"formula '{text}' gives no number in some year (infinite or undefined)")
         )
-        return np.zeros(template.size)
-    return np.asarray(series, dtype=float)
+        return xr.zeros_like(template)
+    return series
 
 
 @dataclass(frozen=True)
@@ -223,10 +263,11 @@ def plan_lines(
     names: Names,
     cohort_share: xr.DataArray,
 ) -> PlanLines:
-    """Every plan line's gross and net value by year (given lines: gross = net)."""
+    """Every plan line's gross and net value by year (given lines: gross = net), with the ``draw`` dimension
+    of any input that has one."""
     lines = scenario.positions.plan_lines
-    gross = np.zeros((len(lines), len(span)))
-    net = np.zeros((len(lines), len(span)))
+    gross: dict[int, xr.DataArray] = {}
+    net: dict[int, xr.DataArray] = {}
     problems: list[Problem] = []
     for i in line_order(scenario):
         line = lines[i]
@@ -238,23 +279,36 @@ def plan_lines(
             values = chosen[measure]
             if "basis" in values.dims:
                 values = values.sel(basis=spec.basis)
-            gross[i] = net[i] = values.sum("scheme").values
+            gross[i] = net[i] = values.sum("scheme")
         elif line.formula is not None:
             scope = _cohort_scope(names, line.cohort, cohort_share) if line.cohort else dict(names)
             scope["__start__"] = span.index(line.phasing.start) if line.phasing and line.phasing.start else 0
-            raw = _formula_value(line.formula, scope, (*path, "formula"), problems)
-            gross[i] = raw * phase_fractions(line.phasing, span) * line.realisation
-            net[i] = net_of_overlaps(by_year(gross[i], span), line.overlaps, span).values
+            raw = _formula_series(line.formula, scope, (*path, "formula"), problems)
+            gross[i] = raw * by_year(phase_fractions(line.phasing, span), span) * line.realisation
+            net[i] = net_of_overlaps(gross[i], line.overlaps, span)
         else:
-            gross[i] = net[i] = given.isel(plan_line=i).values
-        names[f"line.{line.id}"] = by_year(net[i], span)
+            gross[i] = net[i] = given.isel(plan_line=i, drop=True)
+        names[f"line.{line.id}"] = net[i]
     if problems:
         raise ModelError(problems)
-    coords = {"line": [line.id for line in lines], "year": span.labels}
+    ids = [line.id for line in lines]
     return PlanLines(
-        value=xr.DataArray(net, dims=["line", "year"], coords=coords),
-        gross=xr.DataArray(gross, dims=["line", "year"], coords=coords),
+        value=_by_line([net[i] for i in range(len(lines))], ids, span),
+        gross=_by_line([gross[i] for i in range(len(lines))], ids, span),
     )
+
+
+def _by_line(series: list[xr.DataArray], ids: list[str], span: YearRange) -> xr.DataArray:
+    """Lines by (…, line, year) from one series by year (and draw) per line."""
+    if not series:
+        return xr.DataArray(
+            np.zeros((0, len(span))), dims=["line", "year"], coords={"line": ids, "year": span.labels}
+        )
+    coords = {"line": ids, "year": span.labels}
+    if all(item.dims == ("year",) for item in series):  # the usual case, quicker than concat
+        return xr.DataArray(np.stack([item.values for item in series]), dims=["line", "year"], coords=coords)
+    plain = [item.reset_coords(drop=True) for item in series]
+    return xr.concat(plain, dim="line").assign_coords(coords).transpose(..., "line", "year")
 
 
 def _cohort_scope(names: Names, cohort: str, cohort_share: xr.DataArray) -> Names:

@@ -8,7 +8,7 @@ import xarray as xr
 from carebridge.engine import activity as activity_model
 from carebridge.engine import finance, plan, savings, schemes
 from carebridge.engine.errors import ModelError
-from carebridge.engine.inputs import ModelInputs, compile_inputs
+from carebridge.engine.inputs import DRAW, ModelInputs, compile_inputs
 from carebridge.engine.results import Results
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Absolute, AvoidGrowth, Reduce, Scenario
@@ -56,8 +56,8 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
 
     span = YearRange.from_labels(scenario.base_year, scenario.end_year)
     price = inputs.prices.price
-    names = plan.base_names(scenario, span, do_nothing, price)
-    forecast = plan.forecast_finance(scenario, span, names, do_nothing, price)
+    names = plan.base_names(scenario, span, do_nothing, price, inputs.values)
+    forecast = plan.forecast_finance(scenario, span, names, do_nothing, price, inputs.values)
     gaps = fin.do_nothing
     if forecast is not None:
         computed = forecast.table.gap
@@ -71,7 +71,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         names["gap.system"] = gaps.sum("org")
     lines = plan.plan_lines(scenario, span, fin.plan_value, summary, names, effects.cohort_share)
     plan_orgs = [line.org for line in scenario.positions.plan_lines]
-    positions = finance.positions(gaps.transpose("org", "year"), lines.value, plan_orgs)
+    positions = finance.positions(gaps.transpose(..., "org", "year"), lines.value, plan_orgs)
 
     activity = xr.Dataset(
         {
@@ -89,7 +89,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         scheme_activity=xr.Dataset({"avoided_growth": -moved.avoided, "reduction": -moved.reduced}).sel(
             pod=act.has_activity
         ),
-        savings=-saved.transpose("scheme", "year", "pod", "source", "basis", "provider"),
+        savings=-saved.transpose(..., "scheme", "year", "pod", "source", "basis", "provider"),
         scheme_investment=scheme_investment,
         scheme_summary=summary,
         statement=statement,
@@ -112,9 +112,48 @@ def overdrawn_cells(
     do_something: xr.DataArray,
 ) -> list[Problem]:
     """Cells where schemes together remove more than the cell holds: a cohort's share of a POD's activity, or
-    the POD's whole do-nothing activity. One problem per (cohort or POD, POD) naming the schemes and years."""
+    the POD's whole do-nothing activity. One problem per (cohort or POD, POD) naming the schemes and years.
+
+    In a Monte Carlo run (a ``draw`` dimension) the problems are those of the first draw that has any, and
+    say how many draws do."""
+    if DRAW in do_something.dims or DRAW in moved.cohort_removed.dims:
+        return _overdrawn_in_draws(scenario, inputs.effects.cohort_share, moved, do_nothing, do_something)
+    return _overdrawn(scenario, inputs.effects.cohort_share, moved, do_nothing, do_something)
+
+
+def _overdrawn_in_draws(
+    scenario: Scenario,
+    share: xr.DataArray,
+    moved: schemes.SchemeActivity,
+    do_nothing: xr.DataArray,
+    do_something: xr.DataArray,
+) -> list[Problem]:
+    holds = share * do_nothing
+    excess = (moved.cohort_removed - holds) > TOLERANCE * np.maximum(1.0, abs(holds))
+    below = do_something < -TOLERANCE * np.maximum(1.0, abs(do_nothing))
+    bad = excess.any([d for d in excess.dims if d != DRAW]) | below.any([d for d in below.dims if d != DRAW])
+    if DRAW not in bad.dims or not bool(bad.any()):
+        return [] if not bool(bad.any()) else _overdrawn(scenario, share, moved, do_nothing, do_something)
+    first = int(np.argmax(bad.values))
+
+    def at(array: xr.DataArray) -> xr.DataArray:
+        return array.isel({DRAW: first}) if DRAW in array.dims else array
+
+    one = schemes.SchemeActivity(at(moved.avoided), at(moved.reduced), at(moved.cohort_removed))
+    found = _overdrawn(scenario, at(share), one, at(do_nothing), at(do_something))
+    count, total = int(bad.sum()), bad.sizes[DRAW]
+    note = f" — in {count:,} of {total:,} draws (draw {first} shown); narrow the distributions"
+    return [Problem(problem.path, problem.message + note) for problem in found]
+
+
+def _overdrawn(
+    scenario: Scenario,
+    share: xr.DataArray,
+    moved: schemes.SchemeActivity,
+    do_nothing: xr.DataArray,
+    do_something: xr.DataArray,
+) -> list[Problem]:
     problems: list[Problem] = []
-    share = inputs.effects.cohort_share
     holds = share * do_nothing
     excess = (moved.cohort_removed - holds) > TOLERANCE * np.maximum(1.0, abs(holds))
     for cohort, pod in _cells(excess, "cohort"):

@@ -62,6 +62,8 @@ class Problem:
     message: str
     file: str | None = None
     line: int | None = None
+    cell: str | None = None
+    """Where in a workbook, ``Sheet!B3``, for a scenario read from Excel (then ``line`` is ``None``)."""
 
     def located(self, file: str | None, line: int | None) -> Problem:
         return replace(self, file=file, line=line)
@@ -70,6 +72,8 @@ class Problem:
         where = ""
         if self.file:
             where = self.file + (f":{self.line}" if self.line else "")
+        if self.cell:
+            where = f"{where} {self.cell}" if where else self.cell
         field = format_path(self.path)
         head = " ".join(part for part in (where, field) if part)
         return f"{head}: {self.message}" if head else self.message

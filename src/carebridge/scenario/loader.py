@@ -32,6 +32,7 @@ from carebridge.scenario.errors import Path, PathPart, Problem, ScenarioError, f
 from carebridge.scenario.pydantic_errors import problems_from_validation
 from carebridge.scenario.salvage import salvage_problems
 from carebridge.scenario.schema import FORMAT_VERSION, Scenario
+from carebridge.scenario.uncertain import extract_distributions
 
 EXPECTED_TOP_LEVEL = "a scenario map with format_version, name, base_year, end_year, organisations and pods"
 
@@ -89,8 +90,16 @@ class LoadedScenario:
 
 
 def load_scenario(path: str | pathlib.Path) -> LoadedScenario:
-    """Read and check the scenario file at ``path``; raise :class:`ScenarioError` listing every problem."""
+    """Read and check the scenario file at ``path``; raise :class:`ScenarioError` listing every problem.
+
+    A workbook (``.xlsx``) is read by :mod:`carebridge.scenario.excel` into the same plain data, then checked
+    the same way, with its problems located by sheet and cell.
+    """
     file = str(path)
+    if pathlib.Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        from carebridge.scenario.excel import read_workbook
+
+        return load_scenario_data(*read_workbook(pathlib.Path(path), file))
     return load_scenario_text(_read_text(pathlib.Path(path), file), file)
 
 
@@ -101,8 +110,16 @@ def load_scenario_text(text: str, file: str) -> LoadedScenario:
     top_level = _top_level_problem(tree)
     if top_level is not None:
         raise ScenarioError(source.locate([top_level]))
-    data = _to_plain(tree)
-    problems = _format_version_problems(data)
+    return load_scenario_data(_to_plain(tree), source)
+
+
+def load_scenario_data(data: dict[Any, Any], source: SourceMap) -> LoadedScenario:
+    """Check a scenario given as plain data (from YAML or a workbook); ``source`` locates its problems.
+
+    Distributions written in place of numbers are first set aside (:mod:`carebridge.scenario.uncertain`).
+    """
+    data, problems = extract_distributions(data)
+    problems.extend(_format_version_problems(data))
     try:
         scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as error:

@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from carebridge.scenario.distributions import Distribution
+
 FORMAT_VERSION = 1
 
 Number: TypeAlias = float
@@ -222,6 +224,11 @@ class Scheme(Model):
     cohort: str = Field("all", description="Target cohort id; `all` is everyone.")
     owner: str | None = Field(None, description="Owner organisation id.")
     effects: list[Effect] = Field(default_factory=list)
+    delivery: float = Field(
+        1.0,
+        description="Multiplier of every effect of the scheme (1 delivers as planned, 0.8 delivers 80%); a "
+        "distribution here makes the scheme under- or over-deliver as a whole.",
+    )
     investment: SchemeInvestment | None = None
     note: str | None = None
 
@@ -439,6 +446,29 @@ class ReportOptions(Model):
     provider_tables: list[str] = Field(default_factory=list, description="Providers with a savings table.")
 
 
+class RankCorrelation(Model):
+    """A rank (Spearman) correlation between two uncertain inputs, imposed on the draws (Iman–Conover)."""
+
+    inputs: list[str] = Field(
+        description="Two uncertain inputs by name, e.g. `pods.ae.price.2017/18`, "
+        "`schemes.neighbourhood.delivery`."
+    )
+    rank: float = Field(description="The rank correlation, from -1 to 1.")
+
+
+class Uncertainty(Model):
+    """Correlations between uncertain inputs, and (filled by the loader) the distributions themselves."""
+
+    correlations: list[RankCorrelation] = Field(
+        default_factory=list, description="Rank correlations between named uncertain inputs."
+    )
+    inputs: dict[str, Distribution] = Field(
+        default_factory=dict,
+        description="Filled by the loader: each distribution written in place of a number, by the input's "
+        "name; the number is its central value.",
+    )
+
+
 class Scenario(Model):
     """A whole plan: the top level of a scenario file."""
 
@@ -465,3 +495,6 @@ class Scenario(Model):
     capacity: Capacity = Field(default_factory=Capacity)
     variants: list[Variant] = Field(default_factory=list)
     report: ReportOptions = Field(default_factory=ReportOptions)
+    uncertainty: Uncertainty = Field(
+        default_factory=Uncertainty, description="Correlations between uncertain inputs."
+    )

@@ -28,6 +28,7 @@ from carebridge.scenario.schema import (
     Scheme,
     YearValue,
 )
+from carebridge.scenario.uncertain import check_uncertainty
 from carebridge.scenario.validate_plan import check_plan
 from carebridge.scenario.years import YearError, YearRange, parse_year
 
@@ -86,7 +87,7 @@ def check(scenario: Scenario) -> list[Problem]:
         _check_alternatives,
     )
     problems = [problem for check_part in checks for problem in check_part(scenario, index)]
-    return problems + check_plan(scenario)
+    return problems + check_plan(scenario) + check_uncertainty(scenario, check)
 
 
 def _index(scenario: Scenario) -> _Index:

@@ -104,23 +104,49 @@ class YearRange:
         >>> YearRange(2016, 2020).expand({"2017/18": 5}, Fill.ONE_OFF).tolist()
         [0.0, 5.0, 0.0, 0.0, 0.0]
         """
-        out = np.zeros(len(self), dtype=np.float64)
         if value is None:
-            return out
+            return np.zeros(len(self), dtype=np.float64)
         if not isinstance(value, Mapping):
-            out[:] = float(value)
-            return out
-        points = sorted((self.index(label), float(v)) for label, v in value.items())
+            return np.full(len(self), float(value), dtype=np.float64)
+        return self.expand_numbers({label: float(v) for label, v in value.items()}, fill)
+
+    def expand_numbers(
+        self, numbers: Mapping[str, float | npt.NDArray[np.float64]], fill: Fill = Fill.HELD
+    ) -> npt.NDArray[np.float64]:
+        """Like :meth:`expand` for a map whose numbers may be arrays (one number per Monte Carlo draw): the
+        result has their leading axes, then one value per year. Each year takes the number that
+        :meth:`sources` picks for it, or 0.
+
+        >>> YearRange(2016, 2018).expand_numbers({"2017/18": np.array([1.0, 2.0])}).tolist()
+        [[0.0, 1.0, 1.0], [0.0, 2.0, 2.0]]
+        """
+        labels = list(numbers)
+        index = self.sources(labels, fill)
+        if not labels:
+            return np.zeros(len(self), dtype=np.float64)
+        columns = np.broadcast_arrays(*(np.asarray(numbers[label], dtype=np.float64) for label in labels))
+        stacked = np.stack(columns, axis=-1)
+        return np.where(index >= 0, stacked[..., np.maximum(index, 0)], 0.0)
+
+    def sources(self, labels: Sequence[str], fill: Fill = Fill.HELD) -> npt.NDArray[np.intp]:
+        """For each year, the position in ``labels`` of the map entry whose value the year takes, or -1 where
+        the year is 0 (see the module docstring for each fill).
+
+        >>> YearRange(2016, 2020).sources(["2019/20", "2017/18"]).tolist()
+        [-1, 1, 1, 0, 0]
+        """
+        out = np.full(len(self), -1, dtype=np.intp)
+        points = sorted((self.index(label), position) for position, label in enumerate(labels))
         if not points:
             return out
         if fill is Fill.ONE_OFF:
-            for i, v in points:
-                out[i] = v
+            for i, position in points:
+                out[i] = position
             return out
         if fill is Fill.PRICE:
             out[: points[0][0]] = points[0][1]
-        for (i, v), nxt in zip(points, [*points[1:], (len(self), 0.0)], strict=True):
-            out[i : nxt[0]] = v
+        for (i, position), nxt in zip(points, [*points[1:], (len(self), -1)], strict=True):
+            out[i : nxt[0]] = position
         return out
 
 

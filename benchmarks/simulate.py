@@ -1,0 +1,154 @@
+"""Speed and memory of a Monte Carlo run on the Stockport example with every scheme effect, price and growth
+uncertain.
+
+The scenario is built in code from ``examples/stockport-2017/scenario.yaml``: every number of every scheme
+effect and every unit price becomes a triangular distribution from 80% to 120% of its value (mode the value),
+and the do-nothing growth of every POD (its trajectory above the base year; Stockport gives trajectories, not
+growth rates) from 80% to 120% of the growth.
+
+Prints, each in a fresh process so that peak memory is the case's own:
+- 10,000 draws (floors: 3 s, 1.5 GB peak memory);
+- 100,000 draws in chunks (floor: 2 GB peak memory);
+- draws per second, and the speed per draw against a plain loop calling the deterministic engine once per
+  draw, timed on 200 draws (floor: 50 times faster).
+
+Run: ``python benchmarks/simulate.py`` (``--check`` exits 1 when a figure misses its floor).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "examples" / "stockport-2017" / "scenario.yaml"
+FLOORS = {"seconds_10k": 3.0, "memory_10k": 1.5, "memory_100k": 2.0, "ratio": 50.0}
+
+
+def uncertain_stockport(fraction: float = 0.2) -> object:
+    """The Stockport scenario with every effect, price and growth uncertain (±``fraction``, triangular)."""
+    from carebridge.scenario.distributions import Triangular
+    from carebridge.scenario.loader import load_scenario
+    from carebridge.scenario.uncertain import number_paths, scenario_data, spread, with_distributions
+
+    scenario = load_scenario(SCENARIO).scenario
+    data = scenario_data(scenario)
+    distributions = {}
+    for name, path in number_paths(data).items():
+        node = data
+        for part in path:
+            node = node[part]
+        value = float(node)
+        if (path[0] == "schemes" and path[2] == "effects") or (path[0] == "pods" and path[2] == "price"):
+            distributions[name] = spread(value, fraction)
+        elif path[0] == "pods" and path[2:4] == ("activity", "trajectory"):
+            base = float(data["pods"][path[1]]["activity"]["base"])
+            growth = spread(value - base, fraction)
+            distributions[name] = Triangular(
+                dist="triangular", low=base + growth.low, mode=value, high=base + growth.high
+            )
+    return with_distributions(scenario, distributions)
+
+
+def peak_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+
+def case(name: str) -> dict[str, float]:
+    """One measurement, in this process."""
+    from carebridge.engine.simulate.monte_carlo import simulate
+
+    scenario = uncertain_stockport()
+    if name == "loop":
+        from carebridge.engine import run
+        from carebridge.engine.simulate.sampling import Uncertain
+        from carebridge.scenario.uncertain import with_values
+
+        uncertain = Uncertain.of(scenario)
+        samples = uncertain.draw(1, 0, 200)
+        start, cpu = time.perf_counter(), time.process_time()
+        for row in samples:
+            run(with_values(scenario, dict(zip(uncertain.names, row, strict=True))))
+        return {
+            "seconds": time.perf_counter() - start,
+            "cpu_seconds": time.process_time() - cpu,
+            "draws": 200,
+        }
+    draws = {"10k": 10_000, "100k": 100_000}[name]
+    simulate(scenario, 200, seed=2)  # warm up: imports and caches
+    start, cpu = time.perf_counter(), time.process_time()
+    result = simulate(scenario, draws, seed=1)
+    result.summaries()
+    result.balance_probability()
+    result.net_benefit_probability()
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "cpu_seconds": time.process_time() - cpu,
+        "draws": draws,
+        "peak_gb": peak_gb(),
+        "inputs": len(result.input_names),
+    }
+
+
+def measure(name: str) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--case", name], capture_output=True, text=True, check=True
+    )
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", choices=["10k", "100k", "loop"], help=argparse.SUPPRESS)
+    parser.add_argument("--check", action="store_true", help="exit 1 when a figure misses its floor")
+    parser.add_argument("--skip-100k", action="store_true", help="leave out the 100,000-draw case")
+    options = parser.parse_args()
+    if options.case:
+        print(json.dumps(case(options.case)))
+        return 0
+    ten = measure("10k")
+    loop = measure("loop")
+    hundred = None if options.skip_100k else measure("100k")
+    per_draw = ten["seconds"] / ten["draws"]
+    loop_per_draw = loop["seconds"] / loop["draws"]
+    ratio = loop_per_draw / per_draw
+    checks = {
+        "seconds_10k": ten["seconds"] <= FLOORS["seconds_10k"],
+        "memory_10k": ten["peak_gb"] <= FLOORS["memory_10k"],
+        "ratio": ratio >= FLOORS["ratio"],
+    }
+    print(f"uncertain inputs: {int(ten['inputs'])}")
+    print(
+        f"10,000 draws: {ten['seconds']:.2f} s (CPU {ten['cpu_seconds']:.2f} s; floor 3 s: "
+        f"{_verdict(checks['seconds_10k'])}), {ten['draws'] / ten['seconds']:,.0f} draws per second"
+    )
+    print(
+        f"10,000 draws: peak memory {ten['peak_gb']:.2f} GB (floor 1.5 GB: {_verdict(checks['memory_10k'])})"
+    )
+    if hundred is not None:
+        checks["memory_100k"] = hundred["peak_gb"] <= FLOORS["memory_100k"]
+        print(
+            f"100,000 draws: {hundred['seconds']:.2f} s (CPU {hundred['cpu_seconds']:.2f} s), "
+            f"{hundred['draws'] / hundred['seconds']:,.0f} draws per second, peak memory "
+            f"{hundred['peak_gb']:.2f} GB (floor 2 GB: {_verdict(checks['memory_100k'])})"
+        )
+    print(
+        f"plain loop of deterministic runs: {loop_per_draw * 1000:.1f} ms a draw (200 draws); vectorised "
+        f"{per_draw * 1e6:.0f} µs a draw: {ratio:,.0f} times faster (floor 50: {_verdict(checks['ratio'])})"
+    )
+    return 1 if options.check and not all(checks.values()) else 0
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,370 @@
+"""Uncertainty commands: ``carebridge simulate`` (Monte Carlo) and ``carebridge sensitivity`` (one-way).
+
+Both show a progress bar (Rich, on standard error) once a run has taken a second, and write a self-contained
+HTML page, CSV tables and a JSON record into a folder. ``simulate`` runs on dask.distributed when asked
+(``--workers N`` for a local cluster, ``--scheduler tcp://HOST:8786`` for a running one) with the numbers of
+a local run.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from carebridge.cli.app import app, fail, load
+
+if TYPE_CHECKING:
+    from carebridge.engine.simulate.monte_carlo import Executor, Simulation
+    from carebridge.engine.simulate.sensitivity import Sensitivity
+    from carebridge.scenario.loader import LoadedScenario
+
+PROGRESS_DELAY = 1.0
+"""Seconds a run may take before its progress bar appears."""
+
+
+@contextmanager
+def progress_bar(total: int, description: str, quiet: bool = False) -> Iterator[Callable[[int], None]]:
+    """A function to call with each amount of work done; a Rich bar on standard error appears once the work
+    has taken :data:`PROGRESS_DELAY` seconds (never when ``quiet``)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = progress.add_task(description, total=total)
+    timer = threading.Timer(PROGRESS_DELAY, progress.start)
+    if not quiet:
+        timer.start()
+    try:
+        yield lambda done: progress.advance(task, done)
+    finally:
+        timer.cancel()
+        progress.stop()
+
+
+def _percentiles(text: str) -> list[float]:
+    try:
+        values = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        fail(f"--percentiles: '{text}' is not a list of numbers; expected e.g. 10,50,90")
+    if not values or any(not 0 <= value <= 100 for value in values):
+        fail(f"--percentiles: '{text}': expected numbers from 0 to 100, e.g. 10,50,90")
+    return sorted(set(values))
+
+
+@contextmanager
+def _executor(workers: int | None, scheduler: str | None) -> Iterator[Executor | None]:
+    if workers is None and scheduler is None:
+        yield None
+        return
+    if workers is not None and scheduler is not None:
+        fail("give --workers (a local cluster) or --scheduler (a running one), not both")
+    if workers is not None and workers < 1:
+        fail(f"--workers must be at least 1; found {workers}")
+    from carebridge.engine.simulate.distributed import dask_executor
+
+    try:
+        with dask_executor(scheduler=scheduler, workers=workers) as executor:
+            yield executor
+    except OSError as error:
+        fail(f"--scheduler {scheduler}: cannot reach the scheduler ({error})")
+
+
+def _folder(out: Path | None, scenario: Path, name: str, many: bool) -> Path:
+    if out is not None:
+        return out / scenario.stem if many else out
+    return Path("out") / (scenario.resolve().parent.name or scenario.stem) / name
+
+
+@app.command("simulate")
+def simulate_command(
+    scenarios: Annotated[
+        list[Path], typer.Argument(help="Scenario file(s) (YAML); several make a sweep.", show_default=False)
+    ],
+    draws: Annotated[int, typer.Option("--draws", "-n", help="Number of draws.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random draws.")] = 1,
+    percentiles: Annotated[
+        str, typer.Option("--percentiles", "-p", help="Percentiles to report, comma-separated.")
+    ] = "10,50,90",
+    chunk_size: Annotated[
+        int | None,
+        typer.Option(
+            "--chunk-size", help="Draws run together (bounds memory) [default: up to 2000, by size]."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Run on a local dask cluster of this many workers.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Run on the dask scheduler at tcp://HOST:8786.")
+    ] = None,
+    spread: Annotated[
+        float | None,
+        typer.Option(
+            "--spread",
+            help="Also make every scheme effect and unit price uncertain: triangular, ± this fraction (0.2).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Folder for the report [default: out/<scenario folder>/simulation]."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no tables and no progress.")] = False,
+) -> None:
+    """Monte Carlo: draw every uncertain input and run the whole model for each draw.
+
+    Writes simulation.html (fan charts of the system position and of net benefit, a histogram of net benefit
+    in the last year, probabilities of balance), summary_<table>.csv (mean and percentiles of every output
+    table), balance.csv, net_benefit.csv, inputs.csv and simulation.json. The same seed gives the same
+    numbers, here or on a cluster. Several scenarios are a sweep: each gets its own folder under --out.
+
+    Example:
+
+      carebridge simulate examples/stockport-2017/scenario.yaml -n 10000 --seed 1 --spread 0.2
+    """
+    from carebridge.engine.simulate.monte_carlo import simulate_many
+
+    if draws < 1:
+        fail(f"--draws must be at least 1; found {draws}")
+    if chunk_size is not None and chunk_size < 1:
+        fail(f"--chunk-size must be at least 1; found {chunk_size}")
+    chosen = _percentiles(percentiles)
+    loaded = [_spread(load(path), spread) for path in scenarios]
+    _require_uncertainty(loaded, scenarios)
+    total = draws * len(loaded)
+    with _executor(workers, scheduler) as executor, progress_bar(total, "Drawing", quiet) as advance:
+        simulations = _located(
+            loaded,
+            lambda: simulate_many(
+                [item.scenario for item in loaded],
+                draws,
+                seed,
+                percentiles=chosen,
+                chunk_size=chunk_size,
+                executor=executor,
+                progress=advance,
+            ),
+        )
+    from carebridge.cli.plan import provenance_of
+    from carebridge.report.simulation import write_simulation_report
+
+    for path, item, simulation in zip(scenarios, loaded, simulations, strict=True):
+        folder = _folder(out, path, "simulation", len(scenarios) > 1)
+        try:
+            written = write_simulation_report(simulation, folder, provenance_of(path, item.scenario.name))
+        except OSError as error:
+            fail(f"cannot write the report into {folder}: {error.strerror or error}")
+        if not quiet:
+            _print_simulation(simulation)
+        typer.echo(f"Wrote {len(written)} files to {folder}")
+
+
+def _spread(loaded: LoadedScenario, fraction: float | None) -> LoadedScenario:
+    """The scenario with its effects and prices made uncertain by ``--spread``, if given."""
+    if fraction is None:
+        return loaded
+    if not 0 <= fraction < 1:
+        fail(f"--spread must be a fraction from 0 to 1, like 0.2 for ±20%; found {fraction:g}")
+    from dataclasses import replace
+
+    from carebridge.scenario.uncertain import with_spread
+
+    return replace(loaded, scenario=with_spread(loaded.scenario, fraction))
+
+
+def _require_uncertainty(loaded: list[LoadedScenario], paths: list[Path]) -> None:
+    for path, item in zip(paths, loaded, strict=True):
+        if not item.scenario.uncertainty.inputs:
+            fail(
+                f"{path}: no input is uncertain; write a distribution in place of a number, e.g. "
+                "fraction: {dist: triangular, low: 0.1, mode: 0.2, high: 0.3}, or add --spread 0.2"
+            )
+
+
+def _located(loaded: list[LoadedScenario], work: Callable[[], list[Simulation]]) -> list[Simulation]:
+    from carebridge.engine.errors import ModelError
+
+    try:
+        return work()
+    except ModelError as error:
+        located = [p for item in loaded for p in item.source.locate(error.problems)]
+        fail(str(ModelError(located[: len(error.problems)])))
+
+
+def _print_simulation(simulation: Simulation) -> None:
+    """The probability of balance by year and organisation, and net benefit by year on each basis."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from carebridge.engine.simulate.summary import STAT, summarise
+    from carebridge.report.formatted import format_number
+
+    console = Console()
+    years = simulation.years
+    balance = simulation.balance_probability()
+    names = {o.id: o.name for o in simulation.scenario.organisations} | {"system": "System"}
+    table = Table(title="Probability of balance (do-something ≤ 0)", title_justify="left", title_style="bold")
+    table.add_column("Year")
+    for org in balance.org.values:
+        table.add_column(names.get(str(org), str(org)), justify="right")
+    for year in years:
+        table.add_row(year, *(f"{float(v):.1%}" for v in balance.sel(year=year).values))
+    console.print(table)
+    net = simulation.net_benefit()
+    summary = summarise(net, simulation.percentiles)
+    chance = simulation.net_benefit_probability()
+    for basis in net.basis.values:
+        table = Table(
+            title=f"Net benefit, {basis} basis (£'000, positive a saving), {simulation.draws:,} draws",
+            title_justify="left",
+            title_style="bold",
+        )
+        table.add_column("Year")
+        for stat in summary[STAT].values:
+            table.add_column(str(stat), justify="right")
+        table.add_column("P(> 0)", justify="right", style="bold")
+        for year in years:
+            values = summary.sel(basis=basis, year=year).values
+            cells = [format_number(float(v), "money") for v in values]
+            table.add_row(year, *cells, f"{float(chance.sel(basis=basis, year=year)):.1%}")
+        console.print(table)
+
+
+@app.command("sensitivity")
+def sensitivity_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)],
+    output: Annotated[
+        str, typer.Option("--output", help="What to rank inputs by: net_benefit or position.")
+    ] = "net_benefit",
+    year: Annotated[
+        str | None, typer.Option("--year", "-y", help="Year of the output, or 'all' [default: the last].")
+    ] = None,
+    basis: Annotated[str, typer.Option("--basis", help="Basis of net benefit: tariff or cost.")] = "tariff",
+    org: Annotated[str, typer.Option("--org", help="Organisation of a position, or system.")] = "system",
+    spread: Annotated[
+        float | None,
+        typer.Option(
+            "--spread",
+            help="Also make every scheme effect and unit price uncertain: triangular, ± this fraction (0.2).",
+        ),
+    ] = None,
+    low: Annotated[float, typer.Option("--low", help="Low percentile of each input.")] = 10.0,
+    high: Annotated[float, typer.Option("--high", help="High percentile of each input.")] = 90.0,
+    switching: Annotated[
+        bool, typer.Option("--switching/--no-switching", help="Find each input's switching value.")
+    ] = True,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Folder for the report [default: out/<scenario folder>/sensitivity]."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no table and no progress.")] = False,
+) -> None:
+    """One-way sensitivity: each uncertain input at its low and high percentile, the others central.
+
+    Ranks the inputs by their effect on the output (a tornado chart) and finds each input's switching value:
+    where the output — by default the programme's net benefit in the last year — crosses zero within the
+    input's range, or "none within range". Writes sensitivity.html, sensitivity.csv and sensitivity.json.
+
+    Example:
+
+      carebridge sensitivity examples/stockport-2017/scenario.yaml --spread 0.2 --year 2020/21
+    """
+    from carebridge.engine.simulate.sensitivity import Output, one_way
+
+    if output not in ("net_benefit", "position"):
+        fail(f"--output: '{output}' is not an output; expected net_benefit or position")
+    if basis not in ("tariff", "cost"):
+        fail(f"--basis: '{basis}' is not a basis; expected tariff or cost")
+    if not 0 <= low < high <= 100:
+        fail(f"--low and --high: expected 0 ≤ low < high ≤ 100; found {low:g} and {high:g}")
+    loaded = _spread(load(scenario), spread)
+    _require_uncertainty([loaded], [scenario])
+    _check_choice(loaded, year, org)
+    chosen = Output(measure=output, year=year, basis=basis, org=org)  # type: ignore[arg-type]
+    count = len(loaded.scenario.uncertainty.inputs)
+    rows = (2 * count + 1) + (count * 40 if switching else 0)
+    with progress_bar(rows, "Evaluating", quiet) as advance:
+        result = _located_one(
+            loaded,
+            lambda: one_way(
+                loaded.scenario, chosen, low=low, high=high, switching=switching, progress=advance
+            ),
+        )
+    from carebridge.cli.plan import provenance_of
+    from carebridge.report.simulation import write_sensitivity_report
+
+    folder = _folder(out, scenario, "sensitivity", False)
+    provenance = provenance_of(scenario, loaded.scenario.name)
+    try:
+        written = write_sensitivity_report(result, loaded.scenario.name, folder, provenance)
+    except OSError as error:
+        fail(f"cannot write the report into {folder}: {error.strerror or error}")
+    if not quiet:
+        _print_sensitivity(result)
+    typer.echo(f"Wrote {len(written)} files to {folder}")
+
+
+def _check_choice(loaded: LoadedScenario, year: str | None, org: str) -> None:
+    from carebridge.scenario.errors import did_you_mean
+    from carebridge.scenario.years import YearError, YearRange
+
+    scenario = loaded.scenario
+    if year is not None and year != "all":
+        try:
+            YearRange.from_labels(scenario.base_year, scenario.end_year).index(year)
+        except YearError as error:
+            fail(f"--year: {error}")
+    orgs = [o.id for o in scenario.organisations]
+    if org != "system" and org not in orgs:
+        fail(f"--org: '{org}' is not an organisation{did_you_mean(org, orgs) or ''}")
+
+
+def _located_one(loaded: LoadedScenario, work: Callable[[], Sensitivity]) -> Sensitivity:
+    from carebridge.engine.errors import ModelError
+
+    try:
+        return work()
+    except ModelError as error:
+        fail(str(ModelError(loaded.source.locate(error.problems))))
+
+
+def _print_sensitivity(result: Sensitivity) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from carebridge.report.formatted import format_number
+
+    central = format_number(result.central_output, "money")
+    table = Table(
+        title=f"One-way sensitivity: {result.output_label} (central {central})",
+        title_justify="left",
+        title_style="bold",
+    )
+    for header in ("Input", f"At P{result.low_percentile:g}", f"At P{result.high_percentile:g}", "Swing"):
+        table.add_column(header, justify="left" if header == "Input" else "right")
+    table.add_column("Switching value", justify="right")
+    for swing in result.swings:
+        switch = "none within range" if swing.switching_value is None else f"{swing.switching_value:,.6g}"
+        table.add_row(
+            swing.name,
+            format_number(swing.output_low, "money"),
+            format_number(swing.output_high, "money"),
+            format_number(swing.swing, "money"),
+            switch,
+        )
+    Console().print(table)

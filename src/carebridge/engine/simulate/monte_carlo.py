@@ -1,0 +1,250 @@
+"""A Monte Carlo run: every uncertain input drawn ``N`` times and the whole model run for every draw.
+
+The draws are cut into chunks of ``chunk_size`` (the last may be shorter). Chunk ``c`` draws its inputs from
+its own seeded generator (:mod:`carebridge.engine.simulate.sampling`), runs them as one vectorised batch
+(:mod:`carebridge.engine.simulate.batch`) and returns its per-draw tables; the tables are written into place
+by the chunk's first draw. A chunk's numbers depend only on the seed, its index and its size, so the same
+seed and chunk size give the same numbers whether the chunks run here one after another or on the workers of
+a cluster in any order (:mod:`carebridge.engine.simulate.distributed`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+import xarray as xr
+
+from carebridge.engine.errors import ModelError
+from carebridge.engine.finance import NET, SYSTEM
+from carebridge.engine.inputs import DRAW
+from carebridge.engine.simulate.batch import STORAGE, draw_tables, run_batch
+from carebridge.engine.simulate.sampling import Uncertain, undrawn_inputs
+from carebridge.engine.simulate.summary import probability, summarise
+from carebridge.scenario.schema import Scenario
+
+DEFAULT_CHUNK = 2_000
+"""Most draws per chunk."""
+CHUNK_MEMORY = 512 * 1024**2
+"""Bytes a chunk's batch may take, roughly: with :func:`auto_chunk_size` it bounds a worker's memory."""
+WORKING_COPIES = 6
+"""Arrays the size of the savings table that a batch holds at once, about (for :func:`auto_chunk_size`)."""
+DEFAULT_PERCENTILES = (10.0, 50.0, 90.0)
+
+Floats = npt.NDArray[np.float64]
+Progress = Callable[[int], None]
+"""Called with the number of draws just finished."""
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """One chunk of a Monte Carlo run: which scenario, seed, chunk index, first draw and size."""
+
+    scenario: Scenario
+    seed: int
+    chunk: int
+    start: int
+    size: int
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """A chunk's sampled inputs (draw, input) and its per-draw tables."""
+
+    samples: Floats
+    tables: dict[str, xr.DataArray]
+
+
+def run_chunk(task: ChunkTask) -> ChunkResult:
+    """Draw the chunk's inputs and run them as one batch."""
+    uncertain = Uncertain.of(task.scenario)
+    samples = uncertain.draw(task.seed, task.chunk, task.size)
+    results = run_batch(task.scenario, uncertain, samples)
+    return ChunkResult(samples, draw_tables(results, task.size))
+
+
+def auto_chunk_size(scenario: Scenario) -> int:
+    """Draws per chunk for ``scenario``: :data:`DEFAULT_CHUNK`, or fewer where a draw's largest array, the
+    savings table (scheme × year × POD × source × basis × provider, 8 bytes a cell), would take the batch
+    past :data:`CHUNK_MEMORY`. It depends only on the scenario's size, so a run is the same everywhere."""
+    years = int(scenario.end_year[:4]) - int(scenario.base_year[:4]) + 1
+    providers = len({org for pod in scenario.pods for org in pod.providers})
+    cells = max(1, len(scenario.schemes)) * years * len(scenario.pods) * 3 * 2 * max(1, providers)
+    return max(1, min(DEFAULT_CHUNK, CHUNK_MEMORY // (8 * cells * WORKING_COPIES)))
+
+
+def chunk_tasks(scenario: Scenario, draws: int, seed: int, chunk_size: int) -> list[ChunkTask]:
+    """The chunks of a run of ``draws`` draws."""
+    starts = range(0, draws, chunk_size)
+    return [ChunkTask(scenario, seed, c, s, min(chunk_size, draws - s)) for c, s in enumerate(starts)]
+
+
+class Executor(Protocol):
+    """Runs chunk tasks and yields each result with the position of its task, in any order."""
+
+    def run(
+        self, function: Callable[[ChunkTask], ChunkResult], tasks: Sequence[ChunkTask]
+    ) -> Iterator[tuple[int, ChunkResult]]: ...
+
+
+class LocalExecutor:
+    """Runs the chunks here, one after another."""
+
+    def run(
+        self, function: Callable[[ChunkTask], ChunkResult], tasks: Sequence[ChunkTask]
+    ) -> Iterator[tuple[int, ChunkResult]]:
+        for index, task in enumerate(tasks):
+            yield index, function(task)
+
+
+@dataclass
+class _Store:
+    """Per-draw tables of the whole run, filled chunk by chunk."""
+
+    draws: int
+    tables: dict[str, xr.DataArray] = field(default_factory=dict)
+    samples: Floats | None = None
+
+    def put(self, start: int, result: ChunkResult) -> None:
+        size = result.samples.shape[0]
+        if self.samples is None:
+            self.samples = np.empty((self.draws, result.samples.shape[1]))
+            for name, table in result.tables.items():
+                shape = (self.draws, *table.shape[1:])
+                coords = {k: v for k, v in table.coords.items() if DRAW not in v.dims}
+                self.tables[name] = xr.DataArray(
+                    np.empty(shape, dtype=STORAGE), dims=table.dims, coords=coords
+                )
+        self.samples[start : start + size] = result.samples
+        for name, table in result.tables.items():
+            self.tables[name].values[start : start + size] = table.values
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """The per-draw tables of a Monte Carlo run, and the summaries drawn from them.
+
+    Signs are those of a deterministic run: savings, funding and activity removed negative; a deficit
+    positive. **Net benefit** is the statement's net line turned round, ``−net``, so a programme whose
+    savings and funding exceed its investment has a positive net benefit.
+    """
+
+    scenario: Scenario
+    draws: int
+    seed: int
+    chunk_size: int
+    percentiles: tuple[float, ...]
+    input_names: list[str]
+    samples: Floats
+    """(draw, input): the value of each uncertain input in each draw."""
+    tables: dict[str, xr.DataArray]
+    """Each table of :data:`~carebridge.engine.simulate.batch.TABLES`, ``draw`` first."""
+
+    @property
+    def years(self) -> list[str]:
+        return [str(year) for year in self.tables["positions"].year.values]
+
+    def summary(self, name: str) -> xr.DataArray:
+        """Mean and percentiles of a table, (stat, …)."""
+        return summarise(self.tables[name], self.percentiles)
+
+    def summaries(self) -> dict[str, xr.DataArray]:
+        return {name: self.summary(name) for name in self.tables}
+
+    def system_position(self) -> xr.DataArray:
+        """The system's do-something position by draw and year, £'000 (deficit positive)."""
+        return self.tables["positions"].sel(line="do_something", org=SYSTEM, drop=True)
+
+    def balance_probability(self) -> xr.DataArray:
+        """The probability that each organisation, and the system, is in balance (do-something ≤ 0), by
+        (org, year)."""
+        return probability(self.tables["positions"].sel(line="do_something", drop=True) <= 0)
+
+    def net_benefit(self) -> xr.DataArray:
+        """Net benefit ``−net`` of the statement by (draw, basis, year), £'000; positive is a saving."""
+        statement = self.tables["statement"]
+        net = statement.sel(line=NET, drop=True).drop_vars("section", errors="ignore")
+        return -net
+
+    def net_benefit_probability(self) -> xr.DataArray:
+        """The probability that the programme's net benefit is positive, by (basis, year)."""
+        return probability(self.net_benefit() > 0)
+
+    def cumulative_net_benefit_probability(self) -> xr.DataArray:
+        """The probability that the net benefit summed over every year is positive, by basis."""
+        return probability(self.net_benefit().sum("year") > 0)
+
+
+def simulate(
+    scenario: Scenario,
+    draws: int = 10_000,
+    seed: int = 1,
+    *,
+    percentiles: Sequence[float] = DEFAULT_PERCENTILES,
+    chunk_size: int | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> Simulation:
+    """Draw every uncertain input of ``scenario`` ``draws`` times and run the model for each draw, in chunks
+    of ``chunk_size`` draws (default :func:`auto_chunk_size`)."""
+    return simulate_many(
+        [scenario],
+        draws,
+        seed,
+        percentiles=percentiles,
+        chunk_size=chunk_size,
+        executor=executor,
+        progress=progress,
+    )[0]
+
+
+def simulate_many(
+    scenarios: Sequence[Scenario],
+    draws: int = 10_000,
+    seed: int = 1,
+    *,
+    percentiles: Sequence[float] = DEFAULT_PERCENTILES,
+    chunk_size: int | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> list[Simulation]:
+    """A sweep: :func:`simulate` for each scenario, every chunk of every scenario given to ``executor``
+    together (so a cluster works on all of them at once). Each scenario's numbers are those of its own run."""
+    if draws < 1:
+        raise ValueError(f"the number of draws must be at least 1; found {draws}")
+    if chunk_size is not None and chunk_size < 1:
+        raise ValueError(f"the chunk size must be at least 1; found {chunk_size}")
+    problems = [problem for scenario in scenarios for problem in undrawn_inputs(scenario)]
+    if problems:
+        raise ModelError(problems)
+    owners: list[int] = []
+    tasks: list[ChunkTask] = []
+    sizes = [chunk_size or auto_chunk_size(scenario) for scenario in scenarios]
+    for number, scenario in enumerate(scenarios):
+        chunks = chunk_tasks(scenario, draws, seed, sizes[number])
+        tasks += chunks
+        owners += [number] * len(chunks)
+    stores = [_Store(draws) for _ in scenarios]
+    for index, result in (executor or LocalExecutor()).run(run_chunk, tasks):
+        stores[owners[index]].put(tasks[index].start, result)
+        if progress is not None:
+            progress(tasks[index].size)
+    simulations = []
+    for scenario, store, size in zip(scenarios, stores, sizes, strict=True):
+        assert store.samples is not None
+        simulations.append(
+            Simulation(
+                scenario=scenario,
+                draws=draws,
+                seed=seed,
+                chunk_size=size,
+                percentiles=tuple(float(p) for p in percentiles),
+                input_names=Uncertain.of(scenario).names,
+                samples=store.samples,
+                tables=store.tables,
+            )
+        )
+    return simulations

@@ -1,0 +1,525 @@
+"""Reports of a Monte Carlo run and of a one-way sensitivity: tidy CSV summaries, a self-contained HTML page
+(plotly.js inlined, as in :mod:`carebridge.report.html`) and a JSON record of how the numbers were made.
+
+Everything here reads a :class:`~carebridge.engine.simulate.monte_carlo.Simulation` or a
+:class:`~carebridge.engine.simulate.sensitivity.Sensitivity`; nothing is computed again that they hold.
+
+Files of a simulation: ``simulation.html``; ``summary_<table>.csv`` for each table (its keys, then ``mean``
+and one column per percentile); ``balance.csv`` (org, year, probability that do-something ≤ 0);
+``net_benefit.csv`` (basis, year, probability that net benefit > 0, mean and percentiles of net benefit);
+``inputs.csv`` (each uncertain input, its distribution, central value, percentiles of its draws);
+``simulation.json``. Of a sensitivity: ``sensitivity.html``, ``sensitivity.csv`` and ``sensitivity.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from carebridge.engine.finance import SYSTEM
+from carebridge.engine.simulate.monte_carlo import Simulation
+from carebridge.engine.simulate.sensitivity import Sensitivity
+from carebridge.engine.simulate.summary import STAT, stat_labels
+from carebridge.report import Provenance
+from carebridge.report.charts import FONT, PALETTE, Chart
+from carebridge.report.formatted import format_number
+from carebridge.report.html import CSS, plotly_js
+
+SIMULATION_HTML = "simulation.html"
+SENSITIVITY_HTML = "sensitivity.html"
+TORNADO_BARS = 20
+"""Inputs shown in the tornado chart (all are in the table)."""
+Spec = dict[str, Any]
+
+
+# --- charts -----------------------------------------------------------------------------------------------
+
+
+def _layout(title: str, y_title: str, **extra: Any) -> Spec:
+    return {
+        "title": {"text": title},
+        "font": FONT,
+        "margin": {"l": 80, "r": 20, "t": 60, "b": 60},
+        "yaxis": {"title": {"text": y_title}, "tickformat": ",.0f", "zeroline": True},
+        "legend": {"orientation": "h", "y": -0.15},
+        "plot_bgcolor": "#ffffff",
+        **extra,
+    }
+
+
+def fan_chart(
+    series: xr.DataArray, percentiles: Sequence[float], chart_id: str, title: str, y_title: str
+) -> Chart:
+    """Bands between each pair of percentiles (lowest with highest, and inwards), the median or the mean as a
+    line, by year. ``series`` is (draw, year)."""
+    years = [str(year) for year in series.year.values]
+    values = series.transpose("draw", "year").values.astype(np.float64)
+    ordered = sorted(percentiles)
+    levels = np.percentile(values, ordered, axis=0) if ordered else np.empty((0, len(years)))
+    data: list[Spec] = []
+    for band in range(len(ordered) // 2):
+        low, high = ordered[band], ordered[-1 - band]
+        opacity = 0.18 + 0.14 * band
+        data.append(
+            {
+                "type": "scatter",
+                "x": years,
+                "y": list(levels[band]),
+                "mode": "lines",
+                "line": {"width": 0},
+                "showlegend": False,
+                "hoverinfo": "skip",
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "x": years,
+                "y": list(levels[-1 - band]),
+                "mode": "lines",
+                "line": {"width": 0},
+                "fill": "tonexty",
+                "fillcolor": f"rgba(31, 95, 153, {opacity:.2f})",
+                "name": f"P{low:g} to P{high:g}",
+                "hoverinfo": "skip",
+            }
+        )
+    middle = "median" if 50.0 in ordered else "mean"
+    centre = levels[ordered.index(50.0)] if middle == "median" else values.mean(axis=0)
+    data.append(
+        {
+            "type": "scatter",
+            "x": years,
+            "y": list(centre),
+            "mode": "lines+markers",
+            "line": {"color": PALETTE[0], "width": 3},
+            "name": "Median" if middle == "median" else "Mean",
+            "hovertemplate": "%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>",
+        }
+    )
+    data.append(
+        {
+            "type": "scatter",
+            "x": years,
+            "y": list(values.mean(axis=0)) if middle == "median" else [],
+            "mode": "lines",
+            "line": {"color": PALETTE[1], "dash": "dot"},
+            "name": "Mean",
+            "showlegend": middle == "median",
+            "hovertemplate": "%{x}: %{y:,.0f}<extra>Mean</extra>",
+        }
+    )
+    shown = ", ".join(f"P{p:g}" for p in ordered)
+    description = f"{title}: the {middle} by year and bands between the percentiles {shown} of the draws."
+    return Chart(chart_id, title, description, data, _layout(title, y_title))
+
+
+def histogram_chart(values: Sequence[float], year: str, basis: str) -> Chart:
+    """The distribution of net benefit in one year over the draws, with a line at zero."""
+    title = f"Net benefit in {year}, {basis} basis: distribution over the draws (£'000)"
+    data = [
+        {
+            "type": "histogram",
+            "x": list(values),
+            "nbinsx": 60,
+            "marker": {"color": PALETTE[0]},
+            "name": "Draws",
+            "hovertemplate": "%{x}: %{y} draws<extra></extra>",
+        }
+    ]
+    layout = _layout(title, "Draws", showlegend=False)
+    layout["xaxis"] = {"title": {"text": "£'000, positive a saving"}, "tickformat": ",.0f"}
+    layout["yaxis"]["tickformat"] = ",d"
+    layout["shapes"] = [
+        {"type": "line", "x0": 0, "x1": 0, "yref": "paper", "y0": 0, "y1": 1, "line": {"color": "#b03a48"}}
+    ]
+    share = float(np.mean(np.asarray(values) > 0)) if len(values) else 0.0
+    description = f"Net benefit in {year} over every draw; {share:.1%} of draws are right of zero (a saving)."
+    return Chart("chart-histogram", title, description, data, layout)
+
+
+def tornado_chart(result: Sensitivity) -> Chart:
+    """Each input's output at its low and its high percentile, as bars from the central output; the input
+    with the largest swing at the top."""
+    shown = result.swings[:TORNADO_BARS][::-1]
+    base = result.central_output
+    names = [swing.name for swing in shown]
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "y": names,
+            "x": [getattr(swing, f"output_{end}") - base for swing in shown],
+            "base": [base] * len(shown),
+            "name": f"Input at P{percentile:g}",
+            "marker": {"color": colour},
+            "customdata": [getattr(swing, end) for swing in shown],
+            "hovertemplate": "%{y} = %{customdata:,.4g}: output %{x:,.1f} from the central<extra></extra>",
+        }
+        for end, percentile, colour in (
+            ("low", result.low_percentile, PALETTE[3]),
+            ("high", result.high_percentile, PALETTE[2]),
+        )
+    ]
+    title = f"Tornado: {result.output_label}"
+    layout = _layout(title, "", barmode="overlay", height=max(360, 28 * len(shown) + 160))
+    layout["yaxis"] = {"automargin": True}
+    layout["xaxis"] = {"title": {"text": result.output_label}, "tickformat": ",.0f"}
+    description = (
+        f"Each uncertain input at its P{result.low_percentile:g} and P{result.high_percentile:g} with the "
+        f"others central; bars run from the central output, {format_number(base, 'money')}."
+    )
+    return Chart("chart-tornado", title, description, data, layout)
+
+
+# --- tables -----------------------------------------------------------------------------------------------
+
+
+def _html_table(table_id: str, caption: str, note: str, header: Sequence[str], rows: list[list[str]]) -> str:
+    head = "".join(
+        f'<th scope="col"{" class=label" if i == 0 else ""}>{escape(h)}</th>' for i, h in enumerate(header)
+    )
+    body = "\n".join(
+        f'<tr><th scope="row">{escape(row[0])}</th>{"".join(f"<td>{escape(c)}</td>" for c in row[1:])}</tr>'
+        for row in rows
+    )
+    return (
+        f'<div class="table-wrap"><table id="table-{table_id}"><caption>{escape(caption)}'
+        f"<small>{escape(note)}</small></caption><thead><tr>{head}</tr></thead><tbody>\n{body}\n"
+        "</tbody></table></div>"
+    )
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1%}"
+
+
+def balance_table(simulation: Simulation) -> str:
+    probability = simulation.balance_probability()
+    years = simulation.years
+    orgs = [str(org) for org in probability.org.values]
+    names = {o.id: o.name for o in simulation.scenario.organisations} | {SYSTEM: "System"}
+    rows = [
+        [names.get(org, org), *(_percent(float(probability.sel(org=org, year=y))) for y in years)]
+        for org in orgs
+    ]
+    note = "Share of draws in which the do-something position is in balance or surplus (≤ 0)."
+    return _html_table("balance", "Probability of balance", note, ["Organisation", *years], rows)
+
+
+def net_benefit_table(simulation: Simulation) -> str:
+    net = simulation.net_benefit()
+    summary = _summary(net, simulation.percentiles)
+    probability = simulation.net_benefit_probability()
+    rows = []
+    for basis in [str(b) for b in net.basis.values]:
+        rows.append(
+            [
+                f"P(net benefit > 0), {basis}",
+                *(_percent(float(v)) for v in probability.sel(basis=basis).values),
+            ]
+        )
+        for stat in summary[STAT].values:
+            values = summary.sel(basis=basis, **{STAT: stat}).values
+            rows.append([f"{stat}, {basis}", *(format_number(float(v), "money") for v in values)])
+    cumulative = simulation.cumulative_net_benefit_probability()
+    note = "£'000; net benefit is the statement's net turned round: positive a saving. Over every year: " + (
+        ", ".join(f"{basis} {_percent(float(cumulative.sel(basis=basis)))}" for basis in net.basis.values)
+    )
+    return _html_table("net-benefit", "Net benefit of the programme", note, ["", *simulation.years], rows)
+
+
+def position_table(simulation: Simulation) -> str:
+    summary = _summary(simulation.system_position(), simulation.percentiles)
+    rows = [
+        [str(stat), *(format_number(float(v), "money") for v in summary.sel(**{STAT: stat}).values)]
+        for stat in summary[STAT].values
+    ]
+    note = "£'000, deficit positive."
+    return _html_table("position", "System do-something position", note, ["", *simulation.years], rows)
+
+
+def inputs_table(simulation: Simulation) -> str:
+    rows = [
+        [name, *cells] for name, cells in zip(simulation.input_names, _input_cells(simulation), strict=True)
+    ]
+    header = [
+        "Input",
+        "Distribution",
+        "Central",
+        "Mean of draws",
+        *(f"P{p:g}" for p in simulation.percentiles),
+    ]
+    note = "Each uncertain input, named by its path in the scenario, and its draws."
+    return _html_table("inputs", "Uncertain inputs", note, header, rows)
+
+
+def _input_cells(simulation: Simulation) -> list[list[str]]:
+    dists = simulation.scenario.uncertainty.inputs
+    cells = []
+    for k, name in enumerate(simulation.input_names):
+        draws = simulation.samples[:, k]
+        levels: list[float] = (
+            list(np.percentile(draws, list(simulation.percentiles))) if simulation.percentiles else []
+        )
+        dist = dists[name]
+        text = ", ".join(
+            f"{key} {value:g}" if isinstance(value, float) else f"{key} {value}"
+            for key, value in dist.model_dump(exclude={"dist"}, by_alias=True, exclude_none=True).items()
+        )
+        cells.append(
+            [
+                f"{dist.dist} ({text})",
+                f"{dist.central():,.6g}",
+                f"{draws.mean():,.6g}",
+                *(f"{v:,.6g}" for v in levels),
+            ]
+        )
+    return cells
+
+
+def _summary(series: xr.DataArray, percentiles: Sequence[float]) -> xr.DataArray:
+    from carebridge.engine.simulate.summary import summarise
+
+    return summarise(series, percentiles)
+
+
+# --- pages ------------------------------------------------------------------------------------------------
+
+
+def _page(
+    title: str,
+    lead: str,
+    provenance: Provenance,
+    facts: list[tuple[str, str]],
+    body: list[str],
+    charts: Sequence[Chart],
+) -> str:
+    listed = "".join(
+        f"<dt>{escape(key)}</dt><dd>{escape(value)}</dd>"
+        for key, value in [
+            ("Scenario file", provenance.scenario_file),
+            ("SHA-256", provenance.sha256),
+            ("CareBridge", provenance.carebridge_version),
+            ("Generated", provenance.generated_at),
+            *facts,
+        ]
+        if value
+    )
+    figures = "".join(
+        f'<figure><div id="{chart.id}" class="chart" role="img" aria-label="{escape(chart.description)}">'
+        f"</div><figcaption>{escape(chart.description)}</figcaption></figure>"
+        for chart in charts
+    )
+    config = _json({"displaylogo": False, "responsive": True})
+    calls = "\n".join(
+        f"Plotly.newPlot({_json(c.id)}, {_json(c.data)}, {_json(c.layout)}, {config});" for c in charts
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f'<header><h1>{escape(title)}</h1><p class="lead">{escape(lead)}</p>'
+        f'<dl class="provenance">{listed}</dl></header>\n<main>\n'
+        f'<section id="charts"><h2>Charts</h2>{figures}</section>\n'
+        f'<section id="tables"><h2>Tables</h2>{"".join(body)}</section>\n</main>\n'
+        f"<footer>CareBridge {escape(provenance.carebridge_version)}. Money in £'000.</footer>\n"
+        f"<script>{plotly_js()}</script>\n<script>{calls}</script>\n</body>\n</html>\n"
+    )
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
+
+
+def simulation_charts(simulation: Simulation) -> list[Chart]:
+    """The fan charts of the system position and of net benefit (both bases), and the histogram of net benefit
+    in the last year."""
+    net = simulation.net_benefit()
+    charts = [
+        fan_chart(
+            simulation.system_position(),
+            simulation.percentiles,
+            "chart-fan-position",
+            "System do-something position (£'000)",
+            "£'000, deficit positive",
+        )
+    ]
+    for basis in [str(b) for b in net.basis.values]:
+        charts.append(
+            fan_chart(
+                net.sel(basis=basis, drop=True),
+                simulation.percentiles,
+                f"chart-fan-net-benefit-{basis}",
+                f"Net benefit, {basis} basis (£'000)",
+                "£'000, positive a saving",
+            )
+        )
+    final = simulation.years[-1]
+    last = net.sel(basis="tariff", year=final).values.astype(np.float64)
+    charts.append(histogram_chart(list(last), final, "tariff"))
+    return charts
+
+
+def render_simulation(simulation: Simulation, provenance: Provenance) -> str:
+    scenario = simulation.scenario
+    lead = (
+        f"Monte Carlo run of {scenario.name}: {simulation.draws:,} draws of {len(simulation.input_names)} "
+        f"uncertain inputs, seed {simulation.seed}."
+    )
+    facts = [
+        ("Draws", f"{simulation.draws:,}"),
+        ("Seed", str(simulation.seed)),
+        ("Chunk size", f"{simulation.chunk_size:,}"),
+        ("Percentiles", ", ".join(f"P{p:g}" for p in simulation.percentiles)),
+    ]
+    body = [
+        balance_table(simulation),
+        net_benefit_table(simulation),
+        position_table(simulation),
+        inputs_table(simulation),
+    ]
+    return _page(
+        f"{scenario.name}: uncertainty", lead, provenance, facts, body, simulation_charts(simulation)
+    )
+
+
+def write_simulation_report(simulation: Simulation, folder: Path, provenance: Provenance) -> list[Path]:
+    """Write the page, the CSV summaries and ``simulation.json`` into ``folder``; return the paths."""
+    import pandas as pd
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, summary in simulation.summaries().items():
+        frame = summary.to_series().unstack(STAT)[stat_labels(simulation.percentiles)].reset_index()
+        path = folder / f"summary_{name}.csv"
+        frame.to_csv(path, index=False)
+        written.append(path)
+    balance = simulation.balance_probability().rename("probability_in_balance").to_dataframe().reset_index()
+    written.append(_csv(balance[["org", "year", "probability_in_balance"]], folder / "balance.csv"))
+    net = simulation.net_benefit()
+    stats = _summary(net, simulation.percentiles).to_series().unstack(STAT).reset_index()
+    chance = simulation.net_benefit_probability().rename("probability_positive").to_dataframe().reset_index()
+    frame = chance[["basis", "year", "probability_positive"]].merge(stats, on=["basis", "year"])
+    written.append(_csv(frame, folder / "net_benefit.csv"))
+    inputs = pd.DataFrame(
+        [
+            {
+                "input": name,
+                "distribution": simulation.scenario.uncertainty.inputs[name].dist,
+                "central": simulation.scenario.uncertainty.inputs[name].central(),
+                "mean": float(simulation.samples[:, k].mean()),
+                **{
+                    f"p{p:g}": float(np.percentile(simulation.samples[:, k], p))
+                    for p in simulation.percentiles
+                },
+            }
+            for k, name in enumerate(simulation.input_names)
+        ]
+    )
+    written.append(_csv(inputs, folder / "inputs.csv"))
+    page = folder / SIMULATION_HTML
+    page.write_text(render_simulation(simulation, provenance), encoding="utf-8")
+    written.append(page)
+    record = folder / "simulation.json"
+    cumulative = simulation.cumulative_net_benefit_probability()
+    facts = {
+        **asdict(provenance),
+        "draws": simulation.draws,
+        "seed": simulation.seed,
+        "chunk_size": simulation.chunk_size,
+        "percentiles": list(simulation.percentiles),
+        "uncertain_inputs": simulation.input_names,
+        "probability_net_benefit_positive_over_all_years": {
+            str(b): float(cumulative.sel(basis=b)) for b in cumulative.basis.values
+        },
+        "files": [path.name for path in [*written, record]],
+    }
+    record.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
+    return [*written, record]
+
+
+def _csv(frame: Any, path: Path) -> Path:
+    frame.to_csv(path, index=False)
+    return path
+
+
+def sensitivity_rows(result: Sensitivity) -> list[dict[str, Any]]:
+    """One row per input, largest swing first."""
+    return [
+        {
+            "rank": rank,
+            "input": swing.name,
+            "central": swing.central,
+            f"p{result.low_percentile:g}": swing.low,
+            f"p{result.high_percentile:g}": swing.high,
+            "output_at_low": swing.output_low,
+            "output_at_high": swing.output_high,
+            "swing": swing.swing,
+            "range_low": swing.range[0],
+            "range_high": swing.range[1],
+            "switching_value": swing.switching_value,
+        }
+        for rank, swing in enumerate(result.swings, start=1)
+    ]
+
+
+def render_sensitivity(result: Sensitivity, scenario_name: str, provenance: Provenance) -> str:
+    rows = [
+        [
+            swing.name,
+            f"{swing.low:,.6g} to {swing.high:,.6g}",
+            format_number(swing.output_low, "money"),
+            format_number(swing.output_high, "money"),
+            format_number(swing.swing, "money"),
+            "none within range" if swing.switching_value is None else f"{swing.switching_value:,.6g}",
+            f"{swing.range[0]:,.6g} to {swing.range[1]:,.6g}",
+        ]
+        for swing in result.swings
+    ]
+    header = [
+        "Input",
+        f"P{result.low_percentile:g} to P{result.high_percentile:g}",
+        "Output at low",
+        "Output at high",
+        "Swing",
+        "Switching value",
+        "Range searched",
+    ]
+    note = (
+        f"Output: {result.output_label}; central {format_number(result.central_output, 'money')}. The "
+        "switching value is where the output is zero with every other input central."
+    )
+    table = _html_table("sensitivity", "One-way sensitivity", note, header, rows)
+    lead = f"One-way sensitivity of {scenario_name}: each uncertain input moved alone, the others central."
+    return _page(f"{scenario_name}: sensitivity", lead, provenance, [], [table], [tornado_chart(result)])
+
+
+def write_sensitivity_report(
+    result: Sensitivity, scenario_name: str, folder: Path, provenance: Provenance
+) -> list[Path]:
+    """Write ``sensitivity.html``, ``sensitivity.csv`` and ``sensitivity.json`` into ``folder``."""
+    import pandas as pd
+
+    folder.mkdir(parents=True, exist_ok=True)
+    table = _csv(pd.DataFrame(sensitivity_rows(result)), folder / "sensitivity.csv")
+    page = folder / SENSITIVITY_HTML
+    page.write_text(render_sensitivity(result, scenario_name, provenance), encoding="utf-8")
+    record = folder / "sensitivity.json"
+    facts = {
+        **asdict(provenance),
+        "output": result.output_label,
+        "central_output": result.central_output,
+        "low_percentile": result.low_percentile,
+        "high_percentile": result.high_percentile,
+        "files": [table.name, page.name, record.name],
+    }
+    record.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
+    return [table, page, record]

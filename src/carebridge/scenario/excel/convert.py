@@ -1,0 +1,64 @@
+"""Convert a scenario between YAML and a workbook, through the checked :class:`Scenario`.
+
+The data written is the scenario as its file gave it (``exclude_unset``): defaults the file left out stay out,
+so a YAML file converted to a workbook and back reads as the same scenario and gives the same run.
+"""
+
+from __future__ import annotations
+
+import pathlib
+from typing import Any
+
+from carebridge.scenario.errors import Path
+from carebridge.scenario.excel.reader import WORKBOOK_SUFFIXES
+from carebridge.scenario.excel.writer import write_workbook
+from carebridge.scenario.excel.yaml_text import dump_yaml
+from carebridge.scenario.loader import LoadedScenario, load_scenario
+from carebridge.scenario.schema import Scenario
+from carebridge.scenario.uncertain import number_paths
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """The plain data of ``scenario`` as its file gave it, in the schema's order: each distribution the
+    loader set aside in ``uncertainty.inputs`` back in place of its number."""
+    data = scenario.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    uncertainty = data.get("uncertainty")
+    if not isinstance(uncertainty, dict):
+        return data
+    distributions = uncertainty.pop("inputs", {})
+    paths = number_paths(data)
+    for name, distribution in distributions.items():
+        _put(data, paths[name], distribution)
+    if not uncertainty:
+        del data["uncertainty"]
+    return data
+
+
+def _put(data: Any, path: Path, value: Any) -> None:
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+
+
+def is_workbook(path: pathlib.Path) -> bool:
+    return path.suffix.lower() in WORKBOOK_SUFFIXES
+
+
+def convert(source: pathlib.Path, target: pathlib.Path) -> LoadedScenario:
+    """Read and check ``source`` (YAML or a workbook) and write it to ``target`` in the other format.
+
+    Raises :class:`~carebridge.scenario.errors.ScenarioError` when ``source`` has problems.
+    """
+    loaded = load_scenario(source)
+    data = scenario_data(loaded.scenario)
+    if is_workbook(target):
+        write_workbook(data, target)
+    else:
+        comment = (
+            f"Converted from {source.name} by carebridge convert; docs/scenario-format.md has every field."
+        )
+        target.write_text(dump_yaml(data, comment), encoding="utf-8")
+    return loaded
