@@ -175,4 +175,8 @@ def all_charts(results: Results) -> list[Chart]:
         charts.append(activity_chart(results))
     if results.scenario.schemes:
         charts += [savings_chart(results, "tariff"), savings_chart(results, "cost")]
+        from carebridge.engine.appraisal import AppraisalParameters, appraise
+        from carebridge.report.appraisal import cumulative_chart
+
+        charts.append(cumulative_chart(appraise(results, AppraisalParameters()), "cost"))
     return charts

@@ -618,6 +618,17 @@ def all_tables(results: Results) -> list[FormattedTable]:
         tables += [
             savings_by_source(results, provider) for provider in results.scenario.report.provider_tables
         ]
+    if schemes:
+        tables += appraisal_summary(results)
     if results.scenario.published:
         tables.append(reconciliation(results))
     return tables
+
+
+def appraisal_summary(results: Results) -> list[FormattedTable]:
+    """The Green Book appraisal of the schemes at the default parameters (3.5% discounting, no optimism
+    bias); ``carebridge appraise`` takes other parameters and shows the workings."""
+    from carebridge.engine.appraisal import AppraisalParameters, appraise
+    from carebridge.report.appraisal import summary_table
+
+    return [summary_table(appraise(results, AppraisalParameters()))]
