@@ -45,37 +45,15 @@ _TAG_NAMES = {"float": "a number", "int": "a whole number", "str": "text", "bool
 # ---- reading the files ------------------------------------------------------------------------------------
 
 
-def _read(path: Path, what: str) -> str:
-    from carebridge.scenario.errors import Problem, ScenarioError
-
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        message = f"the file does not exist; expected {what} (YAML)"
-    except IsADirectoryError:
-        message = f"this is a folder; expected {what} (YAML)"
-    except UnicodeDecodeError as error:
-        message = f"the file is not UTF-8 text (byte {error.start} cannot be read); expected a YAML text file"
-    except OSError as error:
-        message = f"the file cannot be read ({error.strerror or error})"
-    raise ScenarioError([Problem((), message, file=str(path))])
-
-
 def load_model(path: Path, model: type[ModelT], what: str) -> tuple[ModelT, Any]:
     """Read the YAML file at ``path`` into ``model``; raise ``ScenarioError`` with every shape problem
     located (file, line, field path). Returns the model and the file's ``SourceMap``."""
     from pydantic import ValidationError
 
-    from carebridge.scenario.errors import Problem, ScenarioError, format_value
-    from carebridge.scenario.loader import SourceMap, _parse, _to_plain
+    from carebridge.scenario.errors import ScenarioError
+    from carebridge.scenario.loader import read_yaml
 
-    file = str(path)
-    tree = _parse(_read(path, what), file)
-    source = SourceMap(file, tree)
-    data = _to_plain(tree)
-    if not isinstance(data, dict):
-        found = "an empty file" if data is None else format_value(data)
-        raise ScenarioError([Problem((), f"the top level is {found}; expected {what}", file=file)])
+    data, source = read_yaml(path, what)
     try:
         return model.model_validate(data, strict=True), source
     except ValidationError as error:

@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from carebridge.scenario.errors import Path, PathPart, Problem, ScenarioError, did_you_mean, format_value
-from carebridge.scenario.loader import SourceMap, _parse, _read_text, _to_plain
+from carebridge.scenario.loader import SourceMap, read_yaml
 
 SCORES = range(1, 6)
 """Likelihood and impact are each scored 1 (rare, negligible) to 5 (almost certain, catastrophic)."""
@@ -283,13 +283,7 @@ def load_yaml_model(path: str | pathlib.Path, model: type[ModelT], expected: str
 
     The reading and parsing steps (UTF-8, YAML syntax, duplicate keys) are those of the scenario loader.
     """
-    file = str(path)
-    tree = _parse(_read_text(pathlib.Path(path), file), file)
-    source = SourceMap(file, tree)
-    data = _to_plain(tree)
-    if not isinstance(data, dict):
-        found = "an empty file" if data is None else format_value(data)
-        raise ScenarioError([Problem((), f"the top level is {found}; expected {expected}", file=file)])
+    data, source = read_yaml(path, expected)
     try:
         return model.model_validate(data), source
     except ValidationError as error:

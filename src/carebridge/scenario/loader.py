@@ -135,17 +135,31 @@ def load_scenario_data(data: dict[Any, Any], source: SourceMap) -> LoadedScenari
 # --- reading and parsing ---------------------------------------------------------------------------------
 
 
-def _read_text(path: pathlib.Path, file: str) -> str:
+def read_yaml(path: str | pathlib.Path, expected: str) -> tuple[dict[Any, Any], SourceMap]:
+    """Read a YAML file whose top level must be a map: its plain data and the SourceMap that locates its
+    fields. Raises :class:`ScenarioError` for a file that cannot be read, is not YAML, repeats a key, or
+    is not a map at the top (``expected`` says what it should be). Other loaders (risk registers, target
+    registers, appraisal parameters) validate the data themselves."""
+    file = str(path)
+    tree = _parse(_read_text(pathlib.Path(path), file, f"{expected} (YAML)"), file)
+    data = _to_plain(tree)
+    if not isinstance(data, dict):
+        found = "an empty file" if data is None else format_value(data)
+        raise ScenarioError([Problem((), f"the top level is {found}; expected {expected}", file=file)])
+    return data, SourceMap(file, tree)
+
+
+def _read_text(path: pathlib.Path, file: str, what: str = "a scenario file (YAML)") -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        message = "the file does not exist; expected a scenario file (YAML)"
+        message = f"the file does not exist; expected {what}"
     except IsADirectoryError:
-        message = "this is a folder; expected a scenario file (YAML)"
+        message = f"this is a folder; expected {what}"
     except UnicodeDecodeError as error:
         message = f"the file is not UTF-8 text (byte {error.start} cannot be read); expected a YAML text file"
     except OSError as error:
-        message = f"the file cannot be read ({error.strerror or error}); expected a readable scenario file"
+        message = f"the file cannot be read ({error.strerror or error}); expected {what}"
     raise ScenarioError([Problem((), message, file=file)])
 
 
