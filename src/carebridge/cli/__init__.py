@@ -4,7 +4,16 @@ from importlib import import_module
 
 from carebridge.cli.app import app, main
 
-COMMAND_MODULES = ("plan", "workbook", "compare", "strat", "delivery", "appraise", "simulate")
+COMMAND_MODULES = (
+    "plan",
+    "workbook",
+    "compare",
+    "strat",
+    "delivery",
+    "registers",
+    "appraise",
+    "simulate",
+)
 """Modules under ``carebridge.cli`` whose commands ``carebridge --help`` lists, in this order."""
 
 for _module in COMMAND_MODULES:

@@ -584,22 +584,28 @@ def delivery_command(
     """Write the programme board's delivery pack: one self-contained HTML page and one Excel workbook.
 
     FEWS status, trajectories against actuals with SPC limits, savings realised by scheme, POD, provider
-    and organisation, the forecast outturn, the benefits-maximisation actions, the risks in the store and
-    the risk and gain share settlement of the forecast.
+    and organisation, the forecast outturn, the benefits-maximisation actions, the targets against their
+    trajectories (alerts, escalations), the risks in the store (heat maps before and after mitigation,
+    reviews overdue at the end of the month) and the risk and gain share settlement of the forecast.
 
     Example:
 
       carebridge report delivery --month 2018/19-M06 --out out/delivery
     """
+    from carebridge.delivery.registers import register_view
     from carebridge.delivery.writer import write_delivery_pack
     from carebridge.store.monitoring import read_risks, read_share_parties
+    from carebridge.store.plans import plan_id
 
     with open_store(db) as store:
         monitoring, name = _monitoring(store, plan, month)
         risks = read_risks(store, name)
         parties = read_share_parties(store, name)
+        number = plan_id(store, name)
+        with store.session() as session:
+            registers = register_view(session, number, monitoring.month)
     try:
-        written = write_delivery_pack(monitoring, name, risks, parties, out)
+        written = write_delivery_pack(monitoring, name, risks, parties, out, registers)
     except OSError as error:
         fail(f"cannot write the delivery pack into {out}: {error.strerror or error}")
     typer.echo("Wrote " + ", ".join(str(path) for path in written))

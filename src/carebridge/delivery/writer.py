@@ -27,6 +27,15 @@ from carebridge.delivery.pack import (
 from carebridge.delivery.pack_charts import all_charts
 from carebridge.delivery.pack_excel import write_workbook
 from carebridge.delivery.pack_html import Page, Section, heat_map, render_page
+from carebridge.delivery.pack_registers import (
+    alerts_table,
+    escalations_table,
+    heat_map_table,
+    heat_maps_html,
+    overdue_table,
+    targets_table,
+)
+from carebridge.delivery.register_status import RegisterView
 from carebridge.delivery.settlement import settle_year
 
 
@@ -122,7 +131,10 @@ def write_fews(monitoring: Monitoring, plan: str, folder: Path) -> list[Path]:
 
 
 def delivery_tables(
-    monitoring: Monitoring, risks: Sequence[object], parties: Mapping[str, tuple[float, float]]
+    monitoring: Monitoring,
+    risks: Sequence[object],
+    parties: Mapping[str, tuple[float, float]],
+    registers: RegisterView | None = None,
 ) -> dict[str, list[PackTable]]:
     basis = monitoring.fews.settings.basis
     other = "cost" if basis == "tariff" else "tariff"
@@ -138,22 +150,32 @@ def delivery_tables(
             savings_table(monitoring, "owner", basis),
             savings_table(monitoring, "scheme", other),
         ],
-        "risks": [risks_table(risks)],
+        "targets": _target_tables(registers),
+        "risks": [risks_table(risks), *_risk_tables(registers)],
         "settlement": settlement_tables(view),
     }
 
 
-def write_delivery_pack(
-    monitoring: Monitoring,
-    plan: str,
-    risks: Sequence[object],
-    parties: Mapping[str, tuple[float, float]],
-    folder: Path,
-) -> list[Path]:
-    """The programme board's pack for a month: ``delivery-…html`` and ``delivery-…xlsx``."""
-    stem = file_stem("delivery", monitoring)
-    tables = delivery_tables(monitoring, risks, parties)
-    charts = all_charts(monitoring)
+def _target_tables(registers: RegisterView | None) -> list[PackTable]:
+    if registers is None:
+        return []
+    return [targets_table(registers), alerts_table(registers), escalations_table(registers)]
+
+
+def _risk_tables(registers: RegisterView | None) -> list[PackTable]:
+    """The heat maps as tables (for the workbook) and the overdue reviews."""
+    if registers is None:
+        return []
+    return [heat_map_table(registers, "before"), heat_map_table(registers, "after"), overdue_table(registers)]
+
+
+def _risk_section(
+    tables: Sequence[PackTable], risks: Sequence[object], registers: RegisterView | None
+) -> Section:
+    """The risks: heat maps before and after mitigation, the register, the overdue reviews."""
+    if registers is not None:
+        shown = [table for table in tables if not table.id.startswith("heat-map")]
+        return Section("risks", "Risks", shown, html=heat_maps_html(registers) if registers.risks else "")
     ratings = [
         (
             str(getattr(r, "code", "")),
@@ -162,19 +184,39 @@ def write_delivery_pack(
         )
         for r in risks
     ]
+    return Section("risks", "Risks", tables, html=heat_map(ratings) if risks else "")
+
+
+def write_delivery_pack(
+    monitoring: Monitoring,
+    plan: str,
+    risks: Sequence[object],
+    parties: Mapping[str, tuple[float, float]],
+    folder: Path,
+    registers: RegisterView | None = None,
+) -> list[Path]:
+    """The programme board's pack for a month: ``delivery-…html`` and ``delivery-…xlsx``; with
+    ``registers``, the targets (status, alerts, escalations) and the risks' heat maps and overdue reviews."""
+    stem = file_stem("delivery", monitoring)
+    tables = delivery_tables(monitoring, risks, parties, registers)
+    charts = all_charts(monitoring)
+    target_sections = (
+        [Section("targets", "Targets and trajectories", tables["targets"])] if registers is not None else []
+    )
     sections = [
         Section("status", "FEWS status", tables["status"]),
         Section("forecast", "Forecast outturn, trigger and actions", tables["forecast"]),
         Section("trajectories", "Trajectories against actuals", tables["activity"], charts[1:]),
         Section("savings", "Savings realised", tables["savings"], charts[:1]),
         Section("spc", "Statistical process control", html=_spc_summary(monitoring)),
-        Section("risks", "Risks", tables["risks"], html=heat_map(ratings) if risks else ""),
+        *target_sections,
+        _risk_section(tables["risks"], risks, registers),
         Section("settlement", "Risk and gain share settlement", tables["settlement"]),
     ]
     page = Page(
         f"Delivery report {monitoring.month.label}: {plan}",
         "For the programme board: the early warning status, trajectories against actuals, savings realised, "
-        "risks and the risk and gain share settlement of the forecast.",
+        "targets, risks and the risk and gain share settlement of the forecast.",
         _facts(monitoring, plan),
         sections,
         _banner(monitoring),

@@ -1,0 +1,661 @@
+"""The target and risk registers: ``carebridge targets`` (load, actuals, status, escalate, reset) and
+``carebridge risks`` (load, list, heatmap, review).
+
+Every command works on the store named by ``--db`` or ``CAREBRIDGE_DB``. Changes are audited under the name
+given with ``--by`` (else ``CAREBRIDGE_USER`` or the login name).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from carebridge.cli.app import app, fail
+from carebridge.cli.delivery import Db, open_store
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Callable, Iterator, Sequence
+
+    from pydantic import BaseModel
+    from rich.table import Table
+
+    from carebridge.delivery.months import Month
+    from carebridge.delivery.register_status import TargetStatus
+    from carebridge.delivery.registers import LoadOutcome, RegisterError
+    from carebridge.delivery.risks import HeatMap, Risk, Stage
+    from carebridge.scenario.errors import Problem
+    from carebridge.scenario.loader import SourceMap
+    from carebridge.store import Store
+
+ModelT = TypeVar("ModelT", bound="BaseModel")
+
+targets_app = typer.Typer(
+    help="The target register: national and local targets, their monthly trajectories and actuals, alerts "
+    "when off trajectory, escalations, and re-sets approved by the accountable board.\n\n"
+    "Example:\n\n  carebridge targets load examples/delivery/targets.yaml",
+    no_args_is_help=True,
+)
+risks_app = typer.Typer(
+    help="The risk register: likelihood and impact 1–5 before and after mitigation, the heat map, reviews."
+    "\n\nExample:\n\n  carebridge risks load examples/delivery/risks.yaml",
+    no_args_is_help=True,
+)
+app.add_typer(targets_app, name="targets")
+app.add_typer(risks_app, name="risks")
+
+By = Annotated[str, typer.Option("--by", help="Who makes the change (written to the audit log).")]
+RiskPlan = Annotated[
+    str | None,
+    typer.Option(
+        "--plan", "-p", help="The approved plan the risks belong to [default: no plan].", show_default=False
+    ),
+]
+
+
+# --- shared -----------------------------------------------------------------------------------------------
+
+
+def _store(db: str | None, by: str | None = None) -> Store:
+    """The store, its changes audited under ``by`` when given."""
+    if by is not None and not by.strip():
+        fail("--by: give the name of who makes the change")
+    store = open_store(db)
+    if by is not None:
+        store.actor = by.strip()
+    return store
+
+
+def _month(label: str, option: str) -> Month:
+    from carebridge.delivery.months import Month, MonthError
+
+    try:
+        return Month.parse(label)
+    except MonthError as error:
+        fail(f"{option}: {error}")
+
+
+def _refused(error: RegisterError, options: dict[tuple[str, ...], str] | None = None) -> str:
+    """The problems of ``error``, each named by the option it is about."""
+    lines = []
+    for problem in error.problems:
+        option = (options or {}).get(tuple(str(part) for part in problem.path))
+        lines.append(f"{option}: {problem.message}" if option else str(problem))
+    return "\n".join(lines)
+
+
+def _problems(file: Path, problems: Sequence[Problem], verb: str) -> str:
+    count = len(problems)
+    head = f"{count} problem{'s' if count != 1 else ''} in {file}; nothing was {verb}:"
+    return "\n".join([head, *(f"  - {problem}" for problem in problems)])
+
+
+def _plan_id(store: Store, plan: str | None) -> int | None:
+    from carebridge.cli.delivery import resolve_plan
+    from carebridge.store.plans import plan_id
+
+    return None if plan is None else plan_id(store, resolve_plan(store, plan))
+
+
+def _outcome(kind: str, outcome: LoadOutcome) -> Iterator[str]:
+    parts = [
+        f"{len(outcome.added)} added",
+        f"{len(outcome.changed)} changed",
+        f"{len(outcome.unchanged)} unchanged",
+    ]
+    yield f"{kind}: " + ", ".join(parts) + ("" if outcome.added or outcome.changed else "; nothing changed")
+    if outcome.kept:
+        yield f"  kept, not in the file: {', '.join(outcome.kept)}"
+    yield from (f"  note: {note}" for note in outcome.notes)
+
+
+# --- targets ----------------------------------------------------------------------------------------------
+
+
+def _read_register(
+    file: Path, model: type[ModelT], expected: str, check: Callable[[ModelT], list[Problem]]
+) -> tuple[ModelT, SourceMap]:
+    """The register in ``file`` and where its parts are; every problem at once (exit 2) when it has any."""
+    from carebridge.delivery.risks import load_yaml_model
+    from carebridge.scenario.errors import ScenarioError
+
+    try:
+        register, source = load_yaml_model(file, model, expected)
+    except ScenarioError as error:
+        fail(_problems(file, error.problems, "loaded"))
+    problems = source.locate(check(register))
+    if problems:
+        fail(_problems(file, sorted(problems, key=lambda p: p.line or 0), "loaded"))
+    return register, source
+
+
+@targets_app.command("load")
+def targets_load_command(
+    file: Annotated[Path, typer.Argument(help="Target register (YAML).", show_default=False)],
+    db: Db = None,
+) -> None:
+    """Load a target register: each target's scope (national or local), unit, baseline, target value and
+    month, owner, accountable board, alert rule and trajectory.
+
+    New targets are added; changed fields are changed (old and new in the audit log); the trajectory of a
+    target already stored only changes through an approved re-set (carebridge targets reset).
+
+    Example:
+
+      carebridge targets load examples/delivery/targets.yaml
+    """
+    from carebridge.delivery.registers import RegisterError, save_targets
+    from carebridge.delivery.targets import TargetRegister, register_problems
+
+    expected = "a target register with name and targets"
+    register, source = _read_register(file, TargetRegister, expected, register_problems)
+    with _store(db) as store:
+        try:
+            with store.session() as session:
+                outcome = save_targets(session, register, str(file))
+        except RegisterError as error:
+            fail(_problems(file, source.locate(error.problems), "loaded"))
+    for line in _outcome(f"{file}: targets", outcome):
+        typer.echo(line)
+
+
+@targets_app.command("actuals")
+def targets_actuals_command(
+    file: Annotated[Path, typer.Argument(help="CSV file: target,month,value.", show_default=False)],
+    db: Db = None,
+) -> None:
+    """Import monthly actuals of targets, all or nothing.
+
+    The CSV file has a header target,month,value: the target's id, a month YYYY/YY-Mnn (M01 is April) and
+    the value in the target's unit; a blank value is not reported yet. Every bad row is listed with its row
+    and column and nothing is imported. A value already stored is replaced (old and new in the audit log);
+    importing the same file again changes nothing.
+
+    Example:
+
+      carebridge targets actuals target-actuals-2017-18.csv
+    """
+    from carebridge.delivery.registers import read_targets, save_target_actuals
+    from carebridge.delivery.target_actuals import TargetActualsError, read_target_actuals_file
+
+    with _store(db) as store:
+        with store.session() as session:
+            known = {stored.code: stored.target for stored in read_targets(session)}
+        if not known:
+            fail("the store has no targets yet; load a register first: carebridge targets load FILE.yaml")
+        try:
+            checked = read_target_actuals_file(file, known)
+        except TargetActualsError as error:
+            fail(str(error))
+        with store.session() as session:
+            outcome = save_target_actuals(session, checked.rows, checked.name, checked.sha256)
+    if outcome.changed:
+        typer.echo(
+            f"{file}: {outcome.inserted} new, {outcome.updated} replaced, {outcome.unchanged} unchanged"
+        )
+    else:
+        typer.echo(f"{file}: nothing changed; every value is already in the store")
+
+
+@targets_app.command("status")
+def targets_status_command(
+    month: Annotated[
+        str | None,
+        typer.Option(
+            "--month",
+            "-m",
+            help="Month, YYYY/YY-Mnn [default: the latest month with an actual].",
+            show_default=False,
+        ),
+    ] = None,
+    db: Db = None,
+) -> None:
+    """Print each target against its trajectory in a month, and the alerts of the targets off trajectory.
+
+    A target is off trajectory when its latest actual is worse than planned by more than its tolerance; an
+    alert is raised after its rule's number of months in a row off trajectory, or at once for a severe
+    shortfall. Escalate an alert with carebridge targets escalate.
+
+    Example:
+
+      carebridge targets status --month 2017/18-M03
+    """
+    from rich.console import Console
+
+    from carebridge.delivery.register_status import target_status
+    from carebridge.delivery.registers import read_escalations, read_target_actuals, read_targets
+
+    with _store(db) as store, store.session() as session:
+        stored = read_targets(session)
+        actuals = read_target_actuals(session)
+        escalated = {(e.target, e.month) for e in read_escalations(session)}
+    if not stored:
+        fail("the store has no targets yet; load a register first: carebridge targets load FILE.yaml")
+    as_at = _month(month, "--month") if month is not None else _latest(actuals)
+    if as_at is None:
+        typer.echo("No target actuals yet; import some with: carebridge targets actuals FILE.csv")
+        return
+    statuses = [target_status(s.target, s.trajectory, actuals.get(s.code, {}), as_at) for s in stored]
+    Console().print(_status_table(statuses, as_at))
+    _print_alerts(statuses, escalated)
+
+
+def _latest(actuals: dict[str, dict[Month, float]]) -> Month | None:
+    months = [month for values in actuals.values() for month in values]
+    return max(months) if months else None
+
+
+def _status_table(statuses: Sequence[TargetStatus], as_at: Month) -> Table:
+    from rich.table import Table
+
+    from carebridge.delivery.register_status import number
+
+    table = Table(title=f"Targets as at {as_at.label} ({as_at.calendar_name})", title_justify="left")
+    for column in ("target", "board", "month", "planned", "actual", "shortfall", "status", "target value"):
+        justify = "right" if column in ("planned", "actual", "shortfall") else "left"
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    styles = {"red": "bold red", "amber": "yellow", "green": "green", "none": "dim"}
+    for status in statuses:
+        target = status.target
+        state = status.state.upper() if status.state == "alert" else status.state
+        if status.months_off > 1:
+            state += f" ({status.months_off} months)"
+        table.add_row(
+            target.id,
+            target.accountable_board,
+            status.month.label if status.month else "",
+            number(status.planned),
+            number(status.actual),
+            number(status.shortfall),
+            f"[{styles[status.rag]}]{state}[/]",
+            f"{target.target:g}{target.unit} by {target.target_month}",
+        )
+    return table
+
+
+def _print_alerts(statuses: Sequence[TargetStatus], escalated: set[tuple[str, str]]) -> None:
+    alerts = [status.alert for status in statuses if status.alert is not None]
+    boards = {status.target.id: status.target.accountable_board for status in statuses}
+    if not alerts:
+        typer.echo("No alerts: no target is off trajectory enough to raise one.")
+        return
+    typer.echo(f"{len(alerts)} alert{'s' if len(alerts) != 1 else ''}:")
+    for alert in alerts:
+        typer.echo(f"  ALERT {alert.target_id} {alert.month}: {alert.reason}")
+        if (alert.target_id, alert.month.label) in escalated:
+            typer.echo(f"    escalated to {boards[alert.target_id]}")
+        else:
+            typer.echo(
+                f"    escalate to {boards[alert.target_id]}: carebridge targets escalate {alert.target_id} "
+                f'--month {alert.month} --by NAME --root-cause "…" --action "…"'
+            )
+
+
+@targets_app.command("escalate")
+def targets_escalate_command(
+    target: Annotated[str, typer.Argument(help="Id of the target.", show_default=False)],
+    month: Annotated[str, typer.Option("--month", "-m", help="Month off trajectory, YYYY/YY-Mnn.")],
+    by: By,
+    root_cause: Annotated[str, typer.Option("--root-cause", help="The root cause analysis, in a sentence.")],
+    action: Annotated[list[str], typer.Option("--action", help="What is being done (repeat for several).")],
+    db: Db = None,
+) -> None:
+    """Escalate a target off trajectory to its accountable board, with its root cause and actions.
+
+    The month must have an actual worse than the trajectory by more than the target's tolerance. The record
+    (target, month, board, reason, root cause, actions, who and when) is kept and shown in the delivery pack;
+    the same escalation again changes nothing.
+
+    Example:
+
+    \b
+      carebridge targets escalate ae_4_hours_stockport --month 2017/18-M03 --by "J. Smith" \\
+        --root-cause "Delayed discharges fill the beds" --action "Discharge to assess from July"
+    """
+    from carebridge.delivery.registers import RegisterError, escalate_target
+
+    as_at = _month(month, "--month")
+    if not root_cause.strip():
+        fail(
+            '--root-cause: give the root cause analysis, e.g. --root-cause "Delayed discharges fill the beds"'
+        )
+    actions = [text.strip() for text in action if text.strip()]
+    if not actions:
+        fail('--action: say what is being done, e.g. --action "Discharge to assess from July"')
+    with _store(db, by) as store:
+        try:
+            with store.session() as session:
+                outcome = escalate_target(
+                    session,
+                    target,
+                    as_at,
+                    raised_by=store.actor,
+                    root_cause=root_cause.strip(),
+                    actions=actions,
+                )
+        except RegisterError as error:
+            fail(_refused(error))
+    record = outcome.record
+    if outcome.created:
+        typer.echo(f"Escalated {target} ({record.month}) to {record.board}: {record.reason}")
+    else:
+        typer.echo(f"{target} ({record.month}) was already escalated to {record.board}; nothing changed")
+
+
+RESET_OPTIONS = {
+    ("approval",): "--board",
+    ("approval", "board"): "--board",
+    ("reason",): "--reason",
+    ("effective_from",): "--from",
+    ("new_target_month",): "--to",
+}
+
+
+@targets_app.command("reset")
+def targets_reset_command(
+    target: Annotated[str, typer.Argument(help="Id of the target.", show_default=False)],
+    start: Annotated[str, typer.Option("--from", help="First month of the new trajectory, YYYY/YY-Mnn.")],
+    value: Annotated[float, typer.Option("--value", help="The new target value, in the target's unit.")],
+    by: By,
+    reason: Annotated[str, typer.Option("--reason", help="Why the trajectory is re-set.")],
+    board: Annotated[
+        str | None,
+        typer.Option(
+            "--board", help="The board approving: the target's accountable board.", show_default=False
+        ),
+    ] = None,
+    minute: Annotated[
+        str | None,
+        typer.Option(
+            "--minute", help="The minute or decision reference of the approval.", show_default=False
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="Month the new value is reached [default: the target's month].", show_default=False
+        ),
+    ] = None,
+    db: Db = None,
+) -> None:
+    """Re-set a target's trajectory from a month, with the approval of its accountable board.
+
+    Months before --from keep their planned values; from it the trajectory runs straight from the value it
+    had that month to --value in --to. Without --board naming the target's accountable board, and the
+    minute of its decision, the re-set is refused. The new trajectory is a new revision; the audit log
+    keeps the approval and the old and new value of every month that changed.
+
+    Example:
+
+    \b
+      carebridge targets reset ae_4_hours_stockport --from 2017/18-M07 --value 92 --by "J. Smith" \\
+        --board "Stockport A&E Delivery Board" --minute "ADB/2017/41" --reason "Winter bed closures"
+    """
+    import datetime as dt
+
+    from carebridge.delivery.registers import RegisterError, reset_target
+    from carebridge.delivery.targets import Approval
+
+    effective_from = _month(start, "--from")
+    new_target_month = _month(end, "--to") if end is not None else None
+    approval = None
+    if board is not None:
+        if not (minute or "").strip():
+            fail("--minute: give the minute or decision reference of the board's approval")
+        approval = Approval(board.strip(), by.strip(), dt.date.today(), (minute or "").strip())
+    with _store(db, by) as store:
+        try:
+            with store.session() as session:
+                outcome = reset_target(
+                    session,
+                    target,
+                    effective_from=effective_from,
+                    new_target=value,
+                    new_target_month=new_target_month,
+                    reason=reason.strip(),
+                    approval=approval,
+                    requested_by=store.actor,
+                )
+        except RegisterError as error:
+            fail(f"the trajectory of '{target}' was not re-set:\n" + _refused(error, RESET_OPTIONS))
+    if outcome.reset_id is None:
+        typer.echo(f"The trajectory of {target} already runs that way; nothing changed")
+        return
+    changes = outcome.reset.changes
+    typer.echo(
+        f"Re-set the trajectory of {target} from {effective_from} (revision {outcome.from_revision} → "
+        f"{outcome.to_revision}), approved by {board} (minute {minute}): {len(changes)} months changed"
+    )
+    for change in changes[:3]:
+        typer.echo(f"  {change.month}: {_value(change.old)} → {_value(change.new)}")
+    if len(changes) > 3:
+        typer.echo(f"  … and {len(changes) - 3} more (all in the audit log)")
+
+
+def _value(value: float | None) -> str:
+    return "none" if value is None else f"{value:.4g}"
+
+
+# --- risks ------------------------------------------------------------------------------------------------
+
+
+@risks_app.command("load")
+def risks_load_command(
+    file: Annotated[Path, typer.Argument(help="Risk register (YAML).", show_default=False)],
+    plan: RiskPlan = None,
+    db: Db = None,
+) -> None:
+    """Load a risk register: each risk's description, owner, linked schemes, likelihood and impact before
+    and after mitigation, mitigations and review date.
+
+    New risks are added and changed fields changed (old and new in the audit log). Once a risk has been
+    reviewed (carebridge risks review) its scores change only by review: loading again keeps them.
+
+    Example:
+
+      carebridge risks load examples/delivery/risks.yaml
+    """
+    from carebridge.delivery.registers import save_risks
+    from carebridge.delivery.risks import RiskRegister, register_problems
+
+    expected = "a risk register with name, bands and risks"
+    register, _ = _read_register(file, RiskRegister, expected, register_problems)
+    with _store(db) as store:
+        plan_id = _plan_id(store, plan)
+        with store.session() as session:
+            outcome = save_risks(session, register, plan_id, str(file))
+    for line in _outcome(f"{file}: risks", outcome):
+        typer.echo(line)
+
+
+@risks_app.command("list")
+def risks_list_command(
+    plan: Annotated[
+        str | None,
+        typer.Option("--plan", "-p", help="Only the risks of this plan and of no plan.", show_default=False),
+    ] = None,
+    db: Db = None,
+) -> None:
+    """List the risks, highest rating after mitigation first, with their bands and review dates.
+
+    Example:
+
+      carebridge risks list
+    """
+    import datetime as dt
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from carebridge.delivery.registers import read_register_risks
+
+    with _store(db) as store:
+        plan_id = _plan_id(store, plan)
+        with store.session() as session:
+            stored = read_register_risks(session, plan_id, every=plan is None)
+    if not stored:
+        typer.echo("No risks yet; load a register with: carebridge risks load FILE.yaml")
+        return
+    today = dt.date.today()
+    table = Table(title="Risk register", title_justify="left")
+    for column in ("risk", "title", "owner", "schemes", "before", "after", "review"):
+        table.add_column(column)
+    for item in sorted(stored, key=lambda s: (-_rating(s.risk, "after"), s.risk.id)):
+        risk = item.risk
+        review = str(risk.review_date or "")
+        if risk.review_date is not None and risk.review_date < today:
+            review += " [red]overdue[/]"
+        table.add_row(
+            risk.id,
+            risk.title,
+            risk.owner,
+            ", ".join(risk.schemes),
+            _scored(risk, "before"),
+            _scored(risk, "after"),
+            review,
+        )
+    Console().print(table)
+
+
+def _rating(risk: Risk, stage: Stage) -> int:
+    score = risk.score(stage)
+    return 0 if score is None else score.rating
+
+
+def _scored(risk: Risk, stage: Stage) -> str:
+    from carebridge.delivery.risks import band_of
+
+    score = risk.score(stage)
+    if score is None:
+        return ""
+    return f"{score.likelihood}×{score.impact} = {score.rating} {band_of(score.rating).name}"
+
+
+@risks_app.command("heatmap")
+def risks_heatmap_command(
+    after: Annotated[
+        bool, typer.Option("--after/--before", help="Scores after or before mitigation.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the heat map as a PNG here.", show_default=False)
+    ] = None,
+    plan: Annotated[
+        str | None,
+        typer.Option("--plan", "-p", help="Only the risks of this plan and of no plan.", show_default=False),
+    ] = None,
+    db: Db = None,
+) -> None:
+    """Print the 5 × 5 counts of risks by likelihood and impact, and write the heat map as a PNG.
+
+    Example:
+
+      carebridge risks heatmap --after --out heatmap.png
+    """
+    from carebridge.delivery.registers import read_register_risks
+    from carebridge.delivery.risks import heat_map, heat_map_png
+
+    if out is not None and out.suffix.lower() != ".png":
+        fail(f"--out {out}: expected a .png file name")
+    if out is not None and not out.parent.is_dir():
+        fail(f"--out {out}: the folder {out.parent} does not exist")
+    with _store(db) as store:
+        plan_id = _plan_id(store, plan)
+        with store.session() as session:
+            risks = [item.risk for item in read_register_risks(session, plan_id, every=plan is None)]
+    counts = heat_map(risks, "after" if after else "before")
+    _print_heat_map(counts)
+    if out is not None:
+        try:
+            out.write_bytes(heat_map_png(counts))
+        except OSError as error:
+            fail(f"cannot write {out}: {error.strerror or error}")
+        typer.echo(f"Wrote {out}")
+
+
+def _print_heat_map(counts: HeatMap) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from carebridge.delivery.risks import SCORES, band_of
+
+    words = "before" if counts.stage == "before" else "after"
+    table = Table(title=f"Risks {words} mitigation ({counts.total}): likelihood up, impact across")
+    table.add_column("")
+    styles = {"low": "green", "moderate": "yellow", "high": "dark_orange", "extreme": "bold red"}
+    for impact in SCORES:
+        table.add_column(f"impact {impact}", justify="right")
+    for likelihood in reversed(SCORES):
+        cells = [
+            f"[{styles.get(band_of(likelihood * impact).name, '')}]{counts.count(likelihood, impact)}[/]"
+            for impact in SCORES
+        ]
+        table.add_row(f"likelihood {likelihood}", *cells)
+    Console().print(table)
+
+
+@risks_app.command("review")
+def risks_review_command(
+    risk: Annotated[str, typer.Argument(help="Id of the risk, e.g. R1.", show_default=False)],
+    likelihood: Annotated[int, typer.Option("--likelihood", "-l", help="1 rare … 5 almost certain.")],
+    impact: Annotated[int, typer.Option("--impact", "-i", help="1 negligible … 5 catastrophic.")],
+    by: By,
+    after: Annotated[
+        bool, typer.Option("--after/--before", help="Score after or before mitigation.")
+    ] = False,
+    next_review: Annotated[
+        str | None,
+        typer.Option("--next-review", help="Date of the next review, YYYY-MM-DD.", show_default=False),
+    ] = None,
+    plan: RiskPlan = None,
+    db: Db = None,
+) -> None:
+    """Review a risk: score its likelihood and impact again, before (default) or after mitigation.
+
+    The change is written to the audit log with the old and the new score, under --by. A rating after
+    mitigation above the rating before is refused.
+
+    Example:
+
+      carebridge risks review R3 --likelihood 2 --impact 3 --after --by "J. Smith" --next-review 2018-03-31
+    """
+    from carebridge.delivery.registers import RegisterError, review_risk
+    from carebridge.delivery.risks import RiskScore
+
+    for option, score in (("--likelihood", likelihood), ("--impact", impact)):
+        if not 1 <= score <= 5:
+            fail(f"{option} {score}: expected a score from 1 to 5")
+    review_day = _date(next_review, "--next-review") if next_review is not None else None
+    stage: Stage = "after" if after else "before"
+    with _store(db, by) as store:
+        plan_id = _plan_id(store, plan)
+        try:
+            with store.session() as session:
+                outcome = review_risk(
+                    session,
+                    risk,
+                    stage,
+                    RiskScore(likelihood=likelihood, impact=impact),
+                    plan_id=plan_id,
+                    next_review=review_day,
+                )
+        except RegisterError as error:
+            fail(_refused(error, {("--likelihood",): "--likelihood/--impact"}))
+    old, new = outcome.old, outcome.new
+    change = (
+        f"{old.likelihood}×{old.impact} = {old.rating} → {new.likelihood}×{new.impact} = {new.rating}"
+        if outcome.changed
+        else f"unchanged at {new.likelihood}×{new.impact} = {new.rating}"
+    )
+    due = f"; next review {outcome.review_date}" if outcome.review_date else ""
+    typer.echo(f"Reviewed {risk} ({stage} mitigation): {change}{due}")
+
+
+def _date(text: str, option: str) -> dt.date:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"{option} {text}: expected a date YYYY-MM-DD, e.g. 2018-03-31")

@@ -1,0 +1,170 @@
+"""Reading monthly actuals of targets from a CSV file, every row checked, every bad row located.
+
+The file has a header ``target,month,value`` (any order): the target's id in the register, a financial
+month ``YYYY/YY-Mnn`` and the value in the target's unit (a percentage from 0 to 100 when the unit is
+``%``). A blank value means not reported yet and the row is skipped. A file with any bad row gives nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from carebridge.delivery import targets as tg
+from carebridge.delivery.actuals_files import RowProblem
+from carebridge.delivery.months import Month, MonthError
+from carebridge.delivery.registers import ActualRow
+from carebridge.scenario.errors import did_you_mean
+
+COLUMNS = ("target", "month", "value")
+MAX_PROBLEMS_SHOWN = 200
+
+
+class TargetActualsError(ValueError):
+    """Every problem of a file of target actuals; nothing of it is imported."""
+
+    def __init__(self, problems: Sequence[RowProblem]) -> None:
+        self.problems = list(problems)
+        shown = [f"  - {problem}" for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(self.problems) > MAX_PROBLEMS_SHOWN:
+            shown.append(f"  … and {len(self.problems) - MAX_PROBLEMS_SHOWN} more")
+        count = len(self.problems)
+        header = f"{count} problem{'s' if count != 1 else ''} in the target actuals; nothing was imported:"
+        super().__init__("\n".join([header, *shown]))
+
+
+@dataclass(frozen=True)
+class TargetActualsFile:
+    name: str
+    sha256: str
+    rows: tuple[ActualRow, ...]
+
+
+def read_target_actuals_file(path: Path, targets: Mapping[str, tg.Target]) -> TargetActualsFile:
+    """Read and check ``path`` against the register's ``targets``; raise :class:`TargetActualsError`."""
+    name = str(path)
+    if path.suffix.lower() != ".csv":
+        raise TargetActualsError([RowProblem(name, None, None, "expected a .csv file of target,month,value")])
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise TargetActualsError([RowProblem(name, None, None, "no such file")]) from None
+    except OSError as error:
+        raise TargetActualsError(
+            [RowProblem(name, None, None, f"cannot be read: {error.strerror}")]
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        reason = f"is not UTF-8 text (byte {error.start}); save it as CSV UTF-8"
+        raise TargetActualsError([RowProblem(name, None, None, reason)]) from None
+    rows = _check(name, list(csv.reader(text.splitlines())), targets)
+    return TargetActualsFile(path.name, hashlib.sha256(data).hexdigest(), rows)
+
+
+def _check(name: str, lines: list[list[str]], targets: Mapping[str, tg.Target]) -> tuple[ActualRow, ...]:
+    if not lines:
+        raise TargetActualsError([RowProblem(name, None, None, "the file is empty; expected a header")])
+    header = [cell.strip().lower() for cell in lines[0]]
+    problems = _header_problems(name, header)
+    if problems:
+        raise TargetActualsError(problems)
+    rows: list[ActualRow] = []
+    seen: dict[tuple[str, Month], int] = {}
+    for number, cells in enumerate(lines[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        values = dict(zip(header, (cell.strip() for cell in cells), strict=False))
+        row = _row(name, number, values, targets, problems)
+        if row is None:
+            continue
+        earlier = seen.setdefault((row.target, row.month), number)
+        if earlier != number:
+            reason = f"{row.target} in {row.month} is given again (first in row {earlier})"
+            problems.append(RowProblem(name, number, "month", reason))
+        rows.append(row)
+    if not problems and not rows:
+        reason = "no row has a value: nothing to import (a blank value means not reported yet)"
+        problems.append(RowProblem(name, None, None, reason))
+    if problems:
+        raise TargetActualsError(problems)
+    return tuple(rows)
+
+
+def _header_problems(name: str, header: list[str]) -> list[RowProblem]:
+    expected = f"; expected {', '.join(COLUMNS)}"
+    problems = [
+        RowProblem(name, 1, column, f"unknown column '{column}'{did_you_mean(column, COLUMNS) or expected}")
+        for column in header
+        if column not in COLUMNS
+    ]
+    problems += [
+        RowProblem(name, 1, column, "the column is missing; the header must be target,month,value")
+        for column in COLUMNS
+        if column not in header
+    ]
+    return problems
+
+
+def _row(
+    name: str,
+    number: int,
+    values: dict[str, str],
+    targets: Mapping[str, tg.Target],
+    problems: list[RowProblem],
+) -> ActualRow | None:
+    """The checked row, or ``None`` when it is skipped or bad (its problems added)."""
+    found = len(problems)
+    target = _target(name, number, values.get("target", ""), targets, problems)
+    month = _month(name, number, values.get("month", ""), problems)
+    text = values.get("value", "")
+    if not text:
+        return None
+    value = _value(name, number, text, target, problems)
+    if len(problems) > found or target is None or month is None or value is None:
+        return None
+    return ActualRow(number, target.id, month, value)
+
+
+def _target(
+    name: str, number: int, code: str, targets: Mapping[str, tg.Target], problems: list[RowProblem]
+) -> tg.Target | None:
+    if code in targets:
+        return targets[code]
+    if not code:
+        reason = "no target; expected the id of a target in the register"
+    else:
+        hint = did_you_mean(code, targets) or f"; expected one of {', '.join(targets)}"
+        reason = f"no target '{code}' in the register{hint}"
+    problems.append(RowProblem(name, number, "target", reason))
+    return None
+
+
+def _month(name: str, number: int, label: str, problems: list[RowProblem]) -> Month | None:
+    try:
+        return Month.parse(label)
+    except MonthError as error:
+        problems.append(RowProblem(name, number, "month", str(error)))
+        return None
+
+
+def _value(
+    name: str, number: int, text: str, target: tg.Target | None, problems: list[RowProblem]
+) -> float | None:
+    try:
+        value = float(text.replace(",", "").removesuffix("%"))
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        problems.append(RowProblem(name, number, "value", f"expected a number, found '{text}'"))
+        return None
+    if target is not None and target.unit == "%" and not 0 <= value <= 100:
+        problems.append(
+            RowProblem(name, number, "value", f"expected a percentage from 0 to 100, found {text}")
+        )
+        return None
+    return value
