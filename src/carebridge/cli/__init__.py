@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "registers",
     "appraise",
     "simulate",
+    "web",
 )
 """Modules under ``carebridge.cli`` whose commands ``carebridge --help`` lists, in this order."""
 

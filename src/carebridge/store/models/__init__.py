@@ -29,9 +29,11 @@ from carebridge.store.models.registers import (
     TrajectoryPoint,
     TrajectoryReset,
 )
+from carebridge.store.models.web import ROLES, LoginAttempt, ScenarioDraft, User, UserRole, WebSession
 
 __all__ = [
     "IMMUTABLE_TABLES",
+    "ROLES",
     "ActivityActualRow",
     "AuditEntry",
     "Audited",
@@ -41,6 +43,7 @@ __all__ = [
     "FewsThreshold",
     "ForecastRow",
     "ImportBatch",
+    "LoginAttempt",
     "MilestoneRow",
     "Plan",
     "PlanActivity",
@@ -51,10 +54,14 @@ __all__ = [
     "ProfileRow",
     "Risk",
     "RiskScheme",
+    "ScenarioDraft",
     "ShareParty",
     "SpendActualRow",
     "Target",
     "TargetActual",
     "TrajectoryPoint",
     "TrajectoryReset",
+    "User",
+    "UserRole",
+    "WebSession",
 ]

@@ -1,0 +1,163 @@
+"""Load on the web app: concurrent users browsing dashboards on loopback.
+
+Seeds a store in a temporary folder (the Stockport plan approved, a user per simulated person, three months
+of actuals), starts ``carebridge serve`` on a free port, and runs USERS simulated users (asyncio + httpx),
+each signed in and going round the dashboard, a bridge year (the htmx fragment), the changes page, the FEWS
+page and the scenario API, without pause, for DURATION seconds. Prints the number of requests, the p50 and
+p95 latency and the errors; floor on a 2-core machine: p95 ≤ 300 ms with no errors (20 users, 60 s).
+
+Run: ``python benchmarks/web_load.py`` (``--users``, ``--duration``). Exit status 0; with ``--check``, 1 when
+the p95 is above the floor or any request failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "examples" / "stockport-2017" / "scenario.yaml"
+ACTUALS = ROOT / "examples" / "stockport-2017" / "actuals"
+PASSWORD = "a long benchmark password"
+FLOOR_P95 = 0.300
+PAGES = (
+    "/scenarios/1",
+    "/scenarios/1/bridge?year=2018/19",
+    "/scenarios/1/bridge?year=2019/20",
+    "/scenarios/1/compare",
+    "/scenarios/1/fews",
+    "/api/scenarios/1",
+    "/",
+)
+
+
+def seed(db: Path, users: int) -> None:
+    from carebridge.delivery.actuals_files import read_actuals
+    from carebridge.delivery.baseline import PlanBaseline
+    from carebridge.engine import run
+    from carebridge.scenario.loader import load_scenario
+    from carebridge.store import Store
+    from carebridge.store.imports import import_actuals
+    from carebridge.store.plans import approve, sha256_text
+    from carebridge.web.auth import add_user
+
+    text = SCENARIO.read_text(encoding="utf-8")
+    baseline = PlanBaseline.from_results(run(load_scenario(SCENARIO).scenario))
+    with Store.open(str(db), actor="benchmark") as store:
+        approve(store, "Stockport", text, str(SCENARIO), baseline, sha256_text(text))
+        for month in ("M01", "M02", "M03"):
+            import_actuals(
+                store, "Stockport", read_actuals(ACTUALS / f"activity-2018-19-{month}.csv", baseline)
+            )
+        for number in range(users):
+            add_user(store, f"user{number}@load.test", PASSWORD, {"sft": "viewer"})
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start(db: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    command = [
+        str(Path(sys.executable).with_name("carebridge")),
+        "serve",
+        "--port",
+        str(port),
+        "--db",
+        str(db),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=os.environ.copy())
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/login", timeout=2):
+                return process, base
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("carebridge serve did not start")
+
+
+async def user(base: str, number: int, until: float, latencies: list[float], errors: list[str]) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        login = await client.post(
+            "/api/login", json={"email": f"user{number}@load.test", "password": PASSWORD}
+        )
+        if login.status_code != 200:
+            errors.append(f"login {login.status_code}")
+            return
+        step = number
+        while time.monotonic() < until:
+            path = PAGES[step % len(PAGES)]
+            step += 1
+            began = time.perf_counter()
+            try:
+                response = await client.get(path)
+            except httpx.HTTPError as error:
+                errors.append(f"{path}: {type(error).__name__}")
+                continue
+            latencies.append(time.perf_counter() - began)
+            if response.status_code != 200:
+                errors.append(f"{path}: {response.status_code}")
+
+
+async def load(base: str, users: int, duration: float) -> tuple[list[float], list[str]]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    async with httpx.AsyncClient(base_url=base) as warm:  # the first run of the plan is not browsing
+        await warm.post("/api/login", json={"email": "user0@load.test", "password": PASSWORD})
+        for path in PAGES:
+            await warm.get(path)
+    until = time.monotonic() + duration
+    await asyncio.gather(*(user(base, n, until, latencies, errors) for n in range(users)))
+    return latencies, errors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--check", action="store_true", help="exit 1 when above the floor or on errors")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="carebridge-load-") as folder:
+        db = Path(folder) / "carebridge.db"
+        seed(db, options.users)
+        process, base = start(db)
+        try:
+            latencies, errors = asyncio.run(load(base, options.users, options.duration))
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    latencies.sort()
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
+    p50 = statistics.median(latencies) if latencies else float("nan")
+    print(
+        f"web load, {options.users} users for {options.duration:g} s: {len(latencies)} requests "
+        f"({len(latencies) / options.duration:.0f}/s), p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
+        f"(floor {FLOOR_P95 * 1000:.0f} ms), errors {len(errors)}"
+    )
+    for error in sorted(set(errors))[:10]:
+        print(f"  error: {error}")
+    failed = not latencies or p95 > FLOOR_P95 or bool(errors)
+    return 1 if options.check and failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

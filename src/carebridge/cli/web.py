@@ -1,0 +1,92 @@
+"""The web app's commands: ``carebridge serve`` and ``carebridge users add``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from carebridge.cli.app import app, fail
+from carebridge.cli.delivery import Db, open_store
+
+users_app = typer.Typer(
+    help="Users of the web app and their roles per organisation.\n\n"
+    "Example:\n\n  echo 'a long password' | carebridge users add admin@example.nhs.uk --org ccg "
+    "--role finance_lead --admin --password-stdin",
+    no_args_is_help=True,
+)
+app.add_typer(users_app, name="users")
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    secure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--secure-cookies/--no-secure-cookies",
+            help="Mark cookies Secure: set when the app is served behind https.",
+        ),
+    ] = False,
+    db: Db = None,
+) -> None:
+    """Serve the web app the partner organisations share: scenarios, dashboards, scheme assumptions,
+    actuals and the early warning system, and a JSON API (/openapi.json).
+
+    Works on the default store with no configuration; make the first user with carebridge users add.
+
+    Example:
+
+      carebridge serve --port 8000
+    """
+    import uvicorn
+
+    from carebridge.web.app import create_app
+
+    store = open_store(db)
+    typer.echo(f"CareBridge on http://{host}:{port}/ (store {store.url})")
+    uvicorn.run(create_app(store, secure_cookies), host=host, port=port, log_level="warning")
+
+
+@users_app.command("add")
+def users_add_command(
+    email: Annotated[str, typer.Argument(help="The user's email, used to sign in.", show_default=False)],
+    org: Annotated[
+        list[str] | None,
+        typer.Option("--org", help="Organisation id of the role (repeat for several).", show_default=False),
+    ] = None,
+    role: Annotated[
+        str, typer.Option("--role", help="viewer, editor, finance_lead or admin (in each --org).")
+    ] = "viewer",
+    admin: Annotated[bool, typer.Option("--admin", help="Administers the app (users, imports).")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    db: Db = None,
+) -> None:
+    """Add a user (or give one a new password and roles); the password is read from standard input.
+
+    Example:
+
+      carebridge users add editor@sft.nhs.uk --org sft --role editor --password-stdin < password.txt
+    """
+    from carebridge.store.models import ROLES
+    from carebridge.web.auth import UserError, add_user
+
+    if not password_stdin:
+        fail("give the password on standard input with --password-stdin (never on the command line)")
+    if role not in ROLES:
+        fail(f"--role {role}: expected one of {', '.join(ROLES)}")
+    if not org and not admin:
+        fail("--org: give the organisation of the role (or --admin)")
+    password = sys.stdin.readline().rstrip("\r\n")
+    roles = dict.fromkeys(org or [], role)
+    with open_store(db) as store:
+        try:
+            add_user(store, email, password, roles, is_admin=admin)
+        except UserError as error:
+            fail(str(error))
+    held = ", ".join(f"{role} of {o}" for o in org or []) or "no organisation role"
+    typer.echo(f"User {email.strip().lower()}: {held}{'; admin' if admin else ''}")

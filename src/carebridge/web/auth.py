@@ -1,0 +1,183 @@
+"""Users, passwords, sessions and the login rate limit, kept in the store.
+
+Passwords are hashed with argon2id (argon2-cffi). A session is a random token in an HttpOnly cookie; the
+store keeps only its SHA-256, the session's CSRF token and when it expires. Failed logins are counted per
+account and per address: :data:`MAX_FAILURES` within :data:`FAILURE_WINDOW` locks further attempts until the
+oldest failure leaves the window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, or_, select
+
+from carebridge.store import Store
+from carebridge.store.models import ROLES, LoginAttempt, User, UserRole, WebSession
+from carebridge.web.roles import Principal
+
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=5)
+SESSION_LIFETIME = timedelta(hours=8)
+MIN_PASSWORD_LENGTH = 10
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+class UserError(ValueError):
+    """A user that cannot be made as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A new session: the token for the cookie and the session's CSRF token."""
+
+    token: str
+    csrf_token: str
+    principal: Principal
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    principal: Principal
+    csrf_token: str
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def normal_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def add_user(store: Store, email: str, password: str, roles: dict[str, str], is_admin: bool = False) -> int:
+    """Make a user (or give an existing one a new password and more roles); return the id. Audited."""
+    email = normal_email(email)
+    if "@" not in email or len(email) > 254:
+        raise UserError(f"'{email}' is not an email address")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    for org, role in roles.items():
+        if role not in ROLES:
+            raise UserError(f"role '{role}' of {org}: expected one of {', '.join(ROLES)}")
+    with store.session() as session:
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, password_hash=_hasher.hash(password), is_admin=is_admin)
+            session.add(user)
+            session.flush()
+        else:
+            user.password_hash = _hasher.hash(password)
+            user.is_admin = user.is_admin or is_admin
+        for org, role in roles.items():
+            existing = session.scalar(
+                select(UserRole).where(UserRole.user_id == user.id, UserRole.org == org)
+            )
+            if existing is None:
+                session.add(UserRole(user_id=user.id, org=org, role=role))
+            else:
+                existing.role = role
+        return user.id
+
+
+def principal_of(store: Store, user_id: int) -> Principal | None:
+    with store.session() as session:
+        user = session.get(User, user_id)
+        if user is None or not user.active:
+            return None
+        roles = dict(
+            session.execute(select(UserRole.org, UserRole.role).where(UserRole.user_id == user_id)).all()
+        )
+        return Principal(user.id, user.email, user.is_admin, roles)
+
+
+def locked_out(store: Store, email: str, address: str, at: datetime | None = None) -> bool:
+    """Whether the account or the address has :data:`MAX_FAILURES` failures within the window."""
+    since = (at or now()) - FAILURE_WINDOW
+    with store.session() as session:
+        for column, value in ((LoginAttempt.email, normal_email(email)), (LoginAttempt.address, address)):
+            count = session.scalar(
+                select(func.count()).where(column == value, LoginAttempt.at > since).select_from(LoginAttempt)
+            )
+            if (count or 0) >= MAX_FAILURES:
+                return True
+    return False
+
+
+def authenticate(store: Store, email: str, password: str, address: str) -> Principal | None:
+    """The user if the password is right; a failure is recorded otherwise (the same work either way)."""
+    email = normal_email(email)
+    with store.session() as session:
+        user = session.scalar(select(User).where(User.email == email, User.active.is_(True)))
+        stored = user.password_hash if user is not None else _DUMMY_HASH
+        try:
+            good = _hasher.verify(stored, password) and user is not None
+        except (VerificationError, InvalidHashError):
+            good = False
+        if not good or user is None:
+            session.add(LoginAttempt(email=email[:254], address=address[:64]))
+            return None
+        if _hasher.check_needs_rehash(stored):
+            user.password_hash = _hasher.hash(password)
+        user_id = user.id
+    return principal_of(store, user_id)
+
+
+def start_session(store: Store, principal: Principal) -> SignedIn:
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    with store.session() as session:
+        session.execute(delete(WebSession).where(WebSession.expires_at < now()))
+        session.add(
+            WebSession(
+                token_hash=token_hash(token),
+                user_id=principal.id,
+                csrf_token=csrf,
+                expires_at=now() + SESSION_LIFETIME,
+            )
+        )
+    return SignedIn(token, csrf, principal)
+
+
+def read_session(store: Store, token: str) -> SessionInfo | None:
+    """The user and CSRF token of a live session, or ``None``."""
+    with store.session() as session:
+        row = session.get(WebSession, token_hash(token))
+        if row is None:
+            return None
+        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+        if expires < now():
+            return None
+        user_id, csrf = row.user_id, row.csrf_token
+    principal = principal_of(store, user_id)
+    return None if principal is None else SessionInfo(principal, csrf)
+
+
+def end_session(store: Store, token: str) -> None:
+    with store.session() as session:
+        session.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
+
+
+def clear_failures(store: Store, email: str, address: str) -> None:
+    with store.session() as session:
+        session.execute(
+            delete(LoginAttempt).where(
+                or_(LoginAttempt.email == normal_email(email), LoginAttempt.address == address)
+            )
+        )
+
+
+def csrf_matches(expected: str, given: str | None) -> bool:
+    return given is not None and hmac.compare_digest(expected.encode(), given.encode())

@@ -1,0 +1,103 @@
+"""What every request handler shares: the store, the signed-in user, CSRF checks and templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from carebridge.store import Store
+from carebridge.web.auth import SessionInfo, csrf_matches
+from carebridge.web.roles import Principal
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SESSION_COOKIE = "carebridge_session"
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """How the app runs: the store, and whether cookies are marked Secure (behind https)."""
+
+    store: Store
+    secure_cookies: bool = False
+
+
+def config(request: Request) -> WebConfig:
+    found: WebConfig = request.app.state.config
+    return found
+
+
+def session_info(request: Request) -> SessionInfo:
+    """The signed-in session (the middleware lets no anonymous request reach a handler that asks)."""
+    info: SessionInfo | None = getattr(request.state, "session", None)
+    if info is None:
+        raise HTTPException(401, "sign in first")
+    return info
+
+
+def principal(request: Request) -> Principal:
+    return session_info(request).principal
+
+
+_stores: dict[str, Store] = {}
+
+
+def store_as(request: Request) -> Store:
+    """The store, with changes recorded in the audit log under the signed-in user's email."""
+    base = config(request).store
+    actor = principal(request).email
+    found = _stores.get(actor)
+    if found is None or found.engine is not base.engine:
+        found = Store(base.engine, actor)
+        _stores[actor] = found
+    return found
+
+
+def reading_store(request: Request) -> Store:
+    return config(request).store
+
+
+def check_csrf(request: Request, given: str | None) -> None:
+    """Refuse a state-changing request whose CSRF token (form field or header) is not the session's."""
+    expected = session_info(request).csrf_token
+    if not csrf_matches(expected, given or request.headers.get(CSRF_HEADER)):
+        raise HTTPException(
+            403, "the form has expired or did not come from CareBridge (CSRF); reload the page"
+        )
+
+
+def render(request: Request, template: str, status_code: int = 200, **values: Any) -> Response:
+    info: SessionInfo | None = getattr(request.state, "session", None)
+    values.setdefault("user", info.principal if info else None)
+    values.setdefault("csrf_token", info.csrf_token if info else "")
+    return TEMPLATES.TemplateResponse(request, template, values, status_code=status_code)
+
+
+def _money(value: float) -> str:
+    from carebridge.report.formatted import format_number
+
+    return format_number(value, "money")
+
+
+def _number(value: float) -> str:
+    return "–" if value != value else f"{value:,.0f}"
+
+
+def _ratio(value: float) -> str:
+    return "–" if value != value else f"{value:.0%}"
+
+
+def _chart_json(chart: Any) -> str:
+    from carebridge.web.dashboard import chart_json
+
+    return chart_json(chart)
+
+
+TEMPLATES.env.globals.update(money=_money, number=_number, ratio=_ratio, chart_json=_chart_json)

@@ -1,0 +1,122 @@
+"""What a scenario's dashboard shows, built from a run with the report's own tables and charts.
+
+Pure functions of :class:`~carebridge.engine.Results`; rendered pieces are cached by the SHA-256 of the
+scenario text and the year, so a dashboard viewed again costs no more than reading the store.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from markupsafe import Markup
+
+from carebridge.engine import Results
+from carebridge.report.charts import Chart, bridge_chart
+from carebridge.report.compare import compared, variant_table, versions_table
+from carebridge.report.formatted import (
+    FormattedTable,
+    activity_deflection,
+    do_something_position,
+    scheme_summary,
+    system_bridge,
+)
+from carebridge.report.html import render_table
+from carebridge.web.cache import Memo
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    year: str
+    years: tuple[str, ...]
+    bridge: Chart
+    bridge_table: Markup
+    tables: tuple[Markup, ...]
+
+
+def with_bridge_year(results: Results, year: str) -> Results:
+    """The same run with its bridge drawn for ``year`` (no re-run: the bridge reads the positions)."""
+    if year not in results.years:
+        raise ValueError(f"{year} is not a year of the plan ({results.years[0]} to {results.years[-1]})")
+    report = results.scenario.report.model_copy(update={"bridge_year": year})
+    return replace(results, scenario=results.scenario.model_copy(update={"report": report}))
+
+
+def dashboard_tables(results: Results) -> list[FormattedTable]:
+    """Positions by organisation, activity by POD, schemes with investment and benefit."""
+    tables = [do_something_position(results), activity_deflection(results)]
+    if results.scenario.schemes:
+        tables.append(scheme_summary(results, "tariff"))
+    return tables
+
+
+def chart_json(chart: Chart) -> str:
+    """The chart's data and layout as JSON safe inside a ``<script type="application/json">``."""
+    text = json.dumps({"id": chart.id, "data": chart.data, "layout": chart.layout}, default=float)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+DASHBOARDS: Memo[Dashboard] = Memo()
+COMPARISONS: Memo[tuple[Markup, Markup, list[dict[str, Any]]]] = Memo()
+
+
+def dashboard(results: Results, sha256: str, year: str | None) -> Dashboard:
+    """The dashboard of a run for a bridge year (default: the scenario's), cached by text and year."""
+    chosen = year or results.bridge_year
+    if chosen not in results.years:
+        raise ValueError(f"{chosen} is not a year of the plan ({results.years[0]} to {results.years[-1]})")
+
+    def build() -> Dashboard:
+        drawn = with_bridge_year(results, chosen)
+        return Dashboard(
+            chosen,
+            tuple(results.years[1:]),
+            bridge_chart(drawn),
+            Markup(render_table(system_bridge(drawn))),
+            tuple(Markup(render_table(table)) for table in dashboard_tables(results)),
+        )
+
+    return DASHBOARDS.get((sha256, chosen), build)
+
+
+def cached_comparison(
+    approved: Results, approved_sha: str, edited: Results, edited_sha: str, year: str
+) -> tuple[Markup, Markup, list[dict[str, Any]]]:
+    return COMPARISONS.get((approved_sha, edited_sha, year), lambda: comparison(approved, edited, year))
+
+
+def comparison(approved: Results, edited: Results, year: str) -> tuple[Markup, Markup, list[dict[str, Any]]]:
+    """The draft against the approved plan: Table 4's layout, each organisation's change, and the bridge
+    steps of ``year`` side by side (approved, draft, change)."""
+    item = compared("draft", approved, edited)
+    steps = []
+    before = {step.line: step for step in approved.bridge(year)}
+    for step in edited.bridge(year):
+        old = before[step.line].value if step.line in before else 0.0
+        steps.append(
+            {
+                "line": step.line,
+                "name": step.name,
+                "approved": old,
+                "draft": step.value,
+                "change": step.value - old,
+            }
+        )
+    return (
+        Markup(render_table(versions_table(item, "Approved", "Draft"))),
+        Markup(render_table(variant_table(item))),
+        steps,
+    )
+
+
+def first_changed_year(approved: Results, edited: Results, tolerance: float = 0.5) -> str | None:
+    """The first year whose system do-something position differs between two runs, if any."""
+    for year in edited.years:
+        if year not in approved.years:
+            continue
+        old = float(approved.positions.sel(line="do_something", org="system", year=year))
+        new = float(edited.positions.sel(line="do_something", org="system", year=year))
+        if abs(new - old) > tolerance:
+            return year
+    return None

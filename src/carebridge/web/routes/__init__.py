@@ -1,0 +1,1 @@
+"""Routes by area: sign-in, scenario pages, delivery pages, the JSON API, and plotly.js."""

@@ -1,0 +1,66 @@
+"""Helpers the page and API routes share: finding a plan, checking a role, parsing a scheme form."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import HTTPException
+from fastapi import Path as PathParameter
+from starlette.concurrency import run_in_threadpool
+
+from carebridge.scenario.errors import ScenarioError
+from carebridge.store import Store
+from carebridge.web import scenarios
+from carebridge.web.roles import Principal, can_edit
+
+MAX_UPLOAD_BYTES = 5_000_000
+PlanId = Annotated[int, PathParameter(ge=1, le=2**31 - 1, description="The plan's id.")]
+
+
+async def current_or_404(store: Store, plan_id: int) -> scenarios.Current:
+    try:
+        return await run_in_threadpool(scenarios.current, store, plan_id)
+    except scenarios.PlanMissingError as error:
+        raise HTTPException(404, str(error)) from None
+    except ScenarioError as error:  # a stored scenario that no longer loads: say so, do not crash
+        raise HTTPException(409, str(error)) from None
+
+
+def owner_or_404(state: scenarios.Current, kind: str, item_id: str) -> scenarios.Editable:
+    try:
+        return scenarios.owner_of(state, kind, item_id)
+    except KeyError:
+        what = "scheme" if kind == "schemes" else "plan line"
+        raise HTTPException(404, f"no {what} '{item_id}' in {state.plan_name}") from None
+
+
+def require_editor(principal: Principal, item: scenarios.Editable) -> None:
+    if not can_edit(principal, item.owner):
+        who = f"an editor of {item.owner}" if item.owner else "a finance lead (a system-level line)"
+        what = "scheme" if item.kind == "schemes" else "plan line"
+        raise HTTPException(403, f"only {who} may change the {what} {item.id}")
+
+
+def scheme_values(form: Mapping[str, str]) -> dict[int, dict[str, str]]:
+    """Form fields ``effect-<index>-<year>`` as values by effect and year."""
+    values: dict[int, dict[str, str]] = {}
+    for name, value in form.items():
+        parts = name.split("-", 2)
+        if len(parts) == 3 and parts[0] == "effect" and parts[1].isdigit():
+            values.setdefault(int(parts[1]), {})[parts[2]] = str(value)
+    return values
+
+
+def save_upload(data: bytes, filename: str, folder: Path) -> Path:
+    """Keep an upload under its own name (only the last part, so it names the rows in messages)."""
+    name = Path(filename or "upload.csv").name or "upload.csv"
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def temporary_folder() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="carebridge-web-")

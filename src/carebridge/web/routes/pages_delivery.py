@@ -1,0 +1,125 @@
+"""Delivery pages: upload of actuals with the row-by-row error report, and the FEWS dashboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from carebridge.delivery.actuals_files import ActualsFileError
+from carebridge.delivery.fews import SET_TITLES, SETS
+from carebridge.delivery.months import MonthError
+from carebridge.store import Store
+from carebridge.web import delivery
+from carebridge.web.context import check_csrf, principal, reading_store, render, store_as
+from carebridge.web.roles import Principal, forbidden_orgs
+from carebridge.web.routes.common import (
+    MAX_UPLOAD_BYTES,
+    PlanId,
+    current_or_404,
+    save_upload,
+    temporary_folder,
+)
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Store, Depends(reading_store)]
+Writer = Annotated[Store, Depends(store_as)]
+User = Annotated[Principal, Depends(principal)]
+
+
+class UploadResult:
+    """What an upload did, for the page and the API."""
+
+    def __init__(self, problems: list[str], message: str, status: int) -> None:
+        self.problems = problems
+        self.message = message
+        self.status = status
+
+
+async def upload_actuals(store: Store, user: Principal, plan: str, upload: UploadFile) -> UploadResult:
+    """Check a file of actuals as ``carebridge actuals import`` does, refuse rows of organisations the
+    user does not edit, and import it in one transaction."""
+    if not user.editable_orgs:
+        raise HTTPException(403, "only an editor of an organisation imports actuals")
+    data = await upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        return UploadResult([f"the file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB"], "", 413)
+    with temporary_folder() as folder:
+        path = save_upload(data, upload.filename or "actuals.csv", Path(folder))
+        try:
+            baseline, actuals = await run_in_threadpool(delivery.read_file, store, plan, path)
+        except ActualsFileError as error:
+            header = str(error).splitlines()[0]
+            return UploadResult([str(problem) for problem in error.problems], header, 422)
+    refused = forbidden_orgs(user, delivery.orgs_touched(actuals, baseline))
+    if refused:
+        raise HTTPException(
+            403,
+            f"{actuals.name} has actuals of {', '.join(refused)}, which you do not edit; "
+            "nothing was imported",
+        )
+    outcome = await run_in_threadpool(delivery.write, store, plan, actuals)
+    if outcome.changed:
+        message = (
+            f"{actuals.name}: imported into '{plan}': {outcome.inserted} new, {outcome.updated} replaced, "
+            f"{outcome.unchanged} unchanged"
+        )
+    else:
+        message = f"{actuals.name}: nothing changed; every row is already in the store"
+    return UploadResult([], message, 200)
+
+
+@router.get("/scenarios/{plan_id}/actuals")
+async def actuals_page(request: Request, plan_id: PlanId, store: Reader, user: User) -> Any:
+    state = await current_or_404(store, plan_id)
+    return render(
+        request,
+        "actuals.html",
+        title=f"{state.plan_name}: actuals",
+        state=state,
+        can_upload=bool(user.editable_orgs),
+    )
+
+
+@router.post("/scenarios/{plan_id}/actuals")
+async def actuals_upload(
+    request: Request,
+    plan_id: PlanId,
+    store: Writer,
+    user: User,
+    csrf_token: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+) -> Any:
+    check_csrf(request, csrf_token)
+    state = await current_or_404(store, plan_id)
+    result = await upload_actuals(store, user, state.plan_name, file)
+    return render(
+        request,
+        "actuals.html",
+        result.status,
+        title=f"{state.plan_name}: actuals",
+        state=state,
+        can_upload=True,
+        problems=result.problems,
+        message=result.message,
+    )
+
+
+@router.get("/scenarios/{plan_id}/fews")
+async def fews_page(request: Request, plan_id: PlanId, store: Reader, month: str | None = None) -> Any:
+    state = await current_or_404(store, plan_id)
+    try:
+        view = await run_in_threadpool(delivery.fews, store, state.plan_name, month)
+    except (MonthError, ValueError) as error:
+        raise HTTPException(422, str(error)) from None
+    return render(
+        request,
+        "fews.html",
+        title=f"{state.plan_name}: early warning",
+        state=state,
+        view=view,
+        sets=SETS,
+        set_titles=SET_TITLES,
+    )

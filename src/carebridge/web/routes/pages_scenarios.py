@@ -1,0 +1,249 @@
+"""Scenario pages: the list of plans and versions, a scenario's dashboard, editing a scheme's values and
+the difference against the approved plan, approval, and the report downloads."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+
+from carebridge.scenario.errors import ScenarioError
+from carebridge.store import Store
+from carebridge.store.plans import sha256_text
+from carebridge.web import scenarios
+from carebridge.web.context import check_csrf, principal, reading_store, render, store_as
+from carebridge.web.dashboard import cached_comparison, dashboard, first_changed_year
+from carebridge.web.roles import Principal, can_approve, can_edit, can_import_scenario
+from carebridge.web.routes.common import (
+    MAX_UPLOAD_BYTES,
+    PlanId,
+    current_or_404,
+    owner_or_404,
+    require_editor,
+    scheme_values,
+    temporary_folder,
+)
+
+router = APIRouter(include_in_schema=False)
+Reader = Annotated[Store, Depends(reading_store)]
+Writer = Annotated[Store, Depends(store_as)]
+User = Annotated[Principal, Depends(principal)]
+Kind = Literal["schemes", "lines"]
+
+
+@router.get("/")
+async def scenario_list(request: Request, store: Reader, user: User) -> Any:
+    plans = await run_in_threadpool(scenarios.list_plans, store)
+    return render(
+        request, "scenarios.html", title="Scenarios", plans=plans, can_import=can_import_scenario(user)
+    )
+
+
+@router.post("/scenarios/import")
+async def scenario_import(
+    request: Request,
+    store: Writer,
+    user: User,
+    csrf_token: Annotated[str, Form()],
+    name: Annotated[str, Form()],
+    file: Annotated[UploadFile, File()],
+) -> Any:
+    check_csrf(request, csrf_token)
+    if not can_import_scenario(user):
+        raise HTTPException(403, "only a finance lead or an admin imports a scenario")
+    data = await file.read(MAX_UPLOAD_BYTES + 1)
+    problems: list[str] = []
+    if len(data) > MAX_UPLOAD_BYTES:
+        problems = [f"the file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB"]
+    elif not name.strip():
+        problems = ["the plan needs a name"]
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+            await run_in_threadpool(
+                scenarios.import_scenario, store, name.strip(), text, file.filename or "upload"
+            )
+        except UnicodeDecodeError:
+            problems = [f"{file.filename}: not UTF-8 text; import a YAML scenario"]
+        except ScenarioError as error:
+            problems = scenarios.problem_lines(error)
+    if problems:
+        plans = await run_in_threadpool(scenarios.list_plans, store)
+        return render(
+            request,
+            "scenarios.html",
+            422,
+            title="Scenarios",
+            plans=plans,
+            can_import=True,
+            import_problems=problems,
+            import_name=name,
+        )
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/scenarios/{plan_id}")
+async def scenario_dashboard(
+    request: Request, plan_id: PlanId, store: Reader, user: User, year: str | None = None
+) -> Any:
+    state = await current_or_404(store, plan_id)
+    view = await _dashboard(state, year)
+    groups = [
+        (title, [(item, can_edit(user, item.owner)) for item in scenarios.editables(state, kind)])
+        for kind, title in (("lines", "Plan lines"), ("schemes", "Schemes"))
+    ]
+    return render(
+        request,
+        "dashboard.html",
+        title=state.plan_name,
+        state=state,
+        view=view,
+        groups=groups,
+        can_approve=can_approve(user),
+    )
+
+
+async def _dashboard(state: scenarios.Current, year: str | None) -> Any:
+    try:
+        return await run_in_threadpool(dashboard, state.results, state.sha256, year)
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from None
+
+
+@router.get("/scenarios/{plan_id}/bridge")
+async def scenario_bridge(request: Request, plan_id: PlanId, store: Reader, year: str | None = None) -> Any:
+    """The bridge for a year, as a fragment htmx swaps into the dashboard."""
+    state = await current_or_404(store, plan_id)
+    view = await _dashboard(state, year)
+    return render(request, "_bridge.html", state=state, view=view)
+
+
+@router.get("/scenarios/{plan_id}/{kind}/{item_id}")
+async def values_form(
+    request: Request, plan_id: PlanId, kind: Kind, item_id: str, store: Reader, user: User
+) -> Any:
+    state = await current_or_404(store, plan_id)
+    item = owner_or_404(state, kind, item_id)
+    return render(
+        request,
+        "values.html",
+        title=item.name,
+        state=state,
+        item=item,
+        forms=scenarios.effect_forms(state, kind, item_id),
+        editable=can_edit(user, item.owner),
+    )
+
+
+@router.post("/scenarios/{plan_id}/{kind}/{item_id}")
+async def values_submit(
+    request: Request, plan_id: PlanId, kind: Kind, item_id: str, store: Writer, user: User
+) -> Any:
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token", "")))
+    state = await current_or_404(store, plan_id)
+    item = owner_or_404(state, kind, item_id)
+    require_editor(user, item)
+    values = scheme_values({key: str(value) for key, value in form.items()})
+    try:
+        text = scenarios.edit_values(state.text, kind, item_id, values)
+        await run_in_threadpool(scenarios.RUNS.get, text, f"{state.plan_name} (draft)")
+    except KeyError as error:
+        raise HTTPException(422, f"the form does not match the {kind[:-1]}: {error}") from None
+    except ScenarioError as error:
+        edited = replace(state, text=text)
+        return render(
+            request,
+            "values.html",
+            422,
+            title=item.name,
+            state=state,
+            item=item,
+            forms=scenarios.effect_forms(edited, kind, item_id),
+            editable=True,
+            problems=scenarios.problem_lines(error),
+        )
+    await run_in_threadpool(scenarios.save_draft, store, plan_id, text)
+    return RedirectResponse(f"/scenarios/{plan_id}/compare", status_code=303)
+
+
+@router.get("/scenarios/{plan_id}/compare")
+async def scenario_compare(
+    request: Request, plan_id: PlanId, store: Reader, user: User, year: str | None = None
+) -> Any:
+    state = await current_or_404(store, plan_id)
+    approved = await run_in_threadpool(scenarios.approved_results, state)
+    if year in state.results.years and year is not None:
+        chosen = year
+    else:
+        chosen = first_changed_year(approved, state.results) or state.results.bridge_year
+    table, by_org, steps = await run_in_threadpool(
+        cached_comparison, approved, sha256_text(state.approved_text), state.results, state.sha256, chosen
+    )
+    view = await _dashboard(state, chosen)
+    return render(
+        request,
+        "compare.html",
+        title=f"{state.plan_name}: changes",
+        state=state,
+        table=table,
+        by_org=by_org,
+        steps=steps,
+        year=chosen,
+        view=view,
+        can_approve=can_approve(user),
+    )
+
+
+@router.post("/scenarios/{plan_id}/approve")
+async def scenario_approve(
+    request: Request, plan_id: PlanId, store: Writer, user: User, csrf_token: Annotated[str, Form()]
+) -> Any:
+    check_csrf(request, csrf_token)
+    if not can_approve(user):
+        raise HTTPException(403, "only a finance lead approves a plan")
+    await current_or_404(store, plan_id)
+    await run_in_threadpool(scenarios.approve_current, store, plan_id)
+    return RedirectResponse(f"/scenarios/{plan_id}", status_code=303)
+
+
+@router.get("/scenarios/{plan_id}/report.{kind}")
+async def scenario_report(plan_id: PlanId, kind: str, store: Reader) -> Any:
+    if kind not in ("xlsx", "html"):
+        raise HTTPException(404, "reports are report.xlsx and report.html")
+    state = await current_or_404(store, plan_id)
+    folder = temporary_folder()
+    path = await run_in_threadpool(write_reports, state, Path(folder.name))
+    chosen = path / f"report.{kind}"
+    media = (
+        "text/html" if kind == "html" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"{_slug(state.plan_name)}-{state.source.replace(' ', '-')}.{kind}"
+    return FileResponse(
+        chosen, media_type=media, filename=filename, background=BackgroundTask(folder.cleanup)
+    )
+
+
+def write_reports(state: scenarios.Current, folder: Path) -> Path:
+    from carebridge import __version__
+    from carebridge.report import Provenance, write_report
+    from carebridge.web.auth import now
+
+    provenance = Provenance(
+        state.loaded.scenario.name,
+        f"{state.plan_name} ({state.source})",
+        state.sha256,
+        __version__,
+        now().isoformat(timespec="seconds"),
+    )
+    write_report(state.results, folder, provenance)
+    return folder
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or "plan"

@@ -1,0 +1,50 @@
+"""``carebridge users add`` and ``carebridge serve`` as installed commands."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from carebridge.store import Store
+from carebridge.store.models import User, UserRole
+
+CAREBRIDGE = str(Path(sys.executable).with_name("carebridge"))
+
+
+def users_add(db: Path, *args: str, password: str = "a long password\n") -> subprocess.CompletedProcess[str]:
+    command = [CAREBRIDGE, "users", "add", *args, "--db", str(db)]
+    return subprocess.run(command, input=password, capture_output=True, text=True, timeout=60)
+
+
+def test_users_add_makes_a_user_with_a_role_and_an_argon2_hash(tmp_path: Path) -> None:
+    db = tmp_path / "carebridge.db"
+    done = users_add(db, "Editor@SFT.test", "--org", "sft", "--role", "editor", "--password-stdin")
+    assert done.returncode == 0, done.stderr
+    assert "editor@sft.test: editor of sft" in done.stdout
+    with Store.open(str(db)) as store, store.session() as session:
+        user = session.scalar(select(User).where(User.email == "editor@sft.test"))
+        assert user is not None
+        assert user.password_hash.startswith("$argon2id$")
+        assert session.scalar(select(UserRole.role).where(UserRole.user_id == user.id)) == "editor"
+
+
+def test_users_add_refuses_mistakes_with_exit_code_2(tmp_path: Path) -> None:
+    db = tmp_path / "carebridge.db"
+    no_stdin = users_add(db, "a@b.test", "--org", "sft")
+    assert no_stdin.returncode == 2
+    assert "--password-stdin" in no_stdin.stderr
+    role = users_add(db, "a@b.test", "--org", "sft", "--role", "boss", "--password-stdin")
+    assert role.returncode == 2
+    assert "expected one of viewer, editor, finance_lead, admin" in role.stderr
+    short = users_add(db, "a@b.test", "--org", "sft", "--password-stdin", password="short\n")
+    assert short.returncode == 2
+    assert "at least 10 characters" in short.stderr
+
+
+def test_serve_is_listed_with_an_example() -> None:
+    done = subprocess.run([CAREBRIDGE, "serve", "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert "carebridge serve --port 8000" in done.stdout
