@@ -24,7 +24,7 @@ from carebridge.engine.inputs import InputValues
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.formula import parse_formula
 from carebridge.scenario.names import GROUPS, categories, in_group
-from carebridge.scenario.schema import Parameter, Scenario
+from carebridge.scenario.schema import Parameter, Scenario, YearValue
 from carebridge.scenario.years import Fill, YearRange
 
 Names = dict[str, xr.DataArray | float]
@@ -341,18 +341,12 @@ def capacity(
     activity = xr.concat([do_nothing, do_something], dim="case").assign_coords(
         case=["do_nothing", "do_something"]
     )
-    pods = list(do_nothing.pod.values)
+    pods = [str(pod) for pod in do_nothing.pod.values]
     data: dict[str, xr.DataArray] = {}
     spec = scenario.capacity
     if spec.beds:
-        stay = np.zeros((len(spec.beds), len(span), len(pods)))
-        for b, bed in enumerate(spec.beds):
-            for pod, value in bed.length_of_stay.items():
-                stay[b, :, pods.index(pod)] = span.expand(value)
         ids = [bed.id for bed in spec.beds]
-        los = xr.DataArray(
-            stay, dims=["bed_base", "year", "pod"], coords={"bed_base": ids, "year": span.labels, "pod": pods}
-        )
+        los = _rates_by_pod("bed_base", ids, [bed.length_of_stay for bed in spec.beds], span, pods)
         days = capacity_model.bed_days(activity, los)
         data["bed_days"] = days
         data["beds"] = capacity_model.beds(
@@ -361,18 +355,23 @@ def capacity(
             xr.DataArray([bed.occupancy for bed in spec.beds], dims=["bed_base"], coords={"bed_base": ids}),
         )
     if spec.workforce:
-        rate = np.zeros((len(spec.workforce), len(span), len(pods)))
-        for g, group in enumerate(spec.workforce):
-            for pod, value in group.per_unit.items():
-                rate[g, :, pods.index(pod)] = span.expand(value)
         ids = [group.id for group in spec.workforce]
-        per_unit = xr.DataArray(
-            rate,
-            dims=["staff_group", "year", "pod"],
-            coords={"staff_group": ids, "year": span.labels, "pod": pods},
-        )
+        per_unit = _rates_by_pod("staff_group", ids, [group.per_unit for group in spec.workforce], span, pods)
         data["wte"] = capacity_model.workforce(activity, per_unit)
     return xr.Dataset(data)
+
+
+def _rates_by_pod(
+    dim: str, ids: list[str], rates: list[dict[str, YearValue]], span: YearRange, pods: list[str]
+) -> xr.DataArray:
+    """(dim, year, pod) from one map of POD → value by year per item; 0 for PODs an item leaves out."""
+    values = np.zeros((len(ids), len(span), len(pods)))
+    for i, by_pod in enumerate(rates):
+        for pod, value in by_pod.items():
+            values[i, :, pods.index(pod)] = span.expand(value)
+    return xr.DataArray(
+        values, dims=[dim, "year", "pod"], coords={dim: ids, "year": span.labels, "pod": pods}
+    )
 
 
 def sector_of(scenario: Scenario) -> Mapping[str, str]:

@@ -121,6 +121,17 @@ def overdrawn_cells(
     return _overdrawn(scenario, inputs.effects.cohort_share, moved, do_nothing, do_something)
 
 
+def _excess(share: xr.DataArray, moved: schemes.SchemeActivity, do_nothing: xr.DataArray) -> xr.DataArray:
+    """Cells where the schemes remove more than a cohort's share of the POD's activity."""
+    holds = share * do_nothing
+    return (moved.cohort_removed - holds) > TOLERANCE * np.maximum(1.0, abs(holds))
+
+
+def _below(do_nothing: xr.DataArray, do_something: xr.DataArray) -> xr.DataArray:
+    """Cells where do-something activity falls below zero."""
+    return do_something < -TOLERANCE * np.maximum(1.0, abs(do_nothing))
+
+
 def _overdrawn_in_draws(
     scenario: Scenario,
     share: xr.DataArray,
@@ -128,9 +139,7 @@ def _overdrawn_in_draws(
     do_nothing: xr.DataArray,
     do_something: xr.DataArray,
 ) -> list[Problem]:
-    holds = share * do_nothing
-    excess = (moved.cohort_removed - holds) > TOLERANCE * np.maximum(1.0, abs(holds))
-    below = do_something < -TOLERANCE * np.maximum(1.0, abs(do_nothing))
+    excess, below = _excess(share, moved, do_nothing), _below(do_nothing, do_something)
     bad = excess.any([d for d in excess.dims if d != DRAW]) | below.any([d for d in below.dims if d != DRAW])
     if DRAW not in bad.dims or not bool(bad.any()):
         return [] if not bool(bad.any()) else _overdrawn(scenario, share, moved, do_nothing, do_something)
@@ -155,7 +164,7 @@ def _overdrawn(
 ) -> list[Problem]:
     problems: list[Problem] = []
     holds = share * do_nothing
-    excess = (moved.cohort_removed - holds) > TOLERANCE * np.maximum(1.0, abs(holds))
+    excess = _excess(share, moved, do_nothing)
     for cohort, pod in _cells(excess, "cohort"):
         years = [str(y) for y in excess.year.values if bool(excess.sel(cohort=cohort, pod=pod, year=y))]
         refs = _effect_refs(scenario, pod, cohort=cohort, fraction_only=True)
@@ -169,7 +178,7 @@ def _overdrawn(
                 f"(in {years[0]}: {removed:,.0f} removed from {held:,.0f}); lower the fractions",
             )
         )
-    below = do_something < -TOLERANCE * np.maximum(1.0, abs(do_nothing))
+    below = _below(do_nothing, do_something)
     for pod in [str(p) for p in below.pod.values if bool(below.sel(pod=p).any())]:
         years = [str(y) for y in below.year.values if bool(below.sel(pod=pod, year=y))]
         refs = _effect_refs(scenario, pod)
