@@ -1,6 +1,7 @@
 """The app in a real browser (Playwright driving Debian's Chromium) against ``carebridge serve``: sign in,
 open a scenario, change an assumption and see the bridge change, upload actuals with a bad row and see the
-error, watch the FEWS turn red when actuals fall short. A screenshot of each page goes to tests/artifacts/."""
+error, watch the FEWS turn red when actuals fall short, open the Monte Carlo (its charts drawn), the targets
+and the risks. A screenshot of each page goes to tests/artifacts/."""
 
 from __future__ import annotations
 
@@ -147,3 +148,20 @@ def test_the_keyboard_reaches_the_main_content(page: object) -> None:
     page.keyboard.press("Tab")  # type: ignore[attr-defined]
     focused = page.evaluate("document.activeElement.textContent")  # type: ignore[attr-defined]
     assert "Skip to content" in focused
+
+
+def test_a_viewer_opens_the_monte_carlo_targets_and_risks_from_the_navigation(page: object) -> None:
+    sign_in(page, "viewer@smbc.test")
+    page.goto("/scenarios/1")  # type: ignore[attr-defined]
+    page.get_by_role("link", name="Monte Carlo", exact=True).click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/monte-carlo")  # type: ignore[attr-defined]
+    page.wait_for_selector("#chart-fan-position[data-drawn='true'] .main-svg")  # type: ignore[attr-defined]
+    page.wait_for_selector("#chart-tornado[data-drawn='true'] .main-svg")  # type: ignore[attr-defined]
+    assert page.locator("#table-system-balance tbody tr").count() >= 2  # type: ignore[attr-defined]
+    shot(page, "monte-carlo")
+    page.get_by_role("link", name="Targets", exact=True).click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/targets")  # type: ignore[attr-defined]
+    assert page.get_by_role("heading", name="Targets and trajectories").count() == 1  # type: ignore[attr-defined]
+    page.get_by_role("link", name="Risks", exact=True).click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/risks")  # type: ignore[attr-defined]
+    assert "risk register" in page.locator("h1").inner_text()  # type: ignore[attr-defined]

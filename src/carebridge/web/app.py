@@ -35,7 +35,14 @@ SECURITY_HEADERS = {
 
 def create_app(store: Store, secure_cookies: bool = False) -> FastAPI:
     """The CareBridge web app on ``store``; ``secure_cookies`` marks cookies Secure (serve behind https)."""
-    from carebridge.web.routes import api, pages_auth, pages_delivery, pages_scenarios, plotly
+    from carebridge.web.routes import (
+        api,
+        pages_auth,
+        pages_delivery,
+        pages_scenarios,
+        pages_uncertainty,
+        plotly,
+    )
 
     app = FastAPI(
         title="CareBridge",
@@ -51,6 +58,7 @@ def create_app(store: Store, secure_cookies: bool = False) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(pages_auth.router)
     app.include_router(pages_scenarios.router)
+    app.include_router(pages_uncertainty.router)
     app.include_router(pages_delivery.router)
     app.include_router(api.router)
     app.middleware("http")(_gate)

@@ -100,4 +100,12 @@ def _chart_json(chart: Any) -> str:
     return chart_json(chart)
 
 
-TEMPLATES.env.globals.update(money=_money, number=_number, ratio=_ratio, chart_json=_chart_json)
+def _target_number(value: float | None) -> str:
+    from carebridge.delivery.register_status import number
+
+    return number(value) or "–"
+
+
+TEMPLATES.env.globals.update(
+    money=_money, number=_number, ratio=_ratio, chart_json=_chart_json, target_number=_target_number
+)

@@ -1,4 +1,5 @@
-"""Delivery pages: upload of actuals with the row-by-row error report, and the FEWS dashboard."""
+"""Delivery pages: upload of actuals with the row-by-row error report, the FEWS dashboard, the targets
+against their trajectories and the risk register (read-only)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from carebridge.delivery.actuals_files import ActualsFileError
 from carebridge.delivery.fews import SET_TITLES, SETS
 from carebridge.delivery.months import MonthError
 from carebridge.store import Store
-from carebridge.web import delivery
+from carebridge.web import delivery, registers
 from carebridge.web.context import check_csrf, principal, reading_store, render, store_as
 from carebridge.web.roles import Principal, forbidden_orgs
 from carebridge.web.routes.common import (
@@ -123,3 +124,23 @@ async def fews_page(request: Request, plan_id: PlanId, store: Reader, month: str
         sets=SETS,
         set_titles=SET_TITLES,
     )
+
+
+@router.get("/scenarios/{plan_id}/targets")
+async def targets_page(request: Request, plan_id: PlanId, store: Reader, month: str | None = None) -> Any:
+    state = await current_or_404(store, plan_id)
+    try:
+        view = await run_in_threadpool(registers.targets, store, month)
+    except MonthError as error:
+        raise HTTPException(422, str(error)) from None
+    return render(request, "targets.html", title="Targets and trajectories", state=state, view=view)
+
+
+@router.get("/scenarios/{plan_id}/risks")
+async def risks_page(request: Request, plan_id: PlanId, store: Reader, month: str | None = None) -> Any:
+    state = await current_or_404(store, plan_id)
+    try:
+        view = await run_in_threadpool(registers.risks, store, plan_id, month)
+    except MonthError as error:
+        raise HTTPException(422, str(error)) from None
+    return render(request, "risks.html", title=f"{state.plan_name}: risks", state=state, view=view)
