@@ -179,7 +179,7 @@ def _overdrawn(
             )
         )
     below = _below(do_nothing, do_something)
-    for pod in [str(p) for p in below.pod.values if bool(below.sel(pod=p).any())]:
+    for pod in [str(p) for p, hit in zip(below.pod.values, below.any("year").values, strict=True) if hit]:
         years = [str(y) for y in below.year.values if bool(below.sel(pod=pod, year=y))]
         refs = _effect_refs(scenario, pod)
         problems.append(
@@ -193,9 +193,11 @@ def _overdrawn(
 
 
 def _cells(mask: xr.DataArray, dim: str) -> list[tuple[str, str]]:
-    hit = mask.any("year")
+    """The (``dim``, pod) pairs where ``mask`` is true in some year."""
+    hit = mask.any("year").transpose(dim, "pod")
     return [
-        (str(a), str(p)) for a in hit[dim].values for p in hit.pod.values if bool(hit.sel({dim: a, "pod": p}))
+        (str(hit[dim].values[i]), str(hit.pod.values[j]))
+        for i, j in zip(*np.nonzero(hit.values), strict=True)
     ]
 
 

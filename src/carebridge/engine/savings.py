@@ -41,8 +41,12 @@ def release_kernel(release: xr.DataArray, years: xr.DataArray) -> xr.DataArray:
     Parts released at once get 1 from the year of the change on; the others the POD's release matrix.
     """
     matrix = release_matrix(release, years)
-    at_once = xr.zeros_like(matrix) + np.tri(years.size)  # released in full from the year it arises
-    return xr.concat([at_once, matrix, matrix, at_once], dim="part").assign_coords(part=list(PARTS))
+    at_once = np.broadcast_to(np.tri(years.size), matrix.shape)  # released in full from the year it arises
+    return xr.DataArray(
+        np.stack([at_once, matrix.values, matrix.values, at_once]),
+        dims=["part", *matrix.dims],
+        coords={"part": list(PARTS), **{name: matrix.coords[name] for name in matrix.dims}},
+    )
 
 
 def apply_release(tariff: xr.DataArray, kernel: xr.DataArray) -> xr.DataArray:
