@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -56,9 +57,23 @@ def csrf_of(page: str) -> str:
     return found.group(1)
 
 
+def login_token(client: TestClient) -> str:
+    """Open the login page (which sets the login CSRF cookie); return the token of its hidden field."""
+    found = re.search(r'name="login_csrf" value="([^"]+)"', client.get("/login").text)
+    assert found, "the login page has no CSRF field"
+    return found.group(1)
+
+
+def post_login(client: TestClient, email: str, password: str = PASSWORD) -> httpx.Response:
+    """Submit the login form as a browser does: open the page, then post with its token."""
+    data = {"email": email, "password": password, "login_csrf": login_token(client)}
+    response: httpx.Response = client.post("/login", data=data, follow_redirects=False)
+    return response
+
+
 def sign_in(client: TestClient, email: str) -> str:
     """Sign in through the login form; return the session's CSRF token."""
-    response = client.post("/login", data={"email": email, "password": PASSWORD}, follow_redirects=False)
+    response = post_login(client, email)
     assert response.status_code == 303, response.text
     return csrf_of(client.get("/").text)
 

@@ -1,10 +1,12 @@
 """The app in a real browser (Playwright driving Debian's Chromium) against ``carebridge serve``: sign in,
 open a scenario, change an assumption and see the bridge change, upload actuals with a bad row and see the
 error, watch the FEWS turn red when actuals fall short, open the Monte Carlo (its charts drawn), the targets
-and the risks. A screenshot of each page goes to tests/artifacts/."""
+and the risks. A screenshot of each page goes to tests/artifacts/, and axe-core (vendored in
+tests/web/vendor/, never served by the app) checks each page: no violation of impact serious or critical."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +23,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 ACTUALS = EXAMPLES / "stockport-2017" / "actuals"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+BLOCKING = ("serious", "critical")
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -54,14 +58,33 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser: object, base_url: str) -> Iterator[object]:
     context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 800})  # type: ignore[attr-defined]
+    # An init script is added by the browser itself, so the app's Content-Security-Policy (scripts from
+    # 'self' only) does not block it, and the app never serves the file.
+    context.add_init_script(path=str(AXE))
     opened = context.new_page()
     yield opened
     context.close()
 
 
+def accessibility_problems(page: object) -> list[str]:
+    """axe-core's violations of impact serious or critical on the page as it stands, one line each."""
+    found = page.evaluate(  # type: ignore[attr-defined]
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map("
+        "v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {json.dumps(v['nodes'][:5])}"
+        for v in found
+        if v["impact"] in BLOCKING
+    ]
+
+
 def shot(page: object, name: str) -> None:
+    """Screenshot the page into tests/artifacts/ and check it with axe-core."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    problems = accessibility_problems(page)
+    assert not problems, f"{name}: " + "; ".join(problems)
 
 
 def sign_in(page: object, email: str) -> None:
@@ -145,6 +168,7 @@ def test_upload_actuals_with_a_bad_row_then_watch_the_fews_turn_red(page: object
 
 def test_the_keyboard_reaches_the_main_content(page: object) -> None:
     page.goto("/login")  # type: ignore[attr-defined]
+    shot(page, "login-keyboard")
     page.keyboard.press("Tab")  # type: ignore[attr-defined]
     focused = page.evaluate("document.activeElement.textContent")  # type: ignore[attr-defined]
     assert "Skip to content" in focused
@@ -162,6 +186,8 @@ def test_a_viewer_opens_the_monte_carlo_targets_and_risks_from_the_navigation(pa
     page.get_by_role("link", name="Targets", exact=True).click()  # type: ignore[attr-defined]
     page.wait_for_url("**/targets")  # type: ignore[attr-defined]
     assert page.get_by_role("heading", name="Targets and trajectories").count() == 1  # type: ignore[attr-defined]
+    shot(page, "targets")
     page.get_by_role("link", name="Risks", exact=True).click()  # type: ignore[attr-defined]
     page.wait_for_url("**/risks")  # type: ignore[attr-defined]
     assert "risk register" in page.locator("h1").inner_text()  # type: ignore[attr-defined]
+    shot(page, "risks")

@@ -13,7 +13,8 @@ from carebridge.store import Store
 from carebridge.store.models import AuditEntry, ScenarioDraft, User
 from carebridge.web.app import create_app
 from carebridge.web.auth import MAX_FAILURES
-from tests.web.conftest import PASSWORD, api_sign_in, csrf_of, sign_in
+from carebridge.web.routes.pages_auth import LOGIN_CSRF_COOKIE
+from tests.web.conftest import PASSWORD, api_sign_in, csrf_of, login_token, post_login, sign_in
 
 EXAMPLE_PATHS = {"plan_id": "1", "item_id": "acute_interface", "kind": "schemes"}
 
@@ -59,13 +60,33 @@ def test_an_anonymous_request_reaches_nothing_but_the_login_page(client: TestCli
 def test_the_session_cookie_is_httponly_and_samesite_lax_and_secure_when_asked(store: Store) -> None:
     for secure in (False, True):
         client = TestClient(create_app(store, secure_cookies=secure), base_url="https://127.0.0.1")
-        response = client.post(
-            "/login", data={"email": "editor@sft.test", "password": PASSWORD}, follow_redirects=False
-        )
-        cookie = response.headers["set-cookie"]
-        assert "HttpOnly" in cookie
-        assert "SameSite=lax" in cookie
-        assert ("Secure" in cookie) is secure
+        page = client.get("/login")
+        (login_cookie,) = page.headers.get_list("set-cookie")
+        response = post_login(client, "editor@sft.test")
+        (cookie,) = [
+            c for c in response.headers.get_list("set-cookie") if c.startswith("carebridge_session=")
+        ]
+        for flags in (cookie, login_cookie):
+            assert "HttpOnly" in flags
+            assert "SameSite=lax" in flags
+            assert ("Secure" in flags) is secure
+        assert login_cookie.startswith(f"{LOGIN_CSRF_COOKIE}=")
+
+
+def test_a_login_without_the_login_csrf_token_is_refused(client: TestClient) -> None:
+    credentials = {"email": "editor@sft.test", "password": PASSWORD}
+    missing = client.post("/login", data=credentials, follow_redirects=False)
+    assert missing.status_code == 400
+    assert "did not come from CareBridge (CSRF)" in missing.text
+    client.cookies.clear()
+    token = login_token(client)
+    forged = client.post("/login", data={**credentials, "login_csrf": "forged"}, follow_redirects=False)
+    assert forged.status_code == 400
+    client.cookies.clear()
+    no_cookie = client.post("/login", data={**credentials, "login_csrf": token}, follow_redirects=False)
+    assert no_cookie.status_code == 400
+    assert client.get("/", follow_redirects=False).status_code == 303  # still signed out
+    assert post_login(client, "editor@sft.test").status_code == 303
 
 
 def test_pages_carry_security_headers(client: TestClient) -> None:
@@ -100,9 +121,9 @@ def test_an_api_change_from_a_browser_session_needs_the_csrf_header(client: Test
 
 def test_logins_are_rate_limited_per_account(client: TestClient) -> None:
     for _ in range(MAX_FAILURES):
-        response = client.post("/login", data={"email": "editor@sft.test", "password": "wrong password!"})
+        response = post_login(client, "editor@sft.test", "wrong password!")
         assert response.status_code == 401
-    locked = client.post("/login", data={"email": "editor@sft.test", "password": PASSWORD})
+    locked = post_login(client, "editor@sft.test")
     assert locked.status_code == 429
     assert "Too many failed sign-ins" in locked.text
     api = client.post("/api/login", json={"email": "editor@sft.test", "password": PASSWORD})
@@ -111,8 +132,8 @@ def test_logins_are_rate_limited_per_account(client: TestClient) -> None:
 
 def test_logins_are_rate_limited_per_address(client: TestClient) -> None:
     for number in range(MAX_FAILURES):
-        client.post("/login", data={"email": f"nobody{number}@x.test", "password": "wrong password!"})
-    assert client.post("/login", data={"email": "editor@ccg.test", "password": PASSWORD}).status_code == 429
+        post_login(client, f"nobody{number}@x.test", "wrong password!")
+    assert post_login(client, "editor@ccg.test").status_code == 429
 
 
 def test_passwords_are_kept_as_argon2_hashes_and_never_audited(store: Store) -> None:

@@ -128,11 +128,13 @@ def _figure(chart: Chart) -> str:
 
 def render_table(table: FormattedTable) -> str:
     """One formatted table as an HTML table: a caption, column headers with ``scope``, a row header per
-    line; totals bold, section headings as row-group headers, flagged cells marked."""
+    line; totals bold, section headings as row-group headers, flagged cells marked. Its wrapper scrolls
+    sideways on a narrow screen, so it is a named region the keyboard can reach (``tabindex="0"``)."""
     head = _thead(table)
     rows = "\n".join(_tr(table, row) for row in table.rows)
     return (
-        f'<div class="table-wrap"><table id="table-{table.id}">'
+        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(table.title)}">'
+        f'<table id="table-{table.id}">'
         f"<caption>{escape(table.title)}<small>{escape(table.subtitle)}</small></caption>"
         f"{head}<tbody>\n{rows}\n</tbody></table></div>"
     )

@@ -191,7 +191,8 @@ def _html_table(table_id: str, caption: str, note: str, header: Sequence[str], r
         for row in rows
     )
     return (
-        f'<div class="table-wrap"><table id="table-{table_id}"><caption>{escape(caption)}'
+        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(caption)}">'
+        f'<table id="table-{table_id}"><caption>{escape(caption)}'
         f"<small>{escape(note)}</small></caption><thead><tr>{head}</tr></thead><tbody>\n{body}\n"
         "</tbody></table></div>"
     )

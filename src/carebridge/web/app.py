@@ -37,6 +37,7 @@ def create_app(store: Store, secure_cookies: bool = False) -> FastAPI:
     """The CareBridge web app on ``store``; ``secure_cookies`` marks cookies Secure (serve behind https)."""
     from carebridge.web.routes import (
         api,
+        api_planning,
         pages_auth,
         pages_delivery,
         pages_scenarios,
@@ -61,6 +62,7 @@ def create_app(store: Store, secure_cookies: bool = False) -> FastAPI:
     app.include_router(pages_uncertainty.router)
     app.include_router(pages_delivery.router)
     app.include_router(api.router)
+    app.include_router(api_planning.router)
     app.middleware("http")(_gate)
     app.exception_handler(HTTPException)(_http_error)
     return app
