@@ -9,22 +9,18 @@ from typing import Any
 from carebridge.delivery.benefits import summarise
 from carebridge.delivery.monitor import Monitoring, seasonal_factor
 from carebridge.delivery.months import Month
-from carebridge.report.charts import FONT, PALETTE, Chart
+from carebridge.report.charts import PALETTE, Chart, chart_layout
 
 Spec = dict[str, Any]
 SIGNAL_COLOUR = "#b03a48"
 
 
 def _layout(title: str, y_title: str, **extra: Any) -> Spec:
-    return {
-        "title": {"text": title},
-        "font": FONT,
-        "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
-        "yaxis": {"title": {"text": y_title}, "tickformat": ",.0f"},
-        "legend": {"orientation": "h", "y": -0.18},
-        "plot_bgcolor": "#ffffff",
-        **extra,
-    }
+    """The report's chart layout, with no zero line and the legend a little lower."""
+    axis = {"title": {"text": y_title}, "tickformat": ",.0f"}
+    return chart_layout(
+        title, y_title, **{"yaxis": axis, "legend": {"orientation": "h", "y": -0.18}, **extra}
+    )
 
 
 def trajectory_chart(monitoring: Monitoring, pod: str) -> Chart:

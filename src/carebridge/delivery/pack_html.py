@@ -3,14 +3,13 @@ installed package as the run report does, tables as accessible HTML, RAG statuse
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
 from carebridge.delivery.pack import PackTable, format_cell
 from carebridge.report.charts import Chart
-from carebridge.report.html import CSS, plotly_js
+from carebridge.report.html import CSS, plot_calls, plotly_js
 
 RAG_CSS = """
 .rag { display: inline-block; min-width: 5.5em; text-align: center; padding: 1px 8px; border-radius: 10px;
@@ -142,21 +141,10 @@ def render_page(page: Page) -> str:
     )
     if charts:
         parts.append(f"<script>{plotly_js()}</script>")
-        parts.append(f"<script>{_plot_calls(charts)}</script>")
+        parts.append(f"<script>{plot_calls(charts)}</script>")
     body = "\n".join(parts)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(page.title)}</title>\n<style>{CSS}{RAG_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
-
-
-def _plot_calls(charts: Sequence[Chart]) -> str:
-    config = _json({"displaylogo": False, "responsive": True})
-    return "\n".join(
-        f"Plotly.newPlot({_json(c.id)}, {_json(c.data)}, {_json(c.layout)}, {config});" for c in charts
-    )
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")

@@ -22,7 +22,7 @@ import xarray as xr
 from carebridge.engine.appraisal import NEVER, PROGRAMME, Appraisal
 from carebridge.engine.prioritise import OVERRIDE_NAMES, Decision, Portfolio, Selection
 from carebridge.report import Provenance
-from carebridge.report.charts import PALETTE, Chart, Spec, _layout
+from carebridge.report.charts import PALETTE, Chart, Spec, chart_layout
 from carebridge.report.formatted import (
     MONEY,
     Column,
@@ -226,7 +226,7 @@ def cumulative_chart(appraisal: Appraisal, basis: str) -> Chart:
             }
         )
     title = f"Cumulative discounted net benefit by scheme, {basis} basis (£'000)"
-    layout = _layout(title, "£'000, above zero: paid back", height=480)
+    layout = chart_layout(title, "£'000, above zero: paid back", height=480)
     description = (
         f"Running total of discounted benefit less cost for each scheme and the programme, {basis} basis; "
         "a line crossing zero marks the payback year."
@@ -377,7 +377,7 @@ def selection_chart(selection: Selection) -> Chart:
                 "hovertemplate": "%{text}: %{x:,.0f}, %{y:.1%}<extra>%{fullData.name}</extra>",
             }
         )
-    layout = _layout("Weighted score and investment", "Weighted score", xaxis={"type": "log"})
+    layout = chart_layout("Weighted score and investment", "Weighted score", xaxis={"type": "log"})
     layout["yaxis"]["tickformat"] = ".0%"
     layout["xaxis"]["title"] = {"text": "Investment, £'000 (all years, log scale)"}
     description = "Each candidate's weighted score against its investment; funded and excluded."
@@ -422,7 +422,7 @@ def _selection_page(
     tables: Sequence[FormattedTable],
     records: list[dict[str, object]],
 ) -> str:
-    from carebridge.report.html import CSS, _figure, _plot_calls, plotly_js, render_table
+    from carebridge.report.html import CSS, figure_html, plot_calls, plotly_js, render_table
 
     chart = selection_chart(selection)
     facts = "".join(
@@ -440,11 +440,11 @@ def _selection_page(
             '<section id="tables"><h2>Tables</h2>',
             *(render_table(table) for table in tables),
             "</section>",
-            f'<section id="charts"><h2>Chart</h2>{_figure(chart)}</section>',
+            f'<section id="charts"><h2>Chart</h2>{figure_html(chart)}</section>',
             "</main>",
             f"<footer>CareBridge {escape(provenance.carebridge_version)}. Money in £'000.</footer>",
             f"<script>{plotly_js()}</script>",
-            f"<script>{_plot_calls([chart])}</script>",
+            f"<script>{plot_calls([chart])}</script>",
         ]
     )
     return (
@@ -495,7 +495,7 @@ def _selection_workbook(
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from carebridge.report.excel import _write_table, sheet_names
+    from carebridge.report.excel import add_table_sheets
 
     workbook = Workbook()
     about = workbook.active
@@ -522,8 +522,6 @@ def _selection_workbook(
         decisions.append([record[h] for h in headers])
     decisions.freeze_panes = "B2"
     decisions.column_dimensions["B"].width, decisions.column_dimensions["D"].width = 50, 80
-    names = sheet_names([t.short_title for t in tables], reserved=("About", "Decisions"))
-    for table, name in zip(tables, names, strict=True):
-        _write_table(workbook.create_sheet(name), table)
+    add_table_sheets(workbook, tables, reserved=("About", "Decisions"))
     workbook.save(path)
     return path

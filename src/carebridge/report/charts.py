@@ -30,7 +30,7 @@ class Chart:
     layout: Spec = field(default_factory=dict)
 
 
-def _layout(title: str, y_title: str, **extra: Any) -> Spec:
+def chart_layout(title: str, y_title: str, **extra: Any) -> Spec:
     return {
         "title": {"text": title},
         "font": FONT,
@@ -62,7 +62,7 @@ def bridge_chart(results: Results) -> Chart:
         "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>",
     }
     title = f"System financial bridge, {year} (£'000)"
-    layout = _layout(title, "£'000", showlegend=False, xaxis={"automargin": True, "tickangle": -30})
+    layout = chart_layout(title, "£'000", showlegend=False, xaxis={"automargin": True, "tickangle": -30})
     description = f"Waterfall from the do-nothing gap to the do-something position in {year}."
     return Chart("chart-bridge", title, description, [trace], layout)
 
@@ -74,7 +74,7 @@ def activity_chart(results: Results) -> Chart:
     columns = 2 if len(pods) > 1 else 1
     rows = max(1, ceil(len(pods) / columns))
     data: list[Spec] = []
-    layout = _layout("Activity: do-nothing and do-something by POD", "")
+    layout = chart_layout("Activity: do-nothing and do-something by POD", "")
     layout.pop("yaxis")
     layout["grid"] = {"rows": rows, "columns": columns, "pattern": "independent", "ygap": 0.35}
     layout["height"] = 260 * rows + 120
@@ -131,7 +131,7 @@ def savings_chart(results: Results, basis: str) -> Chart:
         for index, pod in enumerate(saving.pod.values)
     ]
     title = f"Savings by POD, {basis} basis (£'000)"
-    layout = _layout(title, "£'000, saving negative", barmode="relative")
+    layout = chart_layout(title, "£'000, saving negative", barmode="relative")
     description = f"Savings on the {basis} basis by point of delivery and year, stacked."
     return Chart(f"chart-savings-{basis}", title, description, data, layout)
 
@@ -160,7 +160,7 @@ def positions_chart(results: Results) -> Chart:
                 }
             )
     title = "Positions by organisation: do nothing and do something (£'000)"
-    layout = _layout(title, "£'000, deficit positive", height=520)
+    layout = chart_layout(title, "£'000, deficit positive", height=520)
     description = "Each organisation's do-nothing gap (dotted) and do-something position (solid), by year."
     return Chart("chart-positions", title, description, data, layout)
 

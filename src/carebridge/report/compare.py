@@ -12,7 +12,7 @@ from carebridge.engine.compare import compare_positions, compare_scheme_totals, 
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.results import Results
 from carebridge.report import Provenance
-from carebridge.report.charts import Chart, _layout
+from carebridge.report.charts import Chart, chart_layout
 from carebridge.report.formatted import (
     MONEY,
     Column,
@@ -139,7 +139,7 @@ def comparison_chart(items: Sequence[Compared], year: str) -> Chart:
             }
         )
     title = f"Change in the do-something position, {year} (£'000)"
-    layout = _layout(title, "£'000, worse is positive", barmode="group", height=480)
+    layout = chart_layout(title, "£'000, worse is positive", barmode="group", height=480)
     return Chart("chart-compare", title, "Each comparison's effect on each position.", data, layout)
 
 
@@ -163,7 +163,7 @@ def write_comparison(
     import pandas as pd
     from openpyxl import Workbook
 
-    from carebridge.report.excel import _write_table, sheet_names
+    from carebridge.report.excel import add_table_sheets
     from carebridge.report.html import render_page
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -176,8 +176,7 @@ def write_comparison(
     )
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for table, name in zip(tables, sheet_names([t.short_title for t in tables]), strict=True):
-        _write_table(workbook.create_sheet(name), table)
+    add_table_sheets(workbook, tables)
     xlsx_path = folder / "compare.xlsx"
     workbook.save(xlsx_path)
     return [csv_path, html_path, xlsx_path]

@@ -45,12 +45,17 @@ def write_excel(
     about.title = "About"
     _write_about(about, results, provenance)
     chosen = all_tables(results) if tables is None else tables
-    names = sheet_names([table.short_title for table in chosen], reserved=("About", "Inputs"))
-    for table, name in zip(chosen, names, strict=True):
-        _write_table(workbook.create_sheet(name), table)
+    add_table_sheets(workbook, chosen, reserved=("About", "Inputs"))
     _write_inputs(workbook.create_sheet("Inputs"), results)
     workbook.save(path)
     return path
+
+
+def add_table_sheets(workbook: Any, tables: Sequence[FormattedTable], reserved: Sequence[str] = ()) -> None:
+    """One sheet per formatted table, named from its short title (unique, avoiding ``reserved`` names)."""
+    names = sheet_names([table.short_title for table in tables], reserved=reserved)
+    for table, name in zip(tables, names, strict=True):
+        _write_table(workbook.create_sheet(name), table)
 
 
 def sheet_names(titles: Sequence[str], reserved: Sequence[str] = ()) -> list[str]:

@@ -75,7 +75,7 @@ def render_page(
             "<main>",
             _contents(tables, charts),
             '<section id="charts"><h2>Charts</h2>',
-            *(_figure(chart) for chart in charts),
+            *(figure_html(chart) for chart in charts),
             "</section>",
             '<section id="tables"><h2>Tables</h2>',
             *(render_table(table) for table in tables),
@@ -84,7 +84,7 @@ def render_page(
             f"<footer>CareBridge {escape(provenance.carebridge_version)}. Money in £'000; savings, funding "
             "and activity removed are negative and shown in brackets.</footer>",
             f"<script>{plotly_js()}</script>",
-            f"<script>{_plot_calls(charts)}</script>",
+            f"<script>{plot_calls(charts)}</script>",
         ]
     )
     return (
@@ -119,7 +119,7 @@ def _contents(tables: Sequence[FormattedTable], charts: Sequence[Chart]) -> str:
     return f'<nav aria-label="Contents"><h2>Contents</h2><ol>{"".join(links)}</ol></nav>'
 
 
-def _figure(chart: Chart) -> str:
+def figure_html(chart: Chart) -> str:
     return (
         f'<figure><div id="{chart.id}" class="chart" role="img" aria-label="{escape(chart.description)}">'
         f"</div><figcaption>{escape(chart.description)}</figcaption></figure>"
@@ -167,7 +167,7 @@ def _tr(table: FormattedTable, row: Row) -> str:
     return f'<tr{kind}><th scope="row">{escape(row.label)}</th>{"".join(cells)}</tr>'
 
 
-def _plot_calls(charts: Sequence[Chart]) -> str:
+def plot_calls(charts: Sequence[Chart]) -> str:
     config = _json({"displaylogo": False, "responsive": True})
     calls = [
         f"Plotly.newPlot({_json(chart.id)}, {_json(chart.data)}, {_json(chart.layout)}, {config});"

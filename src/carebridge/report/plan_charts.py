@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.results import Results
-from carebridge.report.charts import PALETTE, Chart, _layout
+from carebridge.report.charts import PALETTE, Chart, chart_layout
 from carebridge.report.formatted import format_number, organisations, plan_line_ids, plan_years, series
 
 
@@ -36,7 +36,7 @@ def organisation_bridge_chart(results: Results, org: str) -> Chart:
     }
     label = results.org_label(org)
     title = f"Financial bridge of {label}, {year} (£'000)"
-    layout = _layout(title, "£'000", showlegend=False, xaxis={"automargin": True, "tickangle": -30})
+    layout = chart_layout(title, "£'000", showlegend=False, xaxis={"automargin": True, "tickangle": -30})
     return Chart(f"chart-bridge-{org}", title, f"Waterfall of {label}'s position in {year}.", [trace], layout)
 
 
@@ -66,7 +66,7 @@ def solutions_chart(results: Results) -> Chart:
         }
     )
     title = "Plan lines by year, stacked (£'000)"
-    layout = _layout(title, "£'000", barmode="relative", height=520)
+    layout = chart_layout(title, "£'000", barmode="relative", height=520)
     return Chart("chart-solutions", title, "Each plan line by year; savings below zero.", data, layout)
 
 

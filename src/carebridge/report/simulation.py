@@ -28,7 +28,7 @@ from carebridge.engine.simulate.monte_carlo import Simulation
 from carebridge.engine.simulate.sensitivity import Sensitivity
 from carebridge.engine.simulate.summary import STAT, stat_labels
 from carebridge.report import Provenance
-from carebridge.report.charts import FONT, PALETTE, Chart
+from carebridge.report.charts import PALETTE, Chart, chart_layout
 from carebridge.report.formatted import format_number
 from carebridge.report.html import CSS, plotly_js
 
@@ -43,15 +43,8 @@ Spec = dict[str, Any]
 
 
 def _layout(title: str, y_title: str, **extra: Any) -> Spec:
-    return {
-        "title": {"text": title},
-        "font": FONT,
-        "margin": {"l": 80, "r": 20, "t": 60, "b": 60},
-        "yaxis": {"title": {"text": y_title}, "tickformat": ",.0f", "zeroline": True},
-        "legend": {"orientation": "h", "y": -0.15},
-        "plot_bgcolor": "#ffffff",
-        **extra,
-    }
+    """The report's chart layout, with a wider left margin for the larger numbers of a simulation."""
+    return chart_layout(title, y_title, **{"margin": {"l": 80, "r": 20, "t": 60, "b": 60}, **extra})
 
 
 def fan_chart(
