@@ -14,7 +14,7 @@ from carebridge.delivery.fews import Action, FewsSettings
 from carebridge.delivery.monitor import ActualsData, Monitoring, monitor
 from carebridge.delivery.months import Month
 from carebridge.delivery.settlement import NO_AGREEMENT, settle_year
-from carebridge.delivery.writer import write_delivery_pack, write_fews
+from carebridge.report.delivery import write_delivery_pack, write_fews
 from carebridge.store.imports import row_of
 from carebridge.store.monitoring import RiskRecord
 from tests.conftest import EXAMPLES

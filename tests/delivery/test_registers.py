@@ -38,7 +38,7 @@ from carebridge.delivery.registers import (
 from carebridge.delivery.risks import RiskRegister, RiskScore, load_risk_register
 from carebridge.delivery.target_actuals import TargetActualsError, read_target_actuals_file
 from carebridge.delivery.targets import Approval, TargetRegister, load_targets, trajectory_for
-from carebridge.delivery.writer import write_delivery_pack
+from carebridge.report.delivery import write_delivery_pack
 from carebridge.store import Store
 from carebridge.store.models import AuditEntry, TrajectoryReset
 from tests.conftest import EXAMPLES

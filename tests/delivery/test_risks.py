@@ -18,7 +18,6 @@ from carebridge.delivery.risks import (
     band_of,
     band_problems,
     heat_map,
-    heat_map_html,
     heat_map_png,
     load_risk_register,
     overdue_risks,
@@ -122,20 +121,6 @@ def test_heat_map_png_is_a_png(stockport: list[Risk]) -> None:
     png = heat_map_png(heat_map(stockport), title="Stockport Together")
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(png) > 5_000
-
-
-def test_heat_map_html_is_an_accessible_table(stockport: list[Risk]) -> None:
-    table = heat_map_html(heat_map(stockport, "after"), title="Stockport Together")
-    assert table.startswith('<table class="risk-heat-map">')
-    assert (
-        "<caption>Stockport Together after mitigation: number of risks by likelihood and impact</caption>"
-        in table
-    )
-    assert table.count('<th scope="col">') == 5
-    assert table.count('<th scope="row">') == 5
-    assert table.count("<td style=") == 25
-    assert "<strong>3</strong> risks<br><small>rating 12, high</small>" in table
-    assert table.index("Likelihood 5") < table.index("Likelihood 1")
 
 
 # --- the loader's messages ----------------------------------------------------------------------------------

@@ -10,8 +10,11 @@ import pytest
 from ruamel.yaml import YAML
 
 from carebridge.engine import Results, run
-from carebridge.report import Provenance
-from carebridge.report.formatted import FormattedTable, all_tables
+from carebridge.engine.appraisal import AppraisalParameters, appraise
+from carebridge.report.plan import PlanReport
+from carebridge.report.plan_tables import all_tables
+from carebridge.report.provenance import Provenance
+from carebridge.report.table import FormattedTable
 from carebridge.scenario.schema import Scenario
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "stockport-2017" / "scenario.yaml"
@@ -32,8 +35,14 @@ def results() -> Results:
 
 
 @pytest.fixture(scope="session")
-def tables(results: Results) -> dict[str, FormattedTable]:
-    return {table.id: table for table in all_tables(results)}
+def report(results: Results) -> PlanReport:
+    """The run as the report reads it: the results and their appraisal, computed once."""
+    return PlanReport(results, appraise(results, AppraisalParameters()))
+
+
+@pytest.fixture(scope="session")
+def tables(report: PlanReport) -> dict[str, FormattedTable]:
+    return {table.id: table for table in all_tables(report.results, report.appraisal)}
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from carebridge.report.formatted import FormattedTable, Row, format_number
+from carebridge.report.numbers import format_number
+from carebridge.report.table import FormattedTable, Row
 
 Y5 = ["2016/17", "2017/18", "2018/19", "2019/20", "2020/21"]
 Y4 = Y5[1:]

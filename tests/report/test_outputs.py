@@ -17,19 +17,20 @@ from openpyxl.workbook.workbook import Workbook
 from rich.console import Console
 
 from carebridge.engine import Results, run
-from carebridge.report import Provenance, write_report
 from carebridge.report.excel import sheet_names
-from carebridge.report.formatted import FormattedTable, all_tables
-from carebridge.report.terminal import print_headlines
+from carebridge.report.plan import PlanReport, print_headlines, write_report
+from carebridge.report.plan_tables import all_tables
+from carebridge.report.provenance import Provenance
+from carebridge.report.table import FormattedTable
 from carebridge.scenario.schema import Scenario
 
 MONEY_FORMAT = "#,##0;(#,##0)"
 
 
 @pytest.fixture(scope="module")
-def folder(results: Results, provenance: Provenance, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def folder(report: PlanReport, provenance: Provenance, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report")
-    write_report(results, out, provenance)
+    write_report(report, out, provenance)
     return out
 
 
@@ -170,7 +171,7 @@ def test_page_has_every_table(page: str, tables: dict[str, FormattedTable]) -> N
 
 def test_report_imports_stay_light() -> None:
     code = (
-        "import sys, carebridge.report, carebridge.report.html, carebridge.report.excel; "
+        "import sys, carebridge.report.html, carebridge.report.excel, carebridge.report.plan; "
         "print(sorted(m for m in ('openpyxl', 'plotly') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -200,9 +201,9 @@ def test_a_plan_without_schemes_or_published_figures(
     for key in ("schemes", "published", "report", "investments", "funding", "statement", "cohorts"):
         example_data.pop(key)
     plain = run(Scenario.model_validate(example_data))
-    ids = [table.id for table in all_tables(plain)]
+    ids = [table.id for table in all_tables(plain, None)]
     assert "scheme_summary_tariff" not in ids and "reconciliation" not in ids
     assert "statement_tariff" in ids
-    write_report(plain, tmp_path, provenance)
+    write_report(PlanReport(plain, None), tmp_path, provenance)
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "chart-savings-tariff" not in page and "chart-bridge" in page

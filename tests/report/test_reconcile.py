@@ -8,8 +8,8 @@ import dataclasses
 import pytest
 
 from carebridge.engine import Results
-from carebridge.report.formatted import FormattedTable
 from carebridge.report.reconcile import ReconciliationError, ReconciliationRow, reconcile
+from carebridge.report.table import FormattedTable
 from carebridge.scenario.schema import Published
 
 

@@ -349,7 +349,7 @@ def _print_appraisal(appraisal: Any) -> None:
     from rich.table import Table
 
     from carebridge.report.appraisal import BASES, basis_note
-    from carebridge.report.formatted import format_number
+    from carebridge.report.numbers import format_number
 
     console = Console()
     for basis in BASES:
@@ -381,7 +381,7 @@ def _print_selection(selection: Any) -> None:
     from rich.table import Table
 
     from carebridge.report.appraisal import envelope_table
-    from carebridge.report.formatted import format_number
+    from carebridge.report.numbers import format_number
     from carebridge.report.terminal import rich_table
 
     console = Console()

@@ -49,7 +49,7 @@ def compare_command(
         versions_table,
         write_comparison,
     )
-    from carebridge.report.formatted import format_number
+    from carebridge.report.numbers import format_number
     from carebridge.scenario.errors import ScenarioError
     from carebridge.scenario.variants import apply_variant
 

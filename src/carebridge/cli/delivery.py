@@ -406,8 +406,8 @@ def fews_command(
         return
     from rich.console import Console
 
-    from carebridge.delivery.terminal import print_fews
-    from carebridge.delivery.writer import write_fews
+    from carebridge.report.delivery import write_fews
+    from carebridge.report.delivery_terminal import print_fews
 
     with open_store(db) as store:
         monitoring, name = _monitoring(store, plan, month)
@@ -593,7 +593,7 @@ def delivery_command(
       carebridge report delivery --month 2018/19-M06 --out out/delivery
     """
     from carebridge.delivery.registers import register_view
-    from carebridge.delivery.writer import write_delivery_pack
+    from carebridge.report.delivery import write_delivery_pack
     from carebridge.store.monitoring import read_risks, read_share_parties
     from carebridge.store.plans import plan_id
 

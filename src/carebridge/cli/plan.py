@@ -13,7 +13,7 @@ import typer
 from carebridge.cli.app import app, fail, load, run_scenario
 
 if TYPE_CHECKING:
-    from carebridge.report import Provenance
+    from carebridge.report.provenance import Provenance
     from carebridge.scenario.loader import LoadedScenario
 
 
@@ -78,17 +78,20 @@ def run_command(
         loaded = _with_bridge_year(loaded, bridge_year)
     results = run_scenario(loaded)
     folder = out if out is not None else Path("out") / (scenario.resolve().parent.name or scenario.stem)
-    from carebridge.report import write_report
+    from carebridge.engine.appraisal import AppraisalParameters, appraise
+    from carebridge.report.plan import PlanReport, write_report
 
+    appraisal = appraise(results, AppraisalParameters()) if results.scenario.schemes else None
+    report = PlanReport(results, appraisal)
     provenance = provenance_of(scenario, loaded.scenario.name)
     try:
-        written = _write_atomically(folder, lambda staging: write_report(results, staging, provenance))
+        written = _write_atomically(folder, lambda staging: write_report(report, staging, provenance))
     except OSError as error:
         fail(f"cannot write the report into {folder}: {error.strerror or error}")
     if not quiet:
         from rich.console import Console
 
-        from carebridge.report.terminal import print_headlines
+        from carebridge.report.plan import print_headlines
 
         print_headlines(results, Console())
     typer.echo(f"Wrote {len(written)} files to {folder}: " + ", ".join(p.name for p in written))
@@ -96,7 +99,7 @@ def run_command(
 
 def provenance_of(scenario: Path, name: str) -> Provenance:
     """Where a report comes from: the scenario file, its hash, this version, now."""
-    from carebridge.report import Provenance
+    from carebridge.report.provenance import Provenance
 
     return Provenance.for_file(scenario, name)
 

@@ -210,7 +210,7 @@ def _print_simulation(simulation: Simulation) -> None:
     from rich.table import Table
 
     from carebridge.engine.simulate.summary import STAT, summarise
-    from carebridge.report.formatted import format_number
+    from carebridge.report.numbers import format_number
 
     console = Console()
     years = simulation.years
@@ -347,7 +347,7 @@ def _print_sensitivity(result: Sensitivity) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from carebridge.report.formatted import format_number
+    from carebridge.report.numbers import format_number
 
     central = format_number(result.central_output, "money")
     table = Table(

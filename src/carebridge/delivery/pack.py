@@ -1,4 +1,5 @@
-"""The tables of the delivery pack, as plain rows the HTML page, the workbook and the terminal all print.
+"""The tables of the delivery pack, as plain rows the HTML page, the workbook and the terminal all print
+(:mod:`carebridge.report.delivery`).
 
 Each :class:`PackTable` says what each column holds (text, money, activity, a ratio, a RAG status), so every
 writer formats it the same way: money in £'000 with savings in brackets, ratios as percentages.
@@ -6,7 +7,6 @@ writer formats it the same way: money in £'000 with savings in brackets, ratios
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -42,22 +42,6 @@ class PackTable:
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=[column.header for column in self.columns])
-
-
-def format_cell(value: Cell, kind: ColumnKind) -> str:
-    """Text of a cell: £'000 and activity with separators and negatives in brackets, ratios as percentages,
-    blank for a missing number."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if kind in ("text", "status"):
-        return str(value)
-    number = float(value)
-    if kind == "ratio":
-        return f"{number * 100:.1f}%"
-    if kind == "count":
-        return f"{round(number):,}"
-    rounded = round(number)
-    return f"({-rounded:,})" if rounded < 0 else f"{rounded:,}"
 
 
 def status_table(monitoring: Monitoring) -> PackTable:

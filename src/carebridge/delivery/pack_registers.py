@@ -142,12 +142,3 @@ def overdue_table(view: RegisterView) -> PackTable:
         sheet="Risk reviews overdue",
         note="" if rows else "No risk review is overdue.",
     )
-
-
-def heat_maps_html(view: RegisterView) -> str:
-    """The heat maps before and after mitigation, side by side, as accessible tables."""
-    maps = [
-        rk.heat_map_html(rk.heat_map(view.risks, stage), view.bands, title="Risk heat map")
-        for stage in ("before", "after")
-    ]
-    return "".join(f'<div class="table-wrap">{table}</div>' for table in maps)

@@ -25,7 +25,6 @@ registers, targets, pools) into their pydantic models with located problems.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import pathlib
 import types
@@ -235,32 +234,6 @@ def heat_map_png(map_: HeatMap, bands: Sequence[RatingBand] = DEFAULT_BANDS, tit
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", bbox_inches="tight")
     return buffer.getvalue()
-
-
-def heat_map_html(map_: HeatMap, bands: Sequence[RatingBand] = DEFAULT_BANDS, title: str = "Risks") -> str:
-    """The heat map as an HTML table with a caption and row and column headers; each cell states its count,
-    rating and band in words (colour repeats the band, it never carries it alone)."""
-    caption = f"{title} {_stage_words(map_.stage)}: number of risks by likelihood and impact"
-    head = "".join(f'<th scope="col">Impact {impact}</th>' for impact in SCORES)
-    rows = [
-        f'<tr><th scope="row">Likelihood {likelihood}</th>'
-        + "".join(_html_cell(map_.count(likelihood, impact), likelihood, impact, bands) for impact in SCORES)
-        + "</tr>"
-        for likelihood in reversed(SCORES)
-    ]
-    return (
-        f'<table class="risk-heat-map">\n<caption>{html.escape(caption)}</caption>\n'
-        f"<thead><tr><td></td>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
-    )
-
-
-def _html_cell(count: int, likelihood: int, impact: int, bands: Sequence[RatingBand]) -> str:
-    rating = likelihood * impact
-    band = band_of(rating, bands)
-    risks = "risk" if count == 1 else "risks"
-    style = f"background-color: {html.escape(band.colour)}; color: #000"
-    text = f"<strong>{count}</strong> {risks}" if count else f"{count} {risks}"
-    return f'<td style="{style}">{text}<br><small>rating {rating}, {html.escape(band.name)}</small></td>'
 
 
 # --- loading ---------------------------------------------------------------------------------------------

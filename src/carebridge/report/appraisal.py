@@ -13,32 +13,29 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
-from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import xarray as xr
 
 from carebridge.engine.appraisal import NEVER, PROGRAMME, Appraisal
 from carebridge.engine.prioritise import OVERRIDE_NAMES, Decision, Portfolio, Selection
-from carebridge.report import Provenance
-from carebridge.report.charts import PALETTE, Chart, Spec, chart_layout
-from carebridge.report.formatted import (
-    MONEY,
+from carebridge.engine.results import Results
+from carebridge.report.chart import PALETTE, Chart, Spec, chart_layout
+from carebridge.report.excel import add_table_sheets, new_workbook, write_excel, write_facts, write_records
+from carebridge.report.html import document, figure_html, footer, header, run_page, scripts
+from carebridge.report.html_table import Cell, HtmlRow, HtmlTable, render_html_table, render_table
+from carebridge.report.numbers import MONEY, NumberKind, format_number
+from carebridge.report.provenance import Provenance
+from carebridge.report.table import (
     Column,
     FormattedTable,
-    NumberKind,
     Row,
     RowKind,
-    format_number,
     heading,
     series,
     total,
     year_columns,
 )
-
-if TYPE_CHECKING:
-    from carebridge.engine.results import Results
 
 BASES = ("tariff", "cost")
 APPRAISAL_FILES = ("appraisal.csv", "appraisal_by_year.csv", "appraisal.html", "appraisal.xlsx")
@@ -243,9 +240,6 @@ def write_appraisal(
 ) -> list[Path]:
     """Write ``appraisal.csv`` (summary), ``appraisal_by_year.csv``, ``appraisal.html``,
     ``appraisal.xlsx`` and ``appraisal.json`` (provenance and parameters) into ``folder``."""
-    from carebridge.report.excel import write_excel
-    from carebridge.report.html import render_page
-
     folder.mkdir(parents=True, exist_ok=True)
     summary = appraisal.summary.to_dataframe().reset_index()
     summary.insert(1, "name", [_label(appraisal, str(s)) for s in summary.scheme])
@@ -257,7 +251,7 @@ def write_appraisal(
     summary.to_csv(written[0], index=False)
     appraisal.by_year.to_dataframe().reset_index().to_csv(written[1], index=False)
     tables = appraisal_tables(appraisal)
-    page = render_page(results, provenance, tables, appraisal_charts(appraisal))
+    page = run_page(results, provenance, tables, appraisal_charts(appraisal))
     written.append(folder / "appraisal.html")
     written[-1].write_text(page, encoding="utf-8")
     written.append(write_excel(results, folder / "appraisal.xlsx", provenance, tables))
@@ -422,36 +416,22 @@ def _selection_page(
     tables: Sequence[FormattedTable],
     records: list[dict[str, object]],
 ) -> str:
-    from carebridge.report.html import CSS, figure_html, plot_calls, plotly_js, render_table
-
     chart = selection_chart(selection)
-    facts = "".join(
-        f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in _facts(portfolio, provenance, selection) if v
-    )
-    body = "\n".join(
-        [
-            f"<header><h1>{escape(portfolio.name)}</h1>",
-            f'<p class="lead">{escape(portfolio.description.strip())}</p>',
-            f'<dl class="provenance">{facts}</dl></header>',
-            "<main>",
-            '<section id="decisions"><h2>Decisions</h2>',
-            _decisions_html(records),
-            "</section>",
-            '<section id="tables"><h2>Tables</h2>',
-            *(render_table(table) for table in tables),
-            "</section>",
-            f'<section id="charts"><h2>Chart</h2>{figure_html(chart)}</section>',
-            "</main>",
-            f"<footer>CareBridge {escape(provenance.carebridge_version)}. Money in £'000.</footer>",
-            f"<script>{plotly_js()}</script>",
-            f"<script>{plot_calls([chart])}</script>",
-        ]
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(portfolio.name)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
-    )
+    body = [
+        header(portfolio.name, portfolio.description.strip(), _facts(portfolio, provenance, selection)),
+        "<main>",
+        '<section id="decisions"><h2>Decisions</h2>',
+        _decisions_html(records),
+        "</section>",
+        '<section id="tables"><h2>Tables</h2>',
+        *(render_table(table) for table in tables),
+        "</section>",
+        f'<section id="charts"><h2>Chart</h2>{figure_html(chart)}</section>',
+        "</main>",
+        footer(provenance.carebridge_version, "Money in £'000."),
+        *scripts([chart]),
+    ]
+    return document(portfolio.name, body)
 
 
 DECISION_COLUMNS = ("name", "decision", "reason", "override", "weighted_score", "published")
@@ -459,30 +439,22 @@ DECISION_COLUMNS = ("name", "decision", "reason", "override", "weighted_score", 
 
 def _decisions_html(records: list[dict[str, object]]) -> str:
     """Every candidate, its decision and the reason, as an HTML table; text left, the score right."""
-    left = ' style="text-align:left;white-space:normal"'
-
-    def align(column: str) -> str:
-        return "" if column == "weighted_score" else left
-
-    head = "".join(
-        f'<th scope="col"{align(c)}>{escape(c.replace("_", " ").capitalize())}</th>' for c in DECISION_COLUMNS
+    head = tuple(
+        Cell(c.replace("_", " ").capitalize(), header=True, classes="" if c == "weighted_score" else "text")
+        for c in DECISION_COLUMNS
     )
     rows = []
     for record in records:
-        cells = [f'<th scope="row">{escape(str(record["name"]))}</th>']
+        cells = [Cell(str(record["name"]), header=True)]
         for column in DECISION_COLUMNS[1:]:
             value = record[column]
             if isinstance(value, float) and column == "weighted_score":
-                text = format_number(value, "percent")
+                cells.append(Cell(format_number(value, "percent")))
             else:
-                text = str(value or "")
-            cells.append(f"<td{align(column)}>{escape(text)}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    caption = "<caption>Every candidate and the reason for its decision</caption>"
-    return (
-        f'<div class="table-wrap"><table id="table-decisions">{caption}<thead><tr>{head}</tr></thead>'
-        "<tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>"
-    )
+                cells.append(Cell(str(value or ""), classes="text"))
+        rows.append(HtmlRow(tuple(cells)))
+    caption = "Every candidate and the reason for its decision"
+    return render_html_table(HtmlTable(caption, (head,), tuple(rows), id="decisions"))
 
 
 def _selection_workbook(
@@ -492,16 +464,7 @@ def _selection_workbook(
     tables: Sequence[FormattedTable],
     records: list[dict[str, object]],
 ) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from carebridge.report.excel import add_table_sheets
-
-    workbook = Workbook()
-    about = workbook.active
-    about.title = "About"
-    about["A1"] = portfolio.name
-    about["A1"].font = Font(bold=True, size=13)
+    workbook = new_workbook()
     facts = [
         ("Source", portfolio.source),
         ("Candidates file", provenance.scenario_file),
@@ -509,19 +472,15 @@ def _selection_workbook(
         ("CareBridge version", provenance.carebridge_version),
         ("Generated at", provenance.generated_at),
     ]
-    for row, (name, value) in enumerate(facts, start=3):
-        about.cell(row, 1, name).font = Font(bold=True)
-        about.cell(row, 2, value)
-    about.column_dimensions["A"].width, about.column_dimensions["B"].width = 22, 100
+    write_facts(workbook.create_sheet("About"), portfolio.name, facts)
     decisions = workbook.create_sheet("Decisions")
     headers = list(records[0]) if records else []
-    decisions.append(headers)
-    for cell in decisions[1]:
-        cell.font = Font(bold=True)
-    for record in records:
-        decisions.append([record[h] for h in headers])
-    decisions.freeze_panes = "B2"
+    write_records(decisions, headers, [[_cell_value(record[h]) for h in headers] for record in records])
     decisions.column_dimensions["B"].width, decisions.column_dimensions["D"].width = 50, 80
     add_table_sheets(workbook, tables, reserved=("About", "Decisions"))
     workbook.save(path)
     return path
+
+
+def _cell_value(value: object) -> str | float | int | bool | None:
+    return value if value is None or isinstance(value, str | float | int | bool) else str(value)

@@ -11,19 +11,13 @@ import xarray as xr
 from carebridge.engine.compare import compare_positions, compare_scheme_totals, compare_statement_net
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.results import Results
-from carebridge.report import Provenance
-from carebridge.report.charts import Chart, chart_layout
-from carebridge.report.formatted import (
-    MONEY,
-    Column,
-    FormattedTable,
-    Row,
-    RowKind,
-    heading,
-    plan_years,
-    series,
-    year_columns,
-)
+from carebridge.report.chart import Chart, chart_layout
+from carebridge.report.excel import add_table_sheets, new_workbook
+from carebridge.report.html import run_page
+from carebridge.report.numbers import MONEY
+from carebridge.report.plan_tables import plan_years
+from carebridge.report.provenance import Provenance
+from carebridge.report.table import Column, FormattedTable, Row, RowKind, heading, series, year_columns
 
 HOLDER_NAMES = {"nhs": "NHS", "social_care": "Social care", SYSTEM: "System"}
 
@@ -161,10 +155,6 @@ def write_comparison(
     """``compare.csv`` (comparison, line, holder, year, base, other, difference), ``compare.html`` and
     ``compare.xlsx`` into ``folder``."""
     import pandas as pd
-    from openpyxl import Workbook
-
-    from carebridge.report.excel import add_table_sheets
-    from carebridge.report.html import render_page
 
     folder.mkdir(parents=True, exist_ok=True)
     csv_path = folder / "compare.csv"
@@ -172,10 +162,9 @@ def write_comparison(
     year = items[0].base.bridge_year
     html_path = folder / "compare.html"
     html_path.write_text(
-        render_page(items[0].base, provenance, tables, [comparison_chart(items, year)]), encoding="utf-8"
+        run_page(items[0].base, provenance, tables, [comparison_chart(items, year)]), encoding="utf-8"
     )
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = new_workbook()
     add_table_sheets(workbook, tables)
     xlsx_path = folder / "compare.xlsx"
     workbook.save(xlsx_path)

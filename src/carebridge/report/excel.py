@@ -1,5 +1,10 @@
-"""The report as an Excel workbook: an About sheet (provenance), one sheet per formatted table, and an Inputs
-sheet listing every input of the scenario. openpyxl is imported only when a workbook is written."""
+"""The one Excel writer of every workbook the reports write (the run report, the appraisal, the
+prioritisation, comparisons, the delivery pack): sheet names, cells, tables, facts and records.
+
+Every value goes through :func:`write_cell`, which writes text as text, always: a scheme name or a risk
+title that starts with ``=``, ``+``, ``-`` or ``@`` stays a string (never a live formula). openpyxl is
+imported only when a workbook is written, so importing this module stays cheap.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +14,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from carebridge.engine.results import Results
-from carebridge.report import Provenance
-from carebridge.report.formatted import FormattedTable, NumberKind, Row, all_tables
+from carebridge.report.numbers import NumberKind
+from carebridge.report.provenance import Provenance
+from carebridge.report.table import FormattedTable, Row
 
 if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
 NUMBER_FORMATS: dict[NumberKind, str] = {
     "money": "#,##0;(#,##0)",
     "activity": "#,##0;(#,##0)",
     "percent": "0.0%",
+    "count": "#,##0",
 }
 SHEET_NAME_LENGTH = 31
 FIRST_HEADER_ROW = 4
@@ -27,35 +36,40 @@ VALUE_WIDTH = 11
 FLAG_FILL = "FDE2E1"
 FLAG_FONT = "9C0006"
 HEADING_FILL = "EEF2F6"
+FORMULA_STARTS = ("=", "+", "-", "@")
+"""What makes Excel (or a spreadsheet importing the file) read a cell's text as a formula."""
 
 InputLeaf = tuple[str, str | float | bool, bool]
+CellValue = str | float | int | bool | None
 
 
-def write_excel(
-    results: Results,
-    path: Path,
-    provenance: Provenance,
-    tables: Sequence[FormattedTable] | None = None,
-) -> Path:
-    """Write the workbook to ``path`` and return it; ``tables`` defaults to :func:`all_tables`."""
+def new_workbook() -> Workbook:
+    """An empty workbook (its default sheet removed)."""
     from openpyxl import Workbook
 
     workbook = Workbook()
-    about = workbook.active
-    about.title = "About"
-    _write_about(about, results, provenance)
-    chosen = all_tables(results) if tables is None else tables
-    add_table_sheets(workbook, chosen, reserved=("About", "Inputs"))
-    _write_inputs(workbook.create_sheet("Inputs"), results)
-    workbook.save(path)
-    return path
+    workbook.remove(workbook.active)
+    return workbook
 
 
-def add_table_sheets(workbook: Any, tables: Sequence[FormattedTable], reserved: Sequence[str] = ()) -> None:
-    """One sheet per formatted table, named from its short title (unique, avoiding ``reserved`` names)."""
-    names = sheet_names([table.short_title for table in tables], reserved=reserved)
-    for table, name in zip(tables, names, strict=True):
-        _write_table(workbook.create_sheet(name), table)
+def write_cell(sheet: Worksheet, row: int, column: int, value: CellValue) -> Cell:
+    """Put ``value`` in a cell: numbers as numbers, text as text. Text is never a formula: its type is set
+    to string, and text that a spreadsheet would read as a formula is also marked with a quote prefix."""
+    cell = sheet.cell(row, column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    return cell
+
+
+def append_row(sheet: Worksheet, values: Sequence[CellValue]) -> int:
+    """Write ``values`` into the row after the last used one; returns that row's number."""
+    row = sheet.max_row + 1 if sheet.max_row > 1 or sheet.cell(1, 1).value is not None else 1
+    for column, value in enumerate(values, start=1):
+        write_cell(sheet, row, column, value)
+    return row
 
 
 def sheet_names(titles: Sequence[str], reserved: Sequence[str] = ()) -> list[str]:
@@ -76,21 +90,54 @@ def sheet_names(titles: Sequence[str], reserved: Sequence[str] = ()) -> list[str
     return names
 
 
-def _write_table(sheet: Worksheet, table: FormattedTable) -> None:
+def write_facts(
+    sheet: Worksheet, title: str, facts: Sequence[tuple[str, str]], widths: tuple[int, int] = (22, 100)
+) -> None:
+    """A sheet of facts (an About sheet): the title in bold, then one fact a row, its name in bold."""
+    from openpyxl.styles import Font
+
+    write_cell(sheet, 1, 1, title).font = Font(bold=True, size=13)
+    for row, (name, value) in enumerate(facts, start=3):
+        write_cell(sheet, row, 1, name).font = Font(bold=True)
+        write_cell(sheet, row, 2, value)
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = widths
+
+
+def write_records(sheet: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[CellValue]]) -> None:
+    """A header row in bold, then one row per record, panes frozen below the header."""
+    from openpyxl.styles import Font
+
+    for column, header in enumerate(headers, start=1):
+        write_cell(sheet, 1, column, header).font = Font(bold=True)
+    for row, values in enumerate(rows, start=2):
+        for column, value in enumerate(values, start=1):
+            write_cell(sheet, row, column, value)
+    sheet.freeze_panes = "B2"
+
+
+# ---- formatted tables -------------------------------------------------------------------------------------
+
+
+def add_table_sheets(workbook: Any, tables: Sequence[FormattedTable], reserved: Sequence[str] = ()) -> None:
+    """One sheet per formatted table, named from its short title (unique, avoiding ``reserved`` names)."""
+    names = sheet_names([table.short_title for table in tables], reserved=reserved)
+    for table, name in zip(tables, names, strict=True):
+        write_table(workbook.create_sheet(name), table)
+
+
+def write_table(sheet: Worksheet, table: FormattedTable) -> None:
     """Title and unit above, header rows (column groups, then years), then the rows; panes frozen below the
     header and right of the labels."""
     from openpyxl.styles import Alignment, Font
 
-    sheet["A1"] = table.title
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = table.subtitle
-    sheet["A2"].font = Font(italic=True, color="555555")
+    write_cell(sheet, 1, 1, table.title).font = Font(bold=True, size=13)
+    write_cell(sheet, 2, 1, table.subtitle).font = Font(italic=True, color="555555")
     header_row = FIRST_HEADER_ROW + (1 if table.grouped else 0)
     if table.grouped:
         _write_groups(sheet, table)
-    sheet.cell(header_row, 1, table.label_header).font = Font(bold=True)
+    write_cell(sheet, header_row, 1, table.label_header).font = Font(bold=True)
     for index, column in enumerate(table.columns, start=2):
-        cell = sheet.cell(header_row, index, column.header)
+        cell = write_cell(sheet, header_row, index, column.header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="right")
     for offset, row in enumerate(table.rows, start=1):
@@ -104,7 +151,7 @@ def _write_groups(sheet: Worksheet, table: FormattedTable) -> None:
     from openpyxl.styles import Alignment, Font
 
     for group, first, span in table.column_groups():
-        cell = sheet.cell(FIRST_HEADER_ROW, first + 2, group)
+        cell = write_cell(sheet, FIRST_HEADER_ROW, first + 2, group)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
         if span > 1:
@@ -121,7 +168,7 @@ def _write_row(sheet: Worksheet, table: FormattedTable, excel_row: int, row: Row
     from openpyxl.styles import Border, Font, PatternFill, Side
 
     bold = row.kind in ("total", "heading")
-    label = sheet.cell(excel_row, 1, row.label)
+    label = write_cell(sheet, excel_row, 1, row.label)
     label.font = Font(bold=bold, italic=row.kind == "heading")
     if row.kind == "heading":
         for column in range(1, len(table.columns) + 2):
@@ -129,7 +176,7 @@ def _write_row(sheet: Worksheet, table: FormattedTable, excel_row: int, row: Row
         return
     top = Border(top=Side(style="thin")) if row.kind == "total" else None
     for index, value in enumerate(row.values):
-        cell = sheet.cell(excel_row, index + 2, value)
+        cell = write_cell(sheet, excel_row, index + 2, value)
         cell.number_format = NUMBER_FORMATS[table.number_kind(row, index)]
         flagged = row.flagged(index)
         cell.font = Font(bold=bold, color=FLAG_FONT if flagged else None)
@@ -150,13 +197,25 @@ def _set_widths(sheet: Worksheet, table: FormattedTable) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = max(VALUE_WIDTH, len(column.header) + 2)
 
 
-def _write_about(sheet: Worksheet, results: Results, provenance: Provenance) -> None:
-    from openpyxl.styles import Font
+# ---- the workbook of a run --------------------------------------------------------------------------------
 
+
+def write_excel(
+    results: Results, path: Path, provenance: Provenance, tables: Sequence[FormattedTable]
+) -> Path:
+    """The workbook of a run (the report, an appraisal): an About sheet (provenance), one sheet per table,
+    and an Inputs sheet listing every input of the scenario. Returns ``path``."""
+    workbook = new_workbook()
+    write_facts(workbook.create_sheet("About"), "CareBridge report", _about(results, provenance))
+    add_table_sheets(workbook, tables, reserved=("About", "Inputs"))
+    _write_inputs(workbook.create_sheet("Inputs"), results)
+    workbook.save(path)
+    return path
+
+
+def _about(results: Results, provenance: Provenance) -> list[tuple[str, str]]:
     scenario = results.scenario
-    sheet["A1"] = "CareBridge report"
-    sheet["A1"].font = Font(bold=True, size=13)
-    facts = [
+    return [
         ("Scenario", provenance.scenario_name),
         ("Description", (scenario.description or "").strip()),
         ("Source", scenario.source or ""),
@@ -167,23 +226,12 @@ def _write_about(sheet: Worksheet, results: Results, provenance: Provenance) -> 
         ("Years", f"{results.years[0]} to {results.years[-1]}"),
         ("Signs", "Savings, funding and activity removed are negative, in brackets; money in £'000."),
     ]
-    for row, (name, value) in enumerate(facts, start=3):
-        sheet.cell(row, 1, name).font = Font(bold=True)
-        sheet.cell(row, 2, value)
-    sheet.column_dimensions["A"].width = 22
-    sheet.column_dimensions["B"].width = 100
 
 
 def _write_inputs(sheet: Worksheet, results: Results) -> None:
     """One row per leaf input: its field path, its value, and whether the file gave it or it is a default."""
-    from openpyxl.styles import Font
-
-    sheet.append(["Input", "Value", "Given"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for path, value, given in input_leaves(results):
-        sheet.append([path, value, "file" if given else "default"])
-    sheet.freeze_panes = "B2"
+    rows = [(path, value, "file" if given else "default") for path, value, given in input_leaves(results)]
+    write_records(sheet, ["Input", "Value", "Given"], rows)
     sheet.column_dimensions["A"].width = 60
     sheet.column_dimensions["B"].width = 40
     sheet.column_dimensions["C"].width = 10

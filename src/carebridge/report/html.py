@@ -1,6 +1,7 @@
-"""The report as one self-contained HTML page: header and provenance, charts (plotly.js inlined from the
-installed plotly package, so the page works with no network) and every formatted table as an accessible
-HTML table. Built with f-strings and :func:`html.escape`; the plotly Python package is never imported."""
+"""The pages of the reports: one self-contained HTML page each (plotly.js inlined from the installed plotly
+package, so a page works with no network), with a header of provenance facts, charts and tables. Built with
+f-strings and :func:`html.escape`; the plotly Python package is never imported. Tables are drawn by
+:mod:`carebridge.report.html_table`, charts laid out by :mod:`carebridge.report.chart`."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from html import escape
 from pathlib import Path
 
 from carebridge.engine.results import Results
-from carebridge.report import Provenance
-from carebridge.report.charts import Chart, all_charts
-from carebridge.report.formatted import FormattedTable, Row, all_tables, format_number
+from carebridge.report.chart import Chart
+from carebridge.report.html_table import render_table
+from carebridge.report.provenance import Provenance
+from carebridge.report.table import FormattedTable
 
 CSS = """
 :root { --ink: #1d2733; --muted: #5b6775; --rule: #d5dbe2; --band: #f3f6f9; --accent: #1f5f99;
@@ -49,71 +51,83 @@ tr.total th, tr.total td { font-weight: 700; border-top: 1.5px solid var(--ink);
 tr.heading th { font-weight: 700; font-style: italic; background: var(--band); }
 td.flag { background: var(--flag); color: var(--flag-ink); }
 footer { color: var(--muted); font-size: .8rem; padding: 24px; }
+p.note { color: var(--muted); font-style: italic; }
+td.text { text-align: left; white-space: normal; } thead th.text { text-align: left; }
 """
 
-
-def write_html(
-    results: Results,
-    path: Path,
-    provenance: Provenance,
-    tables: Sequence[FormattedTable] | None = None,
-) -> Path:
-    """Write the page to ``path`` and return it; ``tables`` defaults to :func:`all_tables`."""
-    chosen = all_tables(results) if tables is None else tables
-    path.write_text(render_page(results, provenance, chosen, all_charts(results)), encoding="utf-8")
-    return path
+RUN_FOOTER = "Money in £'000; savings, funding and activity removed are negative and shown in brackets."
 
 
-def render_page(
-    results: Results, provenance: Provenance, tables: Sequence[FormattedTable], charts: Sequence[Chart]
-) -> str:
-    """The whole page as text."""
-    name = escape(results.scenario.name)
-    body = "\n".join(
-        [
-            _header(results, provenance),
-            "<main>",
-            _contents(tables, charts),
-            '<section id="charts"><h2>Charts</h2>',
-            *(figure_html(chart) for chart in charts),
-            "</section>",
-            '<section id="tables"><h2>Tables</h2>',
-            *(render_table(table) for table in tables),
-            "</section>",
-            "</main>",
-            f"<footer>CareBridge {escape(provenance.carebridge_version)}. Money in £'000; savings, funding "
-            "and activity removed are negative and shown in brackets.</footer>",
-            f"<script>{plotly_js()}</script>",
-            f"<script>{plot_calls(charts)}</script>",
-        ]
-    )
+def document(title: str, body: Sequence[str], extra_css: str = "") -> str:
+    """A whole page: the head (title, styles) and ``body``, the parts joined by new lines."""
+    joined = "\n".join(body)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{name}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+        f"<title>{escape(title)}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n<body>\n{joined}\n"
+        "</body>\n</html>\n"
     )
 
 
-def _header(results: Results, provenance: Provenance) -> str:
-    scenario = results.scenario
-    facts = [
-        ("Source", scenario.source or ""),
-        ("Scenario file", provenance.scenario_file),
-        ("SHA-256", provenance.sha256),
-        ("CareBridge", provenance.carebridge_version),
-        ("Generated", provenance.generated_at),
-        ("Years", f"{results.years[0]} to {results.years[-1]}"),
-    ]
+def header(title: str, lead: str, facts: Sequence[tuple[str, str]]) -> str:
+    """The page's heading, its lead paragraph and the provenance facts (those with a value)."""
     listed = "".join(f"<dt>{escape(key)}</dt><dd>{escape(value)}</dd>" for key, value in facts if value)
-    description = scenario.description or ""
     return (
-        f"<header><h1>{escape(scenario.name)}</h1>"
-        f'<p class="lead">{escape(description.strip())}</p>'
+        f'<header><h1>{escape(title)}</h1><p class="lead">{escape(lead)}</p>'
         f'<dl class="provenance">{listed}</dl></header>'
     )
 
 
-def _contents(tables: Sequence[FormattedTable], charts: Sequence[Chart]) -> str:
+def provenance_facts(provenance: Provenance) -> list[tuple[str, str]]:
+    return [
+        ("Scenario file", provenance.scenario_file),
+        ("SHA-256", provenance.sha256),
+        ("CareBridge", provenance.carebridge_version),
+        ("Generated", provenance.generated_at),
+    ]
+
+
+def scripts(charts: Sequence[Chart]) -> list[str]:
+    """plotly.js and the calls that draw ``charts``; nothing when there is no chart."""
+    if not charts:
+        return []
+    return [f"<script>{plotly_js()}</script>", f"<script>{plot_calls(charts)}</script>"]
+
+
+def footer(version: str, text: str) -> str:
+    return f"<footer>CareBridge {escape(version)}. {escape(text, quote=False)}</footer>"
+
+
+def run_page(
+    results: Results, provenance: Provenance, tables: Sequence[FormattedTable], charts: Sequence[Chart]
+) -> str:
+    """The page of a run (the report, an appraisal, a comparison): the scenario's header, contents,
+    charts and tables."""
+    scenario = results.scenario
+    facts = [
+        ("Source", scenario.source or ""),
+        *provenance_facts(provenance),
+        ("Years", f"{results.years[0]} to {results.years[-1]}"),
+    ]
+    body = [
+        header(scenario.name, (scenario.description or "").strip(), facts),
+        "<main>",
+        contents(tables, charts),
+        '<section id="charts"><h2>Charts</h2>',
+        *(figure_html(chart) for chart in charts),
+        "</section>",
+        '<section id="tables"><h2>Tables</h2>',
+        *(render_table(table) for table in tables),
+        "</section>",
+        "</main>",
+        footer(provenance.carebridge_version, RUN_FOOTER),
+        f"<script>{plotly_js()}</script>",
+        f"<script>{plot_calls(charts)}</script>",
+    ]
+    return document(scenario.name, body)
+
+
+def contents(tables: Sequence[FormattedTable], charts: Sequence[Chart]) -> str:
     links = [f'<li><a href="#{chart.id}">{escape(chart.title)}</a></li>' for chart in charts]
     links += [f'<li><a href="#table-{table.id}">{escape(table.title)}</a></li>' for table in tables]
     return f'<nav aria-label="Contents"><h2>Contents</h2><ol>{"".join(links)}</ol></nav>'
@@ -124,47 +138,6 @@ def figure_html(chart: Chart) -> str:
         f'<figure><div id="{chart.id}" class="chart" role="img" aria-label="{escape(chart.description)}">'
         f"</div><figcaption>{escape(chart.description)}</figcaption></figure>"
     )
-
-
-def render_table(table: FormattedTable) -> str:
-    """One formatted table as an HTML table: a caption, column headers with ``scope``, a row header per
-    line; totals bold, section headings as row-group headers, flagged cells marked. Its wrapper scrolls
-    sideways on a narrow screen, so it is a named region the keyboard can reach (``tabindex="0"``)."""
-    head = _thead(table)
-    rows = "\n".join(_tr(table, row) for row in table.rows)
-    return (
-        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(table.title)}">'
-        f'<table id="table-{table.id}">'
-        f"<caption>{escape(table.title)}<small>{escape(table.subtitle)}</small></caption>"
-        f"{head}<tbody>\n{rows}\n</tbody></table></div>"
-    )
-
-
-def _thead(table: FormattedTable) -> str:
-    rows = []
-    if table.grouped:
-        cells = ['<td class="label"></td>']
-        cells += [
-            f'<th scope="colgroup" colspan="{span}" class="group">{escape(group)}</th>'
-            for group, _, span in table.column_groups()
-        ]
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    headers = "".join(f'<th scope="col">{escape(column.header)}</th>' for column in table.columns)
-    rows.append(f'<tr><th scope="col" class="label">{escape(table.label_header)}</th>{headers}</tr>')
-    return f"<thead>{''.join(rows)}</thead>"
-
-
-def _tr(table: FormattedTable, row: Row) -> str:
-    if row.kind == "heading":
-        span = len(table.columns) + 1
-        return f'<tr class="heading"><th scope="rowgroup" colspan="{span}">{escape(row.label)}</th></tr>'
-    cells = []
-    for index, value in enumerate(row.values):
-        text = escape(format_number(value, table.number_kind(row, index)))
-        flag = ' class="flag" title="above tolerance"' if row.flagged(index) else ""
-        cells.append(f"<td{flag}>{text}</td>")
-    kind = ' class="total"' if row.kind == "total" else ""
-    return f'<tr{kind}><th scope="row">{escape(row.label)}</th>{"".join(cells)}</tr>'
 
 
 def plot_calls(charts: Sequence[Chart]) -> str:

@@ -1,11 +1,143 @@
-"""Charts of the plan: the bridge of each organisation as a waterfall, and the plan lines stacked by year."""
+"""Charts of a plan's run (plotly.js figures built as plain dicts, see :mod:`carebridge.report.chart`): the
+system bridge and each organisation's as waterfalls, positions by organisation, the plan lines stacked,
+activity by POD, savings by POD, and the appraisal's cumulative net benefit. Every chart reads only
+:class:`~carebridge.engine.Results` or the :class:`~carebridge.engine.appraisal.Appraisal` of the run."""
 
 from __future__ import annotations
 
+from math import ceil
+
+from carebridge.engine.appraisal import Appraisal
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.results import Results
-from carebridge.report.charts import PALETTE, Chart, chart_layout
-from carebridge.report.formatted import format_number, organisations, plan_line_ids, plan_years, series
+from carebridge.report.appraisal import cumulative_chart
+from carebridge.report.chart import END, FALL, PALETTE, RISE, Chart, Spec, chart_layout
+from carebridge.report.numbers import format_number
+from carebridge.report.plan_tables import organisations, plan_line_ids, plan_years, pod_savings
+from carebridge.report.table import series
+
+
+def bridge_chart(results: Results) -> Chart:
+    """The system bridge for the bridge year as a waterfall: do-nothing gap, each plan line, do-something."""
+    year = results.bridge_year
+    steps = results.bridge(year)
+    measures = ["absolute", *(["relative"] * (len(steps) - 2)), "total"]
+    trace = {
+        "type": "waterfall",
+        "name": year,
+        "x": [step.name for step in steps],
+        "y": [step.value for step in steps],
+        "measure": measures,
+        "text": [format_number(step.value, "money") for step in steps],
+        "textposition": "outside",
+        "connector": {"line": {"color": "#999999", "width": 1}},
+        "increasing": {"marker": {"color": RISE}},
+        "decreasing": {"marker": {"color": FALL}},
+        "totals": {"marker": {"color": END}},
+        "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>",
+    }
+    title = f"System financial bridge, {year} (£'000)"
+    layout = chart_layout(title, "£'000", showlegend=False, xaxis={"automargin": True, "tickangle": -30})
+    description = f"Waterfall from the do-nothing gap to the do-something position in {year}."
+    return Chart("chart-bridge", title, description, [trace], layout)
+
+
+def activity_chart(results: Results) -> Chart:
+    """Do-nothing against do-something activity by POD over the years, one small chart per POD."""
+    years = plan_years(results)
+    pods = [str(pod) for pod in results.activity.pod.values]
+    columns = 2 if len(pods) > 1 else 1
+    rows = max(1, ceil(len(pods) / columns))
+    data: list[Spec] = []
+    layout = chart_layout("Activity: do-nothing and do-something by POD", "")
+    layout.pop("yaxis")
+    layout["grid"] = {"rows": rows, "columns": columns, "pattern": "independent", "ygap": 0.35}
+    layout["height"] = 260 * rows + 120
+    annotations = []
+    for index, pod in enumerate(pods):
+        axis = "" if index == 0 else str(index + 1)
+        for measure, dash, name in (
+            ("do_nothing", "dot", "Do nothing"),
+            ("do_something", "solid", "Do something"),
+        ):
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": name,
+                    "legendgroup": measure,
+                    "showlegend": index == 0,
+                    "x": years,
+                    "y": list(series(results.activity[measure].sel(pod=pod), years)),
+                    "line": {"dash": dash, "color": PALETTE[0] if measure == "do_nothing" else PALETTE[1]},
+                    "xaxis": f"x{axis}",
+                    "yaxis": f"y{axis}",
+                    "hovertemplate": f"{results.pod_label(pod)} %{{x}}: %{{y:,.0f}}<extra>{name}</extra>",
+                }
+            )
+        layout[f"yaxis{axis}"] = {"tickformat": ",.0f", "rangemode": "tozero"}
+        annotations.append(
+            {
+                "text": f"<b>{results.pod_label(pod)}</b>",
+                "xref": f"x{axis} domain",
+                "yref": f"y{axis} domain",
+                "x": 0.5,
+                "y": 1.12,
+                "showarrow": False,
+            }
+        )
+    layout["annotations"] = annotations
+    description = "Activity by point of delivery and year without the schemes (dotted) and with them (solid)."
+    return Chart("chart-activity", "Activity by POD", description, data, layout)
+
+
+def savings_chart(results: Results, basis: str) -> Chart:
+    """Savings by POD over every modelled year on one basis, stacked (negative: a saving)."""
+    saving = pod_savings(results, basis, ["avoided_growth", "reduction", "direct"])
+    data = [
+        {
+            "type": "bar",
+            "name": results.pod_label(str(pod)),
+            "x": results.years,
+            "y": list(series(saving.sel(pod=pod), results.years)),
+            "marker": {"color": PALETTE[index % len(PALETTE)]},
+            "hovertemplate": "%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>",
+        }
+        for index, pod in enumerate(saving.pod.values)
+    ]
+    title = f"Savings by POD, {basis} basis (£'000)"
+    layout = chart_layout(title, "£'000, saving negative", barmode="relative")
+    description = f"Savings on the {basis} basis by point of delivery and year, stacked."
+    return Chart(f"chart-savings-{basis}", title, description, data, layout)
+
+
+def positions_chart(results: Results) -> Chart:
+    """Do-nothing gap (dotted) and do-something position (solid) of each organisation and the system."""
+    years = plan_years(results)
+    data = []
+    for index, org in enumerate([*organisations(results), SYSTEM]):
+        colour = PALETTE[index % len(PALETTE)]
+        for line, dash, what in (
+            ("do_nothing", "dot", "do nothing"),
+            ("do_something", "solid", "do something"),
+        ):
+            name = f"{results.org_label(org)}, {what}"
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": name,
+                    "legendgroup": org,
+                    "x": years,
+                    "y": list(series(results.positions.sel(line=line, org=org), years)),
+                    "line": {"dash": dash, "color": colour, "width": 3 if org == SYSTEM else 2},
+                    "hovertemplate": "%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>",
+                }
+            )
+    title = "Positions by organisation: do nothing and do something (£'000)"
+    layout = chart_layout(title, "£'000, deficit positive", height=520)
+    description = "Each organisation's do-nothing gap (dotted) and do-something position (solid), by year."
+    return Chart("chart-positions", title, description, data, layout)
 
 
 def waterfall(results: Results, org: str, year: str) -> tuple[list[str], list[float]]:
@@ -29,9 +161,9 @@ def organisation_bridge_chart(results: Results, org: str) -> Chart:
         "measure": ["absolute", *(["relative"] * (len(values) - 2)), "total"],
         "text": [format_number(v, "money") for v in values],
         "textposition": "outside",
-        "increasing": {"marker": {"color": "#b03a48"}},
-        "decreasing": {"marker": {"color": "#2e8b57"}},
-        "totals": {"marker": {"color": "#1f5f99"}},
+        "increasing": {"marker": {"color": RISE}},
+        "decreasing": {"marker": {"color": FALL}},
+        "totals": {"marker": {"color": END}},
         "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>",
     }
     label = results.org_label(org)
@@ -70,7 +202,17 @@ def solutions_chart(results: Results) -> Chart:
     return Chart("chart-solutions", title, "Each plan line by year; savings below zero.", data, layout)
 
 
-def plan_charts(results: Results) -> list[Chart]:
-    charts = [solutions_chart(results)] if results.scenario.positions.plan_lines else []
+def all_charts(results: Results, appraisal: Appraisal | None) -> list[Chart]:
+    """Every chart of the report's page, in order; activity only when some POD has activity, savings and
+    the appraisal's cumulative net benefit only when there are schemes."""
+    charts = [bridge_chart(results), positions_chart(results)]
+    if results.scenario.positions.plan_lines:
+        charts.append(solutions_chart(results))
     charts += [organisation_bridge_chart(results, org) for org in organisations(results)]
+    if results.activity.sizes.get("pod", 0):
+        charts.append(activity_chart(results))
+    if results.scenario.schemes:
+        charts += [savings_chart(results, "tariff"), savings_chart(results, "cost")]
+        if appraisal is not None:
+            charts.append(cumulative_chart(appraisal, "cost"))
     return charts

@@ -1,23 +1,494 @@
-"""Tables of the plan-level results: the do-nothing forecast from income and expenditure, the solutions
-(gross, double count removed, net), the bridge by organisation, capacity and capital (STP layouts)."""
+"""The tables of a plan's run, laid out as the sources lay them out (years across, lines down): the
+positions, plan lines and bridge (Stockport Tables 1–3), the investment and funding statement and scheme
+summaries (Tables 5, 6, 8), savings and activity by POD (Tables 7, 9, 21, 24, 25), the STP's do-nothing
+forecast, solutions, bridges by organisation, capacity and capital, the reconciliation with published
+figures, and the appraisal's summary.
+
+Every builder reads only :class:`~carebridge.engine.Results` (and the scenario it carries) or the
+:class:`~carebridge.engine.appraisal.Appraisal` computed once for the run; a Total line may add the rows
+above it, nothing else is computed again. Signs follow the results: savings, funding and activity removed
+are negative (shown in brackets), investment and gaps positive; money in £'000. Percentages are stored as
+fractions (``-0.201`` is shown ``-20.1%``).
+"""
 
 from __future__ import annotations
 
-from carebridge.engine.finance import SYSTEM
+from collections.abc import Callable, Sequence
+from itertools import groupby
+
+import xarray as xr
+
+from carebridge.engine.appraisal import Appraisal
+from carebridge.engine.finance import NET, SYSTEM, TOTAL_FUNDING, TOTAL_INVESTMENT
 from carebridge.engine.results import Results
-from carebridge.report.formatted import (
-    MONEY,
+from carebridge.report.appraisal import summary_table
+from carebridge.report.numbers import MONEY, ZERO, Value
+from carebridge.report.reconcile import ReconciliationRow, reconcile
+from carebridge.report.table import (
     Column,
     FormattedTable,
     Row,
+    RowKind,
     heading,
-    organisations,
-    plan_line_ids,
-    plan_years,
+    section,
     series,
     total,
     year_columns,
 )
+
+DEFLECTION_SOURCES = ("reduction", "direct")
+
+
+# ---- years shown ------------------------------------------------------------------------------------------
+
+
+def plan_years(results: Results) -> list[str]:
+    """The base year to the later of the last effect year and the bridge year: the years the sources print
+    (Stockport 2016/17 to 2020/21)."""
+    last = max(results.years.index(results.last_effect_year), results.years.index(results.bridge_year))
+    return results.years[: last + 1]
+
+
+def first_effect_year(results: Results) -> str:
+    """The first year in which any scheme removes activity or saves money (the base year if none does)."""
+    saving = abs(results.savings).sum([d for d in results.savings.dims if d != "year"])
+    moved = abs(results.activity["avoided_growth"]) + abs(results.activity["reduction"])
+    changed = (saving > ZERO) | (moved.sum("pod") > ZERO)
+    hits = [str(year) for year, hit in zip(saving.year.values, changed.values, strict=True) if hit]
+    return hits[0] if hits else results.years[0]
+
+
+def effect_years(results: Results) -> list[str]:
+    """The first effect year to the end of :func:`plan_years` (Stockport 2017/18 to 2020/21)."""
+    years = plan_years(results)
+    first = first_effect_year(results)
+    return years[years.index(first) :] if first in years else years
+
+
+def statement_years(results: Results) -> list[str]:
+    """The years the statement counts savings in (``statement.savings_from``) to the end of
+    :func:`plan_years`; the effect years when no start is set (Stockport 2018/19 to 2020/21)."""
+    start = results.scenario.statement.savings_from
+    years = plan_years(results)
+    return years[years.index(start) :] if start in years else effect_years(results)
+
+
+# ---- helpers ----------------------------------------------------------------------------------------------
+
+
+def pod_savings(
+    results: Results, basis: str, sources: Sequence[str], provider: str | None = None
+) -> xr.DataArray:
+    """Savings by (year, pod) on one basis from the given sources, for one provider or all, £'000."""
+    chosen = results.savings.sel(basis=basis, source=list(sources))
+    if provider is not None:
+        chosen = chosen.sel(provider=provider)
+    return chosen.sum([d for d in chosen.dims if d not in ("year", "pod")])
+
+
+def pod_rows(results: Results, values: xr.DataArray, years: Sequence[str]) -> list[Row]:
+    """One row per POD of a (year, pod) array, leaving out PODs that are zero in every year shown."""
+    rows = []
+    for pod in values.pod.values:
+        row = series(values.sel(pod=pod), years)
+        if any(abs(v) > ZERO for v in row):
+            rows.append(Row(results.pod_label(str(pod)), row))
+    return rows
+
+
+def organisations(results: Results) -> list[str]:
+    return [str(org) for org in results.positions.org.values if org != SYSTEM]
+
+
+def plan_line_ids(results: Results) -> list[str]:
+    return [str(line) for line in results.positions.line.values if line in results.plan_line_orgs]
+
+
+# ---- positions (Stockport Tables 1, 2, 3) -----------------------------------------------------------------
+
+
+def do_nothing_gap(results: Results) -> FormattedTable:
+    """The do-nothing gap of each organisation and their Total, by year (Stockport Table 1)."""
+    years = plan_years(results)
+    gap = results.positions.sel(line="do_nothing")
+    rows = [Row(results.org_label(org), series(gap.sel(org=org), years)) for org in organisations(results)]
+    rows.append(Row("Total", series(gap.sel(org=SYSTEM), years), "total"))
+    return FormattedTable(
+        "do_nothing_gap",
+        "Do-nothing financial gap by organisation",
+        "Do-nothing gap",
+        MONEY,
+        tuple(year_columns(years)),
+        tuple(rows),
+        label_header="Do-nothing gap",
+        note="A deficit is positive.",
+        mirrors="Stockport Table 1",
+    )
+
+
+def plan_lines(results: Results) -> FormattedTable:
+    """The plan lines (savings programmes, programme lines, investment) and their Total
+    (Stockport Table 2)."""
+    years = plan_years(results)
+    system = results.positions.sel(org=SYSTEM)
+    rows = [
+        Row(results.position_label(line), series(system.sel(line=line), years))
+        for line in plan_line_ids(results)
+    ]
+    rows.append(total("Total", rows, len(years)))
+    return FormattedTable(
+        "plan_lines",
+        "Planned savings programmes and other plan lines",
+        "Plan lines",
+        MONEY,
+        tuple(year_columns(years)),
+        tuple(rows),
+        note="Savings negative, in brackets; investment positive.",
+        mirrors="Stockport Table 2",
+    )
+
+
+def do_something_position(results: Results) -> FormattedTable:
+    """Each organisation's do-something position, then the system-level plan lines, and the system's
+    do-something position as Total (Stockport Table 3 = Table 1 + Table 2)."""
+    years = plan_years(results)
+    something = results.positions.sel(line="do_something")
+    rows = [
+        Row(results.org_label(org), series(something.sel(org=org), years)) for org in organisations(results)
+    ]
+    system_lines = [line for line in plan_line_ids(results) if results.plan_line_orgs[line] == SYSTEM]
+    rows += [
+        Row(results.position_label(line), series(results.positions.sel(line=line, org=SYSTEM), years))
+        for line in system_lines
+    ]
+    rows.append(Row("Total", series(something.sel(org=SYSTEM), years), "total"))
+    return FormattedTable(
+        "do_something",
+        "System position under the planned do-something scenario",
+        "Do-something position",
+        MONEY,
+        tuple(year_columns(years)),
+        tuple(rows),
+        note="A deficit is positive; system-level lines are not yet allocated to an organisation.",
+        mirrors="Stockport Table 3",
+    )
+
+
+def system_bridge(results: Results) -> FormattedTable:
+    """The system bridge for the bridge year: do-nothing gap, each plan line, do-something position (the
+    STP's "Do Something: whole system financial bridge")."""
+    year = results.bridge_year
+    steps = results.bridge(year)
+    ends = ("do_nothing", "do_something")
+    rows = [Row(step.name, (step.value + 0.0,), "total" if step.line in ends else "normal") for step in steps]
+    return FormattedTable(
+        "bridge",
+        f"System financial bridge, {year}",
+        f"Bridge {year}",
+        MONEY,
+        (Column(year),),
+        tuple(rows),
+        label_header="Step",
+        note="From the do-nothing gap to the do-something position.",
+        mirrors="STP whole-system financial bridge",
+    )
+
+
+def statement_net(results: Results) -> FormattedTable:
+    """The statement's Total net saving on the tariff and the cost basis (the last line of Stockport
+    Tables 6 and 8)."""
+    years = plan_years(results)
+    net = results.statement.sel(line=NET)
+    rows = [
+        Row(f"{basis.capitalize()} basis", series(net.sel(basis=basis), years))
+        for basis in ("tariff", "cost")
+    ]
+    return FormattedTable(
+        "statement_net",
+        "Total net saving of the investment and funding statement",
+        "Net saving",
+        MONEY,
+        tuple(year_columns(years)),
+        tuple(rows),
+        note="A saving is negative.",
+        mirrors="Stockport Tables 6 and 8",
+    )
+
+
+# ---- investment, benefit and the statement (Stockport Tables 5, 6, 8) --------------------------------------
+
+
+def scheme_groups(results: Results) -> dict[str, list[str]]:
+    """Scheme ids by group (a scheme without a group is its own group), in the order first met."""
+    groups: dict[str, list[str]] = {}
+    for scheme in results.scenario.schemes:
+        groups.setdefault(scheme.group or scheme.name, []).append(scheme.id)
+    return groups
+
+
+def scheme_summary(results: Results, basis: str) -> FormattedTable:
+    """Investment, benefit and net benefit in the last year, by scheme group, on one basis (Stockport Table 5
+    on the tariff basis; the same on the cost basis)."""
+    years = statement_years(results)
+    last = years[-1]
+    summary = results.scheme_summary
+    columns = [
+        *year_columns(years, "Investment"),
+        *year_columns(years, "Benefit"),
+        Column(last, "Net benefit"),
+    ]
+    rows = []
+    for group, schemes in scheme_groups(results).items():
+        chosen = summary.sel(scheme=schemes).sum("scheme")
+        values = (
+            *series(chosen["investment"], years),
+            *series(chosen["benefit"].sel(basis=basis), years),
+            float(chosen["net"].sel(basis=basis, year=last)) + 0.0,
+        )
+        rows.append(Row(group, values))
+    rows.append(total("Total", rows, len(columns)))
+    return FormattedTable(
+        f"scheme_summary_{basis}",
+        f"Investment and benefit by business case, {basis} basis",
+        f"Investment and benefit ({basis})",
+        MONEY,
+        tuple(columns),
+        tuple(rows),
+        note="Benefit and net benefit negative (a saving), in brackets.",
+        mirrors="Stockport Table 5" if basis == "tariff" else "Stockport Table 5, restated on the cost basis",
+    )
+
+
+def investment_statement(results: Results, basis: str) -> FormattedTable:
+    """The investment and funding statement on one basis: investment lines, Total investment, the sources of
+    funding and the savings line, Total funding, Total net saving (Stockport Table 6 on the tariff basis,
+    Tables 8 and 20 on the cost basis)."""
+    years = plan_years(results)
+    table = results.statement.sel(basis=basis)
+    totals = (TOTAL_INVESTMENT, TOTAL_FUNDING, NET)
+    rows: list[Row] = []
+    for line, section_name in zip(table.line.values, table.section.values, strict=True):
+        if section_name == "funding" and rows[-1].kind == "total":
+            rows.append(heading("Source of investment funding", len(years)))
+        kind: RowKind = "total" if line in totals else "normal"
+        rows.append(Row(results.statement_label(basis, str(line)), series(table.sel(line=line), years), kind))
+    mirrors = "Stockport Table 6" if basis == "tariff" else "Stockport Tables 8 and 20"
+    return FormattedTable(
+        f"statement_{basis}",
+        f"Investment and funding (including savings) statement, {basis} basis",
+        f"Statement ({basis})",
+        MONEY,
+        tuple(year_columns(years)),
+        tuple(rows),
+        label_header="Investment",
+        note="Funding and savings negative, in brackets.",
+        mirrors=mirrors,
+    )
+
+
+# ---- savings by POD (Stockport Tables 7, 24, 25) ----------------------------------------------------------
+
+
+def cost_release_increments(results: Results) -> FormattedTable:
+    """The new cost-basis saving of each year by POD, growth and deflections (reductions and direct
+    savings), their totals, and the cumulative saving, from the first effect year to the end year, with a
+    Total column (Stockport Table 7)."""
+    start = results.years.index(first_effect_year(results))
+    years = results.years[start:]
+    width = len(years) + 1
+
+    def increments(sources: Sequence[str]) -> list[Row]:
+        level = pod_savings(results, "cost", sources)
+        before = level.shift(year=1, fill_value=0.0)
+        rows = pod_rows(results, level - before, years)
+        return [Row(row.label, (*row.values, sum(v or 0.0 for v in row.values) + 0.0)) for row in rows]
+
+    growth, growth_total = section("Growth", increments(["avoided_growth"]), "Total growth", width)
+    deflections, deflection_total = section(
+        "Deflections", increments(DEFLECTION_SOURCES), "Total deflections", width
+    )
+    both = total("Total growth and deflections", [growth_total, deflection_total], width)
+    cumulative = pod_savings(results, "cost", ["avoided_growth", *DEFLECTION_SOURCES]).sum("pod")
+    rows = [*growth, *deflections, both, Row("Cumulative", (*series(cumulative, years), None), "total")]
+    return FormattedTable(
+        "cost_release",
+        "Savings by POD on the cost basis: growth and deflections, new saving each year",
+        "Cost release by year",
+        MONEY,
+        (*year_columns(years), Column("Total")),
+        tuple(rows),
+        label_header="Point of delivery",
+        note="Each year's new saving as costs are released (variable at once, semi-fixed and fixed later).",
+        mirrors="Stockport Table 7",
+    )
+
+
+def savings_by_source(results: Results, provider: str | None = None) -> FormattedTable:
+    """Savings by POD on the cost basis, from avoided growth and from activity reductions (with direct
+    savings), for all providers (Stockport Table 24, savings) or one provider (Stockport Table 25)."""
+    years = effect_years(results)
+    width = len(years)
+    growth, growth_total = section(
+        "Savings through avoided growth",
+        pod_rows(results, pod_savings(results, "cost", ["avoided_growth"], provider), years),
+        "Total avoided growth",
+        width,
+    )
+    reductions, reduction_total = section(
+        "Deflections enabling cost reduction",
+        pod_rows(results, pod_savings(results, "cost", DEFLECTION_SOURCES, provider), years),
+        "Total activity reductions",
+        width,
+    )
+    rows = [*growth, *reductions, total("Total", [growth_total, reduction_total], width)]
+    if provider is None:
+        ident, owner, short, mirrors = "savings_by_pod", "", "Savings by POD", "Stockport Table 24"
+    else:
+        name = results.org_label(provider)
+        ident, owner, short, mirrors = (
+            f"savings_by_pod_{provider}",
+            f" for {name}",
+            f"Savings {name}",
+            "Stockport Table 25",
+        )
+    return FormattedTable(
+        ident,
+        f"Savings by POD{owner}: avoided growth and activity reductions, cost basis",
+        short,
+        MONEY,
+        tuple(year_columns(years)),
+        tuple(rows),
+        label_header="Point of delivery",
+        note="Cumulative annual saving, negative, in brackets.",
+        mirrors=mirrors,
+    )
+
+
+# ---- activity (Stockport Tables 9, 21, 24) ----------------------------------------------------------------
+
+
+def activity_deflection(results: Results) -> FormattedTable:
+    """Base-year activity, do-nothing activity by year, and the deflection by year as a percentage of the
+    base year, by POD with a Total (Stockport Tables 9 and 23). The Total deflection is the POD percentages
+    weighted by base-year activity: all activity removed over all base-year activity."""
+    years = effect_years(results)
+    base_year = results.years[0]
+    activity = results.activity
+    base = activity["do_nothing"].sel(year=base_year)
+    columns = [
+        Column(base_year, "Base year"),
+        *year_columns(years, "Do-nothing activity"),
+        *year_columns(years, f"Deflection against {base_year}", "percent"),
+    ]
+    rows = []
+    for pod in activity.pod.values:
+        values = (
+            float(base.sel(pod=pod)),
+            *series(activity["do_nothing"].sel(pod=pod), years),
+            *(v / 100 for v in series(activity["deflection_pct"].sel(pod=pod), years)),
+        )
+        rows.append(Row(results.pod_label(str(pod)), values))
+    weighted = (activity["deflection_pct"] * base).sum("pod") / float(base.sum()) / 100
+    summed = total("Total", rows, 1 + len(years))
+    rows.append(Row("Total", (*summed.values, *series(weighted, years)), "total"))
+    return FormattedTable(
+        "activity_deflection",
+        "Impact of the schemes on activity: do-nothing activity and deflection",
+        "Activity and deflection",
+        "activity",
+        tuple(columns),
+        tuple(rows),
+        number="activity",
+        label_header="Point of delivery",
+        note="Deflection negative: activity removed, against the base year.",
+        mirrors="Stockport Tables 9 and 23",
+    )
+
+
+def activity_by_source(results: Results) -> FormattedTable:
+    """Activity removed by POD: avoided growth and activity reductions, their totals and the grand total
+    (Stockport Table 24, activity)."""
+    years = effect_years(results)
+    width = len(years)
+    activity = results.activity
+    growth, growth_total = section(
+        "Growth", pod_rows(results, activity["avoided_growth"], years), "Total: avoided growth", width
+    )
+    reductions, reduction_total = section(
+        "Deflections", pod_rows(results, activity["reduction"], years), "Total: activity reductions", width
+    )
+    rows = [*growth, *reductions, total("Grand total", [growth_total, reduction_total], width)]
+    return FormattedTable(
+        "activity_by_source",
+        "Activity deflections by POD: avoided growth and activity reductions",
+        "Activity avoided and reduced",
+        "activity",
+        tuple(year_columns(years)),
+        tuple(rows),
+        number="activity",
+        label_header="Point of delivery",
+        note="Activity removed is negative.",
+        mirrors="Stockport Table 24",
+    )
+
+
+def provider_split(results: Results) -> FormattedTable:
+    """The share of each POD's activity by provider (Stockport Table 21), as given in the scenario."""
+    providers = [str(p) for p in results.savings.provider.values]
+    rows = [
+        Row(pod.name, tuple(float(pod.providers.get(provider, 0.0)) for provider in providers))
+        for pod in results.scenario.pods
+    ]
+    return FormattedTable(
+        "provider_split",
+        "Share of activity by provider",
+        "Provider split",
+        "%",
+        tuple(Column(results.org_label(p)) for p in providers),
+        tuple(rows),
+        number="percent",
+        label_header="Point of delivery",
+        mirrors="Stockport Table 21",
+    )
+
+
+# ---- reconciliation ---------------------------------------------------------------------------------------
+
+
+def reconciliation(results: Results) -> FormattedTable:
+    """Each published figure against the computed one: computed, published and difference by year, with
+    differences above the entry's tolerance flagged (the scenario's ``published`` list)."""
+    lines = reconcile(results)
+    years = [year for year in results.years if any(line.year == year for line in lines)]
+    rows: list[Row] = []
+    for _, group in groupby(lines, key=lambda line: line.entry):
+        entry = {line.year: line for line in group}
+        first = next(iter(entry.values()))
+        flags = tuple(year in entry and entry[year].flagged for year in years)
+        rows += [
+            heading(f"{first.source} — {first.measure}", len(years)),
+            Row("Computed", _cells(entry, years, lambda line: line.computed)),
+            Row("Published", _cells(entry, years, lambda line: line.published)),
+            Row("Difference", _cells(entry, years, lambda line: line.difference), "total", flags=flags),
+        ]
+    return FormattedTable(
+        "reconciliation",
+        "Reconciliation with published figures",
+        "Reconciliation",
+        MONEY,
+        tuple(year_columns(years)),
+        tuple(rows),
+        note="Difference = computed − published; differences above the entry's tolerance are flagged.",
+    )
+
+
+def _cells(
+    entry: dict[str, ReconciliationRow], years: Sequence[str], pick: Callable[[ReconciliationRow], float]
+) -> tuple[Value, ...]:
+    return tuple(pick(entry[year]) + 0.0 if year in entry else None for year in years)
+
+
+# ---- the STP's plan-level tables ------------------------------------------------------------
 
 
 def finance_forecast(results: Results) -> FormattedTable | None:
@@ -115,13 +586,6 @@ def organisation_bridges(results: Results) -> FormattedTable:
     )
 
 
-def series_across(values: object, holders: list[str]) -> tuple[float, ...]:
-    from xarray import DataArray
-
-    assert isinstance(values, DataArray)
-    return tuple(float(values.sel(org=holder)) for holder in holders)
-
-
 def capacity(results: Results) -> FormattedTable | None:
     """Bed days, beds and WTE that activity needs, do-nothing and do-something, by year, with the change
     from the base year (the STP: "27,906 more acute spells, 1,302 more staff and 267 more beds")."""
@@ -194,8 +658,21 @@ def capital(results: Results) -> FormattedTable | None:
     )
 
 
-def plan_tables(results: Results) -> list[FormattedTable]:
-    """The plan-level tables that apply to this scenario."""
+def series_across(values: xr.DataArray, holders: list[str]) -> tuple[float, ...]:
+    return tuple(float(values.sel(org=holder)) for holder in holders)
+
+
+def all_tables(results: Results, appraisal: Appraisal | None) -> list[FormattedTable]:
+    """Every table of a run, in report order; the tables of schemes only when there are schemes, the
+    appraisal's summary when an appraisal of the run is given, the reconciliation only when there are
+    published figures."""
+    schemes = bool(results.scenario.schemes)
+    tables = [
+        do_nothing_gap(results),
+        plan_lines(results),
+        do_something_position(results),
+        system_bridge(results),
+    ]
     found = [
         finance_forecast(results),
         solutions(results),
@@ -203,4 +680,20 @@ def plan_tables(results: Results) -> list[FormattedTable]:
         capacity(results),
         capital(results),
     ]
-    return [table for table in found if table is not None]
+    tables += [table for table in found if table is not None]
+    if schemes:
+        tables += [scheme_summary(results, "tariff"), scheme_summary(results, "cost")]
+    tables += [investment_statement(results, "tariff"), investment_statement(results, "cost")]
+    if schemes:
+        tables.append(cost_release_increments(results))
+    tables += [activity_deflection(results), provider_split(results)]
+    if schemes:
+        tables += [activity_by_source(results), savings_by_source(results)]
+        tables += [
+            savings_by_source(results, provider) for provider in results.scenario.report.provider_tables
+        ]
+    if schemes and appraisal is not None:
+        tables.append(summary_table(appraisal))
+    if results.scenario.published:
+        tables.append(reconciliation(results))
+    return tables

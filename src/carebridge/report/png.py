@@ -6,8 +6,10 @@ from pathlib import Path
 
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.results import Results
-from carebridge.report.formatted import format_number, organisations
+from carebridge.report.chart import END, FALL, RISE
+from carebridge.report.numbers import format_number
 from carebridge.report.plan_charts import waterfall
+from carebridge.report.plan_tables import organisations
 
 
 def bridge_png(results: Results, org: str, path: Path) -> Path:
@@ -25,12 +27,12 @@ def bridge_png(results: Results, org: str, path: Path) -> Path:
         if i in (0, len(values) - 1):
             bottoms.append(0.0)
             heights.append(value)
-            colours.append("#1f5f99")
+            colours.append(END)
             level = value
         else:
             bottoms.append(level)
             heights.append(value)
-            colours.append("#2e8b57" if value < 0 else "#b03a48")
+            colours.append(FALL if value < 0 else RISE)
             level += value
     figure, axes = plt.subplots(figsize=(min(16.0, max(7.0, 0.8 * len(values))), 6.0), dpi=100)
     bars = axes.bar(range(len(values)), heights, bottom=bottoms, color=colours)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +26,16 @@ from carebridge.engine.finance import SYSTEM
 from carebridge.engine.simulate.monte_carlo import Simulation
 from carebridge.engine.simulate.sensitivity import Sensitivity
 from carebridge.engine.simulate.summary import STAT, stat_labels
-from carebridge.report import Provenance
-from carebridge.report.charts import PALETTE, Chart, chart_layout
-from carebridge.report.formatted import format_number
-from carebridge.report.html import CSS, plotly_js
+from carebridge.report.chart import PALETTE, Chart, Spec, chart_layout
+from carebridge.report.html import document, figure_html, footer, header, provenance_facts, scripts
+from carebridge.report.html_table import text_table
+from carebridge.report.numbers import format_number
+from carebridge.report.provenance import Provenance
 
 SIMULATION_HTML = "simulation.html"
 SENSITIVITY_HTML = "sensitivity.html"
 TORNADO_BARS = 20
 """Inputs shown in the tornado chart (all are in the table)."""
-Spec = dict[str, Any]
 
 
 # --- charts -----------------------------------------------------------------------------------------------
@@ -175,22 +174,6 @@ def tornado_chart(result: Sensitivity) -> Chart:
 # --- tables -----------------------------------------------------------------------------------------------
 
 
-def _html_table(table_id: str, caption: str, note: str, header: Sequence[str], rows: list[list[str]]) -> str:
-    head = "".join(
-        f'<th scope="col"{" class=label" if i == 0 else ""}>{escape(h)}</th>' for i, h in enumerate(header)
-    )
-    body = "\n".join(
-        f'<tr><th scope="row">{escape(row[0])}</th>{"".join(f"<td>{escape(c)}</td>" for c in row[1:])}</tr>'
-        for row in rows
-    )
-    return (
-        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(caption)}">'
-        f'<table id="table-{table_id}"><caption>{escape(caption)}'
-        f"<small>{escape(note)}</small></caption><thead><tr>{head}</tr></thead><tbody>\n{body}\n"
-        "</tbody></table></div>"
-    )
-
-
 def _percent(value: float) -> str:
     return f"{value:.1%}"
 
@@ -205,12 +188,12 @@ def balance_table(simulation: Simulation) -> str:
         for org in orgs
     ]
     note = "Share of draws in which the do-something position is in balance or surplus (≤ 0)."
-    return _html_table("balance", "Probability of balance", note, ["Organisation", *years], rows)
+    return text_table("balance", "Probability of balance", note, ["Organisation", *years], rows)
 
 
 def net_benefit_table(simulation: Simulation) -> str:
     net = simulation.net_benefit()
-    summary = _summary(net, simulation.percentiles)
+    summary = simulation.net_benefit_summary()
     probability = simulation.net_benefit_probability()
     rows = []
     for basis in [str(b) for b in net.basis.values]:
@@ -227,17 +210,17 @@ def net_benefit_table(simulation: Simulation) -> str:
     note = "£'000; net benefit is the statement's net turned round: positive a saving. Over every year: " + (
         ", ".join(f"{basis} {_percent(float(cumulative.sel(basis=basis)))}" for basis in net.basis.values)
     )
-    return _html_table("net-benefit", "Net benefit of the programme", note, ["", *simulation.years], rows)
+    return text_table("net-benefit", "Net benefit of the programme", note, ["", *simulation.years], rows)
 
 
 def position_table(simulation: Simulation) -> str:
-    summary = _summary(simulation.system_position(), simulation.percentiles)
+    summary = simulation.position_summary()
     rows = [
         [str(stat), *(format_number(float(v), "money") for v in summary.sel(**{STAT: stat}).values)]
         for stat in summary[STAT].values
     ]
     note = "£'000, deficit positive."
-    return _html_table("position", "System do-something position", note, ["", *simulation.years], rows)
+    return text_table("position", "System do-something position", note, ["", *simulation.years], rows)
 
 
 def inputs_table(simulation: Simulation) -> str:
@@ -252,37 +235,22 @@ def inputs_table(simulation: Simulation) -> str:
         *(f"P{p:g}" for p in simulation.percentiles),
     ]
     note = "Each uncertain input, named by its path in the scenario, and its draws."
-    return _html_table("inputs", "Uncertain inputs", note, header, rows)
+    return text_table("inputs", "Uncertain inputs", note, header, rows)
 
 
 def _input_cells(simulation: Simulation) -> list[list[str]]:
     dists = simulation.scenario.uncertainty.inputs
+    summary = simulation.input_summary()
     cells = []
-    for k, name in enumerate(simulation.input_names):
-        draws = simulation.samples[:, k]
-        levels: list[float] = (
-            list(np.percentile(draws, list(simulation.percentiles))) if simulation.percentiles else []
-        )
+    for name in simulation.input_names:
+        stats = [float(v) for v in summary.sel(input=name).values]
         dist = dists[name]
         text = ", ".join(
             f"{key} {value:g}" if isinstance(value, float) else f"{key} {value}"
             for key, value in dist.model_dump(exclude={"dist"}, by_alias=True, exclude_none=True).items()
         )
-        cells.append(
-            [
-                f"{dist.dist} ({text})",
-                f"{dist.central():,.6g}",
-                f"{draws.mean():,.6g}",
-                *(f"{v:,.6g}" for v in levels),
-            ]
-        )
+        cells.append([f"{dist.dist} ({text})", f"{dist.central():,.6g}", *(f"{v:,.6g}" for v in stats)])
     return cells
-
-
-def _summary(series: xr.DataArray, percentiles: Sequence[float]) -> xr.DataArray:
-    from carebridge.engine.simulate.summary import summarise
-
-    return summarise(series, percentiles)
 
 
 # --- pages ------------------------------------------------------------------------------------------------
@@ -296,41 +264,20 @@ def _page(
     body: list[str],
     charts: Sequence[Chart],
 ) -> str:
-    listed = "".join(
-        f"<dt>{escape(key)}</dt><dd>{escape(value)}</dd>"
-        for key, value in [
-            ("Scenario file", provenance.scenario_file),
-            ("SHA-256", provenance.sha256),
-            ("CareBridge", provenance.carebridge_version),
-            ("Generated", provenance.generated_at),
-            *facts,
-        ]
-        if value
+    return document(
+        title,
+        [
+            header(title, lead, [*provenance_facts(provenance), *facts]),
+            "<main>",
+            '<section id="charts"><h2>Charts</h2>',
+            *(figure_html(chart) for chart in charts),
+            "</section>",
+            f'<section id="tables"><h2>Tables</h2>{"".join(body)}</section>',
+            "</main>",
+            footer(provenance.carebridge_version, "Money in £'000."),
+            *scripts(charts),
+        ],
     )
-    figures = "".join(
-        f'<figure><div id="{chart.id}" class="chart" role="img" aria-label="{escape(chart.description)}">'
-        f"</div><figcaption>{escape(chart.description)}</figcaption></figure>"
-        for chart in charts
-    )
-    config = _json({"displaylogo": False, "responsive": True})
-    calls = "\n".join(
-        f"Plotly.newPlot({_json(c.id)}, {_json(c.data)}, {_json(c.layout)}, {config});" for c in charts
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f'<header><h1>{escape(title)}</h1><p class="lead">{escape(lead)}</p>'
-        f'<dl class="provenance">{listed}</dl></header>\n<main>\n'
-        f'<section id="charts"><h2>Charts</h2>{figures}</section>\n'
-        f'<section id="tables"><h2>Tables</h2>{"".join(body)}</section>\n</main>\n'
-        f"<footer>CareBridge {escape(provenance.carebridge_version)}. Money in £'000.</footer>\n"
-        f"<script>{plotly_js()}</script>\n<script>{calls}</script>\n</body>\n</html>\n"
-    )
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, separators=(",", ":")).replace("</", "<\\/")
 
 
 def simulation_charts(simulation: Simulation) -> list[Chart]:
@@ -398,24 +345,22 @@ def write_simulation_report(simulation: Simulation, folder: Path, provenance: Pr
         written.append(path)
     balance = simulation.balance_probability().rename("probability_in_balance").to_dataframe().reset_index()
     written.append(_csv(balance[["org", "year", "probability_in_balance"]], folder / "balance.csv"))
-    net = simulation.net_benefit()
-    stats = _summary(net, simulation.percentiles).to_series().unstack(STAT).reset_index()
+    stats = simulation.net_benefit_summary().to_series().unstack(STAT).reset_index()
     chance = simulation.net_benefit_probability().rename("probability_positive").to_dataframe().reset_index()
     frame = chance[["basis", "year", "probability_positive"]].merge(stats, on=["basis", "year"])
     written.append(_csv(frame, folder / "net_benefit.csv"))
+    summary = simulation.input_summary()
     inputs = pd.DataFrame(
         [
             {
                 "input": name,
                 "distribution": simulation.scenario.uncertainty.inputs[name].dist,
                 "central": simulation.scenario.uncertainty.inputs[name].central(),
-                "mean": float(simulation.samples[:, k].mean()),
                 **{
-                    f"p{p:g}": float(np.percentile(simulation.samples[:, k], p))
-                    for p in simulation.percentiles
+                    str(stat): float(summary.sel(input=name, **{STAT: stat})) for stat in summary[STAT].values
                 },
             }
-            for k, name in enumerate(simulation.input_names)
+            for name in simulation.input_names
         ]
     )
     written.append(_csv(inputs, folder / "inputs.csv"))
@@ -491,7 +436,7 @@ def render_sensitivity(result: Sensitivity, scenario_name: str, provenance: Prov
         f"Output: {result.output_label}; central {format_number(result.central_output, 'money')}. The "
         "switching value is where the output is zero with every other input central."
     )
-    table = _html_table("sensitivity", "One-way sensitivity", note, header, rows)
+    table = text_table("sensitivity", "One-way sensitivity", note, header, rows)
     lead = f"One-way sensitivity of {scenario_name}: each uncertain input moved alone, the others central."
     return _page(f"{scenario_name}: sensitivity", lead, provenance, [], [table], [tornado_chart(result)])
 

@@ -81,7 +81,7 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
 
 
 def _money(value: float) -> str:
-    from carebridge.report.formatted import format_number
+    from carebridge.report.numbers import format_number
 
     return format_number(value, "money")
 

@@ -13,16 +13,17 @@ from typing import Any
 from markupsafe import Markup
 
 from carebridge.engine import Results
-from carebridge.report.charts import Chart, bridge_chart
+from carebridge.report.chart import Chart
 from carebridge.report.compare import compared, variant_table, versions_table
-from carebridge.report.formatted import (
-    FormattedTable,
+from carebridge.report.html_table import render_table
+from carebridge.report.plan_charts import bridge_chart
+from carebridge.report.plan_tables import (
     activity_deflection,
     do_something_position,
     scheme_summary,
     system_bridge,
 )
-from carebridge.report.html import render_table
+from carebridge.report.table import FormattedTable
 from carebridge.web.cache import Memo
 
 

@@ -26,7 +26,8 @@ from carebridge.delivery.registers import (
     read_target_actuals,
     read_targets,
 )
-from carebridge.report.charts import FONT, PALETTE, Chart
+from carebridge.report.chart import FONT, PALETTE, Chart
+from carebridge.report.delivery_page import risk_heat_map
 from carebridge.store import Store
 from carebridge.web.cache import Memo, store_generation
 
@@ -155,7 +156,7 @@ def risks_now(store: Store, plan_id: int, month: str | None, today: dt.date | No
         as_at.label,
         review_day,
         found,
-        Markup(rk.heat_map_html(rk.heat_map(found, "before"))),
-        Markup(rk.heat_map_html(rk.heat_map(found, "after"))),
+        Markup(risk_heat_map(rk.heat_map(found, "before"))),
+        Markup(risk_heat_map(rk.heat_map(found, "after"))),
         tuple(rk.overdue_risks(found, review_day)),
     )

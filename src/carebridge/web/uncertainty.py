@@ -15,7 +15,7 @@ from markupsafe import Markup
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.simulate.monte_carlo import simulate
 from carebridge.engine.simulate.sensitivity import one_way
-from carebridge.report.charts import Chart
+from carebridge.report.chart import Chart
 from carebridge.report.simulation import balance_table, fan_chart, position_table, tornado_chart
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.uncertain import with_spread

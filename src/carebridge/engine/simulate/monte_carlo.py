@@ -177,6 +177,19 @@ class Simulation:
         """The probability that the net benefit summed over every year is positive, by basis."""
         return probability(self.net_benefit().sum("year") > 0)
 
+    def position_summary(self) -> xr.DataArray:
+        """Mean and percentiles of the system's do-something position, (stat, year), £'000."""
+        return summarise(self.system_position(), self.percentiles)
+
+    def net_benefit_summary(self) -> xr.DataArray:
+        """Mean and percentiles of the programme's net benefit, (stat, basis, year), £'000."""
+        return summarise(self.net_benefit(), self.percentiles)
+
+    def input_summary(self) -> xr.DataArray:
+        """Mean and percentiles of each uncertain input's draws, (stat, input)."""
+        draws = xr.DataArray(self.samples, dims=(DRAW, "input"), coords={"input": self.input_names})
+        return summarise(draws, self.percentiles)
+
 
 def simulate(
     scenario: Scenario,

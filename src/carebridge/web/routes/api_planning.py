@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from carebridge.delivery import risks as rk
 from carebridge.delivery.months import MonthError
 from carebridge.engine.errors import ModelError
-from carebridge.report.charts import Chart
+from carebridge.report.chart import Chart
 from carebridge.store import Store
 from carebridge.web import registers
 from carebridge.web.context import reading_store

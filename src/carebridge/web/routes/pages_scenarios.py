@@ -231,7 +231,9 @@ async def scenario_report(plan_id: PlanId, kind: str, store: Reader) -> Any:
 
 def write_reports(state: scenarios.Current, folder: Path) -> Path:
     from carebridge import __version__
-    from carebridge.report import Provenance, write_report
+    from carebridge.engine.appraisal import AppraisalParameters, appraise
+    from carebridge.report.plan import PlanReport, write_report
+    from carebridge.report.provenance import Provenance
     from carebridge.web.auth import now
 
     provenance = Provenance(
@@ -241,7 +243,9 @@ def write_reports(state: scenarios.Current, folder: Path) -> Path:
         __version__,
         now().isoformat(timespec="seconds"),
     )
-    write_report(state.results, folder, provenance)
+    results = state.results
+    appraisal = appraise(results, AppraisalParameters()) if results.scenario.schemes else None
+    write_report(PlanReport(results, appraisal), folder, provenance)
     return folder
 
 

@@ -1,5 +1,6 @@
 """The delivery pack as an Excel workbook: an About sheet, then one sheet per table, numbers kept as
-numbers (``#,##0;(#,##0)`` for £'000 and activity, ``0.0%`` for ratios) and RAG statuses coloured."""
+numbers (``#,##0;(#,##0)`` for £'000 and activity, ``0.0%`` for ratios), RAG statuses coloured, and text
+always written as text (:func:`carebridge.report.excel.write_cell`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from carebridge.delivery.pack import ColumnKind, PackTable
-from carebridge.report.excel import sheet_names
+from carebridge.report.excel import new_workbook, sheet_names, write_cell
 
 FORMATS: dict[ColumnKind, str] = {
     "money": "#,##0;(#,##0)",
@@ -22,30 +23,25 @@ HEADER_ROW = 4
 
 def write_workbook(path: Path, about: Sequence[tuple[str, str]], tables: Sequence[PackTable]) -> Path:
     """Write the workbook to ``path`` and return it."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "About"
-    sheet.append(["CareBridge delivery pack"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for key, fact in about:
-        sheet.append([key, fact])
+    workbook = new_workbook()
+    sheet = workbook.create_sheet("About")
+    write_cell(sheet, 1, 1, "CareBridge delivery pack").font = Font(bold=True, size=14)
+    for line, (key, fact) in enumerate(about, start=2):
+        write_cell(sheet, line, 1, key)
+        write_cell(sheet, line, 2, fact)
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 90
     names = sheet_names([table.sheet or table.title for table in tables], reserved=("About",))
     for table, name in zip(tables, names, strict=True):
         sheet = workbook.create_sheet(name)
-        sheet["A1"] = table.title
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet["A2"] = table.subtitle
-        sheet["A2"].alignment = Alignment(wrap_text=False)
+        write_cell(sheet, 1, 1, table.title).font = Font(bold=True, size=13)
+        write_cell(sheet, 2, 1, table.subtitle).alignment = Alignment(wrap_text=False)
         if table.note:
-            sheet["A3"] = table.note
-            sheet["A3"].font = Font(italic=True)
+            write_cell(sheet, 3, 1, table.note).font = Font(italic=True)
         for index, column in enumerate(table.columns, start=1):
-            header = sheet.cell(HEADER_ROW, index, column.header)
+            header = write_cell(sheet, HEADER_ROW, index, column.header)
             header.font = Font(bold=True)
             header.fill = PatternFill("solid", fgColor="EEF2F6")
             width = 44 if index == 1 or column.kind == "text" else 14
@@ -53,7 +49,7 @@ def write_workbook(path: Path, about: Sequence[tuple[str, str]], tables: Sequenc
         for offset, row in enumerate(table.rows, start=1):
             for index, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
                 empty = value is None or (isinstance(value, float) and math.isnan(value))
-                cell = sheet.cell(HEADER_ROW + offset, index, None if empty else value)
+                cell = write_cell(sheet, HEADER_ROW + offset, index, None if empty else value)
                 if column.kind in FORMATS:
                     cell.number_format = FORMATS[column.kind]
                 if column.kind == "status" and isinstance(value, str):

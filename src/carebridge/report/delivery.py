@@ -1,5 +1,6 @@
-"""Writing the FEWS report and the delivery pack: each file written beside its target then moved into place,
-so a failure leaves earlier files as they were."""
+"""The FEWS report and the delivery pack of a month: the tables of :mod:`carebridge.delivery.pack` drawn as a
+page (:mod:`carebridge.report.delivery_page`) and a workbook (:mod:`carebridge.report.delivery_excel`), each
+file written beside its target then moved into place, so a failure leaves earlier files as they were."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 
 from carebridge import __version__
@@ -24,19 +26,18 @@ from carebridge.delivery.pack import (
     settlement_tables,
     status_table,
 )
-from carebridge.delivery.pack_charts import all_charts
-from carebridge.delivery.pack_excel import write_workbook
-from carebridge.delivery.pack_html import Page, Section, heat_map, render_page
 from carebridge.delivery.pack_registers import (
     alerts_table,
     escalations_table,
     heat_map_table,
-    heat_maps_html,
     overdue_table,
     targets_table,
 )
 from carebridge.delivery.register_status import RegisterView
 from carebridge.delivery.settlement import settle_year
+from carebridge.report.delivery_charts import all_charts
+from carebridge.report.delivery_excel import write_workbook
+from carebridge.report.delivery_page import Page, Section, heat_map, register_heat_maps, render_page
 
 
 def file_stem(kind: str, monitoring: Monitoring) -> str:
@@ -84,8 +85,6 @@ def _banner(monitoring: Monitoring) -> tuple[str, str]:
 
 
 def _spc_summary(monitoring: Monitoring) -> str:
-    from html import escape
-
     items = []
     for pod, chart in monitoring.spc.items():
         signals = ", ".join(sorted(chart.signals)) or "none: common-cause variation only"
@@ -175,7 +174,7 @@ def _risk_section(
     """The risks: heat maps before and after mitigation, the register, the overdue reviews."""
     if registers is not None:
         shown = [table for table in tables if not table.id.startswith("heat-map")]
-        return Section("risks", "Risks", shown, html=heat_maps_html(registers) if registers.risks else "")
+        return Section("risks", "Risks", shown, html=register_heat_maps(registers) if registers.risks else "")
     ratings = [
         (
             str(getattr(r, "code", "")),

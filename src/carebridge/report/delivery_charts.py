@@ -1,5 +1,4 @@
-"""Charts of the delivery pack as plotly.js specifications (plain dicts, as in
-:mod:`carebridge.report.charts`):
+"""Charts of the delivery pack as plotly.js specifications (plain dicts, see :mod:`carebridge.report.chart`):
 each POD's monthly trajectory against its actuals with the SPC limits, and the savings realised by scheme."""
 
 from __future__ import annotations
@@ -9,9 +8,8 @@ from typing import Any
 from carebridge.delivery.benefits import summarise
 from carebridge.delivery.monitor import Monitoring, seasonal_factor
 from carebridge.delivery.months import Month
-from carebridge.report.charts import PALETTE, Chart, chart_layout
+from carebridge.report.chart import PALETTE, Chart, Spec, chart_layout
 
-Spec = dict[str, Any]
 SIGNAL_COLOUR = "#b03a48"
 
 

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from carebridge.delivery.fews import SET_TITLES, SETS
 from carebridge.delivery.monitor import Monitoring
-from carebridge.delivery.pack import format_cell
+from carebridge.report.numbers import format_cell
 
 STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "none": "dim"}
 

@@ -1,0 +1,40 @@
+"""The chart layer: figures for plotly.js built as plain dicts (the plotly Python package is not imported).
+
+Each :class:`Chart` is the ``data`` and ``layout`` that ``Plotly.newPlot`` takes; the HTML pages serialise
+them with :func:`~carebridge.report.html.plot_calls`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+PALETTE = ("#1f5f99", "#d9822b", "#2e8b57", "#b03a48", "#6c4f9c", "#7f7f7f", "#17a2b8", "#a0522d")
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
+RISE, FALL, END = "#b03a48", "#2e8b57", "#1f5f99"
+"""Waterfall colours: a step that raises the gap, one that lowers it, and the two ends."""
+Spec = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A plotly.js figure: the id of its element, a title, a sentence saying what it shows, data, layout."""
+
+    id: str
+    title: str
+    description: str
+    data: list[Spec]
+    layout: Spec = field(default_factory=dict)
+
+
+def chart_layout(title: str, y_title: str, **extra: Any) -> Spec:
+    """The reports' layout: title, font, margins, a y axis in whole numbers and the legend below."""
+    return {
+        "title": {"text": title},
+        "font": FONT,
+        "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
+        "yaxis": {"title": {"text": y_title}, "tickformat": ",.0f", "zeroline": True},
+        "legend": {"orientation": "h", "y": -0.15},
+        "plot_bgcolor": "#ffffff",
+        **extra,
+    }

@@ -1,0 +1,84 @@
+"""The report of a plan's run: the tidy CSV tables, ``report.xlsx``, ``report.html``, the bridges as PNG and
+``run.json``, and the headline tables in the terminal.
+
+The report reads a :class:`PlanReport`: the run's :class:`~carebridge.engine.Results` and the Green Book
+appraisal of its schemes, computed once by whoever assembles the run (the command line, the web app) and
+passed in; nothing here runs the engine or the appraisal.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from carebridge.engine.appraisal import Appraisal
+from carebridge.engine.results import Results
+from carebridge.report.excel import write_excel
+from carebridge.report.html import run_page
+from carebridge.report.plan_charts import all_charts
+from carebridge.report.plan_tables import (
+    all_tables,
+    do_nothing_gap,
+    do_something_position,
+    statement_net,
+    system_bridge,
+)
+from carebridge.report.png import write_bridge_pngs
+from carebridge.report.provenance import Provenance
+from carebridge.report.table import FormattedTable
+from carebridge.report.terminal import rich_table
+from carebridge.report.tidy import write_tables
+
+RUN_FILE = "run.json"
+EXCEL_FILE = "report.xlsx"
+HTML_FILE = "report.html"
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """What the report of a run reads: the results, and the appraisal of the schemes at the default
+    parameters (3.5% discounting, no optimism bias; ``None`` when the plan has no schemes).
+    ``carebridge appraise`` takes other parameters and shows the workings."""
+
+    results: Results
+    appraisal: Appraisal | None
+
+
+def write_report(run: PlanReport, folder: Path, provenance: Provenance) -> list[Path]:
+    """Write the whole report of a run into ``folder``: the tidy CSV tables, ``report.xlsx``,
+    ``report.html``, the bridge of the system and of each organisation as PNG, and ``run.json`` (the
+    provenance and the files written). Returns the paths."""
+    results = run.results
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = all_tables(results, run.appraisal)
+    written = write_tables(results, folder)
+    written.append(write_excel(results, folder / EXCEL_FILE, provenance, tables))
+    page = run_page(results, provenance, tables, all_charts(results, run.appraisal))
+    html = folder / HTML_FILE
+    html.write_text(page, encoding="utf-8")
+    written.append(html)
+    written += write_bridge_pngs(results, folder)
+    run_file = folder / RUN_FILE
+    record = {**asdict(provenance), "files": [path.name for path in [*written, run_file]]}
+    run_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return [*written, run_file]
+
+
+def headline_tables(results: Results) -> list[FormattedTable]:
+    """The tables the terminal shows (Stockport Tables 1 and 3, the net line of Tables 6 and 8, and the
+    bridge)."""
+    return [
+        do_nothing_gap(results),
+        do_something_position(results),
+        statement_net(results),
+        system_bridge(results),
+    ]
+
+
+def print_headlines(results: Results, console: Console) -> None:
+    """Print the headline tables of a run to ``console``."""
+    for table in headline_tables(results):
+        console.print(rich_table(table))
