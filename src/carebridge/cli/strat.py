@@ -115,13 +115,13 @@ def stratify_command(
 
       carebridge stratify examples/synthetic-population/patients.parquet --top 15 --emit-cohort cohort.yaml
     """
+    from carebridge.report.strat import write_report
+    from carebridge.report.strat_tables import output_tables
     from carebridge.strat.disclosure import DisclosureRule
     from carebridge.strat.emit import DEFAULT_POD_MAP, cohort_fragment, parse_pod_map
     from carebridge.strat.errors import PatientDataError
     from carebridge.strat.model import ModelFileError
     from carebridge.strat.pipeline import Options, StratifyError, stratify
-    from carebridge.strat.report import write_report
-    from carebridge.strat.tables import output_tables
 
     if year not in ("prior", "next"):
         fail(f"--year {year}: expected prior or next")
@@ -178,7 +178,7 @@ def stratify_command(
     if not quiet:
         from rich.console import Console
 
-        from carebridge.strat.terminal import print_headlines
+        from carebridge.report.strat_terminal import print_headlines
 
         print_headlines(output_tables(result, rule), rule, Console(width=140))
     typer.echo(f"Wrote {len(written)} files to {folder}")

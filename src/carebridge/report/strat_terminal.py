@@ -6,8 +6,8 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from carebridge.report.strat_tables import OutputTable
 from carebridge.strat.disclosure import SUPPRESSED, DisclosureRule
-from carebridge.strat.tables import OutputTable
 
 HEADLINES = ("summary", "cohort", "concentration", "neighbourhoods")
 
