@@ -592,17 +592,17 @@ def delivery_command(
 
       carebridge report delivery --month 2018/19-M06 --out out/delivery
     """
-    from carebridge.delivery.registers import register_view
     from carebridge.delivery.writer import write_delivery_pack
-    from carebridge.store.monitoring import read_risks, read_share_parties
+    from carebridge.store.monitoring import read_share_parties
     from carebridge.store.plans import plan_id
+    from carebridge.store.registers import ranked, read_register_risks, register_view
 
     with open_store(db) as store:
         monitoring, name = _monitoring(store, plan, month)
-        risks = read_risks(store, name)
         parties = read_share_parties(store, name)
         number = plan_id(store, name)
         with store.session() as session:
+            risks = ranked(read_register_risks(session, number))
             registers = register_view(session, number, monitoring.month)
     try:
         written = write_delivery_pack(monitoring, name, risks, parties, out, registers)

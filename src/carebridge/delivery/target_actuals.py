@@ -17,11 +17,20 @@ from pathlib import Path
 from carebridge.delivery import targets as tg
 from carebridge.delivery.actuals_files import RowProblem
 from carebridge.delivery.months import Month, MonthError
-from carebridge.delivery.registers import ActualRow
 from carebridge.scenario.errors import did_you_mean
 
 COLUMNS = ("target", "month", "value")
 MAX_PROBLEMS_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class ActualRow:
+    """A checked row of a file of target actuals."""
+
+    row: int
+    target: str
+    month: Month
+    value: float
 
 
 class TargetActualsError(ValueError):

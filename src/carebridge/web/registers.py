@@ -19,15 +19,15 @@ from carebridge.delivery.register_status import (
     month_of,
     target_status,
 )
-from carebridge.delivery.registers import (
+from carebridge.report.charts import FONT, PALETTE, Chart
+from carebridge.store import Store
+from carebridge.store.registers import (
     StoredTarget,
     read_escalations,
     read_register_risks,
     read_target_actuals,
     read_targets,
 )
-from carebridge.report.charts import FONT, PALETTE, Chart
-from carebridge.store import Store
 from carebridge.web.cache import Memo, store_generation
 
 
