@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from carebridge.delivery.actuals_files import read_actuals
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.delivery.fews import Action, FewsSettings
 from carebridge.delivery.monitor import ActualsData, Monitoring, monitor
@@ -16,6 +15,7 @@ from carebridge.delivery.months import Month
 from carebridge.delivery.risks import Risk, RiskScore
 from carebridge.delivery.settlement import NO_AGREEMENT, settle_year
 from carebridge.delivery.writer import write_delivery_pack, write_fews
+from carebridge.store.actuals_files import read_actuals
 from carebridge.store.imports import row_of
 from carebridge.store.registers import StoredRisk
 from tests.conftest import EXAMPLES

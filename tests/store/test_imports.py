@@ -9,9 +9,10 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from carebridge.delivery.actuals_files import ActualsFileError, read_actuals
+from carebridge.delivery.actuals_tables import ActualsFileError
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.store import Store
+from carebridge.store.actuals_files import read_actuals
 from carebridge.store.imports import import_actuals
 from carebridge.store.models import AuditEntry
 from carebridge.store.monitoring import read_actuals as stored_actuals

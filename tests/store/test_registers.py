@@ -19,10 +19,11 @@ from carebridge.delivery.monitor import monitor
 from carebridge.delivery.months import Month
 from carebridge.delivery.register_status import RegisterView, first_day, last_day, month_of, target_status
 from carebridge.delivery.risks import RiskRegister, RiskScore, load_risk_register
-from carebridge.delivery.target_actuals import ActualRow, TargetActualsError, read_target_actuals_file
+from carebridge.delivery.target_actuals import ActualRow, TargetActualsError
 from carebridge.delivery.targets import Approval, TargetRegister, load_targets, trajectory_for
 from carebridge.delivery.writer import write_delivery_pack
 from carebridge.store import Store
+from carebridge.store.actuals_files import read_target_actuals_file
 from carebridge.store.models import AuditEntry, TrajectoryReset
 from carebridge.store.registers import (
     RegisterError,

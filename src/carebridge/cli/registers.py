@@ -177,7 +177,8 @@ def targets_actuals_command(
 
       carebridge targets actuals target-actuals-2017-18.csv
     """
-    from carebridge.delivery.target_actuals import TargetActualsError, read_target_actuals_file
+    from carebridge.delivery.target_actuals import TargetActualsError
+    from carebridge.store.actuals_files import read_target_actuals_file
     from carebridge.store.registers import read_targets, save_target_actuals
 
     with _store(db) as store:

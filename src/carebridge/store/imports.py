@@ -25,7 +25,7 @@ from carebridge.delivery.actuals import (
     Record,
     SpendActual,
 )
-from carebridge.delivery.actuals_files import ActualsFile
+from carebridge.delivery.actuals_tables import ActualsFile
 from carebridge.store import audit
 from carebridge.store.models import (
     ActivityActualRow,

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from carebridge.delivery.actuals import ActivityActual, MilestoneStatus, SpendActual
-from carebridge.delivery.actuals_files import ActualsFile, read_actuals
+from carebridge.delivery.actuals_tables import ActualsFile
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.delivery.monitor import Monitoring, monitor
 from carebridge.delivery.months import Month
 from carebridge.store import Store
+from carebridge.store.actuals_files import read_actuals
 from carebridge.store.imports import ImportOutcome, import_actuals
 from carebridge.store.monitoring import read_actions, read_settings
 from carebridge.store.monitoring import read_actuals as stored_actuals

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from carebridge.delivery.actuals_files import ActualsFileError
+from carebridge.delivery.actuals_tables import ActualsFileError
 from carebridge.delivery.fews import SET_TITLES, SETS
 from carebridge.delivery.months import MonthError
 from carebridge.store import Store
