@@ -23,6 +23,7 @@ from carebridge.delivery.actuals import (
     RowChecker,
     describe_key,
     is_blank,
+    kind_of,
     natural_key,
 )
 from carebridge.delivery.baseline import PlanBaseline
@@ -73,10 +74,17 @@ class ActualsFile:
     name: str
     sha256: str
     tables: Mapping[Kind, list[Record]] = field(default_factory=dict)
+    places: Mapping[tuple[Kind, tuple[str, ...]], tuple[str | None, int]] = field(default_factory=dict)
+    """(kind, natural key) → (sheet, row) of each record in the file."""
 
     @property
     def row_count(self) -> int:
         return sum(len(records) for records in self.tables.values())
+
+    def place(self, record: Record) -> tuple[str | None, int | None]:
+        """The sheet (``None`` in a CSV file) and the row of ``record`` in the file."""
+        found = self.places.get((kind_of(record), natural_key(record)))
+        return (None, None) if found is None else found
 
 
 @dataclass
@@ -104,13 +112,14 @@ def check_actuals(
     problem. ``name`` places the problems (the path as given), ``file_name`` names the file in the store;
     a reader may add its own problems to ``problems`` while ``tables`` is read."""
     tables_found: dict[Kind, list[Record]] = {}
+    places: dict[tuple[Kind, tuple[str, ...]], tuple[str | None, int]] = {}
     checker = RowChecker(baseline)
     found = False
     for table in tables:
         found = True
-        records = _check_table(name, table, checker, problems)
-        if records:
-            tables_found.setdefault(table.kind, []).extend(records)
+        for row_number, record in _check_table(name, table, checker, problems):
+            tables_found.setdefault(table.kind, []).append(record)
+            places[(table.kind, natural_key(record))] = (table.sheet, row_number)
     if not problems and not found:
         problems.append(RowProblem(name, None, None, "no table of actuals found; " + kinds_help(workbook)))
     elif not problems and not tables_found:
@@ -118,7 +127,7 @@ def check_actuals(
         problems.append(RowProblem(name, None, None, reason))
     if problems:
         raise ActualsFileError(problems)
-    return ActualsFile(file_name, sha256, tables_found)
+    return ActualsFile(file_name, sha256, tables_found, places)
 
 
 def kinds_help(workbook: bool) -> str:
@@ -158,9 +167,12 @@ def kind_of_header(
     return None if bad else kind
 
 
-def _check_table(file: str, table: Table, checker: RowChecker, problems: list[RowProblem]) -> list[Record]:
+def _check_table(
+    file: str, table: Table, checker: RowChecker, problems: list[RowProblem]
+) -> list[tuple[int, Record]]:
+    """The records of a table's good rows with their row numbers; a problem for each bad one."""
     spec = SPECS[table.kind]
-    records: list[Record] = []
+    records: list[tuple[int, Record]] = []
     seen: dict[tuple[str, ...], int] = {}
     totals: dict[tuple[str, str], tuple[bool, int]] = {}
     for row_number, cells in table.rows:
@@ -194,7 +206,7 @@ def _check_table(file: str, table: Table, checker: RowChecker, problems: list[Ro
             )
             problems.append(RowProblem(file, row_number, "provider", reason, table.sheet))
             continue
-        records.append(record)
+        records.append((row_number, record))
     return records
 
 

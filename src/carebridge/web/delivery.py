@@ -3,6 +3,7 @@ and one month's early warning status."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +48,9 @@ def read_file(store: Store, plan: str, path: Path) -> tuple[PlanBaseline, Actual
     return baseline, read_actuals(path, baseline)
 
 
-def write(store: Store, plan: str, actuals: ActualsFile) -> ImportOutcome:
-    return import_actuals(store, plan, actuals)
+def write(store: Store, plan: str, actuals: ActualsFile, editing: Collection[str]) -> ImportOutcome:
+    """Import the file as an editor of ``editing`` (:class:`OwnershipError` for rows of another)."""
+    return import_actuals(store, plan, actuals, editing=editing)
 
 
 @dataclass(frozen=True)
