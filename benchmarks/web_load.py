@@ -44,11 +44,11 @@ PAGES = (
 
 
 def seed(db: Path, users: int) -> None:
-    from carebridge.delivery.actuals_files import read_actuals
     from carebridge.delivery.baseline import PlanBaseline
     from carebridge.engine import run
     from carebridge.scenario.loader import load_scenario
     from carebridge.store import Store
+    from carebridge.store.actuals_files import read_actuals
     from carebridge.store.imports import import_actuals
     from carebridge.store.plans import approve, sha256_text
     from carebridge.web.auth import add_user

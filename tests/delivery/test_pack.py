@@ -8,15 +8,16 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from carebridge.delivery.actuals_files import read_actuals
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.delivery.fews import Action, FewsSettings
 from carebridge.delivery.monitor import ActualsData, Monitoring, monitor
 from carebridge.delivery.months import Month
+from carebridge.delivery.risks import Risk, RiskScore
 from carebridge.delivery.settlement import NO_AGREEMENT, settle_year
 from carebridge.report.delivery import write_delivery_pack, write_fews
+from carebridge.store.actuals_files import read_actuals
 from carebridge.store.imports import row_of
-from carebridge.store.monitoring import RiskRecord
+from carebridge.store.registers import StoredRisk
 from tests.conftest import EXAMPLES
 
 ACTUALS = EXAMPLES / "stockport-2017" / "actuals"
@@ -24,19 +25,17 @@ THIRDS = {"ccg": (1 / 3, 1 / 3), "smbc": (1 / 3, 1 / 3), "providers": (1 / 3, 1 
 ACTION = Action(
     "2018/19-M09", "defer_investment", "Defer outpatient investment", "sft", 400.0, "agreed", "outpatients"
 )
-RISK = RiskRecord(
-    "R1",
-    "Failure to curb the demand for acute hospital care",
-    "",
-    "Programme board",
-    4,
-    5,
-    3,
-    4,
-    "",
+RISK = StoredRisk(
+    Risk(
+        id="R1",
+        title="Failure to curb the demand for acute hospital care",
+        description="",
+        owner="Programme board",
+        before=RiskScore(likelihood=4, impact=5),
+        after=RiskScore(likelihood=3, impact=4),
+    ),
     None,
     "open",
-    (),
 )
 
 

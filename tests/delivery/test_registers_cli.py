@@ -91,7 +91,7 @@ def test_an_alert_is_escalated_to_the_accountable_board(workspace: tuple[Path, P
     assert f"escalated to {BOARD}" in ok("targets", "status", "--month", "2016/17-M12", db=db, cwd=tmp_path)
     (inserted,) = [entry for entry in audit(db, "insert") if entry.entity == "target_escalations"]
     assert inserted.actor == "J. Smith"
-    assert "Root cause: Delayed discharges fill the beds" in json.loads(inserted.new_value or "{}")["reason"]
+    assert json.loads(inserted.new_value or "{}")["root_cause"] == "Delayed discharges fill the beds"
 
 
 def test_a_reset_needs_the_accountable_boards_approval(workspace: tuple[Path, Path]) -> None:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from carebridge.delivery.actuals_files import read_actuals
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.delivery.fews import FewsSettings
 from carebridge.delivery.monitor import monitor
 from carebridge.delivery.months import Month
 from carebridge.store import Store
+from carebridge.store.actuals_files import read_actuals
 from carebridge.store.imports import import_actuals
 from carebridge.store.monitoring import read_actuals as stored_actuals
 from carebridge.store.plans import load_baseline

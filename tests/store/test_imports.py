@@ -9,10 +9,11 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from carebridge.delivery.actuals_files import ActualsFileError, read_actuals
+from carebridge.delivery.actuals_tables import ActualsFileError
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.store import Store
-from carebridge.store.imports import import_actuals
+from carebridge.store.actuals_files import read_actuals
+from carebridge.store.imports import OwnershipError, import_actuals
 from carebridge.store.models import AuditEntry
 from carebridge.store.monitoring import read_actuals as stored_actuals
 from tests.store.helpers import PLAN, approve_stockport, audit_count, counts, import_count, write_csv
@@ -142,3 +143,63 @@ def test_a_bad_sheet_stops_the_good_sheets_of_the_workbook(
         "not_started, on_track, at_risk, late, done",
     ]
     assert audit_count(approved) == before
+
+
+# --- ownership across files (issue 13, item 1) -----------------------------------------------------------
+
+SFT_ROWS = ("2018/19-M01,ae,sft,1894.6", "2018/19-M01,ae,other,534")
+CCG_TOTAL = ("2018/19-M01,ae,,8697.6",)
+
+
+def test_a_total_may_not_replace_the_rows_of_an_organisation_its_importer_does_not_edit(
+    approved: Store, stockport_baseline: PlanBaseline, tmp_path: Path
+) -> None:
+    sft = write_csv(tmp_path / "sft.csv", HEADER, *SFT_ROWS)
+    import_actuals(approved, PLAN, read_actuals(sft, stockport_baseline), editing={"sft"})
+    before, rows = counts(approved), stored_actuals(approved, PLAN).activity
+    total = write_csv(tmp_path / "ccg-total.csv", HEADER, *CCG_TOTAL)
+    with pytest.raises(OwnershipError) as refused:
+        import_actuals(approved, PLAN, read_actuals(total, stockport_baseline), editing={"ccg"})
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.row, problem.column) == ("ccg-total.csv", 2, "provider")
+    assert "the total of A&E in 2018/19-M01 would replace the rows by provider of Stockport FT" in str(
+        problem
+    )
+    assert "(from sft.csv)" in str(problem)
+    assert counts(approved) == before
+    assert stored_actuals(approved, PLAN).activity.equals(rows)
+
+
+def test_rows_by_provider_may_not_replace_a_total_that_speaks_for_an_organisation_not_edited(
+    approved: Store, stockport_baseline: PlanBaseline, tmp_path: Path
+) -> None:
+    total = write_csv(tmp_path / "sft-total.csv", HEADER, *CCG_TOTAL)
+    import_actuals(approved, PLAN, read_actuals(total, stockport_baseline), editing={"sft"})
+    before = counts(approved)
+    other = write_csv(tmp_path / "other.csv", HEADER, "2018/19-M01,ae,other,534")
+    with pytest.raises(
+        OwnershipError, match=r"other.csv, row 2, column provider: A&E in 2018/19-M01 has a total"
+    ):
+        import_actuals(approved, PLAN, read_actuals(other, stockport_baseline), editing={"ccg"})
+    assert counts(approved) == before
+
+
+def test_a_total_takes_the_place_of_rows_by_provider_its_importer_may_change(
+    approved: Store, stockport_baseline: PlanBaseline, tmp_path: Path
+) -> None:
+    """The command line (no organisation) and an editor of every provider replace; each removed row is in
+    the audit log with its value, and the month's POD then holds the total alone."""
+    sft = write_csv(tmp_path / "sft.csv", HEADER, *SFT_ROWS)
+    import_actuals(approved, PLAN, read_actuals(sft, stockport_baseline))
+    total = write_csv(tmp_path / "total.csv", HEADER, *CCG_TOTAL)
+    outcome = import_actuals(approved, PLAN, read_actuals(total, stockport_baseline), editing={"sft"})
+    assert (outcome.inserted, outcome.removed) == (1, 2)
+    activity = stored_actuals(approved, PLAN).activity
+    assert list(activity["provider"]) == ["all"] and list(activity["activity"]) == [8697.6]
+    with approved.session() as session:
+        removed = session.scalars(select(AuditEntry).where(AuditEntry.action == "delete")).all()
+    assert sorted(json.loads(entry.old_value or "0") for entry in removed) == [534, 1894.6]
+    again = write_csv(tmp_path / "sft-again.csv", HEADER, *SFT_ROWS)
+    back = import_actuals(approved, PLAN, read_actuals(again, stockport_baseline))
+    assert (back.inserted, back.removed) == (2, 1)
+    assert sorted(stored_actuals(approved, PLAN).activity["provider"]) == ["other", "sft"]

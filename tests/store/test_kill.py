@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from carebridge.delivery.actuals_files import read_actuals
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.store import Store
+from carebridge.store.actuals_files import read_actuals
 from carebridge.store.imports import import_actuals
 from carebridge.store.monitoring import read_actuals as stored_actuals
 from carebridge.store.plans import approve, load_baseline, sha256_text
@@ -25,7 +25,7 @@ from tests.store.large import PLAN, baseline_of, write_actuals, write_scenario
 IMPORTER = """
 import sys, time
 from pathlib import Path
-from carebridge.delivery.actuals_files import read_actuals
+from carebridge.store.actuals_files import read_actuals
 from carebridge.store import Store
 from carebridge.store.imports import import_actuals
 from carebridge.store.plans import load_baseline

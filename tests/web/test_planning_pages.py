@@ -11,11 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from carebridge.delivery.months import Month
-from carebridge.delivery.registers import ActualRow, save_risks, save_target_actuals, save_targets
 from carebridge.delivery.risks import load_risk_register
+from carebridge.delivery.target_actuals import ActualRow
 from carebridge.delivery.targets import load_targets
 from carebridge.scenario.schema import Scenario
 from carebridge.store import Store
+from carebridge.store.registers import save_risks, save_target_actuals, save_targets
 from carebridge.web import uncertainty
 from carebridge.web.cache import Memo
 from tests.conftest import EXAMPLES

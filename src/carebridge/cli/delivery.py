@@ -165,6 +165,7 @@ def approve_command(
     """
     from carebridge.cli.app import load, run_scenario
     from carebridge.delivery.baseline import PlanBaseline
+    from carebridge.report.tidy import plan_documents
     from carebridge.store.plans import approve, scenario_file_text
 
     if not name.strip():
@@ -177,7 +178,8 @@ def approve_command(
         fail(f"{scenario}: cannot be read: {error.strerror or error}")
     store = open_store(db)
     with store:
-        outcome = approve(store, name, text, str(scenario), PlanBaseline.from_results(results), digest)
+        baseline = PlanBaseline.from_results(results, plan_documents(results))
+        outcome = approve(store, name, text, str(scenario), baseline, digest)
     version = outcome.version
     if outcome.created:
         typer.echo(
@@ -307,8 +309,8 @@ def template_command(
 
       carebridge actuals template actuals.xlsx --plan "June 2017 business cases" --year 2018/19
     """
-    from carebridge.delivery.actuals_files import write_template
     from carebridge.scenario.years import YearError, parse_year
+    from carebridge.store.actuals_files import write_template
 
     if file.suffix.lower() not in (".xlsx", ".csv"):
         fail(f"{file}: expected a .xlsx or .csv file name")
@@ -350,7 +352,8 @@ def import_command(
 
       carebridge actuals import activity-2018-19-M01.csv --plan "June 2017 business cases"
     """
-    from carebridge.delivery.actuals_files import ActualsFileError, read_actuals
+    from carebridge.delivery.actuals_tables import ActualsFileError
+    from carebridge.store.actuals_files import read_actuals
     from carebridge.store.imports import import_actuals
 
     with open_store(db) as store:
@@ -592,17 +595,17 @@ def delivery_command(
 
       carebridge report delivery --month 2018/19-M06 --out out/delivery
     """
-    from carebridge.delivery.registers import register_view
     from carebridge.report.delivery import write_delivery_pack
-    from carebridge.store.monitoring import read_risks, read_share_parties
+    from carebridge.store.monitoring import read_share_parties
     from carebridge.store.plans import plan_id
+    from carebridge.store.registers import ranked, read_register_risks, register_view
 
     with open_store(db) as store:
         monitoring, name = _monitoring(store, plan, month)
-        risks = read_risks(store, name)
         parties = read_share_parties(store, name)
         number = plan_id(store, name)
         with store.session() as session:
+            risks = ranked(read_register_risks(session, number))
             registers = register_view(session, number, monitoring.month)
     try:
         written = write_delivery_pack(monitoring, name, risks, parties, out, registers)

@@ -24,11 +24,11 @@ if TYPE_CHECKING:
 
     from carebridge.delivery.months import Month
     from carebridge.delivery.register_status import TargetStatus
-    from carebridge.delivery.registers import LoadOutcome, RegisterError
     from carebridge.delivery.risks import HeatMap, Risk, Stage
     from carebridge.scenario.errors import Problem
     from carebridge.scenario.loader import SourceMap
     from carebridge.store import Store
+    from carebridge.store.registers import LoadOutcome, RegisterError
 
 ModelT = TypeVar("ModelT", bound="BaseModel")
 
@@ -146,8 +146,8 @@ def targets_load_command(
 
       carebridge targets load examples/delivery/targets.yaml
     """
-    from carebridge.delivery.registers import RegisterError, save_targets
     from carebridge.delivery.targets import TargetRegister, register_problems
+    from carebridge.store.registers import RegisterError, save_targets
 
     expected = "a target register with name and targets"
     register, source = _read_register(file, TargetRegister, expected, register_problems)
@@ -177,8 +177,9 @@ def targets_actuals_command(
 
       carebridge targets actuals target-actuals-2017-18.csv
     """
-    from carebridge.delivery.registers import read_targets, save_target_actuals
-    from carebridge.delivery.target_actuals import TargetActualsError, read_target_actuals_file
+    from carebridge.delivery.target_actuals import TargetActualsError
+    from carebridge.store.actuals_files import read_target_actuals_file
+    from carebridge.store.registers import read_targets, save_target_actuals
 
     with _store(db) as store:
         with store.session() as session:
@@ -225,7 +226,7 @@ def targets_status_command(
     from rich.console import Console
 
     from carebridge.delivery.register_status import target_status
-    from carebridge.delivery.registers import read_escalations, read_target_actuals, read_targets
+    from carebridge.store.registers import read_escalations, read_target_actuals, read_targets
 
     with _store(db) as store, store.session() as session:
         stored = read_targets(session)
@@ -314,7 +315,7 @@ def targets_escalate_command(
       carebridge targets escalate ae_4_hours_stockport --month 2017/18-M03 --by "J. Smith" \\
         --root-cause "Delayed discharges fill the beds" --action "Discharge to assess from July"
     """
-    from carebridge.delivery.registers import RegisterError, escalate_target
+    from carebridge.store.registers import RegisterError, escalate_target
 
     as_at = _month(month, "--month")
     if not root_cause.strip():
@@ -395,8 +396,8 @@ def targets_reset_command(
     """
     import datetime as dt
 
-    from carebridge.delivery.registers import RegisterError, reset_target
     from carebridge.delivery.targets import Approval
+    from carebridge.store.registers import RegisterError, reset_target
 
     effective_from = _month(start, "--from")
     new_target_month = _month(end, "--to") if end is not None else None
@@ -457,8 +458,8 @@ def risks_load_command(
 
       carebridge risks load examples/delivery/risks.yaml
     """
-    from carebridge.delivery.registers import save_risks
     from carebridge.delivery.risks import RiskRegister, register_problems
+    from carebridge.store.registers import save_risks
 
     expected = "a risk register with name, bands and risks"
     register, _ = _read_register(file, RiskRegister, expected, register_problems)
@@ -489,7 +490,7 @@ def risks_list_command(
     from rich.console import Console
     from rich.table import Table
 
-    from carebridge.delivery.registers import read_register_risks
+    from carebridge.store.registers import read_register_risks
 
     with _store(db) as store:
         plan_id = _plan_id(store, plan)
@@ -553,8 +554,8 @@ def risks_heatmap_command(
 
       carebridge risks heatmap --after --out heatmap.png
     """
-    from carebridge.delivery.registers import read_register_risks
     from carebridge.delivery.risks import heat_map, heat_map_png
+    from carebridge.store.registers import read_register_risks
 
     if out is not None and out.suffix.lower() != ".png":
         fail(f"--out {out}: expected a .png file name")
@@ -620,8 +621,8 @@ def risks_review_command(
 
       carebridge risks review R3 --likelihood 2 --impact 3 --after --by "J. Smith" --next-review 2018-03-31
     """
-    from carebridge.delivery.registers import RegisterError, review_risk
     from carebridge.delivery.risks import RiskScore
+    from carebridge.store.registers import RegisterError, review_risk
 
     for option, score in (("--likelihood", likelihood), ("--impact", impact)):
         if not 1 <= score <= 5:
@@ -643,8 +644,9 @@ def risks_review_command(
         except RegisterError as error:
             fail(_refused(error, {("--likelihood",): "--likelihood/--impact"}))
     old, new = outcome.old, outcome.new
+    was = "none" if old is None else f"{old.likelihood}×{old.impact} = {old.rating}"
     change = (
-        f"{old.likelihood}×{old.impact} = {old.rating} → {new.likelihood}×{new.impact} = {new.rating}"
+        f"{was} → {new.likelihood}×{new.impact} = {new.rating}"
         if outcome.changed
         else f"unchanged at {new.likelihood}×{new.impact} = {new.rating}"
     )

@@ -319,6 +319,19 @@ class RowChecker:
         return ProfileWeight(pod, period, value)
 
 
+def kind_of(record: Record) -> Kind:
+    """The kind of table a record comes from."""
+    if isinstance(record, ActivityActual):
+        return "activity"
+    if isinstance(record, SpendActual):
+        return "spend"
+    if isinstance(record, MilestoneStatus):
+        return "milestones"
+    if isinstance(record, ActivityForecast):
+        return "forecast"
+    return "profile"
+
+
 def natural_key(record: Record) -> tuple[str, ...]:
     """The key that identifies a row in the store (a later import with the same key replaces it)."""
     if isinstance(record, ActivityActual):

@@ -1,8 +1,9 @@
 """The approved plan as monitoring reads it: the run's tidy tables and what names them, with no engine.
 
-A :class:`PlanBaseline` is made once from a run (:meth:`PlanBaseline.from_results`) when a plan is approved,
-stored, and read back from the store for every later comparison, so actuals are compared with the plan as
-approved without running the scenario again.
+A :class:`PlanBaseline` is made once from a run (:meth:`PlanBaseline.from_results`, given the run's tidy
+statement and positions: :func:`carebridge.report.tidy.plan_documents`) when a plan is approved, stored,
+and read back from the store for every later comparison, so actuals are compared with the plan as approved
+without running the scenario again.
 
 Tables (money in £'000; activity removed and savings negative, as in every CareBridge output):
 
@@ -65,9 +66,9 @@ class PlanBaseline:
     """Other tables of the run kept as they are (``statement``, ``positions``: lists of records)."""
 
     @classmethod
-    def from_results(cls, results: Results) -> PlanBaseline:
-        from carebridge.report.tidy import positions_table, statement_table
-
+    def from_results(cls, results: Results, documents: Mapping[str, Any] | None = None) -> PlanBaseline:
+        """The baseline of a run; ``documents``: other tables of the run to keep as they are (the tidy
+        ``statement`` and ``positions`` as lists of records when a plan is approved)."""
         scenario = results.scenario
         activity_pods = {str(pod) for pod in results.activity.pod.values}
         pods = tuple(
@@ -82,10 +83,6 @@ class PlanBaseline:
         savings = results.savings.rename("value").to_dataframe().reset_index()
         savings = savings[savings["value"] != 0]
         investment = results.scheme_investment.to_dataframe().reset_index()
-        documents = {
-            "statement": statement_table(results).to_dict(orient="records"),
-            "positions": positions_table(results).to_dict(orient="records"),
-        }
         return cls(
             scenario_name=scenario.name,
             years=tuple(results.years),
@@ -96,7 +93,7 @@ class PlanBaseline:
             scheme_activity=_clean(scheme_activity, SCHEME_ACTIVITY_COLUMNS),
             savings=_clean(savings, SAVINGS_COLUMNS),
             investment=_clean(investment, INVESTMENT_COLUMNS),
-            documents=documents,
+            documents=dict(documents or {}),
         )
 
     def pod(self, pod_id: str) -> PodInfo:

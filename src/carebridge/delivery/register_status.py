@@ -1,6 +1,6 @@
 """The target and risk registers as the terminal and the delivery pack show them: each target's status in a
 month against its trajectory, its alerts and escalations, the risks and the reviews that are overdue. Pure:
-:mod:`carebridge.delivery.registers` reads the store, :mod:`carebridge.delivery.pack_registers` lays the
+:mod:`carebridge.store.registers` reads the store, :mod:`carebridge.delivery.pack_registers` lays the
 view out as tables.
 
 A target's **status** in a month is read from its latest actual up to that month (from the trajectory's

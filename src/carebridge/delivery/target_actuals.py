@@ -1,4 +1,5 @@
-"""Reading monthly actuals of targets from a CSV file, every row checked, every bad row located.
+"""Checking monthly actuals of targets, every row, every bad row located (the file is read by
+:func:`carebridge.store.actuals_files.read_target_actuals_file`).
 
 The file has a header ``target,month,value`` (any order): the target's id in the register, a financial
 month ``YYYY/YY-Mnn`` and the value in the target's unit (a percentage from 0 to 100 when the unit is
@@ -7,21 +8,27 @@ month ``YYYY/YY-Mnn`` and the value in the target's unit (a percentage from 0 to
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from carebridge.delivery import targets as tg
-from carebridge.delivery.actuals_files import RowProblem
+from carebridge.delivery.actuals_tables import RowProblem
 from carebridge.delivery.months import Month, MonthError
-from carebridge.delivery.registers import ActualRow
 from carebridge.scenario.errors import did_you_mean
 
 COLUMNS = ("target", "month", "value")
 MAX_PROBLEMS_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class ActualRow:
+    """A checked row of a file of target actuals."""
+
+    row: int
+    target: str
+    month: Month
+    value: float
 
 
 class TargetActualsError(ValueError):
@@ -44,29 +51,11 @@ class TargetActualsFile:
     rows: tuple[ActualRow, ...]
 
 
-def read_target_actuals_file(path: Path, targets: Mapping[str, tg.Target]) -> TargetActualsFile:
-    """Read and check ``path`` against the register's ``targets``; raise :class:`TargetActualsError`."""
-    name = str(path)
-    if path.suffix.lower() != ".csv":
-        raise TargetActualsError([RowProblem(name, None, None, "expected a .csv file of target,month,value")])
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise TargetActualsError([RowProblem(name, None, None, "no such file")]) from None
-    except OSError as error:
-        raise TargetActualsError(
-            [RowProblem(name, None, None, f"cannot be read: {error.strerror}")]
-        ) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        reason = f"is not UTF-8 text (byte {error.start}); save it as CSV UTF-8"
-        raise TargetActualsError([RowProblem(name, None, None, reason)]) from None
-    rows = _check(name, list(csv.reader(text.splitlines())), targets)
-    return TargetActualsFile(path.name, hashlib.sha256(data).hexdigest(), rows)
-
-
-def _check(name: str, lines: list[list[str]], targets: Mapping[str, tg.Target]) -> tuple[ActualRow, ...]:
+def check_target_actuals(
+    name: str, lines: Sequence[Sequence[str]], targets: Mapping[str, tg.Target]
+) -> tuple[ActualRow, ...]:
+    """The checked rows of a CSV file's ``lines`` (its cells, header first) against the register's
+    ``targets``; :class:`TargetActualsError` listing every problem."""
     if not lines:
         raise TargetActualsError([RowProblem(name, None, None, "the file is empty; expected a header")])
     header = [cell.strip().lower() for cell in lines[0]]

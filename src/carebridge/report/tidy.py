@@ -13,6 +13,7 @@ out of ``savings``; every other table has every row.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -63,6 +64,14 @@ def positions_table(results: Results) -> pd.DataFrame:
     owner = frame["line"].map(results.plan_line_orgs)
     keep = owner.isna() | (owner == frame["org"]) | (frame["org"] == SYSTEM)
     return frame.loc[keep, ["line", "org", "year", "value"]].reset_index(drop=True)
+
+
+def plan_documents(results: Results) -> dict[str, Any]:
+    """The statement and the positions as lists of records: what an approved plan keeps of them."""
+    return {
+        "statement": statement_table(results).to_dict(orient="records"),
+        "positions": positions_table(results).to_dict(orient="records"),
+    }
 
 
 TABLES = {

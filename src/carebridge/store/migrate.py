@@ -1,7 +1,9 @@
 """Alembic migrations, shipped in the package and applied on first use.
 
 :func:`upgrade` brings a store to the newest revision inside one transaction (PostgreSQL and SQLite both
-roll DDL back), so a store is never left half migrated. A store made by a newer CareBridge is refused.
+roll DDL back), so a store is never left half migrated. On SQLite, foreign keys are switched off while a
+migration rebuilds a table (SQLite's own procedure for a change ALTER TABLE cannot make) and every key is
+checked before the transaction commits. A store made by a newer CareBridge is refused.
 New revisions are written with ``alembic -c src/carebridge/store/migrations/alembic.ini revision
 --autogenerate -m "…"`` (the config reads ``CAREBRIDGE_DB``).
 """
@@ -64,6 +66,24 @@ def upgrade(engine: Engine) -> bool:
             f"the store is at revision {current}, which this CareBridge does not know; it was made by a "
             "newer version: upgrade CareBridge"
         )
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # a table rebuilt by a migration is dropped: foreign keys are checked once, at the end
+            _foreign_keys(connection, on=False)
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), "head")
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError("the migration left a row whose foreign key points nowhere")
+        finally:
+            if sqlite:
+                _foreign_keys(connection, on=True)
     return True
+
+
+def _foreign_keys(connection: Connection, *, on: bool) -> None:
+    """Switch SQLite's foreign keys on or off (only outside a transaction, hence on the driver's connection,
+    which begins none by itself: :func:`carebridge.store.database.make_engine`)."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")

@@ -1,10 +1,10 @@
 """What monitoring reads and records: the actuals of a plan as tables, the FEWS settings, the
-benefits-maximisation actions, the risk and gain share parties and the risk register."""
+benefits-maximisation actions and the risk and gain share parties (the risk register:
+:mod:`carebridge.store.registers`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from datetime import date
+from dataclasses import fields
 from typing import Any
 
 import pandas as pd
@@ -19,8 +19,6 @@ from carebridge.store.models import (
     ForecastRow,
     MilestoneRow,
     ProfileRow,
-    Risk,
-    RiskScheme,
     ShareParty,
     SpendActualRow,
 )
@@ -150,59 +148,3 @@ def save_share_parties(store: Store, plan_name: str, parties: dict[str, tuple[fl
                 found.gain_share = gain
             if found.risk_share != risk:
                 found.risk_share = risk
-
-
-@dataclass(frozen=True)
-class RiskRecord:
-    code: str
-    title: str
-    description: str
-    owner: str
-    likelihood_before: int
-    impact_before: int
-    likelihood_after: int
-    impact_after: int
-    mitigations: str
-    review_date: date | None
-    status: str
-    schemes: tuple[str, ...]
-
-    @property
-    def rating_before(self) -> int:
-        return self.likelihood_before * self.impact_before
-
-    @property
-    def rating_after(self) -> int:
-        return self.likelihood_after * self.impact_after
-
-
-def read_risks(store: Store, plan_name: str) -> list[RiskRecord]:
-    """The plan's risks and those recorded for no plan, highest rating after mitigation first."""
-    with store.session() as session:
-        plan = find_plan(session, plan_name)
-        risks = session.scalars(
-            select(Risk).where((Risk.plan_id == plan.id) | Risk.plan_id.is_(None)).order_by(Risk.code)
-        ).all()
-        links: dict[int, list[str]] = {}
-        if risks:
-            query = select(RiskScheme).where(RiskScheme.risk_id.in_([risk.id for risk in risks]))
-            for link in session.scalars(query):
-                links.setdefault(link.risk_id, []).append(link.scheme)
-        records = [
-            RiskRecord(
-                risk.code,
-                risk.title,
-                risk.description,
-                risk.owner,
-                risk.likelihood_before,
-                risk.impact_before,
-                risk.likelihood_after,
-                risk.impact_after,
-                risk.mitigations,
-                risk.review_date,
-                risk.status,
-                tuple(sorted(links.get(risk.id, []))),
-            )
-            for risk in risks
-        ]
-    return sorted(records, key=lambda record: (-record.rating_after, record.code))

@@ -3,15 +3,17 @@ and one month's early warning status."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from carebridge.delivery.actuals import ActivityActual, MilestoneStatus, SpendActual
-from carebridge.delivery.actuals_files import ActualsFile, read_actuals
+from carebridge.delivery.actuals_tables import ActualsFile
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.delivery.monitor import Monitoring, monitor
 from carebridge.delivery.months import Month
 from carebridge.store import Store
+from carebridge.store.actuals_files import read_actuals
 from carebridge.store.imports import ImportOutcome, import_actuals
 from carebridge.store.monitoring import read_actions, read_settings
 from carebridge.store.monitoring import read_actuals as stored_actuals
@@ -46,8 +48,9 @@ def read_file(store: Store, plan: str, path: Path) -> tuple[PlanBaseline, Actual
     return baseline, read_actuals(path, baseline)
 
 
-def write(store: Store, plan: str, actuals: ActualsFile) -> ImportOutcome:
-    return import_actuals(store, plan, actuals)
+def write(store: Store, plan: str, actuals: ActualsFile, editing: Collection[str]) -> ImportOutcome:
+    """Import the file as an editor of ``editing`` (:class:`OwnershipError` for rows of another)."""
+    return import_actuals(store, plan, actuals, editing=editing)
 
 
 @dataclass(frozen=True)

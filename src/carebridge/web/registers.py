@@ -19,16 +19,16 @@ from carebridge.delivery.register_status import (
     month_of,
     target_status,
 )
-from carebridge.delivery.registers import (
+from carebridge.report.chart import FONT, PALETTE, Chart
+from carebridge.store import Store
+from carebridge.store.registers import (
     StoredTarget,
     read_escalations,
     read_register_risks,
     read_target_actuals,
     read_targets,
 )
-from carebridge.report.chart import FONT, PALETTE, Chart
 from carebridge.report.delivery_page import risk_heat_map
-from carebridge.store import Store
 from carebridge.web.cache import Memo, store_generation
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.engine import ModelError, Results, run
+from carebridge.report.tidy import plan_documents
 from carebridge.scenario.errors import Problem, ScenarioError
 from carebridge.scenario.loader import LoadedScenario, load_scenario_text
 from carebridge.store import Store
@@ -186,7 +187,14 @@ def approved_results(state: Current) -> Results:
 def import_scenario(store: Store, name: str, text: str, file: str) -> Approval:
     """Check and run a YAML scenario and store it as a new version of plan ``name``."""
     _, results = check_and_run(text, file)
-    return approve(store, name, text, file, PlanBaseline.from_results(results), sha256_text(text))
+    return approve(
+        store,
+        name,
+        text,
+        file,
+        PlanBaseline.from_results(results, plan_documents(results)),
+        sha256_text(text),
+    )
 
 
 def approve_current(store: Store, plan_id: int) -> Approval:
@@ -197,7 +205,7 @@ def approve_current(store: Store, plan_id: int) -> Approval:
         state.plan_name,
         state.text,
         f"{state.plan_name} (web draft)",
-        PlanBaseline.from_results(state.results),
+        PlanBaseline.from_results(state.results, plan_documents(state.results)),
         state.sha256,
     )
     with store.session() as session:

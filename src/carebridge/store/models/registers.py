@@ -1,11 +1,23 @@
 """The target register (targets, their monthly trajectories and actuals, escalations, approvals of a re-set
-trajectory) and the risk register. The rules that read them live in ``carebridge.delivery``."""
+trajectory) and the risk register. The rules live in ``carebridge.delivery``; ``carebridge.store.registers``
+reads and writes these tables."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carebridge.store.models.base import Audited, Base, utcnow
@@ -33,6 +45,10 @@ class Target(Audited, Base):
     target_date: Mapped[date | None] = mapped_column(Date)
     owner: Mapped[str] = mapped_column(String(200))
     accountable_board: Mapped[str] = mapped_column(String(200))
+    alert: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """The alert rule (``carebridge.delivery.targets.AlertRule`` as a dict); ``{}`` for the default rule."""
+    source: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str | None] = mapped_column(Text)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -70,6 +86,7 @@ class Escalation(Audited, Base):
     month: Mapped[str] = mapped_column(String(11))
     board: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
+    root_cause: Mapped[str | None] = mapped_column(Text)
     action: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="open")
     raised_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -96,7 +113,8 @@ class TrajectoryReset(Audited, Base):
 
 
 class Risk(Audited, Base):
-    """A risk: likelihood and impact from 1 to 5 before and after mitigation (rating = L × I)."""
+    """A risk: likelihood and impact from 1 to 5 before and after mitigation (rating = L × I); the score
+    after is ``NULL`` when none is given."""
 
     __tablename__ = "risks"
     __table_args__ = (
@@ -115,8 +133,8 @@ class Risk(Audited, Base):
     owner: Mapped[str] = mapped_column(String(200))
     likelihood_before: Mapped[int] = mapped_column(Integer)
     impact_before: Mapped[int] = mapped_column(Integer)
-    likelihood_after: Mapped[int] = mapped_column(Integer)
-    impact_after: Mapped[int] = mapped_column(Integer)
+    likelihood_after: Mapped[int | None] = mapped_column(Integer)
+    impact_after: Mapped[int | None] = mapped_column(Integer)
     mitigations: Mapped[str] = mapped_column(Text, default="")
     review_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from carebridge.delivery.actuals_files import ActualsFileError
+from carebridge.delivery.actuals_tables import ActualsFileError
 from carebridge.delivery.fews import SET_TITLES, SETS
 from carebridge.delivery.months import MonthError
 from carebridge.store import Store
+from carebridge.store.imports import OwnershipError
 from carebridge.web import delivery, registers
 from carebridge.web.context import check_csrf, principal, reading_store, render, store_as
 from carebridge.web.roles import Principal, forbidden_orgs
@@ -61,7 +62,11 @@ async def upload_actuals(store: Store, user: Principal, plan: str, upload: Uploa
             f"{actuals.name} has actuals of {', '.join(refused)}, which you do not edit; "
             "nothing was imported",
         )
-    outcome = await run_in_threadpool(delivery.write, store, plan, actuals)
+    try:
+        outcome = await run_in_threadpool(delivery.write, store, plan, actuals, user.editable_orgs)
+    except OwnershipError as error:
+        header = str(error).splitlines()[0]
+        return UploadResult([str(problem) for problem in error.problems], header, 403)
     if outcome.changed:
         message = (
             f"{actuals.name}: imported into '{plan}': {outcome.inserted} new, {outcome.updated} replaced, "

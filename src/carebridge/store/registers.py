@@ -13,21 +13,13 @@ session's transaction is rolled back. The rules live in :mod:`carebridge.deliver
 - **A re-set** writes a new revision of the whole trajectory (``target_trajectory.revision``), a
   ``trajectory_resets`` row, one audit entry with the approval (board, minute, who and when) and one per
   month whose planned value changed (old and new value).
-
-The tables lack a few columns, kept meanwhile as follows (until a migration adds them):
-
-- a target's alert rule, source and note: audit entries ``register`` on ``targets`` (key: the target's id),
-  the latest of each field being the current value;
-- a re-set's board is ``trajectory_resets.decided_by``; the minute is in the approval's audit entry;
-- an escalation's root cause follows its reason in ``target_escalations.reason``, after ``Root cause:``;
-- a risk with no score after mitigation is stored with the score before (``after`` is not nullable); its
-  source and the register's bands are not stored (the store uses the NHS 5 × 5 bands).
+- A re-set's board is ``trajectory_resets.decided_by``; the minute is in the approval's audit entry. A
+  risk's source and the register's own bands are not stored (the store uses the NHS 5 × 5 bands).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -46,16 +38,13 @@ from carebridge.delivery.register_status import (
     month_of,
     target_status,
 )
+from carebridge.delivery.target_actuals import ActualRow
 from carebridge.scenario.errors import Path, Problem, ScenarioError, did_you_mean
 from carebridge.store import audit
 from carebridge.store import models as orm
 from carebridge.store.models.base import utcnow
 
 DIRECTIONS: dict[str, str] = {"higher_is_better": "higher", "lower_is_better": "lower"}
-EXTRAS = ("alert", "source", "note")
-"""A target's fields the ``targets`` table has no column for, kept in the audit log."""
-REGISTER_ACTION = "register"
-ROOT_CAUSE = "\nRoot cause: "
 REVIEWED_COLUMNS = ("likelihood_before", "impact_before", "likelihood_after", "impact_after", "review_date")
 """What a review sets: loading the register again keeps them."""
 
@@ -119,9 +108,8 @@ class StoredTarget:
 def read_targets(session: Session) -> list[StoredTarget]:
     """Every target in the store, in the order they were first loaded."""
     rows = session.scalars(select(orm.Target).order_by(orm.Target.id)).all()
-    extras = _read_extras(session)
     current = _current_trajectories(session)
-    return [_stored(row, extras.get(row.code, {}), current.get(row.id)) for row in rows]
+    return [_stored(row, current.get(row.id)) for row in rows]
 
 
 def find_target(session: Session, code: str) -> StoredTarget:
@@ -137,21 +125,6 @@ def _unknown(kind: str, code: str, codes: Sequence[str]) -> str:
         return f"no {kind} '{code}': the {kind} register in the store is empty; load one first"
     hint = did_you_mean(code, codes) or f"; expected one of {', '.join(codes)}"
     return f"no {kind} '{code}' in the store{hint}"
-
-
-def _read_extras(session: Session) -> dict[str, dict[str, Any]]:
-    """Target id → its alert rule, source and note, from the latest ``register`` entry of each field."""
-    query = (
-        select(orm.AuditEntry)
-        .where(orm.AuditEntry.entity == "targets", orm.AuditEntry.action == REGISTER_ACTION)
-        .order_by(orm.AuditEntry.id)
-    )
-    extras: dict[str, dict[str, Any]] = {}
-    for entry in session.scalars(query):
-        if entry.field in EXTRAS:
-            value = None if entry.new_value is None else json.loads(entry.new_value)
-            extras.setdefault(entry.entity_key, {})[entry.field] = value
-    return extras
 
 
 def _revision_points(session: Session, target_id: int | None = None) -> dict[int, dict[int, list[Any]]]:
@@ -175,9 +148,7 @@ def _current_trajectories(session: Session) -> dict[int, tuple[int, tg.Trajector
     return current
 
 
-def _stored(
-    row: orm.Target, extras: dict[str, Any], current: tuple[int, tg.Trajectory] | None
-) -> StoredTarget:
+def _stored(row: orm.Target, current: tuple[int, tg.Trajectory] | None) -> StoredTarget:
     direction = next(name for name, short in DIRECTIONS.items() if short == row.direction)
     fields = {
         "id": row.code,
@@ -191,9 +162,9 @@ def _stored(
         "target_month": _target_month(row, current),
         "owner": row.owner,
         "accountable_board": row.accountable_board,
-        "alert": extras.get("alert") or {},
-        "source": extras.get("source") or "",
-        "note": extras.get("note"),
+        "alert": row.alert or {},
+        "source": row.source,
+        "note": row.note,
     }
     target = tg.Target.model_validate(fields)
     if current is None:
@@ -238,10 +209,9 @@ def save_targets(session: Session, register: tg.TargetRegister, file: str) -> Lo
     ]
     if problems:
         raise RegisterError(problems)
-    extras = _read_extras(session)
     outcome = LoadOutcome()
     for target in register.targets:
-        _save_target(session, target, rows.get(target.id), points, extras.get(target.id, {}), outcome)
+        _save_target(session, target, rows.get(target.id), points, outcome)
     outcome.kept = sorted(set(rows) - {target.id for target in register.targets})
     if outcome.added or outcome.changed:
         detail = f"{len(outcome.added)} added, {len(outcome.changed)} changed"
@@ -255,7 +225,6 @@ def _save_target(
     target: tg.Target,
     row: orm.Target | None,
     points: dict[int, dict[int, list[Any]]],
-    extras: dict[str, Any],
     outcome: LoadOutcome,
 ) -> None:
     values = _target_columns(target)
@@ -266,7 +235,6 @@ def _save_target(
         changed, added = True, True
     else:
         changed, added = _set(row, values), False
-    changed |= _save_extras(session, target, extras)
     trajectory = tg.trajectory_for(target)
     if trajectory is not None and not points.get(row.id):
         session.add_all(
@@ -291,18 +259,10 @@ def _target_columns(target: tg.Target) -> dict[str, Any]:
         "target_date": first_day(Month.parse(target.target_month)),
         "owner": target.owner,
         "accountable_board": target.accountable_board,
+        "alert": target.alert.model_dump(),
+        "source": target.source,
+        "note": target.note,
     }
-
-
-def _save_extras(session: Session, target: tg.Target, old: dict[str, Any]) -> bool:
-    new = {"alert": target.alert.model_dump(), "source": target.source, "note": target.note}
-    entries = [
-        audit.entry(_actor(session), REGISTER_ACTION, "targets", target.id, name, old.get(name), new[name])
-        for name in EXTRAS
-        if old.get(name) != new[name]
-    ]
-    audit.record(session.connection(), entries)
-    return bool(entries)
 
 
 def _trajectory_problems(target: tg.Target, index: int, stored: Sequence[Any]) -> list[Problem]:
@@ -333,16 +293,6 @@ def _shown(value: float | None) -> str:
 
 
 # --- targets: actuals ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ActualRow:
-    """A checked row of a file of target actuals."""
-
-    row: int
-    target: str
-    month: Month
-    value: float
 
 
 @dataclass(frozen=True)
@@ -406,12 +356,12 @@ def escalate_target(
         root_cause=root_cause,
         actions=actions,
     )
-    reason = f"{escalation.reason}{ROOT_CAUSE}{root_cause}"
     action = "\n".join(actions)
     for record in read_escalations(session, code):
         if (
             record.month == month.label
-            and _raw_reason(record) == reason
+            and record.reason == escalation.reason
+            and (record.root_cause or "") == root_cause
             and "\n".join(record.actions) == action
         ):
             return EscalationOutcome(record, created=False)
@@ -419,7 +369,8 @@ def escalate_target(
         target_id=stored.row_id,
         month=month.label,
         board=escalation.escalated_to,
-        reason=reason,
+        reason=escalation.reason,
+        root_cause=root_cause or None,
         action=action,
         raised_by=raised_by,
     )
@@ -471,23 +422,18 @@ def read_escalations(session: Session, code: str | None = None) -> list[Escalati
 
 
 def _escalation(row: orm.Escalation, code: str) -> EscalationRecord:
-    reason, _, root_cause = row.reason.partition(ROOT_CAUSE)
     return EscalationRecord(
         row.id,
         code,
         row.month,
         row.board,
-        reason,
-        root_cause or None,
+        row.reason,
+        row.root_cause or None,
         tuple(row.action.split("\n")) if row.action else (),
         row.status,
         row.raised_at,
         row.raised_by,
     )
-
-
-def _raw_reason(record: EscalationRecord) -> str:
-    return record.reason + (f"{ROOT_CAUSE}{record.root_cause}" if record.root_cause else "")
 
 
 # --- targets: re-setting a trajectory --------------------------------------------------------------------
@@ -649,8 +595,6 @@ def _save_risk(
     outcome: LoadOutcome,
 ) -> None:
     values = _risk_columns(risk)
-    if risk.after is None:
-        outcome.notes.append(f"{risk.id} has no score after mitigation; stored with the score before")
     if row is None:
         row = orm.Risk(plan_id=plan_id, code=risk.id, **values)
         session.add(row)
@@ -677,21 +621,21 @@ def _keep_reviewed_scores(row: orm.Risk, values: dict[str, Any], code: str, outc
 
 
 def _scores(row: orm.Risk) -> str:
-    return (
-        f"{row.likelihood_before}×{row.impact_before} before, {row.likelihood_after}×{row.impact_after} after"
-    )
+    after = _score(row, "after")
+    shown = "none" if after is None else f"{after.likelihood}×{after.impact}"
+    return f"{row.likelihood_before}×{row.impact_before} before, {shown} after"
 
 
 def _risk_columns(risk: rk.Risk) -> dict[str, Any]:
-    after = risk.after or risk.before
+    after = risk.after
     return {
         "title": risk.title,
         "description": risk.description,
         "owner": risk.owner,
         "likelihood_before": risk.before.likelihood,
         "impact_before": risk.before.impact,
-        "likelihood_after": after.likelihood,
-        "impact_after": after.impact,
+        "likelihood_after": None if after is None else after.likelihood,
+        "impact_after": None if after is None else after.impact,
         "mitigations": "\n".join(risk.mitigations),
         "review_date": risk.review_date,
     }
@@ -713,9 +657,63 @@ def _save_schemes(session: Session, risk_id: int, schemes: Iterable[str]) -> boo
 
 @dataclass(frozen=True)
 class StoredRisk:
+    """A risk as stored: the register's fields, the plan it belongs to (``None``: of no plan), its status.
+
+    The properties give its scores as the delivery pack's risk table reads them (``None`` after mitigation
+    when no score after is given)."""
+
     risk: rk.Risk
     plan_id: int | None
     status: str
+
+    @property
+    def code(self) -> str:
+        return self.risk.id
+
+    @property
+    def title(self) -> str:
+        return self.risk.title
+
+    @property
+    def owner(self) -> str:
+        return self.risk.owner
+
+    @property
+    def schemes(self) -> tuple[str, ...]:
+        return tuple(self.risk.schemes)
+
+    @property
+    def review_date(self) -> dt.date | None:
+        return self.risk.review_date
+
+    @property
+    def likelihood_before(self) -> int:
+        return self.risk.before.likelihood
+
+    @property
+    def impact_before(self) -> int:
+        return self.risk.before.impact
+
+    @property
+    def rating_before(self) -> int:
+        return self.risk.before.rating
+
+    @property
+    def likelihood_after(self) -> int | None:
+        return None if self.risk.after is None else self.risk.after.likelihood
+
+    @property
+    def impact_after(self) -> int | None:
+        return None if self.risk.after is None else self.risk.after.impact
+
+    @property
+    def rating_after(self) -> int | None:
+        return None if self.risk.after is None else self.risk.after.rating
+
+    @property
+    def rating(self) -> int:
+        """The rating after mitigation, or before when no score after is given."""
+        return self.rating_before if self.rating_after is None else self.rating_after
 
 
 def read_register_risks(
@@ -733,6 +731,12 @@ def read_register_risks(
     return [StoredRisk(_risk(row, links.get(row.id, [])), row.plan_id, row.status) for row in rows]
 
 
+def ranked(risks: Iterable[StoredRisk]) -> list[StoredRisk]:
+    """``risks`` highest rating first (after mitigation, or before when there is no score after), then
+    by id: the order of the delivery pack's risk table."""
+    return sorted(risks, key=lambda stored: (-stored.rating, stored.code))
+
+
 def _risk(row: orm.Risk, schemes: list[str]) -> rk.Risk:
     return rk.Risk(
         id=row.code,
@@ -741,7 +745,7 @@ def _risk(row: orm.Risk, schemes: list[str]) -> rk.Risk:
         owner=row.owner,
         schemes=schemes,
         before=rk.RiskScore(likelihood=row.likelihood_before, impact=row.impact_before),
-        after=rk.RiskScore(likelihood=row.likelihood_after, impact=row.impact_after),
+        after=_score(row, "after"),
         mitigations=row.mitigations.split("\n") if row.mitigations else [],
         review_date=row.review_date,
     )
@@ -751,7 +755,8 @@ def _risk(row: orm.Risk, schemes: list[str]) -> rk.Risk:
 class ReviewOutcome:
     code: str
     stage: rk.Stage
-    old: rk.RiskScore
+    old: rk.RiskScore | None
+    """``None`` when the risk had no score after mitigation."""
     new: rk.RiskScore
     review_date: dt.date | None
 
@@ -774,7 +779,7 @@ def review_risk(
     old = _score(row, stage)
     other = _score(row, "after" if stage == "before" else "before")
     before, after = (score, other) if stage == "before" else (other, score)
-    if after.rating > before.rating:
+    if before is not None and after is not None and after.rating > before.rating:
         message = (
             f"the rating after mitigation ({after.rating}) would be above the rating before "
             f"({before.rating}); mitigation should not raise a risk"
@@ -797,13 +802,16 @@ def review_risk(
     return ReviewOutcome(code, stage, old, score, row.review_date)
 
 
-def _score(row: orm.Risk, stage: rk.Stage) -> rk.RiskScore:
-    return rk.RiskScore(
-        likelihood=getattr(row, f"likelihood_{stage}"), impact=getattr(row, f"impact_{stage}")
-    )
+def _score(row: orm.Risk, stage: rk.Stage) -> rk.RiskScore | None:
+    likelihood, impact = getattr(row, f"likelihood_{stage}"), getattr(row, f"impact_{stage}")
+    if likelihood is None or impact is None:
+        return None
+    return rk.RiskScore(likelihood=likelihood, impact=impact)
 
 
-def _score_json(score: rk.RiskScore) -> dict[str, int]:
+def _score_json(score: rk.RiskScore | None) -> dict[str, int] | None:
+    if score is None:
+        return None
     return {"likelihood": score.likelihood, "impact": score.impact, "rating": score.rating}
 
 

@@ -18,8 +18,14 @@ from carebridge.delivery.fews import FewsSettings
 from carebridge.delivery.monitor import monitor
 from carebridge.delivery.months import Month
 from carebridge.delivery.register_status import RegisterView, first_day, last_day, month_of, target_status
-from carebridge.delivery.registers import (
-    ActualRow,
+from carebridge.delivery.risks import RiskRegister, RiskScore, load_risk_register
+from carebridge.delivery.target_actuals import ActualRow, TargetActualsError
+from carebridge.delivery.targets import Approval, TargetRegister, load_targets, trajectory_for
+from carebridge.report.delivery import write_delivery_pack
+from carebridge.store import Store
+from carebridge.store.actuals_files import read_target_actuals_file
+from carebridge.store.models import AuditEntry, TrajectoryReset
+from carebridge.store.registers import (
     RegisterError,
     ResetOutcome,
     escalate_target,
@@ -35,12 +41,6 @@ from carebridge.delivery.registers import (
     save_target_actuals,
     save_targets,
 )
-from carebridge.delivery.risks import RiskRegister, RiskScore, load_risk_register
-from carebridge.delivery.target_actuals import TargetActualsError, read_target_actuals_file
-from carebridge.delivery.targets import Approval, TargetRegister, load_targets, trajectory_for
-from carebridge.report.delivery import write_delivery_pack
-from carebridge.store import Store
-from carebridge.store.models import AuditEntry, TrajectoryReset
 from tests.conftest import EXAMPLES
 from tests.delivery.test_pack import example_actuals
 

@@ -8,8 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from carebridge.delivery.actuals import ActivityActual, MilestoneStatus
-from carebridge.delivery.actuals_files import ActualsFileError, read_actuals, write_template
+from carebridge.delivery.actuals_tables import ActualsFileError
 from carebridge.delivery.baseline import PlanBaseline
+from carebridge.store.actuals_files import read_actuals, write_template
 
 
 def problems(path: Path, baseline: PlanBaseline) -> list[str]:
