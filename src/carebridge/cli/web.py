@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from typing import Annotated
 
 import typer
 
 from carebridge.cli.app import app, fail
 from carebridge.cli.delivery import Db, open_store
+from carebridge.web.limits import Limits
+
+DEFAULT_LIMITS = Limits()
 
 users_app = typer.Typer(
     help="Users of the web app and their roles per organisation.\n\n"
@@ -30,6 +34,27 @@ def serve_command(
             help="Mark cookies Secure: set when the app is served behind https.",
         ),
     ] = False,
+    max_body_mb: Annotated[
+        float,
+        typer.Option(
+            "--max-body-mb", min=0.001, help="The largest request body (a form or JSON) accepted, in MB."
+        ),
+    ] = DEFAULT_LIMITS.body_bytes / 1_000_000,
+    max_upload_mb: Annotated[
+        float,
+        typer.Option(
+            "--max-upload-mb", min=0.001, help="The largest upload (actuals, a scenario) accepted, in MB."
+        ),
+    ] = DEFAULT_LIMITS.upload_bytes / 1_000_000,
+    request_timeout: Annotated[
+        float,
+        typer.Option(
+            "--request-timeout",
+            min=0.1,
+            help="Seconds a request may take before its answer begins (408 while its body is still "
+            "arriving, else 503).",
+        ),
+    ] = DEFAULT_LIMITS.request_seconds,
     db: Db = None,
 ) -> None:
     """Serve the web app the partner organisations share: scenarios, dashboards, scheme assumptions,
@@ -45,9 +70,20 @@ def serve_command(
 
     from carebridge.web.app import create_app
 
+    limits = replace(
+        DEFAULT_LIMITS,
+        body_bytes=int(max_body_mb * 1_000_000),
+        upload_bytes=int(max_upload_mb * 1_000_000),
+        request_seconds=request_timeout,
+    )
     store = open_store(db)
     typer.echo(f"CareBridge on http://{host}:{port}/ (store {store.url})")
-    uvicorn.run(create_app(store, secure_cookies), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(store, secure_cookies, limits),
+        host=host,
+        port=port,
+        log_level="warning",
+    )
 
 
 @users_app.command("add")
