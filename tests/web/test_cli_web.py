@@ -48,3 +48,11 @@ def test_serve_is_listed_with_an_example() -> None:
     done = subprocess.run([CAREBRIDGE, "serve", "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert "carebridge serve --port 8000" in done.stdout
+
+
+def test_serve_refuses_a_trusted_proxy_that_is_not_an_address(tmp_path: Path) -> None:
+    command = [CAREBRIDGE, "serve", "--trusted-proxy", "proxy.example", "--db", str(tmp_path / "c.db")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "--trusted-proxy proxy.example: expected an IP address" in done.stderr
+    assert "Traceback" not in done.stderr

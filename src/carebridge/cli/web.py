@@ -55,6 +55,16 @@ def serve_command(
             "arriving, else 503).",
         ),
     ] = DEFAULT_LIMITS.request_seconds,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="Address (or network, like 10.0.0.0/24) of a reverse proxy whose X-Forwarded-For and "
+            "X-Forwarded-Proto headers are believed; repeat for several. Without it those headers are "
+            "ignored and the client is the address that connected.",
+            show_default=False,
+        ),
+    ] = None,
     db: Db = None,
 ) -> None:
     """Serve the web app the partner organisations share: scenarios, dashboards, scheme assumptions,
@@ -70,6 +80,7 @@ def serve_command(
 
     from carebridge.web.app import create_app
 
+    proxies = [proxy_address(value) for value in trusted_proxy or []]
     limits = replace(
         DEFAULT_LIMITS,
         body_bytes=int(max_body_mb * 1_000_000),
@@ -83,7 +94,19 @@ def serve_command(
         host=host,
         port=port,
         log_level="warning",
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
     )
+
+
+def proxy_address(value: str) -> str:
+    """A --trusted-proxy value as an address or network, or exit 2 saying what was expected."""
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_network(value.strip(), strict=False))
+    except ValueError:
+        fail(f"--trusted-proxy {value}: expected an IP address (like 127.0.0.1) or a network (10.0.0.0/24)")
 
 
 @users_app.command("add")

@@ -63,7 +63,10 @@ def normal_email(email: str) -> str:
 
 
 def add_user(store: Store, email: str, password: str, roles: dict[str, str], is_admin: bool = False) -> int:
-    """Make a user (or give an existing one a new password and more roles); return the id. Audited."""
+    """Make a user (or give an existing one a new password and more roles); return the id. Audited.
+
+    A new password ends every session of the user: whoever signed in with the old one must sign in
+    again. The same password again (to add a role) changes nothing of the sign-in."""
     email = normal_email(email)
     if "@" not in email or len(email) > 254:
         raise UserError(f"'{email}' is not an email address")
@@ -79,7 +82,9 @@ def add_user(store: Store, email: str, password: str, roles: dict[str, str], is_
             session.add(user)
             session.flush()
         else:
-            user.password_hash = _hasher.hash(password)
+            if not _verifies(user.password_hash, password):
+                user.password_hash = _hasher.hash(password)
+                session.execute(delete(WebSession).where(WebSession.user_id == user.id))
             user.is_admin = user.is_admin or is_admin
         for org, role in roles.items():
             existing = session.scalar(
@@ -90,6 +95,13 @@ def add_user(store: Store, email: str, password: str, roles: dict[str, str], is_
             else:
                 existing.role = role
         return user.id
+
+
+def _verifies(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def principal_of(store: Store, user_id: int) -> Principal | None:
