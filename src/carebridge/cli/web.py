@@ -114,7 +114,11 @@ def users_add_command(
     email: Annotated[str, typer.Argument(help="The user's email, used to sign in.", show_default=False)],
     org: Annotated[
         list[str] | None,
-        typer.Option("--org", help="Organisation id of the role (repeat for several).", show_default=False),
+        typer.Option(
+            "--org",
+            help="Organisation id of the role, as the plans in the store name it (repeat for several).",
+            show_default=False,
+        ),
     ] = None,
     role: Annotated[
         str, typer.Option("--role", help="viewer, editor, finance_lead or admin (in each --org).")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, or_, select
 
 from carebridge.store import Store
-from carebridge.store.models import ROLES, LoginAttempt, User, UserRole, WebSession
+from carebridge.store.models import ROLES, LoginAttempt, PlanVersion, User, UserRole, WebSession
 from carebridge.web.roles import Principal
 
 MAX_FAILURES = 5
@@ -27,6 +28,10 @@ FAILURE_WINDOW = timedelta(minutes=5)
 SESSION_LIFETIME = timedelta(hours=8)
 MIN_PASSWORD_LENGTH = 10
 
+_EMAIL = re.compile(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+"
+)
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
@@ -68,13 +73,28 @@ def add_user(store: Store, email: str, password: str, roles: dict[str, str], is_
     A new password ends every session of the user: whoever signed in with the old one must sign in
     again. The same password again (to add a role) changes nothing of the sign-in."""
     email = normal_email(email)
-    if "@" not in email or len(email) > 254:
-        raise UserError(f"'{email}' is not an email address")
+    if len(email) > 254 or not _EMAIL.fullmatch(email):
+        raise UserError(
+            f"'{email[:80]}' is not an email address: expected name@domain, like editor@sft.nhs.uk "
+            "(no spaces or <>, and a domain with a dot)"
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     for org, role in roles.items():
         if role not in ROLES:
             raise UserError(f"role '{role}' of {org}: expected one of {', '.join(ROLES)}")
+    unknown = sorted(set(roles) - set(known := organisations(store)))
+    if unknown and not known:
+        raise UserError(
+            f"organisation {', '.join(unknown)}: no plan in the store names its organisations yet; approve "
+            "or import a plan first (carebridge plan approve), or add an admin with --admin and no --org"
+        )
+    if unknown:
+        expected = ", ".join(f"{org} ({name})" for org, name in sorted(known.items()))
+        raise UserError(
+            f"organisation {', '.join(unknown)} is not an organisation of the plans in the store: "
+            f"expected one of {expected}"
+        )
     with store.session() as session:
         user = session.scalar(select(User).where(User.email == email))
         if user is None:
@@ -95,6 +115,15 @@ def add_user(store: Store, email: str, password: str, roles: dict[str, str], is_
             else:
                 existing.role = role
         return user.id
+
+
+def organisations(store: Store) -> dict[str, str]:
+    """The organisations of every plan version in the store: id and name."""
+    found: dict[str, str] = {}
+    with store.session() as session:
+        for reference in session.scalars(select(PlanVersion.reference)):
+            found.update({str(k): str(v) for k, v in dict(reference.get("organisations", {})).items()})
+    return found
 
 
 def _verifies(stored: str, password: str) -> bool:
