@@ -3,6 +3,7 @@ against their trajectories and the risk register (read-only)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -50,7 +51,8 @@ async def upload_actuals(store: Store, user: Principal, plan: str, upload: Uploa
             baseline, actuals = await run_in_threadpool(delivery.read_file, store, plan, path)
         except ActualsFileError as error:
             header = str(error).splitlines()[0]
-            return UploadResult([str(problem) for problem in error.problems], header, 422)
+            problems = [str(problem).replace(f"{path.parent}{os.sep}", "") for problem in error.problems]
+            return UploadResult(problems, header, 422)  # named by the file's own name, not the server's path
     refused = forbidden_orgs(user, delivery.orgs_touched(actuals, baseline))
     if refused:
         raise HTTPException(
