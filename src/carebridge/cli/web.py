@@ -31,7 +31,8 @@ def serve_command(
         bool,
         typer.Option(
             "--secure-cookies/--no-secure-cookies",
-            help="Mark cookies Secure: set when the app is served behind https.",
+            help="Mark cookies Secure and send Strict-Transport-Security: set when the app is served "
+            "behind https.",
         ),
     ] = False,
     max_body_mb: Annotated[
@@ -55,6 +56,22 @@ def serve_command(
             "arriving, else 503).",
         ),
     ] = DEFAULT_LIMITS.request_seconds,
+    login_failures: Annotated[
+        int,
+        typer.Option(
+            "--login-failures",
+            min=1,
+            help="Failed sign-ins, per account and per address, that lock further attempts.",
+        ),
+    ] = DEFAULT_LIMITS.login_failures,
+    login_lock_minutes: Annotated[
+        int,
+        typer.Option(
+            "--login-lock-minutes",
+            min=1,
+            help="The window the failures are counted in; the lock lifts as the oldest leaves it.",
+        ),
+    ] = DEFAULT_LIMITS.login_window_minutes,
     trusted_proxy: Annotated[
         list[str] | None,
         typer.Option(
@@ -86,6 +103,8 @@ def serve_command(
         body_bytes=int(max_body_mb * 1_000_000),
         upload_bytes=int(max_upload_mb * 1_000_000),
         request_seconds=request_timeout,
+        login_failures=login_failures,
+        login_window_minutes=login_lock_minutes,
     )
     store = open_store(db)
     typer.echo(f"CareBridge on http://{host}:{port}/ (store {store.url})")
@@ -94,6 +113,7 @@ def serve_command(
         host=host,
         port=port,
         log_level="warning",
+        server_header=False,  # the Server header would name the framework
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
     )

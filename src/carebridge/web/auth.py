@@ -144,15 +144,23 @@ def principal_of(store: Store, user_id: int) -> Principal | None:
         return Principal(user.id, user.email, user.is_admin, roles)
 
 
-def locked_out(store: Store, email: str, address: str, at: datetime | None = None) -> bool:
-    """Whether the account or the address has :data:`MAX_FAILURES` failures within the window."""
-    since = (at or now()) - FAILURE_WINDOW
+def locked_out(
+    store: Store,
+    email: str,
+    address: str,
+    at: datetime | None = None,
+    failures: int = MAX_FAILURES,
+    window: timedelta = FAILURE_WINDOW,
+) -> bool:
+    """Whether the account or the address has ``failures`` failures within ``window`` (by default
+    :data:`MAX_FAILURES` within :data:`FAILURE_WINDOW`; ``carebridge serve`` sets both)."""
+    since = (at or now()) - window
     with store.session() as session:
         for column, value in ((LoginAttempt.email, normal_email(email)), (LoginAttempt.address, address)):
             count = session.scalar(
                 select(func.count()).where(column == value, LoginAttempt.at > since).select_from(LoginAttempt)
             )
-            if (count or 0) >= MAX_FAILURES:
+            if (count or 0) >= failures:
                 return True
     return False
 
