@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,10 +25,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: Path, timeout: float = 30.0) -> Iterator[str]:
-    """``carebridge serve`` on ``db``; yields its base URL and stops it afterwards."""
+def serving(db: Path, timeout: float = 30.0, options: Sequence[str] = ()) -> Iterator[str]:
+    """``carebridge serve`` on ``db`` (with more ``options``); yields its base URL and stops it afterwards."""
     port = free_port()
     command = [str(CAREBRIDGE), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)]
+    command += options
     process = subprocess.Popen(
         command,
         stdout=subprocess.DEVNULL,

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from typing import Annotated
 
 import typer
 
 from carebridge.cli.app import app, fail
 from carebridge.cli.delivery import Db, open_store
+from carebridge.web.limits import Limits
+
+DEFAULT_LIMITS = Limits()
 
 users_app = typer.Typer(
     help="Users of the web app and their roles per organisation.\n\n"
@@ -27,9 +31,57 @@ def serve_command(
         bool,
         typer.Option(
             "--secure-cookies/--no-secure-cookies",
-            help="Mark cookies Secure: set when the app is served behind https.",
+            help="Mark cookies Secure and send Strict-Transport-Security: set when the app is served "
+            "behind https.",
         ),
     ] = False,
+    max_body_mb: Annotated[
+        float,
+        typer.Option(
+            "--max-body-mb", min=0.001, help="The largest request body (a form or JSON) accepted, in MB."
+        ),
+    ] = DEFAULT_LIMITS.body_bytes / 1_000_000,
+    max_upload_mb: Annotated[
+        float,
+        typer.Option(
+            "--max-upload-mb", min=0.001, help="The largest upload (actuals, a scenario) accepted, in MB."
+        ),
+    ] = DEFAULT_LIMITS.upload_bytes / 1_000_000,
+    request_timeout: Annotated[
+        float,
+        typer.Option(
+            "--request-timeout",
+            min=0.1,
+            help="Seconds a request may take before its answer begins (408 while its body is still "
+            "arriving, else 503).",
+        ),
+    ] = DEFAULT_LIMITS.request_seconds,
+    login_failures: Annotated[
+        int,
+        typer.Option(
+            "--login-failures",
+            min=1,
+            help="Failed sign-ins, per account and per address, that lock further attempts.",
+        ),
+    ] = DEFAULT_LIMITS.login_failures,
+    login_lock_minutes: Annotated[
+        int,
+        typer.Option(
+            "--login-lock-minutes",
+            min=1,
+            help="The window the failures are counted in; the lock lifts as the oldest leaves it.",
+        ),
+    ] = DEFAULT_LIMITS.login_window_minutes,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="Address (or network, like 10.0.0.0/24) of a reverse proxy whose X-Forwarded-For and "
+            "X-Forwarded-Proto headers are believed; repeat for several. Without it those headers are "
+            "ignored and the client is the address that connected.",
+            show_default=False,
+        ),
+    ] = None,
     db: Db = None,
 ) -> None:
     """Serve the web app the partner organisations share: scenarios, dashboards, scheme assumptions,
@@ -45,9 +97,36 @@ def serve_command(
 
     from carebridge.web.app import create_app
 
+    proxies = [proxy_address(value) for value in trusted_proxy or []]
+    limits = replace(
+        DEFAULT_LIMITS,
+        body_bytes=int(max_body_mb * 1_000_000),
+        upload_bytes=int(max_upload_mb * 1_000_000),
+        request_seconds=request_timeout,
+        login_failures=login_failures,
+        login_window_minutes=login_lock_minutes,
+    )
     store = open_store(db)
     typer.echo(f"CareBridge on http://{host}:{port}/ (store {store.url})")
-    uvicorn.run(create_app(store, secure_cookies), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(store, secure_cookies, limits),
+        host=host,
+        port=port,
+        log_level="warning",
+        server_header=False,  # the Server header would name the framework
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
+
+
+def proxy_address(value: str) -> str:
+    """A --trusted-proxy value as an address or network, or exit 2 saying what was expected."""
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_network(value.strip(), strict=False))
+    except ValueError:
+        fail(f"--trusted-proxy {value}: expected an IP address (like 127.0.0.1) or a network (10.0.0.0/24)")
 
 
 @users_app.command("add")
@@ -55,7 +134,11 @@ def users_add_command(
     email: Annotated[str, typer.Argument(help="The user's email, used to sign in.", show_default=False)],
     org: Annotated[
         list[str] | None,
-        typer.Option("--org", help="Organisation id of the role (repeat for several).", show_default=False),
+        typer.Option(
+            "--org",
+            help="Organisation id of the role, as the plans in the store name it (repeat for several).",
+            show_default=False,
+        ),
     ] = None,
     role: Annotated[
         str, typer.Option("--role", help="viewer, editor, finance_lead or admin (in each --org).")

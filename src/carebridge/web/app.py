@@ -1,40 +1,31 @@
-"""The application: routes, static assets, the sign-in gate and security headers.
+"""The application: routes, static assets, and the guard every request passes first.
 
-Every request but the login page, the static assets and the API's login goes through :func:`_gate`: a
-request without a live session is sent to the login page (a page) or answered 401 (the API), before any
-handler runs, so a new route is private unless listed in :data:`PUBLIC_PATHS`.
+Every request goes through :class:`carebridge.web.guard.Guard` before any route runs: the size of its body,
+the session (a request without one is sent to the login page, or answered 401 by the API), the role and
+the CSRF token of a change, the time it may take, and the security headers. A new route is private unless
+listed in :data:`carebridge.web.guard.PUBLIC_PATHS`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from fastapi import FastAPI, Request, Response
-from fastapi.exceptions import HTTPException
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
-from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from carebridge import __version__
 from carebridge.store import Store
-from carebridge.web.auth import read_session
-from carebridge.web.context import HERE, SESSION_COOKIE, WebConfig, render
+from carebridge.web.context import HERE, WebConfig
+from carebridge.web.guard import PUBLIC_PATHS, SECURITY_HEADERS, Guard, error_response, wants_json
+from carebridge.web.limits import Limits
 
-PUBLIC_PATHS = frozenset({"/login", "/api/login"})
-PUBLIC_PREFIXES = ("/static/",)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data: blob:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-}
+__all__ = ["PUBLIC_PATHS", "SECURITY_HEADERS", "create_app"]
 
 
-def create_app(store: Store, secure_cookies: bool = False) -> FastAPI:
-    """The CareBridge web app on ``store``; ``secure_cookies`` marks cookies Secure (serve behind https)."""
+def create_app(store: Store, secure_cookies: bool = False, limits: Limits | None = None) -> FastAPI:
+    """The CareBridge web app on ``store``; ``secure_cookies`` marks cookies Secure and sends HSTS (serve
+    behind https); ``limits`` are what the server accepts (body and upload size, time, login lock)."""
     from carebridge.web.routes import (
         api,
         api_planning,
@@ -54,7 +45,8 @@ def create_app(store: Store, secure_cookies: bool = False) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.config = WebConfig(store, secure_cookies)
+    limits = limits or Limits()
+    app.state.config = WebConfig(store, secure_cookies, limits)
     app.include_router(plotly.router)  # before the mount, which would otherwise answer its path
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(pages_auth.router)
@@ -63,36 +55,25 @@ def create_app(store: Store, secure_cookies: bool = False) -> FastAPI:
     app.include_router(pages_delivery.router)
     app.include_router(api.router)
     app.include_router(api_planning.router)
-    app.middleware("http")(_gate)
+    app.add_middleware(Guard, limits=limits, secure_cookies=secure_cookies)
     app.exception_handler(HTTPException)(_http_error)
+    app.exception_handler(RequestValidationError)(_invalid_request)
     return app
 
 
-async def _gate(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    path = request.url.path
-    request.state.session = None
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-        store: Store = request.app.state.config.store
-        request.state.session = await run_in_threadpool(read_session, store, token)
-    public = path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
-    if request.state.session is None and not public:
-        if path.startswith("/api/") or path == "/openapi.json":
-            response: Response = JSONResponse({"detail": "sign in first"}, status_code=401)
-        else:
-            response = RedirectResponse("/login", status_code=303)
-    else:
-        response = await call_next(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if not path.startswith("/static/"):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    return error_response(request, error.status_code, str(error.detail), **(error.headers or {}))
 
 
-async def _http_error(request: Request, error: HTTPException) -> Response:
-    if request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
-    return render(
-        request, "error.html", error.status_code, status=error.status_code, message=str(error.detail)
+async def _invalid_request(request: Request, error: Exception) -> Response:
+    """The API's 422 lists the problems as FastAPI does; a page says which fields were wrong."""
+    assert isinstance(error, RequestValidationError)
+    if wants_json(request):
+        return await request_validation_exception_handler(request, error)
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in problem.get('loc', ())[1:]) or 'the request'}: "
+        f"{problem.get('msg', 'not valid')}"
+        for problem in error.errors()
     )
+    return error_response(request, 422, f"the form could not be used: {problems}")

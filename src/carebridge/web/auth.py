@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, or_, select
 
 from carebridge.store import Store
-from carebridge.store.models import ROLES, LoginAttempt, User, UserRole, WebSession
+from carebridge.store.models import ROLES, LoginAttempt, PlanVersion, User, UserRole, WebSession
 from carebridge.web.roles import Principal
 
 MAX_FAILURES = 5
@@ -27,6 +28,10 @@ FAILURE_WINDOW = timedelta(minutes=5)
 SESSION_LIFETIME = timedelta(hours=8)
 MIN_PASSWORD_LENGTH = 10
 
+_EMAIL = re.compile(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+"
+)
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
@@ -63,15 +68,33 @@ def normal_email(email: str) -> str:
 
 
 def add_user(store: Store, email: str, password: str, roles: dict[str, str], is_admin: bool = False) -> int:
-    """Make a user (or give an existing one a new password and more roles); return the id. Audited."""
+    """Make a user (or give an existing one a new password and more roles); return the id. Audited.
+
+    A new password ends every session of the user: whoever signed in with the old one must sign in
+    again. The same password again (to add a role) changes nothing of the sign-in."""
     email = normal_email(email)
-    if "@" not in email or len(email) > 254:
-        raise UserError(f"'{email}' is not an email address")
+    if len(email) > 254 or not _EMAIL.fullmatch(email):
+        raise UserError(
+            f"'{email[:80]}' is not an email address: expected name@domain, like editor@sft.nhs.uk "
+            "(no spaces or <>, and a domain with a dot)"
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     for org, role in roles.items():
         if role not in ROLES:
             raise UserError(f"role '{role}' of {org}: expected one of {', '.join(ROLES)}")
+    unknown = sorted(set(roles) - set(known := organisations(store)))
+    if unknown and not known:
+        raise UserError(
+            f"organisation {', '.join(unknown)}: no plan in the store names its organisations yet; approve "
+            "or import a plan first (carebridge plan approve), or add an admin with --admin and no --org"
+        )
+    if unknown:
+        expected = ", ".join(f"{org} ({name})" for org, name in sorted(known.items()))
+        raise UserError(
+            f"organisation {', '.join(unknown)} is not an organisation of the plans in the store: "
+            f"expected one of {expected}"
+        )
     with store.session() as session:
         user = session.scalar(select(User).where(User.email == email))
         if user is None:
@@ -79,7 +102,9 @@ def add_user(store: Store, email: str, password: str, roles: dict[str, str], is_
             session.add(user)
             session.flush()
         else:
-            user.password_hash = _hasher.hash(password)
+            if not _verifies(user.password_hash, password):
+                user.password_hash = _hasher.hash(password)
+                session.execute(delete(WebSession).where(WebSession.user_id == user.id))
             user.is_admin = user.is_admin or is_admin
         for org, role in roles.items():
             existing = session.scalar(
@@ -90,6 +115,22 @@ def add_user(store: Store, email: str, password: str, roles: dict[str, str], is_
             else:
                 existing.role = role
         return user.id
+
+
+def organisations(store: Store) -> dict[str, str]:
+    """The organisations of every plan version in the store: id and name."""
+    found: dict[str, str] = {}
+    with store.session() as session:
+        for reference in session.scalars(select(PlanVersion.reference)):
+            found.update({str(k): str(v) for k, v in dict(reference.get("organisations", {})).items()})
+    return found
+
+
+def _verifies(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def principal_of(store: Store, user_id: int) -> Principal | None:
@@ -103,15 +144,23 @@ def principal_of(store: Store, user_id: int) -> Principal | None:
         return Principal(user.id, user.email, user.is_admin, roles)
 
 
-def locked_out(store: Store, email: str, address: str, at: datetime | None = None) -> bool:
-    """Whether the account or the address has :data:`MAX_FAILURES` failures within the window."""
-    since = (at or now()) - FAILURE_WINDOW
+def locked_out(
+    store: Store,
+    email: str,
+    address: str,
+    at: datetime | None = None,
+    failures: int = MAX_FAILURES,
+    window: timedelta = FAILURE_WINDOW,
+) -> bool:
+    """Whether the account or the address has ``failures`` failures within ``window`` (by default
+    :data:`MAX_FAILURES` within :data:`FAILURE_WINDOW`; ``carebridge serve`` sets both)."""
+    since = (at or now()) - window
     with store.session() as session:
         for column, value in ((LoginAttempt.email, normal_email(email)), (LoginAttempt.address, address)):
             count = session.scalar(
                 select(func.count()).where(column == value, LoginAttempt.at > since).select_from(LoginAttempt)
             )
-            if (count or 0) >= MAX_FAILURES:
+            if (count or 0) >= failures:
                 return True
     return False
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from carebridge.store import Store
 from carebridge.web.auth import SessionInfo, csrf_matches
+from carebridge.web.limits import Limits
 from carebridge.web.roles import Principal
 
 HERE = Path(__file__).resolve().parent
@@ -23,10 +24,11 @@ SESSION_COOKIE = "carebridge_session"
 
 @dataclass(frozen=True)
 class WebConfig:
-    """How the app runs: the store, and whether cookies are marked Secure (behind https)."""
+    """How the app runs: the store, whether cookies are marked Secure (behind https), and its limits."""
 
     store: Store
     secure_cookies: bool = False
+    limits: Limits = field(default_factory=Limits)
 
 
 def config(request: Request) -> WebConfig:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -21,9 +22,7 @@ from carebridge.web.context import SESSION_COOKIE, check_csrf, config, render
 
 router = APIRouter(include_in_schema=False)
 
-LOCKED_MESSAGE = (
-    f"Too many failed sign-ins: try again in {int(auth.FAILURE_WINDOW.total_seconds() // 60)} minutes."
-)
+LOCKED_MESSAGE = "Too many failed sign-ins: try again in {minutes} minutes."
 WRONG_MESSAGE = "The email or the password is wrong."
 LOGIN_CSRF_COOKIE = "carebridge_login_csrf"
 LOGIN_CSRF_MESSAGE = (
@@ -53,8 +52,10 @@ async def sign_in(request: Request, email: str, password: str) -> tuple[auth.Sig
     """A new session, or why not (a message and a status: 401 wrong, 429 locked)."""
     store = config(request).store
     address = client_address(request)
-    if await run_in_threadpool(auth.locked_out, store, email, address):
-        return None, LOCKED_MESSAGE, 429
+    limits = config(request).limits
+    window = timedelta(minutes=limits.login_window_minutes)
+    if await run_in_threadpool(auth.locked_out, store, email, address, None, limits.login_failures, window):
+        return None, LOCKED_MESSAGE.format(minutes=limits.login_window_minutes), 429
     principal = await run_in_threadpool(auth.authenticate, store, email, password, address)
     if principal is None:
         return None, WRONG_MESSAGE, 401

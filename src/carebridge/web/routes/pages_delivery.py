@@ -3,6 +3,7 @@ against their trajectories and the risk register (read-only)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +19,6 @@ from carebridge.web import delivery, registers
 from carebridge.web.context import check_csrf, principal, reading_store, render, store_as
 from carebridge.web.roles import Principal, forbidden_orgs
 from carebridge.web.routes.common import (
-    MAX_UPLOAD_BYTES,
     PlanId,
     current_or_404,
     save_upload,
@@ -45,16 +45,15 @@ async def upload_actuals(store: Store, user: Principal, plan: str, upload: Uploa
     user does not edit, and import it in one transaction."""
     if not user.editable_orgs:
         raise HTTPException(403, "only an editor of an organisation imports actuals")
-    data = await upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        return UploadResult([f"the file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB"], "", 413)
+    data = await upload.read()  # its size was capped by the guard (carebridge serve --max-upload-mb)
     with temporary_folder() as folder:
         path = save_upload(data, upload.filename or "actuals.csv", Path(folder))
         try:
             baseline, actuals = await run_in_threadpool(delivery.read_file, store, plan, path)
         except ActualsFileError as error:
             header = str(error).splitlines()[0]
-            return UploadResult([str(problem) for problem in error.problems], header, 422)
+            problems = [str(problem).replace(f"{path.parent}{os.sep}", "") for problem in error.problems]
+            return UploadResult(problems, header, 422)  # named by the file's own name, not the server's path
     refused = forbidden_orgs(user, delivery.orgs_touched(actuals, baseline))
     if refused:
         raise HTTPException(
