@@ -53,15 +53,18 @@ def large_scenario(megabytes: float) -> str:
     return f"{head}\nschemes:\n{added}{tail}"
 
 
-def load_time(path: Path, runs: int) -> float:
+def load_time(path: Path, runs: int) -> tuple[float, float]:
+    """The median seconds of a load, by the clock and of the process's CPU time (a figure that a busy
+    machine inflates less)."""
     from carebridge.scenario.loader import load_scenario
 
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         load_scenario(path)
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def main() -> int:
@@ -74,8 +77,11 @@ def main() -> int:
         path = Path(folder) / "large.yaml"
         path.write_text(large_scenario(options.megabytes), encoding="utf-8")
         size = path.stat().st_size / 1e6
-        seconds = load_time(path, options.runs)
-    print(f"load and validate a {size:.1f} MB scenario: {seconds:.2f} s (floor {FLOOR:.1f} s for 5 MB)")
+        seconds, cpu = load_time(path, options.runs)
+    print(
+        f"load and validate a {size:.1f} MB scenario: {seconds:.2f} s, CPU {cpu:.2f} s "
+        f"(floor {FLOOR:.1f} s for 5 MB)"
+    )
     if options.check and seconds > FLOOR:
         print(f"above the floor of {FLOOR:.1f} s", file=sys.stderr)
         return 1
