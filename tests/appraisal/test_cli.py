@@ -53,8 +53,9 @@ def test_appraise_reports_a_mistake_located_without_a_traceback(tmp_path: Path) 
     parameters = write(tmp_path, "appraisal.yaml", "discount_rate: 0.03\n")
     done = carebridge("appraise", str(STOCKPORT), "-p", str(parameters), "--out", str(tmp_path / "out"))
     assert done.returncode == 2
-    assert f"{parameters}:1 discount_rate: unknown field 'discount_rate'; did you mean 'discount_rates'?" in (
-        done.stderr
+    assert (
+        f"{parameters}:1 discount_rate: unknown field 'discount_rate' in appraisal parameters; did you "
+        "mean 'discount_rates'?" in done.stderr
     )
     assert "Traceback" not in done.stderr
 

@@ -8,13 +8,13 @@ import pytest
 
 from carebridge.cli.appraise import load_parameters, load_portfolio
 from carebridge.engine.results import Results
-from carebridge.scenario.errors import ScenarioError
+from carebridge.scenario.errors import InputError
 from tests.appraisal.conftest import write
 
 pytestmark = pytest.mark.unit
 
 
-def problems_of(error: pytest.ExceptionInfo[ScenarioError], folder: Path) -> list[str]:
+def problems_of(error: pytest.ExceptionInfo[InputError], folder: Path) -> list[str]:
     return [str(problem).replace(str(folder) + "/", "") for problem in error.value.problems]
 
 
@@ -38,18 +38,19 @@ candidates:
     investment: 5
 """,
     )
-    with pytest.raises(ScenarioError) as error:
+    with pytest.raises(InputError) as error:
         load_portfolio(path)
     assert problems_of(error, tmp_path) == [
-        "candidates.yaml:6 candidates[0].investment: expected a number or a map from years to numbers; "
-        "found 'lots'",
+        "candidates.yaml:6 candidates[0].investment: expected a number or a map from years (YYYY/YY) to "
+        "numbers; found 'lots'",
         "candidates.yaml:7 candidates[0].score: expected a number; found '0.5' (text, because of the quotes; "
         "write the number without them)",
-        "candidates.yaml:8 candidates[0].overide: unknown field 'overide'; did you mean 'override'?",
+        "candidates.yaml:8 candidates[0].overide: unknown field 'overide' in a candidate; did you mean "
+        "'override'?",
         "candidates.yaml:11 candidates[1].investment.2007/08: expected a number; found 'x'",
-        "candidates.yaml:12 candidates[1].override: expected one of 'must_do', 'contractual' or "
+        "candidates.yaml:12 candidates[1].override: expected one of 'must_do', 'contractual', "
         "'invest_to_save'; found 'must'; did you mean 'must_do'?",
-        "candidates.yaml:13 candidates[2]: missing field 'name'",
+        "candidates.yaml:13 candidates[2]: missing field 'name': expected text",
     ]
 
 
@@ -64,7 +65,7 @@ candidates:
   - {id: b, name: B, investment: 5, score: 300, scale: figure10}
 """,
     )
-    with pytest.raises(ScenarioError) as error:
+    with pytest.raises(InputError) as error:
         load_portfolio(path)
     assert problems_of(error, tmp_path) == [
         "candidates.yaml:4 candidates[0].investment.2008/09: '2008/09' is not a year of the envelope "
@@ -75,15 +76,15 @@ candidates:
 
 def test_a_file_that_is_not_a_map_or_not_yaml(tmp_path: Path) -> None:
     for text, expected in (
-        ("- a\n- b\n", "candidates.yaml: the top level is a list; expected a candidates file"),
+        ("- a\n- b\n", "candidates.yaml:1: the top level is a list; expected a candidates file"),
         ("name: [\n", "candidates.yaml:2: not valid YAML"),
         ("name: a\nname: b\n", "candidates.yaml:2 name: duplicate key 'name' (first given at line 1)"),
     ):
         path = write(tmp_path, "candidates.yaml", text)
-        with pytest.raises(ScenarioError) as error:
+        with pytest.raises(InputError) as error:
             load_portfolio(path)
         assert problems_of(error, tmp_path)[0].startswith(expected)
-    with pytest.raises(ScenarioError) as error:
+    with pytest.raises(InputError) as error:
         load_portfolio(tmp_path / "missing.yaml")
     assert problems_of(error, tmp_path) == [
         "missing.yaml: the file does not exist; expected a candidates file with name, envelope and "
@@ -100,12 +101,13 @@ def test_parameters_problems_are_located(tmp_path: Path, stockport: Results) -> 
   - {form: 31, rate: 0.03}
 """,
     )
-    with pytest.raises(ScenarioError) as error:
+    with pytest.raises(InputError) as error:
         load_parameters(path, stockport.scenario, stockport.years)
     assert problems_of(error, tmp_path) == [
         "appraisal.yaml:2 discount_rates[0].rate: expected a number of at least 0; found -0.035",
-        "appraisal.yaml:3 discount_rates[1]: missing field 'from'",
-        "appraisal.yaml:3 discount_rates[1].form: unknown field 'form'; did you mean 'from'?",
+        "appraisal.yaml:3 discount_rates[1]: missing field 'from': expected a whole number — first year "
+        "(0 = base year) the rate applies to",
+        "appraisal.yaml:3 discount_rates[1].form: unknown field 'form' in a rate band; did you mean 'from'?",
     ]
     write(
         tmp_path,
@@ -116,7 +118,7 @@ optimism_bias:
 deflator: {2016/17: 100, 2017/18: 0}
 """,
     )
-    with pytest.raises(ScenarioError) as error:
+    with pytest.raises(InputError) as error:
         load_parameters(path, stockport.scenario, stockport.years)
     assert problems_of(error, tmp_path) == [
         "appraisal.yaml:3 optimism_bias.schemes.neighbourhod: no scheme 'neighbourhod' in the scenario; "

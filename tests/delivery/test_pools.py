@@ -25,7 +25,7 @@ from carebridge.delivery.pools import (
     pool_table,
     share_variance,
 )
-from carebridge.scenario.errors import ScenarioError
+from carebridge.scenario.errors import PoolError
 
 POOLS = pathlib.Path(__file__).resolve().parents[2] / "examples" / "delivery" / "pools"
 
@@ -245,7 +245,7 @@ def test_pool_total_is_the_sum_of_included_lines(spends: list[float]) -> None:
 def errors(tmp_path: pathlib.Path, text: str) -> list[str]:
     path = tmp_path / "pool.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ScenarioError) as raised:
+    with pytest.raises(PoolError) as raised:
         load_pool(path)
     return [str(problem).replace(str(path), "pool.yaml") for problem in raised.value.problems]
 
@@ -280,10 +280,10 @@ def test_wrong_setting_area_share_and_missing_spend(tmp_path: pathlib.Path) -> N
         "cohort_share: 0.8", "cohort_share: 80"
     )
     assert errors(tmp_path, text) == [
-        "pool.yaml:10 lines[0].setting: input should be 'secondary', 'mental_health', 'community', "
+        "pool.yaml:10 lines[0].setting: expected one of 'secondary', 'mental_health', 'community', "
         "'intermediate', 'prevention', 'primary', 'continuing_health_care', 'prescribing', "
-        "'gp_out_of_hours', 'social_care' or 'other'; found 'comunity'",
-        "pool.yaml:12 lines[0].cohort_share: input should be less than or equal to 1; found 80",
+        "'gp_out_of_hours', 'social_care', 'other'; found 'comunity'; did you mean 'community'?",
+        "pool.yaml:12 lines[0].cohort_share: expected a number of at most 1; found 80",
     ]
     text = GOOD_POOL.replace("service_area: community", "service_area: comunity").replace(
         "    spend: 4.0\n", ""

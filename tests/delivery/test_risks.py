@@ -22,7 +22,7 @@ from carebridge.delivery.risks import (
     load_risk_register,
     overdue_risks,
 )
-from carebridge.scenario.errors import ScenarioError
+from carebridge.scenario.errors import RiskRegisterError
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples" / "delivery"
 
@@ -141,7 +141,7 @@ risks:
 def errors(tmp_path: pathlib.Path, text: str) -> list[str]:
     path = tmp_path / "risks.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ScenarioError) as raised:
+    with pytest.raises(RiskRegisterError) as raised:
         load_risk_register(path)
     return [str(problem).replace(str(path), "risks.yaml") for problem in raised.value.problems]
 
@@ -160,9 +160,10 @@ def test_score_out_of_range_misspelt_field_and_missing_owner(tmp_path: pathlib.P
         .replace("review_date", "review_dat")
     )
     assert errors(tmp_path, text) == [
-        "risks.yaml:3 risks[0].owner: 'owner' is missing; it is required",
-        "risks.yaml:6 risks[0].before.likelihood: input should be less than or equal to 5; found 6",
-        "risks.yaml:8 risks[0].review_dat: unknown field 'review_dat'; did you mean 'review_date'?",
+        "risks.yaml:3 risks[0]: missing field 'owner': expected text — who owns the risk (a person, role or "
+        "board)",
+        "risks.yaml:6 risks[0].before.likelihood: expected a whole number of at most 5; found 6",
+        "risks.yaml:8 risks[0].review_dat: unknown field 'review_dat' in a risk; did you mean 'review_date'?",
     ]
 
 
@@ -179,13 +180,13 @@ def test_mitigation_that_raises_the_rating_and_a_repeated_id(tmp_path: pathlib.P
 
 def test_unknown_field_with_no_near_match_lists_the_fields(tmp_path: pathlib.Path) -> None:
     assert errors(tmp_path, GOOD_RISK.replace("review_date", "colour")) == [
-        "risks.yaml:9 risks[0].colour: unknown field 'colour'; expected one of id, title, description, "
-        "owner, schemes, before, after, mitigations, review_date, source"
+        "risks.yaml:9 risks[0].colour: unknown field 'colour' in a risk; expected one of id, title, "
+        "description, owner, schemes, before, after, mitigations, review_date, source"
     ]
 
 
 def test_not_a_map_and_bad_yaml(tmp_path: pathlib.Path) -> None:
     assert errors(tmp_path, "- R1\n") == [
-        "risks.yaml: the top level is a list; expected a risk register with name, bands and risks"
+        "risks.yaml:1: the top level is a list; expected a risk register with name, bands and risks"
     ]
     assert errors(tmp_path, "name: [unclosed\n")[0].startswith("risks.yaml:2: not valid YAML")

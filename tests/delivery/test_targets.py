@@ -25,7 +25,7 @@ from carebridge.delivery.targets import (
     shortfall,
     trajectory_for,
 )
-from carebridge.scenario.errors import ScenarioError
+from carebridge.scenario.errors import ScenarioError, TargetRegisterError
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples" / "delivery"
 M = Month.parse
@@ -282,7 +282,7 @@ targets:
 def errors(tmp_path: pathlib.Path, text: str) -> list[str]:
     path = tmp_path / "targets.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ScenarioError) as raised:
+    with pytest.raises(TargetRegisterError) as raised:
         load_targets(path)
     return [str(problem).replace(str(path), "targets.yaml") for problem in raised.value.problems]
 
@@ -296,7 +296,7 @@ def test_good_register_loads(tmp_path: pathlib.Path) -> None:
 def test_bad_direction_month_and_order(tmp_path: pathlib.Path) -> None:
     text = GOOD.replace("higher_is_better", "higher").replace("2017/18-M12", "2017-03")
     assert errors(tmp_path, text) == [
-        "targets.yaml:7 targets[0].direction: input should be 'higher_is_better' or 'lower_is_better'; "
+        "targets.yaml:7 targets[0].direction: expected one of 'higher_is_better', 'lower_is_better'; "
         "found 'higher'"
     ]
     text = GOOD.replace("2017/18-M12", "2017-03").replace(

@@ -11,7 +11,6 @@ import pathlib
 from dataclasses import dataclass
 
 import pytest
-from ruamel.yaml import YAML
 
 from carebridge.scenario.errors import Problem, ScenarioError
 from carebridge.scenario.loader import (
@@ -21,6 +20,7 @@ from carebridge.scenario.loader import (
     load_scenario,
     load_scenario_text,
 )
+from carebridge.scenario.reading import parse
 from carebridge.scenario.schema import PriceUplift
 
 FILE = "plan.yaml"
@@ -1114,7 +1114,7 @@ def test_source_map_lines() -> None:
 
 def test_source_map_finds_a_whole_number_key_by_its_text() -> None:
     text = minimal(("        2017/18: 510\n", "        2017: 510\n"))
-    source = SourceMap(FILE, YAML(typ="rt").load(text))
+    source = SourceMap(FILE, parse(text, FILE).lines)
     assert source.line_of(("pods", 1, "activity", "trajectory", "2017")) == line(text, "2017: 510")
 
 

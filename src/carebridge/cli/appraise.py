@@ -1,215 +1,54 @@
 """Appraisal commands: ``carebridge appraise`` (Green Book) and ``carebridge prioritise`` (what to fund).
 
 Both read a small YAML file beside the scenario (``appraisal.yaml``) or on its own (``candidates.yaml``) with
-the scenario loader's parser, so a mistake is reported with its file, line and field path, never a
-traceback. The file models live in :mod:`carebridge.engine.appraisal` and :mod:`carebridge.engine.prioritise`.
+the one loader of every YAML input (:func:`carebridge.scenario.loader.load_model`), so a mistake is reported
+with its file, line and field path, never a traceback. The file models live in
+:mod:`carebridge.engine.appraisal` and :mod:`carebridge.engine.prioritise`.
 """
 
 from __future__ import annotations
 
-import re
-import types
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from carebridge.cli.app import app, fail, load, run_scenario
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel, ValidationError
-    from pydantic_core import ErrorDetails
-
     from carebridge.engine.appraisal import AppraisalParameters
     from carebridge.engine.prioritise import Portfolio
-    from carebridge.scenario.errors import Problem
     from carebridge.scenario.schema import Scenario
 
-    ModelT = TypeVar("ModelT", bound=BaseModel)
-
 PARAMETERS_FILE = "appraisal.yaml"
-_UNION_TAG = re.compile(r"^(float|int|str|bool|none|dict\[.*\]|list\[.*\])$")
-_EXPECTED = {
-    "float": "a number",
-    "finite_number": "a finite number",
-    "int": "a whole number",
-    "string": "text",
-    "bool": "true or false",
-    "dict": "a map",
-    "list": "a list",
-}
-_TAG_NAMES = {"float": "a number", "int": "a whole number", "str": "text", "bool": "true or false"}
 
 
 # ---- reading the files ------------------------------------------------------------------------------------
 
 
-def load_model(path: Path, model: type[ModelT], what: str) -> tuple[ModelT, Any]:
-    """Read the YAML file at ``path`` into ``model``; raise ``ScenarioError`` with every shape problem
-    located (file, line, field path). Returns the model and the file's ``SourceMap``."""
-    from pydantic import ValidationError
-
-    from carebridge.scenario.errors import ScenarioError
-    from carebridge.scenario.loader import read_yaml
-
-    data, source = read_yaml(path, what)
-    try:
-        return model.model_validate(data, strict=True), source
-    except ValidationError as error:
-        problems = source.locate(_problems(error, data, model))
-        raise ScenarioError(sorted(problems, key=lambda p: p.line or 0)) from None
-
-
-def _problems(error: ValidationError, data: object, model: type[BaseModel]) -> list[Problem]:
-    """pydantic's errors in plain words; the branches of a union (a number or a map) become one problem,
-    or the errors of the branch the input was evidently written for."""
-    from carebridge.scenario.errors import Problem, format_value
-
-    problems: list[Problem] = []
-    unions: dict[tuple[str | int, ...], list[tuple[str, ErrorDetails]]] = {}
-    for detail in error.errors():
-        loc = detail["loc"]
-        tag_at = next(
-            (i for i, part in enumerate(loc) if isinstance(part, str) and _UNION_TAG.match(part)), None
-        )
-        if tag_at is None:
-            problems.append(_problem(detail, tuple(loc), model))
-        else:
-            unions.setdefault(tuple(loc[:tag_at]), []).append((str(loc[tag_at]), detail))
-    for path, branches in unions.items():
-        value = _lookup(data, path)
-        meant = "dict" if isinstance(value, dict) else "list" if isinstance(value, list) else None
-        chosen = [(tag, d) for tag, d in branches if meant and tag.startswith(meant)]
-        if chosen:
-            problems += [_problem(d, path + tuple(d["loc"][len(path) + 1 :]), model) for _, d in chosen]
-        else:
-            options = " or ".join(_TAG_NAMES.get(tag, "a map from years to numbers") for tag, _ in branches)
-            problems.append(Problem(path, f"expected {options}; found {format_value(value)}"))
-    return problems
-
-
-def _problem(detail: ErrorDetails, loc: tuple[Any, ...], model: type[BaseModel]) -> Problem:
-    from carebridge.scenario.errors import Problem, did_you_mean, format_value
-
-    path = tuple(part for part in loc if isinstance(part, int | str) and part != "[key]")
-    kind, found = detail["type"], format_value(detail.get("input"))
-    if kind == "missing":
-        return Problem(path[:-1], f"missing field '{path[-1]}'")
-    if kind == "extra_forbidden":
-        fields = _fields_at(model, path[:-1])
-        name = str(path[-1])
-        return Problem(
-            path,
-            f"unknown field '{name}'"
-            + (did_you_mean(name, fields) or f"; expected one of {', '.join(fields)}"),
-        )
-    if kind == "literal_error":
-        expected = (detail.get("ctx") or {}).get("expected", "")
-        return Problem(
-            path,
-            f"expected one of {expected}; found {found}"
-            + did_you_mean(str(detail.get("input")), re.findall(r"'([^']*)'", str(expected))),
-        )
-    hint = " (text, because of the quotes; write the number without them)" if _quoted_number(detail) else ""
-    bound = {**(detail.get("ctx") or {})}
-    limits = {"greater_than": "above", "greater_than_equal": "of at least", "less_than": "below"}
-    if kind in limits:
-        number = next(iter(bound.values()), "")
-        return Problem(path, f"expected a number {limits[kind]} {format_value(number)}; found {found}")
-    expected = _EXPECTED.get(kind.removesuffix("_parsing").removesuffix("_type"))
-    if expected:
-        return Problem(path, f"expected {expected}; found {found}{hint}")
-    message = detail["msg"]
-    return Problem(path, f"{message[0].lower()}{message[1:]}; found {found}{hint}")
-
-
-def _quoted_number(detail: ErrorDetails) -> bool:
-    value = detail.get("input")
-    if not isinstance(value, str) or not detail["type"].startswith(("float", "int")):
-        return False
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _fields_at(model: type[BaseModel], path: Sequence[str | int]) -> list[str]:
-    """The fields of the model found by following ``path`` from ``model`` (through lists and maps)."""
-    from typing import get_args, get_origin
-
-    current: Any = model
-    for part in path:
-        current = _unwrap(current)
-        if _is_model(current):
-            fields = {field.alias or name: field for name, field in current.model_fields.items()}
-            current = fields[str(part)].annotation if str(part) in fields else None
-        elif get_origin(current) in (list, tuple, dict):
-            args = get_args(current)
-            current = args[0] if get_origin(current) is tuple else args[-1]
-        else:
-            return []
-    current = _unwrap(current)
-    if not _is_model(current):
-        return []
-    return [field.alias or name for name, field in current.model_fields.items()]
-
-
-def _unwrap(annotation: Any) -> Any:
-    """The model in an optional or union annotation, else the first member that is not ``None``."""
-    from typing import Union, get_args, get_origin
-
-    if get_origin(annotation) in (Union, types.UnionType):
-        members = [a for a in get_args(annotation) if a is not type(None)]
-        return next((a for a in members if _is_model(a)), members[0] if members else None)
-    return annotation
-
-
-def _is_model(annotation: Any) -> bool:
-    from pydantic import BaseModel
-
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
-
-
-def _lookup(data: object, path: Sequence[str | int]) -> object:
-    for part in path:
-        if isinstance(data, dict):
-            data = data.get(part, data.get(str(part)))
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
-
-
 def load_parameters(path: Path, scenario: Scenario, years: Sequence[str]) -> AppraisalParameters:
-    """Read and check an ``appraisal.yaml`` for ``scenario``; raise ``ScenarioError``, located."""
+    """Read and check an ``appraisal.yaml`` for ``scenario``; raise ``AppraisalParametersError``, located."""
     from carebridge.engine.appraisal import AppraisalParameters, check_parameters
-    from carebridge.scenario.errors import ScenarioError
+    from carebridge.scenario.errors import AppraisalParametersError
+    from carebridge.scenario.loader import load_model
 
-    parameters, source = load_model(path, AppraisalParameters, "appraisal parameters (discount_rates, …)")
-    problems = check_parameters(parameters, years, [scheme.id for scheme in scenario.schemes])
-    if problems:
-        raise ScenarioError(sorted(source.locate(problems), key=lambda p: p.line or 0))
-    return parameters
+    schemes = [scheme.id for scheme in scenario.schemes]
+    return load_model(
+        path,
+        AppraisalParameters,
+        AppraisalParametersError,
+        lambda parameters: check_parameters(parameters, years, schemes),
+    )[0]
 
 
 def load_portfolio(path: Path) -> Portfolio:
-    """Read and check a ``candidates.yaml``; raise ``ScenarioError``, located."""
+    """Read and check a ``candidates.yaml``; raise ``CandidatesError``, located."""
     from carebridge.engine.prioritise import Portfolio, check_portfolio
-    from carebridge.scenario.errors import ScenarioError
+    from carebridge.scenario.errors import CandidatesError
+    from carebridge.scenario.loader import load_model
 
-    portfolio, source = load_model(path, Portfolio, "a candidates file with name, envelope and candidates")
-    problems = check_portfolio(portfolio)
-    if problems:
-        raise ScenarioError(sorted(source.locate(problems), key=lambda p: p.line or 0))
-    return portfolio
-
-
-def _input_failure(error: Exception, what: str) -> str:
-    """A ``ScenarioError``'s message with its head naming the file kind rather than 'the scenario'."""
-    return str(error).replace("in the scenario:", f"in the {what}:", 1)
+    return load_model(path, Portfolio, CandidatesError, check_portfolio)[0]
 
 
 # ---- the commands -----------------------------------------------------------------------------------------
@@ -245,7 +84,7 @@ def appraise_command(
       carebridge appraise examples/stockport-2017/scenario.yaml -p appraisal.yaml --out out/appraisal
     """
     from carebridge.engine.appraisal import AppraisalParameters, appraise
-    from carebridge.scenario.errors import ScenarioError
+    from carebridge.scenario.errors import InputError
     from carebridge.scenario.years import YearRange
 
     loaded = load(scenario)
@@ -257,8 +96,8 @@ def appraise_command(
             if parameters is not None or chosen.is_file()
             else AppraisalParameters()
         )
-    except ScenarioError as error:
-        fail(_input_failure(error, "appraisal parameters"))
+    except InputError as error:
+        fail(str(error))
     results = run_scenario(loaded)
     appraisal = appraise(results, given)
     from carebridge.cli.plan import _write_atomically, provenance_of
@@ -310,7 +149,7 @@ def prioritise_command(
       carebridge prioritise examples/stockport-pct-2007/candidates.yaml --method optimal --out out/pct
     """
     from carebridge.engine.prioritise import METHODS, select
-    from carebridge.scenario.errors import ScenarioError, did_you_mean
+    from carebridge.scenario.errors import InputError, did_you_mean
 
     if method not in METHODS:
         fail(
@@ -321,8 +160,8 @@ def prioritise_command(
         fail(f"--objective: '{objective}' is not an objective; expected score or npv")
     try:
         portfolio = load_portfolio(candidates)
-    except ScenarioError as error:
-        fail(_input_failure(error, "candidates file"))
+    except InputError as error:
+        fail(str(error))
     try:
         chosen = next(m for m in METHODS if m == method)
         selection = select(portfolio, chosen, "npv" if objective == "npv" else "score")

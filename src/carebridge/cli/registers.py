@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from carebridge.delivery.months import Month
     from carebridge.delivery.register_status import TargetStatus
     from carebridge.delivery.risks import HeatMap, Risk, Stage
-    from carebridge.scenario.errors import Problem
+    from carebridge.scenario.errors import InputError, Problem
     from carebridge.scenario.loader import SourceMap
     from carebridge.store import Store
     from carebridge.store.registers import LoadOutcome, RegisterError
@@ -115,20 +115,16 @@ def _outcome(kind: str, outcome: LoadOutcome) -> Iterator[str]:
 
 
 def _read_register(
-    file: Path, model: type[ModelT], expected: str, check: Callable[[ModelT], list[Problem]]
+    file: Path, model: type[ModelT], what: type[InputError], check: Callable[[ModelT], list[Problem]]
 ) -> tuple[ModelT, SourceMap]:
     """The register in ``file`` and where its parts are; every problem at once (exit 2) when it has any."""
-    from carebridge.delivery.risks import load_yaml_model
-    from carebridge.scenario.errors import ScenarioError
+    from carebridge.scenario.errors import InputError
+    from carebridge.scenario.loader import load_model
 
     try:
-        register, source = load_yaml_model(file, model, expected)
-    except ScenarioError as error:
+        return load_model(file, model, what, check)
+    except InputError as error:
         fail(_problems(file, error.problems, "loaded"))
-    problems = source.locate(check(register))
-    if problems:
-        fail(_problems(file, sorted(problems, key=lambda p: p.line or 0), "loaded"))
-    return register, source
 
 
 @targets_app.command("load")
@@ -148,9 +144,9 @@ def targets_load_command(
     """
     from carebridge.delivery.targets import TargetRegister, register_problems
     from carebridge.store.registers import RegisterError, save_targets
+    from carebridge.scenario.errors import TargetRegisterError
 
-    expected = "a target register with name and targets"
-    register, source = _read_register(file, TargetRegister, expected, register_problems)
+    register, source = _read_register(file, TargetRegister, TargetRegisterError, register_problems)
     with _store(db) as store:
         try:
             with store.session() as session:
@@ -460,9 +456,9 @@ def risks_load_command(
     """
     from carebridge.delivery.risks import RiskRegister, register_problems
     from carebridge.store.registers import save_risks
+    from carebridge.scenario.errors import RiskRegisterError
 
-    expected = "a risk register with name, bands and risks"
-    register, _ = _read_register(file, RiskRegister, expected, register_problems)
+    register, _ = _read_register(file, RiskRegister, RiskRegisterError, register_problems)
     with _store(db) as store:
         plan_id = _plan_id(store, plan)
         with store.session() as session:

@@ -36,9 +36,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from carebridge.delivery.risks import Model, load_yaml_model
+from carebridge.delivery.risks import Model
 from carebridge.engine.share import TraceStep, split
-from carebridge.scenario.errors import Path, Problem, ScenarioError, did_you_mean
+from carebridge.scenario.errors import Path, PoolError, Problem, ScenarioError, did_you_mean
+from carebridge.scenario.loader import load_model
 
 Setting = Literal[
     "secondary",
@@ -413,10 +414,5 @@ def _shares_problems(path: Path, shares: Mapping[str, float], partners: Sequence
 
 
 def load_pool(path: str | pathlib.Path) -> PoolDefinition:
-    """Read a pool definition (YAML); raise :class:`ScenarioError` listing every problem, located."""
-    expected = "a pool with name, year, cohort, service_areas and lines"
-    pool, source = load_yaml_model(path, PoolDefinition, expected)
-    problems = pool_problems(pool)
-    if problems:
-        raise ScenarioError(sorted(source.locate(problems), key=lambda problem: problem.line or 0))
-    return pool
+    """Read a pool definition (YAML); raise :class:`PoolError` listing every problem, located."""
+    return load_model(path, PoolDefinition, PoolError, pool_problems)[0]

@@ -18,8 +18,8 @@ A risk whose review date is before the day asked about is **overdue**. The **hea
 cell of the 5 × 5 matrix, before or after mitigation; it renders as a PNG (matplotlib, Agg) and as an
 accessible HTML table (every cell says its count and band in words, not only in colour).
 
-This module also holds :func:`load_yaml_model`, the edge that reads the delivery example files (risk
-registers, targets, pools) into their pydantic models with located problems.
+:func:`load_risk_register` reads a register with the one loader of every YAML input
+(:func:`carebridge.scenario.loader.load_model`).
 """
 
 from __future__ import annotations
@@ -27,16 +27,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import pathlib
-import types
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import BaseModel, ConfigDict, Field
 
-from carebridge.scenario.errors import Path, PathPart, Problem, ScenarioError, did_you_mean, format_value
-from carebridge.scenario.loader import SourceMap, read_yaml
+from carebridge.scenario.errors import Path, Problem, RiskRegisterError
+from carebridge.scenario.loader import load_model
 
 SCORES = range(1, 6)
 """Likelihood and impact are each scored 1 (rare, negligible) to 5 (almost certain, catastrophic)."""
@@ -238,75 +236,7 @@ def heat_map_png(map_: HeatMap, bands: Sequence[RatingBand] = DEFAULT_BANDS, tit
 
 # --- loading ---------------------------------------------------------------------------------------------
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
-
 
 def load_risk_register(path: str | pathlib.Path) -> RiskRegister:
-    """Read a risk register (YAML); raise :class:`ScenarioError` listing every problem, located."""
-    register, source = load_yaml_model(path, RiskRegister, "a risk register with name, bands and risks")
-    problems = register_problems(register)
-    if problems:
-        raise ScenarioError(source.locate(problems))
-    return register
-
-
-def load_yaml_model(path: str | pathlib.Path, model: type[ModelT], expected: str) -> tuple[ModelT, SourceMap]:
-    """Read the YAML file at ``path`` into ``model``; raise :class:`ScenarioError` with every shape problem,
-    each with its file, line and field path. ``expected`` says what the top level should be.
-
-    The reading and parsing steps (UTF-8, YAML syntax, duplicate keys) are those of the scenario loader.
-    """
-    data, source = read_yaml(path, expected)
-    try:
-        return model.model_validate(data), source
-    except ValidationError as error:
-        problems = [_problem(detail, model) for detail in error.errors()]
-        raise ScenarioError(sorted(source.locate(problems), key=lambda p: p.line or 0)) from None
-
-
-def _problem(detail: ErrorDetails, model: type[BaseModel]) -> Problem:
-    """One pydantic error in plain words: what was found, what was expected, a near match for a misspelt
-    field."""
-    path: Path = tuple(part for part in detail["loc"] if isinstance(part, int | str))
-    kind, found = detail["type"], detail.get("input")
-    if kind == "missing":
-        return Problem(path, f"'{path[-1]}' is missing; it is required")
-    if kind == "extra_forbidden":
-        fields = _fields_at(model, path[:-1])
-        name = str(path[-1])
-        hint = did_you_mean(name, fields) or f"; expected one of {', '.join(fields)}"
-        return Problem(path, f"unknown field '{name}'{hint}")
-    message = detail["msg"]
-    return Problem(path, f"{message[0].lower()}{message[1:]}; found {format_value(found)}")
-
-
-def _fields_at(model: type[BaseModel], path: Sequence[PathPart]) -> list[str]:
-    """The field names of the model found by following ``path`` from ``model`` (lists and maps crossed)."""
-    annotation: Any = model
-    for part in path:
-        annotation = _inner(annotation, part)
-    return list(annotation.model_fields) if _is_model(annotation) else []
-
-
-def _inner(annotation: Any, part: PathPart) -> Any:
-    annotation = _unwrap(annotation)
-    if _is_model(annotation):
-        field = annotation.model_fields.get(str(part))
-        return _unwrap(field.annotation) if field is not None else None
-    if get_origin(annotation) in (list, dict):
-        return _unwrap(get_args(annotation)[-1])
-    return None
-
-
-def _unwrap(annotation: Any) -> Any:
-    """``Annotated[X, …]`` → X and ``X | None`` → X."""
-    if get_origin(annotation) is Annotated:
-        return _unwrap(get_args(annotation)[0])
-    if get_origin(annotation) in (Union, types.UnionType):
-        members = [member for member in get_args(annotation) if member is not type(None)]
-        return _unwrap(members[0]) if len(members) == 1 else annotation
-    return annotation
-
-
-def _is_model(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    """Read a risk register (YAML); raise :class:`RiskRegisterError` listing every problem, located."""
+    return load_model(path, RiskRegister, RiskRegisterError, register_problems)[0]

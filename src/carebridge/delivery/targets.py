@@ -34,8 +34,9 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from carebridge.delivery.months import Month, MonthError
-from carebridge.delivery.risks import Model, load_yaml_model
-from carebridge.scenario.errors import Path, Problem, ScenarioError
+from carebridge.delivery.risks import Model
+from carebridge.scenario.errors import Path, Problem, ScenarioError, TargetRegisterError
+from carebridge.scenario.loader import load_model
 
 Direction = Literal["higher_is_better", "lower_is_better"]
 Scope = Literal["national", "local"]
@@ -443,9 +444,5 @@ def register_problems(register: TargetRegister) -> list[Problem]:
 
 
 def load_targets(path: str | pathlib.Path) -> TargetRegister:
-    """Read a target register (YAML); raise :class:`ScenarioError` listing every problem, located."""
-    register, source = load_yaml_model(path, TargetRegister, "a target register with name and targets")
-    problems = register_problems(register)
-    if problems:
-        raise ScenarioError(sorted(source.locate(problems), key=lambda problem: problem.line or 0))
-    return register
+    """Read a target register (YAML); raise :class:`TargetRegisterError` listing every problem, located."""
+    return load_model(path, TargetRegister, TargetRegisterError, register_problems)[0]

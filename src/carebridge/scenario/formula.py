@@ -33,6 +33,10 @@ FUNCTIONS: dict[str, tuple[int, int, str]] = {
 }
 """Functions a formula may call: name → (fewest arguments, most arguments, what it does)."""
 
+MAX_FORMULA_CHARACTERS = 2000
+"""The longest formula read (a plan's formulas are under 200 characters); longer ones are refused before
+parsing, since Python's parser recurses once per term."""
+
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 _UNARY = {ast.USub: "-", ast.UAdd: "+"}
 
@@ -73,13 +77,20 @@ def parse_formula(text: str) -> Formula:
         raise FormulaError(
             "the formula is empty; expected an expression like '-0.02 * expenditure.providers'"
         )
+    if len(text) > MAX_FORMULA_CHARACTERS:
+        raise FormulaError(
+            f"the formula is {len(text):,} characters long; a formula may be at most "
+            f"{MAX_FORMULA_CHARACTERS:,} (split it with parameters)"
+        )
     try:
         tree = ast.parse(text.strip(), mode="eval").body
+        references: list[Reference] = []
+        _check(tree, references)
     except SyntaxError as error:
         column = (error.offset or 1) - 1
         raise FormulaError(f"cannot read the formula: {error.msg}", column) from None
-    references: list[Reference] = []
-    _check(tree, references)
+    except (RecursionError, MemoryError):
+        raise FormulaError("the formula nests too deeply to be read; split it with parameters") from None
     return Formula(text.strip(), tree, tuple(references))
 
 

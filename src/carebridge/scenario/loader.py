@@ -1,48 +1,56 @@
-"""Read a scenario file, reporting every mistake at once with its file, line and field path.
+"""Read every YAML input of the tool — scenarios, registers, appraisal parameters, candidates — reporting
+every mistake at once with its file, line and field path.
 
-The steps, each of which stops the load with a :class:`ScenarioError` when it finds problems:
+The steps, each of which stops the load with an :class:`~carebridge.scenario.errors.InputError` of the
+file's kind (:class:`ScenarioError` for a scenario) when it finds problems:
 
-1. read the file as UTF-8 text;
-2. parse it as YAML (ruamel.yaml, round-trip mode, which keeps the line of every key and list item) and look
-   for duplicate keys anywhere in it;
-3. check the top level is a map, turn the ruamel tree into plain dicts and lists, and validate its shape
-   against :class:`~carebridge.scenario.schema.Scenario` (pydantic);
-4. only when the shape is right, run the semantic checks of :mod:`carebridge.scenario.validate`.
+1. read the file as UTF-8 text, refusing one larger than the limit;
+2. parse it once (:mod:`carebridge.scenario.reading`: plain data and the line of every part, duplicate keys,
+   and the limits on nesting, aliases and numbers);
+3. check the top level is a map and validate its shape against the file's pydantic model, pydantic's errors
+   put in plain words by :mod:`carebridge.scenario.pydantic_errors`;
+4. only when the shape is right, run the checks of meaning (for a scenario,
+   :mod:`carebridge.scenario.validate`; for other files, the checks their loader passes).
 
-The ruamel tree is kept in a :class:`SourceMap`, which gives each problem's field path its line.
+:func:`load_model` does steps 1 to 3 for any model; :func:`load_scenario` all four for a scenario. The lines
+are kept in a :class:`SourceMap`, which gives each problem's field path its line.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import pathlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.scalarbool import ScalarBoolean
+from pydantic import BaseModel, ValidationError
 
 from carebridge.scenario import validate
-from carebridge.scenario.errors import Path, PathPart, Problem, ScenarioError, format_value
+from carebridge.scenario.errors import (
+    InputError,
+    PathPart,
+    Problem,
+    ScenarioError,
+    format_value,
+)
 from carebridge.scenario.pydantic_errors import problems_from_validation
+from carebridge.scenario.reading import Lines, ReadError, parse, read_text, without_cycle_collection
 from carebridge.scenario.salvage import salvage_problems
 from carebridge.scenario.schema import FORMAT_VERSION, Scenario
 from carebridge.scenario.uncertain import extract_distributions
+from carebridge.scenario.years import MAX_YEARS, YearError, parse_year
 
-EXPECTED_TOP_LEVEL = "a scenario map with format_version, name, base_year, end_year, organisations and pods"
+EXPECTED_TOP_LEVEL = ScenarioError.expected
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 @dataclass(frozen=True)
 class SourceMap:
-    """Where each part of a scenario file is: the file's name and its ruamel round-trip tree."""
+    """Where each part of an input file is: the file's name and the lines of its maps and lists."""
 
     file: str
-    tree: Any = field(default=None, repr=False, compare=False)
+    tree: Lines | None = field(default=None, repr=False, compare=False)
 
     def line_of(self, path: Sequence[PathPart]) -> int | None:
         """The 1-based line of the deepest node of ``path`` that exists in the file.
@@ -52,13 +60,16 @@ class SourceMap:
         """
         node, line = self.tree, None
         for part in path:
-            if isinstance(node, CommentedMap):
-                found = _key_in(node, part)
+            if node is None:
+                break
+            entries = node.entries
+            if isinstance(entries, dict):
+                found = _key_in(entries, part)
                 if not found:
                     break
-                line, node = node.lc.key(found[0])[0] + 1, node[found[0]]
-            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-                line, node = node.lc.item(part)[0] + 1, node[part]
+                line, node = entries[found[0]]
+            elif isinstance(part, int) and 0 <= part < len(entries):
+                line, node = entries[part]
             else:
                 break
         return line
@@ -71,14 +82,14 @@ class SourceMap:
         ]
 
 
-def _key_in(node: CommentedMap, part: PathPart) -> tuple[Any, ...]:
-    """The key of ``node`` that ``part`` names, as a 1-tuple, or ``()`` when there is none.
+def _key_in(entries: dict[Any, Any], part: PathPart) -> tuple[Any, ...]:
+    """The key of ``entries`` that ``part`` names, as a 1-tuple, or ``()`` when there is none.
 
     A key is also named by its text, so that the path part ``'2017'`` finds a key written ``2017``.
     """
-    if part in node:
+    if part in entries:
         return (part,)
-    return next(((key,) for key in node if str(key) == str(part)), ())
+    return next(((key,) for key in entries if str(key) == str(part)), ())
 
 
 @dataclass(frozen=True)
@@ -100,153 +111,96 @@ def load_scenario(path: str | pathlib.Path) -> LoadedScenario:
         from carebridge.scenario.excel import read_workbook
 
         return load_scenario_data(*read_workbook(pathlib.Path(path), file))
-    return load_scenario_text(_read_text(pathlib.Path(path), file), file)
+    data, source = _read_map(path, ScenarioError)
+    return load_scenario_data(data, source)
 
 
 def load_scenario_text(text: str, file: str) -> LoadedScenario:
     """Check a scenario written as YAML ``text``; ``file`` names it in messages."""
-    tree = _parse(text, file)
-    source = SourceMap(file, tree)
-    top_level = _top_level_problem(tree)
-    if top_level is not None:
-        raise ScenarioError(source.locate([top_level]))
-    return load_scenario_data(_to_plain(tree), source)
+    return load_scenario_data(*_parse_map(text, file, ScenarioError))
 
 
 def load_scenario_data(data: dict[Any, Any], source: SourceMap) -> LoadedScenario:
     """Check a scenario given as plain data (from YAML or a workbook); ``source`` locates its problems.
 
     Distributions written in place of numbers are first set aside (:mod:`carebridge.scenario.uncertain`).
+    When the years run longer than :data:`~carebridge.scenario.years.MAX_YEARS`, only the shape is checked:
+    the checks of meaning work year by year.
     """
+    with without_cycle_collection():
+        return _check_scenario(data, source)
+
+
+def _check_scenario(data: dict[Any, Any], source: SourceMap) -> LoadedScenario:
     data, problems = extract_distributions(data)
     problems.extend(_format_version_problems(data))
+    span = _year_span_problems(data)
+    problems.extend(span)
     try:
         scenario = Scenario.model_validate(data, strict=True)
     except ValidationError as error:
         problems.extend(problems_from_validation(error, data))
-        problems.extend(salvage_problems(data, error, validate.check))
+        if not span:
+            problems.extend(salvage_problems(data, error, validate.check))
     else:
-        problems.extend(validate.check(scenario))
+        if not span:
+            problems.extend(validate.check(scenario))
     if problems:
         raise ScenarioError(_in_file_order(source.locate(problems)))
     return LoadedScenario(scenario, source)
 
 
+def load_model(
+    path: str | pathlib.Path,
+    model: type[ModelT],
+    what: type[InputError],
+    check: Callable[[ModelT], Iterable[Problem]] | None = None,
+) -> tuple[ModelT, SourceMap]:
+    """Read the YAML file at ``path`` as ``model``: the model and where its parts are in the file.
+
+    ``what`` is the kind of file, the :class:`InputError` subclass raised with every problem found, each
+    with its file, line and field path: reading, parsing, the shape (pydantic, strict: a number in quotes is
+    text; a model that sets ``strict`` itself keeps its fields' own exceptions, like a date read from text),
+    then, when the shape is right, ``check``'s problems of meaning.
+    """
+    data, source = _read_map(path, what)
+    try:
+        loaded = model.model_validate(data, strict=None if model.model_config.get("strict") else True)
+    except ValidationError as error:
+        raise what(_in_file_order(source.locate(problems_from_validation(error, data, model)))) from None
+    problems = list(check(loaded)) if check is not None else []
+    if problems:
+        raise what(_in_file_order(source.locate(problems)))
+    return loaded, source
+
+
 # --- reading and parsing ---------------------------------------------------------------------------------
 
 
-def read_yaml(path: str | pathlib.Path, expected: str) -> tuple[dict[Any, Any], SourceMap]:
-    """Read a YAML file whose top level must be a map: its plain data and the SourceMap that locates its
-    fields. Raises :class:`ScenarioError` for a file that cannot be read, is not YAML, repeats a key, or
-    is not a map at the top (``expected`` says what it should be). Other loaders (risk registers, target
-    registers, appraisal parameters) validate the data themselves."""
+def _read_map(path: str | pathlib.Path, what: type[InputError]) -> tuple[dict[Any, Any], SourceMap]:
     file = str(path)
-    tree = _parse(_read_text(pathlib.Path(path), file, f"{expected} (YAML)"), file)
-    data = _to_plain(tree)
-    if not isinstance(data, dict):
-        found = "an empty file" if data is None else format_value(data)
-        raise ScenarioError([Problem((), f"the top level is {found}; expected {expected}", file=file)])
-    return data, SourceMap(file, tree)
-
-
-def _read_text(path: pathlib.Path, file: str, what: str = "a scenario file (YAML)") -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        message = f"the file does not exist; expected {what}"
-    except IsADirectoryError:
-        message = f"this is a folder; expected {what}"
-    except UnicodeDecodeError as error:
-        message = f"the file is not UTF-8 text (byte {error.start} cannot be read); expected a YAML text file"
-    except OSError as error:
-        message = f"the file cannot be read ({error.strerror or error}); expected {what}"
-    raise ScenarioError([Problem((), message, file=file)])
+        text = read_text(pathlib.Path(path), file, f"{what.document or what.expected} (YAML)")
+    except ReadError as error:
+        raise what(error.problems) from None
+    return _parse_map(text, file, what)
 
 
-def _parse(text: str, file: str) -> Any:
-    """The ruamel round-trip tree of ``text``, after checking that no map repeats a key."""
+def _parse_map(text: str, file: str, what: type[InputError]) -> tuple[dict[Any, Any], SourceMap]:
+    """The plain data of YAML ``text``, which must be a map, and its SourceMap; ``what`` on any problem."""
     try:
-        node = YAML(typ="rt").compose(text)
-        duplicates = _duplicate_keys(node, (), set()) if node is not None else []
-        if duplicates:
-            raise ScenarioError([problem.located(file, problem.line) for problem in duplicates])
-        return YAML(typ="rt").load(text)
-    except YAMLError as error:
-        raise ScenarioError([_yaml_problem(error, file)]) from None
-
-
-def _yaml_problem(error: YAMLError, file: str) -> Problem:
-    if not isinstance(error, MarkedYAMLError):
-        return Problem((), f"not valid YAML: {error}", file=file)
-    mark = error.problem_mark or error.context_mark
-    reason = error.problem or error.context or "cannot be parsed"
-    if error.problem and error.context and error.context_mark is not None:
-        reason += f" ({error.context} at line {error.context_mark.line + 1})"
-    if "'\\t'" in reason:
-        reason += "; indent with spaces, not tabs"
-    return Problem((), f"not valid YAML: {reason}", file=file, line=mark.line + 1 if mark else None)
-
-
-def _duplicate_keys(node: Node, path: Path, seen: set[int]) -> list[Problem]:
-    """Every key that appears twice in one map, anywhere under ``node`` (aliases visited once)."""
-    if id(node) in seen:
-        return []
-    seen.add(id(node))
-    problems: list[Problem] = []
-    if isinstance(node, MappingNode):
-        first_lines: dict[tuple[str, str], int] = {}
-        for key, value in node.value:
-            if not isinstance(key, ScalarNode):
-                continue
-            line = key.start_mark.line + 1
-            identity = (str(key.tag), str(key.value))
-            if identity in first_lines:
-                message = f"duplicate key '{key.value}' (first given at line {first_lines[identity]}); "
-                message += "a key may appear only once in a map"
-                problems.append(Problem((*path, key.value), message, line=line))
-            else:
-                first_lines[identity] = line
-            problems.extend(_duplicate_keys(value, (*path, key.value), seen))
-    elif isinstance(node, SequenceNode):
-        for index, item in enumerate(node.value):
-            problems.extend(_duplicate_keys(item, (*path, index), seen))
-    return problems
-
-
-# --- the top level and plain data ------------------------------------------------------------------------
-
-
-def _top_level_problem(tree: Any) -> Problem | None:
-    if tree is None:
-        return Problem((), f"the file is empty; expected {EXPECTED_TOP_LEVEL}")
-    if isinstance(tree, CommentedSeq):
-        return Problem((), f"the top level is a list; expected {EXPECTED_TOP_LEVEL}", line=tree.lc.line + 1)
-    if not isinstance(tree, CommentedMap):
-        found = format_value(_plain_scalar(tree))
-        return Problem((), f"the top level is {found}; expected {EXPECTED_TOP_LEVEL}")
-    return None
-
-
-def _to_plain(value: Any) -> Any:
-    """Plain dicts, lists, str, int, float and bool from a ruamel round-trip tree (dates become text)."""
-    if isinstance(value, dict):
-        return {_plain_scalar(key): _to_plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_to_plain(item) for item in value]
-    return _plain_scalar(value)
-
-
-def _plain_scalar(value: Any) -> Any:
-    if isinstance(value, TaggedScalar):
-        return _plain_scalar(value.value)
-    if isinstance(value, bool | ScalarBoolean):
-        return bool(value)
-    for plain in (int, float, str):
-        if isinstance(value, plain):
-            return plain(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+        parsed = parse(text, file)
+    except ReadError as error:
+        raise what(error.problems) from None
+    if isinstance(parsed.data, dict):
+        return parsed.data, SourceMap(file, parsed.lines)
+    if parsed.data is None:
+        message = f"the file is empty; expected {what.expected}"
+    else:
+        found = "a list" if isinstance(parsed.data, list) else format_value(parsed.data)
+        message = f"the top level is {found}; expected {what.expected}"
+    line = parsed.first_line if isinstance(parsed.data, list) else None
+    raise what([Problem((), message, file=file, line=line)])
 
 
 def _format_version_problems(data: dict[Any, Any]) -> list[Problem]:
@@ -254,6 +208,22 @@ def _format_version_problems(data: dict[Any, Any]) -> list[Problem]:
     if isinstance(version, int) and not isinstance(version, bool) and version != FORMAT_VERSION:
         message = f"this release reads scenario format {FORMAT_VERSION}; found {version}"
         return [Problem(("format_version",), message)]
+    return []
+
+
+def _year_span_problems(data: dict[Any, Any]) -> list[Problem]:
+    """A problem when the scenario runs over more years than a plan can (checked before anything works
+    year by year, which would take minutes and gigabytes for ``end_year: 9998/99``)."""
+    try:
+        base, end = parse_year(data.get("base_year")), parse_year(data.get("end_year"))
+    except YearError:
+        return []  # the year's own problem is reported by the checks
+    if end - base + 1 > MAX_YEARS:
+        message = (
+            f"the scenario runs {end - base + 1:,} years from {data['base_year']} to {data['end_year']}; "
+            f"a scenario runs at most {MAX_YEARS} years"
+        )
+        return [Problem(("end_year",), message)]
     return []
 
 

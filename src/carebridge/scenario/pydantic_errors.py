@@ -1,4 +1,7 @@
-"""Problems a finance analyst can act on, made from pydantic's validation errors.
+"""Problems a finance analyst can act on, made from pydantic's validation errors, for every kind of file.
+
+This is the one translator of pydantic's errors: scenarios, risk and target registers, pools, appraisal
+parameters and candidates files all pass through :func:`problems_from_validation` with their own root model.
 
 pydantic says where validation failed with a ``loc`` that mixes data keys with the names of the union branches
 it tried: ``('pods', 0, 'price', 'PriceUplift', 'base')``. Each error is followed here through the schema's
@@ -11,6 +14,8 @@ year), that branch's errors are reported; otherwise a single "expected <each bra
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import types
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -20,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from carebridge.scenario import schema
-from carebridge.scenario.errors import Path, PathPart, Problem, did_you_mean, format_value
+from carebridge.scenario.errors import Path, PathPart, Problem, did_you_mean, format_path, format_value
 from carebridge.scenario.schema import FORMAT_VERSION
 
 _SECTIONS: dict[str, str] = {
@@ -74,6 +79,7 @@ _NOUNS: dict[type[BaseModel], tuple[str, str]] = {
     schema.Published: ("a published figure", "published figures"),
     schema.ReportOptions: ("the report options", "report options"),
 }
+"""The nouns of the scenario's models (one, many); other models are named from their class names."""
 
 _EFFECT_KINDS: tuple[type[BaseModel], ...] = (
     schema.AvoidGrowth,
@@ -97,6 +103,7 @@ class _Located:
     """One pydantic error followed through the schema."""
 
     error: ErrorDetails
+    root: type[BaseModel]
     path: Path
     branches: tuple[_Branch, ...]
     expected: tuple[Any, ...]
@@ -106,17 +113,19 @@ class _Located:
     is_key: bool
 
 
-def problems_from_validation(error: ValidationError, data: object) -> list[Problem]:
-    """Return one friendly problem per mistake in ``data``, which failed ``Scenario`` validation."""
-    located = [_follow(detail) for detail in error.errors()]
+def problems_from_validation(
+    error: ValidationError, data: object, model: type[BaseModel] = schema.Scenario
+) -> list[Problem]:
+    """Return one friendly problem per mistake in ``data``, which failed validation as ``model``."""
+    located = [_follow(detail, model) for detail in error.errors(include_url=False)]
     return _resolve(located, data, depth=0)
 
 
 # --- following a loc through the schema ---------------------------------------------------------------
 
 
-def _follow(error: ErrorDetails) -> _Located:
-    expected: tuple[Any, ...] = (schema.Scenario,)
+def _follow(error: ErrorDetails, root: type[BaseModel]) -> _Located:
+    expected: tuple[Any, ...] = (root,)
     owner: type[BaseModel] | None = None
     path: list[PathPart] = []
     branches: list[_Branch] = []
@@ -133,19 +142,36 @@ def _follow(error: ErrorDetails) -> _Located:
                 continue
         single = expected[0] if len(expected) == 1 else None
         owner = single if _is_model(single) else None
-        path.append(part if isinstance(part, int) and get_origin(single) is list else str(part))
+        path.append(part if isinstance(part, int) and get_origin(single) in (list, tuple) else str(part))
         expected = _inner(single, part)
-    return _Located(error, tuple(path), tuple(branches), expected, owner, is_key)
+    return _Located(error, root, tuple(path), tuple(branches), expected, owner, is_key)
 
 
 def _inner(outer: Any, part: str | int) -> tuple[Any, ...]:
     """The types allowed inside ``outer`` at ``part``: a model's field, a list's item, a map's value."""
     if _is_model(outer):
-        field = outer.model_fields.get(str(part))
+        field = _field(outer, str(part))
         return _options(field.annotation) if field is not None else ()
     if get_origin(outer) in (list, dict):
         return _options(get_args(outer)[-1])
+    if get_origin(outer) is tuple:
+        args = [arg for arg in get_args(outer) if arg is not Ellipsis]
+        index = part if isinstance(part, int) and len(args) > 1 else 0
+        return _options(args[index]) if 0 <= index < len(args) else ()
     return ()
+
+
+def _field(model: type[BaseModel], name: str) -> Any:
+    """The field of ``model`` that ``name`` names, by its name or its alias."""
+    found = model.model_fields.get(name)
+    if found is not None:
+        return found
+    return next((field for field in model.model_fields.values() if field.alias == name), None)
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    """The names a file writes ``model``'s fields by (their aliases where they have one)."""
+    return [field.alias or name for name, field in model.model_fields.items()]
 
 
 def _options(annotation: Any) -> tuple[Any, ...]:
@@ -207,7 +233,11 @@ def _resolve(items: Sequence[_Located], data: object, depth: int) -> list[Proble
         tag = _intended_tag(options, tags, value)
         if tag is None:
             problems.append(
-                Problem(union_path, f"expected {_describe(options)}; found {format_value(value)}")
+                Problem(
+                    union_path,
+                    f"expected {_by_year(_describe(options), _field_at(group[0].root, union_path))}; "
+                    f"found {format_value(value)}",
+                )
             )
         else:
             chosen = [item for item in group if item.branches[depth].tag == tag]
@@ -284,23 +314,44 @@ def _problem(item: _Located) -> Problem:
         return Problem(item.path, f"expected a finite number; found {found}")
     if kind == "int_type" and isinstance(item.error["input"], float):
         return Problem(item.path, f"expected {_expected(item)}; found {item.error['input']!r}")
-    if kind == "greater_than_equal":
-        minimum = format_value((item.error.get("ctx") or {}).get("ge"))
-        return Problem(item.path, f"expected {_expected(item)} of at least {minimum}; found {found}")
-    if kind.endswith(("_type", "_parsing")) or kind == "int_from_float":
+    if kind in _BOUNDS:
+        words, key = _BOUNDS[kind]
+        bound = format_value((item.error.get("ctx") or {}).get(key))
+        return Problem(item.path, f"expected {_expected(item)} {words} {bound}; found {found}")
+    if kind.endswith(("_type", "_parsing")) or kind in ("int_from_float", "date_from_datetime_inexact"):
         return Problem(item.path, f"expected {_expected(item)}; found {found}{_quoted_number_hint(item)}")
-    return Problem(item.path, f"{item.error['msg']}; found {found}")
+    if kind in ("string_too_long", "too_long"):
+        limit = (item.error.get("ctx") or {}).get("max_length")
+        unit = "characters" if kind == "string_too_long" else "items"
+        return Problem(item.path, f"expected at most {limit} {unit}; found {_size(item.error['input'])}")
+    message = str(item.error["msg"]).removeprefix("Value error, ")
+    return Problem(item.path, f"{message[:1].lower()}{message[1:]}; found {found}")
+
+
+_BOUNDS: dict[str, tuple[str, str]] = {
+    "greater_than_equal": ("of at least", "ge"),
+    "greater_than": ("above", "gt"),
+    "less_than_equal": ("of at most", "le"),
+    "less_than": ("below", "lt"),
+}
+"""pydantic's bound errors: the words that say the bound, and the key of the bound in the error."""
+
+
+def _size(value: object) -> str:
+    if isinstance(value, str):
+        return f"{len(value):,} characters"
+    return f"{len(value):,} items" if isinstance(value, list | tuple | dict) else format_value(value)
 
 
 def _missing(item: _Located) -> Problem:
     parent, name = item.path[:-1], str(item.path[-1])
-    if not parent:
+    if not parent and item.root is schema.Scenario:
         what = "section" if any(_is_container(option) for option in item.expected) else "field"
         return Problem(
             parent, f"missing {what} '{name}': expected {_SECTIONS.get(name, _describe(item.expected))}"
         )
-    message = f"missing field '{name}': expected {_describe(item.expected)}"
-    field = item.owner.model_fields.get(name) if item.owner is not None else None
+    message = f"missing field '{name}': expected {_expected(item)}"
+    field = _field(item.owner, name) if item.owner is not None else None
     if field is not None and field.description:
         message += f" — {_sentence_fragment(field.description)}"
     return Problem(parent, message)
@@ -308,12 +359,12 @@ def _missing(item: _Located) -> Problem:
 
 def _unknown_field(item: _Located) -> Problem:
     name = str(item.path[-1])
-    allowed = list(item.owner.model_fields) if item.owner is not None else []
+    allowed = _field_names(item.owner) if item.owner is not None else []
     if item.owner is schema.Scenario:
-        head = f"unknown section '{name}'"
+        head = f"unknown section '{format_path((name,))}'"
     else:
-        noun = _NOUNS.get(item.owner, ("this map", ""))[0] if item.owner is not None else "this map"
-        head = f"unknown field '{name}' in {noun}"
+        noun = _noun(item.owner)[0] if item.owner is not None else "this map"
+        head = f"unknown field '{format_path((name,))}' in {noun}"
     hint = did_you_mean(name, allowed) or f"; expected one of {', '.join(allowed)}"
     return Problem(item.path, head + hint)
 
@@ -345,9 +396,29 @@ def _quoted_number_hint(item: _Located) -> str:
 
 
 def _expected(item: _Located) -> str:
-    if len(item.path) == 1 and str(item.path[0]) in _SECTIONS:
+    if item.root is schema.Scenario and len(item.path) == 1 and str(item.path[0]) in _SECTIONS:
         return _SECTIONS[str(item.path[0])]
-    return _describe(item.expected)
+    field = _field(item.owner, str(item.path[-1])) if item.owner is not None and item.path else None
+    return _by_year(_describe(item.expected), field)
+
+
+def _by_year(described: str, field: Any) -> str:
+    """A map from ids to numbers said to be by year when the field's description says it is by year."""
+    pattern = r"\bby (?:financial )?year\b|\{\d{4}/\d{2}:"
+    if field is not None and re.search(pattern, field.description or ""):
+        return described.replace("a map from ids to", "a map from years (YYYY/YY) to")
+    return described
+
+
+def _field_at(root: type[BaseModel], path: Path) -> Any:
+    """The pydantic field that the last part of ``path`` names, when it is a model's field."""
+    options: tuple[Any, ...] = (root,)
+    owner: Any = None
+    for part in path:
+        single = next((option for option in options if _is_model(option) or get_origin(option)), None)
+        owner = single if _is_model(single) else None
+        options = _inner(single, part)
+    return _field(owner, str(path[-1])) if owner is not None and path else None
 
 
 def _effect_kind_names() -> list[str]:
@@ -369,7 +440,14 @@ def _is_container(annotation: Any) -> bool:
 
 # --- describing what is expected -------------------------------------------------------------------------
 
-_SIMPLE: dict[Any, str] = {float: "a number", int: "a whole number", str: "text", bool: "true or false"}
+_SIMPLE: dict[Any, str] = {
+    float: "a number",
+    int: "a whole number",
+    str: "text",
+    bool: "true or false",
+    dt.date: "a date (YYYY-MM-DD)",
+    dt.datetime: "a date and time (YYYY-MM-DD HH:MM)",
+}
 
 
 def _describe(options: tuple[Any, ...]) -> str:
@@ -395,7 +473,7 @@ def _describe_one(annotation: Any) -> str:
     origin, args = get_origin(annotation), get_args(annotation)
     if origin is Literal:
         return "one of " + ", ".join(repr(arg) for arg in args)
-    if origin is list:
+    if origin in (list, tuple):
         return f"a list of {_plural(args[0])}"
     if origin is dict:
         return _describe_map(args[0], args[1])
@@ -414,8 +492,8 @@ def _describe_map(key: Any, value: Any) -> str:
 
 
 def _describe_model(model: type[BaseModel]) -> str:
-    noun = _NOUNS.get(model, ("a map", ""))[0]
-    fields = list(model.model_fields)
+    noun = _noun(model)[0]
+    fields = _field_names(model)
     listed = ", ".join(fields[:5]) + (", …" if len(fields) > 5 else "")
     return f"{noun} (a map with {listed})"
 
@@ -427,5 +505,16 @@ def _plural(annotation: Any) -> str:
     if options == (str,):
         return "ids"
     if len(options) == 1 and _is_model(options[0]):
-        return _NOUNS.get(options[0], ("", "maps"))[1]
+        return _noun(options[0])[1]
     return "values"
+
+
+def _noun(model: type[BaseModel]) -> tuple[str, str]:
+    """How messages name one ``model`` and many: the scenario's own nouns, or words from the class name
+    (``RiskScore`` → 'a risk score', 'risk scores')."""
+    if model in _NOUNS:
+        return _NOUNS[model]
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__.lstrip("_")).lower()
+    article = "an" if words[:1] in "aeiou" else "a"
+    plural = words if words.endswith("s") else words + "s"
+    return (words if words.endswith("s") else f"{article} {words}", plural)

@@ -12,7 +12,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from carebridge.scenario.errors import Path, PathPart, Problem, did_you_mean, format_path, format_value
+from carebridge.scenario.errors import (
+    Path,
+    PathPart,
+    Problem,
+    did_you_mean,
+    format_path,
+    format_value,
+    id_example,
+)
 from carebridge.scenario.names import GROUPS
 from carebridge.scenario.schema import (
     Absolute,
@@ -158,10 +166,8 @@ def _id_sections(scenario: Scenario) -> Iterator[tuple[Path, str, Sequence[_HasI
 
 
 def _id_rule(found: str) -> str:
-    example = re.sub(r"[^a-z0-9]+", "_", found.lower()).strip("_")
-    if not example or not example[0].isalpha():
-        example = f"id_{example}".rstrip("_")
-    return f"expected lower-case letters, digits and underscores, starting with a letter, like '{example}'"
+    like = f", like '{example}'" if (example := id_example(found)) else ""
+    return f"expected lower-case letters, digits and underscores, starting with a letter{like}"
 
 
 def _reserved(

@@ -26,6 +26,9 @@ YearValue: TypeAlias = float | Mapping[str, float]
 
 _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
+MAX_YEARS = 100
+"""The most years a scenario may run, base year to end year (a plan runs 5 to 30)."""
+
 
 class YearError(ValueError):
     """A year label that is not a financial year written ``YYYY/YY``."""
