@@ -1,6 +1,7 @@
 # Two commands for a fresh machine with Python 3.11, pip and make:
 #   make demo   installs CareBridge into .venv and runs the Stockport example into out/stockport
-#   make test   installs what the tests need and runs lint, types and the whole suite (slow tests too)
+#   make test   installs what the tests need and runs lint, types (src, tests, benchmarks), the import
+#               contracts (lint-imports) and the whole suite (slow tests too)
 # For a quick local loop: make test-fast (skips tests marked slow).
 
 PYTHON ?= python3
@@ -29,6 +30,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
