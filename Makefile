@@ -1,6 +1,7 @@
 # Two commands for a fresh machine with Python 3.11, pip and make:
 #   make demo   installs CareBridge into .venv and runs the Stockport example into out/stockport
-#   make test   installs what the tests need and runs lint, types and the whole suite (slow tests too)
+#   make test   installs what the tests need and runs lint, types (src, tests, benchmarks), the import
+#               contracts (lint-imports) and the whole suite (slow tests too)
 # For a quick local loop: make test-fast (skips tests marked slow).
 
 PYTHON ?= python3
@@ -29,6 +30,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
@@ -40,6 +42,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/stratify.py
 	$(BIN)/python benchmarks/simulate.py
+	$(BIN)/python benchmarks/prioritise.py
 
 clean:
 	rm -rf $(VENV) out build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -6,7 +6,9 @@ Prints three figures, each against its floor on a 2-core machine:
 - ``carebridge --help`` (median of 5) — 0.5 s.
 
 Run: ``python benchmarks/engine.py`` (``--runs N`` to change the engine runs). Exit status 0; with
-``--check``, 1 when a figure is above its floor.
+``--check``, 1 when a figure is above its floor (``figures.py`` says what ``--check-stable`` and ``--json``
+add). Every figure here is an absolute time, so ``--check-stable`` never fails: the engine has no ratio floor
+until issue 20's plain baseline exists.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from figures import Figure, add_arguments, finish
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "examples" / "stockport-2017" / "scenario.yaml"
@@ -51,26 +55,36 @@ def command_time(args: list[str], runs: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50, help="engine runs (default 50)")
-    parser.add_argument("--check", action="store_true", help="exit 1 when a figure is above its floor")
+    add_arguments(parser)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as out:
-        figures = {
-            "engine": engine_time(options.runs),
-            "run": command_time(["run", str(SCENARIO), "--out", out, "--quiet"], 5),
-            "help": command_time(["--help"], 5),
-        }
-    labels = {
-        "engine": f"engine, Stockport run (median of {options.runs})",
-        "run": "carebridge run end to end (median of 5)",
-        "help": "carebridge --help (median of 5)",
-    }
-    over = False
-    for name, seconds in figures.items():
-        floor = FLOORS[name]
-        verdict = "ok" if seconds <= floor else "ABOVE FLOOR"
-        over = over or seconds > floor
-        print(f"{labels[name]}: {seconds * 1000:,.1f} ms (floor {floor * 1000:,.0f} ms: {verdict})")
-    return 1 if options.check and over else 0
+        figures = [
+            Figure(
+                "engine",
+                f"engine, Stockport run (median of {options.runs})",
+                engine_time(options.runs) * 1000,
+                "ms",
+                "time",
+                FLOORS["engine"] * 1000,
+            ),
+            Figure(
+                "run",
+                "carebridge run end to end (median of 5)",
+                command_time(["run", str(SCENARIO), "--out", out, "--quiet"], 5) * 1000,
+                "ms",
+                "time",
+                FLOORS["run"] * 1000,
+            ),
+            Figure(
+                "help",
+                "carebridge --help (median of 5)",
+                command_time(["--help"], 5) * 1000,
+                "ms",
+                "time",
+                FLOORS["help"] * 1000,
+            ),
+        ]
+    return finish(figures, options)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ Prints, each in a fresh process so that peak memory is the case's own:
 - draws per second, and the speed per draw against a plain loop calling the deterministic engine once per
   draw, timed on 200 draws (floor: 50 times faster).
 
-Run: ``python benchmarks/simulate.py`` (``--check`` exits 1 when a figure misses its floor).
+Run: ``python benchmarks/simulate.py`` (``--check`` exits 1 when a figure misses its floor;
+``--check-stable`` only for the ratio and memory floors; see ``figures.py``).
 """
 
 from __future__ import annotations
@@ -24,13 +25,20 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from figures import Figure, add_arguments, finish
+
+if TYPE_CHECKING:
+    from carebridge.scenario.distributions import AnyDistribution
+    from carebridge.scenario.schema import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "examples" / "stockport-2017" / "scenario.yaml"
 FLOORS = {"seconds_10k": 3.0, "memory_10k": 1.5, "memory_100k": 2.0, "ratio": 50.0}
 
 
-def uncertain_stockport(fraction: float = 0.2) -> object:
+def uncertain_stockport(fraction: float = 0.2) -> Scenario:
     """The Stockport scenario with every effect, price and growth uncertain (±``fraction``, triangular)."""
     from carebridge.scenario.distributions import Triangular
     from carebridge.scenario.loader import load_scenario
@@ -38,9 +46,9 @@ def uncertain_stockport(fraction: float = 0.2) -> object:
 
     scenario = load_scenario(SCENARIO).scenario
     data = scenario_data(scenario)
-    distributions = {}
+    distributions: dict[str, AnyDistribution] = {}
     for name, path in number_paths(data).items():
-        node = data
+        node: Any = data
         for part in path:
             node = node[part]
         value = float(node)
@@ -107,8 +115,8 @@ def measure(name: str) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", choices=["10k", "100k", "loop"], help=argparse.SUPPRESS)
-    parser.add_argument("--check", action="store_true", help="exit 1 when a figure misses its floor")
     parser.add_argument("--skip-100k", action="store_true", help="leave out the 100,000-draw case")
+    add_arguments(parser)
     options = parser.parse_args()
     if options.case:
         print(json.dumps(case(options.case)))
@@ -118,36 +126,52 @@ def main() -> int:
     hundred = None if options.skip_100k else measure("100k")
     per_draw = ten["seconds"] / ten["draws"]
     loop_per_draw = loop["seconds"] / loop["draws"]
-    ratio = loop_per_draw / per_draw
-    checks = {
-        "seconds_10k": ten["seconds"] <= FLOORS["seconds_10k"],
-        "memory_10k": ten["peak_gb"] <= FLOORS["memory_10k"],
-        "ratio": ratio >= FLOORS["ratio"],
-    }
     print(f"uncertain inputs: {int(ten['inputs'])}")
-    print(
-        f"10,000 draws: {ten['seconds']:.2f} s (CPU {ten['cpu_seconds']:.2f} s; floor 3 s: "
-        f"{_verdict(checks['seconds_10k'])}), {ten['draws'] / ten['seconds']:,.0f} draws per second"
-    )
-    print(
-        f"10,000 draws: peak memory {ten['peak_gb']:.2f} GB (floor 1.5 GB: {_verdict(checks['memory_10k'])})"
-    )
+    figures = [
+        Figure("seconds_10k", "10,000 draws", ten["seconds"], "s", "time", FLOORS["seconds_10k"]),
+        Figure(
+            "draws_per_second_10k",
+            "10,000 draws: draws per second",
+            ten["draws"] / ten["seconds"],
+            "",
+            "time",
+        ),
+        Figure(
+            "memory_10k", "10,000 draws: peak memory", ten["peak_gb"], "GB", "memory", FLOORS["memory_10k"]
+        ),
+    ]
     if hundred is not None:
-        checks["memory_100k"] = hundred["peak_gb"] <= FLOORS["memory_100k"]
-        print(
-            f"100,000 draws: {hundred['seconds']:.2f} s (CPU {hundred['cpu_seconds']:.2f} s), "
-            f"{hundred['draws'] / hundred['seconds']:,.0f} draws per second, peak memory "
-            f"{hundred['peak_gb']:.2f} GB (floor 2 GB: {_verdict(checks['memory_100k'])})"
-        )
-    print(
-        f"plain loop of deterministic runs: {loop_per_draw * 1000:.1f} ms a draw (200 draws); vectorised "
-        f"{per_draw * 1e6:.0f} µs a draw: {ratio:,.0f} times faster (floor 50: {_verdict(checks['ratio'])})"
-    )
-    return 1 if options.check and not all(checks.values()) else 0
-
-
-def _verdict(ok: bool) -> str:
-    return "ok" if ok else "MISSED"
+        figures += [
+            Figure("seconds_100k", "100,000 draws in chunks", hundred["seconds"], "s", "time"),
+            Figure(
+                "memory_100k",
+                "100,000 draws: peak memory",
+                hundred["peak_gb"],
+                "GB",
+                "memory",
+                FLOORS["memory_100k"],
+            ),
+        ]
+    figures += [
+        Figure(
+            "loop_ms_per_draw",
+            "plain loop of deterministic runs, a draw (200 draws)",
+            loop_per_draw * 1000,
+            "ms",
+            "time",
+        ),
+        Figure("vectorised_us_per_draw", "vectorised, a draw", per_draw * 1e6, "µs", "time"),
+        Figure(
+            "ratio",
+            "vectorised draws against the plain loop, times faster",
+            loop_per_draw / per_draw,
+            "×",
+            "ratio",
+            FLOORS["ratio"],
+            higher_is_better=True,
+        ),
+    ]
+    return finish(figures, options)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ of a plain pandas implementation of the same steps to the DuckDB one. Floors on 
 10M ≤ 60 s, peak memory ≤ 4 GB at 10M, DuckDB ≥ 3× faster than pandas.
 
 Run: ``python benchmarks/stratify.py`` (``--sizes 1000000 10000000`` by default); with ``--check``, exit 1
-when a figure misses its floor.
+when a figure misses its floor (``--check-stable``: only the ratio and memory floors; see ``figures.py``).
 """
 
 from __future__ import annotations
@@ -29,10 +29,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from figures import Figure, add_arguments, finish
+
 FLOORS_SECONDS = {1_000_000: 6.0, 10_000_000: 60.0}
 FLOOR_MEMORY_GB = 4.0
 FLOOR_RATIO = 3.0
 TOP = 15.0
+STEPS = ("scoring", "cohort", "concentration", "emitting")
 
 
 def peak_memory_gb() -> float:
@@ -165,7 +168,7 @@ def fit(path: Path, model_path: Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
-    parser.add_argument("--check", action="store_true", help="exit 1 when a figure misses its floor")
+    add_arguments(parser)
     parser.add_argument("--worker", nargs=3, metavar=("FILE", "MODEL", "ENGINE"), help=argparse.SUPPRESS)
     parser.add_argument("--generate", nargs=2, metavar=("FILE", "PATIENTS"), help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -175,7 +178,7 @@ def main() -> int:
     if options.generate:
         print(json.dumps(generate(Path(options.generate[0]), int(options.generate[1]))))
         return 0
-    missed = False
+    figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as folder:
         model_path = Path(folder) / "model.yaml"
         for size in options.sizes:
@@ -189,35 +192,46 @@ def main() -> int:
             fit_seconds = fit(path, model_path)
             print(f"  model fitted on a sample of 200,000 in {fit_seconds:.1f} s (not in the total)")
             times = in_fresh_process("--worker", str(path), str(model_path), "duckdb")
-            total = sum(times[step] for step in ("scoring", "cohort", "concentration", "emitting"))
-            steps = ", ".join(
-                f"{step} {times[step]:.2f} s" for step in ("scoring", "cohort", "concentration", "emitting")
-            )
-            floor = FLOORS_SECONDS.get(size)
-            verdict = "" if floor is None else f" (floor {floor:g} s: {'ok' if total <= floor else 'MISSED'})"
-            missed = missed or (floor is not None and total > floor)
-            print(f"  stratify, DuckDB: {total:.2f} s{verdict} — {steps}")
-            print(
-                f"  rows per second: {size / total:,.0f}; "
-                f"cohort's share of emergency admissions {times['nel_share']:.1%}"
-            )
-            memory_verdict = ""
-            if size >= 10_000_000:
-                ok = times["peak_gb"] <= FLOOR_MEMORY_GB
-                missed = missed or not ok
-                memory_verdict = f" (floor {FLOOR_MEMORY_GB:g} GB: {'ok' if ok else 'MISSED'})"
-            print(f"  peak memory (ru_maxrss of the process): {times['peak_gb']:.2f} GB{memory_verdict}")
+            total = sum(times[step] for step in STEPS)
+            print("  DuckDB steps: " + ", ".join(f"{step} {times[step]:.2f} s" for step in STEPS))
+            print(f"  cohort's share of emergency admissions {times['nel_share']:.1%}")
+            figures += [
+                Figure(
+                    f"seconds_{size}",
+                    f"{size:,} patients: stratify, DuckDB",
+                    total,
+                    "s",
+                    "time",
+                    FLOORS_SECONDS.get(size),
+                ),
+                Figure(
+                    f"rows_per_second_{size}", f"{size:,} patients: rows per second", size / total, "", "time"
+                ),
+                Figure(
+                    f"memory_{size}",
+                    f"{size:,} patients: peak memory (ru_maxrss of the process)",
+                    times["peak_gb"],
+                    "GB",
+                    "memory",
+                    FLOOR_MEMORY_GB if size >= 10_000_000 else None,
+                ),
+            ]
             if size == 1_000_000:
                 plain = in_fresh_process("--worker", str(path), str(model_path), "pandas")
-                ratio = plain["total"] / total
-                ok = ratio >= FLOOR_RATIO
-                missed = missed or not ok
-                print(
-                    f"  plain pandas, same steps: {plain['total']:.2f} s, peak {plain['peak_gb']:.2f} GB; "
-                    f"DuckDB is {ratio:.1f}x faster (floor {FLOOR_RATIO:g}x: {'ok' if ok else 'MISSED'})"
+                print(f"  plain pandas, same steps: {plain['total']:.2f} s, peak {plain['peak_gb']:.2f} GB")
+                figures.append(
+                    Figure(
+                        "ratio_pandas",
+                        f"{size:,} patients: DuckDB against plain pandas, times faster",
+                        plain["total"] / total,
+                        "×",
+                        "ratio",
+                        FLOOR_RATIO,
+                        higher_is_better=True,
+                    )
                 )
             path.unlink()
-    return 1 if options.check and missed else 0
+    return finish(figures, options)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ page and the scenario API, without pause, for DURATION seconds. Prints the numbe
 p95 latency and the errors; floor on a 2-core machine: p95 ≤ 300 ms with no errors (20 users, 60 s).
 
 Run: ``python benchmarks/web_load.py`` (``--users``, ``--duration``). Exit status 0; with ``--check``, 1 when
-the p95 is above the floor or any request failed.
+the p95 is above the floor or any request failed; with ``--check-stable``, 1 when any request failed.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import urllib.request
 from pathlib import Path
 
 import httpx
+from figures import Figure, add_arguments, finish
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "examples" / "stockport-2017" / "scenario.yaml"
@@ -134,7 +135,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0)
-    parser.add_argument("--check", action="store_true", help="exit 1 when above the floor or on errors")
+    add_arguments(parser)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="carebridge-load-") as folder:
         db = Path(folder) / "carebridge.db"
@@ -148,15 +149,17 @@ def main() -> int:
     latencies.sort()
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan")
     p50 = statistics.median(latencies) if latencies else float("nan")
-    print(
-        f"web load, {options.users} users for {options.duration:g} s: {len(latencies)} requests "
-        f"({len(latencies) / options.duration:.0f}/s), p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
-        f"(floor {FLOOR_P95 * 1000:.0f} ms), errors {len(errors)}"
-    )
+    print(f"web load, {options.users} users for {options.duration:g} s")
     for error in sorted(set(errors))[:10]:
         print(f"  error: {error}")
-    failed = not latencies or p95 > FLOOR_P95 or bool(errors)
-    return 1 if options.check and failed else 0
+    figures = [
+        Figure("requests", "requests", len(latencies), "", "time"),
+        Figure("requests_per_second", "requests per second", len(latencies) / options.duration, "", "time"),
+        Figure("p50", "p50 latency", p50 * 1000, "ms", "time"),
+        Figure("p95", "p95 latency", p95 * 1000, "ms", "time", FLOOR_P95 * 1000),
+        Figure("errors", "errors", len(errors), "", "count", 0),
+    ]
+    return finish(figures, options)
 
 
 if __name__ == "__main__":

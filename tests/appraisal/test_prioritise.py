@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 from typing import Any
 
 import hypothesis.strategies as st
@@ -229,14 +228,14 @@ def test_optimal_selection_is_never_worse_than_the_greedy_rules(
     assert totals["optimal"] >= max(totals["score"], totals["score-per-pound"]) - 1e-9
 
 
-def test_sixty_candidates_are_solved_exactly_and_fast() -> None:
+def test_sixty_candidates_fit_the_envelope_and_beat_the_greedy_rule() -> None:
+    """Sixty candidates (2^60 combinations, beyond enumeration); the solver's speed on them is measured by
+    ``benchmarks/prioritise.py``, not here."""
     generator = np.random.default_rng(7)
     values = generator.uniform(0.2, 0.9, 60)
     costs = generator.integers(10, 500, (60, 3)).astype(float)
     capacity = costs.sum(axis=0) / 3
-    start = time.perf_counter()
     chosen = best_combination(values, costs, capacity)
-    assert time.perf_counter() - start < 5
     assert np.all(costs[chosen].sum(axis=0) <= capacity + 1e-9)
     order = np.argsort(-values / costs.sum(axis=1))
     greedy, _ = greedy_fill(list(order), costs, capacity)

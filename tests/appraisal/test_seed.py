@@ -39,8 +39,14 @@ def test_the_example_holds_figures_9_and_10(seed: Portfolio) -> None:
     funded = [c for c in seed.candidates if c.published == "funded"]
     excluded = [c for c in seed.candidates if c.published == "excluded"]
     assert (len(funded), len(excluded)) == (FIGURE_9_COSTED, FIGURE_10)
-    assert sum(float(c.investment) for c in excluded) == 1548.0  # type: ignore[arg-type]  # Figure 10 total
-    assert sum(float(c.investment) for c in funded) == seed.envelope["2007/08"] == 13906.0  # type: ignore[arg-type]
+    assert sum(one_off(c.investment) for c in excluded) == 1548.0  # Figure 10 total
+    assert sum(one_off(c.investment) for c in funded) == seed.envelope["2007/08"] == 13906.0
+
+
+def one_off(investment: float | dict[str, float]) -> float:
+    """The seed's candidates each ask for one sum (no phasing by year)."""
+    assert not isinstance(investment, dict), investment
+    return float(investment)
 
 
 def test_the_score_ranking_reproduces_the_published_split(seed: Portfolio) -> None:

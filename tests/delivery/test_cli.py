@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import EXAMPLES, STOCKPORT
-from tests.store.backends import POSTGRES_VARIABLE, postgres_base
+from tests.conftest import EXAMPLES, STOCKPORT, skip_for_missing
+from tests.store.backends import postgres_base
 
 pytestmark = pytest.mark.e2e
 ACTUALS = EXAMPLES / "stockport-2017" / "actuals"
@@ -156,7 +156,7 @@ def test_the_delivery_pack_is_one_html_page_and_one_workbook(tmp_path: Path) -> 
 def test_the_commands_run_on_postgresql(tmp_path: Path) -> None:
     base = postgres_base()
     if base is None:
-        pytest.skip(f"PostgreSQL: set {POSTGRES_VARIABLE} to run the store tests on it (CI does)")
+        skip_for_missing("PostgreSQL")
     schema = f"cli_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)
     with admin.begin() as connection:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 import pathlib
+from collections.abc import Mapping
 
 import hypothesis.strategies as st
 import pytest
 from hypothesis import given, settings
 
 from carebridge.delivery.pools import (
+    Cohort,
     Contribution,
     InclusionRules,
     PoolDefinition,
@@ -62,7 +64,7 @@ def proposal() -> PoolDefinition:
     return load_pool(POOLS / "proposal-2016-17.yaml")
 
 
-def published(table: dict[str, float | None], places: int, rows: list[tuple[str, float | None]]) -> None:
+def published(table: Mapping[str, float | None], places: int, rows: list[tuple[str, float | None]]) -> None:
     assert [name for name, _ in rows] == list(table)
     for name, value in rows:
         expected = table[name]
@@ -206,7 +208,7 @@ def test_variance_parts_add_up_to_the_variance(amounts: list[float], outturn: fl
     pool = PoolDefinition(
         name="p",
         year="2016/17",
-        cohort={"id": "c", "name": "c"},
+        cohort=Cohort(id="c", name="c"),
         service_areas=[],
         lines=[],
         contributions=[
@@ -230,7 +232,7 @@ def test_pool_total_is_the_sum_of_included_lines(spends: list[float]) -> None:
     pool = PoolDefinition(
         name="p",
         year="2016/17",
-        cohort={"id": "c", "name": "c"},
+        cohort=Cohort(id="c", name="c"),
         service_areas=[ServiceArea(id="a", name="A")],
         lines=lines,
     )

@@ -85,7 +85,7 @@ def test_status_raises_an_alert_after_two_months_off_trajectory(workspace: tuple
 
 def test_an_alert_is_escalated_to_the_accountable_board(workspace: tuple[Path, Path]) -> None:
     db, tmp_path = workspace
-    args = ("targets", "escalate", AE, "--month", "2016/17-M12", "--by", "J. Smith")
+    args: tuple[str, ...] = ("targets", "escalate", AE, "--month", "2016/17-M12", "--by", "J. Smith")
     args += ("--root-cause", "Delayed discharges fill the beds", "--action", "Discharge to assess")
     assert f"Escalated {AE} (2016/17-M12) to {BOARD}" in ok(*args, db=db, cwd=tmp_path)
     assert f"escalated to {BOARD}" in ok("targets", "status", "--month", "2016/17-M12", db=db, cwd=tmp_path)
@@ -96,7 +96,17 @@ def test_an_alert_is_escalated_to_the_accountable_board(workspace: tuple[Path, P
 
 def test_a_reset_needs_the_accountable_boards_approval(workspace: tuple[Path, Path]) -> None:
     db, tmp_path = workspace
-    args = ("targets", "reset", AE, "--from", "2017/18-M07", "--value", "92", "--by", "J. Smith")
+    args: tuple[str, ...] = (
+        "targets",
+        "reset",
+        AE,
+        "--from",
+        "2017/18-M07",
+        "--value",
+        "92",
+        "--by",
+        "J. Smith",
+    )
     args += ("--reason", "Winter bed closures")
     refused = carebridge(*args, db=db, cwd=tmp_path)
     assert refused.returncode == 2 and "Traceback" not in refused.stderr

@@ -6,16 +6,15 @@ are allowed 2 units; every other cell 1 unit (0.05 percentage points for percent
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from ruamel.yaml import YAML
 
 from carebridge.engine import Results
+from tests.examples.seeds import STOCKPORT_SEED
 
-SEED = YAML(typ="safe").load((Path(__file__).parent / "stockport_seed.yaml").read_text())
+SEED = STOCKPORT_SEED
 YEARS: list[str] = SEED["years"]
 CELL = 1.0
 TOTAL = 2.0

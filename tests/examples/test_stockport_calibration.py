@@ -41,11 +41,11 @@ def test_business_case_activity(calibration: dict[str, Any], stockport_scenario:
     schemes = {scheme.id: scheme for scheme in stockport_scenario.schemes}
     for case, sources in calibration["case_activity"].items():
         effects = [e for e in schemes[case].effects if isinstance(e, Absolute)]
-        got = {
+        got: dict[tuple[str, str], list[float]] = {
             (e.counts_as, e.pod): [e.activity[y] for y in years]  # type: ignore[index]
             for e in effects
         }
-        want = {
+        want: dict[tuple[str, str], list[float]] = {
             ("avoided_growth" if source == "avoided_growth" else "reduction", pod): values
             for source, by_pod in sources.items()
             for pod, values in by_pod.items()

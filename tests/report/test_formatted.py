@@ -8,6 +8,7 @@ import pytest
 
 from carebridge.report.numbers import format_number
 from carebridge.report.table import FormattedTable, Row
+from tests.examples.seeds import STOCKPORT_SEED
 
 Y5 = ["2016/17", "2017/18", "2018/19", "2019/20", "2020/21"]
 Y4 = Y5[1:]
@@ -15,56 +16,75 @@ Y4 = Y5[1:]
 ROUNDED = 1.01
 ADDED_UP = 1.5
 
-# (table id, row label, expected values in column order), typed from seed 000_36716439c1985ee9.txt
-SEED_ROWS = [
+SEED = STOCKPORT_SEED
+T5 = ("table_5_investment", "table_5_benefit")
+LATER = [None, None, None]
+"""2022/23 to 2024/25: the seed prints one column "2022 to 25" for the three (checked as a sum below)."""
+
+
+def scheme_summary(scheme: str) -> list[float | None]:
+    """Table 5's row: investment and benefit 2018/19 to 2020/21, then the net benefit of 2020/21."""
+    return [*SEED[T5[0]][scheme], *SEED[T5[1]][scheme], SEED["table_5_net_benefit_2020_21"][scheme]]
+
+
+# (table id, row label, expected values in column order), read from stockport_seed.yaml
+SEED_ROWS: list[tuple[str, str, list[float | None]]] = [
     # Table 1
-    ("do_nothing_gap", "Stockport FT", [34398, 42400, 54400, 63622, 75764]),
-    ("do_nothing_gap", "Total", [50019, 75631, 113144, 137607, 156784]),
+    ("do_nothing_gap", "Stockport FT", SEED["table_1_do_nothing"]["sft"]),
+    ("do_nothing_gap", "Total", SEED["table_1_do_nothing"]["system"]),
     # Table 2
-    ("plan_lines", "Stockport CCG savings programme", [-7871, -17444, -24778, -33282, -33882]),
-    ("plan_lines", "Stockport Together Investment", [0, 0, 20121, 19739, 18986]),
-    ("plan_lines", "Total", [-47207, -53637, -86221, -113292, -136312]),
+    ("plan_lines", "Stockport CCG savings programme", SEED["table_2_plan_lines"]["ccg_savings"]),
+    ("plan_lines", "Stockport Together Investment", SEED["table_2_plan_lines"]["st_investment"]),
+    ("plan_lines", "Total", SEED["table_2_total"]),
     # Table 3
-    ("do_something", "Stockport MBC", [0, 0, 6726, 10362, 16518]),
-    ("do_something", "Stockport CCG", [-2750, -4067, 4384, 3801, 3198]),
-    ("do_something", "Stockport FT", [5562, 27400, 24400, 33622, 45764]),
-    ("do_something", "Pennine Care", [0, 1661, 2266, 2871, 3476]),
-    ("do_something", "GM Themes", [0, -3000, -7000, -12000, -22000]),
-    ("do_something", "Total", [2812, 21994, 26923, 24315, 20472]),
+    ("do_something", "Stockport MBC", SEED["table_3_do_something"]["smbc"]),
+    ("do_something", "Stockport CCG", SEED["table_3_do_something"]["ccg"]),
+    ("do_something", "Stockport FT", SEED["table_3_do_something"]["sft"]),
+    ("do_something", "Pennine Care", SEED["table_3_do_something"]["pennine"]),
+    ("do_something", "GM Themes", SEED["table_3_do_something"]["gm_themes"]),
+    ("do_something", "Total", SEED["table_3_do_something"]["system"]),
     # Table 5: investment 2018/19-2020/21, benefit 2018/19-2020/21, net benefit 2020/21
-    ("scheme_summary_tariff", "Acute Interface", [2500, 2334, 2168, -4871, -6089, -6089, -3921]),
-    ("scheme_summary_tariff", "Neighbourhood", [12106, 11445, 10987, -11170, -14907, -20465, -9478]),
-    ("scheme_summary_tariff", "Outpatients", [2280, 2128, 2117, -6833, -9150, -11765, -9647]),
-    ("scheme_summary_tariff", "Total", [19344, 17439, 16375, -26150, -34149, -43049, -26674]),
+    ("scheme_summary_tariff", "Acute Interface", scheme_summary("acute_interface")),
+    ("scheme_summary_tariff", "Neighbourhood", scheme_summary("neighbourhood")),
+    ("scheme_summary_tariff", "Outpatients", scheme_summary("outpatients")),
+    ("scheme_summary_tariff", "Total", scheme_summary("total")),
     # Table 6
-    ("statement_tariff", "Total investment", [5294, 20517, 24221, 21613, 19765]),
-    ("statement_tariff", "Savings based on business cases", [0, 0, -26150, -34149, -43049]),
-    ("statement_tariff", "Total funding", [-5294, -20279, -31509, -37802, -46439]),
-    ("statement_tariff", "Total net saving", [0, 238, -7288, -16188, -26674]),
+    ("statement_tariff", "Total investment", SEED["table_6_tariff_statement"]["total_investment"]),
+    ("statement_tariff", "Savings based on business cases", SEED["table_6_tariff_statement"]["savings"]),
+    ("statement_tariff", "Total funding", SEED["table_6_tariff_statement"]["total_funding"]),
+    ("statement_tariff", "Total net saving", SEED["table_6_tariff_statement"]["net"]),
     # Table 8 (= Table 20)
-    ("statement_cost", "Cost reduction based on business cases", [0, 0, -20175, -29197, -38797]),
-    ("statement_cost", "Total funding", [-5294, -20279, -25534, -32850, -42187]),
-    ("statement_cost", "Total net saving", [0, 238, -1313, -11237, -22422]),
-    # Table 7: 2017/18 to 2024/25 (the seed sums 2022/23 to 2024/25 in one column) and Total
-    ("cost_release", "Total growth", [-4410, -5048, -4541, -4476, 0, 0, 0, 0, -18475]),
+    ("statement_cost", "Cost reduction based on business cases", SEED["table_8_cost_statement"]["savings"]),
+    ("statement_cost", "Total funding", SEED["table_8_cost_statement"]["total_funding"]),
+    ("statement_cost", "Total net saving", SEED["table_8_cost_statement"]["net"]),
+    # Table 7: 2017/18 to 2024/25 and Total
+    (
+        "cost_release",
+        "Total growth",
+        [*SEED["table_7_growth_total"], *LATER, SEED["table_7_growth_grand_total"]],
+    ),
     (
         "cost_release",
         "Total growth and deflections",
-        [-6455, -13721, -9022, -9600, -2989, None, None, None, -43049],
+        [*SEED["table_7_total"], *LATER, SEED["table_7_grand_total"]],
     ),
-    ("cost_release", "Cumulative", [-6455, -20175, -29197, -38797, -41786, None, None, -43049, None]),
+    (
+        "cost_release",
+        "Cumulative",
+        [*SEED["table_7_cumulative"], None, None, SEED["table_7_grand_total"], None],
+    ),
     # Table 24, activity
-    ("activity_by_source", "Total: avoided growth", [-16262, -32828, -49268, -66377]),
-    ("activity_by_source", "Total: activity reductions", [-19370, -81802, -99161, -116218]),
-    ("activity_by_source", "Grand total", [-35632, -114630, -148429, -182595]),
+    ("activity_by_source", "Total: avoided growth", SEED["table_24_avoided_growth"]["total"]),
+    ("activity_by_source", "Total: activity reductions", SEED["table_24_reductions"]["total"]),
+    ("activity_by_source", "Grand total", SEED["table_24_grand_total"]),
     # Table 24, savings
-    ("savings_by_pod", "Total avoided growth", [-4410, -9458, -13999, -18475]),
-    ("savings_by_pod", "Total activity reductions", [-2045, -10718, -15198, -20322]),
-    ("savings_by_pod", "Total", [-6455, -20175, -29197, -38797]),
+    ("savings_by_pod", "Total avoided growth", SEED["table_24_growth_savings"]["total"]),
+    ("savings_by_pod", "Total activity reductions", SEED["table_24_reduction_savings"]["total"]),
+    ("savings_by_pod", "Total", SEED["table_24_total"]),
     # Table 25
-    ("savings_by_pod_sft", "Total avoided growth", [-3078, -6546, -9668, -12749]),
-    ("savings_by_pod_sft", "Total activity reductions", [-1082, -5320, -7366, -9822]),
-    ("savings_by_pod_sft", "Total", [-4160, -11866, -17034, -22570]),
+    ("savings_by_pod_sft", "Total avoided growth", SEED["table_25_growth_savings"]["total"]),
+    ("savings_by_pod_sft", "Total activity reductions", SEED["table_25_reduction_savings"]["total"]),
+    ("savings_by_pod_sft", "Total", SEED["table_25_total"]),
 ]
 
 
@@ -98,12 +118,21 @@ def test_table_7_rows_by_pod(tables: dict[str, FormattedTable]) -> None:
         "2024/25",
         "Total",
     ]
+    deflections = SEED["table_7_deflections"]
     ae = find_row(table, "A&E", section="Deflections")
-    seed = [-483, -967, -234, -465, -12]
-    assert ae.values[:5] == pytest.approx(seed, abs=ROUNDED)
-    assert sum(v or 0 for v in ae.values[5:8]) == pytest.approx(-53, abs=10)
-    assert find_row(table, "Prescribing").values[-1] == pytest.approx(-5000)
-    assert find_row(table, "Residential & Nursing").values[:4] == pytest.approx([0, -2300, 0, 0])
+    assert ae.values[:5] == pytest.approx(deflections["ae"], abs=ROUNDED)
+    later = SEED["table_7_deflections_2022_to_25"]["ae"]
+    assert sum(v or 0 for v in ae.values[5:8]) == pytest.approx(later, abs=10)
+    prescribing = SEED["table_7_deflections_total_column"]["prescribing"]
+    assert find_row(table, "Prescribing").values[-1] == pytest.approx(prescribing)
+    residential = deflections["res_nursing"][:4]
+    assert find_row(table, "Residential & Nursing").values[:4] == pytest.approx(residential)
+    growth = find_row(table, "Total growth")
+    assert sum(v or 0 for v in growth.values[5:8]) == pytest.approx(0, abs=ROUNDED)  # "2022 to 25": -
+    total = find_row(table, "Total growth and deflections")
+    assert sum(v or 0 for v in total.values[5:8]) == pytest.approx(
+        SEED["table_7_total_2022_to_25"], abs=ADDED_UP
+    )
     labels = [row.label for row in table.rows if row.kind == "heading"]
     assert labels == ["Growth", "Deflections"]
 
@@ -111,20 +140,22 @@ def test_table_7_rows_by_pod(tables: dict[str, FormattedTable]) -> None:
 def test_table_9_deflection_percentages(tables: dict[str, FormattedTable]) -> None:
     table = tables["activity_deflection"]
     assert [column.group for column in table.columns][:2] == ["Base year", "Do-nothing activity"]
+    percent = SEED["table_9_deflection_pct"]
     total = find_row(table, "Total")
-    assert total.values[:5] == pytest.approx([525292, 541554, 558120, 574560, 591669], abs=1)
-    assert total.values[5:] == pytest.approx([-0.068, -0.218, -0.283, -0.348], abs=0.0006)
+    assert total.values[:5] == pytest.approx(SEED["table_9_activity"]["total"], abs=1)
+    assert total.values[5:] == pytest.approx([p / 100 for p in percent["total"]], abs=0.0006)
     ae = find_row(table, "A&E")
-    assert ae.values[5:] == pytest.approx([-0.201, -0.248, -0.307, -0.320], abs=0.0006)
+    assert ae.values[5:] == pytest.approx([p / 100 for p in percent["ae"]], abs=0.0006)
     assert table.number_kind(ae, 5) == "percent"
     assert table.number_kind(ae, 4) == "activity"
-    assert format_number(ae.values[5], "percent") == "-20.1%"
+    assert format_number(ae.values[5], "percent") == f"{percent['ae'][0]:.1f}%"
 
 
 def test_table_21_provider_split(tables: dict[str, FormattedTable]) -> None:
     table = tables["provider_split"]
     assert [column.header for column in table.columns] == ["Stockport FT", "Other providers"]
-    assert find_row(table, "A&E").values == pytest.approx((0.78, 0.22))
+    share = SEED["table_21_provider_split"]["ae"]
+    assert find_row(table, "A&E").values == pytest.approx((share, 1 - share))
     assert table.number == "percent"
 
 
@@ -147,7 +178,7 @@ def test_bridge_runs_from_do_nothing_to_do_something(tables: dict[str, Formatted
     assert (first.values[0] or 0) + sum(step.values[0] or 0 for step in steps) == pytest.approx(
         last.values[0]
     )
-    assert last.values == pytest.approx((20472,))
+    assert last.values == pytest.approx((SEED["table_3_do_something"]["system"][-1],))
 
 
 def test_totals_add_their_rows(tables: dict[str, FormattedTable]) -> None:

@@ -240,11 +240,7 @@ def test_a_blank_template_names_the_field_to_fill_in(tmp_path: Path) -> None:
 
 ROUND_TRIPS = [
     pytest.param(STOCKPORT, id="stockport"),
-    pytest.param(
-        STAFFORDSHIRE,
-        id="staffordshire",
-        marks=pytest.mark.skipif(not STAFFORDSHIRE.exists(), reason="the STP example is not written yet"),
-    ),
+    pytest.param(STAFFORDSHIRE, id="staffordshire"),
     pytest.param(WORKED_EXAMPLE, id="worked-example"),
 ]
 

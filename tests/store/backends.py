@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 
 from carebridge.store import Store
 from carebridge.store.database import database_url
+from tests.conftest import POSTGRES_VARIABLE, skip_for_missing
 
-POSTGRES_VARIABLE = "CAREBRIDGE_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -32,7 +32,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     base = postgres_base()
     if base is None:
-        pytest.skip(f"PostgreSQL: set {POSTGRES_VARIABLE} to run the store tests on it (CI does)")
+        skip_for_missing("PostgreSQL")
     schema = f"test_{uuid.uuid4().hex[:16]}"
     admin = create_engine(base)
     with admin.begin() as connection:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
+
+from tests.benchmarks.figures import assert_floor, run_benchmark
 
 pytestmark = pytest.mark.e2e
 
@@ -82,15 +85,28 @@ def test_help_has_examples() -> None:
         assert "Example:" in done.stdout
 
 
+@pytest.fixture(scope="module")
+def benchmark(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The figures of ``benchmarks/stratify.py`` on 1M and 200,000 patients, measured once."""
+    folder = tmp_path_factory.mktemp("benchmark")
+    return run_benchmark("stratify.py", ["--sizes", "1000000", "200000"], folder, check_stable=False)
+
+
 @pytest.mark.slow
-def test_benchmark_runs_with_small_sizes() -> None:
-    script = Path(__file__).resolve().parents[2] / "benchmarks" / "stratify.py"
-    done = subprocess.run(
-        [sys.executable, str(script), "--sizes", "1000000", "200000"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "DuckDB is" in done.stdout and "rows per second" in done.stdout
-    print(done.stdout)
+def test_the_benchmark_measures_each_size_against_its_floors(benchmark: dict[str, Any]) -> None:
+    """Absolute times are printed for people (``python benchmarks/stratify.py --check``, quiet machine)."""
+    assert {"seconds_1000000", "seconds_200000", "memory_1000000", "ratio_pandas"} <= set(benchmark)
+    assert benchmark["seconds_1000000"]["floor"] == 6.0
+    assert benchmark["ratio_pandas"]["floor"] == 3.0
+    assert benchmark["memory_200000"]["ok"]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="issue 20: DuckDB is 1.4-1.5x plain pandas at 1M patients today, floor 3x; remove when met",
+    raises=AssertionError,
+    strict=True,
+)
+def test_duckdb_is_at_least_three_times_plain_pandas(benchmark: dict[str, Any]) -> None:
+    """Timed in the same run, so the ratio holds on a busy machine."""
+    assert_floor(benchmark, "ratio_pandas")

@@ -42,7 +42,9 @@ def test_a_running_scheduler_is_reached_by_its_address(uncertain_scenario: Scena
     from dask.distributed import LocalCluster
 
     local = simulate(uncertain_scenario, 200, seed=5, chunk_size=100)
-    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None)
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    )
     with cluster, dask_executor(scheduler=cluster.scheduler_address) as executor:
         remote = simulate(uncertain_scenario, 200, seed=5, chunk_size=100, executor=executor)
     np.testing.assert_array_equal(local.tables["statement"].values, remote.tables["statement"].values)

@@ -19,10 +19,10 @@ DISTRIBUTIONS: list[AnyDistribution] = [
     Triangular(dist="triangular", low=1.0, mode=2.0, high=6.0),
     Pert(dist="pert", low=1.0, mode=2.0, high=6.0),
     Pert(dist="pert", low=0.0, mode=5.0, high=10.0, shape=8.0),
-    Normal(dist="normal", mean=10.0, sd=2.0),
-    Normal(dist="normal", mean=10.0, sd=2.0, low=9.0, high=16.0),
-    Normal(dist="normal", mean=0.5, sd=0.3, low=0.0),
-    Lognormal(dist="lognormal", mean=100.0, sd=30.0),
+    Normal(dist="normal", mean_=10.0, sd=2.0),
+    Normal(dist="normal", mean_=10.0, sd=2.0, low=9.0, high=16.0),
+    Normal(dist="normal", mean_=0.5, sd=0.3, low=0.0),
+    Lognormal(dist="lognormal", mean_=100.0, sd=30.0),
     Uniform(dist="uniform", low=-3.0, high=5.0),
     Choice(dist="choice", values=[1.0, 2.0, 10.0], weights=[0.5, 0.3, 0.2]),
     Choice(dist="choice", values=[4.0, 8.0]),
@@ -60,7 +60,7 @@ def test_quantiles_of_closed_forms() -> None:
     triangle = Triangular(dist="triangular", low=0.0, mode=0.0, high=1.0)
     assert triangle.quantile(0.75) == pytest.approx(0.5)  # F(x) = 1 − (1 − x)²
     assert Uniform(dist="uniform", low=2, high=4).quantile(0.1) == pytest.approx(2.2)
-    assert Normal(dist="normal", mean=0, sd=1).quantile(0.9) == pytest.approx(1.2815515655)
+    assert Normal(dist="normal", mean_=0, sd=1).quantile(0.9) == pytest.approx(1.2815515655)
     pert = Pert(dist="pert", low=0, mode=0.5, high=1)
     assert pert.quantile(0.5) == pytest.approx(0.5)
 
@@ -70,7 +70,7 @@ def test_quantiles_of_closed_forms() -> None:
     [
         Triangular(dist="triangular", low=3.0, mode=3.0, high=3.0),
         Pert(dist="pert", low=3.0, mode=3.0, high=3.0),
-        Normal(dist="normal", mean=3.0, sd=0.0),
+        Normal(dist="normal", mean_=3.0, sd=0.0),
         Uniform(dist="uniform", low=3.0, high=3.0),
         Choice(dist="choice", values=[3.0]),
     ],
@@ -83,6 +83,6 @@ def test_a_zero_width_distribution_always_gives_its_value(dist: AnyDistribution)
 
 
 def test_the_range_of_an_unbounded_distribution_is_its_tenth_of_a_percent_quantiles() -> None:
-    low, high = Normal(dist="normal", mean=0, sd=1).bounds()
+    low, high = Normal(dist="normal", mean_=0, sd=1).bounds()
     assert (low, high) == pytest.approx((-3.0902323, 3.0902323))
-    assert Lognormal(dist="lognormal", mean=1, sd=0.1).bounds()[0] == 0.0
+    assert Lognormal(dist="lognormal", mean_=1, sd=0.1).bounds()[0] == 0.0

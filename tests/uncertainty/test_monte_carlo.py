@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
@@ -140,7 +141,7 @@ def test_rank_correlations_are_imposed_and_the_values_kept(uncertain_scenario: S
     b = uncertain.names.index("pods.ae.activity.growth")
     assert stats.spearmanr(samples[:, a], samples[:, b]).statistic == pytest.approx(0.5, abs=0.05)
     others = [k for k in range(len(uncertain.names)) if k not in (a, b)]
-    correlations = np.corrcoef(samples[:, [a, *others]], rowvar=False)[0, 1:]
+    correlations = np.asarray(np.corrcoef(samples[:, [a, *others]], rowvar=False))[0, 1:]
     assert np.all(np.abs(correlations) < 0.06)
 
 
@@ -192,15 +193,49 @@ def test_progress_is_reported_for_every_draw(uncertain_scenario: Scenario) -> No
     assert done == [100, 100, 50]
 
 
-def test_the_progress_bar_shows_after_its_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    import time
+def bar_starts(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """An event set when a Rich progress bar starts (the real ``Progress.start`` still runs)."""
+    from rich.progress import Progress
 
+    started = threading.Event()
+    start = Progress.start
+
+    def recording_start(progress: Progress) -> None:
+        started.set()
+        start(progress)
+
+    monkeypatch.setattr(Progress, "start", recording_start)
+    return started
+
+
+def test_the_progress_bar_shows_once_its_delay_has_passed(monkeypatch: pytest.MonkeyPatch) -> None:
     from carebridge.cli import simulate as command
 
+    started = bar_starts(monkeypatch)
     monkeypatch.setattr(command, "PROGRESS_DELAY", 0.01)
     with command.progress_bar(10, "Drawing") as advance:
-        time.sleep(0.05)
+        assert started.wait(timeout=30), "the bar never appeared"
         advance(10)
+
+
+def test_work_done_before_the_delay_shows_no_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    from carebridge.cli import simulate as command
+
+    started = bar_starts(monkeypatch)
+    monkeypatch.setattr(command, "PROGRESS_DELAY", 3600.0)
+    with command.progress_bar(10, "Drawing") as advance:
+        advance(10)
+    assert not started.is_set()
+
+
+def test_a_quiet_run_never_shows_the_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    from carebridge.cli import simulate as command
+
+    started = bar_starts(monkeypatch)
+    monkeypatch.setattr(command, "PROGRESS_DELAY", 0.0)
+    with command.progress_bar(10, "Drawing", quiet=True) as advance:
+        advance(10)
+    assert not started.wait(timeout=0.2)
 
 
 def test_spread_adds_a_triangle_around_each_effect_and_price(uncertain_scenario: Scenario) -> None:

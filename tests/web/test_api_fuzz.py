@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -39,7 +40,7 @@ def api(
 @SCHEMA.parametrize()
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_never_fails_with_a_server_error(
-    case: schemathesis.Case, api: tuple[str, requests.Session]
+    case: schemathesis.Case[Any], api: tuple[str, requests.Session]
 ) -> None:
     base, session = api
     response = case.call(base_url=base, session=session)

@@ -7,20 +7,23 @@ tests/web/vendor/, never served by the app) checks each page: no violation of im
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from carebridge.engine import Results
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import CHROMIUM, EXAMPLES, ROOT, SERVICE_SKIPS, chromium_missing
 from tests.web.conftest import PASSWORD, seed_store
 from tests.web.server import serving
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    # before any fixture starts a server or launches the browser
+    pytest.mark.skipif(chromium_missing(), reason=SERVICE_SKIPS["Chromium"]),
+]
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 ACTUALS = EXAMPLES / "stockport-2017" / "actuals"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -39,8 +42,6 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory, stockport: Results) -> Iterator[str]:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     db = tmp_path_factory.mktemp("web") / "carebridge.db"
     seed_store(db, stockport).close()
     with serving(db) as url:

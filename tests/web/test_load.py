@@ -1,25 +1,20 @@
-"""The load benchmark runs against a real server and prints its figures (the floor is read by people)."""
+"""The load benchmark runs against a real server: every request answered without error (its floor that does
+not depend on how busy the machine is). The p95 latency is printed for people (``python
+benchmarks/web_load.py --check`` on a quiet machine: p95 ≤ 300 ms at 20 users)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.benchmarks.figures import assert_floor, run_benchmark
 
 pytestmark = pytest.mark.slow
 
 
-def test_web_load_benchmark_prints_p95_and_errors() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "web_load.py"), "--users", "5", "--duration", "5"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "p95" in done.stdout
-    assert "errors 0" in done.stdout
-    print(done.stdout)
+def test_the_web_load_benchmark_answers_every_request(tmp_path: Path) -> None:
+    figures = run_benchmark("web_load.py", ["--users", "5", "--duration", "5"], tmp_path)
+    assert figures["requests"]["value"] > 0, "the simulated users made no request"
+    assert_floor(figures, "errors")
+    assert figures["p95"]["floor"] == 300.0 and figures["p95"]["value"] > 0

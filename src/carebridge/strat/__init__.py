@@ -1,0 +1,1 @@
+"""Population risk stratification over patient-level tables (DuckDB): score, select a cohort, emit it."""

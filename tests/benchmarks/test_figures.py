@@ -1,0 +1,78 @@
+"""The benchmarks' verdicts: ``--check`` fails on any missed floor, ``--check-stable`` only on a missed ratio,
+memory or error floor (never on an absolute time), and no option never fails."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def load_figures() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("benchmark_figures", ROOT / "benchmarks" / "figures.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # a dataclass looks its module up
+    spec.loader.exec_module(module)
+    return module
+
+
+figures = load_figures()
+
+
+def options(*arguments: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    figures.add_arguments(parser)
+    return parser.parse_args(list(arguments))
+
+
+SLOW = figures.Figure("engine", "engine run", 80.0, "ms", "time", 50.0)
+FAST = figures.Figure("engine", "engine run", 30.0, "ms", "time", 50.0)
+LOW_RATIO = figures.Figure("ratio", "against the loop", 40.0, "×", "ratio", 50.0, higher_is_better=True)
+HIGH_RATIO = figures.Figure("ratio", "against the loop", 60.0, "×", "ratio", 50.0, higher_is_better=True)
+
+
+@pytest.mark.parametrize(
+    ("measured", "arguments", "status"),
+    [
+        ([SLOW, HIGH_RATIO], [], 0),
+        ([SLOW, HIGH_RATIO], ["--check"], 1),
+        ([SLOW, HIGH_RATIO], ["--check-stable"], 0),
+        ([FAST, LOW_RATIO], ["--check-stable"], 1),
+        ([FAST, LOW_RATIO], ["--check"], 1),
+        ([FAST, HIGH_RATIO], ["--check"], 0),
+    ],
+)
+def test_the_exit_status_follows_the_floors_the_option_checks(
+    measured: list[object], arguments: list[str], status: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert figures.finish(measured, options(*arguments)) == status
+
+
+def test_each_figure_is_printed_beside_its_floor_and_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    figures.finish([SLOW, HIGH_RATIO], options())
+    assert capsys.readouterr().out.splitlines() == [
+        "engine run: 80.0 ms (floor 50.0 ms: MISSED)",
+        "against the loop: 60.0× (floor 50.0×: ok)",
+    ]
+
+
+def test_an_unmeasured_figure_misses_its_floor() -> None:
+    assert not figures.Figure("p95", "p95 latency", float("nan"), "ms", "time", 300.0).ok
+
+
+def test_the_json_holds_every_figure_with_its_verdict(tmp_path: Path) -> None:
+    written = tmp_path / "figures.json"
+    figures.finish([SLOW, HIGH_RATIO], options("--json", str(written)))
+    rows = json.loads(written.read_text(encoding="utf-8"))
+    assert [(row["name"], row["ok"], row["stable"]) for row in rows] == [
+        ("engine", False, False),
+        ("ratio", True, True),
+    ]
