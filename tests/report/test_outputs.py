@@ -209,3 +209,18 @@ def test_a_plan_without_schemes_or_published_figures(
     write_report(PlanReport(plain, None), tmp_path, provenance)
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "chart-savings-tariff" not in page and "chart-bridge" in page
+
+
+def test_the_report_reads_the_appraisal_it_is_given(
+    report: PlanReport, provenance: Provenance, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The appraisal is computed once, by whoever assembles the run: writing the report never runs it."""
+    import carebridge.engine.appraisal
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the report ran the appraisal")
+
+    monkeypatch.setattr(carebridge.engine.appraisal, "appraise", refuse)
+    write_report(report, tmp_path, provenance)
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Green Book appraisal by scheme" in page and "chart-appraisal-cost" in page

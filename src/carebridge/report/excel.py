@@ -64,14 +64,6 @@ def write_cell(sheet: Worksheet, row: int, column: int, value: CellValue) -> Cel
     return cell
 
 
-def append_row(sheet: Worksheet, values: Sequence[CellValue]) -> int:
-    """Write ``values`` into the row after the last used one; returns that row's number."""
-    row = sheet.max_row + 1 if sheet.max_row > 1 or sheet.cell(1, 1).value is not None else 1
-    for column, value in enumerate(values, start=1):
-        write_cell(sheet, row, column, value)
-    return row
-
-
 def sheet_names(titles: Sequence[str], reserved: Sequence[str] = ()) -> list[str]:
     """Excel sheet names for ``titles``: characters Excel refuses (``[]:*?/\\``) become ``-``, at most 31
     characters, unique (case-insensitively, as Excel compares them) with a ``(2)`` suffix when needed."""
