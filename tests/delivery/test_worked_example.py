@@ -58,6 +58,10 @@ def load_generator() -> ModuleType:
     return module
 
 
+def read_csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+
+
 def seed_year(table: str, pod: str) -> float:
     """The seed's 2018/19 figure of ``pod`` in ``table`` (Table 9 has five years, Table 24 four)."""
     years = SEED["years"] if table == "table_9_activity" else SEED["table_24_years"]
@@ -66,9 +70,7 @@ def seed_year(table: str, pod: str) -> float:
 
 def profile(pod: str) -> list[float]:
     """The seasonal weights of ``pod`` from profile.csv (flat when it has none), scaled to add up to 1."""
-    rows = [
-        row for row in csv.DictReader((FOLDER / "profile.csv").open(encoding="utf-8")) if row["pod"] == pod
-    ]
+    rows = [row for row in read_csv(FOLDER / "profile.csv") if row["pod"] == pod]
     weights = [float(row["weight"]) for row in sorted(rows, key=lambda row: row["month"])] or [1.0] * 12
     return [weight / sum(weights) for weight in weights]
 
@@ -79,7 +81,7 @@ def activity_by_month() -> dict[str, list[dict[str, float]]]:
     for number in range(1, 13):
         path = FOLDER / f"activity-2018-19-M{number:02d}.csv"
         providers: dict[str, dict[str, float]] = {pod: {} for pod in PODS}
-        for row in csv.DictReader(path.open(encoding="utf-8")):
+        for row in read_csv(path):
             assert row["month"] == f"{YEAR}-M{number:02d}", path
             providers[row["pod"]][row["provider"]] = float(row["activity"])
         for pod in PODS:
@@ -134,7 +136,7 @@ def test_the_investment_is_spent_on_plan_a_twelfth_a_month() -> None:
     }
     assert SEED["table_5_years"][0] == YEAR
     spent: dict[str, list[float]] = {scheme: [] for scheme in planned}
-    for row in csv.DictReader((FOLDER / "spend.csv").open(encoding="utf-8")):
+    for row in read_csv(FOLDER / "spend.csv"):
         spent[row["scheme"]].append(float(row["spend"]))
     for scheme, amount in planned.items():
         assert len(spent[scheme]) == 12, scheme
@@ -145,7 +147,7 @@ def test_the_investment_is_spent_on_plan_a_twelfth_a_month() -> None:
 def test_the_december_forecast_is_the_actuals_to_date_and_the_rest_at_decembers_delivery() -> None:
     fractions = story().DELIVERY
     activity = activity_by_month()
-    rows = list(csv.DictReader((FOLDER / "forecast.csv").open(encoding="utf-8")))
+    rows = read_csv(FOLDER / "forecast.csv")
     assert [(row["month"], row["pod"]) for row in rows] == [(f"{YEAR}-M09", "ae"), (f"{YEAR}-M09", "op")]
     for row in rows:
         pod = row["pod"]
