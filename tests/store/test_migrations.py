@@ -126,19 +126,19 @@ def test_a_store_at_0001_with_register_rows_reads_the_same_after_the_upgrade(sto
         connection.execute(insert(table_at_0001("risks", risk)), [risk])
     engine.dispose()
     with Store.open(store_url) as store, store.session() as session:
-        (target,) = read_targets(session)
+        (stored_target,) = read_targets(session)
         first, second = read_escalations(session)
-        (risk,) = read_register_risks(session)
-    assert target.target.alert.model_dump() == alert
-    assert target.target.source == "NHS Constitution, 4-hour standard"
-    assert target.target.note == "Agreed with NHS England"
+        (stored_risk,) = read_register_risks(session)
+    assert stored_target.target.alert.model_dump() == alert
+    assert stored_target.target.source == "NHS Constitution, 4-hour standard"
+    assert stored_target.target.note == "Agreed with NHS England"
     assert (first.reason, first.root_cause, first.actions) == (
         "2 months off trajectory",
         "Beds full",
         ("D2A",),
     )
     assert (second.reason, second.root_cause) == ("off trajectory", None)
-    assert risk.risk.after == RiskScore(likelihood=4, impact=5) == risk.risk.before
+    assert stored_risk.risk.after == RiskScore(likelihood=4, impact=5) == stored_risk.risk.before
 
 
 def test_a_risk_with_no_score_after_is_stored_without_one(store: Store) -> None:

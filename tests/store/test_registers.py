@@ -279,6 +279,7 @@ def test_a_review_is_audited_and_loading_again_keeps_it(loaded: Store, risks: Ri
         changed = {e.field: (e.old_value, e.new_value, e.actor) for e in entries(session, "update")}
         with pytest.raises(RegisterError, match="mitigation should not raise a risk"):
             review_risk(session, "R2", "before", RiskScore(likelihood=1, impact=1))
+    assert outcome.old is not None and outcome.new is not None
     assert (outcome.old.rating, outcome.new.rating) == (12, 8)
     assert json.loads(review.old_value or "") == {"likelihood": 3, "impact": 4, "rating": 12}
     assert json.loads(review.new_value or "") == {"likelihood": 2, "impact": 4, "rating": 8}

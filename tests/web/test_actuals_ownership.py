@@ -27,7 +27,10 @@ def test_the_ccgs_total_may_not_replace_sfts_rows(client: TestClient, store: Sto
     ccg = api_sign_in(client, "editor@ccg.test")
     status, body = post(client, ccg, "total.csv", "2018/19-M01,ae,,8697.6")
     assert status == 403
-    (problem,) = body["problems"]  # type: ignore[misc]
+    problems = body["problems"]
+    assert isinstance(problems, list)
+    (problem,) = problems
+    assert isinstance(problem, str)
     assert problem.startswith("total.csv, row 2, column provider: the total of A&E in 2018/19-M01")
     assert "Stockport FT" in problem and "sft.csv" in problem
     assert read_actuals(store, PLAN).activity.equals(before)

@@ -143,8 +143,8 @@ def targets_load_command(
       carebridge targets load examples/delivery/targets.yaml
     """
     from carebridge.delivery.targets import TargetRegister, register_problems
-    from carebridge.store.registers import RegisterError, save_targets
     from carebridge.scenario.errors import TargetRegisterError
+    from carebridge.store.registers import RegisterError, save_targets
 
     register, source = _read_register(file, TargetRegister, TargetRegisterError, register_problems)
     with _store(db) as store:
@@ -455,8 +455,8 @@ def risks_load_command(
       carebridge risks load examples/delivery/risks.yaml
     """
     from carebridge.delivery.risks import RiskRegister, register_problems
-    from carebridge.store.registers import save_risks
     from carebridge.scenario.errors import RiskRegisterError
+    from carebridge.store.registers import save_risks
 
     register, _ = _read_register(file, RiskRegister, RiskRegisterError, register_problems)
     with _store(db) as store:

@@ -20,6 +20,7 @@ from carebridge.delivery.register_status import (
     target_status,
 )
 from carebridge.report.chart import FONT, PALETTE, Chart
+from carebridge.report.delivery_page import risk_heat_map
 from carebridge.store import Store
 from carebridge.store.registers import (
     StoredTarget,
@@ -28,7 +29,6 @@ from carebridge.store.registers import (
     read_target_actuals,
     read_targets,
 )
-from carebridge.report.delivery_page import risk_heat_map
 from carebridge.web.cache import Memo, store_generation
 
 
