@@ -7,7 +7,7 @@ scenario text and the year, so a dashboard viewed again costs no more than readi
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -23,6 +23,7 @@ from carebridge.report.formatted import (
     system_bridge,
 )
 from carebridge.report.html import render_table
+from carebridge.usecases.planning import with_bridge_year
 from carebridge.web.cache import Memo
 
 
@@ -33,14 +34,6 @@ class Dashboard:
     bridge: Chart
     bridge_table: Markup
     tables: tuple[Markup, ...]
-
-
-def with_bridge_year(results: Results, year: str) -> Results:
-    """The same run with its bridge drawn for ``year`` (no re-run: the bridge reads the positions)."""
-    if year not in results.years:
-        raise ValueError(f"{year} is not a year of the plan ({results.years[0]} to {results.years[-1]})")
-    report = results.scenario.report.model_copy(update={"bridge_year": year})
-    return replace(results, scenario=results.scenario.model_copy(update={"report": report}))
 
 
 def dashboard_tables(results: Results) -> list[FormattedTable]:
@@ -62,13 +55,12 @@ COMPARISONS: Memo[tuple[Markup, Markup, list[dict[str, Any]]]] = Memo()
 
 
 def dashboard(results: Results, sha256: str, year: str | None) -> Dashboard:
-    """The dashboard of a run for a bridge year (default: the scenario's), cached by text and year."""
+    """The dashboard of a run for a bridge year (default: the scenario's), cached by text and year;
+    :class:`YearError` (a :class:`ValueError`) for a year outside the plan."""
     chosen = year or results.bridge_year
-    if chosen not in results.years:
-        raise ValueError(f"{chosen} is not a year of the plan ({results.years[0]} to {results.years[-1]})")
+    drawn = with_bridge_year(results, chosen)
 
     def build() -> Dashboard:
-        drawn = with_bridge_year(results, chosen)
         return Dashboard(
             chosen,
             tuple(results.years[1:]),

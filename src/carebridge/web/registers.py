@@ -12,22 +12,11 @@ from markupsafe import Markup
 
 from carebridge.delivery import risks as rk
 from carebridge.delivery.months import Month
-from carebridge.delivery.register_status import (
-    EscalationRecord,
-    TargetStatus,
-    last_day,
-    month_of,
-    target_status,
-)
-from carebridge.delivery.registers import (
-    StoredTarget,
-    read_escalations,
-    read_register_risks,
-    read_target_actuals,
-    read_targets,
-)
+from carebridge.delivery.register_status import EscalationRecord, TargetStatus, month_of
+from carebridge.delivery.registers import StoredTarget
 from carebridge.report.charts import FONT, PALETTE, Chart
 from carebridge.store import Store
+from carebridge.usecases.registers import risks_as_at, status_of_targets
 from carebridge.web.cache import Memo, store_generation
 
 
@@ -58,13 +47,6 @@ class RisksView:
 
 TARGET_VIEWS: Memo[TargetsView] = Memo()
 RISK_VIEWS: Memo[RisksView] = Memo()
-
-
-def _chosen(month: str | None, months: list[Month], today: dt.date | None = None) -> Month:
-    """``month``, else the latest with an actual, else this month."""
-    if month:
-        return Month.parse(month)
-    return max(months) if months else month_of(today or dt.date.today())
 
 
 def trajectory_chart(stored: StoredTarget, actuals: dict[Month, float], as_at: Month) -> Chart:
@@ -118,24 +100,15 @@ def targets(store: Store, month: str | None) -> TargetsView:
     return TARGET_VIEWS.get(key, lambda: targets_now(store, month))
 
 
-def targets_now(store: Store, month: str | None) -> TargetsView:
-    with store.session() as session:
-        stored = read_targets(session)
-        actuals = read_target_actuals(session)
-        escalations = read_escalations(session)
-    months = sorted({m for values in actuals.values() for m in values})
-    as_at = _chosen(month, months)
-    rows = []
-    for item in stored:
-        own = actuals.get(item.code, {})
-        rows.append(
-            TargetRow(
-                target_status(item.target, item.trajectory, own, as_at),
-                trajectory_chart(item, own, as_at),
-                tuple(e for e in escalations if e.target == item.code),
-            )
-        )
-    return TargetsView(as_at.label, tuple(m.label for m in months), tuple(rows))
+def targets_now(store: Store, month: str | None, today: dt.date | None = None) -> TargetsView:
+    """Each target as at ``month``, else the latest month with an actual, else this month."""
+    found = status_of_targets(store, month, default=month_of(today or dt.date.today()))
+    as_at: Month = found.month or month_of(today or dt.date.today())
+    rows = tuple(
+        TargetRow(row.status, trajectory_chart(row.stored, row.actuals, as_at), row.escalations)
+        for row in found.rows
+    )
+    return TargetsView(as_at.label, tuple(m.label for m in found.months), rows)
 
 
 def risks(store: Store, plan_id: int, month: str | None) -> RisksView:
@@ -147,15 +120,12 @@ def risks(store: Store, plan_id: int, month: str | None) -> RisksView:
 def risks_now(store: Store, plan_id: int, month: str | None, today: dt.date | None = None) -> RisksView:
     """The risks of the plan and of no plan; reviews dated before the last day of ``month`` (default: this
     month) are overdue."""
-    with store.session() as session:
-        found = tuple(stored.risk for stored in read_register_risks(session, plan_id))
-    as_at = _chosen(month, [], today)
-    review_day = last_day(as_at)
+    found = risks_as_at(store, plan_id, month, today or dt.date.today())
     return RisksView(
-        as_at.label,
-        review_day,
-        found,
-        Markup(rk.heat_map_html(rk.heat_map(found, "before"))),
-        Markup(rk.heat_map_html(rk.heat_map(found, "after"))),
-        tuple(rk.overdue_risks(found, review_day)),
+        found.month.label,
+        found.review_day,
+        found.risks,
+        Markup(rk.heat_map_html(rk.heat_map(found.risks, "before"))),
+        Markup(rk.heat_map_html(rk.heat_map(found.risks, "after"))),
+        found.overdue,
     )

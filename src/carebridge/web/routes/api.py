@@ -14,11 +14,13 @@ from starlette.concurrency import run_in_threadpool
 
 from carebridge.delivery.months import MonthError
 from carebridge.scenario.errors import ScenarioError
+from carebridge.scenario.years import YearError
 from carebridge.store import Store
+from carebridge.usecases import edits, plans
+from carebridge.usecases.planning import with_bridge_year
 from carebridge.web import delivery, scenarios
 from carebridge.web.cache import Memo
 from carebridge.web.context import check_csrf, principal, reading_store, session_info, store_as
-from carebridge.web.dashboard import with_bridge_year
 from carebridge.web.roles import Principal, can_approve
 from carebridge.web.routes.common import PlanId, current_or_404, owner_or_404, require_editor
 from carebridge.web.routes.pages_auth import set_session_cookie, sign_in
@@ -149,7 +151,7 @@ def api_me(request: Request) -> Me:
 
 @router.get("/scenarios", response_model=list[PlanOut])
 async def api_scenarios(store: Reader) -> list[PlanOut]:
-    plans = await run_in_threadpool(scenarios.list_plans, store)
+    rows = await run_in_threadpool(plans.list_plans, store)
     return [
         PlanOut(
             id=p.id,
@@ -157,7 +159,7 @@ async def api_scenarios(store: Reader) -> list[PlanOut]:
             versions=[Version(**v.__dict__) for v in p.versions],
             draft_by=p.draft_by,
         )
-        for p in plans
+        for p in rows
     ]
 
 
@@ -165,8 +167,10 @@ async def api_scenarios(store: Reader) -> list[PlanOut]:
 async def api_scenario(plan_id: PlanId, store: Reader, year: str | None = None) -> ScenarioOut:
     state = await current_or_404(store, plan_id)
     chosen = year or state.results.bridge_year
-    if chosen not in state.results.years:
-        raise HTTPException(422, f"{chosen} is not a year of the plan")
+    try:
+        with_bridge_year(state.results, chosen)
+    except YearError as error:
+        raise HTTPException(422, str(error)) from None
     key = (plan_id, state.plan_name, state.source, state.sha256, chosen)
     return await run_in_threadpool(SCENARIOS.get, key, lambda: scenario_out(state, chosen))
 
@@ -217,7 +221,7 @@ async def api_values(plan_id: PlanId, kind: Kind, item_id: str, store: Reader) -
             unit=f.unit,
             values={v.year: v.value for v in f.values},
         )
-        for f in scenarios.effect_forms(state, kind, item_id)
+        for f in edits.effect_forms(state.text, state.checked, kind, item_id)
     ]
 
 
@@ -243,8 +247,9 @@ async def api_edit_values(
     state = await current_or_404(store, plan_id)
     require_editor(user, owner_or_404(state, kind, item_id))
     try:
-        text = scenarios.edit_values(state.text, kind, item_id, body.effects)
-        await run_in_threadpool(scenarios.RUNS.get, text, f"{state.plan_name} (draft)")
+        await run_in_threadpool(
+            edits.edit_value, store, state.stored, kind, item_id, body.effects, scenarios.RUNS.get
+        )
     except KeyError as error:
         raise HTTPException(422, f"the edit does not match the {kind[:-1]}: {error}") from None
     except ScenarioError as error:
@@ -254,7 +259,6 @@ async def api_edit_values(
             {"detail": str(error).splitlines()[0], "problems": scenarios.problem_lines(error)},
             status_code=422,
         )
-    await run_in_threadpool(scenarios.save_draft, store, plan_id, text)
     return await api_scenario(plan_id, store)
 
 

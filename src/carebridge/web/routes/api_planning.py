@@ -137,7 +137,7 @@ async def api_monte_carlo(plan_id: PlanId, store: Reader) -> MonteCarloOut:
     tornado of net benefit (as the Monte Carlo page; cached by the scenario text)."""
     state = await current_or_404(store, plan_id)
     try:
-        view = await run_in_threadpool(monte_carlo, state.loaded.scenario, state.sha256)
+        view = await run_in_threadpool(monte_carlo, state.loaded, state.sha256)
     except ModelError as error:
         raise HTTPException(422, str(error)) from None
     central, bars = _tornado(view.tornado)

@@ -31,7 +31,7 @@ async def current_or_404(store: Store, plan_id: int) -> scenarios.Current:
 
 def owner_or_404(state: scenarios.Current, kind: str, item_id: str) -> scenarios.Editable:
     try:
-        return scenarios.owner_of(state, kind, item_id)
+        return scenarios.owner_of(state.loaded.scenario, kind, item_id)
     except KeyError:
         what = "scheme" if kind == "schemes" else "plan line"
         raise HTTPException(404, f"no {what} '{item_id}' in {state.plan_name}") from None

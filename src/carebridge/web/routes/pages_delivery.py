@@ -9,10 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from carebridge.delivery.actuals_files import ActualsFileError
 from carebridge.delivery.fews import SET_TITLES, SETS
 from carebridge.delivery.months import MonthError
 from carebridge.store import Store
+from carebridge.usecases import delivery as actuals_cases
 from carebridge.web import delivery, registers
 from carebridge.web.context import check_csrf, principal, reading_store, render, store_as
 from carebridge.web.roles import Principal, forbidden_orgs
@@ -50,18 +50,19 @@ async def upload_actuals(store: Store, user: Principal, plan: str, upload: Uploa
     with temporary_folder() as folder:
         path = save_upload(data, upload.filename or "actuals.csv", Path(folder))
         try:
-            baseline, actuals = await run_in_threadpool(delivery.read_file, store, plan, path)
-        except ActualsFileError as error:
+            baseline, files = await run_in_threadpool(actuals_cases.check_actuals, store, plan, [path])
+        except actuals_cases.ActualsFilesError as error:
             header = str(error).splitlines()[0]
             return UploadResult([str(problem) for problem in error.problems], header, 422)
-    refused = forbidden_orgs(user, delivery.orgs_touched(actuals, baseline))
+    actuals = files[0]
+    refused = forbidden_orgs(user, actuals_cases.orgs_touched(actuals, baseline))
     if refused:
         raise HTTPException(
             403,
             f"{actuals.name} has actuals of {', '.join(refused)}, which you do not edit; "
             "nothing was imported",
         )
-    outcome = await run_in_threadpool(delivery.write, store, plan, actuals)
+    (outcome,) = await run_in_threadpool(actuals_cases.import_checked, store, plan, [actuals])
     if outcome.changed:
         message = (
             f"{actuals.name}: imported into '{plan}': {outcome.inserted} new, {outcome.updated} replaced, "

@@ -3,7 +3,6 @@ the difference against the approved plan, approval, and the report downloads."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -14,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from carebridge.scenario.errors import ScenarioError
 from carebridge.store import Store
-from carebridge.store.plans import sha256_text
+from carebridge.usecases import edits, plans
+from carebridge.usecases.planning import check_text
 from carebridge.web import scenarios
 from carebridge.web.context import check_csrf, principal, reading_store, render, store_as
 from carebridge.web.dashboard import cached_comparison, dashboard, first_changed_year
@@ -38,9 +38,9 @@ Kind = Literal["schemes", "lines"]
 
 @router.get("/")
 async def scenario_list(request: Request, store: Reader, user: User) -> Any:
-    plans = await run_in_threadpool(scenarios.list_plans, store)
+    rows = await run_in_threadpool(plans.list_plans, store)
     return render(
-        request, "scenarios.html", title="Scenarios", plans=plans, can_import=can_import_scenario(user)
+        request, "scenarios.html", title="Scenarios", plans=rows, can_import=can_import_scenario(user)
     )
 
 
@@ -65,21 +65,20 @@ async def scenario_import(
     else:
         try:
             text = data.decode("utf-8-sig")
-            await run_in_threadpool(
-                scenarios.import_scenario, store, name.strip(), text, file.filename or "upload"
-            )
+            checked = await run_in_threadpool(check_text, text, file.filename or "upload")
+            await run_in_threadpool(plans.approve, store, name.strip(), checked)
         except UnicodeDecodeError:
             problems = [f"{file.filename}: not UTF-8 text; import a YAML scenario"]
         except ScenarioError as error:
             problems = scenarios.problem_lines(error)
     if problems:
-        plans = await run_in_threadpool(scenarios.list_plans, store)
+        rows = await run_in_threadpool(plans.list_plans, store)
         return render(
             request,
             "scenarios.html",
             422,
             title="Scenarios",
-            plans=plans,
+            plans=rows,
             can_import=True,
             import_problems=problems,
             import_name=name,
@@ -94,7 +93,10 @@ async def scenario_dashboard(
     state = await current_or_404(store, plan_id)
     view = await _dashboard(state, year)
     groups = [
-        (title, [(item, can_edit(user, item.owner)) for item in scenarios.editables(state, kind)])
+        (
+            title,
+            [(item, can_edit(user, item.owner)) for item in edits.editables(state.loaded.scenario, kind)],
+        )
         for kind, title in (("lines", "Plan lines"), ("schemes", "Schemes"))
     ]
     return render(
@@ -135,7 +137,7 @@ async def values_form(
         title=item.name,
         state=state,
         item=item,
-        forms=scenarios.effect_forms(state, kind, item_id),
+        forms=edits.effect_forms(state.text, state.checked, kind, item_id),
         editable=can_edit(user, item.owner),
     )
 
@@ -151,12 +153,12 @@ async def values_submit(
     require_editor(user, item)
     values = scheme_values({key: str(value) for key, value in form.items()})
     try:
-        text = scenarios.edit_values(state.text, kind, item_id, values)
-        await run_in_threadpool(scenarios.RUNS.get, text, f"{state.plan_name} (draft)")
+        await run_in_threadpool(
+            edits.edit_value, store, state.stored, kind, item_id, values, scenarios.RUNS.get
+        )
     except KeyError as error:
         raise HTTPException(422, f"the form does not match the {kind[:-1]}: {error}") from None
-    except ScenarioError as error:
-        edited = replace(state, text=text)
+    except edits.DraftRejectedError as error:
         return render(
             request,
             "values.html",
@@ -164,11 +166,10 @@ async def values_submit(
             title=item.name,
             state=state,
             item=item,
-            forms=scenarios.effect_forms(edited, kind, item_id),
+            forms=edits.effect_forms(error.text, state.checked, kind, item_id),
             editable=True,
             problems=scenarios.problem_lines(error),
         )
-    await run_in_threadpool(scenarios.save_draft, store, plan_id, text)
     return RedirectResponse(f"/scenarios/{plan_id}/compare", status_code=303)
 
 
@@ -183,7 +184,7 @@ async def scenario_compare(
     else:
         chosen = first_changed_year(approved, state.results) or state.results.bridge_year
     table, by_org, steps = await run_in_threadpool(
-        cached_comparison, approved, sha256_text(state.approved_text), state.results, state.sha256, chosen
+        cached_comparison, approved, state.stored.approved_sha256, state.results, state.sha256, chosen
     )
     view = await _dashboard(state, chosen)
     return render(

@@ -21,7 +21,7 @@ Reader = Annotated[Store, Depends(reading_store)]
 async def monte_carlo_page(request: Request, plan_id: PlanId, store: Reader) -> Any:
     state = await current_or_404(store, plan_id)
     try:
-        view = await run_in_threadpool(monte_carlo, state.loaded.scenario, state.sha256)
+        view = await run_in_threadpool(monte_carlo, state.loaded, state.sha256)
     except ModelError as error:
         raise HTTPException(422, str(error)) from None
     return render(
