@@ -17,7 +17,6 @@ from carebridge.delivery.targets import load_targets
 from carebridge.scenario.loader import LoadedScenario
 from carebridge.store import Store
 from carebridge.web import uncertainty
-from carebridge.web.cache import Memo
 from tests.conftest import EXAMPLES
 from tests.web.conftest import sign_in
 
@@ -62,7 +61,6 @@ def test_the_monte_carlo_view_is_cached_by_the_scenario_text(
         calls.append("run")
         return original(loaded, draws, seed)
 
-    monkeypatch.setattr(uncertainty, "MONTE_CARLO", Memo[uncertainty.MonteCarloView]())
     monkeypatch.setattr(uncertainty, "monte_carlo_now", counting)
     first = client.get("/scenarios/1/monte-carlo").text
     second = client.get("/scenarios/1/monte-carlo").text

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from carebridge import __version__
 from carebridge.store import Store
 from carebridge.web.auth import read_session
+from carebridge.web.cache import WebCaches
 from carebridge.web.context import HERE, SESSION_COOKIE, WebConfig, render
 
 PUBLIC_PATHS = frozenset({"/login", "/api/login"})
@@ -55,6 +56,7 @@ def create_app(store: Store, secure_cookies: bool = False) -> FastAPI:
         redoc_url=None,
     )
     app.state.config = WebConfig(store, secure_cookies)
+    app.state.caches = WebCaches()
     app.include_router(plotly.router)  # before the mount, which would otherwise answer its path
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(pages_auth.router)

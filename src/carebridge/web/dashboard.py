@@ -1,7 +1,8 @@
 """What a scenario's dashboard shows, built from a run with the report's own tables and charts.
 
-Pure functions of :class:`~carebridge.engine.Results`; rendered pieces are cached by the SHA-256 of the
-scenario text and the year, so a dashboard viewed again costs no more than reading the store.
+Pure functions of :class:`~carebridge.engine.Results`; rendered pieces are cached (in the app's caches) by
+the SHA-256 of the scenario text and the year, so a dashboard viewed again costs no more than reading the
+store.
 """
 
 from __future__ import annotations
@@ -50,11 +51,10 @@ def chart_json(chart: Chart) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-DASHBOARDS: Memo[Dashboard] = Memo()
-COMPARISONS: Memo[tuple[Markup, Markup, list[dict[str, Any]]]] = Memo()
+Comparison = tuple[Markup, Markup, list[dict[str, Any]]]
 
 
-def dashboard(results: Results, sha256: str, year: str | None) -> Dashboard:
+def dashboard(memo: Memo[Dashboard], results: Results, sha256: str, year: str | None) -> Dashboard:
     """The dashboard of a run for a bridge year (default: the scenario's), cached by text and year;
     :class:`YearError` (a :class:`ValueError`) for a year outside the plan."""
     chosen = year or results.bridge_year
@@ -69,16 +69,16 @@ def dashboard(results: Results, sha256: str, year: str | None) -> Dashboard:
             tuple(Markup(render_table(table)) for table in dashboard_tables(results)),
         )
 
-    return DASHBOARDS.get((sha256, chosen), build)
+    return memo.get((sha256, chosen), build)
 
 
 def cached_comparison(
-    approved: Results, approved_sha: str, edited: Results, edited_sha: str, year: str
-) -> tuple[Markup, Markup, list[dict[str, Any]]]:
-    return COMPARISONS.get((approved_sha, edited_sha, year), lambda: comparison(approved, edited, year))
+    memo: Memo[Comparison], approved: Results, approved_sha: str, edited: Results, edited_sha: str, year: str
+) -> Comparison:
+    return memo.get((approved_sha, edited_sha, year), lambda: comparison(approved, edited, year))
 
 
-def comparison(approved: Results, edited: Results, year: str) -> tuple[Markup, Markup, list[dict[str, Any]]]:
+def comparison(approved: Results, edited: Results, year: str) -> Comparison:
     """The draft against the approved plan: Table 4's layout, each organisation's change, and the bridge
     steps of ``year`` side by side (approved, draft, change)."""
     item = compared("draft", approved, edited)

@@ -14,11 +14,9 @@ from carebridge.web.cache import Memo, store_generation
 FewsView = Fews
 """What the FEWS page shows: the monitoring of a month (None before any actuals), the months to choose."""
 
-FEWS_VIEWS: Memo[FewsView] = Memo()
 
-
-def fews(store: Store, plan: str, month: str | None) -> FewsView:
+def fews(memo: Memo[FewsView], store: Store, plan: str, month: str | None) -> FewsView:
     """The FEWS of ``month`` (default: the latest with activity), cached until anything in the store
     changes."""
     key = (str(store.engine.url), plan, month, store_generation(store))
-    return FEWS_VIEWS.get(key, lambda: fews_now(store, plan, month))
+    return memo.get(key, lambda: fews_now(store, plan, month))

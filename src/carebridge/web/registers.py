@@ -45,10 +45,6 @@ class RisksView:
     overdue: tuple[rk.Risk, ...]
 
 
-TARGET_VIEWS: Memo[TargetsView] = Memo()
-RISK_VIEWS: Memo[RisksView] = Memo()
-
-
 def trajectory_chart(stored: StoredTarget, actuals: dict[Month, float], as_at: Month) -> Chart:
     """The target's trajectory (planned, month by month) and its actuals up to ``as_at``."""
     target = stored.target
@@ -94,10 +90,10 @@ def trajectory_chart(stored: StoredTarget, actuals: dict[Month, float], as_at: M
     return Chart(f"chart-target-{target.id}", title, description, data, layout)
 
 
-def targets(store: Store, month: str | None) -> TargetsView:
+def targets(memo: Memo[TargetsView], store: Store, month: str | None) -> TargetsView:
     """:func:`targets_now`, cached until anything in the store changes."""
     key = (str(store.engine.url), month, dt.date.today(), store_generation(store))
-    return TARGET_VIEWS.get(key, lambda: targets_now(store, month))
+    return memo.get(key, lambda: targets_now(store, month))
 
 
 def targets_now(store: Store, month: str | None, today: dt.date | None = None) -> TargetsView:
@@ -111,10 +107,10 @@ def targets_now(store: Store, month: str | None, today: dt.date | None = None) -
     return TargetsView(as_at.label, tuple(m.label for m in found.months), rows)
 
 
-def risks(store: Store, plan_id: int, month: str | None) -> RisksView:
+def risks(memo: Memo[RisksView], store: Store, plan_id: int, month: str | None) -> RisksView:
     """:func:`risks_now`, cached until anything in the store changes."""
     key = (str(store.engine.url), plan_id, month, dt.date.today(), store_generation(store))
-    return RISK_VIEWS.get(key, lambda: risks_now(store, plan_id, month))
+    return memo.get(key, lambda: risks_now(store, plan_id, month))
 
 
 def risks_now(store: Store, plan_id: int, month: str | None, today: dt.date | None = None) -> RisksView:

@@ -44,12 +44,9 @@ class MonteCarloView:
     """The probability that the system's do-something position is in balance (≤ 0), by year."""
 
 
-MONTE_CARLO: Memo[MonteCarloView] = Memo(size=16)
-
-
-def monte_carlo(loaded: LoadedScenario, sha256: str) -> MonteCarloView:
+def monte_carlo(memo: Memo[MonteCarloView], loaded: LoadedScenario, sha256: str) -> MonteCarloView:
     """:func:`monte_carlo_now`, cached by the scenario's text."""
-    return MONTE_CARLO.get((sha256, DRAWS, SEED), lambda: monte_carlo_now(loaded))
+    return memo.get((sha256, DRAWS, SEED), lambda: monte_carlo_now(loaded))
 
 
 def monte_carlo_now(loaded: LoadedScenario, draws: int = DRAWS, seed: int = SEED) -> MonteCarloView:

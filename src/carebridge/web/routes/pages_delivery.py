@@ -14,7 +14,7 @@ from carebridge.delivery.months import MonthError
 from carebridge.store import Store
 from carebridge.usecases import delivery as actuals_cases
 from carebridge.web import delivery, registers
-from carebridge.web.context import check_csrf, principal, reading_store, render, store_as
+from carebridge.web.context import Caches, check_csrf, principal, reading_store, render, store_as
 from carebridge.web.roles import Principal, forbidden_orgs
 from carebridge.web.routes.common import (
     MAX_UPLOAD_BYTES,
@@ -74,8 +74,8 @@ async def upload_actuals(store: Store, user: Principal, plan: str, upload: Uploa
 
 
 @router.get("/scenarios/{plan_id}/actuals")
-async def actuals_page(request: Request, plan_id: PlanId, store: Reader, user: User) -> Any:
-    state = await current_or_404(store, plan_id)
+async def actuals_page(request: Request, plan_id: PlanId, store: Reader, caches: Caches, user: User) -> Any:
+    state = await current_or_404(caches, store, plan_id)
     return render(
         request,
         "actuals.html",
@@ -90,12 +90,13 @@ async def actuals_upload(
     request: Request,
     plan_id: PlanId,
     store: Writer,
+    caches: Caches,
     user: User,
     csrf_token: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
 ) -> Any:
     check_csrf(request, csrf_token)
-    state = await current_or_404(store, plan_id)
+    state = await current_or_404(caches, store, plan_id)
     result = await upload_actuals(store, user, state.plan_name, file)
     return render(
         request,
@@ -110,10 +111,12 @@ async def actuals_upload(
 
 
 @router.get("/scenarios/{plan_id}/fews")
-async def fews_page(request: Request, plan_id: PlanId, store: Reader, month: str | None = None) -> Any:
-    state = await current_or_404(store, plan_id)
+async def fews_page(
+    request: Request, plan_id: PlanId, store: Reader, caches: Caches, month: str | None = None
+) -> Any:
+    state = await current_or_404(caches, store, plan_id)
     try:
-        view = await run_in_threadpool(delivery.fews, store, state.plan_name, month)
+        view = await run_in_threadpool(delivery.fews, caches.fews, store, state.plan_name, month)
     except (MonthError, ValueError) as error:
         raise HTTPException(422, str(error)) from None
     return render(
@@ -128,20 +131,24 @@ async def fews_page(request: Request, plan_id: PlanId, store: Reader, month: str
 
 
 @router.get("/scenarios/{plan_id}/targets")
-async def targets_page(request: Request, plan_id: PlanId, store: Reader, month: str | None = None) -> Any:
-    state = await current_or_404(store, plan_id)
+async def targets_page(
+    request: Request, plan_id: PlanId, store: Reader, caches: Caches, month: str | None = None
+) -> Any:
+    state = await current_or_404(caches, store, plan_id)
     try:
-        view = await run_in_threadpool(registers.targets, store, month)
+        view = await run_in_threadpool(registers.targets, caches.targets, store, month)
     except MonthError as error:
         raise HTTPException(422, str(error)) from None
     return render(request, "targets.html", title="Targets and trajectories", state=state, view=view)
 
 
 @router.get("/scenarios/{plan_id}/risks")
-async def risks_page(request: Request, plan_id: PlanId, store: Reader, month: str | None = None) -> Any:
-    state = await current_or_404(store, plan_id)
+async def risks_page(
+    request: Request, plan_id: PlanId, store: Reader, caches: Caches, month: str | None = None
+) -> Any:
+    state = await current_or_404(caches, store, plan_id)
     try:
-        view = await run_in_threadpool(registers.risks, store, plan_id, month)
+        view = await run_in_threadpool(registers.risks, caches.risks, store, plan_id, month)
     except MonthError as error:
         raise HTTPException(422, str(error)) from None
     return render(request, "risks.html", title=f"{state.plan_name}: risks", state=state, view=view)
