@@ -18,8 +18,8 @@ def test_a_run_of_the_file_is_the_run_of_its_text(stockport_checked: CheckedScen
     checked = check_text(text, "stockport.yaml")
     assert checked.sha256 == sha256_text(text) == stockport_checked.sha256  # YAML: the bytes are the text
     system = {"line": "do_something", "org": "system"}
-    assert float(checked.results.positions.sel(**system).sum()) == pytest.approx(
-        float(stockport_checked.results.positions.sel(**system).sum())
+    assert float(checked.results.positions.sel(system).sum()) == pytest.approx(
+        float(stockport_checked.results.positions.sel(system).sum())
     )
     assert checked.loaded.scenario.name == stockport_checked.loaded.scenario.name
 

@@ -61,8 +61,8 @@ def test_an_edit_is_checked_kept_as_the_draft_and_approved(
     draft = stored_scenario(store, row.id)
     assert draft.is_draft and draft.text == edited.text and draft.approved_text == stored.text
     cell = {"scheme": "acute_interface", "year": "2018/19", "pod": "ae"}
-    before = float(stockport_checked.results.scheme_activity["reduction"].sel(**cell).sum())
-    after = float(edited.results.scheme_activity["reduction"].sel(**cell).sum())
+    before = float(stockport_checked.results.scheme_activity["reduction"].sel(cell).sum())
+    after = float(edited.results.scheme_activity["reduction"].sel(cell).sum())
     assert abs(after) == pytest.approx(10000) and abs(before) == pytest.approx(20539)  # the run is the edit's
 
     approval = approve_draft(store, draft, edited, f"{PLAN} (draft)")
