@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from carebridge.scenario.errors import ScenarioError
 from carebridge.scenario.loader import load_scenario_text
 from carebridge.store import Store
-from carebridge.web.scenarios import edit_scheme
+from carebridge.usecases.edits import edit_scheme
 from tests.conftest import EXAMPLES, STOCKPORT
 from tests.web.conftest import sign_in
 

@@ -14,11 +14,10 @@ from carebridge.delivery.months import Month
 from carebridge.delivery.risks import load_risk_register
 from carebridge.delivery.target_actuals import ActualRow
 from carebridge.delivery.targets import load_targets
-from carebridge.scenario.schema import Scenario
+from carebridge.scenario.loader import LoadedScenario
 from carebridge.store import Store
 from carebridge.store.registers import save_risks, save_target_actuals, save_targets
 from carebridge.web import uncertainty
-from carebridge.web.cache import Memo
 from tests.conftest import EXAMPLES
 from tests.web.conftest import sign_in
 
@@ -59,11 +58,10 @@ def test_the_monte_carlo_view_is_cached_by_the_scenario_text(
     calls: list[str] = []
     original = uncertainty.monte_carlo_now
 
-    def counting(scenario: Scenario, draws: int = uncertainty.DRAWS, seed: int = uncertainty.SEED) -> Any:
+    def counting(loaded: LoadedScenario, draws: int = uncertainty.DRAWS, seed: int = uncertainty.SEED) -> Any:
         calls.append("run")
-        return original(scenario, draws, seed)
+        return original(loaded, draws, seed)
 
-    monkeypatch.setattr(uncertainty, "MONTE_CARLO", Memo[uncertainty.MonteCarloView]())
     monkeypatch.setattr(uncertainty, "monte_carlo_now", counting)
     first = client.get("/scenarios/1/monte-carlo").text
     second = client.get("/scenarios/1/monte-carlo").text

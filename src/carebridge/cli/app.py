@@ -63,21 +63,22 @@ def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
 
 def load(path: Path) -> LoadedScenario:
     from carebridge.scenario.errors import ScenarioError
-    from carebridge.scenario.loader import load_scenario
+    from carebridge.usecases.planning import load as load_file
 
     try:
-        return load_scenario(path)
+        return load_file(path)
     except ScenarioError as error:
         fail(str(error))
 
 
 def run_scenario(loaded: LoadedScenario) -> Results:
-    from carebridge.engine import ModelError, run
+    from carebridge.engine import ModelError
+    from carebridge.usecases.planning import run
 
     try:
-        return run(loaded.scenario)
+        return run(loaded)
     except ModelError as error:
-        fail(str(ModelError(loaded.source.locate(error.problems))))
+        fail(str(error))
 
 
 def main() -> None:

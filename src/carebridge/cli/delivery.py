@@ -17,8 +17,8 @@ from carebridge.cli.app import app, fail
 if TYPE_CHECKING:
     from carebridge.delivery.baseline import PlanBaseline
     from carebridge.delivery.monitor import Monitoring
-    from carebridge.delivery.months import Month
     from carebridge.store import Store
+    from carebridge.usecases.delivery import Fews
 
 DB_HELP = (
     "The store: a SQLite file or a postgresql+psycopg:// URL [default: CAREBRIDGE_DB, else carebridge.db]."
@@ -99,45 +99,31 @@ def open_store(db: str | None) -> Store:
 
 def resolve_plan(store: Store, name: str | None) -> str:
     """The plan named, or the only one in the store."""
-    from carebridge.store.plans import PlanNotFoundError, list_versions, plan_id
+    from carebridge.store.plans import PlanNotFoundError
+    from carebridge.usecases.errors import NoPlanError, SeveralPlansError
+    from carebridge.usecases.plans import resolve_plan as resolve
 
-    if name is not None:
-        try:
-            plan_id(store, name)
-        except PlanNotFoundError as error:
-            fail(str(error))
-        return name
-    names = sorted({version.plan for version in list_versions(store)})
-    if len(names) == 1:
-        return names[0]
-    if not names:
+    try:
+        return resolve(store, name)
+    except PlanNotFoundError as error:
+        fail(str(error))
+    except NoPlanError:
         fail(
             "the store has no approved plan yet; approve one with: "
             "carebridge plan approve SCENARIO --name NAME"
         )
-    return fail("the store has several plans; choose one with --plan: " + ", ".join(f"'{n}'" for n in names))
-
-
-def resolve_month(store: Store, plan: str, month: str | None) -> Month:
-    from carebridge.delivery.months import Month, MonthError
-    from carebridge.store.monitoring import read_actuals
-
-    if month is not None:
-        try:
-            return Month.parse(month)
-        except MonthError as error:
-            fail(f"--month: {error}")
-    months = read_actuals(store, plan).months()
-    if not months:
-        fail(f"plan '{plan}' has no activity actuals yet; import some with: carebridge actuals import FILE")
-    return months[-1]
+    except SeveralPlansError as error:
+        fail(
+            "the store has several plans; choose one with --plan: " + ", ".join(f"'{n}'" for n in error.names)
+        )
 
 
 def baseline_of(store: Store, plan: str) -> PlanBaseline:
-    from carebridge.store.plans import PlanNotFoundError, load_baseline
+    from carebridge.store.plans import PlanNotFoundError
+    from carebridge.usecases.delivery import baseline
 
     try:
-        return load_baseline(store, plan)[1]
+        return baseline(store, plan)
     except PlanNotFoundError as error:
         fail(str(error))
 
@@ -163,23 +149,21 @@ def approve_command(
 
       carebridge plan approve examples/stockport-2017/scenario.yaml --name "June 2017 business cases"
     """
-    from carebridge.cli.app import load, run_scenario
-    from carebridge.delivery.baseline import PlanBaseline
-    from carebridge.report.tidy import plan_documents
-    from carebridge.store.plans import approve, scenario_file_text
+    from carebridge.scenario.errors import ScenarioError
+    from carebridge.usecases.planning import check_file
+    from carebridge.usecases.plans import approve
 
     if not name.strip():
         fail('--name: the plan needs a name, e.g. --name "June 2017 business cases"')
-    loaded = load(scenario)
-    results = run_scenario(loaded)
     try:
-        text, digest = scenario_file_text(scenario)
+        checked = check_file(scenario)
+    except ScenarioError as error:
+        fail(str(error))
     except OSError as error:
         fail(f"{scenario}: cannot be read: {error.strerror or error}")
     store = open_store(db)
     with store:
-        baseline = PlanBaseline.from_results(results, plan_documents(results))
-        outcome = approve(store, name, text, str(scenario), baseline, digest)
+        outcome = approve(store, name, checked)
     version = outcome.version
     if outcome.created:
         typer.echo(
@@ -204,7 +188,7 @@ def list_command(db: Db = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from carebridge.store.plans import list_versions
+    from carebridge.usecases.plans import versions as list_versions
 
     with open_store(db) as store:
         versions = list_versions(store)
@@ -254,11 +238,11 @@ def share_command(
         total = sum(shares.values())
         if abs(total - 1) > 1e-6:
             fail(f"{label}: the shares add up to {total:.6g}; they must add up to 1 (write one third as 1/3)")
-    from carebridge.store.monitoring import save_share_parties
+    from carebridge.usecases.delivery import record_share
 
     with open_store(db) as store:
         name = resolve_plan(store, plan)
-        save_share_parties(store, name, {p: (gains.get(p, 0.0), risks.get(p, 0.0)) for p in parties})
+        record_share(store, name, {p: (gains.get(p, 0.0), risks.get(p, 0.0)) for p in parties})
     typer.echo(f"Recorded the risk and gain share of '{name}': " + ", ".join(parties))
 
 
@@ -352,24 +336,16 @@ def import_command(
 
       carebridge actuals import activity-2018-19-M01.csv --plan "June 2017 business cases"
     """
-    from carebridge.delivery.actuals_tables import ActualsFileError
-    from carebridge.store.actuals_files import read_actuals
-    from carebridge.store.imports import import_actuals
+    from carebridge.store.plans import PlanNotFoundError
+    from carebridge.usecases.delivery import ActualsFilesError, import_actuals
 
     with open_store(db) as store:
         name = resolve_plan(store, plan)
-        baseline = baseline_of(store, name)
-        checked = []
-        problems: list[str] = []
-        for file in files:
-            try:
-                checked.append(read_actuals(file, baseline))
-            except ActualsFileError as error:
-                problems.append(str(error))
-        if problems:
-            fail("\n".join(problems))
-        for actuals in checked:
-            outcome = import_actuals(store, name, actuals)
+        try:
+            imported = import_actuals(store, name, files)
+        except (PlanNotFoundError, ActualsFilesError) as error:
+            fail(str(error))
+        for actuals, outcome in imported:
             kinds = ", ".join(f"{kind} {len(rows)}" for kind, rows in actuals.tables.items())
             if outcome.changed:
                 typer.echo(
@@ -413,35 +389,41 @@ def fews_command(
     from carebridge.report.delivery_terminal import print_fews
 
     with open_store(db) as store:
-        monitoring, name = _monitoring(store, plan, month)
-    print_fews(monitoring, name, Console())
+        status = _fews(store, plan, month)
+    monitoring = _monitored(status)
+    print_fews(monitoring, status.plan, Console())
     try:
-        written = write_fews(monitoring, name, out)
+        written = write_fews(monitoring, status.plan, out)
     except OSError as error:
         fail(f"cannot write the FEWS report into {out}: {error.strerror or error}")
     typer.echo("Wrote " + ", ".join(str(path) for path in written))
 
 
-def _monitoring(store: Store, plan: str | None, month: str | None) -> tuple[Monitoring, str]:
-    from carebridge.delivery.monitor import monitor
+def _fews(store: Store, plan: str | None, month: str | None) -> Fews:
+    """The FEWS of the plan in ``month``, every refusal as the options name it."""
+    from carebridge.delivery.months import MonthError
     from carebridge.delivery.trajectory import ProfileError
-    from carebridge.store.monitoring import read_actions, read_actuals, read_settings
+    from carebridge.usecases.delivery import fews
+    from carebridge.usecases.errors import MonthOutsidePlanError
 
     name = resolve_plan(store, plan)
-    as_at = resolve_month(store, name, month)
-    baseline = baseline_of(store, name)
-    if as_at.year not in baseline.years:
-        fail(
-            f"--month {as_at}: {as_at.year} is not a year of the plan "
-            f"({baseline.years[0]} to {baseline.years[-1]})"
-        )
     try:
-        result = monitor(
-            baseline, read_actuals(store, name), as_at, read_settings(store, name), read_actions(store, name)
-        )
+        return fews(store, name, month)
+    except MonthError as error:
+        fail(f"--month: {error}")
+    except MonthOutsidePlanError as error:
+        fail(f"--month {error}")
     except ProfileError as error:
         fail(f"profile: {error}")
-    return result, name
+
+
+def _monitored(status: Fews) -> Monitoring:
+    if status.monitoring is None:
+        fail(
+            f"plan '{status.plan}' has no activity actuals yet; "
+            "import some with: carebridge actuals import FILE"
+        )
+    return status.monitoring
 
 
 @fews_app.command("settings")
@@ -482,11 +464,11 @@ def settings_command(
     from dataclasses import replace
 
     from carebridge.delivery.fews import Thresholds
-    from carebridge.store.monitoring import read_settings, save_settings
+    from carebridge.usecases.delivery import change_fews_settings, fews_settings
 
     with open_store(db) as store:
         name = resolve_plan(store, plan)
-        settings = read_settings(store, name)
+        settings = fews_settings(store, name)
         changes: dict[str, object] = {}
         for label, value in (("mobilisation", mobilisation), ("activity", activity), ("benefits", benefits)):
             if value is not None:
@@ -500,7 +482,7 @@ def settings_command(
                 fail(f"--basis {basis}: expected tariff or cost")
             changes["basis"] = basis
         if changes:
-            settings = save_settings(store, name, replace(settings, **changes))  # type: ignore[arg-type]
+            settings = change_fews_settings(store, name, replace(settings, **changes))  # type: ignore[arg-type]
     typer.echo(f"FEWS settings of '{name}':")
     for label in ("mobilisation", "activity", "benefits"):
         thresholds = settings.thresholds(label)  # type: ignore[arg-type]
@@ -546,7 +528,7 @@ def action_command(
     from carebridge.delivery.fews import ACTION_CATEGORIES, ACTION_STATUSES, Action
     from carebridge.delivery.months import Month, MonthError
     from carebridge.scenario.errors import did_you_mean
-    from carebridge.store.monitoring import add_action
+    from carebridge.usecases.delivery import record_action
 
     try:
         Month.parse(month)
@@ -570,7 +552,9 @@ def action_command(
             schemes = baseline_of(store, name).scheme_ids
             if scheme not in schemes:
                 fail(f"--scheme {scheme}: not a scheme of the plan; expected one of {', '.join(schemes)}")
-        number = add_action(store, name, Action(month, category, description, owner, amount, status, scheme))
+        number = record_action(
+            store, name, Action(month, category, description, owner, amount, status, scheme)
+        )
     typer.echo(f"Recorded action {number} in '{name}': {description} ({amount:,.0f} £'000, {status})")
 
 
@@ -596,19 +580,13 @@ def delivery_command(
       carebridge report delivery --month 2018/19-M06 --out out/delivery
     """
     from carebridge.report.delivery import write_delivery_pack
-    from carebridge.store.monitoring import read_share_parties
-    from carebridge.store.plans import plan_id
-    from carebridge.store.registers import ranked, read_register_risks, register_view
+    from carebridge.usecases.delivery import delivery_pack
 
     with open_store(db) as store:
-        monitoring, name = _monitoring(store, plan, month)
-        parties = read_share_parties(store, name)
-        number = plan_id(store, name)
-        with store.session() as session:
-            risks = ranked(read_register_risks(session, number))
-            registers = register_view(session, number, monitoring.month)
+        status = _fews(store, plan, month)
+        pack = delivery_pack(store, status.plan, _monitored(status))
     try:
-        written = write_delivery_pack(monitoring, name, risks, parties, out, registers)
+        written = write_delivery_pack(pack.fews, status.plan, pack.risks, pack.parties, out, pack.registers)
     except OSError as error:
         fail(f"cannot write the delivery pack into {out}: {error.strerror or error}")
     typer.echo("Wrote " + ", ".join(str(path) for path in written))

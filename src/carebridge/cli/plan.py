@@ -13,8 +13,8 @@ import typer
 from carebridge.cli.app import app, fail, load, run_scenario
 
 if TYPE_CHECKING:
+    from carebridge.engine.results import Results
     from carebridge.report.provenance import Provenance
-    from carebridge.scenario.loader import LoadedScenario
 
 
 @app.command("validate")
@@ -74,9 +74,9 @@ def run_command(
       carebridge run examples/stockport-2017/scenario.yaml --out out/stockport --bridge-year 2019/20
     """
     loaded = load(scenario)
-    if bridge_year is not None:
-        loaded = _with_bridge_year(loaded, bridge_year)
     results = run_scenario(loaded)
+    if bridge_year is not None:
+        results = _with_bridge_year(results, bridge_year)
     folder = out if out is not None else Path("out") / (scenario.resolve().parent.name or scenario.stem)
     from carebridge.engine.appraisal import AppraisalParameters, appraise
     from carebridge.report.plan import PlanReport, write_report
@@ -104,19 +104,15 @@ def provenance_of(scenario: Path, name: str) -> Provenance:
     return Provenance.for_file(scenario, name)
 
 
-def _with_bridge_year(loaded: LoadedScenario, year: str) -> LoadedScenario:
-    """The scenario with its report's bridge year set, checked like the rest of the scenario."""
-    from dataclasses import replace
+def _with_bridge_year(results: Results, year: str) -> Results:
+    """The run with its report's bridge year set (``--bridge-year``)."""
+    from carebridge.scenario.years import YearError
+    from carebridge.usecases.planning import with_bridge_year
 
-    from carebridge.scenario.years import YearError, YearRange
-
-    scenario = loaded.scenario
     try:
-        YearRange.from_labels(scenario.base_year, scenario.end_year).index(year)
+        return with_bridge_year(results, year)
     except YearError as error:
         fail(f"--bridge-year: {error}")
-    report = scenario.report.model_copy(update={"bridge_year": year})
-    return replace(loaded, scenario=scenario.model_copy(update={"report": report}))
 
 
 def _write_atomically(folder: Path, write: Callable[[Path], list[Path]]) -> list[Path]:

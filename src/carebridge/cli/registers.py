@@ -55,6 +55,8 @@ RiskPlan = Annotated[
 ]
 
 
+NO_TARGETS = "the store has no targets yet; load a register first: carebridge targets load FILE.yaml"
+
 # --- shared -----------------------------------------------------------------------------------------------
 
 
@@ -144,13 +146,13 @@ def targets_load_command(
     """
     from carebridge.delivery.targets import TargetRegister, register_problems
     from carebridge.scenario.errors import TargetRegisterError
-    from carebridge.store.registers import RegisterError, save_targets
+    from carebridge.store.registers import RegisterError
+    from carebridge.usecases.registers import load_targets
 
     register, source = _read_register(file, TargetRegister, TargetRegisterError, register_problems)
     with _store(db) as store:
         try:
-            with store.session() as session:
-                outcome = save_targets(session, register, str(file))
+            outcome = load_targets(store, register, str(file))
         except RegisterError as error:
             fail(_problems(file, source.locate(error.problems), "loaded"))
     for line in _outcome(f"{file}: targets", outcome):
@@ -174,20 +176,16 @@ def targets_actuals_command(
       carebridge targets actuals target-actuals-2017-18.csv
     """
     from carebridge.delivery.target_actuals import TargetActualsError
-    from carebridge.store.actuals_files import read_target_actuals_file
-    from carebridge.store.registers import read_targets, save_target_actuals
+    from carebridge.usecases.errors import NoTargetsError
+    from carebridge.usecases.registers import import_target_actuals
 
     with _store(db) as store:
-        with store.session() as session:
-            known = {stored.code: stored.target for stored in read_targets(session)}
-        if not known:
-            fail("the store has no targets yet; load a register first: carebridge targets load FILE.yaml")
         try:
-            checked = read_target_actuals_file(file, known)
+            outcome = import_target_actuals(store, file)
+        except NoTargetsError:
+            fail(NO_TARGETS)
         except TargetActualsError as error:
             fail(str(error))
-        with store.session() as session:
-            outcome = save_target_actuals(session, checked.rows, checked.name, checked.sha256)
     if outcome.changed:
         typer.echo(
             f"{file}: {outcome.inserted} new, {outcome.updated} replaced, {outcome.unchanged} unchanged"
@@ -221,27 +219,23 @@ def targets_status_command(
     """
     from rich.console import Console
 
-    from carebridge.delivery.register_status import target_status
-    from carebridge.store.registers import read_escalations, read_target_actuals, read_targets
+    from carebridge.delivery.months import MonthError
+    from carebridge.usecases.registers import status_of_targets
 
-    with _store(db) as store, store.session() as session:
-        stored = read_targets(session)
-        actuals = read_target_actuals(session)
-        escalated = {(e.target, e.month) for e in read_escalations(session)}
-    if not stored:
-        fail("the store has no targets yet; load a register first: carebridge targets load FILE.yaml")
-    as_at = _month(month, "--month") if month is not None else _latest(actuals)
-    if as_at is None:
+    with _store(db) as store:
+        try:
+            found = status_of_targets(store, month)
+        except MonthError as error:
+            fail(f"--month: {error}")
+    if not found.count:
+        fail(NO_TARGETS)
+    if found.month is None:
         typer.echo("No target actuals yet; import some with: carebridge targets actuals FILE.csv")
         return
-    statuses = [target_status(s.target, s.trajectory, actuals.get(s.code, {}), as_at) for s in stored]
-    Console().print(_status_table(statuses, as_at))
+    statuses = [row.status for row in found.rows]
+    escalated = {(e.target, e.month) for row in found.rows for e in row.escalations}
+    Console().print(_status_table(statuses, found.month))
     _print_alerts(statuses, escalated)
-
-
-def _latest(actuals: dict[str, dict[Month, float]]) -> Month | None:
-    months = [month for values in actuals.values() for month in values]
-    return max(months) if months else None
 
 
 def _status_table(statuses: Sequence[TargetStatus], as_at: Month) -> Table:
@@ -311,7 +305,8 @@ def targets_escalate_command(
       carebridge targets escalate ae_4_hours_stockport --month 2017/18-M03 --by "J. Smith" \\
         --root-cause "Delayed discharges fill the beds" --action "Discharge to assess from July"
     """
-    from carebridge.store.registers import RegisterError, escalate_target
+    from carebridge.store.registers import RegisterError
+    from carebridge.usecases.registers import escalate
 
     as_at = _month(month, "--month")
     if not root_cause.strip():
@@ -323,15 +318,7 @@ def targets_escalate_command(
         fail('--action: say what is being done, e.g. --action "Discharge to assess from July"')
     with _store(db, by) as store:
         try:
-            with store.session() as session:
-                outcome = escalate_target(
-                    session,
-                    target,
-                    as_at,
-                    raised_by=store.actor,
-                    root_cause=root_cause.strip(),
-                    actions=actions,
-                )
+            outcome = escalate(store, target, as_at, root_cause.strip(), actions)
         except RegisterError as error:
             fail(_refused(error))
     record = outcome.record
@@ -392,8 +379,9 @@ def targets_reset_command(
     """
     import datetime as dt
 
+    from carebridge.store.registers import RegisterError
     from carebridge.delivery.targets import Approval
-    from carebridge.store.registers import RegisterError, reset_target
+    from carebridge.usecases.registers import reset_trajectory
 
     effective_from = _month(start, "--from")
     new_target_month = _month(end, "--to") if end is not None else None
@@ -404,17 +392,15 @@ def targets_reset_command(
         approval = Approval(board.strip(), by.strip(), dt.date.today(), (minute or "").strip())
     with _store(db, by) as store:
         try:
-            with store.session() as session:
-                outcome = reset_target(
-                    session,
-                    target,
-                    effective_from=effective_from,
-                    new_target=value,
-                    new_target_month=new_target_month,
-                    reason=reason.strip(),
-                    approval=approval,
-                    requested_by=store.actor,
-                )
+            outcome = reset_trajectory(
+                store,
+                target,
+                effective_from=effective_from,
+                new_target=value,
+                new_target_month=new_target_month,
+                reason=reason.strip(),
+                approval=approval,
+            )
         except RegisterError as error:
             fail(f"the trajectory of '{target}' was not re-set:\n" + _refused(error, RESET_OPTIONS))
     if outcome.reset_id is None:
@@ -456,13 +442,11 @@ def risks_load_command(
     """
     from carebridge.delivery.risks import RiskRegister, register_problems
     from carebridge.scenario.errors import RiskRegisterError
-    from carebridge.store.registers import save_risks
+    from carebridge.usecases.registers import load_risks
 
     register, _ = _read_register(file, RiskRegister, RiskRegisterError, register_problems)
     with _store(db) as store:
-        plan_id = _plan_id(store, plan)
-        with store.session() as session:
-            outcome = save_risks(session, register, plan_id, str(file))
+        outcome = load_risks(store, register, _plan_id(store, plan), str(file))
     for line in _outcome(f"{file}: risks", outcome):
         typer.echo(line)
 
@@ -486,12 +470,10 @@ def risks_list_command(
     from rich.console import Console
     from rich.table import Table
 
-    from carebridge.store.registers import read_register_risks
+    from carebridge.usecases.registers import list_risks
 
     with _store(db) as store:
-        plan_id = _plan_id(store, plan)
-        with store.session() as session:
-            stored = read_register_risks(session, plan_id, every=plan is None)
+        stored = list_risks(store, _plan_id(store, plan), every=plan is None)
     if not stored:
         typer.echo("No risks yet; load a register with: carebridge risks load FILE.yaml")
         return
@@ -551,16 +533,14 @@ def risks_heatmap_command(
       carebridge risks heatmap --after --out heatmap.png
     """
     from carebridge.delivery.risks import heat_map, heat_map_png
-    from carebridge.store.registers import read_register_risks
+    from carebridge.usecases.registers import list_risks
 
     if out is not None and out.suffix.lower() != ".png":
         fail(f"--out {out}: expected a .png file name")
     if out is not None and not out.parent.is_dir():
         fail(f"--out {out}: the folder {out.parent} does not exist")
     with _store(db) as store:
-        plan_id = _plan_id(store, plan)
-        with store.session() as session:
-            risks = [item.risk for item in read_register_risks(session, plan_id, every=plan is None)]
+        risks = [item.risk for item in list_risks(store, _plan_id(store, plan), every=plan is None)]
     counts = heat_map(risks, "after" if after else "before")
     _print_heat_map(counts)
     if out is not None:
@@ -617,8 +597,9 @@ def risks_review_command(
 
       carebridge risks review R3 --likelihood 2 --impact 3 --after --by "J. Smith" --next-review 2018-03-31
     """
+    from carebridge.store.registers import RegisterError
     from carebridge.delivery.risks import RiskScore
-    from carebridge.store.registers import RegisterError, review_risk
+    from carebridge.usecases.registers import review
 
     for option, score in (("--likelihood", likelihood), ("--impact", impact)):
         if not 1 <= score <= 5:
@@ -628,15 +609,9 @@ def risks_review_command(
     with _store(db, by) as store:
         plan_id = _plan_id(store, plan)
         try:
-            with store.session() as session:
-                outcome = review_risk(
-                    session,
-                    risk,
-                    stage,
-                    RiskScore(likelihood=likelihood, impact=impact),
-                    plan_id=plan_id,
-                    next_review=review_day,
-                )
+            outcome = review(
+                store, risk, stage, RiskScore(likelihood=likelihood, impact=impact), plan_id, review_day
+            )
         except RegisterError as error:
             fail(_refused(error, {("--likelihood",): "--likelihood/--impact"}))
     old, new = outcome.old, outcome.new

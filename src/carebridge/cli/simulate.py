@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from carebridge.engine.simulate.monte_carlo import Executor, Simulation
     from carebridge.engine.simulate.sensitivity import Sensitivity
     from carebridge.scenario.loader import LoadedScenario
+
+Result = TypeVar("Result")
 
 PROGRESS_DELAY = 1.0
 """Seconds a run may take before its progress bar appears."""
@@ -135,7 +137,7 @@ def simulate_command(
 
       carebridge simulate examples/stockport-2017/scenario.yaml -n 10000 --seed 1 --spread 0.2
     """
-    from carebridge.engine.simulate.monte_carlo import simulate_many
+    from carebridge.usecases.uncertainty import simulate
 
     if draws < 1:
         fail(f"--draws must be at least 1; found {draws}")
@@ -146,17 +148,16 @@ def simulate_command(
     _require_uncertainty(loaded, scenarios)
     total = draws * len(loaded)
     with _executor(workers, scheduler) as executor, progress_bar(total, "Drawing", quiet) as advance:
-        simulations = _located(
-            loaded,
-            lambda: simulate_many(
-                [item.scenario for item in loaded],
+        simulations = _refused_by_model(
+            lambda: simulate(
+                loaded,
                 draws,
                 seed,
                 percentiles=chosen,
                 chunk_size=chunk_size,
                 executor=executor,
                 progress=advance,
-            ),
+            )
         )
     from carebridge.cli.plan import provenance_of
     from carebridge.report.simulation import write_simulation_report
@@ -174,15 +175,13 @@ def simulate_command(
 
 def _spread(loaded: LoadedScenario, fraction: float | None) -> LoadedScenario:
     """The scenario with its effects and prices made uncertain by ``--spread``, if given."""
-    if fraction is None:
-        return loaded
-    if not 0 <= fraction < 1:
-        fail(f"--spread must be a fraction from 0 to 1, like 0.2 for ±20%; found {fraction:g}")
-    from dataclasses import replace
+    from carebridge.usecases.errors import SpreadError
+    from carebridge.usecases.uncertainty import with_spread
 
-    from carebridge.scenario.uncertain import with_spread
-
-    return replace(loaded, scenario=with_spread(loaded.scenario, fraction))
+    try:
+        return with_spread(loaded, fraction)
+    except SpreadError as error:
+        fail(f"--spread {error}")
 
 
 def _require_uncertainty(loaded: list[LoadedScenario], paths: list[Path]) -> None:
@@ -194,14 +193,14 @@ def _require_uncertainty(loaded: list[LoadedScenario], paths: list[Path]) -> Non
             )
 
 
-def _located(loaded: list[LoadedScenario], work: Callable[[], list[Simulation]]) -> list[Simulation]:
+def _refused_by_model(work: Callable[[], Result]) -> Result:
+    """The result of ``work``; a problem the engine finds (located in the scenario file) exits 2."""
     from carebridge.engine.errors import ModelError
 
     try:
         return work()
     except ModelError as error:
-        located = [p for item in loaded for p in item.source.locate(error.problems)]
-        fail(str(ModelError(located[: len(error.problems)])))
+        fail(str(error))
 
 
 def _print_simulation(simulation: Simulation) -> None:
@@ -284,7 +283,8 @@ def sensitivity_command(
 
       carebridge sensitivity examples/stockport-2017/scenario.yaml --spread 0.2 --year 2020/21
     """
-    from carebridge.engine.simulate.sensitivity import Output, one_way
+    from carebridge.engine.simulate.sensitivity import Output
+    from carebridge.usecases.uncertainty import sensitivity
 
     if output not in ("net_benefit", "position"):
         fail(f"--output: '{output}' is not an output; expected net_benefit or position")
@@ -299,11 +299,8 @@ def sensitivity_command(
     count = len(loaded.scenario.uncertainty.inputs)
     rows = (2 * count + 1) + (count * 40 if switching else 0)
     with progress_bar(rows, "Evaluating", quiet) as advance:
-        result = _located_one(
-            loaded,
-            lambda: one_way(
-                loaded.scenario, chosen, low=low, high=high, switching=switching, progress=advance
-            ),
+        result = _refused_by_model(
+            lambda: sensitivity(loaded, chosen, low=low, high=high, switching=switching, progress=advance)
         )
     from carebridge.cli.plan import provenance_of
     from carebridge.report.simulation import write_sensitivity_report
@@ -332,15 +329,6 @@ def _check_choice(loaded: LoadedScenario, year: str | None, org: str) -> None:
     orgs = [o.id for o in scenario.organisations]
     if org != "system" and org not in orgs:
         fail(f"--org: '{org}' is not an organisation{did_you_mean(org, orgs) or ''}")
-
-
-def _located_one(loaded: LoadedScenario, work: Callable[[], Sensitivity]) -> Sensitivity:
-    from carebridge.engine.errors import ModelError
-
-    try:
-        return work()
-    except ModelError as error:
-        fail(str(ModelError(loaded.source.locate(error.problems))))
 
 
 def _print_sensitivity(result: Sensitivity) -> None:

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 
 from carebridge import __version__
 from carebridge.store import Store
+from carebridge.web.cache import WebCaches
 from carebridge.web.context import HERE, WebConfig
 from carebridge.web.guard import PUBLIC_PATHS, SECURITY_HEADERS, Guard, error_response, wants_json
 from carebridge.web.limits import Limits
@@ -47,6 +48,7 @@ def create_app(store: Store, secure_cookies: bool = False, limits: Limits | None
     )
     limits = limits or Limits()
     app.state.config = WebConfig(store, secure_cookies, limits)
+    app.state.caches = WebCaches()
     app.include_router(plotly.router)  # before the mount, which would otherwise answer its path
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(pages_auth.router)

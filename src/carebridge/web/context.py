@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from carebridge.store import Store
 from carebridge.web.auth import SessionInfo, csrf_matches
 from carebridge.web.limits import Limits
+from carebridge.web.cache import WebCaches
 from carebridge.web.roles import Principal
 
 HERE = Path(__file__).resolve().parent
@@ -48,17 +49,24 @@ def principal(request: Request) -> Principal:
     return session_info(request).principal
 
 
-_stores: dict[str, Store] = {}
+def web_caches(request: Request) -> WebCaches:
+    """The app's caches (made by ``create_app``)."""
+    found: WebCaches = request.app.state.caches
+    return found
+
+
+Caches = Annotated[WebCaches, Depends(web_caches)]
 
 
 def store_as(request: Request) -> Store:
     """The store, with changes recorded in the audit log under the signed-in user's email."""
     base = config(request).store
     actor = principal(request).email
-    found = _stores.get(actor)
+    stores = web_caches(request).stores
+    found = stores.get(actor)
     if found is None or found.engine is not base.engine:
         found = Store(base.engine, actor)
-        _stores[actor] = found
+        stores[actor] = found
     return found
 
 

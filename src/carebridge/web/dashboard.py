@@ -1,13 +1,14 @@
 """What a scenario's dashboard shows, built from a run with the report's own tables and charts.
 
-Pure functions of :class:`~carebridge.engine.Results`; rendered pieces are cached by the SHA-256 of the
-scenario text and the year, so a dashboard viewed again costs no more than reading the store.
+Pure functions of :class:`~carebridge.engine.Results`; rendered pieces are cached (in the app's caches) by
+the SHA-256 of the scenario text and the year, so a dashboard viewed again costs no more than reading the
+store.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -24,6 +25,7 @@ from carebridge.report.plan_tables import (
     system_bridge,
 )
 from carebridge.report.table import FormattedTable
+from carebridge.usecases.planning import with_bridge_year
 from carebridge.web.cache import Memo
 
 
@@ -34,14 +36,6 @@ class Dashboard:
     bridge: Chart
     bridge_table: Markup
     tables: tuple[Markup, ...]
-
-
-def with_bridge_year(results: Results, year: str) -> Results:
-    """The same run with its bridge drawn for ``year`` (no re-run: the bridge reads the positions)."""
-    if year not in results.years:
-        raise ValueError(f"{year} is not a year of the plan ({results.years[0]} to {results.years[-1]})")
-    report = results.scenario.report.model_copy(update={"bridge_year": year})
-    return replace(results, scenario=results.scenario.model_copy(update={"report": report}))
 
 
 def dashboard_tables(results: Results) -> list[FormattedTable]:
@@ -58,18 +52,16 @@ def chart_json(chart: Chart) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-DASHBOARDS: Memo[Dashboard] = Memo()
-COMPARISONS: Memo[tuple[Markup, Markup, list[dict[str, Any]]]] = Memo()
+Comparison = tuple[Markup, Markup, list[dict[str, Any]]]
 
 
-def dashboard(results: Results, sha256: str, year: str | None) -> Dashboard:
-    """The dashboard of a run for a bridge year (default: the scenario's), cached by text and year."""
+def dashboard(memo: Memo[Dashboard], results: Results, sha256: str, year: str | None) -> Dashboard:
+    """The dashboard of a run for a bridge year (default: the scenario's), cached by text and year;
+    :class:`YearError` (a :class:`ValueError`) for a year outside the plan."""
     chosen = year or results.bridge_year
-    if chosen not in results.years:
-        raise ValueError(f"{chosen} is not a year of the plan ({results.years[0]} to {results.years[-1]})")
+    drawn = with_bridge_year(results, chosen)
 
     def build() -> Dashboard:
-        drawn = with_bridge_year(results, chosen)
         return Dashboard(
             chosen,
             tuple(results.years[1:]),
@@ -78,16 +70,16 @@ def dashboard(results: Results, sha256: str, year: str | None) -> Dashboard:
             tuple(Markup(render_table(table)) for table in dashboard_tables(results)),
         )
 
-    return DASHBOARDS.get((sha256, chosen), build)
+    return memo.get((sha256, chosen), build)
 
 
 def cached_comparison(
-    approved: Results, approved_sha: str, edited: Results, edited_sha: str, year: str
-) -> tuple[Markup, Markup, list[dict[str, Any]]]:
-    return COMPARISONS.get((approved_sha, edited_sha, year), lambda: comparison(approved, edited, year))
+    memo: Memo[Comparison], approved: Results, approved_sha: str, edited: Results, edited_sha: str, year: str
+) -> Comparison:
+    return memo.get((approved_sha, edited_sha, year), lambda: comparison(approved, edited, year))
 
 
-def comparison(approved: Results, edited: Results, year: str) -> tuple[Markup, Markup, list[dict[str, Any]]]:
+def comparison(approved: Results, edited: Results, year: str) -> Comparison:
     """The draft against the approved plan: Table 4's layout, each organisation's change, and the bridge
     steps of ``year`` side by side (approved, draft, change)."""
     item = compared("draft", approved, edited)

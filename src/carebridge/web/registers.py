@@ -12,23 +12,12 @@ from markupsafe import Markup
 
 from carebridge.delivery import risks as rk
 from carebridge.delivery.months import Month
-from carebridge.delivery.register_status import (
-    EscalationRecord,
-    TargetStatus,
-    last_day,
-    month_of,
-    target_status,
-)
+from carebridge.delivery.register_status import EscalationRecord, TargetStatus, month_of
 from carebridge.report.chart import FONT, PALETTE, Chart
 from carebridge.report.delivery_page import risk_heat_map
 from carebridge.store import Store
-from carebridge.store.registers import (
-    StoredTarget,
-    read_escalations,
-    read_register_risks,
-    read_target_actuals,
-    read_targets,
-)
+from carebridge.store.registers import StoredTarget
+from carebridge.usecases.registers import risks_as_at, status_of_targets
 from carebridge.web.cache import Memo, store_generation
 
 
@@ -55,17 +44,6 @@ class RisksView:
     before: Markup
     after: Markup
     overdue: tuple[rk.Risk, ...]
-
-
-TARGET_VIEWS: Memo[TargetsView] = Memo()
-RISK_VIEWS: Memo[RisksView] = Memo()
-
-
-def _chosen(month: str | None, months: list[Month], today: dt.date | None = None) -> Month:
-    """``month``, else the latest with an actual, else this month."""
-    if month:
-        return Month.parse(month)
-    return max(months) if months else month_of(today or dt.date.today())
 
 
 def trajectory_chart(stored: StoredTarget, actuals: dict[Month, float], as_at: Month) -> Chart:
@@ -113,50 +91,38 @@ def trajectory_chart(stored: StoredTarget, actuals: dict[Month, float], as_at: M
     return Chart(f"chart-target-{target.id}", title, description, data, layout)
 
 
-def targets(store: Store, month: str | None) -> TargetsView:
+def targets(memo: Memo[TargetsView], store: Store, month: str | None) -> TargetsView:
     """:func:`targets_now`, cached until anything in the store changes."""
     key = (str(store.engine.url), month, dt.date.today(), store_generation(store))
-    return TARGET_VIEWS.get(key, lambda: targets_now(store, month))
+    return memo.get(key, lambda: targets_now(store, month))
 
 
-def targets_now(store: Store, month: str | None) -> TargetsView:
-    with store.session() as session:
-        stored = read_targets(session)
-        actuals = read_target_actuals(session)
-        escalations = read_escalations(session)
-    months = sorted({m for values in actuals.values() for m in values})
-    as_at = _chosen(month, months)
-    rows = []
-    for item in stored:
-        own = actuals.get(item.code, {})
-        rows.append(
-            TargetRow(
-                target_status(item.target, item.trajectory, own, as_at),
-                trajectory_chart(item, own, as_at),
-                tuple(e for e in escalations if e.target == item.code),
-            )
-        )
-    return TargetsView(as_at.label, tuple(m.label for m in months), tuple(rows))
+def targets_now(store: Store, month: str | None, today: dt.date | None = None) -> TargetsView:
+    """Each target as at ``month``, else the latest month with an actual, else this month."""
+    found = status_of_targets(store, month, default=month_of(today or dt.date.today()))
+    as_at: Month = found.month or month_of(today or dt.date.today())
+    rows = tuple(
+        TargetRow(row.status, trajectory_chart(row.stored, row.actuals, as_at), row.escalations)
+        for row in found.rows
+    )
+    return TargetsView(as_at.label, tuple(m.label for m in found.months), rows)
 
 
-def risks(store: Store, plan_id: int, month: str | None) -> RisksView:
+def risks(memo: Memo[RisksView], store: Store, plan_id: int, month: str | None) -> RisksView:
     """:func:`risks_now`, cached until anything in the store changes."""
     key = (str(store.engine.url), plan_id, month, dt.date.today(), store_generation(store))
-    return RISK_VIEWS.get(key, lambda: risks_now(store, plan_id, month))
+    return memo.get(key, lambda: risks_now(store, plan_id, month))
 
 
 def risks_now(store: Store, plan_id: int, month: str | None, today: dt.date | None = None) -> RisksView:
     """The risks of the plan and of no plan; reviews dated before the last day of ``month`` (default: this
     month) are overdue."""
-    with store.session() as session:
-        found = tuple(stored.risk for stored in read_register_risks(session, plan_id))
-    as_at = _chosen(month, [], today)
-    review_day = last_day(as_at)
+    found = risks_as_at(store, plan_id, month, today or dt.date.today())
     return RisksView(
-        as_at.label,
-        review_day,
-        found,
-        Markup(risk_heat_map(rk.heat_map(found, "before"))),
-        Markup(risk_heat_map(rk.heat_map(found, "after"))),
-        tuple(rk.overdue_risks(found, review_day)),
+        found.month.label,
+        found.review_day,
+        found.risks,
+        Markup(risk_heat_map(rk.heat_map(found.risks, "before"))),
+        Markup(risk_heat_map(rk.heat_map(found.risks, "after"))),
+        found.overdue,
     )

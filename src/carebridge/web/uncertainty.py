@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from carebridge.engine.finance import SYSTEM
-from carebridge.engine.simulate.monte_carlo import simulate
-from carebridge.engine.simulate.sensitivity import one_way
 from carebridge.report.chart import Chart
 from carebridge.report.simulation import balance_table, fan_chart, position_table, tornado_chart
-from carebridge.scenario.schema import Scenario
-from carebridge.scenario.uncertain import with_spread
+from carebridge.scenario.loader import LoadedScenario
+from carebridge.usecases.uncertainty import sensitivity, simulate, with_spread
 from carebridge.web.cache import Memo
 
 DRAWS = 2_000
@@ -46,21 +44,19 @@ class MonteCarloView:
     """The probability that the system's do-something position is in balance (≤ 0), by year."""
 
 
-MONTE_CARLO: Memo[MonteCarloView] = Memo(size=16)
-
-
-def monte_carlo(scenario: Scenario, sha256: str) -> MonteCarloView:
+def monte_carlo(memo: Memo[MonteCarloView], loaded: LoadedScenario, sha256: str) -> MonteCarloView:
     """:func:`monte_carlo_now`, cached by the scenario's text."""
-    return MONTE_CARLO.get((sha256, DRAWS, SEED), lambda: monte_carlo_now(scenario))
+    return memo.get((sha256, DRAWS, SEED), lambda: monte_carlo_now(loaded))
 
 
-def monte_carlo_now(scenario: Scenario, draws: int = DRAWS, seed: int = SEED) -> MonteCarloView:
+def monte_carlo_now(loaded: LoadedScenario, draws: int = DRAWS, seed: int = SEED) -> MonteCarloView:
     spread: float | None = None
-    if not scenario.uncertainty.inputs:
+    if not loaded.scenario.uncertainty.inputs:
         spread = DEFAULT_SPREAD
-        scenario = with_spread(scenario, spread)
-    simulation = simulate(scenario, draws, seed)
-    sensitivity = one_way(scenario, switching=False)
+        loaded = with_spread(loaded, spread)
+    scenario = loaded.scenario
+    (simulation,) = simulate([loaded], draws, seed)
+    tornado = sensitivity(loaded, switching=False)
     fan = fan_chart(
         simulation.system_position(),
         simulation.percentiles,
@@ -87,7 +83,7 @@ def monte_carlo_now(scenario: Scenario, draws: int = DRAWS, seed: int = SEED) ->
         fan,
         net_fan,
         varies,
-        tornado_chart(sensitivity),
+        tornado_chart(tornado),
         Markup(balance_table(simulation)),
         Markup(position_table(simulation)),
         balance,

@@ -14,11 +14,12 @@ from starlette.concurrency import run_in_threadpool
 
 from carebridge.delivery.months import MonthError
 from carebridge.scenario.errors import ScenarioError
+from carebridge.scenario.years import YearError
 from carebridge.store import Store
+from carebridge.usecases import edits, plans
+from carebridge.usecases.planning import with_bridge_year
 from carebridge.web import delivery, scenarios
-from carebridge.web.cache import Memo
-from carebridge.web.context import check_csrf, principal, reading_store, session_info, store_as
-from carebridge.web.dashboard import with_bridge_year
+from carebridge.web.context import Caches, check_csrf, principal, reading_store, session_info, store_as
 from carebridge.web.roles import Principal, can_approve
 from carebridge.web.routes.common import PlanId, current_or_404, owner_or_404, require_editor
 from carebridge.web.routes.pages_auth import set_session_cookie, sign_in
@@ -149,7 +150,7 @@ def api_me(request: Request) -> Me:
 
 @router.get("/scenarios", response_model=list[PlanOut])
 async def api_scenarios(store: Reader) -> list[PlanOut]:
-    plans = await run_in_threadpool(scenarios.list_plans, store)
+    rows = await run_in_threadpool(plans.list_plans, store)
     return [
         PlanOut(
             id=p.id,
@@ -157,21 +158,22 @@ async def api_scenarios(store: Reader) -> list[PlanOut]:
             versions=[Version(**v.__dict__) for v in p.versions],
             draft_by=p.draft_by,
         )
-        for p in plans
+        for p in rows
     ]
 
 
 @router.get("/scenarios/{plan_id}", response_model=ScenarioOut, responses={404: {"model": Problems}})
-async def api_scenario(plan_id: PlanId, store: Reader, year: str | None = None) -> ScenarioOut:
-    state = await current_or_404(store, plan_id)
+async def api_scenario(
+    plan_id: PlanId, store: Reader, caches: Caches, year: str | None = None
+) -> ScenarioOut:
+    state = await current_or_404(caches, store, plan_id)
     chosen = year or state.results.bridge_year
-    if chosen not in state.results.years:
-        raise HTTPException(422, f"{chosen} is not a year of the plan")
+    try:
+        with_bridge_year(state.results, chosen)
+    except YearError as error:
+        raise HTTPException(422, str(error)) from None
     key = (plan_id, state.plan_name, state.source, state.sha256, chosen)
-    return await run_in_threadpool(SCENARIOS.get, key, lambda: scenario_out(state, chosen))
-
-
-SCENARIOS: Memo[ScenarioOut] = Memo()
+    return await run_in_threadpool(caches.scenarios.get, key, lambda: scenario_out(state, chosen))
 
 
 def scenario_out(state: scenarios.Current, year: str) -> ScenarioOut:
@@ -204,9 +206,11 @@ def scenario_out(state: scenarios.Current, year: str) -> ScenarioOut:
     response_model=list[EffectOut],
     responses={404: {"model": Problems}},
 )
-async def api_values(plan_id: PlanId, kind: Kind, item_id: str, store: Reader) -> list[EffectOut]:
+async def api_values(
+    plan_id: PlanId, kind: Kind, item_id: str, store: Reader, caches: Caches
+) -> list[EffectOut]:
     """The values by year of a scheme's effects, or of a plan line (one entry, index 0)."""
-    state = await current_or_404(store, plan_id)
+    state = await current_or_404(caches, store, plan_id)
     owner_or_404(state, kind, item_id)
     return [
         EffectOut(
@@ -217,7 +221,7 @@ async def api_values(plan_id: PlanId, kind: Kind, item_id: str, store: Reader) -
             unit=f.unit,
             values={v.year: v.value for v in f.values},
         )
-        for f in scenarios.effect_forms(state, kind, item_id)
+        for f in edits.effect_forms(state.text, state.checked, kind, item_id)
     ]
 
 
@@ -233,6 +237,7 @@ async def api_edit_values(
     item_id: str,
     body: SchemeEdit,
     store: Writer,
+    caches: Caches,
     user: User,
     csrf: Csrf = None,
 ) -> Any:
@@ -240,11 +245,12 @@ async def api_edit_values(
     checks a file, then kept as the plan's draft. Only an editor of the owning organisation may (a finance
     lead for a system-level line)."""
     check_csrf(request, csrf)
-    state = await current_or_404(store, plan_id)
+    state = await current_or_404(caches, store, plan_id)
     require_editor(user, owner_or_404(state, kind, item_id))
     try:
-        text = scenarios.edit_values(state.text, kind, item_id, body.effects)
-        await run_in_threadpool(scenarios.RUNS.get, text, f"{state.plan_name} (draft)")
+        await run_in_threadpool(
+            edits.edit_value, store, state.stored, kind, item_id, body.effects, caches.runs.get
+        )
     except KeyError as error:
         raise HTTPException(422, f"the edit does not match the {kind[:-1]}: {error}") from None
     except ScenarioError as error:
@@ -254,8 +260,7 @@ async def api_edit_values(
             {"detail": str(error).splitlines()[0], "problems": scenarios.problem_lines(error)},
             status_code=422,
         )
-    await run_in_threadpool(scenarios.save_draft, store, plan_id, text)
-    return await api_scenario(plan_id, store)
+    return await api_scenario(plan_id, store, caches)
 
 
 @router.post(
@@ -264,13 +269,13 @@ async def api_edit_values(
     responses={403: {"model": Problems}, 404: {"model": Problems}},
 )
 async def api_approve(
-    request: Request, plan_id: PlanId, store: Writer, user: User, csrf: Csrf = None
+    request: Request, plan_id: PlanId, store: Writer, caches: Caches, user: User, csrf: Csrf = None
 ) -> Version:
     check_csrf(request, csrf)
     if not can_approve(user):
         raise HTTPException(403, "only a finance lead approves a plan")
-    await current_or_404(store, plan_id)
-    approval = await run_in_threadpool(scenarios.approve_current, store, plan_id)
+    await current_or_404(caches, store, plan_id)
+    approval = await run_in_threadpool(scenarios.approve_current, caches.runs, store, plan_id)
     v = approval.version
     return Version(
         number=v.number,
@@ -290,13 +295,14 @@ async def api_actuals(
     request: Request,
     plan_id: PlanId,
     store: Writer,
+    caches: Caches,
     user: User,
     file: Annotated[UploadFile, File()],
     csrf: Csrf = None,
 ) -> Any:
     """Import a CSV or Excel file of actuals, all or nothing; every bad row is listed."""
     check_csrf(request, csrf)
-    state = await current_or_404(store, plan_id)
+    state = await current_or_404(caches, store, plan_id)
     result = await upload_actuals(store, user, state.plan_name, file)
     if result.problems:
         from fastapi.responses import JSONResponse
@@ -308,10 +314,10 @@ async def api_actuals(
 
 
 @router.get("/scenarios/{plan_id}/fews", response_model=FewsOut, responses={404: {"model": Problems}})
-async def api_fews(plan_id: PlanId, store: Reader, month: str | None = None) -> FewsOut:
-    state = await current_or_404(store, plan_id)
+async def api_fews(plan_id: PlanId, store: Reader, caches: Caches, month: str | None = None) -> FewsOut:
+    state = await current_or_404(caches, store, plan_id)
     try:
-        view = await run_in_threadpool(delivery.fews, store, state.plan_name, month)
+        view = await run_in_threadpool(delivery.fews, caches.fews, store, state.plan_name, month)
     except (MonthError, ValueError) as error:
         raise HTTPException(422, str(error)) from None
     status = view.monitoring.fews if view.monitoring else None

@@ -17,7 +17,7 @@ from carebridge.engine.errors import ModelError
 from carebridge.report.chart import Chart
 from carebridge.store import Store
 from carebridge.web import registers
-from carebridge.web.context import reading_store
+from carebridge.web.context import Caches, reading_store
 from carebridge.web.routes.common import PlanId, current_or_404
 from carebridge.web.uncertainty import monte_carlo
 
@@ -132,12 +132,12 @@ def _score(score: rk.RiskScore) -> ScoreOut:
     response_model=MonteCarloOut,
     responses={404: {"model": Problem}, 422: {"model": Problem}},
 )
-async def api_monte_carlo(plan_id: PlanId, store: Reader) -> MonteCarloOut:
+async def api_monte_carlo(plan_id: PlanId, store: Reader, caches: Caches) -> MonteCarloOut:
     """2,000 seeded draws of the scenario's uncertain inputs: the probability of balance by year and the
     tornado of net benefit (as the Monte Carlo page; cached by the scenario text)."""
-    state = await current_or_404(store, plan_id)
+    state = await current_or_404(caches, store, plan_id)
     try:
-        view = await run_in_threadpool(monte_carlo, state.loaded.scenario, state.sha256)
+        view = await run_in_threadpool(monte_carlo, caches.monte_carlo, state.loaded, state.sha256)
     except ModelError as error:
         raise HTTPException(422, str(error)) from None
     central, bars = _tornado(view.tornado)
@@ -158,11 +158,11 @@ async def api_monte_carlo(plan_id: PlanId, store: Reader) -> MonteCarloOut:
     response_model=TargetsOut,
     responses={404: {"model": Problem}, 422: {"model": Problem}},
 )
-async def api_targets(plan_id: PlanId, store: Reader, month: str | None = None) -> TargetsOut:
+async def api_targets(plan_id: PlanId, store: Reader, caches: Caches, month: str | None = None) -> TargetsOut:
     """Each target against its trajectory as at ``month`` (as the targets page)."""
-    await current_or_404(store, plan_id)
+    await current_or_404(caches, store, plan_id)
     try:
-        view = await run_in_threadpool(registers.targets, store, month)
+        view = await run_in_threadpool(registers.targets, caches.targets, store, month)
     except MonthError as error:
         raise HTTPException(422, str(error)) from None
     rows = []
@@ -196,12 +196,12 @@ async def api_targets(plan_id: PlanId, store: Reader, month: str | None = None) 
     response_model=RisksOut,
     responses={404: {"model": Problem}, 422: {"model": Problem}},
 )
-async def api_risks(plan_id: PlanId, store: Reader, month: str | None = None) -> RisksOut:
+async def api_risks(plan_id: PlanId, store: Reader, caches: Caches, month: str | None = None) -> RisksOut:
     """The risks of the plan and of no plan, their scores, and which reviews are overdue at the end of
     ``month`` (as the risks page)."""
-    await current_or_404(store, plan_id)
+    await current_or_404(caches, store, plan_id)
     try:
-        view = await run_in_threadpool(registers.risks, store, plan_id, month)
+        view = await run_in_threadpool(registers.risks, caches.risks, store, plan_id, month)
     except MonthError as error:
         raise HTTPException(422, str(error)) from None
     overdue = {risk.id for risk in view.overdue}

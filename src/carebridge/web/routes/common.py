@@ -14,15 +14,16 @@ from starlette.concurrency import run_in_threadpool
 from carebridge.scenario.errors import ScenarioError
 from carebridge.store import Store
 from carebridge.web import scenarios
+from carebridge.web.cache import WebCaches
 from carebridge.web.roles import Principal, can_edit
 
 MAX_UPLOAD_BYTES = 5_000_000
 PlanId = Annotated[int, PathParameter(ge=1, le=2**31 - 1, description="The plan's id.")]
 
 
-async def current_or_404(store: Store, plan_id: int) -> scenarios.Current:
+async def current_or_404(caches: WebCaches, store: Store, plan_id: int) -> scenarios.Current:
     try:
-        return await run_in_threadpool(scenarios.current, store, plan_id)
+        return await run_in_threadpool(scenarios.current, caches.runs, store, plan_id)
     except scenarios.PlanMissingError as error:
         raise HTTPException(404, str(error)) from None
     except ScenarioError as error:  # a stored scenario that no longer loads: say so, do not crash
@@ -31,7 +32,7 @@ async def current_or_404(store: Store, plan_id: int) -> scenarios.Current:
 
 def owner_or_404(state: scenarios.Current, kind: str, item_id: str) -> scenarios.Editable:
     try:
-        return scenarios.owner_of(state, kind, item_id)
+        return scenarios.owner_of(state.loaded.scenario, kind, item_id)
     except KeyError:
         what = "scheme" if kind == "schemes" else "plan line"
         raise HTTPException(404, f"no {what} '{item_id}' in {state.plan_name}") from None

@@ -10,13 +10,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from carebridge.delivery.actuals_tables import ActualsFileError
 from carebridge.delivery.fews import SET_TITLES, SETS
 from carebridge.delivery.months import MonthError
 from carebridge.store import Store
 from carebridge.store.imports import OwnershipError
+from carebridge.usecases import delivery as actuals_cases
 from carebridge.web import delivery, registers
-from carebridge.web.context import check_csrf, principal, reading_store, render, store_as
+from carebridge.web.context import Caches, check_csrf, principal, reading_store, render, store_as
 from carebridge.web.roles import Principal, forbidden_orgs
 from carebridge.web.routes.common import (
     PlanId,
@@ -49,12 +49,13 @@ async def upload_actuals(store: Store, user: Principal, plan: str, upload: Uploa
     with temporary_folder() as folder:
         path = save_upload(data, upload.filename or "actuals.csv", Path(folder))
         try:
-            baseline, actuals = await run_in_threadpool(delivery.read_file, store, plan, path)
-        except ActualsFileError as error:
+            baseline, files = await run_in_threadpool(actuals_cases.check_actuals, store, plan, [path])
+        except actuals_cases.ActualsFilesError as error:
             header = str(error).splitlines()[0]
             problems = [str(problem).replace(f"{path.parent}{os.sep}", "") for problem in error.problems]
             return UploadResult(problems, header, 422)  # named by the file's own name, not the server's path
-    refused = forbidden_orgs(user, delivery.orgs_touched(actuals, baseline))
+    actuals = files[0]
+    refused = forbidden_orgs(user, actuals_cases.orgs_touched(actuals, baseline))
     if refused:
         raise HTTPException(
             403,
@@ -62,7 +63,9 @@ async def upload_actuals(store: Store, user: Principal, plan: str, upload: Uploa
             "nothing was imported",
         )
     try:
-        outcome = await run_in_threadpool(delivery.write, store, plan, actuals, user.editable_orgs)
+        (outcome,) = await run_in_threadpool(
+            actuals_cases.import_checked, store, plan, [actuals], user.editable_orgs
+        )
     except OwnershipError as error:
         header = str(error).splitlines()[0]
         return UploadResult([str(problem) for problem in error.problems], header, 403)
@@ -77,8 +80,8 @@ async def upload_actuals(store: Store, user: Principal, plan: str, upload: Uploa
 
 
 @router.get("/scenarios/{plan_id}/actuals")
-async def actuals_page(request: Request, plan_id: PlanId, store: Reader, user: User) -> Any:
-    state = await current_or_404(store, plan_id)
+async def actuals_page(request: Request, plan_id: PlanId, store: Reader, caches: Caches, user: User) -> Any:
+    state = await current_or_404(caches, store, plan_id)
     return render(
         request,
         "actuals.html",
@@ -93,12 +96,13 @@ async def actuals_upload(
     request: Request,
     plan_id: PlanId,
     store: Writer,
+    caches: Caches,
     user: User,
     csrf_token: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
 ) -> Any:
     check_csrf(request, csrf_token)
-    state = await current_or_404(store, plan_id)
+    state = await current_or_404(caches, store, plan_id)
     result = await upload_actuals(store, user, state.plan_name, file)
     return render(
         request,
@@ -113,10 +117,12 @@ async def actuals_upload(
 
 
 @router.get("/scenarios/{plan_id}/fews")
-async def fews_page(request: Request, plan_id: PlanId, store: Reader, month: str | None = None) -> Any:
-    state = await current_or_404(store, plan_id)
+async def fews_page(
+    request: Request, plan_id: PlanId, store: Reader, caches: Caches, month: str | None = None
+) -> Any:
+    state = await current_or_404(caches, store, plan_id)
     try:
-        view = await run_in_threadpool(delivery.fews, store, state.plan_name, month)
+        view = await run_in_threadpool(delivery.fews, caches.fews, store, state.plan_name, month)
     except (MonthError, ValueError) as error:
         raise HTTPException(422, str(error)) from None
     return render(
@@ -131,20 +137,24 @@ async def fews_page(request: Request, plan_id: PlanId, store: Reader, month: str
 
 
 @router.get("/scenarios/{plan_id}/targets")
-async def targets_page(request: Request, plan_id: PlanId, store: Reader, month: str | None = None) -> Any:
-    state = await current_or_404(store, plan_id)
+async def targets_page(
+    request: Request, plan_id: PlanId, store: Reader, caches: Caches, month: str | None = None
+) -> Any:
+    state = await current_or_404(caches, store, plan_id)
     try:
-        view = await run_in_threadpool(registers.targets, store, month)
+        view = await run_in_threadpool(registers.targets, caches.targets, store, month)
     except MonthError as error:
         raise HTTPException(422, str(error)) from None
     return render(request, "targets.html", title="Targets and trajectories", state=state, view=view)
 
 
 @router.get("/scenarios/{plan_id}/risks")
-async def risks_page(request: Request, plan_id: PlanId, store: Reader, month: str | None = None) -> Any:
-    state = await current_or_404(store, plan_id)
+async def risks_page(
+    request: Request, plan_id: PlanId, store: Reader, caches: Caches, month: str | None = None
+) -> Any:
+    state = await current_or_404(caches, store, plan_id)
     try:
-        view = await run_in_threadpool(registers.risks, store, plan_id, month)
+        view = await run_in_threadpool(registers.risks, caches.risks, store, plan_id, month)
     except MonthError as error:
         raise HTTPException(422, str(error)) from None
     return render(request, "risks.html", title=f"{state.plan_name}: risks", state=state, view=view)

@@ -3,7 +3,6 @@ the difference against the approved plan, approval, and the report downloads."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -14,9 +13,11 @@ from starlette.concurrency import run_in_threadpool
 
 from carebridge.scenario.errors import ScenarioError
 from carebridge.store import Store
-from carebridge.store.plans import sha256_text
+from carebridge.usecases import edits, plans
+from carebridge.usecases.planning import check_text
 from carebridge.web import scenarios
-from carebridge.web.context import check_csrf, principal, reading_store, render, store_as
+from carebridge.web.cache import WebCaches
+from carebridge.web.context import Caches, check_csrf, principal, reading_store, render, store_as
 from carebridge.web.dashboard import cached_comparison, dashboard, first_changed_year
 from carebridge.web.roles import Principal, can_approve, can_edit, can_import_scenario
 from carebridge.web.routes.common import (
@@ -37,9 +38,9 @@ Kind = Literal["schemes", "lines"]
 
 @router.get("/")
 async def scenario_list(request: Request, store: Reader, user: User) -> Any:
-    plans = await run_in_threadpool(scenarios.list_plans, store)
+    rows = await run_in_threadpool(plans.list_plans, store)
     return render(
-        request, "scenarios.html", title="Scenarios", plans=plans, can_import=can_import_scenario(user)
+        request, "scenarios.html", title="Scenarios", plans=rows, can_import=can_import_scenario(user)
     )
 
 
@@ -62,21 +63,20 @@ async def scenario_import(
     else:
         try:
             text = data.decode("utf-8-sig")
-            await run_in_threadpool(
-                scenarios.import_scenario, store, name.strip(), text, file.filename or "upload"
-            )
+            checked = await run_in_threadpool(check_text, text, file.filename or "upload")
+            await run_in_threadpool(plans.approve, store, name.strip(), checked)
         except UnicodeDecodeError:
             problems = [f"{file.filename}: not UTF-8 text; import a YAML scenario"]
         except ScenarioError as error:
             problems = scenarios.problem_lines(error)
     if problems:
-        plans = await run_in_threadpool(scenarios.list_plans, store)
+        rows = await run_in_threadpool(plans.list_plans, store)
         return render(
             request,
             "scenarios.html",
             422,
             title="Scenarios",
-            plans=plans,
+            plans=rows,
             can_import=True,
             import_problems=problems,
             import_name=name,
@@ -86,12 +86,15 @@ async def scenario_import(
 
 @router.get("/scenarios/{plan_id}")
 async def scenario_dashboard(
-    request: Request, plan_id: PlanId, store: Reader, user: User, year: str | None = None
+    request: Request, plan_id: PlanId, store: Reader, caches: Caches, user: User, year: str | None = None
 ) -> Any:
-    state = await current_or_404(store, plan_id)
-    view = await _dashboard(state, year)
+    state = await current_or_404(caches, store, plan_id)
+    view = await _dashboard(caches, state, year)
     groups = [
-        (title, [(item, can_edit(user, item.owner)) for item in scenarios.editables(state, kind)])
+        (
+            title,
+            [(item, can_edit(user, item.owner)) for item in edits.editables(state.loaded.scenario, kind)],
+        )
         for kind, title in (("lines", "Plan lines"), ("schemes", "Schemes"))
     ]
     return render(
@@ -105,26 +108,28 @@ async def scenario_dashboard(
     )
 
 
-async def _dashboard(state: scenarios.Current, year: str | None) -> Any:
+async def _dashboard(caches: WebCaches, state: scenarios.Current, year: str | None) -> Any:
     try:
-        return await run_in_threadpool(dashboard, state.results, state.sha256, year)
+        return await run_in_threadpool(dashboard, caches.dashboards, state.results, state.sha256, year)
     except ValueError as error:
         raise HTTPException(422, str(error)) from None
 
 
 @router.get("/scenarios/{plan_id}/bridge")
-async def scenario_bridge(request: Request, plan_id: PlanId, store: Reader, year: str | None = None) -> Any:
+async def scenario_bridge(
+    request: Request, plan_id: PlanId, store: Reader, caches: Caches, year: str | None = None
+) -> Any:
     """The bridge for a year, as a fragment htmx swaps into the dashboard."""
-    state = await current_or_404(store, plan_id)
-    view = await _dashboard(state, year)
+    state = await current_or_404(caches, store, plan_id)
+    view = await _dashboard(caches, state, year)
     return render(request, "_bridge.html", state=state, view=view)
 
 
 @router.get("/scenarios/{plan_id}/{kind}/{item_id}")
 async def values_form(
-    request: Request, plan_id: PlanId, kind: Kind, item_id: str, store: Reader, user: User
+    request: Request, plan_id: PlanId, kind: Kind, item_id: str, store: Reader, caches: Caches, user: User
 ) -> Any:
-    state = await current_or_404(store, plan_id)
+    state = await current_or_404(caches, store, plan_id)
     item = owner_or_404(state, kind, item_id)
     return render(
         request,
@@ -132,28 +137,26 @@ async def values_form(
         title=item.name,
         state=state,
         item=item,
-        forms=scenarios.effect_forms(state, kind, item_id),
+        forms=edits.effect_forms(state.text, state.checked, kind, item_id),
         editable=can_edit(user, item.owner),
     )
 
 
 @router.post("/scenarios/{plan_id}/{kind}/{item_id}")
 async def values_submit(
-    request: Request, plan_id: PlanId, kind: Kind, item_id: str, store: Writer, user: User
+    request: Request, plan_id: PlanId, kind: Kind, item_id: str, store: Writer, caches: Caches, user: User
 ) -> Any:
     form = await request.form()
     check_csrf(request, str(form.get("csrf_token", "")))
-    state = await current_or_404(store, plan_id)
+    state = await current_or_404(caches, store, plan_id)
     item = owner_or_404(state, kind, item_id)
     require_editor(user, item)
     values = scheme_values({key: str(value) for key, value in form.items()})
     try:
-        text = scenarios.edit_values(state.text, kind, item_id, values)
-        await run_in_threadpool(scenarios.RUNS.get, text, f"{state.plan_name} (draft)")
+        await run_in_threadpool(edits.edit_value, store, state.stored, kind, item_id, values, caches.runs.get)
     except KeyError as error:
         raise HTTPException(422, f"the form does not match the {kind[:-1]}: {error}") from None
-    except ScenarioError as error:
-        edited = replace(state, text=text)
+    except edits.DraftRejectedError as error:
         return render(
             request,
             "values.html",
@@ -161,28 +164,33 @@ async def values_submit(
             title=item.name,
             state=state,
             item=item,
-            forms=scenarios.effect_forms(edited, kind, item_id),
+            forms=edits.effect_forms(error.text, state.checked, kind, item_id),
             editable=True,
             problems=scenarios.problem_lines(error),
         )
-    await run_in_threadpool(scenarios.save_draft, store, plan_id, text)
     return RedirectResponse(f"/scenarios/{plan_id}/compare", status_code=303)
 
 
 @router.get("/scenarios/{plan_id}/compare")
 async def scenario_compare(
-    request: Request, plan_id: PlanId, store: Reader, user: User, year: str | None = None
+    request: Request, plan_id: PlanId, store: Reader, caches: Caches, user: User, year: str | None = None
 ) -> Any:
-    state = await current_or_404(store, plan_id)
-    approved = await run_in_threadpool(scenarios.approved_results, state)
+    state = await current_or_404(caches, store, plan_id)
+    approved = await run_in_threadpool(scenarios.approved_results, caches.runs, state)
     if year in state.results.years and year is not None:
         chosen = year
     else:
         chosen = first_changed_year(approved, state.results) or state.results.bridge_year
     table, by_org, steps = await run_in_threadpool(
-        cached_comparison, approved, sha256_text(state.approved_text), state.results, state.sha256, chosen
+        cached_comparison,
+        caches.comparisons,
+        approved,
+        state.stored.approved_sha256,
+        state.results,
+        state.sha256,
+        chosen,
     )
-    view = await _dashboard(state, chosen)
+    view = await _dashboard(caches, state, chosen)
     return render(
         request,
         "compare.html",
@@ -199,21 +207,26 @@ async def scenario_compare(
 
 @router.post("/scenarios/{plan_id}/approve")
 async def scenario_approve(
-    request: Request, plan_id: PlanId, store: Writer, user: User, csrf_token: Annotated[str, Form()]
+    request: Request,
+    plan_id: PlanId,
+    store: Writer,
+    caches: Caches,
+    user: User,
+    csrf_token: Annotated[str, Form()],
 ) -> Any:
     check_csrf(request, csrf_token)
     if not can_approve(user):
         raise HTTPException(403, "only a finance lead approves a plan")
-    await current_or_404(store, plan_id)
-    await run_in_threadpool(scenarios.approve_current, store, plan_id)
+    await current_or_404(caches, store, plan_id)
+    await run_in_threadpool(scenarios.approve_current, caches.runs, store, plan_id)
     return RedirectResponse(f"/scenarios/{plan_id}", status_code=303)
 
 
 @router.get("/scenarios/{plan_id}/report.{kind}")
-async def scenario_report(plan_id: PlanId, kind: str, store: Reader) -> Any:
+async def scenario_report(plan_id: PlanId, kind: str, store: Reader, caches: Caches) -> Any:
     if kind not in ("xlsx", "html"):
         raise HTTPException(404, "reports are report.xlsx and report.html")
-    state = await current_or_404(store, plan_id)
+    state = await current_or_404(caches, store, plan_id)
     folder = temporary_folder()
     path = await run_in_threadpool(write_reports, state, Path(folder.name))
     chosen = path / f"report.{kind}"

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from carebridge.engine.errors import ModelError
 from carebridge.store import Store
-from carebridge.web.context import reading_store, render
+from carebridge.web.context import Caches, reading_store, render
 from carebridge.web.routes.common import PlanId, current_or_404
 from carebridge.web.uncertainty import monte_carlo
 
@@ -18,10 +18,10 @@ Reader = Annotated[Store, Depends(reading_store)]
 
 
 @router.get("/scenarios/{plan_id}/monte-carlo")
-async def monte_carlo_page(request: Request, plan_id: PlanId, store: Reader) -> Any:
-    state = await current_or_404(store, plan_id)
+async def monte_carlo_page(request: Request, plan_id: PlanId, store: Reader, caches: Caches) -> Any:
+    state = await current_or_404(caches, store, plan_id)
     try:
-        view = await run_in_threadpool(monte_carlo, state.loaded.scenario, state.sha256)
+        view = await run_in_threadpool(monte_carlo, caches.monte_carlo, state.loaded, state.sha256)
     except ModelError as error:
         raise HTTPException(422, str(error)) from None
     return render(

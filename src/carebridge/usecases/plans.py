@@ -1,0 +1,174 @@
+"""Plans in the store: approve a scenario as a new version, list the plans, choose one, and keep a plan's
+working draft (read it, save it, approve it).
+
+A plan's *current* scenario is its draft when there is one, else its latest version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from carebridge.delivery.baseline import PlanBaseline
+from carebridge.report.tidy import plan_documents
+from carebridge.store import Store
+from carebridge.store.models import Plan, PlanVersion, ScenarioDraft
+from carebridge.store.plans import Approval, VersionSummary, as_utc, list_versions, plan_id, sha256_text
+from carebridge.store.plans import approve as store_approval
+from carebridge.usecases.errors import NoPlanError, SeveralPlansError
+from carebridge.usecases.planning import CheckedScenario
+
+
+class PlanMissingError(LookupError):
+    """No plan with that id, or a plan with no version."""
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    number: int
+    scenario_name: str
+    sha256: str
+    approved_at: str
+    approved_by: str
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: int
+    name: str
+    versions: tuple[VersionRow, ...]
+    draft_by: str | None
+    draft_at: str | None
+
+
+@dataclass(frozen=True)
+class StoredScenario:
+    """A plan's current scenario as the store holds it: its text, where it comes from (``draft`` or
+    ``version N``) and the text of its latest approved version."""
+
+    plan_id: int
+    plan_name: str
+    text: str
+    source: str
+    approved_text: str
+
+    @property
+    def sha256(self) -> str:
+        return sha256_text(self.text)
+
+    @property
+    def approved_sha256(self) -> str:
+        return sha256_text(self.approved_text)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.source == "draft"
+
+
+def approve(store: Store, name: str, checked: CheckedScenario) -> Approval:
+    """Store a checked scenario and its run's tables as a new version of plan ``name``; nothing changes when
+    the latest version holds the same text (``created`` is false)."""
+    baseline = PlanBaseline.from_results(checked.results, plan_documents(checked.results))
+    return store_approval(store, name, checked.text, checked.file, baseline, checked.sha256)
+
+
+def versions(store: Store) -> list[VersionSummary]:
+    """Every version of every plan, plans by name, versions in order."""
+    return list_versions(store)
+
+
+def resolve_plan(store: Store, name: str | None) -> str:
+    """The plan named (:class:`PlanNotFoundError` when there is none), or the only plan in the store
+    (:class:`NoPlanError`, :class:`SeveralPlansError` when there is not exactly one)."""
+    if name is not None:
+        plan_id(store, name)
+        return name
+    names = sorted({version.plan for version in list_versions(store)})
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise NoPlanError()
+    raise SeveralPlansError(names)
+
+
+def list_plans(store: Store) -> list[PlanRow]:
+    """Every plan by name, with its versions and who last saved its draft."""
+    with store.session() as session:
+        plans = list(session.scalars(select(Plan).order_by(Plan.name)))
+        drafts = {d.plan_id: d for d in session.scalars(select(ScenarioDraft))}
+        rows = []
+        for plan in plans:
+            found = session.scalars(
+                select(PlanVersion).where(PlanVersion.plan_id == plan.id).order_by(PlanVersion.number)
+            )
+            draft = drafts.get(plan.id)
+            rows.append(
+                PlanRow(
+                    plan.id,
+                    plan.name,
+                    tuple(
+                        VersionRow(
+                            v.number,
+                            v.scenario_name,
+                            v.sha256,
+                            as_utc(v.approved_at).strftime("%Y-%m-%d %H:%M UTC"),
+                            v.approved_by,
+                        )
+                        for v in found
+                    ),
+                    draft.updated_by if draft else None,
+                    as_utc(draft.updated_at).strftime("%Y-%m-%d %H:%M UTC") if draft else None,
+                )
+            )
+        return rows
+
+
+def stored_scenario(store: Store, plan_id: int) -> StoredScenario:
+    """The plan's draft, else its latest version; :class:`PlanMissingError` when there is neither."""
+    with store.session() as session:
+        plan = session.get(Plan, plan_id)
+        if plan is None:
+            raise PlanMissingError(f"no plan with id {plan_id}")
+        latest = session.scalars(
+            select(PlanVersion).where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.number.desc())
+        ).first()
+        if latest is None:
+            raise PlanMissingError(f"plan {plan.name} has no version")
+        draft = session.get(ScenarioDraft, plan_id)
+        text = draft.scenario_text if draft is not None else latest.scenario_text
+        source = "draft" if draft is not None else f"version {latest.number}"
+        return StoredScenario(plan_id, plan.name, text, source, latest.scenario_text)
+
+
+def save_draft(store: Store, plan_id: int, text: str) -> None:
+    """Keep ``text`` as the plan's draft (audited: the old and the new SHA-256 and text)."""
+    digest = sha256_text(text)
+    with store.session() as session:
+        draft = session.get(ScenarioDraft, plan_id)
+        if draft is None:
+            session.add(
+                ScenarioDraft(plan_id=plan_id, scenario_text=text, sha256=digest, updated_by=store.actor)
+            )
+        else:
+            draft.scenario_text = text
+            draft.sha256 = digest
+            draft.updated_by = store.actor
+
+
+def approve_draft(store: Store, stored: StoredScenario, checked: CheckedScenario, file: str) -> Approval:
+    """Approve the plan's current scenario (``checked``, the run of ``stored``'s text) as a new version
+    recorded as coming from ``file``; the draft is then the version and is removed."""
+    approval = store_approval(
+        store,
+        stored.plan_name,
+        checked.text,
+        file,
+        PlanBaseline.from_results(checked.results, plan_documents(checked.results)),
+        checked.sha256,
+    )
+    with store.session() as session:
+        draft = session.get(ScenarioDraft, stored.plan_id)
+        if draft is not None:
+            session.delete(draft)
+    return approval
