@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from carebridge import __version__
+from carebridge.version import __version__
 
 if TYPE_CHECKING:
     from carebridge.engine.results import Results

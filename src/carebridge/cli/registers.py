@@ -379,8 +379,8 @@ def targets_reset_command(
     """
     import datetime as dt
 
-    from carebridge.store.registers import RegisterError
     from carebridge.delivery.targets import Approval
+    from carebridge.store.registers import RegisterError
     from carebridge.usecases.registers import reset_trajectory
 
     effective_from = _month(start, "--from")
@@ -597,8 +597,8 @@ def risks_review_command(
 
       carebridge risks review R3 --likelihood 2 --impact 3 --after --by "J. Smith" --next-review 2018-03-31
     """
-    from carebridge.store.registers import RegisterError
     from carebridge.delivery.risks import RiskScore
+    from carebridge.store.registers import RegisterError
     from carebridge.usecases.registers import review
 
     for option, score in (("--likelihood", likelihood), ("--impact", impact)):

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from carebridge import __version__
 from carebridge.cli.app import app, fail
+from carebridge.version import __version__
 
 
 @app.command("synth")

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
-from carebridge import __version__
 from carebridge.delivery.fews import SET_TITLES, SETS
 from carebridge.delivery.monitor import Monitoring
 from carebridge.delivery.pack import (
@@ -38,6 +37,7 @@ from carebridge.delivery.settlement import settle_year
 from carebridge.report.delivery_charts import all_charts
 from carebridge.report.delivery_excel import write_workbook
 from carebridge.report.delivery_page import Page, Section, heat_map, register_heat_maps, render_page
+from carebridge.version import __version__
 
 
 def file_stem(kind: str, monitoring: Monitoring) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from carebridge import __version__
+from carebridge.version import __version__
 
 
 @dataclass(frozen=True)

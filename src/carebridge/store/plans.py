@@ -14,7 +14,6 @@ import pandas as pd
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from carebridge import __version__
 from carebridge.delivery.baseline import (
     ACTIVITY_COLUMNS,
     INVESTMENT_COLUMNS,
@@ -33,6 +32,7 @@ from carebridge.store.models import (
     PlanVersion,
 )
 from carebridge.store.store import Store
+from carebridge.version import __version__
 
 TABLES: dict[str, tuple[type[Any], tuple[str, ...]]] = {
     "activity": (PlanActivity, ACTIVITY_COLUMNS),

@@ -116,8 +116,8 @@ class Run:
 
     def _repr_html_(self) -> str:
         """The headline tables in a notebook: the system bridge and the do-something positions."""
-        from carebridge.report.formatted import do_something_position, system_bridge
-        from carebridge.report.html import render_table
+        from carebridge.report.html_table import render_table
+        from carebridge.report.plan_tables import do_something_position, system_bridge
 
         return "\n".join(
             render_table(table)

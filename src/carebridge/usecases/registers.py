@@ -16,6 +16,8 @@ from carebridge.delivery import risks as rk
 from carebridge.delivery import targets as tg
 from carebridge.delivery.months import Month
 from carebridge.delivery.register_status import EscalationRecord, TargetStatus, last_day, target_status
+from carebridge.store import Store
+from carebridge.store.actuals_files import read_target_actuals_file
 from carebridge.store.registers import (
     EscalationOutcome,
     ImportOutcome,
@@ -35,8 +37,6 @@ from carebridge.store.registers import (
     save_target_actuals,
     save_targets,
 )
-from carebridge.store import Store
-from carebridge.store.actuals_files import read_target_actuals_file
 from carebridge.usecases.errors import NoTargetsError
 
 

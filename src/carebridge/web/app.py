@@ -14,8 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from carebridge import __version__
 from carebridge.store import Store
+from carebridge.version import __version__
 from carebridge.web.cache import WebCaches
 from carebridge.web.context import HERE, WebConfig
 from carebridge.web.guard import PUBLIC_PATHS, SECURITY_HEADERS, Guard, error_response, wants_json

@@ -9,18 +9,11 @@ the year, and for delivery the newest entry of the audit log (every change to th
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
-
-from sqlalchemy import func, select
+from typing import TYPE_CHECKING, Any
 
 from carebridge.store import Store
-from carebridge.store.models import AuditEntry
-from carebridge.store.plans import sha256_text
-from carebridge.usecases.planning import CheckedScenario, check_text
+from carebridge.web.memo import Memo, RunCache
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -28,57 +21,7 @@ if TYPE_CHECKING:
     from carebridge.web.dashboard import Dashboard
     from carebridge.web.delivery import FewsView
     from carebridge.web.registers import RisksView, TargetsView
-    from carebridge.web.routes.api import ScenarioOut
     from carebridge.web.uncertainty import MonteCarloView
-
-RUNS_SIZE = 16
-"""Checked runs kept: each holds a whole run's arrays."""
-
-Value = TypeVar("Value")
-
-
-class Memo(Generic[Value]):
-    def __init__(self, size: int = 64) -> None:
-        self._size = size
-        self._values: OrderedDict[Hashable, Value] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._values)
-
-    def get(self, key: Hashable, compute: Callable[[], Value]) -> Value:
-        """The value of ``key``, computed (outside the lock) when absent."""
-        with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
-        value = compute()
-        with self._lock:
-            self._values[key] = value
-            while len(self._values) > self._size:
-                self._values.popitem(last=False)
-        return value
-
-
-def store_generation(store: Store) -> int:
-    """The id of the newest audit log entry: it changes whenever anything in the store does."""
-    with store.session() as session:
-        return int(session.scalar(select(func.max(AuditEntry.id))) or 0)
-
-
-class RunCache:
-    """Checked runs by the SHA-256 of the scenario text, least recently used dropped first; thread-safe."""
-
-    def __init__(self, size: int = RUNS_SIZE) -> None:
-        self._memo: Memo[CheckedScenario] = Memo(size)
-
-    def __len__(self) -> int:
-        return len(self._memo)
-
-    def get(self, text: str, file: str) -> CheckedScenario:
-        """:func:`~carebridge.usecases.planning.check_text`, once per text."""
-        return self._memo.get(sha256_text(text), lambda: check_text(text, file))
 
 
 @dataclass
@@ -92,6 +35,7 @@ class WebCaches:
     targets: Memo[TargetsView] = field(default_factory=Memo)
     risks: Memo[RisksView] = field(default_factory=Memo)
     monte_carlo: Memo[MonteCarloView] = field(default_factory=lambda: Memo(size=16))
-    scenarios: Memo[ScenarioOut] = field(default_factory=Memo)
+    scenarios: Memo[Any] = field(default_factory=Memo)
+    """The JSON API's scenarios (``routes.api.ScenarioOut``; typed there, as the routes sit above this)."""
     stores: dict[str, Store] = field(default_factory=dict)
     """The store as each signed-in user writes to it (changes audited under their email)."""

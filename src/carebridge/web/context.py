@@ -12,8 +12,8 @@ from starlette.responses import Response
 
 from carebridge.store import Store
 from carebridge.web.auth import SessionInfo, csrf_matches
-from carebridge.web.limits import Limits
 from carebridge.web.cache import WebCaches
+from carebridge.web.limits import Limits
 from carebridge.web.roles import Principal
 
 HERE = Path(__file__).resolve().parent

@@ -26,7 +26,7 @@ from carebridge.report.plan_tables import (
 )
 from carebridge.report.table import FormattedTable
 from carebridge.usecases.planning import with_bridge_year
-from carebridge.web.cache import Memo
+from carebridge.web.memo import Memo
 
 
 @dataclass(frozen=True)

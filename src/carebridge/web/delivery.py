@@ -9,7 +9,7 @@ from __future__ import annotations
 from carebridge.store import Store
 from carebridge.usecases.delivery import Fews
 from carebridge.usecases.delivery import fews as fews_now
-from carebridge.web.cache import Memo, store_generation
+from carebridge.web.memo import Memo, store_generation
 
 FewsView = Fews
 """What the FEWS page shows: the monitoring of a month (None before any actuals), the months to choose."""

@@ -18,7 +18,7 @@ from carebridge.report.delivery_page import risk_heat_map
 from carebridge.store import Store
 from carebridge.store.registers import StoredTarget
 from carebridge.usecases.registers import risks_as_at, status_of_targets
-from carebridge.web.cache import Memo, store_generation
+from carebridge.web.memo import Memo, store_generation
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from carebridge.usecases import plans
 from carebridge.usecases.edits import Editable, editables, owner_of
 from carebridge.usecases.planning import CheckedScenario
 from carebridge.usecases.plans import PlanMissingError, StoredScenario
-from carebridge.web.cache import RunCache
+from carebridge.web.memo import RunCache
 
 __all__ = ["Current", "Editable", "PlanMissingError", "editables", "owner_of"]
 

@@ -17,7 +17,7 @@ from carebridge.report.chart import Chart
 from carebridge.report.simulation import balance_table, fan_chart, position_table, tornado_chart
 from carebridge.scenario.loader import LoadedScenario
 from carebridge.usecases.uncertainty import sensitivity, simulate, with_spread
-from carebridge.web.cache import Memo
+from carebridge.web.memo import Memo
 
 DRAWS = 2_000
 SEED = 1

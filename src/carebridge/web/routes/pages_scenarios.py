@@ -240,10 +240,10 @@ async def scenario_report(plan_id: PlanId, kind: str, store: Reader, caches: Cac
 
 
 def write_reports(state: scenarios.Current, folder: Path) -> Path:
-    from carebridge import __version__
     from carebridge.engine.appraisal import AppraisalParameters, appraise
     from carebridge.report.plan import PlanReport, write_report
     from carebridge.report.provenance import Provenance
+    from carebridge.version import __version__
     from carebridge.web.auth import now
 
     provenance = Provenance(

@@ -1,0 +1,66 @@
+"""Small thread-safe memos for the web app: values by key, least recently used dropped first, and the runs
+checked once per scenario text. The app keeps one of each on its state (:mod:`carebridge.web.cache`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from sqlalchemy import func, select
+
+from carebridge.store import Store
+from carebridge.store.models import AuditEntry
+from carebridge.store.plans import sha256_text
+from carebridge.usecases.planning import CheckedScenario, check_text
+
+RUNS_SIZE = 16
+"""Checked runs kept: each holds a whole run's arrays."""
+
+Value = TypeVar("Value")
+
+
+class Memo(Generic[Value]):
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._values: OrderedDict[Hashable, Value] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._values)
+
+    def get(self, key: Hashable, compute: Callable[[], Value]) -> Value:
+        """The value of ``key``, computed (outside the lock) when absent."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value
+
+
+def store_generation(store: Store) -> int:
+    """The id of the newest audit log entry: it changes whenever anything in the store does."""
+    with store.session() as session:
+        return int(session.scalar(select(func.max(AuditEntry.id))) or 0)
+
+
+class RunCache:
+    """Checked runs by the SHA-256 of the scenario text, least recently used dropped first; thread-safe."""
+
+    def __init__(self, size: int = RUNS_SIZE) -> None:
+        self._memo: Memo[CheckedScenario] = Memo(size)
+
+    def __len__(self) -> int:
+        return len(self._memo)
+
+    def get(self, text: str, file: str) -> CheckedScenario:
+        """:func:`~carebridge.usecases.planning.check_text`, once per text."""
+        return self._memo.get(sha256_text(text), lambda: check_text(text, file))
