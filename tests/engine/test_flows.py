@@ -10,7 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carebridge.engine import flows, run
+from carebridge.engine.inputs import compile_inputs
 from carebridge.engine.results import Results
+from carebridge.engine.run import run_inputs
+from carebridge.engine.simulate.values import DrawnValues
 from carebridge.scenario.schema import (
     Activity,
     Allocation,
@@ -181,6 +184,20 @@ def test_payment_change_broadcasts_over_draws() -> None:
     )
     assert paid.shape == (2, 1, 2)
     np.testing.assert_allclose(paid[:, 0, :], [[-2.5, 5.0], [-1.0, 5.0]])
+
+
+def test_a_marginal_rate_drawn_for_a_monte_carlo_run() -> None:
+    """Draws of a threshold's rate on a fall give the payment of each draw, and the checks hold in each."""
+    scenario = place(0.05, Contract(id="c", provider="acute", type="threshold", under=0.5, over=1.0))
+    rates = np.array([[0.2], [0.5], [1.0]])
+    values = DrawnValues([("contracts", 0, "under")], rates)
+    with xr.set_options(arithmetic_join="exact"):  # type: ignore[no-untyped-call]
+        results = run_inputs(scenario, compile_inputs(scenario, values))
+    assert results.flows is not None and results.flow_checks is not None
+    payment = results.flows.sel(year=YEARS[1]).where(results.flows.flow == "payment", 0.0).sum("entry")
+    np.testing.assert_allclose(payment.values, [-1.0, -2.5, -5.0])
+    close(results.flow_checks.difference, 0.0)
+    assert results.scheme_positions is not None and "draw" in results.scheme_positions.dims
 
 
 # --- properties ------------------------------------------------------------------------------------------

@@ -291,9 +291,9 @@ def scheme_positions(
     typed = positions[..., [at[line] for line in typed_lines], :count, :].sum(axis=-3)
     something = positions[..., at["do_something"], :count, :]
     position = gap + typed + by_kind.sum(axis=-3)
-    per_org = np.concatenate(
-        [gap[..., None, :, :], typed[..., None, :, :], by_kind, position[..., None, :, :]], axis=-3
-    )
+    parts = [gap[..., None, :, :], typed[..., None, :, :], by_kind, position[..., None, :, :]]
+    shared = np.broadcast_shapes(*(part.shape[:-3] for part in parts))
+    per_org = np.concatenate([np.broadcast_to(p, (*shared, *p.shape[-3:])) for p in parts], axis=-3)
     held = np.einsum("...loy,oh->...lhy", per_org, holder)
     typed_something = np.einsum("...oy,oh->...hy", something, holder)
     typed_something[..., -1, :] = positions[..., at["do_something"], count, :]
@@ -398,3 +398,30 @@ def labelled_flows(table: FlowTable, years: Sequence[str]) -> xr.DataArray:
             "flow": ("entry", table.flow),
         },
     )
+
+
+@dataclass(frozen=True)
+class PlanFlows:
+    """What :mod:`carebridge.engine.run` computes of section 13, as plain arrays; :class:`Results` labels them
+    when they are first read (labelling costs more than the arithmetic)."""
+
+    table: FlowTable
+    positions: Floats  # (…, line, holder, year) from :func:`scheme_positions`
+    holders: list[str]
+    computed: Floats  # (…, check, year) from :func:`flow_checks`
+    expected: Floats
+    years: list[str]
+
+    def labelled_flows(self) -> xr.DataArray:
+        return labelled_flows(self.table, self.years)
+
+    def labelled_positions(self) -> xr.DataArray:
+        lead = [DRAW] if self.positions.ndim > 3 else []
+        return xr.DataArray(
+            self.positions,
+            dims=[*lead, "line", "holder", "year"],
+            coords={"line": list(SCHEME_LINES), "holder": self.holders, "year": self.years},
+        )
+
+    def checks(self) -> xr.Dataset:
+        return checks_dataset(self.computed, self.expected, self.years)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import xarray as xr
 
@@ -106,9 +104,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
             scenario, span, do_nothing.sel(pod=act.has_activity), do_something.sel(pod=act.has_activity)
         ),
         plan_line_orgs={line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
-        flows=money.flows,
-        scheme_positions=money.positions,
-        flow_checks=money.checks,
+        plan_flows=money,
         allocated_lines=[line.id for line in scenario.positions.plan_lines if line.allocation is not None],
     )
 
@@ -144,13 +140,6 @@ def _allocation(
     )
 
 
-@dataclass(frozen=True)
-class _Money:
-    flows: xr.DataArray
-    positions: xr.DataArray
-    checks: xr.Dataset
-
-
 def _flows(
     scenario: Scenario,
     inputs: ModelInputs,
@@ -158,7 +147,7 @@ def _flows(
     do_nothing: xr.DataArray,
     invested: xr.DataArray,
     positions: xr.DataArray,
-) -> _Money:
+) -> flows.PlanFlows:
     """The flows between the partners, the positions from the schemes and the checks (spec section 13)."""
     cells = saved.transpose(..., "scheme", "year", "pod", "source", "basis", "provider")
     values = cells.values
@@ -204,16 +193,13 @@ def _flows(
     computed, wanted = flows.flow_checks(
         contract, contracts.inside, table, held, laid.values, lines, unallocated, expected
     )
-    holders = [*orgs, *flows.SECTORS, flows.SYSTEM]
-    lead = [DRAW] if held.ndim > 3 else []
-    return _Money(
-        flows=flows.labelled_flows(table, inputs.years),
-        positions=xr.DataArray(
-            held,
-            dims=[*lead, "line", "holder", "year"],
-            coords={"line": list(flows.SCHEME_LINES), "holder": holders, "year": inputs.years},
-        ),
-        checks=flows.checks_dataset(computed, wanted, inputs.years),
+    return flows.PlanFlows(
+        table=table,
+        positions=held,
+        holders=[*orgs, *flows.SECTORS, flows.SYSTEM],
+        computed=computed,
+        expected=wanted,
+        years=inputs.years,
     )
 
 
