@@ -23,8 +23,10 @@ from carebridge.engine import ModelError, Results, run
 from carebridge.scenario.schema import (
     Absolute,
     Activity,
+    Allocation,
     AvoidGrowth,
     Cohort,
+    Contract,
     CostRelease,
     DirectSaving,
     Effect,
@@ -487,3 +489,78 @@ def run_or_reject(scenario: Scenario) -> Results:
         raise  # pragma: no cover - assume(False) never returns
     event("scenario ran")
     return results
+
+
+@st.composite
+def contracts_for(draw: st.DrawFn, scenario: Scenario) -> Scenario:
+    """``scenario`` with a payer for every POD, random contracts between payers and the providers of the plan
+    (every type, rates in [0, 1.5], maybe a tolerance and a compensating payment), maybe a funder for each
+    funding source, and maybe an allocation of each system-level plan line."""
+    org_ids = [o.id for o in scenario.organisations]
+    pods = [pod.model_copy(update={"payer": draw(st.sampled_from(org_ids))}) for pod in scenario.pods]
+    rates = amounts(0, 1.5)
+    covered: set[tuple[str, str]] = set()
+    contracts: list[Contract] = []
+    for provider in org_ids:
+        provided = [p.id for p in pods if p.activity is not None and p.providers.get(provider, 0) > 0]
+        free = [p for p in provided if (provider, p) not in covered]
+        if not free or not draw(st.booleans()):
+            continue
+        chosen = draw(st.lists(st.sampled_from(free), min_size=1, unique=True))
+        covered.update((provider, p) for p in chosen)
+        kind = draw(st.sampled_from(["tariff", "threshold", "block", "aligned"]))
+        terms: dict[str, object] = {}
+        if kind == "tariff":
+            terms["rate"] = draw(st.none() | rates)
+        elif kind == "aligned":
+            terms["variable_share"] = draw(rates)
+        elif kind == "threshold":
+            terms.update(under=draw(rates), over=draw(rates))
+            if draw(st.booleans()):
+                terms.update(tolerance=draw(amounts(0, 1)), beyond=draw(st.none() | rates))
+        compensating = draw(
+            st.none() | st.just("stranded") | values_by_year(year_labels_of(scenario), amounts(0, 500))
+        )
+        contracts.append(
+            Contract(
+                id=f"contract{len(contracts)}",
+                provider=provider,
+                pods=chosen,
+                type=kind,
+                compensating=compensating,
+                **terms,
+            )
+        )
+    funding = [
+        source.model_copy(update={"funder": draw(st.none() | st.sampled_from(org_ids))})
+        for source in scenario.funding
+    ]
+    lines = []
+    for line in scenario.positions.plan_lines:
+        if line.org is None and draw(st.booleans()):
+            if draw(st.booleans()):
+                allocation = Allocation(shares=draw(shares(org_ids)))
+            else:
+                allocation = Allocation(basis="do_nothing", orgs=org_ids)
+            line = line.model_copy(update={"allocation": allocation})
+        lines.append(line)
+    positions = scenario.positions.model_copy(
+        update={
+            "plan_lines": lines,
+            "do_nothing": {org: 1000.0 + 10 * i for i, org in enumerate(org_ids)},
+        }
+    )
+    return scenario.model_copy(
+        update={"pods": pods, "contracts": contracts, "funding": funding, "positions": positions}
+    )
+
+
+def year_labels_of(scenario: Scenario) -> list[str]:
+    first, last = int(scenario.base_year[:4]), int(scenario.end_year[:4])
+    return [format_year(year) for year in range(first, last + 1)]
+
+
+@st.composite
+def contracted_scenarios(draw: st.DrawFn, min_schemes: int = 1) -> Scenario:
+    """Random valid scenarios with random payers, contracts, funders and allocations."""
+    return draw(contracts_for(draw(scenarios(min_schemes=min_schemes))))

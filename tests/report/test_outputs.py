@@ -53,6 +53,8 @@ def test_write_report_lists_its_files(folder: Path) -> None:
         "savings.csv",
         "statement.csv",
         "positions.csv",
+        "flows.csv",
+        "flow_checks.csv",
         "report.xlsx",
         "report.html",
         "bridge-system.png",

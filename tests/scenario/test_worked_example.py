@@ -36,6 +36,8 @@ DOCUMENTED_MODELS: list[type[BaseModel]] = [
     schema.Positions,
     schema.PlanLine,
     schema.FromSchemes,
+    schema.Allocation,
+    schema.Contract,
     schema.Statement,
     schema.SavingsLabels,
     schema.Published,

@@ -116,11 +116,13 @@ def positions(
     do_nothing: xr.DataArray,
     plan_lines: xr.DataArray,
     plan_orgs: Sequence[str | None],
+    allocation: xr.DataArray | None = None,
 ) -> xr.DataArray:
     """Positions (…, line, org, year): do-nothing, each plan line, do-something; ``org`` ends in ``system``.
 
-    An organisation's do-something is its do-nothing gap plus its own plan lines; the system's is the sum of
-    the organisations' plus the system-level lines (Stockport Table 3 = Table 1 + Table 2).
+    An organisation's do-something is its do-nothing gap plus its own plan lines and its share of allocated
+    system lines (``allocation``, (…, line, org, year), model spec section 13); the system's is the sum of the
+    organisations' gaps plus every line (Stockport Table 3 = Table 1 + Table 2).
     """
     orgs = list(do_nothing.org.values)
     holders = [*orgs, SYSTEM]
@@ -131,6 +133,9 @@ def positions(
         dims=["line", "org"],
         coords={"line": list(plan_lines.line.values), "org": holders},
     )
+    if allocation is not None:
+        system = xr.zeros_like(allocation.isel(org=0, drop=True)).expand_dims(org=[SYSTEM])
+        owner = owner + xr.concat([allocation, system], dim="org")
     lines = plan_lines * owner
     gap = xr.concat([do_nothing, do_nothing.sum("org").expand_dims(org=[SYSTEM])], dim="org")
     something = gap + lines.sum("line")

@@ -21,6 +21,7 @@ import xarray as xr
 
 from carebridge.engine.savings import release_kernel
 from carebridge.scenario.errors import Path
+from carebridge.scenario.names import sector
 from carebridge.scenario.schema import (
     Absolute,
     AvoidGrowth,
@@ -29,6 +30,7 @@ from carebridge.scenario.schema import (
     Reduce,
     Scenario,
 )
+from carebridge.scenario.validate_contracts import commissioner, contract_terms, pod_payer
 from carebridge.scenario.years import Fill, YearRange, YearValue
 
 ALL_COHORT = "all"
@@ -155,12 +157,70 @@ class FinanceInputs:
 
 
 @dataclass(frozen=True)
+class ContractInputs:
+    """Contract terms (model spec section 13), one per (payer, provider, POD) in ``term`` order.
+
+    Every contract type is written as four numbers: the rate on a fall (``under``) and on a rise (``over``)
+    inside a tolerance band, the rate ``beyond`` the band, and the band (``tolerance``, a fraction of the
+    term's do-nothing activity; infinite without a band). tariff: under = over = rate; block: 0; aligned:
+    the variable share. Rates carry a leading ``draw`` axis where a rate is uncertain.
+    """
+
+    payer: list[str]
+    provider: list[str]
+    pod: list[str]
+    inside: Floats  # (term,) 1 for a provider of the plan, 0 for `other`
+    under: Floats  # (…, term)
+    over: Floats
+    beyond: Floats
+    tolerance: Floats
+    contract: Floats  # (term, contract) 1 where the contract governs the term
+    contract_payer: list[str]
+    contract_provider: list[str]
+    stranded: Floats  # (contract,) 1 where the compensating payment is the stranded cost
+    compensated: Floats  # (contract,) 1 where the contract has a compensating payment (given or stranded)
+    compensating: Floats  # (…, contract, year) compensating payment given, £'000 (0 for `stranded`)
+
+
+@dataclass(frozen=True)
+class OwnerInputs:
+    """Which organisation each scheme's direct saving, investment and funding falls to (spec section 13).
+
+    Each matrix is one-hot over ``orgs`` (a row of zeros where no organisation is named and the scenario has
+    no
+    commissioner to default to)."""
+
+    orgs: list[str]
+    direct: Floats  # (scheme, pod, org) the owner of a scheme's direct saving on a POD
+    scheme_investment: Floats  # (scheme, org)
+    investment: Floats  # (investment, org)
+    funding_receiver: Floats  # (funding, org)
+    funding_giver: Floats  # (funding, org)
+    sector: list[str]  # sector of each organisation: nhs or social_care
+
+
+@dataclass(frozen=True)
+class AllocationInputs:
+    """How each plan line is shared among organisations (spec section 13): ``fixed`` shares (line, org), or a
+    ``basis`` (do_nothing, income, expenditure; None for fixed or none) over the ``members`` (line, org)."""
+
+    fixed: Floats  # (line, org)
+    basis: list[str | None]
+    members: Floats  # (line, org)
+    allocated: list[bool]
+    from_schemes: list[bool]  # lines computed from the schemes (the flows replace them)
+
+
+@dataclass(frozen=True)
 class ModelInputs:
     years: list[str]
     activity: ActivityInputs
     effects: EffectInputs
     prices: PriceInputs
     finance: FinanceInputs
+    contracts: ContractInputs
+    owners: OwnerInputs
+    allocation: AllocationInputs
     values: InputValues = field(default_factory=InputValues)
     """How the numbers were read: as written, or with draws."""
 
@@ -176,6 +236,9 @@ def compile_inputs(scenario: Scenario, values: InputValues | None = None) -> Mod
         effects=_effects(scenario, span, values),
         prices=_prices(scenario, span, values),
         finance=_finance(scenario, span, values),
+        contracts=_contracts(scenario, span, values),
+        owners=_owners(scenario),
+        allocation=_allocation(scenario),
         values=values,
     )
 
@@ -421,4 +484,128 @@ def _finance(scenario: Scenario, span: YearRange, values: InputValues) -> Financ
             ],
         ),
         savings_window=xr.DataArray(window, dims=["year"], coords={"year": years}),
+    )
+
+
+def _contracts(scenario: Scenario, span: YearRange, values: InputValues) -> ContractInputs:
+    """The contract terms of ``scenario`` as rates by term; a term no contract governs is tariff at 1."""
+    terms = contract_terms(scenario)
+    orgs = {o.id for o in scenario.organisations}
+    n = len(terms)
+    rates = {name: values.zeros((n,)) for name in ("under", "over", "beyond")}
+    tolerance = values.zeros((n,)) + np.inf
+    contracts = scenario.contracts
+    governs = np.zeros((n, len(contracts)))
+    for t, term in enumerate(terms):
+        if term.contract is None:
+            rates["under"][..., t] = rates["over"][..., t] = rates["beyond"][..., t] = 1.0
+            continue
+        governs[t, term.contract] = 1.0
+        contract = contracts[term.contract]
+        path: Path = ("contracts", term.contract)
+
+        def rate(name: str, default: float, path: Path = path, contract: object = contract) -> float | Floats:
+            given = getattr(contract, name)
+            return default if given is None else values.number((*path, name), float(given))
+
+        if contract.type == "tariff":
+            rates["under"][..., t] = rates["over"][..., t] = rates["beyond"][..., t] = rate("rate", 1.0)
+        elif contract.type == "aligned":
+            share = rate("variable_share", 1.0)
+            rates["under"][..., t] = rates["over"][..., t] = rates["beyond"][..., t] = share
+        elif contract.type == "threshold":
+            rates["under"][..., t] = rate("under", 1.0)
+            rates["over"][..., t] = rate("over", 1.0)
+            rates["beyond"][..., t] = rate("beyond", 1.0)
+            if contract.tolerance is not None:
+                tolerance[..., t] = rate("tolerance", 0.0)
+    payers = []
+    for index, contract in enumerate(contracts):
+        governed = [term.payer for term in terms if term.contract == index]
+        payers.append(contract.payer or (governed[0] if governed else ""))
+    given = values.zeros((len(contracts), len(span)))
+    for index, contract in enumerate(contracts):
+        if contract.compensating is not None and contract.compensating != "stranded":
+            given[..., index, :] = values.expand(
+                span, ("contracts", index, "compensating"), contract.compensating
+            )
+    return ContractInputs(
+        payer=[term.payer for term in terms],
+        provider=[term.provider for term in terms],
+        pod=[term.pod for term in terms],
+        inside=np.array([1.0 if term.provider in orgs else 0.0 for term in terms]),
+        under=rates["under"],
+        over=rates["over"],
+        beyond=rates["beyond"],
+        tolerance=tolerance,
+        contract=governs,
+        contract_payer=payers,
+        contract_provider=[contract.provider for contract in contracts],
+        stranded=np.array([1.0 if c.compensating == "stranded" else 0.0 for c in contracts]),
+        compensating=given,
+        compensated=np.array([1.0 if c.compensating is not None else 0.0 for c in contracts]),
+    )
+
+
+def _owners(scenario: Scenario) -> OwnerInputs:
+    """Who each direct saving, investment and funding source falls to (defaults in spec section 13)."""
+    orgs = [o.id for o in scenario.organisations]
+    index = {org: i for i, org in enumerate(orgs)}
+    default = commissioner(scenario)
+    pods = {pod.id: pod for pod in scenario.pods}
+    pod_ids = list(pods)
+
+    def one_hot(matrix: Floats, row: tuple[int, ...], org: str | None) -> None:
+        if org is not None and org in index:
+            matrix[(*row, index[org])] = 1.0
+
+    direct = np.zeros((len(scenario.schemes), len(pod_ids), len(orgs)))
+    scheme_investment = np.zeros((len(scenario.schemes), len(orgs)))
+    for i, scheme in enumerate(scenario.schemes):
+        for effect in scheme.effects:
+            if isinstance(effect, DirectSaving):
+                owner = scheme.owner or pod_payer(scenario, pods[effect.pod])
+                one_hot(direct, (i, pod_ids.index(effect.pod)), owner)
+        spender = (scheme.investment.org if scheme.investment else None) or scheme.owner or default
+        one_hot(scheme_investment, (i,), spender)
+    investment = np.zeros((len(scenario.investments), len(orgs)))
+    for k, item in enumerate(scenario.investments):
+        one_hot(investment, (k,), item.org or default)
+    receiver = np.zeros((len(scenario.funding), len(orgs)))
+    giver = np.zeros((len(scenario.funding), len(orgs)))
+    for k, source in enumerate(scenario.funding):
+        one_hot(receiver, (k,), source.org or default)
+        one_hot(giver, (k,), source.funder)
+    return OwnerInputs(
+        orgs=orgs,
+        direct=direct,
+        scheme_investment=scheme_investment,
+        investment=investment,
+        funding_receiver=receiver,
+        funding_giver=giver,
+        sector=[sector(o) for o in scenario.organisations],
+    )
+
+
+def _allocation(scenario: Scenario) -> AllocationInputs:
+    orgs = [o.id for o in scenario.organisations]
+    lines = scenario.positions.plan_lines
+    fixed = np.zeros((len(lines), len(orgs)))
+    members = np.zeros((len(lines), len(orgs)))
+    basis: list[str | None] = []
+    for i, line in enumerate(lines):
+        allocation = line.allocation
+        basis.append(allocation.basis if allocation is not None else None)
+        if allocation is None:
+            continue
+        for org, share in (allocation.shares or {}).items():
+            fixed[i, orgs.index(org)] = share
+        for org in allocation.orgs if allocation.orgs is not None else orgs:
+            members[i, orgs.index(org)] = 1.0
+    return AllocationInputs(
+        fixed=fixed,
+        basis=basis,
+        members=members,
+        allocated=[line.allocation is not None for line in lines],
+        from_schemes=[line.from_schemes is not None for line in lines],
     )

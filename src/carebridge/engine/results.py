@@ -7,12 +7,30 @@ do-nothing gaps, investment and deficits positive. Money in £'000; activity in 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import xarray as xr
 
 from carebridge.engine.finance import NET, SAVINGS_LINE, SYSTEM, TOTAL_FUNDING, TOTAL_INVESTMENT
 from carebridge.engine.finance import bridge as bridge_steps
+from carebridge.engine.flows import PlanFlows
 from carebridge.scenario.schema import Scenario
+
+SCHEME_LINE_LABELS = {
+    "schemes.do_nothing": "Do-nothing gap",
+    "schemes.plan_lines": "Plan lines typed (not from the schemes)",
+    "schemes.payment": "Payment for activity",
+    "schemes.income": "Income from activity",
+    "schemes.cost": "Cost released",
+    "schemes.compensating_payment": "Compensating payments",
+    "schemes.direct_saving": "Direct savings",
+    "schemes.investment": "Investment",
+    "schemes.funding": "Funding",
+    "schemes.position": "Do-something position from the schemes",
+    "schemes.not_explained": "Plan lines not explained by the schemes",
+    "schemes.do_something": "Do-something position (typed)",
+}
+"""Printed names of the lines of the positions from the schemes (spec section 13)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,42 @@ class Results:
     """(case, year, …): bed_days and beds by bed_base, wte by staff_group; case do_nothing/do_something."""
     plan_line_orgs: dict[str, str] = field(default_factory=dict)
     """Organisation of each plan line, or ``system`` for a system-level line."""
+    plan_flows: PlanFlows | None = None
+    """Section 13's arrays as computed; read through ``flows``, ``scheme_positions`` and ``flow_checks``."""
+    allocated_lines: list[str] = field(default_factory=list)
+    """System-level plan lines shared among the organisations (each appears in every organisation's
+    position)."""
+
+    @cached_property
+    def flows(self) -> xr.DataArray | None:
+        """(entry, year), £'000, deficit positive: every flow of the plan between the partners (model spec
+        section 13), one row per (org, counterparty, pod, flow) given as coordinates on ``entry`` (``''``
+        where a flow has no counterparty or POD). For a contract term (payer c, provider o, POD p) with ``V =
+        (AS − AD)·ps·P/1000``: ``payment = ΔPay`` for the payer (``m·V`` for tariff, the threshold rates
+        inside and beyond a tolerance band, 0 for block, the variable share for aligned); for a provider of
+        the plan ``income = −ΔPay``, ``cost = −SC`` (the cost-basis saving of section 5 on its share) and
+        ``stranded_cost = income + cost`` (a subtotal, never added again); ``compensating_payment`` ``+K`` for
+        the payer and ``−K`` for the provider; ``direct_saving`` (negative, cost basis) to the scheme's owner;
+        ``investment`` (positive) to the organisation that spends it; ``funding`` (negative) to the receiver
+        and positive to a funder of the plan."""
+        return self.plan_flows.labelled_flows() if self.plan_flows is not None else None
+
+    @cached_property
+    def scheme_positions(self) -> xr.DataArray | None:
+        """(line, holder, year), £'000, deficit positive: positions from the schemes (spec section 13) for
+        each organisation, ``nhs``, ``social_care`` and ``system``. Lines: ``schemes.do_nothing`` (gap),
+        ``schemes.plan_lines`` (typed plan lines not computed from the schemes, allocated shares included),
+        one ``schemes.<flow>`` per flow but stranded cost, ``schemes.position`` (= the sum of those),
+        ``schemes.not_explained`` (typed do-something − position: the plan lines the schemes do not explain)
+        and ``schemes.do_something`` (the typed do-something position). A sector and the system are sums of
+        their organisations; the system's typed do-something also holds the system lines not allocated."""
+        return self.plan_flows.labelled_positions() if self.plan_flows is not None else None
+
+    @cached_property
+    def flow_checks(self) -> xr.Dataset | None:
+        """(check, year) with a ``name`` coordinate: computed, expected and difference of each check of spec
+        section 13 (£'000); across Monte Carlo draws, the draw with the largest difference."""
+        return self.plan_flows.checks() if self.plan_flows is not None else None
 
     def statement_label(self, basis: str, line: str) -> str:
         """The printed name of a statement line."""
@@ -71,11 +125,12 @@ class Results:
         """The printed name of a position line."""
         names = {p.id: p.name for p in self.scenario.positions.plan_lines}
         names.update(do_nothing="Do-nothing gap", do_something="Do-something position")
+        names.update(SCHEME_LINE_LABELS)
         return names.get(line, line)
 
     def org_label(self, org: str) -> str:
         names = {o.id: o.name for o in self.scenario.organisations}
-        names.update(system="System", other="Other providers")
+        names.update(system="System", other="Other providers", nhs="NHS", social_care="Social care")
         return names.get(org, org)
 
     def pod_label(self, pod: str) -> str:

@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 
 from carebridge.engine import activity as activity_model
-from carebridge.engine import finance, plan, savings, schemes
+from carebridge.engine import finance, flows, plan, savings, schemes
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import DRAW, ModelInputs, compile_inputs
 from carebridge.engine.results import Results
@@ -71,7 +71,10 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         names["gap.system"] = gaps.sum("org")
     lines = plan.plan_lines(scenario, span, fin.plan_value, summary, names, effects.cohort_share)
     plan_orgs = [line.org for line in scenario.positions.plan_lines]
-    positions = finance.positions(gaps.transpose(..., "org", "year"), lines.value, plan_orgs)
+    gaps = gaps.transpose(..., "org", "year")
+    allocation = _allocation(inputs, gaps, forecast)
+    positions = finance.positions(gaps, lines.value, plan_orgs, allocation)
+    money = _flows(scenario, inputs, saved, do_nothing, invested, positions)
 
     activity = xr.Dataset(
         {
@@ -101,6 +104,102 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
             scenario, span, do_nothing.sel(pod=act.has_activity), do_something.sel(pod=act.has_activity)
         ),
         plan_line_orgs={line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
+        plan_flows=money,
+        allocated_lines=[line.id for line in scenario.positions.plan_lines if line.allocation is not None],
+    )
+
+
+def _allocation(
+    inputs: ModelInputs, gaps: xr.DataArray, forecast: plan.Finance | None
+) -> xr.DataArray | None:
+    """Shares of the allocated plan lines by organisation and year (spec section 13), or None without any.
+    Raises :class:`ModelError` when a line's basis adds up to 0 in a year."""
+    spec = inputs.allocation
+    if not any(spec.allocated):
+        return None
+    orgs = [str(org) for org in gaps.org.values]
+
+    def basis(name: str) -> np.ndarray:
+        if name == "do_nothing":
+            return np.asarray(gaps.values, dtype=float)
+        if forecast is None:
+            return np.zeros((len(orgs), len(inputs.years)))
+        table = forecast.table[name].reindex(org=orgs, fill_value=0.0).transpose(..., "org", "year")
+        return np.asarray(table.values, dtype=float)
+
+    used = {name for name in spec.basis if name is not None}
+    shares, problems = flows.allocation_shares(spec, {name: basis(name) for name in used}, orgs, inputs.years)
+    if problems:
+        raise ModelError(problems)
+    lead = [DRAW] if shares.ndim > 3 else []
+    line_ids = [str(line) for line in inputs.finance.plan_value.plan_line.values]
+    return xr.DataArray(
+        shares,
+        dims=[*lead, "line", "org", "year"],
+        coords={"line": line_ids, "org": orgs, "year": inputs.years},
+    )
+
+
+def _flows(
+    scenario: Scenario,
+    inputs: ModelInputs,
+    saved: xr.DataArray,
+    do_nothing: xr.DataArray,
+    invested: xr.DataArray,
+    positions: xr.DataArray,
+) -> flows.PlanFlows:
+    """The flows between the partners, the positions from the schemes and the checks (spec section 13)."""
+    cells = saved.transpose(..., "scheme", "year", "pod", "source", "basis", "provider")
+    values = cells.values
+    activity = values[..., :2, :, :].sum(axis=(-6, -3))  # (…, year, pod, basis, provider)
+    tariff_change = -activity[..., 0, :]
+    cost_saving = activity[..., 1, :]
+    direct = values[..., 2, 1, :].sum(axis=-1)  # (…, scheme, year, pod), cost basis
+    pods = [str(pod) for pod in cells.pod.values]
+    providers = [str(p) for p in cells.provider.values]
+    contracts = inputs.contracts
+    fin = inputs.finance
+    contract = flows.contract_flows(
+        contracts,
+        tariff_change,
+        cost_saving,
+        do_nothing.transpose(..., "year", "pod").values,
+        inputs.prices.price.transpose(..., "year", "pod").values,
+        inputs.prices.provider_split.transpose("pod", "provider").values,
+        [pods.index(pod) for pod in contracts.pod],
+        [providers.index(provider) for provider in contracts.provider],
+    )
+    table = flows.flow_table(
+        contracts,
+        inputs.owners,
+        contract,
+        direct,
+        invested.transpose(..., "scheme", "year").values,
+        fin.investment.transpose(..., "investment", "year").values,
+        fin.funding.transpose(..., "funding", "year").values,
+        pods,
+    )
+    orgs = inputs.owners.orgs
+    laid = positions.transpose(..., "line", "org", "year")
+    lines = [str(line) for line in laid.line.values]
+    plan_lines = scenario.positions.plan_lines
+    typed = [
+        line.id for line, made in zip(plan_lines, inputs.allocation.from_schemes, strict=True) if not made
+    ]
+    held = flows.scheme_positions(table, laid.values, lines, typed, orgs, inputs.owners.sector)
+    inside = np.array([1.0 if p in orgs else 0.0 for p in providers])
+    expected = (-cost_saving * inside + tariff_change * (1 - inside)).sum(axis=(-2, -1))
+    unallocated = [line.id for line in plan_lines if line.org is None and line.allocation is None]
+    computed, wanted = flows.flow_checks(
+        contract, contracts.inside, table, held, laid.values, lines, unallocated, expected
+    )
+    return flows.PlanFlows(
+        table=table,
+        positions=held,
+        holders=[*orgs, *flows.SECTORS, flows.SYSTEM],
+        computed=computed,
+        expected=wanted,
+        years=inputs.years,
     )
 
 

@@ -4,7 +4,11 @@
 - ``scheme_activity``: scheme, year, pod, avoided_growth, reduction
 - ``savings``: scheme, year, pod, provider, source, basis, value
 - ``statement``: basis, section, line, year, value
-- ``positions``: line, org, year, value
+- ``positions``: line, org, year, value — the typed positions, then the positions from the schemes (lines
+  ``schemes.…``, for each organisation, ``nhs``, ``social_care`` and ``system``; model spec section 13)
+- ``flows``: year, org, counterparty, pod, flow, value — each flow's effect on the organisation's position,
+  deficit positive; ``stranded_cost`` is a subtotal of a provider's income and cost rows, never added again
+- ``flow_checks``: check, year, computed, expected, difference — the checks of model spec section 13
 
 Money in £'000; activity removed, savings and funding negative. Rows whose value is exactly zero are left
 out of ``savings``; every other table has every row.
@@ -59,11 +63,49 @@ def statement_table(results: Results) -> pd.DataFrame:
 
 
 def positions_table(results: Results) -> pd.DataFrame:
-    """Positions by line, organisation and year; a plan line appears under its organisation and ``system``."""
+    """Positions by line, organisation and year; a plan line appears under its organisation and ``system``
+    (an allocated line under every organisation), then the positions from the schemes."""
     frame = results.positions.rename("value").to_dataframe().reset_index()
     owner = frame["line"].map(results.plan_line_orgs)
-    keep = owner.isna() | (owner == frame["org"]) | (frame["org"] == SYSTEM)
-    return frame.loc[keep, ["line", "org", "year", "value"]].reset_index(drop=True)
+    allocated = frame["line"].isin(results.allocated_lines)
+    keep = owner.isna() | (owner == frame["org"]) | (frame["org"] == SYSTEM) | allocated
+    typed = frame.loc[keep, ["line", "org", "year", "value"]]
+    if results.scheme_positions is None:
+        return typed.reset_index(drop=True)
+    schemes = (
+        results.scheme_positions.rename("value")
+        .to_dataframe()
+        .reset_index()
+        .rename(columns={"holder": "org"})
+    )
+    return pd.concat([typed, schemes[["line", "org", "year", "value"]]], ignore_index=True)
+
+
+FLOW_COLUMNS = ["year", "org", "counterparty", "pod", "flow", "value"]
+
+
+def flows_table(results: Results) -> pd.DataFrame:
+    """Every flow between the partners (model spec section 13), by year; rows that are 0 in every year are
+    left
+    out."""
+    if results.flows is None:
+        return pd.DataFrame(columns=FLOW_COLUMNS)
+    flows = results.flows
+    moving = (abs(flows) > 0).any("year").values
+    kept = flows.isel(entry=moving)
+    frame = kept.rename("value").to_dataframe().reset_index()
+    frame["value"] = frame["value"] + 0.0  # no -0 in the file
+    return frame[FLOW_COLUMNS].sort_values(["year", "org", "flow"], kind="stable").reset_index(drop=True)
+
+
+def flow_checks_table(results: Results) -> pd.DataFrame:
+    """The checks of model spec section 13 by year: computed, expected and their difference (£'000)."""
+    columns = ["check", "year", "computed", "expected", "difference"]
+    if results.flow_checks is None:
+        return pd.DataFrame(columns=columns)
+    frame = results.flow_checks.to_dataframe().reset_index()
+    frame["check"] = frame["name"]
+    return frame[columns]
 
 
 def plan_documents(results: Results) -> dict[str, Any]:
@@ -80,6 +122,8 @@ TABLES = {
     "savings": savings_table,
     "statement": statement_table,
     "positions": positions_table,
+    "flows": flows_table,
+    "flow_checks": flow_checks_table,
 }
 
 

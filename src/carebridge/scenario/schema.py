@@ -147,6 +147,11 @@ class Pod(Model):
         default_factory=lambda: {"other": 1.0},
         description="Share of the POD's activity by provider organisation id, or `other`; sums to 1.",
     )
+    payer: str | None = Field(
+        None,
+        description="Organisation id that pays for the POD's activity (a council for care placements); "
+        "default the scenario's commissioner (its first organisation of kind `commissioner`).",
+    )
     cost_release: CostRelease = Field(default_factory=CostRelease, description="Cost structure.")
 
 
@@ -252,7 +257,14 @@ class FundingSource(Model):
     name: str
     kind: Literal["recurrent", "non_recurrent"]
     amount: YearValue
-    org: str | None = None
+    org: str | None = Field(
+        None, description="Organisation that receives it (default the scenario's commissioner)."
+    )
+    funder: str | None = Field(
+        None,
+        description="Organisation of the plan that gives it (its funding shows as a cost to it); default "
+        "outside the plan (GM, NHS England).",
+    )
     note: str | None = None
 
 
@@ -284,6 +296,23 @@ class Overlap(Model):
     reason: str = Field(description="Why, in words (shown in the report).")
 
 
+class Allocation(Model):
+    """How a system-level plan line is shared among organisations: fixed shares, or shares in proportion to
+    a basis in each year (model spec section 13)."""
+
+    shares: dict[str, float] | None = Field(
+        None, description="Share of the line by organisation id, summing to 1."
+    )
+    basis: Literal["do_nothing", "income", "expenditure"] | None = Field(
+        None,
+        description="Or shares in proportion to each organisation's do-nothing gap, income or expenditure "
+        "in each year (income and expenditure from `finance`).",
+    )
+    orgs: list[str] | None = Field(
+        None, description="For a basis: the organisations that share the line (default every organisation)."
+    )
+
+
 class PlanLine(Model):
     """A line that moves a position from do-nothing to do-something (signed as printed)."""
 
@@ -307,6 +336,9 @@ class PlanLine(Model):
     overlaps: list[Overlap] = Field(
         default_factory=list, description="Double counting removed (gross → net)."
     )
+    allocation: Allocation | None = Field(
+        None, description="For a system-level line: how it is shared among organisations."
+    )
     note: str | None = None
 
 
@@ -317,6 +349,48 @@ class Positions(Model):
         default_factory=dict, description="Do-nothing gap by organisation id, £'000 (deficit positive)."
     )
     plan_lines: list[PlanLine] = Field(default_factory=list)
+
+
+ContractType = Literal["tariff", "threshold", "block", "aligned"]
+CONTRACT_RATES = ("rate", "under", "over", "beyond", "variable_share")
+"""The rate fields of a contract: each a fraction of the change in activity at full price, in [0, 1.5]."""
+
+
+class Contract(Model):
+    """How payment between a payer and a provider follows activity, for some PODs (model spec section 13).
+
+    With ``V`` the change in activity at full price (£'000, negative when activity falls), the payment
+    changes by: ``tariff`` ``rate · V``; ``threshold`` ``under · V`` for a fall and ``over · V`` for a rise,
+    the part beyond a ``tolerance`` band moving at ``beyond``; ``block`` 0; ``aligned``
+    ``variable_share · V``.
+    """
+
+    id: str
+    name: str | None = Field(None, description="Name shown in reports (default the payer and provider).")
+    payer: str | None = Field(None, description="Organisation that pays (default the payer of its PODs).")
+    provider: str = Field(description="Provider organisation id.")
+    pods: list[str] | None = Field(
+        None, description="PODs the contract covers (default every POD the provider provides to the payer)."
+    )
+    type: ContractType = Field("tariff", description="How payment follows activity.")
+    rate: float | None = Field(None, description="tariff: the marginal rate (default 1).")
+    under: float | None = Field(None, description="threshold: the rate on a fall in activity.")
+    over: float | None = Field(None, description="threshold: the rate on a rise in activity.")
+    tolerance: float | None = Field(
+        None,
+        description="threshold: a band, a fraction of the contract's do-nothing activity, beyond which a "
+        "fall or rise moves at `beyond`.",
+    )
+    beyond: float | None = Field(None, description="threshold: the rate beyond the tolerance (default 1).")
+    variable_share: float | None = Field(None, description="aligned: the variable share of payment.")
+    compensating: Annotated[YearValue | Literal["stranded"] | None, Field(union_mode="left_to_right")] = (
+        Field(
+            None,
+            description="A compensating payment from payer to provider, £'000 by year (held after its last "
+            "year), or `stranded`: the provider's stranded cost on the contract, floored at 0.",
+        )
+    )
+    note: str | None = None
 
 
 class SavingsLabels(Model):
@@ -489,6 +563,11 @@ class Scenario(Model):
     investments: list[ProgrammeInvestment] = Field(default_factory=list)
     funding: list[FundingSource] = Field(default_factory=list)
     positions: Positions = Field(default_factory=Positions)
+    contracts: list[Contract] = Field(
+        default_factory=list,
+        description="Contracts between payers and providers; without one, payment follows activity at "
+        "tariff (rate 1).",
+    )
     statement: Statement = Field(default_factory=Statement)
     published: list[Published] = Field(default_factory=list)
     capital: list[CapitalScheme] = Field(default_factory=list, description="Capital schemes.")

@@ -42,6 +42,7 @@ UNCERTAIN_SECTIONS = (
     "investments",
     "funding",
     "positions",
+    "contracts",
     "capital",
     "capacity",
 )

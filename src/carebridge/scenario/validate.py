@@ -37,6 +37,7 @@ from carebridge.scenario.schema import (
     YearValue,
 )
 from carebridge.scenario.uncertain import check_uncertainty
+from carebridge.scenario.validate_contracts import check_contracts
 from carebridge.scenario.validate_plan import check_plan
 from carebridge.scenario.years import YearError, YearRange, parse_year
 
@@ -95,7 +96,7 @@ def check(scenario: Scenario) -> list[Problem]:
         _check_alternatives,
     )
     problems = [problem for check_part in checks for problem in check_part(scenario, index)]
-    return problems + check_plan(scenario) + check_uncertainty(scenario, check)
+    return problems + check_contracts(scenario) + check_plan(scenario) + check_uncertainty(scenario, check)
 
 
 def _index(scenario: Scenario) -> _Index:
@@ -155,6 +156,7 @@ def _id_sections(scenario: Scenario) -> Iterator[tuple[Path, str, Sequence[_HasI
     yield ("investments",), "investment", scenario.investments
     yield ("funding",), "funding source", scenario.funding
     yield ("positions", "plan_lines"), "plan line", scenario.positions.plan_lines
+    yield ("contracts",), "contract", scenario.contracts
     for position, organisation in enumerate(scenario.organisations):
         if organisation.finance is not None:
             path: Path = ("organisations", position, "finance")
@@ -259,6 +261,9 @@ def _year_values(scenario: Scenario) -> Iterator[tuple[Path, YearValue | None]]:
         yield ("positions", "plan_lines", position, "value"), line.value
     for position, published in enumerate(scenario.published):
         yield ("published", position, "values"), published.values
+    for position, contract in enumerate(scenario.contracts):
+        if contract.compensating != "stranded":
+            yield ("contracts", position, "compensating"), contract.compensating
     yield from _plan_year_values(scenario)
 
 
@@ -374,6 +379,8 @@ def _check_references(scenario: Scenario, index: _Index) -> Iterator[Problem]:
         )
     for position, source in enumerate(scenario.funding):
         yield from _reference(("funding", position, "org"), source.org, organisations, "an organisation")
+        where = ("funding", position, "funder")
+        yield from _reference(where, source.funder, organisations, "an organisation")
     for organisation in scenario.positions.do_nothing:
         path: Path = ("positions", "do_nothing", organisation)
         yield from _reference(path, organisation, organisations, "an organisation")

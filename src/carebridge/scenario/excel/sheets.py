@@ -174,6 +174,11 @@ PODS = Sheet(
         col("variable_lag", "cost_release", "lags", "variable", kind="integer"),
         col("semi_fixed_lag", "cost_release", "lags", "semi_fixed", kind="integer"),
         col("fixed_lag", "cost_release", "lags", "fixed", kind="integer"),
+        col(
+            "payer",
+            ids_from="Organisations",
+            about="Organisation that pays for the POD's activity. Default: the commissioner.",
+        ),
     ),
     model=schema.Pod,
 )
@@ -353,7 +358,14 @@ FUNDING = Sheet(
         col("id"),
         col("name"),
         col("kind", choices=words(schema.FundingSource, "kind")),
-        col("org", ids_from="Organisations"),
+        col(
+            "org", ids_from="Organisations", about="Organisation that receives it. Default: the commissioner."
+        ),
+        col(
+            "funder",
+            ids_from="Organisations",
+            about="Organisation of the plan that gives it; blank for funding from outside the plan.",
+        ),
         col("note"),
     ),
     years=Years(("amount",), about="£'000 by year, positive."),
@@ -403,6 +415,22 @@ PLAN_LINES = Sheet(
             kind="ids",
             about="Scheme ids of from_measure, separated by commas; default all.",
         ),
+        col(
+            "allocation_basis",
+            "allocation",
+            "basis",
+            choices=words(schema.Allocation, "basis"),
+            about="A system-level line shared in proportion to do_nothing, income or expenditure (or give "
+            "shares on AllocationShares).",
+        ),
+        col(
+            "allocation_orgs",
+            "allocation",
+            "orgs",
+            kind="ids",
+            about="With allocation_basis: the organisations that share the line, separated by commas; "
+            "default all.",
+        ),
         col("note"),
     ),
     years=Years(("value",), about="£'000 by year; a saving is negative."),
@@ -438,6 +466,45 @@ OVERLAPS = Sheet(
     parent=Parent("PlanLines", (LINE,)),
     years=Years(("amount",), about="Or £'000 removed from the line's size, by year."),
     model=schema.Overlap,
+)
+
+ALLOCATION_SHARES = Sheet(
+    "AllocationShares",
+    "Fixed shares of a system-level plan line by organisation, summing to 1 for the line.",
+    Entry(
+        ("allocation", "shares"),
+        col("org", ids_from="Organisations", about="Organisation id."),
+        col("share", kind="number", about="Share of the line, in [0, 1]."),
+    ),
+    parent=Parent("PlanLines", (LINE,)),
+)
+
+CONTRACTS = Sheet(
+    "Contracts",
+    "How payment between a payer and a provider follows activity: tariff (rate), threshold (under, over, "
+    "tolerance, beyond), block, aligned (variable_share); a compensating payment by year, or `stranded` in "
+    "`every year`.",
+    Items(("contracts",)),
+    (
+        col("id"),
+        col("name"),
+        col("payer", ids_from="Organisations"),
+        col("provider", ids_from="Organisations"),
+        col("pods", kind="ids", about="PODs the contract covers, separated by commas; default all of them."),
+        col("type", choices=words(schema.Contract, "type")),
+        col("rate", kind="number"),
+        col("under", kind="number"),
+        col("over", kind="number"),
+        col("tolerance", kind="number"),
+        col("beyond", kind="number"),
+        col("variable_share", kind="number"),
+        col("note"),
+    ),
+    years=Years(
+        ("compensating",),
+        about="Compensating payment from payer to provider, £'000 by year, or `stranded` in `every year`.",
+    ),
+    model=schema.Contract,
 )
 
 SELECTORS = ("position", "statement", "savings", "investment", "activity")
@@ -582,6 +649,8 @@ SHEETS: tuple[Sheet, ...] = (
     PLAN_LINES,
     PHASING,
     OVERLAPS,
+    ALLOCATION_SHARES,
+    CONTRACTS,
     PUBLISHED,
     CAPITAL,
     BEDS,
