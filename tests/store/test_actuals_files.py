@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from carebridge.delivery.actuals import ActivityActual, MilestoneStatus
 from carebridge.delivery.actuals_tables import ActualsFileError
@@ -114,3 +114,48 @@ def test_csv_templates_are_one_file_per_table(tmp_path: Path) -> None:
     ]
     assert write_template(tmp_path / "spend.csv") == [tmp_path / "spend.csv"]
     assert (tmp_path / "spend.csv").read_text(encoding="utf-8") == "month,scheme,spend\n"
+
+
+# --- nothing lost silently (issue 13, item 6) ------------------------------------------------------------
+
+
+def test_a_row_cut_short_is_an_error_naming_its_row(stockport_baseline: PlanBaseline, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "a.csv",
+        "month,pod,provider,activity",
+        "2018/19-M01,ae,sft,1894.6",
+        "2018/19-M01,nel",
+        "2018/19-M01,el,,",
+    )
+    assert problems(path, stockport_baseline) == [
+        "a.csv, row 3: the row has 2 cells and the header 4 (month,pod,provider,activity); give every "
+        "column, a blank one as an empty cell"
+    ]
+
+
+def test_a_sheet_not_named_after_a_table_is_an_error_naming_the_sheet(
+    stockport_baseline: PlanBaseline, tmp_path: Path
+) -> None:
+    workbook = Workbook()
+    readme = workbook.active
+    readme.title = "README"
+    readme.append(["notes the import ignores"])
+    renamed = workbook.create_sheet("Activity data")
+    renamed.append(["month", "pod", "provider", "activity"])
+    renamed.append(["2018/19-M01", "ae", "sft", 1894.6])
+    spend = workbook.create_sheet("spend")
+    spend.append(["month", "scheme", "spend"])
+    spend.append(["2018/19-M01", "outpatients", 10])
+    path = tmp_path / "actuals.xlsx"
+    workbook.save(path)
+    assert problems(path, stockport_baseline) == [
+        "actuals.xlsx, sheet Activity data: is not a table of actuals, so its rows would be lost; name each "
+        "sheet after its table: activity, spend, milestones, forecast, profile (a README sheet is ignored)"
+    ]
+
+
+def test_a_file_with_nothing_to_import_is_an_error(stockport_baseline: PlanBaseline, tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", "month,pod,provider,activity", "2018/19-M01,ae,sft,")
+    assert problems(path, stockport_baseline) == [
+        "a.csv: no row has a value: nothing to import (a blank value means not reported yet)"
+    ]

@@ -184,6 +184,13 @@ def _check_table(
                 RowProblem(file, row_number, None, "the row has more cells than the header", table.sheet)
             )
             continue
+        if len(cells) < len(table.header):
+            reason = (
+                f"the row has {len(cells)} cells and the header {len(table.header)} "
+                f"({','.join(table.header)}); give every column, a blank one as an empty cell"
+            )
+            problems.append(RowProblem(file, row_number, None, reason, table.sheet))
+            continue
         if is_blank(values.get(spec.value)):
             continue  # not reported yet
         found: list[tuple[str, str]] = []

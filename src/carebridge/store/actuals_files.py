@@ -2,15 +2,15 @@
 :mod:`carebridge.delivery.actuals_tables`, which checks every row.
 
 A CSV file holds one kind of table, known from its header. An Excel workbook holds one sheet per kind, named
-after it; the template's ``README`` sheet is ignored. A file that cannot be read is a located problem like
-any bad row.
+after it; the template's ``README`` sheet is ignored, and any other sheet with something in it is a problem
+(its rows would be lost). A file that cannot be read is a located problem like any bad row.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from carebridge.delivery.actuals import ALL_PROVIDERS, KINDS, SPECS, Cell, Kind, TableSpec
@@ -32,6 +32,8 @@ from carebridge.delivery.target_actuals import (
 from carebridge.delivery.targets import Target
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+README = "readme"
+"""The one sheet of a workbook of actuals that is not a table (the template's notes)."""
 
 
 def read_actuals(path: Path, baseline: PlanBaseline) -> ActualsFile:
@@ -100,6 +102,12 @@ def _excel_tables(path: Path, problems: list[RowProblem]) -> Iterator[Table]:
         for sheet in workbook.worksheets:
             kind = sheet.title.strip().lower()
             if kind not in KINDS:
+                if kind != README and _has_content(sheet.iter_rows(values_only=True)):
+                    reason = (
+                        "is not a table of actuals, so its rows would be lost; name each sheet after its "
+                        f"table: {', '.join(KINDS)} (a {README.upper()} sheet is ignored)"
+                    )
+                    problems.append(RowProblem(str(path), None, None, reason, sheet.title))
                 continue
             rows = sheet.iter_rows(values_only=True)
             header = [str(cell).strip().lower() if cell is not None else "" for cell in next(rows, ())]
@@ -113,6 +121,10 @@ def _excel_tables(path: Path, problems: list[RowProblem]) -> Iterator[Table]:
                 yield Table(checked, sheet.title, header, 1, numbered)
     finally:
         workbook.close()
+
+
+def _has_content(rows: Iterable[tuple[object, ...]]) -> bool:
+    return any(value is not None and str(value).strip() for row in rows for value in row)
 
 
 def _cell(value: object) -> Cell:
