@@ -15,7 +15,8 @@
    as the ``csrf_token`` field of a form (urlencoded: the form, at most the body limit; a file upload: its
    first field, read alone). Which organisation's lines a user may change is the route's to decide.
 5. **Time.** A request that has not begun its answer within :attr:`Limits.request_seconds` is answered
-   408 (its body still arriving) or 503, and its work is abandoned.
+   408 (its body still arriving) or 503; work already running in a thread finishes in the background
+   and what it answers is dropped.
 6. **Headers.** Every answer carries :data:`SECURITY_HEADERS` (and HSTS when cookies are Secure, that is
    behind https); pages are not cached.
 """
@@ -166,11 +167,14 @@ class Body:
     """The request's body as the app reads it: counted against the cap, with any part already read for
     the CSRF check handed back first."""
 
-    def __init__(self, receive: Receive, cap: int) -> None:
+    def __init__(self, scope: Scope, receive: Receive, cap: int) -> None:
         self._receive = receive
         self.cap = cap
         self.seen = 0
-        self.complete = False
+        self.expected = header(scope, b"transfer-encoding") is not None or (
+            header(scope, b"content-length") or "0"
+        ).strip() not in ("", "0")
+        self.complete = not self.expected
         self.too_large = False
         self._held: list[Message] = []
 
@@ -217,7 +221,7 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        body = Body(receive, body_cap(scope, self.limits))
+        body = Body(scope, receive, body_cap(scope, self.limits))
         exchange = Exchange(scope, send, self.headers, body)
         task = asyncio.ensure_future(self._handle(scope, body, exchange))
         started = asyncio.ensure_future(exchange.started.wait())
@@ -321,9 +325,6 @@ class Exchange:
         self._headers = headers
         self._page = not scope["path"].startswith("/static/")
         self._body = body
-        self._has_body = header(scope, b"transfer-encoding") is not None or (
-            header(scope, b"content-length") or "0"
-        ).strip() not in ("", "0")
         self.started = asyncio.Event()
         self.closed = False
 
@@ -346,7 +347,7 @@ class Exchange:
         """Answer in the route's place; when the body was not read in full, close the connection after
         the answer rather than read the rest."""
         request = Request(scope)
-        close = self._has_body and not self._body.complete
+        close = self._body.expected and not self._body.complete
         extra = {"Connection": "close"} if close else {}
         if status == 401 and not wants_json(request):
             response: Response = RedirectResponse("/login", status_code=303, headers=extra or None)
