@@ -101,7 +101,7 @@ class Run:
 
     def to_frames(self) -> dict[str, pd.DataFrame]:
         """The tidy tables (as the report's CSV files): activity, scheme_activity, savings, statement,
-        positions."""
+        positions, flows and flow_checks."""
         from carebridge.report.tidy import TABLES
 
         return {name: table(self.results) for name, table in TABLES.items()}
