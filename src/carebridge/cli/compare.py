@@ -43,6 +43,7 @@ def compare_command(
 
     from carebridge.cli.plan import provenance_of
     from carebridge.report.compare import (
+        SCHEME_POSITION,
         compared,
         summary_rows,
         variant_table,
@@ -85,12 +86,19 @@ def compare_command(
             items.append(compared(varied.variant.name, base, run_scenario(varied_loaded)))
         tables = [variant_table(item) for item in items]
     year = base.bridge_year
-    summary = Table(title=f"Change in the do-something position, {year} (£'000; positive is worse)")
-    for header in ("Comparison", "NHS", "Social care", "System"):
-        summary.add_column(header, justify="left" if header == "Comparison" else "right")
-    for label, nhs, social, system in summary_rows(items, year):
-        summary.add_row(label, *(format_number(v, "money") for v in (nhs, social, system)))
-    console.print(summary)
+    for line, what in (
+        ("do_something", "do-something position"),
+        (SCHEME_POSITION, "position from the schemes"),
+    ):
+        rows = summary_rows(items, year, line)
+        if not rows:
+            continue
+        summary = Table(title=f"Change in the {what}, {year} (£'000; positive is worse)")
+        for header in ("Comparison", "NHS", "Social care", "System"):
+            summary.add_column(header, justify="left" if header == "Comparison" else "right")
+        for label, nhs, social, system in rows:
+            summary.add_row(label, *(format_number(v, "money") for v in (nhs, social, system)))
+        console.print(summary)
     folder = out if out is not None else Path("out") / "compare"
     try:
         written = write_comparison(items, tables, folder, provenance_of(scenario, loaded.scenario.name))

@@ -1,7 +1,10 @@
 """Comparing two runs: a variant against its base, or two versions of a plan (Stockport Table 4).
 
 Positions are compared line by line for every organisation, for the NHS and social care apart (by each
-organisation's sector), and for the system. Lines or organisations only one run has count as 0 in the other.
+organisation's sector), and for the system: the typed positions and, beside them, the positions from the
+schemes (lines ``schemes.…``, model spec section 13), so that an edit of a contract's rate or of a scheme's
+effect moves something even where the typed positions do not. Lines or organisations only one run has count
+as 0 in the other.
 """
 
 from __future__ import annotations
@@ -20,7 +23,23 @@ SECTORS = ("nhs", "social_care")
 
 def positions_by_holder(results: Results) -> xr.DataArray:
     """Positions (line, holder, year): each organisation, then ``nhs`` and ``social_care`` (the sum of their
-    organisations' own lines), then ``system``. System-level lines count in the system only."""
+    organisations' own lines), then ``system``. System-level lines count in the system only. The typed lines
+    come first, then the positions from the schemes (``schemes.…``) where the run has them."""
+    typed = typed_positions_by_holder(results)
+    held = results.scheme_positions
+    if held is None:
+        return typed
+    holders = [str(h) for h in typed.holder.values]
+    holders += [str(h) for h in held.holder.values if str(h) not in holders]
+    parts = [
+        typed.reindex(holder=holders, fill_value=0.0),
+        held.astype(float).reindex(holder=holders, year=typed.year.values, fill_value=0.0),
+    ]
+    return xr.concat(parts, dim="line")
+
+
+def typed_positions_by_holder(results: Results) -> xr.DataArray:
+    """The typed positions (line, holder, year) of :func:`positions_by_holder`."""
     table = results.positions
     orgs = [str(org) for org in table.org.values if org != SYSTEM]
     sectors = {o.id: sector(o) for o in results.scenario.organisations}
@@ -62,6 +81,19 @@ def compare_scheme_totals(base: Results, other: Results) -> xr.Dataset:
         return xr.concat(list(parts.values()), dim="measure").assign_coords(measure=list(parts))
 
     return difference(totals(base), totals(other))
+
+
+def first_changed_year(base: Results, other: Results, tolerance: float = 0.5) -> str | None:
+    """The first year of ``other`` in which any line of any holder's positions (typed or from the schemes) or
+    the statement's net saving differs from ``base`` by more than ``tolerance``."""
+    moved = changed(compare_positions(base, other), tolerance).any(["line", "holder"])
+    net = changed(compare_statement_net(base, other), tolerance).any("basis")
+    for year in other.years:
+        if year not in base.years:
+            continue
+        if any(bool(flags.sel(year=year)) for flags in (moved, net) if year in flags.year.values):
+            return year
+    return None
 
 
 def changed(table: xr.Dataset, tolerance: float = 0.5) -> xr.DataArray:

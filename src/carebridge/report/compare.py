@@ -20,6 +20,16 @@ from carebridge.report.provenance import Provenance
 from carebridge.report.table import Column, FormattedTable, Row, RowKind, heading, series, year_columns
 
 HOLDER_NAMES = {"nhs": "NHS", "social_care": "Social care", SYSTEM: "System"}
+SCHEME_POSITION = "schemes.position"
+NOT_EXPLAINED = "schemes.not_explained"
+VARIANT_SECTIONS = (
+    ("do_something", "Do-something position (typed)"),
+    (SCHEME_POSITION, "Do-something position from the schemes"),
+    (NOT_EXPLAINED, "Plan lines not explained by the schemes"),
+    ("do_nothing", "Do-nothing gap"),
+)
+"""The sections of a variant's table: the typed position, the position from the schemes beside it (model spec
+section 13) and the difference of the two, then the do-nothing gap."""
 
 
 @dataclass(frozen=True)
@@ -42,10 +52,12 @@ def holder_label(results: Results, holder: str) -> str:
 
 def variant_table(item: Compared) -> FormattedTable:
     """The effect of a variant on each organisation's, the NHS's, social care's and the system's do-nothing
-    and do-something positions, by year (variant − base)."""
+    gap, typed do-something position and do-something position from the schemes, by year (variant − base)."""
     years = plan_years(item.base)
     rows: list[Row] = []
-    for line, title in (("do_something", "Do-something position"), ("do_nothing", "Do-nothing gap")):
+    for line, title in VARIANT_SECTIONS:
+        if line not in item.positions.line.values:
+            continue
         rows.append(heading(title, len(years)))
         change = item.positions.difference.sel(line=line)
         for holder in change.holder.values:
@@ -61,7 +73,39 @@ def variant_table(item: Compared) -> FormattedTable:
         tuple(year_columns(years)),
         tuple(rows),
         label_header="Organisation",
-        note="A positive effect worsens the position (more deficit).",
+        note="A positive effect worsens the position (more deficit). The position from the schemes follows "
+        "the contracts and flows between the partners; the typed position is the plan lines as given.",
+    )
+
+
+def holders_year_table(item: Compared, year: str, base_name: str, other_name: str) -> FormattedTable:
+    """Each organisation's, the NHS's, social care's and the system's typed do-something position and
+    do-something position from the schemes in ``year``, under both runs and the change."""
+    lines = [line for line in ("do_something", SCHEME_POSITION) if line in item.positions.line.values]
+    titles = {"do_something": "Typed position", SCHEME_POSITION: "Position from the schemes"}
+    cell = item.positions.sel(year=year)
+    rows = []
+    for holder in cell.holder.values:
+        values = tuple(
+            float(cell[part].sel(line=line, holder=holder))
+            for line in lines
+            for part in ("base", "other", "difference")
+        )
+        kind: RowKind = "total" if holder in HOLDER_NAMES else "normal"
+        flags = tuple(index % 3 == 2 and abs(value) > 0.5 for index, value in enumerate(values))
+        rows.append(Row(holder_label(item.base, str(holder)), values, kind, flags=flags))
+    columns = tuple(
+        Column(name, group=titles[line]) for line in lines for name in (base_name, other_name, "Change")
+    )
+    return FormattedTable(
+        f"holders_{year.replace('/', '_')}",
+        f"Do-something position of each organisation, {year}: {base_name}, {other_name} and change",
+        "Organisations",
+        MONEY,
+        columns,
+        tuple(rows),
+        label_header="Organisation",
+        note="A positive change worsens the position (more deficit).",
     )
 
 
@@ -71,13 +115,15 @@ def versions_table(item: Compared, base_name: str, other_name: str) -> Formatted
     table = item.positions.sel(holder=SYSTEM)
     labels = {**_line_labels(item.other), **_line_labels(item.base)}
     rows = []
-    for line in table.line.values:
+    typed = [line for line in table.line.values if not str(line).startswith("schemes.")]
+    held = [line for line in (SCHEME_POSITION, NOT_EXPLAINED) if line in table.line.values]
+    for line in [*typed, *held]:
         values = (
             *series(table.base.sel(line=line), years),
             *series(table.other.sel(line=line), years),
             *series(table.difference.sel(line=line), years),
         )
-        kind: RowKind = "total" if line in ("do_nothing", "do_something") else "normal"
+        kind: RowKind = "total" if line in ("do_nothing", "do_something", SCHEME_POSITION) else "normal"
         rows.append(Row(labels.get(str(line), str(line)), values, kind))
     net = compare_statement_net(item.base, item.other)
     for basis in ("tariff", "cost"):
@@ -114,7 +160,8 @@ def versions_table(item: Compared, base_name: str, other_name: str) -> Formatted
 
 
 def _line_labels(results: Results) -> dict[str, str]:
-    return {str(line): results.position_label(str(line)) for line in results.positions.line.values}
+    lines = [*results.positions.line.values, SCHEME_POSITION, NOT_EXPLAINED]
+    return {str(line): results.position_label(str(line)) for line in lines}
 
 
 def comparison_chart(items: Sequence[Compared], year: str) -> Chart:
@@ -171,11 +218,17 @@ def write_comparison(
     return [csv_path, html_path, xlsx_path]
 
 
-def summary_rows(items: Sequence[Compared], year: str) -> list[tuple[str, float, float, float]]:
-    """Per comparison: the change in ``year`` of the do-something position of the NHS, social care, system."""
+def summary_rows(
+    items: Sequence[Compared], year: str, line: str = "do_something"
+) -> list[tuple[str, float, float, float]]:
+    """Per comparison: the change in ``year`` of the do-something position (``line``: the typed one, or
+    ``schemes.position`` for the one from the schemes) of the NHS, social care and the system; none for
+    the positions from the schemes where the runs have none."""
     out = []
     for item in items:
-        change = item.positions.difference.sel(line="do_something", year=year)
+        if line not in item.positions.line.values:
+            continue
+        change = item.positions.difference.sel(line=line, year=year)
         out.append(
             (
                 item.label,
@@ -188,10 +241,12 @@ def summary_rows(items: Sequence[Compared], year: str) -> list[tuple[str, float,
 
 
 __all__ = [
+    "SCHEME_POSITION",
     "Column",
     "Compared",
     "compared",
     "comparison_chart",
+    "holders_year_table",
     "summary_rows",
     "variant_table",
     "versions_table",

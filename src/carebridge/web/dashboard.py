@@ -14,8 +14,16 @@ from typing import Any
 from markupsafe import Markup
 
 from carebridge.engine import Results
+from carebridge.engine.compare import first_changed_year as first_year_changed
+from carebridge.engine.finance import SYSTEM
 from carebridge.report.chart import Chart
-from carebridge.report.compare import compared, variant_table, versions_table
+from carebridge.report.compare import (
+    SCHEME_POSITION,
+    compared,
+    holders_year_table,
+    variant_table,
+    versions_table,
+)
 from carebridge.report.html_table import render_table
 from carebridge.report.plan_charts import bridge_chart
 from carebridge.report.plan_tables import (
@@ -80,8 +88,9 @@ def cached_comparison(
 
 
 def comparison(approved: Results, edited: Results, year: str) -> Comparison:
-    """The draft against the approved plan: Table 4's layout, each organisation's change, and the bridge
-    steps of ``year`` side by side (approved, draft, change)."""
+    """The draft against the approved plan: Table 4's layout, each organisation's change (typed and from the
+    schemes: in ``year``, then by year), and the bridge steps of ``year`` side by side (approved, draft,
+    change), closed by the system's position from the schemes."""
     item = compared("draft", approved, edited)
     steps = []
     before = {step.line: step for step in approved.bridge(year)}
@@ -96,20 +105,24 @@ def comparison(approved: Results, edited: Results, year: str) -> Comparison:
                 "change": step.value - old,
             }
         )
+    held = item.positions.sel(holder=SYSTEM, year=year)
+    if SCHEME_POSITION in held.line.values:
+        old, new = (float(held[part].sel(line=SCHEME_POSITION)) for part in ("base", "other"))
+        name = edited.position_label(SCHEME_POSITION)
+        steps.append(
+            {"line": SCHEME_POSITION, "name": name, "approved": old, "draft": new, "change": new - old}
+        )
+    by_org = render_table(holders_year_table(item, year, "Approved", "Draft")) + render_table(
+        variant_table(item)
+    )
     return (
         Markup(render_table(versions_table(item, "Approved", "Draft"))),
-        Markup(render_table(variant_table(item))),
+        Markup(by_org),
         steps,
     )
 
 
 def first_changed_year(approved: Results, edited: Results, tolerance: float = 0.5) -> str | None:
-    """The first year whose system do-something position differs between two runs, if any."""
-    for year in edited.years:
-        if year not in approved.years:
-            continue
-        old = float(approved.positions.sel(line="do_something", org="system", year=year))
-        new = float(edited.positions.sel(line="do_something", org="system", year=year))
-        if abs(new - old) > tolerance:
-            return year
-    return None
+    """The first year in which any organisation's, sector's or the system's position (typed or from the
+    schemes) or the statement's net saving differs between two runs, if any."""
+    return first_year_changed(approved, edited, tolerance)
