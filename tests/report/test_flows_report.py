@@ -5,12 +5,13 @@ and the system, in the HTML page and the workbook, every number read from the Re
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from carebridge.engine import Results
+from carebridge.engine import Results, run
 from carebridge.engine.flows import FLOWS, SCHEME_LINES, SECTORS, SYSTEM
 from carebridge.report.numbers import format_number
 from carebridge.report.plan import PlanReport, write_report
@@ -28,6 +29,7 @@ from carebridge.report.plan_tables import (
 from carebridge.report.provenance import Provenance
 from carebridge.report.table import FormattedTable, Row
 from carebridge.scenario.names import sector as sector_of
+from carebridge.scenario.schema import Scenario
 
 TOLERANCE = 1e-6
 
@@ -228,6 +230,19 @@ def test_system_and_sector_waterfalls(results: Results) -> None:
         position_at = trace["x"].index(results.position_label("schemes.position"))
         assert trace["y"][position_at] == pytest.approx(sum(trace["y"][:position_at]), abs=TOLERANCE)
         assert trace["y"][-1] == pytest.approx(sum(trace["y"][position_at:-1]), abs=TOLERANCE)
+
+
+def test_a_sector_with_nothing_has_no_waterfall(example_data: dict[str, Any]) -> None:
+    """A plan of NHS organisations only: the social care bridge is zero throughout and not drawn."""
+    example_data["organisations"] = [org for org in example_data["organisations"] if org["id"] != "smbc"]
+    positions = example_data["positions"]
+    positions["do_nothing"] = {org: row for org, row in positions["do_nothing"].items() if org != "smbc"}
+    positions["plan_lines"] = [line for line in positions["plan_lines"] if line.get("org") != "smbc"]
+    positions.get("do_something", {}).pop("smbc", None)
+    results = run(Scenario.model_validate(example_data))
+    ids = [chart.id for chart in all_charts(results, None)]
+    assert "chart-scheme-bridge-system" in ids and "chart-scheme-bridge-nhs" in ids
+    assert "chart-scheme-bridge-social_care" not in ids
 
 
 def test_the_page_shows_them(folder: Path, results: Results, flows_table: FormattedTable) -> None:

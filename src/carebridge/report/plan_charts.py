@@ -261,14 +261,17 @@ def solutions_chart(results: Results) -> Chart:
 
 
 def all_charts(results: Results, appraisal: Appraisal | None) -> list[Chart]:
-    """Every chart of the report's page, in order; activity only when some POD has activity, savings and
+    """Every chart of the report's page, in order; the bridges from the schemes of the system and each
+    sector that holds something in the bridge year; activity only when some POD has activity, savings and
     the appraisal's cumulative net benefit only when there are schemes."""
     charts = [bridge_chart(results), positions_chart(results)]
     if results.scenario.positions.plan_lines:
         charts.append(solutions_chart(results))
     charts += [organisation_bridge_chart(results, org) for org in organisations(results)]
     if results.scheme_positions is not None:
-        charts += [scheme_bridge_chart(results, holder) for holder in (SYSTEM, *SECTORS)]
+        bridge_year = results.scheme_positions.sel(year=results.bridge_year)
+        held = [holder for holder in (SYSTEM, *SECTORS) if abs(bridge_year.sel(holder=holder)).max() > ZERO]
+        charts += [scheme_bridge_chart(results, holder) for holder in held]
     if results.activity.sizes.get("pod", 0):
         charts.append(activity_chart(results))
     if results.scenario.schemes:
