@@ -9,11 +9,18 @@ from math import ceil
 
 from carebridge.engine.appraisal import Appraisal
 from carebridge.engine.finance import SYSTEM
+from carebridge.engine.flows import SCHEME_LINES, SECTORS
 from carebridge.engine.results import Results
 from carebridge.report.appraisal import cumulative_chart
 from carebridge.report.chart import END, FALL, PALETTE, RISE, Chart, Spec, chart_layout
-from carebridge.report.numbers import format_number
-from carebridge.report.plan_tables import organisations, plan_line_ids, plan_years, pod_savings
+from carebridge.report.numbers import ZERO, format_number
+from carebridge.report.plan_tables import (
+    SCHEME_LINE_TOTALS,
+    organisations,
+    plan_line_ids,
+    plan_years,
+    pod_savings,
+)
 from carebridge.report.table import series
 
 
@@ -172,6 +179,57 @@ def organisation_bridge_chart(results: Results, org: str) -> Chart:
     return Chart(f"chart-bridge-{org}", title, f"Waterfall of {label}'s position in {year}.", [trace], layout)
 
 
+def scheme_waterfall(results: Results, holder: str, year: str) -> tuple[list[str], list[float], list[str]]:
+    """Steps of the bridge from the schemes of a holder (an organisation, ``nhs``, ``social_care`` or the
+    system) in a year: names, values and plotly measures; the positions are totals, each line a step, and a
+    line that is zero is left out."""
+    assert results.scheme_positions is not None
+    held = results.scheme_positions.sel(holder=holder, year=year)
+    names, values, measures = [], [], []
+    for line in SCHEME_LINES:
+        value = float(held.sel(line=line)) + 0.0
+        if line in SCHEME_LINE_TOTALS:
+            measure = "absolute" if line == "schemes.do_nothing" else "total"
+        elif abs(value) > ZERO:
+            measure = "relative"
+        else:
+            continue
+        names.append(results.position_label(line))
+        values.append(value)
+        measures.append(measure)
+    return names, values, measures
+
+
+def scheme_bridge_chart(results: Results, holder: str) -> Chart:
+    """The bridge from the schemes of a sector or the system for the bridge year, as a waterfall."""
+    year = results.bridge_year
+    names, values, measures = scheme_waterfall(results, holder, year)
+    trace = {
+        "type": "waterfall",
+        "x": names,
+        "y": values,
+        "measure": measures,
+        "text": [format_number(v, "money") for v in values],
+        "textposition": "outside",
+        "connector": {"line": {"color": "#999999", "width": 1}},
+        "increasing": {"marker": {"color": RISE}},
+        "decreasing": {"marker": {"color": FALL}},
+        "totals": {"marker": {"color": END}},
+        "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>",
+    }
+    label = results.org_label(holder)
+    title = f"Bridge from the schemes: {label}, {year} (£'000)"
+    layout = chart_layout(
+        title, "£'000", showlegend=False, height=520, xaxis={"automargin": True, "tickangle": -30}
+    )
+    description = (
+        f"Waterfall of {label}: the do-nothing gap, the typed plan lines and each flow of the schemes to the "
+        "position from the schemes, then the plan lines the schemes do not explain to the typed "
+        f"do-something position, {year}."
+    )
+    return Chart(f"chart-scheme-bridge-{holder}", title, description, [trace], layout)
+
+
 def solutions_chart(results: Results) -> Chart:
     """Plan lines stacked by year (savings below zero), with the do-something position as a line."""
     years = plan_years(results)
@@ -203,12 +261,17 @@ def solutions_chart(results: Results) -> Chart:
 
 
 def all_charts(results: Results, appraisal: Appraisal | None) -> list[Chart]:
-    """Every chart of the report's page, in order; activity only when some POD has activity, savings and
+    """Every chart of the report's page, in order; the bridges from the schemes of the system and each
+    sector that holds something in the bridge year; activity only when some POD has activity, savings and
     the appraisal's cumulative net benefit only when there are schemes."""
     charts = [bridge_chart(results), positions_chart(results)]
     if results.scenario.positions.plan_lines:
         charts.append(solutions_chart(results))
     charts += [organisation_bridge_chart(results, org) for org in organisations(results)]
+    if results.scheme_positions is not None:
+        bridge_year = results.scheme_positions.sel(year=results.bridge_year)
+        held = [holder for holder in (SYSTEM, *SECTORS) if abs(bridge_year.sel(holder=holder)).max() > ZERO]
+        charts += [scheme_bridge_chart(results, holder) for holder in held]
     if results.activity.sizes.get("pod", 0):
         charts.append(activity_chart(results))
     if results.scenario.schemes:

@@ -20,6 +20,7 @@ import xarray as xr
 
 from carebridge.engine.appraisal import Appraisal
 from carebridge.engine.finance import NET, SYSTEM, TOTAL_FUNDING, TOTAL_INVESTMENT
+from carebridge.engine.flows import FLOWS, SCHEME_LINES, SECTORS
 from carebridge.engine.results import Results
 from carebridge.report.appraisal import summary_table
 from carebridge.report.numbers import MONEY, ZERO, Value
@@ -488,6 +489,169 @@ def _cells(
     return tuple(pick(entry[year]) + 0.0 if year in entry else None for year in years)
 
 
+# ---- money between the partners (model spec section 13) ----------------------------------------------------
+
+FLOW_LABELS = {
+    "payment": "Payment for activity",
+    "income": "Income lost",
+    "cost": "Cost released",
+    "stranded_cost": "Stranded cost (subtotal of the two lines above, not added again)",
+    "compensating_payment": "Compensating payments",
+    "direct_saving": "Direct savings",
+    "investment": "Investment",
+    "funding": "Funding",
+}
+"""Printed names of the kinds of flow, in the order of :data:`~carebridge.engine.flows.FLOWS`."""
+SUBTOTAL_FLOW = "stranded_cost"
+CHECK_TOLERANCE = 0.5
+"""A check's difference above this (£'000, half the unit printed) is flagged."""
+
+
+def flow_holders(results: Results) -> list[str]:
+    """The organisations whose flows the report shows: every organisation of the plan (the holders of the
+    positions from the schemes), then any other organisation with a flow (an outside provider)."""
+    if results.scheme_positions is None or results.flows is None:
+        return []
+    inside = [str(h) for h in results.scheme_positions.holder.values if h not in (*SECTORS, SYSTEM)]
+    others = sorted({str(org) for org in results.flows.org.values} - set(inside))
+    return [*inside, *others]
+
+
+def flow_totals(results: Results) -> xr.DataArray:
+    """The flows summed over counterparty and POD: (flow, org, year), £'000, deficit positive, zero where an
+    organisation has no flow of a kind."""
+    assert results.flows is not None
+    flows = results.flows
+    holders = flow_holders(results)
+    kinds, orgs = flows.flow.values, flows.org.values
+    summed = [
+        [flows.isel(entry=((kinds == flow) & (orgs == org)).nonzero()[0]).sum("entry") for org in holders]
+        for flow in FLOWS
+    ]
+    return xr.DataArray(
+        [[list(cell.values) for cell in row] for row in summed],
+        dims=["flow", "org", "year"],
+        coords={"flow": list(FLOWS), "org": holders, "year": list(flows.year.values)},
+    )
+
+
+def flows_between_partners(results: Results) -> FormattedTable | None:
+    """For each year, every organisation's flows of the plan: payment, income lost, cost released, stranded
+    cost (a subtotal, never added again), compensating payments, direct savings, investment and funding,
+    with their effect on the position; organisations across, then the system (the organisations of the
+    plan)."""
+    if results.flows is None or results.scheme_positions is None:
+        return None
+    years = plan_years(results)
+    holders = flow_holders(results)
+    inside = [str(h) for h in results.scheme_positions.holder.values if h not in (*SECTORS, SYSTEM)]
+    totals = flow_totals(results)
+    system = totals.sel(org=inside).sum("org")
+    width = len(holders) + 1
+    rows: list[Row] = []
+    for year in years:
+        rows.append(heading(year, width))
+        added: list[Row] = []
+        for flow in FLOWS:
+            values = (*(float(totals.sel(flow=flow, org=org, year=year)) + 0.0 for org in holders),)
+            row = Row(FLOW_LABELS[flow], (*values, float(system.sel(flow=flow, year=year)) + 0.0))
+            rows.append(row)
+            if flow != SUBTOTAL_FLOW:
+                added.append(row)
+        rows.append(total(f"Effect on the position, {year}", added, width))
+    return FormattedTable(
+        "flows",
+        "Flows between the partners",
+        "Flows",
+        MONEY,
+        (*(Column(results.org_label(org)) for org in holders), Column("System")),
+        tuple(rows),
+        label_header="Flow",
+        note="Each flow's effect on the organisation's position, a deficit positive: a saving in brackets. "
+        "Stranded cost is income lost plus cost released, shown as a subtotal and not added again. System is "
+        "the sum of the organisations of the plan.",
+        mirrors="model spec section 13",
+    )
+
+
+def flow_checks(results: Results) -> FormattedTable | None:
+    """The checks of spec section 13 by year: computed, expected and difference, differences above half a
+    £'000 flagged."""
+    checks = results.flow_checks
+    return None if checks is None else checks_table(checks, plan_years(results))
+
+
+def checks_table(checks: xr.Dataset, years: Sequence[str]) -> FormattedTable:
+    """:func:`flow_checks` of a (check, year) dataset of computed, expected and difference."""
+    width = len(years)
+    rows: list[Row] = []
+    for check in checks.check.values:
+        one = checks.sel(check=check)
+        difference = series(one.difference, years)
+        flags = tuple(abs(v) > CHECK_TOLERANCE for v in difference)
+        rows += [
+            heading(str(one.name.values), width),
+            Row("Computed", series(one.computed, years)),
+            Row("Expected", series(one.expected, years)),
+            Row("Difference", difference, "total", flags=flags),
+        ]
+    return FormattedTable(
+        "flow_checks",
+        "Reconciliation of the flows between the partners",
+        "Flow checks",
+        MONEY,
+        tuple(year_columns(years)),
+        tuple(rows),
+        label_header="Check",
+        note="Difference = computed − expected; differences above half a £'000 are flagged. The last check "
+        "holds when every contract is tariff at rate 1 with no compensating payment.",
+        mirrors="model spec section 13, Checks",
+    )
+
+
+SCHEME_LINE_TOTALS = ("schemes.do_nothing", "schemes.position", "schemes.do_something")
+"""The lines of a bridge from the schemes that are positions (drawn as totals), not steps."""
+
+
+def scheme_bridge_holders(results: Results) -> list[str]:
+    """Each organisation of the plan, then the NHS, social care and the system."""
+    if results.scheme_positions is None:
+        return []
+    return [str(holder) for holder in results.scheme_positions.holder.values]
+
+
+def scheme_bridges(results: Results) -> FormattedTable | None:
+    """The bridge from the schemes of each organisation, each sector (NHS, social care) and the system, by
+    year: do-nothing gap, typed plan lines, each kind of flow, the position from the schemes, the plan lines
+    the schemes do not explain, and the typed do-something position."""
+    held = results.scheme_positions
+    if held is None:
+        return None
+    years = plan_years(results)
+    width = len(years)
+    rows: list[Row] = []
+    for holder in scheme_bridge_holders(results):
+        rows.append(heading(results.org_label(holder), width))
+        for line in SCHEME_LINES:
+            kind: RowKind = "total" if line in SCHEME_LINE_TOTALS else "normal"
+            rows.append(
+                Row(results.position_label(line), series(held.sel(line=line, holder=holder), years), kind)
+            )
+    return FormattedTable(
+        "scheme_bridges",
+        "Bridges from the schemes: each organisation, sector and the system",
+        "Bridges from the schemes",
+        MONEY,
+        tuple(year_columns(years)),
+        tuple(rows),
+        label_header="Bridge",
+        note="A deficit is positive, a saving in brackets. Do-nothing gap + typed plan lines + the flows = "
+        "the position from the schemes; + the plan lines not explained by the schemes = the typed "
+        "do-something position. A sector and the system are the sums of their organisations.",
+        mirrors="model spec section 13",
+    )
+
+
 # ---- the STP's plan-level tables ------------------------------------------------------------
 
 
@@ -677,6 +841,9 @@ def all_tables(results: Results, appraisal: Appraisal | None) -> list[FormattedT
         finance_forecast(results),
         solutions(results),
         organisation_bridges(results),
+        scheme_bridges(results),
+        flows_between_partners(results),
+        flow_checks(results),
         capacity(results),
         capital(results),
     ]
