@@ -102,11 +102,7 @@ def test_the_benchmark_measures_each_size_against_its_floors(benchmark: dict[str
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="issue 20: DuckDB is 1.4-1.5x plain pandas at 1M patients today, floor 3x; remove when met",
-    raises=AssertionError,
-    strict=True,
-)
 def test_duckdb_is_at_least_three_times_plain_pandas(benchmark: dict[str, Any]) -> None:
-    """Timed in the same run, so the ratio holds on a busy machine."""
+    """Timed in the same run. DuckDB scans on both cores, so a machine whose other core is busy lowers the
+    ratio (1.5x seen with the cores shared); on an idle 2-core machine, as in CI, it is above 3x."""
     assert_floor(benchmark, "ratio_pandas")
