@@ -24,25 +24,30 @@ from carebridge.report.plan_tables import (
 from carebridge.report.table import series
 
 
-def bridge_chart(results: Results) -> Chart:
-    """The system bridge for the bridge year as a waterfall: do-nothing gap, each plan line, do-something."""
-    year = results.bridge_year
-    steps = results.bridge(year)
-    measures = ["absolute", *(["relative"] * (len(steps) - 2)), "total"]
-    trace = {
+def waterfall_trace(names: list[str], values: list[float], measures: list[str]) -> Spec:
+    """A plotly waterfall of a bridge: each step's name, value (£'000) and measure (absolute, relative,
+    total); rises, falls and totals in the bridge colours, savings printed in brackets."""
+    return {
         "type": "waterfall",
-        "name": year,
-        "x": [step.name for step in steps],
-        "y": [step.value for step in steps],
+        "x": names,
+        "y": values,
         "measure": measures,
-        "text": [format_number(step.value, "money") for step in steps],
+        "text": [format_number(v, "money") for v in values],
         "textposition": "outside",
-        "connector": {"line": {"color": "#999999", "width": 1}},
         "increasing": {"marker": {"color": RISE}},
         "decreasing": {"marker": {"color": FALL}},
         "totals": {"marker": {"color": END}},
         "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>",
     }
+
+
+def bridge_chart(results: Results) -> Chart:
+    """The system bridge for the bridge year as a waterfall: do-nothing gap, each plan line, do-something."""
+    year = results.bridge_year
+    steps = results.bridge(year)
+    measures = ["absolute", *(["relative"] * (len(steps) - 2)), "total"]
+    trace = waterfall_trace([step.name for step in steps], [step.value for step in steps], measures)
+    trace.update(name=year, connector={"line": {"color": "#999999", "width": 1}})
     title = f"System financial bridge, {year} (£'000)"
     layout = chart_layout(title, "£'000", showlegend=False, xaxis={"automargin": True, "tickangle": -30})
     description = f"Waterfall from the do-nothing gap to the do-something position in {year}."
@@ -161,18 +166,7 @@ def waterfall(results: Results, org: str, year: str) -> tuple[list[str], list[fl
 def organisation_bridge_chart(results: Results, org: str) -> Chart:
     year = results.bridge_year
     names, values = waterfall(results, org, year)
-    trace = {
-        "type": "waterfall",
-        "x": names,
-        "y": values,
-        "measure": ["absolute", *(["relative"] * (len(values) - 2)), "total"],
-        "text": [format_number(v, "money") for v in values],
-        "textposition": "outside",
-        "increasing": {"marker": {"color": RISE}},
-        "decreasing": {"marker": {"color": FALL}},
-        "totals": {"marker": {"color": END}},
-        "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>",
-    }
+    trace = waterfall_trace(names, values, ["absolute", *(["relative"] * (len(values) - 2)), "total"])
     label = results.org_label(org)
     title = f"Financial bridge of {label}, {year} (£'000)"
     layout = chart_layout(title, "£'000", showlegend=False, xaxis={"automargin": True, "tickangle": -30})
@@ -204,19 +198,8 @@ def scheme_bridge_chart(results: Results, holder: str) -> Chart:
     """The bridge from the schemes of a sector or the system for the bridge year, as a waterfall."""
     year = results.bridge_year
     names, values, measures = scheme_waterfall(results, holder, year)
-    trace = {
-        "type": "waterfall",
-        "x": names,
-        "y": values,
-        "measure": measures,
-        "text": [format_number(v, "money") for v in values],
-        "textposition": "outside",
-        "connector": {"line": {"color": "#999999", "width": 1}},
-        "increasing": {"marker": {"color": RISE}},
-        "decreasing": {"marker": {"color": FALL}},
-        "totals": {"marker": {"color": END}},
-        "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>",
-    }
+    trace = waterfall_trace(names, values, measures)
+    trace["connector"] = {"line": {"color": "#999999", "width": 1}}
     label = results.org_label(holder)
     title = f"Bridge from the schemes: {label}, {year} (£'000)"
     layout = chart_layout(
