@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import Workbook, load_workbook
 from ruamel.yaml import YAML
 
 from carebridge.engine import Results, run
 from carebridge.engine.appraisal import AppraisalParameters, appraise
-from carebridge.report.plan import PlanReport
+from carebridge.report.plan import PlanReport, write_report
 from carebridge.report.plan_tables import all_tables
 from carebridge.report.provenance import Provenance
 from carebridge.report.table import FormattedTable
@@ -48,3 +49,16 @@ def tables(report: PlanReport) -> dict[str, FormattedTable]:
 @pytest.fixture(scope="session")
 def provenance(results: Results) -> Provenance:
     return Provenance.for_file(EXAMPLE, results.scenario.name, now=datetime(2017, 6, 30, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session")
+def folder(report: PlanReport, provenance: Provenance, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Stockport run report, written once for every test that reads it (none writes into it)."""
+    out = tmp_path_factory.mktemp("report")
+    write_report(report, out, provenance)
+    return out
+
+
+@pytest.fixture(scope="session")
+def workbook(folder: Path) -> Workbook:
+    return load_workbook(folder / "report.xlsx")

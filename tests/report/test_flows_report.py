@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from carebridge.engine import Results, run
 from carebridge.engine.flows import FLOWS, SCHEME_LINES, SECTORS, SYSTEM
 from carebridge.report.numbers import format_number
-from carebridge.report.plan import PlanReport, write_report
 from carebridge.report.plan_charts import all_charts, scheme_bridge_chart
 from carebridge.report.plan_tables import (
     FLOW_LABELS,
@@ -26,24 +24,11 @@ from carebridge.report.plan_tables import (
     plan_years,
     scheme_bridges,
 )
-from carebridge.report.provenance import Provenance
 from carebridge.report.table import FormattedTable, Row
 from carebridge.scenario.names import sector as sector_of
 from carebridge.scenario.schema import Scenario
 
 TOLERANCE = 1e-6
-
-
-@pytest.fixture(scope="module")
-def folder(report: PlanReport, provenance: Provenance, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("flows-report")
-    write_report(report, out, provenance)
-    return out
-
-
-@pytest.fixture(scope="module")
-def workbook(folder: Path) -> Workbook:
-    return load_workbook(folder / "report.xlsx")
 
 
 @pytest.fixture(scope="module")

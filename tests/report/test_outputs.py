@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from rich.console import Console
 
@@ -26,18 +25,6 @@ from carebridge.scenario.schema import Scenario
 from tests.examples.seeds import STOCKPORT_SEED
 
 MONEY_FORMAT = "#,##0;(#,##0)"
-
-
-@pytest.fixture(scope="module")
-def folder(report: PlanReport, provenance: Provenance, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("report")
-    write_report(report, out, provenance)
-    return out
-
-
-@pytest.fixture(scope="module")
-def workbook(folder: Path) -> Workbook:
-    return load_workbook(folder / "report.xlsx")
 
 
 @pytest.fixture(scope="module")
