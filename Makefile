@@ -1,7 +1,7 @@
 # Two commands for a fresh machine with Python 3.11, pip and make:
 #   make demo   installs CareBridge into .venv and runs the Stockport example into out/stockport
 #   make test   installs what the tests need and runs lint, types (src, tests, benchmarks), the import
-#               contracts (lint-imports) and the whole suite (slow tests too)
+#               contracts (lint-imports) and the whole suite (slow tests too; the benchmarks last, alone)
 # For a quick local loop: make test-fast (skips tests marked slow).
 
 PYTHON ?= python3
@@ -32,8 +32,10 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The benchmarks' tests run last and one at a time, so no other test shares the cores they time.
 test: lint
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -m "not benchmark" $(PYTEST_ARGS)
+	$(BIN)/pytest -m benchmark $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed-test
 	$(BIN)/pytest -n 2 -m "not slow" $(PYTEST_ARGS)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.benchmarks.figures import run_benchmark
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.benchmark]
 
 
 def test_the_engine_benchmark_measures_the_run_the_command_and_its_help(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from tests.benchmarks.figures import assert_floor, run_benchmark
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.benchmark]
 
 
 def test_the_simulate_benchmark_meets_its_ratio_and_memory_floors(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from tests.benchmarks.figures import assert_floor, run_benchmark
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.benchmark]
 
 
 def test_the_web_load_benchmark_answers_every_request(tmp_path: Path) -> None:
