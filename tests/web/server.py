@@ -25,17 +25,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: Path, timeout: float = 30.0, options: Sequence[str] = ()) -> Iterator[str]:
+def serving(db: Path, timeout: float = 90.0, options: Sequence[str] = ()) -> Iterator[str]:
     """``carebridge serve`` on ``db`` (with more ``options``); yields its base URL and stops it afterwards."""
     port = free_port()
     command = [str(CAREBRIDGE), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)]
     command += options
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    # The server's stderr goes to a file: a pipe nobody reads fills up and stops the server mid-test.
+    log = db.with_name(f"{db.stem}-serve-{port}.log")
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=stderr, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -47,8 +47,10 @@ def serving(db: Path, timeout: float = 30.0, options: Sequence[str] = ()) -> Ite
             except (urllib.error.URLError, ConnectionError):
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                error = process.stderr.read().decode() if process.stderr else ""
-                raise RuntimeError(f"carebridge serve did not start: {error}")
+                process.kill()
+                process.wait()
+                error = log.read_text(errors="replace")[-4000:]
+                raise RuntimeError(f"carebridge serve did not start in {timeout:g} s: {error}")
             time.sleep(0.2)
         yield base
     finally:
