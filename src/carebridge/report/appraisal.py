@@ -3,9 +3,8 @@
 Everything here reads an :class:`~carebridge.engine.appraisal.Appraisal` or a
 :class:`~carebridge.engine.prioritise.Selection`; nothing is computed again. In the appraisal tables benefits
 (savings) and costs (investment with optimism bias) are both positive and net benefit is benefit − cost, as
-the Green Book writes them; money in £'000 at base-year prices. A benefit-cost ratio is shown as a
-percentage (benefit as a share of cost: 235% is a BCR of 2.35), as the formatted tables print no other
-fractions.
+the Green Book writes them; money in £'000 at base-year prices. A benefit-cost ratio is a ratio, as the
+Green Book defines it (PV benefit / PV cost: 2.49), in every output; return on investment a percentage.
 """
 
 from __future__ import annotations
@@ -43,9 +42,9 @@ SUMMARY_MEASURES: tuple[tuple[str, str, NumberKind], ...] = (
     ("pv_benefit", "PV benefit", "money"),
     ("pv_cost", "PV cost", "money"),
     ("npv", "NPV", "money"),
-    ("bcr", "BCR", "percent"),
+    ("bcr", "BCR", "ratio"),
     ("roi", "ROI", "percent"),
-    ("payback", "Payback (years)", "activity"),
+    ("payback_years", "Payback (years)", "activity"),
 )
 
 
@@ -61,15 +60,10 @@ def _label(appraisal: Appraisal, scheme: str) -> str:
 
 
 def basis_note(appraisal: Appraisal) -> str:
-    """How the money is valued: discount base year, prices, optimism bias."""
-    prices = (
-        f"at {appraisal.price_base_year} prices (GDP deflator)"
-        if appraisal.parameters.deflator is not None
-        else f"taken as at {appraisal.price_base_year} prices (no deflator given)"
-    )
+    """How the money is valued: prices (real or cash terms, the deflator), discounting, optimism bias."""
     return (
-        f"Discounted to {appraisal.discount_base_year} (year 0) at the Green Book rates given; {prices}; "
-        "investment raised by optimism bias."
+        f"{appraisal.prices.words}. Discounted to {appraisal.discount_base_year} (year 0) at "
+        f"{appraisal.parameters.schedule_name}; investment raised by optimism bias."
     )
 
 
@@ -88,7 +82,7 @@ def summary_table(appraisal: Appraisal) -> FormattedTable:
             cell = appraisal.summary.sel(scheme=scheme, basis=basis)
             for measure, _, _ in SUMMARY_MEASURES:
                 number = float(cell[measure])
-                values.append(None if measure == "payback" and number == NEVER else _value(number))
+                values.append(None if measure == "payback_years" and number == NEVER else _value(number))
         kind: RowKind = "total" if scheme == PROGRAMME else "normal"
         rows.append(Row(_label(appraisal, scheme), tuple(values), kind))
     paybacks = "; ".join(
@@ -96,9 +90,8 @@ def summary_table(appraisal: Appraisal) -> FormattedTable:
         for scheme in appraisal.schemes
     )
     note = (
-        f"{basis_note(appraisal)} BCR = PV benefit / PV cost, shown as a percentage; ROI = NPV / PV cost; "
-        f"payback in years after {appraisal.discount_base_year}, blank if never. Payback year, cost "
-        f"basis: {paybacks}."
+        f"{basis_note(appraisal)} BCR = PV benefit / PV cost; ROI = NPV / PV cost; payback in years from "
+        f"the first year of investment, blank if never. Payback year, cost basis: {paybacks}."
     )
     return FormattedTable(
         "appraisal",
@@ -259,6 +252,8 @@ def write_appraisal(
         **asdict(provenance),
         "parameters_file": parameters_file,
         "parameters": appraisal.parameters.model_dump(mode="json", by_alias=True),
+        "prices": asdict(appraisal.prices),
+        "basis": basis_note(appraisal),
     }
     written.append(folder / "appraisal.json")
     written[-1].write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
