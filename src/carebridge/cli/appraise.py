@@ -267,6 +267,36 @@ def _print_appraisal(appraisal: Any) -> None:
             )
         console.print(table)
     console.print(basis_note(appraisal))
+    if appraisal.public.lines:
+        _print_public_value(console, appraisal)
+
+
+def _print_public_value(console: Any, appraisal: Any) -> None:
+    """Economic and social value, apart from the cash tables: PV beyond cash by kind, public value NPV."""
+    from rich.table import Table
+
+    from carebridge.report.appraisal import KIND_TITLES
+    from carebridge.report.numbers import format_number
+
+    table = Table(
+        title="Economic and social value, beyond cash (£'000)", title_justify="left", title_style="bold"
+    )
+    for header in ("Scheme", *KIND_TITLES.values(), "Public value NPV, cost basis"):
+        table.add_column(header, justify="left" if header == "Scheme" else "right")
+    public = appraisal.public
+    for scheme in appraisal.schemes:
+        table.add_row(
+            appraisal.names.get(scheme, scheme),
+            *(
+                format_number(float(public.present_value.sel(scheme=scheme, kind=k)), "money")
+                for k in KIND_TITLES
+            ),
+            format_number(
+                float(appraisal.summary.public_value_npv.sel(scheme=scheme, basis="cost")), "money"
+            ),
+            style="bold" if scheme == "programme" else "",
+        )
+    console.print(table)
 
 
 def _print_selection(selection: Any) -> None:

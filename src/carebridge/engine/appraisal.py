@@ -40,6 +40,7 @@ from carebridge.engine.results import Results
 from carebridge.scenario.deflators import GdpDeflator
 from carebridge.scenario.errors import Problem, did_you_mean
 from carebridge.scenario.schema import PriceUplift, Scenario
+from carebridge.scenario.years import YearRange
 
 PROGRAMME = "programme"
 """The label, after the schemes, of the whole programme: every scheme and other investment."""
@@ -395,6 +396,94 @@ def _not_zero(value: object) -> bool:
     return True
 
 
+NON_CASH_KINDS = ("fiscal", "economic", "social")
+"""The Greater Manchester CBA model's split of public value beyond cash."""
+
+
+@dataclass(frozen=True)
+class NonCashLine:
+    """One benefit beyond cash of one scheme, valued: who benefits, who pays, PV at base-year prices."""
+
+    scheme: str
+    scheme_name: str
+    name: str
+    kind: str
+    beneficiary: str
+    payer: str
+    values: tuple[float, ...]
+    """£'000 at base-year prices in each year appraised (QALYs × value per QALY / 1,000)."""
+    present_value: float
+
+
+@dataclass(frozen=True)
+class PublicValue:
+    """The schemes' benefits beyond cash, apart from the cash appraisal: by year, in present value, by
+    kind (fiscal, economic, social), and line by line with who benefits and who pays."""
+
+    by_year: xr.DataArray
+    """(scheme, kind, year): £'000 at base-year prices; the ``scheme`` dimension ends with the programme."""
+    present_value: xr.DataArray
+    """(scheme, kind): ``Σ_t D_t V_t``."""
+    lines: tuple[NonCashLine, ...]
+
+    @property
+    def total(self) -> xr.DataArray:
+        """(scheme,): the present value of every benefit beyond cash."""
+        return self.present_value.sum("kind")
+
+
+def non_cash_values(scenario: Scenario, years: Sequence[str]) -> dict[tuple[str, int], FloatArray]:
+    """Each scheme's benefits beyond cash by year appraised, £'000: ``amount`` for measure ``value``, and
+    ``amount × value_per_qaly / 1,000`` for measure ``qalys`` (QALYs valued in £, shown in £'000); held
+    after the last year given, as savings are. Keyed by (scheme id, position in its list)."""
+    span = YearRange.from_labels(scenario.base_year, scenario.end_year)
+    chosen = [span.index(year) for year in years]
+    values = {}
+    for scheme in scenario.schemes:
+        for position, benefit in enumerate(scheme.non_cash_benefits):
+            amount = span.expand(benefit.amount)[chosen]
+            if benefit.measure == "qalys":
+                amount = amount * (benefit.value_per_qaly or 0.0) / 1000.0
+            values[(scheme.id, position)] = amount
+    return values
+
+
+def public_value(scenario: Scenario, years: Sequence[str], discount: xr.DataArray) -> PublicValue:
+    """The benefits beyond cash of ``scenario``'s schemes over ``years``, discounted by ``discount`` (the
+    appraisal's factors ``D_t``). They are stated at base-year prices and are not deflated."""
+    schemes = [scheme.id for scheme in scenario.schemes]
+    names = {org.id: org.name for org in scenario.organisations}
+    values = non_cash_values(scenario, years)
+    by_year = np.zeros((len(schemes) + 1, len(NON_CASH_KINDS), len(years)))
+    factors = np.asarray(discount.values, dtype=np.float64)
+    lines = []
+    for i, scheme in enumerate(scenario.schemes):
+        spender = scheme.investment.org if scheme.investment and scheme.investment.org else scheme.owner
+        for position, benefit in enumerate(scheme.non_cash_benefits):
+            amount = values[(scheme.id, position)]
+            by_year[i, NON_CASH_KINDS.index(benefit.kind)] += amount
+            payer = benefit.payer or spender
+            lines.append(
+                NonCashLine(
+                    scheme.id,
+                    scheme.name,
+                    benefit.name,
+                    benefit.kind,
+                    names.get(benefit.beneficiary, benefit.beneficiary),
+                    names.get(payer, payer) if payer else "not given",
+                    tuple(float(v) for v in amount),
+                    float(amount @ factors),
+                )
+            )
+    by_year[-1] = by_year[:-1].sum(axis=0)
+    array = xr.DataArray(
+        by_year,
+        dims=["scheme", "kind", "year"],
+        coords={"scheme": [*schemes, PROGRAMME], "kind": list(NON_CASH_KINDS), "year": list(years)},
+    )
+    return PublicValue(array, present_value(array, discount), tuple(lines))
+
+
 @dataclass(frozen=True)
 class Appraisal:
     """A run appraised: by year and in summary, for each scheme and the programme, on each basis."""
@@ -405,7 +494,8 @@ class Appraisal:
     ``scheme`` dimension ends with :data:`PROGRAMME`."""
     summary: xr.Dataset
     """(scheme, basis): pv_benefit, pv_cost, npv, bcr, roi, payback (index from year 0, −1 never),
-    payback_years (years from the first year of investment, −1 never)."""
+    payback_years (years from the first year of investment, −1 never); pv_non_cash (the present value of
+    benefits beyond cash) and public_value_npv (``NPV + pv_non_cash``), apart from the cash measures."""
     names: dict[str, str]
     """Printed name of each scheme and of the programme."""
     uplift: dict[str, float]
@@ -414,6 +504,8 @@ class Appraisal:
     discount_base_year: str
     price_base_year: str
     prices: PriceBasis
+    public: PublicValue
+    """Benefits beyond cash, apart from the cash figures above (``summary.public_value_npv`` adds them)."""
 
     @property
     def years(self) -> list[str]:
@@ -504,20 +596,24 @@ def appraise(
     pv_benefit, pv_cost = present_value(benefit, discount), present_value(cost, discount)
     begun = started(benefit, cost)
     payback = payback_index(cumulative, begun)
+    npv = net_present_value(benefit, cost, discount)
+    public = public_value(results.scenario, years, discount)
     appraised = xr.Dataset(
         {
             "pv_benefit": pv_benefit,
             "pv_cost": pv_cost,
-            "npv": net_present_value(benefit, cost, discount),
+            "npv": npv,
             "bcr": benefit_cost_ratio(pv_benefit, pv_cost),
             "roi": return_on_investment(pv_benefit, pv_cost),
             "payback": payback,
             "payback_years": payback_years(payback, start_index(begun)),
+            "pv_non_cash": public.total.broadcast_like(npv),
+            "public_value_npv": npv + public.total,
         }
     ).transpose("scheme", "basis")
     names = {scheme.id: scheme.name for scheme in results.scenario.schemes}
     names[PROGRAMME] = "Programme"
-    return Appraisal(by_year, appraised, names, uplift, parameters, base, price_base, prices)
+    return Appraisal(by_year, appraised, names, uplift, parameters, base, price_base, prices, public)
 
 
 def _price_factors(index: Mapping[str, float] | None, years: list[str], price_base: str) -> xr.DataArray:
