@@ -31,6 +31,7 @@ DOCUMENTED_MODELS: list[type[BaseModel]] = [
     schema.Absolute,
     schema.DirectSaving,
     schema.SchemeInvestment,
+    schema.NonCashBenefit,
     schema.ProgrammeInvestment,
     schema.FundingSource,
     schema.Positions,

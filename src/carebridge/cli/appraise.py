@@ -19,6 +19,7 @@ from carebridge.cli.app import app, fail, load, run_scenario
 if TYPE_CHECKING:
     from carebridge.engine.appraisal import AppraisalParameters
     from carebridge.engine.prioritise import Portfolio
+    from carebridge.scenario.deflators import GdpDeflator
     from carebridge.scenario.schema import Scenario
 
 PARAMETERS_FILE = "appraisal.yaml"
@@ -40,6 +41,21 @@ def load_parameters(path: Path, scenario: Scenario, years: Sequence[str]) -> App
         AppraisalParametersError,
         lambda parameters: check_parameters(parameters, years, schemes),
     )[0]
+
+
+def load_deflator(
+    parameters: AppraisalParameters, parameters_file: Path | None, given: Path | None
+) -> GdpDeflator:
+    """The GDP deflator series: the file given on the command line, else the parameters' ``deflator_file``
+    (relative to the parameters file), else the shipped one; raise ``DeflatorError``, located."""
+    from carebridge.scenario.deflators import read_deflator, shipped_deflator
+
+    if given is not None:
+        return read_deflator(given)
+    if parameters.deflator_file is not None:
+        folder = parameters_file.parent if parameters_file is not None else Path()
+        return read_deflator(folder / parameters.deflator_file)
+    return shipped_deflator()
 
 
 def load_portfolio(path: Path) -> Portfolio:
@@ -71,35 +87,73 @@ def appraise_command(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Folder for the outputs [default: out/appraisal].")
     ] = None,
+    discount: Annotated[
+        str | None,
+        typer.Option(
+            "--discount",
+            help="Green Book discount rate schedule: standard (3.5% for years 0–30, declining after) or "
+            "health (1.5%, declining after) [default: the parameters', else standard].",
+        ),
+    ] = None,
+    deflator: Annotated[
+        Path | None,
+        typer.Option(
+            "--deflator",
+            help="GDP deflator file (CSV, as the shipped HM Treasury series) used to turn cash values into "
+            "base-year prices [default: the parameters' deflator_file, else the shipped series].",
+        ),
+    ] = None,
 ) -> None:
     """Green Book appraisal of a scenario and each of its schemes: NPV, BCR, ROI and payback year.
 
     Benefits are the schemes' savings (turned positive), costs their investment raised by optimism bias;
-    both at base-year prices (with a GDP deflator) and discounted at 3.5% a year (the Green Book's
-    declining schedule beyond 30 years), on the tariff and the cost basis. Writes appraisal.csv,
+    both in real terms at base-year prices (cash values deflated with HM Treasury's GDP deflator when the
+    scenario's prices or costs carry inflation) and discounted at the Green Book rate (--discount standard:
+    3.5%; health: 1.5%; declining beyond 30 years), on the tariff and the cost basis. Writes appraisal.csv,
     appraisal_by_year.csv, appraisal.html, appraisal.xlsx and appraisal.json.
 
     Example:
 
-      carebridge appraise examples/stockport-2017/scenario.yaml -p appraisal.yaml --out out/appraisal
+      carebridge appraise examples/stockport-2017/scenario.yaml --discount health --out out/appraisal
     """
-    from carebridge.engine.appraisal import AppraisalParameters, appraise
-    from carebridge.scenario.errors import InputError
+    from carebridge.engine.appraisal import (
+        DISCOUNT_SCHEDULES,
+        AppraisalParameters,
+        appraise,
+        appraised_years,
+        deflated_years,
+        price_basis,
+        series_problems,
+    )
+    from carebridge.scenario.deflators import DeflatorError
+    from carebridge.scenario.errors import InputError, did_you_mean
     from carebridge.scenario.years import YearRange
 
+    if discount is not None and discount not in DISCOUNT_SCHEDULES:
+        near = did_you_mean(discount, DISCOUNT_SCHEDULES)
+        fail(
+            f"--discount: '{discount}' is not a discount rate schedule{near}; "
+            f"expected one of {', '.join(DISCOUNT_SCHEDULES)}"
+        )
     loaded = load(scenario)
     years = YearRange.from_labels(loaded.scenario.base_year, loaded.scenario.end_year).labels
     chosen = parameters if parameters is not None else scenario.parent / PARAMETERS_FILE
+    read = parameters is not None or chosen.is_file()
     try:
-        given = (
-            load_parameters(chosen, loaded.scenario, years)
-            if parameters is not None or chosen.is_file()
-            else AppraisalParameters()
-        )
+        given = load_parameters(chosen, loaded.scenario, years) if read else AppraisalParameters()
+        if discount is not None:
+            given = given.model_copy(update={"discount": discount, "discount_rates": None})
+        series = load_deflator(given, chosen if read else None, deflator)
+        base = appraised_years(years, given.discount_base_year)[0]
+        prices = price_basis(loaded.scenario, given, series, given.price_base_year or base)
+        if prices.nominal and given.deflator is None:
+            problems = series_problems(series, deflated_years(years, given))
+            if problems:
+                raise DeflatorError(problems)
     except InputError as error:
         fail(str(error))
     results = run_scenario(loaded)
-    appraisal = appraise(results, given)
+    appraisal = appraise(results, given, series)
     from carebridge.cli.plan import _write_atomically, provenance_of
     from carebridge.report.appraisal import write_appraisal
 
@@ -213,6 +267,36 @@ def _print_appraisal(appraisal: Any) -> None:
             )
         console.print(table)
     console.print(basis_note(appraisal))
+    if appraisal.public.lines:
+        _print_public_value(console, appraisal)
+
+
+def _print_public_value(console: Any, appraisal: Any) -> None:
+    """Economic and social value, apart from the cash tables: PV beyond cash by kind, public value NPV."""
+    from rich.table import Table
+
+    from carebridge.report.appraisal import KIND_TITLES
+    from carebridge.report.numbers import format_number
+
+    table = Table(
+        title="Economic and social value, beyond cash (£'000)", title_justify="left", title_style="bold"
+    )
+    for header in ("Scheme", *KIND_TITLES.values(), "Public value NPV, cost basis"):
+        table.add_column(header, justify="left" if header == "Scheme" else "right")
+    public = appraisal.public
+    for scheme in appraisal.schemes:
+        table.add_row(
+            appraisal.names.get(scheme, scheme),
+            *(
+                format_number(float(public.present_value.sel(scheme=scheme, kind=k)), "money")
+                for k in KIND_TITLES
+            ),
+            format_number(
+                float(appraisal.summary.public_value_npv.sel(scheme=scheme, basis="cost")), "money"
+            ),
+            style="bold" if scheme == "programme" else "",
+        )
+    console.print(table)
 
 
 def _print_selection(selection: Any) -> None:

@@ -80,8 +80,11 @@ def run_command(
     folder = out if out is not None else Path("out") / (scenario.resolve().parent.name or scenario.stem)
     from carebridge.engine.appraisal import AppraisalParameters, appraise
     from carebridge.report.plan import PlanReport, write_report
+    from carebridge.scenario.deflators import shipped_deflator
 
-    appraisal = appraise(results, AppraisalParameters()) if results.scenario.schemes else None
+    appraisal = (
+        appraise(results, AppraisalParameters(), shipped_deflator()) if results.scenario.schemes else None
+    )
     report = PlanReport(results, appraisal)
     provenance = provenance_of(scenario, loaded.scenario.name)
     try:

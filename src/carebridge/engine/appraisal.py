@@ -2,10 +2,19 @@
 
 Follows HM Treasury, *The Green Book: central government guidance on appraisal and evaluation* (2022):
 costs and benefits are valued in real terms at the prices of a base year (nominal values divided by a GDP
-deflator index, section 5 and Annex A6), then discounted to year 0 at the social time preference rate —
-3.5% a year for years 0–30, declining for longer horizons (Annex A6, Table 8: 3.0% for 31–75, 2.5% for
-76–125, 2.0% for 126–200, 1.5% for 201–300, 1.0% from 301). Optimism bias (the Green Book's supplementary
-guidance on optimism bias) raises each scheme's investment by a fraction before discounting.
+deflator index, section 5 and Annex A6: "base year prices … the first year of the proposal"), then
+discounted to year 0 at the social time preference rate — 3.5% a year for years 0–30, declining for longer
+horizons (Annex A6, Table 8: 3.0% for 31–75, 2.5% for 76–125, 2.0% for 126–200, 1.5% for 201–300, 1.0%
+from 301): the ``standard`` schedule. The ``health`` schedule is Table 8's lower rate for health and life
+values, which leaves out the wealth effect: 1.5% for years 0–30, then 1.29%, 1.07%, 0.86%, 0.64% and 0.43%
+over the same bands. Optimism bias (the Green Book's supplementary guidance on optimism bias) raises each
+scheme's investment by a fraction before discounting.
+
+Values are deflated only when they are in cash (nominal) terms: when the scenario's prices or costs carry
+inflation (a price uplift or an expenditure inflation that is not zero), or when the parameters say so
+(``prices: nominal``); otherwise they are taken as already at base-year prices. The deflator is HM
+Treasury's GDP deflator series given to :func:`appraise` (CareBridge ships one:
+:func:`carebridge.scenario.deflators.shipped_deflator`) or an index given in the parameters.
 
 Signs: in :class:`~carebridge.engine.Results` a saving is negative. Here a **benefit** is the saving with
 its sign turned, ``B = −saving``, so that benefits and **costs** (investment, ``C``) are both positive, and
@@ -18,7 +27,8 @@ any other dimension (``scheme``, ``basis``, a Monte Carlo ``draw``); :func:`appr
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +37,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from carebridge.engine.finance import TOTAL_INVESTMENT
 from carebridge.engine.results import Results
+from carebridge.scenario.deflators import GdpDeflator
 from carebridge.scenario.errors import Problem, did_you_mean
+from carebridge.scenario.schema import PriceUplift, Scenario
+from carebridge.scenario.years import YearRange
 
 PROGRAMME = "programme"
 """The label, after the schemes, of the whole programme: every scheme and other investment."""
@@ -52,7 +65,21 @@ GREEN_BOOK_RATES: tuple[RateBand, ...] = tuple(
     RateBand(start=start, rate=rate)
     for start, rate in ((0, 0.035), (31, 0.030), (76, 0.025), (126, 0.020), (201, 0.015), (301, 0.010))
 )
-"""HM Treasury Green Book (2022), Annex A6, Table 8: the declining long-term discount rate."""
+"""HM Treasury Green Book (2022), Annex A6, Table 8: the declining long-term discount rate (standard)."""
+HEALTH_RATES: tuple[RateBand, ...] = tuple(
+    RateBand(start=start, rate=rate)
+    for start, rate in ((0, 0.015), (31, 0.0129), (76, 0.0107), (126, 0.0086), (201, 0.0064), (301, 0.0043))
+)
+"""HM Treasury Green Book (2022), Annex A6, Table 8: the discount rate for health and life values (1.5%,
+the standard rate less the wealth effect), declining over the same bands."""
+DiscountSchedule = Literal["standard", "health"]
+DISCOUNT_SCHEDULES: dict[str, tuple[RateBand, ...]] = {"standard": GREEN_BOOK_RATES, "health": HEALTH_RATES}
+"""The Green Book's named discount rate schedules: ``standard`` (3.5%) and ``health`` (1.5%)."""
+SCHEDULE_NAMES: dict[str, str] = {
+    "standard": "the Green Book standard discount rate (3.5% for years 0–30, declining after)",
+    "health": "the Green Book discount rate for health (1.5% for years 0–30, declining after)",
+}
+PriceBasisChoice = Literal["auto", "nominal", "real"]
 
 
 class OptimismBias(BaseModel):
@@ -85,16 +112,46 @@ class AppraisalParameters(BaseModel):
     price_base_year: str | None = Field(
         None, description="Year whose prices values are expressed in [default: the discount base year]."
     )
-    discount_rates: list[RateBand] = Field(
-        default_factory=lambda: list(GREEN_BOOK_RATES),
-        description="Discount rate bands, the first from year 0 [default: Green Book].",
+    discount: DiscountSchedule = Field(
+        "standard",
+        description="The Green Book discount rate schedule: `standard` (3.5% for years 0–30, declining "
+        "after) or `health` (1.5%, declining after; for health and life values).",
+    )
+    discount_rates: list[RateBand] | None = Field(
+        None,
+        description="Discount rate bands of your own, the first from year 0, instead of a named `discount` "
+        "schedule.",
+    )
+    prices: PriceBasisChoice = Field(
+        "auto",
+        description="`nominal`: the scenario's money is in cash terms and is deflated to base-year prices "
+        "with the GDP deflator; `real`: it is already at base-year prices; `auto`: nominal when any price "
+        "uplift or expenditure inflation is not zero, else real.",
     )
     deflator: dict[str, float] | None = Field(
+        None, description="GDP deflator index by year, instead of the GDP deflator file."
+    )
+    deflator_file: str | None = Field(
         None,
-        description="GDP deflator index by year; when omitted, values are taken as already at base-year "
-        "prices.",
+        description="A GDP deflator file (CSV, as the shipped one) to use instead of the shipped series; "
+        "relative to this file.",
     )
     optimism_bias: OptimismBias = Field(default_factory=OptimismBias)
+
+    @property
+    def rates(self) -> tuple[RateBand, ...]:
+        """The bands in force: ``discount_rates`` when given, else the named ``discount`` schedule."""
+        if self.discount_rates is not None:
+            return tuple(self.discount_rates)
+        return DISCOUNT_SCHEDULES[self.discount]
+
+    @property
+    def schedule_name(self) -> str:
+        """The words a report prints for the discount rates used."""
+        if self.discount_rates is None:
+            return SCHEDULE_NAMES[self.discount]
+        bands = ", ".join(f"{band.rate:.2%} from year {band.start}" for band in self.discount_rates)
+        return f"the discount rates given ({bands})"
 
 
 def check_parameters(
@@ -109,7 +166,10 @@ def check_parameters(
         if year is not None and year not in years:
             message = f"'{year}' is not a year of the scenario; expected one of {years[0]} to {years[-1]}"
             problems.append(Problem((name,), message))
-    starts = [band.start for band in parameters.discount_rates]
+    if parameters.discount_rates is not None and "discount" in parameters.model_fields_set:
+        message = "give a named schedule (discount: standard or health) or discount_rates, not both"
+        problems.append(Problem(("discount",), message))
+    starts = [band.start for band in parameters.rates]
     if not starts or starts[0] != 0:
         problems.append(Problem(("discount_rates",), "the first band must start at year 0 (from: 0)"))
     for index in range(1, len(starts)):
@@ -117,10 +177,11 @@ def check_parameters(
             message = f"bands must start in increasing years; {starts[index]} follows {starts[index - 1]}"
             problems.append(Problem(("discount_rates", index, "from"), message))
     if parameters.deflator is not None:
-        appraised = appraised_years(years, parameters.discount_base_year)
-        price = parameters.price_base_year
-        needed = appraised if price is None or price in appraised else [price, *appraised]
+        needed = deflated_years(years, parameters)
         problems += _deflator_problems(parameters.deflator, years, needed)
+        if parameters.deflator_file is not None:
+            message = "give a deflator index or a deflator_file, not both"
+            problems.append(Problem(("deflator_file",), message))
     for scheme in parameters.optimism_bias.schemes:
         if scheme not in schemes:
             message = f"no scheme '{scheme}' in the scenario{did_you_mean(scheme, schemes)}"
@@ -133,6 +194,27 @@ def appraised_years(years: Sequence[str], discount_base_year: str | None) -> lis
     if discount_base_year in years:
         return list(years[years.index(discount_base_year) :])
     return list(years)
+
+
+def deflated_years(years: Sequence[str], parameters: AppraisalParameters) -> list[str]:
+    """The years a deflator must index: the price base year and every year appraised."""
+    appraised = appraised_years(years, parameters.discount_base_year)
+    price = parameters.price_base_year
+    return appraised if price is None or price in appraised else [price, *appraised]
+
+
+def series_problems(series: GdpDeflator, needed: Sequence[str]) -> list[Problem]:
+    """Problems with a GDP deflator file for an appraisal that needs ``needed``: years it has no index
+    for, reported against the file."""
+    missing = [year for year in needed if year not in series.index]
+    if not missing:
+        return []
+    have = sorted(series.index)
+    message = (
+        f"no index for {', '.join(missing)}; the series runs {have[0]} to {have[-1]}: give a newer file "
+        "(--deflator FILE, or deflator_file in the appraisal parameters)"
+    )
+    return [Problem((), message, file=series.file)]
 
 
 def _deflator_problems(
@@ -220,20 +302,186 @@ def cumulative_discounted_net(
 
 def payback_index(cumulative: xr.DataArray, started: xr.DataArray) -> xr.DataArray:
     """The payback year as an index from year 0: the first ``t`` with ``N_t ≥ 0`` (within
-    :data:`PAYBACK_TOLERANCE`) at or after the scheme starts (``started``: true from the first year with
-    any cost or benefit on), or :data:`NEVER` (−1) when there is none — also for a scheme with no cost or
-    benefit at all. Before it starts a scheme's ``N_t`` is 0, which is not a payback."""
+    :data:`PAYBACK_TOLERANCE`) at or after the investment starts (``started``, :func:`started`), or
+    :data:`NEVER` (−1) when there is none — also for a scheme with no cost or benefit at all. Savings before
+    the investment count in ``N_t`` but cannot make a payback before it: a scheme saving 30 a year from
+    year 0 and investing 100 in year 2 has ``N_2 = 30 + 30/1.035 − 70/1.035² = −6.36`` and pays back in
+    year 3, not year 0."""
     reached = (cumulative >= -PAYBACK_TOLERANCE) & started
     first = reached.argmax("year")
     return first.where(reached.any("year"), NEVER).astype(int)
 
 
 def started(benefit: xr.DataArray, cost: xr.DataArray) -> xr.DataArray:
-    """True in each year from the first with a cost or a benefit (``B_t ≠ 0`` or ``C_t ≠ 0``) on."""
-    return ((benefit != 0) | (cost != 0)).cumsum("year") > 0
+    """True in each year from the first year of investment (``C_t ≠ 0``) on; for a scheme with no cost at
+    all, from its first year with a benefit (``B_t ≠ 0``)."""
+    invested = (cost != 0).cumsum("year") > 0
+    benefited = (benefit != 0).cumsum("year") > 0
+    return invested.where(invested.any("year"), benefited)
+
+
+def start_index(started: xr.DataArray) -> xr.DataArray:
+    """The index of the first year of investment (:func:`started`), or :data:`NEVER` without one."""
+    return started.argmax("year").where(started.any("year"), NEVER).astype(int)
+
+
+def payback_years(payback: xr.DataArray, start: xr.DataArray) -> xr.DataArray:
+    """Years from the first year of investment to the payback year, ``payback − start`` (0: it pays back
+    in the year it invests), or :data:`NEVER` when it never pays back."""
+    return (payback - start).where(payback != NEVER, NEVER).astype(int)
 
 
 # ---- a run appraised --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriceBasis:
+    """Whether an appraisal deflated its money to base-year prices, with what, and why."""
+
+    nominal: bool
+    """True when the money was taken to be in cash terms (it carries inflation) and deflated."""
+    reasons: tuple[str, ...]
+    """Why: the prices and costs that carry inflation (``price uplift of A&E attendances``), or the choice
+    made in the parameters."""
+    deflator: str
+    """The series used (its citation), or ``""`` when none was used."""
+    price_base_year: str
+    missing: tuple[str, ...] = ()
+    """Years the series has no index for, when it was not used for want of them."""
+
+    @property
+    def words(self) -> str:
+        """The sentence a report prints."""
+        shown = list(self.reasons[:3])
+        if len(self.reasons) > 3:
+            shown.append(f"and {len(self.reasons) - 3} more")
+        why = f" ({'; '.join(shown)})" if shown else ""
+        if self.nominal and self.missing:
+            return (
+                f"Cash values{why} not deflated: the GDP deflator ({self.deflator}) has no index for "
+                f"{', '.join(self.missing)}"
+            )
+        if self.nominal and self.deflator:
+            return (
+                f"Real terms: cash values{why} deflated to {self.price_base_year} prices with the GDP "
+                f"deflator ({self.deflator})"
+            )
+        if self.nominal:
+            return f"Cash values{why} not deflated: no GDP deflator was given"
+        return f"Real terms: values taken as at {self.price_base_year} prices{why}"
+
+
+def inflation_carried(scenario: Scenario) -> list[str]:
+    """What in ``scenario`` carries inflation, in words: each POD whose price has an uplift that is not
+    zero, each organisation's expenditure category with inflation that is not zero."""
+    found = [
+        f"price uplift of {pod.name}"
+        for pod in scenario.pods
+        if isinstance(pod.price, PriceUplift) and _not_zero(pod.price.uplift)
+    ]
+    for organisation in scenario.organisations:
+        categories = organisation.finance.expenditure if organisation.finance is not None else []
+        for category in categories:
+            if _not_zero(category.inflation):
+                found.append(f"inflation of {organisation.name} {category.name or category.id}")
+    return found
+
+
+def _not_zero(value: object) -> bool:
+    """True when a value by year (a number, a map by year, a distribution) is anything but zero."""
+    if isinstance(value, int | float):
+        return value != 0
+    if isinstance(value, Mapping):
+        return any(_not_zero(item) for item in value.values())
+    return True
+
+
+NON_CASH_KINDS = ("fiscal", "economic", "social")
+"""The Greater Manchester CBA model's split of public value beyond cash."""
+
+
+@dataclass(frozen=True)
+class NonCashLine:
+    """One benefit beyond cash of one scheme, valued: who benefits, who pays, PV at base-year prices."""
+
+    scheme: str
+    scheme_name: str
+    name: str
+    kind: str
+    beneficiary: str
+    payer: str
+    values: tuple[float, ...]
+    """£'000 at base-year prices in each year appraised (QALYs × value per QALY / 1,000)."""
+    present_value: float
+
+
+@dataclass(frozen=True)
+class PublicValue:
+    """The schemes' benefits beyond cash, apart from the cash appraisal: by year, in present value, by
+    kind (fiscal, economic, social), and line by line with who benefits and who pays."""
+
+    by_year: xr.DataArray
+    """(scheme, kind, year): £'000 at base-year prices; the ``scheme`` dimension ends with the programme."""
+    present_value: xr.DataArray
+    """(scheme, kind): ``Σ_t D_t V_t``."""
+    lines: tuple[NonCashLine, ...]
+
+    @property
+    def total(self) -> xr.DataArray:
+        """(scheme,): the present value of every benefit beyond cash."""
+        return self.present_value.sum("kind")
+
+
+def non_cash_values(scenario: Scenario, years: Sequence[str]) -> dict[tuple[str, int], FloatArray]:
+    """Each scheme's benefits beyond cash by year appraised, £'000: ``amount`` for measure ``value``, and
+    ``amount × value_per_qaly / 1,000`` for measure ``qalys`` (QALYs valued in £, shown in £'000); held
+    after the last year given, as savings are. Keyed by (scheme id, position in its list)."""
+    span = YearRange.from_labels(scenario.base_year, scenario.end_year)
+    chosen = [span.index(year) for year in years]
+    values = {}
+    for scheme in scenario.schemes:
+        for position, benefit in enumerate(scheme.non_cash_benefits):
+            amount = span.expand(benefit.amount)[chosen]
+            if benefit.measure == "qalys":
+                amount = amount * (benefit.value_per_qaly or 0.0) / 1000.0
+            values[(scheme.id, position)] = amount
+    return values
+
+
+def public_value(scenario: Scenario, years: Sequence[str], discount: xr.DataArray) -> PublicValue:
+    """The benefits beyond cash of ``scenario``'s schemes over ``years``, discounted by ``discount`` (the
+    appraisal's factors ``D_t``). They are stated at base-year prices and are not deflated."""
+    schemes = [scheme.id for scheme in scenario.schemes]
+    names = {org.id: org.name for org in scenario.organisations}
+    values = non_cash_values(scenario, years)
+    by_year = np.zeros((len(schemes) + 1, len(NON_CASH_KINDS), len(years)))
+    factors = np.asarray(discount.values, dtype=np.float64)
+    lines = []
+    for i, scheme in enumerate(scenario.schemes):
+        spender = scheme.investment.org if scheme.investment and scheme.investment.org else scheme.owner
+        for position, benefit in enumerate(scheme.non_cash_benefits):
+            amount = values[(scheme.id, position)]
+            by_year[i, NON_CASH_KINDS.index(benefit.kind)] += amount
+            payer = benefit.payer or spender
+            lines.append(
+                NonCashLine(
+                    scheme.id,
+                    scheme.name,
+                    benefit.name,
+                    benefit.kind,
+                    names.get(benefit.beneficiary, benefit.beneficiary),
+                    names.get(payer, payer) if payer else "not given",
+                    tuple(float(v) for v in amount),
+                    float(amount @ factors),
+                )
+            )
+    by_year[-1] = by_year[:-1].sum(axis=0)
+    array = xr.DataArray(
+        by_year,
+        dims=["scheme", "kind", "year"],
+        coords={"scheme": [*schemes, PROGRAMME], "kind": list(NON_CASH_KINDS), "year": list(years)},
+    )
+    return PublicValue(array, present_value(array, discount), tuple(lines))
 
 
 @dataclass(frozen=True)
@@ -245,7 +493,9 @@ class Appraisal:
     cumulative_net; (year): price_factor, discount_rate, discount_factor. £'000 at base-year prices. The
     ``scheme`` dimension ends with :data:`PROGRAMME`."""
     summary: xr.Dataset
-    """(scheme, basis): pv_benefit, pv_cost, npv, bcr, roi, payback (index from year 0, −1 never)."""
+    """(scheme, basis): pv_benefit, pv_cost, npv, bcr, roi, payback (index from year 0, −1 never),
+    payback_years (years from the first year of investment, −1 never); pv_non_cash (the present value of
+    benefits beyond cash) and public_value_npv (``NPV + pv_non_cash``), apart from the cash measures."""
     names: dict[str, str]
     """Printed name of each scheme and of the programme."""
     uplift: dict[str, float]
@@ -253,6 +503,9 @@ class Appraisal:
     parameters: AppraisalParameters
     discount_base_year: str
     price_base_year: str
+    prices: PriceBasis
+    public: PublicValue
+    """Benefits beyond cash, apart from the cash figures above (``summary.public_value_npv`` adds them)."""
 
     @property
     def years(self) -> list[str]:
@@ -269,17 +522,45 @@ class Appraisal:
         return None if index == NEVER else self.years[index]
 
 
-def appraise(results: Results, parameters: AppraisalParameters) -> Appraisal:
-    """Appraise each scheme and the programme of a run; ``parameters`` checked by :func:`check_parameters`.
+def price_basis(
+    scenario: Scenario, parameters: AppraisalParameters, deflator: GdpDeflator | None, price_base: str
+) -> PriceBasis:
+    """Whether ``scenario``'s money is in cash terms (``parameters.prices``, or what carries inflation when
+    it is ``auto``) and the series that deflates it: the parameters' own index, else ``deflator``."""
+    carried = inflation_carried(scenario)
+    if parameters.prices == "auto":
+        nominal, reasons = bool(carried), tuple(carried) or ("no price uplift or inflation",)
+    else:
+        nominal, reasons = parameters.prices == "nominal", (f"prices: {parameters.prices} given",)
+    if not nominal:
+        return PriceBasis(False, reasons, "", price_base)
+    if parameters.deflator is not None:
+        return PriceBasis(True, reasons, "the index given in the appraisal parameters", price_base)
+    return PriceBasis(True, reasons, deflator.citation if deflator is not None else "", price_base)
+
+
+def appraise(
+    results: Results, parameters: AppraisalParameters, deflator: GdpDeflator | None = None
+) -> Appraisal:
+    """Appraise each scheme and the programme of a run; ``parameters`` checked by :func:`check_parameters`
+    and ``deflator`` (the GDP deflator series, used when the money is in cash terms and the parameters give
+    no index of their own) by :func:`series_problems`.
 
     For scheme ``s``: ``B_s,t = −k_t × saving_s,t`` on each basis and ``C_s,t = k_t × I_s,t × (1 + u_s)``.
     The programme: ``B = Σ_s B_s`` (savings in every year, not only the statement's window) and
     ``C = Σ_s C_s + k_t × J_t × (1 + u_programme)``, where ``J`` is the investment not attached to a scheme
-    (the statement's total investment less the schemes' investment it holds).
+    (the statement's total investment less every scheme's investment, which it holds on the scheme's line or
+    the default "Scheme investment" line).
     """
     years = appraised_years(results.years, parameters.discount_base_year)
     base, price_base = years[0], parameters.price_base_year or years[0]
-    factors = _price_factors(parameters, years, price_base)
+    prices = price_basis(results.scenario, parameters, deflator, price_base)
+    index = parameters.deflator if parameters.deflator is not None else deflator.index if deflator else None
+    needed = [*years, *([price_base] if price_base not in years else [])]
+    missing = tuple(year for year in needed if index is not None and year not in index)
+    if prices.nominal and missing:
+        prices = replace(prices, missing=missing)
+    factors = _price_factors(index if prices.nominal and not missing else None, years, price_base)
     schemes = [str(scheme) for scheme in results.scheme_summary.scheme.values]
     summary = results.scheme_summary.sel(year=years)
     uplift = {scheme: parameters.optimism_bias.of_scheme(scheme) for scheme in schemes}
@@ -296,8 +577,8 @@ def appraise(results: Results, parameters: AppraisalParameters) -> Appraisal:
         [scheme_benefit, scheme_benefit.sum("scheme").expand_dims(scheme=[PROGRAMME])], "scheme"
     )
     cost, bias = (cost.broadcast_like(benefit), bias.broadcast_like(benefit))
-    discount = xr.DataArray(discount_factors(len(years), parameters.discount_rates), coords={"year": years})
-    rates = xr.DataArray(discount_rates(len(years), parameters.discount_rates), coords={"year": years})
+    discount = xr.DataArray(discount_factors(len(years), parameters.rates), coords={"year": years})
+    rates = xr.DataArray(discount_rates(len(years), parameters.rates), coords={"year": years})
     cumulative = cumulative_discounted_net(benefit, cost, discount)
     by_year = xr.Dataset(
         {
@@ -313,36 +594,43 @@ def appraise(results: Results, parameters: AppraisalParameters) -> Appraisal:
         }
     ).transpose("scheme", "basis", "year")
     pv_benefit, pv_cost = present_value(benefit, discount), present_value(cost, discount)
+    begun = started(benefit, cost)
+    payback = payback_index(cumulative, begun)
+    npv = net_present_value(benefit, cost, discount)
+    public = public_value(results.scenario, years, discount)
     appraised = xr.Dataset(
         {
             "pv_benefit": pv_benefit,
             "pv_cost": pv_cost,
-            "npv": net_present_value(benefit, cost, discount),
+            "npv": npv,
             "bcr": benefit_cost_ratio(pv_benefit, pv_cost),
             "roi": return_on_investment(pv_benefit, pv_cost),
-            "payback": payback_index(cumulative, started(benefit, cost)),
+            "payback": payback,
+            "payback_years": payback_years(payback, start_index(begun)),
+            "pv_non_cash": public.total.broadcast_like(npv),
+            "public_value_npv": npv + public.total,
         }
     ).transpose("scheme", "basis")
     names = {scheme.id: scheme.name for scheme in results.scenario.schemes}
     names[PROGRAMME] = "Programme"
-    return Appraisal(by_year, appraised, names, uplift, parameters, base, price_base)
+    return Appraisal(by_year, appraised, names, uplift, parameters, base, price_base, prices, public)
 
 
-def _price_factors(parameters: AppraisalParameters, years: list[str], price_base: str) -> xr.DataArray:
-    """``k_t`` for the appraised years; 1 in every year when no deflator is given."""
-    if parameters.deflator is None:
+def _price_factors(index: Mapping[str, float] | None, years: list[str], price_base: str) -> xr.DataArray:
+    """``k_t`` for the appraised years; 1 in every year when the money is not deflated."""
+    if index is None:
         return xr.DataArray(np.ones(len(years)), coords={"year": years})
     needed = [*years, *([price_base] if price_base not in years else [])]
-    index = xr.DataArray([parameters.deflator[year] for year in needed], coords={"year": needed})
-    return price_factors(index, price_base).sel(year=years)
+    levels = xr.DataArray([index[year] for year in needed], coords={"year": needed})
+    return price_factors(levels, price_base).sel(year=years)
 
 
 def _unattached_investment(results: Results) -> xr.DataArray:
-    """``J_t``: the statement's total investment less the investment of the schemes that have a statement
-    line (a scheme without one is not in the statement), by year, with a ``scheme`` dimension of length 1."""
+    """``J_t``: the statement's total investment less the investment of every scheme, by year, with a
+    ``scheme`` dimension of length 1. Every scheme's investment is in the statement: on its own line, or
+    on the default "Scheme investment" line when it names none (``engine/inputs.py``,
+    ``scheme_investment_line``), so a scheme without a ``line:`` is not counted twice."""
     total = results.statement.sel(line=TOTAL_INVESTMENT).isel(basis=0, drop=True)
-    schemes = results.scenario.schemes
-    on_lines = [scheme.id for scheme in schemes if scheme.investment and scheme.investment.line is not None]
-    in_statement = results.scheme_summary.investment.sel(scheme=on_lines).sum("scheme")
+    in_statement = results.scheme_summary.investment.sum("scheme")
     unattached: xr.DataArray = (total - in_statement).reset_coords(drop=True)
     return unattached.expand_dims(scheme=[PROGRAMME])

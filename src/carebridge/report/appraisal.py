@@ -3,9 +3,8 @@
 Everything here reads an :class:`~carebridge.engine.appraisal.Appraisal` or a
 :class:`~carebridge.engine.prioritise.Selection`; nothing is computed again. In the appraisal tables benefits
 (savings) and costs (investment with optimism bias) are both positive and net benefit is benefit − cost, as
-the Green Book writes them; money in £'000 at base-year prices. A benefit-cost ratio is shown as a
-percentage (benefit as a share of cost: 235% is a BCR of 2.35), as the formatted tables print no other
-fractions.
+the Green Book writes them; money in £'000 at base-year prices. A benefit-cost ratio is a ratio, as the
+Green Book defines it (PV benefit / PV cost: 2.49), in every output; return on investment a percentage.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xarray as xr
 
@@ -37,15 +37,18 @@ from carebridge.report.table import (
     year_columns,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 BASES = ("tariff", "cost")
 APPRAISAL_FILES = ("appraisal.csv", "appraisal_by_year.csv", "appraisal.html", "appraisal.xlsx")
 SUMMARY_MEASURES: tuple[tuple[str, str, NumberKind], ...] = (
     ("pv_benefit", "PV benefit", "money"),
     ("pv_cost", "PV cost", "money"),
     ("npv", "NPV", "money"),
-    ("bcr", "BCR", "percent"),
+    ("bcr", "BCR", "ratio"),
     ("roi", "ROI", "percent"),
-    ("payback", "Payback (years)", "activity"),
+    ("payback_years", "Payback (years)", "activity"),
 )
 
 
@@ -61,15 +64,10 @@ def _label(appraisal: Appraisal, scheme: str) -> str:
 
 
 def basis_note(appraisal: Appraisal) -> str:
-    """How the money is valued: discount base year, prices, optimism bias."""
-    prices = (
-        f"at {appraisal.price_base_year} prices (GDP deflator)"
-        if appraisal.parameters.deflator is not None
-        else f"taken as at {appraisal.price_base_year} prices (no deflator given)"
-    )
+    """How the money is valued: prices (real or cash terms, the deflator), discounting, optimism bias."""
     return (
-        f"Discounted to {appraisal.discount_base_year} (year 0) at the Green Book rates given; {prices}; "
-        "investment raised by optimism bias."
+        f"{appraisal.prices.words}. Discounted to {appraisal.discount_base_year} (year 0) at "
+        f"{appraisal.parameters.schedule_name}; investment raised by optimism bias."
     )
 
 
@@ -88,7 +86,7 @@ def summary_table(appraisal: Appraisal) -> FormattedTable:
             cell = appraisal.summary.sel(scheme=scheme, basis=basis)
             for measure, _, _ in SUMMARY_MEASURES:
                 number = float(cell[measure])
-                values.append(None if measure == "payback" and number == NEVER else _value(number))
+                values.append(None if measure == "payback_years" and number == NEVER else _value(number))
         kind: RowKind = "total" if scheme == PROGRAMME else "normal"
         rows.append(Row(_label(appraisal, scheme), tuple(values), kind))
     paybacks = "; ".join(
@@ -96,9 +94,8 @@ def summary_table(appraisal: Appraisal) -> FormattedTable:
         for scheme in appraisal.schemes
     )
     note = (
-        f"{basis_note(appraisal)} BCR = PV benefit / PV cost, shown as a percentage; ROI = NPV / PV cost; "
-        f"payback in years after {appraisal.discount_base_year}, blank if never. Payback year, cost "
-        f"basis: {paybacks}."
+        f"{basis_note(appraisal)} BCR = PV benefit / PV cost; ROI = NPV / PV cost; payback in years from "
+        f"the first year of investment, blank if never. Payback year, cost basis: {paybacks}."
     )
     return FormattedTable(
         "appraisal",
@@ -188,13 +185,100 @@ def optimism_bias_table(appraisal: Appraisal) -> FormattedTable:
 
 
 def appraisal_tables(appraisal: Appraisal) -> list[FormattedTable]:
-    """Every appraisal table, in the order the reports show them."""
+    """Every table of the cash appraisal, in the order the reports show them."""
     return [
         summary_table(appraisal),
         *(cumulative_table(appraisal, basis) for basis in BASES),
         *(workings_table(appraisal, basis) for basis in BASES),
         optimism_bias_table(appraisal),
     ]
+
+
+# ---- economic and social value: beyond cash ---------------------------------------------------------------
+
+KIND_TITLES = {"fiscal": "Fiscal", "economic": "Economic", "social": "Social"}
+PUBLIC_VALUE_NOTE = (
+    "Benefits beyond cash (QALYs at their stated value, fiscal benefits to public bodies outside the plan's "
+    "cash, economic and social benefits, as the Greater Manchester CBA model splits them), stated at "
+    "base-year prices and discounted as the cash figures. Shown apart from the cash NPV; never part of the "
+    "plan's bridge, positions or flows. Public value NPV = cash NPV + PV beyond cash."
+)
+
+
+def public_value_table(appraisal: Appraisal) -> FormattedTable:
+    """Each scheme and the programme: the present value of its benefits beyond cash by kind, and its public
+    value NPV (cash NPV plus them) on each basis."""
+    public = appraisal.public
+    columns = (
+        *(Column(KIND_TITLES[kind], "PV beyond cash") for kind in KIND_TITLES),
+        Column("Total", "PV beyond cash"),
+        *(Column(basis.capitalize() + " basis", "Public value NPV") for basis in BASES),
+    )
+    rows = []
+    for scheme in appraisal.schemes:
+        values = [float(public.present_value.sel(scheme=scheme, kind=kind)) + 0.0 for kind in KIND_TITLES]
+        values.append(float(public.total.sel(scheme=scheme)) + 0.0)
+        values += [
+            float(appraisal.summary.public_value_npv.sel(scheme=scheme, basis=basis)) + 0.0 for basis in BASES
+        ]
+        kind: RowKind = "total" if scheme == PROGRAMME else "normal"
+        rows.append(Row(_label(appraisal, scheme), tuple(values), kind))
+    return FormattedTable(
+        "appraisal_public_value",
+        "Economic and social value: beyond cash, and public value NPV",
+        "Public value",
+        MONEY,
+        columns,
+        tuple(rows),
+        label_header="Scheme",
+        note=f"{PUBLIC_VALUE_NOTE} {basis_note(appraisal)}",
+    )
+
+
+def beneficiaries_table(appraisal: Appraisal) -> FormattedTable:
+    """Who benefits from the benefits beyond cash and who pays for them: present value by organisation (or
+    other party) and kind."""
+    width = len(KIND_TITLES) + 1
+    rows: list[Row] = []
+    for title, party in (("Who benefits", "beneficiary"), ("Who pays", "payer")):
+        rows.append(heading(title, width))
+        sums: dict[str, dict[str, float]] = {}
+        for line in appraisal.public.lines:
+            by_kind = sums.setdefault(getattr(line, party), dict.fromkeys(KIND_TITLES, 0.0))
+            by_kind[line.kind] += line.present_value
+        for name, by_kind in sums.items():
+            rows.append(Row(name, (*(by_kind[k] + 0.0 for k in KIND_TITLES), sum(by_kind.values()) + 0.0)))
+    columns = (*(Column(KIND_TITLES[kind], "PV beyond cash") for kind in KIND_TITLES), Column("Total"))
+    return FormattedTable(
+        "appraisal_beneficiaries",
+        "Economic and social value by who benefits and who pays",
+        "Who benefits",
+        MONEY,
+        columns,
+        tuple(rows),
+        label_header="Organisation or party",
+        note="Present value of the benefits beyond cash, by the party that gains them and the party that "
+        "pays for them (a scheme's benefit without a payer is paid by the organisation that spends its "
+        "investment).",
+    )
+
+
+def public_value_tables(appraisal: Appraisal) -> list[FormattedTable]:
+    """The economic and social value tables; none when no scheme has a benefit beyond cash."""
+    if not appraisal.public.lines:
+        return []
+    return [public_value_table(appraisal), beneficiaries_table(appraisal)]
+
+
+def public_value_section(tables: Sequence[FormattedTable]) -> str:
+    """The page's "Economic and social value" section, apart from the cash tables; empty without tables."""
+    if not tables:
+        return ""
+    return (
+        '<section id="economic-social-value"><h2>Economic and social value</h2>'
+        + "".join(render_table(table) for table in tables)
+        + "</section>"
+    )
 
 
 # ---- appraisal: chart and files ---------------------------------------------------------------------------
@@ -250,19 +334,48 @@ def write_appraisal(
     written = [folder / "appraisal.csv", folder / "appraisal_by_year.csv"]
     summary.to_csv(written[0], index=False)
     appraisal.by_year.to_dataframe().reset_index().to_csv(written[1], index=False)
+    if appraisal.public.lines:
+        written.append(folder / "appraisal_public_value.csv")
+        _public_value_frame(appraisal).to_csv(written[-1], index=False)
     tables = appraisal_tables(appraisal)
+    public = public_value_tables(appraisal)
     page = run_page(results, provenance, tables, appraisal_charts(appraisal))
+    page = page.replace("</main>", public_value_section(public) + "</main>", 1)
     written.append(folder / "appraisal.html")
     written[-1].write_text(page, encoding="utf-8")
-    written.append(write_excel(results, folder / "appraisal.xlsx", provenance, tables))
+    written.append(write_excel(results, folder / "appraisal.xlsx", provenance, [*tables, *public]))
     record = {
         **asdict(provenance),
         "parameters_file": parameters_file,
         "parameters": appraisal.parameters.model_dump(mode="json", by_alias=True),
+        "prices": asdict(appraisal.prices),
+        "basis": basis_note(appraisal),
     }
     written.append(folder / "appraisal.json")
     written[-1].write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return written
+
+
+def _public_value_frame(appraisal: Appraisal) -> pd.DataFrame:
+    """One row per benefit beyond cash and year: scheme, benefit, kind, who benefits, who pays, £'000."""
+    import pandas as pd
+
+    records = [
+        {
+            "scheme": line.scheme,
+            "scheme_name": line.scheme_name,
+            "benefit": line.name,
+            "kind": line.kind,
+            "beneficiary": line.beneficiary,
+            "payer": line.payer,
+            "year": year,
+            "value": value,
+            "present_value": line.present_value,
+        }
+        for line in appraisal.public.lines
+        for year, value in zip(appraisal.years, line.values, strict=True)
+    ]
+    return pd.DataFrame.from_records(records)
 
 
 # ---- prioritisation: tables -------------------------------------------------------------------------------

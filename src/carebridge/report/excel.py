@@ -28,6 +28,7 @@ NUMBER_FORMATS: dict[NumberKind, str] = {
     "activity": "#,##0;(#,##0)",
     "percent": "0.0%",
     "count": "#,##0",
+    "ratio": "0.00",
 }
 SHEET_NAME_LENGTH = 31
 FIRST_HEADER_ROW = 4

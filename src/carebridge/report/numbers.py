@@ -1,11 +1,12 @@
 """Numbers as the reports print them: £'000 and activity as whole numbers with thousands separators and
-negatives in brackets, ``(1,263)``; percentages to one decimal place, ``-20.1%``; counts as whole numbers."""
+negatives in brackets, ``(1,263)``; percentages to one decimal place, ``-20.1%``; counts as whole numbers;
+ratios (a benefit-cost ratio) to two decimal places, ``2.49``."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-NumberKind = Literal["money", "activity", "percent", "count"]
+NumberKind = Literal["money", "activity", "percent", "count", "ratio"]
 Value = float | None
 
 MONEY = "£'000"
@@ -23,6 +24,8 @@ def format_number(value: Value, kind: NumberKind) -> str:
         return "–"
     if kind == "percent":
         return f"{value * 100:.1f}%".replace("-0.0%", "0.0%")
+    if kind == "ratio":
+        return f"{value:.2f}".replace("-0.00", "0.00")
     rounded = round(value)
     if kind == "count":
         return f"{rounded:,}"

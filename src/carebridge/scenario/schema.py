@@ -220,6 +220,39 @@ class SchemeInvestment(Model):
     )
 
 
+class NonCashBenefit(Model):
+    """A benefit of a scheme beyond the cash it saves (a QALY, a saving to another public body, earnings):
+    valued in the appraisal's public value, never in the plan's money (bridge, positions, flows)."""
+
+    id: str
+    name: str = Field(description="Name shown in reports.")
+    kind: Literal["fiscal", "economic", "social"] = Field(
+        description="As the Greater Manchester CBA model splits public value: `fiscal` (to the public "
+        "purse, outside this plan's cash), `economic` (earnings, output), `social` (health and wellbeing, "
+        "e.g. QALYs)."
+    )
+    measure: Literal["value", "qalys"] = Field(
+        "value", description="What `amount` counts: `value` in £'000, or `qalys` gained (QALYs)."
+    )
+    amount: YearValue = Field(
+        description="£'000 (measure `value`) or QALYs gained (measure `qalys`) by year, at base-year "
+        "prices; held."
+    )
+    value_per_qaly: float | None = Field(
+        None, description="£ a QALY is valued at, for measure `qalys` (state its source in `note`)."
+    )
+    beneficiary: str = Field(
+        description="Who benefits: an organisation id, or the name of another party (e.g. `Department "
+        "for Work and Pensions`, `Residents`)."
+    )
+    payer: str | None = Field(
+        None,
+        description="Who pays for it: an organisation id or the name of another party [default: the "
+        "organisation that spends the scheme's investment].",
+    )
+    note: str | None = Field(None, description="Where the number and its value come from.")
+
+
 class Scheme(Model):
     """A scheme (business case, solution, intervention) and its effects."""
 
@@ -235,6 +268,11 @@ class Scheme(Model):
         "distribution here makes the scheme under- or over-deliver as a whole.",
     )
     investment: SchemeInvestment | None = None
+    non_cash_benefits: list[NonCashBenefit] = Field(
+        default_factory=list,
+        description="Benefits beyond cash, shown in the appraisal's economic and social value apart from "
+        "the cash NPV.",
+    )
     note: str | None = None
 
 

@@ -94,6 +94,7 @@ def check(scenario: Scenario) -> list[Problem]:
         _check_effects,
         _check_activity_models,
         _check_alternatives,
+        _check_non_cash_benefits,
     )
     problems = [problem for check_part in checks for problem in check_part(scenario, index)]
     return problems + check_contracts(scenario) + check_plan(scenario) + check_uncertainty(scenario, check)
@@ -318,6 +319,8 @@ def _scheme_year_values(path: Path, scheme: Scheme) -> Iterator[tuple[Path, Year
     if scheme.investment is not None:
         yield (*path, "investment", "recurrent"), scheme.investment.recurrent
         yield (*path, "investment", "non_recurrent"), scheme.investment.non_recurrent
+    for position, benefit in enumerate(scheme.non_cash_benefits):
+        yield (*path, "non_cash_benefits", position, "amount"), benefit.amount
 
 
 def _effect_value(effect: Effect) -> tuple[str, YearValue]:
@@ -640,3 +643,24 @@ def _and(names: Sequence[Any], word: str = "and") -> str:
     """``['a', 'b', 'c']`` → ``'a, b and c'``."""
     texts = [str(name) for name in names]
     return texts[0] if len(texts) == 1 else f"{', '.join(texts[:-1])} {word} {texts[-1]}"
+
+
+def _check_non_cash_benefits(scenario: Scenario, index: _Index) -> Iterator[Problem]:
+    """A benefit beyond cash in QALYs has a value per QALY above 0, one in £'000 none; ids once a scheme."""
+    for position, scheme in enumerate(scenario.schemes):
+        seen: set[str] = set()
+        for number, benefit in enumerate(scheme.non_cash_benefits):
+            path: Path = ("schemes", position, "non_cash_benefits", number)
+            if benefit.id in seen:
+                message = f"the id '{benefit.id}' is given twice in this scheme's non_cash_benefits"
+                yield Problem((*path, "id"), message)
+            seen.add(benefit.id)
+            per_qaly = benefit.value_per_qaly
+            if benefit.measure == "qalys" and per_qaly is None:
+                message = "missing: expected the £ a QALY is valued at, for measure qalys (e.g. 70000)"
+                yield Problem((*path, "value_per_qaly"), message)
+            elif benefit.measure == "qalys" and per_qaly is not None and per_qaly <= 0:
+                yield Problem((*path, "value_per_qaly"), f"expected more than 0; found {per_qaly:g}")
+            elif benefit.measure == "value" and per_qaly is not None:
+                message = "a value per QALY is for measure qalys; this benefit's amount is in £'000"
+                yield Problem((*path, "value_per_qaly"), message)

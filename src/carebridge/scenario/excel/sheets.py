@@ -334,6 +334,27 @@ SCHEME_INVESTMENT = Sheet(
     years=Years(about="£'000 by year."),
 )
 
+NON_CASH_BENEFITS = Sheet(
+    "NonCashBenefits",
+    "A scheme's benefits beyond cash, one per row: fiscal, economic or social, in £'000 or in QALYs by "
+    "year. The appraisal values them apart from the cash NPV (public value); the plan's money never "
+    "holds them.",
+    Items(("non_cash_benefits",)),
+    (
+        col("id"),
+        col("name"),
+        col("kind", choices=words(schema.NonCashBenefit, "kind")),
+        col("measure", choices=words(schema.NonCashBenefit, "measure")),
+        col("value_per_qaly", kind="number"),
+        col("beneficiary"),
+        col("payer"),
+        col("note"),
+    ),
+    parent=Parent("Schemes", (SCHEME,)),
+    years=Years(("amount",), about="£'000 (measure value) or QALYs gained (measure qalys) by year."),
+    model=schema.NonCashBenefit,
+)
+
 INVESTMENTS = Sheet(
     "Investments",
     "Programme investment not attached to a scheme, £'000 by year.",
@@ -643,6 +664,7 @@ SHEETS: tuple[Sheet, ...] = (
     SCHEMES,
     EFFECTS,
     SCHEME_INVESTMENT,
+    NON_CASH_BENEFITS,
     INVESTMENTS,
     FUNDING,
     DO_NOTHING,

@@ -243,6 +243,7 @@ def write_reports(state: scenarios.Current, folder: Path) -> Path:
     from carebridge.engine.appraisal import AppraisalParameters, appraise
     from carebridge.report.plan import PlanReport, write_report
     from carebridge.report.provenance import Provenance
+    from carebridge.scenario.deflators import shipped_deflator
     from carebridge.version import __version__
     from carebridge.web.auth import now
 
@@ -254,7 +255,9 @@ def write_reports(state: scenarios.Current, folder: Path) -> Path:
         now().isoformat(timespec="seconds"),
     )
     results = state.results
-    appraisal = appraise(results, AppraisalParameters()) if results.scenario.schemes else None
+    appraisal = (
+        appraise(results, AppraisalParameters(), shipped_deflator()) if results.scenario.schemes else None
+    )
     write_report(PlanReport(results, appraisal), folder, provenance)
     return folder
 
