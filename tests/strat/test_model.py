@@ -48,6 +48,7 @@ def test_fitted_model_discriminates_and_is_calibrated(result: Stratification) ->
 
 def test_brier_score_matches_scikit_learn(population_file: Path, result: Stratification) -> None:
     con = duckdb.connect()
+    result.model.bind(con)
     rows = con.execute(
         f"SELECT {result.model.risk_sql()}, CAST(nel_next > 0 AS INTEGER) "
         f"FROM read_parquet('{population_file}') "
@@ -118,12 +119,11 @@ def test_data_without_next_year_needs_a_model(population_file: Path, tmp_path: P
 
 def test_bad_coefficients_file(tmp_path: Path) -> None:
     path = tmp_path / "model.yaml"
-    path.write_text("intercept: one\ncoefficients:\n  age_10: 0.3\n  care_home: yes\n")
+    path.write_text("intercept: one\ncoefficients:\n  age_10y: 0.3\n  care_home: yes\n")
     with pytest.raises(ModelFileError) as caught:
         load_model(path)
     assert str(caught.value).splitlines() == [
-        f"{path}: intercept: expected a number, found 'one'",
-        f"{path}: coefficients.age_10: not a feature; did you mean 'age_10y'?; "
-        "the features are listed in docs/patient-data.md",
-        f"{path}: coefficients.care_home: expected a number, found 'yes'",
+        "2 problems in the risk model coefficients:",
+        f"  - {path}:1 intercept: expected a number; found 'one'",
+        f"  - {path}:4 coefficients.care_home: expected a number; found 'yes'",
     ]

@@ -97,7 +97,7 @@ def test_missing_columns_and_empty_values_and_duplicate_keys(tmp_path: Path) -> 
     name = tmp_path / "p.csv"
     assert (
         f"{name}: column 'imd_decile' is missing; did you mean 'imd_decil'?; "
-        "expected index of Multiple Deprivation decile: 1 most deprived (a whole number from 1 to 10)"
+        "expected a whole number from 1 to 10 — Index of Multiple Deprivation decile: 1 most deprived"
         in found
     )
     assert any(p.startswith(f"{name}: column 'ltc_copd' is missing") for p in found)

@@ -440,12 +440,18 @@ def risks_load_command(
 
       carebridge risks load examples/delivery/risks.yaml
     """
+    from carebridge.cli.delivery import resolve_plan
     from carebridge.delivery.risks import RiskRegister, register_problems
     from carebridge.scenario.errors import RiskRegisterError
-    from carebridge.usecases.registers import load_risks
+    from carebridge.usecases.registers import check_risk_schemes, load_risks
 
-    register, _ = _read_register(file, RiskRegister, RiskRegisterError, register_problems)
+    register, source = _read_register(file, RiskRegister, RiskRegisterError, register_problems)
     with _store(db) as store:
+        if plan is not None:
+            try:
+                check_risk_schemes(store, register, resolve_plan(store, plan))
+            except RiskRegisterError as error:
+                fail(_problems(file, source.locate(error.problems), "loaded"))
         outcome = load_risks(store, register, _plan_id(store, plan), str(file))
     for line in _outcome(f"{file}: risks", outcome):
         typer.echo(line)

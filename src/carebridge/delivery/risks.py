@@ -33,7 +33,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from carebridge.scenario.errors import Path, Problem, RiskRegisterError
+from carebridge.scenario.errors import Path, Problem, RiskRegisterError, did_you_mean
 from carebridge.scenario.loader import load_model
 
 SCORES = range(1, 6)
@@ -145,6 +145,28 @@ def is_overdue(risk: Risk, today: dt.date) -> bool:
 def overdue_risks(risks: Iterable[Risk], today: dt.date) -> list[Risk]:
     """The risks overdue for review on ``today``, in register order."""
     return [risk for risk in risks if is_overdue(risk, today)]
+
+
+def scheme_problems(register: RiskRegister, plan: str, schemes: Sequence[str]) -> list[Problem]:
+    """A linked scheme that is not one of ``schemes`` (the schemes of plan ``plan``), with a suggestion
+    only for a near miss."""
+    listed = ", ".join(schemes[:MAX_SCHEMES_LISTED])
+    if len(schemes) > MAX_SCHEMES_LISTED:
+        listed += f" (and {len(schemes) - MAX_SCHEMES_LISTED} more)"
+    expected = f"one of: {listed}" if schemes else "no scheme (it has none)"
+    return [
+        Problem(
+            ("risks", index, "schemes", place),
+            f"'{scheme}' is not a scheme of plan '{plan}'{did_you_mean(scheme, schemes)}; "
+            f"expected {expected}",
+        )
+        for index, risk in enumerate(register.risks)
+        for place, scheme in enumerate(risk.schemes)
+        if scheme not in schemes
+    ]
+
+
+MAX_SCHEMES_LISTED = 10
 
 
 def register_problems(register: RiskRegister) -> list[Problem]:

@@ -396,7 +396,30 @@ def target_problems(target: Target, path: Path) -> list[Problem]:
     if start is not None and end is not None and end < start:
         message = f"the target month {end} is before the baseline month {start}"
         problems.append(Problem((*path, "target_month"), message))
-    return problems + _points_problems(target, path, points, end)
+    return problems + _points_problems(target, path, points, end) + _percent_problems(target, path)
+
+
+PERCENT_UNITS = ("%", "percent", "per cent")
+"""Units that make a target's values percentages, from 0 to 100."""
+
+
+def _percent_problems(target: Target, path: Path) -> list[Problem]:
+    """A percentage target's baseline, target value and points are from 0 to 100, and its tolerances at
+    most 100 (a "%" target of 195 is a mistake: a share written as 1.95, or a count)."""
+    if target.unit.strip().lower() not in PERCENT_UNITS:
+        return []
+    values: list[tuple[Path, float | None]] = [
+        ((*path, "baseline"), target.baseline),
+        ((*path, "target"), target.target),
+        *(((*path, "points", at, "value"), point.value) for at, point in enumerate(target.points or [])),
+        ((*path, "alert", "tolerance"), target.alert.tolerance),
+        ((*path, "alert", "severe_tolerance"), target.alert.severe_tolerance),
+    ]
+    return [
+        Problem(place, f"expected a percentage from 0 to 100 (the unit is '{target.unit}'); found {value:g}")
+        for place, value in values
+        if value is not None and not 0 <= value <= 100
+    ]
 
 
 def _month(label: str | None, path: Path, problems: list[Problem]) -> Month | None:

@@ -8,6 +8,7 @@ import xarray as xr
 from carebridge.engine import activity as activity_model
 from carebridge.engine import finance, flows, plan, savings, schemes
 from carebridge.engine.errors import ModelError
+from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import DRAW, ModelInputs, compile_inputs
 from carebridge.engine.results import Results
 from carebridge.scenario.errors import Problem
@@ -18,10 +19,15 @@ TOLERANCE = 1e-6
 
 
 def run(scenario: Scenario) -> Results:
-    """Run a validated scenario. Raises :class:`ModelError` when schemes remove more than a cell holds."""
+    """Run a validated scenario. Raises :class:`ModelError` when schemes remove more than a cell holds, or
+    when a value of the results is not a finite number (:mod:`carebridge.engine.finite`)."""
     inputs = compile_inputs(scenario)
     with xr.set_options(arithmetic_join="exact"):  # type: ignore[no-untyped-call]
-        return run_inputs(scenario, inputs)
+        results = run_inputs(scenario, inputs)
+    problems = non_finite_problems(results)
+    if problems:
+        raise ModelError(problems)
+    return results
 
 
 def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:

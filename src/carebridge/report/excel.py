@@ -17,6 +17,7 @@ from carebridge.engine.results import Results
 from carebridge.report.numbers import NumberKind
 from carebridge.report.provenance import Provenance
 from carebridge.report.table import FormattedTable, Row
+from carebridge.workbooks import keep_text
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -37,8 +38,6 @@ VALUE_WIDTH = 11
 FLAG_FILL = "FDE2E1"
 FLAG_FONT = "9C0006"
 HEADING_FILL = "EEF2F6"
-FORMULA_STARTS = ("=", "+", "-", "@")
-"""What makes Excel (or a spreadsheet importing the file) read a cell's text as a formula."""
 
 InputLeaf = tuple[str, str | float | bool, bool]
 CellValue = str | float | int | bool | None
@@ -54,15 +53,11 @@ def new_workbook() -> Workbook:
 
 
 def write_cell(sheet: Worksheet, row: int, column: int, value: CellValue) -> Cell:
-    """Put ``value`` in a cell: numbers as numbers, text as text. Text is never a formula: its type is set
-    to string, and text that a spreadsheet would read as a formula is also marked with a quote prefix."""
+    """Put ``value`` in a cell: numbers as numbers, text as text, never a formula
+    (:func:`carebridge.workbooks.keep_text`)."""
     cell = sheet.cell(row, column)
     cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-        if value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
-    return cell
+    return keep_text(cell)
 
 
 def sheet_names(titles: Sequence[str], reserved: Sequence[str] = ()) -> list[str]:

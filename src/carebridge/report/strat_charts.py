@@ -81,10 +81,12 @@ def distribution_chart(distribution: pd.DataFrame, cohort: Cohort, path: Path, r
         f"threshold {cohort.score:.2f}",
         color="#b00020",
     )
-    axes.set_yscale("log")
+    logarithmic = bool(len(shown))  # every bin suppressed: nothing to draw on a log scale
+    if logarithmic:
+        axes.set_yscale("log")
     axes.set(
         xlabel="Risk score (predicted chance of an emergency admission, %)",
-        ylabel="Patients (log scale)",
+        ylabel="Patients (log scale)" if logarithmic else "Patients (every count suppressed)",
         title="Distribution of risk scores",
         xlim=(0, 100),
     )

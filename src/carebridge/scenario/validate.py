@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from carebridge.scenario.bounds import magnitude_problems
 from carebridge.scenario.errors import (
     Path,
     PathPart,
@@ -97,6 +98,7 @@ def check(scenario: Scenario) -> list[Problem]:
         _check_non_cash_benefits,
     )
     problems = [problem for check_part in checks for problem in check_part(scenario, index)]
+    problems += magnitude_problems(scenario)
     return problems + check_contracts(scenario) + check_plan(scenario) + check_uncertainty(scenario, check)
 
 

@@ -63,11 +63,36 @@ def make_engine(url: str) -> Engine:
                 raise StoreConfigError(
                     f"cannot create the store {database}: the folder {folder} does not exist"
                 )
+            _check_sqlite_file(Path(database))
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first 16 bytes of every SQLite database file."""
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse, before connecting (so the file is left as it is), a path that is a folder or a file that is
+    not a SQLite database: a text file or a picture named by mistake. A missing or empty file becomes a
+    new store."""
+    if path.is_dir():
+        raise StoreConfigError(f"{path} is a folder; expected a store file such as carebridge.db")
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise StoreConfigError(f"cannot read the store {path}: {error.strerror or error}") from None
+    if head and head != SQLITE_HEADER:
+        raise StoreConfigError(
+            f"{path} is not a CareBridge store: the file is not a SQLite database (it was left as it is); "
+            "name the store file, or a new file to create one"
+        )
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -15,10 +15,11 @@ from typing import Any
 
 import duckdb
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
-from carebridge.scenario.errors import did_you_mean
+from carebridge.scenario.errors import InputError, Problem, did_you_mean
+from carebridge.scenario.loader import load_model as load_yaml_model
 from carebridge.strat.features import FEATURES, FEATURES_BY_NAME, OUTCOME_SQL
 from carebridge.strat.source import sql_name
 
@@ -26,8 +27,67 @@ MAX_FIT_ROWS = 200_000
 PENALTY_C = 1e6
 
 
-class ModelFileError(Exception):
-    """A coefficients file that cannot be used; the message says where and what was expected."""
+MAX_COEFFICIENT = 1_000.0
+"""The largest intercept or coefficient a coefficients file may give, in size (a published model's are under
+10 on the features' own scale; a larger one is a mistake, and ``exp`` of it would overflow)."""
+MIN_FIT_PATIENTS = 20
+"""The fewest patients with next year's counts that a model is fitted on."""
+
+
+class ModelFileError(InputError):
+    """A coefficients file that cannot be used: every problem, with its file, line and field."""
+
+    kind = "risk model coefficients"
+    expected = "a map with 'intercept' (a number) and 'coefficients' (feature: number)"
+    document = "a coefficients file"
+
+
+class FitError(ValueError):
+    """Patients a model cannot be fitted on (too few, or every one with the same outcome): why and what to
+    do, and the column at fault when there is one."""
+
+    def __init__(self, reason: str, column: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.column = column
+
+
+class CoefficientsFile(BaseModel):
+    """A risk model as a file gives it (docs/patient-data.md): what ``save_model`` writes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    model: str | None = Field(None, description="What the model predicts (for people).")
+    source: str | None = Field(None, description="Where the model comes from.")
+    intercept: float = Field(description="The intercept β₀.")
+    coefficients: dict[str, float] = Field(
+        min_length=1,
+        max_length=len(FEATURES),
+        description="A coefficient for each feature used, on the feature's own scale.",
+    )
+
+
+def coefficient_problems(loaded: CoefficientsFile) -> list[Problem]:
+    """Features that are not features, and values beyond :data:`MAX_COEFFICIENT`."""
+    problems = []
+    if abs(loaded.intercept) > MAX_COEFFICIENT:
+        problems.append(Problem(("intercept",), _too_large(loaded.intercept)))
+    for feature, value in loaded.coefficients.items():
+        if feature not in FEATURES_BY_NAME:
+            hint = did_you_mean(str(feature), FEATURES_BY_NAME)
+            problems.append(
+                Problem(
+                    ("coefficients", feature),
+                    f"not a feature{hint}; the features are listed in docs/patient-data.md",
+                )
+            )
+        elif abs(value) > MAX_COEFFICIENT:
+            problems.append(Problem(("coefficients", feature), _too_large(value)))
+    return problems
+
+
+def _too_large(value: float) -> str:
+    return f"expected a number from {-MAX_COEFFICIENT:,.0f} to {MAX_COEFFICIENT:,.0f}; found {value:g}"
 
 
 @dataclass(frozen=True)
@@ -41,17 +101,35 @@ class RiskModel:
     notes: list[str] = field(default_factory=list)
 
     def linear_sql(self) -> str:
-        """The linear predictor ``β₀ + Σ βᵢ·xᵢ`` as SQL over the patient view."""
-        terms = [f"{self.intercept!r}"]
+        """The linear predictor ``β₀ + Σ βᵢ·xᵢ`` as SQL over the patient view. The numbers are never in the
+        text: each is a DuckDB variable that :meth:`bind` sets through a bound parameter."""
+        terms = [f"getvariable('{INTERCEPT_VARIABLE}')"]
         terms.extend(
-            f"({coefficient!r}) * ({FEATURES_BY_NAME[name].sql})"
-            for name, coefficient in self.coefficients.items()
+            f"getvariable('{_variable(name)}') * ({FEATURES_BY_NAME[name].sql})" for name in self.coefficients
         )
         return " + ".join(terms)
 
     def risk_sql(self) -> str:
-        """The predicted chance of an emergency admission, ``1 / (1 + exp(−linear))``, as SQL."""
+        """The predicted chance of an emergency admission, ``1 / (1 + exp(−linear))``, as SQL (its numbers
+        set by :meth:`bind` on the connection that runs it)."""
         return f"1.0 / (1.0 + exp(-({self.linear_sql()})))"
+
+    def bind(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Set the model's numbers on ``con`` for :meth:`risk_sql`, each as a bound parameter."""
+        con.execute(f"SET VARIABLE {INTERCEPT_VARIABLE} = CAST(? AS DOUBLE)", [self.intercept])
+        for name, coefficient in self.coefficients.items():
+            con.execute(f"SET VARIABLE {_variable(name)} = CAST(? AS DOUBLE)", [coefficient])
+
+
+INTERCEPT_VARIABLE = "carebridge_intercept"
+
+
+def _variable(feature: str) -> str:
+    """The DuckDB variable of a feature's coefficient, named by the feature's place (never by user text)."""
+    return f"carebridge_coefficient_{FEATURE_INDEX[feature]}"
+
+
+FEATURE_INDEX = {feature.name: index for index, feature in enumerate(FEATURES)}
 
 
 def fit_model(
@@ -65,10 +143,24 @@ def fit_model(
     from sklearn.linear_model import LogisticRegression
 
     eligible = f"({where}) AND nel_next IS NOT NULL"
-    count_row = con.execute(f"SELECT count(*) FROM {relation} WHERE {eligible}").fetchone()
-    available = int(count_row[0]) if count_row else 0
-    if available == 0:
-        raise ValueError("no patients with next year's counts to fit the model on")
+    count_row = con.execute(
+        f"SELECT count(*), coalesce(sum({OUTCOME_SQL}), 0) FROM {relation} WHERE {eligible}"
+    ).fetchone()
+    available, admitted = (int(count_row[0]), int(count_row[1])) if count_row else (0, 0)
+    if available < MIN_FIT_PATIENTS:
+        raise FitError(
+            f"{available:,} patient{'s' if available != 1 else ''} with next year's counts (nel_next) to fit "
+            f"the model on; fitting needs at least {MIN_FIT_PATIENTS}: give a larger extract, or "
+            "--coefficients FILE (a fitted or published model)"
+        )
+    if admitted in (0, available):
+        every = "no patient had" if admitted == 0 else "every patient had"
+        raise FitError(
+            f"{every} an emergency admission in the next 12 months (of the {available:,} the model is "
+            "fitted on), so no model can be fitted: it needs patients with and without one; check nel_next, "
+            "or give --coefficients FILE (a fitted or published model)",
+            column="nel_next",
+        )
     per_million = min(1_000_000, int(np.ceil(1_000_000 * max_rows / available)))
     sample = f"(hash(CAST(patient_id AS VARCHAR) || '#fit') % 1000000) < {per_million}"
     selects = ", ".join(f"{feature.sql} AS {sql_name(feature.name)}" for feature in FEATURES)
@@ -116,38 +208,13 @@ def save_model(model: RiskModel, path: Path) -> None:
 
 
 def load_model(path: Path) -> RiskModel:
-    """Read supplied coefficients: ``intercept`` and ``coefficients: {feature: value}``."""
-    name = str(path)
-    try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ModelFileError(f"{name}: cannot be read: {error.strerror or error}") from None
-    except YAMLError as error:
-        raise ModelFileError(f"{name}: is not valid YAML: {str(error).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise ModelFileError(f"{name}: expected a map with 'intercept' and 'coefficients'")
-    problems = []
-    intercept = data.get("intercept")
-    if isinstance(intercept, bool) or not isinstance(intercept, int | float):
-        problems.append(f"{name}: intercept: expected a number, found {intercept!r}")
-    coefficients = data.get("coefficients")
-    if not isinstance(coefficients, dict) or not coefficients:
-        problems.append(f"{name}: coefficients: expected a map from feature name to number")
-        coefficients = {}
-    for feature, value in coefficients.items():
-        if feature not in FEATURES_BY_NAME:
-            hint = did_you_mean(str(feature), FEATURES_BY_NAME)
-            problems.append(
-                f"{name}: coefficients.{feature}: not a feature{hint}; "
-                "the features are listed in docs/patient-data.md"
-            )
-        elif isinstance(value, bool) or not isinstance(value, int | float):
-            problems.append(f"{name}: coefficients.{feature}: expected a number, found {value!r}")
-    if problems:
-        raise ModelFileError("\n".join(problems))
-    assert isinstance(intercept, int | float)
+    """Read supplied coefficients: ``intercept`` and ``coefficients: {feature: value}``, within the limits
+    of every YAML input (:func:`carebridge.scenario.loader.load_model`: size, nesting, aliases, digits),
+    finite, at most one a feature, each a known feature and at most :data:`MAX_COEFFICIENT` in size; raise
+    :class:`ModelFileError` with every problem, located."""
+    loaded, _ = load_yaml_model(path, CoefficientsFile, ModelFileError, coefficient_problems)
     return RiskModel(
-        float(intercept),
-        {str(feature): float(value) for feature, value in coefficients.items()},
-        f"coefficients from {name}",
+        float(loaded.intercept),
+        {str(feature): float(value) for feature, value in loaded.coefficients.items()},
+        f"coefficients from {path}",
     )

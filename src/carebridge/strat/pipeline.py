@@ -6,7 +6,8 @@ The steps, all in one DuckDB connection over the file in place:
 2. the model: supplied coefficients; or fitted on another file (``fit_on``: e.g. last year's extract, then
    evaluated on this one — a temporal validation); or fitted on this file's development half (patients whose
    key hashes even) and evaluated on the other half — which needs the ``_next`` columns;
-3. the view ``scored`` adds ``risk`` to every patient (one SQL expression from the coefficients);
+3. the view ``scored`` adds ``risk`` to every patient (one SQL expression from the coefficients, each bound
+   as a parameter, never pasted into the SQL);
 4. the cohort (top x% or a score threshold), its activity against everyone's, the concentration curve and
    table, the breakdowns and the distribution of scores.
 """
@@ -31,11 +32,13 @@ from carebridge.strat.cohort import (
 )
 from carebridge.strat.columns import NEXT_COLUMNS
 from carebridge.strat.evaluate import Evaluation, evaluate
-from carebridge.strat.model import MAX_FIT_ROWS, RiskModel, fit_model, load_model
+from carebridge.strat.model import MAX_FIT_ROWS, FitError, RiskModel, fit_model, load_model
 from carebridge.strat.source import create_patient_view, open_patient_file
 from carebridge.strat.validate import validate_patients
 
 Year = Literal["prior", "next"]
+MIN_PATIENTS = 100
+"""The fewest patients a file may hold to be stratified."""
 DEVELOPMENT = "hash(CAST(patient_id AS VARCHAR)) % 2 = 0"
 VALIDATION = "hash(CAST(patient_id AS VARCHAR)) % 2 = 1"
 
@@ -77,8 +80,19 @@ def has_next(columns: set[str]) -> bool:
     return "nel_next" in columns
 
 
+def _fitted(
+    con: duckdb.DuckDBPyConnection, relation: str, where: str, options: Options, file: str, rows: str = ""
+) -> RiskModel:
+    """The model fitted on ``relation``; :class:`StratifyError` naming ``file`` when it cannot be."""
+    try:
+        return fit_model(con, relation, where, max_rows=options.max_fit_rows)
+    except FitError as error:
+        place = f"{file}, column {error.column}" if error.column else file
+        raise StratifyError(f"{place}: {rows}{error.reason}") from None
+
+
 def choose_model(
-    con: duckdb.DuckDBPyConnection, columns: set[str], options: Options
+    con: duckdb.DuckDBPyConnection, columns: set[str], options: Options, file: str = "the patient file"
 ) -> tuple[RiskModel, str | None, str]:
     """The model, the rows of ``patients`` to evaluate it on (None: cannot) and how it was evaluated."""
     if options.coefficients is not None:
@@ -93,7 +107,7 @@ def choose_model(
                 f"{options.fit_on}: has no nel_next column, so a model cannot be fitted on it"
             )
         create_patient_view(con, training, "training")
-        model = fit_model(con, "training", max_rows=options.max_fit_rows)
+        model = _fitted(con, "training", "TRUE", options, training.name)
         model = RiskModel(
             model.intercept, model.coefficients, f"fitted on {options.fit_on}", model.fitted_rows, model.notes
         )
@@ -104,7 +118,7 @@ def choose_model(
             "the data has no next-year columns (nel_next and the rest), so no model can be fitted on it: "
             "give --coefficients FILE (a fitted or published model) or --fit-on FILE (an earlier extract)"
         )
-    model = fit_model(con, "patients", DEVELOPMENT, max_rows=options.max_fit_rows)
+    model = _fitted(con, "patients", DEVELOPMENT, options, file, "in the development half, ")
     model = RiskModel(
         model.intercept,
         model.coefficients,
@@ -143,6 +157,12 @@ def stratify(path: Path, options: Options, con: duckdb.DuckDBPyConnection | None
     con = con or duckdb.connect()
     file = open_patient_file(path)
     checked = validate_patients(con, file)
+    if checked.patients < MIN_PATIENTS:
+        raise StratifyError(
+            f"{file.name}: has {checked.patients:,} patient{'s' if checked.patients != 1 else ''}; a "
+            f"stratification needs at least {MIN_PATIENTS}: fewer cannot fit or evaluate a model, and "
+            "disclosure control would suppress every count"
+        )
     columns = set(checked.columns)
     if options.year == "next" and not has_next(columns):
         raise StratifyError("--year next: the data has no next-year columns; use the prior year")
@@ -150,7 +170,8 @@ def stratify(path: Path, options: Options, con: duckdb.DuckDBPyConnection | None
     if options.year == "next" and missing_next:
         raise StratifyError(f"--year next: the data lacks {', '.join(missing_next)}")
     create_patient_view(con, file)
-    model, evaluation_rows, evaluated_on = choose_model(con, columns, options)
+    model, evaluation_rows, evaluated_on = choose_model(con, columns, options, file.name)
+    model.bind(con)
     evaluation = (
         evaluate(con, "patients", model.risk_sql(), evaluation_rows, evaluated_on)
         if evaluation_rows is not None

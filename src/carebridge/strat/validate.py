@@ -3,6 +3,7 @@ once.
 
 In order, all collected before anything is raised:
 
+0. a file with no rows (or no header): one problem, nothing else;
 1. direct identifiers, by column name or by values (:mod:`carebridge.strat.identifiers`): refused;
 2. required columns that are missing (with a suggestion for a near miss);
 3. every value of every known column: its kind (a whole number, a number, a flag, F/M/U), its range, and
@@ -169,10 +170,38 @@ def identifier_problems(
     ]
 
 
+EXPECTED_FILE = "expected a header row naming the columns (docs/patient-data.md), then one row per patient"
+
+
+def _is_empty(file: PatientFile) -> bool:
+    """A file with nothing in it (a CSV of only blank lines too), which DuckDB cannot describe."""
+    try:
+        if file.path.stat().st_size == 0:
+            return True
+        if file.format != "csv" or file.path.suffix.lower() != ".csv":
+            return False
+        with file.path.open("rb") as stream:
+            return not stream.read(4096).strip(b"\xef\xbb\xbf \t\r\n,") and file.path.stat().st_size <= 4096
+    except OSError:
+        return False
+
+
+def _shown_columns(names: list[str]) -> str:
+    shown = ", ".join(names[:5])
+    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
 def validate_patients(con: duckdb.DuckDBPyConnection, file: PatientFile) -> CheckedFile:
     """Check the file; raise :class:`PatientDataError` with every problem, or return what was checked."""
+    if _is_empty(file):
+        raise PatientDataError([DataProblem(file.name, f"is empty: no header and no rows; {EXPECTED_FILE}")])
     columns = file_columns(con, file)
     names = list(columns)
+    count_row = con.execute(f"SELECT count(*) FROM {file.raw_sql(row_numbers=False)}").fetchone()
+    patients = int(count_row[0]) if count_row else 0
+    if patients == 0:
+        found = f"a header ({_shown_columns(names)}) and no rows" if names else "no header and no rows"
+        raise PatientDataError([DataProblem(file.name, f"has {found}; {EXPECTED_FILE}")])
     problems = identifier_problems(con, file, names)
     known = {column.name for column in PATIENT_COLUMNS}
     unknown = [name for name in names if name not in known]
@@ -182,8 +211,8 @@ def validate_patients(con: duckdb.DuckDBPyConnection, file: PatientFile) -> Chec
             problems.append(
                 DataProblem(
                     file.name,
-                    f"column '{column.name}' is missing{hint}; expected {column.description[0].lower()}"
-                    f"{column.description[1:].rstrip('.')} ({column.expected})",
+                    f"column '{column.name}' is missing{hint}; expected {column.expected} — "
+                    f"{column.description.rstrip('.')}",
                 )
             )
     checks = [check for column in PATIENT_COLUMNS if column.name in columns for check in value_checks(column)]
@@ -191,10 +220,6 @@ def validate_patients(con: duckdb.DuckDBPyConnection, file: PatientFile) -> Chec
     problems.extend(run_checks(con, file, checks))
     if "patient_id" in columns:
         problems.extend(duplicate_keys(con, file))
-    count_row = con.execute(f"SELECT count(*) FROM {file.raw_sql(row_numbers=False)}").fetchone()
-    patients = int(count_row[0]) if count_row else 0
-    if patients == 0:
-        problems.append(DataProblem(file.name, "has no rows; expected one row per patient"))
     if problems:
         raise PatientDataError(problems)
     return CheckedFile(file, columns, patients)

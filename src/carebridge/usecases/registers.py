@@ -16,8 +16,10 @@ from carebridge.delivery import risks as rk
 from carebridge.delivery import targets as tg
 from carebridge.delivery.months import Month
 from carebridge.delivery.register_status import EscalationRecord, TargetStatus, last_day, target_status
+from carebridge.scenario.errors import RiskRegisterError
 from carebridge.store import Store
 from carebridge.store.actuals_files import read_target_actuals_file
+from carebridge.store.plans import load_baseline
 from carebridge.store.registers import (
     EscalationOutcome,
     ImportOutcome,
@@ -150,6 +152,15 @@ def reset_trajectory(
             approval=approval,
             requested_by=store.actor,
         )
+
+
+def check_risk_schemes(store: Store, register: rk.RiskRegister, plan: str) -> None:
+    """Refuse (:class:`RiskRegisterError`, each problem with its field path) a risk linked to a scheme that
+    plan ``plan`` does not have."""
+    _, baseline = load_baseline(store, plan)
+    problems = rk.scheme_problems(register, plan, baseline.scheme_ids)
+    if problems:
+        raise RiskRegisterError(problems)
 
 
 def load_risks(store: Store, register: rk.RiskRegister, plan_id: int | None, file: str) -> LoadOutcome:

@@ -25,6 +25,7 @@ from carebridge.scenario.excel.layout import Sheet
 from carebridge.scenario.excel.sheets import INSTRUCTIONS, REQUIRED_SHEETS, SCENARIO, SHEET_NAMES, SHEETS
 from carebridge.scenario.excel.table import Index, Row, TableReader, convert
 from carebridge.scenario.loader import SourceMap
+from carebridge.workbooks import unsafe_workbook
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -113,6 +114,9 @@ def _open(path: pathlib.Path, file: str) -> tuple[Workbook, Workbook]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     expected = "expected a scenario workbook (.xlsx)"
+    unsafe = unsafe_workbook(path) if path.is_file() else None
+    if unsafe is not None:
+        raise ScenarioError([Problem((), f"{unsafe}; {expected}", file=file)])
     try:
         typed = load_workbook(path)
         return (load_workbook(path, data_only=True) if _has_formulas(typed) else typed), typed
@@ -120,8 +124,9 @@ def _open(path: pathlib.Path, file: str) -> tuple[Workbook, Workbook]:
         message = f"the file does not exist; {expected}"
     except IsADirectoryError:
         message = f"this is a folder; {expected}"
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as error:
-        message = f"the file is not an Excel workbook that can be read ({error}); {expected} saved by Excel"
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, SyntaxError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        message = f"the file is not an Excel workbook that can be read ({reason}); {expected} saved by Excel"
     except OSError as error:
         message = f"the file cannot be read ({error.strerror or error}); {expected}"
     raise ScenarioError([Problem((), message, file=file)])

@@ -1,8 +1,10 @@
 """Write a scenario's plain data as a workbook: Instructions, Scenario, then one table sheet per section.
 
-Each table sheet is an Excel table (``tblPODs``) with a note on every header saying what the column holds,
-drop-down lists for the words a column allows and for the ids of other sheets, and the year columns of the
-scenario (plus any other year the data uses). A blank template is the same workbook with no rows.
+Every text is written as text, never a formula (:func:`carebridge.workbooks.append_row`): a scheme named
+``=HYPERLINK(…)`` stays its name. Each table sheet is an Excel table (``tblPODs``) with a note on every
+header saying what the column holds, drop-down lists for the words a column allows and for the ids of other
+sheets, and the year columns of the scenario (plus any other year the data uses). A blank template is the
+same workbook with no rows.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from carebridge.scenario.excel.schema_docs import describe
 from carebridge.scenario.excel.sheets import SCENARIO, SHEETS
 from carebridge.scenario.schema import FORMAT_VERSION, Scenario
 from carebridge.scenario.years import YearError, YearRange, parse_year
+from carebridge.workbooks import append_row
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -74,10 +77,10 @@ def _year_columns(years: Sequence[str], rows: Sequence[OutRow]) -> list[str]:
 def _write_fields(worksheet: Worksheet, data: Mapping[str, Any]) -> None:
     from openpyxl.worksheet.table import Table
 
-    worksheet.append(["field", "value", "about"])
+    append_row(worksheet, ["field", "value", "about"])
     for number, column in enumerate(SCENARIO.fields, start=2):
         about = column.about or describe(Scenario, column.path)
-        worksheet.append([column.header, cell_value(column, get(data, column.path)), about])
+        append_row(worksheet, [column.header, cell_value(column, get(data, column.path)), about])
         if column.kind == "year":
             worksheet.cell(number, 2).number_format = "@"
     _style_header(worksheet, 3)
@@ -95,10 +98,10 @@ def _write_table(worksheet: Worksheet, sheet: Sheet, rows: Sequence[OutRow], yea
     columns = sheet.all_columns
     labels = _year_columns(years, rows) if sheet.years else []
     headers = [column.header for column in columns] + ([EVERY_YEAR, *labels] if sheet.years else [])
-    worksheet.append(headers)
+    append_row(worksheet, headers)
     for row in rows:
         cells = [row.cells.get(column.header) for column in columns] + _year_cells(row.years, labels, sheet)
-        worksheet.append([write_cell(value) for value in cells])
+        append_row(worksheet, [write_cell(value) for value in cells])
     last = max(len(rows) + 1, 2)
     worksheet.add_table(Table(displayName=f"tbl{sheet.name}", ref=f"A1:{column_letter(len(headers))}{last}"))
     _table_style(worksheet)
