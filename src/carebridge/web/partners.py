@@ -36,6 +36,16 @@ GAP, TYPED, POSITION, NOT_EXPLAINED, SOMETHING = (
 )
 
 
+OWN_FLOW = {
+    "investment": "Investment it spends",
+    "funding": "Funding received (−) or given (+)",
+    "direct_saving": "Direct savings",
+}
+"""How a row of a flow with no counterparty and no POD reads."""
+HEADINGS = {"stranded_cost": "Stranded cost (income lost + cost released, shown and not added again)"}
+"""Headings of the flows table where the report's label does not fit a table of sections."""
+
+
 @dataclass(frozen=True)
 class Step:
     """A step of a bridge: its name, values by year and plotly measure (absolute, relative or total)."""
@@ -169,7 +179,7 @@ def flows_table(results: Results, holder: str) -> FormattedTable:
                 details.append(Row(label, values))
         if not details:
             continue
-        rows.append(heading(FLOW_LABELS[flow], width))
+        rows.append(heading(HEADINGS.get(flow, FLOW_LABELS[flow]), width))
         rows.extend(details)
         subtotal = total(f"{FLOW_LABELS[flow].split(' (')[0]}, total", details, width)
         if len(details) > 1:
@@ -205,7 +215,7 @@ def _groups(
                 results.org_label(str(flows.counterparty.values[i])) if flows.counterparty.values[i] else "",
                 results.pod_label(str(flows.pod.values[i])) if flows.pod.values[i] else "",
             ]
-            label = " · ".join(part for part in parts if part) or results.org_label(str(flows.org.values[i]))
+            label = " · ".join(part for part in parts if part) or OWN_FLOW.get(str(flows.flow.values[i]), "")
         else:
             label = results.org_label(str(flows.org.values[i]))
         grouped.setdefault(label, []).append(i)
