@@ -147,6 +147,10 @@ def test_a_user_of_another_organisation_may_not_change_add_or_remove_a_contract(
 
 def test_remove_then_add_a_contract(client: TestClient, store: Store) -> None:
     token = sign_in(client, "editor@ccg.test")
+    blank = client.get("/scenarios/1/contracts/new").text
+    assert '<option value="ccg" selected>Stockport CCG</option>' in blank  # the commissioner pays by default
+    assert 'name="rate-rate" value="1"' in blank and "Save and re-run" in blank
+    assert "Remove this contract" not in blank
     duplicate = client.post("/scenarios/1/contracts/new", data=contract_form(token, type="block"))
     assert duplicate.status_code == 422
     assert "a second contract between 'ccg' and 'sft'" in html.unescape(duplicate.text)
