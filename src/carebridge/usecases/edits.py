@@ -177,6 +177,7 @@ def _yaml() -> YAML:
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)  # lists indented under their key, as the examples write them
     return yaml
 
 

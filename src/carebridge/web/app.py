@@ -32,6 +32,7 @@ def create_app(store: Store, secure_cookies: bool = False, limits: Limits | None
         api_planning,
         pages_auth,
         pages_delivery,
+        pages_partners,
         pages_scenarios,
         pages_uncertainty,
         plotly,
@@ -52,6 +53,7 @@ def create_app(store: Store, secure_cookies: bool = False, limits: Limits | None
     app.include_router(plotly.router)  # before the mount, which would otherwise answer its path
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(pages_auth.router)
+    app.include_router(pages_partners.router)  # before pages_scenarios (its /{kind}/{id})
     app.include_router(pages_scenarios.router)
     app.include_router(pages_uncertainty.router)
     app.include_router(pages_delivery.router)

@@ -35,6 +35,8 @@ class WebCaches:
     targets: Memo[TargetsView] = field(default_factory=Memo)
     risks: Memo[RisksView] = field(default_factory=Memo)
     monte_carlo: Memo[MonteCarloView] = field(default_factory=lambda: Memo(size=16))
+    partners: Memo[Any] = field(default_factory=lambda: Memo(size=32))
+    """The partners' page: each plan's flows by scheme (``usecases.partners.SchemeSteps``) and its views."""
     scenarios: Memo[Any] = field(default_factory=Memo)
     """The JSON API's scenarios (``routes.api.ScenarioOut``; typed there, as the routes sit above this)."""
     stores: dict[str, Store] = field(default_factory=dict)

@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup
 
 from carebridge.engine import Results
+from carebridge.engine.compare import changed, compare_positions, compare_statement_net
 from carebridge.engine.compare import first_changed_year as first_year_changed
 from carebridge.engine.finance import SYSTEM
 from carebridge.report.chart import Chart
@@ -122,7 +123,20 @@ def comparison(approved: Results, edited: Results, year: str) -> Comparison:
     )
 
 
+POSITION_LINES = ("do_something", SCHEME_POSITION)
+"""The lines of a holder's position: typed, and from the schemes."""
+
+
 def first_changed_year(approved: Results, edited: Results, tolerance: float = 0.5) -> str | None:
-    """The first year in which any organisation's, sector's or the system's position (typed or from the
-    schemes) or the statement's net saving differs between two runs, if any."""
+    """The first year in which any organisation's, sector's or the system's do-something position (typed or
+    from the schemes) or the statement's net saving differs between two runs; else the first year any line
+    of the positions differs (a contract's payments can move while the positions stay, as when a
+    compensating payment makes the provider whole), if any."""
+    table = compare_positions(approved, edited)
+    held = table.sel(line=[line for line in POSITION_LINES if line in table.line.values])
+    moved = changed(held, tolerance).any(["line", "holder"])
+    net = changed(compare_statement_net(approved, edited), tolerance).any("basis")
+    for year in edited.years:
+        if any(year in flags.year.values and bool(flags.sel(year=year)) for flags in (moved, net)):
+            return year
     return first_year_changed(approved, edited, tolerance)

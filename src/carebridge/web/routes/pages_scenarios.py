@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from carebridge.scenario.errors import ScenarioError
 from carebridge.store import Store
 from carebridge.usecases import edits, plans
+from carebridge.usecases.contract_edits import AllocationFields, allocation_fields, scheme_contracts
 from carebridge.usecases.planning import check_text
 from carebridge.web import scenarios
 from carebridge.web.cache import WebCaches
@@ -131,14 +132,43 @@ async def values_form(
 ) -> Any:
     state = await current_or_404(caches, store, plan_id)
     item = owner_or_404(state, kind, item_id)
+    return values_page(request, state, item, can_edit(user, item.owner))
+
+
+def values_page(
+    request: Request,
+    state: scenarios.Current,
+    item: scenarios.Editable,
+    editable: bool,
+    *,
+    text: str | None = None,
+    problems: list[str] | None = None,
+    allocation: AllocationFields | None = None,
+    allocation_problems: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> Any:
+    """The form of a scheme's or plan line's values by year (from ``text``, the scenario as edited, when
+    given); for a system-level plan line its allocation, for a scheme the contracts on its PODs."""
+    scenario = state.loaded.scenario
+    system_line = item.kind == "lines" and item.owner is None
+    if system_line and allocation is None:
+        allocation = allocation_fields(state.text, item.id)
     return render(
         request,
         "values.html",
+        status,
         title=item.name,
         state=state,
         item=item,
-        forms=edits.effect_forms(state.text, state.checked, kind, item_id),
-        editable=can_edit(user, item.owner),
+        owner=state.results.org_label(item.owner) if item.owner else None,
+        forms=edits.effect_forms(text or state.text, state.checked, item.kind, item.id),
+        editable=editable,
+        problems=problems or [],
+        allocation=allocation if system_line else None,
+        allocation_problems=allocation_problems or {},
+        orgs=[(o.id, o.name) for o in scenario.organisations],
+        bases=(("do_nothing", "Do-nothing gap"), ("income", "Income"), ("expenditure", "Expenditure")),
+        contracts=scheme_contracts(scenario, item.id) if item.kind == "schemes" else [],
     )
 
 
@@ -157,16 +187,8 @@ async def values_submit(
     except KeyError as error:
         raise HTTPException(422, f"the form does not match the {kind[:-1]}: {error}") from None
     except edits.DraftRejectedError as error:
-        return render(
-            request,
-            "values.html",
-            422,
-            title=item.name,
-            state=state,
-            item=item,
-            forms=edits.effect_forms(error.text, state.checked, kind, item_id),
-            editable=True,
-            problems=scenarios.problem_lines(error),
+        return values_page(
+            request, state, item, True, text=error.text, problems=scenarios.problem_lines(error), status=422
         )
     return RedirectResponse(f"/scenarios/{plan_id}/compare", status_code=303)
 
