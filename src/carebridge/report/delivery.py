@@ -32,11 +32,13 @@ from carebridge.delivery.pack_registers import (
     overdue_table,
     targets_table,
 )
+from carebridge.delivery.pack_spc import spc_table
 from carebridge.delivery.register_status import RegisterView
 from carebridge.delivery.settlement import settle_year
 from carebridge.report.delivery_charts import all_charts
 from carebridge.report.delivery_excel import write_workbook
 from carebridge.report.delivery_page import Page, Section, heat_map, register_heat_maps, render_page
+from carebridge.report.spc_icons import ICON_CSS, assurance_html, variation_html
 from carebridge.version import __version__
 
 
@@ -85,21 +87,41 @@ def _banner(monitoring: Monitoring) -> tuple[str, str]:
 
 
 def _spc_summary(monitoring: Monitoring) -> str:
-    items = []
-    for pod, chart in monitoring.spc.items():
-        signals = ", ".join(sorted(chart.signals)) or "none: common-cause variation only"
-        direction = chart.direction()
-        towards = f" ({direction} than the centre line)" if direction else ""
-        items.append(
-            f"<li><b>{escape(monitoring.baseline.pod_name(pod))}</b>: {escape(signals)}{towards}</li>"
-        )
-    if not items:
+    """Each POD's chart as Making Data Count shows it: the variation and assurance icons with their words,
+    why, and the lines; the rules in a note."""
+    if not monitoring.spc:
         return "<p class=note>Too few months of actuals for SPC (at least 4).</p>"
+    rows = []
+    for pod, chart in sorted(monitoring.spc.items(), key=lambda item: monitoring.baseline.pod_name(item[0])):
+        why = chart.points[-1].reason or "no rule broken in the latest month"
+        others = ", ".join(sorted(chart.signals)) or "none"
+        rows.append(
+            f"<tr><th scope=row>{escape(monitoring.baseline.pod_name(pod))}</th>"
+            f"<td class=text>{variation_html(chart.variation)}<br><small>{escape(why)}</small></td>"
+            f"<td class=text>{assurance_html(chart.assurance)}</td>"
+            f"<td>{chart.centre:,.0f}</td><td>{chart.lower:,.0f} to {chart.upper:,.0f}</td>"
+            f"<td class=text>{escape(others)}</td></tr>"
+        )
     return (
-        "<p>Special-cause signals on monthly activity (XmR, run of 8, trend of 6, 2 of 3 beyond 2σ):</p><ul>"
-        + "".join(items)
-        + "</ul>"
+        f"<style>{ICON_CSS}</style>"
+        '<div class="table-wrap" role="region" tabindex="0" aria-label="SPC of monthly activity">'
+        '<table id="table-spc-icons"><caption>Variation and assurance of each POD\'s monthly activity'
+        f"<small>{escape(SPC_NOTE)}</small></caption>"
+        "<thead><tr><th scope=col class=label>POD</th><th scope=col class=text>Variation (latest month)</th>"
+        "<th scope=col class=text>Assurance against the plan</th><th scope=col>Centre</th>"
+        "<th scope=col>Process limits</th><th scope=col class=text>Rules broken in the chart</th>"
+        "</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+SPC_NOTE = (
+    "Making Data Count, as NHSRplotthedots implements it, on activity seasonally adjusted to a flat month: "
+    "limits at the mean ± 2.66 × mean moving range; special cause for a point outside them, 7 points in a "
+    "row on one side of the mean, 7 points each higher (or lower) than the one before, or 2 of 3 points near "
+    "a limit on one side. Improvement or concern by the plan's direction for the POD; assurance compares the "
+    "plan's activity of a flat month with the limits."
+)
 
 
 def write_fews(monitoring: Monitoring, plan: str, folder: Path) -> list[Path]:
@@ -142,6 +164,7 @@ def delivery_tables(
         "status": [status_table(monitoring), indicator_table(monitoring)],
         "forecast": [forecast_table(monitoring), actions_table(monitoring.fews.actions)],
         "activity": [activity_table(monitoring), monthly_table(monitoring)],
+        "spc": [spc_table(monitoring)],
         "savings": [
             savings_table(monitoring, "scheme", basis),
             savings_table(monitoring, "pod", basis),

@@ -133,6 +133,8 @@ async def fews_page(
         view=view,
         sets=SETS,
         set_titles=SET_TITLES,
+        spc=delivery.spc_rows(view.monitoring),
+        spc_css=delivery.SPC_CSS,
     )
 
 
