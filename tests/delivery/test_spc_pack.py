@@ -3,6 +3,7 @@ workbook's SPC sheet as coloured words), the terminal, and each POD's improvemen
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,14 @@ from carebridge.delivery.baseline import PlanBaseline
 from carebridge.delivery.fews import FewsSettings
 from carebridge.delivery.monitor import Monitoring, monitor, plan_lines
 from carebridge.delivery.months import Month
+from carebridge.delivery.register_status import RegisterView, target_status
 from carebridge.delivery.spc import SpcOptions
+from carebridge.delivery.targets import trajectory_for
 from carebridge.report.delivery import write_delivery_pack
 from carebridge.report.delivery_terminal import print_fews
 from carebridge.report.spc_icons import assurance_svg, variation_svg
 from tests.delivery.test_pack import example_actuals
+from tests.delivery.test_spc_targets import FALLING, TARGETS, actuals
 
 SETTINGS = FewsSettings(loss_threshold=500, basis="cost")
 
@@ -107,3 +111,17 @@ def test_every_variation_icon_is_svg_named_in_words(key: str) -> None:
 @pytest.mark.parametrize("key", ["pass", "fail", "hit_and_miss"])
 def test_every_assurance_icon_is_svg_named_in_words(key: str) -> None:
     assert "<title>Assurance: " in assurance_svg(key)
+
+
+def test_the_pack_shows_each_targets_icons(january: Monitoring, tmp_path: Path) -> None:
+    target = TARGETS["ae_4_hours_stockport"]
+    status = target_status(target, trajectory_for(target), actuals(FALLING), Month.parse("2016/17-M12"))
+    registers = RegisterView(Month.parse("2016/17-M12"), [status])
+    html, workbook = write_delivery_pack(january, "June 2017 business cases", [], {}, tmp_path, registers)
+    page = html.read_text(encoding="utf-8")
+    table = page[page.index('id="table-targets-spc"') :]
+    table = table[: table.index("</table>")]
+    assert escape(target.name) in table and 'data-icon="fail"' in table and "Consistently fails" in table
+    sheet = load_workbook(workbook)["Targets"]
+    header = [cell.value for cell in sheet[4]]
+    assert sheet.cell(5, header.index("SPC assurance") + 1).value == "Consistently fails"

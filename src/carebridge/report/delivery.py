@@ -8,7 +8,6 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from html import escape
 from pathlib import Path
 
 from carebridge.delivery.fews import SET_TITLES, SETS
@@ -38,7 +37,7 @@ from carebridge.delivery.settlement import settle_year
 from carebridge.report.delivery_charts import all_charts
 from carebridge.report.delivery_excel import write_workbook
 from carebridge.report.delivery_page import Page, Section, heat_map, register_heat_maps, render_page
-from carebridge.report.spc_icons import ICON_CSS, assurance_html, variation_html
+from carebridge.report.spc_icons import charts_table
 from carebridge.version import __version__
 
 
@@ -87,31 +86,30 @@ def _banner(monitoring: Monitoring) -> tuple[str, str]:
 
 
 def _spc_summary(monitoring: Monitoring) -> str:
-    """Each POD's chart as Making Data Count shows it: the variation and assurance icons with their words,
-    why, and the lines; the rules in a note."""
+    """Each POD's chart as Making Data Count shows it (:func:`carebridge.report.spc_icons.charts_table`)."""
     if not monitoring.spc:
         return "<p class=note>Too few months of actuals for SPC (at least 4).</p>"
-    rows = []
-    for pod, chart in sorted(monitoring.spc.items(), key=lambda item: monitoring.baseline.pod_name(item[0])):
-        why = chart.points[-1].reason or "no rule broken in the latest month"
-        others = ", ".join(sorted(chart.signals)) or "none"
-        rows.append(
-            f"<tr><th scope=row>{escape(monitoring.baseline.pod_name(pod))}</th>"
-            f"<td class=text>{variation_html(chart.variation)}<br><small>{escape(why)}</small></td>"
-            f"<td class=text>{assurance_html(chart.assurance)}</td>"
-            f"<td>{chart.centre:,.0f}</td><td>{chart.lower:,.0f} to {chart.upper:,.0f}</td>"
-            f"<td class=text>{escape(others)}</td></tr>"
-        )
-    return (
-        f"<style>{ICON_CSS}</style>"
-        '<div class="table-wrap" role="region" tabindex="0" aria-label="SPC of monthly activity">'
-        '<table id="table-spc-icons"><caption>Variation and assurance of each POD\'s monthly activity'
-        f"<small>{escape(SPC_NOTE)}</small></caption>"
-        "<thead><tr><th scope=col class=label>POD</th><th scope=col class=text>Variation (latest month)</th>"
-        "<th scope=col class=text>Assurance against the plan</th><th scope=col>Centre</th>"
-        "<th scope=col>Process limits</th><th scope=col class=text>Rules broken in the chart</th>"
-        "</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    charts = sorted(
+        ((monitoring.baseline.pod_name(pod), chart) for pod, chart in monitoring.spc.items()),
+        key=lambda item: item[0],
+    )
+    return charts_table(
+        "spc-icons", "Variation and assurance of each POD's monthly activity", SPC_NOTE, "POD", charts
+    )
+
+
+def _targets_spc(registers: RegisterView) -> str:
+    """Each target's chart with MDC's icons, for targets with 4 months of actuals or more."""
+    charts = [(status.target.name, status.spc) for status in registers.statuses if status.spc is not None]
+    if not charts:
+        return ""
+    return charts_table(
+        "targets-spc",
+        "Variation and assurance of each target (Making Data Count)",
+        "XmR chart of each target's monthly actuals up to the month, as NHSRplotthedots draws it; "
+        "improvement in the target's direction; assurance compares the target value with the process limits.",
+        "Target",
+        charts,
     )
 
 
@@ -223,7 +221,9 @@ def write_delivery_pack(
     tables = delivery_tables(monitoring, risks, parties, registers)
     charts = all_charts(monitoring)
     target_sections = (
-        [Section("targets", "Targets and trajectories", tables["targets"])] if registers is not None else []
+        [Section("targets", "Targets and trajectories", tables["targets"], html=_targets_spc(registers))]
+        if registers is not None
+        else []
     )
     sections = [
         Section("status", "FEWS status", tables["status"]),

@@ -11,6 +11,7 @@ improvement #289DE0, concern #FAB428, neutral #361475.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from carebridge.delivery.spc import ASSURANCE_ICONS, ASSURANCE_TEXT, VARIATION_ICONS, VARIATION_TEXT, XmrChart
@@ -135,3 +136,39 @@ def spc_fill(text: str) -> str:
         if words == text:
             return FILLS[ASSURANCE_KIND[key]]
     return FILLS["common_cause"]
+
+
+def charts_table(
+    table_id: str, caption: str, note: str, what: str, charts: Sequence[tuple[str, XmrChart]]
+) -> str:
+    """A table of charts, one row each: its name, the variation icon and why, the assurance icon, the centre
+    and the limits of the latest period, and every rule broken in the chart."""
+    rows = []
+    for name, chart in charts:
+        why = chart.points[-1].reason or "no rule broken in the latest month"
+        broken = ", ".join(sorted(chart.signals)) or "none"
+        rows.append(
+            f"<tr><th scope=row>{escape(name)}</th>"
+            f"<td class=text>{variation_html(chart.variation)}<br><small>{escape(why)}</small></td>"
+            f"<td class=text>{assurance_html(chart.assurance)}</td>"
+            f"<td>{_line(chart.centre)}</td><td>{_line(chart.lower)} to {_line(chart.upper)}</td>"
+            f"<td class=text>{escape(broken)}</td></tr>"
+        )
+    return (
+        f"<style>{ICON_CSS}</style>"
+        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(caption)}">'
+        f'<table id="table-{escape(table_id)}">'
+        f"<caption>{escape(caption)}<small>{escape(note)}</small></caption>"
+        f"<thead><tr><th scope=col class=label>{escape(what)}</th>"
+        "<th scope=col class=text>Variation (latest month)</th><th scope=col class=text>Assurance</th>"
+        "<th scope=col>Centre</th><th scope=col>Process limits</th>"
+        "<th scope=col class=text>Rules broken in the chart</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _line(value: float) -> str:
+    """A centre line or a limit: whole numbers from 1,000, one decimal from 1, else three figures."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if abs(value) >= 1 else f"{value:.3g}"
