@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import pandas as pd
 
@@ -98,7 +99,7 @@ def monitor(
         savings=savings,
         forecast=forecast,
         fews=status,
-        spc=spc_charts(totals, as_at, profiles, plan_lines(trajectory), spc),
+        spc=spc_charts(totals, as_at, profiles, plan_lines(trajectory, declared_improvement(baseline)), spc),
     )
 
 
@@ -118,18 +119,31 @@ class PlanLine:
     """The plan's monthly do-something activity in a flat month, ``AS[y,p] / 12``."""
 
 
-def plan_lines(trajectory: pd.DataFrame) -> dict[str, PlanLine]:
-    """Each POD's improvement direction from the plan of the year: ``decrease`` when the plan deflects
-    activity (do-something below do-nothing), ``increase`` when it adds activity, ``neutral`` when it
-    changes nothing; the target is the plan's do-something activity of a flat month."""
+def plan_lines(
+    trajectory: pd.DataFrame, declared: Mapping[str, Improvement] | None = None
+) -> dict[str, PlanLine]:
+    """Each POD's improvement direction: the scenario's (``declared``, the POD's ``improvement``), else the
+    plan's of the year: ``decrease`` when the plan deflects activity (do-something below do-nothing),
+    ``increase`` when it adds activity, ``neutral`` when it changes nothing; the target is the plan's
+    do-something activity of a flat month."""
     lines = {}
     for pod, rows in trajectory.groupby("pod", sort=False):
         deflection = float(rows["planned_deflection"].sum())
         improvement: Improvement = (
             "decrease" if deflection > 0 else "increase" if deflection < 0 else "neutral"
         )
+        improvement = (declared or {}).get(str(pod), improvement)
         lines[str(pod)] = PlanLine(improvement, float(rows["do_something"].sum()) / 12)
     return lines
+
+
+def declared_improvement(baseline: PlanBaseline) -> dict[str, Improvement]:
+    """The improvement directions the scenario gives its PODs."""
+    return {
+        pod.id: cast(Improvement, pod.improvement)
+        for pod in baseline.pods
+        if pod.improvement in ("increase", "decrease", "neutral")
+    }
 
 
 def spc_charts(
