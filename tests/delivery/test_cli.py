@@ -91,6 +91,28 @@ def test_fews_prints_the_status_and_writes_its_report(workspace: tuple[str, Path
     assert "GREEN" in early.stdout and "Not triggered" in early.stdout
 
 
+def test_the_spc_options_redraw_the_packs_charts(workspace: tuple[str, Path]) -> None:
+    db, folder = workspace
+    plain = carebridge("report", "delivery", "--month", "2018/19-M10", "--out", "plain", db=db, cwd=folder)
+    assert plain.returncode == 0, plain.stderr
+    options = ("--spc-rebase", "2018/19-M05", "--spc-baseline", "3", "--spc-screen")
+    rebased = carebridge(
+        "report", "delivery", "--month", "2018/19-M10", "--out", "rebased", *options, db=db, cwd=folder
+    )
+    assert rebased.returncode == 0, rebased.stderr
+
+    def centres(out: str) -> list[object]:
+        sheet = load_workbook(folder / out / "delivery-2018-19-M10.xlsx", read_only=True)["SPC"]
+        return [row[3] for row in sheet.iter_rows(min_row=5, values_only=True)]
+
+    assert centres("plain") != centres("rebased")
+    bad = carebridge("fews", "--month", "2018/19-M10", "--spc-rebase", "May", db=db, cwd=folder)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "--spc-rebase: " in bad.stderr
+    short = carebridge("fews", "--spc-baseline", "1", db=db, cwd=folder)
+    assert short.returncode == 2 and "--spc-baseline" in short.stderr
+
+
 def test_templates_in_excel_and_csv(workspace: tuple[str, Path]) -> None:
     db, folder = workspace
     args = ("actuals", "template", "actuals.xlsx", "--plan", PLAN, "--year", "2018/19")

@@ -290,7 +290,7 @@ def test_unknown_field_without_a_near_match_lists_the_allowed_fields() -> None:
             text,
             "colour",
             "pods[2].colour: unknown field 'colour' in a POD; "
-            "expected one of id, name, unit, activity, price, providers, payer, cost_release",
+            "expected one of id, name, unit, activity, price, providers, payer, cost_release, improvement",
         )
     ]
 

@@ -17,6 +17,7 @@ from carebridge.cli.app import app, fail
 if TYPE_CHECKING:
     from carebridge.delivery.baseline import PlanBaseline
     from carebridge.delivery.monitor import Monitoring
+    from carebridge.delivery.spc import SpcOptions
     from carebridge.store import Store
     from carebridge.usecases.delivery import Fews
 
@@ -30,6 +31,31 @@ PlanName = Annotated[
         "--plan",
         "-p",
         help="Name of the approved plan [default: the only plan in the store].",
+        show_default=False,
+    ),
+]
+SpcScreen = Annotated[
+    bool,
+    typer.Option(
+        "--spc-screen/--no-spc-screen",
+        help="SPC: leave moving ranges of 3.267 × the mean or more out of the limits (NHSRplotthedots' "
+        "default; off by default, as the Making Data Count Excel tool).",
+    ),
+]
+SpcRebase = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--spc-rebase",
+        help="SPC: a month that starts a new period of the charts (repeat it).",
+        show_default=False,
+    ),
+]
+SpcBaseline = Annotated[
+    int | None,
+    typer.Option(
+        "--spc-baseline",
+        min=2,
+        help="SPC: fix each period's centre and limits on its first N months.",
         show_default=False,
     ),
 ]
@@ -369,6 +395,9 @@ def fews_command(
         Path, typer.Option("--out", "-o", help="Folder for the FEWS report (HTML and CSV).")
     ] = Path("out/delivery"),
     db: Db = None,
+    spc_screen: SpcScreen = False,
+    spc_rebase: SpcRebase = None,
+    spc_baseline: SpcBaseline = None,
 ) -> None:
     """Print the early warning status of a month and write its report.
 
@@ -380,6 +409,8 @@ def fews_command(
     Example:
 
       carebridge fews --month 2018/19-M06
+
+      carebridge fews --month 2018/19-M10 --spc-rebase 2018/19-M04 --spc-screen
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -389,7 +420,7 @@ def fews_command(
     from carebridge.report.delivery_terminal import print_fews
 
     with open_store(db) as store:
-        status = _fews(store, plan, month)
+        status = _fews(store, plan, month, _spc_options(spc_screen, spc_rebase, spc_baseline))
     monitoring = _monitored(status)
     print_fews(monitoring, status.plan, Console())
     try:
@@ -399,7 +430,22 @@ def fews_command(
     typer.echo("Wrote " + ", ".join(str(path) for path in written))
 
 
-def _fews(store: Store, plan: str | None, month: str | None) -> Fews:
+def _spc_options(screen: bool, rebase: list[str] | None, baseline: int | None) -> SpcOptions:
+    """The SPC options of ``--spc-screen``, ``--spc-rebase`` and ``--spc-baseline``; a rebase month that is
+    not a month is refused naming the option."""
+    from carebridge.delivery.months import Month, MonthError
+    from carebridge.delivery.spc import SpcOptions
+
+    months = []
+    for text in rebase or []:
+        try:
+            months.append(Month.parse(text).label)
+        except MonthError as error:
+            fail(f"--spc-rebase: {error}")
+    return SpcOptions(screen_outliers=screen, rebase=tuple(months), baseline=baseline)
+
+
+def _fews(store: Store, plan: str | None, month: str | None, spc: SpcOptions | None = None) -> Fews:
     """The FEWS of the plan in ``month``, every refusal as the options name it."""
     from carebridge.delivery.months import MonthError
     from carebridge.delivery.trajectory import ProfileError
@@ -408,7 +454,7 @@ def _fews(store: Store, plan: str | None, month: str | None) -> Fews:
 
     name = resolve_plan(store, plan)
     try:
-        return fews(store, name, month)
+        return fews(store, name, month, spc)
     except MonthError as error:
         fail(f"--month: {error}")
     except MonthOutsidePlanError as error:
@@ -567,6 +613,9 @@ def delivery_command(
     plan: PlanName = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the pack.")] = Path("out/delivery"),
     db: Db = None,
+    spc_screen: SpcScreen = False,
+    spc_rebase: SpcRebase = None,
+    spc_baseline: SpcBaseline = None,
 ) -> None:
     """Write the programme board's delivery pack: one self-contained HTML page and one Excel workbook.
 
@@ -583,7 +632,7 @@ def delivery_command(
     from carebridge.usecases.delivery import delivery_pack
 
     with open_store(db) as store:
-        status = _fews(store, plan, month)
+        status = _fews(store, plan, month, _spc_options(spc_screen, spc_rebase, spc_baseline))
         pack = delivery_pack(store, status.plan, _monitored(status))
     try:
         written = write_delivery_pack(pack.fews, status.plan, pack.risks, pack.parties, out, pack.registers)

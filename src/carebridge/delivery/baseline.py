@@ -38,6 +38,9 @@ class PodInfo:
     providers: Mapping[str, float]
     """Provider organisation (or ``other``) → share of the POD's activity."""
     has_activity: bool
+    improvement: str | None = None
+    """The scenario's improvement direction for SPC (``increase``, ``decrease``, ``neutral``); None: the
+    plan's (:func:`carebridge.delivery.monitor.plan_lines`)."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class PlanBaseline:
         scenario = results.scenario
         activity_pods = {str(pod) for pod in results.activity.pod.values}
         pods = tuple(
-            PodInfo(pod.id, pod.name, pod.unit, dict(pod.providers), pod.id in activity_pods)
+            PodInfo(pod.id, pod.name, pod.unit, dict(pod.providers), pod.id in activity_pods, pod.improvement)
             for pod in scenario.pods
         )
         schemes = tuple(SchemeInfo(s.id, s.name, s.group, s.owner) for s in scenario.schemes)
@@ -131,6 +134,7 @@ class PlanBaseline:
                     "unit": p.unit,
                     "providers": dict(p.providers),
                     "has_activity": p.has_activity,
+                    "improvement": p.improvement,
                 }
                 for p in self.pods
             ],
@@ -158,6 +162,7 @@ class PlanBaseline:
                     str(p["unit"]),
                     {str(k): float(v) for k, v in p["providers"].items()},
                     bool(p["has_activity"]),
+                    p.get("improvement"),
                 )
                 for p in reference["pods"]
             ),

@@ -18,8 +18,9 @@ from carebridge.delivery.benefits import summarise
 from carebridge.delivery.fews import SET_TITLES, SETS, Action, FewsStatus
 from carebridge.delivery.monitor import Monitoring, seasonal_factor
 from carebridge.delivery.settlement import SettlementView
+from carebridge.delivery.spc import XmrChart
 
-ColumnKind = Literal["text", "money", "activity", "ratio", "status", "count"]
+ColumnKind = Literal["text", "money", "activity", "ratio", "status", "count", "variation", "assurance"]
 Cell = str | float | int | None
 
 
@@ -253,6 +254,7 @@ def monthly_table(monitoring: Monitoring) -> PackTable:
         chart = monitoring.spc.get(pod)
         point = next((p for p in chart.points if p.label == month), None) if chart else None
         factor = seasonal_factor(monitoring, pod, month)
+        lines = (point.centre, point.lower, point.upper) if point else _current_lines(chart)
         rows.append(
             [
                 baseline.pod_name(pod),
@@ -260,10 +262,8 @@ def monthly_table(monitoring: Monitoring) -> PackTable:
                 row["do_nothing"],
                 row["do_something"],
                 actual.get((pod, month)),
-                chart.centre * factor if chart else None,
-                chart.lower * factor if chart else None,
-                chart.upper * factor if chart else None,
-                ", ".join(point.signals) if point else "",
+                *(line * factor if line is not None else None for line in lines),
+                point.reason if point else "",
             ]
         )
     return PackTable(
@@ -271,7 +271,7 @@ def monthly_table(monitoring: Monitoring) -> PackTable:
         f"Monthly trajectory and actuals, {monitoring.month.year}",
         "Activity in the POD's unit. SPC: XmR centre line and limits (± 2.66 × mean moving range) of the "
         "actuals to date, seasonally adjusted by the profile and shown in the month's terms, and the "
-        "special-cause signals of each month",
+        "special cause of each month (Making Data Count's rules)",
         (
             PackColumn("POD"),
             PackColumn("Month"),
@@ -281,11 +281,16 @@ def monthly_table(monitoring: Monitoring) -> PackTable:
             PackColumn("SPC centre", "activity"),
             PackColumn("SPC lower", "activity"),
             PackColumn("SPC upper", "activity"),
-            PackColumn("Signals"),
+            PackColumn("Special cause"),
         ),
         rows,
         sheet="Monthly",
     )
+
+
+def _current_lines(chart: XmrChart | None) -> tuple[float | None, float | None, float | None]:
+    """A month with no actual yet: the lines of the chart's latest period."""
+    return (chart.centre, chart.lower, chart.upper) if chart else (None, None, None)
 
 
 def actions_table(actions: Sequence[Action]) -> PackTable:

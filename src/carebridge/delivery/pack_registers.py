@@ -7,6 +7,7 @@ from __future__ import annotations
 from carebridge.delivery import risks as rk
 from carebridge.delivery.pack import Cell, PackColumn, PackTable
 from carebridge.delivery.register_status import RegisterView, number
+from carebridge.delivery.spc import ASSURANCE_TEXT, VARIATION_TEXT
 
 
 def targets_table(view: RegisterView) -> PackTable:
@@ -23,6 +24,8 @@ def targets_table(view: RegisterView) -> PackTable:
             status.rag,
             status.state,
             f"{status.target.target:g}{status.target.unit} by {status.target.target_month}",
+            VARIATION_TEXT[status.spc.variation] if status.spc else "",
+            ASSURANCE_TEXT[status.spc.assurance] if status.spc and status.spc.assurance else "",
         ]
         for status in view.statuses
     ]
@@ -31,7 +34,8 @@ def targets_table(view: RegisterView) -> PackTable:
         f"Targets against their trajectories, as at {view.month.label}",
         "Each target's latest actual up to the month against its trajectory, in the target's unit; "
         "shortfall: how far worse than planned (negative: better); red: an alert (months off trajectory "
-        "in a row, or a severe shortfall), amber: off trajectory, green: on trajectory",
+        "in a row, or a severe shortfall), amber: off trajectory, green: on trajectory; SPC: Making Data "
+        "Count's variation of the latest month and assurance against the target value (4 months or more)",
         (
             PackColumn("Target"),
             PackColumn("Scope"),
@@ -44,6 +48,8 @@ def targets_table(view: RegisterView) -> PackTable:
             PackColumn("RAG", "status"),
             PackColumn("Status"),
             PackColumn("Target value"),
+            PackColumn("SPC variation", "variation"),
+            PackColumn("SPC assurance", "assurance"),
         ),
         rows,
         sheet="Targets",

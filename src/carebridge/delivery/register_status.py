@@ -20,6 +20,7 @@ from typing import Literal
 from carebridge.delivery import risks as rk
 from carebridge.delivery import targets as tg
 from carebridge.delivery.months import Month
+from carebridge.delivery.spc import Improvement, SpcOptions, XmrChart, xmr
 
 State = Literal["no trajectory", "not reported", "on trajectory", "off trajectory", "alert"]
 RAG: dict[State, str] = {
@@ -46,6 +47,8 @@ class TargetStatus:
     months_off: int
     alert: tg.TrajectoryAlert | None
     state: State
+    spc: XmrChart | None = None
+    """The XmR chart of the actuals up to the month (:func:`target_spc`), None with fewer than 4."""
 
     @property
     def rag(self) -> str:
@@ -56,13 +59,16 @@ def target_status(
     target: tg.Target, trajectory: tg.Trajectory | None, actuals: Mapping[Month, float], as_at: Month
 ) -> TargetStatus:
     """``target``'s status as at ``as_at`` from its ``actuals`` (months after ``as_at`` are ignored)."""
-    if trajectory is None:
-        return TargetStatus(target, None, as_at, None, None, None, None, 0, None, "no trajectory")
     known = {month: value for month, value in actuals.items() if month <= as_at}
+    spc = target_spc(target, known)
+    if trajectory is None:
+        return TargetStatus(target, None, as_at, None, None, None, None, 0, None, "no trajectory", spc)
     statuses = tg.assess(target, trajectory, known)
     if not statuses:
         planned = trajectory.planned(as_at)
-        return TargetStatus(target, trajectory, as_at, None, planned, None, None, 0, None, "not reported")
+        return TargetStatus(
+            target, trajectory, as_at, None, planned, None, None, 0, None, "not reported", spc
+        )
     last = statuses[-1]
     alert = next((a for a in tg.alerts(target, trajectory, known) if a.month == last.month), None)
     state: State = "alert" if alert else "off trajectory" if last.off_trajectory else "on trajectory"
@@ -77,7 +83,23 @@ def target_status(
         last.months_off,
         alert,
         state,
+        spc,
     )
+
+
+IMPROVEMENT: dict[tg.Direction, Improvement] = {"higher_is_better": "increase", "lower_is_better": "decrease"}
+"""A target's direction is Making Data Count's improvement direction."""
+
+
+def target_spc(target: tg.Target, actuals: Mapping[Month, float], minimum_points: int = 4) -> XmrChart | None:
+    """The XmR chart of a target's monthly actuals (:mod:`carebridge.delivery.spc`), its improvement
+    direction the target's ``direction`` and its assurance against the target value; None with fewer than
+    ``minimum_points`` months reported."""
+    months = sorted(actuals)
+    if len(months) < minimum_points:
+        return None
+    options = SpcOptions(improvement=IMPROVEMENT[target.direction], target=target.target)
+    return xmr([actuals[m] for m in months], [m.label for m in months], options=options)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from html import escape
 from pathlib import Path
 
 from carebridge.delivery.fews import SET_TITLES, SETS
@@ -32,11 +31,13 @@ from carebridge.delivery.pack_registers import (
     overdue_table,
     targets_table,
 )
+from carebridge.delivery.pack_spc import spc_table
 from carebridge.delivery.register_status import RegisterView
 from carebridge.delivery.settlement import settle_year
 from carebridge.report.delivery_charts import all_charts
 from carebridge.report.delivery_excel import write_workbook
 from carebridge.report.delivery_page import Page, Section, heat_map, register_heat_maps, render_page
+from carebridge.report.spc_icons import charts_table
 from carebridge.version import __version__
 
 
@@ -85,21 +86,40 @@ def _banner(monitoring: Monitoring) -> tuple[str, str]:
 
 
 def _spc_summary(monitoring: Monitoring) -> str:
-    items = []
-    for pod, chart in monitoring.spc.items():
-        signals = ", ".join(sorted(chart.signals)) or "none: common-cause variation only"
-        direction = chart.direction()
-        towards = f" ({direction} than the centre line)" if direction else ""
-        items.append(
-            f"<li><b>{escape(monitoring.baseline.pod_name(pod))}</b>: {escape(signals)}{towards}</li>"
-        )
-    if not items:
+    """Each POD's chart as Making Data Count shows it (:func:`carebridge.report.spc_icons.charts_table`)."""
+    if not monitoring.spc:
         return "<p class=note>Too few months of actuals for SPC (at least 4).</p>"
-    return (
-        "<p>Special-cause signals on monthly activity (XmR, run of 8, trend of 6, 2 of 3 beyond 2σ):</p><ul>"
-        + "".join(items)
-        + "</ul>"
+    charts = sorted(
+        ((monitoring.baseline.pod_name(pod), chart) for pod, chart in monitoring.spc.items()),
+        key=lambda item: item[0],
     )
+    return charts_table(
+        "spc-icons", "Variation and assurance of each POD's monthly activity", SPC_NOTE, "POD", charts
+    )
+
+
+def _targets_spc(registers: RegisterView) -> str:
+    """Each target's chart with MDC's icons, for targets with 4 months of actuals or more."""
+    charts = [(status.target.name, status.spc) for status in registers.statuses if status.spc is not None]
+    if not charts:
+        return ""
+    return charts_table(
+        "targets-spc",
+        "Variation and assurance of each target (Making Data Count)",
+        "XmR chart of each target's monthly actuals up to the month, as NHSRplotthedots draws it; "
+        "improvement in the target's direction; assurance compares the target value with the process limits.",
+        "Target",
+        charts,
+    )
+
+
+SPC_NOTE = (
+    "Making Data Count, as NHSRplotthedots implements it, on activity seasonally adjusted to a flat month: "
+    "limits at the mean ± 2.66 × mean moving range; special cause for a point outside them, 7 points in a "
+    "row on one side of the mean, 7 points each higher (or lower) than the one before, or 2 of 3 points near "
+    "a limit on one side. Improvement or concern by the plan's direction for the POD; assurance compares the "
+    "plan's activity of a flat month with the limits."
+)
 
 
 def write_fews(monitoring: Monitoring, plan: str, folder: Path) -> list[Path]:
@@ -142,6 +162,7 @@ def delivery_tables(
         "status": [status_table(monitoring), indicator_table(monitoring)],
         "forecast": [forecast_table(monitoring), actions_table(monitoring.fews.actions)],
         "activity": [activity_table(monitoring), monthly_table(monitoring)],
+        "spc": [spc_table(monitoring)],
         "savings": [
             savings_table(monitoring, "scheme", basis),
             savings_table(monitoring, "pod", basis),
@@ -200,7 +221,9 @@ def write_delivery_pack(
     tables = delivery_tables(monitoring, risks, parties, registers)
     charts = all_charts(monitoring)
     target_sections = (
-        [Section("targets", "Targets and trajectories", tables["targets"])] if registers is not None else []
+        [Section("targets", "Targets and trajectories", tables["targets"], html=_targets_spc(registers))]
+        if registers is not None
+        else []
     )
     sections = [
         Section("status", "FEWS status", tables["status"]),

@@ -50,12 +50,13 @@ def trajectory_chart(monitoring: Monitoring, pod: str) -> Chart:
         in_year = [p for p in chart.points if p.label in months]
         x = [Month.parse(p.label).calendar_name for p in in_year]
         factors = [seasonal_factor(monitoring, pod, p.label) for p in in_year]
-        for name, value, dash in (
-            ("SPC centre", chart.centre, "dash"),
-            ("SPC upper limit", chart.upper, "dot"),
-            ("SPC lower limit", chart.lower, "dot"),
+        for name, attribute, dash in (
+            ("SPC centre", "centre", "dash"),
+            ("SPC upper limit", "upper", "dot"),
+            ("SPC lower limit", "lower", "dot"),
         ):
-            data.append(_line(name, x, [value * f for f in factors], "#999999", dash, width=1))
+            values = [getattr(p, attribute) * f for p, f in zip(in_year, factors, strict=True)]
+            data.append(_line(name, x, values, "#999999", dash, width=1))
         flagged = [p for p in in_year if p.signals]
         if flagged:
             data.append(
@@ -65,7 +66,7 @@ def trajectory_chart(monitoring: Monitoring, pod: str) -> Chart:
                     "name": "Special cause",
                     "x": [Month.parse(p.label).calendar_name for p in flagged],
                     "y": [actual[p.label] for p in flagged],
-                    "text": [", ".join(p.signals) for p in flagged],
+                    "text": [f"{p.variation.replace('_', ' ')}: {p.reason}" for p in flagged],
                     "marker": {
                         "color": SIGNAL_COLOUR,
                         "size": 13,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from carebridge.delivery.pack import ColumnKind, PackTable
 from carebridge.report.excel import new_workbook, sheet_names, write_cell
+from carebridge.report.spc_icons import spc_fill
 
 FORMATS: dict[ColumnKind, str] = {
     "money": "#,##0;(#,##0)",
@@ -54,6 +55,8 @@ def write_workbook(path: Path, about: Sequence[tuple[str, str]], tables: Sequenc
                     cell.number_format = FORMATS[column.kind]
                 if column.kind == "status" and isinstance(value, str):
                     cell.fill = PatternFill("solid", fgColor=RAG_FILLS.get(value, RAG_FILLS["none"]))
+                if column.kind in ("variation", "assurance") and value:
+                    cell.fill = PatternFill("solid", fgColor=spc_fill(str(value)))
                 if row and row[0] == "Total":
                     cell.font = Font(bold=True)
         sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)

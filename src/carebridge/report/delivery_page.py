@@ -58,11 +58,12 @@ class Page:
 def _header_class(index: int, kind: str) -> str:
     if index == 0:
         return "label"
-    return "text" if kind in ("text", "status") else ""
+    return "text" if kind in ("text", "status", "variation", "assurance") else ""
 
 
 def _cell(index: int, value: object, kind: str) -> Cell:
     cell = value if value is None or isinstance(value, str | float | int) else str(value)
+    kind = "text" if kind in ("variation", "assurance") else kind  # SPC words (their icons: spc_icons.py)
     if index == 0:
         return Cell(format_cell(cell, kind), header=True)
     if kind == "status":

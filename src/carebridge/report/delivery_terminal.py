@@ -8,6 +8,7 @@ from rich.text import Text
 
 from carebridge.delivery.fews import SET_TITLES, SETS
 from carebridge.delivery.monitor import Monitoring
+from carebridge.delivery.spc import ASSURANCE_ICONS
 from carebridge.report.numbers import format_cell
 
 STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "none": "dim"}
@@ -68,9 +69,10 @@ def print_fews(monitoring: Monitoring, plan: str, console: Console) -> None:
         )
     else:
         console.print(f"Not triggered (threshold {fews.settings.loss_threshold:,.0f}).")
-    signals = {pod: chart for pod, chart in monitoring.spc.items() if chart.special_cause}
-    for pod, chart in signals.items():
-        console.print(
-            f"SPC {monitoring.baseline.pod_name(pod)}: special cause ({', '.join(sorted(chart.signals))}), "
-            f"{chart.direction()} than the centre line {chart.centre:,.0f}"
-        )
+    for pod, chart in monitoring.spc.items():
+        if chart.special_cause:
+            assured = f"; {ASSURANCE_ICONS[chart.assurance].lower()}" if chart.assurance else ""
+            console.print(
+                f"SPC {monitoring.baseline.pod_name(pod)}: {chart.summary()}; rules broken in the chart: "
+                f"{', '.join(sorted(chart.signals))}; centre line {chart.centre:,.0f}{assured}"
+            )

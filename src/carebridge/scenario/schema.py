@@ -153,6 +153,12 @@ class Pod(Model):
         "default the scenario's commissioner (its first organisation of kind `commissioner`).",
     )
     cost_release: CostRelease = Field(default_factory=CostRelease, description="Cost structure.")
+    improvement: Literal["increase", "decrease", "neutral"] | None = Field(
+        None,
+        description="For SPC (Making Data Count): `increase` when more activity is an improvement, "
+        "`decrease` when less is, `neutral` when neither; default the plan's: `decrease` when it deflects "
+        "the POD's activity, `increase` when it adds to it, `neutral` when it changes nothing.",
+    )
 
 
 class Cohort(Model):

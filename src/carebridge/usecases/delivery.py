@@ -17,6 +17,7 @@ from carebridge.delivery.fews import Action, FewsSettings
 from carebridge.delivery.monitor import Monitoring, monitor
 from carebridge.delivery.months import Month
 from carebridge.delivery.register_status import RegisterView
+from carebridge.delivery.spc import SpcOptions
 from carebridge.store import Store
 from carebridge.store.actuals_files import read_actuals
 from carebridge.store.imports import ImportOutcome
@@ -65,8 +66,9 @@ def baseline(store: Store, plan: str) -> PlanBaseline:
     return load_baseline(store, plan)[1]
 
 
-def fews(store: Store, plan: str, month: str | None = None) -> Fews:
-    """The FEWS of ``month`` (default: the latest month with activity actuals).
+def fews(store: Store, plan: str, month: str | None = None, spc: SpcOptions | None = None) -> Fews:
+    """The FEWS of ``month`` (default: the latest month with activity actuals), its SPC charts drawn with
+    ``spc``'s screening, rebase months and fixed baseline.
 
     :class:`MonthError` for a month that is not ``YYYY/YY-Mnn``; :class:`MonthOutsidePlanError` for a month
     of a year outside the plan; :class:`ProfileError` for a monthly profile that cannot be used.
@@ -81,7 +83,7 @@ def fews(store: Store, plan: str, month: str | None = None) -> Fews:
         raise MonthOutsidePlanError(
             f"{as_at}: {as_at.year} is not a year of the plan ({approved.years[0]} to {approved.years[-1]})"
         )
-    result = monitor(approved, actuals, as_at, read_settings(store, plan), read_actions(store, plan))
+    result = monitor(approved, actuals, as_at, read_settings(store, plan), read_actions(store, plan), spc)
     return Fews(plan, result, months, str(as_at))
 
 

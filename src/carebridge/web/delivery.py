@@ -6,6 +6,13 @@ Reading and importing a file of actuals, and the FEWS itself, are the use cases'
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from carebridge.delivery.monitor import Monitoring
+from carebridge.delivery.pack_spc import IMPROVEMENT_WORDS
+from carebridge.report.spc_icons import ICON_CSS, assurance_html, variation_html
 from carebridge.store import Store
 from carebridge.usecases.delivery import Fews
 from carebridge.usecases.delivery import fews as fews_now
@@ -20,3 +27,42 @@ def fews(memo: Memo[FewsView], store: Store, plan: str, month: str | None) -> Fe
     changes."""
     key = (str(store.engine.url), plan, month, store_generation(store))
     return memo.get(key, lambda: fews_now(store, plan, month))
+
+
+@dataclass(frozen=True)
+class SpcRow:
+    """A POD's SPC chart as the FEWS page shows it: MDC's icons (inline SVG with their words, escaped by
+    :mod:`carebridge.report.spc_icons`), why, and the lines."""
+
+    pod: str
+    improvement: str
+    variation: Markup
+    assurance: Markup
+    reason: str
+    centre: float
+    lower: float
+    upper: float
+
+
+SPC_CSS = Markup(ICON_CSS)
+
+
+def spc_rows(monitoring: Monitoring | None) -> list[SpcRow]:
+    """Each POD's chart with its variation and assurance icons, by the POD's name."""
+    if monitoring is None:
+        return []
+    rows = []
+    for pod, chart in monitoring.spc.items():
+        rows.append(
+            SpcRow(
+                monitoring.baseline.pod_name(pod),
+                IMPROVEMENT_WORDS[chart.options.improvement],
+                Markup(variation_html(chart.variation)),
+                Markup(assurance_html(chart.assurance)),
+                chart.points[-1].reason or "no rule broken in the latest month",
+                chart.centre,
+                chart.lower,
+                chart.upper,
+            )
+        )
+    return sorted(rows, key=lambda row: row.pod)

@@ -6,7 +6,7 @@ after mitigation and the reviews that are overdue. Read-only; cached until anyth
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -15,6 +15,7 @@ from carebridge.delivery.months import Month
 from carebridge.delivery.register_status import EscalationRecord, TargetStatus, month_of
 from carebridge.report.chart import FONT, PALETTE, Chart
 from carebridge.report.delivery_page import risk_heat_map
+from carebridge.report.spc_icons import chart_icons
 from carebridge.store import Store
 from carebridge.store.registers import StoredTarget
 from carebridge.usecases.registers import risks_as_at, status_of_targets
@@ -26,6 +27,8 @@ class TargetRow:
     status: TargetStatus
     chart: Chart
     escalations: tuple[EscalationRecord, ...]
+    spc: Markup = field(default_factory=Markup)
+    """Making Data Count's variation and assurance icons with their words (empty before 4 months)."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,12 @@ def targets_now(store: Store, month: str | None, today: dt.date | None = None) -
     found = status_of_targets(store, month, default=month_of(today or dt.date.today()))
     as_at: Month = found.month or month_of(today or dt.date.today())
     rows = tuple(
-        TargetRow(row.status, trajectory_chart(row.stored, row.actuals, as_at), row.escalations)
+        TargetRow(
+            row.status,
+            trajectory_chart(row.stored, row.actuals, as_at),
+            row.escalations,
+            Markup(chart_icons(row.status.spc)) if row.status.spc else Markup(""),
+        )
         for row in found.rows
     )
     return TargetsView(as_at.label, tuple(m.label for m in found.months), rows)

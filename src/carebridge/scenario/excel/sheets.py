@@ -179,6 +179,12 @@ PODS = Sheet(
             ids_from="Organisations",
             about="Organisation that pays for the POD's activity. Default: the commissioner.",
         ),
+        col(
+            "improvement",
+            choices=("increase", "decrease", "neutral"),
+            about="For SPC: increase or decrease when more or less activity is an improvement, neutral when "
+            "neither. Default: the plan's direction.",
+        ),
     ),
     model=schema.Pod,
 )

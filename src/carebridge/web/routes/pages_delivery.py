@@ -133,6 +133,8 @@ async def fews_page(
         view=view,
         sets=SETS,
         set_titles=SET_TITLES,
+        spc=delivery.spc_rows(view.monitoring),
+        spc_css=delivery.SPC_CSS,
     )
 
 
@@ -145,7 +147,14 @@ async def targets_page(
         view = await run_in_threadpool(registers.targets, caches.targets, store, month)
     except MonthError as error:
         raise HTTPException(422, str(error)) from None
-    return render(request, "targets.html", title="Targets and trajectories", state=state, view=view)
+    return render(
+        request,
+        "targets.html",
+        title="Targets and trajectories",
+        state=state,
+        view=view,
+        spc_css=delivery.SPC_CSS,
+    )
 
 
 @router.get("/scenarios/{plan_id}/risks")
