@@ -725,15 +725,19 @@ def solutions(results: Results) -> FormattedTable | None:
 
 def organisation_bridges(results: Results) -> FormattedTable:
     """The bridge of each organisation and of the system for the bridge year: do-nothing gap, each plan
-    line, do-something position (organisations across)."""
+    line (an organisation's own, and its share of each allocated system line), do-something position
+    (organisations across)."""
     year = results.bridge_year
     holders = [*organisations(results), SYSTEM]
     table = results.positions.sel(year=year)
     rows = [Row("Do-nothing gap", series_across(table.sel(line="do_nothing"), holders))]
+    allocated = set(results.allocated_lines)
     for line in plan_line_ids(results):
         owner = results.plan_line_orgs.get(line, SYSTEM)
         values = tuple(
-            float(table.sel(line=line, org=holder)) if holder in (owner, SYSTEM) else None
+            float(table.sel(line=line, org=holder))
+            if holder in (owner, SYSTEM) or line in allocated
+            else None
             for holder in holders
         )
         rows.append(Row(results.position_label(line), values))
@@ -746,7 +750,8 @@ def organisation_bridges(results: Results) -> FormattedTable:
         tuple(Column(results.org_label(holder)) for holder in holders),
         tuple(rows),
         label_header=year,
-        note="System-level lines appear only under System.",
+        note="An allocated system line shows each organisation's share; other system-level lines appear only "
+        "under System.",
     )
 
 
