@@ -157,7 +157,12 @@ def do_something_position(results: Results) -> FormattedTable:
     rows = [
         Row(results.org_label(org), series(something.sel(org=org), years)) for org in organisations(results)
     ]
-    system_lines = [line for line in plan_line_ids(results) if results.plan_line_orgs[line] == SYSTEM]
+    allocated = set(results.allocated_lines)  # already in the organisations' positions
+    system_lines = [
+        line
+        for line in plan_line_ids(results)
+        if results.plan_line_orgs[line] == SYSTEM and line not in allocated
+    ]
     rows += [
         Row(results.position_label(line), series(results.positions.sel(line=line, org=SYSTEM), years))
         for line in system_lines
@@ -170,7 +175,8 @@ def do_something_position(results: Results) -> FormattedTable:
         MONEY,
         tuple(year_columns(years)),
         tuple(rows),
-        note="A deficit is positive; system-level lines are not yet allocated to an organisation.",
+        note="A deficit is positive; the system-level lines shown are not allocated to an organisation (an "
+        "allocated line is in each organisation's position).",
         mirrors="Stockport Table 3",
     )
 
