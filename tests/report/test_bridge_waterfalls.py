@@ -15,7 +15,7 @@ import pytest
 from carebridge.engine import Results, run
 from carebridge.engine.finance import SYSTEM
 from carebridge.report.plan_charts import organisation_bridge_chart, waterfall
-from carebridge.report.plan_tables import organisation_bridges, organisations
+from carebridge.report.plan_tables import do_something_position, organisation_bridges, organisations
 from carebridge.report.png import bar_chain, bridge_png
 from carebridge.report.table import FormattedTable
 from carebridge.scenario.loader import load_scenario
@@ -74,3 +74,13 @@ def test_stockport_system_lines_that_are_not_allocated_stay_with_the_system(resu
 def test_the_png_is_drawn_for_an_allocated_organisation(stp: Results, tmp_path: Path) -> None:
     path = bridge_png(stp, "uhnm", tmp_path / "bridge-uhnm.png")
     assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_do_something_table_adds_up_when_lines_are_allocated(stp: Results) -> None:
+    """Each organisation's do-something holds its share of the allocated lines, so the table lists only the
+    system lines that are not allocated (none in the STP): its rows add up to its Total."""
+    *rows, total = do_something_position(stp).rows
+    assert total.label == "Total"
+    assert len(rows) == len(organisations(stp))
+    for year, value in enumerate(total.values):
+        assert sum(row.values[year] or 0.0 for row in rows) == pytest.approx(value)
