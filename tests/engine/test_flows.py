@@ -26,6 +26,7 @@ from carebridge.scenario.schema import (
     Reduce,
     Scenario,
     Scheme,
+    StrandedCompensation,
 )
 from carebridge.scenario.validate_contracts import check_contracts
 
@@ -143,6 +144,20 @@ def test_a_stranded_compensating_payment_makes_the_provider_whole() -> None:
     position = results.scheme_positions
     assert position is not None
     assert float(position.sel(line="schemes.position", holder="acute", year=YEARS[1])) == pytest.approx(0.0)
+
+
+def test_a_stranded_compensating_payment_limited_to_the_years_of_the_agreement() -> None:
+    """The same trust, with the payment agreed for 2017/18 only: in 2018/19 its cost is still stranded (fixed
+    cost is released after 3 years) and nobody makes it whole."""
+    agreement = StrandedCompensation(stranded=True, years=[YEARS[1]])
+    scenario = place(0.05, Contract(id="c", provider="acute", compensating=agreement))
+    pod = scenario.pods[0]
+    fixed = pod.cost_release.model_copy(update={"variable": 0.0, "fixed": 1.0})
+    results = run(scenario.model_copy(update={"pods": [pod.model_copy(update={"cost_release": fixed})]}))
+    assert flow(results, "ccg", "compensating_payment", YEARS[1]) == pytest.approx(5.0)
+    assert flow(results, "acute", "stranded_cost", YEARS[2]) == pytest.approx(5.0)
+    assert flow(results, "ccg", "compensating_payment", YEARS[2]) == pytest.approx(0.0)
+    assert flow(results, "acute", "compensating_payment", YEARS[2]) == pytest.approx(0.0)
 
 
 def test_an_outside_provider_has_no_flows() -> None:

@@ -1,5 +1,9 @@
 """The Staffordshire & Stoke-on-Trent STP example reproduces the seed's published tables, cell by cell.
 
+The whole-system bridge and the solutions table are the NHS's ("the chart excludes the social care gap"): they
+are compared with the NHS sector (the sum of the NHS organisations); the councils' social care is checked
+apart, and the system is the NHS plus social care.
+
 The seed's numbers are typed in ``stp_seed.yaml`` as the STP prints them: a deficit in brackets (negative),
 a saving positive. CareBridge runs the other way (a deficit positive, a saving negative), so every bridge
 and solutions figure is compared with its sign flipped. A cell is allowed £1k; a published total that adds
@@ -23,7 +27,7 @@ import numpy as np
 import pytest
 
 from carebridge.engine import Results, run
-from carebridge.engine.compare import positions_by_holder
+from carebridge.engine.compare import positions_by_holder, typed_positions_by_holder
 from carebridge.report.reconcile import reconcile
 from carebridge.scenario.loader import load_scenario
 from carebridge.scenario.schema import Parameter, Scenario
@@ -39,6 +43,8 @@ CELL = 1.0
 TOTAL = 2.0
 TENTH_OF_A_MILLION = 51.0
 PROVIDERS = ["uhnm", "bhft", "ssotp", "sssft", "nscht"]
+NHS = [*PROVIDERS, "rwt", "ccgs"]
+COUNCILS = ["staffordshire_cc", "stoke_cc"]
 
 
 def close(got: Any, want: Any, tolerance: float = CELL) -> None:
@@ -63,12 +69,14 @@ def stp(scenario: Scenario) -> Results:
     return run(scenario)
 
 
-def position(results: Results, line: str, org: str = "system", years: list[str] = YEARS) -> np.ndarray:
-    return np.asarray(results.positions.sel(line=line, org=org, year=years).values)
+def position(results: Results, line: str, org: str = "nhs", years: list[str] = YEARS) -> np.ndarray:
+    """A position line of an organisation, a sector (``nhs``: the STP's bridge) or the system."""
+    holders = typed_positions_by_holder(results)
+    return np.asarray(holders.sel(line=line, holder=org, year=years).values)
 
 
 def plan_total(results: Results, years: list[str] = YEARS) -> np.ndarray:
-    """The sum of every plan line for the system (the bridge's "Total Solution Value", a saving negative)."""
+    """The sum of every plan line for the NHS (the bridge's "Total Solution Value", a saving negative)."""
     return np.asarray(
         position(results, "do_something", years=years) - position(results, "do_nothing", years=years)
     )
@@ -91,8 +99,11 @@ def test_bridge_has_the_solutions_in_order_and_nothing_else_moves(stp: Results) 
     lines = [str(line) for line in stp.positions.line.values]
     bridge_lines = [line for line in lines if line in SEED["bridge"]["solutions"]]
     assert bridge_lines == list(SEED["bridge"]["solutions"])
-    others = [line for line in lines if line not in {*bridge_lines, "do_nothing", "do_something"}]
+    councils = ["staffordshire_social_care", "stoke_social_care_proposals"]  # the councils' own bridges
+    others = [line for line in lines if line not in {*bridge_lines, *councils, "do_nothing", "do_something"}]
     assert others == ["workforce"]  # included in CIP: net zero every year
+    for line in councils:
+        close(position(stp, line), [0, 0, 0, 0, 0])  # nothing of the councils' in the NHS bridge
     close(position(stp, "workforce"), [0, 0, 0, 0, 0])
 
 
@@ -114,7 +125,7 @@ def test_narrative_do_nothing_figures(stp: Results) -> None:
     # "£286m" rounds the bridge's 285,402 up: within £1m, not to the nearest £1m
     assert abs(do_nothing[-1] / 1000 - SEED["do_nothing_2020_21_m"]) < 1
     assert round(do_nothing.sum() / 1000) == SEED["do_nothing_cumulative_m"]
-    normalised = float(stp.finance.recurrent_gap.sel(year="2015/16").sum())  # type: ignore[union-attr]
+    normalised = float(stp.finance.recurrent_gap.sel(org=NHS, year="2015/16").sum())  # type: ignore[union-attr]
     assert round(normalised / 1000) == SEED["normalised_deficit_2015_16_m"]
 
 
@@ -278,13 +289,13 @@ def test_baseline_reported_and_normalised_deficits(stp: Results) -> None:
             continue
         close(float(base.gap.sel(org=org)), -deficits[org]["reported"])
     close(float(base.recurrent_gap.sel(org=PROVIDERS).sum()), -deficits["total_provider"]["normalised"])
-    close(float(base.recurrent_gap.sum()), -deficits["total"]["normalised"])
+    close(float(base.recurrent_gap.sel(org=NHS).sum()), -deficits["total"]["normalised"])
     # The reported total (providers' column + commissioners' column) is 180 less than printed: SSSFT's
     # 9,530 against 9,350
     reported = deficits["total"]["reported_providers"] + deficits["total"]["reported_commissioners"]
     assert deficits["total"]["reported_providers"] == deficits["total_provider"]["reported"]
     assert deficits["total"]["reported_commissioners"] == deficits["ccgs"]["reported"]
-    close(float(base.gap.sum()), -reported - 180)
+    close(float(base.gap.sel(org=NHS).sum()), -reported - 180)
 
 
 def test_finance_table_cells_against_its_surplus_row() -> None:
@@ -371,6 +382,8 @@ EXPECTED_FLAGS = {
     ("Solutions table, Planned Care Reconfiguration", "2020/21"),
     ("15/16 Surplus/Deficit, SSSFT", "2015/16"),
     ("15/16 Surplus/Deficit, total", "2015/16"),
+    ("Social care, both councils", "2020/21"),  # £256m before Stoke-on-Trent's amendment to £38m: £263m
+    ("NHS and social care", "2020/21"),  # £542m = £286m + £256m: the same £7m, less the £0.6m of "£286m"
 }
 
 
@@ -444,9 +457,10 @@ def test_command_line_run_writes_the_report(tmp_path: Path) -> None:
     command = [str(Path(sys.executable).with_name("carebridge")), "run", str(STP), "--out", str(tmp_path)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
-    assert "285,402" in done.stdout and "(130,447)" in done.stdout
+    assert "548,402" in done.stdout and "(130,447)" in done.stdout  # NHS 285,402 + social care 263,000
     positions = (tmp_path / "positions.csv").read_text()
     assert "do_something,system,2020/21" in positions
+    assert "schemes.do_nothing,nhs,2020/21,285401.99" in positions
     report = (tmp_path / "report.html").read_text()
     for heading in ("Do-nothing forecast from income and expenditure", "Capital schemes", "Reconciliation"):
         assert heading in report

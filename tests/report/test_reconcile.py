@@ -108,6 +108,23 @@ def test_selectors(results: Results, entry: dict[str, object], value: float) -> 
     assert row.computed == pytest.approx(value, abs=1.5)
 
 
+def test_a_sector_is_the_sum_of_its_organisations(results: Results) -> None:
+    """A published figure may be held by a sector: social care is Stockport MBC (a council), the NHS the CCG,
+    Stockport FT and Pennine Care."""
+    positions = results.positions.sel(year="2020/21")
+    nhs = sum(float(positions.sel(line="do_something", org=org)) for org in ("ccg", "sft", "pennine"))
+    changed = with_published(
+        results,
+        {"source": "a", "values": {"2020/21": 0}, "position": {"line": "do_nothing", "org": "social_care"}},
+        {"source": "b", "values": {"2020/21": 0}, "position": {"line": "do_something", "org": "nhs"}},
+    )
+    social_care, health = reconcile(changed)
+    assert social_care.computed == pytest.approx(float(positions.sel(line="do_nothing", org="smbc")))
+    assert social_care.measure == "position: Do-nothing gap, Social care"
+    assert health.computed == pytest.approx(nhs)
+    assert health.measure == "position: Do-something position, NHS"
+
+
 def test_unknown_names_are_reported_together_with_a_near_match(results: Results) -> None:
     changed = with_published(
         results,

@@ -10,6 +10,7 @@ import pytest
 
 from carebridge.engine import ModelError, run
 from carebridge.scenario.loader import load_scenario_text
+from carebridge.scenario.schema import StrandedCompensation
 from tests.scenario.test_loader_errors import FILE, at, minimal, problems
 
 CONTRACT = """contracts:
@@ -183,6 +184,48 @@ def test_a_compensating_payment_in_a_year_outside_the_scenario() -> None:
     text = with_contract("    compensating: {2030/31: 5}\n")
     (problem,) = problems(text)
     assert problem.startswith(at(text, "compensating:", "contracts[0].compensating.2030/31: "))
+
+
+def test_a_stranded_compensating_payment_limited_to_years_loads() -> None:
+    text = with_contract("    compensating: {stranded: true, years: [2017/18, 2018/19]}\n")
+    (contract,) = load_scenario_text(text, FILE).scenario.contracts
+    assert isinstance(contract.compensating, StrandedCompensation)
+    assert contract.compensating.years == ["2017/18", "2018/19"]
+
+
+def test_a_stranded_compensating_payment_in_a_year_outside_the_scenario() -> None:
+    text = with_contract("    compensating: {stranded: true, years: [2017/18, 2030/31]}\n")
+    (problem,) = problems(text)
+    assert problem.startswith(at(text, "compensating:", "contracts[0].compensating.years[1]: '2030/31' is "))
+
+
+def test_a_stranded_compensating_payment_with_a_year_twice() -> None:
+    text = with_contract("    compensating:\n      stranded: true\n      years: [2017/18, 2017/18]\n")
+    assert problems(text) == [
+        at(
+            text,
+            "years: [2017/18, 2017/18]",
+            "contracts[0].compensating.years[1]: '2017/18' is listed twice; give each year once",
+        )
+    ]
+
+
+def test_a_stranded_compensating_payment_with_no_years() -> None:
+    text = with_contract("    compensating:\n      stranded: true\n      years: []\n")
+    assert problems(text) == [
+        at(
+            text,
+            "years: []",
+            "contracts[0].compensating.years: give the years the agreement covers, like [2017/18, 2018/19]; "
+            "found none",
+        )
+    ]
+
+
+def test_a_misspelt_field_of_a_stranded_compensating_payment() -> None:
+    text = with_contract("    compensating:\n      stranded: true\n      yeras: [2017/18]\n")
+    (problem,) = problems(text)
+    assert problem.startswith(at(text, "yeras:", "contracts[0].compensating.yeras: "))
 
 
 LINE = "      value: -300\n"

@@ -713,8 +713,17 @@ SEMANTIC = {
         "",
         "",
         "position:",
-        "published[0].position.org: 'sytem' is not an organisation or 'system'; did you mean 'system'?",
+        "published[0].position.org: 'sytem' is not an organisation, a sector ('nhs' or 'social_care') or "
+        "'system'; did you mean 'system'?",
         append=PUBLISHED + "    position: {line: qipp, org: sytem}\n",
+    ),
+    "published position sector": case(
+        "",
+        "",
+        "position:",
+        "published[0].position.org: 'social_car' is not an organisation, a sector ('nhs' or 'social_care') "
+        "or 'system'; did you mean 'social_care'?",
+        append=PUBLISHED + "    position: {line: qipp, org: social_car}\n",
     ),
     "published savings scheme": case(
         "",

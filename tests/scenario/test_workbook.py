@@ -282,6 +282,34 @@ def test_distributions_and_correlations_survive_the_round_trip(tmp_path: Path) -
     assert load_scenario(tmp_path / "back.yaml").scenario == original
 
 
+@pytest.mark.parametrize(
+    ("compensating", "cells"),
+    [
+        ("{stranded: true, years: [2017/18, 2018/19]}", [None, None, "stranded", "stranded", None]),
+        ("stranded", ["stranded", None, None, None, None]),
+        ("{2017/18: 5}", [None, None, 5, None, None]),
+    ],
+)
+def test_a_compensating_payment_survives_the_round_trip(
+    compensating: str, cells: list[object], tmp_path: Path
+) -> None:
+    """A stranded-cost payment limited to the years of an agreement is `stranded` in those years' cells."""
+    contract = (
+        "contracts:\n  - {id: ccg_acute, payer: ccg, provider: acute, pods: [ae], "
+        f"compensating: {compensating}}}\n"
+    )
+    (tmp_path / "plan.yaml").write_text(BASE + contract, encoding="utf-8")
+    original = load_scenario(tmp_path / "plan.yaml").scenario
+    convert(tmp_path / "plan.yaml", tmp_path / "plan.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    sheet = book["Contracts"]
+    row = [sheet[at("Contracts", header, 2).split("!")[1]].value for header in ["every year", *BASE_YEARS]]
+    assert row == cells
+    assert load_scenario(tmp_path / "plan.xlsx").scenario == original
+    convert(tmp_path / "plan.xlsx", tmp_path / "back.yaml")
+    assert load_scenario(tmp_path / "back.yaml").scenario == original
+
+
 def test_the_yaml_written_is_readable(tmp_path: Path) -> None:
     convert(STOCKPORT, tmp_path / "plan.xlsx")
     convert(tmp_path / "plan.xlsx", tmp_path / "plan.yaml")
@@ -369,6 +397,8 @@ def _layout_paths() -> set[tuple[str, ...]]:
         paths = [column.path for column in sheet.columns]
         if sheet.years:
             paths += [sheet.years.path, *sheet.years.by_value.values()]
+            if sheet.years.word_in_years:
+                paths += [(*sheet.years.path, sheet.years.word_in_years), (*sheet.years.path, "years")]
         if sheet.switch:
             paths += [(choice,) for choice in sheet.switch.column.choices]
             paths += [

@@ -39,6 +39,7 @@ DOCUMENTED_MODELS: list[type[BaseModel]] = [
     schema.FromSchemes,
     schema.Allocation,
     schema.Contract,
+    schema.StrandedCompensation,
     schema.Statement,
     schema.SavingsLabels,
     schema.Published,

@@ -47,7 +47,7 @@ def test_a_bad_value_is_refused_with_its_line() -> None:
     with pytest.raises(ScenarioError) as raised:
         check_text(text, "edited.yaml")
     (problem,) = raised.value.problems
-    assert problem.file == "edited.yaml" and problem.line == 84
+    assert problem.file == "edited.yaml" and problem.line == 85
     assert "schemes[0].effects[0].activity" in str(problem)
 
 

@@ -80,7 +80,7 @@ def test_a_bad_edit_is_refused_with_its_line_and_nothing_is_kept(
     assert isinstance(raised.value, ScenarioError)
     assert "lots" in raised.value.text
     (problem,) = raised.value.problems
-    assert problem.file == f"{PLAN} (draft)" and problem.line == 84
+    assert problem.file == f"{PLAN} (draft)" and problem.line == 85
     assert stored_scenario(store, stored.plan_id).source == "version 1"
     with pytest.raises(KeyError):
         edit_value(store, stored, "schemes", "no_such_scheme", {0: {"2018/19": "1"}})

@@ -25,10 +25,12 @@ from carebridge.scenario.names import sector
 from carebridge.scenario.schema import (
     Absolute,
     AvoidGrowth,
+    Contract,
     DirectSaving,
     PriceUplift,
     Reduce,
     Scenario,
+    StrandedCompensation,
 )
 from carebridge.scenario.validate_contracts import commissioner, contract_terms, pod_payer
 from carebridge.scenario.years import Fill, YearRange, YearValue
@@ -177,7 +179,7 @@ class ContractInputs:
     contract: Floats  # (term, contract) 1 where the contract governs the term
     contract_payer: list[str]
     contract_provider: list[str]
-    stranded: Floats  # (contract,) 1 where the compensating payment is the stranded cost
+    stranded: Floats  # (year, contract) 1 where the compensating payment is the stranded cost that year
     compensated: Floats  # (contract,) 1 where the contract has a compensating payment (given or stranded)
     compensating: Floats  # (…, contract, year) compensating payment given, £'000 (0 for `stranded`)
 
@@ -525,10 +527,9 @@ def _contracts(scenario: Scenario, span: YearRange, values: InputValues) -> Cont
         payers.append(contract.payer or (governed[0] if governed else ""))
     given = values.zeros((len(contracts), len(span)))
     for index, contract in enumerate(contracts):
-        if contract.compensating is not None and contract.compensating != "stranded":
-            given[..., index, :] = values.expand(
-                span, ("contracts", index, "compensating"), contract.compensating
-            )
+        amount = contract.compensating
+        if amount is not None and amount != "stranded" and not isinstance(amount, StrandedCompensation):
+            given[..., index, :] = values.expand(span, ("contracts", index, "compensating"), amount)
     return ContractInputs(
         payer=[term.payer for term in terms],
         provider=[term.provider for term in terms],
@@ -541,10 +542,24 @@ def _contracts(scenario: Scenario, span: YearRange, values: InputValues) -> Cont
         contract=governs,
         contract_payer=payers,
         contract_provider=[contract.provider for contract in contracts],
-        stranded=np.array([1.0 if c.compensating == "stranded" else 0.0 for c in contracts]),
+        stranded=_stranded_years(contracts, span),
         compensating=given,
         compensated=np.array([1.0 if c.compensating is not None else 0.0 for c in contracts]),
     )
+
+
+def _stranded_years(contracts: Sequence[Contract], span: YearRange) -> Floats:
+    """(year, contract): 1 in each year a contract's compensating payment is the provider's stranded cost
+    (every year for ``stranded``, the agreement's years for ``{stranded: true, years: […]}``), else 0."""
+    labels = list(span.labels)
+    stranded = np.zeros((len(labels), len(contracts)))
+    for index, contract in enumerate(contracts):
+        given = contract.compensating
+        if given == "stranded" or (isinstance(given, StrandedCompensation) and given.years is None):
+            stranded[:, index] = 1.0
+        elif isinstance(given, StrandedCompensation):
+            stranded[[labels.index(year) for year in given.years or []], index] = 1.0
+    return stranded
 
 
 def _owners(scenario: Scenario) -> OwnerInputs:
@@ -564,7 +579,7 @@ def _owners(scenario: Scenario) -> OwnerInputs:
     for i, scheme in enumerate(scenario.schemes):
         for effect in scheme.effects:
             if isinstance(effect, DirectSaving):
-                owner = scheme.owner or pod_payer(scenario, pods[effect.pod])
+                owner = effect.org or scheme.owner or pod_payer(scenario, pods[effect.pod])
                 one_hot(direct, (i, pod_ids.index(effect.pod)), owner)
         spender = (scheme.investment.org if scheme.investment else None) or scheme.owner or default
         one_hot(scheme_investment, (i,), spender)

@@ -153,10 +153,15 @@ def positions_chart(results: Results) -> Chart:
 
 
 def waterfall(results: Results, org: str, year: str) -> tuple[list[str], list[float]]:
-    """Steps of an organisation's (or the system's) bridge: do-nothing, its plan lines, do-something."""
+    """Steps of an organisation's (or the system's) bridge: do-nothing, its own plan lines and its share of
+    each allocated system line (model spec section 13), do-something. The steps add up from the do-nothing
+    gap to the do-something position of the positions table."""
     table = results.positions.sel(org=org, year=year)
+    allocated = set(results.allocated_lines)
     lines = [
-        line for line in plan_line_ids(results) if org == SYSTEM or results.plan_line_orgs.get(line) == org
+        line
+        for line in plan_line_ids(results)
+        if org == SYSTEM or results.plan_line_orgs.get(line) == org or line in allocated
     ]
     names = ["Do-nothing gap", *(results.position_label(line) for line in lines), "Do-something position"]
     values = [float(table.sel(line=line)) for line in ["do_nothing", *lines, "do_something"]]

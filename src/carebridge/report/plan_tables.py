@@ -157,7 +157,12 @@ def do_something_position(results: Results) -> FormattedTable:
     rows = [
         Row(results.org_label(org), series(something.sel(org=org), years)) for org in organisations(results)
     ]
-    system_lines = [line for line in plan_line_ids(results) if results.plan_line_orgs[line] == SYSTEM]
+    allocated = set(results.allocated_lines)  # already in the organisations' positions
+    system_lines = [
+        line
+        for line in plan_line_ids(results)
+        if results.plan_line_orgs[line] == SYSTEM and line not in allocated
+    ]
     rows += [
         Row(results.position_label(line), series(results.positions.sel(line=line, org=SYSTEM), years))
         for line in system_lines
@@ -170,7 +175,8 @@ def do_something_position(results: Results) -> FormattedTable:
         MONEY,
         tuple(year_columns(years)),
         tuple(rows),
-        note="A deficit is positive; system-level lines are not yet allocated to an organisation.",
+        note="A deficit is positive; the system-level lines shown are not allocated to an organisation (an "
+        "allocated line is in each organisation's position).",
         mirrors="Stockport Table 3",
     )
 
@@ -725,15 +731,19 @@ def solutions(results: Results) -> FormattedTable | None:
 
 def organisation_bridges(results: Results) -> FormattedTable:
     """The bridge of each organisation and of the system for the bridge year: do-nothing gap, each plan
-    line, do-something position (organisations across)."""
+    line (an organisation's own, and its share of each allocated system line), do-something position
+    (organisations across)."""
     year = results.bridge_year
     holders = [*organisations(results), SYSTEM]
     table = results.positions.sel(year=year)
     rows = [Row("Do-nothing gap", series_across(table.sel(line="do_nothing"), holders))]
+    allocated = set(results.allocated_lines)
     for line in plan_line_ids(results):
         owner = results.plan_line_orgs.get(line, SYSTEM)
         values = tuple(
-            float(table.sel(line=line, org=holder)) if holder in (owner, SYSTEM) else None
+            float(table.sel(line=line, org=holder))
+            if holder in (owner, SYSTEM) or line in allocated
+            else None
             for holder in holders
         )
         rows.append(Row(results.position_label(line), values))
@@ -746,7 +756,8 @@ def organisation_bridges(results: Results) -> FormattedTable:
         tuple(Column(results.org_label(holder)) for holder in holders),
         tuple(rows),
         label_header=year,
-        note="System-level lines appear only under System.",
+        note="An allocated system line shows each organisation's share; other system-level lines appear only "
+        "under System.",
     )
 
 

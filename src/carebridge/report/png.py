@@ -21,19 +21,8 @@ def bridge_png(results: Results, org: str, path: Path) -> Path:
 
     year = results.bridge_year
     names, values = waterfall(results, org, year)
-    bottoms, heights, colours = [], [], []
-    level = 0.0
-    for i, value in enumerate(values):
-        if i in (0, len(values) - 1):
-            bottoms.append(0.0)
-            heights.append(value)
-            colours.append(END)
-            level = value
-        else:
-            bottoms.append(level)
-            heights.append(value)
-            colours.append(FALL if value < 0 else RISE)
-            level += value
+    bottoms, heights = zip(*bar_chain(values), strict=True)
+    colours = [END if i in (0, len(values) - 1) else FALL if v < 0 else RISE for i, v in enumerate(values)]
     figure, axes = plt.subplots(figsize=(min(16.0, max(7.0, 0.8 * len(values))), 6.0), dpi=100)
     bars = axes.bar(range(len(values)), heights, bottom=bottoms, color=colours)
     for bar, value in zip(bars, values, strict=True):
@@ -53,6 +42,21 @@ def bridge_png(results: Results, org: str, path: Path) -> Path:
     figure.savefig(path)
     plt.close(figure)
     return path
+
+
+def bar_chain(values: list[float]) -> list[tuple[float, float]]:
+    """The (bottom, height) of each bar of a waterfall: the first and last (the positions) from 0, each step
+    from where the one before ended."""
+    bars: list[tuple[float, float]] = []
+    level = 0.0
+    for i, value in enumerate(values):
+        if i in (0, len(values) - 1):
+            bars.append((0.0, value))
+            level = value
+        else:
+            bars.append((level, value))
+            level += value
+    return bars
 
 
 def write_bridge_pngs(results: Results, folder: Path) -> list[Path]:

@@ -1,10 +1,11 @@
 """Reconciliation with published figures: each entry of the scenario's ``published`` list against the series
 the run computed for it.
 
-An entry names one series by a selector: a ``position`` (line and organisation), a ``statement`` line (its
-id, its printed label, or ``total_investment``, ``total_funding``, ``net``), ``savings`` filtered by basis,
-scheme, group, POD, provider and source, scheme ``investment`` (recurrent plus non-recurrent) filtered by
-scheme or group, or ``activity`` (POD and measure). The look-up only selects and adds what the results hold.
+An entry names one series by a selector: a ``position`` (line and organisation, sector — ``nhs`` or
+``social_care``, the sum of its organisations — or system), a ``statement`` line (its id, its printed label,
+or ``total_investment``, ``total_funding``, ``net``), ``savings`` filtered by basis, scheme, group, POD,
+provider and source, scheme ``investment`` (recurrent plus non-recurrent) filtered by scheme or group, or
+``activity`` (POD and measure). The look-up only selects and adds what the results hold.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from dataclasses import dataclass
 
 import xarray as xr
 
+from carebridge.engine.compare import typed_positions_by_holder
 from carebridge.engine.results import Results
 from carebridge.scenario.errors import Path, Problem, ScenarioError, did_you_mean
 from carebridge.scenario.schema import (
+    POSITION_SECTORS,
     ActivityRef,
     InvestmentRef,
     PositionRef,
@@ -128,10 +131,15 @@ def _lookup(results: Results, selector: object) -> tuple[xr.DataArray, str]:
 
 
 def _position(results: Results, ref: PositionRef) -> tuple[xr.DataArray, str]:
+    """A position line of an organisation, the system or a sector (the sum of its organisations)."""
     positions = results.positions
     _check("line", ref.line, [str(v) for v in positions.line.values], "position line")
-    _check("org", ref.org, [str(v) for v in positions.org.values], "organisation")
-    series = positions.sel(line=ref.line, org=ref.org)
+    holders = [str(v) for v in positions.org.values]
+    _check("org", ref.org, [*holders, *POSITION_SECTORS], "organisation, sector or system")
+    if ref.org in POSITION_SECTORS:
+        series = typed_positions_by_holder(results).sel(line=ref.line, holder=ref.org, drop=True)
+    else:
+        series = positions.sel(line=ref.line, org=ref.org)
     return series, f"position: {results.position_label(ref.line)}, {results.org_label(ref.org)}"
 
 

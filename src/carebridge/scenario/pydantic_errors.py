@@ -195,11 +195,16 @@ def _option_for_tag(options: tuple[Any, ...], tag: str | int) -> Any:
 
 
 def _matches_tag(option: Any, tag: str) -> bool:
-    if get_origin(option) is not None:
-        return tag.startswith(f"{get_origin(option).__name__}[")
+    if get_origin(option) is not None:  # pydantic tags ``dict[…]`` and ``literal[…]`` in lower case
+        return tag.lower().startswith(f"{_origin_name(option).lower()}[")
     if _is_model(option):
         return tag in (option.__name__, _kind_of(option))
     return isinstance(option, type) and tag == option.__name__
+
+
+def _origin_name(option: Any) -> str:
+    origin = get_origin(option)
+    return str(getattr(origin, "__name__", None) or getattr(origin, "_name", ""))
 
 
 def _kind_of(model: type[BaseModel]) -> str | None:

@@ -210,6 +210,11 @@ class DirectSaving(_Effect):
     release: Literal["cost_structure", "immediate"] = Field(
         "cost_structure", description="Release like reductions, or in full at once."
     )
+    org: str | None = Field(
+        None,
+        description="Organisation that banks the saving, e.g. the council that pays for care placements "
+        "(default: the scheme's owner, else the payer of the POD).",
+    )
 
 
 Effect = Annotated[AvoidGrowth | Reduce | Absolute | DirectSaving, Field(discriminator="kind")]
@@ -400,6 +405,20 @@ CONTRACT_RATES = ("rate", "under", "over", "beyond", "variable_share")
 """The rate fields of a contract: each a fraction of the change in activity at full price, in [0, 1.5]."""
 
 
+class StrandedCompensation(Model):
+    """A compensating payment of the provider's stranded cost on the contract (floored at 0) in the years an
+    agreement covers, and none in the others: ``{stranded: true, years: [2017/18, 2018/19]}``."""
+
+    stranded: Literal[True] = Field(
+        description="`true`: the payment is the provider's stranded cost on the contract, floored at 0."
+    )
+    years: list[str] | None = Field(
+        None,
+        description="The years the agreement covers, e.g. `[2017/18, 2018/19]`; no payment in the other "
+        "years (default every year, as `compensating: stranded`).",
+    )
+
+
 class Contract(Model):
     """How payment between a payer and a provider follows activity, for some PODs (model spec section 13).
 
@@ -427,12 +446,13 @@ class Contract(Model):
     )
     beyond: float | None = Field(None, description="threshold: the rate beyond the tolerance (default 1).")
     variable_share: float | None = Field(None, description="aligned: the variable share of payment.")
-    compensating: Annotated[YearValue | Literal["stranded"] | None, Field(union_mode="left_to_right")] = (
-        Field(
-            None,
-            description="A compensating payment from payer to provider, £'000 by year (held after its last "
-            "year), or `stranded`: the provider's stranded cost on the contract, floored at 0.",
-        )
+    compensating: Annotated[
+        StrandedCompensation | YearValue | Literal["stranded"] | None, Field(union_mode="left_to_right")
+    ] = Field(
+        None,
+        description="A compensating payment from payer to provider, £'000 by year (held after its last "
+        "year); or `stranded`: the provider's stranded cost on the contract, floored at 0, every year; or "
+        "`{stranded: true, years: [2017/18, 2018/19]}`: the stranded cost in those years only.",
     )
     note: str | None = None
 
@@ -449,9 +469,18 @@ class Statement(Model):
     savings_line: SavingsLabels = Field(default_factory=SavingsLabels)
 
 
+POSITION_SECTORS = ("nhs", "social_care")
+"""The sectors a position can be read for: the sum of the organisations of each (``sector`` or, without it, a
+council is social care and every other organisation NHS)."""
+
+
 class PositionRef(Model):
-    line: str
-    org: str = "system"
+    line: str = Field(description="`do_nothing`, `do_something` or a plan line id.")
+    org: str = Field(
+        "system",
+        description="An organisation id, a sector (`nhs` or `social_care`: the sum of its organisations) or "
+        "`system`.",
+    )
 
 
 class StatementRef(Model):

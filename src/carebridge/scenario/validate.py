@@ -24,6 +24,7 @@ from carebridge.scenario.errors import (
 )
 from carebridge.scenario.names import GROUPS
 from carebridge.scenario.schema import (
+    POSITION_SECTORS,
     Absolute,
     AvoidGrowth,
     Cohort,
@@ -35,6 +36,7 @@ from carebridge.scenario.schema import (
     Reduce,
     Scenario,
     Scheme,
+    StrandedCompensation,
     YearValue,
 )
 from carebridge.scenario.uncertain import check_uncertainty
@@ -205,6 +207,10 @@ def _check_years(scenario: Scenario, index: _Index) -> Iterator[Problem]:
             optional_years.append(
                 (("organisations", position, "finance", "items", number, "start"), item.start)
             )
+    for position, contract in enumerate(scenario.contracts):
+        if isinstance(contract.compensating, StrandedCompensation):
+            for number, year in enumerate(contract.compensating.years or []):
+                optional_years.append((("contracts", position, "compensating", "years", number), year))
     for path, label in optional_years:
         if label is not None:
             yield from _year_label(path, label, index.years)
@@ -265,8 +271,9 @@ def _year_values(scenario: Scenario) -> Iterator[tuple[Path, YearValue | None]]:
     for position, published in enumerate(scenario.published):
         yield ("published", position, "values"), published.values
     for position, contract in enumerate(scenario.contracts):
-        if contract.compensating != "stranded":
-            yield ("contracts", position, "compensating"), contract.compensating
+        amount = contract.compensating
+        if amount != "stranded" and not isinstance(amount, StrandedCompensation):
+            yield ("contracts", position, "compensating"), amount
     yield from _plan_year_values(scenario)
 
 
@@ -425,6 +432,9 @@ def _scheme_references(path: Path, scheme: Scheme, index: _Index) -> Iterator[Pr
         yield from _reference(where, scheme.investment.org, index.organisations, "an organisation")
     for position, effect in enumerate(scheme.effects):
         yield from _reference((*path, "effects", position, "pod"), effect.pod, list(index.pods), "a POD")
+        if isinstance(effect, DirectSaving):
+            where = (*path, "effects", position, "org")
+            yield from _reference(where, effect.org, index.organisations, "an organisation")
 
 
 def _check_published_references(scenario: Scenario, index: _Index) -> Iterator[Problem]:
@@ -439,8 +449,9 @@ def _selector_references(path: Path, published: Published, index: _Index) -> Ite
         lines = ["do_nothing", "do_something", *index.plan_lines]
         noun = "a position line ('do_nothing', 'do_something' or a plan line id)"
         yield from _reference((*where, "line"), published.position.line, lines, noun)
-        noun = "an organisation or 'system'"
-        yield from _reference((*where, "org"), published.position.org, [*organisations, "system"], noun)
+        noun = "an organisation, a sector ('nhs' or 'social_care') or 'system'"
+        holders = [*organisations, *POSITION_SECTORS, "system"]
+        yield from _reference((*where, "org"), published.position.org, holders, noun)
     if published.savings is not None:
         where = (*path, "savings")
         yield from _reference((*where, "scheme"), published.savings.scheme, index.schemes, "a scheme")

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from carebridge.scenario.errors import Path, Problem, did_you_mean, format_path, format_value
-from carebridge.scenario.schema import Contract, Pod, Scenario
+from carebridge.scenario.schema import Contract, Pod, Scenario, StrandedCompensation
 
 RATE_RANGE = (0.0, 1.5)
 SHARE_TOLERANCE = 1e-6
@@ -237,6 +237,9 @@ def _rates(path: Path, contract: Contract) -> Iterator[Problem]:
 def _compensating(path: Path, value: object) -> Iterator[Problem]:
     if value is None or value == "stranded":
         return
+    if isinstance(value, StrandedCompensation):
+        yield from _agreement_years((*path, "years"), value.years)
+        return
     numbers = value.items() if isinstance(value, Mapping) else [(None, value)]
     for key, number in numbers:
         if isinstance(number, int | float) and number < 0:
@@ -246,6 +249,20 @@ def _compensating(path: Path, value: object) -> Iterator[Problem]:
                 f"found {format_value(number)}"
             )
             yield Problem(where, message)
+
+
+def _agreement_years(path: Path, years: list[str] | None) -> Iterator[Problem]:
+    """The years of a stranded-cost compensating payment: at least one, each once (whether each is a
+    modelled year is checked with every other year)."""
+    if years is None:
+        return
+    if not years:
+        yield Problem(path, "give the years the agreement covers, like [2017/18, 2018/19]; found none")
+    seen: set[str] = set()
+    for number, year in enumerate(years):
+        if year in seen:
+            yield Problem((*path, number), f"'{year}' is listed twice; give each year once")
+        seen.add(year)
 
 
 def _allocations(scenario: Scenario) -> Iterator[Problem]:

@@ -96,6 +96,9 @@ class Years:
     about: str = ""
     by_column: str | None = None
     by_value: dict[str, Path] = field(default_factory=dict)
+    word_in_years: str | None = None
+    """A word a row may write in the cells of some years instead of numbers (a contract's ``stranded``): the
+    value is then ``{<word>: true, years: [those years]}``; in ``every year``, the word itself."""
 
 
 @dataclass(frozen=True)

@@ -112,4 +112,9 @@ def _years(sheet: Sheet, item: Any) -> object:
     path = sheet.years.path
     if sheet.years.by_column:
         path = sheet.years.by_value.get(str(item.get(sheet.years.by_column)), path)
-    return get(item, path)
+    value = get(item, path)
+    word = sheet.years.word_in_years
+    if word is not None and isinstance(value, Mapping) and value.get(word) is True:
+        years = value.get("years")
+        return word if years is None else dict.fromkeys(years, word)
+    return value

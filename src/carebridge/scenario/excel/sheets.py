@@ -317,6 +317,11 @@ EFFECTS = Sheet(
             choices=words(schema.DirectSaving, "release"),
             about="For direct_saving: " + (schema.DirectSaving.model_fields["release"].description or ""),
         ),
+        col(
+            "org",
+            ids_from="Organisations",
+            about="For direct_saving: " + (schema.DirectSaving.model_fields["org"].description or ""),
+        ),
         col("note", about="Where the number comes from."),
     ),
     parent=Parent("Schemes", (SCHEME,)),
@@ -510,7 +515,7 @@ CONTRACTS = Sheet(
     "Contracts",
     "How payment between a payer and a provider follows activity: tariff (rate), threshold (under, over, "
     "tolerance, beyond), block, aligned (variable_share); a compensating payment by year, or `stranded` in "
-    "`every year`.",
+    "`every year`, or `stranded` in the years of the agreement only.",
     Items(("contracts",)),
     (
         col("id"),
@@ -529,7 +534,9 @@ CONTRACTS = Sheet(
     ),
     years=Years(
         ("compensating",),
-        about="Compensating payment from payer to provider, £'000 by year, or `stranded` in `every year`.",
+        about="Compensating payment from payer to provider, £'000 by year (held after the last); or "
+        "`stranded` (the provider's stranded cost) in `every year`, or in the years of the agreement only.",
+        word_in_years="stranded",
     ),
     model=schema.Contract,
 )
@@ -546,7 +553,11 @@ PUBLISHED = Sheet(
         col("selector", choices=SELECTORS, about="Which computed figure: " + ", ".join(SELECTORS) + "."),
         (
             col("line", about="position: a plan line id, do_nothing or do_something; statement: a line."),
-            col("org", ids_from="Organisations", about="position: organisation id. Default: system."),
+            col(
+                "org",
+                ids_from="Organisations",
+                about="position: organisation id, nhs or social_care (a sector), or system. Default: system.",
+            ),
             col("basis", choices=("tariff", "cost"), about="statement, savings: tariff or cost."),
             col("scheme", ids_from="Schemes", about="savings, investment: a scheme id."),
             col("group", about="savings, investment: a scheme group."),

@@ -309,7 +309,9 @@ class TableReader:
         every = row.at(self.header.every_year) if self.header.every_year else None
         if every is BAD or is_blank(every):
             if by_year:
-                self.builder.set(target, by_year, Given(every_cell, "years"))
+                self.builder.set(
+                    target, _word_by_year(by_year, years.word_in_years), Given(every_cell, "years")
+                )
         elif by_year:
             message = f"a value in '{EVERY_YEAR}' and values by year; give one number for every year, or "
             self.builder.problem(every_cell, message + "values by year, not both")
@@ -319,3 +321,11 @@ class TableReader:
     def _every_year_cell(self, row: Row) -> Cell:
         column = self.header.every_year or (self.header.years[0][0] if self.header.years else None)
         return self.grid.cell(row.number, column) if column else row.first
+
+
+def _word_by_year(by_year: dict[str, Any], word: str | None) -> object:
+    """``by_year``, or ``{word: true, years: [...]}`` when every year given holds ``word`` (a compensating
+    payment of the stranded cost in the years of an agreement)."""
+    if word is None or not all(isinstance(v, str) and v.strip().lower() == word for v in by_year.values()):
+        return by_year
+    return {word: True, "years": list(by_year)}
