@@ -46,12 +46,16 @@ def test_a_contract_is_rewritten_in_place_with_the_rest_of_the_file_kept() -> No
     fields = ce.contract_fields(TEXT, "ccg_sft")
     assert fields.payer == "ccg" and fields.pods == ("ae", "nel", "el", "op")
     assert fields.compensating == "stranded" and fields.rates == {"rate": "1"}
+    assert fields.stranded_years == ("2017/18", "2018/19")
     changed = ce.ContractFields(
         **{**fields.__dict__, "type": "threshold", "rates": {"rate": "1", "under": "0.5", "over": "1"}}
     )
     text, index = ce.set_contract(TEXT, "ccg_sft", changed)
     assert index == 0
-    assert "    type: threshold\n    under: 0.5\n    over: 1\n    compensating: stranded\n" in text
+    assert (
+        "    type: threshold\n    under: 0.5\n    over: 1\n"
+        "    compensating: {stranded: true, years: [2017/18, 2018/19]}\n"
+    ) in text
     assert "rate: 1" not in text  # only the rates of the chosen type are written
     assert "# The CCG–SFT contract (seed 000, section 5)" in text
     scenario = load_scenario_text(text, "edited").scenario

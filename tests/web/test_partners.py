@@ -35,6 +35,7 @@ def contract_form(token: str, **changes: str | list[str]) -> dict[str, str | lis
         "type": "tariff",
         "rate-rate": "1",
         "compensating": "stranded",
+        "stranded-years": ["2017/18", "2018/19"],
     }
     form.update(changes)
     return form
@@ -65,7 +66,7 @@ def test_the_contracts_page_lists_each_contract_and_payer_in_names(client: TestC
     assert page.status_code == 200
     assert "Stockport CCG – Stockport FT contract" in page.text
     assert "tariff at 100% of the change" in page.text
-    assert "the provider&#39;s stranded cost" in page.text
+    assert "the provider&#39;s stranded cost in 2017/18, 2018/19" in page.text
     assert "A&amp;E, Non Elective, Elective, Outpatient" in page.text
     assert not IDS.search(page.text)
     assert "read only" in page.text and "Add a contract" not in page.text  # a viewer changes nothing
@@ -73,7 +74,25 @@ def test_the_contracts_page_lists_each_contract_and_payer_in_names(client: TestC
     assert '<option value="ccg" selected>Stockport CCG</option>' in form
     assert '<option value="sft" selected>Stockport FT</option>' in form
     assert "Save and re-run" not in form
+    assert 'name="stranded-years" value="2018/19" checked' in form
+    assert 'name="stranded-years" value="2019/20" checked' not in form
     assert not IDS.search(form)
+
+
+def test_the_years_a_stranded_cost_payment_covers_are_kept_changed_or_cleared(
+    client: TestClient, store: Store
+) -> None:
+    token = sign_in(client, "editor@sft.test")
+    kept = client.post(CONTRACT, data=contract_form(token, **{"rate-rate": "0.9"}), follow_redirects=False)
+    assert kept.status_code == 303, kept.text
+    assert "compensating: {stranded: true, years: [2017/18, 2018/19]}" in (draft_text(store) or "")
+    one_year = contract_form(token, **{"stranded-years": ["2017/18"]})
+    assert client.post(CONTRACT, data=one_year, follow_redirects=False).status_code == 303
+    assert "compensating: {stranded: true, years: [2017/18]}" in (draft_text(store) or "")
+    assert "the provider&#39;s stranded cost in 2017/18<" in client.get("/scenarios/1/contracts").text
+    every_year = contract_form(token, **{"stranded-years": []})
+    assert client.post(CONTRACT, data=every_year, follow_redirects=False).status_code == 303
+    assert re.search(r"\n    compensating: stranded\n", draft_text(store) or "")
 
 
 def test_a_party_changes_a_contract_rate_kept_as_the_draft_and_audited(

@@ -19,7 +19,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from carebridge.scenario.errors import Problem, ScenarioError
-from carebridge.scenario.schema import CONTRACT_RATES, Contract, Scenario
+from carebridge.scenario.schema import CONTRACT_RATES, Contract, Scenario, StrandedCompensation
 from carebridge.scenario.validate_contracts import contract_name, contract_pods, pod_payer
 from carebridge.store import Store
 from carebridge.usecases.edits import Checker, DraftRejectedError, _number_or_text, _yaml
@@ -56,6 +56,8 @@ class ContractFields:
     rates: Mapping[str, str] = field(default_factory=dict)
     compensating: str = "none"
     compensating_years: Mapping[str, str] = field(default_factory=dict)
+    stranded_years: tuple[str, ...] = ()
+    """With ``compensating`` stranded: the years the agreement covers (none ticked: every year)."""
     note: str = ""
 
 
@@ -156,6 +158,11 @@ def compensating_text(value: object) -> str:
         return "none"
     if value == "stranded":
         return "the provider's stranded cost"
+    if isinstance(value, StrandedCompensation):
+        value = {"stranded": True, "years": value.years}
+    if isinstance(value, Mapping) and value.get("stranded") is True:
+        years = value.get("years")
+        return "the provider's stranded cost" + (f" in {', '.join(map(str, years))}" if years else "")
     if isinstance(value, Mapping):
         return ", ".join(f"{year}: {amount:,.0f}" for year, amount in value.items())
     return f"{value:,.0f} a year" if isinstance(value, int | float) else str(value)
@@ -170,10 +177,13 @@ def contract_fields(text: str, contract_id: str) -> ContractFields:
         rates["tolerance"] = _text(node.get("tolerance"))
     given = node.get("compensating")
     years: dict[str, str] = {}
+    stranded_years: tuple[str, ...] = ()
     if given is None:
         mode = "none"
     elif given == "stranded":
         mode = "stranded"
+    elif isinstance(given, Mapping) and given.get("stranded") is True:
+        mode, stranded_years = "stranded", tuple(str(year) for year in given.get("years") or ())
     elif isinstance(given, Mapping):
         mode, years = "by_year", {str(key): _text(value) for key, value in given.items()}
     else:
@@ -187,6 +197,7 @@ def contract_fields(text: str, contract_id: str) -> ContractFields:
         rates=rates,
         compensating=mode,
         compensating_years=years,
+        stranded_years=stranded_years,
         note=_text(node.get("note")),
     )
 
@@ -354,7 +365,13 @@ def _write_contract(node: Any, fields: ContractFields) -> None:
         value = fields.rates.get(name, "").strip()
         if value:
             wanted[name] = _number_or_text(value)
-    if fields.compensating == "stranded":
+    if fields.compensating == "stranded" and fields.stranded_years:
+        covered = CommentedSeq(list(fields.stranded_years))
+        covered.fa.set_flow_style()
+        stranded = CommentedMap([("stranded", True), ("years", covered)])
+        stranded.fa.set_flow_style()
+        wanted["compensating"] = stranded
+    elif fields.compensating == "stranded":
         wanted["compensating"] = "stranded"
     elif fields.compensating == "by_year":
         given = {year: value.strip() for year, value in fields.compensating_years.items() if value.strip()}

@@ -167,7 +167,8 @@ async def contract_remove(
 
 def contract_form_fields(form: FormData) -> ce.ContractFields:
     """The contract form's fields: ``name``, ``payer``, ``provider``, ``pods`` (ticked), ``type``, a field
-    per rate, ``compensating`` (none, stranded, by_year) and ``compensating-<year>``, ``note``."""
+    per rate, ``compensating`` (none, stranded, by_year), ``stranded-years`` (ticked), ``compensating-<year>``,
+    ``note``."""
     text = {key: str(value) for key, value in form.items()}
     years = {
         key.removeprefix("compensating-"): value
@@ -187,6 +188,7 @@ def contract_form_fields(form: FormData) -> ce.ContractFields:
         rates=rates,
         compensating=text.get("compensating", "none"),
         compensating_years=years,
+        stranded_years=tuple(str(year) for year in form.getlist("stranded-years")),
         note=text.get("note", ""),
     )
 
