@@ -18,8 +18,7 @@ import yaml  # type: ignore[import-untyped]
 from typer.testing import CliRunner
 
 from carebridge.cli import app
-from carebridge.engine import Results
-from tests.conftest import EXAMPLES, ROOT, STOCKPORT
+from tests.conftest import ROOT, STOCKPORT
 from tests.corpus import generate
 from tests.corpus.runner import (
     CORPUS,
@@ -32,9 +31,7 @@ from tests.corpus.runner import (
     guarded,
     manifest,
 )
-from tests.web.conftest import PLAN, seed_store
-
-ACTUALS_M01 = EXAMPLES / "stockport-2017" / "actuals" / "activity-2018-19-M01.csv"
+from tests.web.conftest import PLAN
 
 
 @dataclass(frozen=True)
@@ -112,22 +109,6 @@ def cases(kinds: tuple[str, ...]) -> list[Case]:
 
 CASES = cases(COMMAND_KINDS)
 POOLS = cases(("pools",))
-
-
-@pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory, stockport: Results) -> Path:
-    """A store with the Stockport plan approved, its users, the example registers and a month of actuals."""
-    path = tmp_path_factory.mktemp("corpus") / "carebridge.db"
-    seed_store(path, stockport).close()
-    db = ["--db", str(path)]
-    for args in (
-        ["targets", "load", str(EXAMPLES / "delivery" / "targets.yaml"), *db],
-        ["risks", "load", str(EXAMPLES / "delivery" / "risks.yaml"), "--plan", PLAN, *db],
-        ["actuals", "import", str(ACTUALS_M01), "--plan", PLAN, *db],
-    ):
-        result = CliRunner().invoke(app, args)
-        assert result.exit_code == 0, result.output
-    return path
 
 
 def refused(args: list[str], stdin: str | None, db: Path) -> tuple[int, str]:
