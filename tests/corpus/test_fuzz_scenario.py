@@ -80,7 +80,7 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
             del holder[key]
         elif action == "rename" and isinstance(holder, dict):
             holder[draw(st.text(min_size=1, max_size=8))] = holder.pop(key)
-        elif action == "repeat" and isinstance(holder, list):
+        elif action == "repeat" and isinstance(holder, list) and isinstance(key, int):
             holder.append(holder[key])
     return scenario
 
