@@ -34,7 +34,9 @@ NUMBERS = st.one_of(
     st.integers(-1_000_000, 1_000_000), st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 )
 VALUES = st.recursive(
-    st.one_of(NUMBERS, st.text(max_size=12), st.booleans(), st.none(), st.sampled_from(["2017/18", "ae", "ccg"])),
+    st.one_of(
+        NUMBERS, st.text(max_size=12), st.booleans(), st.none(), st.sampled_from(["2017/18", "ae", "ccg"])
+    ),
     lambda inner: st.one_of(
         st.lists(inner, max_size=3), st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=3)
     ),
