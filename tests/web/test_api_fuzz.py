@@ -1,5 +1,6 @@
-"""Schemathesis against the JSON API of a real ``carebridge serve``, signed in as a finance lead with the
-CSRF header: whatever it sends, the server never answers with a server error."""
+"""Schemathesis against the JSON API of a real ``carebridge serve``, signed in with the CSRF header as a user
+of each of two organisations (the CCG's finance lead, SFT's editor): whatever it sends, the server never
+answers with a server error. (That neither changes the other's data is ``test_cross_org_fuzz.py``.)"""
 
 from __future__ import annotations
 
@@ -23,15 +24,15 @@ pytestmark = pytest.mark.slow
 SCHEMA = schemathesis.openapi.from_dict(create_app(Store.open("sqlite:///:memory:")).openapi())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["lead@ccg.test", "editor@sft.test"])
 def api(
-    tmp_path_factory: pytest.TempPathFactory, stockport: Results
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, stockport: Results
 ) -> Iterator[tuple[str, requests.Session]]:
     db: Path = tmp_path_factory.mktemp("fuzz") / "carebridge.db"
     seed_store(db, stockport).close()
     with serving(db) as base:
         session = requests.Session()
-        response = session.post(f"{base}/api/login", json={"email": "lead@ccg.test", "password": PASSWORD})
+        response = session.post(f"{base}/api/login", json={"email": request.param, "password": PASSWORD})
         response.raise_for_status()
         session.headers["X-CSRF-Token"] = response.json()["csrf_token"]
         yield base, session

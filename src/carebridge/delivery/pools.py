@@ -40,6 +40,7 @@ from carebridge.delivery.risks import Model
 from carebridge.engine.share import TraceStep, split
 from carebridge.scenario.errors import Path, PoolError, Problem, ScenarioError, did_you_mean
 from carebridge.scenario.loader import load_model
+from carebridge.scenario.years import YearError, parse_year
 
 Setting = Literal[
     "secondary",
@@ -360,6 +361,7 @@ def pool_problems(pool: PoolDefinition) -> list[Problem]:
     problems = _unique_problems("service_areas", [area.id for area in pool.service_areas])
     problems += _unique_problems("lines", [line.id for line in pool.lines])
     problems += _unique_problems("contributions", [c.partner for c in pool.contributions], "partner")
+    problems += _year_problems(pool)
     areas = [area.id for area in pool.service_areas]
     for index, decision in enumerate(decide_lines(pool)):
         problems += _line_problems(("lines", index), decision, areas)
@@ -368,6 +370,24 @@ def pool_problems(pool: PoolDefinition) -> list[Problem]:
         shares = getattr(pool, name)
         if shares is not None:
             problems += _shares_problems((name,), shares, partners)
+    return problems
+
+
+def _year_problems(pool: PoolDefinition) -> list[Problem]:
+    """The pool's year and the years of each contribution, each a financial year (a contribution under a
+    misspelt year would count for no year)."""
+    labels: list[tuple[Path, str]] = [(("year",), pool.year)]
+    labels += [
+        (("contributions", index, "by_year", year), year)
+        for index, contribution in enumerate(pool.contributions)
+        for year in contribution.by_year
+    ]
+    problems = []
+    for path, label in labels:
+        try:
+            parse_year(label)
+        except YearError as error:
+            problems.append(Problem(path, str(error)))
     return problems
 
 

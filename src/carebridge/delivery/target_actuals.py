@@ -67,6 +67,15 @@ def check_target_actuals(
     for number, cells in enumerate(lines[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
+        if len(cells) != len(header) and (
+            len(cells) < len(header) or any(c.strip() for c in cells[len(header) :])
+        ):
+            reason = (
+                f"the row has {len(cells)} cells and the header {len(header)} ({','.join(header)}); give "
+                "every column, a blank one as an empty cell"
+            )
+            problems.append(RowProblem(name, number, None, reason))
+            continue
         values = dict(zip(header, (cell.strip() for cell in cells), strict=False))
         row = _row(name, number, values, targets, problems)
         if row is None:

@@ -159,6 +159,10 @@ _LOADER = pyyaml.CSafeLoader if pyyaml.__with_libyaml__ else pyyaml.SafeLoader
 
 def _syntax_problem(text: str, error: pyyaml.YAMLError) -> Problem:
     """The problem of text libyaml cannot parse, worded by ruamel.yaml when it agrees that it cannot."""
+    if isinstance(error, pyyaml.reader.ReaderError):  # a character YAML refuses: no mark, a position
+        at = text.count("\n", 0, error.position) + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        return Problem((), f"not valid YAML: the character U+{code:04X} cannot be in a YAML file", line=at)
     mark = getattr(error, "problem_mark", None)
     reason = getattr(error, "problem", None) or str(error)
     line = mark.line + 1 if mark else None

@@ -319,7 +319,7 @@ async def api_fews(plan_id: PlanId, store: Reader, caches: Caches, month: str | 
     try:
         view = await run_in_threadpool(delivery.fews, caches.fews, store, state.plan_name, month)
     except (MonthError, ValueError) as error:
-        raise HTTPException(422, str(error)) from None
+        raise HTTPException(422, f"month: {error}") from None
     status = view.monitoring.fews if view.monitoring else None
     return FewsOut(
         month=view.month,

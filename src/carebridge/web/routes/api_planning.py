@@ -164,7 +164,7 @@ async def api_targets(plan_id: PlanId, store: Reader, caches: Caches, month: str
     try:
         view = await run_in_threadpool(registers.targets, caches.targets, store, month)
     except MonthError as error:
-        raise HTTPException(422, str(error)) from None
+        raise HTTPException(422, f"month: {error}") from None
     rows = []
     for row in view.rows:
         status = row.status
@@ -203,7 +203,7 @@ async def api_risks(plan_id: PlanId, store: Reader, caches: Caches, month: str |
     try:
         view = await run_in_threadpool(registers.risks, caches.risks, store, plan_id, month)
     except MonthError as error:
-        raise HTTPException(422, str(error)) from None
+        raise HTTPException(422, f"month: {error}") from None
     overdue = {risk.id for risk in view.overdue}
     return RisksOut(
         month=view.month,
