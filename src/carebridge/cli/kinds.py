@@ -5,6 +5,7 @@ the file is and what the command expects, instead of listing every scenario fiel
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,6 +36,9 @@ _MARKS: tuple[tuple[frozenset[str], Kind], ...] = (
     (frozenset({"cohorts"}), COHORT),
 )
 
+_TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*:(\s|$)")
+"""A field of the top-level mapping: a name at the very start of a line, then a colon."""
+
 EXPECTED = {
     SCENARIO: (
         "a scenario (YAML or an Excel workbook) with organisations, pods and schemes, like "
@@ -47,20 +51,17 @@ EXPECTED = {
 
 
 def kind_of(path: Path) -> Kind | None:
-    """The kind of the YAML file at ``path`` by its top-level fields; None when it cannot be read as a YAML
-    mapping or has none of the fields that tell the kinds apart."""
+    """The kind of the YAML file at ``path`` by its top-level fields; None when it cannot be read or has none
+    of the fields that tell the kinds apart. The fields are found by their lines (a name at the start of a
+    line, then a colon), not by parsing the file: a file too big, too deep or too hostile to parse has
+    already been refused by the loader, and this only names what the file looks like."""
     if path.suffix.lower() not in (".yaml", ".yml"):
         return None
-    import yaml  # type: ignore[import-untyped]
-
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        with path.open(encoding="utf-8", errors="replace") as file:
+            keys = {match.group(1) for line in file if (match := _TOP_LEVEL_KEY.match(line))}
+    except OSError:
         return None
-    if not isinstance(data, dict):
-        return None
-    keys = {str(key) for key in data}
     return next((kind for marks, kind in _MARKS if keys & marks), None)
 
 
