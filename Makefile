@@ -25,6 +25,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed-runtime
 	$(BIN)/carebridge run examples/stockport-2017/scenario.yaml --out out/stockport
+	@echo "Open $(CURDIR)/out/stockport/report.html in a browser (the tables and the workbook are beside it)."
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks examples

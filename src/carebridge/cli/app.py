@@ -68,7 +68,15 @@ def load(path: Path) -> LoadedScenario:
     try:
         return load_file(path)
     except ScenarioError as error:
-        fail(str(error))
+        fail(_wrong_kind(path) or str(error))
+
+
+def _wrong_kind(path: Path) -> str | None:
+    """What the file is, when it is another kind of CareBridge file than a scenario (a candidates file given
+    to ``carebridge appraise``), and what was expected."""
+    from carebridge.cli.kinds import SCENARIO, wrong_kind
+
+    return wrong_kind(path, SCENARIO)
 
 
 def run_scenario(loaded: LoadedScenario) -> Results:

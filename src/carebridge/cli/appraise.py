@@ -114,7 +114,10 @@ def appraise_command(
 
     Example:
 
-      carebridge appraise examples/stockport-2017/scenario.yaml --discount health --out out/appraisal
+    \b
+      carebridge appraise examples/stockport-2017/scenario.yaml \\
+        -p examples/stockport-2017/appraisal-optimism-bias.yaml --out out/appraisal
+      carebridge appraise examples/stockport-2017/scenario.yaml --discount health --out out/appraisal-health
     """
     from carebridge.engine.appraisal import (
         DISCOUNT_SCHEDULES,
@@ -215,7 +218,9 @@ def prioritise_command(
     try:
         portfolio = load_portfolio(candidates)
     except InputError as error:
-        fail(str(error))
+        from carebridge.cli.kinds import CANDIDATES, wrong_kind
+
+        fail(wrong_kind(candidates, CANDIDATES) or str(error))
     try:
         chosen = next(m for m in METHODS if m == method)
         selection = select(portfolio, chosen, "npv" if objective == "npv" else "score")

@@ -71,12 +71,14 @@ MonthOption = Annotated[
 
 plan_app = typer.Typer(
     help="Approved plans: immutable, versioned baselines that actuals are compared with.\n\n"
-    'Example:\n\n  carebridge plan approve scenario.yaml --name "June 2017 business cases"',
+    "Example:\n\n\b\n  carebridge plan approve examples/stockport-2017/scenario.yaml "
+    '--name "June 2017 business cases"',
     no_args_is_help=True,
 )
 actuals_app = typer.Typer(
     help="Actuals: monthly activity by POD and provider, spend, milestones, forecasts and profiles.\n\n"
-    'Example:\n\n  carebridge actuals import actuals.xlsx --plan "June 2017 business cases"',
+    "Example:\n\n\b\n  carebridge actuals import examples/stockport-2017/actuals/*.csv "
+    '--plan "June 2017 business cases"',
     no_args_is_help=True,
 )
 fews_app = typer.Typer(
@@ -360,7 +362,9 @@ def import_command(
 
     Example:
 
-      carebridge actuals import activity-2018-19-M01.csv --plan "June 2017 business cases"
+    \b
+      carebridge actuals import examples/stockport-2017/actuals/activity-2018-19-M01.csv \\
+        --plan "June 2017 business cases"
     """
     from carebridge.store.plans import PlanNotFoundError
     from carebridge.usecases.delivery import ActualsFilesError, import_actuals

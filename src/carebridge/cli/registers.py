@@ -173,7 +173,7 @@ def targets_actuals_command(
 
     Example:
 
-      carebridge targets actuals target-actuals-2017-18.csv
+      carebridge targets actuals examples/delivery/target-actuals-2017-18.csv
     """
     from carebridge.delivery.target_actuals import TargetActualsError
     from carebridge.usecases.errors import NoTargetsError

@@ -115,7 +115,8 @@ def simulate_command(
         float | None,
         typer.Option(
             "--spread",
-            help="Also make every scheme effect and unit price uncertain: triangular, ± this fraction (0.2).",
+            help="Also make every scheme effect, unit price and parameter of a plan line's formula "
+            "uncertain: triangular, ± this fraction (0.2).",
         ),
     ] = None,
     out: Annotated[
@@ -135,7 +136,7 @@ def simulate_command(
 
     Example:
 
-      carebridge simulate examples/stockport-2017/scenario.yaml -n 10000 --seed 1 --spread 0.2
+      carebridge simulate examples/stockport-2017/scenario.yaml -n 2000 --seed 1 --spread 0.2
     """
     from carebridge.usecases.uncertainty import simulate
 
@@ -246,8 +247,13 @@ def _print_simulation(simulation: Simulation) -> None:
 def sensitivity_command(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)],
     output: Annotated[
-        str, typer.Option("--output", help="What to rank inputs by: net_benefit or position.")
-    ] = "net_benefit",
+        str | None,
+        typer.Option(
+            "--output",
+            help="What to rank inputs by: net_benefit or position [default: net_benefit; position for a "
+            "plan with no schemes, only plan lines, like the STP's].",
+        ),
+    ] = None,
     year: Annotated[
         str | None, typer.Option("--year", "-y", help="Year of the output, or 'all' [default: the last].")
     ] = None,
@@ -257,7 +263,8 @@ def sensitivity_command(
         float | None,
         typer.Option(
             "--spread",
-            help="Also make every scheme effect and unit price uncertain: triangular, ± this fraction (0.2).",
+            help="Also make every scheme effect, unit price and parameter of a plan line's formula "
+            "uncertain: triangular, ± this fraction (0.2).",
         ),
     ] = None,
     low: Annotated[float, typer.Option("--low", help="Low percentile of each input.")] = 10.0,
@@ -276,8 +283,9 @@ def sensitivity_command(
     """One-way sensitivity: each uncertain input at its low and high percentile, the others central.
 
     Ranks the inputs by their effect on the output (a tornado chart) and finds each input's switching value:
-    where the output — by default the programme's net benefit in the last year — crosses zero within the
-    input's range, or "none within range". Writes sensitivity.html, sensitivity.csv and sensitivity.json.
+    where the output — by default the programme's net benefit in the last year (the system's do-something
+    position for a plan with no schemes) — crosses zero within the input's range, or "none within range".
+    Writes sensitivity.html, sensitivity.csv and sensitivity.json.
 
     Example:
 
@@ -286,7 +294,7 @@ def sensitivity_command(
     from carebridge.engine.simulate.sensitivity import Output
     from carebridge.usecases.uncertainty import sensitivity
 
-    if output not in ("net_benefit", "position"):
+    if output is not None and output not in ("net_benefit", "position"):
         fail(f"--output: '{output}' is not an output; expected net_benefit or position")
     if basis not in ("tariff", "cost"):
         fail(f"--basis: '{basis}' is not a basis; expected tariff or cost")
@@ -295,6 +303,8 @@ def sensitivity_command(
     loaded = _spread(load(scenario), spread)
     _require_uncertainty([loaded], [scenario])
     _check_choice(loaded, year, org)
+    if output is None:  # a plan of plan lines only has no net benefit: its schemes' savings are all 0
+        output = "net_benefit" if loaded.scenario.schemes else "position"
     chosen = Output(measure=output, year=year, basis=basis, org=org)  # type: ignore[arg-type]
     count = len(loaded.scenario.uncertainty.inputs)
     rows = (2 * count + 1) + (count * 40 if switching else 0)

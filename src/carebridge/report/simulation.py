@@ -339,7 +339,12 @@ def write_simulation_report(simulation: Simulation, folder: Path, provenance: Pr
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, summary in simulation.summaries().items():
-        frame = summary.to_series().unstack(STAT)[stat_labels(simulation.percentiles)].reset_index()
+        labels = stat_labels(simulation.percentiles)
+        if summary.size == 0:  # a table the scenario has no rows of (the STP has no schemes): headers only
+            dims = [str(dim) for dim in summary.dims if dim != STAT]
+            frame = pd.DataFrame(columns=[*dims, *labels])
+        else:
+            frame = summary.to_series().unstack(STAT)[labels].reset_index()
         path = folder / f"summary_{name}.csv"
         frame.to_csv(path, index=False)
         written.append(path)

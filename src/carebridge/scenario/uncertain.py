@@ -204,20 +204,38 @@ def spread(value: float, fraction: float) -> Triangular:
 
 
 def with_spread(scenario: Scenario, fraction: float) -> Scenario:
-    """``scenario`` with every number of every scheme effect and every unit price (base, uplift or value by
-    year) that is not already uncertain made a :func:`spread` of ``fraction`` around its value: a quick way
-    to see how uncertain a plan is before writing its distributions."""
+    """``scenario`` with every number of every scheme effect, every unit price (base, uplift or value by
+    year) and every parameter a plan line's formula uses (the drivers of a plan typed as plan lines, like
+    the STP's) that is not already uncertain made a :func:`spread` of ``fraction`` around its value: a quick
+    way to see how uncertain a plan is before writing its distributions."""
     data = scenario_data(scenario)
+    drivers = _plan_line_drivers(scenario)
     chosen: dict[str, AnyDistribution] = {}
     for name, path in number_paths(data).items():
         effect = path[0] == "schemes" and len(path) > 3 and path[2] == "effects"
         price = path[0] == "pods" and len(path) > 2 and path[2] == "price"
-        if (effect or price) and name not in scenario.uncertainty.inputs:
+        driver = path[0] == "parameters" and len(path) > 2 and path[1] in drivers and path[2] == "value"
+        if (effect or price or driver) and name not in scenario.uncertainty.inputs:
             node: Any = data
             for part in path:
                 node = _child(node, part)
             chosen[name] = spread(float(node), fraction)
     return with_distributions(scenario, chosen)
+
+
+def _plan_line_drivers(scenario: Scenario) -> set[str]:
+    """The parameters that the formulas of the plan lines use."""
+    from carebridge.scenario.formula import FormulaError, parse_formula
+
+    names: set[str] = set()
+    for line in scenario.positions.plan_lines:
+        if line.formula is None:
+            continue
+        try:
+            names.update(parse_formula(line.formula).names)
+        except FormulaError:
+            continue
+    return names & set(scenario.parameters)
 
 
 def number_at(scenario: Scenario, name: str) -> float:

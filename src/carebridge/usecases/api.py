@@ -202,7 +202,8 @@ def simulate(
     percentiles: Sequence[float] = (10.0, 50.0, 90.0),
 ) -> MonteCarlo:
     """``draws`` seeded draws of every uncertain input, each run through the whole model; ``spread`` makes
-    every scheme effect and unit price uncertain too (triangular, ± the fraction, as ``--spread``)."""
+    every scheme effect, unit price and parameter of a plan line's formula uncertain too (triangular, ± the
+    fraction, as ``--spread``)."""
     from carebridge.usecases.errors import NoUncertaintyError
     from carebridge.usecases.uncertainty import simulate as simulate_many
     from carebridge.usecases.uncertainty import with_spread

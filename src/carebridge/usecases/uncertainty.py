@@ -1,5 +1,6 @@
 """Uncertainty of a plan: a Monte Carlo simulation (one scenario or a sweep) and a one-way sensitivity, with
-an optional ``spread`` that makes every scheme effect and unit price uncertain (triangular, ± the fraction).
+an optional ``spread`` that makes every scheme effect, unit price and parameter of a plan line's formula
+uncertain (triangular, ± the fraction).
 
 A problem the engine finds in a draw is located in the scenario file, as for a deterministic run.
 """
