@@ -26,6 +26,7 @@ import xarray as xr
 from pydantic import BaseModel, ConfigDict, Field
 
 from carebridge.engine.finance import TOTAL_INVESTMENT
+from carebridge.engine.labels import plain
 from carebridge.engine.results import Results
 from carebridge.scenario.errors import Problem, did_you_mean
 
@@ -281,7 +282,7 @@ def appraise(results: Results, parameters: AppraisalParameters) -> Appraisal:
     base, price_base = years[0], parameters.price_base_year or years[0]
     factors = _price_factors(parameters, years, price_base)
     schemes = [str(scheme) for scheme in results.scheme_summary.scheme.values]
-    summary = results.scheme_summary.sel(year=years)
+    summary = plain(results.scheme_summary).sel(year=years)
     uplift = {scheme: parameters.optimism_bias.of_scheme(scheme) for scheme in schemes}
     uplift[PROGRAMME] = parameters.optimism_bias.of_programme
     invested = xr.concat([summary.investment, _unattached_investment(results).sel(year=years)], "scheme")
@@ -323,7 +324,7 @@ def appraise(results: Results, parameters: AppraisalParameters) -> Appraisal:
             "payback": payback_index(cumulative, started(benefit, cost)),
         }
     ).transpose("scheme", "basis")
-    names = {scheme.id: scheme.name for scheme in results.scenario.schemes}
+    names = {scheme: results.scheme_label(scheme) for scheme in schemes}
     names[PROGRAMME] = "Programme"
     return Appraisal(by_year, appraised, names, uplift, parameters, base, price_base)
 
