@@ -1,54 +1,19 @@
 """Appraisal commands: ``carebridge appraise`` (Green Book) and ``carebridge prioritise`` (what to fund).
 
-Both read a small YAML file beside the scenario (``appraisal.yaml``) or on its own (``candidates.yaml``) with
-the one loader of every YAML input (:func:`carebridge.scenario.loader.load_model`), so a mistake is reported
-with its file, line and field path, never a traceback. The file models live in
-:mod:`carebridge.engine.appraisal` and :mod:`carebridge.engine.prioritise`.
+Each parses its arguments, calls a use case of :mod:`carebridge.usecases.appraisal` (which reads the
+parameters or candidates file with the one loader of every YAML input) and renders what it gives back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from carebridge.cli.app import app, fail, load, run_scenario
+from carebridge.cli.app import app, fail
 
-if TYPE_CHECKING:
-    from carebridge.engine.appraisal import AppraisalParameters
-    from carebridge.engine.prioritise import Portfolio
-    from carebridge.scenario.schema import Scenario
-
-PARAMETERS_FILE = "appraisal.yaml"
-
-
-# ---- reading the files ------------------------------------------------------------------------------------
-
-
-def load_parameters(path: Path, scenario: Scenario, years: Sequence[str]) -> AppraisalParameters:
-    """Read and check an ``appraisal.yaml`` for ``scenario``; raise ``AppraisalParametersError``, located."""
-    from carebridge.engine.appraisal import AppraisalParameters, check_parameters
-    from carebridge.scenario.errors import AppraisalParametersError
-    from carebridge.scenario.loader import load_model
-
-    schemes = [scheme.id for scheme in scenario.schemes]
-    return load_model(
-        path,
-        AppraisalParameters,
-        AppraisalParametersError,
-        lambda parameters: check_parameters(parameters, years, schemes),
-    )[0]
-
-
-def load_portfolio(path: Path) -> Portfolio:
-    """Read and check a ``candidates.yaml``; raise ``CandidatesError``, located."""
-    from carebridge.engine.prioritise import Portfolio, check_portfolio
-    from carebridge.scenario.errors import CandidatesError
-    from carebridge.scenario.loader import load_model
-
-    return load_model(path, Portfolio, CandidatesError, check_portfolio)[0]
+PARAMETERS_FILE = "appraisal.yaml"  # the use case's default, repeated here so that --help imports nothing
 
 
 # ---- the commands -----------------------------------------------------------------------------------------
@@ -83,29 +48,20 @@ def appraise_command(
 
       carebridge appraise examples/stockport-2017/scenario.yaml -p appraisal.yaml --out out/appraisal
     """
-    from carebridge.engine.appraisal import AppraisalParameters, appraise
+    from carebridge.engine import ModelError
     from carebridge.scenario.errors import InputError
-    from carebridge.scenario.years import YearRange
+    from carebridge.usecases.appraisal import appraise_file
 
-    loaded = load(scenario)
-    years = YearRange.from_labels(loaded.scenario.base_year, loaded.scenario.end_year).labels
-    chosen = parameters if parameters is not None else scenario.parent / PARAMETERS_FILE
     try:
-        given = (
-            load_parameters(chosen, loaded.scenario, years)
-            if parameters is not None or chosen.is_file()
-            else AppraisalParameters()
-        )
-    except InputError as error:
+        appraised = appraise_file(scenario, parameters)
+    except (InputError, ModelError) as error:
         fail(str(error))
-    results = run_scenario(loaded)
-    appraisal = appraise(results, given)
+    results, appraisal, source = appraised.results, appraised.appraisal, appraised.source
     from carebridge.cli.plan import _write_atomically, provenance_of
     from carebridge.report.appraisal import write_appraisal
 
     folder = out if out is not None else Path("out") / "appraisal"
-    source = str(chosen) if chosen.is_file() else "(defaults)"
-    provenance = provenance_of(scenario, loaded.scenario.name)
+    provenance = provenance_of(scenario, appraised.loaded.scenario.name)
     try:
         written = _write_atomically(
             folder, lambda staging: write_appraisal(results, appraisal, staging, provenance, source)
@@ -148,8 +104,9 @@ def prioritise_command(
 
       carebridge prioritise examples/stockport-pct-2007/candidates.yaml --method optimal --out out/pct
     """
-    from carebridge.engine.prioritise import METHODS, select
+    from carebridge.engine.prioritise import METHODS
     from carebridge.scenario.errors import InputError, did_you_mean
+    from carebridge.usecases.appraisal import prioritise_file
 
     if method not in METHODS:
         fail(
@@ -159,14 +116,13 @@ def prioritise_command(
     if objective not in ("score", "npv"):
         fail(f"--objective: '{objective}' is not an objective; expected score or npv")
     try:
-        portfolio = load_portfolio(candidates)
+        chosen = next(m for m in METHODS if m == method)
+        found = prioritise_file(candidates, chosen, "npv" if objective == "npv" else "score")
     except InputError as error:
         fail(str(error))
-    try:
-        chosen = next(m for m in METHODS if m == method)
-        selection = select(portfolio, chosen, "npv" if objective == "npv" else "score")
     except ValueError as error:
         fail(f"{candidates}: {error}")
+    portfolio, selection = found.portfolio, found.selection
     from carebridge.cli.plan import _write_atomically, provenance_of
     from carebridge.report.appraisal import write_selection
 
