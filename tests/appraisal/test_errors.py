@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from carebridge.cli.appraise import load_parameters, load_portfolio
 from carebridge.engine.results import Results
 from carebridge.scenario.errors import InputError
+from carebridge.usecases.appraisal import load_parameters, load_portfolio
 from tests.appraisal.conftest import write
 
 pytestmark = pytest.mark.unit

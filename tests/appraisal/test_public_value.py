@@ -241,7 +241,7 @@ def test_a_missing_deflator_file_is_a_located_error(tmp_path: Path) -> None:
 
 
 def test_the_deflator_file_of_the_parameters_is_read_beside_them(tmp_path: Path) -> None:
-    from carebridge.cli.appraise import load_deflator
+    from carebridge.usecases.appraisal import load_deflator
 
     (tmp_path / "newer.csv").write_text("# source: A newer series\nyear,index\n2016-17,1\n", encoding="utf-8")
     parameters = AppraisalParameters(deflator_file="newer.csv")

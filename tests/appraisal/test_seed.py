@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from carebridge.cli.appraise import load_portfolio
 from carebridge.engine.prioritise import Portfolio, ScoreScale, Selection, select, weighted_scores
+from carebridge.usecases.appraisal import load_portfolio
 from tests.appraisal.conftest import CANDIDATES
 
 pytestmark = pytest.mark.unit

@@ -18,7 +18,6 @@ from carebridge.delivery.risks import (
     band_of,
     band_problems,
     heat_map,
-    heat_map_png,
     load_risk_register,
     overdue_risks,
 )
@@ -115,12 +114,6 @@ def test_heat_map_counts_every_risk_once_in_its_cell(risk_scores: list[RiskScore
     for score in risk_scores:
         assert map_.count(score.likelihood, score.impact) >= 1
     assert heat_map(risks, "after").total == 0
-
-
-def test_heat_map_png_is_a_png(stockport: list[Risk]) -> None:
-    png = heat_map_png(heat_map(stockport), title="Stockport Together")
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert len(png) > 5_000
 
 
 # --- the loader's messages ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from carebridge.engine import ModelError, Results, run
+from carebridge.engine.labels import plain
 from carebridge.scenario.schema import (
     Absolute,
     AvoidGrowth,
@@ -42,8 +43,9 @@ RTOL = 1e-9
 
 
 def _without_scalar_coords(array: xr.DataArray) -> xr.DataArray:
-    """Drop coordinates left over from ``sel`` of one label, which differ between the two sides."""
-    return array.drop_vars([name for name, coord in array.coords.items() if coord.ndim == 0])
+    """Drop coordinates left over from ``sel`` of one label, which differ between the two sides, and the
+    labels a run puts on its arrays."""
+    return plain(array.drop_vars([name for name, coord in array.coords.items() if coord.ndim == 0]))
 
 
 def close(actual: xr.DataArray, expected: xr.DataArray | float) -> None:

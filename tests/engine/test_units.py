@@ -13,6 +13,7 @@ from carebridge.engine import ModelError, run
 from carebridge.engine import activity as activity_model
 from carebridge.engine.finance import positions
 from carebridge.engine.inputs import compile_inputs
+from carebridge.engine.labels import plain
 from carebridge.engine.savings import by_provider, cost_release, release_matrix, tariff_saving
 from carebridge.engine.schemes import combine_fractions
 from carebridge.scenario.errors import ScenarioError
@@ -49,9 +50,10 @@ def by_year(values: list[float], years: list[str] = YEARS_5) -> xr.DataArray:
 
 
 def close(actual: xr.DataArray, expected: xr.DataArray, **tolerance: float) -> None:
-    """``assert_allclose`` ignoring dimension order and coordinates left over from selecting one label."""
-    actual = actual.drop_vars([n for n, c in actual.coords.items() if c.ndim == 0])
-    expected = expected.drop_vars([n for n, c in expected.coords.items() if c.ndim == 0])
+    """``assert_allclose`` ignoring dimension order, coordinates left over from selecting one label and the
+    labels a run puts on its arrays."""
+    actual = plain(actual.drop_vars([n for n, c in actual.coords.items() if c.ndim == 0]))
+    expected = plain(expected.drop_vars([n for n, c in expected.coords.items() if c.ndim == 0]))
     xr.testing.assert_allclose(actual.transpose(*expected.dims), expected, **tolerance)
 
 

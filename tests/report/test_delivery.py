@@ -6,6 +6,7 @@ import pathlib
 
 from carebridge.delivery.risks import heat_map, load_risk_register
 from carebridge.report.delivery_page import risk_heat_map
+from carebridge.report.delivery_png import heat_map_png
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples" / "delivery"
 
@@ -24,3 +25,10 @@ def test_the_risk_heat_map_is_an_accessible_table() -> None:
     assert table.count("<td style=") == 25
     assert "<strong>3</strong> risks<br><small>rating 12, high</small>" in table
     assert table.index("Likelihood 5") < table.index("Likelihood 1")
+
+
+def test_the_risk_heat_map_png_is_a_png() -> None:
+    risks = load_risk_register(EXAMPLES / "risks.yaml").risks
+    png = heat_map_png(heat_map(risks), title="Stockport Together")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(png) > 5_000

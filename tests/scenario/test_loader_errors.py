@@ -16,12 +16,12 @@ from carebridge.scenario.errors import Problem, ScenarioError
 from carebridge.scenario.loader import (
     EXPECTED_TOP_LEVEL,
     LoadedScenario,
-    SourceMap,
     load_scenario,
     load_scenario_text,
 )
 from carebridge.scenario.reading import parse
 from carebridge.scenario.schema import PriceUplift
+from carebridge.scenario.source_map import SourceMap
 
 FILE = "plan.yaml"
 

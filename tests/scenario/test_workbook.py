@@ -23,10 +23,10 @@ import xarray as xr
 from pydantic import BaseModel
 
 from carebridge.engine import run
+from carebridge.scenario.convert import convert
 from carebridge.scenario.errors import Problem, ScenarioError
 from carebridge.scenario.excel import WorkbookSourceMap, write_template
 from carebridge.scenario.excel.cells import column_letter
-from carebridge.scenario.excel.convert import convert
 from carebridge.scenario.excel.layout import Entry, Items, Part, Series
 from carebridge.scenario.excel.sheets import SCENARIO, SHEETS
 from carebridge.scenario.loader import load_scenario

@@ -1,70 +1,19 @@
 """Appraisal commands: ``carebridge appraise`` (Green Book) and ``carebridge prioritise`` (what to fund).
 
-Both read a small YAML file beside the scenario (``appraisal.yaml``) or on its own (``candidates.yaml``) with
-the one loader of every YAML input (:func:`carebridge.scenario.loader.load_model`), so a mistake is reported
-with its file, line and field path, never a traceback. The file models live in
-:mod:`carebridge.engine.appraisal` and :mod:`carebridge.engine.prioritise`.
+Each parses its arguments, calls a use case of :mod:`carebridge.usecases.appraisal` (which reads the
+parameters or candidates file with the one loader of every YAML input) and renders what it gives back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from carebridge.cli.app import app, fail, load, run_scenario
+from carebridge.cli.app import app, fail
 
-if TYPE_CHECKING:
-    from carebridge.engine.appraisal import AppraisalParameters
-    from carebridge.engine.prioritise import Portfolio
-    from carebridge.scenario.deflators import GdpDeflator
-    from carebridge.scenario.schema import Scenario
-
-PARAMETERS_FILE = "appraisal.yaml"
-
-
-# ---- reading the files ------------------------------------------------------------------------------------
-
-
-def load_parameters(path: Path, scenario: Scenario, years: Sequence[str]) -> AppraisalParameters:
-    """Read and check an ``appraisal.yaml`` for ``scenario``; raise ``AppraisalParametersError``, located."""
-    from carebridge.engine.appraisal import AppraisalParameters, check_parameters
-    from carebridge.scenario.errors import AppraisalParametersError
-    from carebridge.scenario.loader import load_model
-
-    schemes = [scheme.id for scheme in scenario.schemes]
-    return load_model(
-        path,
-        AppraisalParameters,
-        AppraisalParametersError,
-        lambda parameters: check_parameters(parameters, years, schemes),
-    )[0]
-
-
-def load_deflator(
-    parameters: AppraisalParameters, parameters_file: Path | None, given: Path | None
-) -> GdpDeflator:
-    """The GDP deflator series: the file given on the command line, else the parameters' ``deflator_file``
-    (relative to the parameters file), else the shipped one; raise ``DeflatorError``, located."""
-    from carebridge.scenario.deflators import read_deflator, shipped_deflator
-
-    if given is not None:
-        return read_deflator(given)
-    if parameters.deflator_file is not None:
-        folder = parameters_file.parent if parameters_file is not None else Path()
-        return read_deflator(folder / parameters.deflator_file)
-    return shipped_deflator()
-
-
-def load_portfolio(path: Path) -> Portfolio:
-    """Read and check a ``candidates.yaml``; raise ``CandidatesError``, located."""
-    from carebridge.engine.prioritise import Portfolio, check_portfolio
-    from carebridge.scenario.errors import CandidatesError
-    from carebridge.scenario.loader import load_model
-
-    return load_model(path, Portfolio, CandidatesError, check_portfolio)[0]
+PARAMETERS_FILE = "appraisal.yaml"  # the use case's default, repeated here so that --help imports nothing
 
 
 # ---- the commands -----------------------------------------------------------------------------------------
@@ -119,18 +68,10 @@ def appraise_command(
         -p examples/stockport-2017/appraisal-optimism-bias.yaml --out out/appraisal
       carebridge appraise examples/stockport-2017/scenario.yaml --discount health --out out/appraisal-health
     """
-    from carebridge.engine.appraisal import (
-        DISCOUNT_SCHEDULES,
-        AppraisalParameters,
-        appraise,
-        appraised_years,
-        deflated_years,
-        price_basis,
-        series_problems,
-    )
-    from carebridge.scenario.deflators import DeflatorError
-    from carebridge.scenario.errors import InputError, did_you_mean
-    from carebridge.scenario.years import YearRange
+    from carebridge.engine import ModelError
+    from carebridge.engine.appraisal import DISCOUNT_SCHEDULES
+    from carebridge.scenario.errors import InputError, ScenarioError, did_you_mean
+    from carebridge.usecases.appraisal import appraise_file
 
     if discount is not None and discount not in DISCOUNT_SCHEDULES:
         near = did_you_mean(discount, DISCOUNT_SCHEDULES)
@@ -138,31 +79,20 @@ def appraise_command(
             f"--discount: '{discount}' is not a discount rate schedule{near}; "
             f"expected one of {', '.join(DISCOUNT_SCHEDULES)}"
         )
-    loaded = load(scenario)
-    years = YearRange.from_labels(loaded.scenario.base_year, loaded.scenario.end_year).labels
-    chosen = parameters if parameters is not None else scenario.parent / PARAMETERS_FILE
-    read = parameters is not None or chosen.is_file()
     try:
-        given = load_parameters(chosen, loaded.scenario, years) if read else AppraisalParameters()
-        if discount is not None:
-            given = given.model_copy(update={"discount": discount, "discount_rates": None})
-        series = load_deflator(given, chosen if read else None, deflator)
-        base = appraised_years(years, given.discount_base_year)[0]
-        prices = price_basis(loaded.scenario, given, series, given.price_base_year or base)
-        if prices.nominal and given.deflator is None:
-            problems = series_problems(series, deflated_years(years, given))
-            if problems:
-                raise DeflatorError(problems)
-    except InputError as error:
+        appraised = appraise_file(scenario, parameters, discount, deflator)
+    except ScenarioError as error:
+        from carebridge.cli.kinds import SCENARIO, wrong_kind
+
+        fail(wrong_kind(scenario, SCENARIO) or str(error))
+    except (InputError, ModelError) as error:
         fail(str(error))
-    results = run_scenario(loaded)
-    appraisal = appraise(results, given, series)
+    results, appraisal, source = appraised.results, appraised.appraisal, appraised.source
     from carebridge.cli.plan import _write_atomically, provenance_of
     from carebridge.report.appraisal import write_appraisal
 
     folder = out if out is not None else Path("out") / "appraisal"
-    source = str(chosen) if chosen.is_file() else "(defaults)"
-    provenance = provenance_of(scenario, loaded.scenario.name)
+    provenance = provenance_of(scenario, appraised.loaded.scenario.name)
     try:
         written = _write_atomically(
             folder, lambda staging: write_appraisal(results, appraisal, staging, provenance, source)
@@ -205,8 +135,9 @@ def prioritise_command(
 
       carebridge prioritise examples/stockport-pct-2007/candidates.yaml --method optimal --out out/pct
     """
-    from carebridge.engine.prioritise import METHODS, select
+    from carebridge.engine.prioritise import METHODS
     from carebridge.scenario.errors import InputError, did_you_mean
+    from carebridge.usecases.appraisal import prioritise_file
 
     if method not in METHODS:
         fail(
@@ -216,16 +147,15 @@ def prioritise_command(
     if objective not in ("score", "npv"):
         fail(f"--objective: '{objective}' is not an objective; expected score or npv")
     try:
-        portfolio = load_portfolio(candidates)
+        chosen = next(m for m in METHODS if m == method)
+        found = prioritise_file(candidates, chosen, "npv" if objective == "npv" else "score")
     except InputError as error:
         from carebridge.cli.kinds import CANDIDATES, wrong_kind
 
         fail(wrong_kind(candidates, CANDIDATES) or str(error))
-    try:
-        chosen = next(m for m in METHODS if m == method)
-        selection = select(portfolio, chosen, "npv" if objective == "npv" else "score")
     except ValueError as error:
         fail(f"{candidates}: {error}")
+    portfolio, selection = found.portfolio, found.selection
     from carebridge.cli.plan import _write_atomically, provenance_of
     from carebridge.report.appraisal import write_selection
 

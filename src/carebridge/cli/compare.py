@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from carebridge.cli.app import app, fail, load, run_scenario
+from carebridge.cli.app import app, fail, load
 
 
 @app.command("compare")
@@ -42,9 +42,9 @@ def compare_command(
     from rich.table import Table
 
     from carebridge.cli.plan import provenance_of
+    from carebridge.engine import ModelError
     from carebridge.report.compare import (
         SCHEME_POSITION,
-        compared,
         summary_rows,
         variant_table,
         versions_table,
@@ -52,39 +52,28 @@ def compare_command(
     )
     from carebridge.report.numbers import format_number
     from carebridge.scenario.errors import ScenarioError
-    from carebridge.scenario.variants import apply_variant
+    from carebridge.usecases.compare import compare_variants, compare_versions
+    from carebridge.usecases.errors import NoVariantsError, UnknownVariantsError
 
     loaded = load(scenario)
-    base = run_scenario(loaded)
     console = Console()
-    if other is not None:
-        second = load(other)
-        items = [compared(f"{scenario.stem} → {other.stem}", base, run_scenario(second))]
-        tables = [versions_table(items[0], loaded.scenario.name, second.scenario.name)]
-    else:
-        variants = loaded.scenario.variants
-        if not variants:
-            fail(
-                f"{scenario}: the scenario has no variants; add some under `variants:` or give a second file"
-            )
-        chosen = [i for i, v in enumerate(variants) if not variant or v.id in variant]
-        unknown = sorted(set(variant or []) - {v.id for v in variants})
-        if unknown:
-            fail(
-                f"--variant: {', '.join(unknown)} not in the scenario; its variants are "
-                f"{', '.join(v.id for v in variants)}"
-            )
-        items = []
-        for position in chosen:
-            try:
-                varied = apply_variant(loaded.scenario, position)
-            except ScenarioError as error:
-                fail(str(type(error)(loaded.source.locate(error.problems))))
-            for change in varied.log:
-                console.print(f"[dim]{change}[/dim]")
-            varied_loaded = type(loaded)(varied.scenario, loaded.source)
-            items.append(compared(varied.variant.name, base, run_scenario(varied_loaded)))
-        tables = [variant_table(item) for item in items]
+    try:
+        if other is not None:
+            second = load(other)
+            found = compare_versions(f"{scenario.stem} → {other.stem}", loaded, second)
+            tables = [versions_table(found.items[0], loaded.scenario.name, second.scenario.name)]
+        else:
+            found = compare_variants(loaded, variant or ())
+            tables = [variant_table(item) for item in found.items]
+    except NoVariantsError:
+        fail(f"{scenario}: the scenario has no variants; add some under `variants:` or give a second file")
+    except UnknownVariantsError as error:
+        fail(f"--variant: {error}")
+    except (ScenarioError, ModelError) as error:
+        fail(str(error))
+    for change in found.changes:
+        console.print(f"[dim]{change}[/dim]")
+    base, items = found.base, found.items
     year = base.bridge_year
     for line, what in (
         ("do_something", "do-something position"),

@@ -78,13 +78,10 @@ def run_command(
     if bridge_year is not None:
         results = _with_bridge_year(results, bridge_year)
     folder = out if out is not None else Path("out") / (scenario.resolve().parent.name or scenario.stem)
-    from carebridge.engine.appraisal import AppraisalParameters, appraise
     from carebridge.report.plan import PlanReport, write_report
-    from carebridge.scenario.deflators import shipped_deflator
+    from carebridge.usecases.appraisal import default_appraisal
 
-    appraisal = (
-        appraise(results, AppraisalParameters(), shipped_deflator()) if results.scenario.schemes else None
-    )
+    appraisal = default_appraisal(results)
     report = PlanReport(results, appraisal)
     provenance = provenance_of(scenario, loaded.scenario.name)
     try:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from carebridge.delivery.register_status import TargetStatus
     from carebridge.delivery.risks import HeatMap, Risk, Stage
     from carebridge.scenario.errors import InputError, Problem
-    from carebridge.scenario.loader import SourceMap
+    from carebridge.scenario.source_map import SourceMap
     from carebridge.store import Store
     from carebridge.store.registers import LoadOutcome, RegisterError
 
@@ -538,7 +538,8 @@ def risks_heatmap_command(
 
       carebridge risks heatmap --after --out heatmap.png
     """
-    from carebridge.delivery.risks import heat_map, heat_map_png
+    from carebridge.delivery.risks import heat_map
+    from carebridge.report.delivery_png import heat_map_png
     from carebridge.usecases.registers import list_risks
 
     if out is not None and out.suffix.lower() != ".png":

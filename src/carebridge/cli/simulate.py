@@ -209,13 +209,14 @@ def _print_simulation(simulation: Simulation) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from carebridge.engine.labels import label_map
     from carebridge.engine.simulate.summary import STAT, summarise
     from carebridge.report.numbers import format_number
 
     console = Console()
     years = simulation.years
     balance = simulation.balance_probability()
-    names = {o.id: o.name for o in simulation.scenario.organisations} | {"system": "System"}
+    names = label_map(balance, "org", "org_name")
     table = Table(title="Probability of balance (do-something ≤ 0)", title_justify="left", title_style="bold")
     table.add_column("Year")
     for org in balance.org.values:

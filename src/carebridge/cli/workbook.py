@@ -88,8 +88,8 @@ def convert_command(
     direction = "YAML converts to a workbook" if reads_yaml else "a workbook converts to YAML"
     _check_suffix(target, wanted, direction)
     _check_free(target, force)
+    from carebridge.scenario.convert import convert
     from carebridge.scenario.errors import ScenarioError
-    from carebridge.scenario.excel.convert import convert
 
     try:
         written = _write_safely(target, lambda staged: convert(source, staged))

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from carebridge.engine.labels import plain
+
 if TYPE_CHECKING:
     from carebridge.engine.results import Results
 
@@ -82,10 +84,10 @@ class PlanBaseline:
         organisations = {o.id: o.name for o in scenario.organisations}
         organisations.setdefault("other", "Other providers")
         activity = results.activity.to_dataframe().reset_index()[list(ACTIVITY_COLUMNS)]
-        scheme_activity = results.scheme_activity.to_dataframe().reset_index()
-        savings = results.savings.rename("value").to_dataframe().reset_index()
+        scheme_activity = plain(results.scheme_activity).to_dataframe().reset_index()
+        savings = plain(results.savings).rename("value").to_dataframe().reset_index()
         savings = savings[savings["value"] != 0]
-        investment = results.scheme_investment.to_dataframe().reset_index()
+        investment = plain(results.scheme_investment).to_dataframe().reset_index()
         return cls(
             scenario_name=scenario.name,
             years=tuple(results.years),

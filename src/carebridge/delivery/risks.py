@@ -15,8 +15,9 @@ extreme     15 – 25
 
 A register may set its own bands: together they must hold every rating a 5 × 5 matrix can give, once each.
 A risk whose review date is before the day asked about is **overdue**. The **heat map** counts risks in each
-cell of the 5 × 5 matrix, before or after mitigation; it renders as a PNG (matplotlib, Agg) and as an
-accessible HTML table (every cell says its count and band in words, not only in colour).
+cell of the 5 × 5 matrix, before or after mitigation; :mod:`carebridge.report.delivery_png` draws it as a PNG
+(matplotlib, Agg) and :mod:`carebridge.report.delivery_page` as an accessible HTML table (every cell says its
+count and band in words, not only in colour).
 
 :func:`load_risk_register` reads a register with the one loader of every YAML input
 (:func:`carebridge.scenario.loader.load_model`).
@@ -25,7 +26,6 @@ accessible HTML table (every cell says its count and band in words, not only in 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import pathlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -215,45 +215,6 @@ def heat_map(risks: Iterable[Risk], stage: Stage = "before") -> HeatMap:
         if score is not None:
             counts[score.likelihood - 1][score.impact - 1] += 1
     return HeatMap(stage, tuple(tuple(row) for row in counts))
-
-
-def _stage_words(stage: Stage) -> str:
-    return "before mitigation" if stage == "before" else "after mitigation"
-
-
-def heat_map_png(map_: HeatMap, bands: Sequence[RatingBand] = DEFAULT_BANDS, title: str = "Risks") -> bytes:
-    """The heat map as a PNG: impact across, likelihood up, each cell coloured by its band and labelled
-    with its count."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Rectangle
-
-    figure = Figure(figsize=(5.5, 5), dpi=100)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    for likelihood in SCORES:
-        for impact in SCORES:
-            band = band_of(likelihood * impact, bands)
-            axes.add_patch(
-                Rectangle((impact - 0.5, likelihood - 0.5), 1, 1, facecolor=band.colour, edgecolor="white")
-            )
-            count = map_.count(likelihood, impact)
-            if count:
-                axes.text(
-                    impact, likelihood + 0.1, str(count), ha="center", va="center", fontsize=14, weight="bold"
-                )
-            axes.text(impact, likelihood - 0.3, band.name, ha="center", va="center", fontsize=7)
-    axes.set_xlim(0.5, 5.5)
-    axes.set_ylim(0.5, 5.5)
-    axes.set_xticks(list(SCORES))
-    axes.set_yticks(list(SCORES))
-    axes.set_xlabel("Impact")
-    axes.set_ylabel("Likelihood")
-    axes.set_title(f"{title} {_stage_words(map_.stage)} ({map_.total})")
-    axes.set_aspect("equal")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")
-    return buffer.getvalue()
 
 
 # --- loading ---------------------------------------------------------------------------------------------

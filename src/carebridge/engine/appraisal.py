@@ -36,6 +36,7 @@ import xarray as xr
 from pydantic import BaseModel, ConfigDict, Field
 
 from carebridge.engine.finance import TOTAL_INVESTMENT
+from carebridge.engine.labels import plain
 from carebridge.engine.results import Results
 from carebridge.scenario.deflators import GdpDeflator
 from carebridge.scenario.errors import Problem, did_you_mean
@@ -562,7 +563,7 @@ def appraise(
         prices = replace(prices, missing=missing)
     factors = _price_factors(index if prices.nominal and not missing else None, years, price_base)
     schemes = [str(scheme) for scheme in results.scheme_summary.scheme.values]
-    summary = results.scheme_summary.sel(year=years)
+    summary = plain(results.scheme_summary).sel(year=years)
     uplift = {scheme: parameters.optimism_bias.of_scheme(scheme) for scheme in schemes}
     uplift[PROGRAMME] = parameters.optimism_bias.of_programme
     invested = xr.concat([summary.investment, _unattached_investment(results).sel(year=years)], "scheme")
@@ -611,7 +612,7 @@ def appraise(
             "public_value_npv": npv + public.total,
         }
     ).transpose("scheme", "basis")
-    names = {scheme.id: scheme.name for scheme in results.scenario.schemes}
+    names = {scheme: results.scheme_label(scheme) for scheme in schemes}
     names[PROGRAMME] = "Programme"
     return Appraisal(by_year, appraised, names, uplift, parameters, base, price_base, prices, public)
 

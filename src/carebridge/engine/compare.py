@@ -15,8 +15,8 @@ import numpy as np
 import xarray as xr
 
 from carebridge.engine.finance import SYSTEM
+from carebridge.engine.labels import label_map, plain
 from carebridge.engine.results import Results
-from carebridge.scenario.names import sector
 
 SECTORS = ("nhs", "social_care")
 
@@ -40,9 +40,9 @@ def positions_by_holder(results: Results) -> xr.DataArray:
 
 def typed_positions_by_holder(results: Results) -> xr.DataArray:
     """The typed positions (line, holder, year) of :func:`positions_by_holder`."""
-    table = results.positions
+    sectors = label_map(results.positions, "org", "sector")
+    table = plain(results.positions)
     orgs = [str(org) for org in table.org.values if org != SYSTEM]
-    sectors = {o.id: sector(o) for o in results.scenario.organisations}
     own = table.sel(org=orgs)
     parts = [own]
     for name in SECTORS:

@@ -2,6 +2,14 @@
 
 Signs follow the sources (model spec section 1): activity removed, savings and funding are negative;
 do-nothing gaps, investment and deficits positive. Money in £'000; activity in each POD's unit.
+
+The arrays carry their labels and units (:mod:`carebridge.engine.labels`): an ``org_name`` and
+``sector`` beside each ``org``, a ``pod_name`` and ``pod_unit`` beside each ``pod``, a ``scheme_name`` and
+``scheme_group`` beside each ``scheme``, a ``line_name`` beside each line, ``attrs["units"]``; the
+``*_label`` methods read them, so a report takes every name it prints from the results. ``scenario`` is the
+input itself, kept for what needs the input and not a label: the report's provenance (header, the Inputs
+sheet), its options (``report``, ``statement.savings_from``, ``published``, ``capital``), the appraisal's
+investment lines and the approved plan's baseline (providers, owners).
 """
 
 from __future__ import annotations
@@ -11,9 +19,10 @@ from functools import cached_property
 
 import xarray as xr
 
-from carebridge.engine.finance import NET, SAVINGS_LINE, SYSTEM, TOTAL_FUNDING, TOTAL_INVESTMENT
+from carebridge.engine.finance import SYSTEM
 from carebridge.engine.finance import bridge as bridge_steps
 from carebridge.engine.flows import PlanFlows
+from carebridge.engine.labels import FIXED_HOLDERS, FIXED_POSITION_LINES, label_map
 from carebridge.scenario.schema import Scenario
 
 SCHEME_LINE_LABELS = {
@@ -78,6 +87,8 @@ class Results:
     allocated_lines: list[str] = field(default_factory=list)
     """System-level plan lines shared among the organisations (each appears in every organisation's
     position)."""
+    provider_split: xr.DataArray | None = None
+    """(pod, provider): each POD's share of activity by provider, as the scenario gives it (a fraction)."""
 
     @cached_property
     def flows(self) -> xr.DataArray | None:
@@ -110,31 +121,61 @@ class Results:
         section 13 (£'000); across Monte Carlo draws, the draw with the largest difference."""
         return self.plan_flows.checks() if self.plan_flows is not None else None
 
-    def statement_label(self, basis: str, line: str) -> str:
-        """The printed name of a statement line."""
-        labels = self.scenario.statement.savings_line
-        fixed = {
-            SAVINGS_LINE: labels.tariff if basis == "tariff" else labels.cost,
-            TOTAL_INVESTMENT: "Total investment",
-            TOTAL_FUNDING: "Total funding",
-            NET: "Total net saving",
+    @cached_property
+    def _org_names(self) -> dict[str, str]:
+        names = dict(FIXED_HOLDERS)
+        for array in (self.savings, self.finance, self.expenditure, self.positions):
+            names.update(label_map(array, "provider", "provider_name"))
+            names.update(label_map(array, "org", "org_name"))
+        return names
+
+    @cached_property
+    def _pod_names(self) -> dict[str, str]:
+        return label_map(self.savings, "pod", "pod_name") | label_map(self.activity, "pod", "pod_name")
+
+    @cached_property
+    def _line_names(self) -> dict[str, str]:
+        names = dict(FIXED_POSITION_LINES)
+        names.update(label_map(self.positions, "line", "line_name"))
+        names.update(SCHEME_LINE_LABELS)
+        return names
+
+    @cached_property
+    def _statement_names(self) -> dict[tuple[str, str], str]:
+        if "line_name" not in self.statement.coords:
+            return {}
+        printed = self.statement.line_name
+        return {
+            (str(basis), str(line)): str(printed.sel(basis=basis, line=line).item())
+            for basis in self.statement.basis.values
+            for line in self.statement.line.values
         }
-        return fixed.get(line, line)
+
+    def statement_label(self, basis: str, line: str) -> str:
+        """The printed name of a statement line (the statement's ``line_name``)."""
+        return self._statement_names.get((basis, line), line)
 
     def position_label(self, line: str) -> str:
-        """The printed name of a position line."""
-        names = {p.id: p.name for p in self.scenario.positions.plan_lines}
-        names.update(do_nothing="Do-nothing gap", do_something="Do-something position")
-        names.update(SCHEME_LINE_LABELS)
-        return names.get(line, line)
+        """The printed name of a position line (the positions' ``line_name``, or a line of the positions from
+        the schemes)."""
+        return self._line_names.get(line, line)
 
     def org_label(self, org: str) -> str:
-        names = {o.id: o.name for o in self.scenario.organisations}
-        names.update(system="System", other="Other providers", nhs="NHS", social_care="Social care")
-        return names.get(org, org)
+        """The printed name of an organisation, a provider, a sector or the system."""
+        return self._org_names.get(org, org)
 
     def pod_label(self, pod: str) -> str:
-        return {p.id: p.name for p in self.scenario.pods}.get(pod, pod)
+        """The printed name of a POD."""
+        return self._pod_names.get(pod, pod)
+
+    def scheme_label(self, scheme: str) -> str:
+        """The printed name of a scheme."""
+        return label_map(self.scheme_summary, "scheme", "scheme_name").get(scheme, scheme)
+
+    @property
+    def schemes(self) -> list[str]:
+        """The schemes' ids, in the scenario's order."""
+        return [str(scheme) for scheme in self.scheme_summary.scheme.values]
 
     def bridge(self, year: str) -> list[BridgeStep]:
         """The system bridge for a year: do-nothing gap, each plan line, do-something position."""

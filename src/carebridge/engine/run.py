@@ -10,6 +10,15 @@ from carebridge.engine import finance, flows, plan, savings, schemes
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import DRAW, ModelInputs, compile_inputs
+from carebridge.engine.labels import (
+    ACTIVITY,
+    MONEY,
+    PERCENT,
+    Names,
+    with_labels,
+    with_line_names,
+    with_statement_names,
+)
 from carebridge.engine.results import Results
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Absolute, AvoidGrowth, Reduce, Scenario
@@ -91,27 +100,36 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
             "deflection_pct": schemes.deflection_percent(moved, act.base),
         }
     ).sel(pod=act.has_activity)
+    labels = Names(scenario)
+    activity = with_labels(activity, labels, ACTIVITY)
+    activity["deflection_pct"].attrs["units"] = PERCENT
+    scheme_activity = xr.Dataset({"avoided_growth": -moved.avoided, "reduction": -moved.reduced})
+    capacity = plan.capacity(
+        scenario, span, do_nothing.sel(pod=act.has_activity), do_something.sel(pod=act.has_activity)
+    )
+    for variable, unit in (("bed_days", "bed days"), ("beds", "beds"), ("wte", "WTE")):
+        if variable in capacity:
+            capacity[variable].attrs["units"] = unit
     return Results(
         scenario=scenario,
         years=inputs.years,
         activity=activity,
-        scheme_activity=xr.Dataset({"avoided_growth": -moved.avoided, "reduction": -moved.reduced}).sel(
-            pod=act.has_activity
+        scheme_activity=with_labels(scheme_activity.sel(pod=act.has_activity), labels, ACTIVITY),
+        savings=with_labels(
+            -saved.transpose(..., "scheme", "year", "pod", "source", "basis", "provider"), labels, MONEY
         ),
-        savings=-saved.transpose(..., "scheme", "year", "pod", "source", "basis", "provider"),
-        scheme_investment=scheme_investment,
-        scheme_summary=summary,
-        statement=statement,
-        positions=positions,
-        plan_gross=lines.gross,
-        finance=forecast.table if forecast is not None else None,
-        expenditure=forecast.by_category if forecast is not None else None,
-        capacity=plan.capacity(
-            scenario, span, do_nothing.sel(pod=act.has_activity), do_something.sel(pod=act.has_activity)
-        ),
+        scheme_investment=with_labels(scheme_investment, labels, MONEY),
+        scheme_summary=with_labels(summary, labels, MONEY),
+        statement=with_labels(with_statement_names(statement, labels), labels, MONEY),
+        positions=with_labels(with_line_names(positions, labels), labels, MONEY),
+        plan_gross=with_line_names(lines.gross, labels),
+        finance=with_labels(forecast.table, labels, MONEY) if forecast is not None else None,
+        expenditure=with_labels(forecast.by_category, labels, MONEY) if forecast is not None else None,
+        capacity=capacity,
         plan_line_orgs={line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
         plan_flows=money,
         allocated_lines=[line.id for line in scenario.positions.plan_lines if line.allocation is not None],
+        provider_split=with_labels(inputs.prices.provider_split, labels, PERCENT),
     )
 
 

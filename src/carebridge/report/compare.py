@@ -133,7 +133,7 @@ def versions_table(item: Compared, base_name: str, other_name: str) -> Formatted
             for v in series(net[measure].sel(basis=basis), years)
         )
         rows.append(Row(f"Statement net saving ({basis} basis)", values, "total"))
-    if item.base.scenario.schemes or item.other.scenario.schemes:
+    if item.base.schemes or item.other.schemes:
         totals = compare_scheme_totals(item.base, item.other)
         for measure in totals.measure.values:
             values = tuple(

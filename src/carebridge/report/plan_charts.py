@@ -253,7 +253,7 @@ def all_charts(results: Results, appraisal: Appraisal | None) -> list[Chart]:
     sector that holds something in the bridge year; activity only when some POD has activity, savings and
     the appraisal's cumulative net benefit only when there are schemes."""
     charts = [bridge_chart(results), positions_chart(results)]
-    if results.scenario.positions.plan_lines:
+    if results.plan_line_orgs:
         charts.append(solutions_chart(results))
     charts += [organisation_bridge_chart(results, org) for org in organisations(results)]
     if results.scheme_positions is not None:
@@ -262,7 +262,7 @@ def all_charts(results: Results, appraisal: Appraisal | None) -> list[Chart]:
         charts += [scheme_bridge_chart(results, holder) for holder in held]
     if results.activity.sizes.get("pod", 0):
         charts.append(activity_chart(results))
-    if results.scenario.schemes:
+    if results.schemes:
         charts += [savings_chart(results, "tariff"), savings_chart(results, "cost")]
         if appraisal is not None:
             charts.append(cumulative_chart(appraisal, "cost"))

@@ -228,8 +228,11 @@ def statement_net(results: Results) -> FormattedTable:
 def scheme_groups(results: Results) -> dict[str, list[str]]:
     """Scheme ids by group (a scheme without a group is its own group), in the order first met."""
     groups: dict[str, list[str]] = {}
-    for scheme in results.scenario.schemes:
-        groups.setdefault(scheme.group or scheme.name, []).append(scheme.id)
+    summary = results.scheme_summary
+    for scheme, name, group in zip(
+        summary.scheme.values, summary.scheme_name.values, summary.scheme_group.values, strict=True
+    ):
+        groups.setdefault(str(group) or str(name), []).append(str(scheme))
     return groups
 
 
@@ -442,10 +445,15 @@ def activity_by_source(results: Results) -> FormattedTable:
 def provider_split(results: Results) -> FormattedTable:
     """The share of each POD's activity by provider (Stockport Table 21), as given in the scenario."""
     providers = [str(p) for p in results.savings.provider.values]
-    rows = [
-        Row(pod.name, tuple(float(pod.providers.get(provider, 0.0)) for provider in providers))
-        for pod in results.scenario.pods
-    ]
+    split = results.provider_split
+    rows = (
+        []
+        if split is None
+        else [
+            Row(results.pod_label(str(pod)), tuple(float(split.sel(pod=pod, provider=p)) for p in providers))
+            for pod in split.pod.values
+        ]
+    )
     return FormattedTable(
         "provider_split",
         "Share of activity by provider",
@@ -698,7 +706,7 @@ def finance_forecast(results: Results) -> FormattedTable | None:
 def solutions(results: Results) -> FormattedTable | None:
     """Each plan line net by year, with its gross value and the double count removed in the last year
     (the STP's solutions table: "impact after removal of double count")."""
-    if results.plan_gross is None or not results.scenario.positions.plan_lines:
+    if results.plan_gross is None or not results.plan_line_orgs:
         return None
     years = plan_years(results)
     last = years[-1]
@@ -841,7 +849,7 @@ def all_tables(results: Results, appraisal: Appraisal | None) -> list[FormattedT
     """Every table of a run, in report order; the tables of schemes only when there are schemes, the
     appraisal's summary when an appraisal of the run is given, the reconciliation only when there are
     published figures."""
-    schemes = bool(results.scenario.schemes)
+    schemes = bool(results.schemes)
     tables = [
         do_nothing_gap(results),
         plan_lines(results),

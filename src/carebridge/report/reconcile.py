@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import xarray as xr
 
 from carebridge.engine.compare import typed_positions_by_holder
+from carebridge.engine.labels import label_map
 from carebridge.engine.results import Results
 from carebridge.scenario.errors import Path, Problem, ScenarioError, did_you_mean
 from carebridge.scenario.schema import (
@@ -187,15 +188,16 @@ def _activity(results: Results, ref: ActivityRef) -> tuple[xr.DataArray, str]:
 
 def _schemes(results: Results, scheme: str | None, group: str | None, words: list[str]) -> list[str] | None:
     """Scheme ids chosen by a scheme id or a group (``None``: every scheme); adds the choice to ``words``."""
-    known = results.scenario.schemes
+    known = results.schemes
+    groups = label_map(results.scheme_summary, "scheme", "scheme_group")
     if scheme is not None:
-        _check("scheme", scheme, [s.id for s in known], "scheme")
-        words.append(f"scheme {next(s.name for s in known if s.id == scheme)}")
+        _check("scheme", scheme, known, "scheme")
+        words.append(f"scheme {results.scheme_label(scheme)}")
         return [scheme]
     if group is not None:
-        _check("group", group, [s.group for s in known if s.group], "scheme group")
+        _check("group", group, [groups[s] for s in known if groups[s]], "scheme group")
         words.append(f"group {group}")
-        return [s.id for s in known if s.group == group]
+        return [s for s in known if groups[s] == group]
     return None
 
 

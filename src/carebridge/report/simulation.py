@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from carebridge.engine.finance import SYSTEM
+from carebridge.engine.labels import label_map
 from carebridge.engine.simulate.monte_carlo import Simulation
 from carebridge.engine.simulate.sensitivity import Sensitivity
 from carebridge.engine.simulate.summary import STAT, stat_labels
@@ -182,7 +182,7 @@ def balance_table(simulation: Simulation) -> str:
     probability = simulation.balance_probability()
     years = simulation.years
     orgs = [str(org) for org in probability.org.values]
-    names = {o.id: o.name for o in simulation.scenario.organisations} | {SYSTEM: "System"}
+    names = label_map(probability, "org", "org_name")
     rows = [
         [names.get(org, org), *(_percent(float(probability.sel(org=org, year=y))) for y in years)]
         for org in orgs

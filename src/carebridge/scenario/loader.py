@@ -19,8 +19,8 @@ are kept in a :class:`SourceMap`, which gives each problem's field path its line
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -28,68 +28,21 @@ from pydantic import BaseModel, ValidationError
 from carebridge.scenario import validate
 from carebridge.scenario.errors import (
     InputError,
-    PathPart,
     Problem,
     ScenarioError,
     format_value,
 )
 from carebridge.scenario.pydantic_errors import problems_from_validation
-from carebridge.scenario.reading import Lines, ReadError, parse, read_text, without_cycle_collection
+from carebridge.scenario.reading import ReadError, parse, read_text, without_cycle_collection
 from carebridge.scenario.salvage import salvage_problems
 from carebridge.scenario.schema import FORMAT_VERSION, Scenario
+from carebridge.scenario.source_map import SourceMap
 from carebridge.scenario.uncertain import extract_distributions
 from carebridge.scenario.years import MAX_YEARS, YearError, parse_year
 
 EXPECTED_TOP_LEVEL = ScenarioError.expected
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class SourceMap:
-    """Where each part of an input file is: the file's name and the lines of its maps and lists."""
-
-    file: str
-    tree: Lines | None = field(default=None, repr=False, compare=False)
-
-    def line_of(self, path: Sequence[PathPart]) -> int | None:
-        """The 1-based line of the deepest node of ``path`` that exists in the file.
-
-        A map entry is placed at its key, a list item at the item. The top level itself has no line, so a path
-        whose first part is missing gives ``None``.
-        """
-        node, line = self.tree, None
-        for part in path:
-            if node is None:
-                break
-            entries = node.entries
-            if isinstance(entries, dict):
-                found = _key_in(entries, part)
-                if not found:
-                    break
-                line, node = entries[found[0]]
-            elif isinstance(part, int) and 0 <= part < len(entries):
-                line, node = entries[part]
-            else:
-                break
-        return line
-
-    def locate(self, problems: Iterable[Problem]) -> list[Problem]:
-        """The problems with this file and the line of their path filled in where they have none."""
-        return [
-            problem.located(problem.file or self.file, problem.line or self.line_of(problem.path))
-            for problem in problems
-        ]
-
-
-def _key_in(entries: dict[Any, Any], part: PathPart) -> tuple[Any, ...]:
-    """The key of ``entries`` that ``part`` names, as a 1-tuple, or ``()`` when there is none.
-
-    A key is also named by its text, so that the path part ``'2017'`` finds a key written ``2017``.
-    """
-    if part in entries:
-        return (part,)
-    return next(((key,) for key in entries if str(key) == str(part)), ())
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from carebridge.engine.labels import plain
 from carebridge.scenario.loader import LoadedScenario
 from carebridge.usecases import planning
 
@@ -170,7 +171,7 @@ class MonteCarlo:
             ).reset_index()
             frames[name].columns.name = None
         frames["balance"] = (
-            self.simulation.balance_probability().rename("probability").to_dataframe().reset_index()
+            plain(self.simulation.balance_probability()).rename("probability").to_dataframe().reset_index()
         )
         return frames
 

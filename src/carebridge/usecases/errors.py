@@ -42,3 +42,20 @@ class SpreadError(UseCaseError):
 
 class NoUncertaintyError(UseCaseError):
     """A scenario with no uncertain input, asked for a simulation without a spread."""
+
+
+class NoVariantsError(UseCaseError):
+    """A scenario with no variants, asked to compare its variants with the base."""
+
+    def __init__(self) -> None:
+        super().__init__("the scenario has no variants")
+
+
+class UnknownVariantsError(UseCaseError):
+    """Variants asked for that the scenario does not have: ``unknown``, and the ids it has, ``known``."""
+
+    def __init__(self, unknown: Sequence[str], known: Sequence[str]) -> None:
+        self.unknown, self.known = tuple(unknown), tuple(known)
+        super().__init__(
+            f"{', '.join(self.unknown)} not in the scenario; its variants are {', '.join(self.known)}"
+        )

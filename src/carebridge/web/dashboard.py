@@ -20,7 +20,6 @@ from carebridge.engine.finance import SYSTEM
 from carebridge.report.chart import Chart
 from carebridge.report.compare import (
     SCHEME_POSITION,
-    compared,
     holders_year_table,
     variant_table,
     versions_table,
@@ -34,6 +33,7 @@ from carebridge.report.plan_tables import (
     system_bridge,
 )
 from carebridge.report.table import FormattedTable
+from carebridge.usecases.compare import compare_runs
 from carebridge.usecases.planning import with_bridge_year
 from carebridge.web.memo import Memo
 
@@ -50,7 +50,7 @@ class Dashboard:
 def dashboard_tables(results: Results) -> list[FormattedTable]:
     """Positions by organisation, activity by POD, schemes with investment and benefit."""
     tables = [do_something_position(results), activity_deflection(results)]
-    if results.scenario.schemes:
+    if results.schemes:
         tables.append(scheme_summary(results, "tariff"))
     return tables
 
@@ -92,7 +92,7 @@ def comparison(approved: Results, edited: Results, year: str) -> Comparison:
     """The draft against the approved plan: Table 4's layout, each organisation's change (typed and from the
     schemes: in ``year``, then by year), and the bridge steps of ``year`` side by side (approved, draft,
     change), closed by the system's position from the schemes."""
-    item = compared("draft", approved, edited)
+    item = compare_runs("draft", approved, edited)
     steps = []
     before = {step.line: step for step in approved.bridge(year)}
     for step in edited.bridge(year):

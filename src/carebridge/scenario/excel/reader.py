@@ -24,7 +24,7 @@ from carebridge.scenario.excel.header import read_header
 from carebridge.scenario.excel.layout import Sheet
 from carebridge.scenario.excel.sheets import INSTRUCTIONS, REQUIRED_SHEETS, SCENARIO, SHEET_NAMES, SHEETS
 from carebridge.scenario.excel.table import Index, Row, TableReader, convert
-from carebridge.scenario.loader import SourceMap
+from carebridge.scenario.source_map import SourceMap
 from carebridge.workbooks import unsafe_workbook
 
 if TYPE_CHECKING:

@@ -262,10 +262,9 @@ async def scenario_report(plan_id: PlanId, kind: str, store: Reader, caches: Cac
 
 
 def write_reports(state: scenarios.Current, folder: Path) -> Path:
-    from carebridge.engine.appraisal import AppraisalParameters, appraise
     from carebridge.report.plan import PlanReport, write_report
     from carebridge.report.provenance import Provenance
-    from carebridge.scenario.deflators import shipped_deflator
+    from carebridge.usecases.appraisal import default_appraisal
     from carebridge.version import __version__
     from carebridge.web.auth import now
 
@@ -277,9 +276,7 @@ def write_reports(state: scenarios.Current, folder: Path) -> Path:
         now().isoformat(timespec="seconds"),
     )
     results = state.results
-    appraisal = (
-        appraise(results, AppraisalParameters(), shipped_deflator()) if results.scenario.schemes else None
-    )
+    appraisal = default_appraisal(results)
     write_report(PlanReport(results, appraisal), folder, provenance)
     return folder
 

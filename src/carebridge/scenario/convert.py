@@ -10,8 +10,7 @@ import pathlib
 from typing import Any
 
 from carebridge.scenario.errors import Path
-from carebridge.scenario.excel.reader import WORKBOOK_SUFFIXES
-from carebridge.scenario.excel.writer import write_workbook
+from carebridge.scenario.excel import WORKBOOK_SUFFIXES, write_workbook
 from carebridge.scenario.excel.yaml_text import dump_yaml
 from carebridge.scenario.loader import LoadedScenario, load_scenario
 from carebridge.scenario.schema import Scenario

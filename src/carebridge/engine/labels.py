@@ -1,0 +1,141 @@
+"""Labels and units put on a run's arrays once, when the results are built, so that every report reads the
+names it prints from the results, never from the scenario.
+
+Each labelled dimension gains a coordinate of people's words beside its ids:
+
+==============  ==================================================================================
+dimension       coordinates
+==============  ==================================================================================
+``org``         ``org_name`` (``system`` is "System"), ``sector`` (``nhs``, ``social_care``, ``system``)
+``provider``    ``provider_name`` (``other`` is "Other providers")
+``pod``         ``pod_name``, ``pod_unit`` (the POD's unit of activity: spell, attendance, …)
+``scheme``      ``scheme_name``, ``scheme_group`` (the scheme's group as given, ``''`` when it has none)
+``line``        ``line_name``: a position line's printed name; on the statement (basis, line), since the
+                savings line is named by basis
+==============  ==================================================================================
+
+and each array or variable an ``attrs["units"]``: ``£'000`` for money, ``per POD: pod_unit`` for activity
+(each POD counts in its own unit), ``%`` for a percentage, ``bed days``, ``beds``, ``WTE``.
+
+The coordinates ride along the arithmetic (a ``sel`` or a sum over another dimension keeps them); code that
+stacks or aligns arrays of two runs drops them first (:func:`plain`), and the tidy tables pick their
+columns, so no file gains a column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import TypeVar
+
+import xarray as xr
+
+from carebridge.engine.finance import NET, SAVINGS_LINE, SYSTEM, TOTAL_FUNDING, TOTAL_INVESTMENT
+from carebridge.scenario.names import sector
+from carebridge.scenario.schema import Scenario
+
+MONEY = "£'000"
+"""The unit of every amount of money."""
+ACTIVITY = "per POD: pod_unit"
+"""The unit of activity: each POD's own, in its ``pod_unit`` coordinate."""
+PERCENT = "%"
+
+FIXED_HOLDERS = {SYSTEM: "System", "other": "Other providers", "nhs": "NHS", "social_care": "Social care"}
+"""Printed names of the holders that are not organisations of the scenario."""
+
+FIXED_POSITION_LINES = {"do_nothing": "Do-nothing gap", "do_something": "Do-something position"}
+STATEMENT_TOTALS = {
+    TOTAL_INVESTMENT: "Total investment",
+    TOTAL_FUNDING: "Total funding",
+    NET: "Total net saving",
+}
+
+LABEL_COORDS = (
+    "org_name",
+    "sector",
+    "provider_name",
+    "pod_name",
+    "pod_unit",
+    "scheme_name",
+    "scheme_group",
+    "line_name",
+)
+"""Every coordinate this module adds."""
+
+Labelled = TypeVar("Labelled", xr.DataArray, xr.Dataset)
+
+
+class Names:
+    """The labels of one scenario, by id."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.orgs = {o.id: o.name for o in scenario.organisations} | FIXED_HOLDERS
+        self.sectors = {o.id: sector(o) for o in scenario.organisations} | {SYSTEM: SYSTEM}
+        self.pods = {p.id: p.name for p in scenario.pods}
+        self.units = {p.id: p.unit for p in scenario.pods}
+        self.schemes = {s.id: s.name for s in scenario.schemes}
+        self.groups = {s.id: s.group or "" for s in scenario.schemes}
+        self.lines = {p.id: p.name for p in scenario.positions.plan_lines} | FIXED_POSITION_LINES
+        savings = scenario.statement.savings_line
+        self.statement_lines = {
+            "tariff": {SAVINGS_LINE: savings.tariff, **STATEMENT_TOTALS},
+            "cost": {SAVINGS_LINE: savings.cost, **STATEMENT_TOTALS},
+        }
+
+    def statement_line(self, basis: str, line: str) -> str:
+        return self.statement_lines.get(basis, {}).get(line, line)
+
+
+def _names(array: Labelled, dim: str, names: Mapping[str, str]) -> list[str]:
+    return [names.get(str(item), str(item)) for item in array[dim].values]
+
+
+def with_labels(array: Labelled, names: Names, units: str | None = None) -> Labelled:
+    """``array`` with the label coordinates of each of its labelled dimensions, and its units."""
+    coords: dict[Hashable, tuple[str, list[str]]] = {}
+    dims = set(array.dims)
+    if "org" in dims:
+        coords["org_name"] = ("org", _names(array, "org", names.orgs))
+        coords["sector"] = ("org", _names(array, "org", names.sectors))
+    if "provider" in dims:
+        coords["provider_name"] = ("provider", _names(array, "provider", names.orgs))
+    if "pod" in dims:
+        coords["pod_name"] = ("pod", _names(array, "pod", names.pods))
+        coords["pod_unit"] = ("pod", _names(array, "pod", names.units))
+    if "scheme" in dims:
+        coords["scheme_name"] = ("scheme", _names(array, "scheme", names.schemes))
+        coords["scheme_group"] = ("scheme", _names(array, "scheme", names.groups))
+    labelled = array.assign_coords(coords)
+    if units is not None:
+        labelled.attrs["units"] = units
+        if isinstance(labelled, xr.Dataset):
+            for variable in labelled.data_vars.values():
+                variable.attrs["units"] = units
+    return labelled
+
+
+def with_line_names(array: xr.DataArray, names: Names) -> xr.DataArray:
+    """A (…, line, …) array of position lines with their ``line_name``."""
+    return array.assign_coords(line_name=("line", _names(array, "line", names.lines)))
+
+
+def with_statement_names(statement: xr.DataArray, names: Names) -> xr.DataArray:
+    """The statement with its ``line_name`` by (basis, line): the savings line is named by basis."""
+    bases = [str(b) for b in statement.basis.values]
+    lines = [str(line) for line in statement.line.values]
+    printed = [[names.statement_line(basis, line) for line in lines] for basis in bases]
+    return statement.assign_coords(line_name=(("basis", "line"), printed))
+
+
+def plain(array: Labelled) -> Labelled:
+    """``array`` without the label coordinates, for stacking or aligning with arrays that lack them."""
+    return array.drop_vars([name for name in LABEL_COORDS if name in array.coords])
+
+
+def label_map(array: xr.DataArray | xr.Dataset | None, dim: str, coord: str) -> dict[str, str]:
+    """``{id: label}`` along ``dim`` from the coordinate ``coord`` of ``array``; empty when it has none."""
+    if array is None or coord not in array.coords or dim not in array.dims:
+        return {}
+    values = array[coord]
+    if values.dims != (dim,):
+        return {}
+    return {str(key): str(value) for key, value in zip(array[dim].values, values.values, strict=True)}
