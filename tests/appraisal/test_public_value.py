@@ -19,9 +19,9 @@ from carebridge.engine.appraisal import PROGRAMME, AppraisalParameters, appraise
 from carebridge.engine.results import Results
 from carebridge.report.appraisal import public_value_tables, summary_table, write_appraisal
 from carebridge.report.provenance import Provenance
+from carebridge.scenario.convert import convert
 from carebridge.scenario.deflators import DeflatorError, parse_deflator, read_deflator
 from carebridge.scenario.errors import ScenarioError
-from carebridge.scenario.excel.convert import convert
 from carebridge.scenario.loader import load_scenario, load_scenario_text
 from carebridge.scenario.schema import NonCashBenefit, Scenario
 

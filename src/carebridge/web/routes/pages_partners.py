@@ -167,8 +167,8 @@ async def contract_remove(
 
 def contract_form_fields(form: FormData) -> ce.ContractFields:
     """The contract form's fields: ``name``, ``payer``, ``provider``, ``pods`` (ticked), ``type``, a field
-    per rate, ``compensating`` (none, stranded, by_year), ``stranded-years`` (ticked), ``compensating-<year>``,
-    ``note``."""
+    per rate, ``compensating`` (none, stranded, by_year), ``stranded-years`` (ticked),
+    ``compensating-<year>``, ``note``."""
     text = {key: str(value) for key, value in form.items()}
     years = {
         key.removeprefix("compensating-"): value
