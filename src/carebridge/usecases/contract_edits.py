@@ -18,13 +18,13 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from carebridge.scenario.errors import Problem, ScenarioError
+from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import CONTRACT_RATES, Contract, Scenario, StrandedCompensation
 from carebridge.scenario.validate_contracts import contract_name, contract_pods, pod_payer
 from carebridge.store import Store
-from carebridge.usecases.edits import Checker, DraftRejectedError, _number_or_text, _yaml
+from carebridge.usecases.edits import Checker, DraftRejectedError, _number_or_text, _yaml, keep_draft
 from carebridge.usecases.planning import CheckedScenario, check_text
-from carebridge.usecases.plans import StoredScenario, save_draft
+from carebridge.usecases.plans import StoredScenario
 
 CONTRACT_TYPES = ("tariff", "threshold", "block", "aligned")
 RATES_OF_TYPE: dict[str, tuple[str, ...]] = {
@@ -282,19 +282,6 @@ def set_allocation(text: str, line_id: str, fields: AllocationFields) -> tuple[s
             allocation["orgs"] = list(fields.orgs)
     node["allocation"] = allocation
     return _dump(yaml, tree), index
-
-
-def keep_draft(
-    store: Store, stored: StoredScenario, text: str, check: Checker = check_text
-) -> CheckedScenario:
-    """Check ``text`` as ``carebridge validate`` checks a file and keep it as the plan's draft (audited);
-    :class:`DraftRejectedError` (nothing saved) with every problem located when it does not load or run."""
-    try:
-        checked = check(text, f"{stored.plan_name} (draft)")
-    except ScenarioError as error:
-        raise DraftRejectedError(error.problems, text) from None
-    save_draft(store, stored.plan_id, text)
-    return checked
 
 
 def save_contract(

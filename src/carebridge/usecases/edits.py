@@ -164,7 +164,14 @@ def edit_value(
     :class:`KeyError` when the item or an effect is not there; :class:`DraftRejectedError` (nothing
     saved) with every problem located and the edited text when it does not load or run.
     """
-    text = edit_values(stored.text, kind, item_id, values)
+    return keep_draft(store, stored, edit_values(stored.text, kind, item_id, values), check)
+
+
+def keep_draft(
+    store: Store, stored: StoredScenario, text: str, check: Checker = check_text
+) -> CheckedScenario:
+    """Check ``text`` as ``carebridge validate`` checks a file and keep it as the plan's draft (audited);
+    :class:`DraftRejectedError` (nothing saved) with every problem located when it does not load or run."""
     try:
         checked = check(text, f"{stored.plan_name} (draft)")
     except ScenarioError as error:
