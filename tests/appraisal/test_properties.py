@@ -105,7 +105,9 @@ def test_payback_is_the_first_year_cumulative_net_benefit_reaches_zero(
     cumulative = cumulative_discounted_net(benefit, cost, factors_for(benefit, bands))
     index = int(payback_index(cumulative, started(benefit, cost)))
     values = cumulative.values
-    active = [bool(b or c) for b, c in zip(benefit.values, cost.values, strict=True)]
+    # Payback counts from the first year of investment; a scheme with no cost, from its first benefit.
+    invested = [bool(c) for c in cost.values]
+    active = invested if any(invested) else [bool(b) for b in benefit.values]
     first_active = active.index(True) if True in active else len(values)
     expected = next(
         (t for t in range(first_active, len(values)) if values[t] >= -PAYBACK_TOLERANCE),

@@ -66,6 +66,7 @@ MAX_DIGITS = 30
 """The most digits of a whole number (no plan's number has more than 15)."""
 
 _TAG = "tag:yaml.org,2002:"
+_SCALAR_KINDS = ("str", "int", "float", "bool", "null", "timestamp")
 _STR = _TAG + "str"
 _MERGE_KEY = (_TAG + "merge", "<<")
 _DECIMAL = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.?[0-9_]*(?:[eE][-+]?[0-9]+)?$")
@@ -297,9 +298,14 @@ class _Builder:
 
     def construct(self, tag: str, event: ScalarEvent) -> Any:
         text = event.value
-        if not tag.startswith(_TAG) or tag == _STR:
+        if tag == _STR:
             return text
-        kind = tag[len(_TAG) :]
+        kind = tag[len(_TAG) :] if tag.startswith(_TAG) else ""
+        if kind == "merge":  # the key `<<` of a merge, handled where its map ends
+            return text
+        if kind not in _SCALAR_KINDS:
+            self.refuse_tag(tag, event)
+            return text
         if kind == "float" and _DECIMAL.match(text):
             return float(text.replace("_", ""))
         if kind == "int" and len(text) <= MAX_DIGITS and _DECIMAL_INT.match(text):
@@ -320,8 +326,20 @@ class _Builder:
             return value.isoformat() if isinstance(value, dt.date) else value
         return text
 
+    def refuse_tag(self, tag: str, event: Event) -> None:
+        """A YAML tag other than the plain kinds (``!!python/object``, ``!include``, …) is an error, not
+        dropped: nothing in a CareBridge file needs one."""
+        written = "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+        self.located(
+            f"the YAML tag '{shorten(written)}' is not allowed; write a plain value (text, a number, true or "
+            "false, a date, a map or a list) without a tag",
+            event,
+        )
+
     def start(self, event: MappingStartEvent | SequenceStartEvent) -> None:
         line = _line(event)
+        if event.tag is not None and event.tag not in (_TAG + "map", _TAG + "seq", "!"):
+            self.refuse_tag(event.tag, event)
         if self.first_line is None:
             self.first_line = line
         if len(self.stack) >= MAX_DEPTH:
