@@ -203,19 +203,33 @@ def scheme_bridge_chart(results: Results, holder: str) -> Chart:
     """The bridge from the schemes of a sector or the system for the bridge year, as a waterfall."""
     year = results.bridge_year
     names, values, measures = scheme_waterfall(results, holder, year)
-    trace = waterfall_trace(names, values, measures)
-    trace["connector"] = {"line": {"color": "#999999", "width": 1}}
     label = results.org_label(holder)
-    title = f"Bridge from the schemes: {label}, {year} (£'000)"
-    layout = chart_layout(
-        title, "£'000", showlegend=False, height=520, xaxis={"automargin": True, "tickangle": -30}
-    )
     description = (
         f"Waterfall of {label}: the do-nothing gap, the typed plan lines and each flow of the schemes to the "
         "position from the schemes, then the plan lines the schemes do not explain to the typed "
         f"do-something position, {year}."
     )
-    return Chart(f"chart-scheme-bridge-{holder}", title, description, [trace], layout)
+    title = f"Bridge from the schemes: {label}, {year} (£'000)"
+    return bridge_waterfall(f"chart-scheme-bridge-{holder}", title, description, names, values, measures)
+
+
+def bridge_waterfall(
+    chart_id: str,
+    title: str,
+    description: str,
+    names: list[str],
+    values: list[float],
+    measures: list[str],
+    height: int = 520,
+    tickangle: int = -30,
+) -> Chart:
+    """A bridge from the schemes as a waterfall in £'000, connectors drawn, names slanted to fit."""
+    trace = waterfall_trace(names, values, measures)
+    trace["connector"] = {"line": {"color": "#999999", "width": 1}}
+    layout = chart_layout(
+        title, "£'000", showlegend=False, height=height, xaxis={"automargin": True, "tickangle": tickangle}
+    )
+    return Chart(chart_id, title, description, [trace], layout)
 
 
 def solutions_chart(results: Results) -> Chart:

@@ -18,10 +18,10 @@ from markupsafe import Markup
 from carebridge.engine import Results
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.flows import FLOWS, SECTORS
-from carebridge.report.chart import Chart, chart_layout
+from carebridge.report.chart import Chart
 from carebridge.report.html_table import render_table
 from carebridge.report.numbers import MONEY, ZERO
-from carebridge.report.plan_charts import waterfall_trace
+from carebridge.report.plan_charts import bridge_waterfall
 from carebridge.report.plan_tables import FLOW_LABELS, SUBTOTAL_FLOW, flow_checks, plan_years
 from carebridge.report.table import FormattedTable, Row, heading, series, total, year_columns
 from carebridge.scenario.names import sector
@@ -114,19 +114,17 @@ def bridge_chart(results: Results, found: list[Step], holder: str, year: str) ->
     """The holder's bridge in ``year`` as a waterfall; a step that is zero in that year is left out."""
     kept = [s for s in found if s.measure != "relative" or abs(float(s.values.sel(year=year))) > ZERO]
     values = [float(s.values.sel(year=year)) + 0.0 for s in kept]
-    trace = waterfall_trace([s.name for s in kept], values, [s.measure for s in kept])
-    trace["connector"] = {"line": {"color": "#999999", "width": 1}}
     label = results.org_label(holder)
     title = f"{label}: bridge from the schemes, {year} (£'000)"
-    layout = chart_layout(
-        title, "£'000", showlegend=False, height=500, xaxis={"automargin": True, "tickangle": -25}
-    )
     description = (
         f"Waterfall of {label}'s position in {year}: the do-nothing gap, the typed plan lines, the flows of "
         "each scheme to the position from the schemes, then the plan lines the schemes do not explain to "
         "the typed do-something position."
     )
-    return Chart("chart-partner-bridge", title, description, [trace], layout)
+    names, measures = [s.name for s in kept], [s.measure for s in kept]
+    return bridge_waterfall(
+        "chart-partner-bridge", title, description, names, values, measures, height=500, tickangle=-25
+    )
 
 
 def bridge_table(results: Results, found: list[Step], holder: str) -> FormattedTable:
