@@ -58,13 +58,18 @@ class ActualsFileError(ValueError):
 
     def __init__(self, problems: Sequence[RowProblem]) -> None:
         self.problems = list(problems)
-        shown = [f"  - {problem}" for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
-        more = len(self.problems) - MAX_PROBLEMS_SHOWN
-        if more > 0:
-            shown.append(f"  … and {more} more")
-        count = len(self.problems)
-        header = f"{count} problem{'s' if count != 1 else ''} in the actuals; nothing was imported:"
-        super().__init__("\n".join([header, *shown]))
+        super().__init__(problems_message(self.problems, "the actuals"))
+
+
+def problems_message(problems: Sequence[object], what: str) -> str:
+    """``N problems in WHAT; nothing was imported:`` and the first :data:`MAX_PROBLEMS_SHOWN` problems."""
+    shown = [f"  - {problem}" for problem in problems[:MAX_PROBLEMS_SHOWN]]
+    more = len(problems) - MAX_PROBLEMS_SHOWN
+    if more > 0:
+        shown.append(f"  … and {more} more")
+    count = len(problems)
+    header = f"{count} problem{'s' if count != 1 else ''} in {what}; nothing was imported:"
+    return "\n".join([header, *shown])
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from carebridge.delivery import targets as tg
-from carebridge.delivery.actuals_tables import RowProblem
+from carebridge.delivery.actuals_tables import RowProblem, problems_message
 from carebridge.delivery.months import Month, MonthError
 from carebridge.scenario.errors import did_you_mean
 
 COLUMNS = ("target", "month", "value")
-MAX_PROBLEMS_SHOWN = 200
 
 
 @dataclass(frozen=True)
@@ -36,12 +35,7 @@ class TargetActualsError(ValueError):
 
     def __init__(self, problems: Sequence[RowProblem]) -> None:
         self.problems = list(problems)
-        shown = [f"  - {problem}" for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
-        if len(self.problems) > MAX_PROBLEMS_SHOWN:
-            shown.append(f"  … and {len(self.problems) - MAX_PROBLEMS_SHOWN} more")
-        count = len(self.problems)
-        header = f"{count} problem{'s' if count != 1 else ''} in the target actuals; nothing was imported:"
-        super().__init__("\n".join([header, *shown]))
+        super().__init__(problems_message(self.problems, "the target actuals"))
 
 
 @dataclass(frozen=True)
