@@ -35,9 +35,11 @@ ACTUALS = (
 ESCALATION = ("--by", "x", "--root-cause", "y", "--action", "z")
 
 
-def carebridge(*args: str, db: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def carebridge(*args: str, db: Path, cwd: Path, columns: str = "200") -> subprocess.CompletedProcess[str]:
     command = [str(Path(sys.executable).with_name("carebridge")), *args]
-    environment = {**os.environ, "CAREBRIDGE_DB": str(db), "CAREBRIDGE_USER": "analyst", "COLUMNS": "200"}
+    environment = {**os.environ, "CAREBRIDGE_DB": str(db), "CAREBRIDGE_USER": "analyst", "COLUMNS": columns}
+    if not columns:
+        environment.pop("COLUMNS")
     return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=environment, timeout=120)
 
 
@@ -81,6 +83,18 @@ def test_status_raises_an_alert_after_two_months_off_trajectory(workspace: tuple
     assert f"ALERT {AE} 2017/18-M01: 3 % worse than the trajectory, off trajectory for 3 month(s)" in latest
     assert f"escalate to {BOARD}: carebridge targets escalate {AE} --month 2017/18-M01" in latest
     assert "no trajectory" in latest  # dtoc_stp has no baseline yet
+
+
+def test_status_names_each_target_and_its_spc_variation_even_when_piped(workspace: tuple[Path, Path]) -> None:
+    db, folder = workspace
+    done = carebridge("targets", "status", db=db, cwd=folder, columns="")  # piped, no COLUMNS: not 80 wide
+    assert done.returncode == 0, done.stderr
+    assert "A&E patients seen within 4 hours (Stockport)" in done.stdout
+    rows = [line for line in done.stdout.splitlines() if "│" in line]
+    assert any("Stockport A&E Delivery Board" in row for row in rows)
+    assert not any("…" in row for row in rows)
+    assert "Jan 2018" not in done.stdout and "Apr 2017" in done.stdout  # months by name
+    assert "variation" in done.stdout and "Common cause" in done.stdout  # four actuals of the A&E target
 
 
 def test_an_alert_is_escalated_to_the_accountable_board(workspace: tuple[Path, Path]) -> None:

@@ -173,13 +173,13 @@ def prioritise_command(
 
 def _print_appraisal(appraisal: Any) -> None:
     """NPV, BCR, ROI and payback year of each scheme and the programme, one table per basis."""
-    from rich.console import Console
     from rich.table import Table
 
+    from carebridge.cli.console import terminal
     from carebridge.report.appraisal import BASES, basis_note
     from carebridge.report.numbers import format_number
 
-    console = Console()
+    console = terminal()
     for basis in BASES:
         table = Table(
             title=f"Green Book appraisal, {basis} basis (£'000)", title_justify="left", title_style="bold"
@@ -235,14 +235,14 @@ def _print_public_value(console: Any, appraisal: Any) -> None:
 
 
 def _print_selection(selection: Any) -> None:
-    from rich.console import Console
     from rich.table import Table
 
+    from carebridge.cli.console import terminal
     from carebridge.report.appraisal import envelope_table
     from carebridge.report.numbers import format_number
     from carebridge.report.terminal import rich_table
 
-    console = Console()
+    console = terminal()
     for title, decisions in (("Funded", selection.funded), ("Excluded", selection.excluded)):
         table = Table(title=f"{title} ({len(decisions)})", title_justify="left", title_style="bold")
         table.add_column("Candidate")

@@ -38,9 +38,9 @@ def compare_command(
 
       carebridge compare plan-april.yaml plan-june.yaml --out out/changes
     """
-    from rich.console import Console
     from rich.table import Table
 
+    from carebridge.cli.console import terminal
     from carebridge.cli.plan import provenance_of
     from carebridge.engine import ModelError
     from carebridge.report.compare import (
@@ -56,7 +56,7 @@ def compare_command(
     from carebridge.usecases.errors import NoVariantsError, UnknownVariantsError
 
     loaded = load(scenario)
-    console = Console()
+    console = terminal()
     try:
         if other is not None:
             second = load(other)

@@ -213,9 +213,9 @@ def list_command(db: Db = None) -> None:
 
       carebridge plan list
     """
-    from rich.console import Console
     from rich.table import Table
 
+    from carebridge.cli.console import terminal
     from carebridge.usecases.plans import versions as list_versions
 
     with open_store(db) as store:
@@ -235,7 +235,7 @@ def list_command(db: Db = None) -> None:
             version.approved_at.strftime("%Y-%m-%d %H:%M UTC"),
             version.approved_by,
         )
-    Console().print(table)
+    terminal().print(table)
 
 
 @plan_app.command("share")
@@ -418,15 +418,14 @@ def fews_command(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from rich.console import Console
-
+    from carebridge.cli.console import terminal
     from carebridge.report.delivery import write_fews
     from carebridge.report.delivery_terminal import print_fews
 
     with open_store(db) as store:
         status = _fews(store, plan, month, _spc_options(spc_screen, spc_rebase, spc_baseline))
     monitoring = _monitored(status)
-    print_fews(monitoring, status.plan, Console())
+    print_fews(monitoring, status.plan, terminal())
     try:
         written = write_fews(monitoring, status.plan, out)
     except OSError as error:

@@ -89,11 +89,10 @@ def run_command(
     except OSError as error:
         fail(f"cannot write the report into {folder}: {error.strerror or error}")
     if not quiet:
-        from rich.console import Console
-
+        from carebridge.cli.console import terminal
         from carebridge.report.plan import print_headlines
 
-        print_headlines(results, Console())
+        print_headlines(results, terminal())
     typer.echo(f"Wrote {len(written)} files to {folder}: " + ", ".join(p.name for p in written))
 
 

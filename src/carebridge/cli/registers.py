@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from carebridge.delivery.months import Month
     from carebridge.delivery.register_status import TargetStatus
     from carebridge.delivery.risks import HeatMap, Risk, Stage
+    from carebridge.delivery.spc import XmrChart
     from carebridge.scenario.errors import InputError, Problem
     from carebridge.scenario.source_map import SourceMap
     from carebridge.store import Store
@@ -217,8 +218,7 @@ def targets_status_command(
 
       carebridge targets status --month 2017/18-M03
     """
-    from rich.console import Console
-
+    from carebridge.cli.console import terminal
     from carebridge.delivery.months import MonthError
     from carebridge.usecases.registers import status_of_targets
 
@@ -234,7 +234,7 @@ def targets_status_command(
         return
     statuses = [row.status for row in found.rows]
     escalated = {(e.target, e.month) for row in found.rows for e in row.escalations}
-    Console().print(_status_table(statuses, found.month))
+    terminal().print(_status_table(statuses, found.month))
     _print_alerts(statuses, escalated)
 
 
@@ -244,7 +244,8 @@ def _status_table(statuses: Sequence[TargetStatus], as_at: Month) -> Table:
     from carebridge.delivery.register_status import number
 
     table = Table(title=f"Targets as at {as_at.label} ({as_at.calendar_name})", title_justify="left")
-    for column in ("target", "board", "month", "planned", "actual", "shortfall", "status", "target value"):
+    columns = ("target", "board", "month", "planned", "actual", "shortfall", "status", "target value")
+    for column in (*columns, "variation", "assurance"):
         justify = "right" if column in ("planned", "actual", "shortfall") else "left"
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     styles = {"red": "bold red", "amber": "yellow", "green": "green", "none": "dim"}
@@ -254,16 +255,27 @@ def _status_table(statuses: Sequence[TargetStatus], as_at: Month) -> Table:
         if status.months_off > 1:
             state += f" ({status.months_off} months)"
         table.add_row(
-            target.id,
+            target.name,
             target.accountable_board,
-            status.month.label if status.month else "",
+            status.month.calendar_name if status.month else "",
             number(status.planned),
             number(status.actual),
             number(status.shortfall),
             f"[{styles[status.rag]}]{state}[/]",
             f"{target.target:g}{target.unit} by {target.target_month}",
+            *_spc_words(status.spc),
         )
     return table
+
+
+def _spc_words(chart: XmrChart | None) -> tuple[str, str]:
+    """Making Data Count's variation and assurance of a target's XmR chart, in words (blank with under four
+    actuals, or no target to assure against)."""
+    from carebridge.delivery.spc import ASSURANCE_TEXT, VARIATION_TEXT
+
+    if chart is None:
+        return "", ""
+    return VARIATION_TEXT[chart.variation], ASSURANCE_TEXT[chart.assurance] if chart.assurance else ""
 
 
 def _print_alerts(statuses: Sequence[TargetStatus], escalated: set[tuple[str, str]]) -> None:
@@ -473,9 +485,9 @@ def risks_list_command(
     """
     import datetime as dt
 
-    from rich.console import Console
     from rich.table import Table
 
+    from carebridge.cli.console import terminal
     from carebridge.usecases.registers import list_risks
 
     with _store(db) as store:
@@ -501,7 +513,7 @@ def risks_list_command(
             _scored(risk, "after"),
             review,
         )
-    Console().print(table)
+    terminal().print(table)
 
 
 def _rating(risk: Risk, stage: Stage) -> int:
@@ -559,9 +571,9 @@ def risks_heatmap_command(
 
 
 def _print_heat_map(counts: HeatMap) -> None:
-    from rich.console import Console
     from rich.table import Table
 
+    from carebridge.cli.console import terminal
     from carebridge.delivery.risks import SCORES, band_of
 
     words = "before" if counts.stage == "before" else "after"
@@ -576,7 +588,7 @@ def _print_heat_map(counts: HeatMap) -> None:
             for impact in SCORES
         ]
         table.add_row(f"likelihood {likelihood}", *cells)
-    Console().print(table)
+    terminal().print(table)
 
 
 @risks_app.command("review")

@@ -158,5 +158,6 @@ def month_of(day: dt.date) -> Month:
 
 
 def number(value: float | None) -> str:
-    """A value in a target's unit as tables show it: four significant figures, blank when missing."""
-    return "" if value is None else f"{value:.4g}"
+    """A value in a target's unit as the sources print it: one decimal place (88.6%, 6.1 days), blank when
+    missing."""
+    return "" if value is None else f"{value:,.1f}"
