@@ -23,6 +23,11 @@ from carebridge.report.plan_tables import (
 )
 from carebridge.report.table import series
 
+YEAR_AXIS = {"title": {"text": "Financial year"}, "type": "category"}
+"""The x axis of a chart by year."""
+YEAR_LEGEND = {"orientation": "h", "y": -0.22, "yanchor": "top"}
+"""The legend of a chart by year: below the axis title."""
+
 
 def waterfall_trace(names: list[str], values: list[float], measures: list[str]) -> Spec:
     """A plotly waterfall of a bridge: each step's name, value (£'000) and measure (absolute, relative,
@@ -87,7 +92,12 @@ def activity_chart(results: Results) -> Chart:
                     "hovertemplate": f"{results.pod_label(pod)} %{{x}}: %{{y:,.0f}}<extra>{name}</extra>",
                 }
             )
-        layout[f"yaxis{axis}"] = {"tickformat": ",.0f", "rangemode": "tozero"}
+        layout[f"yaxis{axis}"] = {
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+            "title": {"text": _pod_unit(results, pod), "standoff": 4},
+        }
+        layout[f"xaxis{axis}"] = {"type": "category"}
         annotations.append(
             {
                 "text": f"<b>{results.pod_label(pod)}</b>",
@@ -101,6 +111,13 @@ def activity_chart(results: Results) -> Chart:
     layout["annotations"] = annotations
     description = "Activity by point of delivery and year without the schemes (dotted) and with them (solid)."
     return Chart("chart-activity", "Activity by POD", description, data, layout)
+
+
+def _pod_unit(results: Results, pod: str) -> str:
+    """A POD's unit of activity as an axis title (plural: "spells"), or "activity" when it has none."""
+    units = results.activity.coords.get("pod_unit")
+    unit = str(units.sel(pod=pod).item()) if units is not None else ""
+    return f"{unit}s" if unit and not unit.endswith("s") else unit or "activity"
 
 
 def savings_chart(results: Results, basis: str) -> Chart:
@@ -118,7 +135,9 @@ def savings_chart(results: Results, basis: str) -> Chart:
         for index, pod in enumerate(saving.pod.values)
     ]
     title = f"Savings by POD, {basis} basis (£'000)"
-    layout = chart_layout(title, "£'000, saving negative", barmode="relative")
+    layout = chart_layout(
+        title, "£'000, saving negative", barmode="relative", xaxis=YEAR_AXIS, legend=YEAR_LEGEND
+    )
     description = f"Savings on the {basis} basis by point of delivery and year, stacked."
     return Chart(f"chart-savings-{basis}", title, description, data, layout)
 
@@ -147,7 +166,7 @@ def positions_chart(results: Results) -> Chart:
                 }
             )
     title = "Positions by organisation: do nothing and do something (£'000)"
-    layout = chart_layout(title, "£'000, deficit positive", height=520)
+    layout = chart_layout(title, "£'000, deficit positive", height=520, xaxis=YEAR_AXIS, legend=YEAR_LEGEND)
     description = "Each organisation's do-nothing gap (dotted) and do-something position (solid), by year."
     return Chart("chart-positions", title, description, data, layout)
 
@@ -255,10 +274,13 @@ def solutions_chart(results: Results) -> Chart:
             "x": years,
             "y": list(series(table.sel(line="do_something"), years)),
             "line": {"color": "#000000"},
+            "hovertemplate": "%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>",
         }
     )
     title = "Plan lines by year, stacked (£'000)"
-    layout = chart_layout(title, "£'000", barmode="relative", height=520)
+    layout = chart_layout(
+        title, "£'000, saving negative", barmode="relative", height=520, xaxis=YEAR_AXIS, legend=YEAR_LEGEND
+    )
     return Chart("chart-solutions", title, "Each plan line by year; savings below zero.", data, layout)
 
 
