@@ -33,7 +33,7 @@ def chart_layout(title: str, y_title: str, **extra: Any) -> Spec:
         "title": {"text": title},
         "font": FONT,
         "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
-        "yaxis": {"title": {"text": y_title}, "tickformat": ",.0f", "zeroline": True},
+        "yaxis": {"title": {"text": y_title}, "tickformat": ",.0f", "zeroline": True, "automargin": True},
         "legend": {"orientation": "h", "y": -0.15},
         "plot_bgcolor": "#ffffff",
         **extra,

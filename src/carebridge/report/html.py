@@ -69,6 +69,7 @@ ul.messages li, ul.risks li { margin: 4px 0; max-width: 70em; }
 .summary-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(30rem, 1fr)); gap: 0 32px;
                 align-items: start; }
 .summary table { min-width: 0; width: 100%; }
+.summary > .table-wrap table { width: auto; min-width: 40rem; }
 @page { size: A4 landscape; margin: 12mm 10mm; }
 @media print {
   body { font-size: 10pt; }

@@ -25,8 +25,15 @@ from carebridge.report.table import series
 
 YEAR_AXIS = {"title": {"text": "Financial year"}, "type": "category"}
 """The x axis of a chart by year."""
-YEAR_LEGEND = {"orientation": "h", "y": -0.22, "yanchor": "top"}
-"""The legend of a chart by year: below the axis title."""
+YEAR_LEGEND = {
+    "orientation": "v",
+    "x": 1.02,
+    "xanchor": "left",
+    "y": 1,
+    "yanchor": "top",
+    "font": {"size": 11},
+}
+"""The legend of a chart by year: at the right, clear of the axis title however many lines it has."""
 
 
 def waterfall_trace(names: list[str], values: list[float], measures: list[str]) -> Spec:
@@ -46,16 +53,36 @@ def waterfall_trace(names: list[str], values: list[float], measures: list[str]) 
     }
 
 
+def moving_steps(names: list[str], values: list[float]) -> tuple[list[str], list[float]]:
+    """A bridge's two ends and the steps between that print as something (half a £'000 or more): a chart
+    draws no bar of 0."""
+    kept = [
+        (name, value)
+        for index, (name, value) in enumerate(zip(names, values, strict=True))
+        if index in (0, len(values) - 1) or abs(value) >= SHOWN
+    ]
+    return [name for name, _ in kept], [value for _, value in kept]
+
+
+SHOWN = 0.5
+"""A step smaller than half a £'000 prints as 0 and is left out of a bridge chart."""
+
+
 def bridge_chart(results: Results) -> Chart:
-    """The system bridge for the bridge year as a waterfall: do-nothing gap, each plan line, do-something."""
+    """The system bridge for the bridge year as a waterfall: do-nothing gap, each plan line that is not zero
+    that year, do-something."""
     year = results.bridge_year
     steps = results.bridge(year)
-    measures = ["absolute", *(["relative"] * (len(steps) - 2)), "total"]
-    trace = waterfall_trace([step.name for step in steps], [step.value for step in steps], measures)
+    names, values = moving_steps([step.name for step in steps], [step.value for step in steps])
+    measures = ["absolute", *(["relative"] * (len(values) - 2)), "total"]
+    trace = waterfall_trace(names, values, measures)
     trace.update(name=year, connector={"line": {"color": "#999999", "width": 1}})
     title = f"System financial bridge, {year} (£'000)"
     layout = chart_layout(title, "£'000", showlegend=False, xaxis={"automargin": True, "tickangle": -30})
-    description = f"Waterfall from the do-nothing gap to the do-something position in {year}."
+    description = (
+        f"Waterfall from the do-nothing gap to the do-something position in {year}; plan lines that are zero "
+        "that year are left out."
+    )
     return Chart("chart-bridge", title, description, [trace], layout)
 
 
@@ -166,7 +193,10 @@ def positions_chart(results: Results) -> Chart:
                 }
             )
     title = "Positions by organisation: do nothing and do something (£'000)"
-    layout = chart_layout(title, "£'000, deficit positive", height=520, xaxis=YEAR_AXIS, legend=YEAR_LEGEND)
+    height = max(520, 140 + 24 * len(data))  # the legend's lines, all in view
+    layout = chart_layout(
+        title, "£'000, deficit positive", height=height, xaxis=YEAR_AXIS, legend=YEAR_LEGEND
+    )
     description = "Each organisation's do-nothing gap (dotted) and do-something position (solid), by year."
     return Chart("chart-positions", title, description, data, layout)
 
@@ -189,12 +219,15 @@ def waterfall(results: Results, org: str, year: str) -> tuple[list[str], list[fl
 
 def organisation_bridge_chart(results: Results, org: str) -> Chart:
     year = results.bridge_year
-    names, values = waterfall(results, org, year)
+    names, values = moving_steps(*waterfall(results, org, year))
     trace = waterfall_trace(names, values, ["absolute", *(["relative"] * (len(values) - 2)), "total"])
     label = results.org_label(org)
     title = f"Financial bridge of {label}, {year} (£'000)"
     layout = chart_layout(title, "£'000", showlegend=False, xaxis={"automargin": True, "tickangle": -30})
-    return Chart(f"chart-bridge-{org}", title, f"Waterfall of {label}'s position in {year}.", [trace], layout)
+    description = (
+        f"Waterfall of {label}'s position in {year}; plan lines that are zero that year are left out."
+    )
+    return Chart(f"chart-bridge-{org}", title, description, [trace], layout)
 
 
 def scheme_waterfall(results: Results, holder: str, year: str) -> tuple[list[str], list[float], list[str]]:

@@ -196,9 +196,11 @@ def _messages(summary: ExecutiveSummary) -> tuple[str, ...]:
         short = [org for org in summary.organisations if org.residual >= SHOWN]
         if short:
             worst = max(short, key=lambda org: org.residual)
+            count = len(summary.organisations)
+            how_many = f"All {count}" if len(short) == count else f"{len(short)} of {count}"
             messages.append(
-                f"{len(short)} of {len(summary.organisations)} organisations remain in deficit in {year}; "
-                f"the largest is {worst.name}, {millions(worst.residual)}."
+                f"{how_many} organisations remain in deficit in {year}; the largest deficit is "
+                f"{worst.name}'s, {millions(worst.residual)}."
             )
         else:
             messages.append(f"Every organisation is in balance or surplus in {year} with the plan.")
