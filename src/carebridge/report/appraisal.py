@@ -63,11 +63,19 @@ def _label(appraisal: Appraisal, scheme: str) -> str:
     return appraisal.names.get(scheme, scheme)
 
 
+def optimism_bias_on(appraisal: Appraisal) -> bool:
+    """Whether any optimism-bias uplift is above zero (else no caption, row or table names it)."""
+    bias = appraisal.parameters.optimism_bias
+    return any(uplift > 0 for uplift in (bias.default, bias.of_programme, *bias.schemes.values()))
+
+
 def basis_note(appraisal: Appraisal) -> str:
-    """How the money is valued: prices (real or cash terms, the deflator), discounting, optimism bias."""
+    """How the money is valued: prices (real or cash terms, the deflator), discounting, and optimism bias
+    when some uplift is not zero (a caption never names an adjustment that is off)."""
+    raised = optimism_bias_on(appraisal)
     return (
         f"{appraisal.prices.words}. Discounted to {appraisal.discount_base_year} (year 0) at "
-        f"{appraisal.parameters.schedule_name}; investment raised by optimism bias."
+        f"{appraisal.parameters.schedule_name}" + ("; investment raised by optimism bias." if raised else ".")
     )
 
 
@@ -138,9 +146,10 @@ def workings_table(appraisal: Appraisal, basis: str, scheme: str = PROGRAMME) ->
     optimism bias, net, discount factor, discounted net, cumulative."""
     years = appraisal.years
     data = appraisal.by_year.sel(scheme=scheme, basis=basis)
+    bias = optimism_bias_on(appraisal)
     lines: list[tuple[str, xr.DataArray, RowKind, NumberKind | None]] = [
         ("Benefit (saving)", data.benefit, "normal", None),
-        ("Cost (investment with optimism bias)", data.cost, "normal", None),
+        ("Cost (investment with optimism bias)" if bias else "Cost (investment)", data.cost, "normal", None),
         ("  of which optimism bias", data.optimism_bias, "normal", None),
         ("Net benefit", data.net, "total", None),
         ("Price factor (base-year prices / year's prices)", data.price_factor, "normal", "percent"),
@@ -149,7 +158,11 @@ def workings_table(appraisal: Appraisal, basis: str, scheme: str = PROGRAMME) ->
         ("Discounted net benefit", data.discounted_net, "normal", None),
         ("Cumulative discounted net benefit", data.cumulative_net, "total", None),
     ]
-    rows = tuple(Row(label, series(values, years), kind, number) for label, values, kind, number in lines)
+    rows = tuple(
+        Row(label, series(values, years), kind, number)
+        for label, values, kind, number in lines
+        if bias or label != "  of which optimism bias"
+    )
     name = _label(appraisal, scheme)
     return FormattedTable(
         f"appraisal_workings_{scheme}_{basis}",
@@ -185,12 +198,13 @@ def optimism_bias_table(appraisal: Appraisal) -> FormattedTable:
 
 
 def appraisal_tables(appraisal: Appraisal) -> list[FormattedTable]:
-    """Every table of the cash appraisal, in the order the reports show them."""
+    """Every table of the cash appraisal, in the order the reports show them; the optimism-bias table only
+    when some uplift is on."""
     return [
         summary_table(appraisal),
         *(cumulative_table(appraisal, basis) for basis in BASES),
         *(workings_table(appraisal, basis) for basis in BASES),
-        optimism_bias_table(appraisal),
+        *([optimism_bias_table(appraisal)] if optimism_bias_on(appraisal) else []),
     ]
 
 
@@ -307,7 +321,9 @@ def cumulative_chart(appraisal: Appraisal, basis: str) -> Chart:
             }
         )
     title = f"Cumulative discounted net benefit by scheme, {basis} basis (£'000)"
-    layout = chart_layout(title, "£'000, above zero: paid back", height=480)
+    layout = chart_layout(
+        title, "£'000, above zero: paid back", height=480, xaxis={"title": {"text": "Financial year"}}
+    )
     description = (
         f"Running total of discounted benefit less cost for each scheme and the programme, {basis} basis; "
         "a line crossing zero marks the payback year."

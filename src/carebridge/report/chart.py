@@ -33,8 +33,23 @@ def chart_layout(title: str, y_title: str, **extra: Any) -> Spec:
         "title": {"text": title},
         "font": FONT,
         "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
-        "yaxis": {"title": {"text": y_title}, "tickformat": ",.0f", "zeroline": True},
+        "yaxis": {"title": {"text": y_title}, "tickformat": ",.0f", "zeroline": True, "automargin": True},
         "legend": {"orientation": "h", "y": -0.15},
         "plot_bgcolor": "#ffffff",
         **extra,
     }
+
+
+BLANK = 1e-9
+"""A value whose size is at most this draws nothing (£'000, activity or a fraction)."""
+
+
+def is_blank(chart: Chart) -> bool:
+    """Whether every number ``chart`` would draw is zero or missing (the ``y`` of its traces, the ``x`` of a
+    histogram or a horizontal bar): such a chart is left out of a page, with a note."""
+    for trace in chart.data:
+        horizontal = trace.get("type") == "histogram" or trace.get("orientation") == "h"
+        values = trace.get("x" if horizontal else "y") or []
+        if any(isinstance(v, int | float) and abs(v) > BLANK for v in values):
+            return False
+    return True

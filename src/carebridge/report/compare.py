@@ -15,7 +15,7 @@ from carebridge.report.chart import Chart, chart_layout
 from carebridge.report.excel import add_table_sheets, new_workbook
 from carebridge.report.html import run_page
 from carebridge.report.numbers import MONEY
-from carebridge.report.plan_tables import plan_years
+from carebridge.report.plan_tables import layout_shown, plan_years
 from carebridge.report.provenance import Provenance
 from carebridge.report.table import Column, FormattedTable, Row, RowKind, heading, series, year_columns
 
@@ -155,7 +155,7 @@ def versions_table(item: Compared, base_name: str, other_name: str) -> Formatted
         columns,
         tuple(rows),
         label_header="System",
-        mirrors="Stockport Table 4",
+        mirrors=layout_shown(item.base, "Stockport Table 4"),
     )
 
 

@@ -15,14 +15,18 @@ from pathlib import Path
 from rich.console import Console
 
 from carebridge.engine.appraisal import Appraisal
+from carebridge.engine.finance import SYSTEM
 from carebridge.engine.results import Results
 from carebridge.report.excel import write_excel
 from carebridge.report.html import run_page
 from carebridge.report.plan_charts import all_charts
+from carebridge.report.plan_summary import SummaryNames, executive_summary, summary_html
 from carebridge.report.plan_tables import (
     all_tables,
     do_nothing_gap,
     do_something_position,
+    organisations,
+    plan_line_ids,
     statement_net,
     system_bridge,
 )
@@ -30,7 +34,7 @@ from carebridge.report.png import write_bridge_pngs
 from carebridge.report.provenance import Provenance
 from carebridge.report.table import FormattedTable
 from carebridge.report.terminal import rich_table
-from carebridge.report.tidy import write_tables
+from carebridge.report.tidy import tidy_tables, write_tables
 
 RUN_FILE = "run.json"
 EXCEL_FILE = "report.xlsx"
@@ -54,9 +58,18 @@ def write_report(run: PlanReport, folder: Path, provenance: Provenance) -> list[
     results = run.results
     folder.mkdir(parents=True, exist_ok=True)
     tables = all_tables(results, run.appraisal)
-    written = write_tables(results, folder)
+    tidy = tidy_tables(results)
+    written = write_tables(results, folder, tidy)
     written.append(write_excel(results, folder / EXCEL_FILE, provenance, tables))
-    page = run_page(results, provenance, tables, all_charts(results, run.appraisal))
+    summary = executive_summary(
+        tidy["positions"],
+        tidy["savings"],
+        results.bridge_year,
+        summary_names(results),
+        [variant.name for variant in results.scenario.variants],
+    )
+    charts = all_charts(results, run.appraisal)
+    page = run_page(results, provenance, tables, charts, summary_html(summary))
     html = folder / HTML_FILE
     html.write_text(page, encoding="utf-8")
     written.append(html)
@@ -65,6 +78,16 @@ def write_report(run: PlanReport, folder: Path, provenance: Provenance) -> list[
     record = {**asdict(provenance), "files": [path.name for path in [*written, run_file]]}
     run_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return [*written, run_file]
+
+
+def summary_names(results: Results) -> SummaryNames:
+    """The printed names of the run's organisations, plan lines and schemes, for the executive summary."""
+    return SummaryNames(
+        {org: results.org_label(org) for org in organisations(results)},
+        {line: results.position_label(line) for line in plan_line_ids(results)},
+        {scheme: results.scheme_label(scheme) for scheme in results.schemes},
+        results.org_label(SYSTEM),
+    )
 
 
 def headline_tables(results: Results) -> list[FormattedTable]:

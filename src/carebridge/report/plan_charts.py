@@ -23,6 +23,18 @@ from carebridge.report.plan_tables import (
 )
 from carebridge.report.table import series
 
+YEAR_AXIS = {"title": {"text": "Financial year"}, "type": "category"}
+"""The x axis of a chart by year."""
+YEAR_LEGEND = {
+    "orientation": "v",
+    "x": 1.02,
+    "xanchor": "left",
+    "y": 1,
+    "yanchor": "top",
+    "font": {"size": 11},
+}
+"""The legend of a chart by year: at the right, clear of the axis title however many lines it has."""
+
 
 def waterfall_trace(names: list[str], values: list[float], measures: list[str]) -> Spec:
     """A plotly waterfall of a bridge: each step's name, value (£'000) and measure (absolute, relative,
@@ -41,16 +53,36 @@ def waterfall_trace(names: list[str], values: list[float], measures: list[str]) 
     }
 
 
+def moving_steps(names: list[str], values: list[float]) -> tuple[list[str], list[float]]:
+    """A bridge's two ends and the steps between that print as something (half a £'000 or more): a chart
+    draws no bar of 0."""
+    kept = [
+        (name, value)
+        for index, (name, value) in enumerate(zip(names, values, strict=True))
+        if index in (0, len(values) - 1) or abs(value) >= SHOWN
+    ]
+    return [name for name, _ in kept], [value for _, value in kept]
+
+
+SHOWN = 0.5
+"""A step smaller than half a £'000 prints as 0 and is left out of a bridge chart."""
+
+
 def bridge_chart(results: Results) -> Chart:
-    """The system bridge for the bridge year as a waterfall: do-nothing gap, each plan line, do-something."""
+    """The system bridge for the bridge year as a waterfall: do-nothing gap, each plan line that is not zero
+    that year, do-something."""
     year = results.bridge_year
     steps = results.bridge(year)
-    measures = ["absolute", *(["relative"] * (len(steps) - 2)), "total"]
-    trace = waterfall_trace([step.name for step in steps], [step.value for step in steps], measures)
+    names, values = moving_steps([step.name for step in steps], [step.value for step in steps])
+    measures = ["absolute", *(["relative"] * (len(values) - 2)), "total"]
+    trace = waterfall_trace(names, values, measures)
     trace.update(name=year, connector={"line": {"color": "#999999", "width": 1}})
     title = f"System financial bridge, {year} (£'000)"
     layout = chart_layout(title, "£'000", showlegend=False, xaxis={"automargin": True, "tickangle": -30})
-    description = f"Waterfall from the do-nothing gap to the do-something position in {year}."
+    description = (
+        f"Waterfall from the do-nothing gap to the do-something position in {year}; plan lines that are zero "
+        "that year are left out."
+    )
     return Chart("chart-bridge", title, description, [trace], layout)
 
 
@@ -87,7 +119,12 @@ def activity_chart(results: Results) -> Chart:
                     "hovertemplate": f"{results.pod_label(pod)} %{{x}}: %{{y:,.0f}}<extra>{name}</extra>",
                 }
             )
-        layout[f"yaxis{axis}"] = {"tickformat": ",.0f", "rangemode": "tozero"}
+        layout[f"yaxis{axis}"] = {
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+            "title": {"text": _pod_unit(results, pod), "standoff": 4},
+        }
+        layout[f"xaxis{axis}"] = {"type": "category"}
         annotations.append(
             {
                 "text": f"<b>{results.pod_label(pod)}</b>",
@@ -101,6 +138,13 @@ def activity_chart(results: Results) -> Chart:
     layout["annotations"] = annotations
     description = "Activity by point of delivery and year without the schemes (dotted) and with them (solid)."
     return Chart("chart-activity", "Activity by POD", description, data, layout)
+
+
+def _pod_unit(results: Results, pod: str) -> str:
+    """A POD's unit of activity as an axis title (plural: "spells"), or "activity" when it has none."""
+    units = results.activity.coords.get("pod_unit")
+    unit = str(units.sel(pod=pod).item()) if units is not None else ""
+    return f"{unit}s" if unit and not unit.endswith("s") else unit or "activity"
 
 
 def savings_chart(results: Results, basis: str) -> Chart:
@@ -118,7 +162,9 @@ def savings_chart(results: Results, basis: str) -> Chart:
         for index, pod in enumerate(saving.pod.values)
     ]
     title = f"Savings by POD, {basis} basis (£'000)"
-    layout = chart_layout(title, "£'000, saving negative", barmode="relative")
+    layout = chart_layout(
+        title, "£'000, saving negative", barmode="relative", xaxis=YEAR_AXIS, legend=YEAR_LEGEND
+    )
     description = f"Savings on the {basis} basis by point of delivery and year, stacked."
     return Chart(f"chart-savings-{basis}", title, description, data, layout)
 
@@ -147,7 +193,10 @@ def positions_chart(results: Results) -> Chart:
                 }
             )
     title = "Positions by organisation: do nothing and do something (£'000)"
-    layout = chart_layout(title, "£'000, deficit positive", height=520)
+    height = max(520, 140 + 24 * len(data))  # the legend's lines, all in view
+    layout = chart_layout(
+        title, "£'000, deficit positive", height=height, xaxis=YEAR_AXIS, legend=YEAR_LEGEND
+    )
     description = "Each organisation's do-nothing gap (dotted) and do-something position (solid), by year."
     return Chart("chart-positions", title, description, data, layout)
 
@@ -170,12 +219,15 @@ def waterfall(results: Results, org: str, year: str) -> tuple[list[str], list[fl
 
 def organisation_bridge_chart(results: Results, org: str) -> Chart:
     year = results.bridge_year
-    names, values = waterfall(results, org, year)
+    names, values = moving_steps(*waterfall(results, org, year))
     trace = waterfall_trace(names, values, ["absolute", *(["relative"] * (len(values) - 2)), "total"])
     label = results.org_label(org)
     title = f"Financial bridge of {label}, {year} (£'000)"
     layout = chart_layout(title, "£'000", showlegend=False, xaxis={"automargin": True, "tickangle": -30})
-    return Chart(f"chart-bridge-{org}", title, f"Waterfall of {label}'s position in {year}.", [trace], layout)
+    description = (
+        f"Waterfall of {label}'s position in {year}; plan lines that are zero that year are left out."
+    )
+    return Chart(f"chart-bridge-{org}", title, description, [trace], layout)
 
 
 def scheme_waterfall(results: Results, holder: str, year: str) -> tuple[list[str], list[float], list[str]]:
@@ -255,10 +307,13 @@ def solutions_chart(results: Results) -> Chart:
             "x": years,
             "y": list(series(table.sel(line="do_something"), years)),
             "line": {"color": "#000000"},
+            "hovertemplate": "%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>",
         }
     )
     title = "Plan lines by year, stacked (£'000)"
-    layout = chart_layout(title, "£'000", barmode="relative", height=520)
+    layout = chart_layout(
+        title, "£'000, saving negative", barmode="relative", height=520, xaxis=YEAR_AXIS, legend=YEAR_LEGEND
+    )
     return Chart("chart-solutions", title, "Each plan line by year; savings below zero.", data, layout)
 
 

@@ -14,6 +14,7 @@ fractions (``-0.201`` is shown ``-20.1%``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from itertools import groupby
 
 import xarray as xr
@@ -845,6 +846,21 @@ def series_across(values: xr.DataArray, holders: list[str]) -> tuple[float, ...]
     return tuple(float(values.sel(org=holder)) for holder in holders)
 
 
+DOCUMENTS = {"Stockport": ("Stockport Together",), "STP": ("STP", "Sustainability and Transformation")}
+"""The published documents a table may follow the layout of (the start or a word of its ``mirrors``), and
+the words of a scenario's ``source`` that say the plan is that document's."""
+
+
+def layout_shown(results: Results, mirrors: str) -> str:
+    """``mirrors`` when the scenario is the document it names (a Stockport table's layout on the Stockport
+    Together plan), else nothing: a caption never cites another plan's document."""
+    source = results.scenario.source or ""
+    for document, words in DOCUMENTS.items():
+        if mirrors.startswith(document) or f"{document}'s" in mirrors or f" {document} " in f" {mirrors} ":
+            return mirrors if any(word in source for word in words) else ""
+    return mirrors
+
+
 def all_tables(results: Results, appraisal: Appraisal | None) -> list[FormattedTable]:
     """Every table of a run, in report order; the tables of schemes only when there are schemes, the
     appraisal's summary when an appraisal of the run is given, the reconciliation only when there are
@@ -882,4 +898,4 @@ def all_tables(results: Results, appraisal: Appraisal | None) -> list[FormattedT
         tables.append(summary_table(appraisal))
     if results.scenario.published:
         tables.append(reconciliation(results))
-    return tables
+    return [replace(table, mirrors=layout_shown(results, table.mirrors)) for table in tables]

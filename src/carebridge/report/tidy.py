@@ -127,12 +127,19 @@ TABLES = {
 }
 
 
-def write_tables(results: Results, folder: Path) -> list[Path]:
-    """Write every tidy table as ``NAME.csv`` into ``folder``; return the paths."""
+def tidy_tables(results: Results) -> dict[str, pd.DataFrame]:
+    """Every tidy table of a run, by name: what ``write_tables`` writes and the executive summary reads."""
+    return {name: build(results) for name, build in TABLES.items()}
+
+
+def write_tables(results: Results, folder: Path, tables: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+    """Write every tidy table as ``NAME.csv`` into ``folder`` (``tables`` when already built); return the
+    paths."""
     folder.mkdir(parents=True, exist_ok=True)
+    built = tidy_tables(results) if tables is None else tables
     written = []
-    for name, build in TABLES.items():
+    for name, frame in built.items():
         path = folder / f"{name}.csv"
-        build(results).to_csv(path, index=False, float_format="%.4f")
+        frame.to_csv(path, index=False, float_format="%.4f")
         written.append(path)
     return written

@@ -1,4 +1,6 @@
-"""plotly.js, served from the installed plotly package (the same file the HTML reports inline)."""
+"""plotly.js for the web app's charts: the partial bundle vendored in ``carebridge/report/vendor`` (the same
+file the HTML reports inline; bar, scatter, histogram and waterfall are the traces the pages draw), served
+from the package, never fetched from a CDN."""
 
 from __future__ import annotations
 
