@@ -21,7 +21,14 @@ from carebridge.engine.appraisal import NEVER, PROGRAMME, Appraisal
 from carebridge.engine.prioritise import OVERRIDE_NAMES, Decision, Portfolio, Selection
 from carebridge.engine.results import Results
 from carebridge.report.chart import PALETTE, Chart, Spec, chart_layout
-from carebridge.report.excel import add_table_sheets, new_workbook, write_excel, write_facts, write_records
+from carebridge.report.excel import (
+    add_table_sheets,
+    new_workbook,
+    save_workbook,
+    write_excel,
+    write_facts,
+    write_records,
+)
 from carebridge.report.html import document, figure_html, footer, header, run_page, scripts
 from carebridge.report.html_table import Cell, HtmlRow, HtmlTable, render_html_table, render_table
 from carebridge.report.numbers import MONEY, NumberKind, format_number
@@ -591,7 +598,7 @@ def _selection_workbook(
     write_records(decisions, headers, [[_cell_value(record[h]) for h in headers] for record in records])
     decisions.column_dimensions["B"].width, decisions.column_dimensions["D"].width = 50, 80
     add_table_sheets(workbook, tables, reserved=("About", "Decisions"))
-    workbook.save(path)
+    save_workbook(workbook, path)
     return path
 
 

@@ -12,7 +12,7 @@ from carebridge.engine.compare import compare_positions, compare_scheme_totals, 
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.results import Results
 from carebridge.report.chart import Chart, chart_layout
-from carebridge.report.excel import add_table_sheets, new_workbook
+from carebridge.report.excel import add_table_sheets, new_workbook, save_workbook
 from carebridge.report.html import run_page
 from carebridge.report.numbers import MONEY
 from carebridge.report.plan_tables import plan_years
@@ -214,7 +214,7 @@ def write_comparison(
     workbook = new_workbook()
     add_table_sheets(workbook, tables)
     xlsx_path = folder / "compare.xlsx"
-    workbook.save(xlsx_path)
+    save_workbook(workbook, xlsx_path)
     return [csv_path, html_path, xlsx_path]
 
 
