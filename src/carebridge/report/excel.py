@@ -311,6 +311,11 @@ def write_contents(sheet: Worksheet, first_row: int, holds: dict[str, str] | Non
 
     workbook = sheet.parent
     write_cell(sheet, first_row, 1, "Sheets").font = Font(bold=True, size=12)
+    note = (
+        "The pack prints the sheets that are not hidden. The data sheets are hidden: unhide one from any "
+        "tab's menu, and clear its print area (Page Layout, Print Area) to print it."
+    )
+    write_cell(sheet, first_row, 2, note).font = Font(italic=True, color="555555")
     write_cell(sheet, first_row + 1, 1, "Sheet").font = Font(bold=True)
     write_cell(sheet, first_row + 1, 2, "What it holds").font = Font(bold=True)
     write_cell(sheet, first_row + 1, 3, "Printed").font = Font(bold=True)
@@ -319,13 +324,8 @@ def write_contents(sheet: Worksheet, first_row: int, holds: dict[str, str] | Non
         title = (holds or {}).get(other.title, title)
         write_cell(sheet, row, 1, other.title)
         write_cell(sheet, row, 2, str(title or ""))
-        printed = (
-            "no: data, hidden (unhide it from a tab's menu; clear its print area to print it)"
-            if is_data_sheet(other)
-            else "in the pack"
-        )
-        write_cell(sheet, row, 3, printed)
-    sheet.column_dimensions["C"].width = 70
+        write_cell(sheet, row, 3, "no: data, hidden" if is_data_sheet(other) else "in the pack")
+    sheet.column_dimensions["C"].width = 18
     longest = max(len(other.title) for other in workbook.worksheets) + 2
     sheet.column_dimensions["A"].width = max(sheet.column_dimensions["A"].width or 0, longest)
 
