@@ -85,7 +85,7 @@ def _write_table(sheet: Worksheet, table: PackTable, setup: PrintSetup) -> None:
         header = write_cell(sheet, HEADER_ROW, index, column.header)
         header.font = Font(bold=True)
         header.fill = PatternFill("solid", fgColor="EEF2F6")
-        header.alignment = Alignment(wrap_text=True, vertical="bottom")
+        header.alignment = Alignment(wrap_text=True, vertical="bottom", indent=1 if index > 1 else 0)
         sheet.column_dimensions[header.column_letter].width = widths[index - 1]
     heading = max(
         (_lines(column.header, width) for column, width in zip(table.columns, widths, strict=True)), default=1
@@ -106,9 +106,11 @@ def _write_table(sheet: Worksheet, table: PackTable, setup: PrintSetup) -> None:
                 cell.fill = PatternFill("solid", fgColor=spc_fill(str(value)))
             if row and row[0] == "Total":
                 cell.font = Font(bold=True)
-            if isinstance(value, str) and len(value) > widths[index - 1]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                height = max(height, _lines(value, widths[index - 1]))
+            wrap = isinstance(value, str) and len(value) > widths[index - 1]
+            indent = 1 if index > 1 and not isinstance(value, int | float) else 0
+            cell.alignment = Alignment(wrap_text=wrap, vertical="top", indent=indent)
+            if wrap:
+                height = max(height, _lines(str(value), widths[index - 1]))
         if height > 1:
             sheet.row_dimensions[excel_row].height = LINE_HEIGHT * height
     _write_totals(sheet, table)
