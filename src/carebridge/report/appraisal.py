@@ -22,6 +22,7 @@ from carebridge.engine.prioritise import OVERRIDE_NAMES, Decision, Portfolio, Se
 from carebridge.engine.results import Results
 from carebridge.report.chart import PALETTE, Chart, Spec, chart_layout
 from carebridge.report.excel import (
+    PrintSetup,
     add_table_sheets,
     new_workbook,
     save_workbook,
@@ -592,12 +593,14 @@ def _selection_workbook(
         ("CareBridge version", provenance.carebridge_version),
         ("Generated at", provenance.generated_at),
     ]
-    write_facts(workbook.create_sheet("About"), portfolio.name, facts)
+    setup = PrintSetup(portfolio.name, f"Candidates SHA-256 {provenance.sha256[:12]}")
+    write_facts(workbook.create_sheet("About"), portfolio.name, facts, setup=setup)
     decisions = workbook.create_sheet("Decisions")
     headers = list(records[0]) if records else []
-    write_records(decisions, headers, [[_cell_value(record[h]) for h in headers] for record in records])
+    rows = [[_cell_value(record[h]) for h in headers] for record in records]
+    write_records(decisions, headers, rows, setup)
     decisions.column_dimensions["B"].width, decisions.column_dimensions["D"].width = 50, 80
-    add_table_sheets(workbook, tables, reserved=("About", "Decisions"))
+    add_table_sheets(workbook, tables, reserved=("About", "Decisions"), setup=setup)
     save_workbook(workbook, path)
     return path
 
