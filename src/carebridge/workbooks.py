@@ -14,15 +14,22 @@ like a formula also gets Excel's quote prefix (shown as typed, never evaluated).
 a part that declares one (``<!DOCTYPE``, with its ``<!ENTITY`` definitions: an entity, an external entity
 or an "entity bomb" that expands to gigabytes) is refused before openpyxl parses anything, as is a workbook
 whose parts unpack to more than :data:`MAX_UNPACKED_BYTES` (a zip bomb).
+
+**Cached values.** openpyxl writes a formula with no value; a reader that does not calculate (pandas, a
+preview, openpyxl with ``data_only``) then sees an empty cell. :func:`cache_formula_values` writes each
+formula's value into a workbook just saved, as Excel does.
 """
 
 from __future__ import annotations
 
+import re
+import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
+from xml.etree import ElementTree
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -90,3 +97,61 @@ def _text(head: bytes) -> str:
     if head[:1] == b"\x00" or head[1:2] == b"\x00":
         return head.decode("utf-16-be" if head[:1] == b"\x00" else "utf-16-le", "replace")
     return head.decode("utf-8", "replace")
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def cache_formula_values(path: Path, values: Mapping[str, Mapping[str, float]]) -> None:
+    """Write ``values`` (sheet title → cell such as ``B9`` → number) as the cached values of the formula
+    cells of the workbook at ``path``, which openpyxl has just written (each formula followed by an empty
+    ``<v/>``). Cells that are not formulas are left alone; the file is replaced in one step."""
+    if not values:
+        return
+    with zipfile.ZipFile(path) as archive:
+        parts = _sheet_parts(archive)
+        members = [(member, archive.read(member.filename)) for member in archive.infolist()]
+    bodies = {member.filename: body for member, body in members}
+    patched: dict[str, bytes] = {}
+    for title, cells in values.items():
+        part = parts.get(title)
+        if part is not None and part in bodies and cells:
+            patched[part] = _cache(bodies[part].decode("utf-8"), cells).encode("utf-8")
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".xlsx", delete=False) as handle:
+        temporary = Path(handle.name)
+    try:
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as out:
+            for member, body in members:
+                out.writestr(member, patched.get(member.filename, body))
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title → the name of its XML part in the archive."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {link.get("Id"): str(link.get("Target")) for link in links.iter(f"{_PACKAGE}Relationship")}
+    parts: dict[str, str] = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_RELATIONSHIPS}id"))
+        if target is not None:
+            part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            parts[str(sheet.get("name"))] = part
+    return parts
+
+
+_FORMULA_CELL = re.compile(r'(<c r="([A-Z]+[0-9]+)"[^>]*>)(<f>[^<]*</f>)(<v\s*/>|<v></v>)')
+
+
+def _cache(xml: str, cells: Mapping[str, float]) -> str:
+    def value(match: re.Match[str]) -> str:
+        number = cells.get(match.group(2))
+        if number is None:
+            return match.group(0)
+        return f"{match.group(1)}{match.group(3)}<v>{float(number)!r}</v>"
+
+    return _FORMULA_CELL.sub(value, xml)

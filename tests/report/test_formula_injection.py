@@ -3,6 +3,7 @@ that starts with ``=``, ``+``, ``-`` or ``@`` must never become a live formula i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,15 +23,21 @@ from carebridge.scenario.schema import Scenario
 FORMULAS = ('=HYPERLINK("http://example.com","x")', "+1+1", "-2+3", "@SUM(A1:A2)")
 
 
+REFERENCE = r"[A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?"
+TOTAL = re.compile(rf"^=SUM\({REFERENCE}(?:,{REFERENCE})*\)$|^=[A-Z]+[0-9]+(?:[+-][A-Z]+[0-9]+)+$")
+"""The only formulas a workbook holds: its own totals, sums and differences of its cells."""
+
+
 def formula_cells(path: Path) -> list[str]:
-    """Every cell of the workbook at ``path`` that a spreadsheet would evaluate."""
+    """Every cell of the workbook at ``path`` that a spreadsheet would evaluate, other than the workbook's
+    own totals (``=SUM(B6:B9)``, ``=B6-B7``)."""
     book = load_workbook(path)
     return [
         f"{sheet.title}!{cell.coordinate}: {cell.value}"
         for sheet in book.worksheets
         for row in sheet.iter_rows()
         for cell in row
-        if cell.data_type == "f"
+        if cell.data_type == "f" and not TOTAL.match(str(cell.value))
     ]
 
 

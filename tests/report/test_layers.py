@@ -8,7 +8,17 @@ from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "carebridge"
 REPORT = SOURCE / "report"
-PRIMITIVES = {"numbers", "table", "html_table", "chart", "html", "excel", "terminal", "provenance"}
+PRIMITIVES = {
+    "numbers",
+    "table",
+    "html_table",
+    "chart",
+    "html",
+    "excel",
+    "excel_totals",
+    "terminal",
+    "provenance",
+}
 
 
 def imports(path: Path) -> list[tuple[str, bool]]:

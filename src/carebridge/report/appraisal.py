@@ -21,7 +21,15 @@ from carebridge.engine.appraisal import NEVER, PROGRAMME, Appraisal
 from carebridge.engine.prioritise import OVERRIDE_NAMES, Decision, Portfolio, Selection
 from carebridge.engine.results import Results
 from carebridge.report.chart import PALETTE, Chart, Spec, chart_layout
-from carebridge.report.excel import add_table_sheets, new_workbook, write_excel, write_facts, write_records
+from carebridge.report.excel import (
+    PrintSetup,
+    add_table_sheets,
+    new_workbook,
+    save_workbook,
+    write_excel,
+    write_facts,
+    write_records,
+)
 from carebridge.report.html import document, figure_html, footer, header, run_page, scripts
 from carebridge.report.html_table import Cell, HtmlRow, HtmlTable, render_html_table, render_table
 from carebridge.report.numbers import MONEY, NumberKind, format_number
@@ -601,13 +609,15 @@ def _selection_workbook(
         ("CareBridge version", provenance.carebridge_version),
         ("Generated at", provenance.generated_at),
     ]
-    write_facts(workbook.create_sheet("About"), portfolio.name, facts)
+    setup = PrintSetup(portfolio.name, f"Candidates SHA-256 {provenance.sha256[:12]}")
+    write_facts(workbook.create_sheet("About"), portfolio.name, facts, setup=setup)
     decisions = workbook.create_sheet("Decisions")
     headers = list(records[0]) if records else []
-    write_records(decisions, headers, [[_cell_value(record[h]) for h in headers] for record in records])
+    rows = [[_cell_value(record[h]) for h in headers] for record in records]
+    write_records(decisions, headers, rows, setup)
     decisions.column_dimensions["B"].width, decisions.column_dimensions["D"].width = 50, 80
-    add_table_sheets(workbook, tables, reserved=("About", "Decisions"))
-    workbook.save(path)
+    add_table_sheets(workbook, tables, reserved=("About", "Decisions"), setup=setup)
+    save_workbook(workbook, path)
     return path
 
 

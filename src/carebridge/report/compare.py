@@ -12,7 +12,7 @@ from carebridge.engine.compare import compare_positions, compare_scheme_totals, 
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.results import Results
 from carebridge.report.chart import Chart, chart_layout
-from carebridge.report.excel import add_table_sheets, new_workbook
+from carebridge.report.excel import PrintSetup, add_table_sheets, new_workbook, save_workbook
 from carebridge.report.html import run_page
 from carebridge.report.numbers import MONEY
 from carebridge.report.plan_tables import layout_shown, plan_years
@@ -212,9 +212,9 @@ def write_comparison(
         run_page(items[0].base, provenance, tables, [comparison_chart(items, year)]), encoding="utf-8"
     )
     workbook = new_workbook()
-    add_table_sheets(workbook, tables)
+    add_table_sheets(workbook, tables, setup=PrintSetup.for_provenance(provenance))
     xlsx_path = folder / "compare.xlsx"
-    workbook.save(xlsx_path)
+    save_workbook(workbook, xlsx_path)
     return [csv_path, html_path, xlsx_path]
 
 
