@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from carebridge.engine import Results, run
 from carebridge.engine.finance import SYSTEM
 from carebridge.report.plan_charts import organisation_bridge_chart, waterfall
 from carebridge.report.plan_tables import do_something_position, organisation_bridges, organisations
-from carebridge.report.png import bar_chain, bridge_png
+from carebridge.report.png import bar_chain, bridge_figure, bridge_png
 from carebridge.report.table import FormattedTable
 from carebridge.scenario.loader import load_scenario
 from tests.conftest import EXAMPLES
@@ -84,3 +85,25 @@ def test_the_do_something_table_adds_up_when_lines_are_allocated(stp: Results) -
     assert len(rows) == len(organisations(stp))
     for year, value in enumerate(total.values):
         assert sum(row.values[year] or 0.0 for row in rows) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("org", [SYSTEM, "rwt", "uhnm"])
+def test_every_bar_name_is_whole_and_inside_the_png(stp: Results, org: str) -> None:
+    """The STP's longest line ("Stoke-on-Trent CC budget consultation proposals (not quantified)") and its
+    organisations' names ("RWT (Cannock)") are drawn whole: each tick label reads as the name and lies inside
+    the figure; the values over the bars stay under the title."""
+    figure = bridge_figure(stp, org)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    names, _ = waterfall(stp, org, stp.bridge_year)
+    axes = figure.axes[0]
+    labels = axes.get_xticklabels()
+    assert [" ".join(label.get_text().split()) for label in labels] == names
+    inside = figure.bbox
+    for label in [*labels, axes.title]:
+        box = label.get_window_extent(renderer)
+        assert box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0, label.get_text()
+    top = axes.get_window_extent(renderer).y1
+    for value in axes.texts:
+        assert value.get_window_extent(renderer).y1 <= top, value.get_text()
+    assert stp.org_label("rwt") == "RWT (Cannock)"

@@ -7,8 +7,9 @@ writer formats it the same way: money in £'000 with savings in brackets, ratios
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 import pandas as pd
@@ -17,6 +18,7 @@ from carebridge.delivery.baseline import records
 from carebridge.delivery.benefits import summarise
 from carebridge.delivery.fews import SET_TITLES, SETS, Action, FewsStatus
 from carebridge.delivery.monitor import Monitoring, seasonal_factor
+from carebridge.delivery.months import Month
 from carebridge.delivery.settlement import SettlementView
 from carebridge.delivery.spc import XmrChart
 
@@ -258,7 +260,7 @@ def monthly_table(monitoring: Monitoring) -> PackTable:
         rows.append(
             [
                 baseline.pod_name(pod),
-                month,
+                Month.parse(month).calendar_name,
                 row["do_nothing"],
                 row["do_something"],
                 actual.get((pod, month)),
@@ -293,9 +295,27 @@ def _current_lines(chart: XmrChart | None) -> tuple[float | None, float | None, 
     return (chart.centre, chart.lower, chart.upper) if chart else (None, None, None)
 
 
+def _day(value: object) -> str:
+    """``30 Sep 2017`` for a date; blank for none."""
+    return f"{value:%d %b %Y}" if isinstance(value, date) else str(value or "")
+
+
+def _month_name(label: str) -> str:
+    """``Sep 2018`` for ``2018/19-M06``."""
+    return Month.parse(label).calendar_name
+
+
 def actions_table(actions: Sequence[Action]) -> PackTable:
     rows: list[list[Cell]] = [
-        [a.month, a.category.replace("_", " "), a.scheme or "", a.description, a.owner, a.amount, a.status]
+        [
+            _month_name(a.month),
+            a.category.replace("_", " "),
+            a.scheme or "",
+            a.description,
+            a.owner,
+            a.amount,
+            a.status.replace("_", " "),
+        ]
         for a in actions
     ]
     return PackTable(
@@ -318,7 +338,9 @@ def actions_table(actions: Sequence[Action]) -> PackTable:
     )
 
 
-def risks_table(risks: Sequence[object]) -> PackTable:
+def risks_table(risks: Sequence[object], scheme_name: Callable[[str], str] = str) -> PackTable:
+    """The register: each risk's scores before and after mitigation, its schemes by name (``scheme_name``
+    of each id) and the day of its next review."""
     rows: list[list[Cell]] = []
     for risk in risks:
         rows.append(
@@ -326,14 +348,14 @@ def risks_table(risks: Sequence[object]) -> PackTable:
                 getattr(risk, "code", ""),
                 getattr(risk, "title", ""),
                 getattr(risk, "owner", ""),
-                ", ".join(getattr(risk, "schemes", ())),
+                ", ".join(scheme_name(str(scheme)) for scheme in getattr(risk, "schemes", ())),
                 getattr(risk, "likelihood_before", None),
                 getattr(risk, "impact_before", None),
                 getattr(risk, "rating_before", None),
                 getattr(risk, "likelihood_after", None),
                 getattr(risk, "impact_after", None),
                 getattr(risk, "rating_after", None),
-                str(getattr(risk, "review_date", "") or ""),
+                _day(getattr(risk, "review_date", None)),
             ]
         )
     return PackTable(

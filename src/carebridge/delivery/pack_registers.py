@@ -5,9 +5,25 @@ workbook) and the overdue reviews, from a :class:`~carebridge.delivery.register_
 from __future__ import annotations
 
 from carebridge.delivery import risks as rk
+from carebridge.delivery.months import Month
 from carebridge.delivery.pack import Cell, PackColumn, PackTable
-from carebridge.delivery.register_status import RegisterView, number
+from carebridge.delivery.register_status import RegisterView
 from carebridge.delivery.spc import ASSURANCE_TEXT, VARIATION_TEXT
+
+
+def month_name(label: str) -> str:
+    """A financial month as a board reads it: ``Sep 2018`` for ``2018/19-M06`` (as given when it is not
+    a month)."""
+    try:
+        return Month.parse(label).calendar_name
+    except ValueError:
+        return label
+
+
+def value(number: float | None) -> str:
+    """A value in a target's unit to one decimal place, as the national returns publish them (``87.9``);
+    blank when missing."""
+    return "" if number is None else f"{number:,.1f}".replace("-0.0", "0.0")
 
 
 def targets_table(view: RegisterView) -> PackTable:
@@ -16,14 +32,14 @@ def targets_table(view: RegisterView) -> PackTable:
             status.target.name,
             status.target.scope,
             status.target.accountable_board,
-            status.month.label if status.month else "",
-            number(status.planned),
-            number(status.actual),
-            number(status.shortfall),
+            status.month.calendar_name if status.month else "",
+            value(status.planned),
+            value(status.actual),
+            value(status.shortfall),
             status.months_off,
             status.rag,
             status.state,
-            f"{status.target.target:g}{status.target.unit} by {status.target.target_month}",
+            f"{status.target.target:g}{status.target.unit} by {month_name(status.target.target_month)}",
             VARIATION_TEXT[status.spc.variation] if status.spc else "",
             ASSURANCE_TEXT[status.spc.assurance] if status.spc and status.spc.assurance else "",
         ]
@@ -31,7 +47,7 @@ def targets_table(view: RegisterView) -> PackTable:
     ]
     return PackTable(
         "targets",
-        f"Targets against their trajectories, as at {view.month.label}",
+        f"Targets against their trajectories, as at {view.month.calendar_name} ({view.month.label})",
         "Each target's latest actual up to the month against its trajectory, in the target's unit; "
         "shortfall: how far worse than planned (negative: better); red: an alert (months off trajectory "
         "in a row, or a severe shortfall), amber: off trajectory, green: on trajectory; SPC: Making Data "
@@ -60,7 +76,7 @@ def targets_table(view: RegisterView) -> PackTable:
 def alerts_table(view: RegisterView) -> PackTable:
     names = {status.target.id: status.target for status in view.statuses}
     rows: list[list[Cell]] = [
-        [names[a.target_id].name, a.month.label, names[a.target_id].accountable_board, a.reason]
+        [names[a.target_id].name, a.month.calendar_name, names[a.target_id].accountable_board, a.reason]
         for a in view.alerts
     ]
     return PackTable(
@@ -79,7 +95,7 @@ def escalations_table(view: RegisterView) -> PackTable:
     rows: list[list[Cell]] = [
         [
             e.target,
-            e.month,
+            month_name(e.month),
             e.board,
             e.reason,
             e.root_cause or "",
@@ -129,7 +145,13 @@ def heat_map_table(view: RegisterView, stage: rk.Stage) -> PackTable:
 
 def overdue_table(view: RegisterView) -> PackTable:
     rows: list[list[Cell]] = [
-        [risk.id, risk.title, risk.owner, str(risk.review_date), (view.review_day - risk.review_date).days]
+        [
+            risk.id,
+            risk.title,
+            risk.owner,
+            f"{risk.review_date:%d %b %Y}",
+            (view.review_day - risk.review_date).days,
+        ]
         for risk in view.overdue
         if risk.review_date is not None
     ]

@@ -171,7 +171,7 @@ def delivery_tables(
             savings_table(monitoring, "scheme", other),
         ],
         "targets": _target_tables(registers),
-        "risks": [risks_table(risks), *_risk_tables(registers)],
+        "risks": [risks_table(risks, monitoring.baseline.scheme_name), *_risk_tables(registers)],
         "settlement": settlement_tables(view),
     }
 

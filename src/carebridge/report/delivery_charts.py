@@ -13,11 +13,19 @@ from carebridge.report.chart import PALETTE, Chart, Spec, chart_layout
 SIGNAL_COLOUR = "#b03a48"
 
 
+X_AXIS: Spec = {"type": "category", "automargin": True}
+"""Months and schemes as categories: a label centred on its own slot, never read as a date and cut at the
+plot's edge ("Mar 201")."""
+
+
 def _layout(title: str, y_title: str, **extra: Any) -> Spec:
-    """The report's chart layout, with no zero line and the legend a little lower."""
-    axis = {"title": {"text": y_title}, "tickformat": ",.0f"}
+    """The report's chart layout, with no zero line, the x axis as categories and the legend a little
+    lower."""
+    axis = {"title": {"text": y_title}, "tickformat": ",.0f", "automargin": True}
     return chart_layout(
-        title, y_title, **{"yaxis": axis, "legend": {"orientation": "h", "y": -0.18}, **extra}
+        title,
+        y_title,
+        **{"yaxis": axis, "xaxis": X_AXIS, "legend": {"orientation": "h", "y": -0.18}, **extra},
     )
 
 

@@ -26,6 +26,9 @@ RAG_CSS = """
 .banner.green { background: #d7f0dd; }
 .banner.none { background: #eceff3; }
 table.heat td { text-align: center; min-width: 3.2em; }
+main table thead th { white-space: normal; vertical-align: bottom; min-width: 4.5em; }
+main table th, main table td { padding: 3px 7px; }
+#table-targets tbody th, #table-target-alerts tbody th { min-width: 11em; }
 table.risk-heat-map td { text-align: center; white-space: normal; }
 """
 HEAT_COLOURS = ((15, "#f4a6a6"), (8, "#fbd59b"), (4, "#fff1b8"), (0, "#cdebd4"))

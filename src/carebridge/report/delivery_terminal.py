@@ -1,7 +1,9 @@
-"""The early warning status in the terminal (Rich): the sets, each indicator, the forecast and the trigger."""
+"""The early warning status in the terminal (Rich): the sets, each indicator, the forecast and the trigger.
+Notes and names wrap rather than being cut, also in a pipe."""
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -11,6 +13,8 @@ from carebridge.delivery.monitor import Monitoring
 from carebridge.delivery.spc import ASSURANCE_ICONS
 from carebridge.report.numbers import format_cell
 
+LONGEST_WORD = 20
+"""The widest a column is held open for its longest word; a longer word folds."""
 STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "none": "dim"}
 
 
@@ -29,27 +33,48 @@ def print_fews(monitoring: Monitoring, plan: str, console: Console) -> None:
         sets.add_row(SET_TITLES[which], status_text(fews.set_status(which)))
     sets.add_row(Text("Programme", style="bold"), status_text(fews.overall))
     console.print(sets)
-    detail = Table(title="Indicators, year to date", title_justify="left")
-    for header, justify in (
-        ("Set", "left"),
-        ("Indicator", "left"),
-        ("Planned", "right"),
-        ("Achieved", "right"),
-        ("Ratio", "right"),
-        ("Status", "left"),
-        ("Note", "left"),
-    ):
-        detail.add_column(header, justify=justify)  # type: ignore[arg-type]
-    for indicator in fews.indicators:
-        detail.add_row(
-            indicator.set,
+    # a rule under the header and one space between columns, so the notes keep room in 80 columns
+    detail = Table(
+        title="Indicators, year to date",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1, 0, 0),
+        show_edge=False,
+    )
+    rows = [
+        [
+            indicator.set.capitalize(),
             indicator.label,
             format_cell(indicator.planned, "activity"),
             format_cell(indicator.achieved, "activity"),
             format_cell(indicator.ratio, "ratio"),
-            status_text(indicator.status),
-            indicator.note[:60],
+            indicator.status,
+            indicator.note,
+        ]
+        for indicator in fews.indicators
+    ]
+    for index, (header, justify) in enumerate(
+        (
+            ("Set", "left"),
+            ("Indicator", "left"),
+            ("Planned", "right"),
+            ("Achieved", "right"),
+            ("Ratio", "right"),
+            ("Status", "left"),
+            ("Note", "left"),
         )
+    ):
+        # no name is cut: the set and the indicator are as wide as their longest word; the note wraps
+        words = [word for row in rows for word in row[index].split()] + [header]
+        detail.add_column(
+            header,
+            justify=justify,  # type: ignore[arg-type]
+            overflow="fold",
+            min_width=min(max(len(word) for word in words), LONGEST_WORD) if index < 2 else None,
+            no_wrap=justify == "right",
+        )
+    for row, indicator in zip(rows, fews.indicators, strict=True):
+        detail.add_row(*row[:5], status_text(indicator.status), row[6])
     console.print(detail)
     forecast = fews.forecast
     console.print(

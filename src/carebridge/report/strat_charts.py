@@ -10,6 +10,7 @@ Every chart states the disclosure rule; score bins with fewer patients than the 
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -19,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from carebridge.strat.cohort import LABELS, Cohort
 from carebridge.strat.disclosure import DisclosureRule
@@ -26,8 +28,31 @@ from carebridge.strat.disclosure import DisclosureRule
 CURVE_MEASURES = ("nel", "ae", "op_first", "op_fu", "cost")
 
 
+NOTE_SIZE = 6.5
+"""The disclosure note's font size (points)."""
+
+
+def note_lines(text: str, width_inches: float, size: float = NOTE_SIZE) -> list[str]:
+    """``text`` broken into lines that fit ``width_inches`` at ``size`` points (a character of DejaVu Sans
+    is at most 0.62 of the size wide, on average less), whole words kept together."""
+    characters = int((width_inches - 0.2) * 72 / (0.6 * size))
+    return textwrap.wrap(text, width=max(characters, 20))
+
+
+def _room(figure: Figure, rule: DisclosureRule) -> tuple[float, float, float, float]:
+    """The rectangle ``tight_layout`` may fill: everything above the disclosure note's lines."""
+    lines = len(note_lines(rule.statement(), figure.get_figwidth()))
+    return (0, (lines * NOTE_SIZE * 1.3 + 8) / 72 / figure.get_figheight(), 1, 1)
+
+
+def add_note(figure: Figure, rule: DisclosureRule) -> Text:
+    """The disclosure rule at the foot of ``figure``, wrapped to the figure's width."""
+    lines = note_lines(rule.statement(), figure.get_figwidth())
+    return figure.text(0.01, 0.01, "\n".join(lines), fontsize=NOTE_SIZE, color="#555555", va="bottom")
+
+
 def _save(figure: Figure, path: Path, rule: DisclosureRule) -> Path:
-    figure.text(0.01, 0.01, rule.statement(), fontsize=6.5, color="#555555")
+    add_note(figure, rule)
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return path
@@ -49,7 +74,7 @@ def concentration_chart(curve: pd.DataFrame, cohort: Cohort, path: Path, rule: D
         ylim=(0, 100),
     )
     axes.legend(fontsize=8, loc="lower right")
-    figure.tight_layout(rect=(0, 0.03, 1, 1))
+    figure.tight_layout(rect=_room(figure, rule))
     return _save(figure, path, rule)
 
 
@@ -66,7 +91,7 @@ def calibration_chart(calibration: pd.DataFrame, path: Path, rule: DisclosureRul
         ylim=(0, top),
     )
     axes.legend(fontsize=8)
-    figure.tight_layout(rect=(0, 0.03, 1, 1))
+    figure.tight_layout(rect=_room(figure, rule))
     return _save(figure, path, rule)
 
 
@@ -90,5 +115,5 @@ def distribution_chart(distribution: pd.DataFrame, cohort: Cohort, path: Path, r
         title="Distribution of risk scores",
         xlim=(0, 100),
     )
-    figure.tight_layout(rect=(0, 0.03, 1, 1))
+    figure.tight_layout(rect=_room(figure, rule))
     return _save(figure, path, rule)

@@ -1,24 +1,120 @@
 """The tables of a stratification as they leave the tool: disclosure control applied, columns named for
 people.
 
-Each :class:`OutputTable` is written as CSV, shown in the HTML report and (the headline ones) in the terminal.
+Each :class:`OutputTable` is written as CSV (its columns keep their machine names, the CSV's contract), shown
+in the HTML report and (the headline ones) in the terminal. The page and the terminal show each column as
+:data:`COLUMNS` says: a header in people's words, the share columns grouped, numbers to a fixed number of
+decimals with thousands separators, and ids (``measure``, ``feature``) left out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from carebridge.strat.cohort import LABELS
-from carebridge.strat.disclosure import DisclosureRule
+from carebridge.strat.disclosure import SUPPRESSED, DisclosureRule
 from carebridge.strat.features import FEATURES_BY_NAME
 from carebridge.strat.pipeline import Stratification
 
+INTERCEPT = "Intercept (log-odds of a patient with every feature at 0)"
 NEED_NOTE = (
     "Need-weighted: indirectly standardised for 5-year age band, sex and number of long-term conditions."
 )
+
+
+SHARE_GROUP = "Share of the year's activity, %"
+SHORT_MEASURES = {
+    "ae": "A&E",
+    "nel": "Emergency admissions",
+    "nel_acs": "Emergency, ambulatory care sensitive",
+    "el": "Elective admissions",
+    "op_first": "Outpatient first",
+    "op_fu": "Outpatient follow-up",
+    "gp": "GP contacts",
+    "cost": "Cost",
+    "op": "Outpatient, all",
+}
+"""The measures' names under the group header of a share column, where the unit is said once."""
+
+
+@dataclass(frozen=True)
+class ColumnLook:
+    """How a column is shown: its header, the group above it, the decimals of its numbers (``None``: words,
+    or a number as short as it goes) and whether it is shown at all (ids are not)."""
+
+    header: str
+    decimals: int | None = None
+    group: str = ""
+    shown: bool = True
+    short: str = ""
+    """A shorter header for the terminal (default: the header)."""
+
+    @property
+    def short_header(self) -> str:
+        return self.short or self.header
+
+
+COLUMNS: dict[str, ColumnLook] = {
+    "item": ColumnLook(""),
+    "value": ColumnLook("Value"),
+    "measure": ColumnLook("Measure", shown=False),
+    "label": ColumnLook("Activity"),
+    "cohort": ColumnLook("Cohort", 0),
+    "everyone": ColumnLook("Everyone", 0),
+    "cohort_share_percent": ColumnLook("Cohort's share, %", 1, short="Cohort's share, %"),
+    "top_percent": ColumnLook("Top % of patients by risk", short="Top %"),
+    "patients": ColumnLook("Patients", 0),
+    "min_score": ColumnLook("Lowest risk score in the top %", 2, short="Lowest score"),
+    "neighbourhood": ColumnLook("Neighbourhood"),
+    "imd_decile": ColumnLook("Deprivation decile"),
+    "cohort_patients": ColumnLook("Patients in the cohort", 0, short="In the cohort"),
+    "admissions": ColumnLook("Emergency admissions", 0, short="Admissions"),
+    "expected": ColumnLook("Expected admissions", 1, short="Expected"),
+    "cohort_percent": ColumnLook("Cohort, % of patients", 1, short="Cohort %"),
+    "rate_per_10000": ColumnLook("Admissions per 10,000 patients", 0, short="Rate per 10,000"),
+    "need_weighted_rate_per_10000": ColumnLook(
+        "Need-weighted admissions per 10,000", 0, short="Need-weighted rate"
+    ),
+    "decile": ColumnLook("Decile of predicted risk"),
+    "admitted": ColumnLook("Admitted", 0),
+    "mean_predicted_percent": ColumnLook("Mean predicted risk, %", 2),
+    "observed_percent": ColumnLook("Admitted, %", 2),
+    "feature": ColumnLook("Feature", shown=False),
+    "description": ColumnLook("Feature"),
+    "coefficient": ColumnLook("Coefficient (log-odds)", 4),
+    "odds_ratio": ColumnLook("Odds ratio", 3),
+    "bin": ColumnLook("Risk score from"),
+    **{
+        f"{measure}_share_percent": ColumnLook(
+            label, 1, SHARE_GROUP, short=SHORT_MEASURES.get(measure, label)
+        )
+        for measure, label in LABELS.items()
+    },
+}
+
+
+def column_look(column: str) -> ColumnLook:
+    """How ``column`` is shown; a column not in :data:`COLUMNS` by its name in words."""
+    return COLUMNS.get(column, ColumnLook(column.replace("_", " ").capitalize()))
+
+
+def cell_text(value: object, decimals: int | None, missing: str = SUPPRESSED) -> str:
+    """A cell as the page and the terminal print it: ``missing`` for a missing value (``*`` for a suppressed
+    count, blank where there is nothing to show), numbers to ``decimals`` places with thousands separators
+    (as short as they go when ``decimals`` is ``None``), words as they are."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return missing
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        return str(value)
+    number = float(value)
+    if decimals is None:
+        return f"{number:,.0f}" if number.is_integer() else f"{number:,g}"
+    text = f"{number:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and float(text[1:].replace(",", "")) == 0 else text
 
 
 @dataclass(frozen=True)
@@ -28,6 +124,28 @@ class OutputTable:
     title: str
     frame: pd.DataFrame
     note: str = ""
+    missing: str = SUPPRESSED
+    """What a missing cell means: ``*`` (suppressed) in a table under disclosure control, blank elsewhere."""
+    order: tuple[str, ...] = ()
+    """The columns as shown, in order (default: the frame's)."""
+
+    def shown_columns(self) -> list[str]:
+        """The columns a person reads, in order: ids left out."""
+        columns: Sequence[str] = self.order or [str(column) for column in self.frame.columns]
+        return [column for column in columns if column_look(column).shown]
+
+    def is_words(self, column: str) -> bool:
+        """Whether ``column`` holds words (set left) rather than numbers (set right)."""
+        return not pd.api.types.is_numeric_dtype(self.frame[column])
+
+    def rows(self) -> list[list[str]]:
+        """The shown cells as text, row by row."""
+        columns = self.shown_columns()
+        looks = [column_look(column) for column in columns]
+        return [
+            [cell_text(value, look.decimals, self.missing) for value, look in zip(values, looks, strict=True)]
+            for values in self.frame[columns].itertuples(index=False)
+        ]
 
 
 def cohort_table(result: Stratification, rule: DisclosureRule) -> pd.DataFrame:
@@ -62,15 +180,15 @@ def summary_table(result: Stratification, rule: DisclosureRule) -> pd.DataFrame:
         ("Cohort", cohort.rule),
         ("Patients in the cohort", _count(patients.iloc[0])),
         ("Patients in the data", _count(patients.iloc[1])),
-        ("Cohort, % of patients", round(cohort.percent, 2)),
-        ("Threshold risk score (100 × predicted chance)", round(cohort.score, 2)),
+        ("Cohort, % of patients", f"{cohort.percent:.2f}"),
+        ("Threshold risk score (100 × predicted chance)", f"{cohort.score:.2f}"),
         (
             "Year of activity counted",
             f"{result.year} (12 months {'before' if result.year == 'prior' else 'after'})",
         ),
         (
             "Ambulatory-care-sensitive share of the cohort's emergency admissions, %",
-            round(100 * cohort.acs_share, 1),
+            f"{100 * cohort.acs_share:.1f}",
         ),
         ("Model", result.model.source),
     ]
@@ -79,8 +197,8 @@ def summary_table(result: Stratification, rule: DisclosureRule) -> pd.DataFrame:
         rows.extend(
             [
                 ("Evaluated on", evaluation.description),
-                ("c-statistic (AUC)", round(evaluation.auc, 3)),
-                ("Brier score", round(evaluation.brier, 4)),
+                ("c-statistic (AUC)", f"{evaluation.auc:.3f}"),
+                ("Brier score", f"{evaluation.brier:.4f}"),
             ]
         )
     return pd.DataFrame(rows, columns=["item", "value"])
@@ -133,7 +251,7 @@ def model_frame(result: Stratification) -> pd.DataFrame:
             "feature": names,
             "coefficient": np.round(values, 5),
             "odds_ratio": [None, *np.round(np.exp(list(model.coefficients.values())), 3)],
-            "description": ["", *(FEATURES_BY_NAME[name].description for name in model.coefficients)],
+            "description": [INTERCEPT, *(FEATURES_BY_NAME[name].description for name in model.coefficients)],
         }
     )
 
@@ -152,7 +270,7 @@ def output_tables(result: Stratification, rule: DisclosureRule) -> list[OutputTa
             "concentration",
             "Concentration: the top x% of patients by risk and their share of activity",
             concentration_frame(result, rule),
-            "min_score is the lowest risk score among the top x%.",
+            "The risk score is 100 × the predicted chance of an emergency admission.",
         ),
         OutputTable(
             "neighbourhoods",
@@ -173,7 +291,16 @@ def output_tables(result: Stratification, rule: DisclosureRule) -> list[OutputTa
                 "calibration", "Calibration by decile of predicted risk", calibration_frame(result, rule)
             )
         )
-    tables.append(OutputTable("model", "The model's coefficients (logistic regression)", model_frame(result)))
+    tables.append(
+        OutputTable(
+            "model",
+            "The model's coefficients (logistic regression)",
+            model_frame(result),
+            "Not a count: no disclosure control applies. The intercept has no odds ratio.",
+            missing="",
+            order=("description", "feature", "coefficient", "odds_ratio"),
+        )
+    )
     distribution = rule.apply(result.distribution, ["patients"])
     tables.append(OutputTable("distribution", "Patients by risk score (bins of one point)", distribution))
     return tables

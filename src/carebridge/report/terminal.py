@@ -1,4 +1,5 @@
-"""Tables in the terminal as Rich tables: £'000, savings in brackets, numbers right-aligned, totals bold."""
+"""Tables in the terminal as Rich tables: £'000, savings in brackets, numbers right-aligned, totals bold;
+names wrap at their spaces rather than being cut, also in a pipe (where Rich draws 80 columns)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from rich.text import Text
 
 from carebridge.report.numbers import format_number
 from carebridge.report.table import FormattedTable
+
+LONGEST_WORD = 24
+"""The widest the label column is held open for its longest word; a longer word folds."""
 
 
 def rich_table(table: FormattedTable) -> Table:
@@ -17,7 +21,17 @@ def rich_table(table: FormattedTable) -> Table:
         title_style="bold",
         header_style="bold",
     )
-    drawn.add_column(table.label_header, justify="left", no_wrap=False)
+    words = [
+        word for text in (table.label_header, *(row.label for row in table.rows)) for word in text.split()
+    ]
+    # a name wraps at its spaces but no word is cut, whatever the width (80 columns in a pipe)
+    drawn.add_column(
+        table.label_header,
+        justify="left",
+        no_wrap=False,
+        overflow="fold",
+        min_width=min(max((len(word) for word in words), default=1), LONGEST_WORD),
+    )
     for column in table.columns:
         header = f"{column.group}\n{column.header}" if table.grouped else column.header
         drawn.add_column(header, justify="right", no_wrap=True)

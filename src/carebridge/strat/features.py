@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from carebridge.strat.columns import LTC_COLUMNS
+from carebridge.strat.columns import CONDITIONS, MEASURE_NAMES
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Feature:
     description: str
 
 
-_CONDITION_SUM = " + ".join(f"CAST({column} AS INTEGER)" for column in LTC_COLUMNS)
+_CONDITION_SUM = " + ".join(f"CAST(ltc_{condition} AS INTEGER)" for condition, _ in CONDITIONS)
 
 FEATURES: tuple[Feature, ...] = (
     Feature("infant", "CAST(age < 2 AS DOUBLE)", "Aged under 2."),
@@ -29,8 +29,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("female", "CAST(sex = 'F' AS DOUBLE)", "Female."),
     Feature("deprivation", "(5.5 - imd_decile) / 4.5", "Deprivation: 1 most deprived decile, -1 least."),
     *(
-        Feature(column, f"CAST({column} AS DOUBLE)", f"Has {column.removeprefix('ltc_')}.")
-        for column in LTC_COLUMNS
+        Feature(f"ltc_{condition}", f"CAST(ltc_{condition} AS DOUBLE)", f"{name}.")
+        for condition, name in CONDITIONS
     ),
     Feature(
         "conditions_after_first",
@@ -40,7 +40,11 @@ FEATURES: tuple[Feature, ...] = (
     Feature("frailty", "coalesce(frailty, 0)", "Electronic frailty index (0 when not recorded)."),
     Feature("care_home", "CAST(care_home AS DOUBLE)", "Lives in a care home."),
     *(
-        Feature(f"log_{measure}_prior", f"ln(1 + {measure}_prior)", f"ln(1 + prior-year {measure}).")
+        Feature(
+            f"log_{measure}_prior",
+            f"ln(1 + {measure}_prior)",
+            f"{MEASURE_NAMES[measure]} in the prior year, as ln(1 + count).",
+        )
         for measure in ("ae", "nel", "nel_acs", "el", "op_first", "op_fu", "gp")
     ),
 )
