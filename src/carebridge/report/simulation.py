@@ -135,7 +135,10 @@ def fan_chart(
     else:
         spread = "no band (no pair of percentiles)"
     description = f"{title}: the {middle} by year; {spread}."
-    return Chart(chart_id, title, description, data, _layout(title, y_title))
+    layout = _layout(title, y_title)
+    # the years in order, though a band's traces (drawn first) start later than the median's
+    layout["xaxis"] = {**layout.get("xaxis", {}), "categoryorder": "array", "categoryarray": years}
+    return Chart(chart_id, title, description, data, layout)
 
 
 def first_varying(values: Floats) -> int | None:
@@ -181,7 +184,8 @@ def histogram_chart(values: Sequence[float], year: str, basis: str) -> Chart:
 def tornado_chart(result: Sensitivity) -> Chart:
     """Each input's output at its low and its high percentile, as bars from the central output; the input
     with the largest swing at the top."""
-    shown = result.swings[:TORNADO_BARS][::-1]
+    moving = [swing for swing in result.swings if swing.swing > 0]
+    shown = moving[:TORNADO_BARS][::-1]
     base = result.central_output
     names = [swing.label for swing in shown]
     data = [
@@ -210,6 +214,9 @@ def tornado_chart(result: Sensitivity) -> Chart:
         f"others central, the largest swing at the top; bars run from the central {result.output_label}: "
         f"{format_number(base, 'money')}."
     )
+    still = len(result.swings) - len(moving)
+    if still:
+        description += f" {still} of the {len(result.swings)} inputs do not move it and are left out."
     return Chart("chart-tornado", title, description, data, layout)
 
 
