@@ -93,7 +93,7 @@ def case(name: str) -> dict[str, float]:
     result = simulate(scenario, draws, seed=1)
     result.summaries()
     result.balance_probability()
-    result.net_benefit_probability()
+    result.net_saving_probability()
     seconds = time.perf_counter() - start
     return {
         "seconds": seconds,

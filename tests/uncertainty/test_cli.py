@@ -32,9 +32,11 @@ def test_simulate_writes_the_report_and_prints_the_headlines(scenario_file: Path
     done = carebridge("simulate", str(scenario_file), "-n", "800", "--seed", "3", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "Probability of balance" in done.stdout
-    assert "Net benefit" in done.stdout
+    assert "Net saving" in done.stdout and "P(net saving)" in done.stdout
+    assert "a saving, a surplus or funding negative, in brackets" in done.stdout  # the signs, said once
+    assert "positive a saving" not in done.stdout
     names = {path.name for path in tmp_path.iterdir()}
-    assert {"simulation.html", "simulation.json", "balance.csv", "net_benefit.csv", "inputs.csv"} <= names
+    assert {"simulation.html", "simulation.json", "balance.csv", "net_saving.csv", "inputs.csv"} <= names
     assert {f"summary_{t}.csv" for t in ("statement", "positions", "activity", "savings")} <= names
     page = (tmp_path / "simulation.html").read_text(encoding="utf-8")
     assert "Plotly.newPlot" in page and "chart-histogram" in page and "chart-fan-position" in page
@@ -63,7 +65,33 @@ def test_sensitivity_writes_the_tornado(scenario_file: Path, tmp_path: Path) -> 
     table = pd.read_csv(tmp_path / "sensitivity.csv")
     assert list(table["rank"]) == list(range(1, len(table) + 1))
     assert table["swing"].is_monotonic_decreasing
-    assert "chart-tornado" in (tmp_path / "sensitivity.html").read_text(encoding="utf-8")
+    labels = dict(zip(table["input"], table["label"], strict=True))  # the path kept, the words beside it
+    assert labels["schemes.s1.delivery"] == "Scheme one: delivery"
+    assert labels["schemes.s2.effects.1.saving.2018/19"] == "Scheme two: Prescribing saving, 2018/19"
+    page = (tmp_path / "sensitivity.html").read_text(encoding="utf-8")
+    assert "chart-tornado" in page and "Scheme one: delivery" in page
+    assert "schemes.s1.delivery" not in page and "schemes.s1.delivery" not in done.stdout
+    assert "Tornado: net saving (cost basis) in 2021/22" in page and "a saving negative" in page
+
+
+def test_sensitivity_of_a_position_names_the_organisation(scenario_file: Path, tmp_path: Path) -> None:
+    done = carebridge(
+        "sensitivity",
+        str(scenario_file),
+        "--output",
+        "position",
+        "--org",
+        "acute",
+        "--year",
+        "2018/19",
+        "--no-switching",
+        "--out",
+        str(tmp_path),
+        "-q",
+    )
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "sensitivity.html").read_text(encoding="utf-8")
+    assert "do-something position of Acute FT in 2018/19" in page and "a deficit positive" in page
 
 
 @pytest.mark.parametrize(
@@ -118,6 +146,8 @@ def test_spread_makes_every_effect_and_price_uncertain(tmp_path: Path) -> None:
     assert set(inputs["distribution"]) == {"triangular"}
     assert inputs["input"].str.startswith(("schemes.", "pods.")).all()
     assert "pods.ae.price.2017/18" in set(inputs["input"])
+    assert "A&E unit price, 2017/18" in set(inputs["label"])
+    assert "Neighbourhood: Non Elective deflection, 2020/21" in set(inputs["label"])
     done = carebridge("simulate", str(STOCKPORT), "--spread", "1.5")
     assert done.returncode == 2
     assert "--spread must be a fraction from 0 to 1, like 0.2 for ±20%; found 1.5" in done.stderr

@@ -125,13 +125,13 @@ def test_the_probability_of_balance_is_a_share_of_draws(uncertain_scenario: Scen
             assert float(probability.sel(org=org, year=year)) == count / 400
 
 
-def test_the_probability_of_a_positive_net_benefit(uncertain_scenario: Scenario) -> None:
+def test_the_probability_of_a_net_saving(uncertain_scenario: Scenario) -> None:
     simulation = simulate(uncertain_scenario, 400, seed=4)
     net = simulation.tables["statement"].sel(line="net", basis="cost")
     expected = (net.values < 0).mean(axis=0)
-    np.testing.assert_array_equal(simulation.net_benefit_probability().sel(basis="cost").values, expected)
+    np.testing.assert_array_equal(simulation.net_saving_probability().sel(basis="cost").values, expected)
     cumulative = (net.values.sum(axis=1) < 0).mean()
-    assert float(simulation.cumulative_net_benefit_probability().sel(basis="cost")) == cumulative
+    assert float(simulation.cumulative_net_saving_probability().sel(basis="cost")) == cumulative
 
 
 def test_rank_correlations_are_imposed_and_the_values_kept(uncertain_scenario: Scenario) -> None:

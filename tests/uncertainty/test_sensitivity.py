@@ -1,8 +1,9 @@
 """One-way sensitivity: the tornado's ranking and switching values, checked against the arithmetic.
 
 The scenario: a scheme removes ``a`` attendances (uniform 50 to 150) at a price ``p`` (uniform 90 to 110, in
-pounds, uniform 95 to 110) for a recurrent investment ``i`` (uniform 6 to 12, £'000). Its net benefit in every
-year from 2017/18 is ``a · p / 1000 − i``: 10.25 − 9 = 1.25 at the central values.
+pounds, uniform 95 to 110) for a recurrent investment ``i`` (uniform 6 to 12, £'000). Its net saving (the
+statement's net line, a saving negative) in every year from 2017/18 is ``i − a · p / 1000``: 9 − 10.25 = −1.25
+at the central values.
 """
 
 from __future__ import annotations
@@ -55,12 +56,17 @@ def test_inputs_are_ranked_by_their_swing(scenario: Scenario) -> None:
     assert [swing.name for swing in result.swings] == [ACTIVITY, INVESTMENT, PRICE]
     activity = result.swings[0]
     assert (activity.low, activity.high) == pytest.approx((60, 140))
-    assert (activity.output_low, activity.output_high) == pytest.approx((60 * 0.1025 - 9, 140 * 0.1025 - 9))
-    assert result.central_output == pytest.approx(1.25)
-    assert result.output_label == "net benefit (tariff basis) in 2019/20, £'000"
+    assert (activity.output_low, activity.output_high) == pytest.approx((9 - 60 * 0.1025, 9 - 140 * 0.1025))
+    assert result.central_output == pytest.approx(-1.25)  # a saving, negative as in every table
+    assert result.output_label == "net saving (tariff basis) in 2019/20, £'000, a saving negative"
+    assert [swing.label for swing in result.swings] == [
+        "S1: AE deflection, 2017/18",
+        "S1: recurrent investment, 2017/18",
+        "AE unit price",
+    ]
 
 
-def test_switching_values_are_where_net_benefit_is_zero(scenario: Scenario) -> None:
+def test_switching_values_are_where_the_net_saving_is_zero(scenario: Scenario) -> None:
     result = {swing.name: swing for swing in one_way(scenario).swings}
     assert result[ACTIVITY].switching_value == pytest.approx(9000 / 102.5, rel=1e-9)  # a · 102.5 / 1000 = 9
     assert result[INVESTMENT].switching_value == pytest.approx(10.25, rel=1e-9)
@@ -90,7 +96,9 @@ def test_a_switching_value_outside_the_range_is_none(scenario: Scenario) -> None
 def test_the_output_can_be_a_position_summed_over_the_years(scenario: Scenario) -> None:
     result = one_way(scenario, Output(measure="position", year="all"), switching=False)
     assert result.central_output == pytest.approx(4 * 5 - 3 * 1.25)
-    assert result.output_label == "do-something position of the system summed over every year, £'000"
+    assert result.output_label == (
+        "do-something position of the system summed over every year, £'000, a deficit positive"
+    )
     assert all(swing.switching_value is None for swing in result.swings)
 
 

@@ -182,7 +182,31 @@ def test_a_viewer_opens_the_monte_carlo_targets_and_risks_from_the_navigation(pa
     page.wait_for_url("**/monte-carlo")  # type: ignore[attr-defined]
     page.wait_for_selector("#chart-fan-position[data-drawn='true'] .main-svg")  # type: ignore[attr-defined]
     page.wait_for_selector("#chart-tornado[data-drawn='true'] .main-svg")  # type: ignore[attr-defined]
+    page.wait_for_selector("#chart-fan-net-saving-tariff[data-drawn='true'] .main-svg")  # type: ignore[attr-defined]
     assert page.locator("#table-system-balance tbody tr").count() >= 2  # type: ignore[attr-defined]
+    # the fan chart draws its bands (P10 to P90, P25 to P75) in the years an uncertain input reaches, and
+    # none before them: Stockport's statement counts savings from 2018/19
+    drawn = page.evaluate(  # type: ignore[attr-defined]
+        "id => { const div = document.getElementById(id); return {"
+        "bands: div.data.filter(t => t.fill === 'tonexty').map(t => [t.name, t.x[0], t.x.length]),"
+        "fills: [...div.querySelectorAll('path.js-fill')]"
+        ".filter(p => (p.getAttribute('d') || '').length > 10).length} }",
+        "chart-fan-net-saving-tariff",
+    )
+    assert drawn["bands"] == [["P10 to P90", "2018/19", 7], ["P25 to P75", "2018/19", 7]]
+    assert drawn["fills"] >= 2
+    # the system position holds no uncertain input in Stockport: no band at all, and a note says why
+    assert (
+        page.evaluate(  # type: ignore[attr-defined]
+            "() => document.getElementById('chart-fan-position').data.filter(t => t.fill).length"
+        )
+        == 0
+    )
+    assert page.locator("#position-fixed").count() == 1  # type: ignore[attr-defined]
+    tornado = page.locator("#chart-tornado .ytick text").all_text_contents()  # type: ignore[attr-defined]
+    assert tornado and not [name for name in tornado if "schemes." in name or "pods." in name]
+    assert "in 2020/21" in page.locator("#chart-tornado .gtitle").text_content()  # type: ignore[attr-defined]
+    assert page.locator("#p-balance").inner_text().startswith("P(balance) in 2020/21:")  # type: ignore[attr-defined]
     shot(page, "monte-carlo")
     page.get_by_role("link", name="Targets", exact=True).click()  # type: ignore[attr-defined]
     page.wait_for_url("**/targets")  # type: ignore[attr-defined]

@@ -37,18 +37,33 @@ def test_the_monte_carlo_page_shows_the_fan_the_balance_and_the_tornado(client: 
     assert response.status_code == 200
     page = response.text
     specs = _specs(page)
-    assert {"chart-fan-position", "chart-fan-net-benefit-tariff", "chart-tornado"} <= set(specs)
+    assert {"chart-fan-position", "chart-fan-net-saving-tariff", "chart-tornado"} <= set(specs)
     assert 'id="position-fixed"' in page  # Stockport's positions are plan lines with no uncertain input
-    net = specs["chart-fan-net-benefit-tariff"]["data"]
-    low, high = net[0]["y"], net[1]["y"]  # the P10 and P90 edges of the band
-    assert high[-1] - low[-1] > 100  # ± 20% on the schemes spreads net benefit by more than £100k
+    assert not [trace for trace in specs["chart-fan-position"]["data"] if trace.get("fill")]  # no fake band
+    net = specs["chart-fan-net-saving-tariff"]["data"]
+    bands = [trace for trace in net if trace.get("fill") == "tonexty"]
+    assert [band["name"] for band in bands] == ["P10 to P90", "P25 to P75"]
+    low, high = net[0]["y"], net[1]["y"]  # the P10 and P90 edges of the outer band
+    assert high[-1] - low[-1] > 100  # ± 20% on the schemes spreads the net saving by more than £100k
+    assert max(high) < 0  # a net saving, negative as in every table
+    assert net[0]["x"][0] == "2018/19"  # the statement counts savings from 2018/19: no band before
     assert "2,000 draws (seed 1)" in page
     assert "triangular ± 20%" in page  # Stockport has no distributions: the CLI's --spread
+    assert "positive a saving" not in page  # the page's footer says the signs once, as every page's
+    assert "a deficit positive" in specs["chart-fan-position"]["layout"]["yaxis"]["title"]["text"]
+    assert re.search(r"P\(balance\) in 2020/21: \d+\.\d%", page)  # the report's year, stated
     rows = re.findall(r"<tr><th scope=\"row\">(\d{4}/\d{2})</th><td>(\d+\.\d)%</td></tr>", page)
     assert [year for year, _ in rows][:2] == ["2016/17", "2017/18"]
     assert all(0.0 <= float(share) <= 100.0 for _, share in rows)
     assert 'id="table-balance"' in page
     assert 'id="table-position"' in page
+    tornado = specs["chart-tornado"]
+    assert "net saving (tariff basis) in 2020/21" in tornado["layout"]["title"]["text"]
+    names = tornado["data"][0]["y"]
+    assert "Neighbourhood: Non Elective deflection, 2020/21" in names
+    assert not [name for name in names if "schemes." in name or "pods." in name]
+    for name in ("sft", "acute_interface", "neighbourhood.effects"):
+        assert name not in page
 
 
 def test_the_monte_carlo_view_is_cached_by_the_scenario_text(

@@ -129,10 +129,11 @@ def simulate_command(
 ) -> None:
     """Monte Carlo: draw every uncertain input and run the whole model for each draw.
 
-    Writes simulation.html (fan charts of the system position and of net benefit, a histogram of net benefit
-    in the last year, probabilities of balance), summary_<table>.csv (mean and percentiles of every output
-    table), balance.csv, net_benefit.csv, inputs.csv and simulation.json. The same seed gives the same
-    numbers, here or on a cluster. Several scenarios are a sweep: each gets its own folder under --out.
+    Writes simulation.html (fan charts of the system position and of the net saving, a histogram of the net
+    saving in the last year, probabilities of balance), summary_<table>.csv (mean and percentiles of every
+    output table), balance.csv, net_saving.csv, inputs.csv and simulation.json. Signs as every table of the
+    tool: a deficit positive; a saving, a surplus or funding negative, in brackets. The same seed gives the
+    same numbers, here or on a cluster. Several scenarios are a sweep: each gets its own folder under --out.
 
     Example:
 
@@ -205,38 +206,42 @@ def _refused_by_model(work: Callable[[], Result]) -> Result:
 
 
 def _print_simulation(simulation: Simulation) -> None:
-    """The probability of balance by year and organisation, and net benefit by year on each basis."""
+    """The sign convention once, the probability of balance by year and organisation, and the net saving by
+    year on each basis."""
     from rich.console import Console
     from rich.table import Table
 
     from carebridge.engine.labels import label_map
     from carebridge.engine.simulate.summary import STAT, summarise
     from carebridge.report.numbers import format_number
+    from carebridge.report.simulation import SIGNS
 
     console = Console()
+    console.print(SIGNS)
     years = simulation.years
     balance = simulation.balance_probability()
     names = label_map(balance, "org", "org_name")
-    table = Table(title="Probability of balance (do-something ≤ 0)", title_justify="left", title_style="bold")
+    title = "Probability of balance (do-something position zero or below)"
+    table = Table(title=title, title_justify="left", title_style="bold")
     table.add_column("Year")
     for org in balance.org.values:
         table.add_column(names.get(str(org), str(org)), justify="right")
     for year in years:
         table.add_row(year, *(f"{float(v):.1%}" for v in balance.sel(year=year).values))
     console.print(table)
-    net = simulation.net_benefit()
+    net = simulation.net_saving()
     summary = summarise(net, simulation.percentiles)
-    chance = simulation.net_benefit_probability()
+    chance = simulation.net_saving_probability()
     for basis in net.basis.values:
         table = Table(
-            title=f"Net benefit, {basis} basis (£'000, positive a saving), {simulation.draws:,} draws",
+            title=f"Net saving, {basis} basis (£'000), {simulation.draws:,} draws",
             title_justify="left",
             title_style="bold",
         )
         table.add_column("Year")
         for stat in summary[STAT].values:
             table.add_column(str(stat), justify="right")
-        table.add_column("P(> 0)", justify="right", style="bold")
+        table.add_column("P(net saving)", justify="right", style="bold")
         for year in years:
             values = summary.sel(basis=basis, year=year).values
             cells = [format_number(float(v), "money") for v in values]
@@ -251,8 +256,9 @@ def sensitivity_command(
         str | None,
         typer.Option(
             "--output",
-            help="What to rank inputs by: net_benefit or position [default: net_benefit; position for a "
-            "plan with no schemes, only plan lines, like the STP's].",
+            help="What to rank inputs by: net_saving (the statement's net line, a saving negative) or "
+            "position (do-something, a deficit positive) [default: net_saving; position for a plan with no "
+            "schemes, only plan lines, like the STP's].",
         ),
     ] = None,
     year: Annotated[
@@ -284,9 +290,9 @@ def sensitivity_command(
     """One-way sensitivity: each uncertain input at its low and high percentile, the others central.
 
     Ranks the inputs by their effect on the output (a tornado chart) and finds each input's switching value:
-    where the output — by default the programme's net benefit in the last year (the system's do-something
+    where the output — by default the programme's net saving in the last year (the system's do-something
     position for a plan with no schemes) — crosses zero within the input's range, or "none within range".
-    Writes sensitivity.html, sensitivity.csv and sensitivity.json.
+    Inputs are named in the scenario's words. Writes sensitivity.html, sensitivity.csv and sensitivity.json.
 
     Example:
 
@@ -295,8 +301,10 @@ def sensitivity_command(
     from carebridge.engine.simulate.sensitivity import Output
     from carebridge.usecases.uncertainty import sensitivity
 
-    if output is not None and output not in ("net_benefit", "position"):
-        fail(f"--output: '{output}' is not an output; expected net_benefit or position")
+    if output == "net_benefit":  # the name of earlier releases
+        output = "net_saving"
+    if output is not None and output not in ("net_saving", "position"):
+        fail(f"--output: '{output}' is not an output; expected net_saving or position")
     if basis not in ("tariff", "cost"):
         fail(f"--basis: '{basis}' is not a basis; expected tariff or cost")
     if not 0 <= low < high <= 100:
@@ -305,7 +313,7 @@ def sensitivity_command(
     _require_uncertainty([loaded], [scenario])
     _check_choice(loaded, year, org)
     if output is None:  # a plan of plan lines only has no net benefit: its schemes' savings are all 0
-        output = "net_benefit" if loaded.scenario.schemes else "position"
+        output = "net_saving" if loaded.scenario.schemes else "position"
     chosen = Output(measure=output, year=year, basis=basis, org=org)  # type: ignore[arg-type]
     count = len(loaded.scenario.uncertainty.inputs)
     rows = (2 * count + 1) + (count * 40 if switching else 0)
@@ -347,23 +355,27 @@ def _print_sensitivity(result: Sensitivity) -> None:
     from rich.table import Table
 
     from carebridge.report.numbers import format_number
+    from carebridge.report.simulation import SIGNS
 
+    console = Console()
+    console.print(SIGNS)
     central = format_number(result.central_output, "money")
     table = Table(
-        title=f"One-way sensitivity: {result.output_label} (central {central})",
+        title=f"One-way sensitivity: {result.output_label}; central {central}",
         title_justify="left",
         title_style="bold",
     )
-    for header in ("Input", f"At P{result.low_percentile:g}", f"At P{result.high_percentile:g}", "Swing"):
-        table.add_column(header, justify="left" if header == "Input" else "right")
+    table.add_column("Input", overflow="fold", ratio=1)
+    for header in (f"At P{result.low_percentile:g}", f"At P{result.high_percentile:g}", "Swing"):
+        table.add_column(header, justify="right", no_wrap=True)
     table.add_column("Switching value", justify="right")
     for swing in result.swings:
         switch = "none within range" if swing.switching_value is None else f"{swing.switching_value:,.6g}"
         table.add_row(
-            swing.name,
+            swing.label,
             format_number(swing.output_low, "money"),
             format_number(swing.output_high, "money"),
             format_number(swing.swing, "money"),
             switch,
         )
-    Console().print(table)
+    console.print(table)

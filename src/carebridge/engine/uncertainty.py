@@ -6,7 +6,7 @@ deterministic run uses central values. This module is the way in to the rest:
 - :func:`simulate` draws every uncertain input ``N`` times with a seed and runs the whole model for every draw
   at once, vectorised along a ``draw`` dimension of the same engine functions, in chunks; a
   :class:`Simulation` gives the mean and percentiles of every output table and the probabilities of balance
-  and of a positive net benefit. :func:`simulate_many` does the same for many scenarios (a sweep);
+  and of a net saving. :func:`simulate_many` does the same for many scenarios (a sweep);
 - :func:`one_way` moves each uncertain input alone between two percentiles (a tornado) and finds each input's
   switching value;
 - :func:`dask_executor` runs the chunks on dask.distributed, with the numbers of a local run.

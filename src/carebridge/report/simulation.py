@@ -4,10 +4,15 @@
 Everything here reads a :class:`~carebridge.engine.simulate.monte_carlo.Simulation` or a
 :class:`~carebridge.engine.simulate.sensitivity.Sensitivity`; nothing is computed again that they hold.
 
+Signs are those of every table of the tool (:data:`SIGNS`): a deficit, a cost or an investment positive; a
+saving, a surplus or funding negative, printed in brackets. The programme's net saving is the statement's net
+line, so a net saving is negative. Inputs are shown by their labels in the scenario's words
+(:func:`~carebridge.scenario.uncertain.input_labels`); the CSV files keep each input's name (its path) too.
+
 Files of a simulation: ``simulation.html``; ``summary_<table>.csv`` for each table (its keys, then ``mean``
 and one column per percentile); ``balance.csv`` (org, year, probability that do-something ≤ 0);
-``net_benefit.csv`` (basis, year, probability that net benefit > 0, mean and percentiles of net benefit);
-``inputs.csv`` (each uncertain input, its distribution, central value, percentiles of its draws);
+``net_saving.csv`` (basis, year, probability of a net saving (net < 0), mean and percentiles of the net line);
+``inputs.csv`` (each uncertain input, its label, distribution, central value, percentiles of its draws);
 ``simulation.json``. Of a sensitivity: ``sensitivity.html``, ``sensitivity.csv`` and ``sensitivity.json``.
 """
 
@@ -20,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import xarray as xr
 
 from carebridge.engine.labels import label_map
@@ -32,10 +38,18 @@ from carebridge.report.html_table import text_table
 from carebridge.report.numbers import format_number
 from carebridge.report.provenance import Provenance
 
+Floats = npt.NDArray[np.float64]
+
 SIMULATION_HTML = "simulation.html"
 SENSITIVITY_HTML = "sensitivity.html"
 TORNADO_BARS = 20
 """Inputs shown in the tornado chart (all are in the table)."""
+SIGNS = (
+    "Money in £'000, signed as every table of CareBridge: a deficit, a cost or an investment positive; a "
+    "saving, a surplus or funding negative, in brackets."
+)
+"""The sign convention, said once on each page and before the command line's tables."""
+HISTOGRAM_BINS = 60
 
 
 # --- charts -----------------------------------------------------------------------------------------------
@@ -49,21 +63,24 @@ def _layout(title: str, y_title: str, **extra: Any) -> Spec:
 def fan_chart(
     series: xr.DataArray, percentiles: Sequence[float], chart_id: str, title: str, y_title: str
 ) -> Chart:
-    """Bands between each pair of percentiles (lowest with highest, and inwards), the median or the mean as a
-    line, by year. ``series`` is (draw, year)."""
+    """Bands between each pair of percentiles (lowest with highest, and inwards: P10 to P90, P25 to P75), the
+    median (or the mean) as a line, by year. ``series`` is (draw, year). A band starts in the first year in
+    which the draws differ: the years before any uncertain input reaches the series have none, and a series
+    the same in every draw has no band at all."""
     years = [str(year) for year in series.year.values]
     values = series.transpose("draw", "year").values.astype(np.float64)
     ordered = sorted(percentiles)
     levels = np.percentile(values, ordered, axis=0) if ordered else np.empty((0, len(years)))
+    first = first_varying(values)
     data: list[Spec] = []
-    for band in range(len(ordered) // 2):
+    for band in range(len(ordered) // 2 if first is not None else 0):
         low, high = ordered[band], ordered[-1 - band]
         opacity = 0.18 + 0.14 * band
         data.append(
             {
                 "type": "scatter",
-                "x": years,
-                "y": list(levels[band]),
+                "x": years[first:],
+                "y": list(levels[band][first:]),
                 "mode": "lines",
                 "line": {"width": 0},
                 "showlegend": False,
@@ -73,8 +90,8 @@ def fan_chart(
         data.append(
             {
                 "type": "scatter",
-                "x": years,
-                "y": list(levels[-1 - band]),
+                "x": years[first:],
+                "y": list(levels[-1 - band][first:]),
                 "mode": "lines",
                 "line": {"width": 0},
                 "fill": "tonexty",
@@ -108,41 +125,69 @@ def fan_chart(
             "hovertemplate": "%{x}: %{y:,.0f}<extra>Mean</extra>",
         }
     )
-    shown = ", ".join(f"P{p:g}" for p in ordered)
-    description = f"{title}: the {middle} by year and bands between the percentiles {shown} of the draws."
-    return Chart(chart_id, title, description, data, _layout(title, y_title))
+    pairs = [f"P{ordered[b]:g} to P{ordered[-1 - b]:g}" for b in range(len(ordered) // 2)]
+    if first is None:
+        spread = "every draw gives the same value, so there is no band"
+    elif pairs:
+        since = f" from {years[first]}" if first > 0 else ""
+        before = " (before it no uncertain input reaches it: every draw is the same)" if first > 0 else ""
+        spread = f"bands {' and '.join(pairs)} of the draws{since}{before}"
+    else:
+        spread = "no band (no pair of percentiles)"
+    description = f"{title}: the {middle} by year; {spread}."
+    layout = _layout(title, y_title)
+    # the years in order, though a band's traces (drawn first) start later than the median's
+    layout["xaxis"] = {**layout.get("xaxis", {}), "categoryorder": "array", "categoryarray": years}
+    return Chart(chart_id, title, description, data, layout)
+
+
+def first_varying(values: Floats) -> int | None:
+    """The first column (year) of ``values`` (draw, year) in which the draws differ, or None."""
+    if values.size == 0:
+        return None
+    spread = values.max(axis=0) - values.min(axis=0)
+    scale = 1.0 + np.abs(values).max(axis=0)
+    varies = np.flatnonzero(spread > 1e-9 * scale)
+    return int(varies[0]) if varies.size else None
 
 
 def histogram_chart(values: Sequence[float], year: str, basis: str) -> Chart:
-    """The distribution of net benefit in one year over the draws, with a line at zero."""
-    title = f"Net benefit in {year}, {basis} basis: distribution over the draws (£'000)"
+    """The distribution of the net saving in one year over the draws, as bars (a saving negative, left of
+    the line at zero)."""
+    title = f"Net saving in {year}, {basis} basis: distribution over the draws (£'000)"
+    drawn = np.asarray(values, dtype=np.float64)
+    counts, edges = np.histogram(drawn, bins=HISTOGRAM_BINS) if drawn.size else (np.empty(0), np.empty(1))
     data = [
         {
-            "type": "histogram",
-            "x": list(values),
-            "nbinsx": 60,
+            "type": "bar",
+            "x": list((edges[:-1] + edges[1:]) / 2),
+            "y": [int(count) for count in counts],
+            "width": list(np.diff(edges)),
             "marker": {"color": PALETTE[0]},
             "name": "Draws",
-            "hovertemplate": "%{x}: %{y} draws<extra></extra>",
+            "hovertemplate": "%{x:,.0f}: %{y:,d} draws<extra></extra>",
         }
     ]
-    layout = _layout(title, "Draws", showlegend=False)
-    layout["xaxis"] = {"title": {"text": "£'000, positive a saving"}, "tickformat": ",.0f"}
+    layout = _layout(title, "Draws", showlegend=False, bargap=0)
+    layout["xaxis"] = {"title": {"text": "£'000, a net saving negative"}, "tickformat": ",.0f"}
     layout["yaxis"]["tickformat"] = ",d"
     layout["shapes"] = [
         {"type": "line", "x0": 0, "x1": 0, "yref": "paper", "y0": 0, "y1": 1, "line": {"color": "#b03a48"}}
     ]
-    share = float(np.mean(np.asarray(values) > 0)) if len(values) else 0.0
-    description = f"Net benefit in {year} over every draw; {share:.1%} of draws are right of zero (a saving)."
+    share = float(np.mean(drawn < 0)) if drawn.size else 0.0
+    description = (
+        f"Net saving in {year} over every draw; {share:.1%} of draws are left of zero (a net saving)."
+    )
     return Chart("chart-histogram", title, description, data, layout)
 
 
 def tornado_chart(result: Sensitivity) -> Chart:
     """Each input's output at its low and its high percentile, as bars from the central output; the input
     with the largest swing at the top."""
-    shown = result.swings[:TORNADO_BARS][::-1]
+    moving = [swing for swing in result.swings if swing.swing > 0]
+    shown = moving[:TORNADO_BARS][::-1]
     base = result.central_output
-    names = [swing.name for swing in shown]
+    names = [swing.label for swing in shown]
     data = [
         {
             "type": "bar",
@@ -166,8 +211,12 @@ def tornado_chart(result: Sensitivity) -> Chart:
     layout["xaxis"] = {"title": {"text": result.output_label}, "tickformat": ",.0f"}
     description = (
         f"Each uncertain input at its P{result.low_percentile:g} and P{result.high_percentile:g} with the "
-        f"others central; bars run from the central output, {format_number(base, 'money')}."
+        f"others central, the largest swing at the top; bars run from the central {result.output_label}: "
+        f"{format_number(base, 'money')}."
     )
+    still = len(result.swings) - len(moving)
+    if still:
+        description += f" {still} of the {len(result.swings)} inputs do not move it and are left out."
     return Chart("chart-tornado", title, description, data, layout)
 
 
@@ -187,30 +236,32 @@ def balance_table(simulation: Simulation) -> str:
         [names.get(org, org), *(_percent(float(probability.sel(org=org, year=y))) for y in years)]
         for org in orgs
     ]
-    note = "Share of draws in which the do-something position is in balance or surplus (≤ 0)."
+    note = "Share of draws in which the do-something position is in balance or in surplus (zero or below)."
     return text_table("balance", "Probability of balance", note, ["Organisation", *years], rows)
 
 
-def net_benefit_table(simulation: Simulation) -> str:
-    net = simulation.net_benefit()
-    summary = simulation.net_benefit_summary()
-    probability = simulation.net_benefit_probability()
+def net_saving_table(simulation: Simulation) -> str:
+    net = simulation.net_saving()
+    summary = simulation.net_saving_summary()
+    probability = simulation.net_saving_probability()
     rows = []
     for basis in [str(b) for b in net.basis.values]:
         rows.append(
             [
-                f"P(net benefit > 0), {basis}",
+                f"P(net saving), {basis}",
                 *(_percent(float(v)) for v in probability.sel(basis=basis).values),
             ]
         )
         for stat in summary[STAT].values:
             values = summary.sel(basis=basis, **{STAT: stat}).values
             rows.append([f"{stat}, {basis}", *(format_number(float(v), "money") for v in values)])
-    cumulative = simulation.cumulative_net_benefit_probability()
-    note = "£'000; net benefit is the statement's net turned round: positive a saving. Over every year: " + (
-        ", ".join(f"{basis} {_percent(float(cumulative.sel(basis=basis)))}" for basis in net.basis.values)
+    cumulative = simulation.cumulative_net_saving_probability()
+    note = (
+        "£'000, the statement's net line: a net saving negative, in brackets. P(net saving) is the share of "
+        "draws with a net saving. Over every year: "
+        + ", ".join(f"{basis} {_percent(float(cumulative.sel(basis=basis)))}" for basis in net.basis.values)
     )
-    return text_table("net-benefit", "Net benefit of the programme", note, ["", *simulation.years], rows)
+    return text_table("net-saving", "Net saving of the programme", note, ["", *simulation.years], rows)
 
 
 def position_table(simulation: Simulation) -> str:
@@ -219,13 +270,14 @@ def position_table(simulation: Simulation) -> str:
         [str(stat), *(format_number(float(v), "money") for v in summary.sel(**{STAT: stat}).values)]
         for stat in summary[STAT].values
     ]
-    note = "£'000, deficit positive."
+    note = "£'000: a deficit positive, a surplus negative in brackets."
     return text_table("position", "System do-something position", note, ["", *simulation.years], rows)
 
 
 def inputs_table(simulation: Simulation) -> str:
     rows = [
-        [name, *cells] for name, cells in zip(simulation.input_names, _input_cells(simulation), strict=True)
+        [label, *cells]
+        for label, cells in zip(simulation.input_labels(), _input_cells(simulation), strict=True)
     ]
     header = [
         "Input",
@@ -234,7 +286,7 @@ def inputs_table(simulation: Simulation) -> str:
         "Mean of draws",
         *(f"P{p:g}" for p in simulation.percentiles),
     ]
-    note = "Each uncertain input, named by its path in the scenario, and its draws."
+    note = "Each uncertain input and its draws (inputs.csv also names each by its path in the scenario)."
     return text_table("inputs", "Uncertain inputs", note, header, rows)
 
 
@@ -274,23 +326,23 @@ def _page(
             "</section>",
             f'<section id="tables"><h2>Tables</h2>{"".join(body)}</section>',
             "</main>",
-            footer(provenance.carebridge_version, "Money in £'000."),
+            footer(provenance.carebridge_version, SIGNS),
             *scripts(charts),
         ],
     )
 
 
 def simulation_charts(simulation: Simulation) -> list[Chart]:
-    """The fan charts of the system position and of net benefit (both bases), and the histogram of net benefit
-    in the last year."""
-    net = simulation.net_benefit()
+    """The fan charts of the system position and of the net saving (both bases), and the histogram of the net
+    saving in the last year."""
+    net = simulation.net_saving()
     charts = [
         fan_chart(
             simulation.system_position(),
             simulation.percentiles,
             "chart-fan-position",
             "System do-something position (£'000)",
-            "£'000, deficit positive",
+            "£'000, a deficit positive",
         )
     ]
     for basis in [str(b) for b in net.basis.values]:
@@ -298,9 +350,9 @@ def simulation_charts(simulation: Simulation) -> list[Chart]:
             fan_chart(
                 net.sel(basis=basis, drop=True),
                 simulation.percentiles,
-                f"chart-fan-net-benefit-{basis}",
-                f"Net benefit, {basis} basis (£'000)",
-                "£'000, positive a saving",
+                f"chart-fan-net-saving-{basis}",
+                f"Net saving, {basis} basis (£'000)",
+                "£'000, a net saving negative",
             )
         )
     final = simulation.years[-1]
@@ -323,7 +375,7 @@ def render_simulation(simulation: Simulation, provenance: Provenance) -> str:
     ]
     body = [
         balance_table(simulation),
-        net_benefit_table(simulation),
+        net_saving_table(simulation),
         position_table(simulation),
         inputs_table(simulation),
     ]
@@ -350,15 +402,17 @@ def write_simulation_report(simulation: Simulation, folder: Path, provenance: Pr
         written.append(path)
     balance = simulation.balance_probability().rename("probability_in_balance").to_dataframe().reset_index()
     written.append(_csv(balance[["org", "year", "probability_in_balance"]], folder / "balance.csv"))
-    stats = simulation.net_benefit_summary().to_series().unstack(STAT).reset_index()
-    chance = simulation.net_benefit_probability().rename("probability_positive").to_dataframe().reset_index()
-    frame = chance[["basis", "year", "probability_positive"]].merge(stats, on=["basis", "year"])
-    written.append(_csv(frame, folder / "net_benefit.csv"))
+    stats = simulation.net_saving_summary().to_series().unstack(STAT).reset_index()
+    chance = simulation.net_saving_probability().rename("probability_net_saving").to_dataframe().reset_index()
+    frame = chance[["basis", "year", "probability_net_saving"]].merge(stats, on=["basis", "year"])
+    written.append(_csv(frame, folder / "net_saving.csv"))
     summary = simulation.input_summary()
+    named = dict(zip(simulation.input_names, simulation.input_labels(), strict=True))
     inputs = pd.DataFrame(
         [
             {
                 "input": name,
+                "label": named[name],
                 "distribution": simulation.scenario.uncertainty.inputs[name].dist,
                 "central": simulation.scenario.uncertainty.inputs[name].central(),
                 **{
@@ -373,7 +427,7 @@ def write_simulation_report(simulation: Simulation, folder: Path, provenance: Pr
     page.write_text(render_simulation(simulation, provenance), encoding="utf-8")
     written.append(page)
     record = folder / "simulation.json"
-    cumulative = simulation.cumulative_net_benefit_probability()
+    cumulative = simulation.cumulative_net_saving_probability()
     facts = {
         **asdict(provenance),
         "draws": simulation.draws,
@@ -381,7 +435,8 @@ def write_simulation_report(simulation: Simulation, folder: Path, provenance: Pr
         "chunk_size": simulation.chunk_size,
         "percentiles": list(simulation.percentiles),
         "uncertain_inputs": simulation.input_names,
-        "probability_net_benefit_positive_over_all_years": {
+        "signs": SIGNS,
+        "probability_net_saving_over_all_years": {
             str(b): float(cumulative.sel(basis=b)) for b in cumulative.basis.values
         },
         "files": [path.name for path in [*written, record]],
@@ -401,6 +456,7 @@ def sensitivity_rows(result: Sensitivity) -> list[dict[str, Any]]:
         {
             "rank": rank,
             "input": swing.name,
+            "label": swing.label,
             "central": swing.central,
             f"p{result.low_percentile:g}": swing.low,
             f"p{result.high_percentile:g}": swing.high,
@@ -418,7 +474,7 @@ def sensitivity_rows(result: Sensitivity) -> list[dict[str, Any]]:
 def render_sensitivity(result: Sensitivity, scenario_name: str, provenance: Provenance) -> str:
     rows = [
         [
-            swing.name,
+            swing.label,
             f"{swing.low:,.6g} to {swing.high:,.6g}",
             format_number(swing.output_low, "money"),
             format_number(swing.output_high, "money"),
@@ -460,6 +516,7 @@ def write_sensitivity_report(
     facts = {
         **asdict(provenance),
         "output": result.output_label,
+        "signs": SIGNS,
         "central_output": result.central_output,
         "low_percentile": result.low_percentile,
         "high_percentile": result.high_percentile,

@@ -9,7 +9,9 @@ position, for items without one) and years as written::
     pods.ae.price.2017/18
     schemes.acute_interface.delivery
 
-Correlations and sensitivity name inputs the same way. :func:`check_uncertainty` (part of
+Correlations and sensitivity name inputs the same way. What a person reads is the input's **label**, in the
+scenario's own words (:func:`input_labels`): ``Neighbourhood: Non Elective deflection, 2020/21``,
+``A&E unit price, 2017/18``, ``Acute Interface: delivery``. :func:`check_uncertainty` (part of
 :func:`carebridge.scenario.validate.check`) checks what needs the whole scenario: the correlations, the
 delivery multipliers, and that the rules a number obeys hold at both ends of its distribution.
 """
@@ -17,7 +19,8 @@ delivery multipliers, and that the rules a number obeys hold at both ends of its
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -255,6 +258,199 @@ def _set(data: Any, path: Path, value: float) -> None:
     if isinstance(node, Mapping) and last not in node:
         last = next(key for key in node if str(key) == str(last))
     node[last] = value
+
+
+# --- labels ---------------------------------------------------------------------------------------------
+
+YEAR = re.compile(r"^\d{4}/\d{2}$")
+EFFECT_WORDS = {
+    ("avoid_growth", "fraction"): "share of growth avoided",
+    ("reduce", "fraction"): "share deflected",
+    ("absolute", "activity"): "deflection",
+    ("direct_saving", "saving"): "saving",
+}
+"""What each kind of scheme effect's number is, in words (``absolute`` counted as avoided growth: see
+:func:`_effect_words`)."""
+POD_WORDS = {
+    ("price",): "unit price",
+    ("price", "base"): "unit price in the base year",
+    ("price", "uplift"): "price uplift",
+    ("activity", "base"): "activity in the base year",
+    ("activity", "growth"): "activity growth",
+    ("activity", "trajectory"): "activity",
+    ("activity", "non_demographic_growth"): "non-demographic growth",
+}
+FINANCE_WORDS = {"income": "income", "income_growth": "income growth"}
+
+
+def input_labels(scenario: Scenario, names: Iterable[str]) -> dict[str, str]:
+    """Each named input's label in the scenario's words — scheme, POD, organisation, cohort and plan line
+    names and the year — never an id or a path: ``schemes.neighbourhood.effects.2.activity.2020/21`` is
+    ``Neighbourhood: Non Elective deflection, 2020/21``. Labels that would repeat (two effects of a scheme on
+    one POD) say which effect, in the order written. A name that is not an input of the scenario is its
+    own label."""
+    data = scenario_data(scenario)
+    paths = number_paths(data)
+    users = _parameter_users(scenario)
+    chosen = list(dict.fromkeys(names))
+    found = {name: _label(data, paths[name], users) if name in paths else name for name in chosen}
+    counts: dict[str, int] = {}
+    for label in found.values():
+        counts[label] = counts.get(label, 0) + 1
+    for name in chosen:
+        if counts[found[name]] > 1 and name in paths:
+            found[name] = _which(found[name], paths[name])
+    return found
+
+
+def input_label(scenario: Scenario, name: str) -> str:
+    """The label of one input (:func:`input_labels`)."""
+    return input_labels(scenario, [name])[name]
+
+
+def _which(label: str, path: Path) -> str:
+    """``label`` told apart from another of the same words: by its effect's number, else its year's place."""
+    if len(path) > 3 and path[0] == "schemes" and path[2] == "effects" and isinstance(path[3], int):
+        head, comma, year = label.rpartition(", ")
+        if comma and YEAR.match(year):
+            return f"{head} (effect {path[3] + 1}), {year}"
+        return f"{label} (effect {path[3] + 1})"
+    return f"{label} ({'.'.join(str(part) for part in path)})"
+
+
+def _label(data: Mapping[str, Any], path: Path, users: Mapping[str, list[str]]) -> str:
+    year = str(path[-1]) if YEAR.match(str(path[-1])) else None
+    rest = path[:-1] if year is not None else path
+    text = _describe(data, rest, users)
+    return f"{text}, {year}" if year is not None else text
+
+
+def _names(data: Mapping[str, Any], section: str) -> dict[str, str]:
+    items = data.get(section) or []
+    return {str(item.get("id")): str(item.get("name") or item.get("id")) for item in items}
+
+
+def _item(data: Mapping[str, Any], section: str, index: PathPart) -> Mapping[str, Any]:
+    found = _child(data.get(section), index)
+    return found if isinstance(found, Mapping) else {}
+
+
+def _words(parts: Iterable[PathPart]) -> str:
+    return " ".join(str(part).replace("_", " ") for part in parts)
+
+
+def _describe(data: Mapping[str, Any], rest: Path, users: Mapping[str, list[str]]) -> str:
+    section, tail = str(rest[0]), rest[2:]
+    pods = _names(data, "pods")
+    orgs = _names(data, "organisations")
+    item = _item(data, section, rest[1]) if len(rest) > 1 else {}
+    if section == "schemes" and len(rest) > 1:
+        return f"{_named(item)}: {_scheme_words(tail, item, pods)}"
+    if section == "pods" and len(rest) > 1:
+        pod = _named(item)
+        if len(tail) == 3 and tail[:2] == ("activity", "population_rates"):
+            return f"{pod} activity per person aged {tail[2]}"
+        return f"{pod} {POD_WORDS.get(tuple(str(part) for part in tail), _words(tail))}"
+    if section == "organisations" and len(rest) > 1:
+        return f"{_named(item)}: {_finance_words(tail, item)}"
+    if section == "cohorts" and len(rest) > 1:
+        cohort = _named(item)
+        if len(tail) == 2 and tail[0] == "shares":
+            return f"{cohort}: share of {pods.get(str(tail[1]), str(tail[1]))}"
+        return f"{cohort}: {_words(tail)}"
+    if section == "population" and len(rest) > 1:
+        return f"Population aged {rest[1]}"
+    if section == "parameters" and len(rest) > 1:
+        name = str(rest[1])
+        words = _words([name]) + (f" {_words(rest[3:])}" if len(rest) > 3 else "")
+        lines = users.get(name, [])
+        return f"{' and '.join(lines)}: {words}" if lines else f"Parameter {words}"
+    if section == "positions" and len(rest) > 2 and rest[1] == "do_nothing":
+        return f"{orgs.get(str(rest[2]), str(rest[2]))}: do-nothing gap"
+    if section == "positions" and len(rest) > 2 and rest[1] == "plan_lines":
+        line = _named(_item(data["positions"], "plan_lines", rest[2]))
+        more = [part for part in rest[3:] if part != "value"]
+        return f"{line}: {_words(more)}" if more else line
+    if section in ("investments", "funding", "capital") and len(rest) > 1:
+        named = _named(item)
+        more = [part for part in tail if part != "amount"]
+        kind = {"investments": "investment", "funding": "funding", "capital": "capital"}[section]
+        text = named if kind in named.lower() else f"{named} ({kind})"
+        return f"{text}: {_words(more)}" if more else text
+    if section == "contracts" and len(rest) > 1:
+        provider = orgs.get(str(item.get("provider")), "the provider")
+        payer = orgs.get(str(item.get("payer")))
+        name = item.get("name") or (
+            f"{payer} – {provider} contract" if payer else f"Contract with {provider}"
+        )
+        return f"{name}: {_words(tail)}"
+    if section == "capacity" and len(rest) > 2:
+        group = _named(_item(data["capacity"], str(rest[1]), rest[2]))
+        rates = rest[3:]
+        if len(rates) >= 2 and str(rates[1]) in pods:
+            return f"{group}: {_words(rates[:1])} of {pods[str(rates[1])]}"
+        return f"{group}: {_words(rates)}"
+    return _words(rest)
+
+
+def _named(item: Mapping[str, Any]) -> str:
+    return str(item.get("name") or item.get("id") or "")
+
+
+def _scheme_words(tail: Path, scheme: Mapping[str, Any], pods: Mapping[str, str]) -> str:
+    if len(tail) >= 3 and tail[0] == "effects":
+        effect = _child(scheme.get("effects"), tail[1])
+        if isinstance(effect, Mapping):
+            return _effect_words(effect, str(tail[2]), pods)
+    if len(tail) >= 2 and tail[0] == "investment":
+        return f"{_words([tail[1]]).replace('non recurrent', 'non-recurrent')} investment"
+    if len(tail) >= 3 and tail[0] == "non_cash_benefits":
+        benefit = _named(_child(scheme.get("non_cash_benefits"), tail[1]) or {})
+        more = [part for part in tail[2:] if part != "amount"]
+        return f"{benefit} {_words(more)}".strip()
+    return _words(tail)
+
+
+def _effect_words(effect: Mapping[str, Any], field: str, pods: Mapping[str, str]) -> str:
+    pod = pods.get(str(effect.get("pod")), str(effect.get("pod")))
+    kind = str(effect.get("kind"))
+    if kind == "absolute" and field == "activity" and effect.get("counts_as") == "avoided_growth":
+        return f"{pod} growth avoided"
+    return f"{pod} {EFFECT_WORDS.get((kind, field), _words([field]))}"
+
+
+def _finance_words(tail: Path, org: Mapping[str, Any]) -> str:
+    if len(tail) >= 2 and tail[0] == "finance":
+        field = str(tail[1])
+        if field in FINANCE_WORDS and len(tail) == 2:
+            return FINANCE_WORDS[field]
+        finance = org.get("finance") or {}
+        if field == "expenditure" and len(tail) >= 4:
+            category = _named(_child(finance.get("expenditure"), tail[2]) or {})
+            more = [part for part in tail[3:] if part != "base"]
+            return f"{category} expenditure {_words(more)}".strip()
+        if field == "items" and len(tail) >= 4:
+            item = _named(_child(finance.get("items"), tail[2]) or {})
+            more = [part for part in tail[3:] if part != "amount"]
+            return f"{item} {_words(more)}".strip()
+    return _words(tail)
+
+
+def _parameter_users(scenario: Scenario) -> dict[str, list[str]]:
+    """The names of the plan lines whose formula uses each parameter, in the order written."""
+    from carebridge.scenario.formula import FormulaError, parse_formula
+
+    users: dict[str, list[str]] = {}
+    for line in scenario.positions.plan_lines:
+        if line.formula is None:
+            continue
+        try:
+            names = parse_formula(line.formula).names
+        except FormulaError:
+            continue
+        for name in sorted(set(names) & set(scenario.parameters)):
+            users.setdefault(name, []).append(line.name)
+    return users
 
 
 # --- checks ----------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
-"""The Monte Carlo page of a scenario: fan charts of the system position and of net benefit, the probability
-of balance by year and the tornado of a one-way sensitivity — the simulation report's own charts and tables.
+"""The Monte Carlo page of a scenario: the fan chart of the system position (P10 to P90 and P25 to P75 bands
+where the draws differ, the median), the probability of balance, the fan chart of the net saving and the
+tornado of a one-way sensitivity in the report's year — the simulation report's own charts and tables, the
+inputs in the scenario's words and every number signed as the rest of the tool.
 
 A scenario with distributions is drawn as written; one without is given ``carebridge simulate --spread``'s
 triangular ± :data:`DEFAULT_SPREAD` on every scheme effect and unit price. Views are cached by the SHA-256
@@ -13,14 +15,23 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from carebridge.engine.finance import SYSTEM
+from carebridge.engine.simulate.sensitivity import Output
 from carebridge.report.chart import Chart
-from carebridge.report.simulation import balance_table, fan_chart, position_table, tornado_chart
+from carebridge.report.simulation import (
+    balance_table,
+    fan_chart,
+    first_varying,
+    position_table,
+    tornado_chart,
+)
 from carebridge.scenario.loader import LoadedScenario
 from carebridge.usecases.uncertainty import sensitivity, simulate, with_spread
 from carebridge.web.memo import Memo
 
 DRAWS = 2_000
 SEED = 1
+PERCENTILES = (10.0, 25.0, 50.0, 75.0, 90.0)
+"""The fan charts' bands: P10 to P90 and P25 to P75, and the median."""
 DEFAULT_SPREAD = 0.2
 """The ± fraction given to every scheme effect and unit price of a scenario with no distributions."""
 
@@ -34,14 +45,30 @@ class MonteCarloView:
     """The ± fraction applied (``None``: the scenario's own distributions)."""
     fan: Chart
     net_fan: Chart
-    """The fan chart of the programme's net benefit on the tariff basis (what the tornado ranks inputs by)."""
+    """The fan chart of the programme's net saving on the tariff basis (a saving negative)."""
     position_varies: bool
     """Whether the system position differs between draws (not when its lines hold no uncertain input)."""
+    band_from: str | None
+    """The first year in which the system position differs between draws (its band starts there)."""
     tornado: Chart
+    tornado_output: str
+    """What the tornado ranks the inputs by, for which year, and which way it runs."""
     balance_table: Markup
     position_table: Markup
     balance: tuple[tuple[str, float], ...]
     """The probability that the system's do-something position is in balance (≤ 0), by year."""
+    year: str
+    """The year that matters: the report's bridge year, else the last; the tornado's and P(balance)'s."""
+
+    @property
+    def tornado_subject(self) -> str:
+        """The tornado's output and year without its unit: ``net saving (tariff basis) in 2020/21``."""
+        return self.tornado_output.split(", £'000")[0]
+
+    @property
+    def balance_in_year(self) -> float:
+        """P(balance) of the system in :attr:`year`."""
+        return dict(self.balance)[self.year]
 
 
 def monte_carlo(memo: Memo[MonteCarloView], loaded: LoadedScenario, sha256: str) -> MonteCarloView:
@@ -55,36 +82,44 @@ def monte_carlo_now(loaded: LoadedScenario, draws: int = DRAWS, seed: int = SEED
         spread = DEFAULT_SPREAD
         loaded = with_spread(loaded, spread)
     scenario = loaded.scenario
-    (simulation,) = simulate([loaded], draws, seed)
-    tornado = sensitivity(loaded, switching=False)
+    (simulation,) = simulate([loaded], draws, seed, percentiles=PERCENTILES)
+    year = scenario.report.bridge_year or simulation.years[-1]
+    if year not in simulation.years:
+        year = simulation.years[-1]
+    # a plan of plan lines only (no schemes) has no net saving: its tornado ranks by the system's position
+    output = Output(measure="net_saving", year=year) if scenario.schemes else Output("position", year)
+    tornado = sensitivity(loaded, output, switching=False)
+    position = simulation.system_position()
     fan = fan_chart(
-        simulation.system_position(),
+        position,
         simulation.percentiles,
         "chart-fan-position",
         "System do-something position (£'000)",
-        "£'000, deficit positive",
+        "£'000, a deficit positive",
     )
     net_fan = fan_chart(
-        simulation.net_benefit().sel(basis="tariff", drop=True),
+        simulation.net_saving().sel(basis="tariff", drop=True),
         simulation.percentiles,
-        "chart-fan-net-benefit-tariff",
-        "Net benefit, tariff basis (£'000)",
-        "£'000, positive a saving",
+        "chart-fan-net-saving-tariff",
+        "Net saving, tariff basis (£'000)",
+        "£'000, a net saving negative",
     )
-    position = simulation.system_position()
-    varies = bool(float((position.max("draw") - position.min("draw")).max()) > 0.5)
+    first = first_varying(position.transpose("draw", "year").values)
     probability = simulation.balance_probability()
-    balance = tuple((str(year), float(probability.sel(org=SYSTEM, year=year))) for year in simulation.years)
+    balance = tuple((str(y), float(probability.sel(org=SYSTEM, year=y))) for y in simulation.years)
     return MonteCarloView(
-        draws,
-        seed,
-        len(scenario.uncertainty.inputs),
-        spread,
-        fan,
-        net_fan,
-        varies,
-        tornado_chart(tornado),
-        Markup(balance_table(simulation)),
-        Markup(position_table(simulation)),
-        balance,
+        draws=draws,
+        seed=seed,
+        inputs=len(scenario.uncertainty.inputs),
+        spread=spread,
+        fan=fan,
+        net_fan=net_fan,
+        position_varies=first is not None,
+        band_from=simulation.years[first] if first is not None else None,
+        tornado=tornado_chart(tornado),
+        tornado_output=tornado.output_label,
+        balance_table=Markup(balance_table(simulation)),
+        position_table=Markup(position_table(simulation)),
+        balance=balance,
+        year=year,
     )

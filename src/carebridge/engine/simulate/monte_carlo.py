@@ -25,6 +25,7 @@ from carebridge.engine.simulate.batch import STORAGE, draw_tables, run_batch
 from carebridge.engine.simulate.sampling import Uncertain, undrawn_inputs
 from carebridge.engine.simulate.summary import probability, summarise
 from carebridge.scenario.schema import Scenario
+from carebridge.scenario.uncertain import input_labels
 
 DEFAULT_CHUNK = 2_000
 """Most draws per chunk."""
@@ -127,9 +128,9 @@ class _Store:
 class Simulation:
     """The per-draw tables of a Monte Carlo run, and the summaries drawn from them.
 
-    Signs are those of a deterministic run: savings, funding and activity removed negative; a deficit
-    positive. **Net benefit** is the statement's net line turned round, ``−net``, so a programme whose
-    savings and funding exceed its investment has a positive net benefit.
+    Signs are those of a deterministic run and of every table of the tool: savings, funding and activity
+    removed negative; a deficit positive. The programme's **net saving** is the statement's net line: a
+    programme whose savings and funding exceed its investment has a net saving, below zero.
     """
 
     scenario: Scenario
@@ -163,27 +164,34 @@ class Simulation:
         (org, year)."""
         return probability(self.tables["positions"].sel(line="do_something", drop=True) <= 0)
 
-    def net_benefit(self) -> xr.DataArray:
-        """Net benefit ``−net`` of the statement by (draw, basis, year), £'000; positive is a saving."""
+    def net_saving(self) -> xr.DataArray:
+        """The statement's net line by (draw, basis, year), £'000, signed as the statement: a net saving
+        negative, a net cost positive."""
         statement = self.tables["statement"]
-        net = statement.sel(line=NET, drop=True).drop_vars("section", errors="ignore")
-        return -net
+        return statement.sel(line=NET, drop=True).drop_vars("section", errors="ignore")
 
-    def net_benefit_probability(self) -> xr.DataArray:
-        """The probability that the programme's net benefit is positive, by (basis, year)."""
-        return probability(self.net_benefit() > 0)
+    def net_saving_probability(self) -> xr.DataArray:
+        """The probability that the programme makes a net saving (the net line below zero), by (basis,
+        year)."""
+        return probability(self.net_saving() < 0)
 
-    def cumulative_net_benefit_probability(self) -> xr.DataArray:
-        """The probability that the net benefit summed over every year is positive, by basis."""
-        return probability(self.net_benefit().sum("year") > 0)
+    def cumulative_net_saving_probability(self) -> xr.DataArray:
+        """The probability that the net line summed over every year is a saving (below zero), by basis."""
+        return probability(self.net_saving().sum("year") < 0)
 
     def position_summary(self) -> xr.DataArray:
         """Mean and percentiles of the system's do-something position, (stat, year), £'000."""
         return summarise(self.system_position(), self.percentiles)
 
-    def net_benefit_summary(self) -> xr.DataArray:
-        """Mean and percentiles of the programme's net benefit, (stat, basis, year), £'000."""
-        return summarise(self.net_benefit(), self.percentiles)
+    def net_saving_summary(self) -> xr.DataArray:
+        """Mean and percentiles of the programme's net saving, (stat, basis, year), £'000, a saving
+        negative."""
+        return summarise(self.net_saving(), self.percentiles)
+
+    def input_labels(self) -> list[str]:
+        """Each uncertain input in the scenario's words, in the order of :attr:`input_names`."""
+        labels = input_labels(self.scenario, self.input_names)
+        return [labels[name] for name in self.input_names]
 
     def input_summary(self) -> xr.DataArray:
         """Mean and percentiles of each uncertain input's draws, (stat, input)."""

@@ -7,7 +7,7 @@ row of one vectorised batch (:func:`~carebridge.engine.simulate.batch.run_batch`
 
 The **switching value** of an input is the value within its range (:meth:`bounds` of its distribution: its
 support, or its 0.1% and 99.9% quantiles where unbounded) at which the output is zero — for the default
-output, where the programme's net benefit turns from a saving to a cost. It is found by evaluating the output
+output, where the programme's net saving turns into a net cost. It is found by evaluating the output
 on a grid across the range, taking the sign change nearest the central value, and refining it by the Illinois
 variant of regula falsi, all inputs at once; an input whose output keeps one sign across its range has none
 within range.
@@ -29,6 +29,7 @@ from carebridge.engine.results import Results
 from carebridge.engine.simulate.batch import run_batch
 from carebridge.engine.simulate.sampling import Uncertain
 from carebridge.scenario.schema import Scenario
+from carebridge.scenario.uncertain import input_labels
 
 Floats = npt.NDArray[np.float64]
 ALL_YEARS = "all"
@@ -41,20 +42,21 @@ ITERATIONS = 60
 
 @dataclass(frozen=True)
 class Output:
-    """A number of each run: the programme's net benefit (``−net`` of the statement, positive a saving) on a
-    basis, or an organisation's (or the system's) do-something position (positive a deficit); in one year, or
-    summed over every year (``year='all'``). The default year is the last."""
+    """A number of each run, signed as every table of the tool: the programme's **net saving** (the
+    statement's net line on a basis, a saving negative) or an organisation's (or the system's) do-something
+    position (a deficit positive, a surplus negative); in one year, or summed over every year
+    (``year='all'``). The default year is the last."""
 
-    measure: Literal["net_benefit", "position"] = "net_benefit"
+    measure: Literal["net_saving", "position"] = "net_saving"
     year: str | None = None
     basis: Literal["tariff", "cost"] = "tariff"
     org: str = SYSTEM
 
     def series(self, results: Results) -> xr.DataArray:
         """The output by year (and draw)."""
-        if self.measure == "net_benefit":
+        if self.measure == "net_saving":
             statement = results.statement.sel(basis=self.basis, line=NET, drop=True)
-            return -statement.drop_vars("section", errors="ignore")
+            return statement.drop_vars("section", errors="ignore")
         return results.positions.sel(line="do_something", org=self.org, drop=True)
 
     def of(self, results: Results, draws: int) -> Floats:
@@ -66,12 +68,14 @@ class Output:
     def chosen_year(self, results: Results) -> str:
         return self.year if self.year not in (None, ALL_YEARS) else results.years[-1]
 
-    def label(self, years: list[str]) -> str:
+    def label(self, years: list[str], org_name: str | None = None) -> str:
+        """What the output is, for which year, and which way it runs: ``net saving (tariff basis) in
+        2020/21, £'000, a saving negative``. ``org_name`` names the organisation of a position."""
         year = "summed over every year" if self.year == ALL_YEARS else f"in {self.year or years[-1]}"
-        if self.measure == "net_benefit":
-            return f"net benefit ({self.basis} basis) {year}, £'000"
-        who = "the system" if self.org == SYSTEM else self.org
-        return f"do-something position of {who} {year}, £'000"
+        if self.measure == "net_saving":
+            return f"net saving ({self.basis} basis) {year}, £'000, a saving negative"
+        who = "the system" if self.org == SYSTEM else (org_name or self.org)
+        return f"do-something position of {who} {year}, £'000, a deficit positive"
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,9 @@ class Swing:
     """One input's effect on the output."""
 
     name: str
+    """The input's name (its path in the scenario)."""
+    label: str
+    """The input in the scenario's words (:func:`~carebridge.scenario.uncertain.input_labels`)."""
     central: float
     low: float
     high: float
@@ -118,7 +125,7 @@ def one_way(
     switching: bool = True,
     progress: Progress | None = None,
 ) -> Sensitivity:
-    """The one-way sensitivity of ``output`` (default: net benefit on the tariff basis in the last year) to
+    """The one-way sensitivity of ``output`` (default: net saving on the tariff basis in the last year) to
     each uncertain input of ``scenario``, between its ``low`` and ``high`` percentiles."""
     if not 0 <= low < high <= 100:
         raise ValueError(f"expected 0 ≤ low < high ≤ 100; found low {low:g} and high {high:g}")
@@ -128,10 +135,12 @@ def one_way(
         raise ValueError("the scenario has no uncertain input; write a distribution in place of a number")
     central = uncertain.central()
     years: list[str] = []
+    org_name: list[str] = []
 
     def evaluate(rows: Floats) -> Floats:
         results = run_batch(scenario, uncertain, rows)
         years[:] = results.years
+        org_name[:] = [results.org_label(chosen.org)]
         if progress is not None:
             progress(rows.shape[0])
         return chosen.of(results, rows.shape[0])
@@ -144,9 +153,11 @@ def one_way(
     values = evaluate(rows)
     ranges = np.array([item.distribution.bounds() for item in uncertain.inputs])
     switch = switching_values(evaluate, central, ranges) if switching else [None] * k
+    labels = input_labels(scenario, uncertain.names)
     swings = [
         Swing(
             name=item.name,
+            label=labels[item.name],
             central=float(central[i]),
             low=float(lows[i]),
             high=float(highs[i]),
@@ -158,7 +169,8 @@ def one_way(
         for i, item in enumerate(uncertain.inputs)
     ]
     swings.sort(key=lambda swing: -swing.swing)
-    return Sensitivity(chosen, chosen.label(years), float(values[0]), low, high, swings)
+    output_label = chosen.label(years, org_name[0] if org_name else None)
+    return Sensitivity(chosen, output_label, float(values[0]), low, high, swings)
 
 
 def switching_values(evaluate: Evaluate, central: Floats, ranges: Floats) -> list[float | None]:

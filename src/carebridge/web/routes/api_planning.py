@@ -35,9 +35,9 @@ class BalanceOut(BaseModel):
 
 
 class TornadoBarOut(BaseModel):
-    input: str
-    output_low: float = Field(description="Net benefit with the input at its low percentile, others central.")
-    output_high: float = Field(description="Net benefit with the input at its high percentile.")
+    input: str = Field(description="The input in the scenario's words.")
+    output_low: float = Field(description="The output with the input at its low percentile, others central.")
+    output_high: float = Field(description="The output with the input at its high percentile.")
 
 
 class MonteCarloOut(BaseModel):
@@ -50,7 +50,10 @@ class MonteCarloOut(BaseModel):
     )
     position_varies: bool = Field(description="Whether the system position differs between draws.")
     balance: list[BalanceOut]
-    central_net_benefit: float | None = Field(description="Net benefit, tariff basis, all inputs central.")
+    central_net_benefit: float | None = Field(
+        description="The tornado's output with every input central: the net saving (tariff basis, a saving "
+        "negative), or the system's position for a plan of plan lines only (a deficit positive)."
+    )
     tornado: list[TornadoBarOut] = Field(description="The one-way sensitivity, largest swing first.")
 
 
