@@ -116,7 +116,7 @@ def test_the_targets_page_shows_each_target_against_its_trajectory(client: TestC
         assert f'href="/scenarios/1/{link}"' in client.get("/scenarios/1").text
     page = client.get("/scenarios/1/targets").text
     assert 'id="table-targets"' in page
-    assert "as at 2016/17-M12" in page
+    assert "as at Mar 2017 (2016/17-M12)" in page
     row = re.search(rf'<tr id="target-{AE}">(.*?)</tr>', page, re.S)
     assert row, "the A&E target has no row"
     assert "rag-red" in row.group(1) and ">alert<" in row.group(
@@ -129,7 +129,7 @@ def test_the_targets_page_shows_each_target_against_its_trajectory(client: TestC
     actual = chart["data"][1]
     assert actual["y"] == [80.0, 79.0, 78.0, 77.0]
     earlier = client.get("/scenarios/1/targets", params={"month": "2016/17-M10"}).text
-    assert "as at 2016/17-M10" in earlier
+    assert "as at Jan 2017 (2016/17-M10)" in earlier
     assert client.get("/scenarios/1/targets", params={"month": "June"}).status_code == 422
 
 
@@ -138,7 +138,8 @@ def test_the_risk_page_shows_both_heat_maps_and_the_overdue_reviews(client: Test
     sign_in(client, "viewer@smbc.test")
     page = client.get("/scenarios/1/risks", params={"month": "2030/31-M01"}).text
     assert page.count('class="risk-heat-map"') == 2
-    assert "before mitigation: number of risks" in page and "after mitigation: number of risks" in page
+    assert "Risks before mitigation, by likelihood and impact" in page
+    assert "Risks after mitigation, by likelihood and impact" in page
     assert 'id="table-overdue"' in page  # every review date in the example is long past by 2030
     early = client.get("/scenarios/1/risks", params={"month": "2000/01-M01"}).text
     assert 'id="no-overdue"' in early

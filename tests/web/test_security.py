@@ -189,7 +189,7 @@ def test_an_editor_cannot_import_another_organisations_actuals(client: TestClien
         "/api/scenarios/1/actuals", files={"file": ("activity.csv", rows, "text/csv")}, headers=headers
     )
     assert response.status_code == 403
-    assert "sft" in response.json()["detail"]
+    assert "Stockport FT" in response.json()["detail"]  # the organisation by name, never its id
 
 
 def test_a_viewer_reads_everything_and_changes_nothing(client: TestClient) -> None:

@@ -6,11 +6,11 @@ Each function takes the store and a plan's name; the arithmetic is :mod:`carebri
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from carebridge.delivery.actuals import ActivityActual, MilestoneStatus, SpendActual
+from carebridge.delivery.actuals import ActivityActual, Kind, MilestoneStatus, Record, SpendActual
 from carebridge.delivery.actuals_tables import ActualsFile, ActualsFileError
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.delivery.fews import Action, FewsSettings
@@ -87,6 +87,46 @@ def fews(store: Store, plan: str, month: str | None = None, spc: SpcOptions | No
     return Fews(plan, result, months, str(as_at))
 
 
+@dataclass(frozen=True)
+class TrendMonth:
+    """One month of the FEWS trend: the month, its overall rating, each set's rating (in :data:`SETS`'s
+    order), the forecast loss (£'000) and whether it breaches the trigger."""
+
+    month: Month
+    overall: str
+    sets: tuple[str, ...]
+    forecast_loss: float
+    triggered: bool
+
+
+def fews_trend(store: Store, plan: str, until: str, spc: SpcOptions | None = None) -> list[TrendMonth]:
+    """The FEWS of every month with activity actuals in the financial year of ``until``, up to it: the
+    ratings month by month, as :func:`fews` gives each (the store read once)."""
+    from carebridge.delivery.fews import SETS
+
+    actuals = stored_actuals(store, plan)
+    last = Month.parse(until)
+    approved = baseline(store, plan)
+    if last.year not in approved.years:
+        return []
+    settings, actions = read_settings(store, plan), read_actions(store, plan)
+    trend = []
+    for month in actuals.months():
+        if month.year != last.year or last < month:
+            continue
+        status = monitor(approved, actuals, month, settings, actions, spc).fews
+        trend.append(
+            TrendMonth(
+                month,
+                status.overall,
+                tuple(status.set_status(which) for which in SETS),
+                status.forecast.forecast_loss,
+                status.triggered,
+            )
+        )
+    return trend
+
+
 def delivery_pack(store: Store, plan: str, monitoring: Monitoring) -> DeliveryPack:
     """What the pack of the month of ``monitoring`` (the plan's :func:`fews`) reads from the store."""
     number = plan_id(store, plan)
@@ -149,18 +189,53 @@ def orgs_touched(actuals: ActualsFile, approved: PlanBaseline) -> set[str]:
     """The organisations whose actuals a file changes: the provider of each activity row that names a
     partner organisation, and the owner of each scheme with spend or milestones. Rows of no partner (other
     providers, POD totals, forecasts, profiles) touch none."""
+    owner = _row_owner(approved)
+    return {org for records in actuals.tables.values() for record in records if (org := owner(record))}
+
+
+def _row_owner(approved: PlanBaseline) -> Callable[[object], str | None]:
+    """The partner organisation a record belongs to (:func:`orgs_touched`'s rule), else None."""
     owners = {scheme.id: scheme.owner for scheme in approved.schemes}
     partners = set(approved.organisations) - {OTHER_PROVIDERS}
-    touched: set[str] = set()
-    for records in actuals.tables.values():
+
+    def owner(record: object) -> str | None:
+        if isinstance(record, ActivityActual) and record.provider in partners:
+            return record.provider
+        if isinstance(record, SpendActual | MilestoneStatus):
+            return owners.get(record.scheme) or None
+        return None
+
+    return owner
+
+
+@dataclass(frozen=True)
+class OwnRows:
+    """A system-wide file split for an importer: ``actuals`` holds the rows of the organisations they edit
+    and the rows of no partner (other providers, POD totals, forecasts, profiles); ``others`` the number of
+    rows left out, by organisation id."""
+
+    actuals: ActualsFile
+    others: dict[str, int]
+
+    @property
+    def left_out(self) -> int:
+        return sum(self.others.values())
+
+
+def own_rows(actuals: ActualsFile, approved: PlanBaseline, editing: Collection[str]) -> OwnRows:
+    """The rows of ``actuals`` an importer who edits ``editing`` may import, and a count of the others by
+    organisation (:func:`orgs_touched`'s rule of whose a row is)."""
+    owner = _row_owner(approved)
+    kept: dict[Kind, list[Record]] = {}
+    others: dict[str, int] = {}
+    for kind, records in actuals.tables.items():
         for record in records:
-            if isinstance(record, ActivityActual) and record.provider in partners:
-                touched.add(record.provider)
-            elif isinstance(record, SpendActual | MilestoneStatus):
-                owner = owners.get(record.scheme)
-                if owner:
-                    touched.add(owner)
-    return touched
+            org = owner(record)
+            if org is not None and org not in editing:
+                others[org] = others.get(org, 0) + 1
+            else:
+                kept.setdefault(kind, []).append(record)
+    return OwnRows(replace(actuals, tables=kept), dict(sorted(others.items())))
 
 
 # --- settings, actions, share -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.report.tidy import plan_documents
 from carebridge.store import Store
-from carebridge.store.models import Plan, PlanVersion, ScenarioDraft
+from carebridge.store.models import Plan, PlanVersion, ScenarioDraft, User
 from carebridge.store.plans import Approval, VersionSummary, as_utc, list_versions, plan_id, sha256_text
 from carebridge.store.plans import approve as store_approval
 from carebridge.usecases.errors import NoPlanError, SeveralPlansError
@@ -24,6 +24,11 @@ class PlanMissingError(LookupError):
     """No plan with that id, or a plan with no version."""
 
 
+COMMAND_LINE = "on the command line, not a user of the app"
+"""How an approver who is no user of the app reads: the operating-system login (or ``CAREBRIDGE_USER``)
+that ``carebridge plan approve`` recorded."""
+
+
 @dataclass(frozen=True)
 class VersionRow:
     number: int
@@ -31,6 +36,15 @@ class VersionRow:
     sha256: str
     approved_at: str
     approved_by: str
+    """Who approved, as a person reads it: a user's email, else the recorded login and where it came from."""
+
+
+def approver(recorded: str, emails: set[str]) -> str:
+    """The approver as a person: the user of the app whose email was recorded (approved in the app, or on
+    the command line with ``CAREBRIDGE_USER`` set to it), else the recorded login, said to be one."""
+    if recorded.strip().lower() in emails:
+        return recorded
+    return f"{recorded} ({COMMAND_LINE})"
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,8 @@ class StoredScenario:
     text: str
     source: str
     approved_text: str
+    approved_version: str = ""
+    """The latest approved version as a person reads it: its number, who approved it and when."""
 
     @property
     def sha256(self) -> str:
@@ -97,6 +113,7 @@ def list_plans(store: Store) -> list[PlanRow]:
     with store.session() as session:
         plans = list(session.scalars(select(Plan).order_by(Plan.name)))
         drafts = {d.plan_id: d for d in session.scalars(select(ScenarioDraft))}
+        emails = {email.lower() for email in session.scalars(select(User.email))}
         rows = []
         for plan in plans:
             found = session.scalars(
@@ -113,11 +130,11 @@ def list_plans(store: Store) -> list[PlanRow]:
                             v.scenario_name,
                             v.sha256,
                             as_utc(v.approved_at).strftime("%Y-%m-%d %H:%M UTC"),
-                            v.approved_by,
+                            approver(v.approved_by, emails),
                         )
                         for v in found
                     ),
-                    draft.updated_by if draft else None,
+                    approver(draft.updated_by, emails) if draft else None,
                     as_utc(draft.updated_at).strftime("%Y-%m-%d %H:%M UTC") if draft else None,
                 )
             )
@@ -138,7 +155,10 @@ def stored_scenario(store: Store, plan_id: int) -> StoredScenario:
         draft = session.get(ScenarioDraft, plan_id)
         text = draft.scenario_text if draft is not None else latest.scenario_text
         source = "draft" if draft is not None else f"version {latest.number}"
-        return StoredScenario(plan_id, plan.name, text, source, latest.scenario_text)
+        emails = {email.lower() for email in session.scalars(select(User.email))}
+        when = as_utc(latest.approved_at).strftime("%Y-%m-%d %H:%M UTC")
+        approved = f"version {latest.number}, approved by {approver(latest.approved_by, emails)} on {when}"
+        return StoredScenario(plan_id, plan.name, text, source, latest.scenario_text, approved)
 
 
 def save_draft(store: Store, plan_id: int, text: str) -> None:

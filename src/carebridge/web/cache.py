@@ -18,6 +18,7 @@ from carebridge.web.memo import Memo, RunCache
 if TYPE_CHECKING:
     from markupsafe import Markup
 
+    from carebridge.usecases.delivery import TrendMonth
     from carebridge.web.dashboard import Dashboard
     from carebridge.web.delivery import FewsView
     from carebridge.web.registers import RisksView, TargetsView
@@ -32,6 +33,8 @@ class WebCaches:
     dashboards: Memo[Dashboard] = field(default_factory=Memo)
     comparisons: Memo[tuple[Markup, Markup, list[dict[str, Any]]]] = field(default_factory=Memo)
     fews: Memo[FewsView] = field(default_factory=Memo)
+    fews_trends: Memo[list[TrendMonth]] = field(default_factory=lambda: Memo(size=16))
+    """The FEWS ratings month by month of a financial year, up to a month."""
     targets: Memo[TargetsView] = field(default_factory=Memo)
     risks: Memo[RisksView] = field(default_factory=Memo)
     monte_carlo: Memo[MonteCarloView] = field(default_factory=lambda: Memo(size=16))

@@ -39,6 +39,38 @@ from carebridge.web.memo import Memo
 
 
 @dataclass(frozen=True)
+class Headline:
+    """The headline of a holder (the system or an organisation) in a year, £'000, deficit positive: the
+    do-nothing gap, the plan (every plan line: the do-something position less the gap) and the residual
+    (the do-something position)."""
+
+    holder: str
+    name: str
+    gap: float
+    plan: float
+    residual: float
+
+    @property
+    def closed(self) -> float | None:
+        """The share of a deficit the plan closes (None when there is no do-nothing deficit)."""
+        return -self.plan / self.gap if self.gap > 0.5 else None
+
+
+def headline(results: Results, holder: str, year: str) -> Headline:
+    """The gap, the plan and the residual of ``holder`` in ``year``."""
+    held = results.positions.sel(org=holder, year=year)
+    gap = float(held.sel(line="do_nothing")) + 0.0
+    residual = float(held.sel(line="do_something")) + 0.0
+    return Headline(holder, results.org_label(holder), gap, residual - gap, residual)
+
+
+def headlines(results: Results, year: str, orgs: tuple[str, ...] = ()) -> list[Headline]:
+    """The system's headline, then each of ``orgs`` (the user's organisations) that the plan has."""
+    known = {str(org) for org in results.positions.org.values}
+    return [headline(results, holder, year) for holder in (SYSTEM, *orgs) if holder in known]
+
+
+@dataclass(frozen=True)
 class Dashboard:
     year: str
     years: tuple[str, ...]
@@ -121,6 +153,57 @@ def comparison(approved: Results, edited: Results, year: str) -> Comparison:
         Markup(by_org),
         steps,
     )
+
+
+BASIS_WORDS = {"tariff": "tariff basis", "cost": "cost basis"}
+
+
+def statement_changes(approved: Results, edited: Results, year: str) -> list[dict[str, Any]]:
+    """The net of the investment and funding statement in ``year`` by basis: approved, draft, change."""
+    table = compare_statement_net(approved, edited)
+    rows = []
+    for basis in table.basis.values:
+        cell = table.sel(basis=basis, year=year) if year in table.year.values else None
+        if cell is None:
+            continue
+        old, new = float(cell.base) + 0.0, float(cell.other) + 0.0
+        name = f"Net of investment and funding, {BASIS_WORDS.get(str(basis), str(basis))}"
+        rows.append({"name": name, "approved": old, "draft": new, "change": new - old})
+    return rows
+
+
+def typed_notes(approved: Results, edited: Results, tolerance: float = 0.5) -> list[str]:
+    """For each organisation whose position from the schemes moved while its typed do-something position
+    did not: that its plan lines are typed figures the edit cannot move, said plainly."""
+    table = compare_positions(approved, edited)
+    if SCHEME_POSITION not in table.line.values:
+        return []
+    moved = changed(table, tolerance)
+    lines_of: dict[str, list[str]] = {}
+    computed: set[str] = set()
+    for line in edited.scenario.positions.plan_lines:
+        if line.org is None:
+            continue
+        lines_of.setdefault(line.org, []).append(line.name)
+        if line.from_schemes is not None or line.formula is not None:
+            computed.add(line.org)
+    notes = []
+    for holder in table.holder.values:
+        org = str(holder)
+        if org not in lines_of or org in computed:
+            continue
+        held = moved.sel(holder=org)
+        if bool(held.sel(line=SCHEME_POSITION).any()) and not bool(held.sel(line="do_something").any()):
+            step = table.difference.sel(holder=org, line=SCHEME_POSITION)
+            year = next(str(y) for y in step.year.values if abs(float(step.sel(year=y))) > tolerance)
+            names = ", ".join(lines_of[org])
+            notes.append(
+                f"{edited.org_label(org)}'s typed do-something position does not move, and no edit of a "
+                f"scheme or contract can move it: its plan lines ({names}) are typed as figures, not "
+                "computed from the schemes. The change shows in its position from the schemes (first in "
+                f"{year}) and in the plan lines the schemes do not explain."
+            )
+    return notes
 
 
 POSITION_LINES = ("do_something", SCHEME_POSITION)

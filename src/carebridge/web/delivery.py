@@ -14,7 +14,7 @@ from carebridge.delivery.monitor import Monitoring
 from carebridge.delivery.pack_spc import IMPROVEMENT_WORDS
 from carebridge.report.spc_icons import ICON_CSS, assurance_html, variation_html
 from carebridge.store import Store
-from carebridge.usecases.delivery import Fews
+from carebridge.usecases.delivery import Fews, TrendMonth, fews_trend
 from carebridge.usecases.delivery import fews as fews_now
 from carebridge.web.memo import Memo, store_generation
 
@@ -27,6 +27,13 @@ def fews(memo: Memo[FewsView], store: Store, plan: str, month: str | None) -> Fe
     changes."""
     key = (str(store.engine.url), plan, month, store_generation(store))
     return memo.get(key, lambda: fews_now(store, plan, month))
+
+
+def trend(memo: Memo[list[TrendMonth]], store: Store, plan: str, until: str) -> list[TrendMonth]:
+    """The FEWS ratings month by month up to ``until`` in its financial year, cached until anything in the
+    store changes."""
+    key = (str(store.engine.url), plan, until, store_generation(store))
+    return memo.get(key, lambda: fews_trend(store, plan, until))
 
 
 @dataclass(frozen=True)

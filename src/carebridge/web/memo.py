@@ -32,6 +32,11 @@ class Memo(Generic[Value]):
         with self._lock:
             return len(self._values)
 
+    def peek(self, key: Hashable) -> Value | None:
+        """The value of ``key`` when it has been computed, else None (nothing is computed)."""
+        with self._lock:
+            return self._values.get(key)
+
     def get(self, key: Hashable, compute: Callable[[], Value]) -> Value:
         """The value of ``key``, computed (outside the lock) when absent."""
         with self._lock:

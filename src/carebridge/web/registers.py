@@ -25,7 +25,8 @@ from carebridge.web.memo import Memo, store_generation
 @dataclass(frozen=True)
 class TargetRow:
     status: TargetStatus
-    chart: Chart
+    chart: Chart | None
+    """The trajectory and the actuals (None when the target has neither: no empty chart is drawn)."""
     escalations: tuple[EscalationRecord, ...]
     spc: Markup = field(default_factory=Markup)
     """Making Data Count's variation and assurance icons with their words (empty before 4 months)."""
@@ -37,6 +38,49 @@ class TargetsView:
     months: tuple[str, ...]
     """The months with target actuals, for the choice of month."""
     rows: tuple[TargetRow, ...]
+    names: dict[str, str] = field(default_factory=dict)
+    """Each month's name (``Oct 2018``) by its label."""
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """A cell of a heat map: its likelihood, impact, rating, band (name and colour) and the titles of the
+    risks in it."""
+
+    likelihood: int
+    impact: int
+    rating: int
+    band: str
+    colour: str
+    titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HeatMapView:
+    """A heat map as the risks page draws it: its stage in words and its rows, likelihood 5 first."""
+
+    stage: str
+    words: str
+    rows: tuple[tuple[int, tuple[HeatCell, ...]], ...]
+
+
+def heat_map_view(risks: tuple[rk.Risk, ...], stage: rk.Stage) -> HeatMapView:
+    """The 5 × 5 heat map of ``risks`` scored ``stage``, each cell naming its risks by title."""
+    found: dict[tuple[int, int], list[str]] = {}
+    for risk in risks:
+        score = risk.score(stage)
+        if score is not None:
+            found.setdefault((score.likelihood, score.impact), []).append(risk.title)
+    rows = []
+    for likelihood in reversed(rk.SCORES):
+        cells = []
+        for impact in rk.SCORES:
+            band = rk.band_of(likelihood * impact, rk.DEFAULT_BANDS)
+            titles = tuple(found.get((likelihood, impact), ()))
+            cells.append(HeatCell(likelihood, impact, likelihood * impact, band.name, band.colour, titles))
+        rows.append((likelihood, tuple(cells)))
+    words = "before mitigation" if stage == "before" else "after mitigation"
+    return HeatMapView(stage, words, tuple(rows))
 
 
 @dataclass(frozen=True)
@@ -47,18 +91,35 @@ class RisksView:
     before: Markup
     after: Markup
     overdue: tuple[rk.Risk, ...]
+    maps: tuple[HeatMapView, ...] = ()
+    """The heat maps before and after mitigation, each cell naming its risks."""
+    month_name: str = ""
+    """The month by name (``Oct 2018``)."""
 
 
-def trajectory_chart(stored: StoredTarget, actuals: dict[Month, float], as_at: Month) -> Chart:
-    """The target's trajectory (planned, month by month) and its actuals up to ``as_at``."""
+def _month_name(month: object) -> str:
+    """A month by name (``Oct 2018``), whether given as a :class:`Month` or its label."""
+    try:
+        return (month if isinstance(month, Month) else Month.parse(str(month))).calendar_name
+    except ValueError:
+        return str(month)
+
+
+def trajectory_chart(stored: StoredTarget, actuals: dict[Month, float], as_at: Month) -> Chart | None:
+    """The target's trajectory (planned, month by month) and its actuals up to ``as_at``; None when it has
+    neither a trajectory nor an actual by then (no empty chart)."""
     target = stored.target
+    if (stored.trajectory is None or not stored.trajectory.points) and not any(
+        not as_at < month for month in actuals
+    ):
+        return None
     data: list[dict[str, object]] = []
     if stored.trajectory is not None:
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines",
-                "x": [month.label for month, _ in stored.trajectory.points],
+                "x": [month.calendar_name for month, _ in stored.trajectory.points],
                 "y": [value for _, value in stored.trajectory.points],
                 "name": "Trajectory",
                 "line": {"color": PALETTE[0], "width": 2},
@@ -69,7 +130,7 @@ def trajectory_chart(stored: StoredTarget, actuals: dict[Month, float], as_at: M
         {
             "type": "scatter",
             "mode": "lines+markers",
-            "x": [month.label for month, _ in shown],
+            "x": [month.calendar_name for month, _ in shown],
             "y": [value for _, value in shown],
             "name": "Actual",
             "line": {"color": PALETTE[1], "width": 2},
@@ -88,8 +149,8 @@ def trajectory_chart(stored: StoredTarget, actuals: dict[Month, float], as_at: M
     }
     description = (
         f"{target.name}: the planned trajectory month by month and {len(shown)} monthly actuals "
-        f"up to {as_at}; "
-        f"target {target.target:g} {target.unit} by {target.target_month}."
+        f"up to {as_at.calendar_name}; "
+        f"target {target.target:g} {target.unit} by {_month_name(target.target_month)}."
     )
     return Chart(f"chart-target-{target.id}", title, description, data, layout)
 
@@ -113,7 +174,12 @@ def targets_now(store: Store, month: str | None, today: dt.date | None = None) -
         )
         for row in found.rows
     )
-    return TargetsView(as_at.label, tuple(m.label for m in found.months), rows)
+    return TargetsView(
+        as_at.label,
+        tuple(m.label for m in found.months),
+        rows,
+        {m.label: m.calendar_name for m in (*found.months, as_at)},
+    )
 
 
 def risks(memo: Memo[RisksView], store: Store, plan_id: int, month: str | None) -> RisksView:
@@ -133,4 +199,6 @@ def risks_now(store: Store, plan_id: int, month: str | None, today: dt.date | No
         Markup(risk_heat_map(rk.heat_map(found.risks, "before"))),
         Markup(risk_heat_map(rk.heat_map(found.risks, "after"))),
         found.overdue,
+        tuple(heat_map_view(tuple(found.risks), stage) for stage in ("before", "after")),
+        found.month.calendar_name,
     )

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from starlette.concurrency import run_in_threadpool
 
 from carebridge.delivery.fews import SET_TITLES, SETS
-from carebridge.delivery.months import MonthError
+from carebridge.delivery.months import Month, MonthError
 from carebridge.store import Store
 from carebridge.store.imports import OwnershipError
 from carebridge.usecases import delivery as actuals_cases
@@ -32,51 +32,84 @@ User = Annotated[Principal, Depends(principal)]
 
 
 class UploadResult:
-    """What an upload did, for the page and the API."""
+    """What an upload did, for the page and the API: the problems (each row located in the uploaded file),
+    the message, the status, and the rows left out as other organisations' (their names and counts)."""
 
-    def __init__(self, problems: list[str], message: str, status: int) -> None:
+    def __init__(
+        self, problems: list[str], message: str, status: int, others: list[tuple[str, int]] | None = None
+    ) -> None:
         self.problems = problems
         self.message = message
         self.status = status
+        self.others = others or []
 
 
-async def upload_actuals(store: Store, user: Principal, plan: str, upload: UploadFile) -> UploadResult:
-    """Check a file of actuals as ``carebridge actuals import`` does, refuse rows of organisations the
-    user does not edit, and import it in one transaction."""
+async def upload_actuals(
+    store: Store, user: Principal, plan: str, upload: UploadFile, own_rows: bool = False
+) -> UploadResult:
+    """Check a file of actuals as ``carebridge actuals import`` does and import it in one transaction.
+
+    Rows of organisations the user does not edit are refused (403, nothing imported) — or, with
+    ``own_rows`` (the page: a finance lead's system-wide file), left out and reported by organisation, the
+    user's own rows and the rows of no partner imported."""
     if not user.editable_orgs:
         raise HTTPException(403, "only an editor of an organisation imports actuals")
     data = await upload.read()  # its size was capped by the guard (carebridge serve --max-upload-mb)
+    name = Path(upload.filename or "actuals.csv").name or "actuals.csv"
     with temporary_folder() as folder:
-        path = save_upload(data, upload.filename or "actuals.csv", Path(folder))
+        path = save_upload(data, name, Path(folder))
         try:
             baseline, files = await run_in_threadpool(actuals_cases.check_actuals, store, plan, [path])
         except actuals_cases.ActualsFilesError as error:
-            header = str(error).splitlines()[0]
-            problems = [str(problem).replace(f"{path.parent}{os.sep}", "") for problem in error.problems]
+            header = _named(str(error).splitlines()[0], path)
+            problems = [_named(str(problem), path) for problem in error.problems]
             return UploadResult(problems, header, 422)  # named by the file's own name, not the server's path
     actuals = files[0]
-    refused = forbidden_orgs(user, actuals_cases.orgs_touched(actuals, baseline))
-    if refused:
-        raise HTTPException(
-            403,
-            f"{actuals.name} has actuals of {', '.join(refused)}, which you do not edit; "
-            "nothing was imported",
-        )
+    others: list[tuple[str, int]] = []
+    if own_rows:
+        split = actuals_cases.own_rows(actuals, baseline, user.editable_orgs)
+        others = [(baseline.org_name(org), count) for org, count in split.others.items()]
+        actuals = split.actuals
+        if split.left_out and not actuals.row_count:
+            mine = ", ".join(sorted(baseline.org_name(org) for org in user.editable_orgs))
+            message = (
+                f"{actuals.name} has no rows of {mine} (the organisations you edit) and no rows of no "
+                "partner; nothing was imported"
+            )
+            return UploadResult([], message, 403, others)
+    else:
+        refused = forbidden_orgs(user, actuals_cases.orgs_touched(actuals, baseline))
+        if refused:
+            raise HTTPException(
+                403,
+                f"{actuals.name} has actuals of {', '.join(baseline.org_name(org) for org in refused)}, "
+                "which you do not edit; nothing was imported (the actuals page imports your own rows of "
+                "such a file and reports the others)",
+            )
     try:
         (outcome,) = await run_in_threadpool(
             actuals_cases.import_checked, store, plan, [actuals], user.editable_orgs
         )
     except OwnershipError as error:
         header = str(error).splitlines()[0]
-        return UploadResult([str(problem) for problem in error.problems], header, 403)
+        return UploadResult([str(problem) for problem in error.problems], header, 403, others)
+    whose = ""
+    if others:
+        mine = ", ".join(sorted(baseline.org_name(org) for org in user.editable_orgs))
+        whose = f" the rows of {mine} and of no partner"
     if outcome.changed:
         message = (
-            f"{actuals.name}: imported into '{plan}': {outcome.inserted} new, {outcome.updated} replaced, "
-            f"{outcome.unchanged} unchanged"
+            f"{actuals.name}: imported{whose} into '{plan}': {outcome.inserted} new, {outcome.updated} "
+            f"replaced, {outcome.unchanged} unchanged"
         )
     else:
-        message = f"{actuals.name}: nothing changed; every row is already in the store"
-    return UploadResult([], message, 200)
+        message = f"{actuals.name}: nothing changed; every row imported is already in the store"
+    return UploadResult([], message, 200, others)
+
+
+def _named(text: str, path: Path) -> str:
+    """A message with the server's temporary folder taken out, so it names the user's file alone."""
+    return text.replace(f"{path.parent}{os.sep}", "").replace(str(path.parent), "")
 
 
 @router.get("/scenarios/{plan_id}/actuals")
@@ -103,7 +136,7 @@ async def actuals_upload(
 ) -> Any:
     check_csrf(request, csrf_token)
     state = await current_or_404(caches, store, plan_id)
-    result = await upload_actuals(store, user, state.plan_name, file)
+    result = await upload_actuals(store, user, state.plan_name, file, own_rows=True)
     return render(
         request,
         "actuals.html",
@@ -113,6 +146,9 @@ async def actuals_upload(
         can_upload=True,
         problems=result.problems,
         message=result.message,
+        others=result.others,
+        refused=result.status == 403 and not result.problems,
+        file_name=Path(file.filename or "").name,
     )
 
 
@@ -125,9 +161,16 @@ async def fews_page(
         view = await run_in_threadpool(delivery.fews, caches.fews, store, state.plan_name, month)
     except (MonthError, ValueError) as error:
         raise HTTPException(422, str(error)) from None
+    trend = []
+    if view.month is not None:
+        trend = await run_in_threadpool(
+            delivery.trend, caches.fews_trends, store, state.plan_name, view.month
+        )
     return render(
         request,
         "fews.html",
+        trend=trend,
+        month_names={label: Month.parse(label).calendar_name for label in view.months},
         title=f"{state.plan_name}: early warning",
         state=state,
         view=view,

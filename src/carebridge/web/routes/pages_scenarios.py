@@ -19,7 +19,14 @@ from carebridge.usecases.planning import check_text
 from carebridge.web import scenarios
 from carebridge.web.cache import WebCaches
 from carebridge.web.context import Caches, check_csrf, principal, reading_store, render, store_as
-from carebridge.web.dashboard import cached_comparison, dashboard, first_changed_year
+from carebridge.web.dashboard import (
+    cached_comparison,
+    dashboard,
+    first_changed_year,
+    headlines,
+    statement_changes,
+    typed_notes,
+)
 from carebridge.web.roles import Principal, can_approve, can_edit, can_import_scenario
 from carebridge.web.routes.common import (
     PlanId,
@@ -106,7 +113,23 @@ async def scenario_dashboard(
         view=view,
         groups=groups,
         can_approve=can_approve(user),
+        **_headline(caches, state, user, view.year),
     )
+
+
+def _headline(caches: WebCaches, state: scenarios.Current, user: Principal, year: str) -> dict[str, Any]:
+    """The dashboard's headline tiles of ``year``: the system's and each of the user's organisations' gap,
+    plan and residual, and the system's probability of balance when a Monte Carlo of this text has run."""
+    from carebridge.web.uncertainty import DRAWS, SEED
+
+    simulated = caches.monte_carlo.peek((state.sha256, DRAWS, SEED))
+    balance = dict(simulated.balance).get(year) if simulated is not None else None
+    return {
+        "headlines": headlines(state.results, year, tuple(sorted(user.roles))),
+        "year": year,
+        "balance": balance,
+        "draws": DRAWS,
+    }
 
 
 async def _dashboard(caches: WebCaches, state: scenarios.Current, year: str | None) -> Any:
@@ -118,12 +141,14 @@ async def _dashboard(caches: WebCaches, state: scenarios.Current, year: str | No
 
 @router.get("/scenarios/{plan_id}/bridge")
 async def scenario_bridge(
-    request: Request, plan_id: PlanId, store: Reader, caches: Caches, year: str | None = None
+    request: Request, plan_id: PlanId, store: Reader, caches: Caches, user: User, year: str | None = None
 ) -> Any:
-    """The bridge for a year, as a fragment htmx swaps into the dashboard."""
+    """The bridge for a year, as a fragment htmx swaps into the dashboard (the headline tiles with it)."""
     state = await current_or_404(caches, store, plan_id)
     view = await _dashboard(caches, state, year)
-    return render(request, "_bridge.html", state=state, view=view)
+    return render(
+        request, "_bridge_year.html", state=state, view=view, **_headline(caches, state, user, view.year)
+    )
 
 
 @router.get("/scenarios/{plan_id}/{kind}/{item_id}")
@@ -199,10 +224,9 @@ async def scenario_compare(
 ) -> Any:
     state = await current_or_404(caches, store, plan_id)
     approved = await run_in_threadpool(scenarios.approved_results, caches.runs, state)
-    if year in state.results.years and year is not None:
-        chosen = year
-    else:
-        chosen = first_changed_year(approved, state.results) or state.results.bridge_year
+    first = first_changed_year(approved, state.results)
+    chosen = year if year is not None and year in state.results.years else first or state.results.bridge_year
+    changes = edits.input_changes(approved.scenario, state.loaded.scenario)
     table, by_org, steps = await run_in_threadpool(
         cached_comparison,
         caches.comparisons,
@@ -222,8 +246,12 @@ async def scenario_compare(
         by_org=by_org,
         steps=steps,
         year=chosen,
+        first_year=first,
         view=view,
         can_approve=can_approve(user),
+        changes=changes,
+        statement=statement_changes(approved, state.results, chosen),
+        typed_notes=typed_notes(approved, state.results),
     )
 
 
