@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from carebridge.report.simulation import fan_chart, first_varying
+from carebridge.engine.simulate.sensitivity import Output, Sensitivity, Swing
+from carebridge.report.simulation import fan_chart, first_varying, tornado_chart
 from carebridge.scenario.loader import load_scenario
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.uncertain import input_label, input_labels, with_spread
@@ -102,3 +103,25 @@ def test_a_series_the_same_in_every_draw_has_no_band() -> None:
     assert not [trace for trace in chart.data if trace.get("fill")]
     assert "no band" in chart.description
     assert first_varying(np.array([[1.0, 2.0], [1.0, 2.0]])) is None
+
+
+def test_the_tornado_shows_labels_and_leaves_out_inputs_that_do_not_move_it() -> None:
+    def swing(name: str, label: str, low: float, high: float) -> Swing:
+        return Swing(name, label, 1.0, 0.5, 1.5, low, high, (0.0, 2.0), None)
+
+    result = Sensitivity(
+        Output(year="2020/21"),
+        "net saving (tariff basis) in 2020/21, £'000, a saving negative",
+        -100.0,
+        10.0,
+        90.0,
+        [
+            swing("schemes.a.effects.0.activity.2020/21", "A: A&E deflection, 2020/21", -80.0, -130.0),
+            swing("pods.ae.price.2019/20", "A&E unit price, 2019/20", -100.0, -100.0),
+        ],
+    )
+    chart = tornado_chart(result)
+    assert chart.data[0]["y"] == ["A: A&E deflection, 2020/21"]
+    assert chart.data[0]["x"] == [20.0] and chart.data[1]["x"] == [-30.0]  # from the central (100)
+    assert "Tornado: net saving (tariff basis) in 2020/21" in chart.title
+    assert "1 of the 2 inputs do not move it" in chart.description
