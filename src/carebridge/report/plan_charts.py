@@ -144,7 +144,11 @@ def _pod_unit(results: Results, pod: str) -> str:
     """A POD's unit of activity as an axis title (plural: "spells"), or "activity" when it has none."""
     units = results.activity.coords.get("pod_unit")
     unit = str(units.sel(pod=pod).item()) if units is not None else ""
-    return f"{unit}s" if unit and not unit.endswith("s") else unit or "activity"
+    if not unit:
+        return "activity"
+    if unit.endswith("s") or " " in unit:
+        return unit
+    return f"{unit[:-1]}ies" if unit.endswith("y") and unit[-2:-1] not in "aeiou" else f"{unit}s"
 
 
 def savings_chart(results: Results, basis: str) -> Chart:
