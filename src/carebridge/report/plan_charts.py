@@ -12,7 +12,17 @@ from carebridge.engine.finance import SYSTEM
 from carebridge.engine.flows import SCHEME_LINES, SECTORS
 from carebridge.engine.results import Results
 from carebridge.report.appraisal import cumulative_chart
-from carebridge.report.chart import END, FALL, PALETTE, RISE, Chart, Spec, chart_layout
+from carebridge.report.chart import (
+    END,
+    FALL,
+    PALETTE,
+    RISE,
+    YEAR_AXIS,
+    YEAR_LEGEND,
+    Chart,
+    Spec,
+    chart_layout,
+)
 from carebridge.report.numbers import ZERO, format_number
 from carebridge.report.plan_tables import (
     SCHEME_LINE_TOTALS,
@@ -22,18 +32,6 @@ from carebridge.report.plan_tables import (
     pod_savings,
 )
 from carebridge.report.table import series
-
-YEAR_AXIS = {"title": {"text": "Financial year"}, "type": "category"}
-"""The x axis of a chart by year."""
-YEAR_LEGEND = {
-    "orientation": "v",
-    "x": 1.02,
-    "xanchor": "left",
-    "y": 1,
-    "yanchor": "top",
-    "font": {"size": 11},
-}
-"""The legend of a chart by year: at the right, clear of the axis title however many lines it has."""
 
 
 def waterfall_trace(names: list[str], values: list[float], measures: list[str]) -> Spec:
