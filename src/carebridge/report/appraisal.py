@@ -20,7 +20,7 @@ import xarray as xr
 from carebridge.engine.appraisal import NEVER, PROGRAMME, Appraisal
 from carebridge.engine.prioritise import OVERRIDE_NAMES, Decision, Portfolio, Selection
 from carebridge.engine.results import Results
-from carebridge.report.chart import PALETTE, Chart, Spec, chart_layout
+from carebridge.report.chart import PALETTE, YEAR_AXIS, YEAR_LEGEND, Chart, Spec, chart_layout
 from carebridge.report.excel import (
     PrintSetup,
     add_table_sheets,
@@ -330,7 +330,7 @@ def cumulative_chart(appraisal: Appraisal, basis: str) -> Chart:
         )
     title = f"Cumulative discounted net benefit by scheme, {basis} basis (£'000)"
     layout = chart_layout(
-        title, "£'000, above zero: paid back", height=480, xaxis={"title": {"text": "Financial year"}}
+        title, "£'000, above zero: paid back", height=480, xaxis=YEAR_AXIS, legend=YEAR_LEGEND
     )
     description = (
         f"Running total of discounted benefit less cost for each scheme and the programme, {basis} basis; "

@@ -6,6 +6,7 @@ them with :func:`~carebridge.report.html.plot_calls`.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,18 @@ FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "s
 RISE, FALL, END = "#b03a48", "#2e8b57", "#1f5f99"
 """Waterfall colours: a step that raises the gap, one that lowers it, and the two ends."""
 Spec = dict[str, Any]
+
+YEAR_AXIS = {"title": {"text": "Financial year"}, "type": "category"}
+"""The x axis of a chart by year."""
+YEAR_LEGEND = {
+    "orientation": "v",
+    "x": 1.02,
+    "xanchor": "left",
+    "y": 1,
+    "yanchor": "top",
+    "font": {"size": 11},
+}
+"""The legend of a chart by year: at the right, clear of the axis title however many lines it has."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +49,7 @@ def chart_layout(title: str, y_title: str, **extra: Any) -> Spec:
         "yaxis": {"title": {"text": y_title}, "tickformat": ",.0f", "zeroline": True, "automargin": True},
         "legend": {"orientation": "h", "y": -0.15},
         "plot_bgcolor": "#ffffff",
-        **extra,
+        **deepcopy(extra),  # shared settings (YEAR_AXIS) never changed through one chart
     }
 
 

@@ -80,7 +80,7 @@ ul.messages li, ul.risks li { margin: 4px 0; max-width: 70em; }
   main > section#summary { break-before: auto; }
   h2, h3, caption { break-after: avoid; }
   .table-wrap { overflow: visible; break-inside: avoid; margin-bottom: 16px; }
-  table { font-size: 8pt; min-width: 0; }
+  table { font-size: 9pt; min-width: 0; }
   th, td { padding: 1px 6px; }
   thead { display: table-header-group; }
   tr, li { break-inside: avoid; }

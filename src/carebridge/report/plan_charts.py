@@ -12,7 +12,17 @@ from carebridge.engine.finance import SYSTEM
 from carebridge.engine.flows import SCHEME_LINES, SECTORS
 from carebridge.engine.results import Results
 from carebridge.report.appraisal import cumulative_chart
-from carebridge.report.chart import END, FALL, PALETTE, RISE, Chart, Spec, chart_layout
+from carebridge.report.chart import (
+    END,
+    FALL,
+    PALETTE,
+    RISE,
+    YEAR_AXIS,
+    YEAR_LEGEND,
+    Chart,
+    Spec,
+    chart_layout,
+)
 from carebridge.report.numbers import ZERO, format_number
 from carebridge.report.plan_tables import (
     SCHEME_LINE_TOTALS,
@@ -22,18 +32,6 @@ from carebridge.report.plan_tables import (
     pod_savings,
 )
 from carebridge.report.table import series
-
-YEAR_AXIS = {"title": {"text": "Financial year"}, "type": "category"}
-"""The x axis of a chart by year."""
-YEAR_LEGEND = {
-    "orientation": "v",
-    "x": 1.02,
-    "xanchor": "left",
-    "y": 1,
-    "yanchor": "top",
-    "font": {"size": 11},
-}
-"""The legend of a chart by year: at the right, clear of the axis title however many lines it has."""
 
 
 def waterfall_trace(names: list[str], values: list[float], measures: list[str]) -> Spec:
@@ -144,7 +142,11 @@ def _pod_unit(results: Results, pod: str) -> str:
     """A POD's unit of activity as an axis title (plural: "spells"), or "activity" when it has none."""
     units = results.activity.coords.get("pod_unit")
     unit = str(units.sel(pod=pod).item()) if units is not None else ""
-    return f"{unit}s" if unit and not unit.endswith("s") else unit or "activity"
+    if not unit:
+        return "activity"
+    if unit.endswith("s") or " " in unit:
+        return unit
+    return f"{unit[:-1]}ies" if unit.endswith("y") and unit[-2:-1] not in "aeiou" else f"{unit}s"
 
 
 def savings_chart(results: Results, basis: str) -> Chart:
