@@ -127,7 +127,23 @@ def test_a_bad_distribution_is_located(tmp_path: Path) -> None:
 def test_sensitivity_refuses_an_unknown_organisation(scenario_file: Path) -> None:
     done = carebridge("sensitivity", str(scenario_file), "--output", "position", "--org", "acut")
     assert done.returncode == 2
-    assert "--org: 'acut' is not an organisation; did you mean 'acute'?" in done.stderr
+    assert (
+        "--org: 'acut' is not an organisation or a sector (nhs, social_care); did you mean 'acute'?"
+        in done.stderr
+    )
+
+
+def test_sensitivity_of_the_stps_nhs_position_finds_the_cip_switching_value(tmp_path: Path) -> None:
+    """The STP's bridge is the NHS's: its position in 2020/21 (a surplus of 1,419) balances while CIPs stay
+    above 1.98% of provider expenditure (the example's README says so)."""
+    stp = STOCKPORT.parents[1] / "staffordshire-stp-2016" / "scenario.yaml"
+    done = carebridge("sensitivity", str(stp), "--spread", "0.2", "--org", "nhs", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "do-something position of the NHS in 2020/21" in done.stdout and "central (1,419)" in done.stdout
+    cip = next(line for line in done.stdout.splitlines() if "cip rate" in line)
+    assert "0.01978" in cip
+    rightcare = next(line for line in done.stdout.splitlines() if "rightcare" in line)
+    assert "52,110" in rightcare
 
 
 def test_help_has_an_example() -> None:

@@ -265,7 +265,12 @@ def sensitivity_command(
         str | None, typer.Option("--year", "-y", help="Year of the output, or 'all' [default: the last].")
     ] = None,
     basis: Annotated[str, typer.Option("--basis", help="Basis of net benefit: tariff or cost.")] = "tariff",
-    org: Annotated[str, typer.Option("--org", help="Organisation of a position, or system.")] = "system",
+    org: Annotated[
+        str,
+        typer.Option(
+            "--org", help="Whose position: an organisation, a sector (nhs or social_care) or the system."
+        ),
+    ] = "system",
     spread: Annotated[
         float | None,
         typer.Option(
@@ -337,6 +342,7 @@ def sensitivity_command(
 
 def _check_choice(loaded: LoadedScenario, year: str | None, org: str) -> None:
     from carebridge.scenario.errors import did_you_mean
+    from carebridge.scenario.schema import POSITION_SECTORS
     from carebridge.scenario.years import YearError, YearRange
 
     scenario = loaded.scenario
@@ -345,9 +351,12 @@ def _check_choice(loaded: LoadedScenario, year: str | None, org: str) -> None:
             YearRange.from_labels(scenario.base_year, scenario.end_year).index(year)
         except YearError as error:
             fail(f"--year: {error}")
-    orgs = [o.id for o in scenario.organisations]
-    if org != "system" and org not in orgs:
-        fail(f"--org: '{org}' is not an organisation{did_you_mean(org, orgs) or ''}")
+    holders = [o.id for o in scenario.organisations] + list(POSITION_SECTORS)
+    if org != "system" and org not in holders:
+        fail(
+            f"--org: '{org}' is not an organisation or a sector ({', '.join(POSITION_SECTORS)})"
+            f"{did_you_mean(org, holders) or ''}"
+        )
 
 
 def _print_sensitivity(result: Sensitivity) -> None:
@@ -355,7 +364,7 @@ def _print_sensitivity(result: Sensitivity) -> None:
     from rich.table import Table
 
     from carebridge.report.numbers import format_number
-    from carebridge.report.simulation import SIGNS
+    from carebridge.report.simulation import SIGNS, switching_text
 
     console = Console()
     console.print(SIGNS)
@@ -370,7 +379,7 @@ def _print_sensitivity(result: Sensitivity) -> None:
         table.add_column(header, justify="right", no_wrap=True)
     table.add_column("Switching value", justify="right")
     for swing in result.swings:
-        switch = "none within range" if swing.switching_value is None else f"{swing.switching_value:,.6g}"
+        switch = switching_text(swing.switching_value)
         table.add_row(
             swing.label,
             format_number(swing.output_low, "money"),

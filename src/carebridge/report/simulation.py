@@ -475,12 +475,12 @@ def render_sensitivity(result: Sensitivity, scenario_name: str, provenance: Prov
     rows = [
         [
             swing.label,
-            f"{swing.low:,.6g} to {swing.high:,.6g}",
+            f"{input_value(swing.low)} to {input_value(swing.high)}",
             format_number(swing.output_low, "money"),
             format_number(swing.output_high, "money"),
             format_number(swing.swing, "money"),
-            "none within range" if swing.switching_value is None else f"{swing.switching_value:,.6g}",
-            f"{swing.range[0]:,.6g} to {swing.range[1]:,.6g}",
+            switching_text(swing.switching_value),
+            f"{input_value(swing.range[0])} to {input_value(swing.range[1])}",
         ]
         for swing in result.swings
     ]
@@ -524,3 +524,18 @@ def write_sensitivity_report(
     }
     record.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
     return [table, page, record]
+
+
+def input_value(value: float) -> str:
+    """An input's value as people write it: whole with separators from 1,000 (52,110), two decimals from 1
+    (1.25), four significant figures below (0.01978)."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.4g}"
+
+
+def switching_text(value: float | None) -> str:
+    """Where the output crosses zero, or "none within range"."""
+    return "none within range" if value is None else input_value(value)

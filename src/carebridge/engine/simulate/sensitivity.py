@@ -24,7 +24,9 @@ import numpy.typing as npt
 import xarray as xr
 
 from carebridge.engine.finance import NET, SYSTEM
+from carebridge.engine.flows import SECTORS
 from carebridge.engine.inputs import DRAW
+from carebridge.engine.labels import label_map, plain
 from carebridge.engine.results import Results
 from carebridge.engine.simulate.batch import run_batch
 from carebridge.engine.simulate.sampling import Uncertain
@@ -57,7 +59,12 @@ class Output:
         if self.measure == "net_saving":
             statement = results.statement.sel(basis=self.basis, line=NET, drop=True)
             return statement.drop_vars("section", errors="ignore")
-        return results.positions.sel(line="do_something", org=self.org, drop=True)
+        do_something = results.positions.sel(line="do_something", drop=True)
+        if self.org in SECTORS:  # a sector's position: the sum of its organisations' own lines
+            sectors = label_map(results.positions, "org", "sector")
+            members = [org for org, sector in sectors.items() if sector == self.org and org != SYSTEM]
+            return plain(do_something.sel(org=members)).sum("org")
+        return do_something.sel(org=self.org, drop=True)
 
     def of(self, results: Results, draws: int) -> Floats:
         """The output in each of ``draws`` draws."""
@@ -75,6 +82,7 @@ class Output:
         if self.measure == "net_saving":
             return f"net saving ({self.basis} basis) {year}, £'000, a saving negative"
         who = "the system" if self.org == SYSTEM else (org_name or self.org)
+        who = f"the {who}" if self.org == "nhs" else who
         return f"do-something position of {who} {year}, £'000, a deficit positive"
 
 
