@@ -102,10 +102,10 @@ def test_piped_terminal_tables_keep_every_name_whole(stratified: Stratification)
 @pytest.mark.parametrize("width", [5.5, 7.0])
 def test_the_disclosure_note_of_a_chart_is_whole_and_inside_the_figure(width: float) -> None:
     figure = Figure(figsize=(width, 5), dpi=110)
-    canvas = FigureCanvasAgg(figure)
+    FigureCanvasAgg(figure)
     note = add_note(figure, RULE)
-    canvas.draw()
+    figure.draw_without_rendering()
     assert note.get_text().replace("\n", " ") == RULE.statement()
-    box = note.get_window_extent(canvas.get_renderer())
+    box = note.get_window_extent()
     assert box.x0 >= 0 and box.y0 >= 0
     assert box.x1 <= figure.bbox.x1 and box.y1 <= figure.bbox.y1
