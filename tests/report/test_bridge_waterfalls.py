@@ -93,7 +93,7 @@ def test_every_bar_name_is_whole_and_inside_the_png(stp: Results, org: str) -> N
     organisations' names ("RWT (Cannock)") are drawn whole: each tick label reads as the name and lies inside
     the figure; the values over the bars stay under the title."""
     figure = bridge_figure(stp, org)
-    renderer = FigureCanvasAgg(figure).get_renderer()
+    renderer = FigureCanvasAgg(figure).get_renderer()  # type: ignore[no-untyped-call]
     figure.draw(renderer)
     names, _ = waterfall(stp, org, stp.bridge_year)
     axes = figure.axes[0]

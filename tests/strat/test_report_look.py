@@ -104,8 +104,8 @@ def test_the_disclosure_note_of_a_chart_is_whole_and_inside_the_figure(width: fl
     figure = Figure(figsize=(width, 5), dpi=110)
     canvas = FigureCanvasAgg(figure)
     note = add_note(figure, RULE)
-    canvas.draw()
+    canvas.draw()  # type: ignore[no-untyped-call]
     assert note.get_text().replace("\n", " ") == RULE.statement()
-    box = note.get_window_extent(canvas.get_renderer())
+    box = note.get_window_extent(canvas.get_renderer())  # type: ignore[no-untyped-call]
     assert box.x0 >= 0 and box.y0 >= 0
     assert box.x1 <= figure.bbox.x1 and box.y1 <= figure.bbox.y1
