@@ -5,11 +5,13 @@ than its box, no page scrolling sideways, and every axis label whole inside its 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from rich.console import Console
 
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.delivery.fews import FewsSettings
@@ -19,6 +21,7 @@ from carebridge.delivery.pack import actions_table, monthly_table, risks_table
 from carebridge.delivery.pack_registers import month_name, value
 from carebridge.report.delivery import write_delivery_pack
 from carebridge.report.delivery_charts import all_charts
+from carebridge.report.delivery_terminal import print_fews
 from tests.conftest import CHROMIUM, SERVICE_SKIPS, chromium_missing
 from tests.delivery.test_pack import ACTION, RISK, THIRDS, example_actuals
 
@@ -100,3 +103,14 @@ def test_the_risk_register_names_its_schemes_and_days(stockport_baseline: PlanBa
     row = risks_table([risk], stockport_baseline.scheme_name).rows[0]
     assert row[3] == "Acute Interface, Outpatients"
     assert row[-1] == "30 Sep 2017"
+
+
+def test_the_fews_in_a_pipe_keeps_every_note_whole(october: Monitoring) -> None:
+    stream = io.StringIO()
+    print_fews(october, "June 2017 business cases", Console(file=stream, width=80))
+    printed = stream.getvalue()
+    assert "…" not in printed
+    words = set(printed.split())
+    for indicator in october.fews.indicators:
+        assert set(indicator.note.split()) <= words, indicator.note
+        assert set(indicator.label.split()) <= words, indicator.label

@@ -136,7 +136,7 @@ def write_fews(monitoring: Monitoring, plan: str, folder: Path) -> list[Path]:
         Section("spc", "Statistical process control", html=_spc_summary(monitoring)),
     ]
     page = Page(
-        f"FEWS {monitoring.month.label}: {plan}",
+        f"FEWS {monitoring.month.calendar_name} ({monitoring.month.label}): {plan}",
         "The Financial Early Warning System: mobilisation, activity deflection and benefits realisation, "
         "year to date, against the approved plan.",
         _facts(monitoring, plan),
@@ -236,7 +236,7 @@ def write_delivery_pack(
         Section("settlement", "Risk and gain share settlement", tables["settlement"]),
     ]
     page = Page(
-        f"Delivery report {monitoring.month.label}: {plan}",
+        f"Delivery report {monitoring.month.calendar_name} ({monitoring.month.label}): {plan}",
         "For the programme board: the early warning status, trajectories against actuals, savings realised, "
         "targets, risks and the risk and gain share settlement of the forecast.",
         _facts(monitoring, plan),

@@ -38,7 +38,7 @@ def print_fews(monitoring: Monitoring, plan: str, console: Console) -> None:
         title="Indicators, year to date",
         title_justify="left",
         box=box.SIMPLE_HEAD,
-        padding=(0, 1, 0, 0),
+        padding=(0, 0),
         show_edge=False,
     )
     rows = [
@@ -64,13 +64,13 @@ def print_fews(monitoring: Monitoring, plan: str, console: Console) -> None:
             ("Note", "left"),
         )
     ):
-        # no name is cut: the set and the indicator are as wide as their longest word; the note wraps
+        # no word is cut: a column of words is as wide as its longest word and wraps at spaces
         words = [word for row in rows for word in row[index].split()] + [header]
         detail.add_column(
             header,
             justify=justify,  # type: ignore[arg-type]
             overflow="fold",
-            min_width=min(max(len(word) for word in words), LONGEST_WORD) if index < 2 else None,
+            min_width=min(max(len(word) for word in words), LONGEST_WORD) if justify == "left" else None,
             no_wrap=justify == "right",
         )
     for row, indicator in zip(rows, fews.indicators, strict=True):

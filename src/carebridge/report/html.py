@@ -49,7 +49,8 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size
 caption { text-align: left; font-weight: 600; font-size: 1rem; padding-bottom: 2px; }
 caption small { display: block; font-weight: 400; color: var(--muted); font-size: .8rem; }
 th, td { padding: 3px 10px; border-bottom: 1px solid var(--rule); }
-thead th { text-align: right; background: var(--band); white-space: nowrap; }
+thead th { text-align: right; background: var(--band); vertical-align: bottom; }
+table.dense th, table.dense td { padding: 3px 6px; }
 thead th.label, tbody th { text-align: left; font-weight: 400; }
 thead th.group { text-align: center; }
 td { text-align: right; white-space: nowrap; }

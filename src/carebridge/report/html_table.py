@@ -17,6 +17,8 @@ from carebridge.report.numbers import format_number
 from carebridge.report.table import FormattedTable, Row
 
 STATUSES = ("green", "amber", "red", "none")
+DENSE_COLUMNS = 9
+"""A table of more columns than this is drawn ``dense`` (narrower padding), so it fits the page's width."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def render_html_table(table: HtmlTable) -> str:
 
 def formatted_html_table(table: FormattedTable) -> HtmlTable:
     """A formatted table laid out for HTML: column headers with ``scope``, a row header per line; totals
-    bold, section headings as row-group headers, flagged cells marked."""
+    bold, section headings as row-group headers, flagged cells marked; a table of many columns dense."""
     head: list[tuple[Cell, ...]] = []
     if table.grouped:
         groups = [
@@ -128,6 +130,7 @@ def formatted_html_table(table: FormattedTable) -> HtmlTable:
         tuple(_formatted_row(table, row) for row in table.rows),
         id=table.id,
         note=table.subtitle,
+        classes="dense" if len(table.columns) > DENSE_COLUMNS else "",
     )
 
 
