@@ -208,15 +208,15 @@ def _refused_by_model(work: Callable[[], Result]) -> Result:
 def _print_simulation(simulation: Simulation) -> None:
     """The sign convention once, the probability of balance by year and organisation, and the net saving by
     year on each basis."""
-    from rich.console import Console
     from rich.table import Table
 
+    from carebridge.cli.console import terminal
     from carebridge.engine.labels import label_map
     from carebridge.engine.simulate.summary import STAT, summarise
     from carebridge.report.numbers import format_number
     from carebridge.report.simulation import SIGNS
 
-    console = Console()
+    console = terminal()
     console.print(SIGNS)
     years = simulation.years
     balance = simulation.balance_probability()
@@ -360,13 +360,13 @@ def _check_choice(loaded: LoadedScenario, year: str | None, org: str) -> None:
 
 
 def _print_sensitivity(result: Sensitivity) -> None:
-    from rich.console import Console
     from rich.table import Table
 
+    from carebridge.cli.console import terminal
     from carebridge.report.numbers import format_number
     from carebridge.report.simulation import SIGNS, switching_text
 
-    console = Console()
+    console = terminal()
     console.print(SIGNS)
     central = format_number(result.central_output, "money")
     table = Table(
