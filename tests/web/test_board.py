@@ -68,6 +68,16 @@ def test_the_changes_name_each_edited_input_and_say_a_typed_line_cannot_move(cli
     # the effect on the statement, and on each organisation (the typed position flat, the schemes' moving)
     statement = _row(page, "bridge-changes", "Net of investment and funding, tariff basis")
     assert statement.split()[-1] != "0"
+    by_scheme = re.search(r'<table id="table-scheme-changes-2018_19".*?</table>', page, re.S)
+    assert by_scheme, "no table of the changes scheme by scheme"
+    head = _text(by_scheme.group(0).split("</thead>")[0])
+    assert "Stockport CCG" in head and "System" in head and " ccg " not in head
+    neighbourhood = _row(
+        by_scheme.group(0).replace('id="table-scheme-changes-2018_19"', 'id="x"'),
+        "x",
+        "Scheme: Neighbourhood",
+    )
+    assert any(cell not in ("0", "–") for cell in neighbourhood.split()[2:])
     ccg = _row(page, "table-holders_2018_19", "Stockport CCG")
     assert ccg.split()[2:5] == ["4,384", "4,384", "0"]  # the typed position: approved, draft, no change
 
