@@ -59,7 +59,7 @@ def test_the_changes_name_each_edited_input_and_say_a_typed_line_cannot_move(cli
     row = _row(page, "table-edits", "Scheme: Neighbourhood")
     assert "effect 1 on Non Elective: activity removed (spells)" in row
     assert "2018/19" in row and "1,710" in row and "-500" in row
-    assert "No: every plan line is typed as a figure" in row
+    assert "No: no plan line is computed from it (they are typed as figures)" in row
     assert "neighbourhood" not in row  # the scheme's id
     text = _text(page)
     assert "First year that changed: 2018/19" in text
@@ -68,6 +68,16 @@ def test_the_changes_name_each_edited_input_and_say_a_typed_line_cannot_move(cli
     # the effect on the statement, and on each organisation (the typed position flat, the schemes' moving)
     statement = _row(page, "bridge-changes", "Net of investment and funding, tariff basis")
     assert statement.split()[-1] != "0"
+    by_scheme = re.search(r'<table id="table-scheme-changes-2018_19".*?</table>', page, re.S)
+    assert by_scheme, "no table of the changes scheme by scheme"
+    head = _text(by_scheme.group(0).split("</thead>")[0])
+    assert "Stockport CCG" in head and "System" in head and " ccg " not in head
+    neighbourhood = _row(
+        by_scheme.group(0).replace('id="table-scheme-changes-2018_19"', 'id="x"'),
+        "x",
+        "Scheme: Neighbourhood",
+    )
+    assert any(cell not in ("0", "–") for cell in neighbourhood.split()[2:])
     ccg = _row(page, "table-holders_2018_19", "Stockport CCG")
     assert ccg.split()[2:5] == ["4,384", "4,384", "0"]  # the typed position: approved, draft, no change
 
@@ -78,7 +88,7 @@ def test_an_edited_plan_line_is_said_to_be_a_typed_line(client: TestClient) -> N
     page = client.get("/scenarios/1/compare").text
     row = _row(page, "table-edits", "Plan line: Stockport FT savings programme (Stockport FT)")
     assert "2018/19" in row and "(23,974)" not in row
-    assert "It is a typed line" in row
+    assert "Yes: it is a typed figure itself" in row
     assert "sft_savings" not in page.split('id="table-edits"')[1].split("</table>")[0]
 
 
@@ -97,6 +107,16 @@ def test_input_changes_match_items_by_id_and_name_organisations_pods_and_contrac
     assert found[0].what.startswith("effect 1 on ")
     assert found[0].typed == () and found[1].typed is None  # a gap is typed; no plan line is computed
     assert input_changes(approved, approved) == []
+    contract = text.replace("    type: tariff\n    rate: 1\n", "    type: tariff\n    rate: 0.5\n")
+    (rate,) = input_changes(approved, load_scenario_text(contract, "contract.yaml").scenario)
+    assert (rate.section, rate.item, rate.what, rate.old, rate.new) == (
+        "Contract",
+        "Stockport CCG – Stockport FT contract",
+        "rate",
+        "1",
+        "0.5",
+    )
+    assert rate.reach.startswith("No: a contract moves the payments between the partners")
 
 
 def test_there_is_no_list_of_edits_without_a_draft(client: TestClient) -> None:
@@ -154,6 +174,13 @@ def test_an_uploads_errors_name_the_users_file_never_a_server_path(client: TestC
     assert "my spend.csv, row 2" in _text(response.text)
     assert "carebridge-web-" not in response.text and "/tmp" not in response.text
     assert "../" not in response.text
+    for name, content in (("budget.xlsx", b"not a workbook"), ("notes.pdf", b"%PDF-1.4")):
+        refused = client.post(
+            "/scenarios/1/actuals", data={"csrf_token": token}, files={"file": (name, content)}
+        )
+        assert refused.status_code == 422
+        assert f"{name}" in _text(refused.text) and 'id="actuals-file"' in refused.text
+        assert "carebridge-web-" not in refused.text and "/tmp" not in refused.text
 
 
 # --- the dashboard's headline ------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ def test_a_finance_lead_reads_the_tiles_edits_a_scheme_and_imports_a_system_wide
     assert edits.count() == 1
     row = edits.first.inner_text()
     assert "Scheme: Neighbourhood" in row and "Non Elective" in row and "2018/19" in row
-    assert "every plan line is typed as a figure" in row
+    assert "No: no plan line is computed from it" in row
     note = page.locator(".typed-note").first.inner_text()  # type: ignore[attr-defined]
     assert "Stockport CCG's typed do-something position does not move" in note
     assert "2018/19" in page.locator("#first-year").inner_text()  # type: ignore[attr-defined]

@@ -282,6 +282,23 @@ class InputChange:
     def moves_typed(self) -> bool:
         return self.typed is None or bool(self.typed)
 
+    @property
+    def reach(self) -> str:
+        """Whether the edit can move a typed plan line, said plainly."""
+        if self.typed is None:
+            return "Yes: it is a typed figure itself"
+        if self.typed:
+            return f"Yes: {', '.join(self.typed)} (computed from it)"
+        if self.section == "Contract":
+            return (
+                "No: a contract moves the payments between the partners (their positions from the schemes), "
+                "never a plan line"
+            )
+        return (
+            "No: no plan line is computed from it (they are typed as figures); it moves the positions from "
+            "the schemes only"
+        )
+
 
 def input_changes(approved: Scenario, draft: Scenario) -> list[InputChange]:
     """Every input the draft changed against the approved scenario, item by item in the scenario's order:
@@ -371,7 +388,8 @@ class _Names:
             return section, section, "", None, self._typed_reached(key, None)
         item = self.items.get((key, str(path[1])))
         if item is None:
-            return section, self.orgs.get(str(path[1]), str(path[1])), self._field(path[2:]), None, ()
+            name = self.orgs.get(str(path[1]), str(path[1]))
+            return section, name, self._field(path[2:]), None, self._typed_reached(key, None)
         name = self._item_name(key, item)
         owner = getattr(item, "owner", None) or getattr(item, "org", None) or getattr(item, "provider", None)
         if key == "organisations":

@@ -23,7 +23,7 @@ from carebridge.report.html_table import render_table
 from carebridge.report.numbers import MONEY, ZERO
 from carebridge.report.plan_charts import bridge_waterfall
 from carebridge.report.plan_tables import FLOW_LABELS, SUBTOTAL_FLOW, flow_checks, plan_years
-from carebridge.report.table import FormattedTable, Row, heading, series, total, year_columns
+from carebridge.report.table import Column, FormattedTable, Row, heading, series, total, year_columns
 from carebridge.scenario.names import sector
 from carebridge.usecases.partners import NO_SCHEME, SchemeSteps
 
@@ -234,4 +234,52 @@ def partners_view(results: Results, steps: SchemeSteps, holder: str, year: str) 
         Markup(render_table(bridge_table(results, found, holder))),
         Markup(render_table(flows_table(results, holder))),
         Markup(render_table(checks)) if checks is not None else None,
+    )
+
+
+def scheme_changes(
+    before: SchemeSteps, after: SchemeSteps, names: dict[str, str], year: str, tolerance: float = 0.5
+) -> FormattedTable | None:
+    """What the draft does to each partner scheme by scheme in ``year``: the change (draft − approved) in each
+    scheme's step of each organisation's and the system's flows (the partners page's steps, before and
+    after); schemes and organisations that did not move are left out, None when nothing moved. ``names``:
+    each holder's printed name."""
+    shown = [h for h in after.values.holder.values if h not in SECTORS and h in before.values.holder.values]
+    steps = list(after.values.step.values) + [
+        s for s in before.values.step.values if s not in after.values.step.values
+    ]
+
+    def step_of(found: SchemeSteps, step: str, holder: str) -> float:
+        if step not in found.values.step.values or year not in found.values.year.values:
+            return 0.0
+        return float(found.values.sel(step=step, holder=holder, year=year))
+
+    change = {
+        (str(step), str(holder)): step_of(after, step, holder) - step_of(before, step, holder)
+        for step in steps
+        for holder in shown
+    }
+    moved = [s for s in map(str, steps) if any(abs(change[(s, str(h))]) > tolerance for h in shown)]
+    if not moved:
+        return None
+    columns = [
+        str(h) for h in shown if str(h) == SYSTEM or any(abs(change[(s, str(h))]) > tolerance for s in moved)
+    ]
+    rows = []
+    for step in moved:
+        label = after.names.get(step) or before.names.get(step, step)
+        name = label if step == NO_SCHEME else f"Scheme: {label}"
+        rows.append(Row(name, tuple(change[(step, h)] + 0.0 for h in columns)))
+    rows.append(total("Change in the position from the schemes", rows, len(columns)))
+    return FormattedTable(
+        f"scheme-changes-{year.replace('/', '_')}",
+        f"What the draft changes for each partner, scheme by scheme, {year}",
+        "Changes by scheme",
+        MONEY,
+        tuple(Column(names.get(h, h)) for h in columns),
+        tuple(rows),
+        label_header="Scheme",
+        note="Draft less approved: each scheme's step of the organisation's flows (money between the "
+        "partners). A deficit is positive, a saving in brackets.",
+        mirrors="model spec section 13",
     )

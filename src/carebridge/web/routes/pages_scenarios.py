@@ -8,13 +8,17 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
+from markupsafe import Markup
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from carebridge.engine import Results
+from carebridge.report.html_table import render_table
 from carebridge.scenario.errors import ScenarioError
 from carebridge.store import Store
 from carebridge.usecases import edits, plans
 from carebridge.usecases.contract_edits import AllocationFields, allocation_fields, scheme_contracts
+from carebridge.usecases.partners import scheme_steps
 from carebridge.usecases.planning import check_text
 from carebridge.web import scenarios
 from carebridge.web.cache import WebCaches
@@ -27,6 +31,7 @@ from carebridge.web.dashboard import (
     statement_changes,
     typed_notes,
 )
+from carebridge.web.partners import holders, scheme_changes
 from carebridge.web.roles import Principal, can_approve, can_edit, can_import_scenario
 from carebridge.web.routes.common import (
     PlanId,
@@ -237,9 +242,11 @@ async def scenario_compare(
         chosen,
     )
     view = await _dashboard(caches, state, chosen)
+    by_scheme = await run_in_threadpool(_scheme_changes, caches, approved, state, chosen)
     return render(
         request,
         "compare.html",
+        by_scheme=by_scheme,
         title=f"{state.plan_name}: changes",
         state=state,
         table=table,
@@ -253,6 +260,20 @@ async def scenario_compare(
         statement=statement_changes(approved, state.results, chosen),
         typed_notes=typed_notes(approved, state.results),
     )
+
+
+def _scheme_changes(
+    caches: WebCaches, approved: Results, state: scenarios.Current, year: str
+) -> Markup | None:
+    """The change in each partner's flows scheme by scheme (the partners page's steps, approved and draft;
+    cached with them), None when the plan has no flows between the partners or nothing moved."""
+    if not holders(approved) or not holders(state.results) or not state.is_draft:
+        return None
+    before = caches.partners.get(("steps", state.stored.approved_sha256), lambda: scheme_steps(approved))
+    after = caches.partners.get(("steps", state.sha256), lambda: scheme_steps(state.results))
+    names = {h: state.results.org_label(h) for h in holders(state.results)}
+    table = scheme_changes(before, after, names, year)
+    return Markup(render_table(table)) if table is not None else None
 
 
 @router.post("/scenarios/{plan_id}/approve")
