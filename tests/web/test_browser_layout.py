@@ -101,12 +101,16 @@ LAYOUT = """() => {
     .filter(e => !e.closest('.table-wrap') && !e.closest('.chart'))
     .slice(0, 5)
     .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''));
-  return {scroll: root.scrollWidth, client: root.clientWidth, hidden, charts, bare, wide,
+  const navRows = new Set([...document.querySelectorAll('header nav a')].map(a => a.offsetTop)).size;
+  const longNames = [...document.querySelectorAll('#table-targets tbody th a')]
+    .filter(a => a.getClientRects().length > 2).map(a => a.textContent.trim());
+  return {scroll: root.scrollWidth, client: root.clientWidth, hidden, charts, bare, wide, navRows, longNames,
           title: document.title.trim()};
 }"""
 """The page's width against the window's, whether the page hides its overflow (which would hide the
 problem, not fix it), each chart's drawn width against its box and whether it has points, the tables not in
-a box of their own, the elements that stick out, and the title."""
+a box of their own, the elements that stick out, the rows the navigation takes, the targets whose names take
+more than two lines, and the title."""
 
 CHARTS_DRAWN = """() => [...document.querySelectorAll('.chart')].every(c => c.dataset.drawn)"""
 """Whether app.js has drawn every chart of the page (or put a note in the place of one with no point)."""
@@ -190,6 +194,8 @@ def check_layout(page: object, name: str) -> None:
         f"{found['client']} px window; sticking out: {found['wide']}"
     )
     assert not found["bare"], f"{name}: tables not in a .table-wrap of their own: {found['bare']}"
+    assert found["navRows"] <= 1, f"{name}: the navigation takes {found['navRows']} rows at {WIDTH} px"
+    assert not found["longNames"], f"{name}: target names on more than two lines: {found['longNames']}"
     for chart in found["charts"]:
         if chart["state"] == "empty":  # a note in words, no chart
             continue
@@ -233,7 +239,11 @@ def test_the_reports_first_screen(browser: object, tmp_path: Path) -> None:
     page = context.new_page()
     page.goto((out / "report.html").as_uri())
     page.wait_for_load_state("load")
-    assert page.title().strip(), "the report has no title"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report-first-screen.png"))
+    assert page.title().strip(), "the report has no title"
+    found = page.evaluate(LAYOUT)
+    assert not found["hidden"] and found["scroll"] <= found["client"], (
+        f"the report scrolls sideways at {WIDTH}×{HEIGHT}: {found['scroll']} px wide in {found['client']} px"
+    )
     context.close()
