@@ -15,9 +15,13 @@ from dataclasses import dataclass
 from carebridge.delivery import targets as tg
 from carebridge.delivery.actuals_tables import RowProblem, problems_message
 from carebridge.delivery.months import Month, MonthError
+from carebridge.scenario.bounds import beyond_bound
 from carebridge.scenario.errors import did_you_mean
 
 COLUMNS = ("target", "month", "value")
+VALUE_BOUND = "a value of at most 1,000,000,000,000 in size"
+"""A target's value is in the target's own unit, so it is bounded as "any other number" of a scenario
+(:mod:`carebridge.scenario.bounds`): ``1e300`` is a mistake, not a value."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,10 @@ def _value(
         value = math.nan
     if not math.isfinite(value):
         problems.append(RowProblem(name, number, "value", f"expected a number, found '{text}'"))
+        return None
+    beyond = beyond_bound(value, "number", VALUE_BOUND)
+    if beyond is not None:
+        problems.append(RowProblem(name, number, "value", beyond))
         return None
     if target is not None and target.unit == "%" and not 0 <= value <= 100:
         problems.append(

@@ -108,6 +108,15 @@ def magnitude_problems(model: BaseModel) -> list[Problem]:
     ]
 
 
+def beyond_bound(value: float, kind: Kind, words: str | None = None) -> str | None:
+    """What is wrong with ``value`` as a number of ``kind`` (``expected …; found …``, the bound said in
+    ``words`` when given): not finite or beyond the kind's bound; ``None`` when it is within it. Used for the
+    numbers of files other than scenarios (actuals, target actuals, pooled budgets), so that one table of
+    bounds holds for every file."""
+    bound = BOUNDS[kind]
+    return f"expected {words or bound.words}; found {value:,.6g}" if _beyond(value, bound) else None
+
+
 def _beyond(value: float, bound: Bound) -> bool:
     if not math.isfinite(value):
         return True

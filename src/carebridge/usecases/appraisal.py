@@ -33,7 +33,7 @@ from carebridge.engine.prioritise import (
     select,
 )
 from carebridge.scenario.deflators import DeflatorError, GdpDeflator, read_deflator, shipped_deflator
-from carebridge.scenario.errors import AppraisalParametersError, CandidatesError
+from carebridge.scenario.errors import AppraisalParametersError, CandidatesError, Problem
 from carebridge.scenario.loader import LoadedScenario, load_model
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.years import YearRange
@@ -92,7 +92,20 @@ def load_deflator(
 
 def load_portfolio(path: Path) -> Portfolio:
     """Read and check a ``candidates.yaml``; raise ``CandidatesError``, located."""
-    return load_model(path, Portfolio, CandidatesError, check_portfolio)[0]
+    return load_model(path, Portfolio, CandidatesError, _portfolio_problems)[0]
+
+
+def _portfolio_problems(portfolio: Portfolio) -> list[Problem]:
+    """:func:`check_portfolio`'s problems, and a portfolio with no candidates or no envelope (nothing to
+    choose, or nothing to choose with: a result would be empty without saying why)."""
+    problems = check_portfolio(portfolio)
+    if not portfolio.candidates:
+        message = "the list of candidates is empty; expected at least one candidate (id, name, investment)"
+        problems.append(Problem(("candidates",), message))
+    if not portfolio.envelope:
+        message = "the envelope is empty; expected the £'000 available by year, e.g. {2007/08: 13906}"
+        problems.append(Problem(("envelope",), message))
+    return problems
 
 
 def appraise_file(
