@@ -55,7 +55,8 @@ def check_target_actuals(
     """The checked rows of a CSV file's ``lines`` (its cells, header first) against the register's
     ``targets``; :class:`TargetActualsError` listing every problem."""
     if not lines:
-        raise TargetActualsError([RowProblem(name, None, None, "the file is empty; expected a header")])
+        reason = "the file is empty: it has no header row; expected the header target,month,value"
+        raise TargetActualsError([RowProblem(name, None, None, reason)])
     header = [cell.strip().lower() for cell in lines[0]]
     problems = _header_problems(name, header)
     if problems:
@@ -83,7 +84,10 @@ def check_target_actuals(
             reason = f"{row.target} in {row.month} is given again (first in row {earlier})"
             problems.append(RowProblem(name, number, "month", reason))
         rows.append(row)
-    if not problems and not rows:
+    if not problems and not rows and not any(any(cell.strip() for cell in cells) for cells in lines[1:]):
+        reason = "the file has a header row and no rows below it: nothing to import"
+        problems.append(RowProblem(name, None, None, reason))
+    elif not problems and not rows:
         reason = "no row has a value: nothing to import (a blank value means not reported yet)"
         problems.append(RowProblem(name, None, None, reason))
     if problems:

@@ -32,6 +32,7 @@ from carebridge.engine.prioritise import (
     check_portfolio,
     select,
 )
+from carebridge.scenario.bounds import magnitude_problems
 from carebridge.scenario.deflators import DeflatorError, GdpDeflator, read_deflator, shipped_deflator
 from carebridge.scenario.errors import AppraisalParametersError, CandidatesError, Problem
 from carebridge.scenario.loader import LoadedScenario, load_model
@@ -96,9 +97,10 @@ def load_portfolio(path: Path) -> Portfolio:
 
 
 def _portfolio_problems(portfolio: Portfolio) -> list[Problem]:
-    """:func:`check_portfolio`'s problems, and a portfolio with no candidates or no envelope (nothing to
-    choose, or nothing to choose with: a result would be empty without saying why)."""
-    problems = check_portfolio(portfolio)
+    """:func:`check_portfolio`'s problems, numbers beyond their bounds (:mod:`carebridge.scenario.bounds`:
+    an envelope or an investment beyond £100bn), and a portfolio with no candidates or no envelope (nothing
+    to choose, or nothing to choose with: a result would be empty without saying why)."""
+    problems = check_portfolio(portfolio) + magnitude_problems(portfolio)
     if not portfolio.candidates:
         message = "the list of candidates is empty; expected at least one candidate (id, name, investment)"
         problems.append(Problem(("candidates",), message))
