@@ -33,7 +33,13 @@ from carebridge.engine.prioritise import (
     select,
 )
 from carebridge.scenario.bounds import magnitude_problems
-from carebridge.scenario.deflators import DeflatorError, GdpDeflator, read_deflator, shipped_deflator
+from carebridge.scenario.deflators import (
+    DeflatorError,
+    GdpDeflator,
+    index_beyond,
+    read_deflator,
+    shipped_deflator,
+)
 from carebridge.scenario.errors import AppraisalParametersError, CandidatesError, Problem
 from carebridge.scenario.loader import LoadedScenario, load_model
 from carebridge.scenario.schema import Scenario
@@ -73,8 +79,18 @@ def load_parameters(path: Path, scenario: Scenario, years: Sequence[str]) -> App
         path,
         AppraisalParameters,
         AppraisalParametersError,
-        lambda parameters: check_parameters(parameters, years, schemes),
+        lambda parameters: check_parameters(parameters, years, schemes) + _index_problems(parameters),
     )[0]
+
+
+def _index_problems(parameters: AppraisalParameters) -> list[Problem]:
+    """A positive deflator index given in the parameters outside the range of an index
+    (:func:`~carebridge.scenario.deflators.index_beyond`); a negative one is :func:`check_parameters`'s."""
+    return [
+        Problem(("deflator", year), beyond)
+        for year, index in (parameters.deflator or {}).items()
+        if not index <= 0 and (beyond := index_beyond(index)) is not None
+    ]
 
 
 def load_deflator(
