@@ -232,6 +232,22 @@ ACTUALS_WORKBOOKS: dict[str, tuple[Callable[[Sheets], None], Expected]] = {
         lambda sheets: sheets.update(activity=[sheets["activity"][0]], spend=[sheets["spend"][0]]),
         Expected(": ", "nothing to import", why="Headers and no rows."),
     ),
+    "spend_huge.xlsx": (
+        put("spend", "C2", 1e300),
+        Expected(
+            ", sheet spend, row 2, column spend: ",
+            "expected spend in £'000 of at most 100,000,000 (£100bn) in size; found 1e+300",
+            why="Spend of 1e300 £'000 (it was accepted).",
+        ),
+    ),
+    "duplicate_column.xlsx": (
+        put("activity", "E1", "activity"),
+        Expected(
+            ", sheet activity, row 1, column activity: ",
+            "the column 'activity' is given twice in the header (columns D and E)",
+            why="A column given twice, not named in its message.",
+        ),
+    ),
 }
 
 # --- patient files ----------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def test_the_header_names_the_table_and_every_column_is_checked(
 ) -> None:
     path = write(tmp_path / "a.csv", "month,pod,providr,activity", "2018/19-M01,ae,,1")
     assert problems(path, stockport_baseline) == [
-        "a.csv, row 1, column providr: unknown column 'providr' in a activity table; expected month, pod, "
+        "a.csv, row 1, column providr: unknown column 'providr' in an activity table; expected month, pod, "
         "provider, activity; did you mean 'provider'?"
     ]
     path = write(tmp_path / "b.csv", "month,scheme", "2018/19-M01,outpatients")

@@ -23,6 +23,8 @@ from typing import Literal, TypeAlias
 
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.delivery.months import Month, MonthError, parse_period
+from carebridge.scenario.bounds import Kind as NumberKind
+from carebridge.scenario.bounds import beyond_bound
 from carebridge.scenario.errors import did_you_mean
 
 ALL_PROVIDERS = "all"
@@ -175,7 +177,17 @@ def text(value: Cell) -> str:
     return "" if value is None else str(value).strip()
 
 
-def number(value: Cell, minimum: float | None = None) -> float:
+BOUNDS: dict[str, tuple[NumberKind, str]] = {
+    "activity": ("activity", "activity of at most 10,000,000,000 in a month"),
+    "spend": ("money", "spend in £'000 of at most 100,000,000 (£100bn) in size"),
+    "forecast": ("activity", "a full-year forecast of at most 10,000,000,000"),
+    "weight": ("number", "a weight of at most 1,000,000,000,000"),
+}
+"""The bound of each number column, by the kind of number in :mod:`carebridge.scenario.bounds` (a value far
+beyond anything a plan holds is a mistake, such as ``1e300``; docs/delivery.md, "Sizes of numbers")."""
+
+
+def number(value: Cell, minimum: float | None = None, column: str | None = None) -> float:
     if isinstance(value, bool):
         raise CellError(f"expected a number, found {value!r}")
     try:
@@ -186,6 +198,11 @@ def number(value: Cell, minimum: float | None = None) -> float:
         raise CellError(f"expected a finite number, found '{value}'")
     if minimum is not None and result < minimum:
         raise CellError(f"expected a number {minimum:g} or more, found {result:g}")
+    if column in BOUNDS:
+        kind, words = BOUNDS[column]
+        beyond = beyond_bound(result, kind, words)
+        if beyond is not None:
+            raise CellError(beyond)
     return result
 
 
@@ -255,7 +272,7 @@ class RowChecker:
             problems.append(
                 ("provider", f"'{provider}' is not a provider of POD '{pod}'; expected one of {known}{hint}")
             )
-        value = self._check("activity", lambda: number(cells.get("activity"), 0.0), problems)
+        value = self._check("activity", lambda: number(cells.get("activity"), 0.0, "activity"), problems)
         if len(problems) > before:
             return None
         assert isinstance(month, Month) and isinstance(pod, str) and isinstance(value, float)
@@ -265,7 +282,7 @@ class RowChecker:
         before = len(problems)
         month = self._check("month", lambda: self.month(cells.get("month")), problems)
         scheme = self._check("scheme", lambda: self.scheme(cells.get("scheme")), problems)
-        value = self._check("spend", lambda: number(cells.get("spend")), problems)
+        value = self._check("spend", lambda: number(cells.get("spend"), column="spend"), problems)
         if len(problems) > before:
             return None
         assert isinstance(month, Month) and isinstance(scheme, str) and isinstance(value, float)
@@ -302,7 +319,7 @@ class RowChecker:
         before = len(problems)
         month = self._check("month", lambda: self.month(cells.get("month")), problems)
         pod = self._check("pod", lambda: self.pod(cells.get("pod")), problems)
-        value = self._check("forecast", lambda: number(cells.get("forecast"), 0.0), problems)
+        value = self._check("forecast", lambda: number(cells.get("forecast"), 0.0, "forecast"), problems)
         if len(problems) > before:
             return None
         assert isinstance(month, Month) and isinstance(pod, str) and isinstance(value, float)
@@ -312,7 +329,7 @@ class RowChecker:
         before = len(problems)
         pod = self._check("pod", lambda: self.pod(cells.get("pod")), problems)
         period = self._check("month", lambda: parse_period(cells.get("month")), problems)
-        value = self._check("weight", lambda: number(cells.get("weight"), 0.0), problems)
+        value = self._check("weight", lambda: number(cells.get("weight"), 0.0, "weight"), problems)
         if len(problems) > before:
             return None
         assert isinstance(pod, str) and isinstance(period, int) and isinstance(value, float)

@@ -120,13 +120,17 @@ def check_actuals(
     places: dict[tuple[Kind, tuple[str, ...]], tuple[str | None, int]] = {}
     checker = RowChecker(baseline)
     found = False
+    filled = [0]
     for table in tables:
         found = True
-        for row_number, record in _check_table(name, table, checker, problems):
+        for row_number, record in _check_table(name, table, checker, problems, filled):
             tables_found.setdefault(table.kind, []).append(record)
             places[(table.kind, natural_key(record))] = (table.sheet, row_number)
     if not problems and not found:
         problems.append(RowProblem(name, None, None, "no table of actuals found; " + kinds_help(workbook)))
+    elif not problems and not filled[0]:
+        where = "each sheet has its header row and" if workbook else "the file has a header row and"
+        problems.append(RowProblem(name, None, None, f"{where} no rows below it: nothing to import"))
     elif not problems and not tables_found:
         reason = "no row has a value: nothing to import (a blank value means not reported yet)"
         problems.append(RowProblem(name, None, None, reason))
@@ -149,6 +153,12 @@ def kind_of_header(
     candidates = [expected] if expected else [kind for kind in KINDS if SPECS[kind].value in header]
     if expected is None and "month" in header and "weight" in header:
         candidates = ["profile"]
+    if not any(header) and sheet is None:
+        reason = "the file has no header row (it is empty, or its first row is); " + kinds_help(
+            workbook=False
+        )
+        problems.append(RowProblem(file, 1, None, reason, sheet))
+        return None
     if len(candidates) != 1:
         found = ",".join(header) if header else "an empty first row"
         reason = f"the header row is '{found}'; " + kinds_help(workbook=sheet is not None)
@@ -159,31 +169,56 @@ def kind_of_header(
     bad = False
     for name in header:
         if name and name not in spec.names:
-            reason = f"unknown column '{name}' in a {kind} table; expected {', '.join(spec.names)}"
+            article = "an" if kind[0] in "aeiou" else "a"
+            reason = f"unknown column '{name}' in {article} {kind} table; expected {', '.join(spec.names)}"
             problems.append(RowProblem(file, 1, name, reason + did_you_mean(name, spec.names), sheet))
             bad = True
     for name in spec.required:
         if name not in header:
             problems.append(RowProblem(file, 1, name, f"the {kind} table has no column '{name}'", sheet))
             bad = True
-    if len(set(header) - {""}) != len([name for name in header if name]):
-        problems.append(RowProblem(file, 1, None, "a column name appears twice in the header", sheet))
+    for name, positions in _repeated(header).items():
+        where = " and ".join(_column_label(position, sheet) for position in positions)
+        reason = f"the column '{name}' is given twice in the header (columns {where}); give it once"
+        problems.append(RowProblem(file, 1, name, reason, sheet))
         bad = True
     return None if bad else kind
 
 
+def _repeated(header: list[str]) -> dict[str, list[int]]:
+    """Each column name given more than once, with its positions (from 0)."""
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(header):
+        if name:
+            positions.setdefault(name, []).append(position)
+    return {name: found for name, found in positions.items() if len(found) > 1}
+
+
+def _column_label(position: int, sheet: str | None) -> str:
+    """A column as people see it: its letter in a sheet (A, B, …, AA), its number in a CSV file (1, 2, …)."""
+    if sheet is None:
+        return str(position + 1)
+    letters, number = "", position + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _check_table(
-    file: str, table: Table, checker: RowChecker, problems: list[RowProblem]
+    file: str, table: Table, checker: RowChecker, problems: list[RowProblem], filled: list[int]
 ) -> list[tuple[int, Record]]:
-    """The records of a table's good rows with their row numbers; a problem for each bad one."""
+    """The records of a table's good rows with their row numbers; a problem for each bad one. ``filled[0]``
+    counts the rows with anything in them."""
     spec = SPECS[table.kind]
     records: list[tuple[int, Record]] = []
     seen: dict[tuple[str, ...], int] = {}
     totals: dict[tuple[str, str], tuple[bool, int]] = {}
     for row_number, cells in table.rows:
         values = dict(zip(table.header, cells, strict=False))
-        if all(is_blank(value) for value in values.values()):
+        if all(is_blank(value) for value in values.values()) and all(is_blank(cell) for cell in cells):
             continue
+        filled[0] += 1
         if len(cells) > len(table.header) and any(not is_blank(c) for c in cells[len(table.header) :]):
             problems.append(
                 RowProblem(file, row_number, None, "the row has more cells than the header", table.sheet)

@@ -38,6 +38,7 @@ from pydantic import Field
 
 from carebridge.delivery.risks import Model
 from carebridge.engine.share import TraceStep, split
+from carebridge.scenario.bounds import MAX_MONEY, beyond_bound
 from carebridge.scenario.errors import Path, PoolError, Problem, ScenarioError, did_you_mean
 from carebridge.scenario.loader import load_model
 from carebridge.scenario.years import YearError, parse_year
@@ -362,6 +363,7 @@ def pool_problems(pool: PoolDefinition) -> list[Problem]:
     problems += _unique_problems("lines", [line.id for line in pool.lines])
     problems += _unique_problems("contributions", [c.partner for c in pool.contributions], "partner")
     problems += _year_problems(pool)
+    problems += _size_problems(pool)
     areas = [area.id for area in pool.service_areas]
     for index, decision in enumerate(decide_lines(pool)):
         problems += _line_problems(("lines", index), decision, areas)
@@ -389,6 +391,24 @@ def _year_problems(pool: PoolDefinition) -> list[Problem]:
         except YearError as error:
             problems.append(Problem(path, str(error)))
     return problems
+
+
+def _size_problems(pool: PoolDefinition) -> list[Problem]:
+    """Every amount of the pool (a line's spend, its cohort's spend, a contribution) within the bound of
+    money in :mod:`carebridge.scenario.bounds` (£100bn), in the pool's unit: ``1e300`` is a mistake."""
+    scale = 1000.0 if pool.unit == "£m" else 1.0
+    words = f"an amount of at most {MAX_MONEY / scale:,.0f} {pool.unit} (£100bn)"
+    amounts: list[tuple[Path, float | None]] = []
+    for index, line in enumerate(pool.lines):
+        amounts.append((("lines", index, "spend"), line.spend))
+        amounts.append((("lines", index, "cohort_spend"), line.cohort_spend))
+    for index, contribution in enumerate(pool.contributions):
+        amounts += [(("contributions", index, "by_year", y), v) for y, v in contribution.by_year.items()]
+    return [
+        Problem(path, f"expected {words}; found {amount:,.6g}")
+        for path, amount in amounts
+        if amount is not None and beyond_bound(amount * scale, "money") is not None
+    ]
 
 
 def _unique_problems(section: str, ids: Sequence[str], field: str = "id") -> list[Problem]:

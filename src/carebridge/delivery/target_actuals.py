@@ -15,9 +15,13 @@ from dataclasses import dataclass
 from carebridge.delivery import targets as tg
 from carebridge.delivery.actuals_tables import RowProblem, problems_message
 from carebridge.delivery.months import Month, MonthError
+from carebridge.scenario.bounds import beyond_bound
 from carebridge.scenario.errors import did_you_mean
 
 COLUMNS = ("target", "month", "value")
+VALUE_BOUND = "a value of at most 1,000,000,000,000 in size"
+"""A target's value is in the target's own unit, so it is bounded as "any other number" of a scenario
+(:mod:`carebridge.scenario.bounds`): ``1e300`` is a mistake, not a value."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,8 @@ def check_target_actuals(
     """The checked rows of a CSV file's ``lines`` (its cells, header first) against the register's
     ``targets``; :class:`TargetActualsError` listing every problem."""
     if not lines:
-        raise TargetActualsError([RowProblem(name, None, None, "the file is empty; expected a header")])
+        reason = "the file is empty: it has no header row; expected the header target,month,value"
+        raise TargetActualsError([RowProblem(name, None, None, reason)])
     header = [cell.strip().lower() for cell in lines[0]]
     problems = _header_problems(name, header)
     if problems:
@@ -79,7 +84,10 @@ def check_target_actuals(
             reason = f"{row.target} in {row.month} is given again (first in row {earlier})"
             problems.append(RowProblem(name, number, "month", reason))
         rows.append(row)
-    if not problems and not rows:
+    if not problems and not rows and not any(any(cell.strip() for cell in cells) for cells in lines[1:]):
+        reason = "the file has a header row and no rows below it: nothing to import"
+        problems.append(RowProblem(name, None, None, reason))
+    elif not problems and not rows:
         reason = "no row has a value: nothing to import (a blank value means not reported yet)"
         problems.append(RowProblem(name, None, None, reason))
     if problems:
@@ -153,6 +161,10 @@ def _value(
         value = math.nan
     if not math.isfinite(value):
         problems.append(RowProblem(name, number, "value", f"expected a number, found '{text}'"))
+        return None
+    beyond = beyond_bound(value, "number", VALUE_BOUND)
+    if beyond is not None:
+        problems.append(RowProblem(name, number, "value", beyond))
         return None
     if target is not None and target.unit == "%" and not 0 <= value <= 100:
         problems.append(

@@ -10,11 +10,12 @@ The deflection percentage is left out: it is undefined, by design, for a POD who
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import xarray as xr
 
+from carebridge.engine.inputs import DRAW
 from carebridge.engine.results import Results
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.schema import Scenario
@@ -36,23 +37,41 @@ LABELS = {
 }
 
 
-def non_finite_problems(results: Results) -> list[Problem]:
-    """A problem for each result array holding a value that is not a finite number."""
+def non_finite_problems(results: Results, describe_draw: Callable[[int], str] | None = None) -> list[Problem]:
+    """A problem for each result array holding a value that is not a finite number.
+
+    The results of many draws at once (a leading ``draw`` dimension, :mod:`carebridge.engine.simulate`) are
+    checked the same way, one vectorised pass per array; ``describe_draw`` says in words which draw of the
+    batch (by its position) the value is in, and what was drawn in it."""
     problems = []
     for name, array in _arrays(results):
         values = np.asarray(array.values)
         if values.dtype.kind not in "fc" or name in UNDEFINED_BY_DESIGN:
+            continue
+        # the sum is finite when every value is (unless it overflows, then the cells are looked at): one
+        # pass with nothing allocated, so the check costs little beside the run
+        if np.isfinite(values.sum()):
             continue
         bad = ~np.isfinite(values)
         if not bad.any():
             continue
         first = np.unravel_index(int(np.argmax(bad)), bad.shape)
         cell = {
-            str(dim): array[dim].values[index].item() for dim, index in zip(array.dims, first, strict=True)
+            str(dim): _coordinate(array, str(dim), int(i)) for dim, i in zip(array.dims, first, strict=True)
         }
+        position = cell.pop(DRAW, None)
+        draw = None if position is None or describe_draw is None else describe_draw(int(str(position)))
         count = int(bad.sum())
-        problems.append(_problem(results.scenario, name, cell, float(values[first]), count))
+        problems.append(_problem(results.scenario, name, cell, float(values[first]), count, draw))
     return problems
+
+
+def _coordinate(array: xr.DataArray, dim: str, index: int) -> object:
+    """The label of position ``index`` along ``dim`` (the position itself along a dimension without labels,
+    such as ``draw``)."""
+    if dim not in array.coords:
+        return index
+    return array[dim].values[index].item()
 
 
 def _arrays(results: Results) -> Iterator[tuple[str, xr.DataArray]]:
@@ -65,15 +84,19 @@ def _arrays(results: Results) -> Iterator[tuple[str, xr.DataArray]]:
             yield field, value
 
 
-def _problem(scenario: Scenario, name: str, cell: dict[str, object], value: float, count: int) -> Problem:
+def _problem(
+    scenario: Scenario, name: str, cell: dict[str, object], value: float, count: int, draw: str | None
+) -> Problem:
     path, words = _input_of(scenario, cell)
     field = name.split(".")[0]
     where = ", ".join([*words, str(cell["year"])] if "year" in cell else words)
     found = "infinite" if np.isinf(value) else "not a number"
     more = f" (and {count - 1:,} more cells)" if count > 1 else ""
+    drawn = f" in {draw}" if draw is not None else ""
     return Problem(
         path,
-        f"the run gives a value that is {found} in {LABELS[field]} ({name}) for {where or 'the plan'}{more}: "
+        f"the run gives a value that is {found} in {LABELS[field]} ({name}) for {where or 'the plan'}{more}"
+        f"{drawn}: "
         "a number here is too large for arithmetic, or a value divides by zero; check the values of this "
         "input and the limits in docs/scenario-format.md",
     )

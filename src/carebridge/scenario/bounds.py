@@ -93,19 +93,33 @@ KINDS: dict[tuple[str, str], Kind] = {
     ("Contract", "compensating"): "money",
     ("CapitalScheme", "amount"): "money",
     ("Scenario", "population"): "people",
+    ("Portfolio", "envelope"): "money",
+    ("Candidate", "investment"): "money",
+    ("Candidate", "npv"): "money",
 }
 """The kind of each field's numbers; a field not listed takes the kind of the field it is in (so the
 numbers of a scheme's effects are ``number``s unless their own field is listed, and ``Pod.price`` given as a
-``PriceUplift`` takes its inner fields' kinds)."""
+``PriceUplift`` takes its inner fields' kinds). The candidates of a prioritisation (``Portfolio``,
+``Candidate``) are walked the same way."""
 
 
 def magnitude_problems(model: BaseModel) -> list[Problem]:
-    """A problem for every number of ``model`` (a scenario) beyond the bound of its kind."""
+    """A problem for every number of ``model`` (a scenario, or a file of candidates) beyond the bound of its
+    kind."""
     return [
         Problem(path, f"expected {BOUNDS[kind].words}; found {value:,.6g}")
         for path, kind, value in _numbers(model, (), "number")
         if _beyond(value, BOUNDS[kind])
     ]
+
+
+def beyond_bound(value: float, kind: Kind, words: str | None = None) -> str | None:
+    """What is wrong with ``value`` as a number of ``kind`` (``expected …; found …``, the bound said in
+    ``words`` when given): not finite or beyond the kind's bound; ``None`` when it is within it. Used for the
+    numbers of files other than scenarios (actuals, target actuals, pooled budgets), so that one table of
+    bounds holds for every file."""
+    bound = BOUNDS[kind]
+    return f"expected {words or bound.words}; found {value:,.6g}" if _beyond(value, bound) else None
 
 
 def _beyond(value: float, bound: Bound) -> bool:

@@ -116,6 +116,20 @@ def parse_deflator(text: str, file: str) -> GdpDeflator:
     )
 
 
+SMALLEST_INDEX = 1e-3
+LARGEST_INDEX = 1e6
+"""The range of a deflator index: an index of any reference year (100, or 1) is far inside it, and the
+ratio of two indices stays far from overflow (an index of 1e300 stopped an appraisal with an overflow)."""
+
+
+def index_beyond(level: float) -> str | None:
+    """What is wrong with a positive deflator index outside its range (``expected …; found …``); ``None``
+    when it is within it."""
+    if SMALLEST_INDEX <= level <= LARGEST_INDEX:
+        return None
+    return f"expected an index from {SMALLEST_INDEX:g} to {LARGEST_INDEX:,.0f}; found {level:,.6g}"
+
+
 def _row_problems(cells: list[str], index: dict[str, float], file: str, number: int) -> list[Problem]:
     """Problems with one ``year,index`` line; a good one is added to ``index``."""
     if len(cells) != 2:
@@ -133,6 +147,9 @@ def _row_problems(cells: list[str], index: dict[str, float], file: str, number: 
         return [Problem((year,), f"expected a number; found '{value}'", file=file, line=number)]
     if not level > 0 or level == float("inf"):
         return [Problem((year,), f"expected a positive index; found {value}", file=file, line=number)]
+    beyond = index_beyond(level)
+    if beyond is not None:
+        return [Problem((year,), beyond, file=file, line=number)]
     if year in index:
         return [Problem((year,), "the year is given twice", file=file, line=number)]
     index[year] = level

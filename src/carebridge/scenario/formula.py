@@ -135,7 +135,15 @@ def _check_call(node: ast.Call, references: list[Reference]) -> None:
     if function is None or function not in FUNCTIONS:
         from carebridge.scenario.errors import did_you_mean
 
-        shown = function or _describe(node.func)
+        if isinstance(node.func, ast.Attribute):
+            method = node.func.attr
+            raise FormulaError(
+                f"'{_written(node.func)}(…)' calls a method, which a formula cannot do"
+                f"{did_you_mean(method, FUNCTIONS)}; the functions are {', '.join(FUNCTIONS)}, "
+                "called as name(argument, …)",
+                node.func.col_offset,
+            )
+        shown = function or _written(node.func)
         raise FormulaError(
             f"'{shown}' is not a function a formula can use{did_you_mean(shown, FUNCTIONS)}; "
             f"the functions are {', '.join(FUNCTIONS)}",
@@ -178,8 +186,30 @@ def _describe(node: ast.AST) -> str:
     for kind, description in kinds.items():
         if isinstance(node, kind):
             return description
-    if isinstance(node, ast.BinOp):
-        return f"the operator {type(node.op).__name__}"
-    if isinstance(node, ast.UnaryOp):
-        return f"the operator {type(node.op).__name__}"
-    return type(node).__name__
+    if isinstance(node, ast.BinOp | ast.UnaryOp):
+        return f"the operator '{_OPERATORS.get(type(node.op), type(node.op).__name__)}'"
+    return f"'{_written(node)}'"
+
+
+_OPERATORS: dict[type[ast.AST], str] = {
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.Invert: "~",
+    ast.Not: "not",
+}
+"""The operators a formula cannot use, as they are written."""
+
+_SHOWN = 60
+"""Characters of a part of a formula shown in a message; a longer part is cut with an ellipsis."""
+
+
+def _written(node: ast.AST) -> str:
+    """The part of the formula ``node`` is, as the user wrote it (near enough: Python's own spelling)."""
+    text = ast.unparse(node)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"

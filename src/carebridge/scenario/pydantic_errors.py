@@ -404,7 +404,21 @@ def _expected(item: _Located) -> str:
     if item.root is schema.Scenario and len(item.path) == 1 and str(item.path[0]) in _SECTIONS:
         return _SECTIONS[str(item.path[0])]
     field = _field(item.owner, str(item.path[-1])) if item.owner is not None and item.path else None
-    return _by_year(_describe(item.expected), field)
+    described = _by_year(_describe(item.expected), field)
+    if described == "text" and field is not None and re.search(_YEAR_EXAMPLE, field.description or ""):
+        return f"a financial year YYYY/YY, like '{_year_like(item.error.get('input'))}'"
+    return described
+
+
+_YEAR_EXAMPLE = r"`\d{4}/\d{2}`"
+"""A text field whose description gives a financial year as its example (``e.g. `2016/17` ``) holds one."""
+
+
+def _year_like(given: object) -> str:
+    """The financial year that starts in ``given`` when it is a plausible year (2015 → 2015/16)."""
+    if isinstance(given, int) and not isinstance(given, bool) and 1900 <= given < 2200:
+        return f"{given}/{(given + 1) % 100:02d}"
+    return "2017/18"
 
 
 def _by_year(described: str, field: Any) -> str:
@@ -435,8 +449,26 @@ def _effect_kinds() -> str:
 
 
 def _sentence_fragment(description: str) -> str:
+    """A field's description to follow a dash: its first word lower-cased when it is an ordinary word written
+    with a capital to start the sentence ("The line's spend" → "the line's spend"), kept as written when it
+    is an acronym or has capitals inside it (POD, NHS, PODs, GDP) or is a proper word (Monte Carlo, Excel)."""
     text = description.strip().rstrip(".")
+    first = re.match(r"[^\s,;:()]+", text)
+    word = first.group(0) if first else ""
+    letters = [char for char in word if char.isalpha()]
+    ordinary = word[:1].isupper() and not any(char.isupper() for char in letters[1:])
+    if not ordinary or word.removesuffix("'s") in _PROPER_WORDS:
+        return text
     return text[:1].lower() + text[1:]
+
+
+_PROPER_WORDS = frozenset(
+    {"Monte", "Excel", "Stockport", "England", "Section", "Better", "Carter", "Treasury", "Green", "Book"}
+    | {"January", "February", "March", "April", "June", "July", "August", "September", "October"}
+    | {"November", "December"}
+)
+"""Words with a capital of their own that may start a description (a sentence's ordinary first word is
+lower-cased after a dash; these are not)."""
 
 
 def _is_container(annotation: Any) -> bool:

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from pydantic import BaseModel
+
 from carebridge.scenario.bounds import magnitude_problems
 from carebridge.scenario.errors import (
     Path,
@@ -101,7 +103,26 @@ def check(scenario: Scenario) -> list[Problem]:
     )
     problems = [problem for check_part in checks for problem in check_part(scenario, index)]
     problems += magnitude_problems(scenario)
+    problems += list(_blank_names(scenario, ()))
     return problems + check_contracts(scenario) + check_plan(scenario) + check_uncertainty(scenario, check)
+
+
+def _blank_names(value: object, path: Path) -> Iterator[Problem]:
+    """A problem for every ``name`` that is empty or only spaces: names are what reports show (never ids),
+    so a blank one would leave a row or a heading with no words."""
+    if isinstance(value, BaseModel):
+        for field in type(value).model_fields:
+            inner = getattr(value, field)
+            if field == "name" and isinstance(inner, str) and not inner.strip():
+                yield Problem((*path, field), "the name is blank; expected the words reports show for it")
+            else:
+                yield from _blank_names(inner, (*path, field))
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _blank_names(item, (*path, key))
+    elif isinstance(value, list | tuple):
+        for position, item in enumerate(value):
+            yield from _blank_names(item, (*path, position))
 
 
 def _index(scenario: Scenario) -> _Index:

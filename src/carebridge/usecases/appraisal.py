@@ -32,8 +32,15 @@ from carebridge.engine.prioritise import (
     check_portfolio,
     select,
 )
-from carebridge.scenario.deflators import DeflatorError, GdpDeflator, read_deflator, shipped_deflator
-from carebridge.scenario.errors import AppraisalParametersError, CandidatesError
+from carebridge.scenario.bounds import magnitude_problems
+from carebridge.scenario.deflators import (
+    DeflatorError,
+    GdpDeflator,
+    index_beyond,
+    read_deflator,
+    shipped_deflator,
+)
+from carebridge.scenario.errors import AppraisalParametersError, CandidatesError, Problem
 from carebridge.scenario.loader import LoadedScenario, load_model
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.years import YearRange
@@ -72,8 +79,18 @@ def load_parameters(path: Path, scenario: Scenario, years: Sequence[str]) -> App
         path,
         AppraisalParameters,
         AppraisalParametersError,
-        lambda parameters: check_parameters(parameters, years, schemes),
+        lambda parameters: check_parameters(parameters, years, schemes) + _index_problems(parameters),
     )[0]
+
+
+def _index_problems(parameters: AppraisalParameters) -> list[Problem]:
+    """A positive deflator index given in the parameters outside the range of an index
+    (:func:`~carebridge.scenario.deflators.index_beyond`); a negative one is :func:`check_parameters`'s."""
+    return [
+        Problem(("deflator", year), beyond)
+        for year, index in (parameters.deflator or {}).items()
+        if not index <= 0 and (beyond := index_beyond(index)) is not None
+    ]
 
 
 def load_deflator(
@@ -92,7 +109,21 @@ def load_deflator(
 
 def load_portfolio(path: Path) -> Portfolio:
     """Read and check a ``candidates.yaml``; raise ``CandidatesError``, located."""
-    return load_model(path, Portfolio, CandidatesError, check_portfolio)[0]
+    return load_model(path, Portfolio, CandidatesError, _portfolio_problems)[0]
+
+
+def _portfolio_problems(portfolio: Portfolio) -> list[Problem]:
+    """:func:`check_portfolio`'s problems, numbers beyond their bounds (:mod:`carebridge.scenario.bounds`:
+    an envelope or an investment beyond £100bn), and a portfolio with no candidates or no envelope (nothing
+    to choose, or nothing to choose with: a result would be empty without saying why)."""
+    problems = check_portfolio(portfolio) + magnitude_problems(portfolio)
+    if not portfolio.candidates:
+        message = "the list of candidates is empty; expected at least one candidate (id, name, investment)"
+        problems.append(Problem(("candidates",), message))
+    if not portfolio.envelope:
+        message = "the envelope is empty; expected the £'000 available by year, e.g. {2007/08: 13906}"
+        problems.append(Problem(("envelope",), message))
+    return problems
 
 
 def appraise_file(

@@ -8,15 +8,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
+from carebridge.engine.errors import ModelError
+from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import DRAW, compile_inputs
 from carebridge.engine.results import Results
 from carebridge.engine.run import run_inputs
 from carebridge.engine.simulate.sampling import Uncertain
 from carebridge.engine.simulate.values import DrawnValues
+from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Scenario
 
 Floats = npt.NDArray[np.float64]
@@ -40,12 +45,59 @@ STORAGE = np.float32
 accumulated in double precision."""
 
 
-def run_batch(scenario: Scenario, uncertain: Uncertain, samples: Floats) -> Results:
+def run_batch(
+    scenario: Scenario, uncertain: Uncertain, samples: Floats, first_draw: int | None = None
+) -> Results:
     """The results of every row of ``samples`` (draw, input) at once, with a ``draw`` dimension wherever the
-    draws differ. Raises :class:`~carebridge.engine.errors.ModelError` when any draw overdraws a cell."""
+    draws differ. Raises :class:`~carebridge.engine.errors.ModelError` when any draw overdraws a cell, or
+    when a drawn input or a value of the results is not a finite number (:mod:`carebridge.engine.finite`),
+    naming the draw (``first_draw`` is the number of the batch's first draw, from 0; ``None`` when the rows
+    are not random draws, as in a sensitivity analysis) and the values drawn in it."""
+
+    def describe(position: int) -> str:
+        drawn = ", ".join(
+            f"{item.name} {samples[position, k]:,.6g}" for k, item in enumerate(uncertain.inputs[:_SHOWN])
+        )
+        more = f" and {len(uncertain.inputs) - _SHOWN:,} more" if len(uncertain.inputs) > _SHOWN else ""
+        if first_draw is None:
+            return f"a run of the sensitivity analysis (the uncertain inputs at: {drawn}{more})"
+        draw = first_draw + position + 1
+        return f"draw {draw:,} of the simulation (the uncertain inputs drawn: {drawn}{more})"
+
+    problems = _undrawable(uncertain, samples, describe)
+    if problems:
+        raise ModelError(problems)
     values = DrawnValues([item.path for item in uncertain.inputs], samples)
     with xr.set_options(arithmetic_join="exact"):  # type: ignore[no-untyped-call]
-        return run_inputs(scenario, compile_inputs(scenario, values))
+        results = run_inputs(scenario, compile_inputs(scenario, values))
+    problems = non_finite_problems(results, describe)
+    if problems:
+        raise ModelError(problems)
+    return results
+
+
+_SHOWN = 8
+"""Uncertain inputs whose drawn values a message lists."""
+
+
+def _undrawable(uncertain: Uncertain, samples: Floats, describe: Callable[[int], str]) -> list[Problem]:
+    """A problem for each uncertain input with a drawn value that is not a finite number, at its path."""
+    if np.isfinite(samples.sum()):
+        return []
+    problems = []
+    for k, item in enumerate(uncertain.inputs):
+        bad = ~np.isfinite(samples[:, k])
+        if bad.any():
+            position = int(np.argmax(bad))
+            found = "infinite" if np.isinf(samples[position, k]) else "not a number"
+            problems.append(
+                Problem(
+                    item.path,
+                    f"the uncertain input '{item.name}' draws a value that is {found} in "
+                    f"{describe(position)}: its distribution reaches beyond arithmetic; narrow it",
+                )
+            )
+    return problems
 
 
 def draw_tables(results: Results, draws: int) -> dict[str, xr.DataArray]:

@@ -63,7 +63,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     """Draw the chunk's inputs and run them as one batch."""
     uncertain = Uncertain.of(task.scenario)
     samples = uncertain.draw(task.seed, task.chunk, task.size)
-    results = run_batch(task.scenario, uncertain, samples)
+    results = run_batch(task.scenario, uncertain, samples, task.start)
     return ChunkResult(samples, draw_tables(results, task.size))
 
 
