@@ -52,3 +52,14 @@ def test_workers_with_a_scenario_is_refused() -> None:
     done = carebridge("run", str(scenario), "--workers", "2")
     assert done.returncode == 2
     assert "--workers and --scheduler run the places of a region" in done.stderr
+
+
+def test_simulate_a_region_writes_its_percentiles_and_balance(tmp_path: Path) -> None:
+    out = tmp_path / "sim"
+    region = EXAMPLES / "greater-manchester-2015" / "region.yaml"
+    done = carebridge("simulate", str(region), "-n", "200", "--seed", "2", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "over 200 draws" in done.stdout
+    table = pd.read_csv(out / "region_simulation.csv")
+    assert set(table["measure"]) >= {"Region, P10", "Region, P90", "P(the region balances)"}
+    assert (out / "region_simulation.html").is_file() and (out / "place_simulation.csv").is_file()

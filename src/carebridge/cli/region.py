@@ -170,3 +170,71 @@ def _move(staging: Path, folder: Path) -> list[Path]:
         path.replace(target)
         moved.append(target)
     return moved
+
+
+def simulate_region_command(
+    region: Path,
+    out: Path | None,
+    draws: int,
+    seed: int,
+    wanted: list[float],
+    chunk_size: int | None,
+    workers: int | None,
+    scheduler: str | None,
+    quiet: bool,
+) -> None:
+    """Monte Carlo across the region's places, aligned draws; the region's percentiles and P(balance)."""
+    from carebridge.engine import ModelError
+    from carebridge.report.provenance import Provenance
+    from carebridge.report.region import simulation_table, write_region_simulation
+    from carebridge.scenario.region import RegionError
+    from carebridge.usecases.region_simulation import simulate_region
+
+    mode = _mode(workers, scheduler)
+    if draws < 1:
+        fail(f"--draws must be at least 1; found {draws}")
+    folder = (
+        out if out is not None else Path("out") / (region.resolve().parent.name or region.stem) / "simulation"
+    )
+    try:
+        with _progress(1, quiet) as advance:
+            done = simulate_region(region, draws, seed, chunk_size, mode, workers, scheduler)
+            advance(1)
+    except (RegionError, ModelError) as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"--scheduler {scheduler}: cannot reach the scheduler ({error})")
+    table = simulation_table(
+        done.years,
+        wanted,
+        done.region_percentiles(wanted),
+        done.sum_of_place_percentiles(wanted),
+        done.balance_probability(),
+        done.draws,
+    )
+    provenance = Provenance.for_file(region, done.name)
+    facts = [
+        ("Region file", provenance.scenario_file),
+        ("SHA-256", provenance.sha256),
+        ("Draws", f"{done.draws:,}"),
+        ("Seed", str(seed)),
+        ("Generated", provenance.generated_at),
+    ]
+    import numpy as np
+
+    place_rows = np.stack([np.percentile(place, wanted, axis=0) for place in done.place_positions])
+    try:
+        with _staging(folder) as staging:
+            written = write_region_simulation(
+                done.name, table, done.places, place_rows, wanted, staging, facts
+            )
+            _move(staging, folder)
+    except OSError as error:
+        fail(f"cannot write into {folder}: {error.strerror or error}")
+    if not quiet:
+        from rich.console import Console
+
+        from carebridge.report.terminal import rich_table
+
+        Console().print(rich_table(table))
+    typer.echo(f"Wrote {len(written)} files to {folder}: " + ", ".join(path.name for path in written))

@@ -29,6 +29,8 @@ from carebridge.report.plan_charts import bridge_waterfall
 from carebridge.report.table import Column, FormattedTable, Row, RowKind, heading, year_columns
 from carebridge.version import __version__
 
+Floats = npt.NDArray[np.float64]
+
 HTML_FILE = "region.html"
 RUN_FILE = "region.json"
 FOOTER = (
@@ -316,3 +318,75 @@ def write_region_report(
         json.dumps({**dict(facts), "region": name, "files": files}, indent=2) + "\n", encoding="utf-8"
     )
     return [*written, record]
+
+
+SIMULATION_FILE = "region_simulation.html"
+
+
+def simulation_table(
+    years: Sequence[str],
+    wanted: Sequence[float],
+    region: Floats,
+    summed: Floats,
+    balance: Floats,
+    draws: int,
+) -> FormattedTable:
+    """The region's percentiles (of the regional totals), the places' percentiles added up beside them, and
+    P(balance), every year."""
+    rows = [Row(f"Region, P{p:g}", _money(region[i])) for i, p in enumerate(wanted)]
+    rows += [Row(f"Sum of the places' P{p:g}", _money(summed[i])) for i, p in enumerate(wanted)]
+    rows.append(Row("P(the region balances)", _money(balance), "total", number="percent"))
+    return FormattedTable(
+        "region-simulation",
+        f"The region's do-something position over {draws:,} draws",
+        "Region Monte Carlo",
+        "£'000",
+        tuple(year_columns(years)),
+        tuple(rows),
+        label_header="Percentile",
+        note="Percentiles of the regional totals, draw by draw (every place's draws aligned); the sums of "
+        "the places' own percentiles are shown for contrast, not used.",
+    )
+
+
+def write_region_simulation(
+    name: str,
+    table: FormattedTable,
+    places: Sequence[str],
+    place_rows: Floats,
+    wanted: Sequence[float],
+    folder: Path,
+    facts: Sequence[tuple[str, str]],
+) -> list[Path]:
+    """Write ``region_simulation.csv`` (the region's rows), ``place_simulation.csv`` (each place's
+    percentiles, (place, percentile, year)) and ``region_simulation.html``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    years = [column.header for column in table.columns]
+    region = pd.DataFrame(
+        [
+            {"measure": row.label, "year": year, "value": row.values[y]}
+            for row in table.rows
+            for y, year in enumerate(years)
+        ]
+    )
+    place = pd.DataFrame(
+        [
+            {"place": places[p], "percentile": percentile, "year": year, "value": float(place_rows[p, i, y])}
+            for p in range(len(places))
+            for i, percentile in enumerate(wanted)
+            for y, year in enumerate(years)
+        ]
+    )
+    written = [folder / "region_simulation.csv", folder / "place_simulation.csv"]
+    region.to_csv(written[0], index=False, float_format="%.6f")
+    place.to_csv(written[1], index=False, float_format="%.6f")
+    body = [
+        header(name, "Monte Carlo across the region's places, every place's draws aligned.", facts),
+        "<main>",
+        render_table(table),
+        "</main>",
+        footer(__version__, FOOTER),
+    ]
+    page = folder / SIMULATION_FILE
+    page.write_text(document(f"{name}: Monte Carlo", body), encoding="utf-8")
+    return [*written, page]

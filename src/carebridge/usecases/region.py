@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from carebridge.engine import ModelError
 from carebridge.engine.region import Consolidation, PlaceFigures, RegionLineValues, consolidate, place_figures
@@ -31,10 +31,13 @@ from carebridge.scenario.region import (
     load_region_file,
     place_problems,
 )
+from carebridge.scenario.schema import Scenario
 from carebridge.scenario.years import Fill, YearRange
 from carebridge.usecases.planning import load, run
 
 Mode = Literal["serial", "local", "dask"]
+Task = TypeVar("Task")
+Outcome = TypeVar("Outcome")
 
 
 @dataclass(frozen=True)
@@ -70,14 +73,7 @@ def run_place(task: PlaceTask) -> PlaceOutcome:
     scenario = loaded.scenario
     name = task.name or scenario.name
     figures = place_figures(task.id, name, results)
-    organisations = PlaceOrganisations(
-        id=task.id,
-        base_year=scenario.base_year,
-        end_year=scenario.end_year,
-        kinds={org.id: org.kind for org in scenario.organisations},
-        uncertain=frozenset(scenario.uncertainty.inputs),
-        outside_pods=frozenset(pod.id for pod in scenario.pods if pod.providers.get("other", 0.0) > 0),
-    )
+    organisations = place_organisations(task.id, scenario)
     written: list[str] = []
     if task.out is not None:
         from carebridge.report.plan import PlanReport, write_report
@@ -88,6 +84,41 @@ def run_place(task: PlaceTask) -> PlaceOutcome:
         provenance = Provenance.for_file(Path(task.path), scenario.name)
         written = [str(path) for path in write_report(report, Path(task.out), provenance)]
     return PlaceOutcome(task.id, figures=figures, organisations=organisations, written=written)
+
+
+def place_organisations(place: str, scenario: Scenario) -> PlaceOrganisations:
+    """What the region's checks need of a place's scenario."""
+    return PlaceOrganisations(
+        id=place,
+        base_year=scenario.base_year,
+        end_year=scenario.end_year,
+        kinds={org.id: org.kind for org in scenario.organisations},
+        uncertain=frozenset(scenario.uncertainty.inputs),
+        outside_pods=frozenset(pod.id for pod in scenario.pods if pod.providers.get("other", 0.0) > 0),
+    )
+
+
+def region_lines(region: Region, years: YearRange) -> list[RegionLineValues]:
+    """The region's lines by year, with their shares."""
+    return [
+        RegionLineValues(
+            line.id,
+            line.name,
+            years.expand(line.value, Fill.ONE_OFF if line.non_recurrent else Fill.HELD),
+            dict(line.allocation.shares) if line.allocation is not None else None,
+        )
+        for line in region.lines
+    ]
+
+
+def paid_from(region: Region) -> dict[tuple[str, str], str]:
+    """(place, POD) → the shared organisation the place pays from outside for that POD."""
+    return {
+        (paid.place, pod): org.id
+        for org in region.shared_organisations
+        for paid in org.paid_from
+        for pod in paid.pods
+    }
 
 
 @dataclass(frozen=True)
@@ -141,22 +172,8 @@ def consolidate_region(
     region = loaded.region
     shared = {org.id: org.name or "" for org in region.shared_organisations}
     years = YearRange.from_labels(figures[0].years[0], figures[0].years[-1])
-    lines = [
-        RegionLineValues(
-            line.id,
-            line.name,
-            years.expand(line.value, Fill.ONE_OFF if line.non_recurrent else Fill.HELD),
-            dict(line.allocation.shares) if line.allocation is not None else None,
-        )
-        for line in region.lines
-    ]
-    paid_from = {
-        (paid.place, pod): org.id
-        for org in region.shared_organisations
-        for paid in org.paid_from
-        for pod in paid.pods
-    }
-    return RegionRun(loaded, list(outcomes), consolidate(figures, shared, lines, paid_from))
+    lines = region_lines(region, years)
+    return RegionRun(loaded, list(outcomes), consolidate(figures, shared, lines, paid_from(region)))
 
 
 def _task(place: PlaceFile, places_out: Path | None) -> PlaceTask:
@@ -172,35 +189,47 @@ def run_places(
     progress: Progress | None = None,
 ) -> list[PlaceOutcome]:
     """Every task's outcome, in the order of ``tasks``, however they ran."""
+    return run_tasks(run_place, tasks, mode, workers, scheduler, progress)
+
+
+def run_tasks(
+    function: Callable[[Task], Outcome],
+    tasks: Sequence[Task],
+    mode: Mode = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> list[Outcome]:
+    """``function`` of every task, in the order of ``tasks``: here (``serial``, or ``local`` with one task),
+    in a local pool of processes (``local``), or on dask (``dask``: the scheduler at ``scheduler``, or a local
+    cluster of ``workers``)."""
     done = progress or (lambda _: None)
-    results: dict[int, PlaceOutcome] = {}
-    with _runner(mode, len(tasks), workers, scheduler) as runner:
-        for index, outcome in runner(tasks):
-            results[index] = outcome
-            done(1)
+    results: dict[int, Outcome] = {}
+    for index, outcome in _completed(function, tasks, mode, workers, scheduler):
+        results[index] = outcome
+        done(1)
     return [results[index] for index in range(len(tasks))]
 
 
-Runner = Callable[[Sequence[PlaceTask]], Iterator[tuple[int, PlaceOutcome]]]
-
-
-@contextmanager
-def _runner(mode: Mode, count: int, workers: int | None, scheduler: str | None) -> Iterator[Runner]:
-    if mode == "serial" or (mode == "local" and count <= 1):
-        yield lambda tasks: ((index, run_place(task)) for index, task in enumerate(tasks))
+def _completed(
+    function: Callable[[Task], Outcome],
+    tasks: Sequence[Task],
+    mode: Mode,
+    workers: int | None,
+    scheduler: str | None,
+) -> Iterator[tuple[int, Outcome]]:
+    if mode == "serial" or (mode == "local" and len(tasks) <= 1):
+        for index, task in enumerate(tasks):
+            yield index, function(task)
     elif mode == "local":
-        size = max(1, min(count, workers or os.cpu_count() or 1))
+        size = max(1, min(len(tasks), workers or os.cpu_count() or 1))
         with ProcessPoolExecutor(max_workers=size) as pool:
-
-            def local(tasks: Sequence[PlaceTask]) -> Iterator[tuple[int, PlaceOutcome]]:
-                futures = {pool.submit(run_place, task): index for index, task in enumerate(tasks)}
-                for future in as_completed(futures):
-                    yield futures[future], future.result()
-
-            yield local
+            futures = {pool.submit(function, task): index for index, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
     else:
         with _dask_client(scheduler, workers) as client:
-            yield lambda tasks: _on_dask(client, tasks)
+            yield from _on_dask(client, function, tasks)
 
 
 @contextmanager
@@ -220,19 +249,21 @@ def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         yield client
 
 
-def _on_dask(client: Any, tasks: Sequence[PlaceTask]) -> Iterator[tuple[int, PlaceOutcome]]:
+def _on_dask(
+    client: Any, function: Callable[[Task], Outcome], tasks: Sequence[Task]
+) -> Iterator[tuple[int, Outcome]]:
     import uuid
 
     from dask.distributed import as_completed as completed
 
     run_id = uuid.uuid4().hex[:8]
     futures = [
-        client.submit(run_place, task, pure=False, key=f"carebridge-place-{run_id}-{index}")
+        client.submit(function, task, pure=False, key=f"carebridge-region-{run_id}-{index}")
         for index, task in enumerate(tasks)
     ]
     position = {future.key: index for index, future in enumerate(futures)}
     for future in completed(futures):  # type: ignore[no-untyped-call]
-        outcome: PlaceOutcome = future.result()
+        outcome: Outcome = future.result()
         index = position[future.key]
         future.release()
         yield index, outcome
