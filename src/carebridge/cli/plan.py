@@ -81,12 +81,12 @@ def run_command(
     tidy CSV tables (activity, scheme_activity, savings, statement, positions) and run.json (provenance).
     Money in £'000; savings, funding and activity removed are negative, printed in brackets.
 
+    A region file (docs/region.md) runs its places in parallel and writes the consolidated tables and
+    region.html, with each place's report in places/<place>/.
+
     Example:
 
       carebridge run examples/stockport-2017/scenario.yaml --out out/stockport --bridge-year 2019/20
-
-    A region file (docs/region.md) runs its places in parallel and writes the consolidated tables and
-    region.html, with each place's report in places/<place>/.
     """
     if is_region(scenario):
         from carebridge.cli.region import run_region_command
