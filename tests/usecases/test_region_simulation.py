@@ -76,3 +76,12 @@ def test_a_place_draws_the_same_whichever_places_run_beside_it(tmp_path: Path) -
     alone = run_place_chunk(PlaceChunk(1, south, inputs, 11, 0, 0, 50))
     done = simulate_region(path, 50, seed=11, mode="serial")
     np.testing.assert_allclose(done.place_positions[1], alone.position)
+
+
+def test_correlations_that_cannot_hold_together_are_refused_at_their_line(tmp_path: Path) -> None:
+    from carebridge.scenario.region import RegionError
+
+    with pytest.raises(RegionError) as raised:
+        simulate_region(region(tmp_path, 1.0), 10, mode="serial")
+    assert f"{tmp_path / 'region.yaml'}:" in str(raised.value)
+    assert "uncertainty.correlations: these correlations cannot hold together" in str(raised.value)

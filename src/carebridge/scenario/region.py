@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import Field
 
 from carebridge.scenario.errors import InputError, Problem, did_you_mean, format_value
 from carebridge.scenario.loader import load_model
 from carebridge.scenario.schema import FORMAT_VERSION, Model, OrgKind, YearValue
 from carebridge.scenario.source_map import SourceMap
+from carebridge.scenario.uncertain import correlation_matrix
 from carebridge.scenario.years import YearError, YearRange, parse_year
 
 REGION_SHARE_TOLERANCE = 1e-6
@@ -380,6 +382,7 @@ def place_problems(loaded: LoadedRegion, places: Sequence[PlaceOrganisations]) -
                     years.index(str(year))
                 except YearError as error:
                     problems.append(Problem(("lines", i, "value", year), str(error)))
+    problems += _definite_problems(region)
     inputs = {place.id: place.uncertain for place in places}
     for i, correlation in enumerate(region.uncertainty.correlations):
         for j, name in enumerate(correlation.inputs):
@@ -441,6 +444,28 @@ def _paid_from_problems(
                 else:
                     taken[(paid.place, pod)] = shared.id
     return problems
+
+
+def _definite_problems(region: Region) -> list[Problem]:
+    """The region's correlations must make a valid correlation matrix (positive definite), or the draws
+    could not be given them."""
+    pairs = [
+        (c.inputs[0].replace(" ", ""), c.inputs[1].replace(" ", ""), c.rank)
+        for c in region.uncertainty.correlations
+        if len(c.inputs) == 2 and -1 <= c.rank <= 1
+    ]
+    if not pairs:
+        return []
+    _, matrix = correlation_matrix(pairs)
+    if float(np.linalg.eigvalsh(matrix).min()) > 1e-9:
+        return []
+    return [
+        Problem(
+            ("uncertainty", "correlations"),
+            "these correlations cannot hold together (their matrix is not positive definite: a rank of 1 or "
+            "-1, or ranks that contradict each other); expected ranks strictly between -1 and 1 that agree",
+        )
+    ]
 
 
 def _years_ok(place: PlaceOrganisations) -> bool:
