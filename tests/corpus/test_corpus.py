@@ -58,6 +58,7 @@ def _args(kind: str, path: Path, out: Path, db: Path, wanted: Expected) -> tuple
         "targets": ["targets", "load", file, "--db", str(db)],
         "appraisal": ["appraise", str(STOCKPORT), "-p", file, "--out", str(out)],
         "candidates": ["prioritise", file, "--out", str(out)],
+        "region": ["run", file, "--out", str(out), "--quiet"],
     }
     if kind == "users":
         user = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -76,6 +77,7 @@ COMMAND_KINDS = (
     "appraisal",
     "candidates",
     "users",
+    "region",
 )
 """The kinds read by a command; ``pools`` are read by the Python API (``load_pool``) and ``web`` requests
 by the app (``test_web_corpus.py``)."""

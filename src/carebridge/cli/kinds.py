@@ -24,6 +24,7 @@ RISKS = Kind("a risk register", "carebridge risks load")
 APPRAISAL = Kind("appraisal parameters", "carebridge appraise SCENARIO --parameters FILE")
 POOL = Kind("a pooled budget (Section 75)", "carebridge.delivery.pools.load_pool")
 COHORT = Kind("a cohort fragment", "carebridge stratify --emit-cohort; paste its cohorts into a scenario")
+REGION = Kind("a region (places consolidated)", "carebridge run, validate, simulate")
 
 # The fields that only one kind has at its top level, first match wins.
 _MARKS: tuple[tuple[frozenset[str], Kind], ...] = (
@@ -34,6 +35,7 @@ _MARKS: tuple[tuple[frozenset[str], Kind], ...] = (
     (frozenset({"discount_rates", "optimism_bias", "deflator", "discount_base_year"}), APPRAISAL),
     (frozenset({"service_areas", "contributions"}), POOL),
     (frozenset({"cohorts"}), COHORT),
+    (frozenset({"places", "places_folder", "shared_organisations"}), REGION),
 )
 
 _TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*:(\s|$)")
@@ -63,6 +65,11 @@ def kind_of(path: Path) -> Kind | None:
     except OSError:
         return None
     return next((kind for marks, kind in _MARKS if keys & marks), None)
+
+
+def is_region(path: Path) -> bool:
+    """Whether the file at ``path`` is a region file (``carebridge run`` and ``validate`` read both)."""
+    return kind_of(path) == REGION
 
 
 def wrong_kind(path: Path, expected: Kind) -> str | None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from carebridge.cli.app import app, fail, load, run_scenario
+from carebridge.cli.kinds import is_region
 
 if TYPE_CHECKING:
     from carebridge.engine.results import Results
@@ -32,6 +33,11 @@ def validate_command(
 
       carebridge validate examples/stockport-2017/scenario.yaml
     """
+    if is_region(scenario):
+        from carebridge.cli.region import validate_region
+
+        validate_region(scenario)
+        return
     loaded = load(scenario)
     run_scenario(loaded)
     counts = loaded.scenario
@@ -62,6 +68,12 @@ def run_command(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the headline tables.")] = False,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="A region: run its places on a local dask cluster.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="A region: run its places on the dask scheduler.")
+    ] = None,
 ) -> None:
     """Run a scenario: print the headline tables and write the report into a folder.
 
@@ -69,10 +81,20 @@ def run_command(
     tidy CSV tables (activity, scheme_activity, savings, statement, positions) and run.json (provenance).
     Money in £'000; savings, funding and activity removed are negative, printed in brackets.
 
+    A region file (docs/region.md) runs its places in parallel and writes the consolidated tables and
+    region.html, with each place's report in places/<place>/.
+
     Example:
 
       carebridge run examples/stockport-2017/scenario.yaml --out out/stockport --bridge-year 2019/20
     """
+    if is_region(scenario):
+        from carebridge.cli.region import run_region_command
+
+        run_region_command(scenario, out, bridge_year, quiet, workers, scheduler)
+        return
+    if workers is not None or scheduler is not None:
+        fail("--workers and --scheduler run the places of a region; this is a scenario (one place)")
     loaded = load(scenario)
     results = run_scenario(loaded)
     if bridge_year is not None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from carebridge.cli.app import app, fail, load
+from carebridge.cli.kinds import is_region
 
 if TYPE_CHECKING:
     from carebridge.engine.simulate.monte_carlo import Executor, Simulation
@@ -146,6 +147,13 @@ def simulate_command(
     if chunk_size is not None and chunk_size < 1:
         fail(f"--chunk-size must be at least 1; found {chunk_size}")
     chosen = _percentiles(percentiles)
+    if len(scenarios) == 1 and is_region(scenarios[0]):
+        from carebridge.cli.region import simulate_region_command
+
+        if spread is not None:
+            fail("--spread: not for a region; write each place's distributions in its scenario")
+        simulate_region_command(scenarios[0], out, draws, seed, chosen, chunk_size, workers, scheduler, quiet)
+        return
     loaded = [_spread(load(path), spread) for path in scenarios]
     _require_uncertainty(loaded, scenarios)
     total = draws * len(loaded)
