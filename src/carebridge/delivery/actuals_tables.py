@@ -19,6 +19,7 @@ from carebridge.delivery.actuals import (
     ActivityActual,
     Cell,
     Kind,
+    ProfileWeight,
     Record,
     RowChecker,
     describe_key,
@@ -254,7 +255,28 @@ def _check_table(
             problems.append(RowProblem(file, row_number, "provider", reason, table.sheet))
             continue
         records.append((row_number, record))
+    if table.kind == "profile":
+        problems.extend(_whole_profiles(file, table.sheet, records))
     return records
+
+
+def _whole_profiles(file: str, sheet: str | None, records: list[tuple[int, Record]]) -> Iterator[RowProblem]:
+    """A problem at the first row of each POD whose profile cannot spread a year: a month without a weight,
+    or weights adding up to zero (found now, not at the first month's monitoring)."""
+    by_pod: dict[str, list[tuple[int, ProfileWeight]]] = {}
+    for row_number, record in records:
+        if isinstance(record, ProfileWeight):
+            by_pod.setdefault(record.pod, []).append((row_number, record))
+    for pod, rows in by_pod.items():
+        first = min(row_number for row_number, _ in rows)
+        missing = sorted(set(range(1, 13)) - {weight.period for _, weight in rows})
+        if missing:
+            months = ", ".join(f"M{n:02d}" for n in missing)
+            reason = f"the profile of POD {pod} has no weight for {months}; give all twelve months"
+            yield RowProblem(file, first, "month", reason, sheet)
+        elif sum(weight.weight for _, weight in rows) <= 0:
+            reason = f"the profile of POD {pod} has weights adding up to 0; give some month a weight above 0"
+            yield RowProblem(file, first, "weight", reason, sheet)
 
 
 def _total_and_split_apart(
