@@ -209,7 +209,7 @@ def bar_starts(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
 
 
 def test_the_progress_bar_shows_once_its_delay_has_passed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from carebridge.cli import simulate as command
+    from carebridge.cli import console as command
 
     started = bar_starts(monkeypatch)
     monkeypatch.setattr(command, "PROGRESS_DELAY", 0.01)
@@ -219,7 +219,7 @@ def test_the_progress_bar_shows_once_its_delay_has_passed(monkeypatch: pytest.Mo
 
 
 def test_work_done_before_the_delay_shows_no_bar(monkeypatch: pytest.MonkeyPatch) -> None:
-    from carebridge.cli import simulate as command
+    from carebridge.cli import console as command
 
     started = bar_starts(monkeypatch)
     monkeypatch.setattr(command, "PROGRESS_DELAY", 3600.0)
@@ -229,7 +229,7 @@ def test_work_done_before_the_delay_shows_no_bar(monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_quiet_run_never_shows_the_bar(monkeypatch: pytest.MonkeyPatch) -> None:
-    from carebridge.cli import simulate as command
+    from carebridge.cli import console as command
 
     started = bar_starts(monkeypatch)
     monkeypatch.setattr(command, "PROGRESS_DELAY", 0.0)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from rich.console import Console
 
@@ -21,3 +24,33 @@ def terminal(*, stderr: bool = False) -> Console:
     if os.environ.get("COLUMNS") or stream.isatty():
         return Console(stderr=stderr)
     return Console(stderr=stderr, width=PIPED_WIDTH)
+
+
+PROGRESS_DELAY = 1.0
+"""Seconds a run may take before its progress bar appears."""
+
+
+@contextmanager
+def progress_bar(total: int, description: str, quiet: bool = False) -> Iterator[Callable[[int], None]]:
+    """A function to call with each amount of work done; a Rich bar on standard error appears once the work
+    has taken :data:`PROGRESS_DELAY` seconds (never when ``quiet``)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = progress.add_task(description, total=total)
+    timer = threading.Timer(PROGRESS_DELAY, progress.start)
+    if not quiet:
+        timer.start()
+    try:
+        yield lambda done: progress.advance(task, done)
+    finally:
+        timer.cancel()
+        progress.stop()

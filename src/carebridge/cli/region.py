@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from carebridge.cli.app import fail
+from carebridge.cli.console import progress_bar
 
 if TYPE_CHECKING:
     from carebridge.usecases.region import Mode, RegionRun
@@ -48,7 +48,7 @@ def _run(
     except RegionError as error:
         fail(str(error))
     try:
-        with _progress(count, quiet) as advance:
+        with progress_bar(count, "Places", quiet) as advance:
             return run_region(region, places_out, mode, workers, scheduler, advance)
     except RegionError as error:
         fail(str(error))
@@ -124,32 +124,6 @@ def _headline(done: RegionRun) -> None:
 
 
 @contextmanager
-def _progress(total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
-    """A function to call as places finish; a Rich bar on standard error once the places have taken a
-    second (as ``simulate`` shows one; never when ``quiet``)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    progress = Progress(
-        TextColumn("Places"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = progress.add_task("Places", total=total)
-    timer = threading.Timer(1.0, progress.start)
-    if not quiet:
-        timer.start()
-    try:
-        yield lambda done: progress.advance(task, done)
-    finally:
-        timer.cancel()
-        progress.stop()
-
-
-@contextmanager
 def _staging(folder: Path) -> Iterator[Path]:
     """A staging folder inside ``folder``, removed afterwards whatever happens."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -197,7 +171,7 @@ def simulate_region_command(
         out if out is not None else Path("out") / (region.resolve().parent.name or region.stem) / "simulation"
     )
     try:
-        with _progress(1, quiet) as advance:
+        with progress_bar(1, "Places", quiet) as advance:
             done = simulate_region(region, draws, seed, chunk_size, mode, workers, scheduler)
             advance(1)
     except (RegionError, ModelError) as error:

@@ -8,7 +8,6 @@ a local run.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from carebridge.cli.app import app, fail, load
+from carebridge.cli.console import progress_bar
 from carebridge.cli.kinds import is_region
 
 if TYPE_CHECKING:
@@ -25,35 +25,6 @@ if TYPE_CHECKING:
     from carebridge.scenario.loader import LoadedScenario
 
 Result = TypeVar("Result")
-
-PROGRESS_DELAY = 1.0
-"""Seconds a run may take before its progress bar appears."""
-
-
-@contextmanager
-def progress_bar(total: int, description: str, quiet: bool = False) -> Iterator[Callable[[int], None]]:
-    """A function to call with each amount of work done; a Rich bar on standard error appears once the work
-    has taken :data:`PROGRESS_DELAY` seconds (never when ``quiet``)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = progress.add_task(description, total=total)
-    timer = threading.Timer(PROGRESS_DELAY, progress.start)
-    if not quiet:
-        timer.start()
-    try:
-        yield lambda done: progress.advance(task, done)
-    finally:
-        timer.cancel()
-        progress.stop()
 
 
 def _percentiles(text: str) -> list[float]:
