@@ -14,10 +14,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from carebridge.engine import ModelError
 from carebridge.engine.region import Consolidation, PlaceFigures, RegionLineValues, consolidate, place_figures
@@ -228,42 +227,7 @@ def _completed(
             for future in as_completed(futures):
                 yield futures[future], future.result()
     else:
-        with _dask_client(scheduler, workers) as client:
-            yield from _on_dask(client, function, tasks)
+        from carebridge.engine.simulate.distributed import dask_executor
 
-
-@contextmanager
-def _dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
-    from dask.distributed import Client, LocalCluster
-
-    if scheduler is not None:
-        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
-            yield client
-        return
-    with (
-        LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=workers or 2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,  # type: ignore[no-untyped-call]
-    ):
-        yield client
-
-
-def _on_dask(
-    client: Any, function: Callable[[Task], Outcome], tasks: Sequence[Task]
-) -> Iterator[tuple[int, Outcome]]:
-    import uuid
-
-    from dask.distributed import as_completed as completed
-
-    run_id = uuid.uuid4().hex[:8]
-    futures = [
-        client.submit(function, task, pure=False, key=f"carebridge-region-{run_id}-{index}")
-        for index, task in enumerate(tasks)
-    ]
-    position = {future.key: index for index, future in enumerate(futures)}
-    for future in completed(futures):  # type: ignore[no-untyped-call]
-        outcome: Outcome = future.result()
-        index = position[future.key]
-        future.release()
-        yield index, outcome
+        with dask_executor(scheduler=scheduler, workers=workers) as executor:
+            yield from executor.run(function, tasks)

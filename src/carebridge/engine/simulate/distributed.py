@@ -11,30 +11,32 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from carebridge.engine.simulate.monte_carlo import ChunkResult, ChunkTask
+Task = TypeVar("Task")
+Outcome = TypeVar("Outcome")
 
 
 class DaskExecutor:
-    """Runs chunk tasks on the cluster of a ``dask.distributed.Client``."""
+    """Runs tasks (a Monte Carlo's chunks, a region's places) on the cluster of a dask ``Client``."""
 
     def __init__(self, client: Any):
         self.client = client
 
     def run(
-        self, function: Callable[[ChunkTask], ChunkResult], tasks: Sequence[ChunkTask]
-    ) -> Iterator[tuple[int, ChunkResult]]:
+        self, function: Callable[[Task], Outcome], tasks: Sequence[Task]
+    ) -> Iterator[tuple[int, Outcome]]:
+        """``(index, function(task))`` of each task as it finishes; the worker then forgets it."""
         from dask.distributed import as_completed
 
         run_id = uuid.uuid4().hex[:8]
         futures = [
-            self.client.submit(function, task, pure=False, key=f"carebridge-chunk-{run_id}-{index}")
+            self.client.submit(function, task, pure=False, key=f"carebridge-task-{run_id}-{index}")
             for index, task in enumerate(tasks)
         ]
         position = {future.key: index for index, future in enumerate(futures)}
         for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            result: ChunkResult = future.result()
+            result: Outcome = future.result()
             index = position[future.key]
             future.release()
             yield index, result
