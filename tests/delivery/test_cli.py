@@ -58,6 +58,17 @@ def test_plans_are_versioned_and_listed(workspace: tuple[str, Path]) -> None:
     assert PLAN in listed.stdout and "board.secretary" in listed.stdout
 
 
+def test_the_approver_is_who_the_by_option_names(tmp_path: Path) -> None:
+    db = str(tmp_path / "carebridge.db")
+    args = ("plan", "approve", str(STOCKPORT), "--name", PLAN)
+    blank = carebridge(*args, "--by", " ", db=db, cwd=tmp_path)
+    assert blank.returncode == 2 and "--by: give who approves" in blank.stderr
+    done = carebridge(*args, "--by", "finance.director@ccg.test", db=db, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    listed = carebridge("plan", "list", db=db, cwd=tmp_path)
+    assert "finance.director@ccg.test" in listed.stdout and "board.secretary" not in listed.stdout
+
+
 def test_importing_again_changes_nothing(workspace: tuple[str, Path]) -> None:
     db, folder = workspace
     done = carebridge("actuals", "import", str(ACTUALS / "spend.csv"), db=db, cwd=folder)

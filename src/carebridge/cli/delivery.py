@@ -165,6 +165,15 @@ def approve_command(
     name: Annotated[
         str, typer.Option("--name", "-n", help='Name of the plan, e.g. "June 2017 business cases".')
     ],
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Who approves: the email they sign in to the web app with, so the app shows the person "
+            "[default: CAREBRIDGE_USER, else the login name].",
+            show_default=False,
+        ),
+    ] = None,
     db: Db = None,
 ) -> None:
     """Approve a scenario: store it and its results as a new immutable version of the plan NAME.
@@ -183,6 +192,8 @@ def approve_command(
 
     if not name.strip():
         fail('--name: the plan needs a name, e.g. --name "June 2017 business cases"')
+    if by is not None and not by.strip():
+        fail("--by: give who approves, e.g. --by finance.director@ccg.nhs.uk")
     try:
         checked = check_file(scenario)
     except ScenarioError as error:
@@ -190,6 +201,8 @@ def approve_command(
     except OSError as error:
         fail(f"{scenario}: cannot be read: {error.strerror or error}")
     store = open_store(db)
+    if by is not None:
+        store.actor = by.strip()
     with store:
         outcome = approve(store, name, checked)
     version = outcome.version
