@@ -25,6 +25,7 @@ from carebridge.usecases import contract_edits as ce
 from carebridge.usecases.edits import DraftRejectedError
 from carebridge.usecases.partners import scheme_steps
 from carebridge.web import scenarios
+from carebridge.web.cache import WebCaches
 from carebridge.web.context import Caches, check_csrf, principal, reading_store, render, store_as
 from carebridge.web.partners import holders, partners_view
 from carebridge.web.roles import Principal, can_edit
@@ -135,11 +136,8 @@ async def contract_form(
 async def contract_submit(
     request: Request, plan_id: PlanId, contract_id: str, store: Writer, caches: Caches, user: User
 ) -> Any:
-    form = await request.form()
-    check_csrf(request, str(form.get("csrf_token", "")))
-    state = await current_or_404(caches, store, plan_id)
+    form, state, contract = await _posted_contract(request, caches, store, plan_id, contract_id)
     scenario = state.loaded.scenario
-    contract = _contract_or_404(state, contract_id)
     fields = contract_form_fields(form)
     _require_party(user, scenario, fields.payer, fields.provider, ce.contract_parties(scenario, contract))
     return await _save_contract(request, store, caches, state, contract_id, fields)
@@ -149,11 +147,8 @@ async def contract_submit(
 async def contract_remove(
     request: Request, plan_id: PlanId, contract_id: str, store: Writer, caches: Caches, user: User
 ) -> Any:
-    form = await request.form()
-    check_csrf(request, str(form.get("csrf_token", "")))
-    state = await current_or_404(caches, store, plan_id)
+    _, state, contract = await _posted_contract(request, caches, store, plan_id, contract_id)
     scenario = state.loaded.scenario
-    contract = _contract_or_404(state, contract_id)
     parties = ce.contract_parties(scenario, contract)
     _require_party(user, scenario, "", "", parties)
     try:
@@ -250,6 +245,16 @@ def _contract_form(
         problems=problems or {},
         others=others or [],
     )
+
+
+async def _posted_contract(
+    request: Request, caches: WebCaches, store: Store, plan_id: int, contract_id: str
+) -> tuple[FormData, scenarios.Current, Any]:
+    """A posted contract form after its CSRF check: the form, the plan's current scenario and the contract."""
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token", "")))
+    state = await current_or_404(caches, store, plan_id)
+    return form, state, _contract_or_404(state, contract_id)
 
 
 def _contract_or_404(state: scenarios.Current, contract_id: str) -> Any:
