@@ -15,10 +15,10 @@ from carebridge.delivery.targets import load_targets
 from carebridge.engine import Results
 from carebridge.store.registers import save_risks, save_targets
 from carebridge.usecases.delivery import import_actuals
-from tests.conftest import CHROMIUM, EXAMPLES, SERVICE_SKIPS, chromium_missing
+from tests.conftest import EXAMPLES, SERVICE_SKIPS, chromium_missing
 from tests.web.conftest import PLAN, seed_store
 from tests.web.server import serving
-from tests.web.test_browser import ARGS, AXE, shot
+from tests.web.test_browser import AXE, browser, shot  # noqa: F401
 from tests.web.test_browser import sign_in as browser_sign_in
 
 pytestmark = [
@@ -46,16 +46,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, stockport: Results) -> It
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
-def page(browser: object, base_url: str) -> Iterator[object]:
+def page(browser: object, base_url: str) -> Iterator[object]:  # noqa: F811
     context = browser.new_context(base_url=base_url, viewport={"width": 1366, "height": 768})  # type: ignore[attr-defined]
     context.add_init_script(path=str(AXE))
     opened = context.new_page()
