@@ -85,3 +85,35 @@ def test_correlations_that_cannot_hold_together_are_refused_at_their_line(tmp_pa
         simulate_region(region(tmp_path, 1.0), 10, mode="serial")
     assert f"{tmp_path / 'region.yaml'}:" in str(raised.value)
     assert "uncertainty.correlations: these correlations cannot hold together" in str(raised.value)
+
+
+def test_a_spread_widens_the_region_and_keeps_each_place_s_own_distributions(tmp_path: Path) -> None:
+    """``spread`` makes every effect and price of every place uncertain where the place wrote no
+    distribution: the regional P10 to P90 widens, and a distribution a place wrote is still its own."""
+    from carebridge.scenario.region import load_region_file
+    from carebridge.usecases.region_simulation import load_places
+
+    path = region(tmp_path, 0.0)
+    plain = simulate_region(path, 400, seed=3, mode="serial")
+    spread = simulate_region(path, 400, seed=3, mode="serial", spread=0.3)
+    narrow, wide = plain.region_percentiles([10, 90]), spread.region_percentiles([10, 90])
+    before = plain.years.index("2018/19")  # no place wrote a distribution for 2018/19
+    assert narrow[1, before] - narrow[0, before] == pytest.approx(0.0, abs=1e-6)
+    assert wide[1, before] - wide[0, before] > 100.0
+    last = plain.years.index("2019/20")
+    assert wide[1, last] - wide[0, last] > narrow[1, last] - narrow[0, last]
+    loaded, _ = load_region_file(path)
+    [(_, _, north), _], problems = load_places(loaded)
+    [(_, _, spread_north), _], _ = load_places(loaded, 0.3)
+    own = NORTH.partition(": ")[2]
+    assert not problems
+    assert spread_north.uncertainty.inputs[own] == north.uncertainty.inputs[own]
+    added = set(spread_north.uncertainty.inputs) - set(north.uncertainty.inputs)
+    assert "pods.nel.price" in {name.rpartition(".")[0] for name in added} | added
+
+
+def test_a_spread_that_is_not_a_fraction_is_refused(tmp_path: Path) -> None:
+    from carebridge.usecases.errors import SpreadError
+
+    with pytest.raises(SpreadError, match="must be a fraction from 0 to 1"):
+        simulate_region(region(tmp_path, 0.0), 10, mode="serial", spread=1.5)

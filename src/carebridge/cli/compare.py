@@ -8,14 +8,20 @@ from typing import Annotated
 import typer
 
 from carebridge.cli.app import app, fail, load
+from carebridge.cli.kinds import is_region
 
 
 @app.command("compare")
 def compare_command(
-    scenario: Annotated[Path, typer.Argument(help="Scenario file (the base).", show_default=False)],
+    scenario: Annotated[
+        Path, typer.Argument(help="Scenario file (the base), or a region file.", show_default=False)
+    ],
     other: Annotated[
         Path | None,
-        typer.Argument(help="A second scenario file to compare with, line by line.", show_default=False),
+        typer.Argument(
+            help="A second scenario file to compare with, line by line (a second region file for a region).",
+            show_default=False,
+        ),
     ] = None,
     variant: Annotated[
         list[str] | None, typer.Option("--variant", "-v", help="Only this variant (repeat for more).")
@@ -23,6 +29,18 @@ def compare_command(
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Folder for compare.csv, .html and .xlsx [default: out/compare]."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", help="A region: run its places on a local dask cluster of this many workers."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="A region: run its places on the dask scheduler at tcp://HOST:8786."
+        ),
     ] = None,
 ) -> None:
     """Compare runs: each variant of a scenario against its base, or a second scenario against the first.
@@ -32,11 +50,17 @@ def compare_command(
     system. Each change a variant makes is listed. With two files, shows the changes line by line, as
     Stockport Table 4 shows the sustainability plan against the final business cases.
 
+    A region file (docs/region.md) compares with a second version of it — every organisation, sector and
+    place and the region, and the region's bridge — or, alone, runs each of its variants applied to every
+    place that has what it changes.
+
     Examples:
 
       carebridge compare examples/staffordshire-stp-2016/scenario.yaml
 
       carebridge compare plan-april.yaml plan-june.yaml --out out/changes
+
+      carebridge compare examples/two-places/region.yaml examples/two-places/region-june.yaml
     """
     from rich.table import Table
 
@@ -55,6 +79,18 @@ def compare_command(
     from carebridge.usecases.compare import compare_variants, compare_versions
     from carebridge.usecases.errors import NoVariantsError, UnknownVariantsError
 
+    region = is_region(scenario)
+    if other is not None and is_region(other) != region:
+        from carebridge.cli.region_compare import mixed_kinds
+
+        fail(mixed_kinds(scenario, other))
+    if region:
+        from carebridge.cli.region_compare import compare_region_command
+
+        compare_region_command(scenario, other, variant or [], out, workers, scheduler)
+        return
+    if workers is not None or scheduler is not None:
+        fail("--workers and --scheduler run the places of a region; this is a scenario (one place)")
     loaded = load(scenario)
     console = terminal()
     try:

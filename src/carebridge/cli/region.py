@@ -156,12 +156,16 @@ def simulate_region_command(
     workers: int | None,
     scheduler: str | None,
     quiet: bool,
+    *,
+    spread: float | None = None,
 ) -> None:
-    """Monte Carlo across the region's places, aligned draws; the region's percentiles and P(balance)."""
+    """Monte Carlo across the region's places, aligned draws; the region's percentiles and P(balance). With
+    ``spread``, every place's effects and prices are made uncertain where the place has no distribution."""
     from carebridge.engine import ModelError
     from carebridge.report.provenance import Provenance
     from carebridge.report.region import simulation_table, write_region_simulation
     from carebridge.scenario.region import RegionError
+    from carebridge.usecases.errors import SpreadError
     from carebridge.usecases.region_simulation import simulate_region
 
     mode = _mode(workers, scheduler)
@@ -172,10 +176,12 @@ def simulate_region_command(
     )
     try:
         with progress_bar(1, "Places", quiet) as advance:
-            done = simulate_region(region, draws, seed, chunk_size, mode, workers, scheduler)
+            done = simulate_region(region, draws, seed, chunk_size, mode, workers, scheduler, spread=spread)
             advance(1)
     except (RegionError, ModelError) as error:
         fail(str(error))
+    except SpreadError as error:
+        fail(f"--spread {error}")
     except OSError as error:
         fail(f"--scheduler {scheduler}: cannot reach the scheduler ({error})")
     table = simulation_table(
@@ -192,6 +198,7 @@ def simulate_region_command(
         ("SHA-256", provenance.sha256),
         ("Draws", f"{done.draws:,}"),
         ("Seed", str(seed)),
+        *([("Spread", f"±{spread:g} where a place has no distribution")] if spread is not None else []),
         ("Generated", provenance.generated_at),
     ]
     import numpy as np

@@ -121,9 +121,9 @@ def simulate_command(
     if len(scenarios) == 1 and is_region(scenarios[0]):
         from carebridge.cli.region import simulate_region_command
 
-        if spread is not None:
-            fail("--spread: not for a region; write each place's distributions in its scenario")
-        simulate_region_command(scenarios[0], out, draws, seed, chosen, chunk_size, workers, scheduler, quiet)
+        simulate_region_command(
+            scenarios[0], out, draws, seed, chosen, chunk_size, workers, scheduler, quiet, spread=spread
+        )
         return
     loaded = [_spread(load(path), spread) for path in scenarios]
     _require_uncertainty(loaded, scenarios)

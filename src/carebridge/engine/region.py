@@ -32,6 +32,7 @@ import numpy.typing as npt
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.flows import POSITION_FLOWS, SCHEME_LINES
 from carebridge.engine.results import SCHEME_LINE_LABELS, Results
+from carebridge.scenario.names import sector
 
 Floats = npt.NDArray[np.float64]
 
@@ -108,6 +109,8 @@ class PlaceFigures:
     positions: Floats
     """(line, holder, year) over :data:`BRIDGE_LINES` and the holders ``orgs`` then ``system``."""
     outside: tuple[OutsidePayment, ...] = ()
+    org_sectors: tuple[str, ...] = ()
+    """The sector of each of ``orgs`` (``nhs`` or ``social_care``); none known when empty."""
 
 
 def place_figures(place: str, name: str, results: Results) -> PlaceFigures:
@@ -150,6 +153,7 @@ def place_figures(place: str, name: str, results: Results) -> PlaceFigures:
         org_names=tuple(results.org_label(org) for org in orgs),
         positions=np.stack(rows),
         outside=tuple(outside),
+        org_sectors=tuple(sector(org) for org in scenario.organisations),
     )
 
 
@@ -201,6 +205,9 @@ class Consolidation:
     reconciliation: Floats
     """(row, year) over :data:`RECONCILIATION`."""
     lines: tuple[RegionLineValues, ...] = field(default=())
+    org_sectors: tuple[str, ...] = field(default=())
+    """The sector of each of ``orgs`` (``nhs``, ``social_care``; ``""`` for :data:`NOT_ALLOCATED` or when the
+    places did not say); empty when no place said."""
 
     @property
     def org_name_of(self) -> dict[str, str]:
@@ -233,12 +240,14 @@ def consolidate(
     orgs: list[str] = []
     names: dict[str, str] = {}
     served: dict[str, list[str]] = {}
+    sectors: dict[str, str] = {}
     for place in places:
-        for org, org_name in zip(place.orgs, place.org_names, strict=True):
+        for o, (org, org_name) in enumerate(zip(place.orgs, place.org_names, strict=True)):
             key = region_org(place.id, org, shared)
             if key not in served:
                 orgs.append(key)
                 served[key] = []
+                sectors[key] = place.org_sectors[o] if o < len(place.org_sectors) else ""
                 names[key] = (shared.get(org) or org_name) if org in shared else f"{org_name} ({place.name})"
             served[key].append(place.id)
     rows = [*orgs, NOT_ALLOCATED]
@@ -307,4 +316,5 @@ def consolidate(
         bridge=bridge,
         reconciliation=reconciliation,
         lines=tuple(lines),
+        org_sectors=tuple(sectors.get(org, "") for org in rows),
     )

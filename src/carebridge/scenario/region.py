@@ -28,7 +28,7 @@ from pydantic import Field
 
 from carebridge.scenario.errors import InputError, Problem, did_you_mean, format_value
 from carebridge.scenario.loader import load_model
-from carebridge.scenario.schema import FORMAT_VERSION, Model, OrgKind, YearValue
+from carebridge.scenario.schema import FORMAT_VERSION, Model, OrgKind, Variant, YearValue
 from carebridge.scenario.source_map import SourceMap
 from carebridge.scenario.uncertain import correlation_matrix
 from carebridge.scenario.years import YearError, YearRange, parse_year
@@ -133,6 +133,11 @@ class Region(Model):
     lines: list[RegionLine] = Field(default_factory=list)
     uncertainty: RegionUncertainty = Field(default_factory=RegionUncertainty)
     report: RegionReport = Field(default_factory=RegionReport)
+    variants: list[Variant] = Field(
+        default_factory=list,
+        description="Variants for `carebridge compare REGION.yaml`: each change applied to every place whose "
+        "scenario has its path.",
+    )
 
 
 @dataclass(frozen=True)

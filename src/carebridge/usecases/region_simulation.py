@@ -25,11 +25,12 @@ from carebridge.engine.simulate.region import (
     run_place_chunk,
 )
 from carebridge.scenario.errors import Problem, ScenarioError
-from carebridge.scenario.region import RegionError, load_region_file, place_problems
+from carebridge.scenario.region import LoadedRegion, RegionError, load_region_file, place_problems
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.years import YearRange
 from carebridge.usecases.planning import load
 from carebridge.usecases.region import Mode, Progress, paid_from, place_organisations, region_lines, run_tasks
+from carebridge.usecases.uncertainty import with_spread
 
 Floats = npt.NDArray[np.float64]
 
@@ -81,19 +82,17 @@ def simulate_region(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    *,
+    spread: float | None = None,
 ) -> RegionSimulation:
     """Run ``draws`` aligned draws of every place of the region at ``path``; :class:`RegionError` lists every
-    problem of the region file and of its places."""
+    problem of the region file and of its places. ``spread`` (0.2 for ±20%) makes every scheme effect, unit
+    price and parameter of a plan line's formula of every place uncertain, where the place has not written
+    a distribution of its own (:func:`carebridge.usecases.uncertainty.with_spread`); :class:`SpreadError`
+    outside 0 to 1."""
     loaded, problems = load_region_file(path)
-    found: list[Problem] = list(problems)
-    scenarios: list[tuple[str, str, Scenario]] = []
-    for place in loaded.places:
-        try:
-            scenario = load(place.path).scenario
-        except ScenarioError as error:
-            found += error.problems
-            continue
-        scenarios.append((place.id, place.name or scenario.name, scenario))
+    scenarios, found = load_places(loaded, spread)
+    found = [*problems, *found]
     own = place_problems(loaded, [place_organisations(place, scenario) for place, _, scenario in scenarios])
     if found or own:
         raise RegionError([*sorted([*problems, *own], key=lambda p: p.line or 0), *found[len(problems) :]])
@@ -124,6 +123,24 @@ def simulate_region(
         place_positions=np.stack([drawn.position for drawn in per_place]),
         lines=lines,
     )
+
+
+def load_places(
+    loaded: LoadedRegion, spread: float | None = None
+) -> tuple[list[tuple[str, str, Scenario]], list[Problem]]:
+    """Every place's scenario that loads, as (id, name, scenario), with ``spread`` applied to each
+    (:func:`carebridge.usecases.uncertainty.with_spread`: a place's own distributions are kept), and the
+    problems of those that do not load, each in its own file."""
+    found: list[Problem] = []
+    scenarios: list[tuple[str, str, Scenario]] = []
+    for place in loaded.places:
+        try:
+            scenario = with_spread(load(place.path), spread).scenario
+        except ScenarioError as error:
+            found += error.problems
+            continue
+        scenarios.append((place.id, place.name or scenario.name, scenario))
+    return scenarios, found
 
 
 def _joined(chunks: Sequence[PlaceDraws]) -> PlaceDraws:
