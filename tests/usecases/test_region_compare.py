@@ -55,6 +55,11 @@ def test_each_variant_is_applied_to_every_place_that_has_what_it_changes() -> No
         "dearer_spells in south",
         "frailty_half in north",
     ]
+    dearer = found.items[0].comparison.positions.difference.sel(measure="do_something", year=LAST)
+    assert float(dearer.sel(holder=place_key("north"))) == pytest.approx(-100.0)
+    assert float(dearer.sel(holder=place_key("south"))) == pytest.approx(-60.0)
+    assert float(dearer.sel(holder=org_key("acute"))) == pytest.approx(60.0)  # a payment between places
+    assert float(dearer.sel(holder=REGION)) == pytest.approx(-100.0)
     frailty = found.items[1].comparison.positions.difference.sel(measure="do_something", year=LAST)
     assert float(frailty.sel(holder=place_key("south"))) == pytest.approx(0.0)
     assert float(frailty.sel(holder=place_key("north"))) == pytest.approx(1000.0)  # half of 1,000 spells

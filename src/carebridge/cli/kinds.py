@@ -24,7 +24,7 @@ RISKS = Kind("a risk register", "carebridge risks load")
 APPRAISAL = Kind("appraisal parameters", "carebridge appraise SCENARIO --parameters FILE")
 POOL = Kind("a pooled budget (Section 75)", "carebridge.delivery.pools.load_pool")
 COHORT = Kind("a cohort fragment", "carebridge stratify --emit-cohort; paste its cohorts into a scenario")
-REGION = Kind("a region (places consolidated)", "carebridge run, validate, simulate")
+REGION = Kind("a region (places consolidated)", "carebridge run, validate, simulate, compare")
 
 # The fields that only one kind has at its top level, first match wins.
 _MARKS: tuple[tuple[frozenset[str], Kind], ...] = (

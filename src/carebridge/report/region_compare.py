@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -251,7 +252,7 @@ def tidy(items: Sequence[tuple[str, RegionComparison]]) -> pd.DataFrame:
                     "kind": compared.holder_kinds[holder],
                     "holder": holder.partition(":")[2] or holder,
                     "holder_name": compared.holder_names[holder],
-                    **{key: record[key] for key in ("year", "base", "other", "difference")},
+                    **_values(record),
                 }
             )
         frame = compared.bridge.to_dataframe().reset_index()
@@ -265,10 +266,18 @@ def tidy(items: Sequence[tuple[str, RegionComparison]]) -> pd.DataFrame:
                     "kind": "region",
                     "holder": REGION,
                     "holder_name": "Region",
-                    **{key: record[key] for key in ("year", "base", "other", "difference")},
+                    **_values(record),
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _values(record: dict[object, object]) -> dict[str, object]:
+    """The year and the three values of a record, ``-0.0`` as ``0.0``."""
+    return {
+        "year": record["year"],
+        **{key: float(cast(float, record[key])) + 0.0 for key in ("base", "other", "difference")},
+    }
 
 
 def write_region_comparison(
