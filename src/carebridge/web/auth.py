@@ -118,12 +118,15 @@ def add_user(store: Store, email: str, password: str, roles: dict[str, str], is_
 
 
 def organisations(store: Store) -> dict[str, str]:
-    """The organisations of every plan version in the store: id and name."""
+    """The organisations of every plan version in the store (id and name), then those of the places of the
+    regions in the store by their ids in the region (``north.ccg``: the CCG of the place ``north`` only)."""
+    from carebridge.usecases.regions_store import region_role_orgs
+
     found: dict[str, str] = {}
     with store.session() as session:
         for reference in session.scalars(select(PlanVersion.reference)):
             found.update({str(k): str(v) for k, v in dict(reference.get("organisations", {})).items()})
-    return found
+    return found | {org: name for org, name in region_role_orgs(store).items() if org not in found}
 
 
 def _verifies(stored: str, password: str) -> bool:

@@ -44,3 +44,5 @@ class WebCaches:
     """The JSON API's scenarios (``routes.api.ScenarioOut``; typed there, as the routes sit above this)."""
     stores: dict[str, Store] = field(default_factory=dict)
     """The store as each signed-in user writes to it (changes audited under their email)."""
+    regions: Memo[Any] = field(default_factory=lambda: Memo(size=32))
+    """Region runs by the SHA-256 of the region's and its places' texts, and their views by year."""

@@ -20,6 +20,7 @@ from carebridge.store.models.plans import (
     PlanSchemeActivity,
     PlanVersion,
 )
+from carebridge.store.models.regions import REGION_APPEND_ONLY, NamedRegion, RegionPlace, RegionVersion
 from carebridge.store.models.registers import (
     Escalation,
     Risk,
@@ -33,6 +34,7 @@ from carebridge.store.models.web import ROLES, LoginAttempt, ScenarioDraft, User
 
 __all__ = [
     "IMMUTABLE_TABLES",
+    "REGION_APPEND_ONLY",
     "ROLES",
     "ActivityActualRow",
     "AuditEntry",
@@ -45,6 +47,7 @@ __all__ = [
     "ImportBatch",
     "LoginAttempt",
     "MilestoneRow",
+    "NamedRegion",
     "Plan",
     "PlanActivity",
     "PlanInvestment",
@@ -52,6 +55,8 @@ __all__ = [
     "PlanSchemeActivity",
     "PlanVersion",
     "ProfileRow",
+    "RegionPlace",
+    "RegionVersion",
     "Risk",
     "RiskScheme",
     "ScenarioDraft",

@@ -1,1 +1,2 @@
-"""Routes by area: sign-in, scenario pages, delivery pages, the JSON API, and plotly.js."""
+"""Routes by area: sign-in, scenario pages, delivery pages, the JSON API, and plotly.js; the region pages
+(``pages_regions``)."""
