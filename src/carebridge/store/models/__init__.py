@@ -10,6 +10,13 @@ from carebridge.store.models.actuals import (
 )
 from carebridge.store.models.audit import AuditEntry
 from carebridge.store.models.base import Audited, Base
+from carebridge.store.models.efficiency import (
+    EfficiencyProgramme,
+    MonitoringReturn,
+    ReturnEfficiency,
+    ReturnIncomeExpenditure,
+    ReturnRisk,
+)
 from carebridge.store.models.fews import BenefitsAction, FewsThreshold, ShareParty
 from carebridge.store.models.plans import (
     IMMUTABLE_TABLES,
@@ -39,12 +46,14 @@ __all__ = [
     "Audited",
     "Base",
     "BenefitsAction",
+    "EfficiencyProgramme",
     "Escalation",
     "FewsThreshold",
     "ForecastRow",
     "ImportBatch",
     "LoginAttempt",
     "MilestoneRow",
+    "MonitoringReturn",
     "Plan",
     "PlanActivity",
     "PlanInvestment",
@@ -52,6 +61,9 @@ __all__ = [
     "PlanSchemeActivity",
     "PlanVersion",
     "ProfileRow",
+    "ReturnEfficiency",
+    "ReturnIncomeExpenditure",
+    "ReturnRisk",
     "Risk",
     "RiskScheme",
     "ScenarioDraft",
