@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "simulate",
     "web",
     "region_store",
+    "efficiency",
 )
 """Modules under ``carebridge.cli`` whose commands ``carebridge --help`` lists, in this order."""
 

@@ -29,12 +29,13 @@ from carebridge.delivery.benefits import ProgrammeForecast, summarise
 from carebridge.delivery.months import Month
 
 Status = Literal["green", "amber", "red", "none"]
-IndicatorSet = Literal["mobilisation", "activity", "benefits"]
+IndicatorSet = Literal["mobilisation", "activity", "benefits", "efficiency"]
 SETS: tuple[IndicatorSet, ...] = ("mobilisation", "activity", "benefits")
 SET_TITLES = {
     "mobilisation": "Mobilisation and implementation plan",
     "activity": "Activity deflection",
     "benefits": "Benefits realisation plan",
+    "efficiency": "Efficiency programmes (CIP and QIPP)",
 }
 ORDER: dict[Status, int] = {"none": 0, "green": 1, "amber": 2, "red": 3}
 ACTION_CATEGORIES = (
@@ -259,3 +260,100 @@ def assess(
         if Month.parse(action.month).year == as_at.year and Month.parse(action.month) <= as_at
     )
     return FewsStatus(as_at, settings, tuple(indicators), forecast, in_year)
+
+
+# --- the efficiency set: each organisation's CIP and QIPP programme (carebridge.delivery.efficiency) ------
+
+
+@dataclass(frozen=True)
+class Ceilings:
+    """A share above ``amber`` is amber; above ``red`` is red (``red >= amber``): for shares where more is
+    worse (the unidentified gap, the non-recurrent share of what is delivered)."""
+
+    amber: float
+    red: float
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.amber) and math.isfinite(self.red)) or self.red < self.amber:
+            raise ValueError(
+                f"thresholds amber {self.amber:g} and red {self.red:g}: expected red no lower than amber"
+            )
+
+
+@dataclass(frozen=True)
+class EfficiencyThresholds:
+    """What the agreement sets for the efficiency set (defaults: delivery against the phased plan below 95%
+    amber, below 85% red; an unidentified gap above 5% of the plan line amber, above 20% red; a non-recurrent
+    share of what is delivered above 25% amber, above 50% red)."""
+
+    delivery: Thresholds = Thresholds(0.95, 0.85)
+    unidentified: Ceilings = Ceilings(0.05, 0.20)
+    non_recurrent: Ceilings = Ceilings(0.25, 0.50)
+
+
+@dataclass(frozen=True)
+class EfficiencyFigures:
+    """What the efficiency set reads of one organisation (or the system), £'000, year to date."""
+
+    item: str
+    label: str
+    planned_ytd: float
+    delivered_ytd: float
+    non_recurrent_ytd: float
+    line: float
+    unidentified: float
+
+
+def rag_ceiling(share: float, ceilings: Ceilings) -> Status:
+    """``none`` for no share; red above ``red``; amber above ``amber``; green otherwise."""
+    if math.isnan(share):
+        return "none"
+    if share > ceilings.red:
+        return "red"
+    if share > ceilings.amber:
+        return "amber"
+    return "green"
+
+
+def efficiency_indicators(
+    figures: Sequence[EfficiencyFigures], thresholds: EfficiencyThresholds
+) -> list[Indicator]:
+    """Per organisation and for the system: delivery against the phased plan (delivered ÷ planned), the
+    unidentified gap (÷ the plan line) and the non-recurrent share of what is delivered."""
+    indicators = []
+    for f in figures:
+        delivery = f.delivered_ytd / f.planned_ytd if f.planned_ytd > 1e-9 else math.nan
+        gap = f.unidentified / f.line if f.line > 1e-9 else math.nan
+        share = f.non_recurrent_ytd / f.delivered_ytd if f.delivered_ytd > 1e-9 else math.nan
+        indicators += [
+            Indicator(
+                "efficiency",
+                f"{f.item}:delivery",
+                f"{f.label}: delivery against the phased plan",
+                f.planned_ytd,
+                f.delivered_ytd,
+                delivery,
+                rag(delivery, thresholds.delivery),
+            ),
+            Indicator(
+                "efficiency",
+                f"{f.item}:unidentified",
+                f"{f.label}: unidentified gap",
+                f.line,
+                f.unidentified,
+                gap,
+                rag_ceiling(gap, thresholds.unidentified),
+                "share of the plan line not yet identified",
+            ),
+            Indicator(
+                "efficiency",
+                f"{f.item}:non_recurrent",
+                f"{f.label}: share non-recurrent",
+                f.delivered_ytd,
+                f.non_recurrent_ytd,
+                share,
+                rag_ceiling(share, thresholds.non_recurrent),
+                "share of what is delivered that is non-recurrent",
+            ),
+        ]
+    return indicators

@@ -10,6 +10,13 @@ from carebridge.store.models.actuals import (
 )
 from carebridge.store.models.audit import AuditEntry
 from carebridge.store.models.base import Audited, Base
+from carebridge.store.models.efficiency import (
+    EfficiencyProgramme,
+    MonitoringReturn,
+    ReturnEfficiency,
+    ReturnIncomeExpenditure,
+    ReturnRisk,
+)
 from carebridge.store.models.fews import BenefitsAction, FewsThreshold, ShareParty
 from carebridge.store.models.plans import (
     IMMUTABLE_TABLES,
@@ -41,6 +48,7 @@ __all__ = [
     "Audited",
     "Base",
     "BenefitsAction",
+    "EfficiencyProgramme",
     "Escalation",
     "FewsThreshold",
     "ForecastRow",
@@ -48,6 +56,7 @@ __all__ = [
     "LoginAttempt",
     "MilestoneRow",
     "NamedRegion",
+    "MonitoringReturn",
     "Plan",
     "PlanActivity",
     "PlanInvestment",
@@ -57,6 +66,9 @@ __all__ = [
     "ProfileRow",
     "RegionPlace",
     "RegionVersion",
+    "ReturnEfficiency",
+    "ReturnIncomeExpenditure",
+    "ReturnRisk",
     "Risk",
     "RiskScheme",
     "ScenarioDraft",
