@@ -20,6 +20,7 @@ from carebridge.store.models.plans import (
     PlanSchemeActivity,
     PlanVersion,
 )
+from carebridge.store.models.pools import Pool, PoolContribution, PoolLine, PoolSpend
 from carebridge.store.models.registers import (
     Escalation,
     Risk,
@@ -51,6 +52,10 @@ __all__ = [
     "PlanSaving",
     "PlanSchemeActivity",
     "PlanVersion",
+    "Pool",
+    "PoolContribution",
+    "PoolLine",
+    "PoolSpend",
     "ProfileRow",
     "Risk",
     "RiskScheme",
