@@ -1,7 +1,8 @@
 """Pooled budgets under Section 75: the seed's two pool tables, the inclusion rules, the variance share.
 
 Published cells are typed from seed ``003_785c4005fdc82493.txt`` (Tables 1 and 2, £m) and compared at the
-precision printed; blank cells must come out blank.
+precision printed; blank cells must come out blank. The example files are in £m, as published; the library
+reads them into £'000 (× 1,000), so each amount is compared in £m after dividing by 1,000.
 """
 
 from __future__ import annotations
@@ -68,21 +69,21 @@ def published(table: Mapping[str, float | None], places: int, rows: list[tuple[s
     assert [name for name, _ in rows] == list(table)
     for name, value in rows:
         expected = table[name]
-        assert (None if value is None else round(value, places)) == expected, name
+        assert (None if value is None else round(value / 1000, places)) == expected, name
 
 
 def test_table_1_the_24_8m_pool_of_2015_16(pool_2015: PoolDefinition) -> None:
     table = pool_table(pool_2015)
     published(TABLE_1, 3, [(row.name, row.amount) for row in table.rows])
-    assert round(table.total, 3) == TABLE_1_TOTAL
+    assert round(table.total / 1000, 3) == TABLE_1_TOTAL
     assert {d.rule for d in decide_lines(pool_2015)} == {"existing_section_75"}
 
 
 def test_table_2_the_97_2m_proposal_by_service_area(proposal: PoolDefinition) -> None:
     table = pool_table(proposal)
     published(TABLE_2, 1, [(row.name, row.amount) for row in table.rows])
-    assert round(table.total, 1) == TABLE_2_TOTAL
-    assert table.unit == "£m"
+    assert round(table.total / 1000, 1) == TABLE_2_TOTAL
+    assert table.unit == "£'000"
 
 
 def test_table_2_rules_decide_each_line(proposal: PoolDefinition) -> None:
@@ -106,9 +107,9 @@ def test_ccg_2016_17_contribution_is_the_text_c_122m(
     pool_2015: PoolDefinition, proposal: PoolDefinition
 ) -> None:
     """Paragraph 2.1: "from £24.8m to c£122.0m in 2016-17" = Table 2 + Table 1."""
-    assert round(pool_table(proposal).total + pool_table(pool_2015).total, 1) == 122.0
+    assert round(pool_table(proposal).total + pool_table(pool_2015).total) == 122_002
     ccg = next(c for c in proposal.contributions if c.partner == "ccg")
-    assert ccg.by_year["2016/17"] == 122.0
+    assert ccg.by_year["2016/17"] == pytest.approx(122_000)
 
 
 def test_smbc_contribution_falls(proposal: PoolDefinition) -> None:
@@ -182,21 +183,21 @@ def test_threshold_is_configurable() -> None:
 
 
 def test_overspend_shared_by_contributions(proposal: PoolDefinition) -> None:
-    variance = share_variance(proposal, "2016/17", outturn=151.2)
+    variance = share_variance(proposal, "2016/17", outturn=151_200)
     assert variance.kind == "overspend"
-    assert variance.budget == pytest.approx(148.2)
-    assert variance.variance == pytest.approx(3.0)
+    assert variance.budget == pytest.approx(148_200)
+    assert variance.variance == pytest.approx(3_000)
     parts = {line.partner: line.amount for line in variance.lines}
-    assert parts["ccg"] == pytest.approx(3.0 * 122.0 / 148.2)
-    assert parts["smbc"] == pytest.approx(3.0 * 26.2 / 148.2)
+    assert parts["ccg"] == pytest.approx(3_000 * 122.0 / 148.2)
+    assert parts["smbc"] == pytest.approx(3_000 * 26.2 / 148.2)
 
 
 def test_underspend_shared_by_agreed_shares(proposal: PoolDefinition) -> None:
     agreed = proposal.model_copy(update={"underspend_shares": {"ccg": 0.5, "smbc": 0.5}})
-    variance = share_variance(agreed, "2017/18", outturn=140.9)
+    variance = share_variance(agreed, "2017/18", outturn=140_900)
     assert variance.kind == "underspend"
-    assert [round(line.amount, 2) for line in variance.lines] == [-3.0, -3.0]
-    assert variance.trace[-1].text == "smbc: 0.5 × -6.000"
+    assert [round(line.amount, 2) for line in variance.lines] == [-3_000, -3_000]
+    assert variance.trace[-1].text == "smbc: 0.5 × -6,000.000"
 
 
 contributions = st.lists(st.floats(min_value=0.01, max_value=500), min_size=1, max_size=5)

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "web",
     "region_store",
     "efficiency",
+    "pools",
 )
 """Modules under ``carebridge.cli`` whose commands ``carebridge --help`` lists, in this order."""
 

@@ -20,9 +20,12 @@ from carebridge.cli.console import progress_bar
 from carebridge.cli.kinds import is_region
 
 if TYPE_CHECKING:
+    from carebridge.delivery.risks import RiskRegister
     from carebridge.engine.simulate.monte_carlo import Executor, Simulation
     from carebridge.engine.simulate.sensitivity import Sensitivity
+    from carebridge.scenario.errors import Problem
     from carebridge.scenario.loader import LoadedScenario
+    from carebridge.usecases.uncertainty import RiskedPositions
 
 Result = TypeVar("Result")
 
@@ -98,6 +101,15 @@ def simulate_command(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no tables and no progress.")] = False,
+    risks: Annotated[
+        Path | None,
+        typer.Option(
+            "--risks",
+            help="A risk register (YAML, as risks load reads): each risk's financial best/likely/worst "
+            "(£'000, triangular) drawn per draw and added to its organisation's position.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Monte Carlo: draw every uncertain input and run the whole model for each draw.
 
@@ -106,10 +118,16 @@ def simulate_command(
     output table), balance.csv, net_saving.csv, inputs.csv and simulation.json. Signs as every table of the
     tool: a deficit positive; a saving, a surplus or funding negative, in brackets. The same seed gives the
     same numbers, here or on a cluster. Several scenarios are a sweep: each gets its own folder under --out.
+    With --risks, each risk of the register with pounds (financial: best, likely, worst, £'000) is drawn
+    triangular per draw and added to its organisation's do-something position in the years it applies;
+    risks.csv and a table give the system's position with and without them.
 
     Example:
 
       carebridge simulate examples/stockport-2017/scenario.yaml -n 2000 --seed 1 --spread 0.2
+
+      carebridge simulate examples/stockport-2017/scenario.yaml -n 500 --spread 0.2 \\
+        --risks examples/stockport-2017/risks-pounds.yaml
     """
     from carebridge.usecases.uncertainty import simulate
 
@@ -121,12 +139,15 @@ def simulate_command(
     if len(scenarios) == 1 and is_region(scenarios[0]):
         from carebridge.cli.region import simulate_region_command
 
+        if risks is not None:
+            fail("--risks: not for a region; give it with one place's scenario")
         simulate_region_command(
             scenarios[0], out, draws, seed, chosen, chunk_size, workers, scheduler, quiet, spread=spread
         )
         return
     loaded = [_spread(load(path), spread) for path in scenarios]
     _require_uncertainty(loaded, scenarios)
+    register = None if risks is None else _risk_register(risks, loaded)
     total = draws * len(loaded)
     with _executor(workers, scheduler) as executor, progress_bar(total, "Drawing", quiet) as advance:
         simulations = _refused_by_model(
@@ -151,7 +172,93 @@ def simulate_command(
             fail(f"cannot write the report into {folder}: {error.strerror or error}")
         if not quiet:
             _print_simulation(simulation)
+        if register is not None and risks is not None:
+            written.append(_with_risks(simulation, register, risks, folder, quiet))
         typer.echo(f"Wrote {len(written)} files to {folder}")
+
+
+def _risk_register(path: Path, loaded: list[LoadedScenario]) -> RiskRegister:
+    """The risk register ``--risks`` names, checked against each scenario (its organisations and years)
+    before any draw; every problem located, exit 2."""
+    from carebridge.delivery.risks import RiskRegister, register_problems
+    from carebridge.scenario.errors import RiskRegisterError
+    from carebridge.scenario.loader import load_model
+    from carebridge.usecases.uncertainty import register_risk_problems
+
+    try:
+        register, source = load_model(path, RiskRegister, RiskRegisterError, register_problems)
+    except RiskRegisterError as error:
+        fail(_risk_problems(path, error.problems))
+    problems = [p for item in loaded for p in register_risk_problems(item.scenario, register)]
+    if problems:
+        fail(_risk_problems(path, source.locate(list(dict.fromkeys(problems)))))
+    return register
+
+
+def _risk_problems(path: Path, problems: list[Problem]) -> str:
+    count = len(problems)
+    head = f"--risks: {count} problem{'s' if count != 1 else ''} in {path}; nothing was simulated:"
+    return "\n".join([head, *(f"  - {problem}" for problem in problems)])
+
+
+def _with_risks(
+    simulation: Simulation, register: RiskRegister, path: Path, folder: Path, quiet: bool
+) -> Path:
+    """Add the register's pounds to the simulation's positions, print the system's position with and without
+    them and write risks.csv; a risk naming an organisation or year the scenario lacks: located, exit 2."""
+    import csv
+
+    from carebridge.scenario.errors import RiskRegisterError
+    from carebridge.usecases.uncertainty import add_register_risks
+
+    try:
+        risked = add_register_risks(simulation, register)
+    except RiskRegisterError as error:  # checked before the run; kept for a scenario changed since
+        fail(_risk_problems(path, error.problems))
+    stats = [str(stat) for stat in risked.without.stat.values]
+    target = folder / "risks.csv"
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["year", "stat", "without_risks", "with_risks"])
+        for year in simulation.years:
+            for stat in stats:
+                writer.writerow(
+                    [
+                        year,
+                        stat,
+                        f"{float(risked.without.sel(stat=stat, year=year)):.3f}",
+                        f"{float(risked.with_risks.sel(stat=stat, year=year)):.3f}",
+                    ]
+                )
+    if not quiet:
+        _print_risks(simulation, risked)
+    return target
+
+
+def _print_risks(simulation: Simulation, risked: RiskedPositions) -> None:
+    from rich.table import Table
+
+    from carebridge.cli.console import terminal
+    from carebridge.report.numbers import format_number
+
+    count = len(risked.impacts)
+    title = (
+        f"System do-something position with and without the risk register (£'000, {count} risk"
+        f"{'s' if count != 1 else ''} in pounds, triangular best/likely/worst), {simulation.draws:,} draws"
+    )
+    table = Table(title=title, title_justify="left", title_style="bold")
+    table.add_column("Year")
+    stats = [str(stat) for stat in risked.without.stat.values]
+    for stat in stats:
+        table.add_column(f"{stat} without", justify="right")
+        table.add_column(f"{stat} with", justify="right")
+    for year in simulation.years:
+        cells = []
+        for stat in stats:
+            cells.append(format_number(float(risked.without.sel(stat=stat, year=year)), "money"))
+            cells.append(format_number(float(risked.with_risks.sel(stat=stat, year=year)), "money"))
+        table.add_row(year, *cells)
+    terminal().print(table)
 
 
 def _spread(loaded: LoadedScenario, fraction: float | None) -> LoadedScenario:

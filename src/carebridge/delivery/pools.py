@@ -20,10 +20,23 @@ applies:
    care (including intermediate care): in; ``uncertain_excluded`` — secondary care and anything else: out.
 
 An included line is pooled at its cohort spend when the source identifies it, otherwise at its whole spend
-(a block contract is not split). The pool's money is in the unit it declares (the seed's tables are in £m).
+(a block contract is not split). Money is in £'000, as everywhere in the tool; a file may say ``unit: £m``
+(the seed's tables are in £m) and :func:`load_pool` turns its amounts into £'000 as it reads them.
 
-An overspend (outturn above the pool's budget, the partners' contributions for the year) or an underspend is
-shared by the agreed shares; when none are agreed, in proportion to the partners' contributions that year.
+**Gross and affordability.** The partners' contributions are the pool's *gross* budget. The seed's Table 2
+values "represent the gross spend budgets before QiPP (savings target) has been applied … these values will
+be amended to reflect QiPP target in moving to an 'affordability' basis" (§5.4): a partner's affordability
+contribution is ``gross − QIPP`` (its ``qipp`` that year), and the pool's affordability budget their sum.
+
+An overspend (outturn above the pool's budget, the partners' contributions for the year, on either basis) or
+an underspend is shared by the agreed shares; when none are agreed, in proportion to the partners'
+contributions that year on that basis.
+
+**Monthly monitoring** (:func:`pool_status`). A year's budget is phased over its twelve months by the
+pool's ``phasing`` (even, 1/12 a month, when none is given). As at month ``m``: ``plan YTD = budget ×
+Σ phasing[1..m]``, ``actual YTD = Σ spend[1..m]``, and the forecast outturn runs the year to date on at
+the phasing: ``forecast = actual YTD / Σ phasing[1..m]`` (a run rate); the forecast variance ``forecast −
+budget`` is shared under the pool's risk-share terms as above.
 """
 
 from __future__ import annotations
@@ -36,6 +49,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from carebridge.delivery.actuals_tables import RowProblem, problems_message
+from carebridge.delivery.months import Month, MonthError, months_of_year
 from carebridge.delivery.risks import Model
 from carebridge.engine.share import TraceStep, split
 from carebridge.scenario.bounds import MAX_MONEY, beyond_bound
@@ -58,6 +73,9 @@ Setting = Literal[
 ]
 Contract = Literal["payment_by_results", "block", "gp_core_contract", "other"]
 Unit = Literal["£m", "£'000"]
+THOUSANDS: Unit = "£'000"
+Basis = Literal["gross", "affordability"]
+BASES: tuple[Basis, ...] = ("gross", "affordability")
 Fraction = Annotated[float, Field(ge=0, le=1)]
 Money = Annotated[float, Field(ge=0)]
 
@@ -121,6 +139,15 @@ class Contribution(Model):
     note: str | None = None
 
 
+class Qipp(Model):
+    """A partner's QIPP (savings target) on the pooled services by financial year: what moves its gross
+    contribution to the affordability basis (seed 003 §5.4)."""
+
+    partner: str
+    by_year: dict[str, Money]
+    note: str | None = None
+
+
 class Cohort(Model):
     id: str
     name: str
@@ -129,9 +156,10 @@ class Cohort(Model):
 class PoolDefinition(Model):
     """A pooled budget for a cohort: its service lines, the rules that decide them, and the contributions."""
 
+    id: str | None = Field(None, description="Short id the store keeps the pool under, e.g. `age_65_plus`.")
     name: str
     source: str | None = None
-    unit: Unit = "£m"
+    unit: Unit = THOUSANDS
     year: str = Field(description="The year the table is for, e.g. `2016/17`.")
     cohort: Cohort
     rules: InclusionRules = Field(default_factory=InclusionRules)
@@ -140,6 +168,12 @@ class PoolDefinition(Model):
     contributions: list[Contribution] = Field(default_factory=list)
     overspend_shares: dict[str, Fraction] | None = Field(None, description="Default: by contributions.")
     underspend_shares: dict[str, Fraction] | None = Field(None, description="Default: by contributions.")
+    qipp: list[Qipp] = Field(
+        default_factory=list, description="QIPP by partner and year: gross less QIPP is affordability."
+    )
+    phasing: list[Fraction] | None = Field(
+        None, description="Twelve monthly shares of a year's budget, adding to 1 [default: 1/12 each]."
+    )
 
 
 # --- the inclusion rules ---------------------------------------------------------------------------------
@@ -291,20 +325,75 @@ def pool_table(pool: PoolDefinition) -> PoolTable:
     return PoolTable(pool.unit, tuple(rows), total)
 
 
-# --- contributions and the variance ----------------------------------------------------------------------
+# --- contributions, gross and affordability, and the variance ---------------------------------------------
 
 
-def pool_budget(pool: PoolDefinition, year: str) -> float:
-    """The pool's budget in ``year``: ``Σ partners' contributions`` that year."""
-    return math.fsum(contribution.by_year.get(year, 0.0) for contribution in pool.contributions)
+def qipp_of(pool: PoolDefinition, partner: str, year: str) -> float:
+    """The partner's QIPP on the pool in ``year`` (0 when none is given)."""
+    return math.fsum(q.by_year.get(year, 0.0) for q in pool.qipp if q.partner == partner)
 
 
-def contribution_shares(pool: PoolDefinition, year: str) -> dict[str, float]:
+def contributions_on(pool: PoolDefinition, year: str, basis: Basis = "gross") -> dict[str, float]:
+    """Each partner's contribution in ``year``: gross, or ``gross − QIPP`` on the affordability basis."""
+    return {
+        c.partner: c.by_year.get(year, 0.0)
+        - (qipp_of(pool, c.partner, year) if basis == "affordability" else 0)
+        for c in pool.contributions
+    }
+
+
+def pool_budget(pool: PoolDefinition, year: str, basis: Basis = "gross") -> float:
+    """The pool's budget in ``year``: ``Σ partners' contributions`` that year on ``basis``."""
+    return math.fsum(contributions_on(pool, year, basis).values())
+
+
+def contribution_shares(pool: PoolDefinition, year: str, basis: Basis = "gross") -> dict[str, float]:
     """Each partner's share of the budget in ``year``: ``contribution / Σ contributions``."""
-    budget = pool_budget(pool, year)
+    budget = pool_budget(pool, year, basis)
     if budget <= 0:
         raise ScenarioError([Problem(("contributions",), f"no partner contributes in {year}")])
-    return {c.partner: c.by_year.get(year, 0.0) / budget for c in pool.contributions}
+    return {partner: amount / budget for partner, amount in contributions_on(pool, year, basis).items()}
+
+
+@dataclass(frozen=True)
+class AffordabilityRow:
+    """A partner's move from the gross to the affordability basis in a year, £'000."""
+
+    partner: str
+    name: str
+    gross: float
+    qipp: float
+    affordability: float
+    """``gross − qipp``."""
+
+
+@dataclass(frozen=True)
+class Affordability:
+    """The pool's move from the gross to the affordability basis in ``year`` (seed 003 §5.4), partner by
+    partner, and the totals."""
+
+    year: str
+    rows: tuple[AffordabilityRow, ...]
+    gross: float
+    qipp: float
+    affordability: float
+
+
+def affordability(pool: PoolDefinition, year: str) -> Affordability:
+    """``affordability = gross − QIPP`` for each partner and for the pool."""
+    rows = tuple(
+        AffordabilityRow(
+            c.partner,
+            c.name,
+            c.by_year.get(year, 0.0),
+            qipp_of(pool, c.partner, year),
+            c.by_year.get(year, 0.0) - qipp_of(pool, c.partner, year),
+        )
+        for c in pool.contributions
+    )
+    gross = math.fsum(row.gross for row in rows)
+    qipp = math.fsum(row.qipp for row in rows)
+    return Affordability(year, rows, gross, qipp, math.fsum(row.affordability for row in rows))
 
 
 @dataclass(frozen=True)
@@ -327,30 +416,184 @@ class PoolVariance:
     kind: Literal["overspend", "underspend", "on_budget"]
     lines: tuple[VarianceLine, ...]
     trace: tuple[TraceStep, ...]
+    basis: Basis = "gross"
 
 
-def share_variance(pool: PoolDefinition, year: str, outturn: float) -> PoolVariance:
-    """Share ``variance = outturn − budget`` by the agreed overspend or underspend shares (by contributions
-    when none are agreed): ``partner's part = share × variance``; the parts add up to the variance."""
-    budget = pool_budget(pool, year)
+def share_variance(pool: PoolDefinition, year: str, outturn: float, basis: Basis = "gross") -> PoolVariance:
+    """Share ``variance = outturn − budget`` (the budget on ``basis``) by the agreed overspend or underspend
+    shares (by contributions on that basis when none are agreed): ``partner's part = share × variance``; the
+    parts add up to the variance."""
+    budget = pool_budget(pool, year, basis)
     variance = outturn - budget
     kind: Literal["overspend", "underspend", "on_budget"] = (
         "overspend" if variance > 0 else "underspend" if variance < 0 else "on_budget"
     )
     agreed = pool.overspend_shares if variance > 0 else pool.underspend_shares
-    shares = agreed if agreed is not None else contribution_shares(pool, year)
-    basis = "agreed" if agreed is not None else "contribution"
+    shares = agreed if agreed is not None else contribution_shares(pool, year, basis)
+    share_basis = "agreed" if agreed is not None else "contribution"
     trace = [
-        TraceStep("budget", f"pool budget {year}: Σ contributions", budget),
+        TraceStep("budget", f"pool budget {year} ({basis}): Σ contributions", budget),
         TraceStep("outturn", f"outturn {year}", outturn),
         TraceStep(kind, f"variance: outturn − budget = {outturn:,.3f} − {budget:,.3f}", variance),
     ]
     lines = []
     for partner, amount in split(variance, shares).items():
         share = shares[partner]
-        trace.append(TraceStep(f"{basis}_share", f"{partner}: {share:.4g} × {variance:,.3f}", amount))
+        trace.append(TraceStep(f"{share_basis}_share", f"{partner}: {share:.4g} × {variance:,.3f}", amount))
         lines.append(VarianceLine(partner, share, amount))
-    return PoolVariance(year, budget, outturn, variance, kind, tuple(lines), tuple(trace))
+    return PoolVariance(year, budget, outturn, variance, kind, tuple(lines), tuple(trace), basis)
+
+
+# --- monthly monitoring ----------------------------------------------------------------------------------
+
+
+def phasing_of(pool: PoolDefinition) -> tuple[float, ...]:
+    """The twelve monthly shares of a year's budget: the pool's ``phasing``, else 1/12 each."""
+    return tuple(pool.phasing) if pool.phasing is not None else (1 / 12,) * 12
+
+
+Spend = Mapping[Month, Mapping[str, float]]
+"""The pool's spend by month and service area, £'000."""
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """A month of the year: the plan (the affordability budget phased), the spend, and both to date."""
+
+    month: Month
+    plan: float
+    actual: float | None
+    """``None``: no spend imported for the month, or a month after the one asked about."""
+    plan_ytd: float
+    actual_ytd: float | None
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    """A service area's spend against its gross plan (the pool table's amount, phased), £'000."""
+
+    area: str
+    name: str
+    plan: float | None
+    """The area's amount in the pool table for the pool's year (``None``: blank, or another year)."""
+    plan_ytd: float | None
+    actual_ytd: float
+    forecast: float
+
+
+@dataclass(frozen=True)
+class PoolStatus:
+    """A pool as at a month: spend against the budget year to date and forecast, on both bases, and each
+    partner's share of the forecast over- or underspend on the affordability basis."""
+
+    pool: PoolDefinition
+    month: Month
+    year: str
+    elapsed: float
+    """``Σ phasing[1..m]``: the share of the year's budget planned to be spent by the month."""
+    affordability: Affordability
+    plan_ytd: float
+    """The affordability budget to date."""
+    actual_ytd: float
+    forecast: float
+    variance: PoolVariance
+    """The forecast against the affordability budget, shared by the risk-share terms."""
+    gross_variance: PoolVariance
+    """The forecast against the gross budget (before QIPP), shared the same way."""
+    months: tuple[MonthRow, ...]
+    areas: tuple[AreaRow, ...]
+    missing: tuple[Month, ...]
+    """Months up to the month asked about with no spend imported (counted as nothing spent)."""
+
+    @property
+    def ytd_variance(self) -> float:
+        """``actual YTD − plan YTD``: positive spending ahead of the plan."""
+        return self.actual_ytd - self.plan_ytd
+
+
+def pool_status(pool: PoolDefinition, spend: Spend, month: Month) -> PoolStatus:
+    """The pool as at ``month`` (see the module's *Monthly monitoring*); ``spend`` may hold other years."""
+    year = month.year
+    phasing = phasing_of(pool)
+    bridge = affordability(pool, year)
+    months = months_of_year(year)
+    elapsed = math.fsum(phasing[: month.number])
+    rows: list[MonthRow] = []
+    plan_to_date = 0.0
+    actual_to_date: float | None = 0.0
+    for item, share in zip(months, phasing, strict=True):
+        plan = bridge.affordability * share
+        plan_to_date += plan
+        actual = math.fsum(spend[item].values()) if item in spend else None
+        if item <= month:
+            actual_to_date = (actual_to_date or 0.0) + (actual or 0.0)
+            rows.append(MonthRow(item, plan, actual, plan_to_date, actual_to_date))
+        else:  # after the month asked about: the plan only
+            rows.append(MonthRow(item, plan, None, plan_to_date, None))
+    actual_ytd = math.fsum(row.actual or 0.0 for row in rows if row.month <= month)
+    forecast = actual_ytd / elapsed if elapsed > 0 else 0.0
+    missing = tuple(row.month for row in rows if row.month <= month and row.actual is None)
+    return PoolStatus(
+        pool=pool,
+        month=month,
+        year=year,
+        elapsed=elapsed,
+        affordability=bridge,
+        plan_ytd=bridge.affordability * elapsed,
+        actual_ytd=actual_ytd,
+        forecast=forecast,
+        variance=share_variance(pool, year, forecast, "affordability"),
+        gross_variance=share_variance(pool, year, forecast, "gross"),
+        months=tuple(rows),
+        areas=_area_rows(pool, spend, month, elapsed),
+        missing=missing,
+    )
+
+
+def _area_rows(pool: PoolDefinition, spend: Spend, month: Month, elapsed: float) -> tuple[AreaRow, ...]:
+    table = {row.area: row.amount for row in pool_table(pool).rows} if pool.year == month.year else {}
+    rows = []
+    for area in pool.service_areas:
+        actual = math.fsum(
+            amounts.get(area.id, 0.0)
+            for when, amounts in spend.items()
+            if when.year == month.year and when <= month
+        )
+        plan = table.get(area.id)
+        rows.append(
+            AreaRow(
+                area.id,
+                area.name,
+                plan,
+                None if plan is None else plan * elapsed,
+                actual,
+                actual / elapsed if elapsed > 0 else 0.0,
+            )
+        )
+    return tuple(rows)
+
+
+def in_thousands(pool: PoolDefinition) -> PoolDefinition:
+    """The pool with every amount in £'000 (a pool in £m has its amounts × 1,000)."""
+    if pool.unit == THOUSANDS:
+        return pool
+    lines = [
+        line.model_copy(
+            update={
+                "spend": None if line.spend is None else line.spend * 1000,
+                "cohort_spend": None if line.cohort_spend is None else line.cohort_spend * 1000,
+            }
+        )
+        for line in pool.lines
+    ]
+    contributions = [
+        c.model_copy(update={"by_year": {y: v * 1000 for y, v in c.by_year.items()}})
+        for c in pool.contributions
+    ]
+    qipp = [q.model_copy(update={"by_year": {y: v * 1000 for y, v in q.by_year.items()}}) for q in pool.qipp]
+    return pool.model_copy(
+        update={"unit": THOUSANDS, "lines": lines, "contributions": contributions, "qipp": qipp}
+    )
 
 
 # --- checking and loading --------------------------------------------------------------------------------
@@ -368,11 +611,46 @@ def pool_problems(pool: PoolDefinition) -> list[Problem]:
     for index, decision in enumerate(decide_lines(pool)):
         problems += _line_problems(("lines", index), decision, areas)
     partners = [contribution.partner for contribution in pool.contributions]
+    problems += _qipp_problems(pool, partners)
+    if pool.phasing is not None:
+        problems += _phasing_problems(pool.phasing)
     for name in ("overspend_shares", "underspend_shares"):
         shares = getattr(pool, name)
         if shares is not None:
             problems += _shares_problems((name,), shares, partners)
     return problems
+
+
+def _qipp_problems(pool: PoolDefinition, partners: Sequence[str]) -> list[Problem]:
+    """A QIPP of a partner that does not contribute, in a year it does not, or above its contribution."""
+    problems = []
+    for index, item in enumerate(pool.qipp):
+        path: Path = ("qipp", index)
+        if item.partner not in partners:
+            hint = did_you_mean(item.partner, partners) or f"; expected one of {', '.join(partners)}"
+            problems.append(
+                Problem((*path, "partner"), f"'{item.partner}' is not a contributing partner{hint}")
+            )
+            continue
+        gross = next(c for c in pool.contributions if c.partner == item.partner).by_year
+        for year, amount in item.by_year.items():
+            if amount > gross.get(year, 0.0):
+                message = (
+                    f"the QIPP {amount:,.6g} is above the partner's contribution in {year} "
+                    f"({gross.get(year, 0.0):,.6g}); expected at most its contribution"
+                )
+                problems.append(Problem((*path, "by_year", year), message))
+    return problems
+
+
+def _phasing_problems(phasing: Sequence[float]) -> list[Problem]:
+    """Twelve monthly shares adding up to 1."""
+    if len(phasing) != 12:
+        return [Problem(("phasing",), f"expected 12 monthly shares (April to March); found {len(phasing)}")]
+    total = math.fsum(phasing)
+    if abs(total - 1) > 1e-6:
+        return [Problem(("phasing",), f"the monthly shares add up to {total:.6g}; they must add up to 1")]
+    return []
 
 
 def _year_problems(pool: PoolDefinition) -> list[Problem]:
@@ -383,6 +661,9 @@ def _year_problems(pool: PoolDefinition) -> list[Problem]:
         (("contributions", index, "by_year", year), year)
         for index, contribution in enumerate(pool.contributions)
         for year in contribution.by_year
+    ]
+    labels += [
+        (("qipp", index, "by_year", year), year) for index, q in enumerate(pool.qipp) for year in q.by_year
     ]
     problems = []
     for path, label in labels:
@@ -404,6 +685,8 @@ def _size_problems(pool: PoolDefinition) -> list[Problem]:
         amounts.append((("lines", index, "cohort_spend"), line.cohort_spend))
     for index, contribution in enumerate(pool.contributions):
         amounts += [(("contributions", index, "by_year", y), v) for y, v in contribution.by_year.items()]
+    for index, item in enumerate(pool.qipp):
+        amounts += [(("qipp", index, "by_year", y), v) for y, v in item.by_year.items()]
     return [
         Problem(path, f"expected {words}; found {amount:,.6g}")
         for path, amount in amounts
@@ -454,5 +737,149 @@ def _shares_problems(path: Path, shares: Mapping[str, float], partners: Sequence
 
 
 def load_pool(path: str | pathlib.Path) -> PoolDefinition:
-    """Read a pool definition (YAML); raise :class:`PoolError` listing every problem, located."""
-    return load_model(path, PoolDefinition, PoolError, pool_problems)[0]
+    """Read a pool definition (YAML), its amounts in £'000 (:func:`in_thousands`); raise :class:`PoolError`
+    listing every problem, located."""
+    return in_thousands(load_model(path, PoolDefinition, PoolError, pool_problems)[0])
+
+
+# --- monthly spend: the rows of a file checked, every bad row located -------------------------------------
+
+SPEND_COLUMNS = ("pool", "month", "service_area", "spend")
+SPEND_BOUND = "an amount of at most 100,000,000 £'000 (£100bn)"
+
+
+@dataclass(frozen=True)
+class SpendRow:
+    """A checked row of a file of pool spend: a pool's spend on a service area in a month, £'000."""
+
+    row: int
+    pool: str
+    month: Month
+    service_area: str
+    spend: float
+
+
+class PoolSpendError(ValueError):
+    """Every problem of a file of pool spend; nothing of it is imported."""
+
+    def __init__(self, problems: Sequence[RowProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__(problems_message(self.problems, "the pool spend"))
+
+
+def check_pool_spend(
+    name: str, lines: Sequence[Sequence[str]], pools: Mapping[str, PoolDefinition]
+) -> tuple[SpendRow, ...]:
+    """The checked rows of a CSV file's ``lines`` (its cells, header first: ``pool,month,service_area,
+    spend``) against the stored ``pools``; :class:`PoolSpendError` listing every problem. A month must be
+    in a year the pool has contributions for; a spend is £'000, zero or more; a pool, month and service area
+    is given once."""
+    if not lines:
+        reason = f"the file is empty: it has no header row; expected the header {','.join(SPEND_COLUMNS)}"
+        raise PoolSpendError([RowProblem(name, None, None, reason)])
+    header = [cell.strip().lower() for cell in lines[0]]
+    problems = _spend_header_problems(name, header)
+    if problems:
+        raise PoolSpendError(problems)
+    rows: list[SpendRow] = []
+    seen: dict[tuple[str, Month, str], int] = {}
+    for number, cells in enumerate(lines[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            reason = (
+                f"the row has {len(cells)} cells and the header {len(header)} ({','.join(header)}); give "
+                "every column"
+            )
+            problems.append(RowProblem(name, number, None, reason))
+            continue
+        values = dict(zip(header, (cell.strip() for cell in cells), strict=True))
+        row = _spend_row(name, number, values, pools, problems)
+        if row is None:
+            continue
+        earlier = seen.setdefault((row.pool, row.month, row.service_area), number)
+        if earlier != number:
+            reason = f"{row.pool}, {row.service_area} in {row.month} is given again (first in row {earlier})"
+            problems.append(RowProblem(name, number, "service_area", reason))
+        rows.append(row)
+    if not problems and not rows:
+        problems.append(
+            RowProblem(name, None, None, "the file has a header row and no rows: nothing to import")
+        )
+    if problems:
+        raise PoolSpendError(problems)
+    return tuple(rows)
+
+
+def _spend_header_problems(name: str, header: list[str]) -> list[RowProblem]:
+    expected = f"; expected {', '.join(SPEND_COLUMNS)}"
+    problems = [
+        RowProblem(
+            name, 1, column, f"unknown column '{column}'{did_you_mean(column, SPEND_COLUMNS) or expected}"
+        )
+        for column in header
+        if column not in SPEND_COLUMNS
+    ]
+    problems += [
+        RowProblem(name, 1, column, f"the column is missing; the header must be {','.join(SPEND_COLUMNS)}")
+        for column in SPEND_COLUMNS
+        if column not in header
+    ]
+    return problems
+
+
+def _spend_row(
+    name: str,
+    number: int,
+    values: Mapping[str, str],
+    pools: Mapping[str, PoolDefinition],
+    problems: list[RowProblem],
+) -> SpendRow | None:
+    """The checked row, or ``None`` when it is bad (its problems added)."""
+    found = len(problems)
+    code = values["pool"]
+    pool = pools.get(code)
+    if pool is None:
+        hint = did_you_mean(code, pools) or (f"; expected one of {', '.join(pools)}" if pools else "")
+        problems.append(RowProblem(name, number, "pool", f"no pool '{code}' in the store{hint}"))
+    month: Month | None = None
+    try:
+        month = Month.parse(values["month"])
+    except MonthError as error:
+        problems.append(RowProblem(name, number, "month", str(error)))
+    if pool is not None and month is not None and pool_budget(pool, month.year) <= 0:
+        years = sorted({year for c in pool.contributions for year in c.by_year})
+        reason = f"the pool has no contributions in {month.year}; expected a month of {', '.join(years)}"
+        problems.append(RowProblem(name, number, "month", reason))
+    area = values["service_area"]
+    if pool is not None:
+        areas = [item.id for item in pool.service_areas]
+        if area not in areas:
+            hint = did_you_mean(area, areas) or f"; expected one of {', '.join(areas)}"
+            problems.append(
+                RowProblem(name, number, "service_area", f"the pool has no service area '{area}'{hint}")
+            )
+    spend = _spend_amount(name, number, values["spend"], problems)
+    if len(problems) > found or pool is None or month is None or spend is None:
+        return None
+    return SpendRow(number, code, month, area, spend)
+
+
+def _spend_amount(name: str, number: int, text: str, problems: list[RowProblem]) -> float | None:
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        found = f"'{text}'" if text else "nothing"
+        problems.append(RowProblem(name, number, "spend", f"expected an amount in £'000; found {found}"))
+        return None
+    if value < 0:
+        reason = f"expected a spend of zero or more (£'000); found {text} (a refund is netted off the month)"
+        problems.append(RowProblem(name, number, "spend", reason))
+        return None
+    beyond = beyond_bound(value, "money", SPEND_BOUND)
+    if beyond is not None:
+        problems.append(RowProblem(name, number, "spend", beyond))
+        return None
+    return value

@@ -61,6 +61,17 @@ class RiskScore(Model):
         return self.likelihood * self.impact
 
 
+class FinancialImpact(Model):
+    """A risk's financial impact, £'000, on one organisation's position in the years it applies: best,
+    likely and worst case, a cost positive (``carebridge simulate --risks`` draws it, triangular)."""
+
+    org: str = Field(description="Id of the organisation whose position the risk hits.")
+    years: list[str] = Field(description="The financial years it applies in, e.g. `[2018/19, 2019/20]`.")
+    best: Annotated[float, Field(strict=False)] = Field(description="Best case, £'000.")
+    likely: Annotated[float, Field(strict=False)] = Field(description="Likely case, £'000.")
+    worst: Annotated[float, Field(strict=False)] = Field(description="Worst case, £'000.")
+
+
 class Risk(Model):
     """One risk on the register."""
 
@@ -74,6 +85,9 @@ class Risk(Model):
     mitigations: list[str] = Field(default_factory=list)
     review_date: Annotated[dt.date, Field(strict=False)] | None = Field(None, description="Next review.")
     source: str | None = Field(None, description="Where the risk and its scores come from.")
+    financial: FinancialImpact | None = Field(
+        None, description="Its pounds: best, likely and worst case on an organisation's position."
+    )
 
     def score(self, stage: Stage) -> RiskScore | None:
         """The score before or after mitigation (``None`` after, when no post-mitigation score is given)."""

@@ -8,12 +8,18 @@ A problem the engine finds in a draw is located in the scenario file, as for a d
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+import xarray as xr
+
+from carebridge.delivery.risks import RiskRegister
 from carebridge.engine.errors import ModelError
 from carebridge.engine.simulate.monte_carlo import DEFAULT_PERCENTILES, Executor, Simulation, simulate_many
+from carebridge.engine.simulate.risks import Floats, RiskImpact
 from carebridge.engine.simulate.sensitivity import Output, Sensitivity, one_way
+from carebridge.scenario.errors import Problem
 from carebridge.scenario.loader import LoadedScenario
+from carebridge.scenario.schema import Scenario
 from carebridge.usecases.errors import SpreadError
 
 Progress = Callable[[int], None]
@@ -73,3 +79,84 @@ def sensitivity(
         return one_way(loaded.scenario, output, low=low, high=high, switching=switching, progress=progress)
     except ModelError as error:
         raise ModelError(loaded.source.locate(error.problems)) from None
+
+
+# --- the risk register's pounds in a Monte Carlo run -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskedPositions:
+    """A simulation's positions with the risk register's pounds added (:mod:`carebridge.engine.simulate.
+    risks`): the risks drawn, the positions with them, and the system's position with and without."""
+
+    impacts: tuple[RiskImpact, ...]
+    samples: Floats
+    """(draw, risk): each risk's impact in each draw, £'000."""
+    positions: xr.DataArray
+    """(draw, line, org, year): the simulation's positions with the risks on the do-something line."""
+    without: xr.DataArray
+    """(stat, year): the system's do-something position without the risks."""
+    with_risks: xr.DataArray
+    """(stat, year): the same with the risks."""
+
+
+def risk_impacts(register: RiskRegister) -> tuple[RiskImpact, ...]:
+    """The register's risks that have pounds (``financial``), each with where it is in the file."""
+    return tuple(
+        RiskImpact(
+            risk.id,
+            risk.title,
+            risk.financial.org,
+            tuple(risk.financial.years),
+            risk.financial.best,
+            risk.financial.likely,
+            risk.financial.worst,
+            ("risks", index, "financial"),
+        )
+        for index, risk in enumerate(register.risks)
+        if risk.financial is not None
+    )
+
+
+def add_register_risks(simulation: Simulation, register: RiskRegister) -> RiskedPositions:
+    """Draw the pounds of each risk of ``register`` (seeded by the simulation's seed) and add them to the
+    holding organisation's do-something position; :class:`RiskRegisterError` (paths in the register) for a
+    risk naming an organisation or a year the scenario does not have."""
+    from carebridge.engine.finance import SYSTEM
+    from carebridge.engine.simulate.risks import (
+        draw_impacts,
+        impact_problems,
+        position_draws,
+        risk_totals,
+        with_risks,
+    )
+    from carebridge.engine.simulate.summary import summarise
+    from carebridge.scenario.errors import RiskRegisterError
+
+    impacts = risk_impacts(register)
+    positions = simulation.tables["positions"]
+    orgs = [str(org) for org in positions.org.values if str(org) != SYSTEM]
+    problems = impact_problems(impacts, orgs, simulation.years)
+    if problems:
+        raise RiskRegisterError(problems)
+    samples = draw_impacts(impacts, simulation.draws, simulation.seed)
+    risked = with_risks(positions, risk_totals(impacts, samples, orgs, simulation.years))
+    return RiskedPositions(
+        impacts,
+        samples,
+        risked,
+        summarise(position_draws(positions.astype("float64")), simulation.percentiles),
+        summarise(position_draws(risked), simulation.percentiles),
+    )
+
+
+def register_risk_problems(scenario: Scenario, register: RiskRegister) -> list[Problem]:
+    """The register's risks with pounds that name an organisation or a year ``scenario`` does not have, or
+    whose best, likely and worst are out of order: each with its path in the register (checked before a
+    run, so a bad register costs no draws)."""
+    from carebridge.engine.simulate.risks import impact_problems
+    from carebridge.scenario.years import parse_year, year_labels
+
+    years = year_labels(range(parse_year(scenario.base_year), parse_year(scenario.end_year) + 1))
+    orgs = [org.id for org in scenario.organisations]
+    return impact_problems(risk_impacts(register), orgs, years)

@@ -28,6 +28,7 @@ from carebridge.store.models.plans import (
     PlanVersion,
 )
 from carebridge.store.models.regions import REGION_APPEND_ONLY, NamedRegion, RegionPlace, RegionVersion
+from carebridge.store.models.pools import Pool, PoolContribution, PoolLine, PoolSpend
 from carebridge.store.models.registers import (
     Escalation,
     Risk,
@@ -63,6 +64,10 @@ __all__ = [
     "PlanSaving",
     "PlanSchemeActivity",
     "PlanVersion",
+    "Pool",
+    "PoolContribution",
+    "PoolLine",
+    "PoolSpend",
     "ProfileRow",
     "RegionPlace",
     "RegionVersion",
