@@ -15,71 +15,11 @@ from carebridge.engine import Results, run
 from carebridge.engine.labels import plain
 from carebridge.scenario.schema import Scenario
 
+from .settings_scenario import scenario_data
+
 pytestmark = pytest.mark.property
 
 PROPERTY = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-YEARS = ("2017/18", "2018/19", "2019/20")
-PODS = ("ip", "dc", "ucc")
-
-
-def scenario_data(schemes: list[dict[str, Any]], cohort_share: float = 0.6) -> dict[str, Any]:
-    """A small scenario: three PODs, a cohort, a bed base, a workforce, and ``schemes``."""
-    return {
-        "format_version": 1,
-        "name": "Settings",
-        "base_year": YEARS[0],
-        "end_year": YEARS[-1],
-        "organisations": [
-            {"id": "ccg", "name": "CCG", "kind": "commissioner"},
-            {"id": "trust", "name": "Trust", "kind": "acute"},
-        ],
-        "pods": [
-            {
-                "id": "ip",
-                "name": "Inpatient spells",
-                "unit": "spell",
-                "activity": {"base": 10000, "growth": 0.03},
-                "price": 3000,
-                "providers": {"trust": 1.0},
-                "cost_release": {"variable": 0.4, "semi_fixed": 0.4, "fixed": 0.2},
-            },
-            {
-                "id": "dc",
-                "name": "Day cases",
-                "unit": "spell",
-                "activity": {"base": 4000, "growth": 0.02},
-                "price": 900,
-                "providers": {"trust": 1.0},
-            },
-            {
-                "id": "ucc",
-                "name": "Urgent care centre",
-                "unit": "attendance",
-                "activity": {"base": 0},
-                "price": 60,
-            },
-        ],
-        "cohorts": [{"id": "older", "name": "Over 65", "shares": dict.fromkeys(PODS, cohort_share)}],
-        "capacity": {
-            "beds": [
-                {"id": "acute", "name": "Acute beds", "length_of_stay": {"ip": 4.5, "dc": 0.2}},
-            ],
-            "workforce": [{"id": "nurses", "name": "Nurses", "per_unit": {"ip": 0.01}}],
-        },
-        "workforce": [
-            {
-                "id": "ward",
-                "name": "Ward staff",
-                "org": "trust",
-                "wte": 500,
-                "pay_per_wte": 35000,
-                "agency": 0.1,
-                "agency_premium": 1.0,
-                "per_bed": {"acute": 1.5},
-            }
-        ],
-        "schemes": schemes,
-    }
 
 
 def build(schemes: list[dict[str, Any]]) -> Scenario:
