@@ -188,7 +188,7 @@ def test_drop_down_lists_offer_words_and_the_ids_of_other_sheets(template: Any) 
         return found[0]
 
     kinds = rule("Effects", "kind")
-    assert kinds.formula1 == '"avoid_growth,reduce,absolute,direct_saving"'
+    assert kinds.formula1 == '"avoid_growth,reduce,absolute,direct_saving,shift,length_of_stay"'
     assert kinds.errorStyle in (None, "stop")
     pods = rule("Effects", "pod")
     assert pods.formula1 == "PODs!$A$2:$A$1001"

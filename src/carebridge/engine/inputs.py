@@ -326,6 +326,7 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
         delivery = _column(values.number(("schemes", i, "delivery"), scheme.delivery))
         for k, effect in enumerate(scheme.effects):
             j = pod_index[effect.pod]
+            value: YearValue | None
             if isinstance(effect, AvoidGrowth):
                 name, field_name, value = "avoid_growth", "fraction", effect.fraction
             elif isinstance(effect, Reduce):
@@ -337,8 +338,8 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
             elif isinstance(effect, DirectSaving):
                 name = "direct_immediate" if effect.release == "immediate" else "direct_released"
                 field_name, value = "saving", effect.saving
-            else:  # pragma: no cover - the schema admits no other kind
-                raise TypeError(effect)
+            else:  # shift and length of stay: engine/setting.py reads them
+                continue
             path: Path = ("schemes", i, "effects", k, field_name)
             arrays[name][..., i, :, j] += delivery * values.expand(span, path, value)
     coords = {"scheme": schemes, "year": span.labels, "pod": pods}

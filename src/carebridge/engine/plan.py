@@ -333,9 +333,14 @@ def scheme_names(scheme_summary: xr.Dataset) -> Names:
 
 
 def capacity(
-    scenario: Scenario, span: YearRange, do_nothing: xr.DataArray, do_something: xr.DataArray
+    scenario: Scenario,
+    span: YearRange,
+    do_nothing: xr.DataArray,
+    do_something: xr.DataArray,
+    stay_factor: xr.DataArray | None = None,
 ) -> xr.Dataset:
-    """Bed days, beds and WTE by (case, year) — case is do_nothing or do_something."""
+    """Bed days, beds and WTE by (case, year) — case is do_nothing or do_something; ``stay_factor`` (year,
+    pod) scales the do-something's length of stay (docs/effects.md section 2)."""
     if not (scenario.capacity.beds or scenario.capacity.workforce):
         return xr.Dataset()
     activity = xr.concat([do_nothing, do_something], dim="case").assign_coords(
@@ -347,6 +352,11 @@ def capacity(
     if spec.beds:
         ids = [bed.id for bed in spec.beds]
         los = _rates_by_pod("bed_base", ids, [bed.length_of_stay for bed in spec.beds], span, pods)
+        if stay_factor is not None:
+            factor = stay_factor.sel(pod=pods)
+            los = los * xr.concat([xr.ones_like(factor), factor], dim="case").assign_coords(
+                case=["do_nothing", "do_something"]
+            )
         days = capacity_model.bed_days(activity, los)
         data["bed_days"] = days
         data["beds"] = capacity_model.beds(

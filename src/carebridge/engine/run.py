@@ -6,7 +6,8 @@ import numpy as np
 import xarray as xr
 
 from carebridge.engine import activity as activity_model
-from carebridge.engine import finance, flows, plan, savings, schemes
+from carebridge.engine import finance, flows, plan, savings, schemes, setting
+from carebridge.engine import workforce as workforce_model
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import DRAW, ModelInputs, compile_inputs
@@ -21,7 +22,7 @@ from carebridge.engine.labels import (
 )
 from carebridge.engine.results import Results
 from carebridge.scenario.errors import Problem
-from carebridge.scenario.schema import Absolute, AvoidGrowth, Reduce, Scenario
+from carebridge.scenario.schema import Absolute, AvoidGrowth, Reduce, Scenario, Shift
 from carebridge.scenario.years import YearRange
 
 TOLERANCE = 1e-6
@@ -43,13 +44,31 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     act = inputs.activity
     do_nothing = activity_model.do_nothing_activity(act.base, act.trajectory, act.growth)
     growth = activity_model.growth_over_base(do_nothing, act.base)
-    moved = schemes.scheme_activity(inputs.effects, act.base, do_nothing, growth)
+    span = YearRange.from_labels(scenario.base_year, scenario.end_year)
+    new_effects = setting.has_new_effects(scenario)
+    effects = inputs.effects
+    effect_names: setting.Names = {}
+    if new_effects:  # docs/effects.md: formulas, shifts and length of stay
+        effect_names = setting.effect_names(scenario, span, inputs.values, do_nothing, inputs.prices.price)
+        effects = setting.with_formula_effects(scenario, effects, effect_names, span, inputs.values)
+    moved = schemes.scheme_activity(effects, act.base, do_nothing, growth)
+    if new_effects:
+        shifted = setting.shift_reductions(
+            scenario, effects, effect_names, span, inputs.values, act.base, do_nothing
+        )
+        moved = schemes.SchemeActivity(moved.avoided, moved.reduced + shifted, moved.cohort_removed)
     do_something = schemes.do_something_activity(do_nothing, moved)
     problems = overdrawn_cells(scenario, inputs, moved, do_nothing, do_something)
     if problems:
         raise ModelError(problems)
+    stays = (
+        setting.length_of_stay(
+            scenario, effects, effect_names, span, inputs.values, do_something, inputs.prices.price
+        )
+        if new_effects
+        else None
+    )
 
-    effects = inputs.effects
     saved = savings.savings_table(
         moved.avoided,
         moved.reduced,
@@ -58,6 +77,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         inputs.prices.price,
         inputs.prices.kernel,
         inputs.prices.provider_split,
+        stays.money if stays is not None else None,
     )
     fin = inputs.finance
     scheme_investment = xr.Dataset(
@@ -68,8 +88,23 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     summary = xr.Dataset({"investment": invested, "benefit": benefit, "net": invested + benefit})
     programme_saving = benefit.sum("scheme")
     statement = finance.statement(fin, [f.name for f in scenario.funding], programme_saving)
-
-    span = YearRange.from_labels(scenario.base_year, scenario.end_year)
+    capacity = plan.capacity(
+        scenario,
+        span,
+        do_nothing.sel(pod=act.has_activity),
+        do_something.sel(pod=act.has_activity),
+        stays.stay_factor if stays is not None else None,
+    )
+    staff = workforce_model.workforce(
+        scenario,
+        span,
+        inputs.values,
+        act.base,
+        xr.concat(
+            [do_nothing.sel(pod=act.has_activity), do_something.sel(pod=act.has_activity)], dim="case"
+        ).assign_coords(case=list(workforce_model.CASES)),
+        capacity.get("beds"),
+    )
     price = inputs.prices.price
     names = plan.base_names(scenario, span, do_nothing, price, inputs.values)
     forecast = plan.forecast_finance(scenario, span, names, do_nothing, price, inputs.values)
@@ -84,6 +119,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         )
         names.update({f"gap.{org}": gaps.sel(org=org, drop=True) for org in gaps.org.values})
         names["gap.system"] = gaps.sum("org")
+        names.update(workforce_model.workforce_names(staff))
     lines = plan.plan_lines(scenario, span, fin.plan_value, summary, names, effects.cohort_share)
     plan_orgs = [line.org for line in scenario.positions.plan_lines]
     gaps = gaps.transpose(..., "org", "year")
@@ -104,9 +140,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     activity = with_labels(activity, labels, ACTIVITY)
     activity["deflection_pct"].attrs["units"] = PERCENT
     scheme_activity = xr.Dataset({"avoided_growth": -moved.avoided, "reduction": -moved.reduced})
-    capacity = plan.capacity(
-        scenario, span, do_nothing.sel(pod=act.has_activity), do_something.sel(pod=act.has_activity)
-    )
+    capacity = capacity.merge(staff) if staff.data_vars else capacity
     for variable, unit in (("bed_days", "bed days"), ("beds", "beds"), ("wte", "WTE")):
         if variable in capacity:
             capacity[variable].attrs["units"] = unit
@@ -327,7 +361,9 @@ def _cells(mask: xr.DataArray, dim: str) -> list[tuple[str, str]]:
 def _effect_refs(
     scenario: Scenario, pod: str, cohort: str | None = None, fraction_only: bool = False
 ) -> list[tuple[str, tuple[str | int, ...]]]:
-    kinds: tuple[type, ...] = (AvoidGrowth, Reduce) if fraction_only else (AvoidGrowth, Reduce, Absolute)
+    kinds: tuple[type, ...] = (
+        (AvoidGrowth, Reduce) if fraction_only else (AvoidGrowth, Reduce, Absolute, Shift)
+    )
     refs: list[tuple[str, tuple[str | int, ...]]] = []
     for i, scheme in enumerate(scenario.schemes):
         if cohort is not None and scheme.cohort != cohort:

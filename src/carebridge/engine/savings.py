@@ -79,16 +79,21 @@ def savings_table(
     price: xr.DataArray,
     kernel: xr.DataArray,
     provider_split: xr.DataArray,
+    reduction_money: xr.DataArray | None = None,
 ) -> xr.DataArray:
     """All savings, positive, over (scheme, year, pod, source, basis, provider).
 
     Tariff basis: activity removed × price / 1000, and direct savings as given. Cost basis: avoided growth
     is released in full in the year it arises (no cost base was built for it); reductions and direct
     savings (unless immediate) are released through the POD's cost structure (``kernel``, from
-    :func:`release_kernel`).
+    :func:`release_kernel`). ``reduction_money`` (£'000, tariff basis) is money saved by reductions that no
+    activity at the POD's price gives: the bed days a length-of-stay effect saves (docs/effects.md).
     """
+    reduction = tariff_saving(reduced, price)
+    if reduction_money is not None:
+        reduction = reduction + reduction_money
     by_part = xr.concat(
-        [tariff_saving(avoided, price), tariff_saving(reduced, price), direct_released, direct_immediate],
+        [tariff_saving(avoided, price), reduction, direct_released, direct_immediate],
         dim="part",
     ).assign_coords(part=list(PARTS))
     to_source = xr.DataArray(

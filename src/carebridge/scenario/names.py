@@ -8,8 +8,9 @@ Names (each a value by year):
   and the same for groups of them: ``all``, ``providers``, ``commissioners``, ``councils``, ``nhs``,
   ``social_care`` (``expenditure.providers.pay`` adds the ``pay`` category of every provider);
 - in plan lines only: ``gap.<org>`` and ``gap.system`` (the do-nothing gap), ``line.<id>`` (another plan
-  line's net value), ``savings.tariff`` and ``savings.cost`` (the schemes' programme saving, negative) and
-  ``investment.schemes``.
+  line's net value), ``savings.tariff`` and ``savings.cost`` (the schemes' programme saving, negative),
+  ``investment.schemes``, and with a workforce ``workforce.pay_saving``, ``workforce.<group>.pay_saving`` and
+  ``workforce.<group>.agency_spend`` (docs/effects.md section 4).
 """
 
 from __future__ import annotations
@@ -68,4 +69,14 @@ def line_names(scenario: Scenario) -> list[str]:
     names += [f"gap.{org.id}" for org in scenario.organisations] + ["gap.system"]
     names += [f"line.{line.id}" for line in scenario.positions.plan_lines]
     names += ["savings.tariff", "savings.cost", "investment.schemes"]
+    return names + workforce_names(scenario)
+
+
+def workforce_names(scenario: Scenario) -> list[str]:
+    """Names of the workforce a plan line's formula may use (docs/effects.md section 4)."""
+    if not scenario.workforce:
+        return []
+    names = ["workforce.pay_saving"]
+    for group in scenario.workforce:
+        names += [f"workforce.{group.id}.pay_saving", f"workforce.{group.id}.agency_spend"]
     return names

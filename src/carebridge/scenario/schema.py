@@ -196,9 +196,16 @@ class Absolute(_Effect):
     """Activity removed, given directly per year (negative: added)."""
 
     kind: Literal["absolute"]
-    activity: YearValue = Field(description="Activity removed, in the POD's unit, by year.")
+    activity: YearValue | None = Field(
+        None, description="Activity removed, in the POD's unit, by year (or give `formula`)."
+    )
     counts_as: Literal["reduction", "avoided_growth"] = Field(
         "reduction", description="Whether the activity is a reduction or avoided growth (cost release)."
+    )
+    formula: str | None = Field(
+        None,
+        description="Or the activity removed as a formula of parameters, activity.<pod> and price.<pod> "
+        "(docs/effects.md section 3).",
     )
 
 
@@ -217,7 +224,40 @@ class DirectSaving(_Effect):
     )
 
 
-Effect = Annotated[AvoidGrowth | Reduce | Absolute | DirectSaving, Field(discriminator="kind")]
+class Shift(_Effect):
+    """A fraction of the cohort's activity of `pod` moves to the POD `to` (another setting with its own
+    price): the saving is the price difference (docs/effects.md section 1)."""
+
+    kind: Literal["shift"]
+    to: str = Field(description="POD (setting) the activity moves to.")
+    fraction: YearValue | None = Field(
+        None, description="Fraction of the activity moved, in [-1, 1], by year (or give `formula`)."
+    )
+    formula: str | None = Field(None, description="Or the fraction as a formula of named inputs.")
+    basis: Literal["base", "do_nothing"] = Field(
+        "do_nothing", description="Fraction of do-nothing activity (`do_nothing`) or of base-year activity."
+    )
+
+
+class LengthOfStay(_Effect):
+    """Bed days per spell of `pod` fall by a fraction for the cohort; spells do not change (docs/effects.md
+    section 2)."""
+
+    kind: Literal["length_of_stay"]
+    fraction: YearValue | None = Field(
+        None, description="Fraction by which bed days per spell fall, in [-1, 1], by year (or `formula`)."
+    )
+    formula: str | None = Field(None, description="Or the fraction as a formula of named inputs.")
+    bed_day_price: YearValue | None = Field(
+        None,
+        description="£ a bed day saved, by year; without it a bed day is valued at the POD's price spread "
+        "over its length of stay (the cost structure).",
+    )
+
+
+Effect = Annotated[
+    AvoidGrowth | Reduce | Absolute | DirectSaving | Shift | LengthOfStay, Field(discriminator="kind")
+]
 
 
 class SchemeInvestment(Model):
@@ -264,6 +304,16 @@ class NonCashBenefit(Model):
     note: str | None = Field(None, description="Where the number and its value come from.")
 
 
+class WorkforceEffect(Model):
+    """A fraction of a staff group's agency WTE converted to substantive staff."""
+
+    group: str = Field(description="Staff group id of `workforce`.")
+    agency_to_substantive: YearValue = Field(
+        description="Fraction of the group's agency WTE converted to substantive, in [0, 1], by year."
+    )
+    note: str | None = None
+
+
 class Scheme(Model):
     """A scheme (business case, solution, intervention) and its effects."""
 
@@ -285,6 +335,9 @@ class Scheme(Model):
         "the cash NPV.",
     )
     note: str | None = None
+    workforce_effects: list[WorkforceEffect] = Field(
+        default_factory=list, description="Changes to the workforce's mix (docs/effects.md section 4)."
+    )
 
 
 class ProgrammeInvestment(Model):
@@ -557,6 +610,27 @@ class StaffGroup(Model):
     per_unit: dict[str, YearValue] = Field(description="WTE per unit of activity, by POD.")
 
 
+class WorkforceGroup(Model):
+    """A baseline workforce of one organisation and staff group (docs/effects.md section 4)."""
+
+    id: str
+    name: str = Field(description="Name shown in reports.")
+    org: str | None = Field(None, description="Organisation id that employs it.")
+    wte: float = Field(description="Whole-time equivalents in the base year.")
+    pay_per_wte: YearValue = Field(description="£ a year for a substantive WTE, by year.")
+    bank: float = Field(0.0, description="Share of the WTE worked by bank staff.")
+    agency: float = Field(0.0, description="Share of the WTE worked by agency staff.")
+    bank_premium: float = Field(0.0, description="Cost of a bank WTE above substantive, a fraction.")
+    agency_premium: float = Field(0.0, description="Cost of an agency WTE above substantive, a fraction.")
+    per_unit: dict[str, YearValue] = Field(
+        default_factory=dict, description="WTE per unit of activity above the base year, by POD."
+    )
+    per_bed: dict[str, YearValue] = Field(
+        default_factory=dict, description="WTE per bed above the base year, by bed base id."
+    )
+    note: str | None = None
+
+
 class Capacity(Model):
     beds: list[BedBase] = Field(default_factory=list)
     workforce: list[StaffGroup] = Field(default_factory=list)
@@ -649,4 +723,8 @@ class Scenario(Model):
     report: ReportOptions = Field(default_factory=ReportOptions)
     uncertainty: Uncertainty = Field(
         default_factory=Uncertainty, description="Correlations between uncertain inputs."
+    )
+    workforce: list[WorkforceGroup] = Field(
+        default_factory=list,
+        description="Baseline workforce by organisation and staff group (docs/effects.md section 4).",
     )

@@ -48,6 +48,7 @@ UNCERTAIN_SECTIONS = (
     "contracts",
     "capital",
     "capacity",
+    "workforce",
 )
 """Top-level sections whose numbers may be written as distributions."""
 
@@ -268,6 +269,9 @@ EFFECT_WORDS = {
     ("reduce", "fraction"): "share deflected",
     ("absolute", "activity"): "deflection",
     ("direct_saving", "saving"): "saving",
+    ("shift", "fraction"): "share moved to another setting",
+    ("length_of_stay", "fraction"): "fall in length of stay",
+    ("length_of_stay", "bed_day_price"): "price of a bed day",
 }
 """What each kind of scheme effect's number is, in words (``absolute`` counted as avoided growth: see
 :func:`_effect_words`)."""

@@ -31,6 +31,7 @@ from carebridge.scenario.schema import (
     AvoidGrowth,
     Cohort,
     DirectSaving,
+    LengthOfStay,
     Parameter,
     Pod,
     PriceUplift,
@@ -38,11 +39,13 @@ from carebridge.scenario.schema import (
     Reduce,
     Scenario,
     Scheme,
+    Shift,
     StrandedCompensation,
     YearValue,
 )
 from carebridge.scenario.uncertain import check_uncertainty
 from carebridge.scenario.validate_contracts import check_contracts
+from carebridge.scenario.validate_effects import check_new_effects
 from carebridge.scenario.validate_plan import check_plan
 from carebridge.scenario.years import YearError, YearRange, parse_year
 
@@ -61,7 +64,7 @@ _RESERVED_COHORT_IDS = {"all": "it names everyone, a scheme's default cohort"}
 _DO_NOTHING_METHODS = ("trajectory", "growth", "population_rates")
 _SELECTORS = ("position", "statement", "savings", "investment", "activity")
 
-Effect = AvoidGrowth | Reduce | Absolute | DirectSaving
+Effect = AvoidGrowth | Reduce | Absolute | DirectSaving | Shift | LengthOfStay
 
 
 class _HasId(Protocol):
@@ -104,6 +107,7 @@ def check(scenario: Scenario) -> list[Problem]:
     problems = [problem for check_part in checks for problem in check_part(scenario, index)]
     problems += magnitude_problems(scenario)
     problems += list(_blank_names(scenario, ()))
+    problems += check_new_effects(scenario)
     return problems + check_contracts(scenario) + check_plan(scenario) + check_uncertainty(scenario, check)
 
 
@@ -329,6 +333,11 @@ def _plan_year_values(scenario: Scenario) -> Iterator[tuple[Path, YearValue | No
     for position, group in enumerate(scenario.capacity.workforce):
         for pod, rate in group.per_unit.items():
             yield ("capacity", "workforce", position, "per_unit", pod), rate
+    for position, staff in enumerate(scenario.workforce):
+        yield ("workforce", position, "pay_per_wte"), staff.pay_per_wte
+        for field in ("per_unit", "per_bed"):
+            for key, rate in getattr(staff, field).items():
+                yield ("workforce", position, field, key), rate
 
 
 def _pod_year_values(path: Path, pod: Pod) -> Iterator[tuple[Path, YearValue | None]]:
@@ -346,16 +355,20 @@ def _scheme_year_values(path: Path, scheme: Scheme) -> Iterator[tuple[Path, Year
     for position, effect in enumerate(scheme.effects):
         name, value = _effect_value(effect)
         yield (*path, "effects", position, name), value
+        if isinstance(effect, LengthOfStay):
+            yield (*path, "effects", position, "bed_day_price"), effect.bed_day_price
     if scheme.investment is not None:
         yield (*path, "investment", "recurrent"), scheme.investment.recurrent
         yield (*path, "investment", "non_recurrent"), scheme.investment.non_recurrent
     for position, benefit in enumerate(scheme.non_cash_benefits):
         yield (*path, "non_cash_benefits", position, "amount"), benefit.amount
+    for position, change in enumerate(scheme.workforce_effects):
+        yield (*path, "workforce_effects", position, "agency_to_substantive"), change.agency_to_substantive
 
 
-def _effect_value(effect: Effect) -> tuple[str, YearValue]:
-    """The name and value of the field that says how much an effect does."""
-    if isinstance(effect, AvoidGrowth | Reduce):
+def _effect_value(effect: Effect) -> tuple[str, YearValue | None]:
+    """The name and value of the field that says how much an effect does (None for a formula)."""
+    if isinstance(effect, AvoidGrowth | Reduce | Shift | LengthOfStay):
         return "fraction", effect.fraction
     if isinstance(effect, Absolute):
         return "activity", effect.activity
@@ -595,7 +608,7 @@ def _check_effects(scenario: Scenario, index: _Index) -> Iterator[Problem]:
 
 
 def _fraction_range(path: Path, effect: Effect) -> Iterator[Problem]:
-    if not isinstance(effect, AvoidGrowth | Reduce):
+    if not isinstance(effect, AvoidGrowth | Reduce | Shift):
         return
     for where, number in _numbers((*path, "fraction"), effect.fraction):
         if not -1 <= number <= 1:
@@ -619,6 +632,8 @@ def _activity_target(path: Path, pod: Pod, cohort: Cohort | None) -> Iterator[Pr
 
 def _signature(effect: Effect) -> tuple[str, str, str]:
     """Effects with the same signature in one scheme double up."""
+    if isinstance(effect, Shift):
+        return effect.kind, effect.pod, effect.to
     if isinstance(effect, Reduce):
         return effect.kind, effect.pod, effect.basis
     if isinstance(effect, Absolute):
@@ -632,6 +647,8 @@ def _repeated_effect(effect: Effect, first: int) -> str:
         kind += f" with basis '{effect.basis}'"
     if isinstance(effect, Absolute):
         kind += f" counting as '{effect.counts_as}'"
+    if isinstance(effect, Shift):
+        kind += f" to POD '{effect.to}'"
     return f"a second {kind} on POD '{effect.pod}' in this scheme (first at effects[{first}]); combine them"
 
 

@@ -293,12 +293,14 @@ SCHEME = key("scheme", "Schemes", "scheme")
 EFFECTS = Sheet(
     "Effects",
     "A scheme's effects, one per row, in order: avoid_growth and reduce (a fraction by year), absolute "
-    "(activity removed by year) and direct_saving (£'000 saved by year).",
+    "(activity removed by year), direct_saving (£'000 saved by year), shift (a fraction moved to the POD "
+    "`to`) and length_of_stay (a fraction by which bed days per spell fall); or a formula instead of the "
+    "years (docs/effects.md).",
     Items(("effects",)),
     (
         col(
             "kind",
-            choices=("avoid_growth", "reduce", "absolute", "direct_saving"),
+            choices=("avoid_growth", "reduce", "absolute", "direct_saving", "shift", "length_of_stay"),
             about="The kind of effect.",
         ),
         col("pod", ids_from="PODs", about="POD the effect acts on."),
@@ -323,6 +325,18 @@ EFFECTS = Sheet(
             about="For direct_saving: " + (schema.DirectSaving.model_fields["org"].description or ""),
         ),
         col("note", about="Where the number comes from."),
+        col("to", ids_from="PODs", about="For shift: " + (schema.Shift.model_fields["to"].description or "")),
+        col(
+            "formula",
+            about="For absolute, shift and length_of_stay: the value as a formula of parameters, "
+            "activity.<pod> and price.<pod>, instead of the years.",
+        ),
+        col(
+            "bed_day_price",
+            kind="number",
+            about="For length_of_stay: £ a bed day saved, every year (by year in YAML); blank values bed "
+            "days at the POD's price spread over its length of stay.",
+        ),
     ),
     parent=Parent("Schemes", (SCHEME,)),
     years=Years(
@@ -623,6 +637,53 @@ WORKFORCE_PER_UNIT = Sheet(
     years=Years(about="WTE per unit of activity by year."),
 )
 
+STAFF = Sheet(
+    "Staff",
+    "The baseline workforce by organisation and staff group (docs/effects.md section 4); pay per WTE in £ "
+    "by year; WTE per unit of activity and per bed on StaffPerUnit and StaffPerBed.",
+    Items(("workforce",), init=(("per_unit", "map"), ("per_bed", "map"))),
+    (
+        col("id"),
+        col("name"),
+        col("org", ids_from="Organisations"),
+        col("wte", kind="number"),
+        col("bank", kind="number"),
+        col("agency", kind="number"),
+        col("bank_premium", kind="number"),
+        col("agency_premium", kind="number"),
+        col("note"),
+    ),
+    years=Years(("pay_per_wte",), about="£ a year for a substantive WTE, by year."),
+    model=schema.WorkforceGroup,
+)
+
+STAFF_PER_UNIT = Sheet(
+    "StaffPerUnit",
+    "WTE of a staff group per unit of a POD's activity above the base year, by year.",
+    Entry(("per_unit",), col("pod", ids_from="PODs", about="POD id.")),
+    parent=Parent("Staff", (key("staff", "Staff", "staff group"),)),
+    years=Years(about="WTE per unit of activity by year."),
+)
+
+STAFF_PER_BED = Sheet(
+    "StaffPerBed",
+    "WTE of a staff group per bed of a bed base above the base year, by year.",
+    Entry(("per_bed",), col("bed_base", ids_from="Beds", about="Bed base id.")),
+    parent=Parent("Staff", (key("staff", "Staff", "staff group"),)),
+    years=Years(about="WTE per bed by year."),
+)
+
+WORKFORCE_EFFECTS = Sheet(
+    "WorkforceEffects",
+    "A scheme's changes to the workforce: the fraction of a staff group's agency WTE converted to "
+    "substantive, by year.",
+    Items(("workforce_effects",)),
+    (col("group", ids_from="Staff", about="Staff group id."), col("note")),
+    parent=Parent("Schemes", (SCHEME,)),
+    years=Years(("agency_to_substantive",), about="Fraction of agency WTE converted, by year."),
+    model=schema.WorkforceEffect,
+)
+
 VARIANTS = Sheet(
     "Variants",
     "Named variants (sensitivities); their changes, applied in order, are on Changes.",
@@ -696,6 +757,10 @@ SHEETS: tuple[Sheet, ...] = (
     LENGTH_OF_STAY,
     WORKFORCE,
     WORKFORCE_PER_UNIT,
+    STAFF,
+    STAFF_PER_UNIT,
+    STAFF_PER_BED,
+    WORKFORCE_EFFECTS,
     VARIANTS,
     CHANGES,
     CORRELATIONS,

@@ -1,0 +1,86 @@
+"""Distributions on the numbers of the new effects and the workforce (docs/effects.md): every one is drawn
+(none held at its central value), and the vectorised run equals a deterministic run of each draw."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import xarray as xr
+
+from carebridge.engine import run
+from carebridge.engine.inputs import DRAW
+from carebridge.engine.results import Results
+from carebridge.engine.simulate.batch import run_batch
+from carebridge.engine.simulate.sampling import Uncertain, undrawn_inputs
+from carebridge.scenario.loader import load_scenario_text
+from carebridge.scenario.schema import Scenario
+from carebridge.scenario.uncertain import with_values
+from tests.engine.settings_scenario import scenario_data
+
+
+def triangular(low: float, mode: float, high: float) -> dict[str, Any]:
+    return {"dist": "triangular", "low": low, "mode": mode, "high": high}
+
+
+def uncertain_scenario() -> Scenario:
+    schemes = [
+        {
+            "id": "ortho",
+            "name": "Orthopaedics to day case",
+            "effects": [{"kind": "shift", "pod": "ip", "to": "dc", "fraction": triangular(0.1, 0.2, 0.3)}],
+        },
+        {
+            "id": "t2a",
+            "name": "Transfer to assess",
+            "cohort": "older",
+            "effects": [
+                {
+                    "kind": "length_of_stay",
+                    "pod": "ip",
+                    "fraction": triangular(0.05, 0.1, 0.2),
+                    "bed_day_price": triangular(200, 250, 300),
+                },
+                {"kind": "absolute", "pod": "ip", "formula": "enrolled * 0.05"},
+            ],
+            "workforce_effects": [{"group": "ward", "agency_to_substantive": triangular(0.3, 0.5, 0.8)}],
+        },
+    ]
+    data = scenario_data(schemes)
+    data["parameters"] = {"enrolled": triangular(1000, 2000, 3000)}
+    data["workforce"][0]["agency_premium"] = triangular(0.5, 1.0, 1.5)
+    data["positions"] = {
+        "do_nothing": {"trust": 1000},
+        "plan_lines": [
+            {"id": "agency", "name": "Agency", "org": "trust", "formula": "-workforce.pay_saving"}
+        ],
+    }
+    return load_scenario_text(json.dumps(data), "effects.yaml").scenario
+
+
+def _tables(results: Results) -> dict[str, xr.DataArray]:
+    return {
+        "positions": results.positions,
+        "savings": results.savings,
+        "activity": results.activity.to_array("measure"),
+        **{name: results.capacity[name] for name in ("bed_days", "beds", "staff_wte", "pay")},
+    }
+
+
+def test_every_new_number_is_drawn() -> None:
+    scenario = uncertain_scenario()
+    assert len(Uncertain.of(scenario).names) == 6
+    assert undrawn_inputs(scenario) == []
+
+
+def test_the_vectorised_run_equals_a_deterministic_run_of_each_draw() -> None:
+    scenario = uncertain_scenario()
+    uncertain = Uncertain.of(scenario)
+    samples = uncertain.draw(seed=3, chunk=0, size=3)
+    batch = _tables(run_batch(scenario, uncertain, samples))
+    assert DRAW in batch["pay"].dims and DRAW in batch["beds"].dims
+    for draw, row in enumerate(samples):
+        single = _tables(run(with_values(scenario, dict(zip(uncertain.names, row, strict=True)))))
+        for name, table in single.items():
+            drawn = batch[name].isel({DRAW: draw}) if DRAW in batch[name].dims else batch[name]
+            xr.testing.assert_allclose(drawn.transpose(*table.dims), table, rtol=1e-10)
