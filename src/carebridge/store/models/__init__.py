@@ -20,6 +20,7 @@ from carebridge.store.models.plans import (
     PlanSchemeActivity,
     PlanVersion,
 )
+from carebridge.store.models.programme import DecisionUpdate, GatewayReturn, MilestoneUpdate, ProgrammeRow
 from carebridge.store.models.registers import (
     Escalation,
     Risk,
@@ -39,12 +40,15 @@ __all__ = [
     "Audited",
     "Base",
     "BenefitsAction",
+    "DecisionUpdate",
     "Escalation",
     "FewsThreshold",
     "ForecastRow",
+    "GatewayReturn",
     "ImportBatch",
     "LoginAttempt",
     "MilestoneRow",
+    "MilestoneUpdate",
     "Plan",
     "PlanActivity",
     "PlanInvestment",
@@ -52,6 +56,7 @@ __all__ = [
     "PlanSchemeActivity",
     "PlanVersion",
     "ProfileRow",
+    "ProgrammeRow",
     "Risk",
     "RiskScheme",
     "ScenarioDraft",
