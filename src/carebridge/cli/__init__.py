@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "region_store",
     "efficiency",
     "pools",
+    "programme",
 )
 """Modules under ``carebridge.cli`` whose commands ``carebridge --help`` lists, in this order."""
 

@@ -646,12 +646,16 @@ def delivery_command(
     """
     from carebridge.report.delivery import write_delivery_pack
     from carebridge.usecases.delivery import delivery_pack
+    from carebridge.usecases.programme import pack_tables
 
     with open_store(db) as store:
         status = _fews(store, plan, month, _spc_options(spc_screen, spc_rebase, spc_baseline))
         pack = delivery_pack(store, status.plan, _monitored(status))
+        programme = pack_tables(store, pack.fews.month.label)
     try:
-        written = write_delivery_pack(pack.fews, status.plan, pack.risks, pack.parties, out, pack.registers)
+        written = write_delivery_pack(
+            pack.fews, status.plan, pack.risks, pack.parties, out, pack.registers, programme
+        )
     except OSError as error:
         fail(f"cannot write the delivery pack into {out}: {error.strerror or error}")
     typer.echo("Wrote " + ", ".join(str(path) for path in written))

@@ -37,6 +37,7 @@ from carebridge.delivery.settlement import settle_year
 from carebridge.report.delivery_charts import all_charts
 from carebridge.report.delivery_excel import write_workbook
 from carebridge.report.delivery_page import Page, Section, heat_map, register_heat_maps, render_page
+from carebridge.report.programme import programme_section
 from carebridge.report.spc_icons import charts_table
 from carebridge.version import __version__
 
@@ -214,9 +215,11 @@ def write_delivery_pack(
     parties: Mapping[str, tuple[float, float]],
     folder: Path,
     registers: RegisterView | None = None,
+    programme: Sequence[PackTable] = (),
 ) -> list[Path]:
     """The programme board's pack for a month: ``delivery-…html`` and ``delivery-…xlsx``; with
-    ``registers``, the targets (status, alerts, escalations) and the risks' heat maps and overdue reviews."""
+    ``registers``, the targets (status, alerts, escalations) and the risks' heat maps and overdue reviews;
+    with ``programme``, the programme oversight report as the last page and its sheets at the end."""
     stem = file_stem("delivery", monitoring)
     tables = delivery_tables(monitoring, risks, parties, registers)
     charts = all_charts(monitoring)
@@ -234,6 +237,7 @@ def write_delivery_pack(
         *target_sections,
         _risk_section(tables["risks"], risks, registers),
         Section("settlement", "Risk and gain share settlement", tables["settlement"]),
+        *([programme_section(programme)] if programme else []),
     ]
     page = Page(
         f"Delivery report {monitoring.month.calendar_name} ({monitoring.month.label}): {plan}",
@@ -244,6 +248,6 @@ def write_delivery_pack(
         _banner(monitoring),
     )
     html = _atomic(folder / f"{stem}.html", lambda p: p.write_text(render_page(page), encoding="utf-8"))
-    every = [table for group in tables.values() for table in group]
+    every = [table for group in tables.values() for table in group] + list(programme)
     workbook = _atomic(folder / f"{stem}.xlsx", lambda p: write_workbook(p, _facts(monitoring, plan), every))
     return [html, workbook]

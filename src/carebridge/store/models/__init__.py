@@ -29,6 +29,7 @@ from carebridge.store.models.plans import (
 )
 from carebridge.store.models.regions import REGION_APPEND_ONLY, NamedRegion, RegionPlace, RegionVersion
 from carebridge.store.models.pools import Pool, PoolContribution, PoolLine, PoolSpend
+from carebridge.store.models.programme import DecisionUpdate, GatewayReturn, MilestoneUpdate, ProgrammeRow
 from carebridge.store.models.registers import (
     Escalation,
     Risk,
@@ -50,14 +51,17 @@ __all__ = [
     "Base",
     "BenefitsAction",
     "EfficiencyProgramme",
+    "DecisionUpdate",
     "Escalation",
     "FewsThreshold",
     "ForecastRow",
+    "GatewayReturn",
     "ImportBatch",
     "LoginAttempt",
     "MilestoneRow",
     "NamedRegion",
     "MonitoringReturn",
+    "MilestoneUpdate",
     "Plan",
     "PlanActivity",
     "PlanInvestment",
@@ -74,6 +78,7 @@ __all__ = [
     "ReturnEfficiency",
     "ReturnIncomeExpenditure",
     "ReturnRisk",
+    "ProgrammeRow",
     "Risk",
     "RiskScheme",
     "ScenarioDraft",
