@@ -11,6 +11,7 @@ from carebridge.store.models.actuals import (
 from carebridge.store.models.audit import AuditEntry
 from carebridge.store.models.base import Audited, Base
 from carebridge.store.models.fews import BenefitsAction, FewsThreshold, ShareParty
+from carebridge.store.models.outcomes import OutcomeRegister, OutcomeValue
 from carebridge.store.models.plans import (
     IMMUTABLE_TABLES,
     Plan,
@@ -45,6 +46,8 @@ __all__ = [
     "ImportBatch",
     "LoginAttempt",
     "MilestoneRow",
+    "OutcomeRegister",
+    "OutcomeValue",
     "Plan",
     "PlanActivity",
     "PlanInvestment",
