@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "efficiency",
     "pools",
     "programme",
+    "outcomes",
 )
 """Modules under ``carebridge.cli`` whose commands ``carebridge --help`` lists, in this order."""
 

@@ -18,6 +18,7 @@ from carebridge.store.models.efficiency import (
     ReturnRisk,
 )
 from carebridge.store.models.fews import BenefitsAction, FewsThreshold, ShareParty
+from carebridge.store.models.outcomes import OutcomeRegister, OutcomeValue
 from carebridge.store.models.plans import (
     IMMUTABLE_TABLES,
     Plan,
@@ -62,6 +63,8 @@ __all__ = [
     "NamedRegion",
     "MonitoringReturn",
     "MilestoneUpdate",
+    "OutcomeRegister",
+    "OutcomeValue",
     "Plan",
     "PlanActivity",
     "PlanInvestment",

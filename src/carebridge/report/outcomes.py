@@ -1,0 +1,364 @@
+"""The outcomes page and the programme budgeting page (HTML, through the report's primitives), their tables
+for the terminal and as CSV, and the outcomes section of the delivery pack (docs/outcomes.md).
+
+Small numbers: every count shown (a numerator, a population) is controlled by the one rule of
+:mod:`carebridge.strat.disclosure`: below 10 suppressed (``*``), others rounded to the nearest 5; a rate of a
+suppressed count is suppressed with it. Each page and CSV states the rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from rich.table import Table
+
+from carebridge.delivery import outcomes as oc
+from carebridge.delivery import programme_budgets as pb
+from carebridge.report.html import document, footer, header
+from carebridge.report.html_table import text_table
+from carebridge.report.numbers import format_number
+from carebridge.version import __version__
+
+SUPPRESSED = "*"
+RAG_WORDS = {"green": "GREEN", "amber": "AMBER", "red": "RED"}
+STYLE = ".rule { background: #fff6d6; border: 1px solid #e6c96b; padding: 0.5rem 0.8rem; margin: 18px 0; }"
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A table of text already formatted: the first column heads each row."""
+
+    id: str
+    title: str
+    note: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    text_columns: tuple[int, ...] = ()
+
+
+def _value(value: float | None, places: int = 1) -> str:
+    return "" if value is None else f"{value:,.{places}f}"
+
+
+def _interval(lower: float | None, upper: float | None) -> str:
+    return "" if lower is None or upper is None else f"{lower:,.1f} to {upper:,.1f}"
+
+
+def _count(value: float | None) -> str:
+    if value is None:
+        return ""
+    shown = oc.disclosed_count(value)
+    return SUPPRESSED if shown is None else f"{shown:,.0f}"
+
+
+def disclosure_statement() -> str:
+    return oc.DISCLOSURE.statement()
+
+
+# --- outcomes ------------------------------------------------------------------------------------------
+
+
+def progress_table(measures: Sequence[tuple[oc.Measure, oc.Progress]]) -> TextTable:
+    header = (
+        "Measure",
+        "Unit",
+        "Baseline",
+        "Latest",
+        "Value (95% CI)",
+        "Planned",
+        "RAG",
+        "Gap at baseline",
+        "Gap latest",
+        "Gap planned",
+        "Gap RAG",
+        "Schemes",
+    )
+    rows = []
+    for measure, progress in measures:
+        latest = progress.latest
+        rows.append(
+            (
+                measure.name,
+                measure.unit,
+                f"{measure.baseline.value:,.1f} ({measure.baseline.period})",
+                f"{latest.period} ({latest.status})" if latest else "no value yet",
+                f"{_value(latest.value)} ({_interval(latest.lower, latest.upper)})"
+                if latest and latest.lower is not None
+                else _value(latest.value if latest else None),
+                _value(progress.planned),
+                RAG_WORDS.get(progress.rag or "", "–"),
+                _value(progress.baseline_gap),
+                _value(progress.latest_gap.gap if progress.latest_gap else None),
+                _value(progress.gap_planned),
+                RAG_WORDS.get(progress.gap_rag or "", "–"),
+                ", ".join(measure.schemes),
+            )
+        )
+    note = (
+        "RAG: green at or better than the trajectory; amber worse, but its 95% interval reaches the planned "
+        "value; red when the whole interval is worse. Gap: how much worse the most deprived quintile is than "
+        "the average; gap RAG green at or inside the planned gap, amber between it and the baseline gap, red "
+        "wider than at the baseline."
+    )
+    return TextTable(
+        "outcomes-progress", "Outcomes against target", note, header, tuple(rows), (1, 3, 6, 10, 11)
+    )
+
+
+def values_table(measure: oc.Measure, results: Sequence[oc.Result]) -> TextTable:
+    header = ("Period", "Group", "Count", "Population", f"Value ({measure.unit})", "95% CI", "Source")
+    rows = []
+    for result in results:
+        hidden = result.suppressed
+        group = (
+            "Whole population"
+            if result.breakdown == "all"
+            else f"{result.breakdown.replace('_', ' ')} {result.group}"
+        )
+        if result.breakdown == "quintile":
+            group = f"Quintile {result.group}" + (" (most deprived)" if result.group == "1" else "")
+        rows.append(
+            (
+                result.period,
+                group,
+                _count(result.numerator),
+                _count(result.denominator) if result.numerator is not None else _value(result.denominator, 0),
+                SUPPRESSED if hidden else _value(result.value),
+                "" if hidden else _interval(result.lower, result.upper),
+                result.status,
+            )
+        )
+    method = {
+        "proportion": "Wilson score interval",
+        "crude_rate": "Byar's interval",
+        "dsr": "directly standardised to the European Standard Population 2013, Dobson's interval",
+        "value": "the value and interval as published or supplied",
+    }[measure.kind]
+    return TextTable(
+        f"outcome-{measure.id}", measure.name, f"{measure.definition}. {method}.", header, tuple(rows), (1, 6)
+    )
+
+
+def inequality_table(rows: Sequence[tuple[oc.Measure, oc.Inequality]]) -> TextTable:
+    header = ("Measure", "Period", "Most deprived quintile", "Average", "Gap", "Slope index of inequality")
+    body = tuple(
+        (
+            measure.name,
+            item.period,
+            _value(item.most_deprived),
+            _value(item.average),
+            _value(item.gap),
+            _value(item.slope_index),
+        )
+        for measure, item in rows
+    )
+    note = (
+        "Gap: positive when the most deprived quintile fares worse than the average. Slope index: the "
+        "population-weighted line through the quintiles, least deprived end less most deprived end."
+    )
+    return TextTable(
+        "outcomes-inequality",
+        "Inequality: the most deprived quintile and the slope index",
+        note,
+        header,
+        body,
+        (1,),
+    )
+
+
+# --- programme budgets --------------------------------------------------------------------------------
+
+
+def benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable:
+    header = (
+        "Programme",
+        "Spend £'000",
+        f"£ per {bench.basis}",
+        f"{bench.comparator} £",
+        "Variance £",
+        "Variance %",
+        "Opportunity £'000",
+        "Position",
+        "Outcome",
+        "Peer outcome",
+        "Spend and outcome",
+        "Review",
+    )
+    rows = []
+    for row in bench.rows:
+        rows.append(
+            (
+                f"{row.code} {row.name}",
+                format_number(row.spend, "money"),
+                _value(row.per_head, 2),
+                _value(row.comparator, 2),
+                _value(row.variance_per_head, 2),
+                "" if row.variance_percent is None else f"{row.variance_percent:.1f}%",
+                "" if row.opportunity is None else format_number(row.opportunity, "money"),
+                row.position or "",
+                _value(row.outcome),
+                _value(row.peer_outcome),
+                row.quadrant or "",
+                "review" if row.review else "",
+            )
+        )
+    total_head = sum(row.per_head for row in bench.rows)
+    total_comparator = sum(row.comparator or 0.0 for row in bench.rows)
+    rows.append(
+        (
+            "Total",
+            format_number(bench.total_spend, "money"),
+            _value(total_head, 2),
+            _value(total_comparator, 2),
+            _value(total_head - total_comparator, 2),
+            "",
+            format_number(bench.total_opportunity, "money"),
+            "",
+            "",
+            "",
+            "",
+            "",
+        )
+    )
+    note = (
+        f"{bench.system}, {bench.year}, against {bench.comparator}. Opportunity: the variance per "
+        f"{bench.basis} times the system's {bench.basis}s, positive where the system spends more."
+    )
+    return TextTable(table_id, title, note, header, tuple(rows), (7, 10, 11))
+
+
+# --- drawing ------------------------------------------------------------------------------------------------
+
+
+def html_of(table: TextTable) -> str:
+    return text_table(table.id, table.title, table.note, table.header, table.rows, table.text_columns)
+
+
+def rich_of(table: TextTable) -> Table:
+    drawn = Table(title=table.title, title_justify="left", title_style="bold", header_style="bold")
+    for index, name in enumerate(table.header):
+        drawn.add_column(name, justify="left" if index == 0 or index in table.text_columns else "right")
+    for row in table.rows:
+        drawn.add_row(*row, style="bold" if row[0] == "Total" else "")
+    return drawn
+
+
+def csv_of(table: TextTable, statement: str | None = None) -> str:
+    stream = io.StringIO()
+    if statement:
+        stream.write(f"# {statement}\n")
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(table.header)
+    writer.writerows(table.rows)
+    return stream.getvalue()
+
+
+def outcome_tables(
+    measures: Sequence[tuple[oc.Measure, Sequence[oc.Result], Sequence[oc.Inequality], oc.Progress]],
+) -> list[TextTable]:
+    """The progress table, the inequality table and one table of values per measure."""
+    tables = [progress_table([(m, p) for m, _, _, p in measures])]
+    gaps = [(m, item) for m, _, items, _ in measures for item in items]
+    if gaps:
+        tables.append(inequality_table(gaps))
+    tables += [values_table(m, results) for m, results, _, _ in measures if results]
+    return tables
+
+
+def outcomes_page(name: str, source: str | None, tables: Sequence[TextTable]) -> str:
+    lead = (
+        "Before any discussion of money, services or targets: the health of the population, the gap "
+        "between its most deprived fifth and the average, and progress against each target."
+    )
+    facts = [("Register", name), ("Source", source or "")]
+    body = [
+        header(f"Outcomes and inequalities: {name}", lead, facts),
+        f'<p class="rule">{escape(disclosure_statement())}</p>',
+        *(html_of(table) for table in tables),
+        footer(
+            __version__,
+            "Values marked synthetic are made up to show the arithmetic; published ones come "
+            "from the source named.",
+        ),
+    ]
+    return document(f"Outcomes: {name}", body, STYLE)
+
+
+def programme_tables(before: pb.Benchmark, after: pb.Benchmark | None) -> list[TextTable]:
+    tables = [benchmark_table(before, f"Programme budget against {before.comparator}", "programme-before")]
+    if after is not None:
+        tables.append(benchmark_table(after, "After the plan's investments and savings", "programme-after"))
+    return tables
+
+
+def plan_changes_table(budget: pb.ProgrammeBudget) -> TextTable:
+    names = dict(pb.categories_of(budget))
+    rows = tuple(
+        (
+            change.scheme,
+            f"{change.category} {names[change.category]}",
+            format_number(change.investment, "money"),
+            format_number(-change.saving, "money"),
+        )
+        for change in budget.plan
+    )
+    return TextTable(
+        "programme-plan",
+        "The plan's schemes by programme",
+        "Savings negative, in brackets.",
+        ("Scheme", "Programme", "Investment £'000", "Saving £'000"),
+        rows,
+        (1,),
+    )
+
+
+def programme_page(budget: pb.ProgrammeBudget, tables: Sequence[TextTable], lines: Sequence[str]) -> str:
+    lead = (
+        "Spend by programme per head against the peers, the variance as money, and outcomes beside spend: "
+        "where to review, where to invest."
+    )
+    facts = [("Benchmark", budget.name), ("Year", budget.year), ("Source", budget.source or "")]
+    statuses = {area.status for area in budget.areas}
+    body = [
+        header(f"Programme budget: {budget.name}", lead, facts),
+        *(f"<p>{escape(line)}</p>" for line in lines),
+        *(html_of(table) for table in tables),
+        footer(
+            __version__,
+            "Money in £'000; spend per head in £. "
+            + (
+                "Areas marked synthetic in the file are made up to show the arithmetic."
+                if "synthetic" in statuses
+                else ""
+            ),
+        ),
+    ]
+    return document(f"Programme budget: {budget.name}", body, STYLE)
+
+
+def conclusions(bench: pb.Benchmark) -> list[str]:
+    """The benchmark in words: where the system is materially above or below the comparator, and the review
+    areas (a material variance with a worse outcome than the peers')."""
+    above = [row.name for row in bench.rows if row.position == "above"]
+    below = [row.name for row in bench.rows if row.position == "below"]
+    review = [row.name for row in bench.rows if row.review]
+    per_head = sum(row.per_head for row in bench.rows)
+    lines = [
+        f"{bench.system} spends £{per_head:,.2f} a {bench.basis} ({per_head * 100:,.0f} £'000 per 100,000), "
+        f"{format_number(bench.total_spend, 'money')} £'000 in all; "
+        f"against {bench.comparator} the variance is "
+        f"{format_number(bench.total_opportunity, 'money')} £'000."
+    ]
+    if above:
+        lines.append(f"Spend materially above {bench.comparator}: {', '.join(above)}.")
+    if below:
+        lines.append(f"Spend materially below {bench.comparator}: {', '.join(below)}.")
+    if review:
+        lines.append(
+            f"Review areas (a material variance with a worse outcome than the peers): {', '.join(review)}."
+        )
+    return lines

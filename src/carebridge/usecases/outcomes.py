@@ -1,0 +1,89 @@
+"""Outcomes and programme budgets (docs/outcomes.md): load an outcomes register, import its values, the
+register's status (each measure's values with intervals, its gaps, its progress with RAG), and a programme
+budget benchmarked against peers before and after the plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from carebridge.delivery import outcomes as oc
+from carebridge.delivery import programme_budgets as pb
+from carebridge.store import Store
+from carebridge.store.outcomes import (
+    RegisterLoad,
+    ValuesImport,
+    read_register,
+    read_values,
+    read_values_file,
+    save_register,
+    save_values,
+)
+
+
+def load_outcomes_register(store: Store, path: Path) -> RegisterLoad:
+    """Read the register (:class:`~carebridge.delivery.outcomes.OutcomesRegisterError`, every problem
+    located) and add it to the store, or replace the one of its name."""
+    register = oc.load_outcomes(path)
+    with store.session() as session:
+        return save_register(session, register, str(path))
+
+
+def import_outcome_values(store: Store, path: Path, register: str | None = None) -> ValuesImport:
+    """Import a CSV of the register's values, all or nothing (:class:`~carebridge.delivery.outcomes.
+    OutcomeValuesError` lists every bad row; :class:`~carebridge.store.registers.RegisterError` when the
+    store has no such register)."""
+    with store.session() as session:
+        stored = read_register(session, register)
+    rows, sha256 = read_values_file(path, stored)
+    with store.session() as session:
+        return save_values(session, stored.name, rows, str(path), sha256)
+
+
+@dataclass(frozen=True)
+class MeasureStatus:
+    measure: oc.Measure
+    results: tuple[oc.Result, ...]
+    inequalities: tuple[oc.Inequality, ...]
+    progress: oc.Progress
+
+
+@dataclass(frozen=True)
+class OutcomesStatus:
+    register: oc.OutcomesRegister
+    measures: tuple[MeasureStatus, ...]
+
+
+def outcomes_status(store: Store, register: str | None = None) -> OutcomesStatus:
+    """Every measure of the register with its values, gaps and progress."""
+    with store.session() as session:
+        stored = read_register(session, register)
+        rows = read_values(session, stored.name)
+    return status_of(stored, rows)
+
+
+def status_of(register: oc.OutcomesRegister, rows: tuple[oc.ValueRow, ...]) -> OutcomesStatus:
+    measures = []
+    for measure in register.measures:
+        results = oc.compute(measure, rows)
+        measures.append(
+            MeasureStatus(measure, results, oc.inequality(measure, results), oc.progress(measure, rows))
+        )
+    return OutcomesStatus(register, tuple(measures))
+
+
+@dataclass(frozen=True)
+class ProgrammeBenchmark:
+    budget: pb.ProgrammeBudget
+    before: pb.Benchmark
+    after: pb.Benchmark | None
+    """The benchmark after the plan's investments and savings; ``None`` when the file has no plan."""
+
+
+def benchmark_programme_budget(path: Path, comparator: pb.Comparator | None = None) -> ProgrammeBenchmark:
+    """Read a programme budget (:class:`~carebridge.delivery.programme_budgets.ProgrammeBudgetError`, every
+    problem located) and benchmark it against ``comparator`` (the file's own when ``None``)."""
+    budget = pb.load_programme_budget(path)
+    before = pb.benchmark(budget, comparator)
+    after = pb.benchmark(budget, comparator, after_plan=True) if budget.plan else None
+    return ProgrammeBenchmark(budget, before, after)

@@ -1,0 +1,124 @@
+"""``carebridge outcomes`` end to end on a SQLite store: the example register loads and its values import
+once, status prints RAG and writes the page with small counts controlled; each kind of bad input is a located
+message, exit 2, no traceback, and nothing is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from carebridge.cli import app
+from tests.conftest import EXAMPLES
+
+FOLDER = EXAMPLES / "outcomes"
+REGISTER = FOLDER / "register.yaml"
+VALUES = FOLDER / "values.csv"
+BUDGET = FOLDER / "programme-budget-2005.yaml"
+
+
+def run(db: Path, *args: str) -> Result:
+    return CliRunner(env={"CAREBRIDGE_DB": str(db), "COLUMNS": "200"}).invoke(app, list(args))
+
+
+def refused(db: Path, *args: str) -> str:
+    done = run(db, *args)
+    assert done.exit_code == 2, done.output
+    assert "Traceback" not in done.output
+    return done.output
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("outcomes") / "carebridge.db"
+    assert "added, 6 measures" in run(path, "outcomes", "load", str(REGISTER)).output
+    assert "761 new, 0 replaced, 0 unchanged" in run(path, "outcomes", "import", str(VALUES)).output
+    return path
+
+
+def test_importing_again_changes_nothing(db: Path) -> None:
+    assert "0 new, 0 replaced, 761 unchanged" in run(db, "outcomes", "import", str(VALUES)).output
+    assert "unchanged, 6 measures" in run(db, "outcomes", "load", str(REGISTER)).output
+
+
+def test_status_and_page(db: Path, tmp_path: Path) -> None:
+    done = run(db, "outcomes", "status", "--out", str(tmp_path / "out"))
+    assert done.exit_code == 0, done.output
+    assert "Circulatory disease mortality under 75" in done.output and "AMBER" in done.output
+    assert "counts below 10 are suppressed" in done.output
+    page = (tmp_path / "out" / "outcomes.html").read_text(encoding="utf-8")
+    assert "Life expectancy at birth, men" in page and "Dobson" in page
+    conceptions = (tmp_path / "out" / "outcome-conceptions_u18.csv").read_text(encoding="utf-8")
+    assert conceptions.startswith("# Disclosure control")
+    lines = conceptions.splitlines()
+    # 7 conceptions: the count and its rate suppressed; 132 shown as 130
+    assert '2005/06,Quintile 5,*,"1,200",*,,synthetic' in lines
+    assert lines[2].startswith("2005/06,Whole population,130,")
+
+
+def _edited(tmp_path: Path, source: Path, old: str, new: str) -> Path:
+    text = source.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / source.name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_a_rate_with_a_zero_denominator(db: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "values.csv"
+    bad.write_text(
+        "measure,period,breakdown,group,numerator,denominator\nsmoking,2006/07,all,all,10,0\n", "utf-8"
+    )
+    out = refused(db, "outcomes", "import", str(bad))
+    assert f"{bad}, row 2, column denominator: 0: a proportion with a denominator of 0" in out
+    assert "nothing was imported" in out
+
+
+def test_a_quintile_outside_one_to_five(db: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "values.csv"
+    bad.write_text(
+        "measure,period,breakdown,group,numerator,denominator\nconceptions_u18,2006/07,quintile,7,10,1000\n",
+        "utf-8",
+    )
+    assert "row 2, column group: quintile '7'; expected 1 (most deprived) to 5" in refused(
+        db, "outcomes", "import", str(bad)
+    )
+
+
+def test_a_target_year_before_the_baseline(db: Path, tmp_path: Path) -> None:
+    bad = _edited(tmp_path, REGISTER, "{period: 2006-08, value: 101.8}", "{period: 2001-03, value: 101.8}")
+    out = refused(db, "outcomes", "load", str(bad))
+    assert f"{bad}:" in out and "measures[3].targets[0].period" in out
+    assert "not after the baseline 2003-05" in out
+
+
+def test_a_category_not_in_the_list(tmp_path: Path) -> None:
+    bad = _edited(tmp_path, BUDGET, '      "4a": 1878.531', '      "4b": 1878.531')
+    out = refused(tmp_path / "x.db", "outcomes", "benchmark", str(bad))
+    assert "areas[0].spend.4b" in out and "category '4b' is not in the list" in out
+
+
+def test_a_population_of_zero(tmp_path: Path) -> None:
+    bad = _edited(tmp_path, BUDGET, "    population: 152000", "    population: 0")
+    out = refused(tmp_path / "x.db", "outcomes", "benchmark", str(bad))
+    assert "areas[1].population: expected a number above 0; found 0" in out
+
+
+def test_peers_with_different_years(tmp_path: Path) -> None:
+    text = BUDGET.read_text(encoding="utf-8")
+    at = text.index("Peer C (synthetic)")
+    bad = tmp_path / "budget.yaml"
+    bad.write_text(text[:at] + text[at:].replace("year: 2005/06", "year: 2004/05", 1), encoding="utf-8")
+    out = refused(tmp_path / "x.db", "outcomes", "benchmark", str(bad))
+    assert "areas[3].year" in out and "Peer C (synthetic) is for 2004/05" in out
+
+
+def test_a_bad_comparator_names_the_option(tmp_path: Path) -> None:
+    assert "--comparator: 'median'" in refused(
+        tmp_path / "x.db", "outcomes", "benchmark", str(BUDGET), "--comparator", "median"
+    )
+
+
+def test_status_before_any_register(tmp_path: Path) -> None:
+    assert "no outcomes register yet" in refused(tmp_path / "empty.db", "outcomes", "status")
