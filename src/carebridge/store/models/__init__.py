@@ -28,9 +28,9 @@ from carebridge.store.models.plans import (
     PlanSchemeActivity,
     PlanVersion,
 )
-from carebridge.store.models.regions import REGION_APPEND_ONLY, NamedRegion, RegionPlace, RegionVersion
 from carebridge.store.models.pools import Pool, PoolContribution, PoolLine, PoolSpend
 from carebridge.store.models.programme import DecisionUpdate, GatewayReturn, MilestoneUpdate, ProgrammeRow
+from carebridge.store.models.regions import REGION_APPEND_ONLY, NamedRegion, RegionPlace, RegionVersion
 from carebridge.store.models.registers import (
     Escalation,
     Risk,
@@ -51,8 +51,8 @@ __all__ = [
     "Audited",
     "Base",
     "BenefitsAction",
-    "EfficiencyProgramme",
     "DecisionUpdate",
+    "EfficiencyProgramme",
     "Escalation",
     "FewsThreshold",
     "ForecastRow",
@@ -60,9 +60,9 @@ __all__ = [
     "ImportBatch",
     "LoginAttempt",
     "MilestoneRow",
-    "NamedRegion",
-    "MonitoringReturn",
     "MilestoneUpdate",
+    "MonitoringReturn",
+    "NamedRegion",
     "OutcomeRegister",
     "OutcomeValue",
     "Plan",
@@ -76,12 +76,12 @@ __all__ = [
     "PoolLine",
     "PoolSpend",
     "ProfileRow",
+    "ProgrammeRow",
     "RegionPlace",
     "RegionVersion",
     "ReturnEfficiency",
     "ReturnIncomeExpenditure",
     "ReturnRisk",
-    "ProgrammeRow",
     "Risk",
     "RiskScheme",
     "ScenarioDraft",
