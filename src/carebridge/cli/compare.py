@@ -28,7 +28,12 @@ def compare_command(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Folder for compare.csv, .html and .xlsx [default: out/compare]."),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for compare.csv, .html and .xlsx [default: out/compare; for a region, "
+            "out/<region folder>/compare].",
+        ),
     ] = None,
     workers: Annotated[
         int | None,
