@@ -161,7 +161,7 @@ def test_a_place_edited_in_the_app_moves_the_region(app_client: TestClient, regi
     after = row(page, "table-region-bridge", "Do-something position from the schemes")[-1]
     assert before == "2,500"
     assert after != before
-    assert "Northvale place, draft" in places_table(page)
+    assert "draft, not yet approved" in row(page, "table-places", "Northvale place")[0]
 
 
 def test_the_year_chosen_and_a_year_outside_the_region(app_client: TestClient) -> None:
