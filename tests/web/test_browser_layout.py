@@ -28,6 +28,7 @@ from carebridge.store import Store
 from carebridge.usecases.api import import_actuals
 from carebridge.usecases.edits import edit_value
 from carebridge.usecases.plans import stored_scenario
+from carebridge.usecases.regions_store import add_region_file
 from carebridge.usecases.registers import import_target_actuals, load_risks, load_targets
 from carebridge.web.app import create_app
 from tests.conftest import CHROMIUM, EXAMPLES, SERVICE_SKIPS, STOCKPORT, chromium_missing
@@ -61,6 +62,8 @@ PAGES: dict[str, dict[str, str]] = {
     "/scenarios/{plan_id}/fews": {"fews": "/scenarios/1/fews"},
     "/scenarios/{plan_id}/targets": {"targets": "/scenarios/1/targets"},
     "/scenarios/{plan_id}/risks": {"risks": "/scenarios/1/risks"},
+    "/regions": {"regions": "/regions"},
+    "/regions/{region_id}": {"region": "/regions/1"},
 }
 """Each page route of the app, and the pages of it visited (name → address); ``missing-plan`` is the error
 page."""
@@ -137,7 +140,9 @@ def test_every_page_of_the_app_is_checked(store: Store) -> None:
 
 def load_examples(db: Path, stockport: Results) -> None:
     """The store the pages are shown on: the Stockport plan approved, a draft that changes a scheme, a year
-    of actuals, and the example targets (with their actuals) and risks."""
+    of actuals, the example targets (with their actuals) and risks, and the two-places region (which the
+    finance lead, of ``ccg``, sees both places of; the editor and the viewer, of Stockport's trust and
+    council, none: the region's page is a 403 for them)."""
     with seed_store(db, stockport) as store:
         stored = stored_scenario(store, 1)
         edit_value(store, stored, "schemes", "acute_interface", {1: {"2018/19": "10000"}})
@@ -145,6 +150,7 @@ def load_examples(db: Path, stockport: Results) -> None:
         load_targets(store, read_target_register(DELIVERY / "targets.yaml"), "targets.yaml")
         import_target_actuals(store, DELIVERY / "target-actuals-2017-18.csv")
         load_risks(store, load_risk_register(DELIVERY / "risks.yaml"), 1, "risks.yaml")
+        add_region_file(store, EXAMPLES / "two-places" / "region.yaml")  # its places: plans 2 and 3
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from carebridge.engine import Results
 from carebridge.store import Store
 from carebridge.store.regions import list_regions
 from carebridge.usecases.edits import edit_value
-from carebridge.usecases.plans import stored_scenario
+from carebridge.usecases.plans import save_draft, stored_scenario
 from carebridge.usecases.regions_store import add_region_file
 from carebridge.web.app import create_app
 from carebridge.web.auth import UserError, add_user
@@ -161,7 +161,7 @@ def test_a_place_edited_in_the_app_moves_the_region(app_client: TestClient, regi
     after = row(page, "table-region-bridge", "Do-something position from the schemes")[-1]
     assert before == "2,500"
     assert after != before
-    assert "Northvale place, draft" in places_table(page)
+    assert "draft, not yet approved" in row(page, "table-places", "Northvale place")[0]
 
 
 def test_the_year_chosen_and_a_year_outside_the_region(app_client: TestClient) -> None:
@@ -180,3 +180,19 @@ def test_a_role_may_name_a_place_of_a_region(region_store: Store) -> None:
     add_user(region_store, "council@south.test", PASSWORD, {"south.council": "viewer"})
     with pytest.raises(UserError, match=r"north\.nowhere"):
         add_user(region_store, "nobody@north.test", PASSWORD, {"north.nowhere": "viewer"})
+
+
+def test_a_place_whose_draft_no_longer_fits_the_region_is_a_located_409(
+    app_client: TestClient, region_store: Store
+) -> None:
+    south = stored_scenario(region_store, 3)
+    # a draft in which Southdale's own trust provides its spells: the region's paid_from names no outside
+    # provider any more (saved as text, as a draft of any valid scenario may be)
+    text = south.text.replace("      other: 1.0", "      ccg: 1.0")
+    assert text != south.text
+    save_draft(region_store, 3, text)
+    sign_in(app_client, ADMIN)
+    page = app_client.get("/regions/1")
+    assert page.status_code == 409
+    assert "region.yaml:" in page.text
+    assert "carebridge-region-" not in page.text  # the temporary folder is never shown
