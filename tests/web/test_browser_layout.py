@@ -61,6 +61,7 @@ PAGES: dict[str, dict[str, str]] = {
     "/scenarios/{plan_id}/fews": {"fews": "/scenarios/1/fews"},
     "/scenarios/{plan_id}/targets": {"targets": "/scenarios/1/targets"},
     "/scenarios/{plan_id}/risks": {"risks": "/scenarios/1/risks"},
+    "/efficiency": {"efficiency": "/efficiency"},
 }
 """Each page route of the app, and the pages of it visited (name → address); ``missing-plan`` is the error
 page."""
