@@ -1,5 +1,7 @@
-"""Speed of the efficiency returns: a year of monthly returns for 20 organisations × 200 schemes imported
-into a new store, and the system view of the last month rendered from the store.
+"""Speed of the efficiency returns: a year of returns of 20 organisations × 200 schemes imported.
+
+A year of monthly returns for 20 organisations × 200 schemes is imported into a new store, and the system
+view of the last month rendered from the store.
 
 A programme of ``--organisations`` × ``--schemes`` schemes is generated, with a year of returns (income and
 expenditure by category, efficiency delivered by scheme, two risks a month) written as three CSV files;

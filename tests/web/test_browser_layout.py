@@ -64,6 +64,7 @@ PAGES: dict[str, dict[str, str]] = {
     "/scenarios/{plan_id}/risks": {"risks": "/scenarios/1/risks"},
     "/regions": {"regions": "/regions"},
     "/regions/{region_id}": {"region": "/regions/1"},
+    "/efficiency": {"efficiency": "/efficiency"},
 }
 """Each page route of the app, and the pages of it visited (name → address); ``missing-plan`` is the error
 page."""

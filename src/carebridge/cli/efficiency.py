@@ -58,7 +58,12 @@ def load_command(
     file: Annotated[Path, typer.Argument(help="The programme (YAML).", show_default=False)],
     db: Db = None,
 ) -> None:
-    """Load (or replace) an efficiency programme: organisations, plan lines and schemes."""
+    """Load (or replace) an efficiency programme: organisations, plan lines and schemes.
+
+    Example:
+
+      carebridge efficiency load examples/staffordshire-stp-2016/efficiency/programme.yaml
+    """
     from carebridge.usecases.efficiency import load
 
     with open_store(db) as store:
@@ -85,7 +90,12 @@ def status_command(
     db: Db = None,
 ) -> None:
     """Print each organisation's view and the system's: income and expenditure, efficiency against the
-    phased plan, the unidentified gap, best/likely/worst, the FEWS efficiency set and the late returns."""
+    phased plan, the unidentified gap, best/likely/worst, the FEWS efficiency set and the late returns.
+
+    Example:
+
+      carebridge efficiency status --month 2017/18-M01
+    """
     from carebridge.usecases.efficiency import status, status_text
 
     with open_store(db) as store:
@@ -104,7 +114,12 @@ def template_command(
     programme: ProgrammeName = None,
     db: Db = None,
 ) -> None:
-    """Write a return's template, the keys filled in and the amounts blank."""
+    """Write a return's template, the keys filled in and the amounts blank.
+
+    Example:
+
+      carebridge returns template uhnm-return.xlsx --org uhnm --month 2017/18-M01
+    """
     from carebridge.usecases.efficiency import template
 
     with open_store(db) as store:
@@ -130,7 +145,12 @@ def import_command(
     db: Db = None,
 ) -> None:
     """Import returns: every row checked first (nothing imported when any is bad), one transaction a file;
-    the same file twice changes nothing; a return after its due date is flagged late."""
+    the same file twice changes nothing; a return after its due date is flagged late.
+
+    Example:
+
+      carebridge returns import examples/staffordshire-stp-2016/efficiency/uhnm-2017-18-M01.csv --org uhnm
+    """
     from carebridge.usecases.efficiency import import_files
 
     try:

@@ -72,6 +72,8 @@ class View:
     recurrent_ytd: float
     non_recurrent_ytd: float
     late_returns: tuple[str, ...]
+    upper: float | None = None
+    """The upper range of the plan lines, when the programme gives one."""
 
     @property
     def variance_ytd(self) -> float:
@@ -103,6 +105,8 @@ class EfficiencyStatus:
     system: View
     indicators: tuple[Indicator, ...]
     returns: tuple[ReturnFacts, ...]
+    risks: tuple[RiskLine, ...] = ()
+    """Each organisation's risks and mitigations of its latest return to the month."""
 
     @property
     def status(self) -> Status:
@@ -140,9 +144,7 @@ def organisation_view(
     forecasts = [row for row in latest if row.forecast is not None]
     forecast = math.fsum(row.sign * (row.forecast or 0.0) for row in forecasts) if forecasts else math.nan
     outturn = forecast if not math.isnan(forecast) else run_rate
-    my_risks = [r for r in risks if r.organisation == org and r.month <= as_at]
-    risk_month = max((r.month for r in my_risks), default=None)
-    best, likely, worst_case = _cases([r for r in my_risks if r.month == risk_month])
+    best, likely, worst_case = _cases(latest_risks(risks, org, as_at))
     done = [d for d in delivered if d.organisation == org and d.month <= as_at]
     organisation = next(o for o in programme.organisations if o.id == org)
     late = tuple(f.month.label for f in returns if f.organisation == org and f.month <= as_at and f.late)
@@ -167,7 +169,21 @@ def organisation_view(
         math.fsum(d.recurrent for d in done),
         math.fsum(d.non_recurrent for d in done),
         late,
+        _upper([line.upper for line in programme.lines_of(org)]),
     )
+
+
+def _upper(values: Sequence[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return math.fsum(known) if known else None
+
+
+def latest_risks(risks: Sequence[RiskLine], org: str, as_at: Month) -> list[RiskLine]:
+    """An organisation's risks and mitigations of its latest return to ``as_at`` (each return restates
+    them)."""
+    mine = [r for r in risks if r.organisation == org and r.month <= as_at]
+    latest = max((r.month for r in mine), default=None)
+    return [r for r in mine if r.month == latest]
 
 
 def _finite_sum(values: Sequence[float]) -> float:
@@ -199,6 +215,7 @@ def system_view(views: Sequence[View]) -> View:
         math.fsum(v.recurrent_ytd for v in views),
         math.fsum(v.non_recurrent_ytd for v in views),
         tuple(sorted({m for v in views for m in v.late_returns})),
+        _upper([v.upper for v in views]),
     )
 
 
@@ -211,9 +228,20 @@ def assess(
     returns: Sequence[ReturnFacts],
 ) -> EfficiencyStatus:
     """Every organisation's view, the system's, and the FEWS efficiency set for ``as_at``."""
+    by_org: dict[str, tuple[list[IncomeExpenditure], list[EfficiencyDelivered], list[RiskLine]]] = {
+        org: ([], [], []) for org in programme.organisation_ids
+    }
+    for row in ie:  # a programme loaded again may have left out an organisation that made returns
+        if row.organisation in by_org:
+            by_org[row.organisation][0].append(row)
+    for done in delivered:
+        if done.organisation in by_org:
+            by_org[done.organisation][1].append(done)
+    for risk in risks:
+        if risk.organisation in by_org:
+            by_org[risk.organisation][2].append(risk)
     views = tuple(
-        organisation_view(programme, org, as_at, ie, delivered, risks, returns)
-        for org in programme.organisation_ids
+        organisation_view(programme, org, as_at, *by_org[org], returns) for org in programme.organisation_ids
     )
     system = system_view(views)
     figures = [
@@ -225,4 +253,5 @@ def assess(
     ]
     indicators = tuple(efficiency_indicators(figures, programme.thresholds))
     shown = tuple(f for f in returns if f.month <= as_at)
-    return EfficiencyStatus(programme, as_at, views, system, indicators, shown)
+    latest = tuple(r for org in programme.organisation_ids for r in latest_risks(risks, org, as_at))
+    return EfficiencyStatus(programme, as_at, views, system, indicators, shown, latest)

@@ -553,9 +553,9 @@ def read_stored(store: Store, programme_name: str) -> tuple[Programme, StoredRet
         risks = [
             RiskLine(o, month(mo), i, kd, d, b, li, w)
             for o, mo, i, kd, d, b, li, w in session.execute(
-                select(
-                    k.organisation, k.month, k.item, k.kind, k.description, k.best, k.likely, k.worst
-                ).where(k.programme_id == pid)
+                select(k.organisation, k.month, k.item, k.kind, k.description, k.best, k.likely, k.worst)
+                .where(k.programme_id == pid)
+                .order_by(k.id)
             )
         ]
         r = MonitoringReturn

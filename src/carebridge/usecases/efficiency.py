@@ -113,12 +113,13 @@ def _share(value: float) -> str:
     return "—" if math.isnan(value) else f"{value:.0%}"
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], left: Sequence[int] = (0,)) -> list[str]:
+    """Columns padded to their widest cell: the ``left`` ones (text) aligned left, the others right."""
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
     lines = []
     for index, row in enumerate([header, *rows]):
         cells = [
-            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            str(c).ljust(w) if i in left else str(c).rjust(w)
             for i, (c, w) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  ".join(cells).rstrip())
@@ -202,6 +203,39 @@ def status_text(found: EfficiencyStatus) -> str:
             for v in views
         ],
     )
+    if any(v.upper is not None for v in views):
+        lines += ["", "Ranges of the plan lines (£'000 saved)"]
+        lines += _table(
+            ["", "plan line", "upper range"], [[v.label, _money(v.line), _money(v.upper)] for v in views]
+        )
+    if found.risks:
+        lines += [
+            "",
+            "Risks and mitigations of the latest returns (£'000; a mitigation reduces the position)",
+        ]
+        lines += _table(
+            ["organisation", "item", "kind", "best", "likely", "worst", "description"],
+            [
+                [
+                    programme.organisation_name(r.organisation),
+                    r.item,
+                    r.kind,
+                    _money(r.best),
+                    _money(r.likely),
+                    _money(r.worst),
+                    r.description,
+                ]
+                for r in found.risks
+            ],
+            left=(0, 1, 2, 6),
+        )
+        for kind in ("risk", "mitigation"):
+            chosen = [r for r in found.risks if r.kind == kind]
+            if chosen:
+                lines.append(
+                    f"{kind}s in all: best {_money(sum(r.best for r in chosen))}, likely "
+                    f"{_money(sum(r.likely for r in chosen))}, worst {_money(sum(r.worst for r in chosen))}"
+                )
     lines += ["", "Schemes by stage (£'000 a year; risk-adjusted by the stage's weight)"]
     lines += _table(
         ["stage", "weight", "schemes", "risk-adjusted"],
