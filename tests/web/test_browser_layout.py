@@ -21,6 +21,7 @@ import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
+from carebridge.delivery.pools import load_pool
 from carebridge.delivery.risks import load_risk_register
 from carebridge.delivery.targets import load_targets as read_target_register
 from carebridge.engine import Results
@@ -28,6 +29,7 @@ from carebridge.store import Store
 from carebridge.usecases.api import import_actuals
 from carebridge.usecases.edits import edit_value
 from carebridge.usecases.plans import stored_scenario
+from carebridge.usecases.pools import import_spend, load_pools
 from carebridge.usecases.registers import import_target_actuals, load_risks, load_targets
 from carebridge.web.app import create_app
 from tests.conftest import CHROMIUM, EXAMPLES, SERVICE_SKIPS, STOCKPORT, chromium_missing
@@ -41,6 +43,7 @@ needs_chromium = pytest.mark.skipif(chromium_missing(), reason=SERVICE_SKIPS["Ch
 WIDTH, HEIGHT = 1366, 768
 DELIVERY = EXAMPLES / "delivery"
 ACTUALS = EXAMPLES / "stockport-2017" / "actuals"
+POOLS = EXAMPLES / "stockport-2017" / "pools"
 
 PAGES: dict[str, dict[str, str]] = {
     "/login": {"login": "/login"},
@@ -61,6 +64,7 @@ PAGES: dict[str, dict[str, str]] = {
     "/scenarios/{plan_id}/fews": {"fews": "/scenarios/1/fews"},
     "/scenarios/{plan_id}/targets": {"targets": "/scenarios/1/targets"},
     "/scenarios/{plan_id}/risks": {"risks": "/scenarios/1/risks"},
+    "/pools": {"pools": "/pools"},
 }
 """Each page route of the app, and the pages of it visited (name → address); ``missing-plan`` is the error
 page."""
@@ -145,6 +149,9 @@ def load_examples(db: Path, stockport: Results) -> None:
         load_targets(store, read_target_register(DELIVERY / "targets.yaml"), "targets.yaml")
         import_target_actuals(store, DELIVERY / "target-actuals-2017-18.csv")
         load_risks(store, load_risk_register(DELIVERY / "risks.yaml"), 1, "risks.yaml")
+        pool_files = [POOLS / "pool-2015-16.yaml", POOLS / "pool-65-plus-2016-17.yaml"]
+        load_pools(store, [(load_pool(path), path) for path in pool_files])
+        import_spend(store, POOLS / "spend-2016-17.csv")
 
 
 @pytest.fixture(scope="module")
