@@ -174,7 +174,7 @@ def test_mitigation_that_raises_the_rating_and_a_repeated_id(tmp_path: pathlib.P
 def test_unknown_field_with_no_near_match_lists_the_fields(tmp_path: pathlib.Path) -> None:
     assert errors(tmp_path, GOOD_RISK.replace("review_date", "colour")) == [
         "risks.yaml:9 risks[0].colour: unknown field 'colour' in a risk; expected one of id, title, "
-        "description, owner, schemes, before, after, mitigations, review_date, source"
+        "description, owner, schemes, before, after, mitigations, review_date, source, financial"
     ]
 
 

@@ -103,7 +103,7 @@ def test_bad_files_are_refused_with_their_place(tmp_path: Path) -> None:
     done = carebridge(["pools", "load", str(bad_pool)], db)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert (
-        f"{bad_pool}:58 qipp[0].partner: 'ccgg' is not a contributing partner; did you mean 'ccg'?"
+        f"{bad_pool}:59 qipp[0].partner: 'ccgg' is not a contributing partner; did you mean 'ccg'?"
         in done.stderr
     )
     assert carebridge(["pools", "load", str(POOLS / "pool-65-plus-2016-17.yaml")], db).returncode == 0

@@ -21,6 +21,7 @@ import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
+from carebridge.delivery.pools import load_pool
 from carebridge.delivery.risks import load_risk_register
 from carebridge.delivery.targets import load_targets as read_target_register
 from carebridge.engine import Results
@@ -29,6 +30,7 @@ from carebridge.usecases.api import import_actuals
 from carebridge.usecases.edits import edit_value
 from carebridge.usecases.plans import stored_scenario
 from carebridge.usecases.regions_store import add_region_file
+from carebridge.usecases.pools import import_spend, load_pools
 from carebridge.usecases.registers import import_target_actuals, load_risks, load_targets
 from carebridge.web.app import create_app
 from tests.conftest import CHROMIUM, EXAMPLES, SERVICE_SKIPS, STOCKPORT, chromium_missing
@@ -42,6 +44,7 @@ needs_chromium = pytest.mark.skipif(chromium_missing(), reason=SERVICE_SKIPS["Ch
 WIDTH, HEIGHT = 1366, 768
 DELIVERY = EXAMPLES / "delivery"
 ACTUALS = EXAMPLES / "stockport-2017" / "actuals"
+POOLS = EXAMPLES / "stockport-2017" / "pools"
 
 PAGES: dict[str, dict[str, str]] = {
     "/login": {"login": "/login"},
@@ -65,6 +68,7 @@ PAGES: dict[str, dict[str, str]] = {
     "/regions": {"regions": "/regions"},
     "/regions/{region_id}": {"region": "/regions/1"},
     "/efficiency": {"efficiency": "/efficiency"},
+    "/pools": {"pools": "/pools"},
 }
 """Each page route of the app, and the pages of it visited (name → address); ``missing-plan`` is the error
 page."""
@@ -152,6 +156,9 @@ def load_examples(db: Path, stockport: Results) -> None:
         import_target_actuals(store, DELIVERY / "target-actuals-2017-18.csv")
         load_risks(store, load_risk_register(DELIVERY / "risks.yaml"), 1, "risks.yaml")
         add_region_file(store, EXAMPLES / "two-places" / "region.yaml")  # its places: plans 2 and 3
+        pool_files = [POOLS / "pool-2015-16.yaml", POOLS / "pool-65-plus-2016-17.yaml"]
+        load_pools(store, [(load_pool(path), path) for path in pool_files])
+        import_spend(store, POOLS / "spend-2016-17.csv")
 
 
 @pytest.fixture(scope="module")

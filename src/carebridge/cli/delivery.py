@@ -638,7 +638,8 @@ def delivery_command(
     FEWS status, trajectories against actuals with SPC limits, savings realised by scheme, POD, provider
     and organisation, the forecast outturn, the benefits-maximisation actions, the targets against their
     trajectories (alerts, escalations), the risks in the store (heat maps before and after mitigation,
-    reviews overdue at the end of the month) and the risk and gain share settlement of the forecast.
+    reviews overdue at the end of the month), the risk and gain share settlement of the forecast and the
+    pooled budgets with a budget in the month's year (carebridge pools).
 
     Example:
 
@@ -646,15 +647,24 @@ def delivery_command(
     """
     from carebridge.report.delivery import write_delivery_pack
     from carebridge.usecases.delivery import delivery_pack
+    from carebridge.usecases.pools import pools_for_pack
     from carebridge.usecases.programme import pack_tables
 
     with open_store(db) as store:
         status = _fews(store, plan, month, _spc_options(spc_screen, spc_rebase, spc_baseline))
         pack = delivery_pack(store, status.plan, _monitored(status))
         programme = pack_tables(store, pack.fews.month.label)
+        pools = pools_for_pack(store, pack.fews.month)
     try:
         written = write_delivery_pack(
-            pack.fews, status.plan, pack.risks, pack.parties, out, pack.registers, programme
+            pack.fews,
+            status.plan,
+            pack.risks,
+            pack.parties,
+            out,
+            pack.registers,
+            programme=programme,
+            pools=pools,
         )
     except OSError as error:
         fail(f"cannot write the delivery pack into {out}: {error.strerror or error}")

@@ -100,6 +100,9 @@ class ServiceLine(Model):
     exclusive: bool = Field(False, description="A block exclusively or almost exclusively for the cohort.")
     existing_pool: bool = Field(False, description="Already in the existing Section 75 pool.")
     source: str | None = None
+    pods: list[str] = Field(
+        default_factory=list, description="Ids of the plan's PODs the line's activity is counted in."
+    )
 
 
 class ServiceArea(Model):

@@ -24,6 +24,7 @@ from carebridge.delivery.pack import (
     settlement_tables,
     status_table,
 )
+from carebridge.delivery.pack_pools import pool_pack_tables
 from carebridge.delivery.pack_registers import (
     alerts_table,
     escalations_table,
@@ -32,6 +33,7 @@ from carebridge.delivery.pack_registers import (
     targets_table,
 )
 from carebridge.delivery.pack_spc import spc_table
+from carebridge.delivery.pools import PoolStatus
 from carebridge.delivery.register_status import RegisterView
 from carebridge.delivery.settlement import settle_year
 from carebridge.report.delivery_charts import all_charts
@@ -155,6 +157,7 @@ def delivery_tables(
     risks: Sequence[object],
     parties: Mapping[str, tuple[float, float]],
     registers: RegisterView | None = None,
+    pools: Sequence[PoolStatus] = (),
 ) -> dict[str, list[PackTable]]:
     basis = monitoring.fews.settings.basis
     other = "cost" if basis == "tariff" else "tariff"
@@ -174,6 +177,7 @@ def delivery_tables(
         "targets": _target_tables(registers),
         "risks": [risks_table(risks, monitoring.baseline.scheme_name), *_risk_tables(registers)],
         "settlement": settlement_tables(view),
+        "pools": [table for status in pools for table in pool_pack_tables(status)],
     }
 
 
@@ -216,12 +220,14 @@ def write_delivery_pack(
     folder: Path,
     registers: RegisterView | None = None,
     programme: Sequence[PackTable] = (),
+    pools: Sequence[PoolStatus] = (),
 ) -> list[Path]:
     """The programme board's pack for a month: ``delivery-…html`` and ``delivery-…xlsx``; with
     ``registers``, the targets (status, alerts, escalations) and the risks' heat maps and overdue reviews;
-    with ``programme``, the programme oversight report as the last page and its sheets at the end."""
+    with ``pools``, a section of the pooled budgets with a budget in the month's year; with ``programme``,
+    the programme oversight report as the last page and its sheets at the end."""
     stem = file_stem("delivery", monitoring)
-    tables = delivery_tables(monitoring, risks, parties, registers)
+    tables = delivery_tables(monitoring, risks, parties, registers, pools)
     charts = all_charts(monitoring)
     target_sections = (
         [Section("targets", "Targets and trajectories", tables["targets"], html=_targets_spc(registers))]
@@ -237,6 +243,7 @@ def write_delivery_pack(
         *target_sections,
         _risk_section(tables["risks"], risks, registers),
         Section("settlement", "Risk and gain share settlement", tables["settlement"]),
+        *([Section("pools", "Pooled budgets", tables["pools"])] if pools else []),
         *([programme_section(programme)] if programme else []),
     ]
     page = Page(

@@ -104,3 +104,15 @@ def pools_status(store: Store, month: str | None = None, pool: str | None = None
         status = pl.pool_status(item.definition, spend[item.code], as_at) if budgeted and as_at else None
         rows.append((item, status))
     return PoolsStatus(as_at, months, tuple(rows))
+
+
+def pools_for_pack(store: Store, month: Month) -> tuple[pl.PoolStatus, ...]:
+    """The status as at ``month`` of each pool with a budget in its year, for the delivery pack."""
+    with store.session() as session:
+        stored = read_pools(session)
+        spend = {item.code: read_spend(session, item.code) for item in stored}
+    return tuple(
+        pl.pool_status(item.definition, spend[item.code], month)
+        for item in stored
+        if pl.pool_budget(item.definition, month.year) > 0
+    )
