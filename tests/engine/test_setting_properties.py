@@ -203,3 +203,16 @@ def test_workforce_pay_follows_agency_conversion() -> None:
     assert float(results.capacity.agency_spend.sel(workforce_group="ward", year="2017/18")) == pytest.approx(
         3500
     )
+
+
+@pytest.mark.unit
+def test_one_schemes_shifts_out_of_a_pod_add() -> None:
+    """Rescoping: 75% of day cases to the urgent care centre and 25% to inpatients moves them all."""
+    effects = [
+        {"kind": "shift", "pod": "dc", "to": "ucc", "fraction": 0.75},
+        {"kind": "shift", "pod": "dc", "to": "ip", "fraction": 0.25},
+    ]
+    results = run(build([{"id": "rescope", "name": "Rescope", "effects": effects}]))
+    activity = results.activity.sel(year="2018/19")
+    assert float(activity.do_something.sel(pod="dc")) == pytest.approx(0.0, abs=1e-9)
+    assert float(activity.do_something.sel(pod="ucc")) == pytest.approx(0.75 * 4000 * 1.02)
