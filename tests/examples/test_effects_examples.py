@@ -4,10 +4,14 @@ published scenario) and Stockport's Transfer to Assess as a length-of-stay effec
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
+import xarray as xr
 
 from carebridge.engine import Results, run
+from carebridge.report.plan_tables import capacity
+from carebridge.scenario.convert import convert
 from carebridge.scenario.loader import load_scenario
 from carebridge.scenario.schema import LengthOfStay, Scenario
 from tests.conftest import EXAMPLES
@@ -90,3 +94,23 @@ def test_stockport_transfer_to_assess_frees_beds_and_counts_no_money_twice() -> 
     assert float(abs(results.positions - without.positions).max()) == 0.0
     free = without.capacity.beds.sel(bed_base="emergency", year="2020/21", case="do_something")
     assert float(beds.sel(case="do_something")) == pytest.approx(float(free) * (1 - 0.2 * 0.5))
+
+
+def test_the_effects_scenario_goes_through_the_workbook_unchanged(tmp_path: Path) -> None:
+    """The new effect kinds, formulas and the workforce have their places on the workbook's sheets."""
+    book = tmp_path / "effects.xlsx"
+    convert(STP_EFFECTS, book)
+    again = load_scenario(book).scenario
+    assert again == load_scenario(STP_EFFECTS).scenario
+    xr.testing.assert_equal(run(again).positions, stp().positions)
+
+
+def test_the_report_shows_beds_and_wte_do_nothing_against_do_something() -> None:
+    table = capacity(stp())
+    assert table is not None
+    labels = [row.label for row in table.rows]
+    for name in ("Provider staff (five NHS providers)", "Additional consultants", "Additional other staff"):
+        for case in ("do-nothing", "do-something"):
+            assert f"{name}: WTE, {case}" in labels
+            assert f"{name}: pay £'000, {case}" in labels
+    assert "acute: beds, do-something" in labels

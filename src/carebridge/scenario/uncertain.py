@@ -228,15 +228,21 @@ def with_spread(scenario: Scenario, fraction: float) -> Scenario:
 
 
 def _plan_line_drivers(scenario: Scenario) -> set[str]:
-    """The parameters that the formulas of the plan lines use."""
+    """The parameters that the formulas of the plan lines and of the schemes' effects use."""
     from carebridge.scenario.formula import FormulaError, parse_formula
 
     names: set[str] = set()
-    for line in scenario.positions.plan_lines:
-        if line.formula is None:
+    effect_formulas = [
+        formula
+        for scheme in scenario.schemes
+        for effect in scheme.effects
+        if (formula := getattr(effect, "formula", None)) is not None
+    ]
+    for formula in [line.formula for line in scenario.positions.plan_lines] + effect_formulas:
+        if formula is None:
             continue
         try:
-            names.update(parse_formula(line.formula).names)
+            names.update(parse_formula(formula).names)
         except FormulaError:
             continue
     return names & set(scenario.parameters)
