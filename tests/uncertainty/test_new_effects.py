@@ -97,5 +97,9 @@ def test_spread_reaches_the_parameters_of_effect_formulas_and_labels_read_as_wor
     assert labels["schemes.planned_stays.effects.0.bed_day_price"] == (
         "Planned care length of stay −5%: Acute inpatient spells (UHNM and Burton) price of a bed day"
     )
-    labels = input_labels(uncertain_scenario(), ["workforce.ward.agency_premium"])
-    assert "workforce.ward" not in labels["workforce.ward.agency_premium"]
+    names = ["workforce.ward.agency_premium", "schemes.t2a.workforce_effects.0.agency_to_substantive"]
+    labels = input_labels(uncertain_scenario(), names)
+    assert labels == {
+        names[0]: "Ward staff: agency premium",
+        names[1]: "Transfer to assess: Ward staff agency WTE converted to substantive",
+    }
