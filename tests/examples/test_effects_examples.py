@@ -114,3 +114,14 @@ def test_the_report_shows_beds_and_wte_do_nothing_against_do_something() -> None
             assert f"{name}: WTE, {case}" in labels
             assert f"{name}: pay £'000, {case}" in labels
     assert "acute: beds, do-something" in labels
+
+
+def test_a_bed_day_price_by_year_goes_through_the_workbook(tmp_path: Path) -> None:
+    text = STP_EFFECTS.read_text(encoding="utf-8")
+    source = tmp_path / "by-year.yaml"
+    source.write_text(text.replace("bed_day_price: 225", "bed_day_price: {2017/18: 225, 2019/20: 240}"))
+    book = tmp_path / "by-year.xlsx"
+    convert(source, book)
+    stays = load_scenario(book).scenario.schemes[2].effects[0]
+    assert isinstance(stays, LengthOfStay)
+    assert stays.bed_day_price == {"2017/18": 225, "2019/20": 240}
