@@ -27,7 +27,7 @@ def triangular(low: float, mode: float, high: float) -> dict[str, Any]:
 
 
 def uncertain_scenario() -> Scenario:
-    schemes = [
+    schemes: list[dict[str, Any]] = [
         {
             "id": "ortho",
             "name": "Orthopaedics to day case",
