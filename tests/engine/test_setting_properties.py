@@ -11,7 +11,7 @@ import xarray as xr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from carebridge.engine import Results, run
+from carebridge.engine import ModelError, Results, run
 from carebridge.engine.labels import plain
 from carebridge.scenario.schema import Scenario
 
@@ -203,3 +203,55 @@ def test_workforce_pay_follows_agency_conversion() -> None:
     assert float(results.capacity.agency_spend.sel(workforce_group="ward", year="2017/18")) == pytest.approx(
         3500
     )
+
+
+@pytest.mark.unit
+def test_one_schemes_shifts_out_of_a_pod_add() -> None:
+    """Rescoping: 75% of day cases to the urgent care centre and 25% to inpatients moves them all."""
+    effects = [
+        {"kind": "shift", "pod": "dc", "to": "ucc", "fraction": 0.75},
+        {"kind": "shift", "pod": "dc", "to": "ip", "fraction": 0.25},
+    ]
+    results = run(build([{"id": "rescope", "name": "Rescope", "effects": effects}]))
+    activity = results.activity.sel(year="2018/19")
+    assert float(activity.do_something.sel(pod="dc")) == pytest.approx(0.0, abs=1e-9)
+    assert float(activity.do_something.sel(pod="ucc")) == pytest.approx(0.75 * 4000 * 1.02)
+
+
+@pytest.mark.unit
+def test_stays_that_would_fall_below_zero_are_an_error_naming_the_schemes() -> None:
+    """Everyone's stays 80% shorter and the over-65s' (60% of spells, counted again) 50%: 110%."""
+    schemes = [
+        {
+            "id": "all_wards",
+            "name": "All wards",
+            "effects": [{"kind": "length_of_stay", "pod": "ip", "fraction": 0.8}],
+        },
+        {
+            "id": "frail",
+            "name": "Frail",
+            "cohort": "older",
+            "effects": [{"kind": "length_of_stay", "pod": "ip", "fraction": 0.5}],
+        },
+    ]
+    with pytest.raises(ModelError) as raised:
+        run(build(schemes))
+    (problem,) = raised.value.problems
+    assert problem.path == ("schemes", 0, "effects", 0, "fraction")
+    assert problem.message == (
+        "the length-of-stay effects of 'all_wards', 'frail' take the length of stay of POD 'ip' below zero "
+        "(their cohorts' shares of it add to more than 1); lower the fractions"
+    )
+
+
+@pytest.mark.unit
+def test_an_effect_formula_that_divides_by_zero_is_an_error_naming_the_effect() -> None:
+    data = scenario_data(
+        [{"id": "a", "name": "A", "effects": [{"kind": "absolute", "pod": "ip", "formula": "100 / none"}]}]
+    )
+    data["parameters"] = {"none": 0}
+    with pytest.raises(ModelError) as raised:
+        run(Scenario.model_validate(data))
+    (problem,) = raised.value.problems
+    assert problem.path == ("schemes", 0, "effects", 0, "formula")
+    assert problem.message == "formula '100 / none' divides by zero"

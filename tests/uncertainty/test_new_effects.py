@@ -13,10 +13,13 @@ from carebridge.engine.inputs import DRAW
 from carebridge.engine.results import Results
 from carebridge.engine.simulate.batch import run_batch
 from carebridge.engine.simulate.sampling import Uncertain, undrawn_inputs
-from carebridge.scenario.loader import load_scenario_text
+from carebridge.scenario.loader import load_scenario, load_scenario_text
 from carebridge.scenario.schema import Scenario
-from carebridge.scenario.uncertain import with_values
+from carebridge.scenario.uncertain import input_labels, with_spread, with_values
+from tests.conftest import EXAMPLES
 from tests.engine.settings_scenario import scenario_data
+
+STP_EFFECTS = EXAMPLES / "staffordshire-stp-2016" / "effects.yaml"
 
 
 def triangular(low: float, mode: float, high: float) -> dict[str, Any]:
@@ -24,7 +27,7 @@ def triangular(low: float, mode: float, high: float) -> dict[str, Any]:
 
 
 def uncertain_scenario() -> Scenario:
-    schemes = [
+    schemes: list[dict[str, Any]] = [
         {
             "id": "ortho",
             "name": "Orthopaedics to day case",
@@ -84,3 +87,19 @@ def test_the_vectorised_run_equals_a_deterministic_run_of_each_draw() -> None:
         for name, table in single.items():
             drawn = batch[name].isel({DRAW: draw}) if DRAW in batch[name].dims else batch[name]
             xr.testing.assert_allclose(drawn.transpose(*table.dims), table, rtol=1e-10)
+
+
+def test_spread_reaches_the_parameters_of_effect_formulas_and_labels_read_as_words() -> None:
+    spread = with_spread(load_scenario(STP_EFFECTS).scenario, 0.2)
+    assert "parameters.minor_injury_share.value" in spread.uncertainty.inputs
+    assert "schemes.planned_stays.effects.0.bed_day_price" in spread.uncertainty.inputs
+    labels = input_labels(spread, ["schemes.planned_stays.effects.0.bed_day_price"])
+    assert labels["schemes.planned_stays.effects.0.bed_day_price"] == (
+        "Planned care length of stay −5%: Acute inpatient spells (UHNM and Burton) price of a bed day"
+    )
+    names = ["workforce.ward.agency_premium", "schemes.t2a.workforce_effects.0.agency_to_substantive"]
+    labels = input_labels(uncertain_scenario(), names)
+    assert labels == {
+        names[0]: "Ward staff: agency premium",
+        names[1]: "Transfer to assess: Ward staff agency WTE converted to substantive",
+    }

@@ -170,33 +170,31 @@ def shift_reductions(
         if not chosen:
             continue
         ids = [r for r, _ in chosen]
-        fraction = xr.concat([cell[2] for _, cell in chosen], dim="scheme").assign_coords(scheme=ids)
-        leaves = xr.DataArray(
-            np.array([[1.0 if p == cell[1].pod else 0.0 for p in pods] for _, cell in chosen]),
-            dims=["scheme", "pod"],
-            coords={"scheme": ids, "pod": pods},
-        )
-        reaches = xr.DataArray(
-            np.array([[1.0 if p == cell[1].to else 0.0 for p in pods] for _, cell in chosen]),
-            dims=["scheme", "pod"],
-            coords={"scheme": ids, "pod": pods},
-        )
-        route_cohort = effects.scheme_cohort.isel(scheme=[cell[0] for _, cell in chosen]).assign_coords(
-            scheme=ids
-        )
-        per_route, _ = combine_fractions(fraction * leaves, route_cohort)
-        share = (route_cohort * effects.cohort_share).sum("cohort")
+        fraction = xr.concat([cell[2] for _, cell in chosen], dim="route").assign_coords(route=ids)
+
+        leaves = _one_hot(ids, [cell[1].pod for _, cell in chosen], "pod", pods)
+        reaches = _one_hot(ids, [cell[1].to for _, cell in chosen], "pod", pods)
+        owner = _one_hot(ids, [schemes[cell[0]] for _, cell in chosen], "scheme", schemes)
+        by_route = fraction * leaves  # (route, year, pod)
+        # a scheme's shifts out of one POD add (they split its activity between settings); schemes combine
+        # by the overlap rule, and each route keeps its part of its scheme's combined fraction
+        own = xr.dot(by_route, owner, dim="route").transpose(..., "scheme", "year", "pod")
+        combined, _ = combine_fractions(own, effects.scheme_cohort)
+        own_of_route = xr.dot(own, owner, dim="scheme")
+        part = (by_route / own_of_route.where(own_of_route != 0)).fillna(0.0)
+        per_route = part * xr.dot(combined, owner, dim="scheme")
+        share = xr.dot(owner, (effects.scheme_cohort * effects.cohort_share).sum("cohort"), dim="scheme")
         activity = do_nothing if basis == "do_nothing" else base.broadcast_like(do_nothing)
         moved = (per_route * share * activity).sum("pod")  # (route, year)
-        owner = xr.DataArray(
-            np.array([[1.0 if schemes[cell[0]] == s else 0.0 for s in schemes] for _, cell in chosen]),
-            dims=["route", "scheme_of"],
-            coords={"route": ids, "scheme_of": schemes},
-        )
-        by_route = moved.rename(scheme="route") * (leaves - reaches).rename(scheme="route")
-        by_scheme = xr.dot(by_route, owner, dim="route").rename(scheme_of="scheme")
+        by_scheme = xr.dot(moved * (leaves - reaches), owner, dim="route")
         total = total + by_scheme
     return total.transpose(..., "scheme", "year", "pod")
+
+
+def _one_hot(routes: list[str], wanted: list[str], dim: str, labels: list[str]) -> xr.DataArray:
+    """(route, dim): 1 where a route's item is the label."""
+    rows = [[1.0 if label == item else 0.0 for label in labels] for item in wanted]
+    return xr.DataArray(np.array(rows), dims=["route", dim], coords={"route": routes, dim: labels})
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,7 @@ def workforce(
             "agency_spend": stacked(agency_rows).transpose(..., GROUP, "year"),
         }
     )
+    data = data.assign_coords(workforce_group_name=(GROUP, [group.name for group in groups]))
     data["staff_wte"].attrs["units"] = "WTE"
     data["pay"].attrs["units"] = "£'000"
     data["agency_spend"].attrs["units"] = "£'000"

@@ -772,7 +772,8 @@ def organisation_bridges(results: Results) -> FormattedTable:
 
 def capacity(results: Results) -> FormattedTable | None:
     """Bed days, beds and WTE that activity needs, do-nothing and do-something, by year, with the change
-    from the base year (the STP: "27,906 more acute spells, 1,302 more staff and 267 more beds")."""
+    from the base year (the STP: "27,906 more acute spells, 1,302 more staff and 267 more beds"); and the
+    workforce's WTE and pay cost, do-nothing and do-something (docs/effects.md section 4)."""
     data = results.capacity
     if not data.data_vars:
         return None
@@ -782,16 +783,20 @@ def capacity(results: Results) -> FormattedTable | None:
         ("bed_days", "bed_base", "bed days"),
         ("beds", "bed_base", "beds"),
         ("wte", "staff_group", "WTE"),
+        ("staff_wte", "workforce_group", "WTE"),
+        ("pay", "workforce_group", "pay £'000"),
     ]
     for measure, dim, unit in measures:
         if measure not in data:
             continue
         for item in data[measure][dim].values:
+            named = f"{dim}_name"
+            shown = str(data[named].sel({dim: item}).item()) if named in data.coords else item
             for case in ("do_nothing", "do_something"):
                 values = data[measure].sel({dim: item, "case": case})
                 row = series(values, years)
                 change = (row[-1] or 0.0) - (row[0] or 0.0)
-                label = f"{item}: {unit}, {case.replace('_', '-')}"
+                label = f"{shown}: {unit}, {case.replace('_', '-')}"
                 rows.append(Row(label, (*row, change), number="activity"))
     spells = results.activity.do_nothing.sel(year=years)
     growth = spells - spells.isel(year=0)

@@ -228,15 +228,21 @@ def with_spread(scenario: Scenario, fraction: float) -> Scenario:
 
 
 def _plan_line_drivers(scenario: Scenario) -> set[str]:
-    """The parameters that the formulas of the plan lines use."""
+    """The parameters that the formulas of the plan lines and of the schemes' effects use."""
     from carebridge.scenario.formula import FormulaError, parse_formula
 
     names: set[str] = set()
-    for line in scenario.positions.plan_lines:
-        if line.formula is None:
+    effect_formulas = [
+        formula
+        for scheme in scenario.schemes
+        for effect in scheme.effects
+        if (formula := getattr(effect, "formula", None)) is not None
+    ]
+    for formula in [line.formula for line in scenario.positions.plan_lines] + effect_formulas:
+        if formula is None:
             continue
         try:
-            names.update(parse_formula(line.formula).names)
+            names.update(parse_formula(formula).names)
         except FormulaError:
             continue
     return names & set(scenario.parameters)
@@ -348,6 +354,11 @@ def _describe(data: Mapping[str, Any], rest: Path, users: Mapping[str, list[str]
     pods = _names(data, "pods")
     orgs = _names(data, "organisations")
     item = _item(data, section, rest[1]) if len(rest) > 1 else {}
+    if section == "schemes" and len(rest) > 1 and len(tail) >= 3 and tail[0] == "workforce_effects":
+        change = _child(item.get("workforce_effects"), tail[1])
+        group = str(change.get("group")) if isinstance(change, Mapping) else ""
+        staff = _names(data, "workforce").get(group, group)
+        return f"{_named(item)}: {staff} agency WTE converted to substantive"
     if section == "schemes" and len(rest) > 1:
         return f"{_named(item)}: {_scheme_words(tail, item, pods)}"
     if section == "pods" and len(rest) > 1:
@@ -394,6 +405,8 @@ def _describe(data: Mapping[str, Any], rest: Path, users: Mapping[str, list[str]
         if len(rates) >= 2 and str(rates[1]) in pods:
             return f"{group}: {_words(rates[:1])} of {pods[str(rates[1])]}"
         return f"{group}: {_words(rates)}"
+    if section == "workforce" and len(rest) > 1:
+        return f"{_named(item)}: {_words(tail)}"
     return _words(rest)
 
 

@@ -333,9 +333,10 @@ EFFECTS = Sheet(
         ),
         col(
             "bed_day_price",
-            kind="number",
-            about="For length_of_stay: £ a bed day saved, every year (by year in YAML); blank values bed "
-            "days at the POD's price spread over its length of stay.",
+            kind="value",
+            about="For length_of_stay: £ a bed day saved — a number (every year) or by year as YAML text, "
+            "{2017/18: 225, 2019/20: 240}; blank values bed days at the POD's price spread over its length "
+            "of stay.",
         ),
     ),
     parent=Parent("Schemes", (SCHEME,)),
