@@ -28,6 +28,8 @@ from carebridge.store import Store
 from carebridge.usecases.api import import_actuals
 from carebridge.usecases.edits import edit_value
 from carebridge.usecases.plans import stored_scenario
+from carebridge.usecases.programme import import_updates
+from carebridge.usecases.programme import load_into_store as load_programme_into
 from carebridge.usecases.registers import import_target_actuals, load_risks, load_targets
 from carebridge.web.app import create_app
 from tests.conftest import CHROMIUM, EXAMPLES, SERVICE_SKIPS, STOCKPORT, chromium_missing
@@ -61,6 +63,7 @@ PAGES: dict[str, dict[str, str]] = {
     "/scenarios/{plan_id}/fews": {"fews": "/scenarios/1/fews"},
     "/scenarios/{plan_id}/targets": {"targets": "/scenarios/1/targets"},
     "/scenarios/{plan_id}/risks": {"risks": "/scenarios/1/risks"},
+    "/programme": {"programme": "/programme?month=2017/18-M06"},
 }
 """Each page route of the app, and the pages of it visited (name → address); ``missing-plan`` is the error
 page."""
@@ -145,6 +148,10 @@ def load_examples(db: Path, stockport: Results) -> None:
         load_targets(store, read_target_register(DELIVERY / "targets.yaml"), "targets.yaml")
         import_target_actuals(store, DELIVERY / "target-actuals-2017-18.csv")
         load_risks(store, load_risk_register(DELIVERY / "risks.yaml"), 1, "risks.yaml")
+        stp = EXAMPLES / "staffordshire-stp-2016"
+        load_programme_into(store, stp / "programme.yaml")
+        import_updates(store, stp / "gateway" / "urgent-care-returns.csv", "rob.lusuardi@stp.example")
+        import_updates(store, stp / "gateway" / "reduce-cost.yaml", "neil.chapman@stp.example")
 
 
 @pytest.fixture(scope="module")

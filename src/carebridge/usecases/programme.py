@@ -158,3 +158,38 @@ def pack_tables(store: Store, month: str) -> list[PackTable]:
         stored.programme, upto, returns, milestones, decisions, stored.at_stake, stored.at_stake_year
     )
     return oversight_tables(status)
+
+
+def owned_workstreams(store: Store, by: str, name: str | None = None) -> list[tuple[str, str]]:
+    """The workstreams ``by`` may record returns for (id, name), in the file's order."""
+    from carebridge.scenario.programme import workstreams
+
+    stored = choose(store, name)
+    who = by.strip().lower()
+    return [(view.id, view.name) for view in workstreams(stored.programme) if who in view.owners]
+
+
+def record_return(store: Store, by: str, values: dict[str, str], name: str | None = None) -> RecordOutcome:
+    """Record one gateway return given as form values (workstream, month, progress, confidence, assurance,
+    note) by ``by``; :class:`UpdatesError` whose problems' paths end in the field's name."""
+    from pydantic import ValidationError
+
+    from carebridge.delivery.programme_status import Updates, UpdatesError, update_problems
+    from carebridge.scenario.pydantic_errors import problems_from_validation
+
+    stored = choose(store, name)
+    data = {"returns": [{key: value.strip() for key, value in values.items()}]}
+    try:
+        updates = Updates.model_validate(data)
+    except ValidationError as error:
+        raise UpdatesError(problems_from_validation(error, data, Updates)) from None
+    problems = update_problems(stored.programme, updates, by)
+    if problems:
+        raise UpdatesError(problems)
+    previous = store.actor
+    store.actor = by
+    try:
+        with store.session() as session:
+            return record_updates(session, stored.id, updates, by.strip().lower())
+    finally:
+        store.actor = previous

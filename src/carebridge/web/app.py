@@ -33,6 +33,7 @@ def create_app(store: Store, secure_cookies: bool = False, limits: Limits | None
         pages_auth,
         pages_delivery,
         pages_partners,
+        pages_programme,
         pages_scenarios,
         pages_uncertainty,
         plotly,
@@ -59,6 +60,7 @@ def create_app(store: Store, secure_cookies: bool = False, limits: Limits | None
     app.include_router(pages_delivery.router)
     app.include_router(api.router)
     app.include_router(api_planning.router)
+    app.include_router(pages_programme.router)
     app.add_middleware(Guard, limits=limits, secure_cookies=secure_cookies)
     app.exception_handler(HTTPException)(_http_error)
     app.exception_handler(RequestValidationError)(_invalid_request)
