@@ -105,14 +105,19 @@ def rollup_command(
     ] = None,
 ) -> None:
     """The plan on a page: savings, investment and funding by objective, programme and workstream, adding to
-    the bridge; and the activity each workstream's schemes remove.
+    the bridge; each workstream's leads, money and success in 2020/21; the activity its schemes remove.
 
     Example:
 
       carebridge programme rollup examples/staffordshire-stp-2016/programme.yaml --year 2020/21
     """
     from carebridge.cli.console import terminal
-    from carebridge.delivery.programme_pack import activity_rollup_table, rollup_table
+    from carebridge.delivery.programme_pack import (
+        activity_rollup_table,
+        objectives_table,
+        rollup_table,
+        structure_table,
+    )
     from carebridge.delivery.programme_rollup import bridge_difference
     from carebridge.report.programme import print_tables
     from carebridge.usecases.programme import scenario_of
@@ -129,7 +134,11 @@ def rollup_command(
         fail(f"--year {year}: not a year of the scenario; expected one of {', '.join(checked.results.years)}")
     rolled = checked.rollup(year)
     assert rolled is not None
-    tables = [rollup_table(rolled)]
+    tables = [
+        rollup_table(rolled),
+        objectives_table(checked.programme),
+        structure_table(checked.programme, rolled.item_names),
+    ]
     if any(row.amounts.activity for row in rolled.workstreams):
         tables.append(activity_rollup_table(rolled))
     print_tables(tables, terminal())

@@ -263,6 +263,13 @@ def programme_problems(programme: Programme) -> list[Problem]:
             )
             problems.append(Problem(view.path, message))
     problems += _membership_twice(views)
+    for view in views:
+        seen_months: set[int] = set()
+        for index, milestone in enumerate(view.workstream.milestones):
+            if milestone.months in seen_months:
+                message = f"the workstream '{view.name}' already has a {milestone.months}-month milestone"
+                problems.append(Problem((*view.path, "milestones", index, "months"), message))
+            seen_months.add(milestone.months)
     known = {view.id: view for view in views}
     for d, decision in enumerate(programme.decisions):
         if decision.workstream not in known:
