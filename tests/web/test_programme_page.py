@@ -79,3 +79,50 @@ def test_a_month_that_is_not_the_programmes_is_refused(
     load(store, tmp_path)
     sign_in(client, "viewer@smbc.test")
     assert client.get("/programme", params={"month": "2030/31-M01"}).status_code == 422
+
+
+def test_an_owner_takes_a_decision_and_updates_a_milestone(
+    client: TestClient, store: Store, tmp_path: Path
+) -> None:
+    load(store, tmp_path)
+    token = sign_in(client, "lead@ccg.test")
+    page = client.get("/programme").text
+    assert '<option value="two_ae_sites">' in page  # the decision of the workstream the lead owns
+    assert '<option value="ws09_urgent_care:18">' in page
+    decided = client.post(
+        "/programme/decisions",
+        data={"csrf_token": token, "decision": "two_ae_sites", "month": "2017/18-M05", "status": "deferred",
+              "due": "2018/19-M01", "note": "Waiting for the consultation"},
+    )  # fmt: skip
+    assert decided.status_code == 200, decided.text
+    assert "The decision&#39;s status in 2017/18-M05 is recorded." in decided.text
+    assert "2018/19-M01" in decided.text and "Waiting for the consultation" in decided.text
+    marked = client.post(
+        "/programme/milestones",
+        data={
+            "csrf_token": token,
+            "milestone": "ws09_urgent_care:18",
+            "month": "2017/18-M05",
+            "status": "at_risk",
+        },
+    )
+    assert marked.status_code == 200, marked.text
+    assert 'commence Spring 2018</td><td class="label">at risk</td>' in marked.text
+    bad = client.post(
+        "/programme/decisions",
+        data={
+            "csrf_token": token,
+            "decision": "planned_care_centres",
+            "month": "2017/18-M05",
+            "status": "taken",
+        },
+    )
+    assert bad.status_code == 403  # the planned care programme's decision: not the lead's
+    assert "not an owner of the workstream &#39;7. Planned Care Reconfiguration&#39;" in bad.text
+    wrong = client.post(
+        "/programme/decisions",
+        data={"csrf_token": token, "decision": "two_ae_sites", "month": "2017/18-M05", "status": "taken",
+              "due": "soon"},
+    )  # fmt: skip
+    assert wrong.status_code == 422
+    assert "Due: expected a financial month YYYY/YY-Mnn" in wrong.text

@@ -45,6 +45,7 @@ Text = Annotated[str, Field(min_length=1)]
 Money = Annotated[float, Field(ge=0, le=1e9)]
 MILESTONE_MONTHS = (6, 12, 18)
 DecisionStatus = Literal["open", "taken", "deferred"]
+DECISION_STATUSES = ("open", "taken", "deferred")
 
 
 class Roles(Model):
