@@ -148,3 +148,13 @@ def test_the_shipped_gateway_returns_are_what_the_script_writes(tmp_path: Path) 
         assert (tmp_path / name).read_text(encoding="utf-8") == (GATEWAY / name).read_text(
             encoding="utf-8"
         ), name
+
+
+def test_the_wrong_kind_of_file_and_a_rollup_with_no_workstreams(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    message = refused("programme", "check", str(EXAMPLES / "stockport-2017" / "scenario.yaml"), db=db)
+    assert "this is a scenario" in message and "not a programme file" in message
+    message = refused("programme", "rollup", str(EXAMPLES / "stockport-2017" / "programme.yaml"), db=db)
+    assert "the programme has no objectives and workstreams to roll the plan up by" in message
+    message = refused("run", str(STP / "programme.yaml"), db=db)
+    assert "this is a programme file" in message

@@ -116,3 +116,15 @@ def test_the_stockport_resourcing_loads_and_a_contract_total_that_disagrees_is_r
     found = problems(tmp_path, text.replace("amount: 2066", "amount: 2166"), None)
     assert len(found) == 1
     assert "the staffing by contract type adds to 3,552, the staffing by element to 3,452" in found[0]
+
+
+def test_two_milestones_at_the_same_months_are_refused(tmp_path: Path) -> None:
+    text = PROGRAMME.replace(
+        '- {months: 18, description: "Jan 18 contract start date - Phase 1"}',
+        '- {months: 12, description: "Jan 18 contract start date - Phase 1"}',
+    )
+    found = problems(tmp_path, text, None)
+    assert len(found) == 1
+    assert (
+        "milestones[2].months: the workstream '6. End of Life' already has a 12-month milestone" in found[0]
+    )

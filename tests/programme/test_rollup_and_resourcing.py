@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from carebridge.delivery.programme_pack import resourcing_tables, rollup_table
+from carebridge.delivery.programme_pack import (
+    objectives_table,
+    resourcing_tables,
+    rollup_table,
+    structure_table,
+)
 from carebridge.delivery.programme_rollup import Amounts, bridge_difference, rollup
 from carebridge.delivery.programme_status import (
     DecisionRecord,
@@ -166,3 +171,14 @@ def test_updates_for_unknown_workstreams_months_and_by_someone_else(stp: tuple[P
     assert any(
         p.path == ("decisions", 0, "decision") and "did you mean 'two_ae_sites'" in p.message for p in found
     )
+
+
+def test_the_workstreams_with_their_leads_and_money(stp: tuple[Programme, Results]) -> None:
+    programme, results = stp
+    rolled = rollup(programme, results, "2020/21")
+    table = structure_table(programme, rolled.item_names)
+    assert len(table.rows) == 15
+    urgent = next(row for row in table.rows if row[0] == "9. Simplify Urgent & Emergency Care")
+    assert urgent[3:7] == ["Helen Scott South", "Mark Williams", "Rob Lusuardi", "John Sargeant / Wendy Kerr"]
+    assert urgent[7] == "Urgent Care; System Reconfiguration"  # the lines' names, not their ids
+    assert len(objectives_table(programme).rows) == 5

@@ -31,6 +31,8 @@ from carebridge.usecases.edits import edit_value
 from carebridge.usecases.plans import stored_scenario
 from carebridge.usecases.regions_store import add_region_file
 from carebridge.usecases.pools import import_spend, load_pools
+from carebridge.usecases.programme import import_updates
+from carebridge.usecases.programme import load_into_store as load_programme_into
 from carebridge.usecases.registers import import_target_actuals, load_risks, load_targets
 from carebridge.web.app import create_app
 from tests.conftest import CHROMIUM, EXAMPLES, SERVICE_SKIPS, STOCKPORT, chromium_missing
@@ -69,6 +71,7 @@ PAGES: dict[str, dict[str, str]] = {
     "/regions/{region_id}": {"region": "/regions/1"},
     "/efficiency": {"efficiency": "/efficiency"},
     "/pools": {"pools": "/pools"},
+    "/programme": {"programme": "/programme?month=2017/18-M06"},
 }
 """Each page route of the app, and the pages of it visited (name → address); ``missing-plan`` is the error
 page."""
@@ -159,6 +162,10 @@ def load_examples(db: Path, stockport: Results) -> None:
         pool_files = [POOLS / "pool-2015-16.yaml", POOLS / "pool-65-plus-2016-17.yaml"]
         load_pools(store, [(load_pool(path), path) for path in pool_files])
         import_spend(store, POOLS / "spend-2016-17.csv")
+        stp = EXAMPLES / "staffordshire-stp-2016"
+        load_programme_into(store, stp / "programme.yaml")
+        import_updates(store, stp / "gateway" / "urgent-care-returns.csv", "rob.lusuardi@stp.example")
+        import_updates(store, stp / "gateway" / "reduce-cost.yaml", "neil.chapman@stp.example")
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ APPRAISAL = Kind("appraisal parameters", "carebridge appraise SCENARIO --paramet
 POOL = Kind("a pooled budget (Section 75)", "carebridge.delivery.pools.load_pool")
 COHORT = Kind("a cohort fragment", "carebridge stratify --emit-cohort; paste its cohorts into a scenario")
 REGION = Kind("a region (places consolidated)", "carebridge run, validate, simulate, compare")
+PROGRAMME = Kind("a programme file (objectives, workstreams, resourcing)", "carebridge programme")
 
 # The fields that only one kind has at its top level, first match wins.
 _MARKS: tuple[tuple[frozenset[str], Kind], ...] = (
@@ -36,6 +37,7 @@ _MARKS: tuple[tuple[frozenset[str], Kind], ...] = (
     (frozenset({"service_areas", "contributions"}), POOL),
     (frozenset({"cohorts"}), COHORT),
     (frozenset({"places", "places_folder", "shared_organisations"}), REGION),
+    (frozenset({"objectives", "resourcing"}), PROGRAMME),
 )
 
 _TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*:(\s|$)")

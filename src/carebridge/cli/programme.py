@@ -49,12 +49,22 @@ NameOption = Annotated[
 def _checked(file: Path, scenario: Path | None) -> CheckedProgramme:
     from carebridge.engine import ModelError
     from carebridge.scenario.errors import InputError
+    from carebridge.scenario.programme import ProgrammeError
     from carebridge.usecases.programme import check_programme, scenario_of
 
     try:
         return check_programme(file, scenario_of(file, scenario))
+    except ProgrammeError as error:
+        fail(_wrong_kind(file) or str(error))
     except (InputError, ModelError) as error:
         fail(str(error))
+
+
+def _wrong_kind(file: Path) -> str | None:
+    """What the file is, when it is another kind of CareBridge file than a programme."""
+    from carebridge.cli.kinds import PROGRAMME, wrong_kind
+
+    return wrong_kind(file, PROGRAMME)
 
 
 @programme_app.command("check")
@@ -95,14 +105,19 @@ def rollup_command(
     ] = None,
 ) -> None:
     """The plan on a page: savings, investment and funding by objective, programme and workstream, adding to
-    the bridge; and the activity each workstream's schemes remove.
+    the bridge; each workstream's leads, money and success in 2020/21; the activity its schemes remove.
 
     Example:
 
       carebridge programme rollup examples/staffordshire-stp-2016/programme.yaml --year 2020/21
     """
     from carebridge.cli.console import terminal
-    from carebridge.delivery.programme_pack import activity_rollup_table, rollup_table
+    from carebridge.delivery.programme_pack import (
+        activity_rollup_table,
+        objectives_table,
+        rollup_table,
+        structure_table,
+    )
     from carebridge.delivery.programme_rollup import bridge_difference
     from carebridge.report.programme import print_tables
     from carebridge.usecases.programme import scenario_of
@@ -113,12 +128,17 @@ def rollup_command(
             "(there is no scenario.yaml beside the programme file)"
         )
     checked = _checked(file, scenario)
-    assert checked.results is not None
+    if checked.results is None:
+        fail(f"{file}: the programme has no objectives and workstreams to roll the plan up by")
     if year is not None and year not in checked.results.years:
         fail(f"--year {year}: not a year of the scenario; expected one of {', '.join(checked.results.years)}")
     rolled = checked.rollup(year)
     assert rolled is not None
-    tables = [rollup_table(rolled)]
+    tables = [
+        rollup_table(rolled),
+        objectives_table(checked.programme),
+        structure_table(checked.programme, rolled.item_names),
+    ]
     if any(row.amounts.activity for row in rolled.workstreams):
         tables.append(activity_rollup_table(rolled))
     print_tables(tables, terminal())
@@ -176,7 +196,7 @@ def return_import_command(
     Example:
 
     \b
-      carebridge programme return import examples/staffordshire-stp-2016/gateway-returns.csv \\
+      carebridge programme return import examples/staffordshire-stp-2016/gateway/urgent-care-returns.csv \\
         --by rob.lusuardi@stp.example
     """
     from carebridge.delivery.programme_status import UpdatesError
@@ -279,7 +299,7 @@ def resourcing_command(file: ProgrammeFile) -> None:
     try:
         programme = load_programme(file)
     except InputError as error:
-        fail(str(error))
+        fail(_wrong_kind(file) or str(error))
     if programme.resourcing is None:
         fail(f"{file}: the programme gives no resourcing (a resourcing: map with partners, staffing, …)")
     print_tables(resourcing_tables(programme.resourcing), terminal())

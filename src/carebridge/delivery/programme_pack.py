@@ -6,10 +6,12 @@ contract type. Money in £'000, savings negative (printed in brackets), as every
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from carebridge.delivery.pack import Cell, PackColumn, PackTable
 from carebridge.delivery.programme_rollup import Rollup, RollupRow
 from carebridge.delivery.programme_status import AREA_TITLES, AREAS, ProgrammeStatus
-from carebridge.scenario.programme import ROLE_NAMES, Resourcing, staffing_total
+from carebridge.scenario.programme import ROLE_NAMES, Programme, Resourcing, staffing_total, workstreams
 
 MILESTONE_WORDS = {
     "not_started": "not started",
@@ -66,6 +68,57 @@ def _rollup_cells(row: RollupRow, indent: str) -> list[Cell]:
         amounts.other,
         amounts.net,
     ]
+
+
+def structure_table(programme: Programme, item_names: Mapping[str, str]) -> PackTable:
+    """Each workstream under its objective and programme, with its leads (its own, else its programme's),
+    the schemes and plan lines that carry its money, and what success looks like in 2020/21."""
+    rows: list[list[Cell]] = []
+    for view in workstreams(programme):
+        money = [item_names.get(f"scheme:{s}", s) for s in view.workstream.schemes]
+        money += [item_names.get(f"line:{x}", x) for x in view.workstream.lines]
+        rows.append(
+            [
+                view.name,
+                view.objective.name,
+                view.programme.name,
+                *(view.role(role) or "" for role in ROLE_NAMES),
+                "; ".join(money),
+                "; ".join(view.workstream.success),
+            ]
+        )
+    return PackTable(
+        "programme-structure",
+        "Workstreams, their leads and their money",
+        "Each workstream's objective and priority programme, its leads (its own, else its programme's), the "
+        "schemes and plan lines it holds and, where it says, what success looks like in 2020/21",
+        (
+            PackColumn("Workstream"),
+            PackColumn("Objective"),
+            PackColumn("Programme"),
+            *(PackColumn(title.capitalize() if title != "SRO" else title) for title in ROLE_NAMES.values()),
+            PackColumn("Schemes and plan lines"),
+            PackColumn("Success in 2020/21"),
+        ),
+        rows,
+        sheet="Workstreams",
+    )
+
+
+def objectives_table(programme: Programme) -> PackTable:
+    """The strategic objectives, what each aims to do and what success looks like in 2020/21."""
+    rows: list[list[Cell]] = [
+        [objective.name, objective.description or "", "; ".join(objective.success)]
+        for objective in programme.objectives
+    ]
+    return PackTable(
+        "programme-objectives",
+        "Strategic objectives and success in 2020/21",
+        "What each objective aims to do and what success looks like",
+        (PackColumn("Objective"), PackColumn("Aim"), PackColumn("Success in 2020/21")),
+        rows,
+        sheet="Objectives",
+    )
 
 
 def activity_rollup_table(rolled: Rollup) -> PackTable:

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from carebridge.engine.results import Results
 from carebridge.scenario.programme import Programme, workstreams
 
-CATEGORIES = ("savings", "investment", "funding", "other")
 KIND_CATEGORY = {"saving": "savings", "investment": "investment", "funding": "funding", "other": "other"}
 SYSTEM = "system"
 

@@ -367,10 +367,3 @@ def programme_status(
     return ProgrammeStatus(
         programme, month, tuple(upto), tuple(rows), grid, tuple(decided), tuple(marks), at_stake_year
     )
-
-
-def latest_month(returns: Sequence[ReturnRecord]) -> str | None:
-    """The latest month with a return, or ``None``."""
-    indexed = [(month_index(r.month), r.month) for r in returns]
-    known = [pair for pair in indexed if pair[0] is not None]
-    return max(known)[1] if known else None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pathlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -45,6 +45,7 @@ Text = Annotated[str, Field(min_length=1)]
 Money = Annotated[float, Field(ge=0, le=1e9)]
 MILESTONE_MONTHS = (6, 12, 18)
 DecisionStatus = Literal["open", "taken", "deferred"]
+DECISION_STATUSES = ("open", "taken", "deferred")
 
 
 class Roles(Model):
@@ -263,6 +264,13 @@ def programme_problems(programme: Programme) -> list[Problem]:
             )
             problems.append(Problem(view.path, message))
     problems += _membership_twice(views)
+    for view in views:
+        seen_months: set[int] = set()
+        for index, milestone in enumerate(view.workstream.milestones):
+            if milestone.months in seen_months:
+                message = f"the workstream '{view.name}' already has a {milestone.months}-month milestone"
+                problems.append(Problem((*view.path, "milestones", index, "months"), message))
+            seen_months.add(milestone.months)
     known = {view.id: view for view in views}
     for d, decision in enumerate(programme.decisions):
         if decision.workstream not in known:
@@ -418,21 +426,3 @@ def load_programme(path: str | pathlib.Path, scenario: Scenario | None = None) -
         return problems
 
     return load_model(path, Programme, ProgrammeError, check)[0]
-
-
-def member_of(programme: Programme) -> dict[str, str]:
-    """The workstream id of each scheme and plan line the programme names (``scheme:ID`` / ``line:ID``)."""
-    owner: dict[str, str] = {}
-    for view in workstreams(programme):
-        owner.update({f"scheme:{item}": view.id for item in view.workstream.schemes})
-        owner.update({f"line:{item}": view.id for item in view.workstream.lines})
-    return owner
-
-
-def milestone_months(programme: Programme) -> Iterator[tuple[WorkstreamView, int, Milestone, str]]:
-    """Each milestone with its workstream, its index and the month it is due (the start plus its months)."""
-    start = month_index(programme.start or "")
-    for view in workstreams(programme):
-        for index, milestone in enumerate(view.workstream.milestones):
-            due = month_label(start + milestone.months - 1) if start is not None else ""
-            yield view, index, milestone, due

@@ -4,8 +4,10 @@ where the programme stands in a month, and its tables for the delivery pack."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from carebridge.delivery.pack import PackTable
 from carebridge.delivery.programme_pack import oversight_tables
@@ -158,3 +160,72 @@ def pack_tables(store: Store, month: str) -> list[PackTable]:
         stored.programme, upto, returns, milestones, decisions, stored.at_stake, stored.at_stake_year
     )
     return oversight_tables(status)
+
+
+def owned_workstreams(store: Store, by: str, name: str | None = None) -> list[tuple[str, str]]:
+    """The workstreams ``by`` may record returns for (id, name), in the file's order."""
+    from carebridge.scenario.programme import workstreams
+
+    stored = choose(store, name)
+    who = by.strip().lower()
+    return [(view.id, view.name) for view in workstreams(stored.programme) if who in view.owners]
+
+
+UpdateKind = Literal["returns", "milestones", "decisions"]
+
+
+def record_return(store: Store, by: str, values: dict[str, str], name: str | None = None) -> RecordOutcome:
+    """Record one gateway return given as form values (workstream, month, progress, confidence, assurance,
+    note) by ``by``; :class:`UpdatesError` whose problems' paths end in the field's name."""
+    return record_one(store, by, "returns", values, name)
+
+
+def record_one(
+    store: Store, by: str, kind: UpdateKind, values: Mapping[str, object], name: str | None = None
+) -> RecordOutcome:
+    """Record one entry of a file of updates — a gateway return, a milestone update (workstream, milestone,
+    month, status, note) or a decision update (decision, month, status, due, note) — given as form values, by
+    ``by``; :class:`UpdatesError` whose problems' paths end in the field's name."""
+    from pydantic import ValidationError
+
+    from carebridge.delivery.programme_status import Updates, UpdatesError, update_problems
+    from carebridge.scenario.pydantic_errors import problems_from_validation
+
+    stored = choose(store, name)
+    entry = {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
+    data = {kind: [{key: value for key, value in entry.items() if value not in ("", None)}]}
+    try:
+        updates = Updates.model_validate(data)
+    except ValidationError as error:
+        raise UpdatesError(problems_from_validation(error, data, Updates)) from None
+    problems = update_problems(stored.programme, updates, by)
+    if problems:
+        raise UpdatesError(problems)
+    previous = store.actor
+    store.actor = by
+    try:
+        with store.session() as session:
+            return record_updates(session, stored.id, updates, by.strip().lower())
+    finally:
+        store.actor = previous
+
+
+def owned_decisions(store: Store, by: str, name: str | None = None) -> list[tuple[str, str]]:
+    """The critical decisions ``by`` may update (id, name): those of the workstreams ``by`` owns."""
+    stored = choose(store, name)
+    owned = {identifier for identifier, _ in owned_workstreams(store, by, name)}
+    return [(d.id, d.name) for d in stored.programme.decisions if d.workstream in owned]
+
+
+def owned_milestones(store: Store, by: str, name: str | None = None) -> list[tuple[str, int, str]]:
+    """The milestones ``by`` may update: (workstream id, months, "workstream name: N months")."""
+    from carebridge.scenario.programme import workstreams
+
+    stored = choose(store, name)
+    who = by.strip().lower()
+    return [
+        (view.id, milestone.months, f"{view.name}: {milestone.months} months")
+        for view in workstreams(stored.programme)
+        if who in view.owners
+        for milestone in view.workstream.milestones
+    ]

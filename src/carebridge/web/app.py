@@ -36,6 +36,7 @@ def create_app(store: Store, secure_cookies: bool = False, limits: Limits | None
         pages_partners,
         pages_regions,
         pages_pools,
+        pages_programme,
         pages_scenarios,
         pages_uncertainty,
         plotly,
@@ -65,6 +66,7 @@ def create_app(store: Store, secure_cookies: bool = False, limits: Limits | None
     app.include_router(pages_regions.router)
     app.include_router(pages_efficiency.router)
     app.include_router(pages_pools.router)
+    app.include_router(pages_programme.router)
     app.add_middleware(Guard, limits=limits, secure_cookies=secure_cookies)
     app.exception_handler(HTTPException)(_http_error)
     app.exception_handler(RequestValidationError)(_invalid_request)
