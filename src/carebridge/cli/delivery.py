@@ -651,7 +651,9 @@ def delivery_command(
         status = _fews(store, plan, month, _spc_options(spc_screen, spc_rebase, spc_baseline))
         pack = delivery_pack(store, status.plan, _monitored(status))
     try:
-        written = write_delivery_pack(pack.fews, status.plan, pack.risks, pack.parties, out, pack.registers)
+        written = write_delivery_pack(
+            pack.fews, status.plan, pack.risks, pack.parties, out, pack.registers, pack.outcomes
+        )
     except OSError as error:
         fail(f"cannot write the delivery pack into {out}: {error.strerror or error}")
     typer.echo("Wrote " + ", ".join(str(path) for path in written))

@@ -214,6 +214,7 @@ def write_delivery_pack(
     parties: Mapping[str, tuple[float, float]],
     folder: Path,
     registers: RegisterView | None = None,
+    outcomes: Sequence[PackTable] = (),
 ) -> list[Path]:
     """The programme board's pack for a month: ``delivery-…html`` and ``delivery-…xlsx``; with
     ``registers``, the targets (status, alerts, escalations) and the risks' heat maps and overdue reviews."""
@@ -234,6 +235,7 @@ def write_delivery_pack(
         *target_sections,
         _risk_section(tables["risks"], risks, registers),
         Section("settlement", "Risk and gain share settlement", tables["settlement"]),
+        *([Section("outcomes", "Outcomes and inequalities", list(outcomes))] if outcomes else []),
     ]
     page = Page(
         f"Delivery report {monitoring.month.calendar_name} ({monitoring.month.label}): {plan}",
@@ -244,6 +246,6 @@ def write_delivery_pack(
         _banner(monitoring),
     )
     html = _atomic(folder / f"{stem}.html", lambda p: p.write_text(render_page(page), encoding="utf-8"))
-    every = [table for group in tables.values() for table in group]
+    every = [table for group in tables.values() for table in group] + list(outcomes)
     workbook = _atomic(folder / f"{stem}.xlsx", lambda p: write_workbook(p, _facts(monitoring, plan), every))
     return [html, workbook]

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from carebridge.delivery import outcomes as oc
 from carebridge.delivery import programme_budgets as pb
+from carebridge.delivery.pack import PackTable
+from carebridge.delivery.pack_outcomes import outcomes_table
 from carebridge.store import Store
 from carebridge.store.outcomes import (
     RegisterLoad,
@@ -16,6 +18,7 @@ from carebridge.store.outcomes import (
     read_register,
     read_values,
     read_values_file,
+    register_names,
     save_register,
     save_values,
 )
@@ -70,6 +73,17 @@ def status_of(register: oc.OutcomesRegister, rows: tuple[oc.ValueRow, ...]) -> O
             MeasureStatus(measure, results, oc.inequality(measure, results), oc.progress(measure, rows))
         )
     return OutcomesStatus(register, tuple(measures))
+
+
+def outcome_pack_tables(store: Store) -> tuple[PackTable, ...]:
+    """The delivery pack's outcomes table of each register in the store (none when it holds none)."""
+    with store.session() as session:
+        names = register_names(session)
+        stored = [(read_register(session, name), read_values(session, name)) for name in names]
+    return tuple(
+        outcomes_table(register.name, [(m.measure, m.progress) for m in status_of(register, rows).measures])
+        for register, rows in stored
+    )
 
 
 @dataclass(frozen=True)
