@@ -174,6 +174,22 @@ def inequality_table(rows: Sequence[tuple[oc.Measure, oc.Inequality]]) -> TextTa
 
 
 def benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable:
+    """The benchmark by category; the outcome columns only when some category has an outcome."""
+    table = _benchmark_table(bench, title, table_id)
+    if any(row.outcome is not None for row in bench.rows):
+        return table
+    keep = range(8)
+    return TextTable(
+        table.id,
+        table.title,
+        table.note,
+        tuple(table.header[i] for i in keep),
+        tuple(tuple(row[i] for i in keep) for row in table.rows),
+        (7,),
+    )
+
+
+def _benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable:
     header = (
         "Programme",
         "Spend £'000",

@@ -11,6 +11,9 @@ from carebridge.delivery import outcomes as oc
 from carebridge.delivery import programme_budgets as pb
 from carebridge.delivery.pack import PackTable
 from carebridge.delivery.pack_outcomes import outcomes_table
+from carebridge.scenario.errors import Problem
+from carebridge.scenario.loader import load_model
+from carebridge.scenario.source_map import SourceMap
 from carebridge.store import Store
 from carebridge.store.outcomes import (
     RegisterLoad,
@@ -96,8 +99,44 @@ class ProgrammeBenchmark:
 
 def benchmark_programme_budget(path: Path, comparator: pb.Comparator | None = None) -> ProgrammeBenchmark:
     """Read a programme budget (:class:`~carebridge.delivery.programme_budgets.ProgrammeBudgetError`, every
-    problem located) and benchmark it against ``comparator`` (the file's own when ``None``)."""
-    budget = pb.load_programme_budget(path)
+    problem located) and benchmark it against ``comparator`` (the file's own when ``None``); with
+    ``plan_from``, the plan's changes are its scenario's schemes in the year, run here."""
+    budget, source = load_model(path, pb.ProgrammeBudget, pb.ProgrammeBudgetError, pb.budget_problems)
+    if budget.plan_from is not None:
+        budget = pb.with_plan(budget, _changes_from_run(path, budget.plan_from, source))
     before = pb.benchmark(budget, comparator)
     after = pb.benchmark(budget, comparator, after_plan=True) if budget.plan else None
     return ProgrammeBenchmark(budget, before, after)
+
+
+def _changes_from_run(path: Path, mapping: pb.PlanFrom, source: SourceMap) -> list[pb.PlanChange]:
+    """The plan's changes by programme: the scenario run, each mapped scheme's investment and saving in the
+    year shared among its categories; a scheme or year the run lacks is a located problem of the file."""
+    from carebridge.usecases.planning import load, run
+
+    results = run(load(path.parent / mapping.scenario))
+    problems = []
+    if mapping.year not in results.years:
+        message = f"{mapping.year} is not a year of the plan ({results.years[0]} to {results.years[-1]})"
+        problems.append(Problem(("plan_from", "year"), message))
+    known = results.schemes
+    problems += [
+        Problem(
+            ("plan_from", "schemes", scheme),
+            f"{scheme!r} is not a scheme of the scenario ({', '.join(known)})",
+        )
+        for scheme in mapping.schemes
+        if scheme not in known
+    ]
+    if problems:
+        raise pb.ProgrammeBudgetError(source.locate(problems))
+    summary = results.scheme_summary.sel(basis=mapping.basis, year=mapping.year)
+    money = {
+        scheme: pb.SchemeMoney(
+            results.scheme_label(scheme),
+            float(summary.investment.sel(scheme=scheme)),
+            -float(summary.benefit.sel(scheme=scheme)),
+        )
+        for scheme in mapping.schemes
+    }
+    return pb.plan_changes(mapping, money)
