@@ -122,3 +122,15 @@ def test_a_bad_comparator_names_the_option(tmp_path: Path) -> None:
 
 def test_status_before_any_register(tmp_path: Path) -> None:
     assert "no outcomes register yet" in refused(tmp_path / "empty.db", "outcomes", "status")
+
+
+def test_the_programme_page_draws_the_quadrants(tmp_path: Path) -> None:
+    done = run(tmp_path / "x.db", "outcomes", "benchmark", str(BUDGET), "--out", str(tmp_path / "pb"))
+    assert done.exit_code == 0, done.output
+    review = (
+        "Review areas (a material variance with a worse outcome than the peers): Mental health disorders, "
+    )
+    assert review + "Problems of circulation." in done.output
+    page = (tmp_path / "pb" / "programme-budget.html").read_text(encoding="utf-8")
+    assert 'Plotly.newPlot("programme-quadrants"' in page
+    assert "After the plan&#x27;s investments and savings" in page and "<script src=" not in page

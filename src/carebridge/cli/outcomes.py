@@ -195,6 +195,8 @@ def outcomes_benchmark_command(
     for text in lines:
         typer.echo(text)
     if out is not None:
-        files = {"programme-budget.html": ro.programme_page(result.budget, tables, lines)}
+        chart = ro.quadrant_chart(result.before)
+        page = ro.programme_page(result.budget, tables, lines, [chart] if chart else [])
+        files = {"programme-budget.html": page}
         files.update({f"{table.id}.csv": ro.csv_of(table) for table in tables})
         _write(out, files)
