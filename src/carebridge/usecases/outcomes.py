@@ -68,6 +68,15 @@ def outcomes_status(store: Store, register: str | None = None) -> OutcomesStatus
     return status_of(stored, rows)
 
 
+def every_outcomes_status(store: Store) -> list[OutcomesStatus]:
+    """The status of every outcomes register in the store, by name (none when it holds none)."""
+    with store.session() as session:
+        stored = [
+            (read_register(session, name), read_values(session, name)) for name in register_names(session)
+        ]
+    return [status_of(register, rows) for register, rows in stored]
+
+
 def status_of(register: oc.OutcomesRegister, rows: tuple[oc.ValueRow, ...]) -> OutcomesStatus:
     measures = []
     for measure in register.measures:

@@ -32,6 +32,7 @@ def create_app(store: Store, secure_cookies: bool = False, limits: Limits | None
         api_planning,
         pages_auth,
         pages_delivery,
+        pages_outcomes,
         pages_partners,
         pages_scenarios,
         pages_uncertainty,
@@ -59,6 +60,7 @@ def create_app(store: Store, secure_cookies: bool = False, limits: Limits | None
     app.include_router(pages_delivery.router)
     app.include_router(api.router)
     app.include_router(api_planning.router)
+    app.include_router(pages_outcomes.router)
     app.add_middleware(Guard, limits=limits, secure_cookies=secure_cookies)
     app.exception_handler(HTTPException)(_http_error)
     app.exception_handler(RequestValidationError)(_invalid_request)
