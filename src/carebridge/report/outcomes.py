@@ -127,7 +127,7 @@ def values_table(measure: oc.Measure, results: Sequence[oc.Result]) -> TextTable
                 result.period,
                 group,
                 _count(result.numerator),
-                _count(result.denominator) if result.numerator is not None else _value(result.denominator, 0),
+                _count(result.denominator),
                 SUPPRESSED if hidden else _value(result.value),
                 "" if hidden else _interval(result.lower, result.upper),
                 result.status,
@@ -408,6 +408,15 @@ def programme_page(
         *scripts(charts),
     ]
     return document(f"Programme budget: {budget.name}", body, STYLE)
+
+
+def parameter_fragment(name: str, value: float, note: str) -> str:
+    """A scenario ``parameters:`` fragment naming ``value`` (£'000), for a driver formula to use."""
+    quoted = note.replace("\\", "\\\\").replace('"', '\\"')
+    return (
+        "# Put under the scenario's parameters (docs/outcomes.md); a plan line's formula then names it.\n"
+        f'parameters:\n  {name}: {{value: {value:.1f}, unit: "£\'000", note: "{quoted}"}}\n'
+    )
 
 
 def conclusions(bench: pb.Benchmark) -> list[str]:
