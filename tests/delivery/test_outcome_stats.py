@@ -48,8 +48,8 @@ def test_byar_is_close_to_the_exact_poisson_interval(count: int) -> None:
 
 
 def test_byar_rate_worked_example() -> None:
-    """100 deaths in 100,000: the rate 100 per 100,000, Byar's limits 81.36 and 121.63 (PHE's worked example
-    of a crude rate gives the same to two decimals)."""
+    """100 deaths in 100,000: the rate 100 per 100,000 and Byar's limits 81.36 and 121.63, worked from the
+    formula by hand (the exact Poisson limits are 81.36 and 121.63 too: the test above)."""
     estimate = st.byar_rate(100, 100_000)
     assert (round(estimate.value, 2), round(estimate.lower, 2), round(estimate.upper, 2)) == (
         100.0,

@@ -122,3 +122,49 @@ def test_a_bad_comparator_names_the_option(tmp_path: Path) -> None:
 
 def test_status_before_any_register(tmp_path: Path) -> None:
     assert "no outcomes register yet" in refused(tmp_path / "empty.db", "outcomes", "status")
+
+
+def test_the_programme_page_draws_the_quadrants(tmp_path: Path) -> None:
+    done = run(tmp_path / "x.db", "outcomes", "benchmark", str(BUDGET), "--out", str(tmp_path / "pb"))
+    assert done.exit_code == 0, done.output
+    review = (
+        "Review areas (a material variance with a worse outcome than the peers): Mental health disorders, "
+    )
+    assert review + "Problems of circulation." in done.output
+    page = (tmp_path / "pb" / "programme-budget.html").read_text(encoding="utf-8")
+    assert 'Plotly.newPlot("programme-quadrants"' in page
+    assert "After the plan&#x27;s investments and savings" in page and "<script src=" not in page
+
+
+def test_the_opportunity_as_the_stps_parameter(tmp_path: Path) -> None:
+    """The STP's `rightcare_opportunity` (55,000 £'000, × its realisation 0.5 in the Right Care line) is the
+    parameter the benchmark writes."""
+    from carebridge.scenario.loader import load_scenario
+    from carebridge.scenario.reading import parse
+
+    emitted = tmp_path / "rightcare.yaml"
+    args = [
+        "--top",
+        "6",
+        "--realisation",
+        "0.5",
+        "--parameter",
+        "rightcare_opportunity",
+        "--emit",
+        str(emitted),
+    ]
+    done = run(tmp_path / "x.db", "outcomes", "benchmark", str(FOLDER / "rightcare-2016.yaml"), *args)
+    assert done.exit_code == 0, done.output
+    assert "the plan line is 27,500 £'000" in done.output
+    fragment = parse(emitted.read_text(encoding="utf-8"), str(emitted)).data["parameters"][
+        "rightcare_opportunity"
+    ]
+    scenario = load_scenario(EXAMPLES / "staffordshire-stp-2016" / "scenario.yaml").scenario
+    stp = scenario.parameters["rightcare_opportunity"]
+    assert not isinstance(stp, float | dict)
+    assert (fragment["value"], fragment["unit"]) == (stp.value, stp.unit)
+
+
+def test_emit_needs_its_options(tmp_path: Path) -> None:
+    out = refused(tmp_path / "x.db", "outcomes", "benchmark", str(BUDGET), "--emit", str(tmp_path / "p.yaml"))
+    assert "--emit: give --emit FILE with --parameter NAME and --top N" in out

@@ -4,10 +4,14 @@ RightCare line from a benchmark's opportunity."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from carebridge.delivery import programme_budgets as pb
 from carebridge.scenario.loader import load_scenario
+from carebridge.usecases import planning
+from carebridge.usecases.outcomes import benchmark_programme_budget
 from tests.conftest import EXAMPLES
 
 FOLDER = EXAMPLES / "outcomes"
@@ -52,7 +56,7 @@ def test_figure_7_the_plan_moves_toward_the_peers(stockport: pb.ProgrammeBudget)
 def test_table_13_stockport_against_greater_manchester() -> None:
     """Table 13: (£3.95) £1.94 £0.91 (£0.97) (£0.01) (£3.04) (£0.31), (£5.43) per weighted head in all."""
     bench = pb.benchmark(pb.load_programme_budget(FOLDER / "gp-funding-2017.yaml"))
-    assert bench.basis == "weighted head" and bench.comparator == "the reference"
+    assert bench.basis == "weighted head" and bench.comparator == "Greater Manchester"
     assert [round(row.variance_per_head or 0, 2) for row in bench.rows] == [
         -3.95,
         1.94,
@@ -63,6 +67,41 @@ def test_table_13_stockport_against_greater_manchester() -> None:
         -0.31,
     ]
     assert round(sum(row.variance_per_head or 0 for row in bench.rows), 2) == -5.43
+
+
+def test_table_15_the_plan_from_the_stockport_run() -> None:
+    """Tables 14–15 (amounts synthetic): the business cases' investment and savings in 2020/21, cost basis,
+    from the Stockport scenario's run, shared among programmes; the total moves by their net."""
+    result = benchmark_programme_budget(FOLDER / "programme-budget-2017.yaml")
+    assert result.after is not None
+    run = planning.run(planning.load(EXAMPLES / "stockport-2017" / "scenario.yaml"))
+    summary = run.scheme_summary.sel(basis="cost", year="2020/21")
+    net = float(summary.investment.sum() + summary.benefit.sum())
+    assert result.after.total_spend - result.before.total_spend == pytest.approx(net)
+    assert {change.scheme for change in result.budget.plan} == {
+        "Acute Interface",
+        "Intermediate Care",
+        "Neighbourhood",
+        "Outpatients",
+    }
+    circulation = (pb.by_code(result.before)["10"], pb.by_code(result.after)["10"])
+    assert circulation[0].position == "above" and circulation[1].position == "similar"
+
+
+def test_a_scheme_the_scenario_lacks_is_located(tmp_path: Path) -> None:
+    text = (FOLDER / "programme-budget-2017.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "budget.yaml"
+    bad.write_text(
+        text.replace("../stockport-2017/", str(EXAMPLES / "stockport-2017") + "/").replace(
+            "    outpatients:", "    outpatient:"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(pb.ProgrammeBudgetError) as caught:
+        benchmark_programme_budget(bad)
+    (problem,) = caught.value.problems
+    assert problem.path == ("plan_from", "schemes", "outpatient") and problem.line is not None
+    assert "'outpatient' is not a scheme of the scenario" in problem.message
 
 
 def test_the_stps_rightcare_line_is_the_benchmarks_opportunity() -> None:

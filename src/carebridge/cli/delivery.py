@@ -665,6 +665,7 @@ def delivery_command(
             pack.registers,
             programme=programme,
             pools=pools,
+            outcomes=pack.outcomes,
         )
     except OSError as error:
         fail(f"cannot write the delivery pack into {out}: {error.strerror or error}")

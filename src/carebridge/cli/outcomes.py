@@ -157,6 +157,18 @@ def outcomes_benchmark_command(
         float,
         typer.Option("--realisation", help="The share of the opportunity realised, 0 to 1.", min=0, max=1),
     ] = 1.0,
+    parameter: Annotated[
+        str | None,
+        typer.Option(
+            "--parameter", help="With --top and --emit: the scenario parameter to name the opportunity."
+        ),
+    ] = None,
+    emit: Annotated[
+        Path | None,
+        typer.Option(
+            "--emit", help="With --top and --parameter: write the opportunity as a scenario parameter."
+        ),
+    ] = None,
     out: Out = None,
 ) -> None:
     """Benchmark a programme budget against its peers: spend per head by category, the variance to the
@@ -173,6 +185,10 @@ def outcomes_benchmark_command(
     from carebridge.scenario.errors import InputError
     from carebridge.usecases.outcomes import benchmark_programme_budget
 
+    if (parameter is None) != (emit is None) or (emit is not None and top is None):
+        fail("--emit: give --emit FILE with --parameter NAME and --top N")
+    if parameter is not None and not parameter.isidentifier():
+        fail(f"--parameter: {parameter!r}; expected a name of letters, digits and underscores")
     if comparator is not None and comparator not in pb.COMPARATOR_WORDS:
         fail(f"--comparator: {comparator!r}; expected one of {', '.join(pb.COMPARATOR_WORDS)}")
     try:
@@ -194,7 +210,16 @@ def outcomes_benchmark_command(
     _print(tables)
     for text in lines:
         typer.echo(text)
+    if emit is not None and parameter is not None and top is not None:
+        note = (
+            f"the top {top} opportunities of {result.budget.name} against {result.before.comparator} "
+            f"(carebridge outcomes benchmark {file.name} --top {top})"
+        )
+        fragment = ro.parameter_fragment(parameter, result.before.top_opportunity(top), note)
+        _write(emit.parent, {emit.name: fragment})
     if out is not None:
-        files = {"programme-budget.html": ro.programme_page(result.budget, tables, lines)}
+        chart = ro.quadrant_chart(result.before)
+        page = ro.programme_page(result.budget, tables, lines, [chart] if chart else [])
+        files = {"programme-budget.html": page}
         files.update({f"{table.id}.csv": ro.csv_of(table) for table in tables})
         _write(out, files)

@@ -102,6 +102,18 @@ class PlanChange(Model):
     saving: NonNegative = 0.0
 
 
+class PlanFrom(Model):
+    """The plan's changes by programme from a scenario's run: each scheme's investment and saving in a year,
+    shared among programme categories (Table 15)."""
+
+    scenario: str = Field(description="The scenario file, relative to this file.")
+    year: str = Field(description="The year of the plan whose investment and savings are taken.")
+    basis: Literal["tariff", "cost"] = "cost"
+    schemes: dict[str, dict[str, Annotated[float, Field(gt=0, le=1)]]] = Field(
+        description="Each scheme's id and its shares by programme category, adding to 1."
+    )
+
+
 class Outcome(Model):
     name: str = Field(description="What the outcomes are, e.g. `SMR 2002-04`.")
     direction: Literal["higher_is_better", "lower_is_better"] = "lower_is_better"
@@ -125,6 +137,7 @@ class ProgrammeBudget(Model):
     outcome: Outcome | None = None
     areas: list[Area]
     plan: list[PlanChange] = Field(default_factory=list)
+    plan_from: PlanFrom | None = Field(None, description="The plan's changes from a scenario's run instead.")
 
 
 def categories_of(budget: ProgrammeBudget) -> tuple[tuple[str, str], ...]:
@@ -170,6 +183,16 @@ def budget_problems(budget: ProgrammeBudget) -> list[Problem]:
     for index, change in enumerate(budget.plan):
         if change.category not in codes:
             problems.append(Problem(("plan", index, "category"), _unknown(change.category, codes)))
+    if budget.plan_from is not None:
+        if budget.plan:
+            problems.append(Problem(("plan_from",), "give the plan's changes in plan or plan_from, not both"))
+        for scheme, shares in budget.plan_from.schemes.items():
+            for code in shares:
+                if code not in codes:
+                    problems.append(Problem(("plan_from", "schemes", scheme, code), _unknown(code, codes)))
+            if abs(sum(shares.values()) - 1) > 1e-6:
+                message = f"the shares of {scheme} add to {sum(shares.values()):g}; expected 1"
+                problems.append(Problem(("plan_from", "schemes", scheme), message))
     return problems
 
 
@@ -180,6 +203,33 @@ def _unknown(code: str, codes: Sequence[str]) -> str:
 def load_programme_budget(path: str | pathlib.Path) -> ProgrammeBudget:
     """The programme budget benchmark in the YAML file at ``path``; :class:`ProgrammeBudgetError` if not."""
     return load_model(path, ProgrammeBudget, ProgrammeBudgetError, budget_problems)[0]
+
+
+@dataclass(frozen=True)
+class SchemeMoney:
+    """A scheme's name, investment (positive) and saving (positive) in the plan's year, £'000."""
+
+    name: str
+    investment: float
+    saving: float
+
+
+def plan_changes(mapping: PlanFrom, schemes: Mapping[str, SchemeMoney]) -> list[PlanChange]:
+    """Each mapped scheme's investment and saving shared among its categories."""
+    return [
+        PlanChange(
+            scheme=schemes[scheme].name,
+            category=code,
+            investment=schemes[scheme].investment * share,
+            saving=schemes[scheme].saving * share,
+        )
+        for scheme, shares in mapping.schemes.items()
+        for code, share in shares.items()
+    ]
+
+
+def with_plan(budget: ProgrammeBudget, changes: Sequence[PlanChange]) -> ProgrammeBudget:
+    return budget.model_copy(update={"plan": list(changes)})
 
 
 # --- the benchmark -----------------------------------------------------------------------------------------
@@ -342,11 +392,12 @@ def benchmark(
                 quadrant,
             )
         )
+    words = reference.name if kind == "reference" and reference is not None else COMPARATOR_WORDS[kind]
     return Benchmark(
         budget.name,
         budget.year,
         system.name,
-        COMPARATOR_WORDS[kind],
+        words,
         "weighted head" if budget.per == "weighted_population" else "head",
         tuple(rows),
     )

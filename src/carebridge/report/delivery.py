@@ -221,11 +221,13 @@ def write_delivery_pack(
     registers: RegisterView | None = None,
     programme: Sequence[PackTable] = (),
     pools: Sequence[PoolStatus] = (),
+    outcomes: Sequence[PackTable] = (),
 ) -> list[Path]:
     """The programme board's pack for a month: ``delivery-…html`` and ``delivery-…xlsx``; with
     ``registers``, the targets (status, alerts, escalations) and the risks' heat maps and overdue reviews;
     with ``pools``, a section of the pooled budgets with a budget in the month's year; with ``programme``,
-    the programme oversight report as the last page and its sheets at the end."""
+    the programme oversight report as the last page and its sheets at the end; with ``outcomes``, the
+    outcomes register's progress and gaps before it."""
     stem = file_stem("delivery", monitoring)
     tables = delivery_tables(monitoring, risks, parties, registers, pools)
     charts = all_charts(monitoring)
@@ -244,6 +246,7 @@ def write_delivery_pack(
         _risk_section(tables["risks"], risks, registers),
         Section("settlement", "Risk and gain share settlement", tables["settlement"]),
         *([Section("pools", "Pooled budgets", tables["pools"])] if pools else []),
+        *([Section("outcomes", "Outcomes and inequalities", list(outcomes))] if outcomes else []),
         *([programme_section(programme)] if programme else []),
     ]
     page = Page(
@@ -255,6 +258,6 @@ def write_delivery_pack(
         _banner(monitoring),
     )
     html = _atomic(folder / f"{stem}.html", lambda p: p.write_text(render_page(page), encoding="utf-8"))
-    every = [table for group in tables.values() for table in group] + list(programme)
+    every = [table for group in tables.values() for table in group] + list(outcomes) + list(programme)
     workbook = _atomic(folder / f"{stem}.xlsx", lambda p: write_workbook(p, _facts(monitoring, plan), every))
     return [html, workbook]

@@ -18,7 +18,8 @@ from rich.table import Table
 
 from carebridge.delivery import outcomes as oc
 from carebridge.delivery import programme_budgets as pb
-from carebridge.report.html import document, footer, header
+from carebridge.report.chart import FONT, PALETTE, Chart
+from carebridge.report.html import document, figure_html, footer, header, scripts
 from carebridge.report.html_table import text_table
 from carebridge.report.numbers import format_number
 from carebridge.version import __version__
@@ -126,7 +127,7 @@ def values_table(measure: oc.Measure, results: Sequence[oc.Result]) -> TextTable
                 result.period,
                 group,
                 _count(result.numerator),
-                _count(result.denominator) if result.numerator is not None else _value(result.denominator, 0),
+                _count(result.denominator),
                 SUPPRESSED if hidden else _value(result.value),
                 "" if hidden else _interval(result.lower, result.upper),
                 result.status,
@@ -135,8 +136,8 @@ def values_table(measure: oc.Measure, results: Sequence[oc.Result]) -> TextTable
     method = {
         "proportion": "Wilson score interval",
         "crude_rate": "Byar's interval",
-        "dsr": "directly standardised to the European Standard Population 2013, Dobson's interval",
-        "value": "the value and interval as published or supplied",
+        "dsr": "Directly standardised to the European Standard Population 2013, Dobson's interval",
+        "value": "The value and interval as published or supplied",
     }[measure.kind]
     return TextTable(
         f"outcome-{measure.id}", measure.name, f"{measure.definition}. {method}.", header, tuple(rows), (1, 6)
@@ -174,11 +175,27 @@ def inequality_table(rows: Sequence[tuple[oc.Measure, oc.Inequality]]) -> TextTa
 
 
 def benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable:
+    """The benchmark by category; the outcome columns only when some category has an outcome."""
+    table = _benchmark_table(bench, title, table_id)
+    if any(row.outcome is not None for row in bench.rows):
+        return table
+    keep = range(8)
+    return TextTable(
+        table.id,
+        table.title,
+        table.note,
+        tuple(table.header[i] for i in keep),
+        tuple(tuple(row[i] for i in keep) for row in table.rows),
+        (7,),
+    )
+
+
+def _benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable:
     header = (
         "Programme",
         "Spend £'000",
         f"£ per {bench.basis}",
-        f"{bench.comparator} £",
+        f"{bench.comparator[:1].upper()}{bench.comparator[1:]} £",
         "Variance £",
         "Variance %",
         "Opportunity £'000",
@@ -277,8 +294,10 @@ def outcomes_page(name: str, source: str | None, tables: Sequence[TextTable]) ->
     facts = [("Register", name), ("Source", source or "")]
     body = [
         header(f"Outcomes and inequalities: {name}", lead, facts),
+        "<main>",
         f'<p class="rule">{escape(disclosure_statement())}</p>',
         *(html_of(table) for table in tables),
+        "</main>",
         footer(
             __version__,
             "Values marked synthetic are made up to show the arithmetic; published ones come "
@@ -316,7 +335,54 @@ def plan_changes_table(budget: pb.ProgrammeBudget) -> TextTable:
     )
 
 
-def programme_page(budget: pb.ProgrammeBudget, tables: Sequence[TextTable], lines: Sequence[str]) -> str:
+def quadrant_chart(bench: pb.Benchmark) -> Chart | None:
+    """Spend against outcome, each programme with an outcome a point: the spend's variance to the comparator
+    (%) across, the outcome less the peers' average up (the Stockport plan's maps); ``None`` without
+    outcomes."""
+    rows = [r for r in bench.rows if r.outcome is not None and r.peer_outcome is not None]
+    rows = [r for r in rows if r.variance_percent is not None]
+    if not rows:
+        return None
+    data = [
+        {
+            "type": "scatter",
+            "mode": "markers+text",
+            "x": [round(r.variance_percent or 0.0, 1) for r in rows],
+            "y": [round((r.outcome or 0.0) - (r.peer_outcome or 0.0), 1) for r in rows],
+            "text": [r.name for r in rows],
+            "textposition": "top center",
+            "cliponaxis": False,
+            "marker": {"size": 11, "color": [PALETTE[3] if r.review else PALETTE[0] for r in rows]},
+            "hovertemplate": "%{text}<br>spend %{x}% against the comparator<br>outcome %{y} against the "
+            "peers<extra></extra>",
+        }
+    ]
+    layout = {
+        "title": {"text": "Spend and outcome by programme"},
+        "font": FONT,
+        "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
+        "xaxis": {
+            "title": {"text": f"Spend per {bench.basis} against {bench.comparator} (%)"},
+            "zeroline": True,
+        },
+        "yaxis": {"title": {"text": "Outcome less the peers' average"}, "zeroline": True},
+        "showlegend": False,
+        "plot_bgcolor": "#ffffff",
+    }
+    description = (
+        f"Each programme with an outcome: right of the middle line {bench.system} spends more than "
+        f"{bench.comparator}; the outcome's distance from the peers' average up the page (for an SMR, above "
+        "the line is worse). Review areas in red."
+    )
+    return Chart("programme-quadrants", "Spend and outcome by programme", description, data, layout)
+
+
+def programme_page(
+    budget: pb.ProgrammeBudget,
+    tables: Sequence[TextTable],
+    lines: Sequence[str],
+    charts: Sequence[Chart] = (),
+) -> str:
     lead = (
         "Spend by programme per head against the peers, the variance as money, and outcomes beside spend: "
         "where to review, where to invest."
@@ -325,8 +391,11 @@ def programme_page(budget: pb.ProgrammeBudget, tables: Sequence[TextTable], line
     statuses = {area.status for area in budget.areas}
     body = [
         header(f"Programme budget: {budget.name}", lead, facts),
+        "<main>",
         *(f"<p>{escape(line)}</p>" for line in lines),
+        *(figure_html(chart) for chart in charts),
         *(html_of(table) for table in tables),
+        "</main>",
         footer(
             __version__,
             "Money in £'000; spend per head in £. "
@@ -336,8 +405,18 @@ def programme_page(budget: pb.ProgrammeBudget, tables: Sequence[TextTable], line
                 else ""
             ),
         ),
+        *scripts(charts),
     ]
     return document(f"Programme budget: {budget.name}", body, STYLE)
+
+
+def parameter_fragment(name: str, value: float, note: str) -> str:
+    """A scenario ``parameters:`` fragment naming ``value`` (£'000), for a driver formula to use."""
+    quoted = note.replace("\\", "\\\\").replace('"', '\\"')
+    return (
+        "# Put under the scenario's parameters (docs/outcomes.md); a plan line's formula then names it.\n"
+        f'parameters:\n  {name}: {{value: {value:.1f}, unit: "£\'000", note: "{quoted}"}}\n'
+    )
 
 
 def conclusions(bench: pb.Benchmark) -> list[str]:

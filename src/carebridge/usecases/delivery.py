@@ -16,6 +16,7 @@ from carebridge.delivery.baseline import PlanBaseline
 from carebridge.delivery.fews import Action, FewsSettings
 from carebridge.delivery.monitor import Monitoring, monitor
 from carebridge.delivery.months import Month
+from carebridge.delivery.pack import PackTable
 from carebridge.delivery.register_status import RegisterView
 from carebridge.delivery.spc import SpcOptions
 from carebridge.store import Store
@@ -34,6 +35,7 @@ from carebridge.store.monitoring import read_actuals as stored_actuals
 from carebridge.store.plans import load_baseline, plan_id
 from carebridge.store.registers import StoredRisk, ranked, read_register_risks, register_view
 from carebridge.usecases.errors import MonthOutsidePlanError
+from carebridge.usecases.outcomes import outcome_pack_tables
 
 OTHER_PROVIDERS = "other"
 """The provider id of activity outside the partnership."""
@@ -59,6 +61,8 @@ class DeliveryPack:
     risks: list[StoredRisk]
     parties: dict[str, tuple[float, float]]
     registers: RegisterView
+    outcomes: tuple[PackTable, ...] = ()
+    """The outcomes registers' tables (docs/outcomes.md), when the store holds any."""
 
 
 def baseline(store: Store, plan: str) -> PlanBaseline:
@@ -133,7 +137,9 @@ def delivery_pack(store: Store, plan: str, monitoring: Monitoring) -> DeliveryPa
     with store.session() as session:
         risks = ranked(read_register_risks(session, number))
         registers = register_view(session, number, monitoring.month)
-    return DeliveryPack(monitoring, risks, read_share_parties(store, plan), registers)
+    return DeliveryPack(
+        monitoring, risks, read_share_parties(store, plan), registers, outcome_pack_tables(store)
+    )
 
 
 # --- actuals ----------------------------------------------------------------------------------------------

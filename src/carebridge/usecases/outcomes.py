@@ -9,6 +9,11 @@ from pathlib import Path
 
 from carebridge.delivery import outcomes as oc
 from carebridge.delivery import programme_budgets as pb
+from carebridge.delivery.pack import PackTable
+from carebridge.delivery.pack_outcomes import outcomes_table
+from carebridge.scenario.errors import Problem
+from carebridge.scenario.loader import load_model
+from carebridge.scenario.source_map import SourceMap
 from carebridge.store import Store
 from carebridge.store.outcomes import (
     RegisterLoad,
@@ -16,6 +21,7 @@ from carebridge.store.outcomes import (
     read_register,
     read_values,
     read_values_file,
+    register_names,
     save_register,
     save_values,
 )
@@ -62,6 +68,15 @@ def outcomes_status(store: Store, register: str | None = None) -> OutcomesStatus
     return status_of(stored, rows)
 
 
+def every_outcomes_status(store: Store) -> list[OutcomesStatus]:
+    """The status of every outcomes register in the store, by name (none when it holds none)."""
+    with store.session() as session:
+        stored = [
+            (read_register(session, name), read_values(session, name)) for name in register_names(session)
+        ]
+    return [status_of(register, rows) for register, rows in stored]
+
+
 def status_of(register: oc.OutcomesRegister, rows: tuple[oc.ValueRow, ...]) -> OutcomesStatus:
     measures = []
     for measure in register.measures:
@@ -70,6 +85,17 @@ def status_of(register: oc.OutcomesRegister, rows: tuple[oc.ValueRow, ...]) -> O
             MeasureStatus(measure, results, oc.inequality(measure, results), oc.progress(measure, rows))
         )
     return OutcomesStatus(register, tuple(measures))
+
+
+def outcome_pack_tables(store: Store) -> tuple[PackTable, ...]:
+    """The delivery pack's outcomes table of each register in the store (none when it holds none)."""
+    with store.session() as session:
+        names = register_names(session)
+        stored = [(read_register(session, name), read_values(session, name)) for name in names]
+    return tuple(
+        outcomes_table(register.name, [(m.measure, m.progress) for m in status_of(register, rows).measures])
+        for register, rows in stored
+    )
 
 
 @dataclass(frozen=True)
@@ -82,8 +108,44 @@ class ProgrammeBenchmark:
 
 def benchmark_programme_budget(path: Path, comparator: pb.Comparator | None = None) -> ProgrammeBenchmark:
     """Read a programme budget (:class:`~carebridge.delivery.programme_budgets.ProgrammeBudgetError`, every
-    problem located) and benchmark it against ``comparator`` (the file's own when ``None``)."""
-    budget = pb.load_programme_budget(path)
+    problem located) and benchmark it against ``comparator`` (the file's own when ``None``); with
+    ``plan_from``, the plan's changes are its scenario's schemes in the year, run here."""
+    budget, source = load_model(path, pb.ProgrammeBudget, pb.ProgrammeBudgetError, pb.budget_problems)
+    if budget.plan_from is not None:
+        budget = pb.with_plan(budget, _changes_from_run(path, budget.plan_from, source))
     before = pb.benchmark(budget, comparator)
     after = pb.benchmark(budget, comparator, after_plan=True) if budget.plan else None
     return ProgrammeBenchmark(budget, before, after)
+
+
+def _changes_from_run(path: Path, mapping: pb.PlanFrom, source: SourceMap) -> list[pb.PlanChange]:
+    """The plan's changes by programme: the scenario run, each mapped scheme's investment and saving in the
+    year shared among its categories; a scheme or year the run lacks is a located problem of the file."""
+    from carebridge.usecases.planning import load, run
+
+    results = run(load(path.parent / mapping.scenario))
+    problems = []
+    if mapping.year not in results.years:
+        message = f"{mapping.year} is not a year of the plan ({results.years[0]} to {results.years[-1]})"
+        problems.append(Problem(("plan_from", "year"), message))
+    known = results.schemes
+    problems += [
+        Problem(
+            ("plan_from", "schemes", scheme),
+            f"{scheme!r} is not a scheme of the scenario ({', '.join(known)})",
+        )
+        for scheme in mapping.schemes
+        if scheme not in known
+    ]
+    if problems:
+        raise pb.ProgrammeBudgetError(source.locate(problems))
+    summary = results.scheme_summary.sel(basis=mapping.basis, year=mapping.year)
+    money = {
+        scheme: pb.SchemeMoney(
+            results.scheme_label(scheme),
+            float(summary.investment.sel(scheme=scheme)),
+            -float(summary.benefit.sel(scheme=scheme)),
+        )
+        for scheme in mapping.schemes
+    }
+    return pb.plan_changes(mapping, money)

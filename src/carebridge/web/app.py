@@ -33,6 +33,7 @@ def create_app(store: Store, secure_cookies: bool = False, limits: Limits | None
         pages_auth,
         pages_delivery,
         pages_efficiency,
+        pages_outcomes,
         pages_partners,
         pages_regions,
         pages_pools,
@@ -67,6 +68,7 @@ def create_app(store: Store, secure_cookies: bool = False, limits: Limits | None
     app.include_router(pages_efficiency.router)
     app.include_router(pages_pools.router)
     app.include_router(pages_programme.router)
+    app.include_router(pages_outcomes.router)
     app.add_middleware(Guard, limits=limits, secure_cookies=secure_cookies)
     app.exception_handler(HTTPException)(_http_error)
     app.exception_handler(RequestValidationError)(_invalid_request)
