@@ -39,7 +39,7 @@ def test_the_pack_ends_with_the_outcomes(stockport_baseline: PlanBaseline, tmp_p
         [],
     )
     html, workbook = write_delivery_pack(
-        monitoring, "June 2017 business cases", [], {}, tmp_path, None, [table]
+        monitoring, "June 2017 business cases", [], {}, tmp_path, outcomes=[table]
     )
     page = html.read_text(encoding="utf-8")
     assert page.index("Risk and gain share settlement") < page.index("Outcomes and inequalities")
@@ -51,5 +51,5 @@ def test_without_a_register_the_pack_is_as_before(stockport_baseline: PlanBaseli
     monitoring = monitor(
         stockport_baseline, example_actuals(stockport_baseline), Month(2018, 10), FewsSettings(), []
     )
-    html, _ = write_delivery_pack(monitoring, "June 2017 business cases", [], {}, tmp_path, None, ())
+    html, _ = write_delivery_pack(monitoring, "June 2017 business cases", [], {}, tmp_path, outcomes=())
     assert "Outcomes and inequalities" not in html.read_text(encoding="utf-8")

@@ -37,7 +37,7 @@ def test_the_pack_ends_with_the_pooled_budgets(
     january = monitor(
         stockport_baseline, example_actuals(stockport_baseline), Month(2018, 10), FewsSettings(), []
     )
-    html, workbook = write_delivery_pack(january, "Plan", [RISK], THIRDS, tmp_path, None, [status])
+    html, workbook = write_delivery_pack(january, "Plan", [RISK], THIRDS, tmp_path, pools=[status])
     page = html.read_text(encoding="utf-8")
     assert page.index("Pooled budgets") > page.index("Risk and gain share settlement")
     assert "Pooled budget: Stockport pooled budget for people aged 65+, as at Sep 2016 (2016/17-M06)" in page

@@ -29,10 +29,10 @@ from carebridge.store import Store
 from carebridge.usecases.api import import_actuals
 from carebridge.usecases.edits import edit_value
 from carebridge.usecases.plans import stored_scenario
-from carebridge.usecases.regions_store import add_region_file
 from carebridge.usecases.pools import import_spend, load_pools
 from carebridge.usecases.programme import import_updates
 from carebridge.usecases.programme import load_into_store as load_programme_into
+from carebridge.usecases.regions_store import add_region_file
 from carebridge.usecases.registers import import_target_actuals, load_risks, load_targets
 from carebridge.web.app import create_app
 from tests.conftest import CHROMIUM, EXAMPLES, SERVICE_SKIPS, STOCKPORT, chromium_missing

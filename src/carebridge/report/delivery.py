@@ -219,6 +219,7 @@ def write_delivery_pack(
     parties: Mapping[str, tuple[float, float]],
     folder: Path,
     registers: RegisterView | None = None,
+    *,
     programme: Sequence[PackTable] = (),
     pools: Sequence[PoolStatus] = (),
     outcomes: Sequence[PackTable] = (),
