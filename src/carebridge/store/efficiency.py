@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from carebridge.delivery.actuals import Cell
@@ -516,8 +516,9 @@ class StoredReturns:
         return sorted({r.month for r in self.returns})
 
 
-def read_stored(store: Store, programme_name: str) -> tuple[Programme, StoredReturns]:
-    """The programme and every row of its returns."""
+def read_stored(store: Store, programme_name: str, by_scheme: bool = True) -> tuple[Programme, StoredReturns]:
+    """The programme and every row of its returns; without ``by_scheme``, the efficiency delivered summed by
+    organisation and month (scheme ``""``: all the views need, a row a month instead of a row a scheme)."""
     with store.session() as session:
         found = session.scalar(select(EfficiencyProgramme).where(EfficiencyProgramme.name == programme_name))
         if found is None:
@@ -541,13 +542,15 @@ def read_stored(store: Store, programme_name: str) -> tuple[Programme, StoredRet
             )
         ]
         e = ReturnEfficiency
+        if by_scheme:
+            query = select(e.organisation, e.month, e.scheme, e.recurrent, e.non_recurrent)
+        else:
+            query = select(
+                e.organisation, e.month, literal(""), func.sum(e.recurrent), func.sum(e.non_recurrent)
+            ).group_by(e.organisation, e.month)
         delivered = [
-            EfficiencyDelivered(o, month(mo), s, r, n)
-            for o, mo, s, r, n in session.execute(
-                select(e.organisation, e.month, e.scheme, e.recurrent, e.non_recurrent).where(
-                    e.programme_id == pid
-                )
-            )
+            EfficiencyDelivered(o, month(mo), s, float(r), float(n))
+            for o, mo, s, r, n in session.execute(query.where(e.programme_id == pid))
         ]
         k = ReturnRisk
         risks = [

@@ -86,7 +86,7 @@ def import_files(
 
 def status(store: Store, name: str | None, month: str | None = None) -> EfficiencyStatus:
     """The views of ``month`` (default: the latest month with a return)."""
-    programme, stored = read_stored(store, resolve_programme(store, name))
+    programme, stored = read_stored(store, resolve_programme(store, name), by_scheme=False)
     if month is not None:
         as_at = month_of(programme, month)
     elif stored.months:
