@@ -387,7 +387,8 @@ def test_unknown_effect_kind_with_did_you_mean() -> None:
             text,
             "reduse",
             "schemes[0].effects[0].kind: unknown effect kind 'reduse'; "
-            "expected one of avoid_growth, reduce, absolute, direct_saving; did you mean 'reduce'?",
+            "expected one of avoid_growth, reduce, absolute, direct_saving, shift, length_of_stay; "
+            "did you mean 'reduce'?",
         )
     ]
 
@@ -399,7 +400,8 @@ def test_effect_without_a_kind() -> None:
             text,
             "- pod: ae",
             "schemes[0].effects[0]: missing field 'kind': "
-            "expected the effect kind, one of avoid_growth, reduce, absolute, direct_saving",
+            "expected the effect kind, one of avoid_growth, reduce, absolute, direct_saving, shift, "
+            "length_of_stay",
         )
     ]
 

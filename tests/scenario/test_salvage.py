@@ -20,7 +20,7 @@ def test_shape_and_meaning_problems_are_reported_together() -> None:
             text,
             "kind: reduc\n",
             "schemes[0].effects[0].kind: unknown effect kind 'reduc'; expected one of "
-            "avoid_growth, reduce, absolute, direct_saving; did you mean 'reduce'?",
+            "avoid_growth, reduce, absolute, direct_saving, shift, length_of_stay; did you mean 'reduce'?",
         )
         in found
     )

@@ -62,6 +62,8 @@ _NOUNS: dict[type[BaseModel], tuple[str, str]] = {
     schema.Reduce: ("a reduce effect", "effects"),
     schema.Absolute: ("an absolute effect", "effects"),
     schema.DirectSaving: ("a direct_saving effect", "effects"),
+    schema.Shift: ("a shift effect", "effects"),
+    schema.LengthOfStay: ("a length_of_stay effect", "effects"),
     schema.SchemeInvestment: ("a scheme's investment", "investments"),
     schema.Scheme: ("a scheme", "schemes"),
     schema.ProgrammeInvestment: ("a programme investment", "programme investments"),
@@ -86,6 +88,8 @@ _EFFECT_KINDS: tuple[type[BaseModel], ...] = (
     schema.Reduce,
     schema.Absolute,
     schema.DirectSaving,
+    schema.Shift,
+    schema.LengthOfStay,
 )
 
 
