@@ -160,7 +160,7 @@ def test_upload_actuals_with_a_bad_row_then_watch_the_fews_turn_red(page: object
     page.get_by_label("File of actuals (.csv or .xlsx)").set_input_files(str(short))  # type: ignore[attr-defined]
     page.get_by_role("button", name="Import").click()  # type: ignore[attr-defined]
     assert "imported" in page.locator("#import-message").inner_text()  # type: ignore[attr-defined]
-    page.get_by_role("link", name="Early warning").click()  # type: ignore[attr-defined]
+    page.get_by_role("link", name="FEWS", exact=True).click()  # type: ignore[attr-defined]
     overall = page.locator("#fews-overall")  # type: ignore[attr-defined]
     assert "RED" in overall.inner_text()
     assert "rag-red" in (overall.get_attribute("class") or "")
