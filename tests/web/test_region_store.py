@@ -77,6 +77,9 @@ def test_bad_regions_are_located_errors_and_store_nothing(tmp_path: Path) -> Non
     nothing = carebridge("region", "add", str(tmp_path / "nowhere.yaml"), "--db", db)
     assert nothing.returncode == 2
     assert "nowhere.yaml: no such file" in nothing.stderr
+    scenario = carebridge("region", "add", str(south), "--db", db)
+    assert scenario.returncode == 2
+    assert "this is a scenario" in scenario.stderr
     assert "No regions yet" in carebridge("region", "list", "--db", db).stdout
 
 

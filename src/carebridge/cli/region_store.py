@@ -53,6 +53,10 @@ def add_command(
         fail("--by: give who adds the region, e.g. --by finance.director@ccg.nhs.uk")
     if not region.is_file():
         fail(f"{region}: no such file; expected a region file (YAML)")
+    from carebridge.cli.kinds import REGION, wrong_kind
+
+    if (message := wrong_kind(region, REGION)) is not None:
+        fail(message)
     store = open_store(db)
     if by is not None:
         store.actor = by.strip()
