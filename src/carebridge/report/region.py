@@ -111,8 +111,8 @@ def eliminations_table(region: Consolidation) -> FormattedTable:
     places = dict(zip(region.places, region.place_names, strict=True))
     rows = [
         Row(
-            f"{names.get(e.payer, e.payer)} ({places[e.place]}) to {names.get(e.provider, e.provider)}: "
-            f"{e.pod_name}",
+            f"{_in_place(names.get(e.payer, e.payer), places[e.place])} to "
+            f"{names.get(e.provider, e.provider)}: {e.pod_name}",
             _money(e.values),
         )
         for e in region.eliminations
@@ -129,6 +129,11 @@ def eliminations_table(region: Consolidation) -> FormattedTable:
         note="A place's change in payment to a provider of another place: a saving of the place, income the "
         "provider loses in the region.",
     )
+
+
+def _in_place(payer: str, place: str) -> str:
+    """The payer's name with its place, once: an organisation of one place already has it in its name."""
+    return payer if payer.endswith(f"({place})") else f"{payer} ({place})"
 
 
 def reconciliation_table(region: Consolidation) -> FormattedTable:
