@@ -87,6 +87,12 @@ def status_command(
         typer.Option("--month", "-m", help="Month monitored, YYYY/YY-Mnn [default: the latest returned]."),
     ] = None,
     programme: ProgrammeName = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Also write the report (HTML and Excel) to this folder.", show_default=False
+        ),
+    ] = None,
     db: Db = None,
 ) -> None:
     """Print each organisation's view and the system's: income and expenditure, efficiency against the
@@ -104,6 +110,15 @@ def status_command(
         except _refusals() as error:
             fail(str(error))
     typer.echo(status_text(found))
+    if out is not None:
+        from carebridge.report.efficiency import write_efficiency_report
+
+        try:
+            written = write_efficiency_report(found, out)
+        except OSError as error:
+            fail(f"--out: cannot write to {out}: {error.strerror or error}")
+        for path in written:
+            typer.echo(f"wrote {path}")
 
 
 @returns_app.command("template")
