@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 
 from carebridge.engine import activity as activity_model
-from carebridge.engine import finance, flows, plan, savings, schemes
+from carebridge.engine import finance, flows, plan, population, savings, schemes
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import DRAW, ModelInputs, compile_inputs
@@ -43,6 +43,9 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     act = inputs.activity
     do_nothing = activity_model.do_nothing_activity(act.base, act.trajectory, act.growth)
     growth = activity_model.growth_over_base(do_nothing, act.base)
+    shares = population.cohort_problems(scenario, inputs.effects)
+    if shares:
+        raise ModelError(shares)
     moved = schemes.scheme_activity(inputs.effects, act.base, do_nothing, growth)
     do_something = schemes.do_something_activity(do_nothing, moved)
     problems = overdrawn_cells(scenario, inputs, moved, do_nothing, do_something)
@@ -99,7 +102,11 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
             "do_something": do_something,
             "deflection_pct": schemes.deflection_percent(moved, act.base),
         }
-    ).sel(pod=act.has_activity)
+    )
+    if act.demographic is not None:  # docs/demand.md §3: the split of growth
+        split = population.growth_split(act.base, do_nothing, act.demographic)
+        activity["demographic_growth"], activity["non_demographic_growth"] = split
+    activity = activity.sel(pod=act.has_activity)
     labels = Names(scenario)
     activity = with_labels(activity, labels, ACTIVITY)
     activity["deflection_pct"].attrs["units"] = PERCENT
@@ -239,9 +246,11 @@ def overdrawn_cells(
 
     In a Monte Carlo run (a ``draw`` dimension) the problems are those of the first draw that has any, and
     say how many draws do."""
+    effects = inputs.effects
+    share = effects.cohort_share if effects.cohort_share_by_year is None else effects.cohort_share_by_year
     if DRAW in do_something.dims or DRAW in moved.cohort_removed.dims:
-        return _overdrawn_in_draws(scenario, inputs.effects.cohort_share, moved, do_nothing, do_something)
-    return _overdrawn(scenario, inputs.effects.cohort_share, moved, do_nothing, do_something)
+        return _overdrawn_in_draws(scenario, share, moved, do_nothing, do_something)
+    return _overdrawn(scenario, share, moved, do_nothing, do_something)
 
 
 def _excess(share: xr.DataArray, moved: schemes.SchemeActivity, do_nothing: xr.DataArray) -> xr.DataArray:
