@@ -329,12 +329,21 @@ def _people_by_band(
     if demography is None or demography.people is None:
         return {}
     people: dict[str, list[tuple[tuple[int, int], Floats]]] = {}
+    labels = span.labels
+    as_written = type(values).number is InputValues.number
     for sex, bands in demography.people.items():
         rows = people.setdefault(sex, [])
         for label, value in bands.items():
             ages = parse_band(label)
-            if ages is not None:
-                rows.append((ages, values.expand(span, ("demography", "people", sex, label), value)))
+            if ages is None:
+                continue
+            if as_written and isinstance(value, Mapping) and len(value) == len(labels):
+                try:  # a population file gives every year: read it straight (91 ages × 2 sexes)
+                    rows.append((ages, np.array([value[year] for year in labels], dtype=np.float64)))
+                    continue
+                except KeyError:
+                    pass
+            rows.append((ages, values.expand(span, ("demography", "people", sex, label), value)))
     return people
 
 
@@ -441,6 +450,9 @@ def cohort_regions(
 ) -> EffectInputs:
     """``effects`` with each cohort's share by year (docs/demand.md §4) and the regions of the overlap rule
     (§5): every cohort outside its declared intersections, then every declared intersection."""
+    changing = any(c.share_by_year or c.headcount is not None for c in scenario.cohorts)
+    if not scenario.cohort_overlaps and not changing:
+        return effects  # disjoint cohorts with constant shares: the specification's §4 as it stands
     pods = [p.id for p in scenario.pods]
     years = span.labels
     cohorts = [str(c) for c in effects.cohort_share.cohort.values]

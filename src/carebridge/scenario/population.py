@@ -128,7 +128,7 @@ def parse_projection(text: str, file: str) -> Projection:
             names.setdefault(area, row[name_at].strip())
         key = _row_key(row, where, file, line, problems)
         persons = _persons(row[where["persons"]], file, line, problems)
-        if key is None or persons is None:
+        if key is None:
             continue
         sex, age, year = key
         if (area, sex, age, year) in cells:
@@ -142,7 +142,7 @@ def parse_projection(text: str, file: str) -> Projection:
                 )
             )
             continue
-        cells[(area, sex, age, year)] = (persons, line)
+        cells[(area, sex, age, year)] = (np.nan if persons is None else persons, line)
     if not cells and not problems:
         problems.append(Problem((), "the file has no rows of people", file, 2))
     areas = list(dict.fromkeys(key[0] for key in cells))
