@@ -270,8 +270,9 @@ def test_removals_beyond_a_cohort_remain_an_error_naming_the_schemes() -> None:
     falling = scenario.pods[0].model_copy(update={"activity": Activity(base=10_000, growth=-0.3)})
     with pytest.raises(ModelError) as error:
         run(scenario.model_copy(update={"pods": [falling]}))
-    assert "the effects of scheme 's_top15' remove more of POD 'nel' than cohort 'top15' holds" in str(
-        error.value
+    message = str(error.value)
+    assert (
+        "the effects of schemes 's_top15', 's_over65' remove more of POD 'nel' than cohort 'top15'" in message
     )
 
 

@@ -178,3 +178,16 @@ def test_simulate_draws_the_new_numbers_and_names_them_in_words(tmp_path: Path) 
     assert "Top 15% at risk of admission and People aged 65 and over: shared share of Non Elective" in labels
     assert "People aged 65 and over: headcount, 2020/21" in labels
     assert "Non Elective activity per female person aged 0-64" in labels
+
+
+def test_converting_to_a_workbook_refuses_the_demand_inputs_it_has_no_sheet_for(tmp_path: Path) -> None:
+    scenario = _copy_example(tmp_path)
+    done = subprocess.run(
+        [*CARE, "convert", str(scenario), str(tmp_path / "demand.xlsx")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "cohort_overlaps: the workbook has no sheet for this yet; keep the scenario in YAML" in done.stderr
+    assert not (tmp_path / "demand.xlsx").exists()

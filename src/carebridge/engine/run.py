@@ -300,6 +300,11 @@ def _overdrawn(
     for cohort, pod in _cells(excess, "cohort"):
         years = [str(y) for y in excess.year.values if bool(excess.sel(cohort=cohort, pod=pod, year=y))]
         refs = _effect_refs(scenario, pod, cohort=cohort, fraction_only=True)
+        refs += [  # schemes of cohorts that share the cohort's activity (docs/demand.md §5)
+            ref
+            for other in _sharing(scenario, cohort, pod)
+            for ref in _effect_refs(scenario, pod, cohort=other, fraction_only=True)
+        ]
         removed = float(moved.cohort_removed.sel(cohort=cohort, pod=pod, year=years[0]))
         held = float(holds.sel(cohort=cohort, pod=pod, year=years[0]))
         who = "it holds" if cohort == "all" else f"cohort '{cohort}' holds of it"
@@ -360,3 +365,14 @@ def _years(years: list[str]) -> str:
     if len(years) > 2 and starts == list(range(starts[0], starts[0] + len(starts))):
         return f"{years[0]} to {years[-1]}"
     return ", ".join(years)
+
+
+def _sharing(scenario: Scenario, cohort: str, pod: str) -> list[str]:
+    """The cohorts declared to share some of ``cohort``'s activity of ``pod`` (docs/demand.md §5)."""
+    return [
+        other
+        for overlap in scenario.cohort_overlaps
+        if cohort in overlap.cohorts and overlap.shares.get(pod, 0.0) > 0
+        for other in overlap.cohorts
+        if other != cohort
+    ]
