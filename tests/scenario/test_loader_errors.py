@@ -941,8 +941,8 @@ SEMANTIC = {
         "      growth: 0.02\n",
         "      growth: 0.02\n      trajectory: {2017/18: 1010}\n",
         "activity:\n      base: 1000",
-        "pods[0].activity: give at most one of trajectory, growth and population_rates; "
-        "found trajectory and growth",
+        "pods[0].activity: give at most one of trajectory, growth, population_rates and "
+        "demographic_rates; found trajectory and growth",
     ),
     "population rates without a population": case(
         "      growth: 0.02\n",
@@ -955,8 +955,8 @@ SEMANTIC = {
         "        2018/19: 520\n",
         "        2018/19: 520\n      non_demographic_growth: 0.01\n",
         "non_demographic_growth",
-        "pods[1].activity.non_demographic_growth: non_demographic_growth multiplies growth or "
-        "population_rates; found neither",
+        "pods[1].activity.non_demographic_growth: non_demographic_growth multiplies growth, "
+        "population_rates or demographic_rates; found none",
     ),
     # alternatives
     "plan line with value and from_schemes": case(

@@ -415,7 +415,14 @@ def _text_path(path: tuple[str | int, ...]) -> tuple[str, ...]:
 def test_the_layout_has_a_place_for_every_field_of_the_schema() -> None:
     leaves = set(_schema_leaves(Scenario, ()))
     filled_by_the_loader = {leaf for leaf in leaves if leaf[:2] == ("uncertainty", "inputs")}
-    missing = {"/".join(leaf) for leaf in leaves - _layout_paths() - filled_by_the_loader}
+    not_yet = {  # docs/demand.md: maps of maps and lists without ids have no sheet yet (issue 17, left)
+        leaf
+        for leaf in leaves
+        if leaf[:1] == ("cohort_overlaps",)
+        or leaf[:1] == ("demography",)
+        or leaf[-3:] == ("demographic_rates", "{}", "{}")
+    }
+    missing = {"/".join(leaf) for leaf in leaves - _layout_paths() - filled_by_the_loader - not_yet}
     assert not missing, f"fields with no column in the workbook: {sorted(missing)}"
 
 

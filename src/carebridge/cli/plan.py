@@ -39,6 +39,7 @@ def validate_command(
         validate_region(scenario)
         return
     loaded = load(scenario)
+    _warn(loaded.warnings)
     run_scenario(loaded)
     counts = loaded.scenario
     typer.echo(
@@ -96,6 +97,7 @@ def run_command(
     if workers is not None or scheduler is not None:
         fail("--workers and --scheduler run the places of a region; this is a scenario (one place)")
     loaded = load(scenario)
+    _warn(loaded.warnings)
     results = run_scenario(loaded)
     if bridge_year is not None:
         results = _with_bridge_year(results, bridge_year)
@@ -153,3 +155,9 @@ def _write_atomically(folder: Path, write: Callable[[Path], list[Path]]) -> list
         return moved
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _warn(warnings: tuple[object, ...]) -> None:
+    """Print what may be a mistake but is not an error (docs/demand.md §5), located, on standard error."""
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)

@@ -13,7 +13,7 @@ leading ``draw`` dimension where, and only where, an uncertain number reaches it
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,7 @@ import xarray as xr
 from carebridge.engine.savings import release_kernel
 from carebridge.scenario.errors import Path
 from carebridge.scenario.names import sector
+from carebridge.scenario.population import parse_band
 from carebridge.scenario.schema import (
     Absolute,
     AvoidGrowth,
@@ -33,7 +34,7 @@ from carebridge.scenario.schema import (
     StrandedCompensation,
 )
 from carebridge.scenario.validate_contracts import commissioner, contract_terms, pod_payer
-from carebridge.scenario.years import Fill, YearRange, YearValue
+from carebridge.scenario.years import Fill, YearRange, YearValue, parse_year
 
 ALL_COHORT = "all"
 OTHER_PROVIDER = "other"
@@ -107,6 +108,8 @@ class ActivityInputs:
     trajectory: xr.DataArray  # (year, pod), NaN where growth applies
     growth: xr.DataArray  # (year, pod), growth rate of each year over the year before; 0 in the base year
     has_activity: list[str]  # PODs with an activity model, in scenario order
+    demographic: xr.DataArray | None = None
+    """(year, pod) the demographic part of ``growth`` (docs/demand.md §3); None when no POD has one."""
 
 
 FRACTION_KINDS = ("avoid_growth", "reduce_base", "reduce_do_nothing")
@@ -123,6 +126,9 @@ class EffectInputs:
     direct_immediate: xr.DataArray  # direct savings released in full at once
     scheme_cohort: xr.DataArray  # (scheme, cohort) one-hot
     cohort_share: xr.DataArray  # (cohort, pod)
+    cohort_share_by_year: xr.DataArray | None = None  # (cohort, year, pod), docs/demand.md §4
+    region_member: xr.DataArray | None = None  # (region, cohort) 1 where the cohort's schemes act on it
+    region_share: xr.DataArray | None = None  # (region, year, pod) the region's share of the POD (§5)
 
     @property
     def avoid_growth(self) -> xr.DataArray:
@@ -232,10 +238,11 @@ def compile_inputs(scenario: Scenario, values: InputValues | None = None) -> Mod
     written)."""
     values = values if values is not None else InputValues()
     span = YearRange.from_labels(scenario.base_year, scenario.end_year)
+    activity = _activity(scenario, span, values)
     return ModelInputs(
         years=span.labels,
-        activity=_activity(scenario, span, values),
-        effects=_effects(scenario, span, values),
+        activity=activity,
+        effects=cohort_regions(scenario, span, values, _effects(scenario, span, values), activity),
         prices=_prices(scenario, span, values),
         finance=_finance(scenario, span, values),
         contracts=_contracts(scenario, span, values),
@@ -255,6 +262,9 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
     base = values.zeros((len(pods),))
     trajectory = values.zeros((n, len(pods))) + np.nan
     growth = values.zeros((n, len(pods)))
+    demographic = values.zeros((n, len(pods)))
+    split = False
+    people = _people_by_band(scenario, span, values)
     population = {
         band: values.expand(span, ("population", band), value)
         for band, value in (scenario.population or {}).items()
@@ -274,7 +284,9 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
             trajectory[..., :, j] = span.expand_numbers({span.labels[0]: base_value, **given})
             continue
         rate = values.expand(span, (*path, "growth"), spec.growth)
-        if spec.population_rates:
+        if spec.demographic_rates:
+            rate = _demographic_rate(people, spec.demographic_rates, path, values, n)
+        elif spec.population_rates:
             weighted = sum(
                 population[band] * _column(values.number((*path, "population_rates", band), r))
                 for band, r in spec.population_rates.items()
@@ -290,6 +302,10 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
                 )
                 - 1
             )
+        if spec.demographic_rates or spec.population_rates or spec.non_demographic_growth is not None:
+            split = True
+            demographic[..., :, j] = rate
+            demographic[..., 0, j] = 0.0
         rate = (1 + rate) * (
             1 + values.expand(span, (*path, "non_demographic_growth"), spec.non_demographic_growth)
         ) - 1
@@ -301,7 +317,70 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
         trajectory=values.labelled(trajectory, ["year", "pod"], coords),
         growth=values.labelled(growth, ["year", "pod"], coords),
         has_activity=activity_pods(scenario),
+        demographic=values.labelled(demographic, ["year", "pod"], coords) if split else None,
     )
+
+
+def _people_by_band(
+    scenario: Scenario, span: YearRange, values: InputValues
+) -> dict[str, list[tuple[tuple[int, int], Floats]]]:
+    """People of ``demography`` by sex: each band (or single age) given, its ages and people by year."""
+    demography = scenario.demography
+    if demography is None or demography.people is None:
+        return {}
+    people: dict[str, list[tuple[tuple[int, int], Floats]]] = {}
+    labels = span.labels
+    as_written = type(values).number is InputValues.number
+    for sex, bands in demography.people.items():
+        rows = people.setdefault(sex, [])
+        for label, value in bands.items():
+            ages = parse_band(label)
+            if ages is None:
+                continue
+            if as_written and isinstance(value, Mapping) and len(value) == len(labels):
+                try:  # a population file gives every year: read it straight (91 ages × 2 sexes)
+                    rows.append((ages, np.array([value[year] for year in labels], dtype=np.float64)))
+                    continue
+                except KeyError:
+                    pass
+            rows.append((ages, values.expand(span, ("demography", "people", sex, label), value)))
+    return people
+
+
+def _demographic_rate(
+    people: Mapping[str, list[tuple[tuple[int, int], Floats]]],
+    rates: Mapping[str, Mapping[str, float]],
+    path: Path,
+    values: InputValues,
+    years: int,
+) -> Floats:
+    """``g_demo[t] = W[t] / W[t−1] − 1`` with ``W[t] = Σ_s Σ_b r[s,b] · pop[t,s,b]`` (docs/demand.md §2);
+    0 in the base year and where ``W[t−1]`` is 0."""
+    weighted: Floats | float = 0.0
+    for sex, bands in rates.items():
+        given = people.get(sex, [])
+        for label, r in bands.items():
+            ages = parse_band(label)
+            if ages is None:
+                continue
+            inside = [row for (low, high), row in given if ages[0] <= low and high <= ages[1]]
+            if not inside:
+                continue
+            band_people = np.sum(np.broadcast_arrays(*inside), axis=0)
+            weighted = weighted + band_people * _column(
+                values.number((*path, "demographic_rates", sex, label), r)
+            )
+    total = np.asarray(weighted, dtype=float)
+    if total.ndim == 0:
+        return np.zeros(years)
+    rate = np.zeros(total.shape)
+    rate[..., 1:] = (
+        np.divide(
+            total[..., 1:], total[..., :-1], out=np.ones(total[..., 1:].shape), where=total[..., :-1] != 0
+        )
+        - 1
+    )
+    return rate
 
 
 def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> EffectInputs:
@@ -365,6 +444,126 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
         ),
         cohort_share=values.labelled(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods}),
     )
+
+
+def cohort_regions(
+    scenario: Scenario, span: YearRange, values: InputValues, effects: EffectInputs, activity: ActivityInputs
+) -> EffectInputs:
+    """``effects`` with each cohort's share by year (docs/demand.md §4) and the regions of the overlap rule
+    (§5): every cohort outside its declared intersections, then every declared intersection."""
+    changing = any(c.share_by_year or c.headcount is not None for c in scenario.cohorts)
+    if not scenario.cohort_overlaps and not changing:
+        return effects  # disjoint cohorts with constant shares: the specification's §4 as it stands
+    pods = [p.id for p in scenario.pods]
+    years = span.labels
+    cohorts = [str(c) for c in effects.cohort_share.cohort.values]
+    base_share = effects.cohort_share.values
+    share = np.broadcast_to(
+        base_share[..., :, None, :], (*base_share.shape[:-1], len(years), len(pods))
+    ).copy()
+    if activity.demographic is not None:
+        index = np.cumprod(1 + activity.demographic.transpose(..., "year", "pod").values, axis=-2)
+    else:
+        index = np.ones((len(years), len(pods)))
+    base_activity = activity.base.values
+    for c, cohort in enumerate(scenario.cohorts, start=1):
+        path: Path = ("cohorts", c - 1)
+        by_year = cohort.share_by_year or {}
+        for pod_id, given in by_year.items():
+            j = pods.index(pod_id)
+            start = values.number((*path, "shares", pod_id), cohort.shares.get(pod_id, 0.0))
+            numbers = {
+                str(label): values.number((*path, "share_by_year", pod_id, str(label)), float(v))
+                for label, v in given.items()
+            }
+            series = span.expand_numbers({years[0]: start, **numbers})
+            share = _with_column(share, c, j, series)
+        if cohort.headcount is None:
+            continue
+        heads = _interpolated(span, values, (*path, "headcount"), cohort.headcount)
+        growth = heads / np.where(heads[..., :1] != 0, heads[..., :1], 1.0)
+        for pod_id in [*cohort.shares, *(p for p in cohort.rates or {} if p not in cohort.shares)]:
+            if pod_id in by_year:
+                continue
+            j = pods.index(pod_id)
+            rate = (cohort.rates or {}).get(pod_id)
+            if rate is not None:
+                a0 = base_activity[..., j : j + 1]
+                per_head = _column(values.number((*path, "rates", pod_id), rate))
+                start = per_head * heads[..., :1] / np.where(a0 != 0, a0, np.nan)
+            else:
+                start = _column(values.number((*path, "shares", pod_id), cohort.shares[pod_id]))
+            share = _with_column(share, c, j, start * growth / index[..., :, j])
+    pairs = [(o.cohorts[0], o.cohorts[1], o) for o in scenario.cohort_overlaps if len(o.cohorts) == 2]
+    regions = [*cohorts, *(f"{a}&{b}" for a, b, _ in pairs)]
+    member = np.zeros((len(regions), len(cohorts)))
+    member[: len(cohorts), :] = np.eye(len(cohorts))
+    lead = share.shape[:-3]
+    region_share = np.zeros((*lead, len(regions), len(years), len(pods)))
+    region_share[..., : len(cohorts), :, :] = share
+    for r, (first, second, overlap) in enumerate(pairs, start=len(cohorts)):
+        k = scenario.cohort_overlaps.index(overlap)
+        for c in (cohorts.index(first), cohorts.index(second)):
+            member[r, c] = 1.0
+        for pod_id, x in overlap.shares.items():
+            j = pods.index(pod_id)
+            value = _column(values.number(("cohort_overlaps", k, "shares", pod_id), x))
+            region_share[..., r, :, j] = value
+            for name in (first, second):
+                region_share[..., cohorts.index(name), :, j] = (
+                    region_share[..., cohorts.index(name), :, j] - value
+                )
+    coords = {"cohort": cohorts, "year": years, "pod": pods}
+    return replace(
+        effects,
+        cohort_share_by_year=values.labelled(_with_draws(values, share), ["cohort", "year", "pod"], coords),
+        region_member=xr.DataArray(
+            member, dims=["region", "cohort"], coords={"region": regions, "cohort": cohorts}
+        ),
+        region_share=values.labelled(
+            _with_draws(values, region_share),
+            ["region", "year", "pod"],
+            {"region": regions, "year": years, "pod": pods},
+        ),
+    )
+
+
+def _with_column(share: Floats, c: int, j: int, series: Floats) -> Floats:
+    """``share`` (…, cohort, year, pod) with the years of cohort ``c`` on POD ``j`` set to ``series``,
+    gaining a leading draw axis when ``series`` has one."""
+    series = np.asarray(series, dtype=np.float64)
+    if series.ndim > 1 and share.ndim == 3:
+        share = np.broadcast_to(share, (series.shape[0], *share.shape)).copy()
+    share[..., c, :, j] = series
+    return share
+
+
+def _with_draws(values: InputValues, data: Floats) -> Floats:
+    """``data`` with a leading draw axis when the run has draws (as :meth:`InputValues.labelled` wants)."""
+    if values.draws is None or data.ndim == 4:
+        return data
+    return np.broadcast_to(data, (values.draws, *data.shape)).copy()
+
+
+def _interpolated(span: YearRange, values: InputValues, path: Path, given: Mapping[object, float]) -> Floats:
+    """A value by year interpolated linearly between the years given (any years, also before the base) and
+    held beyond them (docs/demand.md §4)."""
+    points = sorted((parse_year(str(label)), str(label), float(v)) for label, v in given.items())
+    starts = [start for start, _, _ in points]
+    numbers = [np.asarray(values.number((*path, label), v)) for _, label, v in points]
+    columns = np.stack(np.broadcast_arrays(*numbers), axis=-1)
+    out = []
+    for year in span.labels:
+        at = parse_year(year)
+        if at <= starts[0]:
+            out.append(columns[..., 0])
+        elif at >= starts[-1]:
+            out.append(columns[..., -1])
+        else:
+            i = int(np.searchsorted(starts, at, side="right")) - 1
+            w = (at - starts[i]) / (starts[i + 1] - starts[i])
+            out.append((1 - w) * columns[..., i] + w * columns[..., i + 1])
+    return np.stack(out, axis=-1)
 
 
 def providers(scenario: Scenario) -> list[str]:

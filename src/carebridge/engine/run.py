@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 
 from carebridge.engine import activity as activity_model
-from carebridge.engine import finance, flows, plan, savings, schemes, setting
+from carebridge.engine import finance, flows, plan, population, savings, schemes, setting
 from carebridge.engine import workforce as workforce_model
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
@@ -44,6 +44,9 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     act = inputs.activity
     do_nothing = activity_model.do_nothing_activity(act.base, act.trajectory, act.growth)
     growth = activity_model.growth_over_base(do_nothing, act.base)
+    shares = population.cohort_problems(scenario, inputs.effects)
+    if shares:
+        raise ModelError(shares)
     span = YearRange.from_labels(scenario.base_year, scenario.end_year)
     new_effects = setting.has_new_effects(scenario)
     effects = inputs.effects
@@ -135,7 +138,11 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
             "do_something": do_something,
             "deflection_pct": schemes.deflection_percent(moved, act.base),
         }
-    ).sel(pod=act.has_activity)
+    )
+    if act.demographic is not None:  # docs/demand.md §3: the split of growth
+        split = population.growth_split(act.base, do_nothing, act.demographic)
+        activity["demographic_growth"], activity["non_demographic_growth"] = split
+    activity = activity.sel(pod=act.has_activity)
     labels = Names(scenario)
     activity = with_labels(activity, labels, ACTIVITY)
     activity["deflection_pct"].attrs["units"] = PERCENT
@@ -273,9 +280,11 @@ def overdrawn_cells(
 
     In a Monte Carlo run (a ``draw`` dimension) the problems are those of the first draw that has any, and
     say how many draws do."""
+    effects = inputs.effects
+    share = effects.cohort_share if effects.cohort_share_by_year is None else effects.cohort_share_by_year
     if DRAW in do_something.dims or DRAW in moved.cohort_removed.dims:
-        return _overdrawn_in_draws(scenario, inputs.effects.cohort_share, moved, do_nothing, do_something)
-    return _overdrawn(scenario, inputs.effects.cohort_share, moved, do_nothing, do_something)
+        return _overdrawn_in_draws(scenario, share, moved, do_nothing, do_something)
+    return _overdrawn(scenario, share, moved, do_nothing, do_something)
 
 
 def _excess(share: xr.DataArray, moved: schemes.SchemeActivity, do_nothing: xr.DataArray) -> xr.DataArray:
@@ -325,6 +334,11 @@ def _overdrawn(
     for cohort, pod in _cells(excess, "cohort"):
         years = [str(y) for y in excess.year.values if bool(excess.sel(cohort=cohort, pod=pod, year=y))]
         refs = _effect_refs(scenario, pod, cohort=cohort, fraction_only=True)
+        refs += [  # schemes of cohorts that share the cohort's activity (docs/demand.md §5)
+            ref
+            for other in _sharing(scenario, cohort, pod)
+            for ref in _effect_refs(scenario, pod, cohort=other, fraction_only=True)
+        ]
         removed = float(moved.cohort_removed.sel(cohort=cohort, pod=pod, year=years[0]))
         held = float(holds.sel(cohort=cohort, pod=pod, year=years[0]))
         who = "it holds" if cohort == "all" else f"cohort '{cohort}' holds of it"
@@ -387,3 +401,14 @@ def _years(years: list[str]) -> str:
     if len(years) > 2 and starts == list(range(starts[0], starts[0] + len(starts))):
         return f"{years[0]} to {years[-1]}"
     return ", ".join(years)
+
+
+def _sharing(scenario: Scenario, cohort: str, pod: str) -> list[str]:
+    """The cohorts declared to share some of ``cohort``'s activity of ``pod`` (docs/demand.md §5)."""
+    return [
+        other
+        for overlap in scenario.cohort_overlaps
+        if cohort in overlap.cohorts and overlap.shares.get(pod, 0.0) > 0
+        for other in overlap.cohorts
+        if other != cohort
+    ]

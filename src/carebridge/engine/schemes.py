@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 import xarray as xr
 
-from carebridge.engine.inputs import EffectInputs
+from carebridge.engine.inputs import DRAW, EffectInputs
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,11 @@ def scheme_activity(
     - ``avoid_growth``: ``x = φ · cs[c,p] · GR[t,p]`` where ``GR > 0``;
     - ``reduce``: ``x = ρ · cs[c,p] · A0[p]`` (basis ``base``) or ``ρ · cs[c,p] · AD[t,p]`` (``do_nothing``);
     - ``absolute``: the activity given.
-    Fractions of one kind (and basis) overlap by :func:`combine_fractions`.
+    Fractions of one kind (and basis) overlap by :func:`combine_fractions`; with cohort shares by year or
+    declared intersections of cohorts, by :func:`region_activity` (docs/demand.md §4–5).
     """
+    if effects.region_share is not None and effects.region_member is not None:
+        return region_activity(effects, base, do_nothing, growth)
     share = effects.cohort_share
     member = effects.scheme_cohort
     scheme_share = (member * share).sum("cohort")  # (scheme, pod)
@@ -66,6 +71,102 @@ def scheme_activity(
     return SchemeActivity(
         avoided=avoided, reduced=reduced, cohort_removed=(combined * share * basis).sum("kind")
     )
+
+
+def region_activity(
+    effects: EffectInputs,
+    base: xr.DataArray,
+    do_nothing: xr.DataArray,
+    growth: xr.DataArray,
+) -> SchemeActivity:
+    """Scheme activity by the overlap rule on regions (docs/demand.md §5).
+
+    A region is a cohort outside its declared intersections, or one intersection; every scheme whose cohort
+    is in a region acts on it, and positive fractions of one kind combine there as ``1 − Π_k (1 − f_k)``,
+    attributed in proportion to each scheme's own. The basis of a region is that of §4 on the region's share
+    ``s[r,t,p]``: its growth ``max(0, s[t]·AD − s[0]·A0)``, ``s[0]·A0``, or ``s[t]·AD``. Written as the
+    constant-share amount plus a correction that is exactly 0 when the shares do not change, so that
+    cohorts without intersections or trends give :func:`scheme_activity`'s figures to the last bit.
+    """
+    assert effects.region_share is not None and effects.region_member is not None
+    member = effects.region_member.transpose("region", "cohort")
+    scheme_region = (effects.scheme_cohort * member).sum("cohort").transpose("scheme", "region").values
+    fractions = effects.fractions.transpose(..., "kind", "scheme", "year", "pod")
+    shares = effects.region_share.transpose(..., "region", "year", "pod").values
+    start = shares[..., :, :1, :]  # (…, region, 1, pod)
+    change = shares - start
+    growth_v = growth.transpose(..., "year", "pod").values
+    do_nothing_v = do_nothing.transpose(..., "year", "pod").values
+    base_v = base.transpose(..., "pod").values[..., None, :] + 0 * do_nothing_v
+    basis = np.stack([np.clip(growth_v, 0, None), base_v, do_nothing_v], axis=-3)  # (…, kind, year, pod)
+    per_scheme, combined = _combine_on_regions(fractions.values, scheme_region)
+    # per_scheme (…, kind, scheme, region, year, pod); combined (…, kind, region, year, pod)
+    at_start = start[..., None, None, :, :, :]
+    removed = (per_scheme * at_start).sum(axis=-3) * basis[..., :, None, :, :]
+    in_region = combined * start[..., None, :, :, :] * basis[..., :, None, :, :]
+    if bool((change != 0).any()):
+        own = np.clip(start * growth_v[..., None, :, :] + change * do_nothing_v[..., None, :, :], 0, None)
+        own_growth = own - start * np.clip(growth_v, 0, None)[..., None, :, :]
+        correction = np.stack(
+            np.broadcast_arrays(
+                own_growth, np.zeros_like(own_growth), change * do_nothing_v[..., None, :, :]
+            ),
+            axis=-4,
+        )  # (…, kind, region, year, pod)
+        removed = removed + (per_scheme * correction[..., :, None, :, :, :]).sum(axis=-3)
+        in_region = in_region + combined * correction
+    coords = {"scheme": fractions.scheme.values, "year": fractions.year.values, "pod": fractions.pod.values}
+    kinds = list(fractions.kind.values)
+    dims = [DRAW] * (removed.ndim - 4) + ["kind", "scheme", "year", "pod"]
+    removed_xr = xr.DataArray(removed, dims=dims, coords={"kind": kinds, **coords})
+    avoided = removed_xr.sel(kind="avoid_growth", drop=True) + effects.absolute_avoided
+    reduced = (
+        removed_xr.sel(kind=["reduce_base", "reduce_do_nothing"]).sum("kind") + effects.absolute_reduction
+    )
+    by_cohort = np.einsum("...rtp,rc->...ctp", in_region.sum(axis=-4), member.values)
+    cohort_dims = [DRAW] * (by_cohort.ndim - 3) + ["cohort", "year", "pod"]
+    cohort_removed = xr.DataArray(
+        by_cohort,
+        dims=cohort_dims,
+        coords={"cohort": member.cohort.values, "year": coords["year"], "pod": coords["pod"]},
+    )
+    order = (..., "year", "pod", "scheme")  # as the arithmetic of :func:`combine_fractions` lays them out
+    return SchemeActivity(
+        avoided=avoided.transpose(*order),
+        reduced=reduced.transpose(*order),
+        cohort_removed=cohort_removed.transpose(..., "year", "pod", "cohort"),
+    )
+
+
+def _combine_on_regions(
+    fraction: npt.NDArray[np.float64], scheme_region: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The overlap rule on regions, in arrays: ``fraction`` (…, kind, scheme, year, pod) and ``scheme_region``
+    (scheme, region) 1 where the scheme acts on the region; returns each scheme's fraction on each region
+    (…, kind, scheme, region, year, pod) and each region's combined fraction (…, kind, region, year, pod),
+    as :func:`combine_fractions` computes them for cohorts."""
+    by_part = fraction[..., :, :, None, :, :] * scheme_region[:, :, None, None]
+    positive = np.clip(by_part, 0, None)
+    combined = 1 - np.prod(1 - positive, axis=-4)
+    total = positive.sum(axis=-4)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        proportion = np.where(total[..., None, :, :, :] > 0, positive / total[..., None, :, :, :], 0.0)
+    increase = np.clip(by_part, None, 0)
+    return combined[..., None, :, :, :] * proportion + increase, combined + increase.sum(axis=-4)
+
+
+def combine_fractions_on(
+    fraction: xr.DataArray, scheme_region: xr.DataArray, dim: str
+) -> tuple[xr.DataArray, xr.DataArray]:
+    """:func:`combine_fractions` on the parts ``dim`` of a POD (regions) that schemes act on together:
+    return the fraction of each scheme on each part, and the combined fraction of each part."""
+    by_part = fraction * scheme_region  # (kind, scheme, part, year, pod)
+    positive = by_part.clip(min=0)
+    combined = 1 - (1 - positive).prod("scheme")
+    total = positive.sum("scheme")
+    proportion = (positive / total.where(total > 0)).fillna(0.0)
+    increase = by_part.clip(max=0)
+    return combined * proportion + increase, combined + increase.sum("scheme")
 
 
 def do_something_activity(do_nothing: xr.DataArray, activity: SchemeActivity) -> xr.DataArray:

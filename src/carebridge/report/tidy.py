@@ -36,9 +36,13 @@ ACTIVITY_COLUMNS = [
 STATEMENT_SECTIONS = {"investment": "investment", "funding": "funding", "net": "net"}
 
 
+GROWTH_SPLIT_COLUMNS = ["demographic_growth", "non_demographic_growth"]
+"""The split of do-nothing growth (docs/demand.md §3), in the activity table when the run has it."""
+
+
 def activity_table(results: Results) -> pd.DataFrame:
     frame = results.activity.to_dataframe().reset_index()
-    return frame[ACTIVITY_COLUMNS]
+    return frame[ACTIVITY_COLUMNS + [c for c in GROWTH_SPLIT_COLUMNS if c in frame]]
 
 
 def scheme_activity_table(results: Results) -> pd.DataFrame:

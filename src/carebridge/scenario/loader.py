@@ -32,6 +32,7 @@ from carebridge.scenario.errors import (
     ScenarioError,
     format_value,
 )
+from carebridge.scenario.population import attach_population
 from carebridge.scenario.pydantic_errors import problems_from_validation
 from carebridge.scenario.reading import ReadError, parse, read_text, without_cycle_collection
 from carebridge.scenario.salvage import salvage_problems
@@ -51,6 +52,8 @@ class LoadedScenario:
 
     scenario: Scenario
     source: SourceMap
+    warnings: tuple[Problem, ...] = ()
+    """What may be a mistake but is not an error (docs/demand.md: cohorts that could overlap), located."""
 
 
 def load_scenario(path: str | pathlib.Path) -> LoadedScenario:
@@ -65,7 +68,7 @@ def load_scenario(path: str | pathlib.Path) -> LoadedScenario:
 
         return load_scenario_data(*read_workbook(pathlib.Path(path), file))
     data, source = _read_map(path, ScenarioError)
-    return load_scenario_data(data, source)
+    return load_scenario_data(data, source, folder=pathlib.Path(path).parent)
 
 
 def load_scenario_text(text: str, file: str) -> LoadedScenario:
@@ -73,7 +76,9 @@ def load_scenario_text(text: str, file: str) -> LoadedScenario:
     return load_scenario_data(*_parse_map(text, file, ScenarioError))
 
 
-def load_scenario_data(data: dict[Any, Any], source: SourceMap) -> LoadedScenario:
+def load_scenario_data(
+    data: dict[Any, Any], source: SourceMap, folder: pathlib.Path | None = None
+) -> LoadedScenario:
     """Check a scenario given as plain data (from YAML or a workbook); ``source`` locates its problems.
 
     Distributions written in place of numbers are first set aside (:mod:`carebridge.scenario.uncertain`).
@@ -81,10 +86,10 @@ def load_scenario_data(data: dict[Any, Any], source: SourceMap) -> LoadedScenari
     the checks of meaning work year by year.
     """
     with without_cycle_collection():
-        return _check_scenario(data, source)
+        return _check_scenario(data, source, folder)
 
 
-def _check_scenario(data: dict[Any, Any], source: SourceMap) -> LoadedScenario:
+def _check_scenario(data: dict[Any, Any], source: SourceMap, folder: pathlib.Path | None) -> LoadedScenario:
     data, problems = extract_distributions(data)
     problems.extend(_format_version_problems(data))
     span = _year_span_problems(data)
@@ -98,9 +103,12 @@ def _check_scenario(data: dict[Any, Any], source: SourceMap) -> LoadedScenario:
     else:
         if not span:
             problems.extend(validate.check(scenario))
+        if not problems:
+            scenario, attached = attach_population(scenario, folder)
+            problems.extend(attached)
     if problems:
         raise ScenarioError(_in_file_order(source.locate(problems)))
-    return LoadedScenario(scenario, source)
+    return LoadedScenario(scenario, source, tuple(source.locate(validate.warnings(scenario))))
 
 
 def load_model(

@@ -129,6 +129,11 @@ class Activity(Model):
     non_demographic_growth: YearValue | None = Field(
         None, description="Non-demographic growth rate by year; multiplies with the demographic rate."
     )
+    demographic_rates: dict[str, dict[str, float]] | None = Field(
+        None,
+        description="Activity per head by sex (`female`, `male`) and age band (`0-64`, `65+`, `85-89`) of "
+        "`demography`; gives demographic growth by age and sex (docs/demand.md).",
+    )
 
 
 class Pod(Model):
@@ -168,6 +173,46 @@ class Cohort(Model):
     name: str = Field(description="Name shown in reports.")
     shares: dict[str, float] = Field(description="Share of each POD's activity, in [0, 1].")
     description: str | None = None
+    share_by_year: dict[str, dict[Any, float]] | None = Field(
+        None,
+        description="The share of a POD's activity by year, from a year after the base; before the first "
+        "year given the share is `shares`, after the last it is held (docs/demand.md).",
+    )
+    headcount: dict[Any, float] | None = Field(
+        None,
+        description="People in the cohort by year (linear between the years given, held beyond): the "
+        "cohort's activity grows with it and its share follows (docs/demand.md).",
+    )
+    rates: dict[str, float] | None = Field(
+        None,
+        description="With `headcount`: activity per head by POD (default: the base-year share of the POD's "
+        "activity over the base-year headcount).",
+    )
+
+
+class CohortOverlap(Model):
+    """Two cohorts that share activity: the share of each POD's activity that belongs to both."""
+
+    cohorts: list[str] = Field(description="The two cohort ids.")
+    shares: dict[str, float] = Field(
+        description="The intersection: the share of each POD's activity in both cohorts, in [0, 1]."
+    )
+    note: str | None = Field(None, description="Where the number comes from.")
+
+
+class Demography(Model):
+    """A population projection by age and sex (ONS sub-national layout) that drives demographic growth."""
+
+    file: str | None = Field(
+        None,
+        description="CSV in the ONS layout (area_code, area_name, sex, age, year, persons), relative to the "
+        "scenario file's folder (docs/demand.md).",
+    )
+    areas: list[str] | None = Field(None, description="Area codes to sum (default every area of the file).")
+    people: dict[str, dict[str, YearValue]] | None = Field(
+        None,
+        description="Or people inline by sex and age band, by year; filled by the loader from `file`.",
+    )
 
 
 class _Effect(Model):
@@ -727,4 +772,10 @@ class Scenario(Model):
     workforce: list[WorkforceGroup] = Field(
         default_factory=list,
         description="Baseline workforce by organisation and staff group (docs/effects.md section 4).",
+    )
+    demography: Demography | None = Field(
+        None, description="Population by age and sex that drives demographic growth (docs/demand.md)."
+    )
+    cohort_overlaps: list[CohortOverlap] = Field(
+        default_factory=list, description="Intersections of cohorts: the activity two cohorts share."
     )

@@ -49,6 +49,8 @@ UNCERTAIN_SECTIONS = (
     "capital",
     "capacity",
     "workforce",
+    "cohort_overlaps",
+    "demography",
 )
 """Top-level sections whose numbers may be written as distributions."""
 
@@ -365,6 +367,8 @@ def _describe(data: Mapping[str, Any], rest: Path, users: Mapping[str, list[str]
         pod = _named(item)
         if len(tail) == 3 and tail[:2] == ("activity", "population_rates"):
             return f"{pod} activity per person aged {tail[2]}"
+        if len(tail) == 4 and tail[:2] == ("activity", "demographic_rates"):
+            return f"{pod} activity per {tail[2]} person aged {tail[3]}"
         return f"{pod} {POD_WORDS.get(tuple(str(part) for part in tail), _words(tail))}"
     if section == "organisations" and len(rest) > 1:
         return f"{_named(item)}: {_finance_words(tail, item)}"
@@ -375,6 +379,12 @@ def _describe(data: Mapping[str, Any], rest: Path, users: Mapping[str, list[str]
         return f"{cohort}: {_words(tail)}"
     if section == "population" and len(rest) > 1:
         return f"Population aged {rest[1]}"
+    if section == "demography" and len(rest) == 4 and rest[1] == "people":
+        return f"Population, {rest[2]} aged {rest[3]}"
+    if section == "cohort_overlaps" and len(rest) == 4 and rest[2] == "shares":
+        cohorts = _names(data, "cohorts")
+        pair = " and ".join(cohorts.get(str(c), str(c)) for c in item.get("cohorts", []))
+        return f"{pair}: shared share of {pods.get(str(rest[3]), str(rest[3]))}"
     if section == "parameters" and len(rest) > 1:
         name = str(rest[1])
         words = _words([name]) + (f" {_words(rest[3:])}" if len(rest) > 3 else "")

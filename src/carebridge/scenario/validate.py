@@ -46,6 +46,8 @@ from carebridge.scenario.schema import (
 from carebridge.scenario.uncertain import check_uncertainty
 from carebridge.scenario.validate_contracts import check_contracts
 from carebridge.scenario.validate_effects import check_new_effects
+from carebridge.scenario.validate_demand import check_demand
+from carebridge.scenario.validate_demand import warnings as warnings
 from carebridge.scenario.validate_plan import check_plan
 from carebridge.scenario.years import YearError, YearRange, parse_year
 
@@ -61,7 +63,7 @@ _RESERVED_ORGANISATION_IDS = {
     **dict.fromkeys(GROUPS, "it names a group of organisations in formulas"),
 }
 _RESERVED_COHORT_IDS = {"all": "it names everyone, a scheme's default cohort"}
-_DO_NOTHING_METHODS = ("trajectory", "growth", "population_rates")
+_DO_NOTHING_METHODS = ("trajectory", "growth", "population_rates", "demographic_rates")
 _SELECTORS = ("position", "statement", "savings", "investment", "activity")
 
 Effect = AvoidGrowth | Reduce | Absolute | DirectSaving | Shift | LengthOfStay
@@ -108,7 +110,8 @@ def check(scenario: Scenario) -> list[Problem]:
     problems += magnitude_problems(scenario)
     problems += list(_blank_names(scenario, ()))
     problems += check_new_effects(scenario)
-    return problems + check_contracts(scenario) + check_plan(scenario) + check_uncertainty(scenario, check)
+    problems += check_contracts(scenario) + check_plan(scenario) + check_uncertainty(scenario, check)
+    return problems + check_demand(scenario)
 
 
 def _blank_names(value: object, path: Path) -> Iterator[Problem]:
@@ -623,7 +626,7 @@ def _activity_target(path: Path, pod: Pod, cohort: Cohort | None) -> Iterator[Pr
         yield Problem(path, message)
     if pod.price is None:
         yield Problem(path, f"POD '{pod.id}' has no price to cost its activity; give the POD a price")
-    if cohort is not None and pod.id not in cohort.shares:
+    if cohort is not None and pod.id not in cohort.shares and pod.id not in (cohort.rates or {}):
         message = (
             f"cohort '{cohort.id}' has no share for POD '{pod.id}'; add '{pod.id}' to the cohort's shares"
         )
@@ -664,14 +667,19 @@ def _check_activity_models(scenario: Scenario, index: _Index) -> Iterator[Proble
         given = [name for name in _DO_NOTHING_METHODS if getattr(activity, name) is not None]
         if len(given) > 1:
             yield Problem(
-                path, f"give at most one of trajectory, growth and population_rates; found {_and(given)}"
+                path,
+                "give at most one of trajectory, growth, population_rates and demographic_rates; "
+                f"found {_and(given)}",
             )
         if activity.population_rates is not None and scenario.population is None:
             message = "population_rates needs a top-level population section (people by age band by year); "
             yield Problem((*path, "population_rates"), message + "none is given")
         multiplied = activity.growth is not None or activity.population_rates is not None
+        multiplied = multiplied or activity.demographic_rates is not None
         if activity.non_demographic_growth is not None and not multiplied:
-            message = "non_demographic_growth multiplies growth or population_rates; found neither"
+            message = (
+                "non_demographic_growth multiplies growth, population_rates or demographic_rates; found none"
+            )
             yield Problem((*path, "non_demographic_growth"), message)
 
 

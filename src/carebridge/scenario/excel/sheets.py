@@ -243,9 +243,11 @@ POPULATION = Sheet(
 
 COHORTS = Sheet(
     "Cohorts",
-    "Target populations; their shares of each POD's activity are on CohortShares.",
+    "Target populations; their shares of each POD's activity are on CohortShares (by year on "
+    "CohortSharesByYear); a headcount by year makes the shares follow the cohort's people (docs/demand.md).",
     Items(("cohorts",), init=(("shares", "map"),)),
     (col("id"), col("name"), col("description")),
+    years=Years(("headcount",), about="People in the cohort by year (optional)."),
     model=schema.Cohort,
 )
 
@@ -256,6 +258,27 @@ COHORT_SHARES = Sheet(
         ("shares",),
         col("pod", ids_from="PODs", about="POD id."),
         col("share", kind="number", about="Share of the POD's base-year activity, in [0, 1]."),
+    ),
+    parent=Parent("Cohorts", (key("cohort", "Cohorts", "cohort"),)),
+)
+
+COHORT_SHARES_BY_YEAR = Sheet(
+    "CohortSharesByYear",
+    "A cohort's share of a POD's activity by year, from a year after the base; before it, the share on "
+    "CohortShares; after the last year given, held.",
+    Entry(("share_by_year",), col("pod", ids_from="PODs", about="POD id.")),
+    parent=Parent("Cohorts", (key("cohort", "Cohorts", "cohort"),)),
+    years=Years(about="Share of the POD's activity by year, in [0, 1]."),
+)
+
+COHORT_RATES = Sheet(
+    "CohortRates",
+    "With a headcount: the cohort's activity per head by POD (default: its base-year share over its "
+    "base-year headcount).",
+    Entry(
+        ("rates",),
+        col("pod", ids_from="PODs", about="POD id."),
+        col("rate", kind="number", about="Activity per head a year."),
     ),
     parent=Parent("Cohorts", (key("cohort", "Cohorts", "cohort"),)),
 )
@@ -739,6 +762,8 @@ SHEETS: tuple[Sheet, ...] = (
     POPULATION,
     COHORTS,
     COHORT_SHARES,
+    COHORT_SHARES_BY_YEAR,
+    COHORT_RATES,
     PARAMETERS,
     SCHEMES,
     EFFECTS,
