@@ -45,9 +45,9 @@ from carebridge.scenario.schema import (
 )
 from carebridge.scenario.uncertain import check_uncertainty
 from carebridge.scenario.validate_contracts import check_contracts
-from carebridge.scenario.validate_effects import check_new_effects
 from carebridge.scenario.validate_demand import check_demand
 from carebridge.scenario.validate_demand import warnings as warnings
+from carebridge.scenario.validate_effects import check_new_effects
 from carebridge.scenario.validate_plan import check_plan
 from carebridge.scenario.years import YearError, YearRange, parse_year
 
