@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "appraise",
     "simulate",
     "web",
+    "neighbourhoods",
 )
 """Modules under ``carebridge.cli`` whose commands ``carebridge --help`` lists, in this order."""
 
