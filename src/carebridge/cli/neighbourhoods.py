@@ -127,6 +127,12 @@ def cohort_command(
 ) -> None:
     """The registered population and the cohort of each neighbourhood, and enrolment by year capped by the
     teams' capacity (WTE × caseload per WTE). Counts under disclosure control.
+
+    Example:
+
+    \b
+      carebridge neighbourhoods cohort examples/stockport-2017/neighbourhoods/neighbourhoods.yaml \\
+        examples/synthetic-population/patients.parquet
     """
     from carebridge.cli.console import terminal
     from carebridge.report.neighbourhoods import cohort_table, enrolment_table, print_tables
@@ -149,6 +155,12 @@ def effect_command(
 ) -> None:
     """The scheme's effect, enrolled × rate × deflection from each neighbourhood's cohort, by POD and year;
     with --emit, as the scheme's `effects:` (reduce fractions of base-year activity) to paste into a scenario.
+
+    Example:
+
+    \b
+      carebridge neighbourhoods effect examples/stockport-2017/neighbourhoods/neighbourhoods.yaml \\
+        examples/synthetic-population/patients.parquet --emit effects.yaml
     """
     from carebridge.cli.console import terminal
     from carebridge.report.neighbourhoods import effect_table, print_tables
@@ -191,6 +203,12 @@ def utilisation_command(
 ) -> None:
     """The enrolled cohort's emergency admissions against a comparison group, month by month, and the FEWS's
     neighbourhood set: each neighbourhood's reduction to date against the scheme's planned deflection.
+
+    Example:
+
+    \b
+      carebridge neighbourhoods utilisation examples/stockport-2017/neighbourhoods/neighbourhoods.yaml \\
+        examples/stockport-2017/neighbourhoods/utilisation.csv --month 2018/19-M12
     """
     from carebridge.cli.console import terminal
     from carebridge.delivery.fews import SET_TITLES, FewsSettings, worst
