@@ -85,7 +85,8 @@ def test_a_bad_utilisation_row_is_located(tmp_path: Path) -> None:
     path.write_text(
         "month,neighbourhood,group,patients,admissions\n"
         "2018/19-M01,North,enrolled,100,6\n"
-        "2018/19-M13,Nort,treated,-1,x\n",
+        "2018/19-M13,Nort,treated,-1,x\n"
+        "2018/19-M01,North,enrolled,100,7\n",
         encoding="utf-8",
     )
     with pytest.raises(NeighbourhoodsError) as raised:
@@ -120,3 +121,32 @@ def test_the_example_year_shows_stockport_central_falling_behind() -> None:
     assert any("red" in line for key, line in statuses.items() if key.startswith("Stockport"))
     assert any("green" in line for key, line in statuses.items() if key.startswith("Cheadle"))
     assert "RED" in done.output and "*" in done.output  # months of fewer than 10 admissions suppressed
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "month", "expected"),
+    [
+        ("month,neighbourhood,group,patients\n", "2018/19-M01", "the header lacks admissions"),
+        (
+            "month,neighbourhood,group,patients,admissions\n2018/19-M01,Marple,enrolled,9,x\n",
+            "2018/19-M01",
+            ":2 ",
+        ),
+        (
+            "month,neighbourhood,group,patients,admissions\n2018/19-M01,Marple,enrolled,90,6\n",
+            "2018/19-M14",
+            "--month 2018/19-M14",
+        ),
+    ],
+)
+def test_bad_utilisation_input_exits_2_without_a_traceback(
+    tmp_path: Path, csv_text: str, month: str, expected: str
+) -> None:
+    path = tmp_path / "utilisation.csv"
+    path.write_text(csv_text, encoding="utf-8")
+    done = CliRunner().invoke(
+        app,
+        ["neighbourhoods", "utilisation", str(EXAMPLE / "neighbourhoods.yaml"), str(path), "--month", month],
+    )
+    assert done.exit_code == 2, done.output
+    assert expected in done.output and "Traceback" not in done.output

@@ -212,8 +212,17 @@ def read_utilisation(path: pathlib.Path, names: Sequence[str]) -> list[Utilisati
         raise NeighbourhoodsError([Problem((), message, file=file, line=1)])
     rows: list[UtilisationRow] = []
     problems: list[Problem] = []
+    seen: dict[tuple[str, str, str], int] = {}
     for line, record in enumerate(reader, start=2):
         found: dict[str, int] = {}
+        key = (record["month"], record["neighbourhood"], record["group"])
+        if key in seen:
+            message = (
+                f"a second row for {key[1]}'s {key[2]} group in {key[0]} (the first is line {seen[key]}); "
+                "expected one row per month, neighbourhood and group"
+            )
+            problems.append(Problem(("month",), message, file=file, line=line))
+        seen.setdefault(key, line)
         if not _month_ok(record["month"] or ""):
             message = f"'{record['month']}'; expected a financial month like 2018/19-M06 (M01 is April)"
             problems.append(Problem(("month",), message, file=file, line=line))
