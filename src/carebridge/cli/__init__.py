@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "pools",
     "programme",
     "outcomes",
+    "neighbourhoods",
 )
 """Modules under ``carebridge.cli`` whose commands ``carebridge --help`` lists, in this order."""
 

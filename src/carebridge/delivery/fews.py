@@ -5,7 +5,10 @@ Three indicator sets, each a ratio of achieved to planned, year to date:
 - **mobilisation**, per scheme: milestones done by the month ÷ milestones due by the month (a milestone
   counts as done when its status is ``done`` and it was done in or before the month);
 - **activity deflection**, per POD: actual ÷ planned deflection (:mod:`carebridge.delivery.benefits`);
-- **benefits realisation**, per scheme and for the programme: realised ÷ planned savings.
+- **benefits realisation**, per scheme and for the programme: realised ÷ planned savings;
+- **neighbourhood case management**, per neighbourhood: the enrolled cohort's reduction in emergency
+  admissions against a comparison group ÷ the planned deflection (:mod:`carebridge.delivery.neighbourhoods`,
+  added to a month's status by its ``with_neighbourhoods``).
 
 A ratio below the ``amber`` threshold is amber, below ``red`` red, otherwise green; with nothing due or no
 actuals the indicator has no status (``none``). A set is as red as its reddest indicator, and so is the whole.
@@ -29,13 +32,14 @@ from carebridge.delivery.benefits import ProgrammeForecast, summarise
 from carebridge.delivery.months import Month
 
 Status = Literal["green", "amber", "red", "none"]
-IndicatorSet = Literal["mobilisation", "activity", "benefits", "efficiency"]
-SETS: tuple[IndicatorSet, ...] = ("mobilisation", "activity", "benefits")
+IndicatorSet = Literal["mobilisation", "activity", "benefits", "efficiency", "neighbourhoods"]
+SETS: tuple[IndicatorSet, ...] = ("mobilisation", "activity", "benefits", "neighbourhoods")
 SET_TITLES = {
     "mobilisation": "Mobilisation and implementation plan",
     "activity": "Activity deflection",
     "benefits": "Benefits realisation plan",
     "efficiency": "Efficiency programmes (CIP and QIPP)",
+    "neighbourhoods": "Neighbourhood case management",
 }
 ORDER: dict[Status, int] = {"none": 0, "green": 1, "amber": 2, "red": 3}
 ACTION_CATEGORIES = (
@@ -77,11 +81,15 @@ class FewsSettings:
     benefits: Thresholds = Thresholds(0.95, 0.85)
     loss_threshold: float = 0.0
     basis: str = "tariff"
+    neighbourhoods: Thresholds = Thresholds(0.95, 0.85)
 
     def thresholds(self, which: IndicatorSet) -> Thresholds:
-        return {"mobilisation": self.mobilisation, "activity": self.activity, "benefits": self.benefits}[
-            which
-        ]
+        return {
+            "mobilisation": self.mobilisation,
+            "activity": self.activity,
+            "benefits": self.benefits,
+            "neighbourhoods": self.neighbourhoods,
+        }[which]
 
 
 @dataclass(frozen=True)

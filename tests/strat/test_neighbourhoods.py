@@ -1,0 +1,175 @@
+"""The neighbourhoods file, each neighbourhood's cohort, enrolment capped by capacity, the scheme's effect."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from carebridge.cli import app
+from carebridge.scenario.reading import parse
+from carebridge.scenario.source_map import SourceMap
+from carebridge.strat.disclosure import DisclosureRule
+from carebridge.strat.neighbourhood_cohort import (
+    effect_fragment,
+    enrolment,
+    neighbourhood_cohorts,
+    scheme_effect,
+)
+from carebridge.strat.neighbourhoods import NeighbourhoodsError, NeighbourhoodsFile, load_neighbourhoods
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "stockport-2017" / "neighbourhoods"
+FILE = EXAMPLE / "neighbourhoods.yaml"
+PATIENTS = ROOT / "examples" / "synthetic-population" / "patients.parquet"
+
+SMALL = """\
+name: Two teams
+caseload_per_wte: {case_manager: 50, matron: 80}
+scheme:
+  id: neighbourhood
+  name: Neighbourhood
+  effects:
+    - {pod: nel, measure: nel, deflection: 0.2}
+neighbourhoods:
+  - name: North
+    practices: [P01, P02]
+    case_managers: 2
+    matrons: 0.5
+    enrolment: {2017/18: 0.5, 2018/19: 1.0}
+    care_plans: 0.8
+  - name: South
+    practices: [P03]
+    case_managers: 1
+    enrolment: {2017/18: 0.5, 2018/19: 1.0}
+    care_plans: 1.0
+"""
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    done = CliRunner().invoke(app, list(args))
+    assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
+    return done.exit_code, done.output
+
+
+def written(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "neighbourhoods.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_example_loads_with_eight_neighbourhoods() -> None:
+    plan, _ = load_neighbourhoods(FILE)
+    assert len(plan.neighbourhoods) == 8
+    assert plan.caseload_per_wte.case_manager == 50
+    assert plan.years() == ["2017/18", "2018/19", "2019/20", "2020/21"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "expected"),
+    [
+        ("case_manager: 50", "case_manager: 0", 2, "caseload_per_wte.case_manager: a caseload of 0"),
+        ("[P03]", "[P02]", 16, "practice 'P02' is already in North"),
+        ("deflection: 0.2", "deflection: 1.2", 7, "deflection"),
+        ("measure: nel", "measure: nell", 7, "did you mean 'nel'?"),
+        (
+            "2017/18: 0.5, 2018/19: 1.0}\n    care_plans: 1.0",
+            "2017/19: 0.5}\n    care_plans: 1.0",
+            18,
+            "2017/19",
+        ),
+    ],
+)
+def test_bad_input_is_a_located_error_and_exit_2(
+    tmp_path: Path, old: str, new: str, line: int, expected: str
+) -> None:
+    assert old in SMALL
+    path = written(tmp_path, SMALL.replace(old, new))
+    with pytest.raises(NeighbourhoodsError) as raised:
+        load_neighbourhoods(path)
+    message = str(raised.value)
+    assert f"{path}:{line}" in message and expected in message, message
+    code, output = invoke("neighbourhoods", "check", str(path))
+    assert code == 2 and expected in output and "Traceback" not in output
+
+
+def test_an_unknown_practice_is_located(tmp_path: Path) -> None:
+    path = written(tmp_path, SMALL.replace("[P03]", "[P03, X99]"))
+    code, output = invoke("neighbourhoods", "cohort", str(path), str(PATIENTS))
+    assert code == 2, output
+    assert f"{path}:16" in output and "practice 'X99' is not in the patient table" in output
+
+
+def cohorts_table() -> pd.DataFrame:
+    practices = pd.DataFrame(
+        {
+            "practice": ["P01", "P02", "P03", "P04"],
+            "population": [1000, 1000, 800, 500],
+            "cohort": [150, 150, 120, 75],
+            "nel": [120.0, 150.0, 60.0, 30.0],
+        }
+    )
+    plan, _ = load_neighbourhoods_text(SMALL)
+    return neighbourhood_cohorts(plan, practices, ["nel"])
+
+
+def load_neighbourhoods_text(text: str) -> tuple[NeighbourhoodsFile, SourceMap]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        return load_neighbourhoods(written(Path(folder), text))
+
+
+def test_enrolment_is_capped_by_capacity_and_the_effect_is_enrolled_times_rate_times_deflection() -> None:
+    plan, _ = load_neighbourhoods_text(SMALL)
+    cohorts = cohorts_table()
+    north = cohorts.iloc[0]
+    assert (north["population"], north["cohort"], north["capacity"]) == (2000, 300, 2 * 50 + 0.5 * 80)
+    enrolled = enrolment(plan, cohorts)
+    by = {(r["neighbourhood"], r["year"]): r for r in enrolled.to_dict("records")}
+    assert by[("North", "2017/18")]["enrolled"] == 140 and by[("North", "2017/18")]["capped"]  # 150 > 140
+    assert by[("South", "2017/18")]["enrolled"] == 50 and by[("South", "2017/18")]["capped"]  # 60 > 50
+    assert by[("North", "2017/18")]["care_plans"] == pytest.approx(112)
+    effect = scheme_effect(plan, cohorts, enrolled, {"nel": 1000.0})
+    first = effect[effect["year"] == "2017/18"].iloc[0]
+    # North: 140 × (270 / 300) × 0.2; South: 50 × (60 / 120) × 0.2
+    assert first["removed"] == pytest.approx(140 * 0.9 * 0.2 + 50 * 0.5 * 0.2)
+    assert first["fraction"] == pytest.approx(first["removed"] / 1000)
+
+
+def test_the_fragment_is_effects_a_scenario_takes(tmp_path: Path) -> None:
+    plan, _ = load_neighbourhoods_text(SMALL)
+    cohorts = cohorts_table()
+    enrolled = enrolment(plan, cohorts)
+    effect = scheme_effect(plan, cohorts, enrolled, {"nel": 1000.0})
+    text = effect_fragment(plan, effect, DisclosureRule(), ["test"])
+    assert "# nel 2017/18: 190 enrolled × their nel rate × 0.2 deflection" in text
+    effects = parse(text, "fragment.yaml").data["effects"]
+    assert effects[0]["kind"] == "reduce" and effects[0]["fraction"]["2017/18"] == pytest.approx(0.0302)
+
+    from carebridge.scenario.loader import load_scenario_data
+
+    scenario_file = ROOT / "examples" / "stockport-2017" / "scenario.yaml"
+    data = parse(scenario_file.read_text(encoding="utf-8"), str(scenario_file)).data
+    scheme = next(s for s in data["schemes"] if s["id"] == plan.scheme.id)
+    scheme["effects"] = effects
+    loaded = load_scenario_data(data, SourceMap(str(scenario_file)))
+    assert loaded.scenario.schemes
+
+
+def test_the_example_cohort_and_effect_on_the_synthetic_borough(tmp_path: Path) -> None:
+    code, output = invoke("neighbourhoods", "cohort", str(FILE), str(PATIENTS))
+    assert code == 0, output
+    assert "Stockport Central" in output and "capped" in output
+    assert "Disclosure control: counts below 10 are suppressed" in output
+    emitted = tmp_path / "effects.yaml"
+    code, output = invoke("neighbourhoods", "effect", str(FILE), str(PATIENTS), "--emit", str(emitted))
+    assert code == 0, output
+    counts = [
+        int(n.replace(",", ""))
+        for n in re.findall(r"# nel \d{4}/\d{2}: ([\d,]+) enrolled", emitted.read_text())
+    ]
+    assert counts and all(n % 5 == 0 for n in counts)
