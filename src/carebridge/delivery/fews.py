@@ -1,6 +1,6 @@
 """The Financial Early Warning System (model spec section 10; Stockport seed section 6, "Step 1").
 
-Three indicator sets, each a ratio of achieved to planned, year to date:
+The indicator sets, each a ratio of achieved to planned, year to date:
 
 - **mobilisation**, per scheme: milestones done by the month ÷ milestones due by the month (a milestone
   counts as done when its status is ``done`` and it was done in or before the month);
