@@ -6,9 +6,11 @@ so a YAML file converted to a workbook and back reads as the same scenario and g
 
 from __future__ import annotations
 
+import os
 import pathlib
 from typing import Any
 
+from carebridge.scenario.benchmarks import is_opportunity_name
 from carebridge.scenario.errors import Path
 from carebridge.scenario.excel import WORKBOOK_SUFFIXES, write_workbook
 from carebridge.scenario.excel.yaml_text import dump_yaml
@@ -53,6 +55,8 @@ def convert(source: pathlib.Path, target: pathlib.Path) -> LoadedScenario:
     """
     loaded = load_scenario(source)
     data = scenario_data(loaded.scenario)
+    if loaded.scenario.benchmarks:
+        data = _without_opportunities(data, loaded.scenario, source.parent, target.parent)
     if is_workbook(target):
         write_workbook(data, target)
     else:
@@ -61,3 +65,22 @@ def convert(source: pathlib.Path, target: pathlib.Path) -> LoadedScenario:
         )
         target.write_text(dump_yaml(data, comment), encoding="utf-8")
     return loaded
+
+
+def _without_opportunities(
+    data: dict[str, Any], scenario: Scenario, source: pathlib.Path, target: pathlib.Path
+) -> dict[str, Any]:
+    """``data`` without the loader's opportunities (read again from the benchmark files when the converted
+    file loads), each benchmark file's path relative to the converted file's folder."""
+    kept = {
+        name: value
+        for name, value in data.get("parameters", {}).items()
+        if not is_opportunity_name(name, scenario)
+    }
+    data = {key: kept if key == "parameters" else value for key, value in data.items()}
+    if not kept:
+        data.pop("parameters", None)
+    for benchmark in data.get("benchmarks", []):
+        found = source / benchmark["file"]
+        benchmark["file"] = pathlib.Path(os.path.relpath(found, target)).as_posix()
+    return data

@@ -9,7 +9,10 @@ Names (each a value by year):
   ``social_care`` (``expenditure.providers.pay`` adds the ``pay`` category of every provider);
 - in plan lines only: ``gap.<org>`` and ``gap.system`` (the do-nothing gap), ``line.<id>`` (another plan
   line's net value), ``savings.tariff`` and ``savings.cost`` (the schemes' programme saving, negative) and
-  ``investment.schemes``.
+  ``investment.schemes``;
+- ``opportunity.<benchmark>`` and ``opportunity.<benchmark>.<category>``: a programme budget benchmark's
+  opportunity (£'000), which the loader computes from the file ``benchmarks:`` names and puts among the
+  parameters (:mod:`carebridge.scenario.benchmarks`).
 """
 
 from __future__ import annotations

@@ -664,6 +664,20 @@ CORRELATIONS = Sheet(
     model=schema.RankCorrelation,
 )
 
+BENCHMARKS = Sheet(
+    "Benchmarks",
+    "Programme budget benchmarks whose opportunities formulas name: opportunity.<id> (the top largest, "
+    "£'000) and opportunity.<id>.<category>; each file relative to the workbook's.",
+    Items(("benchmarks",)),
+    (
+        col("id"),
+        col("file"),
+        col("comparator", about="peer_average, lower_quartile, best, best_five or reference."),
+        col("top", kind="integer", about="Sum the N largest opportunities; every one when empty."),
+    ),
+    model=schema.OpportunityBenchmark,
+)
+
 SHEETS: tuple[Sheet, ...] = (
     ORGANISATIONS,
     FINANCE,
@@ -699,6 +713,7 @@ SHEETS: tuple[Sheet, ...] = (
     VARIANTS,
     CHANGES,
     CORRELATIONS,
+    BENCHMARKS,
 )
 """The table sheets, parents before children, in the order the workbook shows them after Scenario."""
 
