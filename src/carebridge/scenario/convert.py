@@ -6,9 +6,11 @@ so a YAML file converted to a workbook and back reads as the same scenario and g
 
 from __future__ import annotations
 
+import os
 import pathlib
 from typing import Any
 
+from carebridge.scenario.benchmarks import is_opportunity_name
 from carebridge.scenario.errors import Path, Problem, ScenarioError
 from carebridge.scenario.excel import WORKBOOK_SUFFIXES, write_workbook
 from carebridge.scenario.excel.yaml_text import dump_yaml
@@ -57,6 +59,8 @@ def convert(source: pathlib.Path, target: pathlib.Path) -> LoadedScenario:
     if demography is not None and demography.file is not None:  # the file, not the people read from it
         scenario = scenario.model_copy(update={"demography": demography.model_copy(update={"people": None})})
     data = scenario_data(scenario)
+    if scenario.benchmarks:
+        data = _without_opportunities(data, scenario, source.parent, target.parent)
     if is_workbook(target):
         unplaced = _without_a_sheet(scenario)
         if unplaced:
@@ -80,3 +84,22 @@ def _without_a_sheet(scenario: Scenario) -> list[Problem]:
         if pod.activity is not None and pod.activity.demographic_rates is not None:
             found.append(Problem(("pods", position, "activity", "demographic_rates"), reason))
     return found
+
+
+def _without_opportunities(
+    data: dict[str, Any], scenario: Scenario, source: pathlib.Path, target: pathlib.Path
+) -> dict[str, Any]:
+    """``data`` without the loader's opportunities (read again from the benchmark files when the converted
+    file loads), each benchmark file's path relative to the converted file's folder."""
+    kept = {
+        name: value
+        for name, value in data.get("parameters", {}).items()
+        if not is_opportunity_name(name, scenario)
+    }
+    data = {key: kept if key == "parameters" else value for key, value in data.items()}
+    if not kept:
+        data.pop("parameters", None)
+    for benchmark in data.get("benchmarks", []):
+        found = source / benchmark["file"]
+        benchmark["file"] = pathlib.Path(os.path.relpath(found, target)).as_posix()
+    return data

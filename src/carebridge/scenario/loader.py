@@ -26,6 +26,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from carebridge.scenario import validate
+from carebridge.scenario.benchmarks import (
+    ProgrammeBudget,
+    ProgrammeBudgetError,
+    budget_problems,
+    scenario_opportunities,
+)
 from carebridge.scenario.errors import (
     InputError,
     Problem,
@@ -101,6 +107,9 @@ def _check_scenario(data: dict[Any, Any], source: SourceMap, folder: pathlib.Pat
         if not span:
             problems.extend(salvage_problems(data, error, validate.check))
     else:
+        if scenario.benchmarks:
+            scenario, found = _with_opportunities(scenario, source)
+            problems.extend(found)
         if not span:
             problems.extend(validate.check(scenario))
         if not problems:
@@ -133,6 +142,17 @@ def load_model(
     if problems:
         raise what(_in_file_order(source.locate(problems)))
     return loaded, source
+
+
+def _with_opportunities(scenario: Scenario, source: SourceMap) -> tuple[Scenario, list[Problem]]:
+    """The scenario with each benchmark's opportunities among its parameters (``opportunity.<id>…``, read
+    from the files relative to the scenario's), and the problems of the benchmarks."""
+    found, problems = scenario_opportunities(scenario, pathlib.Path(source.file).parent, _read_budget)
+    return scenario.model_copy(update={"parameters": {**scenario.parameters, **found}}), problems
+
+
+def _read_budget(path: pathlib.Path) -> ProgrammeBudget:
+    return load_model(path, ProgrammeBudget, ProgrammeBudgetError, budget_problems)[0]
 
 
 # --- reading and parsing ---------------------------------------------------------------------------------

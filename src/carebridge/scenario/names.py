@@ -10,7 +10,10 @@ Names (each a value by year):
 - in plan lines only: ``gap.<org>`` and ``gap.system`` (the do-nothing gap), ``line.<id>`` (another plan
   line's net value), ``savings.tariff`` and ``savings.cost`` (the schemes' programme saving, negative),
   ``investment.schemes``, and with a workforce ``workforce.pay_saving``, ``workforce.<group>.pay_saving`` and
-  ``workforce.<group>.agency_spend`` (docs/effects.md section 4).
+  ``workforce.<group>.agency_spend`` (docs/effects.md section 4);
+- ``opportunity.<benchmark>`` and ``opportunity.<benchmark>.<category>``: a programme budget benchmark's
+  opportunity (£'000), which the loader computes from the file ``benchmarks:`` names and puts among the
+  parameters (:mod:`carebridge.scenario.benchmarks`).
 """
 
 from __future__ import annotations

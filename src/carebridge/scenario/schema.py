@@ -735,6 +735,22 @@ class Uncertainty(Model):
     )
 
 
+class OpportunityBenchmark(Model):
+    """A programme budget benchmark whose opportunity a formula names: ``opportunity.<id>`` (the ``top``
+    largest, £'000) and ``opportunity.<id>.<category>`` (docs/outcomes.md)."""
+
+    id: str = Field(description="The name formulas use: `opportunity.<id>`.")
+    file: str = Field(description="The programme budget file, relative to the scenario's.")
+    comparator: str | None = Field(
+        None,
+        description="peer_average, lower_quartile, best, best_five or reference; the file's own when "
+        "omitted.",
+    )
+    top: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Sum the N largest opportunities; every one above the comparator when omitted."
+    )
+
+
 class Scenario(Model):
     """A whole plan: the top level of a scenario file."""
 
@@ -778,4 +794,8 @@ class Scenario(Model):
     )
     cohort_overlaps: list[CohortOverlap] = Field(
         default_factory=list, description="Intersections of cohorts: the activity two cohorts share."
+    )
+    benchmarks: list[OpportunityBenchmark] = Field(
+        default_factory=list,
+        description="Programme budget benchmarks whose opportunities formulas name (`opportunity.<id>`).",
     )

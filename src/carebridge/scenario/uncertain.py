@@ -387,7 +387,9 @@ def _describe(data: Mapping[str, Any], rest: Path, users: Mapping[str, list[str]
         return f"{pair}: shared share of {pods.get(str(rest[3]), str(rest[3]))}"
     if section == "parameters" and len(rest) > 1:
         name = str(rest[1])
-        words = _words([name]) + (f" {_words(rest[3:])}" if len(rest) > 3 else "")
+        # a benchmark's opportunity (scenario/benchmarks.py): "<id> opportunity"
+        parts = [*name.split(".")[1:], "opportunity"] if name.startswith("opportunity.") else [name]
+        words = _words(parts) + (f" {_words(rest[3:])}" if len(rest) > 3 else "")
         lines = users.get(name, [])
         return f"{' and '.join(lines)}: {words}" if lines else f"Parameter {words}"
     if section == "positions" and len(rest) > 2 and rest[1] == "do_nothing":

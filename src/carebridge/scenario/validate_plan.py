@@ -10,6 +10,7 @@ import keyword
 import re
 from collections.abc import Iterator, Sequence
 
+from carebridge.scenario.benchmarks import is_opportunity_name, unknown_opportunity
 from carebridge.scenario.errors import Path, Problem, did_you_mean
 from carebridge.scenario.formula import Formula, FormulaError, parse_formula
 from carebridge.scenario.names import finance_names, line_names
@@ -43,7 +44,11 @@ def formula_problem(
     known = set(allowed)
     for reference in formula.references:
         if reference.name not in known:
-            hint = did_you_mean(reference.name, allowed) or (kinds or _kinds_of_name())
+            hint = (
+                unknown_opportunity(reference.name, allowed)
+                or did_you_mean(reference.name, allowed)
+                or (kinds or _kinds_of_name())
+            )
             message = f"'{reference.name}' is not a named input{hint}"
             problems.append(Problem(where, _at(text, reference.column, message)))
     return formula, problems
@@ -64,6 +69,8 @@ def _kinds_of_name() -> str:
 
 def _parameters(scenario: Scenario) -> Iterator[Problem]:
     for name in scenario.parameters:
+        if is_opportunity_name(str(name), scenario):
+            continue  # the loader's, from a benchmark
         if keyword.iskeyword(str(name)):
             yield Problem(
                 ("parameters", str(name)),

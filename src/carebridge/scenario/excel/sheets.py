@@ -749,6 +749,20 @@ CORRELATIONS = Sheet(
     model=schema.RankCorrelation,
 )
 
+BENCHMARKS = Sheet(
+    "Benchmarks",
+    "Programme budget benchmarks whose opportunities formulas name: opportunity.<id> (the top largest, "
+    "£'000) and opportunity.<id>.<category>; each file relative to the workbook's.",
+    Items(("benchmarks",)),
+    (
+        col("id"),
+        col("file"),
+        col("comparator", about="peer_average, lower_quartile, best, best_five or reference."),
+        col("top", kind="integer", about="Sum the N largest opportunities; every one when empty."),
+    ),
+    model=schema.OpportunityBenchmark,
+)
+
 SHEETS: tuple[Sheet, ...] = (
     ORGANISATIONS,
     FINANCE,
@@ -790,6 +804,7 @@ SHEETS: tuple[Sheet, ...] = (
     VARIANTS,
     CHANGES,
     CORRELATIONS,
+    BENCHMARKS,
 )
 """The table sheets, parents before children, in the order the workbook shows them after Scenario."""
 
