@@ -70,10 +70,12 @@ def test_spread_reaches_the_drivers_of_plan_line_formulas() -> None:
     assert "parameters.years_from_base.value.2020/21" not in spread
 
 
-def test_spread_leaves_a_plan_without_parameters_as_before() -> None:
+def test_spread_reaches_effects_prices_and_only_the_parameters_of_effect_formulas() -> None:
     scenario = load_scenario(STOCKPORT).scenario
     names = with_spread(scenario, 0.2).uncertainty.inputs
-    assert names and all(name.startswith(("schemes.", "pods.")) for name in names)
+    parameters = {name.split(".")[1] for name in names if name.startswith("parameters.")}
+    assert names and all(name.startswith(("schemes.", "pods.", "parameters.")) for name in names)
+    assert parameters == {"t2a_eligible_share", "t2a_stay_reduction", "t2a_rollout"}  # Transfer to Assess
 
 
 @pytest.mark.e2e

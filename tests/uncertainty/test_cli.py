@@ -160,7 +160,7 @@ def test_spread_makes_every_effect_and_price_uncertain(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     inputs = pd.read_csv(tmp_path / "inputs.csv")
     assert set(inputs["distribution"]) == {"triangular"}
-    assert inputs["input"].str.startswith(("schemes.", "pods.")).all()
+    assert inputs["input"].str.startswith(("schemes.", "pods.", "parameters.t2a_")).all()
     assert "pods.ae.price.2017/18" in set(inputs["input"])
     assert "A&E unit price, 2017/18" in set(inputs["label"])
     assert "Neighbourhood: Non Elective deflection, 2020/21" in set(inputs["label"])

@@ -67,6 +67,7 @@ PAGES: dict[str, dict[str, str]] = {
     "/scenarios/{plan_id}/fews": {"fews": "/scenarios/1/fews"},
     "/scenarios/{plan_id}/targets": {"targets": "/scenarios/1/targets"},
     "/scenarios/{plan_id}/risks": {"risks": "/scenarios/1/risks"},
+    "/scenarios/{plan_id}/outcomes": {"outcomes": "/scenarios/1/outcomes"},
     "/regions": {"regions": "/regions"},
     "/regions/{region_id}": {"region": "/regions/1"},
     "/efficiency": {"efficiency": "/efficiency"},

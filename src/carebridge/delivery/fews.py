@@ -33,7 +33,8 @@ from carebridge.delivery.months import Month
 
 Status = Literal["green", "amber", "red", "none"]
 IndicatorSet = Literal["mobilisation", "activity", "benefits", "efficiency", "neighbourhoods"]
-SETS: tuple[IndicatorSet, ...] = ("mobilisation", "activity", "benefits", "neighbourhoods")
+SETS: tuple[IndicatorSet, ...] = ("mobilisation", "activity", "benefits")
+"""The sets every month's FEWS shows; a set added to a month (neighbourhoods) counts in its overall status."""
 SET_TITLES = {
     "mobilisation": "Mobilisation and implementation plan",
     "activity": "Activity deflection",
@@ -132,7 +133,8 @@ class FewsStatus:
 
     @property
     def overall(self) -> Status:
-        return worst(self.set_status(which) for which in SETS)
+        added = {indicator.set for indicator in self.indicators} - set(SETS)
+        return worst(self.set_status(which) for which in (*SETS, *sorted(added)))
 
     @property
     def mitigation(self) -> float:
