@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, Protocol
 
 import typer
 
@@ -59,6 +59,28 @@ def main_options(
 def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(code)
+
+
+class ImportCounts(Protocol):
+    """What an import of values by natural key did: rows new, replaced and left as they were."""
+
+    @property
+    def changed(self) -> bool: ...
+    @property
+    def inserted(self) -> int: ...
+    @property
+    def updated(self) -> int: ...
+    @property
+    def unchanged(self) -> int: ...
+
+
+def echo_import(file: Path, outcome: ImportCounts) -> None:
+    """One line saying what importing ``file`` did to the store."""
+    if outcome.changed:
+        counts = f"{outcome.inserted} new, {outcome.updated} replaced, {outcome.unchanged} unchanged"
+        typer.echo(f"{file}: {counts}")
+    else:
+        typer.echo(f"{file}: nothing changed; every value is already in the store")
 
 
 def load(path: Path) -> LoadedScenario:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from carebridge.cli.app import app, fail
+from carebridge.cli.app import app, echo_import, fail
 from carebridge.cli.delivery import Db, open_store
 
 pools_app = typer.Typer(
@@ -88,12 +88,7 @@ def pools_import_command(
             fail(str(error))
         except PoolSpendError as error:
             fail(str(error))
-    if outcome.changed:
-        typer.echo(
-            f"{file}: {outcome.inserted} new, {outcome.updated} replaced, {outcome.unchanged} unchanged"
-        )
-    else:
-        typer.echo(f"{file}: nothing changed; every value is already in the store")
+    echo_import(file, outcome)
 
 
 @pools_app.command("status")

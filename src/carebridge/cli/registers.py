@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from carebridge.cli.app import app, fail
+from carebridge.cli.app import app, echo_import, fail
 from carebridge.cli.delivery import Db, open_store
 
 if TYPE_CHECKING:
@@ -187,12 +187,7 @@ def targets_actuals_command(
             fail(NO_TARGETS)
         except TargetActualsError as error:
             fail(str(error))
-    if outcome.changed:
-        typer.echo(
-            f"{file}: {outcome.inserted} new, {outcome.updated} replaced, {outcome.unchanged} unchanged"
-        )
-    else:
-        typer.echo(f"{file}: nothing changed; every value is already in the store")
+    echo_import(file, outcome)
 
 
 @targets_app.command("status")
