@@ -50,7 +50,7 @@ neighbourhoods:
 
 
 def invoke(*args: str) -> tuple[int, str]:
-    done = CliRunner().invoke(app, list(args))
+    done = CliRunner(env={"COLUMNS": "200"}).invoke(app, list(args))  # one wide terminal, wherever it runs
     assert done.exception is None or isinstance(done.exception, SystemExit), done.exception
     return done.exit_code, done.output
 
