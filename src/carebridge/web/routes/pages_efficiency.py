@@ -31,7 +31,9 @@ User = Annotated[Principal, Depends(principal)]
 def _view(store: Store, month: str | None) -> tuple[EfficiencyStatus | None, str]:
     try:
         return cases.status(store, None, month), ""
-    except (ProgrammeNotFoundError, UseCaseError) as error:
+    except ProgrammeNotFoundError:
+        return None, ""  # the page says how to load one
+    except UseCaseError as error:
         return None, str(error)
 
 
