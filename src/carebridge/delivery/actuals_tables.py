@@ -54,12 +54,21 @@ class RowProblem:
         return f"{', '.join(place)}: {self.reason}"
 
 
-class ActualsFileError(ValueError):
-    """Every problem found in an actuals file; nothing of the file is imported."""
+class RowProblemsError(ValueError):
+    """Every problem found in a file of rows, each located; nothing of the file is imported. A subclass
+    names what the file holds in :attr:`what`."""
+
+    what = "the file"
 
     def __init__(self, problems: Sequence[RowProblem]) -> None:
         self.problems = list(problems)
-        super().__init__(problems_message(self.problems, "the actuals"))
+        super().__init__(problems_message(self.problems, self.what))
+
+
+class ActualsFileError(RowProblemsError):
+    """Every problem found in an actuals file; nothing of the file is imported."""
+
+    what = "the actuals"
 
 
 def problems_message(problems: Sequence[object], what: str) -> str:

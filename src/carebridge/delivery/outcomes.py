@@ -26,7 +26,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from carebridge.delivery import outcome_stats as stats
-from carebridge.delivery.actuals_tables import RowProblem, problems_message
+from carebridge.delivery.actuals_tables import RowProblem, RowProblemsError
 from carebridge.delivery.risks import Model
 from carebridge.scenario.errors import InputError, Path, Problem, did_you_mean
 from carebridge.scenario.loader import load_model
@@ -245,12 +245,10 @@ class ValueRow:
     status: str
 
 
-class OutcomeValuesError(ValueError):
+class OutcomeValuesError(RowProblemsError):
     """Every problem of a file of outcome values; nothing of it is imported."""
 
-    def __init__(self, problems: Sequence[RowProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__(problems_message(self.problems, "the outcome values"))
+    what = "the outcome values"
 
 
 def check_values(

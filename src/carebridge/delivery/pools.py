@@ -49,7 +49,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from carebridge.delivery.actuals_tables import RowProblem, problems_message
+from carebridge.delivery.actuals_tables import RowProblem, RowProblemsError
 from carebridge.delivery.months import Month, MonthError, months_of_year
 from carebridge.delivery.risks import Model
 from carebridge.engine.share import TraceStep, split
@@ -762,12 +762,10 @@ class SpendRow:
     spend: float
 
 
-class PoolSpendError(ValueError):
+class PoolSpendError(RowProblemsError):
     """Every problem of a file of pool spend; nothing of it is imported."""
 
-    def __init__(self, problems: Sequence[RowProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__(problems_message(self.problems, "the pool spend"))
+    what = "the pool spend"
 
 
 def check_pool_spend(

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 from carebridge.delivery.actuals import Cell, CellError, is_blank, number, text
-from carebridge.delivery.actuals_tables import RowProblem, problems_message
+from carebridge.delivery.actuals_tables import RowProblem, RowProblemsError
 from carebridge.delivery.efficiency import Programme
 from carebridge.delivery.months import Month, MonthError
 from carebridge.scenario.bounds import beyond_bound
@@ -134,12 +134,10 @@ def key_of(record: ReturnRecord) -> tuple[str, str, str]:
     return (record.organisation, record.month.label, record.item)
 
 
-class ReturnsFileError(ValueError):
+class ReturnsFileError(RowProblemsError):
     """Every problem found in a file of returns; nothing of the file is imported."""
 
-    def __init__(self, problems: Sequence[RowProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__(problems_message(self.problems, "the returns"))
+    what = "the returns"
 
 
 @dataclass

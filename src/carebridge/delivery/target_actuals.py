@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from carebridge.delivery import targets as tg
-from carebridge.delivery.actuals_tables import RowProblem, problems_message
+from carebridge.delivery.actuals_tables import RowProblem, RowProblemsError
 from carebridge.delivery.months import Month, MonthError
 from carebridge.scenario.bounds import beyond_bound
 from carebridge.scenario.errors import did_you_mean
@@ -34,12 +34,10 @@ class ActualRow:
     value: float
 
 
-class TargetActualsError(ValueError):
+class TargetActualsError(RowProblemsError):
     """Every problem of a file of target actuals; nothing of it is imported."""
 
-    def __init__(self, problems: Sequence[RowProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__(problems_message(self.problems, "the target actuals"))
+    what = "the target actuals"
 
 
 @dataclass(frozen=True)
