@@ -10,7 +10,7 @@ import pytest
 import xarray as xr
 
 from carebridge.engine import Results, run
-from carebridge.report.plan_tables import capacity
+from carebridge.report.plan_tables import capacity, workforce
 from carebridge.scenario.convert import convert
 from carebridge.scenario.loader import load_scenario
 from carebridge.scenario.schema import LengthOfStay, Scenario
@@ -106,14 +106,16 @@ def test_the_effects_scenario_goes_through_the_workbook_unchanged(tmp_path: Path
 
 
 def test_the_report_shows_beds_and_wte_do_nothing_against_do_something() -> None:
-    table = capacity(stp())
-    assert table is not None
-    labels = [row.label for row in table.rows]
+    beds, staff = capacity(stp()), workforce(stp())
+    assert beds is not None and staff is not None
+    labels = [row.label for row in staff.rows]
     for name in ("Provider staff (five NHS providers)", "Additional consultants", "Additional other staff"):
-        for case in ("do-nothing", "do-something"):
-            assert f"{name}: WTE, {case}" in labels
-            assert f"{name}: pay £'000, {case}" in labels
-    assert "acute: beds, do-something" in labels
+        assert name in labels  # a heading, each group's lines under it
+    for case in ("do-nothing", "do-something"):
+        assert f"WTE, {case}" in labels
+        assert f"Pay cost, {case}" in labels
+    assert "Acute beds" in [row.label for row in beds.rows]
+    assert "Beds, do-something" in [row.label for row in beds.rows]
 
 
 def test_a_bed_day_price_by_year_goes_through_the_workbook(tmp_path: Path) -> None:

@@ -106,7 +106,7 @@ def run_command(
     from carebridge.usecases.appraisal import default_appraisal
 
     appraisal = default_appraisal(results)
-    report = PlanReport(results, appraisal)
+    report = PlanReport(results, appraisal, tuple(str(warning) for warning in loaded.warnings))
     provenance = provenance_of(scenario, loaded.scenario.name)
     try:
         written = _write_atomically(folder, lambda staging: write_report(report, staging, provenance))

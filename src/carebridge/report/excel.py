@@ -503,28 +503,38 @@ def _wrap_title(sheet: Worksheet, table: FormattedTable) -> None:
 
 
 def write_excel(
-    results: Results, path: Path, provenance: Provenance, tables: Sequence[FormattedTable]
+    results: Results,
+    path: Path,
+    provenance: Provenance,
+    tables: Sequence[FormattedTable],
+    warnings: Sequence[str] = (),
 ) -> Path:
     """The workbook of a run (the report, an appraisal): an About sheet (provenance and the list of sheets),
-    one sheet per table (the printed pack), then the checks (:data:`CHECK_TABLES`) and an Inputs sheet
-    listing every input of the scenario, hidden (data for analysts, not printed). Returns ``path``."""
+    a Warnings sheet when the scenario has ``warnings`` (located, as the command line prints them), one
+    sheet per table (the printed pack), then the checks (:data:`CHECK_TABLES`) and an Inputs sheet listing
+    every input of the scenario, hidden (data for analysts, not printed). Returns ``path``."""
     setup = PrintSetup.for_provenance(provenance)
     workbook = new_workbook()
     about = workbook.create_sheet("About")
     facts = _about(results, provenance)
+    if warnings:
+        count = len(warnings)
+        facts.append(("Warnings", f"{count} about the scenario, on the {WARNINGS_SHEET} sheet: not errors"))
     write_facts(about, "CareBridge report", facts, setup=setup)
+    if warnings:
+        _write_warnings(workbook.create_sheet(WARNINGS_SHEET), warnings, setup)
     pack = [table for table in tables if table.id not in CHECK_TABLES]
     checks = [table for table in tables if table.id in CHECK_TABLES]
-    add_table_sheets(workbook, [*pack, *checks], reserved=("About", "Inputs"), setup=setup)
+    add_table_sheets(workbook, [*pack, *checks], reserved=("About", WARNINGS_SHEET, "Inputs"), setup=setup)
     inputs = workbook.create_sheet("Inputs")
     _write_inputs(inputs, results, setup)
-    for sheet in [*workbook.worksheets[1 + len(pack) :]]:
+    printed = 1 + (1 if warnings else 0) + len(pack)
+    for sheet in [*workbook.worksheets[printed:]]:
         mark_as_data(sheet)
-    write_contents(
-        about,
-        len(facts) + 4,
-        {"Inputs": "Every input of the scenario: its value, from the file or a default"},
-    )
+    holds = {"Inputs": "Every input of the scenario: its value, from the file or a default"}
+    if warnings:
+        holds[WARNINGS_SHEET] = "What may be a mistake in the scenario but is not an error, located"
+    write_contents(about, len(facts) + 4, holds)
     print_as_pack(about, setup)
     return save_workbook(workbook, path)
 
@@ -542,6 +552,22 @@ def _about(results: Results, provenance: Provenance) -> list[tuple[str, str]]:
         ("Years", f"{results.years[0]} to {results.years[-1]}"),
         ("Signs", "Savings, funding and activity removed are negative, in brackets; money in £'000."),
     ]
+
+
+WARNINGS_SHEET = "Warnings"
+
+
+def _write_warnings(sheet: Worksheet, warnings: Sequence[str], setup: PrintSetup) -> None:
+    """One row per warning about the scenario, located as the command line prints it, wrapped."""
+    from openpyxl.styles import Alignment
+
+    header = "Warning about the scenario (not an error: the plan ran as written)"
+    write_records(sheet, [header], [(warning,) for warning in warnings], setup)
+    width = 120
+    sheet.column_dimensions["A"].width = width
+    for row, warning in enumerate(warnings, start=2):
+        sheet.cell(row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row].height = 15 * _lines(warning, width)
 
 
 def _write_inputs(sheet: Worksheet, results: Results, setup: PrintSetup) -> None:

@@ -67,6 +67,10 @@ dl.tiles .tile { background: var(--band); border-left: 4px solid var(--accent); 
 dl.tiles dt { font-size: .85rem; color: var(--muted); }
 dl.tiles dd { margin: 2px 0 0; font-size: 1.6rem; font-weight: 700; font-variant-numeric: tabular-nums; }
 ul.messages li, ul.risks li { margin: 4px 0; max-width: 70em; }
+section.warnings { border-left: 4px solid #b45309; background: #fff7ed; padding: 4px 16px 8px;
+                   margin: 20px 0; }
+section.warnings h2 { border: 0; margin: 8px 0 4px; color: #7c2d12; }
+section.warnings li { margin: 4px 0; max-width: 70em; overflow-wrap: anywhere; }
 .summary-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(30rem, 1fr)); gap: 0 32px;
                 align-items: start; }
 .summary table { min-width: 0; width: 100%; }
@@ -78,7 +82,7 @@ ul.messages li, ul.risks li { margin: 4px 0; max-width: 70em; }
   header { padding-top: 0; }
   nav, .modebar-container { display: none !important; }
   main > section { break-before: page; }
-  main > section#summary { break-before: auto; }
+  main > section#summary, main > section#warnings { break-before: auto; }
   h2, h3, caption { break-after: avoid; }
   .table-wrap { overflow: visible; break-inside: avoid; margin-bottom: 16px; }
   table { font-size: 9pt; min-width: 0; }
@@ -150,10 +154,12 @@ def run_page(
     tables: Sequence[FormattedTable],
     charts: Sequence[Chart],
     summary: str = "",
+    warnings: Sequence[str] = (),
 ) -> str:
     """The page of a run (the report, an appraisal, a comparison): the scenario's title and description,
-    contents, the ``summary`` section when given (HTML), charts (one that is all zero left out, with a note),
-    tables, and the provenance last."""
+    the scenario's ``warnings`` (located, as the command line prints them) when there are any, contents, the
+    ``summary`` section when given (HTML), charts (one that is all zero left out, with a note), tables, and
+    the provenance last."""
     scenario = results.scenario
     facts = [
         ("Source", scenario.source or ""),
@@ -164,8 +170,9 @@ def run_page(
     body = [
         header(scenario.name, (scenario.description or "").strip(), []),
         "<main>",
+        warnings_section(warnings),
         summary,
-        contents(tables, drawn, bool(summary)),
+        contents(tables, drawn, bool(summary), bool(warnings)),
         '<section id="charts"><h2>Charts</h2>',
         *(figure_html(chart) if chart in drawn else blank_note(chart) for chart in charts),
         "</section>",
@@ -185,8 +192,26 @@ def blank_note(chart: Chart) -> str:
     return f'<p class="note blank-chart">{escape(chart.title)}: every value is zero, so it is not drawn.</p>'
 
 
-def contents(tables: Sequence[FormattedTable], charts: Sequence[Chart], summary: bool = False) -> str:
-    links = ['<li><a href="#summary">Executive summary</a></li>'] if summary else []
+def warnings_section(warnings: Sequence[str]) -> str:
+    """What may be a mistake in the scenario but is not an error (undeclared cohort overlaps, docs/demand.md
+    §5), each located as the command line prints it; nothing when there is none."""
+    if not warnings:
+        return ""
+    count = len(warnings)
+    items = "".join(f"<li>{escape(warning)}</li>" for warning in warnings)
+    return (
+        '<section id="warnings" class="warnings" role="note">'
+        f"<h2>{count} warning{'s' if count != 1 else ''} about the scenario</h2>"
+        "<p>Not errors: the plan ran as written. Check each before relying on the figures.</p>"
+        f"<ul>{items}</ul></section>"
+    )
+
+
+def contents(
+    tables: Sequence[FormattedTable], charts: Sequence[Chart], summary: bool = False, warnings: bool = False
+) -> str:
+    links = ['<li><a href="#warnings">Warnings about the scenario</a></li>'] if warnings else []
+    links += ['<li><a href="#summary">Executive summary</a></li>'] if summary else []
     links += [f'<li><a href="#{chart.id}">{escape(chart.title)}</a></li>' for chart in charts]
     links += [f'<li><a href="#table-{table.id}">{escape(table.title)}</a></li>' for table in tables]
     links.append('<li><a href="#provenance">About this report</a></li>')

@@ -20,6 +20,7 @@ from carebridge.engine.results import Results
 from carebridge.report.excel import write_excel
 from carebridge.report.html import run_page
 from carebridge.report.plan_charts import all_charts
+from carebridge.report.plan_demand import growth_split_table
 from carebridge.report.plan_summary import SummaryNames, executive_summary, summary_html
 from carebridge.report.plan_tables import (
     all_tables,
@@ -27,6 +28,7 @@ from carebridge.report.plan_tables import (
     do_something_position,
     organisations,
     plan_line_ids,
+    plan_years,
     statement_net,
     system_bridge,
 )
@@ -49,6 +51,9 @@ class PlanReport:
 
     results: Results
     appraisal: Appraisal | None
+    warnings: tuple[str, ...] = ()
+    """What may be a mistake in the scenario but is not an error, located (``LoadedScenario.warnings``):
+    shown on the page and in the workbook as the command line prints them."""
 
 
 def write_report(run: PlanReport, folder: Path, provenance: Provenance) -> list[Path]:
@@ -60,7 +65,7 @@ def write_report(run: PlanReport, folder: Path, provenance: Provenance) -> list[
     tables = all_tables(results, run.appraisal)
     tidy = tidy_tables(results)
     written = write_tables(results, folder, tidy)
-    written.append(write_excel(results, folder / EXCEL_FILE, provenance, tables))
+    written.append(write_excel(results, folder / EXCEL_FILE, provenance, tables, run.warnings))
     summary = executive_summary(
         tidy["positions"],
         tidy["savings"],
@@ -69,7 +74,7 @@ def write_report(run: PlanReport, folder: Path, provenance: Provenance) -> list[
         [variant.name for variant in results.scenario.variants],
     )
     charts = all_charts(results, run.appraisal)
-    page = run_page(results, provenance, tables, charts, summary_html(summary))
+    page = run_page(results, provenance, tables, charts, summary_html(summary), run.warnings)
     html = folder / HTML_FILE
     html.write_text(page, encoding="utf-8")
     written.append(html)
@@ -92,9 +97,11 @@ def summary_names(results: Results) -> SummaryNames:
 
 def headline_tables(results: Results) -> list[FormattedTable]:
     """The tables the terminal shows (Stockport Tables 1 and 3, the net line of Tables 6 and 8, and the
-    bridge)."""
+    bridge), and the do-nothing growth of the PODs that have a demographic part, split (docs/demand.md §3)."""
+    split = growth_split_table(results, plan_years(results), only_demographic=True)
     return [
         do_nothing_gap(results),
+        *([split] if split is not None else []),
         do_something_position(results),
         statement_net(results),
         system_bridge(results),

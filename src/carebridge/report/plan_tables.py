@@ -25,6 +25,8 @@ from carebridge.engine.flows import FLOWS, SCHEME_LINES, SECTORS
 from carebridge.engine.results import Results
 from carebridge.report.appraisal import summary_table
 from carebridge.report.numbers import MONEY, ZERO, Value
+from carebridge.report.plan_capacity import beds_and_staff_table, workforce_table
+from carebridge.report.plan_demand import cohorts_table, growth_split_table
 from carebridge.report.reconcile import ReconciliationRow, reconcile
 from carebridge.report.table import (
     Column,
@@ -771,56 +773,25 @@ def organisation_bridges(results: Results) -> FormattedTable:
 
 
 def capacity(results: Results) -> FormattedTable | None:
-    """Bed days, beds and WTE that activity needs, do-nothing and do-something, by year, with the change
-    from the base year (the STP: "27,906 more acute spells, 1,302 more staff and 267 more beds"); and the
-    workforce's WTE and pay cost, do-nothing and do-something (docs/effects.md section 4)."""
-    data = results.capacity
-    if not data.data_vars:
-        return None
-    years = plan_years(results)
-    rows: list[Row] = []
-    measures = [
-        ("bed_days", "bed_base", "bed days"),
-        ("beds", "bed_base", "beds"),
-        ("wte", "staff_group", "WTE"),
-        ("staff_wte", "workforce_group", "WTE"),
-        ("pay", "workforce_group", "pay £'000"),
-    ]
-    for measure, dim, unit in measures:
-        if measure not in data:
-            continue
-        for item in data[measure][dim].values:
-            named = f"{dim}_name"
-            shown = str(data[named].sel({dim: item}).item()) if named in data.coords else item
-            for case in ("do_nothing", "do_something"):
-                values = data[measure].sel({dim: item, "case": case})
-                row = series(values, years)
-                change = (row[-1] or 0.0) - (row[0] or 0.0)
-                label = f"{shown}: {unit}, {case.replace('_', '-')}"
-                rows.append(Row(label, (*row, change), number="activity"))
-    spells = results.activity.do_nothing.sel(year=years)
-    growth = spells - spells.isel(year=0)
-    for pod in spells.pod.values:
-        row = series(growth.sel(pod=pod), years)
-        rows.append(
-            Row(
-                f"{results.pod_label(str(pod))}: do-nothing activity above the base year",
-                (*row, row[-1]),
-                number="activity",
-            )
-        )
-    return FormattedTable(
-        "capacity",
-        "Capacity that activity needs: beds and workforce",
-        "Capacity",
-        "beds, bed days, WTE, activity",
-        (*year_columns(years), Column("Change")),
-        tuple(rows),
-        number="activity",
-        label_header="Resource",
-        note="Bed days = activity × length of stay; beds = bed days / (days × occupancy); "
-        "WTE = activity × WTE per unit.",
-    )
+    """Bed days, beds and the WTE of each staff group that activity needs, do-nothing against do-something,
+    by year (:func:`carebridge.report.plan_capacity.beds_and_staff_table`)."""
+    return beds_and_staff_table(results, plan_years(results))
+
+
+def workforce(results: Results) -> FormattedTable | None:
+    """The baseline workforce by organisation and staff group: WTE, pay cost and agency, do-nothing against
+    do-something (:func:`carebridge.report.plan_capacity.workforce_table`)."""
+    return workforce_table(results, plan_years(results))
+
+
+def growth_split(results: Results) -> FormattedTable | None:
+    """Do-nothing growth split into demographic and non-demographic (docs/demand.md §3)."""
+    return growth_split_table(results, plan_years(results))
+
+
+def cohorts_over_time(results: Results) -> FormattedTable | None:
+    """Cohorts' headcounts, shares and activity by year, and their declared intersections (docs/demand.md)."""
+    return cohorts_table(results, plan_years(results))
 
 
 def capital(results: Results) -> FormattedTable | None:
@@ -885,6 +856,7 @@ def all_tables(results: Results, appraisal: Appraisal | None) -> list[FormattedT
         flows_between_partners(results),
         flow_checks(results),
         capacity(results),
+        workforce(results),
         capital(results),
     ]
     tables += [table for table in found if table is not None]
@@ -893,7 +865,12 @@ def all_tables(results: Results, appraisal: Appraisal | None) -> list[FormattedT
     tables += [investment_statement(results, "tariff"), investment_statement(results, "cost")]
     if schemes:
         tables.append(cost_release_increments(results))
-    tables += [activity_deflection(results), provider_split(results)]
+    tables += [
+        table
+        for table in (growth_split(results), activity_deflection(results), cohorts_over_time(results))
+        if table is not None
+    ]
+    tables.append(provider_split(results))
     if schemes:
         tables += [activity_by_source(results), savings_by_source(results)]
         tables += [

@@ -1,0 +1,175 @@
+"""The report's tables of demand (docs/demand.md): the do-nothing growth of each POD split into its
+demographic and non-demographic parts (§3), and the cohorts whose share of a POD changes over the years or
+that overlap (§4, §5), with the activity each holds.
+
+The growth split is the run's own (``demographic_growth`` and ``non_demographic_growth`` of
+``Results.activity``); the table adds the base year's activity to them, which gives the do-nothing activity
+exactly. Cohorts' shares by year are the engine's (:func:`~carebridge.engine.inputs.compile_inputs`, the
+arrays the run itself read); a cohort's activity is its share times the do-nothing activity (docs/demand.md
+§4, ``CA = cs · AD``). Names are people's words: POD names from the results, cohort names from the
+scenario's cohorts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import xarray as xr
+
+from carebridge.engine.inputs import DRAW, InputValues, _interpolated, compile_inputs
+from carebridge.engine.results import Results
+from carebridge.report.table import Column, FormattedTable, Row, heading, series, year_columns
+from carebridge.scenario.years import YearRange
+
+SPLIT = ("demographic_growth", "non_demographic_growth")
+
+
+def has_growth_split(results: Results) -> bool:
+    """Whether the run split its do-nothing growth (some POD's growth is driven by population)."""
+    return all(name in results.activity for name in SPLIT)
+
+
+def growth_split_table(
+    results: Results, years: Sequence[str], only_demographic: bool = False
+) -> FormattedTable | None:
+    """Do-nothing activity of each POD as the base year's activity, its demographic growth and its
+    non-demographic growth (they add to the do-nothing activity exactly), then each part as a percentage of
+    the base year (docs/demand.md §3); with ``only_demographic`` (the terminal), only the PODs that have a
+    demographic part. ``None`` when the run has no demographic part."""
+    if not has_growth_split(results):
+        return None
+    activity = results.activity
+    base_year = results.years[0]
+    width = len(years)
+    rows: list[Row] = []
+    for pod in activity.pod.values:
+        one = activity.sel(pod=pod)
+        base = float(one.do_nothing.sel(year=base_year))
+        demographic = series(one.demographic_growth, years)
+        other = series(one.non_demographic_growth, years)
+        if not any(abs(v) > 0 for v in (demographic if only_demographic else (*demographic, *other))):
+            continue
+        unit = str(one.pod_unit.item()) if "pod_unit" in one.coords else ""
+        name = results.pod_label(str(pod))
+        rows += [
+            heading(f"{name} ({unit}s)" if unit else name, width),
+            Row(f"Base-year activity, {base_year}", (base,) * width),
+            Row("Demographic growth", demographic),
+            Row("Non-demographic growth", other),
+            Row("Do-nothing activity", series(one.do_nothing, years), "total"),
+            Row("Demographic growth, % of the base year", _share(demographic, base), number="percent"),
+            Row("Non-demographic growth, % of the base year", _share(other, base), number="percent"),
+            Row(
+                "Growth, % of the base year",
+                _share(tuple(d + o for d, o in zip(demographic, other, strict=True)), base),
+                "total",
+                number="percent",
+            ),
+        ]
+    if not rows:
+        return None
+    return FormattedTable(
+        "growth_split",
+        "Do-nothing activity growth: demographic and non-demographic",
+        "Demographic growth split",
+        "activity in each POD's unit",
+        tuple(year_columns(years)),
+        tuple(rows),
+        number="activity",
+        label_header="Point of delivery",
+        note="Base-year activity + demographic growth + non-demographic growth = do-nothing activity. "
+        "Demographic growth is the growth had activity per head stayed at the base year's, from the "
+        "population by age and sex; non-demographic growth is the rise in use per head (with its "
+        "compounding on the demographic growth). Growth set as a trajectory or a rate alone is "
+        "non-demographic."
+        + (" PODs whose growth is all non-demographic are in the report." if only_demographic else ""),
+    )
+
+
+def _share(values: Sequence[float], base: float) -> tuple[float, ...]:
+    return tuple(v / base if base else float("nan") for v in values)
+
+
+def has_cohorts_over_time(results: Results) -> bool:
+    """Whether a cohort's share changes over the years (a share by year or a headcount) or cohorts overlap."""
+    scenario = results.scenario
+    changing = any(c.share_by_year or c.headcount is not None for c in scenario.cohorts)
+    return changing or bool(scenario.cohort_overlaps)
+
+
+def cohorts_table(results: Results, years: Sequence[str]) -> FormattedTable | None:
+    """Each cohort's headcount (when given), its share of each POD and the activity that share holds, by
+    year; then each declared intersection of two cohorts, its share and activity (docs/demand.md §4–5).
+    ``None`` when no cohort changes over the years and none overlap."""
+    if not has_cohorts_over_time(results):
+        return None
+    scenario = results.scenario
+    shares = _first_draw(compile_inputs(scenario).effects.cohort_share_by_year)
+    if shares is None:
+        return None
+    do_nothing = results.activity.do_nothing
+    pods = [str(pod) for pod in do_nothing.pod.values]
+    span = YearRange.from_labels(scenario.base_year, scenario.end_year)
+    width = len(years)
+    names = {cohort.id: cohort.name for cohort in scenario.cohorts}
+    rows: list[Row] = []
+    for c, cohort in enumerate(scenario.cohorts):
+        in_overlap = any(cohort.id in overlap.cohorts for overlap in scenario.cohort_overlaps)
+        if not (cohort.share_by_year or cohort.headcount is not None or in_overlap):
+            continue
+        rows.append(heading(cohort.name, width))
+        if cohort.headcount is not None:
+            people = _interpolated(span, InputValues(), ("cohorts", c, "headcount"), cohort.headcount)
+            by_year = xr.DataArray(people, dims=["year"], coords={"year": span.labels})
+            rows.append(Row("Headcount (people)", series(by_year, years), number="count"))
+        for pod in pods:
+            share = shares.sel(cohort=cohort.id, pod=pod, drop=True)
+            if not bool((abs(share) > 0).any()):
+                continue
+            name = results.pod_label(pod)
+            rows.append(Row(f"{name}: share of the POD's activity", series(share, years), number="percent"))
+            held = share * do_nothing.sel(pod=pod, drop=True)
+            rows.append(Row(f"{name}: activity in the cohort, do-nothing", series(held, years)))
+    for overlap in scenario.cohort_overlaps:
+        if len(overlap.cohorts) != 2:
+            continue
+        first, second = (names.get(c, c) for c in overlap.cohorts)
+        rows.append(heading(f"Both '{first}' and '{second}' (declared intersection)", width))
+        for pod, value in overlap.shares.items():
+            if pod not in pods:
+                continue
+            name = results.pod_label(pod)
+            rows.append(
+                Row(f"{name}: share of the POD's activity", (float(value),) * width, number="percent")
+            )
+            held = float(value) * do_nothing.sel(pod=pod, drop=True)
+            rows.append(Row(f"{name}: activity in both, do-nothing", series(held, years)))
+    if not rows:
+        return None
+    given = [
+        f"{cohort.name}: "
+        + ", ".join(f"{float(people):,.0f} in {year}" for year, people in (cohort.headcount or {}).items())
+        for cohort in scenario.cohorts
+        if cohort.headcount
+    ]
+    return FormattedTable(
+        "cohorts_over_time",
+        "Cohorts over time and their declared intersections",
+        "Cohorts over time",
+        "people, shares, activity in each POD's unit",
+        tuple(Column(year) for year in years),
+        tuple(rows),
+        number="activity",
+        label_header="Cohort",
+        note="A cohort's activity is its share times the POD's do-nothing activity; a headcount is linear "
+        "between the years given and held beyond them"
+        + (f" (given: {'; '.join(given)})" if given else "")
+        + ". An intersection is the share of a POD's activity in both cohorts; schemes on the two combine "
+        "there by the overlap rule.",
+    )
+
+
+def _first_draw(array: xr.DataArray | None) -> xr.DataArray | None:
+    if array is None:
+        return None
+    return array.isel({DRAW: 0}) if DRAW in array.dims else array
