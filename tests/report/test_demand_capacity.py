@@ -100,6 +100,29 @@ def test_the_growth_split_adds_to_the_do_nothing_exactly() -> None:
     assert set(numbers(ae["Demographic growth"])) == {0.0}
 
 
+def test_every_pod_added_gives_stockports_12_6_percent_with_both_parts() -> None:
+    """Seed 000: "demographic pressure from an ageing population driving activity growth (+12.6%)" by
+    2020/21, Table 10's activity of every POD added."""
+    table = growth_split(results_of(DEMAND))
+    assert table is not None
+    years = [column.header for column in table.columns]
+    added = rows_under(table, "All these PODs, their units added")
+    at = years.index("2020/21")
+    assert numbers(added["Growth, % of the base year"])[at] == pytest.approx(0.126, abs=0.0005)
+    assert numbers(added["Demographic growth"])[at] > 0
+    assert numbers(added["Non-demographic growth"])[at] > 0
+    pods = [name for name in headings(table) if name != "All these PODs, their units added"]
+    parts = [rows_under(table, name)["Do-nothing activity"] for name in pods]
+    assert numbers(added["Do-nothing activity"]) == pytest.approx(
+        [sum(values) for values in zip(*(numbers(row) for row in parts), strict=True)]
+    )
+    for i in range(len(years)):
+        lines = ("Base-year activity, 2016/17", "Demographic growth", "Non-demographic growth")
+        assert sum(numbers(added[line])[i] for line in lines) == pytest.approx(
+            numbers(added["Do-nothing activity"])[i], rel=1e-12
+        )
+
+
 def test_the_growth_split_is_only_where_population_drives_growth() -> None:
     assert growth_split(results_of(STOCKPORT)) is None
     assert "growth_split" not in {table.id for table in all_tables(results_of(STOCKPORT), None)}

@@ -13,6 +13,7 @@ scenario's cohorts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import xarray as xr
 
@@ -22,6 +23,16 @@ from carebridge.report.table import Column, FormattedTable, Row, heading, series
 from carebridge.scenario.years import YearRange
 
 SPLIT = ("demographic_growth", "non_demographic_growth")
+
+
+class Split(NamedTuple):
+    """A POD's do-nothing activity by year and its parts: base-year activity + demographic growth +
+    non-demographic growth."""
+
+    base: float
+    demographic: tuple[float, ...]
+    other: tuple[float, ...]
+    do_nothing: tuple[float, ...]
 
 
 def has_growth_split(results: Results) -> bool:
@@ -42,6 +53,7 @@ def growth_split_table(
     base_year = results.years[0]
     width = len(years)
     rows: list[Row] = []
+    shown: list[Split] = []
     for pod in activity.pod.values:
         one = activity.sel(pod=pod)
         base = float(one.do_nothing.sel(year=base_year))
@@ -51,21 +63,18 @@ def growth_split_table(
             continue
         unit = str(one.pod_unit.item()) if "pod_unit" in one.coords else ""
         name = results.pod_label(str(pod))
-        rows += [
-            heading(f"{name} ({unit}s)" if unit else name, width),
-            Row(f"Base-year activity, {base_year}", (base,) * width),
-            Row("Demographic growth", demographic),
-            Row("Non-demographic growth", other),
-            Row("Do-nothing activity", series(one.do_nothing, years), "total"),
-            Row("Demographic growth, % of the base year", _share(demographic, base), number="percent"),
-            Row("Non-demographic growth, % of the base year", _share(other, base), number="percent"),
-            Row(
-                "Growth, % of the base year",
-                _share(tuple(d + o for d, o in zip(demographic, other, strict=True)), base),
-                "total",
-                number="percent",
-            ),
-        ]
+        do_nothing = series(one.do_nothing, years)
+        rows.append(heading(f"{name} ({unit}s)" if unit else name, width))
+        shown.append(Split(base, demographic, other, do_nothing))
+        rows += _split_rows(base_year, shown[-1])
+    if len(shown) > 1:  # Stockport's "+12.6% activity": every POD's activity added, as the source adds it
+        added = Split(
+            sum(split.base for split in shown),
+            _added([split.demographic for split in shown]),
+            _added([split.other for split in shown]),
+            _added([split.do_nothing for split in shown]),
+        )
+        rows += [heading("All these PODs, their units added", width), *_split_rows(base_year, added)]
     if not rows:
         return None
     return FormattedTable(
@@ -84,6 +93,32 @@ def growth_split_table(
         "non-demographic."
         + (" PODs whose growth is all non-demographic are in the report." if only_demographic else ""),
     )
+
+
+def _added(lines: Sequence[tuple[float, ...]]) -> tuple[float, ...]:
+    """The lines added year by year."""
+    return tuple(sum(values) + 0.0 for values in zip(*lines, strict=True))
+
+
+def _split_rows(base_year: str, split: Split) -> list[Row]:
+    """Base-year activity, demographic and non-demographic growth, their total (the do-nothing activity),
+    then each as a percentage of the base year."""
+    base, demographic, other, do_nothing = split
+    width = len(do_nothing)
+    return [
+        Row(f"Base-year activity, {base_year}", (base,) * width),
+        Row("Demographic growth", demographic),
+        Row("Non-demographic growth", other),
+        Row("Do-nothing activity", do_nothing, "total"),
+        Row("Demographic growth, % of the base year", _share(demographic, base), number="percent"),
+        Row("Non-demographic growth, % of the base year", _share(other, base), number="percent"),
+        Row(
+            "Growth, % of the base year",
+            _share(tuple(d + o for d, o in zip(demographic, other, strict=True)), base),
+            "total",
+            number="percent",
+        ),
+    ]
 
 
 def _share(values: Sequence[float], base: float) -> tuple[float, ...]:
