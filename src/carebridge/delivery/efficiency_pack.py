@@ -38,6 +38,7 @@ def position_table(status: EfficiencyStatus) -> PackTable:
         "risks less mitigations",
         (PackColumn("Organisation"), PackColumn("Months", "count"), *(PackColumn(m, "money") for m in money)),
         rows,
+        note=status.basis,
         sheet="Position",
     )
 
