@@ -185,3 +185,17 @@ def test_the_delivery_pack_command_adds_the_efficiency_programme(
     assert position["South Trust"][9] == -500
     code, output = run_cli(stockport_store, "efficiency", "status", "--plan", "No such plan")
     assert code == 2 and "no plan called 'No such plan'" in output and "Traceback" not in output
+
+
+def test_the_view_says_which_do_something_it_is_against(tmp_path: Path) -> None:
+    programme, _ = load_programme(write_programme(tmp_path))
+    every = PlanPositions("The plan", 2, {"north": 900.0, "south": -400.0})
+    found = assess(programme, Month(2017, 1), [], [], [], [], every)
+    assert found.basis == "Do-something: against the approved plan 'The plan', version 2"
+    assert [v.do_something for v in found.organisations] == [900, -400] and found.system.do_something == 500
+    typed = assess(programme, Month(2017, 1), [], [], [], [], None, ("Plan A", "Plan B"))
+    assert typed.basis == (
+        "Do-something: against the figure typed in 'programme.yaml' "
+        "(approved plans holding 2017/18: 'Plan A', 'Plan B'; name one with --plan)"
+    )
+    assert [v.do_something for v in typed.organisations] == [1000, -500]
