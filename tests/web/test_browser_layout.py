@@ -1,6 +1,7 @@
 """Every page of the web app on a 1366×768 laptop, as each role sees it (Playwright driving Debian's Chromium
 against ``carebridge serve``, on a store with the Stockport plan, a draft edited against it, a year of its
-actuals, and the example targets, target actuals and risks).
+actuals, the example targets, target actuals and risks, and the STP's efficiency programme with six months of
+returns).
 
 The pages are the app's own GET routes outside the API, so a new page cannot be missed: each is either
 visited here (:data:`PAGES`) or listed with the reason it is not a page (:data:`NOT_PAGES`), else
@@ -13,21 +14,28 @@ screen of the plan report (``carebridge run``'s report.html) to ``tests/artifact
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib.util
 import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml  # type: ignore[import-untyped]
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
+from carebridge.delivery.months import Month
 from carebridge.delivery.pools import load_pool
 from carebridge.delivery.risks import load_risk_register
 from carebridge.delivery.targets import load_targets as read_target_register
+from carebridge.delivery.workdays import due_date
 from carebridge.engine import Results
 from carebridge.store import Store
 from carebridge.usecases.api import import_actuals
 from carebridge.usecases.edits import edit_value
+from carebridge.usecases.efficiency import import_files as import_returns
+from carebridge.usecases.efficiency import load as load_efficiency_programme
 from carebridge.usecases.plans import stored_scenario
 from carebridge.usecases.pools import import_spend, load_pools
 from carebridge.usecases.programme import import_updates
@@ -167,6 +175,29 @@ def load_examples(db: Path, stockport: Results) -> None:
         load_programme_into(store, stp / "programme.yaml")
         import_updates(store, stp / "gateway" / "urgent-care-returns.csv", "rob.lusuardi@stp.example")
         import_updates(store, stp / "gateway" / "reduce-cost.yaml", "neil.chapman@stp.example")
+        load_efficiency(store, db.parent)
+
+
+def load_efficiency(store: Store, folder: Path) -> None:
+    """The STP's efficiency programme and its first six months of returns (written by the example's script
+    into ``folder``): UHNM behind plan from July, so the FEWS efficiency set is red; Burton's September
+    return late."""
+    example = EXAMPLES / "staffordshire-stp-2016" / "efficiency"
+    spec = importlib.util.spec_from_file_location("make_returns", example / "make_returns.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    load_efficiency_programme(store, example / "programme.yaml")
+    returns = script.rows_of(yaml.safe_load((example / "programme.yaml").read_text(encoding="utf-8")))
+    late_org, late_month = script.LATE
+    for month in range(1, 7):
+        path = folder / f"returns-2017-18-M{month:02d}.xlsx"
+        on_time = [one for (org, m), one in returns.items() if m == month and (org, m) != script.LATE]
+        script.write_workbook(path, on_time)
+        import_returns(store, None, [path], due_date(Month(2017, month)))
+    path = folder / f"returns-2017-18-M{late_month:02d}-{late_org}.xlsx"
+    script.write_workbook(path, [returns[script.LATE]])
+    import_returns(store, None, [path], due_date(Month(2017, late_month)) + dt.timedelta(days=3))
 
 
 @pytest.fixture(scope="module")

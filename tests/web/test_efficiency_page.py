@@ -52,6 +52,10 @@ def test_a_viewer_sees_every_partner_and_the_system_but_no_form(
     page = client.get("/efficiency").text
     assert "Stockport NHS FT" in page and "Stockport CCG" in page and "System" in page
     assert 'action="/efficiency/returns"' not in page
+    for table in ("fews", "position", "delivery", "stages", "risks", "returns"):
+        assert f'id="table-efficiency-{table}"' in page, table
+    assert '<span class="rag rag-green">green</span>' in page  # Stockport NHS FT: nothing unidentified
+    assert "Do-something: no do-something for Stockport NHS FT, Stockport CCG" in page
 
 
 def test_an_editor_submits_their_own_return_not_another_s(

@@ -639,7 +639,8 @@ def delivery_command(
     and organisation, the forecast outturn, the benefits-maximisation actions, the targets against their
     trajectories (alerts, escalations), the risks in the store (heat maps before and after mitigation,
     reviews overdue at the end of the month), the risk and gain share settlement of the forecast and the
-    pooled budgets with a budget in the month's year (carebridge pools).
+    pooled budgets with a budget in the month's year (carebridge pools) and the efficiency programmes of the
+    month's year (carebridge efficiency), against the plan's do-something.
 
     Example:
 
@@ -647,6 +648,7 @@ def delivery_command(
     """
     from carebridge.report.delivery import write_delivery_pack
     from carebridge.usecases.delivery import delivery_pack
+    from carebridge.usecases.efficiency import efficiency_for_pack
     from carebridge.usecases.pools import pools_for_pack
     from carebridge.usecases.programme import pack_tables
 
@@ -655,6 +657,7 @@ def delivery_command(
         pack = delivery_pack(store, status.plan, _monitored(status))
         programme = pack_tables(store, pack.fews.month.label)
         pools = pools_for_pack(store, pack.fews.month)
+        efficiency = efficiency_for_pack(store, pack.fews.month, status.plan)
     try:
         written = write_delivery_pack(
             pack.fews,
@@ -666,6 +669,7 @@ def delivery_command(
             programme=programme,
             pools=pools,
             outcomes=pack.outcomes,
+            efficiency=efficiency,
         )
     except OSError as error:
         fail(f"cannot write the delivery pack into {out}: {error.strerror or error}")

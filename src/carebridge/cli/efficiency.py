@@ -37,6 +37,16 @@ ProgrammeName = Annotated[
         "--programme", help="Name of the programme [default: the only one in the store].", show_default=False
     ),
 ]
+AgainstPlan = Annotated[
+    str | None,
+    typer.Option(
+        "--plan",
+        "-p",
+        help="The approved plan whose do-something positions the forecasts are against [default: the only "
+        "approved plan holding the programme's year; else the figures typed in the programme].",
+        show_default=False,
+    ),
+]
 Org = Annotated[
     str | None,
     typer.Option("--org", help="The one organisation the file is the return of.", show_default=False),
@@ -49,8 +59,9 @@ def _refusals() -> tuple[type[Exception], ...]:
     from carebridge.delivery.efficiency import EfficiencyError
     from carebridge.delivery.returns import ReturnsFileError
     from carebridge.store.efficiency import ProgrammeNotFoundError
+    from carebridge.store.plans import PlanNotFoundError
 
-    return (EfficiencyError, ReturnsFileError, ProgrammeNotFoundError, ValueError)
+    return (EfficiencyError, ReturnsFileError, ProgrammeNotFoundError, PlanNotFoundError, ValueError)
 
 
 @efficiency_app.command("load")
@@ -87,6 +98,7 @@ def status_command(
         typer.Option("--month", "-m", help="Month monitored, YYYY/YY-Mnn [default: the latest returned]."),
     ] = None,
     programme: ProgrammeName = None,
+    plan: AgainstPlan = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -96,7 +108,8 @@ def status_command(
     db: Db = None,
 ) -> None:
     """Print each organisation's view and the system's: income and expenditure, efficiency against the
-    phased plan, the unidentified gap, best/likely/worst, the FEWS efficiency set and the late returns.
+    phased plan, the unidentified gap, best/likely/worst against the do-something of the approved plan
+    (else the figure typed in the programme), the FEWS efficiency set and the late returns.
 
     Example:
 
@@ -106,7 +119,7 @@ def status_command(
 
     with open_store(db) as store:
         try:
-            found = status(store, programme, month)
+            found = status(store, programme, month, plan)
         except _refusals() as error:
             fail(str(error))
     typer.echo(status_text(found))

@@ -22,7 +22,7 @@ import datetime as dt
 import math
 import pathlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -181,6 +181,8 @@ class Programme:
     stage_weights: tuple[tuple[str, float], ...] = tuple(DEFAULT_STAGE_WEIGHTS.items())
     thresholds: EfficiencyThresholds = field(default_factory=EfficiencyThresholds)
     source: str = ""
+    file: str = ""
+    """The name of the file the programme was loaded from (its ``do_something`` figures are typed there)."""
 
     @property
     def months(self) -> list[Month]:
@@ -394,16 +396,23 @@ def _unique_in(path: Path, ids: Sequence[str]) -> list[Problem]:
     ]
 
 
+FILE_KEY = "file"
+"""The key of the store's definition that keeps the name of the file loaded (not a field of the file)."""
+
+
 def load_programme(path: str | pathlib.Path) -> tuple[Programme, dict[str, Any]]:
     """Read a programme file; raise :class:`EfficiencyError` listing every problem, located (file:line,
-    field). Returns the programme and its definition as the store keeps it (JSON)."""
+    field). Returns the programme and its definition as the store keeps it (JSON, with the file's name)."""
     spec, _ = load_model(path, ProgrammeSpec, EfficiencyError, programme_problems)
-    return programme_of(spec), spec.model_dump(mode="json")
+    name = pathlib.Path(path).name
+    return replace(programme_of(spec), file=name), {**spec.model_dump(mode="json"), FILE_KEY: name}
 
 
 def programme_from_json(definition: dict[str, Any]) -> Programme:
     """A programme the store holds (checked when it was loaded)."""
-    return programme_of(ProgrammeSpec.model_validate(definition, strict=False))
+    fields = {key: value for key, value in definition.items() if key != FILE_KEY}
+    programme = programme_of(ProgrammeSpec.model_validate(fields, strict=False))
+    return replace(programme, file=str(definition.get(FILE_KEY) or ""))
 
 
 def stage_table(programme: Programme, org: str | None) -> list[tuple[str, float, float]]:

@@ -22,8 +22,8 @@ def _views(status: EfficiencyStatus) -> list[View]:
 
 def position_table(status: EfficiencyStatus) -> PackTable:
     money = [
-        "Plan YTD", "Actual YTD", "Variance", "Run rate", "Forecast outturn", "Best", "Likely", "Worst",
-        "Do-something", "Likely against do-something",
+        "Plan YTD", "Actual YTD", "Variance", "Run rate", "Outturn", "Best", "Likely", "Worst",
+        "Do-something", "Likely − plan",
     ]  # fmt: skip
     rows: list[list[Cell]] = [
         [v.label, v.months_reported, _n(v.plan_ytd), _n(v.actual_ytd), _n(v.variance_ytd), _n(v.run_rate),
@@ -34,27 +34,34 @@ def position_table(status: EfficiencyStatus) -> PackTable:
     return PackTable(
         "efficiency-position",
         "Income and expenditure by organisation and for the system",
-        "Position = expenditure − income (a deficit positive); the cases are the outturn plus the latest "
-        "risks less mitigations",
+        "Position = expenditure − income (a deficit positive); outturn: the latest return's forecast; the "
+        "cases: the outturn (else the run rate) plus the latest risks less mitigations; likely − plan: the "
+        "likely case less the plan's do-something (above zero, worse than the plan)",
         (PackColumn("Organisation"), PackColumn("Months", "count"), *(PackColumn(m, "money") for m in money)),
         rows,
+        note=status.basis,
         sheet="Position",
     )
 
 
 def efficiency_table(status: EfficiencyStatus) -> PackTable:
+    """The plan lines, identified and not, and the year to date; the upper range only when a line has one."""
+    views = _views(status)
+    ranged = any(v.upper is not None for v in views)
     rows: list[list[Cell]] = [
-        [v.label, _n(v.line), _n(v.upper), _n(v.identified), _n(v.unidentified), _n(v.risk_adjusted),
-         _n(v.planned_ytd), _n(v.delivered_ytd), _n(v.recurrent_ytd), _n(v.non_recurrent_ytd),
-         _n(v.delivery), _n(v.efficiency_forecast)]
-        for v in _views(status)
+        [v.label, _n(v.line), *([_n(v.upper)] if ranged else []), _n(v.identified), _n(v.unidentified),
+         _n(v.risk_adjusted), _n(v.planned_ytd), _n(v.delivered_ytd), _n(v.recurrent_ytd),
+         _n(v.non_recurrent_ytd), _n(v.delivery), _n(v.efficiency_forecast)]
+        for v in views
     ]  # fmt: skip
-    money = ["Plan line", "Upper range", "Identified", "Unidentified", "Risk-adjusted", "Phased plan YTD",
-             "Delivered YTD", "Recurrent", "Non-recurrent"]  # fmt: skip
+    money = ["Plan line", *(["Upper range"] if ranged else []), "Identified", "Unidentified", "Risk-adjusted",
+             "Plan YTD", "Delivered", "Recurrent", "Non-recurrent"]  # fmt: skip
     return PackTable(
         "efficiency-delivery",
         "Efficiency delivered against the phased plan",
-        "£'000 saved; unidentified = the plan line less the identified schemes",
+        "£'000 saved; unidentified = the plan line less the identified schemes; plan YTD: the phased plan to "
+        "the month; delivered (recurrent and not): to the month; delivery = delivered ÷ plan YTD; forecast = "
+        "delivery × plan line",
         (
             PackColumn("Organisation"),
             *(PackColumn(m, "money") for m in money),

@@ -6,7 +6,8 @@ For the month monitored (``as_at``), from the returns of the months up to it:
   variance; the **run rate** ``actual YTD / months reported × 12``; the **forecast outturn**, the latest
   return's forecast (Σ expenditure − Σ income), else the run rate; the **best, likely and worst** cases, the
   outturn plus the latest return's risks less its mitigations in each case; against the plan's
-  **do-something** position of the year, when the programme gives it;
+  **do-something** position of the year: the approved plan's (:class:`PlanPositions`) for each organisation
+  it holds, else the figure typed in the programme file (:func:`do_something_basis` words which);
 - **efficiency**: the plan lines, identified and unidentified (:mod:`carebridge.delivery.efficiency`), the
   risk-adjusted value by stage, the phased plan to date and what was delivered, recurrent and not; the
   forecast of the year at the rate delivered, ``delivered ÷ planned × line``;
@@ -19,8 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from carebridge.delivery.efficiency import Programme
 from carebridge.delivery.fews import EfficiencyFigures, Indicator, Status, efficiency_indicators, worst
@@ -46,6 +47,48 @@ class ReturnFacts:
     @property
     def days_late(self) -> int:
         return max((self.submitted - self.due).days, 0)
+
+
+@dataclass(frozen=True)
+class PlanPositions:
+    """The do-something position of the programme's year of each organisation in an approved plan's version
+    (£'000, a deficit positive: the plan's ``positions`` table, line ``do_something``)."""
+
+    plan: str
+    version: int
+    positions: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def words(self) -> str:
+        return f"the approved plan '{self.plan}', version {self.version}"
+
+
+def do_something_basis(programme: Programme, plan: PlanPositions | None, unchosen: Sequence[str] = ()) -> str:
+    """Which do-something each organisation's position is against, in words: the approved plan's, the
+    figure typed in the programme file for an organisation the plan does not hold, or none. ``unchosen``:
+    the approved plans that hold the year when none was named (several, so none was taken)."""
+    held = {} if plan is None else plan.positions
+    typed = [o.name for o in programme.organisations if o.id not in held and o.do_something is not None]
+    missing = [o.name for o in programme.organisations if o.id not in held and o.do_something is None]
+    file = f"'{programme.file}'" if programme.file else f"the programme '{programme.name}'"
+    parts: list[str] = []
+    if plan is not None and held:
+        every = len(held) == len(programme.organisations)
+        parts.append(f"against {plan.words}" + ("" if every else f" for {_names(programme, held)}"))
+    if typed:
+        whose = "" if len(typed) == len(programme.organisations) else f" for {', '.join(typed)}"
+        parts.append(f"against the figure typed in {file}{whose}")
+    if missing:
+        parts.append(f"no do-something for {', '.join(missing)}")
+    sentence = "Do-something: " + "; ".join(parts)
+    if unchosen:
+        listed = ", ".join(f"'{name}'" for name in unchosen)
+        sentence += f" (approved plans holding {programme.year}: {listed}; name one with --plan)"
+    return sentence
+
+
+def _names(programme: Programme, ids: Mapping[str, float]) -> str:
+    return ", ".join(o.name for o in programme.organisations if o.id in ids)
 
 
 @dataclass(frozen=True)
@@ -107,6 +150,8 @@ class EfficiencyStatus:
     returns: tuple[ReturnFacts, ...]
     risks: tuple[RiskLine, ...] = ()
     """Each organisation's risks and mitigations of its latest return to the month."""
+    basis: str = ""
+    """Which do-something the positions are against (:func:`do_something_basis`)."""
 
     @property
     def status(self) -> Status:
@@ -134,7 +179,10 @@ def organisation_view(
     delivered: Sequence[EfficiencyDelivered],
     risks: Sequence[RiskLine],
     returns: Sequence[ReturnFacts],
+    approved: PlanPositions | None = None,
 ) -> View:
+    """``approved``: the approved plan's do-something positions; the figure typed in the programme for an
+    organisation it does not hold."""
     mine = [row for row in ie if row.organisation == org and row.month <= as_at]
     months = sorted({row.month for row in mine})
     plan = math.fsum(row.sign * row.plan for row in mine)
@@ -160,7 +208,7 @@ def organisation_view(
         outturn + best,
         outturn + likely,
         outturn + worst_case,
-        organisation.do_something,
+        approved.positions[org] if approved and org in approved.positions else organisation.do_something,
         math.fsum(line.annual for line in programme.lines_of(org)),
         programme.identified(org),
         programme.unidentified(org),
@@ -226,8 +274,11 @@ def assess(
     delivered: Sequence[EfficiencyDelivered],
     risks: Sequence[RiskLine],
     returns: Sequence[ReturnFacts],
+    plan: PlanPositions | None = None,
+    unchosen: Sequence[str] = (),
 ) -> EfficiencyStatus:
-    """Every organisation's view, the system's, and the FEWS efficiency set for ``as_at``."""
+    """Every organisation's view, the system's, and the FEWS efficiency set for ``as_at``; the positions
+    against ``plan``'s do-something where it holds the organisation (:func:`do_something_basis`)."""
     by_org: dict[str, tuple[list[IncomeExpenditure], list[EfficiencyDelivered], list[RiskLine]]] = {
         org: ([], [], []) for org in programme.organisation_ids
     }
@@ -241,7 +292,8 @@ def assess(
         if risk.organisation in by_org:
             by_org[risk.organisation][2].append(risk)
     views = tuple(
-        organisation_view(programme, org, as_at, *by_org[org], returns) for org in programme.organisation_ids
+        organisation_view(programme, org, as_at, *by_org[org], returns, plan)
+        for org in programme.organisation_ids
     )
     system = system_view(views)
     figures = [
@@ -254,4 +306,5 @@ def assess(
     indicators = tuple(efficiency_indicators(figures, programme.thresholds))
     shown = tuple(f for f in returns if f.month <= as_at)
     latest = tuple(r for org in programme.organisation_ids for r in latest_risks(risks, org, as_at))
-    return EfficiencyStatus(programme, as_at, views, system, indicators, shown, latest)
+    basis = do_something_basis(programme, plan, unchosen)
+    return EfficiencyStatus(programme, as_at, views, system, indicators, shown, latest, basis)

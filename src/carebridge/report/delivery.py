@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from carebridge.delivery.efficiency_status import EfficiencyStatus
 from carebridge.delivery.fews import SET_TITLES, SETS
 from carebridge.delivery.monitor import Monitoring
 from carebridge.delivery.pack import (
@@ -24,6 +25,7 @@ from carebridge.delivery.pack import (
     settlement_tables,
     status_table,
 )
+from carebridge.delivery.pack_efficiency import efficiency_section_tables
 from carebridge.delivery.pack_pools import pool_pack_tables
 from carebridge.delivery.pack_registers import (
     alerts_table,
@@ -223,15 +225,18 @@ def write_delivery_pack(
     programme: Sequence[PackTable] = (),
     pools: Sequence[PoolStatus] = (),
     outcomes: Sequence[PackTable] = (),
+    efficiency: Sequence[EfficiencyStatus] = (),
 ) -> list[Path]:
     """The programme board's pack for a month: ``delivery-…html`` and ``delivery-…xlsx``; with
     ``registers``, the targets (status, alerts, escalations) and the risks' heat maps and overdue reviews;
     with ``pools``, a section of the pooled budgets with a budget in the month's year; with ``programme``,
     the programme oversight report as the last page and its sheets at the end; with ``outcomes``, the
-    outcomes register's progress and gaps before it."""
+    outcomes register's progress and gaps before it; with ``efficiency``, each efficiency programme of the
+    month's year (:mod:`carebridge.delivery.pack_efficiency`) before the programme oversight."""
     stem = file_stem("delivery", monitoring)
     tables = delivery_tables(monitoring, risks, parties, registers, pools)
     charts = all_charts(monitoring)
+    efficiency_tables = efficiency_section_tables(efficiency)
     target_sections = (
         [Section("targets", "Targets and trajectories", tables["targets"], html=_targets_spc(registers))]
         if registers is not None
@@ -248,6 +253,7 @@ def write_delivery_pack(
         Section("settlement", "Risk and gain share settlement", tables["settlement"]),
         *([Section("pools", "Pooled budgets", tables["pools"])] if pools else []),
         *([Section("outcomes", "Outcomes and inequalities", list(outcomes))] if outcomes else []),
+        *([Section("efficiency", "Efficiency programmes", efficiency_tables)] if efficiency_tables else []),
         *([programme_section(programme)] if programme else []),
     ]
     page = Page(
@@ -259,6 +265,7 @@ def write_delivery_pack(
         _banner(monitoring),
     )
     html = _atomic(folder / f"{stem}.html", lambda p: p.write_text(render_page(page), encoding="utf-8"))
-    every = [table for group in tables.values() for table in group] + list(outcomes) + list(programme)
+    every = [table for group in tables.values() for table in group] + list(outcomes) + efficiency_tables
+    every += list(programme)
     workbook = _atomic(folder / f"{stem}.xlsx", lambda p: write_workbook(p, _facts(monitoring, plan), every))
     return [html, workbook]

@@ -23,6 +23,7 @@ def write_efficiency_report(status: EfficiencyStatus, folder: Path) -> list[Path
         ("Month", f"{status.as_at.label} ({status.as_at.calendar_name})"),
         ("Organisations", ", ".join(o.name for o in programme.organisations)),
         ("Source", programme.source or "—"),
+        *([("Do-something", status.basis.removeprefix("Do-something: "))] if status.basis else []),
     ]
     page = Page(
         f"Efficiency programmes, {status.as_at.calendar_name}: {programme.name}",

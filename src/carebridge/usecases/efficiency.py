@@ -15,19 +15,21 @@ from pathlib import Path
 
 from carebridge.delivery.actuals_tables import RowProblem
 from carebridge.delivery.efficiency import STAGE_NAMES, Programme, load_programme, stage_table
-from carebridge.delivery.efficiency_status import EfficiencyStatus, View, assess
+from carebridge.delivery.efficiency_status import EfficiencyStatus, PlanPositions, View, assess
 from carebridge.delivery.months import Month, MonthError
 from carebridge.delivery.returns import ReturnsFile, ReturnsFileError
 from carebridge.store import Store
 from carebridge.store.efficiency import (
     ReturnsOutcome,
     import_returns,
+    programme_names,
     read_returns,
     read_stored,
     resolve_programme,
     save_programme,
     write_template,
 )
+from carebridge.store.plans import list_versions, load_baseline
 from carebridge.usecases.errors import UseCaseError
 
 
@@ -84,8 +86,41 @@ def import_files(
     return [import_returns(store, programme_name, file, submitted) for file in files]
 
 
-def status(store: Store, name: str | None, month: str | None = None) -> EfficiencyStatus:
-    """The views of ``month`` (default: the latest month with a return)."""
+def plan_positions(store: Store, programme: Programme, name: str) -> PlanPositions | None:
+    """The do-something position of the programme's year of each of its organisations in the latest
+    version of approved plan ``name`` (:class:`~carebridge.store.plans.PlanNotFoundError` when there is no
+    such plan); None when the plan holds none of them for the year."""
+    version, baseline = load_baseline(store, name)
+    positions = {
+        str(row["org"]): float(row["value"])
+        for row in baseline.documents.get("positions") or []
+        if row.get("line") == "do_something"
+        and str(row.get("year")) == programme.year
+        and row.get("org") in programme.organisation_ids
+    }
+    return PlanPositions(version.plan, version.number, positions) if positions else None
+
+
+def approved_positions(
+    store: Store, programme: Programme, plan: str | None = None
+) -> tuple[PlanPositions | None, tuple[str, ...]]:
+    """The approved plan the positions are against: ``plan`` when named, else the only approved plan holding
+    the programme's year for its organisations; with several such plans, none and their names."""
+    if plan is not None:
+        return plan_positions(store, programme, plan), ()
+    names = sorted({version.plan for version in list_versions(store)})
+    found = [held for name in names if (held := plan_positions(store, programme, name)) is not None]
+    if len(found) == 1:
+        return found[0], ()
+    return None, tuple(held.plan for held in found)
+
+
+def status(
+    store: Store, name: str | None, month: str | None = None, plan: str | None = None
+) -> EfficiencyStatus:
+    """The views of ``month`` (default: the latest month with a return), against the do-something of the
+    approved plan ``plan`` (default: the only one holding the programme's year), else of the figures typed in
+    the programme."""
     programme, stored = read_stored(store, resolve_programme(store, name), by_scheme=False)
     if month is not None:
         as_at = month_of(programme, month)
@@ -93,9 +128,39 @@ def status(store: Store, name: str | None, month: str | None = None) -> Efficien
         as_at = stored.months[-1]
     else:
         as_at = programme.months[0]
+    positions, unchosen = approved_positions(store, programme, plan)
     return assess(
-        programme, as_at, stored.income_expenditure, stored.efficiency, stored.risks, stored.returns
+        programme,
+        as_at,
+        stored.income_expenditure,
+        stored.efficiency,
+        stored.risks,
+        stored.returns,
+        positions,
+        unchosen,
     )
+
+
+def efficiency_for_pack(store: Store, month: Month, plan: str) -> tuple[EfficiencyStatus, ...]:
+    """Each efficiency programme of ``month``'s year as at the month, against the do-something of the pack's
+    plan (else the figures typed in the programme), for the delivery pack."""
+    found = []
+    for name in programme_names(store):
+        programme, stored = read_stored(store, name, by_scheme=False)
+        if programme.year != month.year:
+            continue
+        found.append(
+            assess(
+                programme,
+                month,
+                stored.income_expenditure,
+                stored.efficiency,
+                stored.risks,
+                stored.returns,
+                plan_positions(store, programme, plan),
+            )
+        )
+    return tuple(found)
 
 
 # --- text -------------------------------------------------------------------------------------------------
@@ -137,6 +202,7 @@ def status_text(found: EfficiencyStatus) -> str:
         f"FEWS efficiency set {found.status.upper()}",
         "",
         "Income and expenditure (£'000, a deficit positive, a surplus in brackets)",
+        *([found.basis] if found.basis else []),
     ]
     lines += _table(
         [
