@@ -205,7 +205,8 @@ class Demography(Model):
 
     file: str | None = Field(
         None,
-        description="CSV in the ONS layout (area_code, area_name, sex, age, year, persons), relative to the "
+        description="CSV in the ONS layout, long (area_code, area_name, sex, age, year, persons) or wide "
+        "(AREA_CODE, AREA_NAME, COMPONENT, SEX, AGE_GROUP, a column per mid-year), relative to the "
         "scenario file's folder (docs/demand.md).",
     )
     areas: list[str] | None = Field(None, description="Area codes to sum (default every area of the file).")
