@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from carebridge.scenario.errors import Problem
+from carebridge.scenario.errors import Problem, did_you_mean
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.years import YearRange
 
@@ -374,28 +374,39 @@ def _gaps(
     return problems
 
 
-def attach_population(scenario: Scenario, folder: Path | None) -> tuple[Scenario, list[Problem]]:
-    """The scenario with ``demography.people`` filled from ``demography.file`` (read from ``folder``, the
-    scenario file's folder): the named areas summed, by sex and single age, values by financial year.
-    Problems are located in the population file, or at the scenario's field."""
-    demography = scenario.demography
-    if demography is None or demography.file is None:
-        return scenario, []
+def _beside(folder: Path | None, name: str, field: str, instead: str) -> tuple[Path | None, list[Problem]]:
+    """The file ``name`` in the scenario's ``folder`` or below it, or the problem at its field."""
+    where: tuple[str, ...] = ("demography", field)
     if folder is None:
-        message = (
-            "a population file is read only with a scenario file on disk (its folder); give the people "
-            "inline in demography.people instead"
-        )
-        return scenario, [Problem(("demography", "file"), message)]
-    relative = Path(demography.file)
+        message = f"a {field} file is read only with a scenario file on disk (its folder); {instead}"
+        return None, [Problem(where, message)]
+    relative = Path(name)
     target = (folder / relative).resolve()
     if relative.is_absolute() or not target.is_relative_to(folder.resolve()):
-        message = f"expected a file in the scenario's folder or below it; found '{demography.file}'"
-        return scenario, [Problem(("demography", "file"), message)]
+        return None, [Problem(where, f"expected a file in the scenario's folder or below it; found '{name}'")]
     if not target.is_file():
-        return scenario, [
-            Problem(("demography", "file"), f"no file '{demography.file}' next to the scenario")
-        ]
+        return None, [Problem(where, f"no file '{name}' next to the scenario")]
+    return target, []
+
+
+def attach_population(scenario: Scenario, folder: Path | None) -> tuple[Scenario, list[Problem]]:
+    """The scenario with ``demography.people`` filled from ``demography.file`` (read from ``folder``, the
+    scenario file's folder): the named areas summed, by sex and single age, values by financial year; and
+    each POD's ``demographic_rates`` filled from ``demography.rates``. Problems are located in the files, or
+    at the scenario's field."""
+    demography = scenario.demography
+    if demography is None:
+        return scenario, []
+    if demography.rates is not None:
+        scenario, problems = _attach_rates(scenario, folder, demography.rates)
+        if problems:
+            return scenario, problems
+    if demography.file is None:
+        return scenario, []
+    instead = "give the people inline in demography.people instead"
+    target, problems = _beside(folder, demography.file, "file", instead)
+    if target is None:
+        return scenario, problems
     try:
         projection = read_projection(target)
     except ProjectionError as error:
@@ -438,3 +449,134 @@ def attach_population(scenario: Scenario, folder: Path | None) -> tuple[Scenario
 def _unknown_area(area: str, known: list[str]) -> str:
     shown = ", ".join(known[:6]) + (" …" if len(known) > 6 else "")
     return f"area '{area}' is not in the population file; it holds {shown}"
+
+
+RATE_COLUMNS = ("pod", "sex", "band", "rate")
+"""The columns of a rates file that a scenario reads (``carebridge base-rates`` writes more)."""
+
+
+def _attach_rates(scenario: Scenario, folder: Path | None, name: str) -> tuple[Scenario, list[Problem]]:
+    """The scenario with the ``demographic_rates`` of each POD the rates file names."""
+    instead = "give each POD's activity.demographic_rates in the scenario instead"
+    target, problems = _beside(folder, name, "rates", instead)
+    if target is None:
+        return scenario, problems
+    try:
+        if target.stat().st_size > MAX_FILE_BYTES:
+            return scenario, [Problem((), f"the file is larger than {MAX_FILE_BYTES:,} bytes", str(target))]
+        text = target.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        return scenario, [Problem((), f"cannot read the rates file: {error}", str(target))]
+    rates, _, problems = parse_rates(text, str(target), scenario)
+    if problems:
+        return scenario, problems
+    pods = []
+    for pod in scenario.pods:
+        if pod.id in rates and pod.activity is not None:
+            activity = pod.activity.model_copy(update={"demographic_rates": rates[pod.id]})
+            pod = pod.model_copy(update={"activity": activity})
+        pods.append(pod)
+    return scenario.model_copy(update={"pods": pods}), []
+
+
+def parse_rates(
+    text: str, file: str, scenario: Scenario
+) -> tuple[dict[str, dict[str, dict[str, float]]], dict[str, int], list[Problem]]:
+    """Rates by POD, sex and band from CSV ``text``, the first line of each POD, and every problem located at
+    the file's line and column: a POD the scenario lacks or whose growth is given otherwise, an unknown sex,
+    a band that is none or overlaps another, a rate that is negative, not a number or suppressed."""
+    rows = csv.reader(io.StringIO(text))
+    header = [h.strip().lower() for h in next(rows, [])]
+    missing = [c for c in RATE_COLUMNS if c not in header]
+    if missing:
+        found = ", ".join(header) if header else "nothing"
+        message = (
+            f"missing column {', '.join(missing)}; expected {', '.join(RATE_COLUMNS)} (as carebridge "
+            f"base-rates writes them); found {found}"
+        )
+        return {}, {}, [Problem((), message, file, 1)]
+    at = {c: header.index(c) for c in RATE_COLUMNS}
+    pods = {pod.id: pod for pod in scenario.pods}
+    rates: dict[str, dict[str, dict[str, float]]] = {}
+    first: dict[str, int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    problems: list[Problem] = []
+    for line, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < len(header):
+            problems.append(Problem((), f"expected {len(header)} columns; found {len(row)}", file, line))
+            continue
+        pod_id, sex_text = row[at["pod"]].strip(), row[at["sex"]].strip()
+        band, rate_text = row[at["band"]].strip(), row[at["rate"]].strip()
+        pod = pods.get(pod_id)
+        if pod is None:
+            hint = did_you_mean(pod_id, list(pods))
+            problems.append(Problem(("pod",), f"'{pod_id}' is not a POD of the scenario{hint}", file, line))
+            continue
+        if pod_id not in first:
+            first[pod_id] = line
+            other = _growth_given(pod.activity)
+            if other:
+                message = (
+                    f"POD '{pod.name}' has {other} in the scenario; its demographic growth would replace it "
+                    "— remove it (non_demographic_growth gives growth beyond the population's)"
+                )
+                problems.append(Problem(("pod",), message, file, line))
+        sex = _SEX_WORDS.get(sex_text.lower())
+        if sex is None:
+            problems.append(Problem(("sex",), f"expected female or male; found '{sex_text}'", file, line))
+        if parse_band(band) is None:
+            message = f"'{band}' is not an age band; expected `a-b`, `a+` or one age, from 0 to 90"
+            problems.append(Problem(("band",), message, file, line))
+        rate = _rate(rate_text, file, line, problems)
+        if sex is None or parse_band(band) is None or rate is None:
+            continue
+        key = (pod_id, sex, band)
+        if key in seen:
+            message = f"a second rate for POD '{pod.name}', {sex}, {band} (first on line {seen[key]})"
+            problems.append(Problem(("band",), message, file, line))
+            continue
+        seen[key] = line
+        by_band = rates.setdefault(pod_id, {}).setdefault(sex, {})
+        for problem in band_problems(("band",), [*by_band, band])[-1:]:
+            if problem.message.startswith(f"age band '{band}'"):
+                message = f"{problem.message} (POD '{pod.name}', {sex})"
+                problems.append(Problem(("band",), message, file, line))
+        by_band[band] = rate
+    if not rates and not problems:
+        problems.append(Problem((), "the file has no rates", file, 2))
+    return rates, first, problems
+
+
+def _growth_given(activity: object) -> str | None:
+    """What else gives a POD's growth, in words, or None."""
+    for field_name, words in (
+        ("trajectory", "a trajectory"),
+        ("demographic_rates", "demographic_rates"),
+        ("population_rates", "population_rates"),
+        ("growth", "growth"),
+    ):
+        if getattr(activity, field_name, None) is not None:
+            return words
+    return None
+
+
+def _rate(text: str, file: str, line: int, problems: list[Problem]) -> float | None:
+    if text == "*":
+        message = (
+            "the rate is suppressed (a count below the disclosure threshold); widen the age bands "
+            "(carebridge base-rates --bands) or give this POD's demographic_rates in the scenario"
+        )
+        problems.append(Problem(("rate",), message, file, line))
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        message = f"expected activity per head, a number; found '{text}'"
+        problems.append(Problem(("rate",), message, file, line))
+        return None
+    if not np.isfinite(value) or value < 0:
+        problems.append(Problem(("rate",), f"activity per head cannot be negative; found {text}", file, line))
+        return None
+    return value

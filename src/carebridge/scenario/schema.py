@@ -214,6 +214,12 @@ class Demography(Model):
         None,
         description="Or people inline by sex and age band, by year; filled by the loader from `file`.",
     )
+    rates: str | None = Field(
+        None,
+        description="CSV of activity per head by POD, sex and age band (pod, sex, band, rate), relative to "
+        "the scenario file's folder, as `carebridge base-rates` writes it from a patient table: fills the "
+        "`demographic_rates` of each POD it names (docs/demand.md).",
+    )
 
 
 class _Effect(Model):
