@@ -28,10 +28,14 @@ CARE = [str(Path(sys.executable).parent / "carebridge")]
 
 def test_a_rate_is_the_activity_of_a_band_and_sex_over_its_people() -> None:
     rates = base_rates(PATIENTS, {"nel": "nel", "out": "op"}, ["0-64", "65+"])
-    exact = duckdb.connect().execute(
-        f"SELECT count(*), sum(nel_prior), sum(op_first_prior + op_fu_prior) FROM '{PATIENTS}' "
-        "WHERE sex = 'F' AND age >= 65"
-    ).fetchone()
+    exact = (
+        duckdb.connect()
+        .execute(
+            f"SELECT count(*), sum(nel_prior), sum(op_first_prior + op_fu_prior) FROM '{PATIENTS}' "
+            "WHERE sex = 'F' AND age >= 65"
+        )
+        .fetchone()
+    )
     assert exact is not None
     row = rates.table.query("pod == 'nel' and sex == 'female' and band == '65+'").iloc[0]
     assert (row.people, row.activity) == (exact[0], exact[1])
