@@ -13,6 +13,7 @@ from carebridge.engine.inputs import DRAW
 from carebridge.engine.results import Results
 from carebridge.engine.simulate.batch import run_batch
 from carebridge.engine.simulate.sampling import Uncertain, undrawn_inputs
+from carebridge.scenario.distributions import Triangular
 from carebridge.scenario.loader import load_scenario, load_scenario_text
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.uncertain import input_labels, with_spread, with_values
@@ -172,8 +173,13 @@ def test_every_number_of_demography_cohorts_and_workforce_is_drawn() -> None:
 
 def test_spread_reaches_workforce_effects_and_keeps_their_share_within_0_and_1() -> None:
     stp = with_spread(load_scenario(STP_EFFECTS).scenario, 0.2).uncertainty.inputs
-    converted = {name: d for name, d in stp.items() if ".workforce_effects." in name}
+    converted = {
+        name: (d.low, d.mode, d.high)
+        for name, d in stp.items()
+        if ".workforce_effects." in name and isinstance(d, Triangular)
+    }
+    assert len(converted) == sum(".workforce_effects." in name for name in stp), "each is triangular"
     assert converted, "the agency driver's conversion is spread"
-    full = next(d for name, d in converted.items() if name.endswith("2020/21"))
-    assert (full.low, full.mode, full.high) == (0.8, 1.0, 1.0)
-    assert all(0 <= d.low <= d.mode <= d.high <= 1 for d in converted.values())
+    full = next(ends for name, ends in converted.items() if name.endswith("2020/21"))
+    assert full == (0.8, 1.0, 1.0)
+    assert all(0 <= low <= mode <= high <= 1 for low, mode, high in converted.values())
