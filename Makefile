@@ -46,6 +46,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/stratify.py
 	$(BIN)/python benchmarks/simulate.py
 	$(BIN)/python benchmarks/prioritise.py
+	$(BIN)/python benchmarks/demand.py
 
 clean:
 	rm -rf $(VENV) out build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,13 +1,18 @@
-"""Write population-two-las.csv: a SYNTHETIC population projection in the ONS sub-national layout.
+"""Write population-two-las.csv and population-two-las-ons.csv: a SYNTHETIC population projection in the ONS
+sub-national layout, twice.
 
-The layout is the ONS one as a long table (area_code, area_name, sex, age, year, persons; ages 0 to 89 and
-90+; mid-years). The numbers are generated, not ONS's: a smooth age profile for each sex, scaled so that
-Stockport's people aged 65 and over are 55,700 in mid-2014 and 61,000 in mid-2020 (seed 000: "the number of
-people aged over 65 will increase from 55,700 in 2014 to 61,000 by 2020"; each cell is rounded to a whole
-person, so the sums are within a few people of them) and its total is about 300,000; Tameside (the second
-area) is a smaller, younger copy. Ages under 65 grow 0.2% a year; ages 65 and over grow at the rate that
-meets the seed's two figures. Run ``python examples/stockport-2017/make_population.py`` to
-write the file again (deterministic; a test checks the file is what this prints).
+population-two-las.csv is the ONS layout as a long table (area_code, area_name, sex, age, year, persons;
+ages 0 to 89 and 90+; mid-years). population-two-las-ons.csv holds the same people in the wide layout ONS
+publishes its projections in (AREA_CODE, AREA_NAME, COMPONENT, SEX, AGE_GROUP, then a column per mid-year;
+ages "0" to "89", "90 and over" and an "All ages" total for each sex).
+
+The numbers are generated, not ONS's: a smooth age profile for each sex, scaled so that Stockport's people
+aged 65 and over are 55,700 in mid-2014 and 61,000 in mid-2020 (seed 000: "the number of people aged over 65
+will increase from 55,700 in 2014 to 61,000 by 2020"; each cell is rounded to a whole person, so the sums
+are within a few people of them) and its total is about 300,000; Tameside (the second area) is a smaller,
+younger copy. Ages under 65 grow 0.2% a year; ages 65 and over grow at the rate that meets the seed's two
+figures. Run ``python examples/stockport-2017/make_population.py`` to write the files again (deterministic;
+a test checks each file is what this prints).
 """
 
 from __future__ import annotations
@@ -57,7 +62,29 @@ def text() -> str:
     return buffer.getvalue()
 
 
+def wide_text() -> str:
+    """The same people in ONS's wide layout: a row per area, sex and age group, a column per mid-year."""
+    people: dict[tuple[str, str, str], dict[str, str]] = {}
+    names: dict[str, str] = {}
+    for code, name, sex, age, year, persons in rows():
+        names[code] = name
+        people.setdefault((code, sex, "90 and over" if age == "90+" else age), {})[year] = persons
+    years = [str(year) for year in YEARS]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["AREA_CODE", "AREA_NAME", "COMPONENT", "SEX", "AGE_GROUP", *years])
+    for code, name in names.items():
+        for sex in ("female", "male"):
+            ages = [(age, by_year) for (c, s, age), by_year in people.items() if c == code and s == sex]
+            for age, by_year in ages:
+                writer.writerow([code, name, "Population", sex, age, *(by_year[y] for y in years)])
+            totals = [str(sum(int(by_year[y]) for _, by_year in ages)) for y in years]
+            writer.writerow([code, name, "Population", sex, "All ages", *totals])
+    return buffer.getvalue()
+
+
 if __name__ == "__main__":
-    target = Path(__file__).with_name("population-two-las.csv")
-    target.write_text(text(), encoding="utf-8")
-    print(f"wrote {target}")
+    for name, written in (("population-two-las.csv", text()), ("population-two-las-ons.csv", wide_text())):
+        target = Path(__file__).with_name(name)
+        target.write_text(written, encoding="utf-8")
+        print(f"wrote {target}")

@@ -27,3 +27,11 @@ def test_the_prioritisation_benchmark_times_the_exact_selection(tmp_path: Path) 
     figures = run_benchmark("prioritise.py", ["--runs", "3"], tmp_path)
     assert figures["exact"]["floor"] == 5.0
     assert figures["exact"]["value"] > 0 and figures["greedy"]["value"] > 0
+
+
+def test_the_demand_benchmark_keeps_population_and_new_effects_within_their_floors(tmp_path: Path) -> None:
+    """Issue 17: Stockport with people by age × sex and the new effects within 20% of the plain run's engine
+    time (a ratio of one run), and 10,000 Monte Carlo draws with them within 3 s — run with ``--check``."""
+    figures = run_benchmark("demand.py", ["--runs", "20", "--check"], tmp_path)
+    assert figures["ratio"]["floor"] == 1.2 and figures["seconds_draws"]["floor"] == 3.0
+    assert figures["plain"]["value"] > 0 and figures["demand"]["value"] > 0

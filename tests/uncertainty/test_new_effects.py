@@ -13,6 +13,7 @@ from carebridge.engine.inputs import DRAW
 from carebridge.engine.results import Results
 from carebridge.engine.simulate.batch import run_batch
 from carebridge.engine.simulate.sampling import Uncertain, undrawn_inputs
+from carebridge.scenario.distributions import Triangular
 from carebridge.scenario.loader import load_scenario, load_scenario_text
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.uncertain import input_labels, with_spread, with_values
@@ -103,3 +104,82 @@ def test_spread_reaches_the_parameters_of_effect_formulas_and_labels_read_as_wor
         names[0]: "Ward staff: agency premium",
         names[1]: "Transfer to assess: Ward staff agency WTE converted to substantive",
     }
+
+
+def demand_scenario() -> Scenario:
+    """The numbers of issue 17's demand half and of the baseline workforce, each written as a distribution."""
+    schemes: list[dict[str, Any]] = [
+        {
+            "id": "t2a",
+            "name": "Transfer to assess",
+            "cohort": "older",
+            "effects": [{"kind": "reduce", "pod": "ip", "fraction": 0.1}],
+        },
+        {
+            "id": "frail",
+            "name": "Frailty",
+            "cohort": "frail",
+            "effects": [{"kind": "reduce", "pod": "ip", "fraction": 0.1}],
+        },
+    ]
+    data = scenario_data(schemes)
+    years = ("2017/18", "2018/19", "2019/20")
+    data["demography"] = {
+        "people": {
+            sex: {"0-64": triangular(90_000, 100_000, 110_000), "65+": dict.fromkeys(years, 20_000)}
+            for sex in ("female", "male")
+        }
+    }
+    data["pods"][0]["activity"] = {
+        "base": 10000,
+        "demographic_rates": {
+            "female": {"0-64": 0.05, "65+": triangular(0.2, 0.3, 0.4)},
+            "male": {"65+": 0.3},
+        },
+        "non_demographic_growth": triangular(0.0, 0.01, 0.02),
+    }
+    data["cohorts"][0]["headcount"] = {"2017/18": 40_000, "2019/20": triangular(41_000, 42_000, 44_000)}
+    data["cohorts"][0]["shares"] = {"dc": 0.6, "ucc": 0.6}
+    data["cohorts"][0]["rates"] = {"ip": triangular(0.1, 0.12, 0.14)}
+    data["cohorts"].append(
+        {
+            "id": "frail",
+            "name": "Frail",
+            "shares": {"ip": 0.2},
+            "share_by_year": {"ip": {"2019/20": triangular(0.2, 0.25, 0.3)}},
+        }
+    )
+    data["cohort_overlaps"] = [{"cohorts": ["older", "frail"], "shares": {"ip": triangular(0.05, 0.1, 0.15)}}]
+    ward = data["workforce"][0]
+    ward.update(
+        wte=triangular(450, 500, 550),
+        pay_per_wte=triangular(33_000, 35_000, 38_000),
+        bank=triangular(0.0, 0.05, 0.1),
+        bank_premium=triangular(0.1, 0.2, 0.3),
+        agency=triangular(0.05, 0.1, 0.15),
+        per_unit={"ip": triangular(0.01, 0.02, 0.03)},
+        per_bed={"acute": triangular(1.0, 1.5, 2.0)},
+    )
+    return load_scenario_text(json.dumps(data), "demand.yaml").scenario
+
+
+def test_every_number_of_demography_cohorts_and_workforce_is_drawn() -> None:
+    scenario = demand_scenario()
+    names = Uncertain.of(scenario).names
+    assert len(names) == 15
+    assert "workforce.ward.per_bed.acute" in names and "demography.people.female.0-64" in names
+    assert undrawn_inputs(scenario) == []
+
+
+def test_spread_reaches_workforce_effects_and_keeps_their_share_within_0_and_1() -> None:
+    stp = with_spread(load_scenario(STP_EFFECTS).scenario, 0.2).uncertainty.inputs
+    converted = {
+        name: (d.low, d.mode, d.high)
+        for name, d in stp.items()
+        if ".workforce_effects." in name and isinstance(d, Triangular)
+    }
+    assert len(converted) == sum(".workforce_effects." in name for name in stp), "each is triangular"
+    assert converted, "the agency driver's conversion is spread"
+    full = next(ends for name, ends in converted.items() if name.endswith("2020/21"))
+    assert full == (0.8, 1.0, 1.0)
+    assert all(0 <= low <= mode <= high <= 1 for low, mode, high in converted.values())

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "programme",
     "outcomes",
     "neighbourhoods",
+    "population",
 )
 """Modules under ``carebridge.cli`` whose commands ``carebridge --help`` lists, in this order."""
 

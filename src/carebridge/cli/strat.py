@@ -192,3 +192,78 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@app.command("base-rates")
+def base_rates_command(
+    data: Annotated[Path, typer.Argument(help="Patient file (Parquet or CSV).", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="CSV of the rates to write.", show_default=False)],
+    pod: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pod",
+            help="Map a scenario POD to a measure, POD=MEASURE (repeat it); measures: ae, nel, nel_acs, el, "
+            "op_first, op_fu, op (first + follow-up), gp [default: ae, nel, el, op_first, op_fu].",
+        ),
+    ] = None,
+    bands: Annotated[
+        str,
+        typer.Option("--bands", help="Age bands, comma-separated: a-b, a+ or one age (90 is 90 and over)."),
+    ] = ",".join(("0-17", "18-64", "65-74", "75-84", "85+")),
+    year: Annotated[
+        str,
+        typer.Option("--year", help="Activity counted: prior (12 months before) or next (12 months after)."),
+    ] = "prior",
+    suppress_below: Annotated[int, typer.Option("--suppress-below", help="Suppress counts below this.")] = 10,
+    round_to: Annotated[int, typer.Option("--round-to", help="Round other counts to the nearest this.")] = 5,
+) -> None:
+    """Base activity rates by age band and sex for each POD, from a patient table, for a scenario's
+    demographic growth.
+
+    Counts each POD's activity (its measure of the patient table) and the people of each sex and age band,
+    and writes activity per head: a CSV that a scenario names as `demography: rates:` so that its PODs grow
+    with the population by age and sex (docs/demand.md). Counts are under disclosure control (suppressed
+    below 10, rounded to 5 by default); a rate comes from the unrounded counts and is suppressed with them.
+
+    Example:
+
+      carebridge base-rates examples/synthetic-population/patients.parquet --pod nel=nel --out rates.csv
+    """
+    from carebridge.strat.disclosure import DisclosureRule
+    from carebridge.strat.emit import DEFAULT_POD_MAP, parse_pod_map
+    from carebridge.strat.errors import PatientDataError
+    from carebridge.strat.rates import RatesError, base_rates, controlled_rows, rates_table
+
+    if year not in ("prior", "next"):
+        fail(f"--year {year}: expected prior or next")
+    if out.suffix.lower() != ".csv":
+        fail(f"--out {out}: expected a .csv file")
+    if not out.parent.exists():
+        fail(f"--out {out}: the folder {out.parent} does not exist")
+    try:
+        rule = DisclosureRule(suppress_below, round_to)
+        pod_map = parse_pod_map(pod) if pod else dict(DEFAULT_POD_MAP)
+    except ValueError as error:
+        fail(str(error))
+    labels = [label.strip() for label in bands.split(",") if label.strip()]
+    try:
+        rates = base_rates(data, pod_map, labels, "next" if year == "next" else "prior")
+    except (PatientDataError, RatesError) as error:
+        fail(str(error))
+    try:
+        out.write_text(rates_table(rates, rule), encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {out}: {error.strerror or error}")
+    typer.echo(f"Activity per head in the {year} year, {rates.patients:,} patients of {rates.file}")
+    typer.echo(f"{'POD':<10}{'sex':<8}{'band':<8}{'people':>12}{'activity':>12}{'per head':>12}")
+    for pod_id, _, sex, band, people, activity, rate in controlled_rows(rates, rule):
+        typer.echo(f"{pod_id:<10}{sex:<8}{band:<8}{_count(people):>12}{_count(activity):>12}{rate:>12}")
+    if rates.unknown_sex:
+        typer.echo(f"Left out {rates.unknown_sex:,} patients of unknown sex (a projection is by sex).")
+    typer.echo(rule.statement())
+    typer.echo(f"Wrote the rates to {out}; a scenario names it as demography: rates: {out.name}")
+
+
+def _count(text: str) -> str:
+    """A count's cell with thousands separators (``*`` when suppressed)."""
+    return f"{int(text):,}" if text.isdigit() else text

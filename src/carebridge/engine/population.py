@@ -3,6 +3,7 @@ parts, and the checks of cohorts whose shares change over the years or overlap."
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
 
 from carebridge.engine.inputs import DRAW, EffectInputs
@@ -29,37 +30,42 @@ def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
     its declared intersections goes below 0 (its intersections larger than its share)."""
     if effects.cohort_share_by_year is None or effects.region_share is None:
         return []
-    share = _first_draw(effects.cohort_share_by_year)
-    regions = _first_draw(effects.region_share)
+    share = _first_draw(effects.cohort_share_by_year).transpose("cohort", "pod", "year")
+    regions = _first_draw(effects.region_share).transpose("region", "pod", "year")
     names = {c.id: c.name for c in scenario.cohorts}
     pods = {p.id: p.name for p in scenario.pods}
+    years = [str(y) for y in share.year.values]
+    ids = [c.id for c in scenario.cohorts]
+    shares = share.sel(cohort=ids, pod=list(pods)).values  # (cohort, pod, year), once: no `sel` per cell
+    outside = regions.sel(region=ids, pod=list(pods)).values
+    above_all = shares > 1 + TOLERANCE
+    below_all = outside < -TOLERANCE
     problems: list[Problem] = []
+    if not (above_all.any() or below_all.any()):
+        return problems
     for c, cohort in enumerate(scenario.cohorts):
-        for pod in pods:
-            series = share.sel(cohort=cohort.id, pod=pod)
-            above = [
-                str(y) for y, v in zip(series.year.values, series.values, strict=True) if v > 1 + TOLERANCE
-            ]
-            if above:
+        for j, pod in enumerate(pods):
+            above = np.flatnonzero(above_all[c, j])
+            if above.size:
+                first = above[0]
                 problems.append(
                     Problem(
                         ("cohorts", c, "headcount" if cohort.headcount is not None else "share_by_year"),
                         f"cohort '{names[cohort.id]}' would have "
-                        f"{float(series.sel(year=above[0])):.1%} of POD "
-                        f"'{pods[pod]}' in {above[0]}: more than all of it; lower the headcount or the rate",
+                        f"{float(shares[c, j, first]):.1%} of POD "
+                        f"'{pods[pod]}' in {years[first]}: more than all of it; lower the headcount or "
+                        "the rate",
                     )
                 )
-            outside = regions.sel(region=cohort.id, pod=pod)
-            below = [
-                str(y) for y, v in zip(outside.year.values, outside.values, strict=True) if v < -TOLERANCE
-            ]
-            if below:
+            below = np.flatnonzero(below_all[c, j])
+            if below.size:
+                first = below[0]
                 problems.append(
                     Problem(
                         ("cohort_overlaps",),
                         f"the intersections of cohort '{names[cohort.id]}' on POD '{pods[pod]}' are "
                         "larger than "
-                        f"its share in {below[0]} ({float(series.sel(year=below[0])):.1%}); lower the "
+                        f"its share in {years[first]} ({float(shares[c, j, first]):.1%}); lower the "
                         "intersection shares",
                     )
                 )

@@ -24,6 +24,7 @@ from carebridge.engine.drivers import FormulaValueError, evaluate
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import EffectInputs, InputValues
 from carebridge.engine.schemes import combine_fractions
+from carebridge.engine.workforce import by_key
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.formula import parse_formula
 from carebridge.scenario.schema import Absolute, LengthOfStay, Parameter, Scenario, Shift
@@ -209,16 +210,15 @@ class StayChange:
 def bed_days_per_spell(
     scenario: Scenario, span: YearRange, values: InputValues, pods: list[str]
 ) -> xr.DataArray:
-    """``L[t,p] = Σ_b LOS[b,t,p]``: bed days per spell of each POD over the bed bases that name it."""
-    total = xr.DataArray(
-        np.zeros((len(span), len(pods))), dims=["year", "pod"], coords={"year": span.labels, "pod": pods}
-    )
+    """``L[t,p] = Σ_b LOS[b,t,p]``: bed days per spell of each POD over the bed bases that name it (built in
+    numpy, a ``draw`` axis first where a length of stay is uncertain)."""
+    total: np.ndarray | None = None
     for b, bed in enumerate(scenario.capacity.beds):
-        for pod, stay in bed.length_of_stay.items():
-            if pod in pods:
-                series = values.series(span, ("capacity", "beds", b, "length_of_stay", pod), stay)
-                total = total + series.expand_dims(pod=[pod]).reindex(pod=pods, fill_value=0.0)
-    return total.transpose(..., "year", "pod")
+        one = by_key(span, values, ("capacity", "beds", b, "length_of_stay"), bed.length_of_stay, pods, "pod")
+        total = one.values if total is None else total + one.values
+    data = np.zeros((len(span), len(pods))) if total is None else total
+    dims = [*(["draw"] if data.ndim > 2 else []), "year", "pod"]
+    return xr.DataArray(data, dims=dims, coords={"year": span.labels, "pod": pods})
 
 
 def length_of_stay(

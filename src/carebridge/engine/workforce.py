@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import xarray as xr
 
@@ -26,18 +28,23 @@ def _number(values: InputValues, path: Path, value: float) -> xr.DataArray:
     return xr.DataArray(number, dims=[] if np.ndim(number) == 0 else ["draw"])
 
 
-def _by_key(
-    span: YearRange, values: InputValues, path: Path, rates: dict[str, YearValue], keys: list[str], dim: str
+def by_key(
+    span: YearRange,
+    values: InputValues,
+    path: Path,
+    rates: Mapping[str, YearValue],
+    keys: list[str],
+    dim: str,
 ) -> xr.DataArray:
-    """(year, dim) from a map of key → value by year; 0 for keys the map leaves out."""
-    total = xr.DataArray(
-        np.zeros((len(span), len(keys))), dims=["year", dim], coords={"year": span.labels, dim: keys}
-    )
-    for key, rate in rates.items():
-        if key in keys:
-            series = values.series(span, (*path, key), rate)
-            total = total + series.expand_dims({dim: [key]}).reindex({dim: keys}, fill_value=0.0)
-    return total
+    """(draw?, year, dim): the value by year of each key of ``rates`` at ``(*path, key)``, 0 for the others;
+    built in numpy as one array, not a reindex per key."""
+    found = {key: values.expand(span, (*path, key), rate) for key, rate in rates.items() if key in keys}
+    lead = next((array.shape[:-1] for array in found.values() if array.ndim > 1), ())
+    data = np.zeros((*lead, len(span), len(keys)))
+    for key, array in found.items():
+        data[..., keys.index(key)] = array
+    dims = [*(["draw"] if lead else []), "year", dim]
+    return xr.DataArray(data, dims=dims, coords={"year": span.labels, dim: keys})
 
 
 def workforce(
@@ -62,11 +69,11 @@ def workforce(
     for g, group in enumerate(groups):
         path: Path = ("workforce", g)
         wte: xr.DataArray = xr.zeros_like(above.sum("pod")) + _number(values, (*path, "wte"), group.wte)
-        per_unit = _by_key(span, values, (*path, "per_unit"), group.per_unit, pods, "pod")
+        per_unit = by_key(span, values, (*path, "per_unit"), group.per_unit, pods, "pod")
         wte = wte + (per_unit * above).sum("pod")
         if beds is not None and group.per_bed:
             bed_ids = [str(b) for b in beds.bed_base.values]
-            per_bed = _by_key(span, values, (*path, "per_bed"), group.per_bed, bed_ids, "bed_base")
+            per_bed = by_key(span, values, (*path, "per_bed"), group.per_bed, bed_ids, "bed_base")
             opened = beds - beds.sel(case="do_nothing", drop=True).isel(year=0, drop=True)
             wte = wte + (per_bed * opened).sum("bed_base")
         pay_each = values.series(span, (*path, "pay_per_wte"), group.pay_per_wte)
@@ -98,7 +105,12 @@ def workforce(
 
     def stacked(rows: list[xr.DataArray]) -> xr.DataArray:
         plain = [row.reset_coords(drop=True) for row in rows]
-        return xr.concat(plain, dim=GROUP).assign_coords({GROUP: ids})
+        if len(plain) == 1:  # one group: no concat (its cost is most of a small workforce's)
+            return plain[0].expand_dims({GROUP: ids})
+        common = xr.broadcast(*plain)
+        dims = common[0].dims
+        data = np.stack([row.transpose(*dims).values for row in common])
+        return xr.DataArray(data, dims=[GROUP, *dims], coords={GROUP: ids, **common[0].coords})
 
     data = xr.Dataset(
         {

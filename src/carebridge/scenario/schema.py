@@ -205,13 +205,20 @@ class Demography(Model):
 
     file: str | None = Field(
         None,
-        description="CSV in the ONS layout (area_code, area_name, sex, age, year, persons), relative to the "
+        description="CSV in the ONS layout, long (area_code, area_name, sex, age, year, persons) or wide "
+        "(AREA_CODE, AREA_NAME, COMPONENT, SEX, AGE_GROUP, a column per mid-year), relative to the "
         "scenario file's folder (docs/demand.md).",
     )
     areas: list[str] | None = Field(None, description="Area codes to sum (default every area of the file).")
     people: dict[str, dict[str, YearValue]] | None = Field(
         None,
         description="Or people inline by sex and age band, by year; filled by the loader from `file`.",
+    )
+    rates: str | None = Field(
+        None,
+        description="CSV of activity per head by POD, sex and age band (pod, sex, band, rate), relative to "
+        "the scenario file's folder, as `carebridge base-rates` writes it from a patient table: fills the "
+        "`demographic_rates` of each POD it names (docs/demand.md).",
     )
 
 

@@ -210,22 +210,29 @@ def spread(value: float, fraction: float) -> Triangular:
 
 
 def with_spread(scenario: Scenario, fraction: float) -> Scenario:
-    """``scenario`` with every number of every scheme effect, every unit price (base, uplift or value by
-    year) and every parameter a plan line's formula uses (the drivers of a plan typed as plan lines, like
-    the STP's) that is not already uncertain made a :func:`spread` of ``fraction`` around its value: a quick
-    way to see how uncertain a plan is before writing its distributions."""
+    """``scenario`` with every number of every scheme effect and workforce effect, every unit price (base,
+    uplift or value by year) and every parameter a formula uses (the drivers of a plan typed as plan lines,
+    like the STP's, and the inputs of effects given as formulas) that is not already uncertain made a
+    :func:`spread` of ``fraction`` around its value: a quick way to see how uncertain a plan is before
+    writing its distributions. A workforce effect's share converted stays within 0 to 1."""
     data = scenario_data(scenario)
     drivers = _plan_line_drivers(scenario)
     chosen: dict[str, AnyDistribution] = {}
     for name, path in number_paths(data).items():
         effect = path[0] == "schemes" and len(path) > 3 and path[2] == "effects"
+        staff = path[0] == "schemes" and len(path) > 4 and path[2] == "workforce_effects"
         price = path[0] == "pods" and len(path) > 2 and path[2] == "price"
         driver = path[0] == "parameters" and len(path) > 2 and path[1] in drivers and path[2] == "value"
-        if (effect or price or driver) and name not in scenario.uncertainty.inputs:
+        if (effect or staff or price or driver) and name not in scenario.uncertainty.inputs:
             node: Any = data
             for part in path:
                 node = _child(node, part)
-            chosen[name] = spread(float(node), fraction)
+            drawn = spread(float(node), fraction)
+            if staff:  # a share of the agency WTE: never below 0 nor above all of it
+                drawn = Triangular(
+                    dist="triangular", low=max(drawn.low, 0.0), mode=drawn.mode, high=min(drawn.high, 1.0)
+                )
+            chosen[name] = drawn
     return with_distributions(scenario, chosen)
 
 
