@@ -27,3 +27,11 @@ def test_the_prioritisation_benchmark_times_the_exact_selection(tmp_path: Path) 
     figures = run_benchmark("prioritise.py", ["--runs", "3"], tmp_path)
     assert figures["exact"]["floor"] == 5.0
     assert figures["exact"]["value"] > 0 and figures["greedy"]["value"] > 0
+
+
+def test_the_stratification_benchmark_is_three_times_plain_pandas_on_a_million(tmp_path: Path) -> None:
+    """``benchmarks/stratify.py --check-stable`` (run_benchmark): fails when DuckDB is not 3× the plain pandas
+    steps timed in the same run, or when the two do not choose the same cohort (issue 20)."""
+    figures = run_benchmark("stratify.py", ["--sizes", "1000000"], tmp_path, timeout=1800)
+    assert figures["ratio_pandas_1000000"]["floor"] == 3.0
+    assert figures["ratio_pandas_1000000"]["ok"]
