@@ -7,8 +7,12 @@ Predictive Model cut-off was a score of 18.03).
 - **Top x%**: the threshold is the risk of the patient at rank ``⌈N·x/100⌉`` from the top
   (``quantile_disc(risk, 1 − x/100)``); the cohort is everyone at or above it, so ties at the threshold are
   all in (the cohort can be a few patients larger than x%).
-- **Concentration**: patients in 1,000 equal groups by risk, highest first (``ntile``); the share of each
-  measure's activity held by the top ``k`` groups, for every ``k`` — the concentration (Lorenz) curve.
+- **Concentration**: patients in 1,000 equal groups by risk, highest first (``ntile``'s groups: when 1,000
+  does not divide the number of patients, the first groups hold one patient more); the share of each
+  measure's activity held by the top ``k`` groups, for every ``k`` — the concentration (Lorenz) curve. The
+  scored table is stored highest risk first, so a patient's group follows from the row's place (``rowid``)
+  by arithmetic: one pass that sums into 1,000 groups, no sort (a window ``ntile`` sorted every patient
+  again, the slowest step at 10 million: docs/patient-data.md, Speed).
 """
 
 from __future__ import annotations
@@ -117,15 +121,24 @@ def concentration_curve(
 ) -> pd.DataFrame:
     """Cumulative share of each measure held by the top ``percent`` of patients by risk.
 
-    One row per group boundary (``percent`` = 100·k/groups), plus the origin; columns ``percent``,
-    ``patients`` (cumulative), ``min_score`` (the lowest score in the top k groups) and one per measure.
+    ``relation`` is a table stored highest risk first (``scored``: :func:`~carebridge.strat.pipeline.
+    score_patients`); row ``i`` (``rowid``, from 0) is in the group ``ntile(groups) OVER (ORDER BY risk
+    DESC)`` would give it. One row per group boundary (``percent`` = 100·k/groups), plus the origin; columns
+    ``percent``, ``patients`` (cumulative), ``min_score`` (the lowest score in the top k groups) and one per
+    measure.
     """
     sums = ", ".join(f"sum({m}_{year}) AS {m}" for m in measures)
+    counted = con.execute(f"SELECT count(*) FROM {relation}").fetchone()
+    size, large = divmod(int(counted[0]) if counted else 0, groups)
+    edge = large * (size + 1)
+    group = (
+        f"CASE WHEN rowid < {edge} THEN 1 + rowid // {size + 1} "
+        f"ELSE 1 + {large} + (rowid - {edge}) // {max(size, 1)} END"
+    )
     grouped = con.execute(
         f"""
-        SELECT grp, count(*) AS patients, min(risk) AS min_risk, {sums}
-        FROM (SELECT *, ntile({groups}) OVER (ORDER BY risk DESC) AS grp FROM {relation})
-        GROUP BY grp ORDER BY grp
+        SELECT {group} AS grp, count(*) AS patients, min(risk) AS min_risk, {sums}
+        FROM {relation} GROUP BY grp ORDER BY grp
         """
     ).df()
     curve = pd.DataFrame({"percent": 100.0 * grouped["grp"] / groups})

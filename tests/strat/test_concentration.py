@@ -1,0 +1,92 @@
+"""The fast concentration curve (groups by the row's place in the scored table, stored highest risk first)
+gives what the window ``ntile`` over an unsorted table gave: the same cohort, patient for patient, and the
+same curve and table to 1e-9, on populations whose size 1,000 divides, does not divide, and exceeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from carebridge.strat.cohort import CURVE_GROUPS, concentration_table, select_cohort
+from carebridge.strat.pipeline import Options, Stratification, stratify
+from carebridge.strat.synth import synthetic_patients
+
+
+def reference_curve(con: duckdb.DuckDBPyConnection, stratification: Stratification) -> pd.DataFrame:
+    """The curve as it was computed before: ``ntile`` over the scored patients in file order."""
+    year = stratification.year
+    measures = [m for m in stratification.cohort.counts() if m != "op"]
+    activity = ", ".join(
+        f"CAST({m}_{year} AS {'DOUBLE' if m == 'cost' else 'INTEGER'}) AS {m}_{year}" for m in measures
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE reference AS SELECT {stratification.model.risk_sql()} AS risk, "
+        f"{activity} FROM patients"
+    )
+    sums = ", ".join(f"sum({m}_{year}) AS {m}" for m in measures)
+    grouped = con.execute(
+        f"""
+        SELECT grp, count(*) AS patients, min(risk) AS min_risk, {sums}
+        FROM (SELECT *, ntile({CURVE_GROUPS}) OVER (ORDER BY risk DESC) AS grp FROM reference)
+        GROUP BY grp ORDER BY grp
+        """
+    ).df()
+    curve = pd.DataFrame({"percent": 100.0 * grouped["grp"] / CURVE_GROUPS})
+    curve["patients"] = grouped["patients"].cumsum()
+    curve["min_score"] = 100 * grouped["min_risk"].cummin()
+    for m in measures:
+        values = grouped[m].astype(float).fillna(0)
+        curve[m] = values.cumsum() / values.sum() if values.sum() else 0.0
+    if "op_first" in measures and "op_fu" in measures:
+        op = grouped["op_first"].astype(float).fillna(0) + grouped["op_fu"].astype(float).fillna(0)
+        curve["op"] = op.cumsum() / op.sum() if op.sum() else 0.0
+    origin = pd.DataFrame([dict.fromkeys(curve.columns, 0.0)])
+    origin["min_score"] = 100.0
+    return pd.concat([origin, curve], ignore_index=True)
+
+
+@pytest.mark.parametrize(("patients", "year"), [(20_000, "prior"), (12_345, "next"), (640, "prior")])
+def test_the_cohort_and_the_concentration_are_those_of_the_ntile_over_unsorted_patients(
+    tmp_path: Path, patients: int, year: str
+) -> None:
+    path = tmp_path / "patients.parquet"
+    pq.write_table(synthetic_patients(patients, seed=5), path)
+    con = duckdb.connect()
+    result = stratify(path, Options(top=15.0, year="next" if year == "next" else "prior"), con)
+
+    expected = reference_curve(con, result)
+    assert len(result.curve) == min(patients, CURVE_GROUPS) + 1
+    pd.testing.assert_frame_equal(result.curve, expected, check_exact=False, rtol=1e-9, atol=1e-9)
+    pd.testing.assert_frame_equal(
+        result.concentration, concentration_table(expected), check_exact=False, rtol=1e-9, atol=1e-9
+    )
+
+    # the same patients in the cohort: every patient at or above the threshold, over the unsorted scores
+    members = {
+        row[0]
+        for row in con.execute(
+            f"SELECT patient_id FROM scored_people WHERE risk >= {result.cohort.threshold!r}"
+        ).fetchall()
+    }
+    reference_members = {
+        row[0]
+        for row in con.execute(
+            f"SELECT patient_id FROM patients WHERE {result.model.risk_sql()} >= "
+            "(SELECT quantile_disc(risk, 0.85) FROM reference)"
+        ).fetchall()
+    }
+    assert members == reference_members and len(members) == result.cohort.patients
+    measures = [m for m in result.cohort.counts() if m != "op"]
+    again = select_cohort(con, "reference", result.cohort.threshold, year, measures, result.cohort.rule)
+    pd.testing.assert_frame_equal(result.cohort.activity, again.activity)
+
+
+def test_the_scored_table_is_stored_highest_risk_first(population_file: Path) -> None:
+    con = duckdb.connect()
+    stratify(population_file, Options(), con)
+    risks = [row[0] for row in con.execute("SELECT risk FROM scored ORDER BY rowid").fetchall()]
+    assert risks == sorted(risks, reverse=True)
