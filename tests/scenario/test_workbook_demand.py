@@ -101,6 +101,7 @@ SOURCES = {
     "stockport-demand": STOCKPORT / "demand.yaml",
     "stockport": STOCKPORT / "scenario.yaml",
     "staffordshire-effects": STAFFORDSHIRE / "effects.yaml",
+    "staffordshire": STAFFORDSHIRE / "scenario.yaml",
 }
 ROUND_TRIPS = [pytest.param(path, id=name) for name, path in SOURCES.items()]
 
@@ -110,9 +111,14 @@ def test_yaml_to_a_workbook_and_back_gives_the_same_scenario_and_run(source: Pat
     original = load_scenario(source).scenario
     converted = convert(source, tmp_path / "plan.xlsx")
     from_excel = load_scenario(tmp_path / "plan.xlsx").scenario
+    for benchmark, written in zip(original.benchmarks, from_excel.benchmarks, strict=True):
+        # a benchmark file is named relative to the workbook's folder: the same file
+        assert (tmp_path / written.file).resolve() == (source.parent / benchmark.file).resolve()
+    from_excel = from_excel.model_copy(update={"benchmarks": original.benchmarks})
     assert from_excel == original
     convert(tmp_path / "plan.xlsx", tmp_path / "plan.yaml")
-    assert load_scenario(tmp_path / "plan.yaml").scenario == original
+    from_yaml = load_scenario(tmp_path / "plan.yaml").scenario
+    assert from_yaml.model_copy(update={"benchmarks": original.benchmarks}) == original
     assert_same_run(run(from_excel), run(original))
     if original.demography is not None and original.demography.file is not None:
         # the population file is not below the workbook's folder: copied beside it, and named so
@@ -339,3 +345,23 @@ def test_the_new_sheets_look_like_the_others(demand_workbook: Path) -> None:
         "B2": "PODs!$A$2:$A$1001",
     }
     assert "Age band" in book["DemographicRates"]["C1"].comment.text
+
+
+def test_the_command_line_names_files_from_where_the_workbook_lands(tmp_path: Path) -> None:
+    """``carebridge convert`` writes through a staging folder: the files a scenario names are named from the
+    folder the workbook ends up in (a population file copied there, a benchmark file relative to it)."""
+    (tmp_path / "out").mkdir()
+
+    def care(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [CARE, *map(str, args)], capture_output=True, text=True, check=False, cwd=tmp_path
+        )
+
+    done = care("convert", STOCKPORT / "demand.yaml", "out/demand.xlsx")
+    assert done.returncode == 0, done.stderr
+    assert "Copied the population file beside it: out/population-two-las.csv" in done.stdout
+    assert care("validate", "out/demand.xlsx").returncode == 0
+    done = care("convert", STAFFORDSHIRE / "scenario.yaml", "out/stp.xlsx")
+    assert done.returncode == 0, done.stderr
+    validated = care("validate", "out/stp.xlsx")
+    assert validated.returncode == 0, validated.stderr

@@ -41,6 +41,8 @@ GUIDANCE: tuple[tuple[str, tuple[str, ...]], ...] = (
             "Drop-down lists offer the words a column allows and the ids of the other sheets "
             "(other, system and all may also be typed).",
             "Several ids in one cell are separated by commas: sft, ccg.",
+            "Files the scenario names (the population file on Demography, benchmark files) are found from "
+            "the workbook's folder: keep them beside it or below it.",
             "Formulas are fine: CareBridge reads the values Excel computed when the workbook was saved.",
         ),
     ),
