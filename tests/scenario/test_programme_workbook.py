@@ -18,10 +18,18 @@ from typing import Any
 
 import openpyxl
 import pytest
+from pydantic import BaseModel
 
+from carebridge.scenario import programme as schema
 from carebridge.scenario.convert import convert_programme
 from carebridge.scenario.excel import workbook_kind
-from carebridge.scenario.excel.programme_sheets import PROGRAMME_SHEETS
+from carebridge.scenario.excel.layout import Items, Series, Sheet
+from carebridge.scenario.excel.programme_sheets import (
+    DECISION_STATUSES,
+    PROGRAMME,
+    PROGRAMME_SHEETS,
+    ROLE_NAMES,
+)
 from carebridge.scenario.programme import ProgrammeError, load_programme
 from tests.conftest import EXAMPLES
 
@@ -311,3 +319,44 @@ def test_the_sheets_look_like_the_scenario_workbooks(staffordshire_workbook: Pat
     assert rules["Milestones"] == {"A2": "Workstreams!$B$2:$B$1001"}
     assert rules["Decisions"] == {"C2": "Workstreams!$B$2:$B$1001", "F2": '"open,taken,deferred"'}
     assert rules["NonStaff"] == {"C2": '"TRUE,FALSE"'}
+
+
+# --- the layout covers the programme file ------------------------------------------------------------------
+
+MODELS: dict[str, type[BaseModel]] = {
+    "Objectives": schema.Objective,
+    "Programmes": schema.PriorityProgramme,
+    "Workstreams": schema.Workstream,
+    "Milestones": schema.Milestone,
+    "Decisions": schema.Decision,
+    "Partners": schema.PartnerResources,
+    "Staffing": schema.StaffingElement,
+    "ContractTypes": schema.ContractType,
+    "NonStaff": schema.NonStaffItem,
+}
+
+
+def _path(sheet: Sheet) -> tuple[str | int, ...]:
+    assert not isinstance(sheet.place, Series)
+    return sheet.place.path
+
+
+def test_the_layout_has_a_place_for_every_field_of_the_programme_file() -> None:
+    """The layout does not import the programme's models (they read it): every field has a column or a sheet,
+    and the words agree."""
+    assert DECISION_STATUSES == schema.DECISION_STATUSES
+    assert set(ROLE_NAMES) == set(schema.ROLE_NAMES) == set(schema.Roles.model_fields)
+    top = {column.path[0] for column in PROGRAMME.fields}
+    top |= {_path(sheet)[0] for sheet in PROGRAMME_SHEETS if sheet.parent is None}
+    assert top == set(schema.Programme.model_fields)
+    resourcing = {column.path[1] for column in PROGRAMME.fields if column.path[0] == "resourcing"}
+    resourcing |= {_path(sheet)[1] for sheet in PROGRAMME_SHEETS if _path(sheet)[0] == "resourcing"}
+    assert resourcing == set(schema.Resourcing.model_fields)
+    for name, model in MODELS.items():
+        sheet = next(sheet for sheet in PROGRAMME_SHEETS if sheet.name == name)
+        assert isinstance(sheet.place, Items)
+        covered = {column.path[0] for column in sheet.columns}
+        covered |= {
+            _path(child)[0] for child in PROGRAMME_SHEETS if child.parent and child.parent.sheet == name
+        }
+        assert covered == set(model.model_fields), name

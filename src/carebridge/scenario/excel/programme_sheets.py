@@ -8,7 +8,6 @@ plan lines are the scenario's ids, separated by commas.
 
 from __future__ import annotations
 
-from carebridge.scenario import programme as schema
 from carebridge.scenario.excel.layout import (
     Column,
     ColumnKind,
@@ -19,16 +18,24 @@ from carebridge.scenario.excel.layout import (
     Parent,
     Sheet,
 )
-from carebridge.scenario.excel.schema_docs import words
 
 PROGRAMME_TITLE = "CareBridge programme workbook"
+DECISION_STATUSES = ("open", "taken", "deferred")
+ROLE_NAMES = {
+    "sro": "senior responsible owner (SRO)",
+    "clinical_lead": "clinical lead",
+    "programme_director": "programme director",
+    "finance_lead": "finance & risk lead",
+}
+"""The words of :mod:`carebridge.scenario.programme` (which reads this layout, so it is not imported here; a
+test checks they agree), and the leads of Appendix B."""
 
 
 def col(
     header: str, *path: str, kind: ColumnKind = "text", about: str = "", ids_from: str | None = None
 ) -> Column:
     """A column whose value goes at ``path`` in the row's item (by default, the field named like it)."""
-    choices = words(schema.Decision, "status") if header == "status" else ()
+    choices = DECISION_STATUSES if header == "status" else ()
     return Column(header, path or (header,), kind, about, choices, ids_from)
 
 
@@ -43,7 +50,7 @@ def roles(whose: str) -> tuple[Column, ...]:
     """The four leads (Appendix B), each a person's name."""
     return tuple(
         col(role, "roles", role, about=f"The {name} of the {whose}{inherited}.")
-        for role, name in schema.ROLE_NAMES.items()
+        for role, name in ROLE_NAMES.items()
         for inherited in [", blank for its programme's" if whose == "workstream" else ""]
     )
 
@@ -53,14 +60,13 @@ PROGRAMME = FieldsSheet(
     "The programme's name, its first and last months (YYYY/YY-Mnn, M01 is April) and the year of its "
     "resourcing, one per row.",
     (
-        col("name"),
-        col("source"),
-        col("start"),
-        col("end"),
+        col("name", about="The programme's name, shown in reports."),
+        col("source", about="Where the programme comes from."),
+        col("start", about="First month of the programme, YYYY/YY-Mnn, like 2016/17-M07 (M01 is April)."),
+        col("end", about="Last month of gateway returns, YYYY/YY-Mnn."),
         col("resourcing.year", "resourcing", "year", about="The year of the resourcing tables, YYYY/YY."),
         col("resourcing.source", "resourcing", "source", about="Where the resourcing tables come from."),
     ),
-    model=schema.Programme,
 )
 
 OBJECTIVES = Sheet(
@@ -68,8 +74,11 @@ OBJECTIVES = Sheet(
     "One row per strategic objective; its success measures are on ObjectiveSuccess, its priority "
     "programmes on Programmes.",
     Items(("objectives",), init=(("programmes", "list"),)),
-    (col("id"), col("name"), col("description")),
-    model=schema.Objective,
+    (
+        col("id", about="Short id, e.g. urgent_care; unique across the workbook."),
+        col("name", about="The objective, as the plan words it."),
+        col("description", about="What the objective means, in a sentence or two."),
+    ),
 )
 
 OBJECTIVE = key("objective", "Objectives", "objective")
@@ -87,8 +96,8 @@ PROGRAMMES = Sheet(
     "record the gateway returns of all its workstreams.",
     Items(("programmes",), init=(("workstreams", "list"),)),
     (
-        col("id"),
-        col("name"),
+        col("id", about="Short id; unique across the workbook."),
+        col("name", about="The priority programme, as the plan names it."),
         *roles("programme"),
         col(
             "owners",
@@ -97,7 +106,6 @@ PROGRAMMES = Sheet(
         ),
     ),
     parent=Parent("Objectives", (OBJECTIVE,)),
-    model=schema.PriorityProgramme,
 )
 
 WORKSTREAMS = Sheet(
@@ -107,18 +115,17 @@ WORKSTREAMS = Sheet(
     "workstream).",
     Items(("workstreams",)),
     (
-        col("id"),
-        col("name"),
+        col("id", about="Short id, e.g. ws09_urgent_care; unique across the workbook."),
+        col("name", about="The workstream, as the plan names it."),
         *roles("workstream"),
         col(
             "owners", kind="ids", about="Emails of those who may record its returns, beside its programme's."
         ),
         col("schemes", kind="ids", about="Ids of the scenario's schemes, separated by commas."),
         col("lines", kind="ids", about="Ids of the scenario's plan lines, separated by commas."),
-        col("note"),
+        col("note", about="Anything a reader should know."),
     ),
     parent=Parent("Programmes", (key("programme", "Programmes", "priority programme"),), by_own_id=True),
-    model=schema.Workstream,
 )
 
 WORKSTREAM = key("workstream", "Workstreams", "workstream")
@@ -136,10 +143,9 @@ MILESTONES = Sheet(
     Items(("milestones",)),
     (
         col("months", kind="integer", about="Months from the programme's start: 6, 12 or 18."),
-        col("description"),
+        col("description", about="What the workstream will have done by then."),
     ),
     parent=Parent("Workstreams", (WORKSTREAM,), by_own_id=True),
-    model=schema.Milestone,
 )
 
 DECISIONS = Sheet(
@@ -148,20 +154,19 @@ DECISIONS = Sheet(
     "(YYYY/YY-Mnn), its status and the schemes and plan lines whose savings depend on it.",
     Items(("decisions",)),
     (
-        col("id"),
-        col("name"),
-        col("workstream", ids_from="Workstreams"),
-        col("forum"),
+        col("id", about="Short id; unique across the workbook."),
+        col("name", about="The decision, in words."),
+        col("workstream", ids_from="Workstreams", about="Id of the workstream that needs it."),
+        col("forum", about="The board or committee that takes it."),
         col("due", about="The month it is due, YYYY/YY-Mnn, like 2017/18-M07 (October 2017)."),
-        col("status"),
+        col("status", about="open, taken or deferred. Default: open."),
         col(
             "depends",
             kind="ids",
             about="Ids of the scenario's schemes and plan lines whose savings depend on it.",
         ),
-        col("note"),
+        col("note", about="Anything a reader should know."),
     ),
-    model=schema.Decision,
 )
 
 PARTNERS = Sheet(
@@ -170,10 +175,15 @@ PARTNERS = Sheet(
     Items(("resourcing", "partners")),
     (
         col("partner", about="The partner organisation, as the source names it."),
-        col("substantive_staff", kind="number"),
-        col("joint_budget", kind="number"),
+        col(
+            "substantive_staff", kind="number", about="£'000 of substantive staff; blank when not applicable."
+        ),
+        col(
+            "joint_budget",
+            kind="number",
+            about="Its funding of the joint resource budget, £'000. Default: 0.",
+        ),
     ),
-    model=schema.PartnerResources,
 )
 
 STAFFING = Sheet(
@@ -182,9 +192,8 @@ STAFFING = Sheet(
     Items(("resourcing", "staffing"), init=(("by_funder", "map"),), identity="element"),
     (
         col("element", about="The element of the programme, as the source names it."),
-        col("total", kind="number"),
+        col("total", kind="number", about="The row's total as published, when it is printed, £'000."),
     ),
-    model=schema.StaffingElement,
 )
 
 STAFFING_BY_FUNDER = Sheet(
@@ -212,16 +221,21 @@ CONTRACT_TYPES = Sheet(
     "ContractTypes",
     "Resourcing: the same staffing costs by contract type, £'000 (they add to the staffing by element).",
     Items(("resourcing", "contract_types")),
-    (col("type", about="The contract type, as the source names it."), col("amount", kind="number")),
-    model=schema.ContractType,
+    (
+        col("type", about="The contract type, as the source names it."),
+        col("amount", kind="number", about="£'000."),
+    ),
 )
 
 NON_STAFF = Sheet(
     "NonStaff",
     "Resourcing: non-staff costs, £'000; confirmed FALSE for costs still to be agreed.",
     Items(("resourcing", "non_staff")),
-    (col("item"), col("amount", kind="number"), col("confirmed", kind="flag")),
-    model=schema.NonStaffItem,
+    (
+        col("item", about="The cost, as the source names it."),
+        col("amount", kind="number", about="£'000."),
+        col("confirmed", kind="flag", about="FALSE for costs still to be agreed. Default: TRUE."),
+    ),
 )
 
 PROGRAMME_SHEETS: tuple[Sheet, ...] = (
