@@ -319,6 +319,7 @@ def test_the_sheets_look_like_the_scenario_workbooks(staffordshire_workbook: Pat
     assert rules["Milestones"] == {"A2": "Workstreams!$B$2:$B$1001"}
     assert rules["Decisions"] == {"C2": "Workstreams!$B$2:$B$1001", "F2": '"open,taken,deferred"'}
     assert rules["NonStaff"] == {"C2": '"TRUE,FALSE"'}
+    assert book["Decisions"].column_dimensions["E"].number_format == "@"  # a month stays text
 
 
 # --- the layout covers the programme file ------------------------------------------------------------------

@@ -345,6 +345,9 @@ def test_the_new_sheets_look_like_the_others(demand_workbook: Path) -> None:
         "B2": "PODs!$A$2:$A$1001",
     }
     assert "Age band" in book["DemographicRates"]["C1"].comment.text
+    # an age band like 5-9 stays text: Excel would take it for a date
+    assert book["DemographicRates"].column_dimensions["C"].number_format == "@"
+    assert book["DemographyPeople"].column_dimensions["B"].number_format == "@"
 
 
 def test_the_command_line_names_files_from_where_the_workbook_lands(tmp_path: Path) -> None:

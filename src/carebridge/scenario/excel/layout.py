@@ -23,8 +23,9 @@ from pydantic import BaseModel
 
 from carebridge.scenario.errors import Path
 
-ColumnKind = Literal["text", "year", "number", "integer", "flag", "ids", "value"]
-"""What a column holds: text; a year written as text; a number; a whole number; TRUE or FALSE; ids separated
+ColumnKind = Literal["text", "year", "label", "number", "integer", "flag", "ids", "value"]
+"""What a column holds: text; a year written as text; text Excel must not turn into a date (an age band
+``5-9``, a month ``2016/17-M07``), written as text; a number; a whole number; TRUE or FALSE; ids separated
 by commas; any value (a number, or text read as YAML: ``{2019/20: 0.02}``)."""
 
 EVERY_YEAR = "every year"

@@ -62,9 +62,19 @@ PROGRAMME = FieldsSheet(
     (
         col("name", about="The programme's name, shown in reports."),
         col("source", about="Where the programme comes from."),
-        col("start", about="First month of the programme, YYYY/YY-Mnn, like 2016/17-M07 (M01 is April)."),
-        col("end", about="Last month of gateway returns, YYYY/YY-Mnn."),
-        col("resourcing.year", "resourcing", "year", about="The year of the resourcing tables, YYYY/YY."),
+        col(
+            "start",
+            kind="label",
+            about="First month of the programme, YYYY/YY-Mnn, like 2016/17-M07 (M01 is April).",
+        ),
+        col("end", kind="label", about="Last month of gateway returns, YYYY/YY-Mnn."),
+        col(
+            "resourcing.year",
+            "resourcing",
+            "year",
+            kind="year",
+            about="The year of the resourcing tables, YYYY/YY.",
+        ),
         col("resourcing.source", "resourcing", "source", about="Where the resourcing tables come from."),
     ),
 )
@@ -158,7 +168,7 @@ DECISIONS = Sheet(
         col("name", about="The decision, in words."),
         col("workstream", ids_from="Workstreams", about="Id of the workstream that needs it."),
         col("forum", about="The board or committee that takes it."),
-        col("due", about="The month it is due, YYYY/YY-Mnn, like 2017/18-M07 (October 2017)."),
+        col("due", kind="label", about="The month it is due, YYYY/YY-Mnn, like 2017/18-M07 (October 2017)."),
         col("status", about="open, taken or deferred. Default: open."),
         col(
             "depends",

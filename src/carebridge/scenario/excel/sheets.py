@@ -245,7 +245,11 @@ DEMOGRAPHIC_RATES = Sheet(
         ("activity", "demographic_rates"),
         col("sex", choices=("female", "male"), about="female or male."),
         col("rate", kind="number", about="Activity per head a year in the band."),
-        inner=col("band", about="Age band: a-b, a+ or one age, from 0 to 90 (90 is 90 and over): 0-64, 65+."),
+        inner=col(
+            "band",
+            kind="label",
+            about="Age band: a-b, a+ or one age, from 0 to 90 (90 is 90 and over): 0-64, 65+.",
+        ),
     ),
     parent=Parent("PODs", (POD,)),
 )
@@ -280,7 +284,9 @@ DEMOGRAPHY_PEOPLE = Sheet(
     Entry(
         ("demography", "people"),
         col("sex", choices=("female", "male"), about="female or male."),
-        inner=col("band", about="Age band: a-b, a+ or one age, from 0 to 90 (90 is 90 and over)."),
+        inner=col(
+            "band", kind="label", about="Age band: a-b, a+ or one age, from 0 to 90 (90 is 90 and over)."
+        ),
     ),
     years=Years(about="People in the band by year."),
 )

@@ -32,6 +32,8 @@ VALIDATED_ROWS = 1000
 HEADER_FILL = "1F4E78"
 TABLE_STYLE = "TableStyleMedium2"
 ID_WIDTH = (10, 40)
+TEXT_KINDS = ("year", "label")
+"""Columns formatted as text, so that Excel keeps ``2017/18`` or ``5-9`` as typed, not a date."""
 
 
 def write_workbook(data: Mapping[str, Any], path: pathlib.Path, layout: Book = SCENARIO_BOOK) -> pathlib.Path:
@@ -88,7 +90,7 @@ def _write_fields(worksheet: Worksheet, data: Mapping[str, Any], fields: FieldsS
     for number, column in enumerate(fields.fields, start=2):
         about = column.about or describe(fields.model, column.path)
         append_row(worksheet, [column.header, cell_value(column, get(data, column.path)), about])
-        if column.kind == "year":
+        if column.kind in TEXT_KINDS:
             worksheet.cell(number, 2).number_format = "@"
     _style_header(worksheet, 3)
     _widths(worksheet, {1: 30, 2: 40, 3: 100})
@@ -177,7 +179,7 @@ def _validations(worksheet: Worksheet, columns: Sequence[Column], last_row: int,
             rule = DataValidation(type="list", formula1=source, allow_blank=True, errorStyle="warning")
             rule.error = f"Not an id on the {column.ids_from} sheet (yet)."
         else:
-            if column.kind == "year":
+            if column.kind in TEXT_KINDS:
                 worksheet.column_dimensions[letter].number_format = "@"
             continue
         rule.showErrorMessage = True
