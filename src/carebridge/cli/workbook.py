@@ -1,7 +1,8 @@
-"""Excel scenarios: ``carebridge template`` (a blank workbook) and ``carebridge convert`` (YAML ⇄ Excel).
+"""Excel scenarios and programmes: ``carebridge template`` (a blank workbook) and ``carebridge convert``
+(YAML ⇄ Excel).
 
-``carebridge run`` and ``carebridge validate`` read a workbook as they read YAML (the loader dispatches on the
-file's suffix).
+``carebridge run`` and ``carebridge validate`` read a scenario workbook as they read YAML, and ``carebridge
+programme check`` a programme workbook (the loaders dispatch on the file's suffix).
 """
 
 from __future__ import annotations
@@ -37,13 +38,23 @@ def template_command(
         typer.Option("--end-year", "-e", help="Last year [default: four years after the base year]."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", "-f", help="Replace FILE if it exists.")] = False,
+    programme: Annotated[
+        bool,
+        typer.Option(
+            "--programme",
+            help="Write a blank programme workbook instead: objectives, programmes, workstreams, milestones, "
+            "critical decisions and resourcing (the programme beside the plan).",
+        ),
+    ] = False,
 ) -> None:
     """Write a blank scenario workbook for a finance team to fill in.
 
     An Instructions sheet (how to fill it in, the sign conventions, years written YYYY/YY), a Scenario
-    sheet, and one table per section of the scenario (Organisations, PODs, Cohorts, Schemes, Effects,
-    Funding, DoNothing, PlanLines, …) with a note on every header and drop-down lists for ids and words.
-    Values by year run across, from the base year to the end year. Check it with carebridge validate.
+    sheet, and one table per section of the scenario (Organisations, PODs, Demography, Cohorts,
+    CohortOverlaps, Schemes, Effects, Funding, DoNothing, PlanLines, Staff, …) with a note on every header
+    and drop-down lists for ids and words. Values by year run across, from the base year to the end year.
+    Check it with carebridge validate. With --programme, a blank programme workbook, checked with
+    carebridge programme check.
 
     Example:
 
@@ -51,6 +62,12 @@ def template_command(
     """
     _check_suffix(file, WORKBOOK_SUFFIXES[:1], "a template is an Excel workbook")
     _check_free(file, force)
+    if programme:
+        from carebridge.scenario.excel import write_programme_template
+
+        _write_safely(file, write_programme_template)
+        typer.echo(f"Wrote {file}: a blank programme workbook")
+        return
     from carebridge.scenario.excel import write_template
     from carebridge.scenario.years import YearError, format_year, parse_year
 
@@ -71,11 +88,14 @@ def convert_command(
     target: Annotated[Path, typer.Argument(help="File to write (.xlsx or YAML).", show_default=False)],
     force: Annotated[bool, typer.Option("--force", "-f", help="Replace TARGET if it exists.")] = False,
 ) -> None:
-    """Convert a scenario from YAML to an Excel workbook, or from a workbook to YAML.
+    """Convert a scenario (or a programme file) from YAML to an Excel workbook, or from a workbook to YAML.
 
     The scenario is checked first, like carebridge validate does, and converted only if it has no problems.
     A YAML scenario converted to a workbook and back is the same scenario and gives the same run; the YAML
-    written keeps the schema's field order, with short maps of years on one line.
+    written keeps the schema's field order, with short maps of years on one line. A population file the
+    scenario names is named relative to the converted file, copied beside it when it is not below its
+    folder. A programme file (objectives and workstreams, or resourcing) converts to a programme workbook
+    and back the same way.
 
     Example:
 
@@ -88,11 +108,14 @@ def convert_command(
     direction = "YAML converts to a workbook" if reads_yaml else "a workbook converts to YAML"
     _check_suffix(target, wanted, direction)
     _check_free(target, force)
+    if _is_programme(source):
+        _convert_programme(source, target)
+        return
     from carebridge.scenario.convert import convert
     from carebridge.scenario.errors import ScenarioError
 
     try:
-        written = _write_safely(target, lambda staged: convert(source, staged))
+        written = _write_safely(target, lambda staged: convert(source, staged, target.parent))
     except ScenarioError as error:
         fail(str(error))
     scenario = written.scenario
@@ -100,6 +123,35 @@ def convert_command(
         f"Wrote {target}: {scenario.name} — {len(scenario.organisations)} organisations, "
         f"{len(scenario.pods)} PODs, {len(scenario.schemes)} schemes, "
         f"{scenario.base_year} to {scenario.end_year}"
+    )
+    for copy in written.copied:
+        typer.echo(f"Copied the population file beside it: {target.parent / copy.name}")
+
+
+def _is_programme(source: Path) -> bool:
+    """Whether ``source`` is a programme file: YAML by its top-level fields, a workbook by its sheets."""
+    if source.suffix.lower() in YAML_SUFFIXES:
+        from carebridge.cli.kinds import PROGRAMME, kind_of
+
+        return kind_of(source) == PROGRAMME
+    from carebridge.scenario.excel import workbook_kind
+
+    return workbook_kind(source) == "programme"
+
+
+def _convert_programme(source: Path, target: Path) -> None:
+    from carebridge.scenario.convert import convert_programme
+    from carebridge.scenario.errors import InputError
+
+    try:
+        programme = _write_safely(target, lambda staged: convert_programme(source, staged))
+    except InputError as error:
+        fail(str(error))
+    workstreams = sum(len(p.workstreams) for o in programme.objectives for p in o.programmes)
+    typer.echo(
+        f"Wrote {target}: the programme {programme.name} — {len(programme.objectives)} objectives, "
+        f"{workstreams} workstreams, {len(programme.decisions)} critical decisions"
+        + ("; resourcing" if programme.resourcing is not None else "")
     )
 
 

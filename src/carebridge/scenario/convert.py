@@ -1,13 +1,20 @@
-"""Convert a scenario between YAML and a workbook, through the checked :class:`Scenario`.
+"""Convert a scenario, or a programme, between YAML and a workbook, through the checked model.
 
-The data written is the scenario as its file gave it (``exclude_unset``): defaults the file left out stay out,
-so a YAML file converted to a workbook and back reads as the same scenario and gives the same run.
+The data written is the file as it gave it (``exclude_unset``): defaults the file left out stay out, so a YAML
+file converted to a workbook and back reads as the same scenario (or programme) and gives the same run.
+
+Files a scenario names (a population projection, programme budget benchmarks) are named relative to the
+converted file's folder. A population file must be in the scenario's folder or below it (the loader reads no
+other), so when the converted file goes elsewhere the population file is copied beside it.
 """
 
 from __future__ import annotations
 
+import filecmp
 import os
 import pathlib
+import shutil
+from dataclasses import dataclass
 from typing import Any
 
 from carebridge.scenario.benchmarks import is_opportunity_name
@@ -15,10 +22,23 @@ from carebridge.scenario.errors import Path, Problem, ScenarioError
 from carebridge.scenario.excel import WORKBOOK_SUFFIXES, write_workbook
 from carebridge.scenario.excel.yaml_text import dump_yaml
 from carebridge.scenario.loader import LoadedScenario, load_scenario
+from carebridge.scenario.programme import Programme, load_programme, programme_data
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.uncertain import number_paths
 
 YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Converted:
+    """What a conversion read, and the files it copied beside the converted file."""
+
+    loaded: LoadedScenario
+    copied: tuple[pathlib.Path, ...] = ()
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.loaded.scenario
 
 
 def scenario_data(scenario: Scenario) -> dict[str, Any]:
@@ -48,42 +68,55 @@ def is_workbook(path: pathlib.Path) -> bool:
     return path.suffix.lower() in WORKBOOK_SUFFIXES
 
 
-def convert(source: pathlib.Path, target: pathlib.Path) -> LoadedScenario:
-    """Read and check ``source`` (YAML or a workbook) and write it to ``target`` in the other format.
+def convert(source: pathlib.Path, target: pathlib.Path, folder: pathlib.Path | None = None) -> Converted:
+    """Read and check the scenario ``source`` (YAML or a workbook) and write it to ``target`` in the other
+    format. ``folder`` is where the converted file will live (default ``target``'s folder; the command line
+    writes ``target`` in a staging folder, then moves it there).
 
     Raises :class:`~carebridge.scenario.errors.ScenarioError` when ``source`` has problems.
     """
+    folder = folder or target.parent
     loaded = load_scenario(source)
     scenario = loaded.scenario
-    demography = scenario.demography
-    if demography is not None and demography.file is not None:  # the file, not the people read from it
-        scenario = scenario.model_copy(update={"demography": demography.model_copy(update={"people": None})})
     data = scenario_data(scenario)
     if scenario.benchmarks:
-        data = _without_opportunities(data, scenario, source.parent, target.parent)
+        data = _without_opportunities(data, scenario, source.parent, folder)
+    copies = _population_file(data, source.parent, folder, loaded)
     if is_workbook(target):
-        unplaced = _without_a_sheet(scenario)
-        if unplaced:
-            raise ScenarioError(loaded.source.locate(unplaced))
         write_workbook(data, target)
     else:
         comment = (
             f"Converted from {source.name} by carebridge convert; docs/scenario-format.md has every field."
         )
         target.write_text(dump_yaml(data, comment), encoding="utf-8")
-    return loaded
+    for found, copy in copies:
+        shutil.copyfile(found, copy)
+    return Converted(loaded, tuple(copy for _, copy in copies))
 
 
-def _without_a_sheet(scenario: Scenario) -> list[Problem]:
-    """The demand inputs the workbook has no sheet for yet (docs/demand.md): a problem at each, so that a
-    conversion never drops them silently."""
-    reason = "the workbook has no sheet for this yet; keep the scenario in YAML"
-    found = [Problem(("demography",), reason)] if scenario.demography is not None else []
-    found += [Problem(("cohort_overlaps",), reason)] if scenario.cohort_overlaps else []
-    for position, pod in enumerate(scenario.pods):
-        if pod.activity is not None and pod.activity.demographic_rates is not None:
-            found.append(Problem(("pods", position, "activity", "demographic_rates"), reason))
-    return found
+def _population_file(
+    data: dict[str, Any], source: pathlib.Path, folder: pathlib.Path, loaded: LoadedScenario
+) -> list[tuple[pathlib.Path, pathlib.Path]]:
+    """Name the population file relative to ``folder`` (the people the loader read from it left out: they
+    are read again); the file to copy beside the converted one when ``folder`` is not above it."""
+    demography = data.get("demography")
+    if not isinstance(demography, dict) or demography.get("file") is None:
+        return []
+    demography.pop("people", None)
+    found = (source / demography["file"]).resolve()
+    home = folder.resolve()
+    if found.is_relative_to(home):
+        demography["file"] = found.relative_to(home).as_posix()
+        return []
+    copy = home / found.name
+    if copy.exists() and not (copy.is_file() and filecmp.cmp(found, copy, shallow=False)):
+        message = (
+            f"the population file is copied beside the converted file, but {copy} is there already and "
+            "differs; convert into another folder, or move that file"
+        )
+        raise ScenarioError(loaded.source.locate([Problem(("demography", "file"), message)]))
+    demography["file"] = found.name
+    return [] if copy.exists() else [(found, copy)]
 
 
 def _without_opportunities(
@@ -103,3 +136,24 @@ def _without_opportunities(
         found = source / benchmark["file"]
         benchmark["file"] = pathlib.Path(os.path.relpath(found, target)).as_posix()
     return data
+
+
+# --- the programme beside the scenario ----------------------------------------------------------------------
+
+
+def convert_programme(source: pathlib.Path, target: pathlib.Path) -> Programme:
+    """Read and check the programme ``source`` (YAML or a programme workbook; its own checks, not against
+    the scenario: ``carebridge programme check`` does that) and write it to ``target`` in the other format.
+
+    Raises :class:`~carebridge.scenario.programme.ProgrammeError` when ``source`` has problems.
+    """
+    from carebridge.scenario.excel.books import PROGRAMME_BOOK
+
+    programme = load_programme(source)
+    data = programme_data(programme)
+    if is_workbook(target):
+        write_workbook(data, target, PROGRAMME_BOOK)
+    else:
+        comment = f"Converted from {source.name} by carebridge convert; docs/programme.md has every field."
+        target.write_text(dump_yaml(data, comment), encoding="utf-8")
+    return programme

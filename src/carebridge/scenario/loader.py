@@ -72,7 +72,7 @@ def load_scenario(path: str | pathlib.Path) -> LoadedScenario:
     if pathlib.Path(path).suffix.lower() in (".xlsx", ".xlsm"):
         from carebridge.scenario.excel import read_workbook
 
-        return load_scenario_data(*read_workbook(pathlib.Path(path), file))
+        return load_scenario_data(*read_workbook(pathlib.Path(path), file), folder=pathlib.Path(path).parent)
     data, source = _read_map(path, ScenarioError)
     return load_scenario_data(data, source, folder=pathlib.Path(path).parent)
 

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import pathlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from carebridge.scenario.errors import InputError, Path, Problem, did_you_mean
 from carebridge.scenario.loader import load_model
+from carebridge.scenario.pydantic_errors import problems_from_validation
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.years import YearError, parse_year
 
@@ -416,8 +417,8 @@ def staffing_total(resourcing: Resourcing) -> float:
 
 
 def load_programme(path: str | pathlib.Path, scenario: Scenario | None = None) -> Programme:
-    """Read a programme file (YAML), checked against ``scenario`` when given; raise :class:`ProgrammeError`
-    listing every problem, located by line."""
+    """Read a programme file (YAML, or a programme workbook, ``.xlsx``), checked against ``scenario`` when
+    given; raise :class:`ProgrammeError` listing every problem, located by line (or by sheet and cell)."""
 
     def check(programme: Programme) -> list[Problem]:
         problems = programme_problems(programme)
@@ -425,4 +426,32 @@ def load_programme(path: str | pathlib.Path, scenario: Scenario | None = None) -
             problems += scenario_problems(programme, scenario)
         return problems
 
+    if pathlib.Path(path).suffix.lower() in PROGRAMME_WORKBOOK_SUFFIXES:
+        return _load_workbook(pathlib.Path(path), check)
     return load_model(path, Programme, ProgrammeError, check)[0]
+
+
+PROGRAMME_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def _load_workbook(path: pathlib.Path, check: Callable[[Programme], list[Problem]]) -> Programme:
+    """A programme workbook read into the data its YAML gives, then checked the same way, every problem
+    located by sheet and cell."""
+    from carebridge.scenario.excel import read_workbook
+    from carebridge.scenario.excel.books import PROGRAMME_BOOK
+
+    data, source = read_workbook(path, str(path), PROGRAMME_BOOK, ProgrammeError)
+    try:
+        programme = Programme.model_validate(data, strict=True)
+    except ValidationError as error:
+        raise ProgrammeError(source.locate(problems_from_validation(error, data, Programme))) from None
+    problems = check(programme)
+    if problems:
+        raise ProgrammeError(source.locate(problems))
+    return programme
+
+
+def programme_data(programme: Programme) -> dict[str, Any]:
+    """The plain data of ``programme`` as its file gave it (defaults left out stay out), in the schema's
+    order: what a converted file writes."""
+    return programme.model_dump(mode="python", exclude_unset=True)

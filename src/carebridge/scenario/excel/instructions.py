@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from carebridge.scenario.excel.layout import EVERY_YEAR
-from carebridge.scenario.excel.sheets import REQUIRED_SHEETS, SCENARIO, SHEETS
+from carebridge.scenario.excel.layout import EVERY_YEAR, Book
+from carebridge.scenario.excel.sheets import REQUIRED_SHEETS
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -41,6 +41,8 @@ GUIDANCE: tuple[tuple[str, tuple[str, ...]], ...] = (
             "Drop-down lists offer the words a column allows and the ids of the other sheets "
             "(other, system and all may also be typed).",
             "Several ids in one cell are separated by commas: sft, ccg.",
+            "Files the scenario names (the population file on Demography, benchmark files) are found from "
+            "the workbook's folder: keep them beside it or below it.",
             "Formulas are fine: CareBridge reads the values Excel computed when the workbook was saved.",
         ),
     ),
@@ -72,13 +74,13 @@ GUIDANCE: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def write_instructions(worksheet: Worksheet) -> None:
-    """Fill ``worksheet`` with the title, the guidance and the list of sheets."""
+def write_instructions(worksheet: Worksheet, book: Book) -> None:
+    """Fill ``worksheet`` with the book's title, its guidance and the list of its sheets."""
     from openpyxl.styles import Alignment, Font
 
-    worksheet.append([TITLE])
+    worksheet.append([book.title])
     worksheet.cell(1, 1).font = Font(bold=True, size=14)
-    for heading, paragraphs in GUIDANCE:
+    for heading, paragraphs in book.guidance:
         worksheet.append([])
         worksheet.append([heading])
         worksheet.cell(worksheet.max_row, 1).font = Font(bold=True)
@@ -88,8 +90,8 @@ def write_instructions(worksheet: Worksheet) -> None:
     worksheet.append(["The sheets"])
     worksheet.cell(worksheet.max_row, 1).font = Font(bold=True)
     for sheet_name, about in [
-        (SCENARIO.name, SCENARIO.about),
-        *((sheet.name, sheet.about) for sheet in SHEETS),
+        (book.fields.name, book.fields.about),
+        *((sheet.name, sheet.about) for sheet in book.sheets),
     ]:
         worksheet.append([sheet_name, about])
     for row in worksheet.iter_rows(min_row=2):

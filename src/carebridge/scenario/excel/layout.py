@@ -6,7 +6,8 @@ lists a YAML file gives) by its :data:`Place`:
 - :class:`Items`: an item of a list (organisations, PODs, a scheme's effects, …);
 - :class:`Entry`: an entry of a map keyed by a column (a POD's providers, the do-nothing gaps, parameters, …);
 - :class:`Part`: the one map of its parent that the row fills in (an organisation's finance, a phasing);
-- :class:`Series`: one value by year of its parent, chosen by name (a POD's ``trajectory``, ``growth``, …).
+- :class:`Series`: one value by year of its parent, chosen by name (a POD's ``trajectory``, ``growth``, …);
+- :class:`Listed`: one text of a list of texts (a workstream's success measures).
 
 A sheet with a ``parent`` starts with key columns naming the parent item (``org``, ``pod``, ``scheme``); the
 parent is found by those ids on the parent sheet. A sheet with ``years`` ends with an ``every year`` column
@@ -22,8 +23,9 @@ from pydantic import BaseModel
 
 from carebridge.scenario.errors import Path
 
-ColumnKind = Literal["text", "year", "number", "integer", "flag", "ids", "value"]
-"""What a column holds: text; a year written as text; a number; a whole number; TRUE or FALSE; ids separated
+ColumnKind = Literal["text", "year", "label", "number", "integer", "flag", "ids", "value"]
+"""What a column holds: text; a year written as text; text Excel must not turn into a date (an age band
+``5-9``, a month ``2016/17-M07``), written as text; a number; a whole number; TRUE or FALSE; ids separated
 by commas; any value (a number, or text read as YAML: ``{2019/20: 0.02}``)."""
 
 EVERY_YEAR = "every year"
@@ -54,6 +56,9 @@ class Items:
     """The list is given (perhaps empty) whenever the sheet is there: a required section of the scenario."""
     init: tuple[tuple[str, Literal["list", "map"]], ...] = ()
     """Fields each new item starts with, empty: required collections that other sheets fill in."""
+    identity: str = "id"
+    """The header of the column that names the item to the sheets of its parts (``id``; a Staffing row's
+    ``element``, a cohort overlap's ``cohorts``)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,9 @@ class Entry:
     sheet with years, the value by year."""
     collapse: str | None = None
     """A field that, alone in the entry, stands for it: a parameter with only a ``value`` is that value."""
+    inner: Column | None = None
+    """A second key: the entry is in the map keyed by ``key``, then by ``inner`` (people by sex, then by age
+    band)."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,15 @@ class Series:
     paths: dict[str, Path]
 
 
-Place: TypeAlias = Items | Entry | Part | Series
+@dataclass(frozen=True)
+class Listed:
+    """The row's value in column ``value`` is an item of the list of texts at ``path`` in its parent."""
+
+    path: Path
+    value: Column
+
+
+Place: TypeAlias = Items | Entry | Part | Series | Listed
 
 
 @dataclass(frozen=True)
@@ -115,6 +131,9 @@ class Parent:
 
     sheet: str
     keys: tuple[Column, ...]
+    by_own_id: bool = False
+    """The parent is named by its own id alone (one key column), its ids being unique across its sheet: a
+    Milestones row names its workstream, not the workstream's objective and programme too."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +155,8 @@ class Sheet:
         """The columns that say where the row goes: the parent's ids, then the entry key or series name."""
         keys = self.parent.keys if self.parent else ()
         if isinstance(self.place, Entry):
-            return (*keys, self.place.key)
+            inner = (self.place.inner,) if self.place.inner else ()
+            return (*keys, self.place.key, *inner)
         if isinstance(self.place, Series):
             return (*keys, self.place.column)
         return keys
@@ -144,7 +164,7 @@ class Sheet:
     @property
     def value_columns(self) -> tuple[Column, ...]:
         """The columns that hold the item's own values, in sheet order."""
-        value = self.place.value if isinstance(self.place, Entry) else None
+        value = self.place.value if isinstance(self.place, Entry | Listed) else None
         switched = (self.switch.column, *self.switch.columns) if self.switch else ()
         return (*((value,) if value else ()), *self.columns, *switched)
 
@@ -157,9 +177,14 @@ class Sheet:
         """The header of the column that identifies an item of this sheet to other sheets."""
         if isinstance(self.place, Entry):
             return self.place.key.header
-        if isinstance(self.place, Items) and any(column.header == "id" for column in self.columns):
-            return "id"
+        if isinstance(self.place, Items) and any(c.header == self.place.identity for c in self.columns):
+            return self.place.identity
         return None
+
+    @property
+    def identity_column(self) -> Column | None:
+        """The column of :attr:`id_header` among the item's own columns."""
+        return next((column for column in self.columns if column.header == self.id_header), None)
 
 
 @dataclass(frozen=True)
@@ -170,3 +195,30 @@ class FieldsSheet:
     about: str
     fields: tuple[Column, ...]
     """Each field's header is the name in the ``field`` column and its path is from the scenario's top."""
+    model: type[BaseModel] | None = None
+    """The schema model of the file's top, whose field descriptions document the fields."""
+
+
+@dataclass(frozen=True)
+class Book:
+    """A kind of workbook: its sheet of single fields, its table sheets (parents before children), the
+    sheets it needs, and the title of its Instructions sheet."""
+
+    title: str
+    kind: str
+    """What the workbook holds, in words: ``scenario``, ``programme``."""
+    fields: FieldsSheet
+    sheets: tuple[Sheet, ...]
+    required: tuple[str, ...]
+    guidance: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """The Instructions sheet's sections: a heading and its paragraphs."""
+    instructions: str = "Instructions"
+    template: str = "carebridge template"
+    """The command that writes a blank workbook of this kind."""
+
+    @property
+    def sheet_names(self) -> tuple[str, ...]:
+        return (self.fields.name, *(sheet.name for sheet in self.sheets))
+
+    def sheet(self, name: str) -> Sheet:
+        return next(sheet for sheet in self.sheets if sheet.name == name)

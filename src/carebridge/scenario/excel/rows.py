@@ -12,10 +12,7 @@ from typing import Any
 
 from carebridge.scenario.errors import Path
 from carebridge.scenario.excel.cells import is_years_value, join_ids, write_value_text
-from carebridge.scenario.excel.layout import Column, Entry, Items, Part, Series, Sheet
-from carebridge.scenario.excel.sheets import SHEETS
-
-_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
+from carebridge.scenario.excel.layout import Book, Column, Entry, Items, Listed, Part, Series, Sheet
 
 
 @dataclass(frozen=True)
@@ -46,17 +43,28 @@ def cell_value(column: Column, value: Any) -> object:
     return value
 
 
-def placed(sheet: Sheet, data: Mapping[str, Any]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+def placed(sheet: Sheet, data: Mapping[str, Any], book: Book) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """Each item of ``sheet`` in ``data`` with its identity (its parent's ids, then its own id or key)."""
-    parents = placed(_BY_NAME[sheet.parent.sheet], data) if sheet.parent else iter([((), data)])
+    parents = placed(book.sheet(sheet.parent.sheet), data, book) if sheet.parent else iter([((), data)])
     place = sheet.place
+    identity = sheet.identity_column
     for keys, parent in parents:
+        if sheet.parent is not None and sheet.parent.by_own_id:
+            keys = keys[-1:]
         if isinstance(place, Items):
             for item in get(parent, place.path) or []:
-                yield ((*keys, item.get("id")) if sheet.id_header else keys), item
+                own = cell_value(identity, get(item, identity.path)) if identity else None
+                yield ((*keys, own) if identity else keys), item
         elif isinstance(place, Entry):
             for key, value in (get(parent, place.path) or {}).items():
-                yield (*keys, key), value
+                if place.inner is None:
+                    yield (*keys, key), value
+                    continue
+                for inner, inner_value in (value or {}).items():
+                    yield (*keys, key, inner), inner_value
+        elif isinstance(place, Listed):
+            for value in get(parent, place.path) or []:
+                yield keys, value
         elif isinstance(place, Part):
             part = get(parent, place.path)
             if part is not None:
@@ -72,9 +80,10 @@ def _series(place: Series, keys: tuple[Any, ...], parent: Any) -> Iterator[tuple
             yield (*keys, name), value
 
 
-def sheet_rows(sheet: Sheet, data: Mapping[str, Any]) -> list[OutRow]:
+def sheet_rows(sheet: Sheet, data: Mapping[str, Any], book: Book) -> list[OutRow]:
     """The rows of ``sheet`` for the scenario ``data``."""
-    return [_row(sheet, identity, item) for identity, item in placed(sheet, data)]
+    rows = (_row(sheet, identity, item) for identity, item in placed(sheet, data, book))
+    return [row for row in rows if row.years is not None or any(v is not None for v in row.cells.values())]
 
 
 def _row(sheet: Sheet, identity: tuple[Any, ...], item: Any) -> OutRow:
@@ -84,8 +93,8 @@ def _row(sheet: Sheet, identity: tuple[Any, ...], item: Any) -> OutRow:
     place = sheet.place
     if isinstance(place, Series) or (isinstance(place, Entry) and place.value is None and not sheet.columns):
         return OutRow(cells, item)
-    if isinstance(place, Entry) and place.value is not None:
-        return OutRow({**cells, place.value.header: item})
+    if isinstance(place, Entry | Listed) and place.value is not None:
+        return OutRow({**cells, place.value.header: cell_value(place.value, item)})
     if (
         isinstance(place, Entry)
         and place.collapse

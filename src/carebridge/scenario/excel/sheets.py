@@ -7,6 +7,8 @@ order where every parent comes before its children.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from carebridge.scenario import schema
 from carebridge.scenario.errors import Path
 from carebridge.scenario.excel.layout import (
@@ -77,6 +79,7 @@ SCENARIO = FieldsSheet(
         col("report.bridge_year", "report", "bridge_year", kind="year"),
         col("report.provider_tables", "report", "provider_tables", kind="ids"),
     ),
+    model=schema.Scenario,
 )
 
 ORGANISATIONS = Sheet(
@@ -234,10 +237,57 @@ POPULATION_RATES = Sheet(
     parent=Parent("PODs", (POD,)),
 )
 
+DEMOGRAPHIC_RATES = Sheet(
+    "DemographicRates",
+    "A POD's activity per head by sex and age band of the population on Demography (or "
+    "DemographyPeople); gives its demographic growth by age and sex (docs/demand.md).",
+    Entry(
+        ("activity", "demographic_rates"),
+        col("sex", choices=("female", "male"), about="female or male."),
+        col("rate", kind="number", about="Activity per head a year in the band."),
+        inner=col(
+            "band",
+            kind="label",
+            about="Age band: a-b, a+ or one age, from 0 to 90 (90 is 90 and over): 0-64, 65+.",
+        ),
+    ),
+    parent=Parent("PODs", (POD,)),
+)
+
 POPULATION = Sheet(
     "Population",
     "People by age band by year.",
     Entry(("population",), col("band", about="Age band, e.g. 65-74.")),
+    years=Years(about="People in the band by year."),
+)
+
+DEMOGRAPHY = Sheet(
+    "Demography",
+    "The population projection that drives demographic growth (docs/demand.md): one row naming a CSV file "
+    "in the ONS layout beside the workbook and the areas to sum; or leave it empty and give the people on "
+    "DemographyPeople.",
+    Part(("demography",)),
+    (
+        col("file", about=schema.Demography.model_fields["file"].description or ""),
+        col(
+            "areas",
+            kind="ids",
+            about="Area codes to sum, separated by commas, e.g. E08000007; default every area of the file.",
+        ),
+    ),
+    model=schema.Demography,
+)
+
+DEMOGRAPHY_PEOPLE = Sheet(
+    "DemographyPeople",
+    "Or the people inline, instead of a file: people by sex and age band, by year.",
+    Entry(
+        ("demography", "people"),
+        col("sex", choices=("female", "male"), about="female or male."),
+        inner=col(
+            "band", kind="label", about="Age band: a-b, a+ or one age, from 0 to 90 (90 is 90 and over)."
+        ),
+    ),
     years=Years(about="People in the band by year."),
 )
 
@@ -281,6 +331,31 @@ COHORT_RATES = Sheet(
         col("rate", kind="number", about="Activity per head a year."),
     ),
     parent=Parent("Cohorts", (key("cohort", "Cohorts", "cohort"),)),
+)
+
+COHORT_OVERLAPS = Sheet(
+    "CohortOverlaps",
+    "Two cohorts that share activity (docs/demand.md): one row per pair, the two cohort ids separated by a "
+    "comma; the share of each POD's activity in both is on CohortOverlapShares.",
+    Items(("cohort_overlaps",), init=(("shares", "map"),), identity="cohorts"),
+    (
+        col("cohorts", kind="ids", about="The two cohort ids, separated by a comma: top15, over65."),
+        col("note"),
+    ),
+    model=schema.CohortOverlap,
+)
+
+COHORT_OVERLAP_SHARES = Sheet(
+    "CohortOverlapShares",
+    "The intersection of two cohorts: the share of a POD's activity in both, in [0, 1].",
+    Entry(
+        ("shares",),
+        col("pod", ids_from="PODs", about="POD id."),
+        col("share", kind="number", about="Share of the POD's activity in both cohorts, in [0, 1]."),
+    ),
+    parent=Parent(
+        "CohortOverlaps", (replace(key("cohorts", "CohortOverlaps", "pair of cohorts"), kind="ids"),)
+    ),
 )
 
 PARAMETERS = Sheet(
@@ -774,10 +849,15 @@ SHEETS: tuple[Sheet, ...] = (
     PROVIDERS,
     POPULATION_RATES,
     POPULATION,
+    DEMOGRAPHY,
+    DEMOGRAPHY_PEOPLE,
+    DEMOGRAPHIC_RATES,
     COHORTS,
     COHORT_SHARES,
     COHORT_SHARES_BY_YEAR,
     COHORT_RATES,
+    COHORT_OVERLAPS,
+    COHORT_OVERLAP_SHARES,
     PARAMETERS,
     SCHEMES,
     EFFECTS,

@@ -15,6 +15,7 @@ from carebridge.scenario.excel.builder import Builder, Given
 from carebridge.scenario.excel.cells import (
     Cell,
     is_blank,
+    join_ids,
     read_number_text,
     read_value_text,
     split_ids,
@@ -22,7 +23,7 @@ from carebridge.scenario.excel.cells import (
 )
 from carebridge.scenario.excel.grid import BAD, Grid
 from carebridge.scenario.excel.header import Header
-from carebridge.scenario.excel.layout import EVERY_YEAR, Column, Entry, Items, Part, Series, Sheet
+from carebridge.scenario.excel.layout import EVERY_YEAR, Column, Entry, Items, Listed, Part, Series, Sheet
 
 Identity = tuple[str, ...]
 Index = dict[str, dict[Identity, Path | None]]
@@ -130,13 +131,25 @@ class TableReader:
             self._entry(row, place, parent_path, identity)
         elif isinstance(place, Part):
             self._part(row, place, parent_path)
+        elif isinstance(place, Listed):
+            self._listed(row, place, parent_path)
         else:
             self._series(row, place, parent_path)
+
+    def own_id(self, row: Row) -> str | None:
+        """The row's own id (its identity column), as the rows of its parts name it."""
+        column = self.sheet.identity_column
+        value = row.value(column.header) if column else None
+        if value is None or column is None:
+            return None
+        if column.kind == "ids":
+            return join_ids(split_ids(value))
+        return str(value).strip()
 
     def _unplaced(self, row: Row) -> None:
         """Remember the identity of a row that could not be placed, so its parts are not reported too."""
         keys = [row.value(column.header) for column in self.sheet.key_columns]
-        own = row.value(self.sheet.id_header) if self.sheet.id_header == "id" else None
+        own = self.own_id(row) if isinstance(self.sheet.place, Items) else None
         identity = tuple(str(value).strip() for value in (*keys, own) if value is not None)
         if own is not None and len(identity) == len(keys) + 1:
             self.index[self.sheet.name].setdefault(identity, None)
@@ -155,12 +168,28 @@ class TableReader:
                     cell, f"the {key.header} is blank; expected an id on the {key.ids_from} sheet"
                 )
                 return None
-            identity.append(str(value).strip())
+            identity.append(join_ids(split_ids(value)) if key.kind == "ids" else str(value).strip())
+            if self.sheet.parent.by_own_id:
+                return self._by_own_id(cell, identity[-1], known)
             if not any(found[: len(identity)] == tuple(identity) for found in known):
                 self._unknown_parent(cell, identity, known)
                 return None
         path = known[tuple(identity)]
         return None if path is None else (path, tuple(identity))
+
+    def _by_own_id(
+        self, cell: Cell, own: str, known: dict[Identity, Path | None]
+    ) -> tuple[Path, Identity] | None:
+        """The parent whose own id (the last of its identity) is ``own``: the first, if two share it."""
+        found = next((identity for identity in known if identity[-1:] == (own,)), None)
+        if found is None:
+            parent = self.sheet.parent.sheet if self.sheet.parent else ""
+            choices = sorted({identity[-1] for identity in known if identity})
+            message = f"no row of the {parent} sheet has the id '{own}'"
+            self.builder.problem(cell, message + did_you_mean(own, choices))
+            return None
+        path = known[found]
+        return None if path is None else (path, found)
 
     def _unknown_parent(self, cell: Cell, identity: list[str], known: dict[Identity, Path | None]) -> None:
         parent = self.sheet.parent.sheet if self.sheet.parent else ""
@@ -177,9 +206,9 @@ class TableReader:
         path = (*parent_path, *place.path, len(items))
         items.append({name: [] if kind == "list" else {} for name, kind in place.init})
         self.builder.mark(path, row.first)
-        own_id = row.value("id")
+        own_id = self.own_id(row)
         if own_id is not None:
-            self.index[self.sheet.name].setdefault((*identity, str(own_id).strip()), path)
+            self.index[self.sheet.name].setdefault((*identity, own_id), path)
         self._columns(row, path)
         self._years(row, path)
 
@@ -190,10 +219,16 @@ class TableReader:
         if found is None:
             self.builder.problem(given.cell, f"the {place.key.header} is blank; every row needs one")
             return
-        entries = self.builder.container((*parent_path, *place.path), "map", given)
+        at: Path = (*parent_path, *place.path)
+        if place.inner is not None:
+            inner = self._inner_key(row, place.inner)
+            if inner is None or self.builder.container((*at, key), "map", given) is None:
+                return
+            at, key, given = (*at, key), inner, row.given(place.inner.header)
+        entries = self.builder.container(at, "map", given)
         if entries is None:
             return
-        path = (*parent_path, *place.path, key)
+        path = (*at, key)
         if key in entries:
             first = self._keys.get(path)
             where = f" (first at {first})" if first else ""
@@ -215,6 +250,29 @@ class TableReader:
             self._years(row, path)
             if place.collapse and list(entries[key]) == [place.collapse]:
                 entries[key] = entries[key][place.collapse]
+
+    def _inner_key(self, row: Row, inner: Column) -> PathPart | None:
+        found = whole_number(row.value(inner.header))
+        if found is None:
+            self.builder.problem(
+                row.given(inner.header).cell, f"the {inner.header} is blank; every row needs one"
+            )
+            return None
+        return str(found).strip()
+
+    def _listed(self, row: Row, place: Listed, parent_path: Path) -> None:
+        """The row's text appended to the list of texts at ``place.path``."""
+        given = row.given(place.value.header)
+        value = row.value(place.value.header)
+        if value is None:
+            self.builder.problem(given.cell, f"the {place.value.header} is blank; every row needs one")
+            return
+        items = self.builder.container((*parent_path, *place.path), "list", given)
+        if items is None:
+            return
+        path = (*parent_path, *place.path, len(items))
+        self.builder.mark(path, given.cell)
+        items.append(convert(place.value, value, given.cell, self.builder)[0])
 
     def _part(self, row: Row, place: Part, parent_path: Path) -> None:
         path = (*parent_path, *place.path)

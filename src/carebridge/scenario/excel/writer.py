@@ -14,13 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from carebridge.scenario.distributions import is_distribution
+from carebridge.scenario.excel.books import PROGRAMME_BOOK, SCENARIO_BOOK
 from carebridge.scenario.excel.cells import YEAR_LABEL, column_letter, write_cell
 from carebridge.scenario.excel.instructions import write_instructions
-from carebridge.scenario.excel.layout import EVERY_YEAR, Column, Sheet
+from carebridge.scenario.excel.layout import EVERY_YEAR, Book, Column, FieldsSheet, Sheet
 from carebridge.scenario.excel.rows import OutRow, cell_value, get, sheet_rows
 from carebridge.scenario.excel.schema_docs import describe
-from carebridge.scenario.excel.sheets import SCENARIO, SHEETS
-from carebridge.scenario.schema import FORMAT_VERSION, Scenario
+from carebridge.scenario.schema import FORMAT_VERSION
 from carebridge.scenario.years import YearError, YearRange, parse_year
 from carebridge.workbooks import append_row
 
@@ -32,20 +32,24 @@ VALIDATED_ROWS = 1000
 HEADER_FILL = "1F4E78"
 TABLE_STYLE = "TableStyleMedium2"
 ID_WIDTH = (10, 40)
+TEXT_KINDS = ("year", "label")
+"""Columns formatted as text, so that Excel keeps ``2017/18`` or ``5-9`` as typed, not a date."""
 
 
-def write_workbook(data: Mapping[str, Any], path: pathlib.Path) -> pathlib.Path:
-    """Write the scenario ``data`` (plain dicts and lists, as YAML gives) as a workbook at ``path``."""
+def write_workbook(data: Mapping[str, Any], path: pathlib.Path, layout: Book = SCENARIO_BOOK) -> pathlib.Path:
+    """Write the scenario ``data`` (plain dicts and lists, as YAML gives) as a workbook at ``path``; or,
+    with another ``layout``, the data of another kind of file (a programme)."""
     from openpyxl import Workbook
 
     book = Workbook()
     instructions = book.active
-    instructions.title = "Instructions"
-    write_instructions(instructions)
+    instructions.title = layout.instructions
+    write_instructions(instructions, layout)
     years = _scenario_years(data)
-    _write_fields(book.create_sheet(SCENARIO.name), data)
-    for sheet in SHEETS:
-        _write_table(book.create_sheet(sheet.name), sheet, sheet_rows(sheet, data), years)
+    _write_fields(book.create_sheet(layout.fields.name), data, layout.fields)
+    for sheet in layout.sheets:
+        rows = sheet_rows(sheet, data, layout)
+        _write_table(book.create_sheet(sheet.name), sheet, rows, years, layout)
     book.save(path)
     return path
 
@@ -55,6 +59,11 @@ def write_template(path: pathlib.Path, base_year: str, end_year: str) -> pathlib
     return write_workbook(
         {"format_version": FORMAT_VERSION, "base_year": base_year, "end_year": end_year}, path
     )
+
+
+def write_programme_template(path: pathlib.Path) -> pathlib.Path:
+    """Write a blank programme workbook (objectives, programmes, workstreams, decisions, resourcing)."""
+    return write_workbook({}, path, PROGRAMME_BOOK)
 
 
 def _scenario_years(data: Mapping[str, Any]) -> list[str]:
@@ -74,25 +83,28 @@ def _year_columns(years: Sequence[str], rows: Sequence[OutRow]) -> list[str]:
 # --- the Scenario sheet ------------------------------------------------------------------------------------
 
 
-def _write_fields(worksheet: Worksheet, data: Mapping[str, Any]) -> None:
+def _write_fields(worksheet: Worksheet, data: Mapping[str, Any], fields: FieldsSheet) -> None:
     from openpyxl.worksheet.table import Table
 
     append_row(worksheet, ["field", "value", "about"])
-    for number, column in enumerate(SCENARIO.fields, start=2):
-        about = column.about or describe(Scenario, column.path)
+    for number, column in enumerate(fields.fields, start=2):
+        about = column.about or describe(fields.model, column.path)
         append_row(worksheet, [column.header, cell_value(column, get(data, column.path)), about])
-        if column.kind == "year":
+        if column.kind in TEXT_KINDS:
             worksheet.cell(number, 2).number_format = "@"
     _style_header(worksheet, 3)
     _widths(worksheet, {1: 30, 2: 40, 3: 100})
-    worksheet.add_table(Table(displayName=f"tbl{SCENARIO.name}", ref=f"A1:C{len(SCENARIO.fields) + 1}"))
+    worksheet.add_table(Table(displayName=f"tbl{fields.name}", ref=f"A1:C{len(fields.fields) + 1}"))
     _table_style(worksheet)
+    worksheet.freeze_panes = "A2"
 
 
 # --- table sheets ------------------------------------------------------------------------------------------
 
 
-def _write_table(worksheet: Worksheet, sheet: Sheet, rows: Sequence[OutRow], years: Sequence[str]) -> None:
+def _write_table(
+    worksheet: Worksheet, sheet: Sheet, rows: Sequence[OutRow], years: Sequence[str], layout: Book
+) -> None:
     from openpyxl.worksheet.table import Table
 
     columns = sheet.all_columns
@@ -107,7 +119,7 @@ def _write_table(worksheet: Worksheet, sheet: Sheet, rows: Sequence[OutRow], yea
     _table_style(worksheet)
     _style_header(worksheet, len(headers))
     _notes(worksheet, sheet, columns, labels)
-    _validations(worksheet, columns, max(VALIDATED_ROWS, len(rows)) + 1)
+    _validations(worksheet, columns, max(VALIDATED_ROWS, len(rows)) + 1, layout)
     widths = {
         number: _width([column.header, *(row.cells.get(column.header) for row in rows)])
         for number, column in enumerate(columns, start=1)
@@ -148,7 +160,7 @@ def _comment(comment: Any, text: str) -> Any:
     return note
 
 
-def _validations(worksheet: Worksheet, columns: Sequence[Column], last_row: int) -> None:
+def _validations(worksheet: Worksheet, columns: Sequence[Column], last_row: int, layout: Book) -> None:
     """Drop-down lists: the words a column allows (others refused), the ids of another sheet (others
     allowed with a warning: ``other``, ``system`` and ``all`` are ids too), TRUE or FALSE."""
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -163,11 +175,11 @@ def _validations(worksheet: Worksheet, columns: Sequence[Column], last_row: int)
         elif column.kind == "flag":
             rule = DataValidation(type="list", formula1='"TRUE,FALSE"', allow_blank=True)
         elif column.ids_from:
-            source = _id_range(column.ids_from)
+            source = _id_range(layout.sheet(column.ids_from))
             rule = DataValidation(type="list", formula1=source, allow_blank=True, errorStyle="warning")
             rule.error = f"Not an id on the {column.ids_from} sheet (yet)."
         else:
-            if column.kind == "year":
+            if column.kind in TEXT_KINDS:
                 worksheet.column_dimensions[letter].number_format = "@"
             continue
         rule.showErrorMessage = True
@@ -175,12 +187,11 @@ def _validations(worksheet: Worksheet, columns: Sequence[Column], last_row: int)
         rule.add(f"{letter}2:{letter}{last_row}")
 
 
-def _id_range(sheet_name: str) -> str:
-    """The range holding the ids of ``sheet_name``, for a drop-down list."""
-    sheet = next(sheet for sheet in SHEETS if sheet.name == sheet_name)
+def _id_range(sheet: Sheet) -> str:
+    """The range holding the ids of ``sheet``, for a drop-down list."""
     headers = [column.header for column in sheet.all_columns]
     letter = column_letter(headers.index(sheet.id_header or "id") + 1)
-    return f"{sheet_name}!${letter}$2:${letter}${VALIDATED_ROWS + 1}"
+    return f"{sheet.name}!${letter}$2:${letter}${VALIDATED_ROWS + 1}"
 
 
 # --- looks -------------------------------------------------------------------------------------------------
