@@ -308,3 +308,15 @@ def test_carebridge_run_puts_the_scenarios_warnings_in_the_report(tmp_path: Path
     assert "no declared intersection" in page
     assert "demand.yaml:" in page
     assert "no declared intersection" in str(load_workbook(out / "report.xlsx")["Warnings"]["A2"].value)
+
+
+def test_a_place_of_a_region_puts_its_scenarios_warnings_in_its_own_report(tmp_path: Path) -> None:
+    from carebridge.usecases.region import PlaceTask, run_place
+
+    text = DEMAND.read_text(encoding="utf-8")
+    source = tmp_path / "demand.yaml"
+    source.write_text(text[: text.index("cohort_overlaps:")] + text[text.index("demography:") :], "utf-8")
+    shutil.copy(DEMAND.parent / "population-two-las.csv", tmp_path)
+    outcome = run_place(PlaceTask("stockport", "Stockport", str(source), str(tmp_path / "out")))
+    assert not outcome.problems
+    assert "no declared intersection" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

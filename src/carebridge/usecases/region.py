@@ -79,7 +79,8 @@ def run_place(task: PlaceTask) -> PlaceOutcome:
         from carebridge.report.provenance import Provenance
         from carebridge.usecases.appraisal import default_appraisal
 
-        report = PlanReport(results, default_appraisal(results))
+        warnings = tuple(str(warning) for warning in loaded.warnings)
+        report = PlanReport(results, default_appraisal(results), warnings)
         provenance = Provenance.for_file(Path(task.path), scenario.name)
         written = [str(path) for path in write_report(report, Path(task.out), provenance)]
     return PlaceOutcome(task.id, figures=figures, organisations=organisations, written=written)
