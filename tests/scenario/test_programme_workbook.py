@@ -361,3 +361,14 @@ def test_the_layout_has_a_place_for_every_field_of_the_programme_file() -> None:
             _path(child)[0] for child in PROGRAMME_SHEETS if child.parent and child.parent.sheet == name
         }
         assert covered == set(model.model_fields), name
+
+
+def test_programme_check_finds_the_scenario_workbook_beside_the_programme(
+    staffordshire_workbook: Path, tmp_path: Path
+) -> None:
+    shutil.copy(staffordshire_workbook, tmp_path / "programme.xlsx")
+    done = care("convert", STAFFORDSHIRE / "scenario.yaml", "scenario.xlsx", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    done = care("programme", "check", "programme.xlsx", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Every scheme and plan line of the scenario is in one workstream" in done.stdout

@@ -34,7 +34,8 @@ ScenarioOption = Annotated[
     typer.Option(
         "--scenario",
         "-s",
-        help="The scenario the programme delivers [default: scenario.yaml beside the programme file].",
+        help="The scenario the programme delivers "
+        "[default: scenario.yaml or scenario.xlsx beside the programme file].",
         show_default=False,
     ),
 ]
@@ -125,7 +126,7 @@ def rollup_command(
     if scenario_of(file, scenario) is None:
         fail(
             "--scenario: give the scenario the programme delivers "
-            "(there is no scenario.yaml beside the programme file)"
+            "(there is no scenario.yaml or scenario.xlsx beside the programme file)"
         )
     checked = _checked(file, scenario)
     if checked.results is None:

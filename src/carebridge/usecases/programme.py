@@ -48,11 +48,15 @@ class CheckedProgramme:
 
 
 def scenario_of(programme_path: Path, scenario: Path | None) -> Path | None:
-    """The scenario given, else ``scenario.yaml`` beside the programme file when there is one."""
+    """The scenario given, else ``scenario.yaml`` (or the workbook ``scenario.xlsx``) beside the programme
+    file when there is one."""
     if scenario is not None:
         return scenario
-    beside = programme_path.parent / "scenario.yaml"
-    return beside if beside.is_file() else None
+    for name in ("scenario.yaml", "scenario.xlsx"):
+        beside = programme_path.parent / name
+        if beside.is_file():
+            return beside
+    return None
 
 
 def check_programme(path: Path, scenario: Path | None = None) -> CheckedProgramme:
