@@ -31,6 +31,8 @@ def upload(name: str, rows: str) -> dict[str, Any]:
 
 SFT_ACTIVITY = "month,pod,provider,activity\n2018/19-M01,ae,sft,5307\n"
 CCG_SPEND = "month,scheme,spend\n2018/19-M01,neighbourhood,100\n"
+SFT_RETURN = "organisation,month,scheme,recurrent,non_recurrent\nsft,2018/19-M01,sft_agency,100,0\n"
+CCG_RETURN = {"efficiency": [{"month": "2018/19-M01", "scheme": "ccg_prescribing", "recurrent": 30}]}
 ATTEMPTS: dict[tuple[str, str], list[tuple[str, str, dict[str, Any]]]] = {
     ("PUT", "/api/scenarios/{plan_id}/{kind}/{item_id}"): [
         ("editor@ccg.test", "/api/scenarios/1/schemes/acute_interface", edit({"0": {"all": "1"}})),
@@ -46,6 +48,10 @@ ATTEMPTS: dict[tuple[str, str], list[tuple[str, str, dict[str, Any]]]] = {
     ("POST", "/api/scenarios/{plan_id}/actuals"): [
         ("editor@ccg.test", "/api/scenarios/1/actuals", upload("activity.csv", SFT_ACTIVITY)),
         ("editor@sft.test", "/api/scenarios/1/actuals", upload("spend.csv", CCG_SPEND)),
+    ],
+    ("POST", "/api/efficiency/organisations/{org}/returns"): [
+        ("editor@ccg.test", "/api/efficiency/organisations/sft/returns", upload("return.csv", SFT_RETURN)),
+        ("editor@sft.test", "/api/efficiency/organisations/ccg/returns", {"json": CCG_RETURN}),
     ],
 }
 """For each write endpoint: who tries, where, and with what — each a change to another organisation's

@@ -32,6 +32,9 @@ SCHEMA = schemathesis.openapi.from_dict(create_app(Store.open("sqlite:///:memory
 EDIT = "/api/scenarios/{plan_id}/{kind}/{item_id}"
 ACTUALS = "/api/scenarios/{plan_id}/actuals"
 APPROVE = "/api/scenarios/{plan_id}/approve"
+RETURNS = "/api/efficiency/organisations/{org}/returns"
+OTHERS_ORG = {"editor@ccg.test": "sft", "editor@sft.test": "ccg"}
+"""For each editor, another organisation whose monthly return it must not submit."""
 
 OTHERS_ITEMS = {
     "editor@ccg.test": ["/api/scenarios/1/schemes/acute_interface", "/api/scenarios/1/lines/sft_savings"],
@@ -79,7 +82,7 @@ def api(seeded: Path, tmp_path: Path) -> Iterator[Api]:  # noqa: F811
 
 
 def test_every_write_endpoint_is_fuzzed() -> None:
-    assert {path for _, path in ATTEMPTS} == {EDIT, ACTUALS, APPROVE}
+    assert {path for _, path in ATTEMPTS} == {EDIT, ACTUALS, APPROVE, RETURNS}
 
 
 # --- from the schema (schemathesis) ------------------------------------------------------------------------
@@ -128,9 +131,16 @@ def _fuzz_schema(api: Api, the_settings: settings) -> None:
     def approvals(email: str, case: Any) -> None:
         _approve(api, email, case)
 
+    @the_settings
+    @given(st.sampled_from(EDITORS), schema_cases(RETURNS, "POST"))
+    def returns(email: str, case: Any) -> None:
+        path = RETURNS.format(org=OTHERS_ORG[email])
+        assert from_schema(api, email, case, path) == 403  # refused before the body is read
+
     edits()
     uploads()
     approvals()
+    returns()
 
 
 def test_schema_generated_writes_to_another_organisations_data_are_refused(api: Api) -> None:
@@ -177,6 +187,10 @@ WELL_FORMED_UPLOADS = {"editor@ccg.test": SFT_ACTIVITY, "editor@sft.test": CCG_S
 2018/19-M01 — issue 13 item 1) from the CCG's editor; the CCG's scheme spend from SFT's editor."""
 
 
+def _return_row(month: str, value: str) -> dict[str, str]:
+    return {"month": month, "scheme": "sft_agency", "recurrent": value}
+
+
 def _fuzz_well_formed(api: Api, the_settings: settings) -> None:
     @the_settings
     @given(st.sampled_from(EDITORS), st.integers(0, 1), EFFECTS)
@@ -193,8 +207,15 @@ def _fuzz_well_formed(api: Api, the_settings: settings) -> None:
         status = api.send(email, "POST", "/api/scenarios/1/actuals", files=files)
         assert status == 403, text
 
+    @the_settings
+    @given(st.sampled_from(EDITORS), st.lists(st.builds(_return_row, MONTHS, NUMBER), min_size=1, max_size=3))
+    def returns(email: str, rows: list[dict[str, str]]) -> None:
+        path = RETURNS.format(org=OTHERS_ORG[email])
+        assert api.send(email, "POST", path, json={"efficiency": rows}) == 403
+
     edits()
     uploads()
+    returns()
 
 
 def test_well_formed_writes_to_another_organisations_data_get_403(api: Api) -> None:

@@ -20,8 +20,11 @@ from carebridge.cli.console import progress_bar
 from carebridge.cli.kinds import is_region
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from carebridge.delivery.risks import RiskRegister
     from carebridge.engine.simulate.monte_carlo import Executor, Simulation
+    from carebridge.engine.simulate.risks import RiskImpact
     from carebridge.engine.simulate.sensitivity import Sensitivity
     from carebridge.scenario.errors import Problem
     from carebridge.scenario.loader import LoadedScenario
@@ -110,6 +113,23 @@ def simulate_command(
             show_default=False,
         ),
     ] = None,
+    risks_from_store: Annotated[
+        str | None,
+        typer.Option(
+            "--risks-from-store",
+            help="The name of an approved plan: the risks of that plan and of no plan in the store (--db), "
+            "as carebridge risks load kept them, their pounds drawn as --risks draws a file's.",
+            show_default=False,
+        ),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="The store --risks-from-store reads [default: CAREBRIDGE_DB, else carebridge.db].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Monte Carlo: draw every uncertain input and run the whole model for each draw.
 
@@ -120,7 +140,10 @@ def simulate_command(
     same numbers, here or on a cluster. Several scenarios are a sweep: each gets its own folder under --out.
     With --risks, each risk of the register with pounds (financial: best, likely, worst, £'000) is drawn
     triangular per draw and added to its organisation's do-something position in the years it applies;
-    risks.csv and a table give the system's position with and without them.
+    risks.csv and a table give the system's position with and without them, and simulation.html shows
+    both (fan chart, histogram of the last year) and each risk's contribution (risk_contributions.csv).
+    With --risks-from-store PLAN the risks are those the store holds for that plan and of no plan
+    (carebridge risks load FILE --plan PLAN keeps their pounds), drawn the same way.
 
     Example:
 
@@ -139,15 +162,26 @@ def simulate_command(
     if len(scenarios) == 1 and is_region(scenarios[0]):
         from carebridge.cli.region import simulate_region_command
 
-        if risks is not None:
-            fail("--risks: not for a region; give it with one place's scenario")
+        if risks is not None or risks_from_store is not None:
+            option = "--risks" if risks is not None else "--risks-from-store"
+            fail(f"{option}: not for a region; give it with one place's scenario")
         simulate_region_command(
             scenarios[0], out, draws, seed, chosen, chunk_size, workers, scheduler, quiet, spread=spread
         )
         return
     loaded = [_spread(load(path), spread) for path in scenarios]
     _require_uncertainty(loaded, scenarios)
-    register = None if risks is None else _risk_register(risks, loaded)
+    if risks is not None and risks_from_store is not None:
+        fail(
+            "give --risks (a register file) or --risks-from-store (a plan's register in the store), not both"
+        )
+    chosen_risks: tuple[Sequence[RiskImpact], str, str] | None = None
+    if risks is not None:
+        from carebridge.usecases.uncertainty import risk_impacts
+
+        chosen_risks = (risk_impacts(_risk_register(risks, loaded)), str(risks), "--risks")
+    elif risks_from_store is not None:
+        chosen_risks = _stored_risks(risks_from_store, db, loaded)
     total = draws * len(loaded)
     with _executor(workers, scheduler) as executor, progress_bar(total, "Drawing", quiet) as advance:
         simulations = _refused_by_model(
@@ -166,15 +200,48 @@ def simulate_command(
 
     for path, item, simulation in zip(scenarios, loaded, simulations, strict=True):
         folder = _folder(out, path, "simulation", len(scenarios) > 1)
+        risked = None if chosen_risks is None else _add_risks(simulation, *chosen_risks)
         try:
-            written = write_simulation_report(simulation, folder, provenance_of(path, item.scenario.name))
+            written = write_simulation_report(
+                simulation,
+                folder,
+                provenance_of(path, item.scenario.name),
+                risks=None if risked is None else risked.draws,
+            )
+            if risked is not None:
+                written.append(_write_risks_csv(simulation, risked, folder))
         except OSError as error:
             fail(f"cannot write the report into {folder}: {error.strerror or error}")
         if not quiet:
             _print_simulation(simulation)
-        if register is not None and risks is not None:
-            written.append(_with_risks(simulation, register, risks, folder, quiet))
+            if risked is not None:
+                _print_risks(simulation, risked)
         typer.echo(f"Wrote {len(written)} files to {folder}")
+
+
+def _stored_risks(
+    plan: str, db: str | None, loaded: list[LoadedScenario]
+) -> tuple[Sequence[RiskImpact], str, str]:
+    """The pounds of the risks of ``plan`` (and of no plan) in the store, checked against each scenario
+    before any draw; a stored risk naming an organisation or year a scenario lacks: named by its code,
+    exit 2; no risk with pounds: what to load, exit 2."""
+    from carebridge.cli.delivery import open_store, resolve_plan
+    from carebridge.usecases.registers import stored_pounds
+    from carebridge.usecases.uncertainty import impact_problems_for
+
+    option = "--risks-from-store"
+    with open_store(db) as store:
+        found = stored_pounds(store, resolve_plan(store, plan))
+    if not found.impacts:
+        fail(
+            f"{option}: no risk of plan '{found.plan}' or of no plan in the store has pounds (financial: "
+            "org, years, best, likely, worst); load a register that gives them: carebridge risks load "
+            f"FILE.yaml --plan '{found.plan}'"
+        )
+    problems = [p for item in loaded for p in impact_problems_for(item.scenario, found.impacts)]
+    if problems:
+        fail(_risk_problems(option, found.source, list(dict.fromkeys(problems))))
+    return found.impacts, found.source, option
 
 
 def _risk_register(path: Path, loaded: list[LoadedScenario]) -> RiskRegister:
@@ -188,33 +255,37 @@ def _risk_register(path: Path, loaded: list[LoadedScenario]) -> RiskRegister:
     try:
         register, source = load_model(path, RiskRegister, RiskRegisterError, register_problems)
     except RiskRegisterError as error:
-        fail(_risk_problems(path, error.problems))
+        fail(_risk_problems("--risks", str(path), error.problems))
     problems = [p for item in loaded for p in register_risk_problems(item.scenario, register)]
     if problems:
-        fail(_risk_problems(path, source.locate(list(dict.fromkeys(problems)))))
+        fail(_risk_problems("--risks", str(path), source.locate(list(dict.fromkeys(problems)))))
     return register
 
 
-def _risk_problems(path: Path, problems: list[Problem]) -> str:
+def _risk_problems(option: str, where: str, problems: list[Problem]) -> str:
     count = len(problems)
-    head = f"--risks: {count} problem{'s' if count != 1 else ''} in {path}; nothing was simulated:"
+    head = f"{option}: {count} problem{'s' if count != 1 else ''} in {where}; nothing was simulated:"
     return "\n".join([head, *(f"  - {problem}" for problem in problems)])
 
 
-def _with_risks(
-    simulation: Simulation, register: RiskRegister, path: Path, folder: Path, quiet: bool
-) -> Path:
-    """Add the register's pounds to the simulation's positions, print the system's position with and without
-    them and write risks.csv; a risk naming an organisation or year the scenario lacks: located, exit 2."""
-    import csv
-
+def _add_risks(
+    simulation: Simulation, impacts: Sequence[RiskImpact], source: str, option: str
+) -> RiskedPositions:
+    """The simulation's positions with the risks' pounds added; a risk naming an organisation or year the
+    scenario lacks: located, exit 2 (checked before the run; kept for a scenario changed since)."""
     from carebridge.scenario.errors import RiskRegisterError
-    from carebridge.usecases.uncertainty import add_register_risks
+    from carebridge.usecases.uncertainty import add_risks
 
     try:
-        risked = add_register_risks(simulation, register)
-    except RiskRegisterError as error:  # checked before the run; kept for a scenario changed since
-        fail(_risk_problems(path, error.problems))
+        return add_risks(simulation, impacts, source)
+    except RiskRegisterError as error:
+        fail(_risk_problems(option, source, error.problems))
+
+
+def _write_risks_csv(simulation: Simulation, risked: RiskedPositions, folder: Path) -> Path:
+    """risks.csv: the system's do-something position with and without the risks, by year and statistic."""
+    import csv
+
     stats = [str(stat) for stat in risked.without.stat.values]
     target = folder / "risks.csv"
     with target.open("w", newline="", encoding="utf-8") as handle:
@@ -230,8 +301,6 @@ def _with_risks(
                         f"{float(risked.with_risks.sel(stat=stat, year=year)):.3f}",
                     ]
                 )
-    if not quiet:
-        _print_risks(simulation, risked)
     return target
 
 

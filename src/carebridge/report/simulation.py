@@ -13,7 +13,10 @@ Files of a simulation: ``simulation.html``; ``summary_<table>.csv`` for each tab
 and one column per percentile); ``balance.csv`` (org, year, probability that do-something ≤ 0);
 ``net_saving.csv`` (basis, year, probability of a net saving (net < 0), mean and percentiles of the net line);
 ``inputs.csv`` (each uncertain input, its label, distribution, central value, percentiles of its draws);
-``simulation.json``. Of a sensitivity: ``sensitivity.html``, ``sensitivity.csv`` and ``sensitivity.json``.
+``simulation.json``; with the risk register's pounds (:class:`~carebridge.engine.simulate.risks.RiskDraws`),
+the page also shows the system position with and without the risks (a fan chart of both, a histogram of
+both in the last year, a table of each risk's contribution) and ``risk_contributions.csv`` holds the
+table. Of a sensitivity: ``sensitivity.html``, ``sensitivity.csv`` and ``sensitivity.json``.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import xarray as xr
 
 from carebridge.engine.labels import label_map
 from carebridge.engine.simulate.monte_carlo import Simulation
+from carebridge.engine.simulate.risks import RiskDraws
 from carebridge.engine.simulate.sensitivity import Sensitivity
 from carebridge.engine.simulate.summary import STAT, stat_labels
 from carebridge.report.chart import PALETTE, Chart, Spec, chart_layout
@@ -305,6 +309,206 @@ def _input_cells(simulation: Simulation) -> list[list[str]]:
     return cells
 
 
+# --- the risk register's pounds ----------------------------------------------------------------------------
+
+WITHOUT_COLOUR = "31, 95, 153"
+WITH_COLOUR = "176, 58, 72"
+
+
+def risk_fan_chart(risks: RiskDraws, percentiles: Sequence[float]) -> Chart:
+    """The system's do-something position without and with the risks: for each, the band between the
+    lowest and highest percentile and the median (or the mean) as a line, by year."""
+    years = [str(year) for year in risks.without.year.values]
+    ordered = sorted(percentiles)
+    data: list[Spec] = []
+    middle = "median" if 50.0 in ordered else "mean"
+    for name, series, colour, dash in (
+        ("without the risks", risks.without, WITHOUT_COLOUR, "solid"),
+        ("with the risks", risks.with_risks, WITH_COLOUR, "dash"),
+    ):
+        values = series.transpose("draw", "year").values.astype(np.float64)
+        if len(ordered) >= 2:
+            low, high = np.percentile(values, [ordered[0], ordered[-1]], axis=0)
+            band = f"P{ordered[0]:g} to P{ordered[-1]:g} {name}"
+            data.append(_line(years, low, f"rgba({colour}, 0)", band, show=False))
+            data.append(
+                {
+                    **_line(years, high, f"rgba({colour}, 0)", band, show=True),
+                    "fill": "tonexty",
+                    "fillcolor": f"rgba({colour}, 0.18)",
+                }
+            )
+        centre = np.percentile(values, 50.0, axis=0) if middle == "median" else values.mean(axis=0)
+        data.append(
+            {
+                "type": "scatter",
+                "x": years,
+                "y": list(centre),
+                "mode": "lines+markers",
+                "line": {"color": f"rgb({colour})", "width": 3, "dash": dash},
+                "name": f"Median {name}" if middle == "median" else f"Mean {name}",
+                "hovertemplate": "%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>",
+            }
+        )
+    title = "System do-something position with and without the risk register's pounds (£'000)"
+    layout = _layout(title, "£'000, a deficit positive")
+    layout["xaxis"] = {**layout.get("xaxis", {}), "categoryorder": "array", "categoryarray": years}
+    last = years[-1] if years else ""
+    means = [
+        format_number(float(series.sel(year=last).mean()), "money") if last else ""
+        for series in (risks.without, risks.with_risks)
+    ]
+    description = (
+        f"{title}: the {middle} by year without the risks (solid) and with them (dashed)"
+        + (
+            f", each with its band P{ordered[0]:g} to P{ordered[-1]:g} of the draws"
+            if len(ordered) >= 2
+            else ""
+        )
+        + (f"; in {last} the mean moves from {means[0]} to {means[1]}." if last else ".")
+    )
+    return Chart("chart-fan-risks", title, description, data, layout)
+
+
+def _line(years: list[str], values: Floats, colour: str, name: str, show: bool) -> Spec:
+    return {
+        "type": "scatter",
+        "x": years,
+        "y": list(values),
+        "mode": "lines",
+        "line": {"width": 0, "color": colour},
+        "name": name,
+        "showlegend": show,
+        "hoverinfo": "skip",
+    }
+
+
+def risk_histogram_chart(risks: RiskDraws, year: str) -> Chart:
+    """The system's do-something position in ``year`` over the draws, without and with the risks, as two
+    overlaid histograms on the same bins."""
+    without = risks.without.sel(year=year).values.astype(np.float64)
+    with_them = risks.with_risks.sel(year=year).values.astype(np.float64)
+    both = np.concatenate([without, with_them])
+    edges = np.histogram_bin_edges(both, bins=HISTOGRAM_BINS) if both.size else np.zeros(1)
+    data: list[Spec] = []
+    for name, values, colour in (
+        ("Without the risks", without, WITHOUT_COLOUR),
+        ("With the risks", with_them, WITH_COLOUR),
+    ):
+        counts, _ = np.histogram(values, bins=edges) if values.size else (np.empty(0), edges)
+        data.append(
+            {
+                "type": "bar",
+                "x": list((edges[:-1] + edges[1:]) / 2),
+                "y": [int(count) for count in counts],
+                "width": list(np.diff(edges)),
+                "marker": {"color": f"rgba({colour}, 0.55)"},
+                "name": name,
+                "hovertemplate": "%{x:,.0f}: %{y:,d} draws<extra>%{fullData.name}</extra>",
+            }
+        )
+    title = f"System do-something position in {year} with and without the risks: draws (£'000)"
+    layout = _layout(title, "Draws", barmode="overlay", bargap=0)
+    layout["xaxis"] = {"title": {"text": "£'000, a deficit positive"}, "tickformat": ",.0f"}
+    layout["yaxis"]["tickformat"] = ",d"
+    layout["shapes"] = [
+        {"type": "line", "x0": 0, "x1": 0, "yref": "paper", "y0": 0, "y1": 1, "line": {"color": "#333333"}}
+    ]
+    balance = [float(np.mean(values <= 0)) if values.size else 0.0 for values in (without, with_them)]
+    description = (
+        f"The system's position in {year} over every draw: in balance or surplus (zero or below) in "
+        f"{balance[0]:.1%} of draws without the risks and {balance[1]:.1%} with them."
+    )
+    return Chart("chart-histogram-risks", title, description, data, layout)
+
+
+def risk_contribution_rows(risks: RiskDraws, percentiles: Sequence[float]) -> list[dict[str, Any]]:
+    """One row per risk: its organisation by name, years, best, likely and worst, the mean of its draws in a
+    year and over its years, its low and high percentile in a year, and its share of the risks' mean total."""
+    a_year = risks.mean_a_year()
+    over = risks.mean_over_years()
+    total = float(over.sum())
+    ordered = sorted(percentiles)
+    ends = (ordered[0], ordered[-1]) if len(ordered) >= 2 else ()
+    rows = []
+    for index, impact in enumerate(risks.impacts):
+        drawn = risks.samples[:, index] if risks.samples.size else np.zeros(1)
+        rows.append(
+            {
+                "risk": impact.risk,
+                "title": impact.title,
+                "organisation": risks.org_name(impact.org),
+                "years": ", ".join(impact.years),
+                "best": impact.best,
+                "likely": impact.likely,
+                "worst": impact.worst,
+                "mean_a_year": float(a_year[index]),
+                **{f"p{p:g}_a_year": float(np.percentile(drawn, p)) for p in ends},
+                "mean_over_years": float(over[index]),
+                "share_of_total": float(over[index]) / total if abs(total) > 1e-12 else float("nan"),
+            }
+        )
+    return rows
+
+
+def risk_contribution_table(risks: RiskDraws, percentiles: Sequence[float]) -> str:
+    rows = risk_contribution_rows(risks, percentiles)
+    ordered = sorted(percentiles)
+    ends = (ordered[0], ordered[-1]) if len(ordered) >= 2 else ()
+    header = [
+        "Risk",
+        "Organisation",
+        "Years",
+        "Best",
+        "Likely",
+        "Worst",
+        "Mean a year",
+        *(f"P{p:g} a year" for p in ends),
+        "Mean over its years",
+        "Share",
+    ]
+    cells = [
+        [
+            f"{row['risk']}: {row['title']}",
+            row["organisation"],
+            row["years"],
+            *(format_number(row[key], "money") for key in ("best", "likely", "worst", "mean_a_year")),
+            *(format_number(row[f"p{p:g}_a_year"], "money") for p in ends),
+            format_number(row["mean_over_years"], "money"),
+            "—" if row["share_of_total"] != row["share_of_total"] else _percent(row["share_of_total"]),
+        ]
+        for row in rows
+    ]
+    total = sum(row["mean_over_years"] for row in rows)
+    blanks = [""] * (len(ends) + 5)
+    cells.append(["All risks", "", "", *blanks, format_number(total, "money"), _percent(1.0) if rows else ""])
+    source = f" from {risks.source}" if risks.source else ""
+    note = (
+        f"£'000, a cost positive. Each risk{source} drawn triangular (best, likely, worst) once a draw and "
+        "added to its organisation's do-something position in every year it applies; the mean over its years "
+        "is what it adds to the system's position over the plan, on average."
+    )
+    return text_table("risk-contributions", "Each risk's contribution", note, header, cells)
+
+
+def risk_position_table(risks: RiskDraws, percentiles: Sequence[float]) -> str:
+    """The system's do-something position by year: mean and percentiles without and with the risks, and the
+    probability of balance of each."""
+    years = [str(year) for year in risks.without.year.values]
+    rows = []
+    for name, series in (("without the risks", risks.without), ("with the risks", risks.with_risks)):
+        values = series.transpose("draw", "year").values.astype(np.float64)
+        rows.append([f"Mean {name}", *(format_number(float(v), "money") for v in values.mean(axis=0))])
+        for p in sorted(percentiles):
+            levels = np.percentile(values, p, axis=0)
+            rows.append([f"P{p:g} {name}", *(format_number(float(v), "money") for v in levels)])
+        rows.append([f"P(balance) {name}", *(_percent(float(v)) for v in np.mean(values <= 0, axis=0))])
+    note = "£'000: a deficit positive, a surplus negative in brackets; P(balance): the share of draws ≤ 0."
+    return text_table(
+        "risk-position", "System do-something position with and without the risks", note, ["", *years], rows
+    )
+
+
 # --- pages ------------------------------------------------------------------------------------------------
 
 
@@ -361,12 +565,17 @@ def simulation_charts(simulation: Simulation) -> list[Chart]:
     return charts
 
 
-def render_simulation(simulation: Simulation, provenance: Provenance) -> str:
+def render_simulation(simulation: Simulation, provenance: Provenance, risks: RiskDraws | None = None) -> str:
     scenario = simulation.scenario
     lead = (
         f"Monte Carlo run of {scenario.name}: {simulation.draws:,} draws of {len(simulation.input_names)} "
         f"uncertain inputs, seed {simulation.seed}."
     )
+    if risks is not None:
+        count = len(risks.impacts)
+        lead += f" With {count} risk{'s' if count != 1 else ''} of the register in pounds" + (
+            f" ({risks.source})." if risks.source else "."
+        )
     facts = [
         ("Draws", f"{simulation.draws:,}"),
         ("Seed", str(simulation.seed)),
@@ -379,13 +588,24 @@ def render_simulation(simulation: Simulation, provenance: Provenance) -> str:
         position_table(simulation),
         inputs_table(simulation),
     ]
-    return _page(
-        f"{scenario.name}: uncertainty", lead, provenance, facts, body, simulation_charts(simulation)
-    )
+    charts = simulation_charts(simulation)
+    if risks is not None:
+        body[3:3] = [
+            risk_position_table(risks, simulation.percentiles),
+            risk_contribution_table(risks, simulation.percentiles),
+        ]
+        charts[1:1] = [
+            risk_fan_chart(risks, simulation.percentiles),
+            risk_histogram_chart(risks, simulation.years[-1]),
+        ]
+    return _page(f"{scenario.name}: uncertainty", lead, provenance, facts, body, charts)
 
 
-def write_simulation_report(simulation: Simulation, folder: Path, provenance: Provenance) -> list[Path]:
-    """Write the page, the CSV summaries and ``simulation.json`` into ``folder``; return the paths."""
+def write_simulation_report(
+    simulation: Simulation, folder: Path, provenance: Provenance, risks: RiskDraws | None = None
+) -> list[Path]:
+    """Write the page, the CSV summaries and ``simulation.json`` into ``folder`` (with ``risks``, the
+    position with and without them on the page and ``risk_contributions.csv``); return the paths."""
     import pandas as pd
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -423,8 +643,11 @@ def write_simulation_report(simulation: Simulation, folder: Path, provenance: Pr
         ]
     )
     written.append(_csv(inputs, folder / "inputs.csv"))
+    if risks is not None:
+        contributions = pd.DataFrame(risk_contribution_rows(risks, simulation.percentiles))
+        written.append(_csv(contributions, folder / "risk_contributions.csv"))
     page = folder / SIMULATION_HTML
-    page.write_text(render_simulation(simulation, provenance), encoding="utf-8")
+    page.write_text(render_simulation(simulation, provenance, risks), encoding="utf-8")
     written.append(page)
     record = folder / "simulation.json"
     cumulative = simulation.cumulative_net_saving_probability()
@@ -441,6 +664,18 @@ def write_simulation_report(simulation: Simulation, folder: Path, provenance: Pr
         },
         "files": [path.name for path in [*written, record]],
     }
+    if risks is not None:
+        facts["risks"] = {
+            "source": risks.source,
+            "risks": [impact.risk for impact in risks.impacts],
+            "mean_over_years": dict(
+                zip(
+                    [impact.risk for impact in risks.impacts],
+                    map(float, risks.mean_over_years()),
+                    strict=True,
+                )
+            ),
+        }
     record.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
     return [*written, record]
 

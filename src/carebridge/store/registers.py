@@ -15,6 +15,9 @@ session's transaction is rolled back. The rules live in :mod:`carebridge.deliver
   month whose planned value changed (old and new value).
 - A re-set's board is ``trajectory_resets.decided_by``; the minute is in the approval's audit entry. A
   risk's source and the register's own bands are not stored (the store uses the NHS 5 × 5 bands).
+- A risk's **pounds** (``financial``: organisation, years, best, likely and worst £'000) are kept in the
+  ``financial_*`` columns (revision 0009) and read back as the register gave them; loading a register
+  without them clears them.
 """
 
 from __future__ import annotations
@@ -638,7 +641,30 @@ def _risk_columns(risk: rk.Risk) -> dict[str, Any]:
         "impact_after": None if after is None else after.impact,
         "mitigations": "\n".join(risk.mitigations),
         "review_date": risk.review_date,
+        **_pound_columns(risk.financial),
     }
+
+
+def _pound_columns(financial: rk.FinancialImpact | None) -> dict[str, Any]:
+    """A risk's pounds as the five ``financial_*`` columns (all ``None`` for a risk without pounds)."""
+    if financial is None:
+        return {f"financial_{name}": None for name in ("org", "years", "best", "likely", "worst")}
+    return {
+        "financial_org": financial.org,
+        "financial_years": list(financial.years),
+        "financial_best": financial.best,
+        "financial_likely": financial.likely,
+        "financial_worst": financial.worst,
+    }
+
+
+def _pounds(row: orm.Risk) -> rk.FinancialImpact | None:
+    if row.financial_org is None:
+        return None
+    cases = (row.financial_best, row.financial_likely, row.financial_worst)
+    best, likely, worst = (0.0 if value is None else float(value) for value in cases)
+    years = [str(year) for year in row.financial_years or []]
+    return rk.FinancialImpact(org=row.financial_org, years=years, best=best, likely=likely, worst=worst)
 
 
 def _save_schemes(session: Session, risk_id: int, schemes: Iterable[str]) -> bool:
@@ -748,6 +774,7 @@ def _risk(row: orm.Risk, schemes: list[str]) -> rk.Risk:
         after=_score(row, "after"),
         mitigations=row.mitigations.split("\n") if row.mitigations else [],
         review_date=row.review_date,
+        financial=_pounds(row),
     )
 
 

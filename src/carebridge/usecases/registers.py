@@ -16,6 +16,7 @@ from carebridge.delivery import risks as rk
 from carebridge.delivery import targets as tg
 from carebridge.delivery.months import Month
 from carebridge.delivery.register_status import EscalationRecord, TargetStatus, last_day, target_status
+from carebridge.engine.simulate.risks import RiskImpact
 from carebridge.scenario.errors import RiskRegisterError
 from carebridge.store import Store
 from carebridge.store.actuals_files import read_target_actuals_file
@@ -156,9 +157,14 @@ def reset_trajectory(
 
 def check_risk_schemes(store: Store, register: rk.RiskRegister, plan: str) -> None:
     """Refuse (:class:`RiskRegisterError`, each problem with its field path) a risk linked to a scheme that
-    plan ``plan`` does not have."""
+    plan ``plan`` does not have, or whose pounds name an organisation or a year the plan does not have."""
+    from carebridge.engine.simulate.risks import impact_problems
+    from carebridge.usecases.uncertainty import risk_impacts
+
     _, baseline = load_baseline(store, plan)
     problems = rk.scheme_problems(register, plan, baseline.scheme_ids)
+    orgs = [org for org in baseline.organisations if org != "other"]
+    problems += impact_problems(risk_impacts(register), orgs, baseline.years)
     if problems:
         raise RiskRegisterError(problems)
 
@@ -197,3 +203,47 @@ def review(
     """Score ``risk`` again before or after mitigation (:class:`RegisterError` when refused)."""
     with store.session() as session:
         return review_risk(session, risk, stage, score, plan_id=plan_id, next_review=next_review)
+
+
+# --- the risks' pounds in a Monte Carlo run --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredPounds:
+    """The risks with pounds that a plan's Monte Carlo run draws: those of the plan and of no plan."""
+
+    plan: str
+    impacts: tuple[RiskImpact, ...]
+    without_pounds: tuple[str, ...]
+    """Codes of the plan's risks that have no pounds (left out of the run)."""
+
+    @property
+    def source(self) -> str:
+        return f"the store's risk register of plan {self.plan}"
+
+
+def stored_pounds(store: Store, plan: str) -> StoredPounds:
+    """The pounds of the risks of plan ``plan`` and of no plan, each located by its code (``risk R1``) so a
+    problem says which stored risk it is (:class:`PlanNotFoundError` for an unknown plan)."""
+    from carebridge.store.plans import plan_id
+
+    found = list_risks(store, plan_id(store, plan))
+    return StoredPounds(plan, pounds_of(found), tuple(s.code for s in found if s.risk.financial is None))
+
+
+def pounds_of(stored: Sequence[StoredRisk]) -> tuple[RiskImpact, ...]:
+    """The impacts of the stored risks that have pounds, in register order."""
+    return tuple(
+        RiskImpact(
+            item.code,
+            item.title,
+            item.risk.financial.org,
+            tuple(item.risk.financial.years),
+            item.risk.financial.best,
+            item.risk.financial.likely,
+            item.risk.financial.worst,
+            (f"risk {item.code}", "financial"),
+        )
+        for item in stored
+        if item.risk.financial is not None
+    )

@@ -15,7 +15,7 @@ import xarray as xr
 from carebridge.delivery.risks import RiskRegister
 from carebridge.engine.errors import ModelError
 from carebridge.engine.simulate.monte_carlo import DEFAULT_PERCENTILES, Executor, Simulation, simulate_many
-from carebridge.engine.simulate.risks import Floats, RiskImpact
+from carebridge.engine.simulate.risks import Floats, RiskDraws, RiskImpact
 from carebridge.engine.simulate.sensitivity import Output, Sensitivity, one_way
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.loader import LoadedScenario
@@ -98,6 +98,8 @@ class RiskedPositions:
     """(stat, year): the system's do-something position without the risks."""
     with_risks: xr.DataArray
     """(stat, year): the same with the risks."""
+    draws: RiskDraws
+    """The system's position by draw without and with the risks, for the report's charts and table."""
 
 
 def risk_impacts(register: RiskRegister) -> tuple[RiskImpact, ...]:
@@ -122,7 +124,14 @@ def add_register_risks(simulation: Simulation, register: RiskRegister) -> Risked
     """Draw the pounds of each risk of ``register`` (seeded by the simulation's seed) and add them to the
     holding organisation's do-something position; :class:`RiskRegisterError` (paths in the register) for a
     risk naming an organisation or a year the scenario does not have."""
+    return add_risks(simulation, risk_impacts(register))
+
+
+def add_risks(simulation: Simulation, impacts: Sequence[RiskImpact], source: str = "") -> RiskedPositions:
+    """:func:`add_register_risks` for risks already read (from a file or the store); ``source`` says where
+    from, in words."""
     from carebridge.engine.finance import SYSTEM
+    from carebridge.engine.labels import label_map
     from carebridge.engine.simulate.risks import (
         draw_impacts,
         impact_problems,
@@ -133,7 +142,7 @@ def add_register_risks(simulation: Simulation, register: RiskRegister) -> Risked
     from carebridge.engine.simulate.summary import summarise
     from carebridge.scenario.errors import RiskRegisterError
 
-    impacts = risk_impacts(register)
+    impacts = tuple(impacts)
     positions = simulation.tables["positions"]
     orgs = [str(org) for org in positions.org.values if str(org) != SYSTEM]
     problems = impact_problems(impacts, orgs, simulation.years)
@@ -141,13 +150,28 @@ def add_register_risks(simulation: Simulation, register: RiskRegister) -> Risked
         raise RiskRegisterError(problems)
     samples = draw_impacts(impacts, simulation.draws, simulation.seed)
     risked = with_risks(positions, risk_totals(impacts, samples, orgs, simulation.years))
+    without = position_draws(positions.astype("float64"))
+    with_them = position_draws(risked)
+    names = label_map(positions, "org", "org_name")
     return RiskedPositions(
         impacts,
         samples,
         risked,
-        summarise(position_draws(positions.astype("float64")), simulation.percentiles),
-        summarise(position_draws(risked), simulation.percentiles),
+        summarise(without, simulation.percentiles),
+        summarise(with_them, simulation.percentiles),
+        RiskDraws(impacts, samples, without, with_them, names, source),
     )
+
+
+def impact_problems_for(scenario: Scenario, impacts: Sequence[RiskImpact]) -> list[Problem]:
+    """The impacts that name an organisation or a year ``scenario`` does not have, or whose cases are out of
+    order (:func:`register_risk_problems` for risks already read)."""
+    from carebridge.engine.simulate.risks import impact_problems
+    from carebridge.scenario.years import parse_year, year_labels
+
+    years = year_labels(range(parse_year(scenario.base_year), parse_year(scenario.end_year) + 1))
+    orgs = [org.id for org in scenario.organisations]
+    return impact_problems(impacts, orgs, years)
 
 
 def register_risk_problems(scenario: Scenario, register: RiskRegister) -> list[Problem]:

@@ -5,16 +5,21 @@ inputs in the scenario's words and every number signed as the rest of the tool.
 
 A scenario with distributions is drawn as written; one without is given ``carebridge simulate --spread``'s
 triangular ± :data:`DEFAULT_SPREAD` on every scheme effect and unit price. Views are cached by the SHA-256
-of the scenario text (the draws are seeded, so the same text gives the same numbers).
+of the scenario text (the draws are seeded, so the same text gives the same numbers) and, when the plan's
+risk register in the store has pounds, by those pounds too: the page then also shows the system's position
+with and without them (:class:`RiskView`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from carebridge.engine.finance import SYSTEM
+from carebridge.engine.simulate.monte_carlo import Simulation
+from carebridge.engine.simulate.risks import RiskImpact
 from carebridge.engine.simulate.sensitivity import Output
 from carebridge.report.chart import Chart
 from carebridge.report.simulation import (
@@ -25,6 +30,7 @@ from carebridge.report.simulation import (
     tornado_chart,
 )
 from carebridge.scenario.loader import LoadedScenario
+from carebridge.store import Store
 from carebridge.usecases.uncertainty import sensitivity, simulate, with_spread
 from carebridge.web.memo import Memo
 
@@ -59,6 +65,8 @@ class MonteCarloView:
     """The probability that the system's do-something position is in balance (≤ 0), by year."""
     year: str
     """The year that matters: the report's bridge year, else the last; the tornado's and P(balance)'s."""
+    risks: RiskView | None = None
+    """The store's risk register in pounds, when the plan's register has any (``carebridge risks load``)."""
 
     @property
     def tornado_subject(self) -> str:
@@ -71,12 +79,44 @@ class MonteCarloView:
         return dict(self.balance)[self.year]
 
 
-def monte_carlo(memo: Memo[MonteCarloView], loaded: LoadedScenario, sha256: str) -> MonteCarloView:
-    """:func:`monte_carlo_now`, cached by the scenario's text."""
-    return memo.get((sha256, DRAWS, SEED), lambda: monte_carlo_now(loaded))
+@dataclass(frozen=True)
+class RiskView:
+    """The system's position with and without the risk register's pounds: the simulation report's own
+    charts and tables; or, when a stored risk names an organisation or year the scenario lacks, the
+    problems (and no charts)."""
+
+    count: int
+    source: str
+    problems: tuple[str, ...] = ()
+    fan: Chart | None = None
+    histogram: Chart | None = None
+    position_table: Markup | None = None
+    contribution_table: Markup | None = None
+    balance_with: float | None = None
+    """P(balance) of the system in the view's year with the risks."""
 
 
-def monte_carlo_now(loaded: LoadedScenario, draws: int = DRAWS, seed: int = SEED) -> MonteCarloView:
+def monte_carlo(
+    memo: Memo[MonteCarloView],
+    loaded: LoadedScenario,
+    sha256: str,
+    impacts: Sequence[RiskImpact] = (),
+    source: str = "",
+) -> MonteCarloView:
+    """:func:`monte_carlo_now`, cached by the scenario's text (and the risks' pounds, when any)."""
+    if not impacts:
+        return memo.get((sha256, DRAWS, SEED), lambda: monte_carlo_now(loaded))
+    key = (sha256, DRAWS, SEED, tuple(impacts), source)
+    return memo.get(key, lambda: monte_carlo_now(loaded, impacts=impacts, source=source))
+
+
+def monte_carlo_now(
+    loaded: LoadedScenario,
+    draws: int = DRAWS,
+    seed: int = SEED,
+    impacts: Sequence[RiskImpact] = (),
+    source: str = "",
+) -> MonteCarloView:
     spread: float | None = None
     if not loaded.scenario.uncertainty.inputs:
         spread = DEFAULT_SPREAD
@@ -122,4 +162,38 @@ def monte_carlo_now(loaded: LoadedScenario, draws: int = DRAWS, seed: int = SEED
         position_table=Markup(position_table(simulation)),
         balance=balance,
         year=year,
+        risks=_risk_view(simulation, impacts, source, year) if impacts else None,
     )
+
+
+def _risk_view(simulation: Simulation, impacts: Sequence[RiskImpact], source: str, year: str) -> RiskView:
+    """The risks' pounds added to the simulation, as :mod:`carebridge.report.simulation` shows them."""
+    from carebridge.report.simulation import (
+        risk_contribution_table,
+        risk_fan_chart,
+        risk_histogram_chart,
+        risk_position_table,
+    )
+    from carebridge.usecases.uncertainty import add_risks, impact_problems_for
+
+    problems = impact_problems_for(simulation.scenario, impacts)
+    if problems:
+        return RiskView(len(impacts), source, tuple(str(problem) for problem in problems))
+    drawn = add_risks(simulation, impacts, source).draws
+    with_risks = drawn.with_risks.sel(year=year).values
+    return RiskView(
+        count=len(impacts),
+        source=source,
+        fan=risk_fan_chart(drawn, simulation.percentiles),
+        histogram=risk_histogram_chart(drawn, year),
+        position_table=Markup(risk_position_table(drawn, simulation.percentiles)),
+        contribution_table=Markup(risk_contribution_table(drawn, simulation.percentiles)),
+        balance_with=float((with_risks <= 0).mean()),
+    )
+
+
+def stored_pounds_of(store: Store, plan_id: int, plan_name: str) -> tuple[tuple[RiskImpact, ...], str]:
+    """The pounds of the risks of the plan and of no plan in the store, and where they come from in words."""
+    from carebridge.usecases.registers import list_risks, pounds_of
+
+    return pounds_of(list_risks(store, plan_id)), f"the risk register of {plan_name} in the store"

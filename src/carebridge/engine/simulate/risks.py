@@ -17,8 +17,8 @@ system's row gains the sum over its organisations.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -134,3 +134,33 @@ def with_risks(positions: xr.DataArray, totals: xr.DataArray) -> xr.DataArray:
 def position_draws(positions: xr.DataArray, org: str = SYSTEM) -> xr.DataArray:
     """The do-something position of ``org`` by (draw, year)."""
     return positions.sel(line=LINE, org=org, drop=True)
+
+
+@dataclass(frozen=True)
+class RiskDraws:
+    """What a report shows of the risks in a run: each risk drawn, and the system's do-something position
+    by (draw, year) without and with them."""
+
+    impacts: tuple[RiskImpact, ...]
+    samples: Floats
+    """(draw, risk): each risk's impact in each draw, £'000."""
+    without: xr.DataArray
+    """(draw, year): the system's do-something position without the risks."""
+    with_risks: xr.DataArray
+    """(draw, year): the same with them."""
+    org_names: Mapping[str, str] = field(default_factory=dict)
+    """Organisation id → name, to show people's words."""
+    source: str = ""
+    """Where the risks came from, in words (a file, or the store's register of a plan)."""
+
+    def org_name(self, org: str) -> str:
+        return self.org_names.get(org, org)
+
+    def mean_a_year(self) -> Floats:
+        """Each risk's mean impact in one year it applies, £'000 (the triangular's mean)."""
+        return self.samples.mean(axis=0) if self.samples.size else np.zeros(len(self.impacts))
+
+    def mean_over_years(self) -> Floats:
+        """Each risk's mean impact over every year it applies, £'000."""
+        counts = np.array([len(impact.years) for impact in self.impacts], dtype=np.float64)
+        return self.mean_a_year() * counts

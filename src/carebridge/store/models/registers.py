@@ -139,6 +139,15 @@ class Risk(Audited, Base):
     review_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    financial_org: Mapped[str | None] = mapped_column(String(100))
+    """The organisation whose position the risk's pounds hit (``NULL``: the risk has no pounds; migration
+    0009 added these five columns)."""
+    financial_years: Mapped[list[str] | None] = mapped_column(JSON)
+    """The financial years the pounds apply in, e.g. ``["2018/19", "2019/20"]``."""
+    financial_best: Mapped[float | None] = mapped_column(Float)
+    """Best case, £'000 (a cost positive)."""
+    financial_likely: Mapped[float | None] = mapped_column(Float)
+    financial_worst: Mapped[float | None] = mapped_column(Float)
 
 
 class RiskScheme(Audited, Base):
