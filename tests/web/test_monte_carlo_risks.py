@@ -67,3 +67,17 @@ def test_stored_risks_the_scenario_cannot_hold_are_listed_not_drawn(client: Test
         "&#x27;", "&#39;"
     )
     assert "chart-fan-risks" not in page
+
+
+def test_the_dashboard_shows_the_probability_of_balance_once_a_monte_carlo_with_risks_ran(
+    client: TestClient, store: Store
+) -> None:
+    with store.session() as session:
+        save_risks(
+            session, load_risk_register(EXAMPLES / "stockport-2017" / "risks-pounds.yaml"), 1, "r.yaml"
+        )
+    sign_in(client, "viewer@smbc.test")
+    assert 'id="tile-balance-none"' in client.get("/scenarios/1").text
+    page = client.get("/scenarios/1/monte-carlo").text
+    assert 'id="risks-in-pounds"' in page
+    assert re.search(r'id="tile-balance">[\d.]+%<', client.get("/scenarios/1").text), "no P(balance) tile"

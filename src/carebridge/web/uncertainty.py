@@ -13,7 +13,7 @@ with and without them (:class:`RiskView`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
@@ -107,7 +107,11 @@ def monte_carlo(
     if not impacts:
         return memo.get((sha256, DRAWS, SEED), lambda: monte_carlo_now(loaded))
     key = (sha256, DRAWS, SEED, tuple(impacts), source)
-    return memo.get(key, lambda: monte_carlo_now(loaded, impacts=impacts, source=source))
+    view = memo.get(key, lambda: monte_carlo_now(loaded, impacts=impacts, source=source))
+    # the draws without the risks are the same: keep them under the plain key too, where the dashboard's
+    # probability of balance looks for them
+    memo.get((sha256, DRAWS, SEED), lambda: replace(view, risks=None))
+    return view
 
 
 def monte_carlo_now(
