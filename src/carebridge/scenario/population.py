@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Scenario
+from carebridge.scenario.side_files import SideFiles
 from carebridge.scenario.years import YearRange
 
 OLDEST = 90
@@ -94,10 +95,21 @@ def read_projection(path: Path) -> Projection:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise ProjectionError([Problem((), f"the file is larger than {MAX_FILE_BYTES:,} bytes", name)])
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise ProjectionError([Problem((), f"cannot read the population file: {error}", name)]) from None
-    return parse_projection(text, name)
+    return parse_projection_bytes(data, name)
+
+
+def parse_projection_bytes(data: bytes, file: str) -> Projection:
+    """The projection in the CSV file's bytes ``data`` (UTF-8); ``file`` names it in messages."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ProjectionError([Problem((), f"the file is larger than {MAX_FILE_BYTES:,} bytes", file)])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ProjectionError([Problem((), f"cannot read the population file: {error}", file)]) from None
+    return parse_projection(text, file)
 
 
 def parse_projection(text: str, file: str) -> Projection:
@@ -245,30 +257,29 @@ def _gaps(
     return problems
 
 
-def attach_population(scenario: Scenario, folder: Path | None) -> tuple[Scenario, list[Problem]]:
-    """The scenario with ``demography.people`` filled from ``demography.file`` (read from ``folder``, the
-    scenario file's folder): the named areas summed, by sex and single age, values by financial year.
-    Problems are located in the population file, or at the scenario's field."""
+def attach_population(scenario: Scenario, files: SideFiles) -> tuple[Scenario, list[Problem]]:
+    """The scenario with ``demography.people`` filled from ``demography.file`` (read from ``files``: the
+    scenario file's folder, or the files stored or uploaded with it): the named areas summed, by sex and
+    single age, values by financial year. Problems are located in the population file, or at the scenario's
+    field."""
     demography = scenario.demography
     if demography is None or demography.file is None:
         return scenario, []
-    if folder is None:
-        message = (
-            "a population file is read only with a scenario file on disk (its folder); give the people "
-            "inline in demography.people instead"
+    if files.folder is not None:
+        relative = Path(demography.file)
+        if relative.is_absolute() or not (files.folder / relative).resolve().is_relative_to(
+            files.folder.resolve()
+        ):
+            message = f"expected a file in the scenario's folder or below it; found '{demography.file}'"
+            return scenario, [Problem(("demography", "file"), message)]
+    data = files.read(demography.file)
+    if data is None:
+        message = files.missing(
+            demography.file, "population file", "a population projection (CSV, ONS layout)"
         )
         return scenario, [Problem(("demography", "file"), message)]
-    relative = Path(demography.file)
-    target = (folder / relative).resolve()
-    if relative.is_absolute() or not target.is_relative_to(folder.resolve()):
-        message = f"expected a file in the scenario's folder or below it; found '{demography.file}'"
-        return scenario, [Problem(("demography", "file"), message)]
-    if not target.is_file():
-        return scenario, [
-            Problem(("demography", "file"), f"no file '{demography.file}' next to the scenario")
-        ]
     try:
-        projection = read_projection(target)
+        projection = parse_projection_bytes(data, files.shown(demography.file))
     except ProjectionError as error:
         return scenario, error.problems
     chosen = demography.areas if demography.areas is not None else projection.areas
