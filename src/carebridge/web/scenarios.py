@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from carebridge.engine import Results
-from carebridge.scenario.errors import Problem, ScenarioError
+from carebridge.scenario.errors import ScenarioError
 from carebridge.scenario.loader import LoadedScenario
+from carebridge.scenario.schema import Scenario
 from carebridge.scenario.side_files import normal_name
 from carebridge.store import Store
 from carebridge.store.plans import Approval
@@ -111,26 +112,25 @@ def upload_warnings(upload: Upload) -> list[str]:
 
 def warning_lines(loaded: LoadedScenario) -> list[str]:
     """The scenario's warnings (what may be a mistake but is not an error) as people read them: the message,
-    which names cohorts and PODs by their names, then the scheme or part it is about and its line."""
-    scenario = loaded.scenario
+    which names cohorts and PODs by their names, then the scheme it is about, by name, and its line."""
     lines = []
     for warning in loaded.warnings:
         message = warning.message[:1].upper() + warning.message[1:]
-        where = _part_named(scenario.schemes, warning)
-        if warning.line:
-            where = (
-                f"{where}, line {warning.line} of the scenario"
-                if where
-                else f"line {warning.line} of the scenario"
-            )
-        lines.append(f"{message}. ({where[:1].upper() + where[1:]}.)" if where else f"{message}.")
+        where = [_scheme_named(loaded.scenario, warning.path)]
+        where.append(f"line {warning.line} of the scenario" if warning.line else "")
+        said = ", ".join(part for part in where if part)
+        lines.append(f"{message}. ({said[:1].upper() + said[1:]}.)" if said else f"{message}.")
     return lines
 
 
-def _part_named(schemes: Sequence[object], warning: Problem) -> str:
-    path = tuple(warning.path)
-    if len(path) >= 2 and path[0] == "schemes" and isinstance(path[1], int) and path[1] < len(schemes):
-        return f"the scheme {getattr(schemes[path[1]], 'name', '')}"
+def _scheme_named(scenario: Scenario, path: Sequence[str | int]) -> str:
+    if (
+        len(path) >= 2
+        and path[0] == "schemes"
+        and isinstance(path[1], int)
+        and path[1] < len(scenario.schemes)
+    ):
+        return f"the scheme {scenario.schemes[path[1]].name}"
     return ""
 
 
