@@ -12,7 +12,6 @@ Money is £'000; spend per head is £ per head (of the population or the weighte
 from __future__ import annotations
 
 import keyword
-import pathlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Literal
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from carebridge.scenario.errors import InputError, Path, Problem, did_you_mean
 from carebridge.scenario.schema import OpportunityBenchmark, Parameter, Scenario
+from carebridge.scenario.side_files import SideFiles
 
 
 class Model(BaseModel):
@@ -409,14 +409,15 @@ def opportunity_values(
     return values, f"{bench.name}: {largest} against {bench.comparator}"
 
 
-BudgetReader = Callable[[pathlib.Path], ProgrammeBudget]
+BudgetReader = Callable[[bytes, str], ProgrammeBudget]
+"""Reads a programme budget file from its bytes; the second argument names the file in messages."""
 """Reads a programme budget file (the loader's ``load_model``), raising :class:`InputError` if it cannot."""
 
 
 def scenario_opportunities(
-    scenario: Scenario, directory: pathlib.Path, read: BudgetReader
+    scenario: Scenario, files: SideFiles, read: BudgetReader
 ) -> tuple[dict[str, Parameter], list[Problem]]:
-    """Each benchmark the scenario names, read from its file (relative to ``directory``, the scenario's) and
+    """Each benchmark the scenario names, read from its file (relative to the scenario's, from ``files``) and
     benchmarked: the opportunities as parameters named ``opportunity.<id>…`` (£'000), and the problems — a
     file missing or wrong, an unknown comparator, a benchmark named twice. A benchmark with a problem still
     gives ``opportunity.<id>`` (as 0), so that a formula naming it is not reported too."""
@@ -436,7 +437,7 @@ def scenario_opportunities(
             )
             problems.append(Problem((*path, "id"), message))
             continue
-        found, wrong = _benchmark_values(reference, path, directory / reference.file, read)
+        found, wrong = _benchmark_values(reference, path, files, read)
         problems.extend(wrong)
         if wrong:
             found = {f"{OPPORTUNITY}.{reference.id}": (0.0, "")}
@@ -446,7 +447,7 @@ def scenario_opportunities(
 
 
 def _benchmark_values(
-    reference: OpportunityBenchmark, path: Path, file: pathlib.Path, read: BudgetReader
+    reference: OpportunityBenchmark, path: Path, files: SideFiles, read: BudgetReader
 ) -> tuple[dict[str, tuple[float, str]], list[Problem]]:
     if reference.comparator is not None and reference.comparator not in COMPARATOR_WORDS:
         message = (
@@ -454,14 +455,12 @@ def _benchmark_values(
             f"{did_you_mean(reference.comparator, list(COMPARATOR_WORDS))}"
         )
         return {}, [Problem((*path, "comparator"), message)]
-    if not file.is_file():
-        message = (
-            f"no programme budget file {reference.file!r} (looked for {file}); expected a benchmark "
-            "file, relative to the scenario's"
-        )
+    data = files.read(reference.file)
+    if data is None:
+        message = files.missing(reference.file, "programme budget file", "a benchmark file")
         return {}, [Problem((*path, "file"), message)]
     try:
-        budget = read(file)
+        budget = read(data, files.shown(reference.file))
     except InputError as error:
         return {}, list(error.problems)
     peers = sum(area.role == "peer" for area in budget.areas)

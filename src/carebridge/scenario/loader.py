@@ -19,8 +19,8 @@ are kept in a :class:`SourceMap`, which gives each problem's field path its line
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -43,6 +43,7 @@ from carebridge.scenario.pydantic_errors import problems_from_validation
 from carebridge.scenario.reading import ReadError, parse, read_text, without_cycle_collection
 from carebridge.scenario.salvage import salvage_problems
 from carebridge.scenario.schema import FORMAT_VERSION, Scenario
+from carebridge.scenario.side_files import UPLOADED, SideFiles
 from carebridge.scenario.source_map import SourceMap
 from carebridge.scenario.uncertain import extract_distributions
 from carebridge.scenario.years import MAX_YEARS, YearError, parse_year
@@ -60,6 +61,9 @@ class LoadedScenario:
     source: SourceMap
     warnings: tuple[Problem, ...] = ()
     """What may be a mistake but is not an error (docs/demand.md: cohorts that could overlap), located."""
+    side_files: Mapping[str, bytes] = field(default_factory=dict)
+    """The files the scenario names beside itself and that were read, by the name it writes
+    (:mod:`carebridge.scenario.side_files`): what a stored plan keeps with its scenario."""
 
 
 def load_scenario(path: str | pathlib.Path) -> LoadedScenario:
@@ -69,21 +73,26 @@ def load_scenario(path: str | pathlib.Path) -> LoadedScenario:
     the same way, with its problems located by sheet and cell.
     """
     file = str(path)
+    files = SideFiles(folder=pathlib.Path(path).parent)
     if pathlib.Path(path).suffix.lower() in (".xlsx", ".xlsm"):
         from carebridge.scenario.excel import read_workbook
 
-        return load_scenario_data(*read_workbook(pathlib.Path(path), file), folder=pathlib.Path(path).parent)
+        return load_scenario_data(*read_workbook(pathlib.Path(path), file), files=files)
     data, source = _read_map(path, ScenarioError)
-    return load_scenario_data(data, source, folder=pathlib.Path(path).parent)
+    return load_scenario_data(data, source, files=files)
 
 
-def load_scenario_text(text: str, file: str) -> LoadedScenario:
-    """Check a scenario written as YAML ``text``; ``file`` names it in messages."""
-    return load_scenario_data(*_parse_map(text, file, ScenarioError))
+def load_scenario_text(
+    text: str, file: str, side_files: Mapping[str, bytes] | None = None, given_as: str = UPLOADED
+) -> LoadedScenario:
+    """Check a scenario written as YAML ``text``; ``file`` names it in messages. The files it names beside
+    itself are read from ``side_files`` (by name; ``given_as`` says where they come from), never from disk."""
+    files = SideFiles(given=side_files or {}, given_as=given_as)
+    return load_scenario_data(*_parse_map(text, file, ScenarioError), files=files)
 
 
 def load_scenario_data(
-    data: dict[Any, Any], source: SourceMap, folder: pathlib.Path | None = None
+    data: dict[Any, Any], source: SourceMap, files: SideFiles | None = None
 ) -> LoadedScenario:
     """Check a scenario given as plain data (from YAML or a workbook); ``source`` locates its problems.
 
@@ -92,10 +101,10 @@ def load_scenario_data(
     the checks of meaning work year by year.
     """
     with without_cycle_collection():
-        return _check_scenario(data, source, folder)
+        return _check_scenario(data, source, files or SideFiles())
 
 
-def _check_scenario(data: dict[Any, Any], source: SourceMap, folder: pathlib.Path | None) -> LoadedScenario:
+def _check_scenario(data: dict[Any, Any], source: SourceMap, files: SideFiles) -> LoadedScenario:
     data, problems = extract_distributions(data)
     problems.extend(_format_version_problems(data))
     span = _year_span_problems(data)
@@ -108,16 +117,17 @@ def _check_scenario(data: dict[Any, Any], source: SourceMap, folder: pathlib.Pat
             problems.extend(salvage_problems(data, error, validate.check))
     else:
         if scenario.benchmarks:
-            scenario, found = _with_opportunities(scenario, source)
+            scenario, found = _with_opportunities(scenario, files)
             problems.extend(found)
         if not span:
             problems.extend(validate.check(scenario))
         if not problems:
-            scenario, attached = attach_population(scenario, folder)
+            scenario, attached = attach_population(scenario, files)
             problems.extend(attached)
     if problems:
         raise ScenarioError(_in_file_order(source.locate(problems)))
-    return LoadedScenario(scenario, source, tuple(source.locate(validate.warnings(scenario))))
+    warnings = tuple(source.locate(validate.warnings(scenario)))
+    return LoadedScenario(scenario, source, warnings, files.used)
 
 
 def load_model(
@@ -133,7 +143,16 @@ def load_model(
     text; a model that sets ``strict`` itself keeps its fields' own exceptions, like a date read from text),
     then, when the shape is right, ``check``'s problems of meaning.
     """
-    data, source = _read_map(path, what)
+    return _model_of(*_read_map(path, what), model, what, check)
+
+
+def _model_of(
+    data: dict[Any, Any],
+    source: SourceMap,
+    model: type[ModelT],
+    what: type[InputError],
+    check: Callable[[ModelT], Iterable[Problem]] | None,
+) -> tuple[ModelT, SourceMap]:
     try:
         loaded = model.model_validate(data, strict=None if model.model_config.get("strict") else True)
     except ValidationError as error:
@@ -144,15 +163,21 @@ def load_model(
     return loaded, source
 
 
-def _with_opportunities(scenario: Scenario, source: SourceMap) -> tuple[Scenario, list[Problem]]:
+def _with_opportunities(scenario: Scenario, files: SideFiles) -> tuple[Scenario, list[Problem]]:
     """The scenario with each benchmark's opportunities among its parameters (``opportunity.<id>…``, read
     from the files relative to the scenario's), and the problems of the benchmarks."""
-    found, problems = scenario_opportunities(scenario, pathlib.Path(source.file).parent, _read_budget)
+    found, problems = scenario_opportunities(scenario, files, _read_budget)
     return scenario.model_copy(update={"parameters": {**scenario.parameters, **found}}), problems
 
 
-def _read_budget(path: pathlib.Path) -> ProgrammeBudget:
-    return load_model(path, ProgrammeBudget, ProgrammeBudgetError, budget_problems)[0]
+def _read_budget(data: bytes, file: str) -> ProgrammeBudget:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        message = f"the file is not UTF-8 text (byte {error.start} cannot be read); expected a YAML text file"
+        raise ProgrammeBudgetError([Problem((), message, file=file)]) from None
+    parsed = _parse_map(text, file, ProgrammeBudgetError)
+    return _model_of(*parsed, ProgrammeBudget, ProgrammeBudgetError, budget_problems)[0]
 
 
 # --- reading and parsing ---------------------------------------------------------------------------------

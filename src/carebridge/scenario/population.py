@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from carebridge.scenario.errors import Problem, did_you_mean
 from carebridge.scenario.schema import Scenario
+from carebridge.scenario.side_files import SideFiles
 from carebridge.scenario.years import YearRange
 
 OLDEST = 90
@@ -114,10 +115,21 @@ def read_projection(path: Path) -> Projection:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise ProjectionError([Problem((), f"the file is larger than {MAX_FILE_BYTES:,} bytes", name)])
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise ProjectionError([Problem((), f"cannot read the population file: {error}", name)]) from None
-    return parse_projection(text, name)
+    return parse_projection_bytes(data, name)
+
+
+def parse_projection_bytes(data: bytes, file: str) -> Projection:
+    """The projection in the CSV file's bytes ``data`` (UTF-8); ``file`` names it in messages."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ProjectionError([Problem((), f"the file is larger than {MAX_FILE_BYTES:,} bytes", file)])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ProjectionError([Problem((), f"cannot read the population file: {error}", file)]) from None
+    return parse_projection(text, file)
 
 
 Cells = dict[tuple[str, int, int, int], tuple[float, int]]
@@ -374,41 +386,49 @@ def _gaps(
     return problems
 
 
-def _beside(folder: Path | None, name: str, field: str, instead: str) -> tuple[Path | None, list[Problem]]:
-    """The file ``name`` in the scenario's ``folder`` or below it, or the problem at its field."""
+def _side_file(
+    files: SideFiles, name: str, field: str, what: str, expected: str
+) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of side file ``name`` (in the scenario's folder or below it, or given with the scenario),
+    or the problem at its field."""
     where: tuple[str, ...] = ("demography", field)
-    if folder is None:
-        message = f"a {field} file is read only with a scenario file on disk (its folder); {instead}"
-        return None, [Problem(where, message)]
-    relative = Path(name)
-    target = (folder / relative).resolve()
-    if relative.is_absolute() or not target.is_relative_to(folder.resolve()):
-        return None, [Problem(where, f"expected a file in the scenario's folder or below it; found '{name}'")]
-    if not target.is_file():
-        return None, [Problem(where, f"no file '{name}' next to the scenario")]
-    return target, []
+    if files.folder is not None:
+        relative = Path(name)
+        if relative.is_absolute() or not (files.folder / relative).resolve().is_relative_to(
+            files.folder.resolve()
+        ):
+            return None, [
+                Problem(where, f"expected a file in the scenario's folder or below it; found '{name}'")
+            ]
+    data = files.read(name)
+    if data is None:
+        return None, [Problem(where, files.missing(name, what, expected))]
+    if len(data) > MAX_FILE_BYTES:
+        return None, [Problem((), f"the file is larger than {MAX_FILE_BYTES:,} bytes", files.shown(name))]
+    return data, []
 
 
-def attach_population(scenario: Scenario, folder: Path | None) -> tuple[Scenario, list[Problem]]:
-    """The scenario with ``demography.people`` filled from ``demography.file`` (read from ``folder``, the
-    scenario file's folder): the named areas summed, by sex and single age, values by financial year; and
-    each POD's ``demographic_rates`` filled from ``demography.rates``. Problems are located in the files, or
-    at the scenario's field."""
+def attach_population(scenario: Scenario, files: SideFiles) -> tuple[Scenario, list[Problem]]:
+    """The scenario with ``demography.people`` filled from ``demography.file`` (read from ``files``: the
+    scenario file's folder, or the files stored or uploaded with it): the named areas summed, by sex and
+    single age, values by financial year; and each POD's ``demographic_rates`` filled from
+    ``demography.rates``. Problems are located in the files, or at the scenario's field."""
     demography = scenario.demography
     if demography is None:
         return scenario, []
     if demography.rates is not None:
-        scenario, problems = _attach_rates(scenario, folder, demography.rates)
+        scenario, problems = _attach_rates(scenario, files, demography.rates)
         if problems:
             return scenario, problems
     if demography.file is None:
         return scenario, []
-    instead = "give the people inline in demography.people instead"
-    target, problems = _beside(folder, demography.file, "file", instead)
-    if target is None:
+    data, problems = _side_file(
+        files, demography.file, "file", "population file", "a population projection (CSV, ONS layout)"
+    )
+    if data is None:
         return scenario, problems
     try:
-        projection = read_projection(target)
+        projection = parse_projection_bytes(data, files.shown(demography.file))
     except ProjectionError as error:
         return scenario, error.problems
     chosen = demography.areas if demography.areas is not None else projection.areas
@@ -455,19 +475,18 @@ RATE_COLUMNS = ("pod", "sex", "band", "rate")
 """The columns of a rates file that a scenario reads (``carebridge base-rates`` writes more)."""
 
 
-def _attach_rates(scenario: Scenario, folder: Path | None, name: str) -> tuple[Scenario, list[Problem]]:
+def _attach_rates(scenario: Scenario, files: SideFiles, name: str) -> tuple[Scenario, list[Problem]]:
     """The scenario with the ``demographic_rates`` of each POD the rates file names."""
-    instead = "give each POD's activity.demographic_rates in the scenario instead"
-    target, problems = _beside(folder, name, "rates", instead)
-    if target is None:
+    data, problems = _side_file(
+        files, name, "rates", "rates file", "activity per head (carebridge base-rates)"
+    )
+    if data is None:
         return scenario, problems
     try:
-        if target.stat().st_size > MAX_FILE_BYTES:
-            return scenario, [Problem((), f"the file is larger than {MAX_FILE_BYTES:,} bytes", str(target))]
-        text = target.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        return scenario, [Problem((), f"cannot read the rates file: {error}", str(target))]
-    rates, _, problems = parse_rates(text, str(target), scenario)
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return scenario, [Problem((), f"cannot read the rates file: {error}", files.shown(name))]
+    rates, _, problems = parse_rates(text, files.shown(name), scenario)
     if problems:
         return scenario, problems
     pods = []

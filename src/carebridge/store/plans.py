@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from carebridge.store import audit
 from carebridge.store.models import (
     Plan,
     PlanActivity,
+    PlanFile,
     PlanInvestment,
     PlanSaving,
     PlanSchemeActivity,
@@ -90,10 +92,17 @@ def scenario_file_text(path: Path) -> tuple[str, str]:
 
 
 def approve(
-    store: Store, name: str, scenario_text: str, scenario_file: str, baseline: PlanBaseline, sha256: str
+    store: Store,
+    name: str,
+    scenario_text: str,
+    scenario_file: str,
+    baseline: PlanBaseline,
+    sha256: str,
+    side_files: Mapping[str, bytes] | None = None,
 ) -> Approval:
-    """Store the scenario and its run as a new version of plan ``name``, unless the latest version has the
-    same SHA-256 (then nothing changes). One transaction; logged in the audit log."""
+    """Store the scenario, its side files (by the name the scenario writes) and its run as a new version of
+    plan ``name``, unless the latest version has the same digest ``sha256`` (which covers the side files: then
+    nothing changes). One transaction; logged in the audit log."""
     name = name.strip()
     if not name:
         raise ValueError('the plan needs a name, e.g. --name "June 2017 business cases"')
@@ -131,11 +140,53 @@ def approve(
                 session.execute(insert(model), rows)
             counts[table_name] = len(rows)
         detail = f"approved from {scenario_file}; rows: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+        files = _store_files(session, version.id, side_files or {})
+        if files:
+            detail += "; side files: " + ", ".join(f"{n} (sha256 {digest[:12]}…)" for n, digest in files)
         audit.record(
             session.connection(),
             [audit.entry(store.actor, "approve", "plan_versions", [name, version.number], detail=detail)],
         )
         return Approval(_summary(plan, version), created=True)
+
+
+def _store_files(session: Session, version_id: int, files: Mapping[str, bytes]) -> list[tuple[str, str]]:
+    """Keep ``files`` with the version; each file's name and SHA-256, by name."""
+    rows: list[dict[str, Any]] = [
+        {
+            "version_id": version_id,
+            "name": name,
+            "sha256": hashlib.sha256(files[name]).hexdigest(),
+            "size": len(files[name]),
+            "content": files[name],
+        }
+        for name in sorted(files)
+    ]
+    if rows:
+        session.execute(insert(PlanFile), rows)
+    return [(row["name"], row["sha256"]) for row in rows]
+
+
+def version_files(session: Session, version_id: int) -> dict[str, bytes]:
+    """The side files kept with a plan version, by the name its scenario writes (none for a scenario that
+    names none, or a version stored before revision 0010)."""
+    query = select(PlanFile.name, PlanFile.content).where(PlanFile.version_id == version_id)
+    return {name: bytes(content) for name, content in session.execute(query.order_by(PlanFile.name))}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A side file of a plan version as a person reads it: its name, size and SHA-256."""
+
+    name: str
+    size: int
+    sha256: str
+
+
+def version_file_list(session: Session, version_id: int) -> list[StoredFile]:
+    """The side files of a plan version, without their bytes."""
+    query = select(PlanFile.name, PlanFile.size, PlanFile.sha256).where(PlanFile.version_id == version_id)
+    return [StoredFile(*row) for row in session.execute(query.order_by(PlanFile.name))]
 
 
 def _json_ready(value: Any) -> Any:

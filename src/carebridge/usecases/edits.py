@@ -146,8 +146,8 @@ def edit_scheme(text: str, scheme_id: str, values: Mapping[int, Mapping[str, str
     return edit_values(text, "schemes", scheme_id, values)
 
 
-Checker = Callable[[str, str], CheckedScenario]
-"""Loads and runs a scenario's text (``check_text``, or a face's cache of it)."""
+Checker = Callable[[str, str, Mapping[str, bytes]], CheckedScenario]
+"""Loads and runs a scenario's text with its side files (``check_text``, or a face's cache of it)."""
 
 
 def edit_value(
@@ -173,7 +173,7 @@ def keep_draft(
     """Check ``text`` as ``carebridge validate`` checks a file and keep it as the plan's draft (audited);
     :class:`DraftRejectedError` (nothing saved) with every problem located when it does not load or run."""
     try:
-        checked = check(text, f"{stored.plan_name} (draft)")
+        checked = check(text, f"{stored.plan_name} (draft)", stored.files)
     except ScenarioError as error:
         raise DraftRejectedError(error.problems, text) from None
     save_draft(store, stored.plan_id, text)

@@ -6,19 +6,22 @@ store keeps (the web app): the loader's located errors, then the engine's, locat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from carebridge.engine import ModelError, Results
 from carebridge.engine import run as run_engine
 from carebridge.scenario.loader import LoadedScenario, load_scenario, load_scenario_text
+from carebridge.scenario.side_files import UPLOADED, scenario_digest
 from carebridge.scenario.years import YearRange
 
 
 @dataclass(frozen=True)
 class CheckedScenario:
-    """A scenario that loads and runs: its text as the store keeps it, the text's SHA-256, where it came
-    from, the loaded scenario and its run."""
+    """A scenario that loads and runs: its text as the store keeps it, its digest (the text's SHA-256, or
+    with side files :func:`~carebridge.scenario.side_files.scenario_digest`, which covers them), where it came
+    from, the loaded scenario (with the side files it read) and its run."""
 
     text: str
     sha256: str
@@ -33,9 +36,12 @@ def load(path: str | Path) -> LoadedScenario:
     return load_scenario(path)
 
 
-def load_text(text: str, file: str) -> LoadedScenario:
-    """A scenario from YAML ``text``, its problems located in ``file``."""
-    return load_scenario_text(text, file)
+def load_text(
+    text: str, file: str, side_files: Mapping[str, bytes] | None = None, given_as: str = UPLOADED
+) -> LoadedScenario:
+    """A scenario from YAML ``text``, its problems located in ``file``; the files it names beside itself
+    from ``side_files`` (by name), never from disk."""
+    return load_scenario_text(text, file, side_files, given_as)
 
 
 def run(loaded: LoadedScenario) -> Results:
@@ -56,21 +62,25 @@ def with_bridge_year(results: Results, year: str) -> Results:
     return replace(results, scenario=scenario.model_copy(update={"report": report}))
 
 
-def check_text(text: str, file: str) -> CheckedScenario:
-    """Load and run YAML ``text`` as the command line does; :class:`ScenarioError` (located) if it fails."""
+def check_text(
+    text: str, file: str, side_files: Mapping[str, bytes] | None = None, given_as: str = UPLOADED
+) -> CheckedScenario:
+    """Load and run YAML ``text`` as the command line does, its side files from ``side_files`` (a stored
+    plan's, or an upload's); :class:`ScenarioError` (located) if it fails."""
     from carebridge.store.plans import sha256_text
 
-    loaded = load_text(text, file)
-    return CheckedScenario(text, sha256_text(text), file, loaded, run(loaded))
+    loaded = load_text(text, file, side_files, given_as)
+    digest = scenario_digest(sha256_text(text), loaded.side_files)
+    return CheckedScenario(text, digest, file, loaded, run(loaded))
 
 
 def check_file(path: Path) -> CheckedScenario:
     """Load and run the scenario file at ``path``, keeping its text as the store does (an Excel workbook as
-    ``base64:`` and its bytes) and the SHA-256 of its bytes; :class:`ScenarioError` (located) if it fails,
-    :class:`OSError` if it cannot be read."""
+    ``base64:`` and its bytes) and the SHA-256 of its bytes (with the side files it read, their digest);
+    :class:`ScenarioError` (located) if it fails, :class:`OSError` if it cannot be read."""
     from carebridge.store.plans import scenario_file_text
 
     loaded = load(path)
     results = run(loaded)
     text, digest = scenario_file_text(path)
-    return CheckedScenario(text, digest, str(path), loaded, results)
+    return CheckedScenario(text, scenario_digest(digest, loaded.side_files), str(path), loaded, results)

@@ -6,18 +6,30 @@ A plan's *current* scenario is its draft when there is one, else its latest vers
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from carebridge.delivery.baseline import PlanBaseline
 from carebridge.report.tidy import plan_documents
+from carebridge.scenario.side_files import STORED, scenario_digest
 from carebridge.store import Store
 from carebridge.store.models import Plan, PlanVersion, ScenarioDraft, User
-from carebridge.store.plans import Approval, VersionSummary, as_utc, list_versions, plan_id, sha256_text
+from carebridge.store.plans import (
+    Approval,
+    StoredFile,
+    VersionSummary,
+    as_utc,
+    list_versions,
+    plan_id,
+    sha256_text,
+    version_file_list,
+    version_files,
+)
 from carebridge.store.plans import approve as store_approval
 from carebridge.usecases.errors import NoPlanError, SeveralPlansError
-from carebridge.usecases.planning import CheckedScenario
+from carebridge.usecases.planning import CheckedScenario, check_text
 
 
 class PlanMissingError(LookupError):
@@ -68,14 +80,23 @@ class StoredScenario:
     approved_text: str
     approved_version: str = ""
     """The latest approved version as a person reads it: its number, who approved it and when."""
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    """The side files kept with the latest version, by the name the scenario writes; a draft keeps them."""
+    file_list: tuple[StoredFile, ...] = ()
+    """The same files as a person reads them: name, size, SHA-256."""
 
     @property
     def sha256(self) -> str:
-        return sha256_text(self.text)
+        """The digest of the scenario with its side files (as :class:`CheckedScenario` gives it)."""
+        return scenario_digest(sha256_text(self.text), self.files)
 
     @property
     def approved_sha256(self) -> str:
-        return sha256_text(self.approved_text)
+        return scenario_digest(sha256_text(self.approved_text), self.files)
+
+    def check(self) -> CheckedScenario:
+        """Load and run the scenario with its side files from the store (no file system)."""
+        return check_text(self.text, f"{self.plan_name} ({self.source})", self.files, STORED)
 
     @property
     def is_draft(self) -> bool:
@@ -86,7 +107,9 @@ def approve(store: Store, name: str, checked: CheckedScenario) -> Approval:
     """Store a checked scenario and its run's tables as a new version of plan ``name``; nothing changes when
     the latest version holds the same text (``created`` is false)."""
     baseline = PlanBaseline.from_results(checked.results, plan_documents(checked.results))
-    return store_approval(store, name, checked.text, checked.file, baseline, checked.sha256)
+    return store_approval(
+        store, name, checked.text, checked.file, baseline, checked.sha256, checked.loaded.side_files
+    )
 
 
 def versions(store: Store) -> list[VersionSummary]:
@@ -106,6 +129,11 @@ def resolve_plan(store: Store, name: str | None) -> str:
     if not names:
         raise NoPlanError()
     raise SeveralPlansError(names)
+
+
+def id_of(store: Store, name: str) -> int:
+    """The id of the plan called ``name`` (:class:`PlanNotFoundError` when there is none)."""
+    return plan_id(store, name)
 
 
 def list_plans(store: Store) -> list[PlanRow]:
@@ -158,7 +186,9 @@ def stored_scenario(store: Store, plan_id: int) -> StoredScenario:
         emails = {email.lower() for email in session.scalars(select(User.email))}
         when = as_utc(latest.approved_at).strftime("%Y-%m-%d %H:%M UTC")
         approved = f"version {latest.number}, approved by {approver(latest.approved_by, emails)} on {when}"
-        return StoredScenario(plan_id, plan.name, text, source, latest.scenario_text, approved)
+        files = version_files(session, latest.id)
+        listed = tuple(version_file_list(session, latest.id))
+        return StoredScenario(plan_id, plan.name, text, source, latest.scenario_text, approved, files, listed)
 
 
 def save_draft(store: Store, plan_id: int, text: str) -> None:
@@ -186,6 +216,7 @@ def approve_draft(store: Store, stored: StoredScenario, checked: CheckedScenario
         file,
         PlanBaseline.from_results(checked.results, plan_documents(checked.results)),
         checked.sha256,
+        checked.loaded.side_files,
     )
     with store.session() as session:
         draft = session.get(ScenarioDraft, stored.plan_id)

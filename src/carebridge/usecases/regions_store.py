@@ -59,7 +59,7 @@ __all__ = [
     "run_region_state",
 ]
 
-Check = Callable[[str, str], CheckedScenario]
+Check = Callable[[str, str, Mapping[str, bytes]], CheckedScenario]
 """Load and run a scenario's text (named by the second argument in messages): the web app's run cache."""
 
 
@@ -165,7 +165,7 @@ def _ups(path: str) -> int:
 
 def _outcome(place: str, name: str | None, stored: StoredScenario, check: Check) -> PlaceOutcome:
     try:
-        checked = check(stored.text, f"{stored.plan_name} ({stored.source})")
+        checked = check(stored.text, f"{stored.plan_name} ({stored.source})", stored.files)
     except ScenarioError as error:  # a ModelError too
         return PlaceOutcome(place, problems=list(error.problems))
     scenario = checked.loaded.scenario

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Generic, TypeVar
 
 from sqlalchemy import func, select
 
+from carebridge.scenario.side_files import STORED, scenario_digest
 from carebridge.store import Store
 from carebridge.store.models import AuditEntry
 from carebridge.store.plans import sha256_text
@@ -58,7 +59,8 @@ def store_generation(store: Store) -> int:
 
 
 class RunCache:
-    """Checked runs by the SHA-256 of the scenario text, least recently used dropped first; thread-safe."""
+    """Checked runs by the digest of the scenario text and its side files, least recently used dropped first;
+    thread-safe."""
 
     def __init__(self, size: int = RUNS_SIZE) -> None:
         self._memo: Memo[CheckedScenario] = Memo(size)
@@ -66,6 +68,8 @@ class RunCache:
     def __len__(self) -> int:
         return len(self._memo)
 
-    def get(self, text: str, file: str) -> CheckedScenario:
-        """:func:`~carebridge.usecases.planning.check_text`, once per text."""
-        return self._memo.get(sha256_text(text), lambda: check_text(text, file))
+    def get(self, text: str, file: str, side_files: Mapping[str, bytes] | None = None) -> CheckedScenario:
+        """:func:`~carebridge.usecases.planning.check_text` of a stored scenario and its side files, once per
+        text and files."""
+        key = scenario_digest(sha256_text(text), side_files or {})
+        return self._memo.get(key, lambda: check_text(text, file, side_files, STORED))

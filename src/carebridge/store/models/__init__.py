@@ -19,6 +19,7 @@ from carebridge.store.models.efficiency import (
 )
 from carebridge.store.models.fews import BenefitsAction, FewsThreshold, ShareParty
 from carebridge.store.models.outcomes import OutcomeRegister, OutcomeValue
+from carebridge.store.models.plan_files import PLAN_FILES_APPEND_ONLY, PlanFile
 from carebridge.store.models.plans import (
     IMMUTABLE_TABLES,
     Plan,
@@ -44,6 +45,7 @@ from carebridge.store.models.web import ROLES, LoginAttempt, ScenarioDraft, User
 
 __all__ = [
     "IMMUTABLE_TABLES",
+    "PLAN_FILES_APPEND_ONLY",
     "REGION_APPEND_ONLY",
     "ROLES",
     "ActivityActualRow",
@@ -67,6 +69,7 @@ __all__ = [
     "OutcomeValue",
     "Plan",
     "PlanActivity",
+    "PlanFile",
     "PlanInvestment",
     "PlanSaving",
     "PlanSchemeActivity",

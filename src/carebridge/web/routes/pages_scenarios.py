@@ -65,23 +65,35 @@ async def scenario_import(
     csrf_token: Annotated[str, Form()],
     name: Annotated[str, Form()],
     file: Annotated[UploadFile, File()],
+    side_files: Annotated[list[UploadFile] | None, File()] = None,
+    scenario_in_zip: Annotated[str, Form()] = "",
 ) -> Any:
+    """Import a scenario as a new version of a plan: its YAML and the files it names beside itself (a
+    population projection, benchmark files), or a zip of its folder; the side files are kept with the
+    version. A scenario with warnings opens on its dashboard, which shows them."""
     check_csrf(request, csrf_token)
     if not can_import_scenario(user):
         raise HTTPException(403, "only a finance lead or an admin imports a scenario")
-    data = await file.read()  # its size was capped by the guard (carebridge serve --max-upload-mb)
+    data = await file.read()  # the request's size was capped by the guard (carebridge serve --max-upload-mb)
+    side = [(upload.filename or "", await upload.read()) for upload in side_files or [] if upload.filename]
     problems: list[str] = []
+    warnings: list[str] = []
     if not name.strip():
         problems = ["the plan needs a name"]
     else:
         try:
-            text = data.decode("utf-8-sig")
-            checked = await run_in_threadpool(check_text, text, file.filename or "upload")
-            await run_in_threadpool(plans.approve, store, name.strip(), checked)
-        except UnicodeDecodeError:
-            problems = [f"{file.filename}: not UTF-8 text; import a YAML scenario"]
+            upload = scenarios.read_upload(file.filename or "upload", data, side, scenario_in_zip)
+            checked = await run_in_threadpool(check_text, upload.text, upload.file, upload.side_files)
+            approval = await run_in_threadpool(plans.approve, store, name.strip(), checked)
+        except scenarios.UploadError as error:
+            problems = error.problems
         except ScenarioError as error:
             problems = scenarios.problem_lines(error)
+            warnings = await run_in_threadpool(scenarios.upload_warnings, upload)
+        else:
+            if checked.loaded.warnings:
+                found = await run_in_threadpool(plans.id_of, store, approval.version.plan)
+                return RedirectResponse(f"/scenarios/{found}", status_code=303)
     if problems:
         rows = await run_in_threadpool(plans.list_plans, store)
         return render(
@@ -92,7 +104,9 @@ async def scenario_import(
             plans=rows,
             can_import=True,
             import_problems=problems,
+            import_warnings=warnings,
             import_name=name,
+            import_zip=scenario_in_zip,
         )
     return RedirectResponse("/", status_code=303)
 
@@ -118,6 +132,7 @@ async def scenario_dashboard(
         view=view,
         groups=groups,
         can_approve=can_approve(user),
+        warnings=scenarios.warning_lines(state.loaded),
         **_headline(caches, state, user, view.year),
     )
 
@@ -317,9 +332,10 @@ def write_reports(state: scenarios.Current, folder: Path) -> Path:
     from carebridge.version import __version__
     from carebridge.web.auth import now
 
+    files = ", ".join(f"{f.name} (SHA-256 {f.sha256[:12]}…)" for f in state.stored.file_list)
     provenance = Provenance(
         state.loaded.scenario.name,
-        f"{state.plan_name} ({state.source})",
+        f"{state.plan_name} ({state.source})" + (f" with {files}" if files else ""),
         state.sha256,
         __version__,
         now().isoformat(timespec="seconds"),
