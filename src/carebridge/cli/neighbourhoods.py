@@ -124,22 +124,39 @@ def cohort_command(
     data: DataArgument,
     suppress_below: SuppressBelow = 10,
     round_to: RoundTo = 5,
+    monthly: Annotated[
+        bool,
+        typer.Option("--monthly", help="Also print the enrolment month by month of each trajectory."),
+    ] = False,
 ) -> None:
     """The registered population and the cohort of each neighbourhood, and enrolment by year capped by the
-    teams' capacity (WTE × caseload per WTE). Counts under disclosure control.
+    teams' capacity (WTE × caseload per WTE); a neighbourhood with a monthly trajectory (ramp or series) has
+    the year's months annualised (the mean enrolled at each month's end). Counts under disclosure control.
 
     Example:
 
     \b
       carebridge neighbourhoods cohort examples/stockport-2017/neighbourhoods/neighbourhoods.yaml \\
-        examples/synthetic-population/patients.parquet
+        examples/synthetic-population/patients.parquet --monthly
     """
     from carebridge.cli.console import terminal
-    from carebridge.report.neighbourhoods import cohort_table, enrolment_table, print_tables
+    from carebridge.report.neighbourhoods import (
+        cohort_table,
+        enrolment_table,
+        monthly_enrolment_table,
+        print_tables,
+    )
+    from carebridge.strat.neighbourhood_cohort import monthly_enrolment
 
     rule = _rule(suppress_below, round_to)
     found = _cohorts(file, data)
-    print_tables(terminal(), [cohort_table(found.cohorts, rule), enrolment_table(found.enrolled, rule)], rule)
+    tables = [cohort_table(found.cohorts, rule), enrolment_table(found.enrolled, rule)]
+    if monthly:
+        months = monthly_enrolment(found.plan, found.cohorts)
+        if months.empty:
+            fail(f"{file}: no neighbourhood has a monthly trajectory (trajectory: ramp or monthly)")
+        tables.append(monthly_enrolment_table(months, rule))
+    print_tables(terminal(), tables, rule)
 
 
 @neighbourhoods_app.command("effect")

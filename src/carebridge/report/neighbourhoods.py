@@ -91,6 +91,23 @@ def enrolment_table(enrolled: pd.DataFrame, rule: DisclosureRule) -> Table:
     )
 
 
+def monthly_enrolment_table(months: pd.DataFrame, rule: DisclosureRule) -> Table:
+    table = months.assign(capped=months["capped"].map({True: "capped", False: ""}))
+    return controlled_table(
+        "Enrolment month by month toward the teams' capacity (enrolled at each month's end)",
+        table,
+        [
+            ("neighbourhood", "Neighbourhood", "text"),
+            ("month", "Month", "text"),
+            ("trajectory", "Trajectory", "count"),
+            ("capacity", "Capacity", "wte"),
+            ("enrolled", "Enrolled", "count"),
+            ("capped", "", "text"),
+        ],
+        rule,
+    )
+
+
 def effect_table(effect: pd.DataFrame, scheme: str, rule: DisclosureRule) -> Table:
     return controlled_table(
         f"The {scheme} scheme's effect: enrolled × rate × deflection",
