@@ -46,13 +46,30 @@ def test_rates_and_the_reduction_against_planned() -> None:
     north, south = utilisation_indicators(
         table, NAMES, 0.2, Month.parse("2018/19-M02"), THRESHOLDS, DisclosureRule()
     )
-    assert (
-        north.achieved == pytest.approx(0.25)
-        and north.ratio == pytest.approx(1.25)
-        and north.status == "green"
-    )
-    assert south.achieved == pytest.approx(0.0) and south.status == "red"
+    # a 25% reduction against 20% planned; the admissions avoided (4 of 3.2 planned) are below 10: not shown
+    assert north.ratio == pytest.approx(1.25) and north.status == "green"
+    assert math.isnan(north.planned) and math.isnan(north.achieved)
+    assert "a 25% reduction against 20% planned" in north.note and "not shown" in north.note
+    assert south.ratio == pytest.approx(0.0) and south.status == "red"
     assert "2 months" in north.note
+
+
+def test_admissions_avoided_are_controlled_and_the_ratio_is_the_reduction_over_the_deflection() -> None:
+    big = [
+        UtilisationRow("2018/19-M01", "North", "enrolled", 1000, 61),
+        UtilisationRow("2018/19-M01", "North", "comparison", 1000, 83),
+    ]
+    (north,) = utilisation_indicators(
+        monthly_utilisation(big, ["North"]),
+        ["North"],
+        0.2,
+        Month.parse("2018/19-M01"),
+        THRESHOLDS,
+        DisclosureRule(),
+    )
+    # the enrolled would have had 83 at the comparison's rate: 16.6 avoided planned, 22 achieved
+    assert north.planned == 15 and north.achieved == 20
+    assert north.ratio == pytest.approx(22 / 16.6) and north.status == "green"
 
 
 def test_a_group_with_fewer_than_ten_admissions_to_date_has_no_status() -> None:

@@ -166,7 +166,13 @@ def _walk(command: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...]
 # before its actuals, the registers loaded before they are reviewed.
 HELP_ORDER = (
     "validate", "run", "template", "convert", "compare", "simulate", "sensitivity", "appraise", "prioritise",
-    "synth", "stratify", "plan approve", "plan", "plan list", "plan share", "actuals template", "actuals",
+    "synth", "stratify", "region", "region add", "region list", "efficiency", "efficiency load", "returns",
+    "returns template", "returns import", "efficiency status", "pools", "pools load", "pools import",
+    "pools status", "programme", "programme check", "programme rollup", "programme load", "programme return",
+    "programme return import", "programme status", "programme resourcing", "outcomes", "outcomes load",
+    "outcomes import", "outcomes status", "outcomes benchmark", "neighbourhoods", "neighbourhoods check",
+    "neighbourhoods cohort", "neighbourhoods effect", "neighbourhoods utilisation", "neighbourhoods import",
+    "plan approve", "plan", "plan list", "plan share", "actuals template", "actuals",
     "actuals import", "fews settings", "fews action", "fews", "report", "report delivery", "targets",
     "targets load", "targets actuals", "targets status", "targets escalate", "targets reset", "risks",
     "risks load", "risks list", "risks heatmap", "risks review", "users", "users add", "serve",
@@ -343,6 +349,8 @@ def test_the_commands_are_found() -> None:
         if path and not _subcommands(command)
     } - helped
     assert not missing, f"commands whose --help shows no example: {sorted(missing)}"
+    unordered = [" ".join(path) for path, _ in _walk(_cli(), ()) if path and " ".join(path) not in HELP_ORDER]
+    assert not unordered, f"commands to place in HELP_ORDER (after what their example needs): {unordered}"
     stale = (set(NOT_RUN) | set(STAND_INS)) - shown
     assert not stale, f"NOT_RUN or STAND_INS names a command no document shows: {sorted(stale)}"
 

@@ -154,7 +154,13 @@ def test_the_wrong_kind_of_file_and_a_rollup_with_no_workstreams(tmp_path: Path)
     db = tmp_path / "s.db"
     message = refused("programme", "check", str(EXAMPLES / "stockport-2017" / "scenario.yaml"), db=db)
     assert "this is a scenario" in message and "not a programme file" in message
-    message = refused("programme", "rollup", str(EXAMPLES / "stockport-2017" / "programme.yaml"), db=db)
+    text = (EXAMPLES / "stockport-2017" / "programme.yaml").read_text(encoding="utf-8")
+    resourcing_only = tmp_path / "programme.yaml"  # beside no scenario: the resourcing alone
+    resourcing_only.write_text(
+        text[: text.index("start:")] + text[text.index("resourcing:") :], encoding="utf-8"
+    )
+    scenario = str(EXAMPLES / "stockport-2017" / "scenario.yaml")
+    message = refused("programme", "rollup", str(resourcing_only), "--scenario", scenario, db=db)
     assert "the programme has no objectives and workstreams to roll the plan up by" in message
     message = refused("run", str(STP / "programme.yaml"), db=db)
     assert "this is a programme file" in message

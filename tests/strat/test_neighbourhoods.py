@@ -16,6 +16,7 @@ from carebridge.strat.disclosure import DisclosureRule
 from carebridge.strat.neighbourhood_cohort import (
     effect_fragment,
     enrolment,
+    monthly_enrolment,
     neighbourhood_cohorts,
     scheme_effect,
 )
@@ -173,3 +174,91 @@ def test_the_example_cohort_and_effect_on_the_synthetic_borough(tmp_path: Path) 
         for n in re.findall(r"# nel \d{4}/\d{2}: ([\d,]+) enrolled", emitted.read_text())
     ]
     assert counts and all(n % 5 == 0 for n in counts)
+
+
+RAMP = SMALL.replace(
+    "    enrolment: {2017/18: 0.5, 2018/19: 1.0}\n    care_plans: 0.8",
+    "    trajectory:\n      ramp: {start: 2017/18-M04, per_month: 20}\n    care_plans: 0.8",
+)
+SERIES = SMALL.replace(
+    "    enrolment: {2017/18: 0.5, 2018/19: 1.0}\n    care_plans: 1.0",
+    "    trajectory:\n      monthly: {2017/18-M01: 12, 2017/18-M07: 30, 2018/19-M01: 48}\n"
+    "    care_plans: 1.0",
+)
+
+
+def test_a_ramp_grows_month_by_month_to_the_cap_and_the_year_is_its_mean() -> None:
+    plan, _ = load_neighbourhoods_text(RAMP)
+    cohorts = cohorts_table()
+    months = monthly_enrolment(plan, cohorts)
+    north = months[months["neighbourhood"] == "North"]
+    first = north[north["year"] == "2017/18"]
+    # July 2017 is the first month: none before; 20 more each month; capacity 140 from December (6 × 20)
+    assert list(first["enrolled"])[:6] == [0, 0, 0, 20, 40, 60]
+    assert list(first["enrolled"])[-1] == 140 and bool(first["capped"].iloc[-1])
+    assert not first["capped"].iloc[9] and first["capped"].iloc[10]  # 160 > 140 in February 2018
+    enrolled = enrolment(plan, cohorts)
+    by = {(r["neighbourhood"], r["year"]): r for r in enrolled.to_dict("records")}
+    mean = sum([0, 0, 0, 20, 40, 60, 80, 100, 120, 140, 140, 140]) / 12
+    assert by[("North", "2017/18")]["enrolled"] == pytest.approx(mean)
+    assert by[("North", "2018/19")]["enrolled"] == pytest.approx(140) and by[("North", "2018/19")]["capped"]
+    # the effect follows the monthly enrolment: the year's mean × rate × deflection
+    effect = scheme_effect(plan, cohorts, enrolled, {"nel": 1000.0})
+    first_year = effect[effect["year"] == "2017/18"].iloc[0]
+    assert first_year["removed"] == pytest.approx(mean * 0.9 * 0.2 + 50 * 0.5 * 0.2)
+
+
+def test_a_series_holds_each_month_until_the_next_and_is_capped_by_the_cohort() -> None:
+    plan, _ = load_neighbourhoods_text(SERIES)
+    assert plan.years() == ["2017/18", "2018/19"]
+    months = monthly_enrolment(plan, cohorts_table())
+    south = list(months[months["neighbourhood"] == "South"]["enrolled"])
+    assert south[:12] == [12] * 6 + [30] * 6
+    assert south[12:] == [48] * 12  # within the capacity of 50 and the cohort of 120
+
+
+@pytest.mark.parametrize(
+    ("text", "old", "new", "expected"),
+    [
+        (
+            SERIES,
+            "2018/19-M01: 48",
+            "2018/19-M01: 60",
+            "neighbourhoods[1].trajectory.monthly.2018/19-M01: South: 60 patients enrolled, above the teams' "
+            "capacity of 50",
+        ),
+        (SERIES, "2017/18-M07: 30", "2017/18-M07: -5", "South: -5 patients; enrolment cannot go negative"),
+        (SERIES, "2017/18-M07: 30", "2017/18-M13: 30", "'2017/18-M13'; expected a financial month"),
+        (RAMP, "per_month: 20", "per_month: -20", "North: -20 patients a month; expected more than 0"),
+        (RAMP, "start: 2017/18-M04", "start: July 2017", "'July 2017'; expected a financial month"),
+        (RAMP, "ramp: {start: 2017/18-M04, per_month: 20}", "{}", "give one of ramp"),
+    ],
+)
+def test_a_bad_trajectory_is_a_located_error(
+    tmp_path: Path, text: str, old: str, new: str, expected: str
+) -> None:
+    assert old in text
+    path = written(tmp_path, text.replace(old, new))
+    code, output = invoke("neighbourhoods", "check", str(path))
+    assert code == 2 and "Traceback" not in output, output
+    assert expected in " ".join(output.split()), output
+    assert re.search(rf"{re.escape(str(path))}:\d+ ", output)
+
+
+def test_a_neighbourhood_with_no_enrolment_is_refused(tmp_path: Path) -> None:
+    path = written(
+        tmp_path,
+        SMALL.replace(
+            "    enrolment: {2017/18: 0.5, 2018/19: 1.0}\n    care_plans: 1.0", "    care_plans: 1.0"
+        ),
+    )
+    code, output = invoke("neighbourhoods", "check", str(path))
+    assert code == 2 and "South has no enrolment" in output and f"{path}:15" in output
+
+
+def test_the_example_prints_its_trajectories_month_by_month() -> None:
+    code, output = invoke("neighbourhoods", "cohort", str(FILE), str(PATIENTS), "--monthly")
+    assert code == 0, output
+    assert "Enrolment month by month" in output
+    marple = [line for line in output.splitlines() if re.match(r"\s*Marple\s+2018/19-M06\s", line)]
+    assert marple and "capped" in marple[0]

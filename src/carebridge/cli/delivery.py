@@ -420,7 +420,9 @@ def fews_command(
 
     Three indicator sets, year to date: mobilisation (milestones done ÷ due), activity deflection (actual
     ÷ planned, by POD) and benefits realisation (realised ÷ planned savings, by scheme), each green, amber
-    or red by the plan's thresholds; the forecast programme loss max(I − B, 0) and whether it triggers
+    or red by the plan's thresholds; a fourth, neighbourhood case management (emergency admissions the
+    enrolled cohort avoided ÷ planned, by neighbourhood), when the store holds utilisation (carebridge
+    neighbourhoods import); the forecast programme loss max(I − B, 0) and whether it triggers
     intervention; the benefits-maximisation actions; SPC signals on monthly activity.
 
     Example:

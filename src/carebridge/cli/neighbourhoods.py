@@ -124,22 +124,39 @@ def cohort_command(
     data: DataArgument,
     suppress_below: SuppressBelow = 10,
     round_to: RoundTo = 5,
+    monthly: Annotated[
+        bool,
+        typer.Option("--monthly", help="Also print the enrolment month by month of each trajectory."),
+    ] = False,
 ) -> None:
     """The registered population and the cohort of each neighbourhood, and enrolment by year capped by the
-    teams' capacity (WTE × caseload per WTE). Counts under disclosure control.
+    teams' capacity (WTE × caseload per WTE); a neighbourhood with a monthly trajectory (ramp or series) has
+    the year's months annualised (the mean enrolled at each month's end). Counts under disclosure control.
 
     Example:
 
     \b
       carebridge neighbourhoods cohort examples/stockport-2017/neighbourhoods/neighbourhoods.yaml \\
-        examples/synthetic-population/patients.parquet
+        examples/synthetic-population/patients.parquet --monthly
     """
     from carebridge.cli.console import terminal
-    from carebridge.report.neighbourhoods import cohort_table, enrolment_table, print_tables
+    from carebridge.report.neighbourhoods import (
+        cohort_table,
+        enrolment_table,
+        monthly_enrolment_table,
+        print_tables,
+    )
+    from carebridge.strat.neighbourhood_cohort import monthly_enrolment
 
     rule = _rule(suppress_below, round_to)
     found = _cohorts(file, data)
-    print_tables(terminal(), [cohort_table(found.cohorts, rule), enrolment_table(found.enrolled, rule)], rule)
+    tables = [cohort_table(found.cohorts, rule), enrolment_table(found.enrolled, rule)]
+    if monthly:
+        months = monthly_enrolment(found.plan, found.cohorts)
+        if months.empty:
+            fail(f"{file}: no neighbourhood has a monthly trajectory (trajectory: ramp or monthly)")
+        tables.append(monthly_enrolment_table(months, rule))
+    print_tables(terminal(), tables, rule)
 
 
 @neighbourhoods_app.command("effect")
@@ -242,3 +259,55 @@ def utilisation_command(
     title = f"FEWS: {SET_TITLES['neighbourhoods']}, {as_at.label} year to date: {status.upper()}"
     tables.append(indicator_table(title, indicators))
     print_tables(terminal(), tables, rule)
+
+
+@neighbourhoods_app.command("import")
+def import_command(
+    file: FileArgument,
+    utilisation: Annotated[
+        Path,
+        typer.Argument(
+            help="Monthly utilisation (CSV: month, neighbourhood, group, patients, admissions).",
+            show_default=False,
+        ),
+    ],
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="The store: a SQLite file or a postgresql+psycopg:// URL [default: CAREBRIDGE_DB, else "
+            "carebridge.db].",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Import the neighbourhoods file and its monthly utilisation into the store, all or nothing: the FEWS
+    (carebridge fews, the delivery pack, the web app) then shows the neighbourhood set.
+
+    Every row is checked first (months, neighbourhoods of the file, groups, whole numbers); if any is bad,
+    every problem is listed with its file, line and column and nothing is imported. A row whose month,
+    neighbourhood and group are already in the store replaces its counts, and the audit log records the
+    file; importing the same file again changes nothing. Counts are kept exact and leave the tool under
+    disclosure control (below 10 suppressed, others rounded to 5).
+
+    Example:
+
+    \b
+      carebridge neighbourhoods import examples/stockport-2017/neighbourhoods/neighbourhoods.yaml \\
+        examples/stockport-2017/neighbourhoods/utilisation.csv
+    """
+    from carebridge.cli.app import echo_import
+    from carebridge.cli.delivery import open_store
+    from carebridge.strat.neighbourhoods import NeighbourhoodsError
+    from carebridge.usecases.neighbourhoods import import_utilisation
+
+    with open_store(db) as store:
+        try:
+            outcome = import_utilisation(store, file, utilisation)
+        except NeighbourhoodsError as error:
+            fail(str(error))
+    if outcome.added:
+        typer.echo(f"{file}: {outcome.name} added to the store")
+    elif outcome.definition_changed:
+        typer.echo(f"{file}: {outcome.name} replaced in the store")
+    echo_import(utilisation, outcome)

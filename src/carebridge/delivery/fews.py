@@ -42,6 +42,8 @@ SET_TITLES = {
     "efficiency": "Efficiency programmes (CIP and QIPP)",
     "neighbourhoods": "Neighbourhood case management",
 }
+ADDED_ORDER: tuple[IndicatorSet, ...] = ("efficiency", "neighbourhoods")
+"""The order of the sets a month may gain beyond :data:`SETS`."""
 ORDER: dict[Status, int] = {"none": 0, "green": 1, "amber": 2, "red": 3}
 ACTION_CATEGORIES = (
     "management_action",
@@ -132,9 +134,15 @@ class FewsStatus:
         return worst(indicator.status for indicator in self.indicators if indicator.set == which)
 
     @property
-    def overall(self) -> Status:
+    def sets(self) -> tuple[IndicatorSet, ...]:
+        """The sets this month shows: the three of :data:`SETS`, then any added to it (neighbourhoods), in
+        :data:`SET_TITLES`' order."""
         added = {indicator.set for indicator in self.indicators} - set(SETS)
-        return worst(self.set_status(which) for which in (*SETS, *sorted(added)))
+        return (*SETS, *(which for which in ADDED_ORDER if which in added))
+
+    @property
+    def overall(self) -> Status:
+        return worst(self.set_status(which) for which in self.sets)
 
     @property
     def mitigation(self) -> float:

@@ -8,8 +8,9 @@ Pure arithmetic:
 - a group's **rate** = admissions ÷ patients (a month's admissions per patient; shown per 1,000);
 - the **reduction** achieved = 1 − enrolled rate ÷ comparison rate;
 - the FEWS indicator, year to date (months of the financial year up to the month assessed, patients and
-  admissions summed): achieved reduction ÷ the planned deflection, rated amber and red by the neighbourhood
-  set's thresholds.
+  admissions summed): the enrolled's emergency admissions avoided against the comparison group's rate ÷
+  those the planned deflection would avoid — the achieved reduction ÷ the planned deflection — rated amber
+  and red by the neighbourhood set's thresholds.
 
 Where a group's admissions or patients in the months summed are below the disclosure rule's ``suppress_below``
 the indicator has no ratio (status ``none``) and says why: a rate from so few is neither safe to show nor
@@ -66,6 +67,14 @@ def monthly_utilisation(rows: Sequence[UtilisationRow], names: Sequence[str]) ->
     return table
 
 
+def controlled(rule: DisclosureRule, count: float) -> float:
+    """A count as it may leave the tool: NaN (suppressed) when fewer than the rule's ``suppress_below``
+    either way, otherwise rounded to its ``round_to``."""
+    if not math.isfinite(count) or abs(count) < rule.suppress_below:
+        return math.nan
+    return rule.round_count(count)
+
+
 def utilisation_indicators(
     table: pd.DataFrame,
     names: Sequence[str],
@@ -73,17 +82,26 @@ def utilisation_indicators(
     as_at: Month,
     thresholds: Thresholds,
     rule: DisclosureRule,
+    prefix: str = "",
 ) -> list[Indicator]:
-    """Per neighbourhood: the reduction achieved year to date ÷ ``planned`` (the scheme's deflection)."""
+    """Per neighbourhood, year to date: emergency admissions of the enrolled avoided ÷ planned avoided.
+
+    With ``c`` the comparison group's admissions per patient-month and ``E`` the enrolled patient-months to
+    date, the enrolled would have had ``E × c`` admissions at the comparison's rate: **planned** avoided is
+    ``E × c × planned`` (the scheme's deflection), **achieved** ``E × c −`` the enrolled's admissions, so
+    the ratio is the reduction achieved ``1 − enrolled rate ÷ c`` over the deflection planned. Planned and
+    achieved are counts of admissions and leave here controlled (NaN below ``suppress_below``, others rounded
+    to ``round_to``); the ratio comes from the unrounded sums. ``prefix`` goes before each item's id (a
+    store holding several neighbourhood files)."""
     months = [Month.parse(m) for m in table["month"]] if not table.empty else []
     in_year = [m.year == as_at.year and m <= as_at for m in months]
     to_date = table[in_year] if months else table
     indicators = []
     for name in names:
-        mine = to_date[to_date["neighbourhood"] == name]
+        mine = to_date[to_date["neighbourhood"] == name] if not to_date.empty else to_date
         sums = {c: float(mine[c].sum()) for c in table.columns if c.endswith(("_patients", "_admissions"))}
         reported = len(mine)
-        achieved, ratio, note = math.nan, math.nan, ""
+        planned_avoided, achieved_avoided, ratio, note = math.nan, math.nan, math.nan, ""
         if not reported:
             note = "no utilisation reported yet"
         elif any(rule.suppressed(value) for value in sums.values()):
@@ -91,6 +109,9 @@ def utilisation_indicators(
         elif sums["comparison_admissions"] > 0 and sums["enrolled_patients"] > 0:
             enrolled = sums["enrolled_admissions"] / sums["enrolled_patients"]
             comparison = sums["comparison_admissions"] / sums["comparison_patients"]
+            expected = sums["enrolled_patients"] * comparison
+            planned_avoided = expected * planned
+            achieved_avoided = expected - sums["enrolled_admissions"]
             achieved = 1 - enrolled / comparison
             ratio = achieved / planned if planned > 0 else math.nan
             note = (
@@ -98,8 +119,25 @@ def utilisation_indicators(
                 f"{PER * comparison:.1f} admissions per 1,000 a month, a {achieved:.0%} reduction "
                 f"against {planned:.0%} planned"
             )
+            hidden = [
+                label
+                for label, count in (("planned", planned_avoided), ("achieved", achieved_avoided))
+                if math.isnan(controlled(rule, count))
+            ]
+            if hidden:
+                fewer = f"fewer than {rule.suppress_below}"
+                note += f"; admissions avoided {' and '.join(hidden)} {fewer}: not shown"
         indicators.append(
-            Indicator("neighbourhoods", name, name, planned, achieved, ratio, rag(ratio, thresholds), note)
+            Indicator(
+                "neighbourhoods",
+                f"{prefix}{name}",
+                name,
+                controlled(rule, planned_avoided),
+                controlled(rule, achieved_avoided),
+                ratio,
+                rag(ratio, thresholds),
+                note,
+            )
         )
     return indicators
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from carebridge.delivery.baseline import records
 from carebridge.delivery.benefits import summarise
-from carebridge.delivery.fews import SET_TITLES, SETS, Action, FewsStatus
+from carebridge.delivery.fews import SET_TITLES, Action, FewsStatus
 from carebridge.delivery.monitor import Monitoring, seasonal_factor
 from carebridge.delivery.months import Month
 from carebridge.delivery.settlement import SettlementView
@@ -50,7 +50,7 @@ class PackTable:
 def status_table(monitoring: Monitoring) -> PackTable:
     """The three indicator sets and the whole programme, each with its status."""
     status = monitoring.fews
-    rows: list[list[Cell]] = [[SET_TITLES[which], status.set_status(which)] for which in SETS]
+    rows: list[list[Cell]] = [[SET_TITLES[which], status.set_status(which)] for which in status.sets]
     rows.append(["Programme (the reddest set)", status.overall])
     return PackTable(
         "fews-status",
@@ -82,13 +82,20 @@ def indicator_table(monitoring: Monitoring) -> PackTable:
     thresholds = "; ".join(
         f"{which}: amber below {settings.thresholds(which).amber:.0%}, "
         f"red below {settings.thresholds(which).red:.0%}"
-        for which in SETS
+        for which in status.sets
     )
     return PackTable(
         "fews-indicators",
         "FEWS indicators, year to date",
         "Planned and achieved: milestones due and done; deflection in the POD's unit; savings in £'000 "
-        f"({settings.basis} basis, a saving positive). Thresholds — {thresholds}",
+        f"({settings.basis} basis, a saving positive)"
+        + (
+            "; neighbourhoods: emergency admissions of the enrolled cohort avoided against the comparison "
+            "group (below 10 left blank, others rounded to 5)"
+            if "neighbourhoods" in status.sets
+            else ""
+        )
+        + f". Thresholds — {thresholds}",
         (
             PackColumn("Set"),
             PackColumn("Indicator"),

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from carebridge.delivery.efficiency_status import EfficiencyStatus
-from carebridge.delivery.fews import SET_TITLES, SETS
+from carebridge.delivery.fews import SET_TITLES
 from carebridge.delivery.monitor import Monitoring
 from carebridge.delivery.pack import (
     PackTable,
@@ -80,7 +80,7 @@ def _facts(monitoring: Monitoring, plan: str) -> list[tuple[str, str]]:
 
 def _banner(monitoring: Monitoring) -> tuple[str, str]:
     status = monitoring.fews
-    sets = ", ".join(f"{SET_TITLES[which].lower()} {status.set_status(which)}" for which in SETS)
+    sets = ", ".join(f"{SET_TITLES[which].lower()} {status.set_status(which)}" for which in status.sets)
     trigger = (
         f"the forecast loss of £{status.forecast.forecast_loss:,.0f}k breaches the threshold of "
         f"£{status.settings.loss_threshold:,.0f}k: intervention triggered"

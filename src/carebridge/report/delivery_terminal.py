@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from carebridge.delivery.fews import SET_TITLES, SETS
+from carebridge.delivery.fews import SET_TITLES
 from carebridge.delivery.monitor import Monitoring
 from carebridge.delivery.spc import ASSURANCE_ICONS
 from carebridge.report.numbers import format_cell
@@ -29,7 +29,7 @@ def print_fews(monitoring: Monitoring, plan: str, console: Console) -> None:
     sets = Table(title=title, title_justify="left")
     sets.add_column("Indicator set")
     sets.add_column("Status")
-    for which in SETS:
+    for which in fews.sets:
         sets.add_row(SET_TITLES[which], status_text(fews.set_status(which)))
     sets.add_row(Text("Programme", style="bold"), status_text(fews.overall))
     console.print(sets)

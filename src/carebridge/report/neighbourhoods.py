@@ -91,6 +91,23 @@ def enrolment_table(enrolled: pd.DataFrame, rule: DisclosureRule) -> Table:
     )
 
 
+def monthly_enrolment_table(months: pd.DataFrame, rule: DisclosureRule) -> Table:
+    table = months.assign(capped=months["capped"].map({True: "capped", False: ""}))
+    return controlled_table(
+        "Enrolment month by month toward the teams' capacity (enrolled at each month's end)",
+        table,
+        [
+            ("neighbourhood", "Neighbourhood", "text"),
+            ("month", "Month", "text"),
+            ("trajectory", "Trajectory", "count"),
+            ("capacity", "Capacity", "wte"),
+            ("enrolled", "Enrolled", "count"),
+            ("capped", "", "text"),
+        ],
+        rule,
+    )
+
+
 def effect_table(effect: pd.DataFrame, scheme: str, rule: DisclosureRule) -> Table:
     return controlled_table(
         f"The {scheme} scheme's effect: enrolled × rate × deflection",
@@ -138,12 +155,13 @@ def utilisation_table(monthly: pd.DataFrame, rule: DisclosureRule) -> Table:
 
 
 def indicator_table(title: str, indicators: Sequence[Indicator]) -> Table:
-    """The FEWS's neighbourhood set: reduction achieved year to date against planned, and its status."""
+    """The FEWS's neighbourhood set: emergency admissions avoided year to date against planned (counts
+    already controlled: ``*`` where suppressed), the ratio, and its status."""
     out = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False)
     for header, justify in (
         ("Neighbourhood", "left"),
-        ("Planned", "right"),
-        ("Achieved", "right"),
+        ("Avoided, planned", "right"),
+        ("Avoided", "right"),
         ("Ratio", "right"),
         ("Status", "left"),
         ("Note", "left"),
@@ -152,8 +170,8 @@ def indicator_table(title: str, indicators: Sequence[Indicator]) -> Table:
     for indicator in indicators:
         out.add_row(
             indicator.label,
-            _cell(indicator.planned, "percent"),
-            _cell(indicator.achieved, "percent"),
+            _cell(indicator.planned, "count"),
+            _cell(indicator.achieved, "count"),
             _cell(indicator.ratio, "percent"),
             Text(indicator.status, style=STATUS_STYLES[indicator.status]),
             indicator.note,

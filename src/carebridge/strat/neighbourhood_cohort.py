@@ -5,7 +5,9 @@ DuckDB counts each practice's registered patients, its cohort (risk at or above 
 the cohort's activity; practices roll up to their neighbourhood. Then, pure arithmetic:
 
 - **capacity** = case managers × caseload per case manager + matrons × caseload per matron (patients);
-- **enrolled** in a year = min(target share × the neighbourhood's cohort, capacity);
+- **enrolled** in a year = min(target share × the neighbourhood's cohort, capacity); or, for a neighbourhood
+  with a monthly trajectory (a ramp or a series), the mean over the year's twelve months of
+  min(trajectory at the month's end, capacity, cohort) — the year's patient-months of case management ÷ 12;
 - **removed** activity of an effect in a year = Σ over neighbourhoods of enrolled × rate × deflection, where
   the rate is the neighbourhood's cohort's activity of the measure per patient in the year stratified;
 - the scheme's **fraction** of the POD removed = removed ÷ everyone's activity of the measure, emitted as a
@@ -25,7 +27,7 @@ import pandas as pd
 from ruamel.yaml import YAML
 
 from carebridge.strat.disclosure import DisclosureRule
-from carebridge.strat.neighbourhoods import NeighbourhoodsFile
+from carebridge.strat.neighbourhoods import NeighbourhoodsFile, trajectory_at, year_months
 
 DECIMALS = 5
 
@@ -67,15 +69,57 @@ def neighbourhood_cohorts(
     return pd.DataFrame(rows)
 
 
-def enrolment(plan: NeighbourhoodsFile, cohorts: pd.DataFrame) -> pd.DataFrame:
-    """neighbourhood, year, cohort, target, capacity, enrolled, capped, care_plans (patients)."""
+def monthly_enrolment(plan: NeighbourhoodsFile, cohorts: pd.DataFrame) -> pd.DataFrame:
+    """neighbourhood, year, month, trajectory, capacity, enrolled, capped — one row per month of each year of
+    the file, for each neighbourhood with a trajectory: enrolled at the month's end = min(the trajectory,
+    capacity, the neighbourhood's cohort)."""
     sizes = dict(zip(cohorts["neighbourhood"], cohorts["cohort"], strict=True))
+    rows = []
+    for neighbourhood in plan.neighbourhoods:
+        if neighbourhood.trajectory is None:
+            continue
+        capacity, cohort = plan.capacity(neighbourhood), float(sizes[neighbourhood.name])
+        for year in plan.years():
+            for month in year_months(year):
+                wanted = trajectory_at(neighbourhood.trajectory, month)
+                number = month % 12
+                rows.append(
+                    {
+                        "neighbourhood": neighbourhood.name,
+                        "year": year,
+                        "month": f"{year}-M{number + 1:02d}",
+                        "trajectory": wanted,
+                        "capacity": capacity,
+                        "enrolled": min(wanted, capacity, cohort),
+                        "capped": wanted > min(capacity, cohort),
+                    }
+                )
+    columns = ["neighbourhood", "year", "month", "trajectory", "capacity", "enrolled", "capped"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def enrolment(plan: NeighbourhoodsFile, cohorts: pd.DataFrame) -> pd.DataFrame:
+    """neighbourhood, year, cohort, target, capacity, enrolled, capped, care_plans (patients).
+
+    A neighbourhood with yearly targets: enrolled = min(target share × cohort, capacity). One with a
+    trajectory: the year's months annualised — enrolled = the mean over its twelve months of those enrolled
+    at each month's end (:func:`monthly_enrolment`), target the mean of the trajectory, capped when any
+    month is."""
+    sizes = dict(zip(cohorts["neighbourhood"], cohorts["cohort"], strict=True))
+    months = monthly_enrolment(plan, cohorts)
     rows = []
     for neighbourhood in plan.neighbourhoods:
         capacity = plan.capacity(neighbourhood)
         for year in plan.years():
-            target = neighbourhood.enrolment.get(year, 0.0) * sizes[neighbourhood.name]
-            enrolled = min(target, capacity)
+            if neighbourhood.trajectory is not None:
+                mine = months[(months["neighbourhood"] == neighbourhood.name) & (months["year"] == year)]
+                target = float(mine["trajectory"].mean())
+                enrolled = float(mine["enrolled"].mean())
+                capped = bool(mine["capped"].any())
+            else:
+                target = neighbourhood.enrolment.get(year, 0.0) * sizes[neighbourhood.name]
+                enrolled = min(target, capacity)
+                capped = target > capacity
             rows.append(
                 {
                     "neighbourhood": neighbourhood.name,
@@ -84,7 +128,7 @@ def enrolment(plan: NeighbourhoodsFile, cohorts: pd.DataFrame) -> pd.DataFrame:
                     "target": target,
                     "capacity": capacity,
                     "enrolled": enrolled,
-                    "capped": target > capacity,
+                    "capped": capped,
                     "care_plans": enrolled * neighbourhood.care_plans,
                 }
             )

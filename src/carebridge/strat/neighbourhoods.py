@@ -68,12 +68,34 @@ class Scheme(Model):
     effects: list[Deflection] = Field(min_length=1)
 
 
+class Ramp(Model):
+    """Enrolment growing by ``per_month`` patients a month from ``start``, up to the teams' capacity."""
+
+    start: str = Field(description="The first month of enrolment, YYYY/YY-Mnn (M01 is April).")
+    per_month: float = Field(description="Patients enrolled each month, net of those leaving.")
+
+
+class Trajectory(Model):
+    """Enrolment month by month: a ramp toward the capacity cap, or an explicit series (patients enrolled
+    at each month's end; a month not given holds the month before, none before the first)."""
+
+    ramp: Ramp | None = None
+    monthly: dict[str, float] | None = Field(
+        None, description="Patients enrolled at the end of each month, by month YYYY/YY-Mnn."
+    )
+
+
 class Neighbourhood(Model):
     name: str
     practices: list[str] = Field(min_length=1, description="Practice codes of the patient table.")
     case_managers: Wte = Field(description="Case managers, WTE.")
     matrons: Wte = Field(0.0, description="Community matrons, WTE.")
-    enrolment: dict[str, Share] = Field(description="Target share of the cohort enrolled, by year.")
+    enrolment: dict[str, Share] = Field(
+        default_factory=dict, description="Target share of the cohort enrolled, by year."
+    )
+    trajectory: Trajectory | None = Field(
+        None, description="Enrolment month by month; replaces the yearly targets' enrolment."
+    )
     care_plans: Share = Field(description="Share of the enrolled with a shared care plan.")
 
 
@@ -85,9 +107,17 @@ class NeighbourhoodsFile(Model):
     neighbourhoods: list[Neighbourhood] = Field(min_length=1)
 
     def years(self) -> list[str]:
-        """Every year any neighbourhood's trajectory names, in order."""
+        """Every year from the first to the last that any neighbourhood's targets, ramp start or monthly
+        series names, in order."""
         found = {year for n in self.neighbourhoods for year in n.enrolment}
-        return sorted(found, key=parse_year)
+        for neighbourhood in self.neighbourhoods:
+            trajectory = neighbourhood.trajectory or Trajectory()
+            months = [*(trajectory.monthly or {}), *([trajectory.ramp.start] if trajectory.ramp else [])]
+            found |= {month.split("-")[0] for month in months if month_index(month) is not None}
+        starts = sorted(parse_year(year) for year in found)
+        if not starts:
+            return []
+        return [f"{start}/{(start + 1) % 100:02d}" for start in range(starts[0], starts[-1] + 1)]
 
     def capacity(self, neighbourhood: Neighbourhood) -> float:
         """Patients the team can case-manage at once: WTE × caseload per WTE."""
@@ -95,6 +125,44 @@ class NeighbourhoodsFile(Model):
             neighbourhood.case_managers * self.caseload_per_wte.case_manager
             + neighbourhood.matrons * self.caseload_per_wte.matron
         )
+
+
+MONTH_PATTERN = re.compile(r"^(\d{4}/\d{2})-M(0[1-9]|1[0-2])$")
+MONTH_EXPECTED = "expected a financial month like 2017/18-M04 (M01 is April)"
+
+
+def month_index(label: str) -> int | None:
+    """``2017/18-M04`` → a month count (the year's start × 12 + its number − 1); None when not a month."""
+    match = MONTH_PATTERN.match(label.strip())
+    if match is None:
+        return None
+    try:
+        start = parse_year(match.group(1))
+    except YearError:
+        return None
+    return start * 12 + int(match.group(2)) - 1
+
+
+def year_months(year: str) -> list[int]:
+    """The twelve month counts of a financial year, April to March."""
+    return [parse_year(year) * 12 + number for number in range(12)]
+
+
+def trajectory_at(trajectory: Trajectory, month: int) -> float:
+    """Patients enrolled at the end of ``month`` (a month count) by the trajectory, before any cap: the
+    ramp's ``per_month`` × the months since its start (counting the start), or the series' value of the
+    latest month given up to ``month``; 0 before either begins."""
+    if trajectory.ramp is not None:
+        start = month_index(trajectory.ramp.start)
+        if start is None or month < start:
+            return 0.0
+        return trajectory.ramp.per_month * (month - start + 1)
+    given = sorted(
+        (index, value)
+        for label, value in (trajectory.monthly or {}).items()
+        if (index := month_index(label)) is not None and index <= month
+    )
+    return given[-1][1] if given else 0.0
 
 
 def file_problems(plan: NeighbourhoodsFile) -> list[Problem]:
@@ -143,6 +211,58 @@ def file_problems(plan: NeighbourhoodsFile) -> list[Problem]:
                 parse_year(year)
             except YearError as error:
                 problems.append(Problem(("neighbourhoods", index, "enrolment", year), str(error)))
+        problems += trajectory_problems(plan, index)
+    return problems
+
+
+def trajectory_problems(plan: NeighbourhoodsFile, index: int) -> list[Problem]:
+    """A neighbourhood with neither yearly targets nor a trajectory, a trajectory with both a ramp and a
+    series (or neither), a month that is not a month, a ramp or a month going negative, a month above the
+    teams' capacity (WTE × caseload per WTE)."""
+    neighbourhood = plan.neighbourhoods[index]
+    path: tuple[str | int, ...] = ("neighbourhoods", index)
+    trajectory = neighbourhood.trajectory
+    if trajectory is None:
+        if not neighbourhood.enrolment:
+            message = (
+                f"{neighbourhood.name} has no enrolment; give enrolment (a target share of the cohort by "
+                "year) or trajectory (ramp or monthly)"
+            )
+            return [Problem(path, message)]
+        return []
+    path = (*path, "trajectory")
+    if (trajectory.ramp is None) == (trajectory.monthly is None):
+        return [Problem(path, "give one of ramp: {start, per_month} or monthly: {YYYY/YY-Mnn: patients}")]
+    capacity = plan.capacity(neighbourhood)
+    problems: list[Problem] = []
+    if trajectory.ramp is not None:
+        ramp = trajectory.ramp
+        if month_index(ramp.start) is None:
+            problems.append(Problem((*path, "ramp", "start"), f"'{ramp.start}'; {MONTH_EXPECTED}"))
+        if not (math.isfinite(ramp.per_month) and ramp.per_month > 0):
+            message = (
+                f"{neighbourhood.name}: {ramp.per_month:g} patients a month; expected more than 0 (enrolment "
+                "cannot go negative, "
+                "and a ramp of 0 enrols nobody)"
+            )
+            problems.append(Problem((*path, "ramp", "per_month"), message))
+        return problems
+    for month, value in (trajectory.monthly or {}).items():
+        where = (*path, "monthly", month)
+        if month_index(month) is None:
+            problems.append(Problem(where, f"'{month}'; {MONTH_EXPECTED}"))
+        if not math.isfinite(value) or value < 0:
+            message = f"{neighbourhood.name}: {value:g} patients; enrolment cannot go negative"
+            problems.append(Problem(where, message))
+        elif value > capacity + 1e-9:
+            message = (
+                f"{neighbourhood.name}: {value:g} patients enrolled, above the teams' capacity of "
+                f"{capacity:g} ("
+                f"{neighbourhood.case_managers:g} case managers × {plan.caseload_per_wte.case_manager:g} + "
+                f"{neighbourhood.matrons:g} matrons × {plan.caseload_per_wte.matron:g}); expected no more "
+                "than the capacity"
+            )
+            problems.append(Problem(where, message))
     return problems
 
 
@@ -184,20 +304,6 @@ class UtilisationRow:
     admissions: int
 
 
-MONTH = re.compile(r"^(\d{4}/\d{2})-M(0[1-9]|1[0-2])$")
-
-
-def _month_ok(text: str) -> bool:
-    match = MONTH.match(text.strip())
-    if match is None:
-        return False
-    try:
-        parse_year(match.group(1))
-    except YearError:
-        return False
-    return True
-
-
 def read_utilisation(path: pathlib.Path, names: Sequence[str]) -> list[UtilisationRow]:
     """The rows of a utilisation CSV, every bad row located (file:line, column); names must be known."""
     file = str(path)
@@ -223,7 +329,7 @@ def read_utilisation(path: pathlib.Path, names: Sequence[str]) -> list[Utilisati
             )
             problems.append(Problem(("month",), message, file=file, line=line))
         seen.setdefault(key, line)
-        if not _month_ok(record["month"] or ""):
+        if month_index(record["month"] or "") is None:
             message = f"'{record['month']}'; expected a financial month like 2018/19-M06 (M01 is April)"
             problems.append(Problem(("month",), message, file=file, line=line))
         if record["neighbourhood"] not in names:

@@ -35,6 +35,11 @@ from carebridge.store.monitoring import read_actuals as stored_actuals
 from carebridge.store.plans import load_baseline, plan_id
 from carebridge.store.registers import StoredRisk, ranked, read_register_risks, register_view
 from carebridge.usecases.errors import MonthOutsidePlanError
+from carebridge.usecases.neighbourhoods import (
+    add_neighbourhoods,
+    stored_neighbourhoods,
+    with_stored_neighbourhoods,
+)
 from carebridge.usecases.outcomes import outcome_pack_tables
 
 OTHER_PROVIDERS = "other"
@@ -88,13 +93,14 @@ def fews(store: Store, plan: str, month: str | None = None, spc: SpcOptions | No
             f"{as_at}: {as_at.year} is not a year of the plan ({approved.years[0]} to {approved.years[-1]})"
         )
     result = monitor(approved, actuals, as_at, read_settings(store, plan), read_actions(store, plan), spc)
-    return Fews(plan, result, months, str(as_at))
+    return Fews(plan, add_neighbourhoods(store, result), months, str(as_at))
 
 
 @dataclass(frozen=True)
 class TrendMonth:
-    """One month of the FEWS trend: the month, its overall rating, each set's rating (in :data:`SETS`'s
-    order), the forecast loss (£'000) and whether it breaches the trigger."""
+    """One month of the FEWS trend: the month, its overall rating, each set's rating (in its status's
+    ``sets`` order: :data:`SETS`, then the neighbourhood set when the store holds utilisation), the
+    forecast loss (£'000) and whether it breaches the trigger."""
 
     month: Month
     overall: str
@@ -106,24 +112,24 @@ class TrendMonth:
 def fews_trend(store: Store, plan: str, until: str, spc: SpcOptions | None = None) -> list[TrendMonth]:
     """The FEWS of every month with activity actuals in the financial year of ``until``, up to it: the
     ratings month by month, as :func:`fews` gives each (the store read once)."""
-    from carebridge.delivery.fews import SETS
-
     actuals = stored_actuals(store, plan)
     last = Month.parse(until)
     approved = baseline(store, plan)
     if last.year not in approved.years:
         return []
     settings, actions = read_settings(store, plan), read_actions(store, plan)
+    neighbourhoods = stored_neighbourhoods(store)
     trend = []
     for month in actuals.months():
         if month.year != last.year or last < month:
             continue
         status = monitor(approved, actuals, month, settings, actions, spc).fews
+        status = with_stored_neighbourhoods(neighbourhoods, status)
         trend.append(
             TrendMonth(
                 month,
                 status.overall,
-                tuple(status.set_status(which) for which in SETS),
+                tuple(status.set_status(which) for which in status.sets),
                 status.forecast.forecast_loss,
                 status.triggered,
             )

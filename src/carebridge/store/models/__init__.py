@@ -18,6 +18,7 @@ from carebridge.store.models.efficiency import (
     ReturnRisk,
 )
 from carebridge.store.models.fews import BenefitsAction, FewsThreshold, ShareParty
+from carebridge.store.models.neighbourhoods import NeighbourhoodSet, NeighbourhoodUtilisation
 from carebridge.store.models.outcomes import OutcomeRegister, OutcomeValue
 from carebridge.store.models.plan_files import PLAN_FILES_APPEND_ONLY, PlanFile
 from carebridge.store.models.plans import (
@@ -65,6 +66,8 @@ __all__ = [
     "MilestoneUpdate",
     "MonitoringReturn",
     "NamedRegion",
+    "NeighbourhoodSet",
+    "NeighbourhoodUtilisation",
     "OutcomeRegister",
     "OutcomeValue",
     "Plan",

@@ -174,7 +174,7 @@ async def fews_page(
         title=f"{state.plan_name}: early warning",
         state=state,
         view=view,
-        sets=SETS,
+        sets=view.monitoring.fews.sets if view.monitoring is not None else SETS,
         set_titles=SET_TITLES,
         spc=delivery.spc_rows(view.monitoring),
         spc_css=delivery.SPC_CSS,
