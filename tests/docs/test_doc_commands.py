@@ -166,7 +166,8 @@ def _walk(command: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...]
 # before its actuals, the registers loaded before they are reviewed.
 HELP_ORDER = (
     "validate", "run", "template", "convert", "compare", "simulate", "sensitivity", "appraise", "prioritise",
-    "synth", "stratify", "region", "region add", "region list", "efficiency", "efficiency load", "returns",
+    "synth", "stratify", "base-rates", "population", "region", "region add", "region list", "efficiency",
+    "efficiency load", "returns",
     "returns template", "returns import", "efficiency status", "pools", "pools load", "pools import",
     "pools status", "programme", "programme check", "programme rollup", "programme load", "programme return",
     "programme return import", "programme status", "programme resourcing", "outcomes", "outcomes load",
