@@ -204,6 +204,22 @@ def benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable
     )
 
 
+def compact_benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable:
+    """The benchmark by category narrow enough for a laptop's screen: without the variance per head (the
+    percentage and the money say it) and the quadrant in words (the chart draws it)."""
+    table = _benchmark_table(bench, title, table_id)
+    with_outcomes = any(row.outcome is not None for row in bench.rows)
+    keep = (0, 1, 2, 3, 5, 6, 7, 8, 9, 11) if with_outcomes else (0, 1, 2, 3, 5, 6, 7)
+    return TextTable(
+        table.id,
+        table.title,
+        table.note,
+        tuple(table.header[i] for i in keep),
+        tuple(tuple(row[i] for i in keep) for row in table.rows),
+        tuple(keep.index(i) for i in (7, 11) if i in keep),
+    )
+
+
 def _benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable:
     header = (
         "Programme",

@@ -37,7 +37,7 @@ class BudgetView:
     year: str
     source: str
     lines: list[str]
-    synthetic: list[str]
+    synthetic: str
     charts: list[Chart]
     tables: list[Markup]
 
@@ -57,6 +57,17 @@ def comparators_of(budget: pb.ProgrammeBudget) -> list[tuple[str, str]]:
     return found
 
 
+def synthetic_words(budget: pb.ProgrammeBudget) -> str:
+    """Which areas are made up to show the arithmetic, in words (the peers as one when all of them are)."""
+    peers = [area for area in budget.areas if area.role == "peer"]
+    named = [area.name for area in budget.areas if area.status == "synthetic" and area.role != "peer"]
+    if peers and all(area.status == "synthetic" for area in peers):
+        named.insert(0, f"the {len(peers)} peers" if len(peers) > 1 else "the peer")
+    else:
+        named += [area.name for area in peers if area.status == "synthetic"]
+    return ", ".join(named)
+
+
 def _view(store: Store, name: str | None, comparator: str | None) -> BudgetView | None:
     names = stored_budget_names(store)
     if not names:
@@ -69,7 +80,8 @@ def _view(store: Store, name: str | None, comparator: str | None) -> BudgetView 
             raise HTTPException(422, f"comparator {comparator!r}; {result.budget.name} can use {allowed}")
         result = stored_programme_benchmark(store, result.budget.name, cast("pb.Comparator", comparator))
     budget = result.budget
-    tables = [ro.benchmark_table(result.before, f"Spend per {result.before.basis} by programme", "pb-before")]
+    title = f"Spend per {result.before.basis} by programme"
+    tables = [ro.compact_benchmark_table(result.before, title, "pb-before")]
     if result.after is not None:
         tables.append(ro.after_plan_table(budget, result.before, result.after))
         tables.append(ro.plan_changes_table(budget))
@@ -85,7 +97,7 @@ def _view(store: Store, name: str | None, comparator: str | None) -> BudgetView 
         year=budget.year,
         source=budget.source or "",
         lines=ro.conclusions(result.before),
-        synthetic=[area.name for area in budget.areas if area.status == "synthetic"],
+        synthetic=synthetic_words(budget),
         charts=charts,
         tables=[Markup(ro.html_of(table)) for table in tables],
     )
