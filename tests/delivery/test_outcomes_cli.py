@@ -211,4 +211,4 @@ def test_comparisons_with_the_region_and_england(tmp_path: Path) -> None:
         for text in done.output.splitlines()
         if "Life expectancy at birth, men" in text and "Stoke-on-Trent" in text and "West Midlands" in text
     )
-    assert "-2.3" in line and "worse (no interval: not tested)" in line
+    assert "-2.3" in line and "worse (untested)" in line

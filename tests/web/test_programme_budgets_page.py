@@ -54,6 +54,7 @@ def test_the_page_draws_figure_5_against_the_peers(client: TestClient, store: St
     assert "Problems of circulation" in page and "Mental health disorders" in page
     assert 'id="programme-quadrants"' in page and 'id="programme-opportunity"' in page
     assert "Review areas" in page and "Mental health disorders, Problems of circulation" in page
+    assert "below, review</td>" in page and "106.0 (97.8)" in page
     assert "Variance to the peer average before and after the plan" in page  # Table 15's form
     assert "the peer average" in page and "the lowest-spending peer" in page  # the comparators, in words
     assert "peer_average</option>" not in page

@@ -205,19 +205,21 @@ def benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable
 
 
 def compact_benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable:
-    """The benchmark by category narrow enough for a laptop's screen: without the variance per head (the
-    percentage and the money say it) and the quadrant in words (the chart draws it)."""
+    """The benchmark by category narrow enough for a laptop's screen: the review flag beside the position,
+    the peers' outcome in brackets beside the system's, and the quadrant in words left to the chart."""
     table = _benchmark_table(bench, title, table_id)
     with_outcomes = any(row.outcome is not None for row in bench.rows)
-    keep = (0, 1, 2, 3, 5, 6, 7, 8, 9, 11) if with_outcomes else (0, 1, 2, 3, 5, 6, 7)
-    return TextTable(
-        table.id,
-        table.title,
-        table.note,
-        tuple(table.header[i] for i in keep),
-        tuple(tuple(row[i] for i in keep) for row in table.rows),
-        tuple(keep.index(i) for i in (7, 11) if i in keep),
-    )
+    rows = []
+    for row in table.rows:
+        position = f"{row[7]}, review" if row[11] else row[7]
+        cells = (*row[:7], position)
+        if with_outcomes:
+            cells = (*cells, f"{row[8]} ({row[9]})" if row[8] else "")
+        rows.append(cells)
+    header = (*table.header[:7], "Position")
+    if with_outcomes:
+        header = (*header, "Outcome (peers)")
+    return TextTable(table.id, table.title, table.note, header, tuple(rows), (7,))
 
 
 def _benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable:
@@ -327,7 +329,7 @@ def comparisons_table(rows: Sequence[tuple[oc.Measure, oc.Comparison]]) -> TextT
             item.comparator,
             _value(item.comparator_value),
             f"{item.difference:+,.1f}",
-            f"{item.judgement} ({'95% CI' if item.tested else 'no interval: not tested'})",
+            f"{item.judgement} ({'95% CI' if item.tested else 'untested'})",
             item.status,
         )
         for measure, item in rows

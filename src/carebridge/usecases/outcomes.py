@@ -155,14 +155,18 @@ def stored_budget_names(store: Store) -> list[str]:
         return budget_names(session)
 
 
+def stored_programme_budget(store: Store, name: str | None) -> pb.ProgrammeBudget:
+    """The stored programme budget ``name`` (the first by name when ``None``);
+    :class:`~carebridge.store.registers.RegisterError` when the store has no such budget."""
+    with store.session() as session:
+        return read_budget(session, name)
+
+
 def stored_programme_benchmark(
     store: Store, name: str | None, comparator: pb.Comparator | None = None
 ) -> ProgrammeBenchmark:
-    """The stored programme budget ``name`` (the first when ``None``) against ``comparator``;
-    :class:`~carebridge.store.registers.RegisterError` when the store has no such budget."""
-    with store.session() as session:
-        budget = read_budget(session, name)
-    return benchmark_of(budget, comparator)
+    """The stored programme budget ``name`` (the first when ``None``) against ``comparator``."""
+    return benchmark_of(stored_programme_budget(store, name), comparator)
 
 
 def _changes_from_run(path: Path, mapping: pb.PlanFrom, source: SourceMap) -> list[pb.PlanChange]:

@@ -17,7 +17,7 @@ from carebridge.report import outcomes as ro
 from carebridge.report.chart import Chart
 from carebridge.store import Store
 from carebridge.store.registers import RegisterError
-from carebridge.usecases.outcomes import stored_budget_names, stored_programme_benchmark
+from carebridge.usecases.outcomes import benchmark_of, stored_budget_names, stored_programme_budget
 from carebridge.web.context import Caches, reading_store, render
 from carebridge.web.routes.common import PlanId, current_or_404
 
@@ -72,14 +72,12 @@ def _view(store: Store, name: str | None, comparator: str | None) -> BudgetView 
     names = stored_budget_names(store)
     if not names:
         return None
-    result = stored_programme_benchmark(store, name)
-    choices = comparators_of(result.budget)
-    if comparator is not None:
-        if comparator not in dict(choices):
-            allowed = ", ".join(kind for kind, _ in choices)
-            raise HTTPException(422, f"comparator {comparator!r}; {result.budget.name} can use {allowed}")
-        result = stored_programme_benchmark(store, result.budget.name, cast("pb.Comparator", comparator))
-    budget = result.budget
+    budget = stored_programme_budget(store, name)
+    choices = comparators_of(budget)
+    if comparator is not None and comparator not in dict(choices):
+        allowed = ", ".join(kind for kind, _ in choices)
+        raise HTTPException(422, f"comparator {comparator!r}; {budget.name} can use {allowed}")
+    result = benchmark_of(budget, cast("pb.Comparator | None", comparator))
     title = f"Spend per {result.before.basis} by programme"
     tables = [ro.compact_benchmark_table(result.before, title, "pb-before")]
     if result.after is not None:
