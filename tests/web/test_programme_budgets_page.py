@@ -58,7 +58,8 @@ def test_the_page_draws_figure_5_against_the_peers(client: TestClient, store: St
     assert "Variance to the peer average before and after the plan" in page  # Table 15's form
     assert "the peer average" in page and "the lowest-spending peer" in page  # the comparators, in words
     assert "peer_average</option>" not in page
-    assert "synthetic" in page  # the made-up peers are said to be
+    assert "Synthetic, made up to show the arithmetic: the 8 peers." in page
+    assert "Outcome: SMR 2002-04, lower is better" in page
 
 
 def test_the_comparator_and_the_budget_are_chosen(client: TestClient, store: Store) -> None:

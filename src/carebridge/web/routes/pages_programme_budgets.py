@@ -38,6 +38,7 @@ class BudgetView:
     source: str
     lines: list[str]
     synthetic: str
+    outcome: str
     charts: list[Chart]
     tables: list[Markup]
 
@@ -55,6 +56,14 @@ def comparators_of(budget: pb.ProgrammeBudget) -> list[tuple[str, str]]:
         elif peers and (kind != "best_five" or peers >= 5):
             found.append((kind, words))
     return found
+
+
+def outcome_words(budget: pb.ProgrammeBudget) -> str:
+    """What the outcome beside spend is, and which way is better (empty without one)."""
+    if budget.outcome is None:
+        return ""
+    better = "higher" if budget.outcome.direction == "higher_is_better" else "lower"
+    return f"Outcome: {budget.outcome.name}, {better} is better; the peers' average in brackets."
 
 
 def synthetic_words(budget: pb.ProgrammeBudget) -> str:
@@ -96,6 +105,7 @@ def _view(store: Store, name: str | None, comparator: str | None) -> BudgetView 
         source=budget.source or "",
         lines=ro.conclusions(result.before),
         synthetic=synthetic_words(budget),
+        outcome=outcome_words(budget),
         charts=charts,
         tables=[Markup(ro.html_of(table)) for table in tables],
     )
