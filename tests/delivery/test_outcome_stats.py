@@ -120,6 +120,59 @@ def test_slope_index_is_weighted_least_squares() -> None:
     assert st.slope_index(values) == pytest.approx(slope)
 
 
+def test_slope_index_interval_by_hand() -> None:
+    """Equal fifths (1,000 each) at midpoints 0.1, 0.3, 0.5, 0.7, 0.9: x̄ = 0.5, Σw(x − x̄)² = 1000 × 0.4 = 400,
+    so the coefficients cᵢ = 1000(xᵢ − 0.5)/400 are −1, −0.5, 0, 0.5, 1 and SII = −72 − 37 + 0 + 39 + 80 = 10.
+    Each interval is ±z, a standard error of 1: var = 1 + 0.25 + 0 + 0.25 + 1 = 2.5, so the interval is
+    10 ± 1.959964 × √2.5 = 10 ± 3.0990, 6.9010 to 13.0990."""
+    values = [
+        st.QuintileValue(q, 70 + 2 * q, 1000, 70 + 2 * q - st.Z95, 70 + 2 * q + st.Z95) for q in range(1, 6)
+    ]
+    found = st.slope_index_interval(values)
+    assert found is not None
+    assert found.value == pytest.approx(10)
+    assert (found.lower, found.upper) == pytest.approx((6.9010, 13.0990), abs=1e-4)
+    assert found.value == pytest.approx(st.slope_index(values))
+
+
+def test_slope_index_interval_only_widens_with_the_quintiles_error() -> None:
+    """The middle quintile's coefficient is 0 with equal fifths: widening its interval changes nothing;
+    widening the most deprived's does."""
+    base = [st.QuintileValue(q, 70 + 2 * q, 1000, 69 + 2 * q, 71 + 2 * q) for q in range(1, 6)]
+    middle = [*base[:2], st.QuintileValue(3, 76, 1000, 66, 86), *base[3:]]
+    first = [st.QuintileValue(1, 72, 1000, 62, 82), *base[1:]]
+    a, b, c = (st.slope_index_interval(v) for v in (base, middle, first))
+    assert a is not None and b is not None and c is not None
+    assert (b.lower, b.upper) == pytest.approx((a.lower, a.upper))
+    assert c.upper - c.lower > a.upper - a.lower
+
+
+def test_slope_index_interval_is_the_limit_of_the_simulation() -> None:
+    """Unequal quintiles: drawing each quintile's value from a normal distribution with its interval and
+    recomputing the slope (PHE's method) gives, over 200,000 seeded draws, the closed form's interval."""
+    populations = np.array([1200.0, 900.0, 1000.0, 1500.0, 800.0])
+    ys = np.array([69.9, 74.6, 76.4, 78.4, 79.7])
+    half = np.array([0.9, 0.7, 0.8, 0.6, 1.1])
+    values = [
+        st.QuintileValue(q, float(y), float(n), float(y - h), float(y + h))
+        for q, (y, n, h) in enumerate(zip(ys, populations, half, strict=True), start=1)
+    ]
+    found = st.slope_index_interval(values)
+    assert found is not None
+    xs = np.array(st.ridit_midpoints(list(populations)))
+    weights = populations / populations.sum()
+    centred = xs - weights @ xs
+    coefficients = weights * centred / (weights @ centred**2)
+    draws = np.random.default_rng(2013).normal(ys, half / st.Z95, size=(200_000, 5)) @ coefficients
+    low, high = np.quantile(draws, [0.025, 0.975])
+    assert (found.lower, found.upper) == pytest.approx((low, high), abs=0.05)
+
+
+def test_slope_index_interval_needs_every_quintiles_interval() -> None:
+    values = [st.QuintileValue(q, 70 + 2 * q, 1000) for q in range(1, 6)]
+    assert st.slope_index_interval(values) is None
+
+
 def test_gap_is_positive_when_the_most_deprived_fare_worse() -> None:
     assert st.deprived_gap(69.9, 76.8, higher_is_better=True) == pytest.approx(6.9)
     assert st.deprived_gap(170.0, 91.9, higher_is_better=False) == pytest.approx(78.1)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from carebridge.delivery import outcome_stats as stats
 from carebridge.delivery import outcomes as oc
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "outcomes"
@@ -149,3 +150,43 @@ def test_small_counts_are_suppressed(register: oc.OutcomesRegister, rows: tuple[
     assert oc.disclosed_count(7) is None
     assert oc.disclosed_count(12) == 10
     assert oc.disclosed_count(13) == 15
+
+
+def test_the_slope_index_has_its_interval(
+    register: oc.OutcomesRegister, rows: tuple[oc.ValueRow, ...]
+) -> None:
+    """Each period's slope index comes with the interval of its quintiles' own intervals (the closed form of
+    outcome_stats.slope_index_interval, which a hand-worked test checks)."""
+    male = measure(register, "le_male")
+    results = oc.compute(male, rows)
+    first = oc.inequality(male, results)[0]
+    assert first.period == "2003-05" and first.slope_index is not None
+    assert first.slope_lower is not None and first.slope_upper is not None
+    assert first.slope_lower < first.slope_index < first.slope_upper
+    quintiles = [r for r in results if r.period == "2003-05" and r.breakdown == "quintile"]
+    expected = stats.slope_index_interval(
+        [
+            stats.QuintileValue(int(r.group), r.value or 0, r.denominator or 0, r.lower, r.upper)
+            for r in quintiles
+        ]
+    )
+    assert expected is not None
+    assert (first.slope_lower, first.slope_upper) == pytest.approx((expected.lower, expected.upper))
+
+
+def test_a_measure_without_a_target_has_no_rag(
+    register: oc.OutcomesRegister, rows: tuple[oc.ValueRow, ...]
+) -> None:
+    """A source that sets a direction only (seed 004's "reduction in …") gives no trajectory to rate."""
+    untargeted = measure(register, "smoking").model_copy(update={"targets": []})
+    found = oc.progress(untargeted, rows)
+    assert found.latest is not None and found.planned is None and found.rag is None
+
+
+def test_a_place_or_comparator_needs_its_name(register: oc.OutcomesRegister) -> None:
+    smoking = measure(register, "smoking").model_copy(update={"breakdowns": ["all", "place", "comparator"]})
+    widened = register.model_copy(update={"measures": [smoking]})
+    with pytest.raises(oc.OutcomeValuesError) as caught:
+        _check(widened, "smoking,2006/07,comparator,,,,,21.0,published")
+    (problem,) = caught.value.problems
+    assert problem.column == "group" and "comparator's name" in problem.reason

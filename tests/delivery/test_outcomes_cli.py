@@ -168,3 +168,47 @@ def test_the_opportunity_as_the_stps_parameter(tmp_path: Path) -> None:
 def test_emit_needs_its_options(tmp_path: Path) -> None:
     out = refused(tmp_path / "x.db", "outcomes", "benchmark", str(BUDGET), "--emit", str(tmp_path / "p.yaml"))
     assert "--emit: give --emit FILE with --parameter NAME and --top N" in out
+
+
+def test_status_prints_the_slope_index_with_its_interval(db: Path) -> None:
+    done = run(db, "outcomes", "status")
+    assert done.exit_code == 0, done.output
+    assert "Slope index 95% CI" in done.output
+    assert "10.3 to 12.5" in done.output  # men's life expectancy, 2003-05: 11.4
+
+
+def test_save_keeps_the_budget_for_the_web_app(tmp_path: Path) -> None:
+    from carebridge.store import Store
+    from carebridge.usecases.outcomes import stored_budget_names, stored_programme_benchmark
+
+    db = tmp_path / "kept.db"
+    done = run(db, "outcomes", "benchmark", str(BUDGET), "--save")
+    assert done.exit_code == 0, done.output
+    assert "programme budget 'Stockport PCT programme budget 2005/06' added in the store" in done.output
+    assert "unchanged in the store" in run(db, "outcomes", "benchmark", str(BUDGET), "--save").output
+    store = Store.open(str(db))
+    try:
+        assert stored_budget_names(store) == ["Stockport PCT programme budget 2005/06"]
+        kept = stored_programme_benchmark(store, None)
+    finally:
+        store.close()
+    assert kept.after is not None and {row.code for row in kept.before.rows if row.review} == {"5", "10"}
+
+
+def test_comparisons_with_the_region_and_england(tmp_path: Path) -> None:
+    """Seed 002: Stoke-on-Trent's life expectancy 2.3 years below the West Midlands', untested (no
+    interval); the variation between the two places."""
+    db = tmp_path / "stp.db"
+    assert run(db, "outcomes", "load", str(FOLDER / "stp-register.yaml")).exit_code == 0
+    assert "20 new" in run(db, "outcomes", "import", str(FOLDER / "stp-values.csv")).output
+    done = run(db, "outcomes", "status")
+    assert done.exit_code == 0, done.output
+    assert (
+        "Against peers, the region and England" in done.output and "Variation between places" in done.output
+    )
+    line = next(
+        text
+        for text in done.output.splitlines()
+        if "Life expectancy at birth, men" in text and "Stoke-on-Trent" in text and "West Midlands" in text
+    )
+    assert "-2.3" in line and "worse (untested)" in line

@@ -36,6 +36,12 @@ from carebridge.usecases.api import import_actuals
 from carebridge.usecases.edits import edit_value
 from carebridge.usecases.efficiency import import_files as import_returns
 from carebridge.usecases.efficiency import load as load_efficiency_programme
+from carebridge.usecases.outcomes import (
+    import_outcome_values,
+    keep_programme_budget,
+    load_outcomes_register,
+    read_programme_budget,
+)
 from carebridge.usecases.plans import stored_scenario
 from carebridge.usecases.pools import import_spend, load_pools
 from carebridge.usecases.programme import import_updates
@@ -81,6 +87,7 @@ PAGES: dict[str, dict[str, str]] = {
     "/efficiency": {"efficiency": "/efficiency"},
     "/pools": {"pools": "/pools"},
     "/programme": {"programme": "/programme?month=2017/18-M06"},
+    "/scenarios/{plan_id}/programme-budgets": {"programme-budgets": "/scenarios/1/programme-budgets"},
 }
 """Each page route of the app, and the pages of it visited (name → address); ``missing-plan`` is the error
 page."""
@@ -175,6 +182,11 @@ def load_examples(db: Path, stockport: Results) -> None:
         load_programme_into(store, stp / "programme.yaml")
         import_updates(store, stp / "gateway" / "urgent-care-returns.csv", "rob.lusuardi@stp.example")
         import_updates(store, stp / "gateway" / "reduce-cost.yaml", "neil.chapman@stp.example")
+        outcomes = EXAMPLES / "outcomes"  # the outcomes register and Figure 5's programme budget
+        load_outcomes_register(store, outcomes / "register.yaml")
+        import_outcome_values(store, outcomes / "values.csv")
+        budget = read_programme_budget(outcomes / "programme-budget-2005.yaml")
+        keep_programme_budget(store, outcomes / "programme-budget-2005.yaml", budget)
         load_efficiency(store, db.parent)
 
 

@@ -1,7 +1,7 @@
 """Outcomes and programme budgets: ``carebridge outcomes load|import|status|benchmark`` (docs/outcomes.md).
 
 The register and its values live in the store named by ``--db`` or ``CAREBRIDGE_DB``; a programme budget is
-read from its file each time.
+read from its file each time, and kept in the store for the web app with ``benchmark --save``.
 """
 
 from __future__ import annotations
@@ -130,8 +130,13 @@ def outcomes_status_command(register: Register = None, out: Out = None, db: Db =
             status = outcomes_status(store, register)
         except RegisterError as error:
             fail("\n".join(f"--register: {p.message}" if p.path else p.message for p in error.problems))
-    tables = ro.outcome_tables([(m.measure, m.results, m.inequalities, m.progress) for m in status.measures])
-    _print(tables[:2])
+    tables = ro.outcome_tables(
+        [
+            (m.measure, m.results, m.inequalities, m.progress, m.comparisons, m.variation)
+            for m in status.measures
+        ]
+    )
+    _print([table for table in tables if table.id in ro.SUMMARY_TABLES])
     typer.echo(ro.disclosure_statement())
     if out is not None:
         files = {"outcomes.html": ro.outcomes_page(status.register.name, status.register.source, tables)}
@@ -170,13 +175,22 @@ def outcomes_benchmark_command(
         ),
     ] = None,
     out: Out = None,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save",
+            help="Keep the programme budget in the store (--db) for the web app's programme budgeting page; "
+            "one of the same name is replaced.",
+        ),
+    ] = False,
+    db: Db = None,
 ) -> None:
     """Benchmark a programme budget against its peers: spend per head by category, the variance to the
     comparator as money (the opportunity), outcomes beside spend, and the same after the plan.
 
     Example:
 
-      carebridge outcomes benchmark examples/outcomes/programme-budget-2005.yaml
+      carebridge outcomes benchmark examples/outcomes/programme-budget-2005.yaml --save
     """
     from typing import cast
 
@@ -195,9 +209,18 @@ def outcomes_benchmark_command(
         result = benchmark_programme_budget(file, cast("pb.Comparator | None", comparator))
     except InputError as error:
         fail(str(error))
+    if save:
+        from carebridge.usecases.outcomes import keep_programme_budget
+
+        with open_store(db) as store:
+            kept = keep_programme_budget(store, file, result.budget)
+        state = "added" if kept.added else "changed" if kept.changed else "unchanged"
+        typer.echo(f"{file}: programme budget {kept.name!r} {state} in the store")
     tables = ro.programme_tables(result.before, result.after)
     if result.budget.plan:
         tables.append(ro.plan_changes_table(result.budget))
+    if result.after is not None:
+        tables.append(ro.after_plan_table(result.budget, result.before, result.after))
     lines = ro.conclusions(result.before)
     if top is not None:
         opportunity = result.before.top_opportunity(top)

@@ -10,7 +10,8 @@ health statistics and their confidence intervals* (the Fingertips methods):
   **Dobson's** interval for it;
 - the **gap** between the most deprived quintile and the average, and the **slope index of inequality**:
   a least-squares line through the quintiles' values weighted by their population, against each quintile's
-  ridit midpoint (its cumulative population share at its middle, most deprived at 0).
+  ridit midpoint (its cumulative population share at its middle, most deprived at 0), with its interval from
+  the quintiles' own intervals (the SII is linear in them: :func:`slope_index_interval`).
 
 ``z`` is 1.959964 (95%) unless given.
 """
@@ -156,11 +157,14 @@ def dsr(
 
 @dataclass(frozen=True)
 class QuintileValue:
-    """A measure's value in a deprivation quintile (1 the most deprived) and the quintile's population."""
+    """A measure's value in a deprivation quintile (1 the most deprived) and the quintile's population, with
+    the value's 95% interval when known (for the slope index's interval)."""
 
     quintile: int
     value: float
     population: float
+    lower: float | None = None
+    upper: float | None = None
 
 
 def ridit_midpoints(populations: Sequence[float]) -> tuple[float, ...]:
@@ -176,10 +180,9 @@ def ridit_midpoints(populations: Sequence[float]) -> tuple[float, ...]:
     return tuple(midpoints)
 
 
-def slope_index(values: Sequence[QuintileValue]) -> float:
-    """The slope index of inequality: the slope of the population-weighted least-squares line of the values
-    on the ridit midpoints (most deprived at 0, least at 1), so the fitted value of the least deprived end
-    less that of the most deprived (``b = Σw(x − x̄)(y − ȳ) / Σw(x − x̄)²``)."""
+def _slope_coefficients(values: Sequence[QuintileValue]) -> tuple[list[QuintileValue], list[float]]:
+    """The quintiles in order and the coefficients ``cᵢ = wᵢ(xᵢ − x̄) / Σw(x − x̄)²`` that make the slope
+    index a weighted sum of the values, ``SII = Σ cᵢ·yᵢ`` (the weights and midpoints are fixed)."""
     ordered = sorted(values, key=lambda item: item.quintile)
     if len(ordered) < 2:
         raise StatsError("the slope index needs the values of at least two quintiles")
@@ -189,12 +192,41 @@ def slope_index(values: Sequence[QuintileValue]) -> float:
     xs = ridit_midpoints(weights)
     total = sum(weights)
     x_mean = sum(w * x for w, x in zip(weights, xs, strict=True)) / total
-    y_mean = sum(w * item.value for w, item in zip(weights, ordered, strict=True)) / total
-    covariance = sum(
-        w * (x - x_mean) * (item.value - y_mean) for w, x, item in zip(weights, xs, ordered, strict=True)
-    )
     spread = sum(w * (x - x_mean) ** 2 for w, x in zip(weights, xs, strict=True))
-    return covariance / spread
+    return ordered, [w * (x - x_mean) / spread for w, x in zip(weights, xs, strict=True)]
+
+
+def slope_index(values: Sequence[QuintileValue]) -> float:
+    """The slope index of inequality: the slope of the population-weighted least-squares line of the values
+    on the ridit midpoints (most deprived at 0, least at 1), so the fitted value of the least deprived end
+    less that of the most deprived (``b = Σw(x − x̄)(y − ȳ) / Σw(x − x̄)²``, which is ``Σ cᵢ·yᵢ``)."""
+    ordered, coefficients = _slope_coefficients(values)
+    return sum(c * item.value for c, item in zip(coefficients, ordered, strict=True))
+
+
+def slope_index_interval(values: Sequence[QuintileValue], z: float = Z95) -> Estimate | None:
+    """The slope index with its confidence interval, by propagating each quintile's sampling error; ``None``
+    when a quintile has no interval.
+
+    The slope index is linear in the quintiles' values, ``SII = Σ cᵢ·yᵢ`` with the coefficients fixed by the
+    populations, so its variance is ``Σ cᵢ²·var(yᵢ)``. Each value's standard error is read from its 95%
+    interval, ``(upperᵢ − lowerᵢ) / (2·z)``, and the interval is ``SII ± z·√Σ cᵢ²·var(yᵢ)``. This is the
+    limit of the simulation Public Health England uses (each quintile drawn from a normal distribution with
+    its interval, the SII recomputed) — exact here because the statistic is linear — without its random
+    seed, so a hand can check it (docs/outcomes.md)."""
+    ordered, coefficients = _slope_coefficients(values)
+    variance = 0.0
+    for c, item in zip(coefficients, ordered, strict=True):
+        if item.lower is None or item.upper is None:
+            return None
+        if item.upper < item.lower:
+            raise StatsError(
+                f"quintile {item.quintile}: its interval runs from {item.lower} down to {item.upper}"
+            )
+        variance += c * c * ((item.upper - item.lower) / (2 * Z95)) ** 2
+    slope = sum(c * item.value for c, item in zip(coefficients, ordered, strict=True))
+    half = z * math.sqrt(variance)
+    return Estimate(slope, slope - half, slope + half)
 
 
 def deprived_gap(most_deprived: float, average: float, higher_is_better: bool) -> float:

@@ -34,7 +34,9 @@ from carebridge.strat.disclosure import DisclosureRule
 
 Kind = Literal["proportion", "crude_rate", "dsr", "value"]
 Direction = Literal["higher_is_better", "lower_is_better"]
-Breakdown = Literal["all", "place", "practice", "quintile", "sex", "age_band"]
+Breakdown = Literal["all", "place", "practice", "quintile", "sex", "age_band", "comparator"]
+"""``comparator``: a value outside the system to compare with — a peer, the region, England (its group names
+it); never part of the system's own figures."""
 Status = Literal["published", "synthetic", "local"]
 RAG = Literal["green", "amber", "red"]
 
@@ -354,6 +356,10 @@ def _row(
         )
     if breakdown == "all" and not group:
         group = "all"
+    elif not group:
+        problems.append(
+            RowProblem(name, number, "group", f"missing; expected the {breakdown.replace('_', ' ')}'s name")
+        )
     values = {
         column: _number(name, number, column, record.get(column, ""), problems)
         for column in ("numerator", "denominator", "value", "lower", "upper")
@@ -535,6 +541,9 @@ class Inequality:
     average: float
     gap: float
     slope_index: float | None
+    slope_lower: float | None = None
+    slope_upper: float | None = None
+    """The slope index's 95% interval, from the quintiles' own (None when a quintile has none)."""
 
 
 def inequality(measure: Measure, results: Sequence[Result]) -> tuple[Inequality, ...]:
@@ -548,16 +557,145 @@ def inequality(measure: Measure, results: Sequence[Result]) -> tuple[Inequality,
         first = quintiles.get("1")
         if average is None or first is None or average.value is None or first.value is None:
             continue
-        sii = None
+        sii = interval = None
         if len(quintiles) == 5 and all(r.value is not None and r.denominator for r in quintiles.values()):
-            sii = stats.slope_index(
-                [
-                    stats.QuintileValue(int(g), r.value or 0.0, r.denominator or 0.0)
-                    for g, r in quintiles.items()
-                ]
-            )
+            points = [
+                stats.QuintileValue(int(g), r.value or 0.0, r.denominator or 0.0, r.lower, r.upper)
+                for g, r in quintiles.items()
+            ]
+            sii = stats.slope_index(points)
+            interval = stats.slope_index_interval(points)
         gap = stats.deprived_gap(first.value, average.value, higher)
-        out.append(Inequality(measure.id, period, first.value, average.value, gap, sii))
+        out.append(
+            Inequality(
+                measure.id,
+                period,
+                first.value,
+                average.value,
+                gap,
+                sii,
+                interval.lower if interval else None,
+                interval.upper if interval else None,
+            )
+        )
+    return tuple(out)
+
+
+# --- comparisons with peers, the region and England -----------------------------------------------------
+
+Judgement = Literal["better", "similar", "worse"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A value of the system (its whole population or a place) against a comparator's in the same period."""
+
+    measure: str
+    period: str
+    area: str
+    """``all`` for the whole population, else the place's name."""
+    value: float
+    lower: float | None
+    upper: float | None
+    comparator: str
+    comparator_value: float
+    difference: float
+    """The value less the comparator's, in the measure's unit."""
+    judgement: Judgement
+    tested: bool
+    """Whether the judgement is from the value's 95% interval (similar when it holds the comparator's value,
+    as Fingertips compares with England); else it is the direction of the difference alone."""
+    status: str
+
+
+def judge(value: float, lower: float | None, upper: float | None, other: float, higher: bool) -> Judgement:
+    """Better, similar or worse than ``other``: similar when the 95% interval holds it (or, with no interval,
+    only when equal), else by the measure's direction."""
+    if lower is not None and upper is not None and lower <= other <= upper:
+        return "similar"
+    if value == other:
+        return "similar"
+    return "better" if (value > other) == higher else "worse"
+
+
+def comparisons(measure: Measure, results: Sequence[Result]) -> tuple[Comparison, ...]:
+    """Each period's whole-population and place values against each comparator of the same period (seed
+    002: "below England averages", "lag behind the rest of Staffordshire and the West Midlands")."""
+    higher = measure.direction == "higher_is_better"
+    out = []
+    for period in sorted({r.period for r in results}, key=parse_period):
+        others = [
+            r
+            for r in results
+            if r.period == period and r.breakdown == "comparator" and r.value is not None and not r.suppressed
+        ]
+        areas = [
+            r
+            for r in results
+            if r.period == period
+            and r.breakdown in ("all", "place")
+            and r.value is not None
+            and not r.suppressed
+        ]
+        for area in areas:
+            for other in others:
+                value, base = area.value or 0.0, other.value or 0.0
+                tested = area.lower is not None and area.upper is not None
+                status = "synthetic" if "synthetic" in (area.status, other.status) else area.status
+                out.append(
+                    Comparison(
+                        measure.id,
+                        period,
+                        area.group if area.breakdown == "place" else "all",
+                        value,
+                        area.lower,
+                        area.upper,
+                        other.group,
+                        base,
+                        value - base,
+                        judge(value, area.lower, area.upper, base, higher),
+                        tested,
+                        status,
+                    )
+                )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Variation:
+    """The spread of a measure between the system's places in a period (seed 004: "reduction in variation of
+    life expectancy between localities")."""
+
+    measure: str
+    period: str
+    lowest: str
+    lowest_value: float
+    highest: str
+    highest_value: float
+    status: str
+
+    @property
+    def range(self) -> float:
+        return self.highest_value - self.lowest_value
+
+
+def variation(measure: Measure, results: Sequence[Result]) -> tuple[Variation, ...]:
+    """Each period with two places or more: the lowest and the highest place and the range between them."""
+    out = []
+    for period in sorted({r.period for r in results}, key=parse_period):
+        places = [
+            r
+            for r in results
+            if r.period == period and r.breakdown == "place" and r.value is not None and not r.suppressed
+        ]
+        if len(places) < 2:
+            continue
+        low = min(places, key=lambda r: r.value or 0.0)
+        high = max(places, key=lambda r: r.value or 0.0)
+        status = "synthetic" if any(r.status == "synthetic" for r in places) else places[0].status
+        out.append(
+            Variation(measure.id, period, low.group, low.value or 0.0, high.group, high.value or 0.0, status)
+        )
     return tuple(out)
 
 
@@ -608,12 +746,13 @@ class Progress:
 
 
 def progress(measure: Measure, rows: Iterable[ValueRow]) -> Progress:
-    """The measure's progress: its latest whole-population value against the trajectory, with RAG, and its
-    latest gap against the gap target (the baseline gap cut by ``cut_percent``, linear between)."""
+    """The measure's progress: its latest whole-population value against the trajectory, with RAG (none for
+    a measure with no target: its source sets a direction only), and its latest gap against the gap target
+    (the baseline gap cut by ``cut_percent``, linear between)."""
     results = compute(measure, rows)
     overall = [r for r in results if r.breakdown == "all" and r.value is not None and not r.suppressed]
     latest = overall[-1] if overall else None
-    plan = planned(measure, latest.period) if latest else None
+    plan = planned(measure, latest.period) if latest and measure.targets else None
     status = rag(measure, latest, plan) if latest is not None and plan is not None else None
     gaps = inequality(measure, results)
     base_end = parse_period(measure.baseline.period).end

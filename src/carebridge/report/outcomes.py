@@ -120,6 +120,10 @@ def values_table(measure: oc.Measure, results: Sequence[oc.Result]) -> TextTable
             if result.breakdown == "all"
             else f"{result.breakdown.replace('_', ' ')} {result.group}"
         )
+        if result.breakdown == "place":
+            group = result.group
+        elif result.breakdown == "comparator":
+            group = f"{result.group} (comparator)"
         if result.breakdown == "quintile":
             group = f"Quintile {result.group}" + (" (most deprived)" if result.group == "1" else "")
         rows.append(
@@ -145,7 +149,15 @@ def values_table(measure: oc.Measure, results: Sequence[oc.Result]) -> TextTable
 
 
 def inequality_table(rows: Sequence[tuple[oc.Measure, oc.Inequality]]) -> TextTable:
-    header = ("Measure", "Period", "Most deprived quintile", "Average", "Gap", "Slope index of inequality")
+    header = (
+        "Measure",
+        "Period",
+        "Most deprived quintile",
+        "Average",
+        "Gap",
+        "Slope index of inequality",
+        "Slope index 95% CI",
+    )
     body = tuple(
         (
             measure.name,
@@ -154,12 +166,14 @@ def inequality_table(rows: Sequence[tuple[oc.Measure, oc.Inequality]]) -> TextTa
             _value(item.average),
             _value(item.gap),
             _value(item.slope_index),
+            _interval(item.slope_lower, item.slope_upper),
         )
         for measure, item in rows
     )
     note = (
         "Gap: positive when the most deprived quintile fares worse than the average. Slope index: the "
-        "population-weighted line through the quintiles, least deprived end less most deprived end."
+        "population-weighted line through the quintiles, least deprived end less most deprived end; its 95% "
+        "interval from the quintiles' own intervals (blank where a quintile has none)."
     )
     return TextTable(
         "outcomes-inequality",
@@ -188,6 +202,24 @@ def benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable
         tuple(tuple(row[i] for i in keep) for row in table.rows),
         (7,),
     )
+
+
+def compact_benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable:
+    """The benchmark by category narrow enough for a laptop's screen: the review flag beside the position,
+    the peers' outcome in brackets beside the system's, and the quadrant in words left to the chart."""
+    table = _benchmark_table(bench, title, table_id)
+    with_outcomes = any(row.outcome is not None for row in bench.rows)
+    rows = []
+    for row in table.rows:
+        position = f"{row[7]}, review" if row[11] else row[7]
+        cells = (*row[:7], position)
+        if with_outcomes:
+            cells = (*cells, f"{row[8]} ({row[9]})" if row[8] else "")
+        rows.append(cells)
+    header = (*table.header[:7], "Position")
+    if with_outcomes:
+        header = (*header, "Outcome (peers)")
+    return TextTable(table.id, table.title, table.note, header, tuple(rows), (7,))
 
 
 def _benchmark_table(bench: pb.Benchmark, title: str, table_id: str) -> TextTable:
@@ -274,15 +306,106 @@ def csv_of(table: TextTable, statement: str | None = None) -> str:
     return stream.getvalue()
 
 
-def outcome_tables(
-    measures: Sequence[tuple[oc.Measure, Sequence[oc.Result], Sequence[oc.Inequality], oc.Progress]],
-) -> list[TextTable]:
-    """The progress table, the inequality table and one table of values per measure."""
-    tables = [progress_table([(m, p) for m, _, _, p in measures])]
-    gaps = [(m, item) for m, _, items, _ in measures for item in items]
+def comparisons_table(rows: Sequence[tuple[oc.Measure, oc.Comparison]]) -> TextTable:
+    header = (
+        "Measure",
+        "Period",
+        "Area",
+        "Value",
+        "95% CI",
+        "Against",
+        "Its value",
+        "Difference",
+        "Compared",
+        "Source",
+    )
+    body = tuple(
+        (
+            measure.name,
+            item.period,
+            "Whole population" if item.area == "all" else item.area,
+            _value(item.value),
+            _interval(item.lower, item.upper),
+            item.comparator,
+            _value(item.comparator_value),
+            f"{item.difference:+,.1f}",
+            f"{item.judgement} ({'95% CI' if item.tested else 'untested'})",
+            item.status,
+        )
+        for measure, item in rows
+    )
+    note = (
+        "Each value in the latest period against a comparator's (peers, the region, England). Similar when "
+        "the value's 95% interval holds the comparator's value (as Fingertips compares with England); where "
+        "the source gives no interval, better or worse is the direction of the difference alone, untested."
+    )
+    return TextTable(
+        "outcomes-comparisons", "Against peers, the region and England", note, header, body, (1, 2, 5, 8, 9)
+    )
+
+
+def variation_table(rows: Sequence[tuple[oc.Measure, oc.Variation]]) -> TextTable:
+    header = ("Measure", "Period", "Lowest", "Value", "Highest", "Value ", "Range", "Source")
+    body = tuple(
+        (
+            measure.name,
+            item.period,
+            item.lowest,
+            _value(item.lowest_value),
+            item.highest,
+            _value(item.highest_value),
+            _value(item.range),
+            item.status,
+        )
+        for measure, item in rows
+    )
+    return TextTable(
+        "outcomes-variation",
+        "Variation between places",
+        "The lowest and the highest of the system's places in each period and the range between them.",
+        header,
+        body,
+        (1, 2, 4, 7),
+    )
+
+
+def _latest(items: Sequence[oc.Comparison]) -> list[oc.Comparison]:
+    """The comparisons of the latest period that has any (the values table holds the earlier ones)."""
+    if not items:
+        return []
+    last = max(oc.parse_period(item.period) for item in items).label
+    return [item for item in items if item.period == last]
+
+
+SUMMARY_TABLES = ("outcomes-progress", "outcomes-inequality", "outcomes-comparisons", "outcomes-variation")
+"""The tables the terminal prints; the values by measure follow on the page and in CSV."""
+
+
+MeasureTables = tuple[
+    oc.Measure,
+    Sequence[oc.Result],
+    Sequence[oc.Inequality],
+    oc.Progress,
+    Sequence[oc.Comparison],
+    Sequence[oc.Variation],
+]
+"""A measure with its values, gaps, progress, comparisons and variation between places."""
+
+
+def outcome_tables(measures: Sequence[MeasureTables]) -> list[TextTable]:
+    """The progress table, the inequality table, the comparisons with peers, the region and England, the
+    variation between places (each when some measure has one) and one table of values per measure."""
+    tables = [progress_table([(m, p) for m, _, _, p, _, _ in measures])]
+    gaps = [(m, item) for m, _, items, _, _, _ in measures for item in items]
     if gaps:
         tables.append(inequality_table(gaps))
-    tables += [values_table(m, results) for m, results, _, _ in measures if results]
+    compared = [(m, item) for m, _, _, _, items, _ in measures for item in _latest(items)]
+    if compared:
+        tables.append(comparisons_table(compared))
+    spread = [(m, item) for m, _, _, _, _, items in measures for item in items]
+    if spread:
+        tables.append(variation_table(spread))
+    tables += [values_table(m, results) for m, results, _, _, _, _ in measures if results]
     return tables
 
 
@@ -333,6 +456,98 @@ def plan_changes_table(budget: pb.ProgrammeBudget) -> TextTable:
         rows,
         (1,),
     )
+
+
+def after_plan_table(budget: pb.ProgrammeBudget, before: pb.Benchmark, after: pb.Benchmark) -> TextTable:
+    """The variance to the comparator before and after the plan, category by category, with the schemes'
+    investment and savings between (Stockport Together's Table 15: "expected expenditure variance to national
+    average after investment and activity reductions", £'000)."""
+    invested: dict[str, float] = {}
+    saved: dict[str, float] = {}
+    for change in budget.plan:
+        invested[change.category] = invested.get(change.category, 0.0) + change.investment
+        saved[change.category] = saved.get(change.category, 0.0) + change.saving
+    later = pb.by_code(after)
+    rows = []
+    for row in before.rows:
+        then = later[row.code]
+        rows.append(
+            (
+                f"{row.code} {row.name}",
+                "" if row.opportunity is None else format_number(row.opportunity, "money"),
+                format_number(invested.get(row.code, 0.0), "money"),
+                format_number(-saved.get(row.code, 0.0), "money"),
+                "" if then.opportunity is None else format_number(then.opportunity, "money"),
+                row.position or "",
+                then.position or "",
+            )
+        )
+    rows.append(
+        (
+            "Total",
+            format_number(before.total_opportunity, "money"),
+            format_number(sum(invested.values()), "money"),
+            format_number(-sum(saved.values()), "money"),
+            format_number(after.total_opportunity, "money"),
+            "",
+            "",
+        )
+    )
+    note = (
+        f"{before.system}'s variance to {before.comparator} as money (positive where it spends more), the "
+        "plan's investment and savings (in brackets) by programme, and the variance after them. £'000."
+    )
+    return TextTable(
+        "programme-after-plan",
+        f"Variance to {before.comparator} before and after the plan",
+        note,
+        (
+            "Programme",
+            "Variance before £'000",
+            "Investment £'000",
+            "Savings £'000",
+            "Variance after £'000",
+            "Position before",
+            "Position after",
+        ),
+        tuple(rows),
+        (5, 6),
+    )
+
+
+def opportunity_chart(bench: pb.Benchmark) -> Chart | None:
+    """The opportunity by programme as horizontal bars, £'000: right where the system spends more than the
+    comparator (red), left where it spends less (green); ``None`` without a comparator."""
+    rows = [r for r in bench.rows if r.opportunity is not None]
+    if not rows:
+        return None
+    rows = rows[::-1]  # plotly draws the first bar at the bottom; the list reads top down
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "x": [round(r.opportunity or 0.0, 1) for r in rows],
+            "y": [f"{r.code} {r.name}" for r in rows],
+            "marker": {"color": [PALETTE[3] if (r.opportunity or 0) > 0 else PALETTE[2] for r in rows]},
+            "hovertemplate": "%{y}<br>%{x:,.0f} £'000<extra></extra>",
+        }
+    ]
+    layout = {
+        "title": {"text": f"Opportunity by programme against {bench.comparator} (£'000)"},
+        "font": FONT,
+        "height": max(320, 24 * len(rows) + 110),
+        "margin": {"l": 20, "r": 20, "t": 50, "b": 50},
+        "xaxis": {"title": {"text": "£'000"}, "tickformat": ",.0f", "zeroline": True},
+        "yaxis": {"automargin": True, "type": "category"},
+        "showlegend": False,
+        "plot_bgcolor": "#ffffff",
+    }
+    description = (
+        f"{bench.system}'s spend per {bench.basis} less {bench.comparator}'s, times its {bench.basis}s: bars "
+        "to the right (red) where it spends more — money that could be released — and to the left (green) "
+        "where it spends less."
+    )
+    return Chart("programme-opportunity", "Opportunity by programme", description, data, layout)
 
 
 def quadrant_chart(bench: pb.Benchmark) -> Chart | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carebridge.delivery import outcomes as oc
+from carebridge.delivery import programme_budgets as pb
 from carebridge.delivery.actuals_tables import RowProblem
 from carebridge.store import audit
-from carebridge.store.models import OutcomeRegister, OutcomeValue
+from carebridge.store.models import OutcomeRegister, OutcomeValue, StoredProgrammeBudget
 from carebridge.store.registers import RegisterError, refuse
 
 
@@ -173,14 +175,67 @@ def read_values(session: Session, register: str) -> tuple[oc.ValueRow, ...]:
     )
 
 
+# --- programme budgets -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BudgetLoad:
+    name: str
+    added: bool
+    changed: bool
+
+
+def save_budget(session: Session, budget: pb.ProgrammeBudget, file: str, sha256: str) -> BudgetLoad:
+    """Keep the programme budget — its plan's changes already resolved, so ``plan_from`` is not kept — or
+    replace the one of the same name (each change audited)."""
+    resolved = budget.model_copy(update={"plan_from": None})
+    definition = resolved.model_dump(mode="json")
+    row = session.scalars(
+        select(StoredProgrammeBudget).where(StoredProgrammeBudget.name == budget.name)
+    ).first()
+    if row is None:
+        session.add(StoredProgrammeBudget(name=budget.name, definition=definition, file=file, sha256=sha256))
+        return BudgetLoad(budget.name, True, True)
+    changed = row.definition != definition
+    if changed:
+        row.definition = definition
+        row.file = file
+        row.sha256 = sha256
+    return BudgetLoad(budget.name, False, changed)
+
+
+def budget_names(session: Session) -> list[str]:
+    return list(session.scalars(select(StoredProgrammeBudget.name).order_by(StoredProgrammeBudget.name)))
+
+
+def read_budget(session: Session, name: str | None) -> pb.ProgrammeBudget:
+    """The programme budget named ``name`` (the first by name when ``None``); :class:`RegisterError` naming
+    the choices."""
+    names = budget_names(session)
+    if not names:
+        raise refuse(
+            "the store has no programme budget yet; keep one with: carebridge outcomes benchmark FILE.yaml "
+            "--save"
+        )
+    chosen = names[0] if name is None else name
+    row = session.scalars(select(StoredProgrammeBudget).where(StoredProgrammeBudget.name == chosen)).first()
+    if row is None:
+        raise refuse(f"no programme budget {chosen!r}; the store holds {', '.join(names)}", ("budget",))
+    return pb.ProgrammeBudget.model_validate_json(json.dumps(row.definition))
+
+
 __all__ = [
+    "BudgetLoad",
     "RegisterError",
     "RegisterLoad",
     "ValuesImport",
+    "budget_names",
+    "read_budget",
     "read_register",
     "read_values",
     "read_values_file",
     "register_names",
+    "save_budget",
     "save_register",
     "save_values",
 ]

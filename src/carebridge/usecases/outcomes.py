@@ -4,6 +4,7 @@ budget benchmarked against peers before and after the plan."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +17,16 @@ from carebridge.scenario.loader import load_model
 from carebridge.scenario.source_map import SourceMap
 from carebridge.store import Store
 from carebridge.store.outcomes import (
+    BudgetLoad,
     RegisterLoad,
     ValuesImport,
+    budget_names,
+    read_budget,
     read_register,
     read_values,
     read_values_file,
     register_names,
+    save_budget,
     save_register,
     save_values,
 )
@@ -52,6 +57,8 @@ class MeasureStatus:
     results: tuple[oc.Result, ...]
     inequalities: tuple[oc.Inequality, ...]
     progress: oc.Progress
+    comparisons: tuple[oc.Comparison, ...] = ()
+    variation: tuple[oc.Variation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,14 @@ def status_of(register: oc.OutcomesRegister, rows: tuple[oc.ValueRow, ...]) -> O
     for measure in register.measures:
         results = oc.compute(measure, rows)
         measures.append(
-            MeasureStatus(measure, results, oc.inequality(measure, results), oc.progress(measure, rows))
+            MeasureStatus(
+                measure,
+                results,
+                oc.inequality(measure, results),
+                oc.progress(measure, rows),
+                oc.comparisons(measure, results),
+                oc.variation(measure, results),
+            )
         )
     return OutcomesStatus(register, tuple(measures))
 
@@ -106,16 +120,53 @@ class ProgrammeBenchmark:
     """The benchmark after the plan's investments and savings; ``None`` when the file has no plan."""
 
 
-def benchmark_programme_budget(path: Path, comparator: pb.Comparator | None = None) -> ProgrammeBenchmark:
+def read_programme_budget(path: Path) -> pb.ProgrammeBudget:
     """Read a programme budget (:class:`~carebridge.delivery.programme_budgets.ProgrammeBudgetError`, every
-    problem located) and benchmark it against ``comparator`` (the file's own when ``None``); with
-    ``plan_from``, the plan's changes are its scenario's schemes in the year, run here."""
+    problem located); with ``plan_from``, the plan's changes are its scenario's schemes in the year, run
+    here, and put in ``plan``."""
     budget, source = load_model(path, pb.ProgrammeBudget, pb.ProgrammeBudgetError, pb.budget_problems)
     if budget.plan_from is not None:
         budget = pb.with_plan(budget, _changes_from_run(path, budget.plan_from, source))
+    return budget
+
+
+def benchmark_of(budget: pb.ProgrammeBudget, comparator: pb.Comparator | None = None) -> ProgrammeBenchmark:
+    """The budget against ``comparator`` (the file's own when ``None``), before and after the plan."""
     before = pb.benchmark(budget, comparator)
     after = pb.benchmark(budget, comparator, after_plan=True) if budget.plan else None
     return ProgrammeBenchmark(budget, before, after)
+
+
+def benchmark_programme_budget(path: Path, comparator: pb.Comparator | None = None) -> ProgrammeBenchmark:
+    """Read a programme budget (every problem located) and benchmark it against ``comparator``."""
+    return benchmark_of(read_programme_budget(path), comparator)
+
+
+def keep_programme_budget(store: Store, path: Path, budget: pb.ProgrammeBudget) -> BudgetLoad:
+    """Keep ``budget``, read from ``path``, in the store for the web app (the one of its name replaced)."""
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    with store.session() as session:
+        return save_budget(session, budget, str(path), sha256)
+
+
+def stored_budget_names(store: Store) -> list[str]:
+    """The names of the programme budgets in the store."""
+    with store.session() as session:
+        return budget_names(session)
+
+
+def stored_programme_budget(store: Store, name: str | None) -> pb.ProgrammeBudget:
+    """The stored programme budget ``name`` (the first by name when ``None``);
+    :class:`~carebridge.store.registers.RegisterError` when the store has no such budget."""
+    with store.session() as session:
+        return read_budget(session, name)
+
+
+def stored_programme_benchmark(
+    store: Store, name: str | None, comparator: pb.Comparator | None = None
+) -> ProgrammeBenchmark:
+    """The stored programme budget ``name`` (the first when ``None``) against ``comparator``."""
+    return benchmark_of(stored_programme_budget(store, name), comparator)
 
 
 def _changes_from_run(path: Path, mapping: pb.PlanFrom, source: SourceMap) -> list[pb.PlanChange]:

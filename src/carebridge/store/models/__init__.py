@@ -32,6 +32,7 @@ from carebridge.store.models.plans import (
 )
 from carebridge.store.models.pools import Pool, PoolContribution, PoolLine, PoolSpend
 from carebridge.store.models.programme import DecisionUpdate, GatewayReturn, MilestoneUpdate, ProgrammeRow
+from carebridge.store.models.programme_budgets import StoredProgrammeBudget
 from carebridge.store.models.regions import REGION_APPEND_ONLY, NamedRegion, RegionPlace, RegionVersion
 from carebridge.store.models.registers import (
     Escalation,
@@ -93,6 +94,7 @@ __all__ = [
     "ScenarioDraft",
     "ShareParty",
     "SpendActualRow",
+    "StoredProgrammeBudget",
     "Target",
     "TargetActual",
     "TrajectoryPoint",

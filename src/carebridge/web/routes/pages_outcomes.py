@@ -1,6 +1,7 @@
 """The outcomes page: every outcomes register in the store, each measure against its target with RAG, the
-gap of the most deprived quintile and the values by period, counts controlled (docs/outcomes.md);
-read-only."""
+gap of the most deprived quintile, the slope index of inequality with its interval and the values by period,
+counts controlled (docs/outcomes.md); read-only. Its router also carries the programme budgeting page
+(:mod:`carebridge.web.routes.pages_programme_budgets`), which the outcomes page links to."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from carebridge.report import outcomes as ro
 from carebridge.store import Store
 from carebridge.usecases.outcomes import every_outcomes_status
 from carebridge.web.context import Caches, reading_store, render
+from carebridge.web.routes import pages_programme_budgets
 from carebridge.web.routes.common import PlanId, current_or_404
 
 router = APIRouter(include_in_schema=False)
+router.include_router(pages_programme_budgets.router)
 Reader = Annotated[Store, Depends(reading_store)]
 
 
@@ -24,7 +27,10 @@ def _registers(store: Store) -> list[tuple[str, list[str]]]:
     ``carebridge outcomes status --out``)."""
     drawn = []
     for status in every_outcomes_status(store):
-        measures = [(m.measure, m.results, m.inequalities, m.progress) for m in status.measures]
+        measures = [
+            (m.measure, m.results, m.inequalities, m.progress, m.comparisons, m.variation)
+            for m in status.measures
+        ]
         drawn.append((status.register.name, [ro.html_of(table) for table in ro.outcome_tables(measures)]))
     return drawn
 
