@@ -127,6 +127,7 @@ def test_the_example_year_shows_stockport_central_falling_behind() -> None:
             "2018/19-M12",
             "--monthly",
         ],
+        env={"COLUMNS": "200"},  # a wide console, as the other CLI tests: a narrow one cuts the table
     )
     assert done.exit_code == 0, done.output
     lines = [

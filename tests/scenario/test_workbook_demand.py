@@ -99,6 +99,7 @@ def assert_same_run(found: Results, expected: Results) -> None:
 
 SOURCES = {
     "stockport-demand": STOCKPORT / "demand.yaml",
+    "stockport-demand-from-patients": STOCKPORT / "demand-from-patients.yaml",
     "stockport": STOCKPORT / "scenario.yaml",
     "staffordshire-effects": STAFFORDSHIRE / "effects.yaml",
     "staffordshire": STAFFORDSHIRE / "scenario.yaml",
@@ -120,10 +121,15 @@ def test_yaml_to_a_workbook_and_back_gives_the_same_scenario_and_run(source: Pat
     from_yaml = load_scenario(tmp_path / "plan.yaml").scenario
     assert from_yaml.model_copy(update={"benchmarks": original.benchmarks}) == original
     assert_same_run(run(from_excel), run(original))
-    if original.demography is not None and original.demography.file is not None:
-        # the population file is not below the workbook's folder: copied beside it, and named so
-        assert converted.copied == (tmp_path / Path(original.demography.file).name,)
-        assert from_excel.demography is not None and from_excel.demography.file == converted.copied[0].name
+    if original.demography is not None:
+        # the population and rates files are not below the workbook's folder: copied beside it, named so
+        named = [name for name in (original.demography.file, original.demography.rates) if name is not None]
+        assert converted.copied == tuple(tmp_path / Path(name).name for name in named)
+        assert from_excel.demography is not None
+        assert [from_excel.demography.file, from_excel.demography.rates] == [
+            None if name is None else Path(name).name
+            for name in (original.demography.file, original.demography.rates)
+        ]
 
 
 def test_the_examples_use_every_new_part() -> None:
@@ -183,7 +189,7 @@ def test_a_population_file_below_the_workbook_is_named_relative_to_it(tmp_path: 
     assert converted.copied == ()
     book = openpyxl.load_workbook(tmp_path / "demand.xlsx")
     assert list(book["Demography"].iter_rows(min_row=2, values_only=True)) == [
-        ("data/people.csv", "E08000007")
+        ("data/people.csv", "E08000007", None)
     ]
     assert (
         load_scenario(tmp_path / "demand.xlsx").scenario == load_scenario(tmp_path / "demand.yaml").scenario
@@ -362,7 +368,7 @@ def test_the_command_line_names_files_from_where_the_workbook_lands(tmp_path: Pa
 
     done = care("convert", STOCKPORT / "demand.yaml", "out/demand.xlsx")
     assert done.returncode == 0, done.stderr
-    assert "Copied the population file beside it: out/population-two-las.csv" in done.stdout
+    assert "Copied a file the scenario names beside it: out/population-two-las.csv" in done.stdout
     assert care("validate", "out/demand.xlsx").returncode == 0
     done = care("convert", STAFFORDSHIRE / "scenario.yaml", "out/stp.xlsx")
     assert done.returncode == 0, done.stderr

@@ -125,7 +125,7 @@ def convert_command(
         f"{scenario.base_year} to {scenario.end_year}"
     )
     for copy in written.copied:
-        typer.echo(f"Copied the population file beside it: {target.parent / copy.name}")
+        typer.echo(f"Copied a file the scenario names beside it: {target.parent / copy.name}")
 
 
 def _is_programme(source: Path) -> bool:

@@ -10,6 +10,7 @@ other), so when the converted file goes elsewhere the population file is copied 
 
 from __future__ import annotations
 
+import csv
 import filecmp
 import os
 import pathlib
@@ -97,26 +98,47 @@ def convert(source: pathlib.Path, target: pathlib.Path, folder: pathlib.Path | N
 def _population_file(
     data: dict[str, Any], source: pathlib.Path, folder: pathlib.Path, loaded: LoadedScenario
 ) -> list[tuple[pathlib.Path, pathlib.Path]]:
-    """Name the population file relative to ``folder`` (the people the loader read from it left out: they
-    are read again); the file to copy beside the converted one when ``folder`` is not above it."""
+    """Name the population file and the rates file relative to ``folder`` (what the loader read from them
+    left out: the people, and the PODs' ``demographic_rates`` from the rates file — they are read again);
+    the files to copy beside the converted one when ``folder`` is not above them."""
     demography = data.get("demography")
-    if not isinstance(demography, dict) or demography.get("file") is None:
+    if not isinstance(demography, dict):
         return []
-    demography.pop("people", None)
-    found = (source / demography["file"]).resolve()
-    home = folder.resolve()
-    if found.is_relative_to(home):
-        demography["file"] = found.relative_to(home).as_posix()
-        return []
-    copy = home / found.name
-    if copy.exists() and not (copy.is_file() and filecmp.cmp(found, copy, shallow=False)):
-        message = (
-            f"the population file is copied beside the converted file, but {copy} is there already and "
-            "differs; convert into another folder, or move that file"
-        )
-        raise ScenarioError(loaded.source.locate([Problem(("demography", "file"), message)]))
-    demography["file"] = found.name
-    return [] if copy.exists() else [(found, copy)]
+    copies: list[tuple[pathlib.Path, pathlib.Path]] = []
+    if demography.get("file") is not None:
+        demography.pop("people", None)
+    if demography.get("rates") is not None:
+        found = (source / demography["rates"]).resolve()
+        named = _rates_pods(found)
+        for pod in data.get("pods", []):
+            if isinstance(pod, dict) and pod.get("id") in named and isinstance(pod.get("activity"), dict):
+                pod["activity"].pop("demographic_rates", None)
+    for field, what in (("file", "population file"), ("rates", "rates file")):
+        if demography.get(field) is None:
+            continue
+        found = (source / demography[field]).resolve()
+        home = folder.resolve()
+        if found.is_relative_to(home):
+            demography[field] = found.relative_to(home).as_posix()
+            continue
+        copy = home / found.name
+        if copy.exists() and not (copy.is_file() and filecmp.cmp(found, copy, shallow=False)):
+            message = (
+                f"the {what} is copied beside the converted file, but {copy} is there already and "
+                "differs; convert into another folder, or move that file"
+            )
+            raise ScenarioError(loaded.source.locate([Problem(("demography", field), message)]))
+        demography[field] = found.name
+        if not copy.exists():
+            copies.append((found, copy))
+    return copies
+
+
+def _rates_pods(path: pathlib.Path) -> set[str]:
+    """The PODs a rates file names (the loader has checked it)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = csv.DictReader(handle)
+        return {(row.get("pod") or "").strip() for row in rows}
 
 
 def _without_opportunities(

@@ -274,6 +274,7 @@ DEMOGRAPHY = Sheet(
             kind="ids",
             about="Area codes to sum, separated by commas, e.g. E08000007; default every area of the file.",
         ),
+        col("rates", about=schema.Demography.model_fields["rates"].description or ""),
     ),
     model=schema.Demography,
 )
