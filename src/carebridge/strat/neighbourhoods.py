@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import math
 import pathlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated
@@ -25,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from carebridge.scenario.errors import InputError, Problem, did_you_mean
 from carebridge.scenario.loader import load_model
+from carebridge.scenario.programme import month_index
 from carebridge.scenario.source_map import SourceMap
 from carebridge.scenario.years import YearError, parse_year
 
@@ -127,20 +127,7 @@ class NeighbourhoodsFile(Model):
         )
 
 
-MONTH_PATTERN = re.compile(r"^(\d{4}/\d{2})-M(0[1-9]|1[0-2])$")
 MONTH_EXPECTED = "expected a financial month like 2017/18-M04 (M01 is April)"
-
-
-def month_index(label: str) -> int | None:
-    """``2017/18-M04`` → a month count (the year's start × 12 + its number − 1); None when not a month."""
-    match = MONTH_PATTERN.match(label.strip())
-    if match is None:
-        return None
-    try:
-        start = parse_year(match.group(1))
-    except YearError:
-        return None
-    return start * 12 + int(match.group(2)) - 1
 
 
 def year_months(year: str) -> list[int]:

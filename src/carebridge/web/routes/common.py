@@ -5,12 +5,14 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import HTTPException
 from fastapi import Path as PathParameter
 from starlette.concurrency import run_in_threadpool
 
+from carebridge.delivery.pack import PackTable
+from carebridge.report.numbers import format_cell
 from carebridge.scenario.errors import ScenarioError
 from carebridge.store import Store
 from carebridge.web import scenarios
@@ -65,3 +67,26 @@ def save_upload(data: bytes, filename: str, folder: Path) -> Path:
 
 def temporary_folder() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix="carebridge-web-")
+
+
+def pack_table_view(table: PackTable) -> dict[str, Any]:
+    """A table of the delivery pack as a page's template draws it: each cell's text and kind (a RAG cell its
+    status word), and the table's note."""
+    rows = [
+        [
+            (
+                str(value or "none") if column.kind == "status" else format_cell(value, column.kind),
+                column.kind,
+            )
+            for value, column in zip(row, table.columns, strict=True)
+        ]
+        for row in table.rows
+    ]
+    return {
+        "id": table.id,
+        "title": table.title,
+        "subtitle": table.subtitle,
+        "note": table.note,
+        "headers": [(column.header, column.kind) for column in table.columns],
+        "rows": rows,
+    }

@@ -14,16 +14,14 @@ from starlette.concurrency import run_in_threadpool
 from carebridge.delivery.efficiency import EfficiencyError
 from carebridge.delivery.efficiency_pack import efficiency_tables
 from carebridge.delivery.efficiency_status import EfficiencyStatus
-from carebridge.delivery.pack import PackTable
 from carebridge.delivery.returns import ReturnsFileError
-from carebridge.report.numbers import format_cell
 from carebridge.store import Store
 from carebridge.store.efficiency import ProgrammeNotFoundError
 from carebridge.usecases import efficiency as cases
 from carebridge.usecases.errors import UseCaseError
 from carebridge.web.context import check_csrf, principal, reading_store, render, store_as
 from carebridge.web.roles import Principal
-from carebridge.web.routes.common import save_upload, temporary_folder
+from carebridge.web.routes.common import pack_table_view, save_upload, temporary_folder
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Store, Depends(reading_store)]
@@ -40,35 +38,12 @@ def _view(store: Store, month: str | None) -> tuple[EfficiencyStatus | None, str
         return None, str(error)
 
 
-def _table(table: PackTable) -> dict[str, Any]:
-    """A table of the efficiency report as the template draws it: each cell's text and kind (a RAG cell its
-    status word), and the table's note (the do-something the positions are against)."""
-    rows = [
-        [
-            (
-                str(value or "none") if column.kind == "status" else format_cell(value, column.kind),
-                column.kind,
-            )
-            for value, column in zip(row, table.columns, strict=True)
-        ]
-        for row in table.rows
-    ]
-    return {
-        "id": table.id,
-        "title": table.title,
-        "subtitle": table.subtitle,
-        "note": table.note,
-        "headers": [(column.header, column.kind) for column in table.columns],
-        "rows": rows,
-    }
-
-
 def _page(
     request: Request, store: Store, user: Principal, month: str | None, status: int = 200, **values: Any
 ) -> Any:
     view, message = _view(store, month)
     orgs = [] if view is None else [o for o in view.programme.organisations if o.id in user.editable_orgs]
-    tables = [] if view is None else [_table(table) for table in efficiency_tables(view)]
+    tables = [] if view is None else [pack_table_view(table) for table in efficiency_tables(view)]
     months = [] if view is None else view.programme.months
     return render(
         request,

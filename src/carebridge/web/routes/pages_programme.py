@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from carebridge.delivery.pack import PackTable
 from carebridge.delivery.programme_pack import oversight_tables
 from carebridge.delivery.programme_status import (
     AREA_TITLES,
@@ -20,7 +19,6 @@ from carebridge.delivery.programme_status import (
     UpdatesError,
     months_of,
 )
-from carebridge.report.numbers import format_cell
 from carebridge.scenario.programme import DECISION_STATUSES
 from carebridge.store import Store
 from carebridge.usecases.programme import (
@@ -36,33 +34,13 @@ from carebridge.usecases.programme import (
 )
 from carebridge.web.context import check_csrf, principal, reading_store, render, store_as
 from carebridge.web.roles import Principal
+from carebridge.web.routes.common import pack_table_view
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Store, Depends(reading_store)]
 Writer = Annotated[Store, Depends(store_as)]
 User = Annotated[Principal, Depends(principal)]
 FIELDS = ("workstream", "month", *AREAS, "note", "milestone", "decision", "status", "due")
-
-
-def _table(table: PackTable) -> dict[str, Any]:
-    """A pack table as the template draws it: each cell's text and kind (a RAG cell its status word)."""
-    rows = [
-        [
-            (
-                str(value or "none") if column.kind == "status" else format_cell(value, column.kind),
-                column.kind,
-            )
-            for value, column in zip(row, table.columns, strict=True)
-        ]
-        for row in table.rows
-    ]
-    return {
-        "id": table.id,
-        "title": table.title,
-        "subtitle": table.subtitle,
-        "headers": [(column.header, column.kind) for column in table.columns],
-        "rows": rows,
-    }
 
 
 def _view(store: Store, user: Principal, month: str | None) -> dict[str, Any]:
@@ -78,7 +56,7 @@ def _view(store: Store, user: Principal, month: str | None) -> dict[str, Any]:
         "month": status.month if status else None,
         "months": [m for m in months if status is None or m <= status.month] if status else [],
         "all_months": months,
-        "tables": [_table(table) for table in oversight_tables(status)] if status else [],
+        "tables": [pack_table_view(table) for table in oversight_tables(status)] if status else [],
         "owned": owned_workstreams(store, user.email),
         "decisions": owned_decisions(store, user.email),
         "milestones": owned_milestones(store, user.email),
