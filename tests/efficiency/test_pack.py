@@ -108,6 +108,8 @@ def test_the_pack_shows_each_organisation_and_the_system(january: Monitoring, tm
     assert delivery["South Trust"][:3] == [600, 600, 0]
     assert delivery["South Trust"][5:8] == [100, 40, 60]
     assert delivery["System"][2] == 300  # North's unidentified gap: 1,200 less 900 identified
+    # each risk in its words (the return's description), never its item code
+    assert cells(book["Efficiency risks"])["North Hospital"] == ["Activity over plan", "risk", 10, 20, 40]
     fews = cells(book["Efficiency FEWS"])
     assert fews["South Trust: delivery against the phased plan"][:4] == [100, 100, 1, "green"]
     assert fews["South Trust: share non-recurrent"][2:4] == [pytest.approx(0.6), "red"]

@@ -119,7 +119,8 @@ def indicator_pack_table(status: EfficiencyStatus) -> PackTable:
 def risk_pack_table(status: EfficiencyStatus) -> PackTable:
     name = status.programme.organisation_name
     rows: list[list[Cell]] = [
-        [name(r.organisation), r.item, r.kind, r.best, r.likely, r.worst, r.description] for r in status.risks
+        [name(r.organisation), r.description or r.item, r.kind, r.best, r.likely, r.worst]
+        for r in status.risks
     ]
     return PackTable(
         "efficiency-risks",
@@ -127,12 +128,11 @@ def risk_pack_table(status: EfficiencyStatus) -> PackTable:
         "£'000; a risk adds to the position, a mitigation takes from it",
         (
             PackColumn("Organisation"),
-            PackColumn("Item"),
+            PackColumn("Risk or mitigation"),
             PackColumn("Kind"),
             PackColumn("Best", "money"),
             PackColumn("Likely", "money"),
             PackColumn("Worst", "money"),
-            PackColumn("Description"),
         ),
         rows,
         sheet="Risks",
