@@ -205,3 +205,11 @@ def test_every_command_has_an_example(tmp_path: Path) -> None:
         done = carebridge(*args, "--help", db=tmp_path / "never-opened.db", cwd=tmp_path)
         assert done.returncode == 0 and "Example:" in done.stdout, args
     assert not (tmp_path / "never-opened.db").exists()
+
+
+def test_risks_list_shows_each_risks_pounds_when_the_register_has_them(tmp_path: Path) -> None:
+    db = tmp_path / "pounds.db"
+    ok("risks", "load", str(EXAMPLES / "stockport-2017" / "risks-pounds.yaml"), db=db, cwd=tmp_path)
+    listed = ok("risks", "list", db=db, cwd=tmp_path)
+    assert "£'000 best / likely / worst" in listed
+    assert "0 / 1,500 / 4,000" in listed and "200 / 500 / 1,200" in listed

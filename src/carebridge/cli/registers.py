@@ -472,7 +472,8 @@ def risks_list_command(
     ] = None,
     db: Db = None,
 ) -> None:
-    """List the risks, highest rating after mitigation first, with their bands and review dates.
+    """List the risks, highest rating after mitigation first, with their bands and review dates (and their
+    pounds, best / likely / worst in £'000, when the register gives them).
 
     Example:
 
@@ -492,14 +493,17 @@ def risks_list_command(
         return
     today = dt.date.today()
     table = Table(title="Risk register", title_justify="left")
+    pounds = any(item.risk.financial is not None for item in stored)
     for column in ("risk", "title", "owner", "schemes", "before", "after", "review"):
         table.add_column(column)
+    if pounds:  # the register's pounds, as `simulate --risks-from-store` draws them
+        table.add_column("£'000 best / likely / worst", justify="right")
     for item in sorted(stored, key=lambda s: (-_rating(s.risk, "after"), s.risk.id)):
         risk = item.risk
         review = str(risk.review_date or "")
         if risk.review_date is not None and risk.review_date < today:
             review += " [red]overdue[/]"
-        table.add_row(
+        cells = [
             risk.id,
             risk.title,
             risk.owner,
@@ -507,7 +511,13 @@ def risks_list_command(
             _scored(risk, "before"),
             _scored(risk, "after"),
             review,
-        )
+        ]
+        if pounds:
+            money = risk.financial
+            cells.append(
+                "" if money is None else f"{money.best:,.0f} / {money.likely:,.0f} / {money.worst:,.0f}"
+            )
+        table.add_row(*cells)
     terminal().print(table)
 
 
