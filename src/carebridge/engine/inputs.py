@@ -129,6 +129,7 @@ class EffectInputs:
     cohort_share_by_year: xr.DataArray | None = None  # (cohort, year, pod), docs/demand.md §4
     region_member: xr.DataArray | None = None  # (region, cohort) 1 where the cohort's schemes act on it
     region_share: xr.DataArray | None = None  # (region, year, pod) the region's share of the POD (§5)
+    cohort_headcount: xr.DataArray | None = None  # (cohort, year) people, for cohorts given a headcount (§4)
 
     @property
     def avoid_growth(self) -> xr.DataArray:
@@ -466,6 +467,7 @@ def cohort_regions(
     else:
         index = np.ones((len(years), len(pods)))
     base_activity = activity.base.values
+    heads_of: dict[str, Floats] = {}
     for c, cohort in enumerate(scenario.cohorts, start=1):
         path: Path = ("cohorts", c - 1)
         by_year = cohort.share_by_year or {}
@@ -481,6 +483,7 @@ def cohort_regions(
         if cohort.headcount is None:
             continue
         heads = _interpolated(span, values, (*path, "headcount"), cohort.headcount)
+        heads_of[cohort.id] = heads
         growth = heads / np.where(heads[..., :1] != 0, heads[..., :1], 1.0)
         for pod_id in [*cohort.shares, *(p for p in cohort.rates or {} if p not in cohort.shares)]:
             if pod_id in by_year:
@@ -514,8 +517,15 @@ def cohort_regions(
                     region_share[..., cohorts.index(name), :, j] - value
                 )
     coords = {"cohort": cohorts, "year": years, "pod": pods}
+    headcount = None
+    if heads_of:
+        heads = np.stack(np.broadcast_arrays(*heads_of.values()), axis=-2)  # (…, cohort, year)
+        if values.draws is not None and heads.ndim == 2:
+            heads = np.broadcast_to(heads, (values.draws, *heads.shape)).copy()
+        headcount = values.labelled(heads, ["cohort", "year"], {"cohort": list(heads_of), "year": years})
     return replace(
         effects,
+        cohort_headcount=headcount,
         cohort_share_by_year=values.labelled(_with_draws(values, share), ["cohort", "year", "pod"], coords),
         region_member=xr.DataArray(
             member, dims=["region", "cohort"], coords={"region": regions, "cohort": cohorts}

@@ -89,6 +89,11 @@ class Results:
     position)."""
     provider_split: xr.DataArray | None = None
     """(pod, provider): each POD's share of activity by provider, as the scenario gives it (a fraction)."""
+    cohort_share: xr.DataArray | None = None
+    """(cohort, year, pod): each cohort's share of each POD by year (docs/demand.md §4), when a cohort's share
+    changes over the years or cohorts overlap; None otherwise (the shares are the scenario's, constant)."""
+    cohort_headcount: xr.DataArray | None = None
+    """(cohort, year): the people of each cohort given a headcount, linear between the years given."""
 
     @cached_property
     def flows(self) -> xr.DataArray | None:

@@ -171,6 +171,8 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         plan_flows=money,
         allocated_lines=[line.id for line in scenario.positions.plan_lines if line.allocation is not None],
         provider_split=with_labels(inputs.prices.provider_split, labels, PERCENT),
+        cohort_share=inputs.effects.cohort_share_by_year,
+        cohort_headcount=inputs.effects.cohort_headcount,
     )
 
 

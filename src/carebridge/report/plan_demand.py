@@ -4,8 +4,8 @@ that overlap (§4, §5), with the activity each holds.
 
 The growth split is the run's own (``demographic_growth`` and ``non_demographic_growth`` of
 ``Results.activity``); the table adds the base year's activity to them, which gives the do-nothing activity
-exactly. Cohorts' shares by year are the engine's (:func:`~carebridge.engine.inputs.compile_inputs`, the
-arrays the run itself read); a cohort's activity is its share times the do-nothing activity (docs/demand.md
+exactly. Cohorts' shares and headcounts by year are the run's own (``Results.cohort_share`` and
+``cohort_headcount``); a cohort's activity is its share times the do-nothing activity (docs/demand.md
 §4, ``CA = cs · AD``). Names are people's words: POD names from the results, cohort names from the
 scenario's cohorts.
 """
@@ -17,10 +17,9 @@ from typing import NamedTuple
 
 import xarray as xr
 
-from carebridge.engine.inputs import DRAW, InputValues, _interpolated, compile_inputs
+from carebridge.engine.inputs import DRAW
 from carebridge.engine.results import Results
 from carebridge.report.table import Column, FormattedTable, Row, heading, series, year_columns
-from carebridge.scenario.years import YearRange
 
 SPLIT = ("demographic_growth", "non_demographic_growth")
 
@@ -139,23 +138,22 @@ def cohorts_table(results: Results, years: Sequence[str]) -> FormattedTable | No
     if not has_cohorts_over_time(results):
         return None
     scenario = results.scenario
-    shares = _first_draw(compile_inputs(scenario).effects.cohort_share_by_year)
+    shares = _first_draw(results.cohort_share)
     if shares is None:
         return None
+    headcounts = _first_draw(results.cohort_headcount)
     do_nothing = results.activity.do_nothing
     pods = [str(pod) for pod in do_nothing.pod.values]
-    span = YearRange.from_labels(scenario.base_year, scenario.end_year)
     width = len(years)
     names = {cohort.id: cohort.name for cohort in scenario.cohorts}
     rows: list[Row] = []
-    for c, cohort in enumerate(scenario.cohorts):
+    for cohort in scenario.cohorts:
         in_overlap = any(cohort.id in overlap.cohorts for overlap in scenario.cohort_overlaps)
         if not (cohort.share_by_year or cohort.headcount is not None or in_overlap):
             continue
         rows.append(heading(cohort.name, width))
-        if cohort.headcount is not None:
-            people = _interpolated(span, InputValues(), ("cohorts", c, "headcount"), cohort.headcount)
-            by_year = xr.DataArray(people, dims=["year"], coords={"year": span.labels})
+        if headcounts is not None and cohort.id in headcounts.cohort:
+            by_year = headcounts.sel(cohort=cohort.id, drop=True)
             rows.append(Row("Headcount (people)", series(by_year, years), number="count"))
         for pod in pods:
             share = shares.sel(cohort=cohort.id, pod=pod, drop=True)
