@@ -30,6 +30,13 @@ FileArgument = Annotated[Path, typer.Argument(help="The neighbourhoods file (YAM
 DataArgument = Annotated[Path, typer.Argument(help="Patient file (Parquet or CSV).", show_default=False)]
 SuppressBelow = Annotated[int, typer.Option("--suppress-below", help="Suppress counts below this.")]
 RoundTo = Annotated[int, typer.Option("--round-to", help="Round other counts to the nearest this.")]
+UtilisationArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="Monthly utilisation (CSV: month, neighbourhood, group, patients, admissions).",
+        show_default=False,
+    ),
+]
 
 
 def _load(path: Path) -> NeighbourhoodsFile:
@@ -201,13 +208,7 @@ def effect_command(
 @neighbourhoods_app.command("utilisation")
 def utilisation_command(
     file: FileArgument,
-    utilisation: Annotated[
-        Path,
-        typer.Argument(
-            help="Monthly utilisation (CSV: month, neighbourhood, group, patients, admissions).",
-            show_default=False,
-        ),
-    ],
+    utilisation: UtilisationArgument,
     month: Annotated[
         str | None,
         typer.Option(
@@ -233,11 +234,12 @@ def utilisation_command(
     from carebridge.delivery.neighbourhoods import monthly_utilisation, utilisation_indicators
     from carebridge.report.neighbourhoods import indicator_table, print_tables, utilisation_table
     from carebridge.strat.neighbourhoods import NeighbourhoodsError, read_utilisation
+    from carebridge.usecases.neighbourhoods import planned_deflection
 
     rule = _rule(suppress_below, round_to)
     plan = _load(file)
-    planned = [effect.deflection for effect in plan.scheme.effects if effect.measure == "nel"]
-    if not planned:
+    planned = planned_deflection(plan)
+    if planned is None:
         fail(f"{file}: the scheme has no effect on nel (emergency admissions), which utilisation measures")
     names = [n.name for n in plan.neighbourhoods]
     try:
@@ -252,7 +254,7 @@ def utilisation_command(
     except ValueError as error:
         fail(f"--month {month}: {error}")
     indicators = utilisation_indicators(
-        table, names, planned[0], as_at, FewsSettings().thresholds("neighbourhoods"), rule
+        table, names, planned, as_at, FewsSettings().thresholds("neighbourhoods"), rule
     )
     status = worst(indicator.status for indicator in indicators)
     tables = [utilisation_table(table, rule)] if monthly else []
@@ -264,13 +266,7 @@ def utilisation_command(
 @neighbourhoods_app.command("import")
 def import_command(
     file: FileArgument,
-    utilisation: Annotated[
-        Path,
-        typer.Argument(
-            help="Monthly utilisation (CSV: month, neighbourhood, group, patients, admissions).",
-            show_default=False,
-        ),
-    ],
+    utilisation: UtilisationArgument,
     db: Annotated[
         str | None,
         typer.Option(

@@ -12,6 +12,15 @@ import typer
 from carebridge.cli.app import app, fail
 from carebridge.version import __version__
 
+PodOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--pod",
+        help="Map a scenario POD to a measure, POD=MEASURE (repeat it); measures: ae, nel, nel_acs, el, "
+        "op_first, op_fu, op (first + follow-up), gp [default: ae, nel, el, op_first, op_fu].",
+    ),
+]
+
 
 @app.command("synth")
 def synth_command(
@@ -69,14 +78,7 @@ def stratify_command(
             "--emit-cohort", help="Write the cohort as a scenario 'cohorts:' fragment (YAML) to this file."
         ),
     ] = None,
-    pod: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--pod",
-            help="Map a scenario POD to a measure, POD=MEASURE (repeat it); measures: ae, nel, nel_acs, el, "
-            "op_first, op_fu, op (first + follow-up), gp [default: ae, nel, el, op_first, op_fu].",
-        ),
-    ] = None,
+    pod: PodOption = None,
     cohort_id: Annotated[
         str | None, typer.Option("--cohort-id", help="Id of the emitted cohort [default: top<x>].")
     ] = None,
@@ -198,14 +200,7 @@ def _sha256(path: Path) -> str:
 def base_rates_command(
     data: Annotated[Path, typer.Argument(help="Patient file (Parquet or CSV).", show_default=False)],
     out: Annotated[Path, typer.Option("--out", "-o", help="CSV of the rates to write.", show_default=False)],
-    pod: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--pod",
-            help="Map a scenario POD to a measure, POD=MEASURE (repeat it); measures: ae, nel, nel_acs, el, "
-            "op_first, op_fu, op (first + follow-up), gp [default: ae, nel, el, op_first, op_fu].",
-        ),
-    ] = None,
+    pod: PodOption = None,
     bands: Annotated[
         str,
         typer.Option("--bands", help="Age bands, comma-separated: a-b, a+ or one age (90 is 90 and over)."),
