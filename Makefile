@@ -9,7 +9,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast lint bench clean
+.PHONY: demo test test-fast lint bench bench-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,12 +41,21 @@ test: lint
 test-fast: $(VENV)/.installed-test
 	$(BIN)/pytest -n 2 -m "not slow" $(PYTEST_ARGS)
 
+# make bench: every benchmark, one after another, each figure printed beside its goal and its baseline; it
+# goes on past a missed goal. make bench-check (or make bench CHECK=1) passes --check-stable to each, so a
+# missed ratio, memory or error goal fails (absolute times are printed, not judged: docs/speed.md).
+BENCHMARKS := engine simulate region stratify web_load prioritise demand efficiency
+BENCH_ARGS_web_load := --users 50 --duration 60
+BENCH_CHECK := $(if $(CHECK),--check-stable,)
+
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/engine.py
-	$(BIN)/python benchmarks/stratify.py
-	$(BIN)/python benchmarks/simulate.py
-	$(BIN)/python benchmarks/prioritise.py
-	$(BIN)/python benchmarks/demand.py
+	@failed=""; \
+	$(foreach name,$(BENCHMARKS),echo "== python $(strip benchmarks/$(name).py $(BENCH_ARGS_$(name)) $(BENCH_CHECK))"; \
+	$(BIN)/python $(strip benchmarks/$(name).py $(BENCH_ARGS_$(name)) $(BENCH_CHECK)) || failed="$$failed $(name)";) \
+	if [ -n "$$failed" ]; then echo "failed:$$failed"; exit 1; fi
+
+bench-check:
+	$(MAKE) bench CHECK=1
 
 clean:
 	rm -rf $(VENV) out build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

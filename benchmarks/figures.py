@@ -1,7 +1,10 @@
-"""The figures a benchmark prints, each beside its floor, and the three ways a benchmark ends.
+"""The figures a benchmark prints, each beside its goal and its baseline, and the three ways a benchmark ends.
 
 Every benchmark script builds a list of :class:`Figure` and hands it to :func:`finish`, which prints one line
-per figure (``label: value unit (floor F: ok | MISSED)``) and returns the exit status:
+per figure (``label: value unit (goal G: ok | MISSED; baseline B unit, what it is)``) and returns the exit
+status. A figure's goal is its ``floor`` (issue 20's goals); its ``baseline`` is what it is judged against:
+timed in the same run where there is one (the plain Python arithmetic, the loop of deterministic runs, plain
+pandas), else the figure recorded before the work of issue 20 (``baseline_note`` says which). The exit status:
 
 - no option: 0, whatever the figures (the figures are read by people);
 - ``--check``: 1 when any figure misses its floor (run it on a quiet machine);
@@ -37,6 +40,10 @@ class Figure:
     kind: Kind
     floor: float | None = None
     higher_is_better: bool = False
+    baseline: float | None = None
+    """What the figure is judged against, in its unit: timed in the same run, or recorded before."""
+    baseline_note: str = ""
+    """What the baseline is: ``plain Python, this run``, ``before issue 20``."""
 
     @property
     def ok(self) -> bool:
@@ -52,10 +59,14 @@ class Figure:
 
     def line(self) -> str:
         text = f"{self.label}: {_number(self.value, self.unit)}"
+        notes = []
         if self.floor is not None:
             verdict = "ok" if self.ok else "MISSED"
-            text += f" (floor {_number(self.floor, self.unit)}: {verdict})"
-        return text
+            notes.append(f"goal {_number(self.floor, self.unit)}: {verdict}")
+        if self.baseline is not None:
+            what = f", {self.baseline_note}" if self.baseline_note else ""
+            notes.append(f"baseline {_number(self.baseline, self.unit)}{what}")
+        return f"{text} ({'; '.join(notes)})" if notes else text
 
 
 def _number(value: float, unit: str) -> str:

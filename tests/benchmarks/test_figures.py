@@ -56,12 +56,28 @@ def test_the_exit_status_follows_the_floors_the_option_checks(
     assert figures.finish(measured, options(*arguments)) == status
 
 
-def test_each_figure_is_printed_beside_its_floor_and_verdict(capsys: pytest.CaptureFixture[str]) -> None:
-    figures.finish([SLOW, HIGH_RATIO], options())
+def test_each_figure_is_printed_beside_its_goal_verdict_and_baseline(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    plain = figures.Figure("plain", "plain arithmetic", 1.2, "ms", "time")
+    timed = figures.Figure(
+        "engine", "engine run", 4.0, "ms", "time", 5.0, baseline=1.2, baseline_note="the plain arithmetic"
+    )
+    recorded = figures.Figure("run", "run", 900.0, "ms", "time", 1200.0, baseline=2750.0)
+    figures.finish([SLOW, HIGH_RATIO, plain, timed, recorded], options())
     assert capsys.readouterr().out.splitlines() == [
-        "engine run: 80.0 ms (floor 50.0 ms: MISSED)",
-        "against the loop: 60.0× (floor 50.0×: ok)",
+        "engine run: 80.0 ms (goal 50.0 ms: MISSED)",
+        "against the loop: 60.0× (goal 50.0×: ok)",
+        "plain arithmetic: 1.2 ms",
+        "engine run: 4.0 ms (goal 5.0 ms: ok; baseline 1.2 ms, the plain arithmetic)",
+        "run: 900.0 ms (goal 1,200.0 ms: ok; baseline 2,750.0 ms)",
     ]
+
+
+def test_a_figure_made_as_before_baselines_has_none() -> None:
+    """The scripts that build a figure without a baseline (positionally, as before) still work."""
+    figure = figures.Figure("p95", "p95 latency", 120.0, "ms", "time", 150.0)
+    assert figure.baseline is None and figure.baseline_note == "" and figure.ok
 
 
 def test_an_unmeasured_figure_misses_its_floor() -> None:
@@ -72,7 +88,7 @@ def test_the_json_holds_every_figure_with_its_verdict(tmp_path: Path) -> None:
     written = tmp_path / "figures.json"
     figures.finish([SLOW, HIGH_RATIO], options("--json", str(written)))
     rows = json.loads(written.read_text(encoding="utf-8"))
-    assert [(row["name"], row["ok"], row["stable"]) for row in rows] == [
-        ("engine", False, False),
-        ("ratio", True, True),
+    assert [(row["name"], row["ok"], row["stable"], row["baseline"]) for row in rows] == [
+        ("engine", False, False, None),
+        ("ratio", True, True, None),
     ]
