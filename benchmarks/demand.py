@@ -179,6 +179,8 @@ def main() -> int:
             demand_time * 1000,
             "ms",
             "time",
+            baseline=plain_time * 1000,
+            baseline_note="the plain Stockport run, this run",
         ),
         Figure(
             "ratio",

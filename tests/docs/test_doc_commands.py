@@ -55,6 +55,13 @@ NOT_RUN: dict[str, str] = {
     "python benchmarks/loader.py": "times the loader on a 5 MB scenario; tests/benchmarks runs it",
     "carebridge serve --host 0.0.0.0 --port 8080 --db postgresql+psycopg://user:pw@host/carebridge "
     "--secure-cookies --trusted-proxy 10.0.0.5": "names the reader's own PostgreSQL server (user:pw@host)",
+    "python benchmarks/engine.py": "times the engine and the command (a minute); tests/benchmarks runs it",
+    "python benchmarks/simulate.py": "times 100,000 draws (minutes); tests/benchmarks runs it",
+    "python benchmarks/region.py": "simulates 40 places on dask (minutes); tests/benchmarks runs it",
+    "python benchmarks/web_load.py --users 50 --duration 60": "a minute of load; tests/web runs it",
+    "python benchmarks/prioritise.py": "times the exact selection; tests/benchmarks runs it",
+    "python benchmarks/demand.py": "times the engine and 10,000 draws; tests/benchmarks runs it",
+    "python benchmarks/efficiency.py": "imports 50,160 rows of returns; tests/benchmarks runs it",
 }
 """Commands shown in the docs that this test does not run, and why."""
 
