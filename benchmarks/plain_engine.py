@@ -27,20 +27,22 @@ engine does (nothing is kept between runs):
   ``statement.savings_from``, the totals and the net, on both bases; the scheme summary (investment, benefit,
   net);
 - **positions and the bridge** (section 7): do-nothing gaps as given, plan lines given by year (held, or
-  one-off when non-recurrent) or ``from_schemes``, each organisation's and the system's do-something.
+  one-off when non-recurrent) or ``from_schemes``, each organisation's and the system's do-something;
+- **capacity**: bed days and beds of each bed base (the do-something's stay shortened by the length-of-stay
+  effects), WTE of each staff group, do-nothing and do-something.
 
 What it leaves out, and the engine does in the same run (``carebridge.engine.run``): the money between the
-partners (spec section 13: contracts, flows, positions from the schemes, their checks), beds and workforce
-(capacity), the labels the results carry (names, units, sectors) and the checks for non-finite values. On
-Stockport these are the contract CCG–SFT and the bed base; so the ratio engine / plain compares the engine's
-whole run with this arithmetic alone, and this file must stay at least as complete as it is (each item above
-is done in full every run, none cached).
+partners (spec section 13: contracts, flows, positions from the schemes, their checks), the labels the results
+carry (names, units, sectors) and the checks for non-finite values. On Stockport that is the contract
+CCG–SFT; so the ratio engine / plain compares the engine's whole run with this arithmetic alone, a little in
+the plain version's favour, and this file must stay at least as complete as it is (each item above is done in
+full every run, nothing cached between runs).
 
 Features a scenario may use that this version does not implement raise :class:`NotImplementedError` naming
 them (Stockport uses none): shifts, ``absolute`` effects given as formulas, cohorts whose shares change over
-the years or overlap (docs/demand.md §4–5), population and demographic growth, finance forecasts, plan lines
-given as formulas or allocated, and the formula functions ``cumulative``, ``lag``, ``growth``, ``change`` and
-``base``.
+the years or overlap (docs/demand.md §4–5), population and demographic growth, workforce groups (agency,
+staff per bed), finance forecasts, plan lines given as formulas or allocated, and the formula functions
+``cumulative``, ``lag``, ``growth``, ``change`` and ``base``.
 
 Signs are those of :class:`carebridge.engine.results.Results`: activity removed, savings and funding are
 negative; gaps and investment positive. Money in £'000.
@@ -89,6 +91,8 @@ class PlainResults:
     source by name, ``savings``, ``total_funding``, ``net``."""
     positions: dict[tuple[str, str], Series]
     """(line, org) → position: ``do_nothing``, each plan line, ``do_something``; org includes ``system``."""
+    capacity: dict[tuple[str, str, str], Series]
+    """(``bed_days``, ``beds`` or ``wte``; case; bed base or staff group) → what the activity needs."""
 
 
 # ---- years ------------------------------------------------------------------------------------------------
@@ -182,6 +186,8 @@ def _unsupported(scenario: Scenario) -> None:
         for effect in scheme.effects:
             if effect.kind == "shift" or (effect.kind == "absolute" and effect.formula):
                 raise NotImplementedError(f"a {effect.kind} effect given as a shift or formula ({scheme.id})")
+    if scenario.workforce:
+        raise NotImplementedError("workforce groups (agency, per bed)")
     if any(o.finance is not None for o in scenario.organisations):
         raise NotImplementedError("finance forecasts of the do-nothing gap")
     for line in scenario.positions.plan_lines:
@@ -213,9 +219,10 @@ def run(scenario: Scenario) -> PlainResults:
             if do_something[p][t] < -TOLERANCE * max(1.0, abs(do_nothing[p][t])):
                 raise ValueError(f"the schemes take POD '{p}' below zero in {years[t]}")
     price = _prices(scenario, years)
-    stay_money = _length_of_stay(
+    stay_money, stay_fall = _length_of_stay(
         scenario, effects.stays, years, do_nothing, do_something, price, share, cohort_of
     )
+    capacity = _capacity(scenario, years, do_nothing, do_something, stay_fall)
     savings, benefit = _savings(scenario, years, effects, avoided, reduced, stay_money, price)
     investment, statement = _statement(scenario, years, benefit)
     positions = _positions(scenario, years, benefit, investment)
@@ -239,7 +246,42 @@ def run(scenario: Scenario) -> PlainResults:
         investment=investment,
         statement=statement,
         positions=positions,
+        capacity=capacity,
     )
+
+
+def _capacity(
+    scenario: Scenario,
+    years: list[str],
+    do_nothing: Mapping[str, Series],
+    do_something: Mapping[str, Series],
+    stay_fall: Mapping[str, Series],
+) -> dict[tuple[str, str, str], Series]:
+    """Beds and workforce (model spec section 12's capacity): ``bed days = Σ_p activity · LOS`` (the
+    do-something's length of stay times ``1 − Λ``), ``beds = bed days / (days open × occupancy)``,
+    ``WTE = Σ_p activity · WTE per unit``; by (measure, case, bed base or staff group)."""
+    n = len(years)
+    pods = [pod.id for pod in scenario.pods if pod.activity is not None]
+    cases = {"do_nothing": do_nothing, "do_something": do_something}
+    found: dict[tuple[str, str, str], Series] = {}
+    for bed in scenario.capacity.beds:
+        stays = {p: expand(years, days) for p, days in bed.length_of_stay.items() if p in pods}
+        for case, activity in cases.items():
+            days = [0.0] * n
+            for p, stay in stays.items():
+                fall = stay_fall.get(p) if case == "do_something" else None
+                for t in range(n):
+                    factor = 1 - fall[t] if fall is not None else 1.0
+                    days[t] += activity[p][t] * stay[t] * factor
+            found[("bed_days", case, bed.id)] = days
+            found[("beds", case, bed.id)] = [d / (bed.days * bed.occupancy) for d in days]
+    for group in scenario.capacity.workforce:
+        rates = {p: expand(years, rate) for p, rate in group.per_unit.items() if p in pods}
+        for case, activity in cases.items():
+            found[("wte", case, group.id)] = [
+                sum(activity[p][t] * rate[t] for p, rate in rates.items()) for t in range(n)
+            ]
+    return found
 
 
 def _do_nothing(scenario: Scenario, years: list[str]) -> tuple[dict[str, float], dict[str, Series]]:
@@ -561,12 +603,13 @@ def _length_of_stay(
     price: Mapping[str, Series],
     share: Mapping[str, Mapping[str, float]],
     cohort_of: Mapping[str, str],
-) -> dict[tuple[str, str], Series]:
+) -> tuple[dict[tuple[str, str], Series], dict[str, Series]]:
     """(scheme, POD) → the money (£'000, tariff basis) of the bed days each scheme's length-of-stay effects
     save on do-something spells: ``λ' · cs · AS · L · V / 1000`` with ``λ'`` by the overlap rule, ``L`` the
-    bed days per spell over the bed bases and ``V`` the bed-day price (or ``P / L``)."""
+    bed days per spell over the bed bases and ``V`` the bed-day price (or ``P / L``); and POD → the fall in
+    bed days per spell ``Λ = Σ_c λ_c · cs[c]`` (the overlap rule within a cohort)."""
     if not stays:
-        return {}
+        return {}, {}
     n = len(years)
     names: dict[str, Series] = {}
     for name, parameter in scenario.parameters.items():
@@ -598,10 +641,21 @@ def _length_of_stay(
             cell[t] += series[t] * delivery[scheme_id]
             worth[t] += priced[t]
     money: dict[tuple[str, str], Series] = {}
+    fall: dict[str, Series] = {}
     for (scheme_id, pod_id), own in combine(fraction, cohort_of, n).items():
         on = share[cohort_of[scheme_id]][pod_id]
+        _add_series(fall, pod_id, [x * on for x in own])
         price_of = value[(scheme_id, pod_id)]
         money[(scheme_id, pod_id)] = [
             own[t] * on * do_something[pod_id][t] * stay[pod_id][t] * price_of[t] / 1000 for t in range(n)
         ]
-    return money
+    for pod_id, total in fall.items():
+        if any(x > 1 + 1e-9 for x in total):
+            raise ValueError(f"length-of-stay effects take the length of stay of POD '{pod_id}' below zero")
+    return money, fall
+
+
+def _add_series(table: dict[str, Series], key: str, series: Series) -> None:
+    held = table.setdefault(key, [0.0] * len(series))
+    for t, x in enumerate(series):
+        held[t] += x

@@ -88,6 +88,18 @@ def differences(results: Results, plain: Any) -> list[str]:
     assert engine_cells == set(plain.positions), sorted(engine_cells ^ set(plain.positions))
     for (line, org), series in plain.positions.items():
         check(f"position {line} {org}", positions.sel(line=line, org=org).values.tolist(), series)
+    capacity = results.capacity
+    engine_capacity = {
+        (str(measure), str(case), str(item))
+        for measure in capacity.data_vars
+        for case in capacity[measure].case.values
+        for item in capacity[measure][capacity[measure].dims[-1]].values
+    }
+    assert engine_capacity == set(plain.capacity), sorted(engine_capacity ^ set(plain.capacity))
+    for (measure, case, item), series in plain.capacity.items():
+        array = capacity[measure]
+        one = array.sel(case=case, **{str(array.dims[-1]): item}).transpose("year")
+        check(f"{measure} {case} {item}", one.values.tolist(), series)
     return found
 
 
