@@ -34,9 +34,10 @@ engine does (nothing is kept between runs):
 What it leaves out, and the engine does in the same run (``carebridge.engine.run``): the money between the
 partners (spec section 13: contracts, flows, positions from the schemes, their checks), the labels the results
 carry (names, units, sectors) and the checks for non-finite values. On Stockport that is the contract
-CCG–SFT; so the ratio engine / plain compares the engine's whole run with this arithmetic alone, a little in
-the plain version's favour, and this file must stay at least as complete as it is (each item above is done in
-full every run, nothing cached between runs).
+CCG–SFT. Under cProfile (6 December 2026) they are about a tenth of the engine's Stockport run (the flows 2%,
+the labels 8%, the finite check under 1%): the ratio engine / plain compares the engine's whole run with this
+arithmetic alone, that much in the plain version's favour, and this file must stay at least as complete as
+it is (each item above is done in full every run, nothing cached between runs).
 
 Features a scenario may use that this version does not implement raise :class:`NotImplementedError` naming
 them (Stockport uses none): shifts, ``absolute`` effects given as formulas, cohorts whose shares change over
