@@ -162,9 +162,8 @@ def concentration_curve(
         f"""
         SELECT {group_of_rank} AS grp, count(*) AS patients, min(risk) AS min_risk, {sums}
         FROM (
-            SELECT -place - 2 + row_number() OVER (
-                    PARTITION BY place ORDER BY risk DESC, patient.rowid
-                ) AS rank, risk, {activity}
+            SELECT -place - 2 + row_number() OVER (ORDER BY risk DESC, patient.rowid) AS rank,
+                risk, {activity}
             FROM {placed} WHERE place < 0
         )
         GROUP BY grp
@@ -199,10 +198,11 @@ _PLACES = "carebridge_curve_places"
 def _group_of_bin(
     bins: npt.NDArray[np.int64], patients: npt.NDArray[np.int64], groups: int
 ) -> npt.NDArray[np.int64]:
-    """For each bin of :data:`_BIN` (0 to :data:`BINS`, at ``bin + 1``), where its patients go: a bin whose
-    patients all fall in one group gives that group (from 1); a bin that a group boundary cuts gives
-    ``−1 − r``, ``r`` the rank (from 0) of its first patient — its patients are ranked one by one
-    (``row_number``), a small sort. ``bins`` in descending order, highest risk first, with their patients.
+    """For each bin of :data:`_BIN` (0 to :data:`BINS`), where its patients go: a bin whose patients all
+    fall in one group gives that group (from 1); a bin that a group boundary cuts gives ``−1 − o``: its
+    patients are ranked one by one with the other cut bins' (``row_number`` over risk, then file order: a
+    sort of those few), and the ``n``-th of them (from 1) has the rank (from 0) ``o + n − 1``. ``bins`` in
+    descending order, highest risk first, with their patients.
 
     Ranks follow from the counts: bin ``b``'s patients hold the ranks after those of every higher bin.
     """
@@ -214,10 +214,11 @@ def _group_of_bin(
         return np.where(rank < edge, 1 + rank // (size + 1), 1 + large + (rank - edge) // max(size, 1))
 
     first = np.cumsum(patients) - patients
-    last = first + patients - 1
+    whole = group(first) == group(first + patients - 1)
+    cut = np.where(whole, 0, patients)
+    ranked_before = np.cumsum(cut) - cut
     lookup = np.zeros(BINS + 1, dtype=np.int64)
-    whole = group(first) == group(last)
-    lookup[bins] = np.where(whole, group(first), -1 - first)
+    lookup[bins] = np.where(whole, group(first), -1 - (first - ranked_before))
     return lookup
 
 
