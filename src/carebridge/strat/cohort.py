@@ -17,6 +17,7 @@ Predictive Model cut-off was a score of 18.03).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import duckdb
@@ -131,8 +132,10 @@ def concentration_curve(
     score in the top k groups) and one per measure.
     """
     sums = ", ".join(f"sum({m}_{year}) AS {m}" for m in measures)
+    lowest = con.execute(f"SELECT min(risk) FROM {relation}").fetchone()
+    binned = _bin_sql(float(lowest[0]) if lowest and lowest[0] is not None else 1.0)
     histogram = con.execute(
-        f"SELECT {_BIN} AS bin, count(*) AS patients FROM {relation} GROUP BY bin ORDER BY bin DESC"
+        f"SELECT {binned} AS bin, count(*) AS patients FROM {relation} GROUP BY bin ORDER BY bin DESC"
     ).fetchnumpy()
     bins = np.asarray(histogram["bin"], dtype=np.int64)
     patients = np.asarray(histogram["patients"], dtype=np.int64)
@@ -152,7 +155,7 @@ def concentration_curve(
         f"CASE WHEN rank < {edge} THEN 1 + rank // {size + 1} "
         f"ELSE 1 + {large} + (rank - {edge}) // {max(size, 1)} END"
     )
-    placed = f"{relation} AS patient JOIN {_PLACES} AS places ON {_BIN} = places.bin"
+    placed = f"{relation} AS patient JOIN {_PLACES} AS places ON {binned} = places.bin"
     whole = con.execute(
         f"SELECT place AS grp, count(*) AS patients, min(risk) AS min_risk, {sums} "
         f"FROM {placed} WHERE place > 0 GROUP BY grp"
@@ -190,15 +193,27 @@ def concentration_curve(
 
 
 BINS = 1 << 16
-"""Bins of ``√risk`` (a fine histogram: most patients' risks are small, which the square root spreads)."""
-_BIN = f"CAST(floor(sqrt(risk) * {BINS}) AS INTEGER)"
+"""Bins of ``ln(risk)`` from the lowest risk to 1 (a fine histogram: most patients' risks are small, which
+the logarithm spreads)."""
+LOWEST = 1e-12
+"""Risks below this share the first bin (a logarithm needs a floor)."""
+
+
+def _bin_sql(lowest: float) -> str:
+    """A patient's bin, 0 to :data:`BINS`, as SQL: ``⌊BINS·(ln risk − ln lowest) / −ln lowest⌋`` — never lower
+    for a higher risk, the same for the same risk."""
+    floor = max(lowest, LOWEST)
+    span = -math.log(floor) if floor < 1 else 1.0
+    return f"CAST(floor((ln(greatest(risk, {floor!r})) - {math.log(floor)!r}) * {BINS / span!r}) AS INTEGER)"
+
+
 _PLACES = "carebridge_curve_places"
 
 
 def _group_of_bin(
     bins: npt.NDArray[np.int64], patients: npt.NDArray[np.int64], groups: int
 ) -> npt.NDArray[np.int64]:
-    """For each bin of :data:`_BIN` (0 to :data:`BINS`), where its patients go: a bin whose patients all
+    """For each bin of :func:`_bin_sql` (0 to :data:`BINS`), where its patients go: a bin whose patients all
     fall in one group gives that group (from 1); a bin that a group boundary cuts gives ``−1 − o``: its
     patients are ranked one by one with the other cut bins' (``row_number`` over risk, then file order: a
     sort of those few), and the ``n``-th of them (from 1) has the rank (from 0) ``o + n − 1``. ``bins`` in
