@@ -104,3 +104,32 @@ def test_patients_with_the_same_risk_are_split_between_groups_in_file_order(tmp_
     cumulative = np.cumsum([total for _, total in reference]) / sum(range(30))
     assert curve["nel"].tolist()[1:] == pytest.approx(cumulative.tolist(), abs=1e-12)
     assert curve["patients"].tolist() == [0, 5, 10, 14, 18, 22, 26, 30]
+
+
+@pytest.mark.parametrize(
+    "risks",
+    [
+        [0.3] * 2_500,  # one risk: every patient in one bin, cut by every boundary
+        [0.0, 1.0, 1e-300, 1e-13, 0.999999] * 300 + [0.02 + i / 1e5 for i in range(1_700)],
+    ],
+    ids=["all-the-same", "extremes"],
+)
+def test_every_group_holds_the_patients_of_the_ntile_over_risk_then_file_order(risks: list[float]) -> None:
+    con = duckdb.connect()
+    activity = [(index * 7919) % 13 for index in range(len(risks))]
+    con.execute(
+        "CREATE TABLE scored AS "
+        "SELECT risk, nel_prior FROM (SELECT unnest($1) AS risk, unnest($2) AS nel_prior)",
+        [risks, activity],
+    )
+    curve = concentration_curve(con, "scored", "prior", ["nel"])
+    reference = con.execute(
+        f"SELECT grp, count(*), sum(nel_prior), min(risk) FROM (SELECT *, ntile({CURVE_GROUPS}) OVER "
+        "(ORDER BY risk DESC, rowid) AS grp FROM scored) GROUP BY grp ORDER BY grp"
+    ).fetchall()
+    assert curve["patients"].tolist()[1:] == np.cumsum([row[1] for row in reference]).tolist()
+    expected = np.cumsum([row[2] for row in reference]) / sum(activity)
+    assert curve["nel"].tolist()[1:] == pytest.approx(expected.tolist(), abs=1e-12)
+    assert curve["min_score"].tolist()[1:] == pytest.approx(
+        (100 * np.minimum.accumulate([row[3] for row in reference])).tolist(), abs=1e-12
+    )

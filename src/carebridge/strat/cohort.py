@@ -204,7 +204,7 @@ def _bin_sql(lowest: float) -> str:
     for a higher risk, the same for the same risk."""
     floor = max(lowest, LOWEST)
     span = -math.log(floor) if floor < 1 else 1.0
-    return f"CAST(floor((ln(greatest(risk, {floor!r})) - {math.log(floor)!r}) * {BINS / span!r}) AS INTEGER)"
+    return f"CAST(floor((ln(greatest(risk, {floor!r})) + {-math.log(floor)!r}) * {BINS / span!r}) AS INTEGER)"
 
 
 _PLACES = "carebridge_curve_places"
