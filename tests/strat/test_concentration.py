@@ -85,6 +85,14 @@ def test_the_cohort_and_the_concentration_are_those_of_the_ntile_over_unsorted_p
     measures = [m for m in result.cohort.counts() if m != "op"]
     again = select_cohort(con, "reference", result.cohort.threshold, year, measures, result.cohort.rule)
     pd.testing.assert_frame_equal(result.cohort.activity, again.activity)
+    # the cohort's and everyone's activity as filtered sums beside plain ones
+    at = result.cohort.threshold
+    sums = ", ".join(f"sum({m}_{year}) FILTER (WHERE risk >= {at!r}), sum({m}_{year})" for m in measures)
+    row = con.execute(f"SELECT {sums} FROM reference").fetchone()
+    assert row is not None
+    counts = result.cohort.counts()
+    for index, measure in enumerate(measures):
+        assert counts[measure] == pytest.approx((row[2 * index], row[2 * index + 1]), rel=1e-12)
 
 
 def test_patients_with_the_same_risk_are_split_between_groups_in_file_order(tmp_path: Path) -> None:

@@ -93,18 +93,18 @@ def threshold_for_top(con: duckdb.DuckDBPyConnection, relation: str, top_percent
 def select_cohort(
     con: duckdb.DuckDBPyConnection, relation: str, threshold: float, year: str, measures: list[str], rule: str
 ) -> Cohort:
-    """The cohort at ``risk ≥ threshold`` and its activity in ``year`` against everyone's."""
-    sums = ", ".join(
-        f"sum({m}_{year}) FILTER (WHERE risk >= {threshold!r}), sum({m}_{year})" for m in measures
-    )
-    row = con.execute(
-        f"SELECT count(*) FILTER (WHERE risk >= {threshold!r}), count(*), {sums} FROM {relation}"
-    ).fetchone()
-    if row is None:
-        raise ValueError("no patients")
-    values = [float(v or 0) for v in row[2:]]
-    cohort = dict(zip(measures, values[0::2], strict=True))
-    total = dict(zip(measures, values[1::2], strict=True))
+    """The cohort at ``risk ≥ threshold`` and its activity in ``year`` against everyone's: one pass that sums
+    into two groups, in the cohort and not (half the time of filtered sums beside plain ones)."""
+    sums = ", ".join(f"sum({m}_{year})" for m in measures)
+    rows = con.execute(
+        f"SELECT coalesce(risk >= {threshold!r}, false) AS inside, count(*), {sums} FROM {relation} "
+        "GROUP BY inside"
+    ).fetchall()
+    inside = next((row[1:] for row in rows if row[0]), (0,) * (len(measures) + 1))
+    outside = next((row[1:] for row in rows if not row[0]), (0,) * (len(measures) + 1))
+    cohort = {m: float(inside[i + 1] or 0) for i, m in enumerate(measures)}
+    total = {m: cohort[m] + float(outside[i + 1] or 0) for i, m in enumerate(measures)}
+    patients, population = int(inside[0]), int(inside[0]) + int(outside[0])
     if "op_first" in cohort and "op_fu" in cohort:
         cohort["op"], total["op"] = cohort["op_first"] + cohort["op_fu"], total["op_first"] + total["op_fu"]
     activity = pd.DataFrame(
@@ -116,7 +116,7 @@ def select_cohort(
         }
     )
     activity["share"] = activity["cohort"] / activity["total"].where(activity["total"] > 0)
-    return Cohort(rule, threshold, int(row[0]), int(row[1]), activity)
+    return Cohort(rule, threshold, patients, population, activity)
 
 
 def concentration_curve(
