@@ -1,23 +1,25 @@
-"""The fast concentration curve (groups by the row's place in the scored table, stored highest risk first)
-gives what the window ``ntile`` over an unsorted table gave: the same cohort, patient for patient, and the
-same curve and table to 1e-9, on populations whose size 1,000 divides, does not divide, and exceeds."""
+"""The fast concentration curve (a fine histogram of risk, and a rank for each patient only in the bins a
+group boundary cuts) gives what the window ``ntile`` over every patient gives — patients with the same risk
+in file order —: the same cohort, patient for patient, and the same curve and table to 1e-9, on populations
+whose size 1,000 divides, does not divide, and exceeds."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from carebridge.strat.cohort import CURVE_GROUPS, concentration_table, select_cohort
+from carebridge.strat.cohort import CURVE_GROUPS, concentration_curve, concentration_table, select_cohort
 from carebridge.strat.pipeline import Options, Stratification, stratify
 from carebridge.strat.synth import synthetic_patients
 
 
 def reference_curve(con: duckdb.DuckDBPyConnection, stratification: Stratification) -> pd.DataFrame:
-    """The curve as it was computed before: ``ntile`` over the scored patients in file order."""
+    """The curve by the window ``ntile`` over every scored patient (the same risk: in file order)."""
     year = stratification.year
     measures = [m for m in stratification.cohort.counts() if m != "op"]
     activity = ", ".join(
@@ -31,7 +33,7 @@ def reference_curve(con: duckdb.DuckDBPyConnection, stratification: Stratificati
     grouped = con.execute(
         f"""
         SELECT grp, count(*) AS patients, min(risk) AS min_risk, {sums}
-        FROM (SELECT *, ntile({CURVE_GROUPS}) OVER (ORDER BY risk DESC) AS grp FROM reference)
+        FROM (SELECT *, ntile({CURVE_GROUPS}) OVER (ORDER BY risk DESC, rowid) AS grp FROM reference)
         GROUP BY grp ORDER BY grp
         """
     ).df()
@@ -83,10 +85,59 @@ def test_the_cohort_and_the_concentration_are_those_of_the_ntile_over_unsorted_p
     measures = [m for m in result.cohort.counts() if m != "op"]
     again = select_cohort(con, "reference", result.cohort.threshold, year, measures, result.cohort.rule)
     pd.testing.assert_frame_equal(result.cohort.activity, again.activity)
+    # the cohort's and everyone's activity as filtered sums beside plain ones
+    at = result.cohort.threshold
+    sums = ", ".join(f"sum({m}_{year}) FILTER (WHERE risk >= {at!r}), sum({m}_{year})" for m in measures)
+    row = con.execute(f"SELECT {sums} FROM reference").fetchone()
+    assert row is not None
+    counts = result.cohort.counts()
+    for index, measure in enumerate(measures):
+        assert counts[measure] == pytest.approx((row[2 * index], row[2 * index + 1]), rel=1e-12)
 
 
-def test_the_scored_table_is_stored_highest_risk_first(population_file: Path) -> None:
+def test_patients_with_the_same_risk_are_split_between_groups_in_file_order(tmp_path: Path) -> None:
+    """30 patients in 7 groups where ties straddle every boundary: each group holds the patients
+    ``ntile`` over (risk, then file order) gives it, with their own activity."""
     con = duckdb.connect()
-    stratify(population_file, Options(), con)
-    risks = [row[0] for row in con.execute("SELECT risk FROM scored ORDER BY rowid").fetchall()]
-    assert risks == sorted(risks, reverse=True)
+    con.execute(
+        "CREATE TABLE scored AS "
+        "SELECT risk, nel_prior FROM (SELECT unnest($1) AS risk, unnest($2) AS nel_prior)",
+        [[0.5] * 10 + [0.25] * 12 + [0.75] * 8, list(range(30))],
+    )
+    curve = concentration_curve(con, "scored", "prior", ["nel"], groups=7)
+    reference = con.execute(
+        "SELECT grp, sum(nel_prior) FROM (SELECT *, ntile(7) OVER (ORDER BY risk DESC, rowid) AS grp "
+        "FROM scored) GROUP BY grp ORDER BY grp"
+    ).fetchall()
+    cumulative = np.cumsum([total for _, total in reference]) / sum(range(30))
+    assert curve["nel"].tolist()[1:] == pytest.approx(cumulative.tolist(), abs=1e-12)
+    assert curve["patients"].tolist() == [0, 5, 10, 14, 18, 22, 26, 30]
+
+
+@pytest.mark.parametrize(
+    "risks",
+    [
+        [0.3] * 2_500,  # one risk: every patient in one bin, cut by every boundary
+        [0.0, 1.0, 1e-300, 1e-13, 0.999999] * 300 + [0.02 + i / 1e5 for i in range(1_700)],
+    ],
+    ids=["all-the-same", "extremes"],
+)
+def test_every_group_holds_the_patients_of_the_ntile_over_risk_then_file_order(risks: list[float]) -> None:
+    con = duckdb.connect()
+    activity = [(index * 7919) % 13 for index in range(len(risks))]
+    con.execute(
+        "CREATE TABLE scored AS "
+        "SELECT risk, nel_prior FROM (SELECT unnest($1) AS risk, unnest($2) AS nel_prior)",
+        [risks, activity],
+    )
+    curve = concentration_curve(con, "scored", "prior", ["nel"])
+    reference = con.execute(
+        f"SELECT grp, count(*), sum(nel_prior), min(risk) FROM (SELECT *, ntile({CURVE_GROUPS}) OVER "
+        "(ORDER BY risk DESC, rowid) AS grp FROM scored) GROUP BY grp ORDER BY grp"
+    ).fetchall()
+    assert curve["patients"].tolist()[1:] == np.cumsum([row[1] for row in reference]).tolist()
+    expected = np.cumsum([row[2] for row in reference]) / sum(activity)
+    assert curve["nel"].tolist()[1:] == pytest.approx(expected.tolist(), abs=1e-12)
+    assert curve["min_score"].tolist()[1:] == pytest.approx(
+        (100 * np.minimum.accumulate([row[3] for row in reference])).tolist(), abs=1e-12
+    )

@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 
 from carebridge.scenario.errors import InputError, Problem, did_you_mean
 from carebridge.scenario.loader import load_model as load_yaml_model
+from carebridge.strat.columns import CONDITIONS
 from carebridge.strat.features import FEATURES, FEATURES_BY_NAME, OUTCOME_SQL
 from carebridge.strat.source import sql_name
 
@@ -102,12 +103,12 @@ class RiskModel:
 
     def linear_sql(self) -> str:
         """The linear predictor ``β₀ + Σ βᵢ·xᵢ`` as SQL over the patient view. The numbers are never in the
-        text: each is a DuckDB variable that :meth:`bind` sets through a bound parameter."""
-        terms = [f"getvariable('{INTERCEPT_VARIABLE}')"]
-        terms.extend(
-            f"getvariable('{_variable(name)}') * ({FEATURES_BY_NAME[name].sql})" for name in self.coefficients
+        text: they are the DuckDB list variable that :meth:`bind` sets through a bound parameter, each term
+        reading its own element (a constant, folded before any row is read)."""
+        return " + ".join(
+            f"getvariable('{MODEL_VARIABLE}')[{place}]" + ("" if sql is None else f" * ({sql})")
+            for place, (sql, _) in enumerate(self._terms(), start=1)
         )
-        return " + ".join(terms)
 
     def risk_sql(self) -> str:
         """The predicted chance of an emergency admission, ``1 / (1 + exp(−linear))``, as SQL (its numbers
@@ -115,21 +116,39 @@ class RiskModel:
         return f"1.0 / (1.0 + exp(-({self.linear_sql()})))"
 
     def bind(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Set the model's numbers on ``con`` for :meth:`risk_sql`, each as a bound parameter."""
-        con.execute(f"SET VARIABLE {INTERCEPT_VARIABLE} = CAST(? AS DOUBLE)", [self.intercept])
-        for name, coefficient in self.coefficients.items():
-            con.execute(f"SET VARIABLE {_variable(name)} = CAST(? AS DOUBLE)", [coefficient])
+        """Set the model's numbers on ``con`` for :meth:`risk_sql`: one bound parameter, a list."""
+        numbers = [number for _, number in self._terms()]
+        con.execute(f"SET VARIABLE {MODEL_VARIABLE} = CAST(? AS DOUBLE[])", [numbers])
+
+    def _terms(self) -> list[tuple[str | None, float]]:
+        """The linear predictor as (SQL of a feature or None for the constant, its number), in the fewest
+        operations per patient: the scoring of every patient is this sum.
+
+        Multimorbidity, ``max(n − 1, 0)`` of the ``n`` conditions a patient has, is ``n − 1 + [n = 0]``, so
+        its coefficient ``β_m`` joins each condition's own (``(βₖ + β_m)·conditionₖ``), the constant
+        (``β₀ − β_m``) and one flag for "no condition" (``β_m·[none]``): the same sum, without counting the
+        conditions (which took as long as the rest of the expression).
+        """
+        coefficients = self.coefficients
+        multimorbidity = coefficients.get(MULTIMORBIDITY, 0.0)
+        terms: list[tuple[str | None, float]] = [(None, self.intercept - multimorbidity)]
+        for name, coefficient in coefficients.items():
+            if name != MULTIMORBIDITY and not (MULTIMORBIDITY in coefficients and name in CONDITION_FEATURES):
+                terms.append((FEATURES_BY_NAME[name].sql, coefficient))
+        if MULTIMORBIDITY in coefficients:
+            terms.extend(
+                (FEATURES_BY_NAME[name].sql, coefficients.get(name, 0.0) + multimorbidity)
+                for name in CONDITION_FEATURES
+            )
+            none = " OR ".join(CONDITION_FEATURES)
+            terms.append((f"CAST(NOT ({none}) AS DOUBLE)", multimorbidity))
+        return terms
 
 
-INTERCEPT_VARIABLE = "carebridge_intercept"
-
-
-def _variable(feature: str) -> str:
-    """The DuckDB variable of a feature's coefficient, named by the feature's place (never by user text)."""
-    return f"carebridge_coefficient_{FEATURE_INDEX[feature]}"
-
-
-FEATURE_INDEX = {feature.name: index for index, feature in enumerate(FEATURES)}
+MODEL_VARIABLE = "carebridge_model"
+"""The DuckDB variable holding the bound model's numbers (a list: the constant, then each term's)."""
+MULTIMORBIDITY = "conditions_after_first"
+CONDITION_FEATURES = tuple(f"ltc_{condition}" for condition, _ in CONDITIONS)
 
 
 def fit_model(

@@ -131,17 +131,16 @@ def choose_model(
 
 def score_patients(con: duckdb.DuckDBPyConnection, model: RiskModel, year: str, measures: list[str]) -> None:
     """Score every patient once into the temporary table ``scored`` (risk and the year's activity: a narrow
-    table, so the cohort and concentration read memory, not the file), stored highest risk first — so the
-    concentration curve's groups follow from each row's place (:func:`concentration_curve`), with no sort
-    of its own — and define the view ``scored_people`` (every column, the risk and the need cell) for the
-    breakdowns."""
+    table, so the cohort and concentration read memory, not the file), in file order — unsorted: the
+    threshold is a selection (``quantile_disc``) and the concentration curve ranks patients by a histogram
+    of risk (:func:`concentration_curve`) — and define the view ``scored_people`` (every column, the risk
+    and the need cell) for the breakdowns."""
     activity = ", ".join(
         f"CAST({m}_{year} AS {'DOUBLE' if m == 'cost' else 'INTEGER'}) AS {m}_{year}" for m in measures
     )
     con.execute("SET preserve_insertion_order = true")
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE scored AS SELECT {model.risk_sql()} AS risk, {activity} FROM patients "
-        "ORDER BY risk DESC"
+        f"CREATE OR REPLACE TEMP TABLE scored AS SELECT {model.risk_sql()} AS risk, {activity} FROM patients"
     )
     con.execute(
         "CREATE OR REPLACE VIEW scored_people AS "
