@@ -11,7 +11,6 @@ or that carry coordinates off their dimensions, go through xarray's own alignmen
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from carebridge.engine.inputs import Floats
@@ -28,7 +27,10 @@ def beds(days_needed: xr.DataArray, days_open: xr.DataArray, occupancy: xr.DataA
     if found is None:
         return days_needed / (days_open * occupancy)
     dims, coords, (days, opened, occupied) = found
-    return xr.DataArray(days / (opened * occupied), dims=dims, coords=coords)
+    result = days / (opened * occupied)
+    if tuple(dims) == days_needed.dims and not days_needed.attrs:  # the bed days' labels: a copy is quickest
+        return days_needed.copy(deep=False, data=result)
+    return xr.DataArray(result, dims=dims, coords=_coordinates(coords, dims))
 
 
 def workforce(activity: xr.DataArray, per_unit: xr.DataArray) -> xr.DataArray:
@@ -46,27 +48,36 @@ def _summed_product(left: xr.DataArray, right: xr.DataArray, dim: str) -> xr.Dat
     axis = dims.index(dim)
     total = np.where(np.isnan(product), 0.0, product).sum(axis=axis)
     kept = [d for d in dims if d != dim]
-    return xr.DataArray(total, dims=kept, coords={d: c for d, c in coords.items() if d != dim})
+    return xr.DataArray(total, dims=kept, coords=_coordinates(coords, kept))
 
 
-def _broadcast(
-    *arrays: xr.DataArray,
-) -> tuple[list[str], dict[str, pd.Index], list[Floats]] | None:
+Labels = dict[str, tuple[xr.Variable, xr.Index]]
+"""A dimension's coordinate and its index, taken from an input (reused, not built again)."""
+
+
+def _coordinates(labels: Labels, dims: list[str]) -> xr.Coordinates:
+    kept = [dim for dim in labels if dim in dims]
+    return xr.Coordinates(
+        coords={dim: labels[dim][0] for dim in kept}, indexes={dim: labels[dim][1] for dim in kept}
+    )
+
+
+def _broadcast(*arrays: xr.DataArray) -> tuple[list[str], Labels, list[Floats]] | None:
     """The dimensions of ``arrays`` in order of first appearance, their coordinates, and each array's numbers
     with an axis per dimension (length 1 where it has none); None when a labelled alignment is needed."""
     dims = list(dict.fromkeys(str(d) for array in arrays for d in array.dims))
-    coords: dict[str, pd.Index] = {}
+    labels: Labels = {}
     for array in arrays:
-        indexes = array.indexes
-        if len(array.coords) != len(indexes) or any(name not in array.dims for name in indexes):
+        own = array.xindexes
+        if len(array.coords) != len(own) or any(name not in array.dims for name in own):
             return None
-        for key, index in indexes.items():
-            name = str(key)
-            if name not in coords:
-                coords[name] = index
-            elif not coords[name].equals(index):
+        for key in array.coords:  # in the array's order of coordinates, as a labelled product keeps them
+            name, index = str(key), own[key]
+            if name not in labels:
+                labels[name] = (array.coords[name].variable, index)
+            elif not labels[name][1].equals(index):
                 return None
-    return dims, coords, [_spread(array, dims) for array in arrays]
+    return dims, labels, [_spread(array, dims) for array in arrays]
 
 
 def _spread(array: xr.DataArray, dims: list[str]) -> Floats:

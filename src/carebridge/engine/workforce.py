@@ -88,9 +88,12 @@ def workforce(
     if not groups:
         return xr.Dataset()
     pods = [str(p) for p in activity.indexes["pod"]]
-    cases = activity.indexes["case"]
-    base_pods = base if list(base.indexes["pod"]) == pods else base.sel(pod=pods)
-    above = _values_in(activity, "case", "year", "pod") - _values_in(base_pods, "pod")[..., None, None, :]
+    cases = list(activity.indexes["case"])
+    base_pods = [str(p) for p in base.indexes["pod"]]
+    base_values = _values_in(base, "pod")
+    if base_pods != pods:
+        base_values = base_values[..., [base_pods.index(pod) for pod in pods]]
+    above = _values_in(activity, "case", "year", "pod") - base_values[..., None, None, :]
     opened: Floats | None = None
     bed_ids: list[str] = []
     if beds is not None:
@@ -98,10 +101,10 @@ def workforce(
         bed_data = _values_in(beds, "case", "bed_base", "year")
         # beds less the do-nothing's beds of the base year
         opened = bed_data - bed_data[..., list(beds.indexes["case"]).index("do_nothing"), None, :, 0, None]
-        if list(beds.indexes["case"]) != list(cases):
+        if list(beds.indexes["case"]) != cases:
             opened = opened[..., [list(beds.indexes["case"]).index(c) for c in cases], :, :]
     n_cases, n_years = above.shape[-3], above.shape[-2]
-    do_nothing = list(cases).index("do_nothing")
+    do_nothing = cases.index("do_nothing")
     wte_rows, pay_rows, agency_rows = [], [], []
     problems: list[Problem] = []
     converted_by_group = _conversions(scenario, span, values)
@@ -150,9 +153,9 @@ def workforce(
             "agency_spend": (_dims(agency_all, GROUP, "year"), agency_all, {"units": "£'000"}),
         },
         coords={
-            "case": cases,
+            "case": activity.coords["case"].variable,
             GROUP: ids,
-            "year": span.labels,
+            "year": activity.coords["year"].variable,
             "workforce_group_name": (GROUP, [group.name for group in groups]),
         },
     )
