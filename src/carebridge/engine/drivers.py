@@ -39,15 +39,15 @@ def evaluate(formula: Formula, names: Mapping[str, xr.DataArray | float]) -> xr.
     numpy arrays by (…, year); ``__years__`` is a series by year (its labels label the result). The result is
     a number when no name with a year is used, else a series by (draw?, year)."""
     template = names[YEARS]
-    labels = template.indexes["year"] if isinstance(template, xr.DataArray) else None
+    labels = template.coords["year"].variable if isinstance(template, xr.DataArray) else None
     n_years = int(np.shape(template)[-1])
 
     def lookup(name: str) -> Value:
         nonlocal labels
         value = names[name]
         if isinstance(value, xr.DataArray):
-            if labels is None and "year" in value.indexes:
-                labels = value.indexes["year"]
+            if labels is None and "year" in value.coords:
+                labels = value.coords["year"].variable
             return _array_of(value, n_years)
         return np.float64(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
 

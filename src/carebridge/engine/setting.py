@@ -27,7 +27,7 @@ import xarray as xr
 from carebridge.engine.drivers import FormulaValueError, evaluate_array
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import DRAW, EffectInputs, Floats, InputValues
-from carebridge.engine.workforce import key_values
+from carebridge.engine.workforce import key_values, labels_of
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.formula import parse_formula
 from carebridge.scenario.schema import Absolute, LengthOfStay, Parameter, Scenario, Shift
@@ -57,7 +57,7 @@ def values_in(array: xr.DataArray, *dims: str) -> Floats:
 
 def values_by_pod(array: xr.DataArray, pods: list[str], *dims: str) -> Floats:
     """:func:`values_in` with the ``pod`` axis (one of ``dims``) in the order of ``pods``."""
-    if list(array.indexes["pod"]) != pods:
+    if labels_of(array, "pod") != pods:
         array = array.sel(pod=pods)
     return values_in(array, *dims)
 
@@ -73,8 +73,8 @@ def effect_names(
             names[str(name)] = values.expand(span, ("parameters", name, "value"), parameter.value)
         else:
             names[str(name)] = values.expand(span, ("parameters", name), parameter)
-    activity, activity_pods = values_in(do_nothing, "year", "pod"), list(do_nothing.indexes["pod"])
-    prices, price_pods = values_in(price, "year", "pod"), list(price.indexes["pod"])
+    activity, activity_pods = values_in(do_nothing, "year", "pod"), labels_of(do_nothing, "pod")
+    prices, price_pods = values_in(price, "year", "pod"), labels_of(price, "pod")
     for pod in scenario.pods:
         if pod.activity is not None:
             names[f"activity.{pod.id}"] = activity[..., activity_pods.index(pod.id)]
@@ -128,7 +128,7 @@ def with_formula_effects(
     """``effects`` with the activity of every ``absolute`` effect given as a formula added (times its
     scheme's delivery). Raises :class:`ModelError` naming the effect when a formula gives no number."""
     problems: list[Problem] = []
-    pods = list(effects.absolute_reduction.indexes["pod"])
+    pods = labels_of(effects.absolute_reduction, "pod")
     added: dict[bool, list[tuple[int, int, Floats]]] = {False: [], True: []}  # avoided growth? → cells
     for i, scheme in enumerate(scenario.schemes):
         for k, effect in enumerate(scheme.effects):
@@ -229,7 +229,7 @@ def shift_reductions(
     shape = tuple(like.sizes[dim] for dim in EFFECT_DIMS)
     if not cells:
         return _labelled(np.zeros((*zero_lead, *shape)), EFFECT_DIMS, like)
-    pods = list(like.indexes["pod"])
+    pods = labels_of(like, "pod")
     member, _, scheme_share = _scheme_share(effects, pods)
     moving = values_by_pod(do_nothing, pods, "year", "pod")
     staying = values_by_pod(base, pods, "pod")[..., None, :]
@@ -330,7 +330,7 @@ def length_of_stay(
             bed_days_saved=zero,
             money=zero,
         )
-    pods = list(like.indexes["pod"])
+    pods = labels_of(like, "pod")
     stay = stays_by_pod(scenario, span, values, pods)
     prices = values_by_pod(price, pods, "year", "pod")
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -56,6 +56,11 @@ def by_key(
     return xr.DataArray(data, dims=dims, coords={"year": span.labels, dim: keys})
 
 
+def labels_of(array: xr.DataArray, dim: str) -> list[str]:
+    """The labels of ``array`` along ``dim``, as plain strings."""
+    return [str(label) for label in array.indexes[dim].tolist()]
+
+
 def _values_in(array: xr.DataArray, *dims: str) -> Floats:
     if array.dims[array.ndim - len(dims) :] != dims:
         array = array.transpose(..., *dims)
@@ -87,9 +92,9 @@ def workforce(
     groups = scenario.workforce
     if not groups:
         return xr.Dataset()
-    pods = [str(p) for p in activity.indexes["pod"]]
-    cases = list(activity.indexes["case"])
-    base_pods = [str(p) for p in base.indexes["pod"]]
+    pods = labels_of(activity, "pod")
+    cases = labels_of(activity, "case")
+    base_pods = labels_of(base, "pod")
     base_values = _values_in(base, "pod")
     if base_pods != pods:
         base_values = base_values[..., [base_pods.index(pod) for pod in pods]]
@@ -97,12 +102,13 @@ def workforce(
     opened: Floats | None = None
     bed_ids: list[str] = []
     if beds is not None:
-        bed_ids = [str(b) for b in beds.indexes["bed_base"]]
+        bed_ids = labels_of(beds, "bed_base")
         bed_data = _values_in(beds, "case", "bed_base", "year")
+        bed_cases = labels_of(beds, "case")
         # beds less the do-nothing's beds of the base year
-        opened = bed_data - bed_data[..., list(beds.indexes["case"]).index("do_nothing"), None, :, 0, None]
-        if list(beds.indexes["case"]) != cases:
-            opened = opened[..., [list(beds.indexes["case"]).index(c) for c in cases], :, :]
+        opened = bed_data - bed_data[..., bed_cases.index("do_nothing"), None, :, 0, None]
+        if bed_cases != cases:
+            opened = opened[..., [bed_cases.index(c) for c in cases], :, :]
     n_cases, n_years = above.shape[-3], above.shape[-2]
     do_nothing = cases.index("do_nothing")
     wte_rows, pay_rows, agency_rows = [], [], []
@@ -181,17 +187,17 @@ def workforce_names(data: xr.Dataset) -> dict[str, xr.DataArray | float]:
     ``workforce.<g>.agency_spend``, £'000 by year: what a plan line's formula can use."""
     if not data.data_vars:
         return {}
-    cases = list(data.indexes["case"])
+    cases = labels_of(data["pay"], "case")
     pay = _values_in(data["pay"], "case", GROUP, "year")
     agency = _values_in(data["agency_spend"], GROUP, "year")
     saving = pay[..., cases.index("do_nothing"), :, :] - pay[..., cases.index("do_something"), :, :]
-    years = data.indexes["year"]
+    years = data.coords["year"].variable
 
     def series(values: Floats) -> xr.DataArray:
         return xr.DataArray(values, dims=_dims(values, "year"), coords={"year": years})
 
     names: dict[str, xr.DataArray | float] = {"workforce.pay_saving": series(saving.sum(axis=-2))}
-    for g, group in enumerate(data.indexes[GROUP]):
+    for g, group in enumerate(labels_of(data["pay"], GROUP)):
         names[f"workforce.{group}.pay_saving"] = series(saving[..., g, :])
         names[f"workforce.{group}.agency_spend"] = series(agency[..., g, :])
     return names
