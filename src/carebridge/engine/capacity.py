@@ -74,7 +74,7 @@ def _broadcast(*arrays: xr.DataArray) -> tuple[list[str], Labels, list[Floats]] 
         for key in array.coords:  # in the array's order of coordinates, as a labelled product keeps them
             name, index = str(key), own[key]
             if name not in labels:
-                labels[name] = (array.coords[name].variable, index)
+                labels[name] = (array.coords.variables[name], index)
             elif not labels[name][1].equals(index):
                 return None
     return dims, labels, [_spread(array, dims) for array in arrays]

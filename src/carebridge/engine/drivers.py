@@ -39,7 +39,7 @@ def evaluate(formula: Formula, names: Mapping[str, xr.DataArray | float]) -> xr.
     numpy arrays by (…, year); ``__years__`` is a series by year (its labels label the result). The result is
     a number when no name with a year is used, else a series by (draw?, year)."""
     template = names[YEARS]
-    labels = template.coords["year"].variable if isinstance(template, xr.DataArray) else None
+    labels = template.coords.variables["year"] if isinstance(template, xr.DataArray) else None
     n_years = int(np.shape(template)[-1])
 
     def lookup(name: str) -> Value:
@@ -47,7 +47,7 @@ def evaluate(formula: Formula, names: Mapping[str, xr.DataArray | float]) -> xr.
         value = names[name]
         if isinstance(value, xr.DataArray):
             if labels is None and "year" in value.coords:
-                labels = value.coords["year"].variable
+                labels = value.coords.variables["year"]
             return _array_of(value, n_years)
         return np.float64(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
 

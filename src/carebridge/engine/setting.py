@@ -119,7 +119,11 @@ def _labelled(data: Floats, dims: tuple[str, ...], like: xr.DataArray) -> xr.Dat
     full = (DRAW, *dims) if data.ndim > len(dims) else dims
     if like.dims == full and like.shape == data.shape and len(like.coords) == len(dims) and not like.attrs:
         return like.copy(deep=False, data=data)
-    return xr.DataArray(data, dims=list(full), coords={dim: like.coords[dim].variable for dim in dims})
+    variables, indexes = like.coords.variables, like.xindexes
+    coords = xr.Coordinates(
+        coords={dim: variables[dim] for dim in dims}, indexes={dim: indexes[dim] for dim in dims}
+    )
+    return xr.DataArray(data, dims=list(full), coords=coords)
 
 
 def with_formula_effects(

@@ -159,9 +159,9 @@ def workforce(
             "agency_spend": (_dims(agency_all, GROUP, "year"), agency_all, {"units": "£'000"}),
         },
         coords={
-            "case": activity.coords["case"].variable,
+            "case": activity.coords.variables["case"],
             GROUP: ids,
-            "year": activity.coords["year"].variable,
+            "year": activity.coords.variables["year"],
             "workforce_group_name": (GROUP, [group.name for group in groups]),
         },
     )
@@ -191,7 +191,7 @@ def workforce_names(data: xr.Dataset) -> dict[str, xr.DataArray | float]:
     pay = _values_in(data["pay"], "case", GROUP, "year")
     agency = _values_in(data["agency_spend"], GROUP, "year")
     saving = pay[..., cases.index("do_nothing"), :, :] - pay[..., cases.index("do_something"), :, :]
-    years = data.coords["year"].variable
+    years = data.coords.variables["year"]
 
     def series(values: Floats) -> xr.DataArray:
         return xr.DataArray(values, dims=_dims(values, "year"), coords={"year": years})
