@@ -1,21 +1,30 @@
 """Driver-based lines (model spec section 8): formulas over named inputs, phasing, realisation, overlap.
 
-A formula is evaluated by walking its checked syntax tree (:mod:`carebridge.scenario.formula`) over labelled
-arrays with a ``year`` dimension, so one evaluation gives every year (and every Monte Carlo draw).
+A formula is evaluated by walking its checked syntax tree (:mod:`carebridge.scenario.formula`) over numpy
+arrays whose LAST axis is the year (a leading ``draw`` axis where a value is uncertain), so one evaluation
+gives every year (and every Monte Carlo draw). :func:`evaluate` takes and gives labelled arrays (the seam the
+plan lines use); :func:`evaluate_array` works on the arrays themselves.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
-from typing import Any, cast
+from collections.abc import Callable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 import xarray as xr
 
 from carebridge.scenario.formula import Formula, dotted_name
 from carebridge.scenario.schema import Overlap, Phasing
 from carebridge.scenario.years import Fill, YearRange
+
+Floats = npt.NDArray[np.float64]
+Value = np.float64 | Floats
+"""A formula's value inside the evaluation: a number (every year alike) or an array by (…, year)."""
+
+YEARS = "__years__"
+DRAW = "draw"
 
 
 class FormulaValueError(ValueError):
@@ -24,39 +33,144 @@ class FormulaValueError(ValueError):
 
 def evaluate(formula: Formula, names: Mapping[str, xr.DataArray | float]) -> xr.DataArray | float:
     """The value of ``formula`` by year, with each name taken from ``names``; a value that is not a finite
-    number in some year (an overflow, ``0 ** -1``, a negative number to a fractional power) is an error."""
+    number in some year (an overflow, ``0 ** -1``, a negative number to a fractional power) is an error.
+
+    ``names`` holds labelled arrays by ``year`` (a ``draw`` dimension first where uncertain), numbers, or
+    numpy arrays by (…, year); ``__years__`` is a series by year (its labels label the result). The result is
+    a number when no name with a year is used, else a series by (draw?, year)."""
+    template = names[YEARS]
+    labels = template.coords.variables["year"] if isinstance(template, xr.DataArray) else None
+    n_years = int(np.shape(template)[-1])
+
+    def lookup(name: str) -> Value:
+        nonlocal labels
+        value = names[name]
+        if isinstance(value, xr.DataArray):
+            if labels is None and "year" in value.coords:
+                labels = value.coords.variables["year"]
+            return _array_of(value, n_years)
+        return np.float64(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
+
+    result = _evaluate(formula, names.__contains__, lookup, n_years, names.get("__start__", 0))
+    if np.ndim(result) == 0:
+        return np.float64(result)
+    dims = ["year"] if np.ndim(result) == 1 else [DRAW, "year"]
+    return xr.DataArray(result, dims=dims, coords={} if labels is None else {"year": labels})
+
+
+def evaluate_array(formula: Formula, names: Mapping[str, Value | float], n_years: int) -> Value:
+    """:func:`evaluate` over numbers and numpy arrays by (…, year) of ``n_years`` years."""
+
+    def lookup(name: str) -> Value:
+        value = names[name]
+        return np.float64(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
+
+    return _evaluate(formula, names.__contains__, lookup, n_years, names.get("__start__", 0))
+
+
+def _array_of(value: xr.DataArray, n_years: int) -> Value:
+    """A labelled name as the evaluation's array: year last, a draw axis first; a value without a year is the
+    same in every year."""
+    if value.ndim == 0:
+        return np.float64(value.values)
+    if value.dims == ("year",) or value.dims == (DRAW, "year"):
+        return np.asarray(value.values, dtype=np.float64)
+    if "year" in value.dims:
+        return np.asarray(value.transpose(..., "year").values, dtype=np.float64)
+    data = np.asarray(value.values, dtype=np.float64)
+    return np.broadcast_to(data[..., None], (*data.shape, n_years))
+
+
+def _evaluate(
+    formula: Formula,
+    known: Callable[[object], bool],
+    lookup: Callable[[str], Value],
+    n_years: int,
+    start: object,
+) -> Value:
+    walker = _Walker(known, lookup, n_years, int(float(start)))  # type: ignore[arg-type]
     with np.errstate(all="ignore"):
-        value = _value(formula.tree, names)
-    if not np.all(np.isfinite(np.asarray(value))):
+        value = walker.value(formula.tree)
+    if not np.all(np.isfinite(value)):
         raise FormulaValueError("gives no number in some year (infinite or undefined)")
     return value
 
 
-def _value(node: ast.expr, names: Mapping[str, xr.DataArray | float]) -> xr.DataArray | float:
-    if isinstance(node, ast.Constant):
-        assert isinstance(node.value, int | float)
-        return np.float64(node.value)  # numpy scalars: overflow and 0 ** -1 give inf, caught as no number
-    name = dotted_name(node)
-    if name is not None:
-        if name not in names:
-            raise FormulaValueError(f"has no value for '{name}' here")
-        return names[name]
-    if isinstance(node, ast.UnaryOp):
-        operand = _value(node.operand, names)
-        return -operand if isinstance(node.op, ast.USub) else operand
-    if isinstance(node, ast.BinOp):
-        left, right = _value(node.left, names), _value(node.right, names)
-        return _binary(node.op, left, right)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        return _call(node.func.id, node.args, names)
-    raise FormulaValueError(
-        f"cannot evaluate {ast.dump(node)}"
-    )  # pragma: no cover - parse_formula refuses it
+class _Walker:
+    """Evaluation of one formula's tree: names looked up (and converted) once each."""
+
+    def __init__(
+        self, known: Callable[[object], bool], lookup: Callable[[str], Value], n_years: int, start: int
+    ) -> None:
+        self.known, self.lookup, self.n_years, self.start = known, lookup, n_years, start
+        self.seen: dict[str, Value] = {}
+
+    def value(self, node: ast.expr) -> Value:
+        if isinstance(node, ast.Constant):
+            assert isinstance(node.value, int | float)
+            return np.float64(node.value)  # numpy scalars: overflow and 0 ** -1 give inf, caught as no number
+        name = dotted_name(node)
+        if name is not None:
+            if name not in self.seen:
+                if not self.known(name):
+                    raise FormulaValueError(f"has no value for '{name}' here")
+                self.seen[name] = self.lookup(name)
+            return self.seen[name]
+        if isinstance(node, ast.UnaryOp):
+            operand = self.value(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else operand
+        if isinstance(node, ast.BinOp):
+            return _binary(node.op, self.value(node.left), self.value(node.right))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return self.call(node.func.id, node.args)
+        raise FormulaValueError(
+            f"cannot evaluate {ast.dump(node)}"
+        )  # pragma: no cover - parse_formula refuses it
+
+    def call(self, function: str, args: list[ast.expr]) -> Value:
+        if function == "lag":
+            years = args[1]
+            assert isinstance(years, ast.Constant) and isinstance(years.value, int)
+            return _lag(self.by_year(self.value(args[0])), years.value)
+        values = [self.value(arg) for arg in args]
+        if function in ("min", "max"):
+            pick = np.minimum if function == "min" else np.maximum
+            result = values[0]
+            for value in values[1:]:
+                result = pick(result, value)
+            return result
+        if function == "abs":
+            return np.abs(values[0])
+        series = self.by_year(values[0])
+        if function == "cumulative":
+            counted = np.where(np.arange(self.n_years) >= self.start, series, 0.0)
+            return np.nancumsum(counted, axis=-1)  # as a labelled cumsum: a NaN counts 0
+        if function == "growth":
+            return series - series[..., :1]
+        if function == "change":
+            change = np.concatenate([np.full_like(series[..., :1], np.nan), np.diff(series, axis=-1)], -1)
+            return np.where(np.isnan(change), 0.0, change)
+        if function == "base":
+            return np.zeros(self.n_years) + series[..., :1]
+        raise FormulaValueError(f"unknown function {function}")  # pragma: no cover
+
+    def by_year(self, value: Value) -> Floats:
+        if np.ndim(value) > 0:
+            return np.asarray(value)
+        return np.zeros(self.n_years) + value
 
 
-def _binary(
-    op: ast.operator, left: xr.DataArray | float, right: xr.DataArray | float
-) -> xr.DataArray | float:
+def _lag(series: Floats, years: int) -> Floats:
+    """``series`` ``years`` years later along its last axis, 0 before."""
+    if years == 0:
+        return series
+    out = np.zeros_like(series)
+    if years < series.shape[-1]:
+        out[..., years:] = series[..., :-years]
+    return out
+
+
+def _binary(op: ast.operator, left: Value, right: Value) -> Value:
     if isinstance(op, ast.Add):
         return left + right
     if isinstance(op, ast.Sub):
@@ -64,50 +178,12 @@ def _binary(
     if isinstance(op, ast.Mult):
         return left * right
     if isinstance(op, ast.Div):
-        if np.any(np.asarray(right) == 0):
+        if np.any(right == 0):
             raise FormulaValueError("divides by zero")
         return left / right
     if isinstance(op, ast.Pow):
-        with np.errstate(all="ignore"):
-            return cast(xr.DataArray | float, np.power(left, right))
+        return np.power(left, right)
     raise FormulaValueError(f"unknown operator {op}")  # pragma: no cover
-
-
-def _call(
-    function: str, args: list[ast.expr], names: Mapping[str, xr.DataArray | float]
-) -> xr.DataArray | float:
-    if function == "lag":
-        years = args[1]
-        assert isinstance(years, ast.Constant) and isinstance(years.value, int)
-        return _by_year(_value(args[0], names), names).shift(year=years.value, fill_value=0.0)
-    values = [_value(arg, names) for arg in args]
-    if function in ("min", "max"):
-        pick = np.minimum if function == "min" else np.maximum
-        result: Any = values[0]
-        for value in values[1:]:
-            result = pick(result, value)
-        return cast(xr.DataArray | float, result)
-    if function == "abs":
-        return cast(xr.DataArray | float, abs(values[0]))
-    series = _by_year(values[0], names)
-    if function == "cumulative":
-        start = int(cast(float, names.get("__start__", 0)))
-        return series.where(np.arange(series.sizes["year"]) >= start, 0.0).cumsum("year")
-    if function == "growth":
-        return series - series.isel(year=0)
-    if function == "change":
-        return (series - series.shift(year=1)).fillna(0.0)
-    if function == "base":
-        return xr.zeros_like(series) + series.isel(year=0)
-    raise FormulaValueError(f"unknown function {function}")  # pragma: no cover
-
-
-def _by_year(value: xr.DataArray | float, names: Mapping[str, xr.DataArray | float]) -> xr.DataArray:
-    if isinstance(value, xr.DataArray) and "year" in value.dims:
-        return value
-    template = names["__years__"]
-    assert isinstance(template, xr.DataArray)
-    return xr.zeros_like(template) + value
 
 
 def phase_fractions(phasing: Phasing | None, span: YearRange) -> np.ndarray:
@@ -138,5 +214,7 @@ def net_of_overlaps(gross: xr.DataArray, overlaps: list[Overlap], span: YearRang
     """``net = gross · (1 − Σ fraction) − sign(gross) · Σ amount``: double counting removed from a line."""
     fraction = sum(o.fraction or 0.0 for o in overlaps)
     amount = sum((span.expand(o.amount) for o in overlaps if o.amount is not None), np.zeros(len(span)))
-    removed = xr.DataArray(amount, dims=["year"], coords={"year": span.labels})
-    return gross * (1 - fraction) - np.sign(gross) * removed
+    shape = [len(span) if dim == "year" else 1 for dim in gross.dims]
+    data = gross.values
+    net = data * (1 - fraction) - np.sign(data) * amount.reshape(shape)
+    return xr.DataArray(net, dims=gross.dims, coords=gross.coords)

@@ -3,6 +3,9 @@
 
 ``W[case,t,g] = W0[g] + Σ_p u[g,p] · (A[case,t,p] − A0[p]) + Σ_b v[g,b] · (beds[case,t,b] − beds[N,0,b])``;
 ``pay = W · π · (1 + β · ρ_b + α[case] · ρ_a) / 1000``, with ``α[S] = α · (1 − Σ_k d_k · φ_k)``.
+
+Labelled arrays at the seams; inside, numpy in a fixed axis order — activity (…, case, year, pod), beds
+(…, case, bed_base, year), a group's WTE and pay (…, case, year) — with an optional LEADING draw axis.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import numpy as np
 import xarray as xr
 
 from carebridge.engine.errors import ModelError
-from carebridge.engine.inputs import InputValues
+from carebridge.engine.inputs import DRAW, Floats, InputValues
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.schema import Scenario, YearValue
 from carebridge.scenario.years import YearRange
@@ -22,10 +25,21 @@ CASES = ("do_nothing", "do_something")
 GROUP = "workforce_group"
 
 
-def _number(values: InputValues, path: Path, value: float) -> xr.DataArray:
-    """A number as an array: with a ``draw`` dimension where it is uncertain."""
-    number = values.number(path, value)
-    return xr.DataArray(number, dims=[] if np.ndim(number) == 0 else ["draw"])
+def _number(values: InputValues, path: Path, value: float) -> Floats:
+    """A number shaped to multiply a value by (…, case, year): a draw axis first where it is uncertain."""
+    return np.asarray(values.number(path, value), dtype=np.float64)[..., None, None]
+
+
+def key_values(
+    span: YearRange, values: InputValues, path: Path, rates: Mapping[str, YearValue], keys: list[str]
+) -> Floats:
+    """(…, year, key): the value by year of each key of ``rates`` at ``(*path, key)``, 0 for the others."""
+    found = {key: values.expand(span, (*path, key), rate) for key, rate in rates.items() if key in keys}
+    lead = next((array.shape[:-1] for array in found.values() if array.ndim > 1), ())
+    data = np.zeros((*lead, len(span), len(keys)))
+    for key, array in found.items():
+        data[..., keys.index(key)] = array
+    return data
 
 
 def by_key(
@@ -36,15 +50,32 @@ def by_key(
     keys: list[str],
     dim: str,
 ) -> xr.DataArray:
-    """(draw?, year, dim): the value by year of each key of ``rates`` at ``(*path, key)``, 0 for the others;
-    built in numpy as one array, not a reindex per key."""
-    found = {key: values.expand(span, (*path, key), rate) for key, rate in rates.items() if key in keys}
-    lead = next((array.shape[:-1] for array in found.values() if array.ndim > 1), ())
-    data = np.zeros((*lead, len(span), len(keys)))
-    for key, array in found.items():
-        data[..., keys.index(key)] = array
-    dims = [*(["draw"] if lead else []), "year", dim]
+    """:func:`key_values` labelled (draw?, year, dim)."""
+    data = key_values(span, values, path, rates, keys)
+    dims = [*([DRAW] if data.ndim > 2 else []), "year", dim]
     return xr.DataArray(data, dims=dims, coords={"year": span.labels, dim: keys})
+
+
+def labels_of(array: xr.DataArray, dim: str) -> list[str]:
+    """The labels of ``array`` along ``dim``, as plain strings."""
+    return [str(label) for label in array.indexes[dim].tolist()]
+
+
+def _values_in(array: xr.DataArray, *dims: str) -> Floats:
+    if array.dims[array.ndim - len(dims) :] != dims:
+        array = array.transpose(..., *dims)
+    return np.asarray(array.values, dtype=np.float64)
+
+
+def _dims(data: Floats, *dims: str) -> list[str]:
+    """``dims`` after a draw dimension where ``data`` has one more axis."""
+    return [*([DRAW] if data.ndim > len(dims) else []), *dims]
+
+
+def _stacked(rows: list[Floats]) -> Floats:
+    """Rows (…, case, year) of groups stacked as (…, case, group, year), a draw axis first if any has one."""
+    lead = np.broadcast_shapes(*(row.shape[:-2] for row in rows))
+    return np.stack([np.broadcast_to(row, (*lead, *row.shape[-2:])) for row in rows], axis=-2)
 
 
 def workforce(
@@ -61,28 +92,43 @@ def workforce(
     groups = scenario.workforce
     if not groups:
         return xr.Dataset()
-    pods = [str(p) for p in activity.pod.values]
-    above = activity - base.sel(pod=pods)
+    pods = labels_of(activity, "pod")
+    cases = labels_of(activity, "case")
+    base_pods = labels_of(base, "pod")
+    base_values = _values_in(base, "pod")
+    if base_pods != pods:
+        base_values = base_values[..., [base_pods.index(pod) for pod in pods]]
+    above = _values_in(activity, "case", "year", "pod") - base_values[..., None, None, :]
+    opened: Floats | None = None
+    bed_ids: list[str] = []
+    if beds is not None:
+        bed_ids = labels_of(beds, "bed_base")
+        bed_data = _values_in(beds, "case", "bed_base", "year")
+        bed_cases = labels_of(beds, "case")
+        # beds less the do-nothing's beds of the base year
+        opened = bed_data - bed_data[..., bed_cases.index("do_nothing"), None, :, 0, None]
+        if bed_cases != cases:
+            opened = opened[..., [bed_cases.index(c) for c in cases], :, :]
+    n_cases, n_years = above.shape[-3], above.shape[-2]
+    do_nothing = cases.index("do_nothing")
     wte_rows, pay_rows, agency_rows = [], [], []
     problems: list[Problem] = []
     converted_by_group = _conversions(scenario, span, values)
     for g, group in enumerate(groups):
         path: Path = ("workforce", g)
-        wte: xr.DataArray = xr.zeros_like(above.sum("pod")) + _number(values, (*path, "wte"), group.wte)
-        per_unit = by_key(span, values, (*path, "per_unit"), group.per_unit, pods, "pod")
-        wte = wte + (per_unit * above).sum("pod")
-        if beds is not None and group.per_bed:
-            bed_ids = [str(b) for b in beds.bed_base.values]
-            per_bed = by_key(span, values, (*path, "per_bed"), group.per_bed, bed_ids, "bed_base")
-            opened = beds - beds.sel(case="do_nothing", drop=True).isel(year=0, drop=True)
-            wte = wte + (per_bed * opened).sum("bed_base")
-        pay_each = values.series(span, (*path, "pay_per_wte"), group.pay_per_wte)
+        wte = np.zeros(above.shape[:-1]) + _number(values, (*path, "wte"), group.wte)  # (…, case, year)
+        per_unit = key_values(span, values, (*path, "per_unit"), group.per_unit, pods)  # (…, year, pod)
+        wte = wte + (per_unit[..., None, :, :] * above).sum(axis=-1)
+        if opened is not None and group.per_bed:
+            per_bed = key_values(span, values, (*path, "per_bed"), group.per_bed, bed_ids)  # (…, year, bed)
+            wte = wte + (np.swapaxes(per_bed, -1, -2)[..., None, :, :] * opened).sum(axis=-2)
+        pay_each = values.expand(span, (*path, "pay_per_wte"), group.pay_per_wte)  # (…, year)
         agency = _number(values, (*path, "agency"), group.agency)
         agency_premium = _number(values, (*path, "agency_premium"), group.agency_premium)
         bank_cost = _number(values, (*path, "bank"), group.bank) * _number(
             values, (*path, "bank_premium"), group.bank_premium
         )
-        converted = converted_by_group.get(group.id, xr.zeros_like(pay_each))
+        converted = converted_by_group.get(group.id, np.zeros_like(pay_each))
         if bool((converted > 1 + 1e-9).any()):
             problems.append(
                 Problem(
@@ -91,51 +137,47 @@ def workforce(
                     f"'{group.name}' in some year (fractions add to more than 1)",
                 )
             )
-        share = xr.concat([xr.zeros_like(converted), converted], dim="case").assign_coords(case=list(CASES))
+        share = np.zeros((*converted.shape[:-1], n_cases, n_years))
+        share[..., 1 - do_nothing, :] = converted
         agency_case = agency * (1 - share)
-        pay = wte * pay_each * (1 + bank_cost + agency_case * agency_premium) / 1000
+        pay_each_case = pay_each[..., None, :]
+        pay = wte * pay_each_case * (1 + bank_cost + agency_case * agency_premium) / 1000
         wte_rows.append(wte)
         pay_rows.append(pay)
         agency_rows.append(
-            wte.sel(case="do_nothing", drop=True) * agency * pay_each * (1 + agency_premium) / 1000
+            wte[..., do_nothing, :] * agency[..., 0] * pay_each * (1 + agency_premium[..., 0]) / 1000
         )
     if problems:
         raise ModelError(problems)
     ids = [group.id for group in groups]
-
-    def stacked(rows: list[xr.DataArray]) -> xr.DataArray:
-        plain = [row.reset_coords(drop=True) for row in rows]
-        if len(plain) == 1:  # one group: no concat (its cost is most of a small workforce's)
-            return plain[0].expand_dims({GROUP: ids})
-        common = xr.broadcast(*plain)
-        dims = common[0].dims
-        data = np.stack([row.transpose(*dims).values for row in common])
-        return xr.DataArray(data, dims=[GROUP, *dims], coords={GROUP: ids, **common[0].coords})
-
-    data = xr.Dataset(
+    wte_all, pay_all = _stacked(wte_rows), _stacked(pay_rows)
+    agency_all = _stacked([row[..., None, :] for row in agency_rows])[..., 0, :, :]
+    return xr.Dataset(
         {
-            "staff_wte": stacked(wte_rows).transpose(..., "case", GROUP, "year"),
-            "pay": stacked(pay_rows).transpose(..., "case", GROUP, "year"),
-            "agency_spend": stacked(agency_rows).transpose(..., GROUP, "year"),
-        }
+            "staff_wte": (_dims(wte_all, "case", GROUP, "year"), wte_all, {"units": "WTE"}),
+            "pay": (_dims(pay_all, "case", GROUP, "year"), pay_all, {"units": "£'000"}),
+            "agency_spend": (_dims(agency_all, GROUP, "year"), agency_all, {"units": "£'000"}),
+        },
+        coords={
+            "case": activity.coords.variables["case"],
+            GROUP: ids,
+            "year": activity.coords.variables["year"],
+            "workforce_group_name": (GROUP, [group.name for group in groups]),
+        },
     )
-    data = data.assign_coords(workforce_group_name=(GROUP, [group.name for group in groups]))
-    data["staff_wte"].attrs["units"] = "WTE"
-    data["pay"].attrs["units"] = "£'000"
-    data["agency_spend"].attrs["units"] = "£'000"
-    return data
 
 
-def _conversions(scenario: Scenario, span: YearRange, values: InputValues) -> dict[str, xr.DataArray]:
-    """``Σ_k d_k · φ_k[t]`` by staff group: the fraction of its agency WTE the schemes convert."""
-    found: dict[str, xr.DataArray] = {}
+def _conversions(scenario: Scenario, span: YearRange, values: InputValues) -> dict[str, Floats]:
+    """``Σ_k d_k · φ_k[t]`` by (…, year) by staff group: the fraction of its agency WTE the schemes
+    convert."""
+    found: dict[str, Floats] = {}
     for i, scheme in enumerate(scenario.schemes):
         if not scheme.workforce_effects:
             continue
-        lead = _number(values, ("schemes", i, "delivery"), scheme.delivery)
+        lead = np.asarray(values.number(("schemes", i, "delivery"), scheme.delivery), dtype=np.float64)
         for k, change in enumerate(scheme.workforce_effects):
             path: Path = ("schemes", i, "workforce_effects", k, "agency_to_substantive")
-            fraction = values.series(span, path, change.agency_to_substantive) * lead
+            fraction = values.expand(span, path, change.agency_to_substantive) * lead[..., None]
             found[change.group] = found[change.group] + fraction if change.group in found else fraction
     return found
 
@@ -145,9 +187,17 @@ def workforce_names(data: xr.Dataset) -> dict[str, xr.DataArray | float]:
     ``workforce.<g>.agency_spend``, £'000 by year: what a plan line's formula can use."""
     if not data.data_vars:
         return {}
-    saving = data.pay.sel(case="do_nothing", drop=True) - data.pay.sel(case="do_something", drop=True)
-    names: dict[str, xr.DataArray | float] = {"workforce.pay_saving": saving.sum(GROUP)}
-    for group in data[GROUP].values:
-        names[f"workforce.{group}.pay_saving"] = saving.sel({GROUP: group}, drop=True)
-        names[f"workforce.{group}.agency_spend"] = data.agency_spend.sel({GROUP: group}, drop=True)
+    cases = labels_of(data["pay"], "case")
+    pay = _values_in(data["pay"], "case", GROUP, "year")
+    agency = _values_in(data["agency_spend"], GROUP, "year")
+    saving = pay[..., cases.index("do_nothing"), :, :] - pay[..., cases.index("do_something"), :, :]
+    years = data.coords.variables["year"]
+
+    def series(values: Floats) -> xr.DataArray:
+        return xr.DataArray(values, dims=_dims(values, "year"), coords={"year": years})
+
+    names: dict[str, xr.DataArray | float] = {"workforce.pay_saving": series(saving.sum(axis=-2))}
+    for g, group in enumerate(labels_of(data["pay"], GROUP)):
+        names[f"workforce.{group}.pay_saving"] = series(saving[..., g, :])
+        names[f"workforce.{group}.agency_spend"] = series(agency[..., g, :])
     return names

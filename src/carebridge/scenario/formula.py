@@ -15,6 +15,7 @@ of the offending part. Evaluation (in :mod:`carebridge.engine.drivers`) walks th
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 
 FUNCTIONS: dict[str, tuple[int, int, str]] = {
@@ -72,7 +73,19 @@ class Formula:
 
 
 def parse_formula(text: str) -> Formula:
-    """Parse and check a formula; raise :class:`FormulaError` with the column of what is wrong."""
+    """Parse and check a formula; raise :class:`FormulaError` with the column of what is wrong. A formula
+    read before is not read again (every run evaluates the same few)."""
+    if isinstance(text, str):
+        return _parse_once(text)
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_once(text: str) -> Formula:
+    return _parse(text)
+
+
+def _parse(text: str) -> Formula:
     if not isinstance(text, str) or not text.strip():
         raise FormulaError(
             "the formula is empty; expected an expression like '-0.02 * expenditure.providers'"
