@@ -10,17 +10,17 @@ Three steps, each after the activity and schemes are known:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
 
-from carebridge.engine import capacity as capacity_model
 from carebridge.engine import forecast
 from carebridge.engine.drivers import FormulaValueError, evaluate, net_of_overlaps, phase_fractions
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import InputValues
+from carebridge.engine.seams import laid, lead_coords, lead_dims
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.formula import parse_formula
 from carebridge.scenario.names import GROUPS, categories, in_group
@@ -340,48 +340,92 @@ def capacity(
     stay_factor: xr.DataArray | None = None,
 ) -> xr.Dataset:
     """Bed days, beds and WTE by (case, year) — case is do_nothing or do_something; ``stay_factor`` (year,
-    pod) scales the do-something's length of stay (docs/effects.md section 2)."""
+    pod) scales the do-something's length of stay (docs/effects.md section 2).
+
+    The arithmetic of :mod:`carebridge.engine.capacity` in numpy on (…, case, year, pod): ``bed days[b] =
+    Σ_p activity[p] · LOS[b, p]``, ``beds = bed days / (days open × occupancy)``, ``WTE[g] = Σ_p activity[p]
+    · WTE per unit[g, p]``. Each variable's dimensions are in the order the labelled arithmetic gives them:
+    ``case``, then the activity's (a ``draw`` among them), then the stay factor's, then the bed base or
+    staff group."""
     if not (scenario.capacity.beds or scenario.capacity.workforce):
         return xr.Dataset()
-    activity = xr.concat([do_nothing, do_something], dim="case").assign_coords(
-        case=["do_nothing", "do_something"]
-    )
+    core = ("year", "pod")
     pods = [str(pod) for pod in do_nothing.pod.values]
-    data: dict[str, xr.DataArray] = {}
+    if [str(pod) for pod in do_something.pod.values] != pods:
+        do_something = do_something.sel(pod=pods)
+    activity_lead = lead_dims([do_nothing, do_something], core)
+    activity = np.stack(
+        np.broadcast_arrays(laid(do_nothing, core, activity_lead), laid(do_something, core, activity_lead)),
+        axis=-3,
+    )  # (…, case, year, pod)
+    activity_dims = ["case", *_union([do_nothing.dims, do_something.dims])]
+    coords: dict[Hashable, object] = {"year": span.labels, "case": list(CASES)}
+    data: dict[Hashable, tuple[list[str], np.ndarray]] = {}
     spec = scenario.capacity
     if spec.beds:
         ids = [bed.id for bed in spec.beds]
-        los = _rates_by_pod("bed_base", ids, [bed.length_of_stay for bed in spec.beds], span, pods)
-        if stay_factor is not None:
-            factor = stay_factor.sel(pod=pods)
-            los = los * xr.concat([xr.ones_like(factor), factor], dim="case").assign_coords(
-                case=["do_nothing", "do_something"]
-            )
-        days = capacity_model.bed_days(activity, los)
-        data["bed_days"] = days
-        data["beds"] = capacity_model.beds(
-            days,
-            xr.DataArray([bed.days for bed in spec.beds], dims=["bed_base"], coords={"bed_base": ids}),
-            xr.DataArray([bed.occupancy for bed in spec.beds], dims=["bed_base"], coords={"bed_base": ids}),
-        )
+        los = _rates_by_pod([bed.length_of_stay for bed in spec.beds], span, pods)  # (bed, year, pod)
+        lead, los_dims = activity_lead, ["bed_base", "year", "pod"]
+        if stay_factor is None:
+            days = (activity[..., :, None, :, :] * los).sum(axis=-1)  # (…, case, bed, year)
+        else:
+            factor_pods = [str(pod) for pod in stay_factor.pod.values]
+            factor = stay_factor.isel(pod=[factor_pods.index(pod) for pod in pods])
+            lead = lead_dims([do_nothing, do_something, factor], core)
+            by_case = np.stack(np.broadcast_arrays(1.0, laid(factor, core, lead)), axis=-3)
+            stays = los * by_case[..., :, None, :, :]  # (…, case, bed, year, pod)
+            days = (_padded(activity, len(activity_lead), len(lead))[..., :, None, :, :] * stays).sum(axis=-1)
+            los_dims = _union([los_dims, ["case", *factor.dims]])
+        days = np.swapaxes(days, -1, -2)  # (…, case, year, bed)
+        open_days = np.array([bed.days for bed in spec.beds], dtype=float)
+        occupancy = np.array([bed.occupancy for bed in spec.beds], dtype=float)
+        dims = [d for d in _union([activity_dims, los_dims]) if d != "pod"]
+        laid_dims = [*lead, "case", "year", "bed_base"]
+        data["bed_days"] = (dims, _ordered(days, laid_dims, dims))
+        data["beds"] = (dims, _ordered(days / (open_days * occupancy), laid_dims, dims))
+        coords["bed_base"] = ids
     if spec.workforce:
         ids = [group.id for group in spec.workforce]
-        per_unit = _rates_by_pod("staff_group", ids, [group.per_unit for group in spec.workforce], span, pods)
-        data["wte"] = capacity_model.workforce(activity, per_unit)
-    return xr.Dataset(data)
+        per_unit = _rates_by_pod([group.per_unit for group in spec.workforce], span, pods)
+        wte = np.swapaxes((activity[..., :, None, :, :] * per_unit).sum(axis=-1), -1, -2)
+        dims = [d for d in _union([activity_dims, ["staff_group", "year", "pod"]]) if d != "pod"]
+        data["wte"] = (dims, _ordered(wte, [*activity_lead, "case", "year", "staff_group"], dims))
+        coords["staff_group"] = ids
+    coords.update(
+        lead_coords(
+            [do_nothing, do_something, stay_factor], lead_dims([do_nothing, do_something, stay_factor], core)
+        )
+    )
+    return xr.Dataset(data, coords=coords)
 
 
-def _rates_by_pod(
-    dim: str, ids: list[str], rates: list[dict[str, YearValue]], span: YearRange, pods: list[str]
-) -> xr.DataArray:
-    """(dim, year, pod) from one map of POD → value by year per item; 0 for PODs an item leaves out."""
-    values = np.zeros((len(ids), len(span), len(pods)))
+CASES = ("do_nothing", "do_something")
+
+
+def _union(dims: list[Sequence[Hashable]]) -> list[str]:
+    """Dimension names, each once, in the order they first appear (the order labelled arithmetic gives)."""
+    return list(dict.fromkeys(str(dim) for group in dims for dim in group))
+
+
+def _padded(values: np.ndarray, lead: int, wanted: int) -> np.ndarray:
+    """``values`` with length-1 axes after its ``lead`` leading axes, to ``wanted`` leading axes."""
+    return values.reshape(*values.shape[:lead], *([1] * (wanted - lead)), *values.shape[lead:])
+
+
+def _ordered(values: np.ndarray, laid_dims: list[str], dims: list[str]) -> np.ndarray:
+    """``values`` laid out as ``laid_dims`` moved to the order ``dims``."""
+    if laid_dims == dims:
+        return values
+    return np.transpose(values, [laid_dims.index(dim) for dim in dims])
+
+
+def _rates_by_pod(rates: list[dict[str, YearValue]], span: YearRange, pods: list[str]) -> np.ndarray:
+    """(item, year, pod) from one map of POD → value by year per item; 0 for PODs an item leaves out."""
+    values = np.zeros((len(rates), len(span), len(pods)))
     for i, by_pod in enumerate(rates):
         for pod, value in by_pod.items():
             values[i, :, pods.index(pod)] = span.expand(value)
-    return xr.DataArray(
-        values, dims=[dim, "year", "pod"], coords={dim: ids, "year": span.labels, "pod": pods}
-    )
+    return values
 
 
 def sector_of(scenario: Scenario) -> Mapping[str, str]:
