@@ -62,3 +62,9 @@ def lead_sizes(arrays: Sequence[xr.DataArray | None], lead: Sequence[str]) -> li
             for dim, size in zip(array.dims, array.shape, strict=True):
                 sizes.setdefault(str(dim), size)
     return [sizes[dim] for dim in lead]
+
+
+def coord(array: xr.DataArray | xr.Dataset, dim: str) -> npt.NDArray[np.generic]:
+    """The values of ``array``'s coordinate ``dim``, with their dtype (a pandas index's would be object)."""
+    variables = array.variables if isinstance(array, xr.Dataset) else array.coords.variables
+    return np.asarray(variables[dim].values)
