@@ -12,7 +12,7 @@ import numpy.typing as npt
 import xarray as xr
 
 from carebridge.engine.inputs import FinanceInputs
-from carebridge.engine.seams import Floats, coord, laid, lead_coords, lead_dims, lead_sizes
+from carebridge.engine.seams import Floats, coord, labelled, laid, lead_coords, lead_dims, lead_sizes
 
 SYSTEM = "system"
 SAVINGS_LINE = "savings"
@@ -36,10 +36,10 @@ def investment_lines(finance: FinanceInputs) -> xr.DataArray:
     """
     lead = lead_dims(_investment_arrays(finance), STATEMENT_CORE)
     values, order = _investment(finance, lead)
-    return xr.DataArray(
+    return labelled(
         values,
-        dims=[*lead, "line", "year"],
-        coords={
+        [*lead, "line", "year"],
+        {
             **lead_coords(_investment_arrays(finance), lead),
             "line": order,
             "year": coord(finance.investment, "year"),
@@ -103,10 +103,10 @@ def statement(
     ]
     lines = [name for _, names, _ in parts for name in names]
     sections = [section for _, names, section in parts for _ in names]
-    return xr.DataArray(
+    return labelled(
         np.concatenate([values for values, _, _ in parts], axis=-2),
-        dims=[*lead, "basis", "line", "year"],
-        coords={
+        [*lead, "basis", "line", "year"],
+        {
             **lead_coords([savings_by_basis], lead),
             "basis": coord(savings_by_basis, "basis"),
             "line": lines,
@@ -147,10 +147,10 @@ def positions(
     common = np.broadcast_shapes(*(part.shape[:-3] for part in parts))
     table = np.concatenate([np.broadcast_to(part, (*common, *part.shape[-3:])) for part in parts], axis=-3)
     line_ids = [str(line) for line in plan_lines.get_index("line").tolist()]
-    return xr.DataArray(
+    return labelled(
         table,
-        dims=[*lead, "line", "org", "year"],
-        coords={
+        [*lead, "line", "org", "year"],
+        {
             **lead_coords(arrays, lead),
             "line": np.array(["do_nothing", *line_ids, "do_something"], dtype=object),
             "org": np.array(holders, dtype=object),

@@ -20,7 +20,7 @@ from carebridge.engine import forecast
 from carebridge.engine.drivers import FormulaValueError, evaluate, net_of_overlaps, phase_fractions
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import InputValues
-from carebridge.engine.seams import laid, lead_coords, lead_dims
+from carebridge.engine.seams import Coordinate, labelled_dataset, laid, lead_coords, lead_dims
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.formula import parse_formula
 from carebridge.scenario.names import GROUPS, categories, in_group
@@ -359,7 +359,7 @@ def capacity(
         axis=-3,
     )  # (…, case, year, pod)
     activity_dims = ["case", *_union([do_nothing.dims, do_something.dims])]
-    coords: dict[Hashable, object] = {"year": span.labels, "case": list(CASES)}
+    coords: dict[Hashable, Coordinate] = {"year": span.labels, "case": list(CASES)}
     data: dict[Hashable, tuple[list[str], np.ndarray]] = {}
     spec = scenario.capacity
     if spec.beds:
@@ -396,7 +396,7 @@ def capacity(
             [do_nothing, do_something, stay_factor], lead_dims([do_nothing, do_something, stay_factor], core)
         )
     )
-    return xr.Dataset(data, coords=coords)
+    return labelled_dataset(data, coords)
 
 
 CASES = ("do_nothing", "do_something")
