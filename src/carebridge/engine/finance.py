@@ -141,8 +141,8 @@ def positions(
         owner = owner + np.concatenate([shares, system], axis=-2)
     lines = laid(plan_lines, ("line", "year"), lead)[..., :, None, :] * owner  # (…, line, org, year)
     gaps = laid(do_nothing, ("org", "year"), lead)
-    gap = np.concatenate([gaps, gaps.sum(axis=-2, keepdims=True)], axis=-2)  # (…, org, year)
-    something = gap + lines.sum(axis=-3)
+    gap = np.concatenate([gaps, np.nansum(gaps, axis=-2, keepdims=True)], axis=-2)  # (…, org, year)
+    something = gap + np.nansum(lines, axis=-3)  # as xarray's sum, which skips NaN
     parts = [gap[..., None, :, :], lines, something[..., None, :, :]]
     common = np.broadcast_shapes(*(part.shape[:-3] for part in parts))
     table = np.concatenate([np.broadcast_to(part, (*common, *part.shape[-3:])) for part in parts], axis=-3)

@@ -17,14 +17,24 @@ import numpy as np
 import xarray as xr
 
 from carebridge.engine import forecast
-from carebridge.engine.drivers import FormulaValueError, evaluate, net_of_overlaps, phase_fractions
+from carebridge.engine.drivers import FormulaValueError, evaluate, phase_fractions
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import InputValues
-from carebridge.engine.seams import Coordinate, labelled_dataset, laid, lead_coords, lead_dims
+from carebridge.engine.seams import (
+    Coordinate,
+    Floats,
+    coord,
+    labelled,
+    labelled_dataset,
+    laid,
+    lead_coords,
+    lead_dims,
+    lead_sizes,
+)
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.formula import parse_formula
 from carebridge.scenario.names import GROUPS, categories, in_group
-from carebridge.scenario.schema import Parameter, Scenario, YearValue
+from carebridge.scenario.schema import FromSchemes, Overlap, Parameter, Scenario, YearValue
 from carebridge.scenario.years import Fill, YearRange
 
 Names = dict[str, xr.DataArray | float]
@@ -264,31 +274,36 @@ def plan_lines(
     cohort_share: xr.DataArray,
 ) -> PlanLines:
     """Every plan line's gross and net value by year (given lines: gross = net), with the ``draw`` dimension
-    of any input that has one."""
+    of any input that has one. ``names`` gains ``line.<id>`` for each line a formula reads."""
     lines = scenario.positions.plan_lines
-    gross: dict[int, xr.DataArray] = {}
-    net: dict[int, xr.DataArray] = {}
+    read = {
+        name
+        for line in lines
+        if line.formula
+        for name in parse_formula(line.formula).names
+        if name.startswith("line.")
+    }
+    gross: dict[int, Series] = {}
+    net: dict[int, Series] = {}
     problems: list[Problem] = []
     for i in line_order(scenario):
         line = lines[i]
         path = ("positions", "plan_lines", i)
         if line.from_schemes is not None:
-            spec = line.from_schemes
-            chosen = scheme_summary.sel(scheme=spec.schemes) if spec.schemes else scheme_summary
-            measure = {"savings": "benefit", "investment": "investment", "net": "net"}[spec.measure]
-            values = chosen[measure]
-            if "basis" in values.dims:
-                values = values.sel(basis=spec.basis)
-            gross[i] = net[i] = values.sum("scheme")
+            gross[i] = net[i] = _from_schemes(scheme_summary, line.from_schemes)
         elif line.formula is not None:
             scope = _cohort_scope(names, line.cohort, cohort_share) if line.cohort else dict(names)
             scope["__start__"] = span.index(line.phasing.start) if line.phasing and line.phasing.start else 0
             raw = _formula_series(line.formula, scope, (*path, "formula"), problems)
-            gross[i] = raw * by_year(phase_fractions(line.phasing, span), span) * line.realisation
-            net[i] = net_of_overlaps(gross[i], line.overlaps, span)
+            lead = [str(dim) for dim in raw.dims if dim != "year"]
+            values = laid(raw, ("year",), lead) * phase_fractions(line.phasing, span) * line.realisation
+            gross[i] = Series(values, lead, raw)
+            net[i] = Series(_net_of_overlaps(values, line.overlaps, span), lead, raw)
         else:
-            gross[i] = net[i] = given.isel(plan_line=i, drop=True)
-        names[f"line.{line.id}"] = net[i]
+            lead = [str(dim) for dim in given.dims if dim not in ("plan_line", "year")]
+            gross[i] = net[i] = Series(laid(given, ("plan_line", "year"), lead)[..., i, :], lead, given)
+        if f"line.{line.id}" in read:
+            names[f"line.{line.id}"] = net[i].labelled(span)
     if problems:
         raise ModelError(problems)
     ids = [line.id for line in lines]
@@ -298,17 +313,63 @@ def plan_lines(
     )
 
 
-def _by_line(series: list[xr.DataArray], ids: list[str], span: YearRange) -> xr.DataArray:
+@dataclass(frozen=True)
+class Series:
+    """A plan line's values (*lead, year), its leading dimensions (a ``draw``) and the array they came from
+    (for the leading dimensions' coordinates)."""
+
+    values: Floats
+    lead: list[str]
+    source: xr.DataArray
+
+    def labelled(self, span: YearRange) -> xr.DataArray:
+        coords = {**lead_coords([self.source], self.lead), "year": span.labels}
+        return labelled(self.values, [*self.lead, "year"], coords)
+
+
+def _from_schemes(scheme_summary: xr.Dataset, spec: FromSchemes) -> Series:
+    """A line computed from the schemes: the sum over the chosen schemes (all by default) of a measure of
+    Table 5 (``benefit``, ``investment`` or ``net``), on the line's basis where the measure has one."""
+    measure = {"savings": "benefit", "investment": "investment", "net": "net"}[spec.measure]
+    values = scheme_summary[measure]
+    core = ("basis", "scheme", "year") if "basis" in values.dims else ("scheme", "year")
+    lead = [str(dim) for dim in values.dims if dim not in core]
+    laid_out = laid(values, core, lead)
+    if "basis" in values.dims:
+        laid_out = laid_out[..., list(coord(values, "basis")).index(spec.basis), :, :]
+    if spec.schemes:
+        schemes = [str(scheme) for scheme in coord(values, "scheme")]
+        laid_out = laid_out[..., [schemes.index(scheme) for scheme in spec.schemes], :]
+    return Series(np.nansum(laid_out, axis=-2), lead, values)  # as xarray's sum, which skips NaN
+
+
+def _net_of_overlaps(gross: Floats, overlaps: list[Overlap], span: YearRange) -> Floats:
+    """:func:`carebridge.engine.drivers.net_of_overlaps` on values (…, year): ``net = gross · (1 − Σ
+    fraction) − sign(gross) · Σ amount``."""
+    fraction = sum(o.fraction or 0.0 for o in overlaps)
+    amount = sum((span.expand(o.amount) for o in overlaps if o.amount is not None), np.zeros(len(span)))
+    net: Floats = gross * (1 - fraction) - np.sign(gross) * amount
+    return net
+
+
+def _leading(series: Series, lead: list[str], sizes: list[int]) -> Floats:
+    """``series.values`` as (*lead, year), of length 1 along the leading dimensions it lacks."""
+    order = sorted(range(len(series.lead)), key=lambda k: lead.index(series.lead[k]))
+    values = np.transpose(series.values, [*order, len(series.lead)])
+    return values.reshape(
+        *[size if dim in series.lead else 1 for dim, size in zip(lead, sizes, strict=True)], -1
+    )
+
+
+def _by_line(series: list[Series], ids: list[str], span: YearRange) -> xr.DataArray:
     """Lines by (…, line, year) from one series by year (and draw) per line."""
-    if not series:
-        return xr.DataArray(
-            np.zeros((0, len(span))), dims=["line", "year"], coords={"line": ids, "year": span.labels}
-        )
-    coords = {"line": ids, "year": span.labels}
-    if all(item.dims == ("year",) for item in series):  # the usual case, quicker than concat
-        return xr.DataArray(np.stack([item.values for item in series]), dims=["line", "year"], coords=coords)
-    plain = [item.reset_coords(drop=True) for item in series]
-    return xr.concat(plain, dim="line").assign_coords(coords).transpose(..., "line", "year")
+    lead = list(dict.fromkeys(dim for item in series for dim in item.lead))
+    sizes = lead_sizes([item.source for item in series], lead)
+    shape = (*sizes, len(span))
+    values = [np.broadcast_to(_leading(item, lead, sizes), shape) for item in series]
+    data = np.stack(values, axis=-2) if values else np.zeros((*shape[:-1], 0, len(span)))
+    coords = {**lead_coords([item.source for item in series], lead), "line": ids, "year": span.labels}
+    return labelled(data, [*lead, "line", "year"], coords)
 
 
 def _cohort_scope(names: Names, cohort: str, cohort_share: xr.DataArray) -> Names:
@@ -367,14 +428,16 @@ def capacity(
         los = _rates_by_pod([bed.length_of_stay for bed in spec.beds], span, pods)  # (bed, year, pod)
         lead, los_dims = activity_lead, ["bed_base", "year", "pod"]
         if stay_factor is None:
-            days = (activity[..., :, None, :, :] * los).sum(axis=-1)  # (…, case, bed, year)
+            days = np.nansum(activity[..., :, None, :, :] * los, axis=-1)  # (…, case, bed, year)
         else:
             factor_pods = [str(pod) for pod in stay_factor.pod.values]
             factor = stay_factor.isel(pod=[factor_pods.index(pod) for pod in pods])
             lead = lead_dims([do_nothing, do_something, factor], core)
             by_case = np.stack(np.broadcast_arrays(1.0, laid(factor, core, lead)), axis=-3)
             stays = los * by_case[..., :, None, :, :]  # (…, case, bed, year, pod)
-            days = (_padded(activity, len(activity_lead), len(lead))[..., :, None, :, :] * stays).sum(axis=-1)
+            days = np.nansum(
+                _padded(activity, len(activity_lead), len(lead))[..., :, None, :, :] * stays, axis=-1
+            )
             los_dims = _union([los_dims, ["case", *factor.dims]])
         days = np.swapaxes(days, -1, -2)  # (…, case, year, bed)
         open_days = np.array([bed.days for bed in spec.beds], dtype=float)
@@ -387,7 +450,7 @@ def capacity(
     if spec.workforce:
         ids = [group.id for group in spec.workforce]
         per_unit = _rates_by_pod([group.per_unit for group in spec.workforce], span, pods)
-        wte = np.swapaxes((activity[..., :, None, :, :] * per_unit).sum(axis=-1), -1, -2)
+        wte = np.swapaxes(np.nansum(activity[..., :, None, :, :] * per_unit, axis=-1), -1, -2)
         dims = [d for d in _union([activity_dims, ["staff_group", "year", "pod"]]) if d != "pod"]
         data["wte"] = (dims, _ordered(wte, [*activity_lead, "case", "year", "staff_group"], dims))
         coords["staff_group"] = ids
