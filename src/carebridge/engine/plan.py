@@ -16,10 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from carebridge.engine import forecast
 from carebridge.engine.drivers import FormulaValueError, evaluate, phase_fractions
 from carebridge.engine.errors import ModelError
-from carebridge.engine.inputs import InputValues
+from carebridge.engine.inputs import DRAW, InputValues
 from carebridge.engine.seams import (
     Coordinate,
     Floats,
@@ -41,7 +40,7 @@ Names = dict[str, xr.DataArray | float]
 
 
 def by_year(values: np.ndarray, span: YearRange) -> xr.DataArray:
-    return xr.DataArray(values, dims=["year"], coords={"year": span.labels})
+    return labelled(values, ["year"], {"year": span.labels})
 
 
 def uses_formulas(scenario: Scenario) -> bool:
@@ -49,6 +48,15 @@ def uses_formulas(scenario: Scenario) -> bool:
     lines = any(line.formula for line in scenario.positions.plan_lines)
     items = any(item.formula for o in scenario.organisations if o.finance for item in o.finance.items)
     return lines or items
+
+
+def formula_names(scenario: Scenario) -> frozenset[str]:
+    """Every name a formula of a plan line or a finance item reads: only these named inputs are built."""
+    texts = [line.formula for line in scenario.positions.plan_lines if line.formula]
+    texts += [
+        item.formula for o in scenario.organisations if o.finance for item in o.finance.items if item.formula
+    ]
+    return frozenset(name for text in texts for name in parse_formula(text).names)
 
 
 def base_names(
@@ -59,21 +67,36 @@ def base_names(
     values: InputValues | None = None,
 ) -> Names:
     """Parameters (read through ``values``: with draws where uncertain), ``activity.<pod>`` and
-    ``price.<pod>``."""
+    ``price.<pod>``: those a formula reads (:func:`formula_names`)."""
     values = values if values is not None else InputValues()
     names: Names = {"__years__": by_year(np.zeros(len(span)), span)}
     if not uses_formulas(scenario):
         return names
+    wanted = formula_names(scenario)
     for name, parameter in scenario.parameters.items():
+        if name not in wanted:
+            continue
         if isinstance(parameter, Parameter):
             names[name] = values.series(span, ("parameters", name, "value"), parameter.value)
         else:
             names[name] = values.series(span, ("parameters", name), parameter)
     for pod in scenario.pods:
-        if pod.activity is not None:
-            names[f"activity.{pod.id}"] = do_nothing.sel(pod=pod.id, drop=True)
-        names[f"price.{pod.id}"] = price.sel(pod=pod.id, drop=True)
+        if pod.activity is not None and f"activity.{pod.id}" in wanted:
+            names[f"activity.{pod.id}"] = _pod_series(do_nothing, pod.id)
+        if f"price.{pod.id}" in wanted:
+            names[f"price.{pod.id}"] = _pod_series(price, pod.id)
     return names
+
+
+def _pod_series(array: xr.DataArray, pod: str) -> xr.DataArray:
+    """``array.sel(pod=pod, drop=True)``: the POD's values with the array's other dimensions, in order."""
+    if any(name not in array.dims for name in array.coords):  # a coordinate beside the dimensions
+        return array.sel(pod=pod, drop=True)
+    axis = array.dims.index("pod")
+    pods = [str(item) for item in coord(array, "pod")]
+    dims = [str(dim) for dim in array.dims if dim != "pod"]
+    data = np.take(array.values, pods.index(pod), axis=axis)
+    return labelled(data, dims, {dim: coord(array, dim) for dim in dims if dim in array.coords})
 
 
 @dataclass(frozen=True)
@@ -95,45 +118,53 @@ def forecast_finance(
     values: InputValues | None = None,
 ) -> Finance | None:
     """Income, expenditure by category, items, and the gap of each organisation with finance; numbers read
-    through ``values`` (with draws where uncertain), and a ``draw`` dimension wherever one reaches them."""
+    through ``values`` (with draws where uncertain), and a ``draw`` dimension wherever one reaches them.
+
+    The arithmetic of :mod:`carebridge.engine.forecast` on values (…, year), the ``…`` a draw axis where one
+    reaches them; ``names`` gains the ``income.X`` and ``expenditure.X`` a formula reads."""
     values = values if values is not None else InputValues()
     holders = [(i, o) for i, o in enumerate(scenario.organisations) if o.finance is not None]
     if not holders:
         return None
     cats = categories(scenario)
     activity_pods = [p.id for p in scenario.pods if p.activity is not None]
-    zero = by_year(np.zeros(len(span)), span)
-    income_rows: list[xr.DataArray] = []
-    spend_rows: list[xr.DataArray] = []
+    years = len(span)
+    zero = np.zeros(years)
+    income_rows: list[Floats] = []
+    spend_rows: list[Floats] = []
     for i, org in holders:
         assert org.finance is not None
         path: tuple[str | int, ...] = ("organisations", i, "finance")
         income_rows.append(
-            forecast.compound(
-                values.series(span, (*path, "income"), org.finance.income),
-                values.series(span, (*path, "income_growth"), org.finance.income_growth),
+            _compound(
+                values.expand(span, (*path, "income"), org.finance.income),
+                values.expand(span, (*path, "income_growth"), org.finance.income_growth),
             )
         )
         spend = [zero] * len(cats)
         for c, category in enumerate(org.finance.expenditure):
             where = (*path, "expenditure", c)
             if category.demand_growth == "activity":
-                demand = forecast.activity_demand_growth(
-                    do_nothing, price, category.demand_pods or activity_pods
-                )
+                demand = _activity_demand_growth(do_nothing, price, category.demand_pods or activity_pods)
             else:
-                demand = values.series(span, (*where, "demand_growth"), category.demand_growth)
-            spend[cats.index(category.id)] = forecast.expenditure(
-                values.series(span, (*where, "base"), category.base),
-                values.series(span, (*where, "inflation"), category.inflation),
-                demand,
+                demand = values.expand(span, (*where, "demand_growth"), category.demand_growth)
+            inflation = values.expand(span, (*where, "inflation"), category.inflation)
+            spend[cats.index(category.id)] = _compound(
+                values.expand(span, (*where, "base"), category.base), (1 + inflation) * (1 + demand) - 1
             )
-        spend_rows.append(_stacked(spend, "category", cats, span))
+        spend_rows.append(_stack(spend, (len(cats), years)))
     org_ids = [o.id for _, o in holders]
-    by_category = _stacked(spend_rows, "org", org_ids, span).transpose(..., "org", "category", "year")
-    income_array = _stacked(income_rows, "org", org_ids, span)
-    names.update(finance_names(scenario, income_array, by_category))
-    items: list[list[xr.DataArray]] = [[], []]
+    by_category = _stack(spend_rows, (len(org_ids), len(cats), years))  # (…, org, category, year)
+    income = _stack(income_rows, (len(org_ids), years))
+    year_coords: dict[Hashable, Coordinate] = {"year": span.labels}
+    by_category_array = labelled(
+        by_category,
+        [*_draw_axis(by_category, 3), "org", "category", "year"],
+        {"category": cats, **year_coords, "org": org_ids},
+    )
+    income_array = labelled(income, [*_draw_axis(income, 2), "org", "year"], {"org": org_ids, **year_coords})
+    names.update(finance_names(scenario, income_array, by_category_array, formula_names(scenario)))
+    items: list[list[Floats]] = [[], []]
     problems: list[Problem] = []
     for i, org in holders:
         assert org.finance is not None
@@ -142,59 +173,117 @@ def forecast_finance(
             path = ("organisations", i, "finance", "items", k)
             if item.formula is not None:
                 scope = {**names, "__start__": span.index(item.start) if item.start else 0}
-                value = _formula_series(item.formula, scope, (*path, "formula"), problems)
+                raw = _formula_series(item.formula, scope, (*path, "formula"), problems)
+                value = laid(raw, ("year",), [str(dim) for dim in raw.dims if dim != "year"])
             else:
                 fill = Fill.ONE_OFF if item.non_recurrent else Fill.HELD
-                value = values.series(span, (*path, "amount"), item.amount, fill)
+                value = values.expand(span, (*path, "amount"), item.amount, fill)
             if item.start:
-                value = value * by_year((np.arange(len(span)) >= span.index(item.start)).astype(float), span)
+                value = value * (np.arange(years) >= span.index(item.start)).astype(float)
             totals[1 if item.non_recurrent else 0] = totals[1 if item.non_recurrent else 0] + value
         items[0].append(totals[0])
         items[1].append(totals[1])
     if problems:
         raise ModelError(problems)
-    spend_total = by_category.sum("category")
-    recurrent = _stacked(items[0], "org", org_ids, span)
-    non_recurrent = _stacked(items[1], "org", org_ids, span)
-    recurrent_gap = spend_total - income_array + recurrent
-    table = xr.Dataset(
-        {
-            "income": income_array,
-            "expenditure": spend_total,
-            "recurrent_items": recurrent,
-            "non_recurrent_items": non_recurrent,
-            "recurrent_gap": recurrent_gap,
-            "gap": recurrent_gap + non_recurrent,
-        }
-    )
-    return Finance(table, by_category)
+    spend_total = np.nansum(by_category, axis=-2)  # as xarray's sum, which skips NaN
+    recurrent = _stack(items[0], (len(org_ids), years))
+    non_recurrent = _stack(items[1], (len(org_ids), years))
+    recurrent_gap = spend_total - income + recurrent
+    gap = recurrent_gap + non_recurrent
+
+    def dims(values: Floats) -> list[str]:
+        return [*_draw_axis(values, 2), "org", "year"]
+
+    # the order of dimensions the labelled arithmetic gave: the first operand's, then the others'
+    gap_dims = _union([dims(spend_total), dims(income), dims(recurrent)])
+    table: dict[Hashable, tuple[Sequence[str], Floats]] = {
+        "income": (dims(income), income),
+        "expenditure": (dims(spend_total), spend_total),
+        "recurrent_items": (dims(recurrent), recurrent),
+        "non_recurrent_items": (dims(non_recurrent), non_recurrent),
+        "recurrent_gap": (gap_dims, _ordered(recurrent_gap, dims(recurrent_gap), gap_dims)),
+        "gap": (
+            _union([gap_dims, dims(non_recurrent)]),
+            _ordered(gap, dims(gap), _union([gap_dims, dims(non_recurrent)])),
+        ),
+    }
+    return Finance(labelled_dataset(table, {"org": org_ids, **year_coords}), by_category_array)
 
 
-def _stacked(series: list[xr.DataArray], dim: str, labels: list[str], span: YearRange) -> xr.DataArray:
-    """One array along a new dimension ``dim`` (before ``year``) from one series per label."""
-    if not series:
-        coords = {dim: labels, "year": span.labels}
-        return xr.DataArray(np.zeros((0, len(span))), dims=[dim, "year"], coords=coords)
-    if all(item.dims == ("year",) for item in series):  # the usual case, quicker than concat
-        data = np.stack([item.values for item in series])
-        return xr.DataArray(data, dims=[dim, "year"], coords={dim: labels, "year": span.labels})
-    plain = [item.reset_coords(drop=True) for item in series]
-    return xr.concat(plain, dim=dim).assign_coords({dim: labels}).transpose(..., dim, "year")
+def _draw_axis(values: Floats, core: int) -> list[str]:
+    """The leading dimension of values with ``core`` dimensions after it: a draw, or none."""
+    return [DRAW] * (values.ndim - core)
 
 
-def finance_names(scenario: Scenario, income: xr.DataArray, by_category: xr.DataArray) -> Names:
-    """``income.X``, ``expenditure.X`` and ``expenditure.X.<category>`` for organisations and groups."""
+def _stack(rows: list[Floats], shape: tuple[int, ...]) -> Floats:
+    """Rows (…, *shape[1:]) stacked along a new axis before their last ``len(shape) − 1``, broadcast along
+    their leading axes; zeros of ``shape`` without rows."""
+    if not rows:
+        return np.zeros(shape)
+    stacked: Floats = np.stack(np.broadcast_arrays(*rows), axis=-len(shape))
+    return stacked
+
+
+def _compound(base: Floats, rate: Floats) -> Floats:
+    """:func:`carebridge.engine.forecast.compound` on values (…, year): ``base · Π_{τ=1..t} (1 +
+    rate[τ])``, the rate of the base year not applied (a product that skips NaN, as xarray's)."""
+    growth = 1 + rate
+    growth[..., 0] = 1.0
+    compounded: Floats = base * np.nancumprod(growth, axis=-1)
+    return compounded
+
+
+def _activity_demand_growth(do_nothing: xr.DataArray, price: xr.DataArray, pods: list[str]) -> Floats:
+    """:func:`carebridge.engine.forecast.activity_demand_growth` on values: year-on-year growth of
+    do-nothing activity of ``pods``, weighted by base-year value at base prices; 0 where undefined."""
+    core = ("year", "pod")
+    lead = lead_dims([do_nothing, price], core)
+    activity_pods = [str(pod) for pod in coord(do_nothing, "pod")]
+    price_pods = [str(pod) for pod in coord(price, "pod")]
+    weight = laid(price, core, lead)[..., 0, [price_pods.index(pod) for pod in pods]]
+    activity = laid(do_nothing, core, lead)[..., [activity_pods.index(pod) for pod in pods]]
+    value = np.nansum(activity * weight[..., None, :], axis=-1)  # as xarray's sum, which skips NaN
+    previous = np.concatenate([np.full((*value.shape[:-1], 1), np.nan), value[..., :-1]], axis=-1)
+    with np.errstate(all="ignore"):
+        growth = value / np.where(previous != 0, previous, np.nan) - 1
+    result: Floats = np.where(np.isnan(growth), 0.0, growth)
+    return result
+
+
+def finance_names(
+    scenario: Scenario,
+    income: xr.DataArray,
+    by_category: xr.DataArray,
+    wanted: frozenset[str] | None = None,
+) -> Names:
+    """``income.X``, ``expenditure.X`` and ``expenditure.X.<category>`` for organisations and groups (those
+    in ``wanted``, when given)."""
     names: Names = {}
     orgs = {o.id: o for o in scenario.organisations}
-    members = {org: [org] for org in income.org.values}
+    ids = [str(org) for org in coord(income, "org")]
+    members = {org: [org] for org in ids}
     for group in GROUPS:
-        members[group] = [org for org in income.org.values if in_group(orgs[str(org)], group)]
+        members[group] = [org for org in ids if in_group(orgs[org], group)]
+    income_lead = lead_dims([income], ("org", "year"))
+    spend_lead = lead_dims([by_category], ("org", "category", "year"))
+    incomes = laid(income, ("org", "year"), income_lead)
+    spends = laid(by_category, ("org", "category", "year"), spend_lead)
+    spend_orgs = [str(org) for org in coord(by_category, "org")]
+    category_ids = [str(category) for category in coord(by_category, "category")]
+
+    def series(data: Floats, lead: list[str], source: xr.DataArray) -> xr.DataArray:
+        return labelled(data, [*lead, "year"], {**lead_coords([source], lead), "year": coord(source, "year")})
+
     for holder, chosen in members.items():
-        names[f"income.{holder}"] = income.sel(org=chosen).sum("org")
-        spend = by_category.sel(org=chosen).sum("org")
-        names[f"expenditure.{holder}"] = spend.sum("category")
-        for category in by_category.category.values:
-            names[f"expenditure.{holder}.{category}"] = spend.sel(category=category, drop=True)
+        if wanted is None or f"income.{holder}" in wanted:
+            rows = [ids.index(org) for org in chosen]
+            names[f"income.{holder}"] = series(np.nansum(incomes[..., rows, :], axis=-2), income_lead, income)
+        spend = np.nansum(spends[..., [spend_orgs.index(org) for org in chosen], :, :], axis=-3)
+        if wanted is None or f"expenditure.{holder}" in wanted:
+            names[f"expenditure.{holder}"] = series(np.nansum(spend, axis=-2), spend_lead, by_category)
+        for c, category in enumerate(category_ids):
+            if wanted is None or f"expenditure.{holder}.{category}" in wanted:
+                names[f"expenditure.{holder}.{category}"] = series(spend[..., c, :], spend_lead, by_category)
     return names
 
 
@@ -430,15 +519,15 @@ def capacity(
         if stay_factor is None:
             days = np.nansum(activity[..., :, None, :, :] * los, axis=-1)  # (…, case, bed, year)
         else:
-            factor_pods = [str(pod) for pod in stay_factor.pod.values]
-            factor = stay_factor.isel(pod=[factor_pods.index(pod) for pod in pods])
-            lead = lead_dims([do_nothing, do_something, factor], core)
-            by_case = np.stack(np.broadcast_arrays(1.0, laid(factor, core, lead)), axis=-3)
+            factor_pods = [str(pod) for pod in coord(stay_factor, "pod")]
+            lead = lead_dims([do_nothing, do_something, stay_factor], core)
+            factor = laid(stay_factor, core, lead)[..., [factor_pods.index(pod) for pod in pods]]
+            by_case = np.stack(np.broadcast_arrays(1.0, factor), axis=-3)
             stays = los * by_case[..., :, None, :, :]  # (…, case, bed, year, pod)
             days = np.nansum(
                 _padded(activity, len(activity_lead), len(lead))[..., :, None, :, :] * stays, axis=-1
             )
-            los_dims = _union([los_dims, ["case", *factor.dims]])
+            los_dims = _union([los_dims, ["case", *stay_factor.dims]])
         days = np.swapaxes(days, -1, -2)  # (…, case, year, bed)
         open_days = np.array([bed.days for bed in spec.beds], dtype=float)
         occupancy = np.array([bed.occupancy for bed in spec.beds], dtype=float)

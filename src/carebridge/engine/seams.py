@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -77,7 +78,7 @@ Labels = Sequence[object] | npt.NDArray[np.generic]
 
 
 def labelled(
-    data: npt.NDArray[np.generic],
+    data: npt.NDArray[Any],
     dims: Sequence[str],
     coords: Mapping[Hashable, Coordinate],
     attrs: Mapping[str, object] | None = None,
@@ -92,7 +93,7 @@ def labelled(
 
 
 def labelled_dataset(
-    data_vars: Mapping[Hashable, tuple[Sequence[str], npt.NDArray[np.generic]]],
+    data_vars: Mapping[Hashable, tuple[Sequence[str], npt.NDArray[Any]]],
     coords: Mapping[Hashable, Coordinate],
 ) -> xr.Dataset:
     """``xr.Dataset(data_vars, coords=coords)`` built as :func:`labelled` builds an array."""
