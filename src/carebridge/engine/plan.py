@@ -77,26 +77,18 @@ def base_names(
         if name not in wanted:
             continue
         if isinstance(parameter, Parameter):
-            names[name] = values.series(span, ("parameters", name, "value"), parameter.value)
+            data = values.expand(span, ("parameters", name, "value"), parameter.value)
         else:
-            names[name] = values.series(span, ("parameters", name), parameter)
+            data = values.expand(span, ("parameters", name), parameter)
+        names[name] = labelled(
+            data, [*_draw_axis(data, 1), "year"], {"year": span.labels}
+        )  # as values.series
     for pod in scenario.pods:
         if pod.activity is not None and f"activity.{pod.id}" in wanted:
-            names[f"activity.{pod.id}"] = _pod_series(do_nothing, pod.id)
+            names[f"activity.{pod.id}"] = _reduced(do_nothing, {"pod": pod.id})
         if f"price.{pod.id}" in wanted:
-            names[f"price.{pod.id}"] = _pod_series(price, pod.id)
+            names[f"price.{pod.id}"] = _reduced(price, {"pod": pod.id})
     return names
-
-
-def _pod_series(array: xr.DataArray, pod: str) -> xr.DataArray:
-    """``array.sel(pod=pod, drop=True)``: the POD's values with the array's other dimensions, in order."""
-    if any(name not in array.dims for name in array.coords):  # a coordinate beside the dimensions
-        return array.sel(pod=pod, drop=True)
-    axis = array.dims.index("pod")
-    pods = [str(item) for item in coord(array, "pod")]
-    dims = [str(dim) for dim in array.dims if dim != "pod"]
-    data = np.take(array.values, pods.index(pod), axis=axis)
-    return labelled(data, dims, {dim: coord(array, dim) for dim in dims if dim in array.coords})
 
 
 @dataclass(frozen=True)
@@ -173,8 +165,7 @@ def forecast_finance(
             path = ("organisations", i, "finance", "items", k)
             if item.formula is not None:
                 scope = {**names, "__start__": span.index(item.start) if item.start else 0}
-                raw = _formula_series(item.formula, scope, (*path, "formula"), problems)
-                value = laid(raw, ("year",), [str(dim) for dim in raw.dims if dim != "year"])
+                value = _formula_series(item.formula, scope, (*path, "formula"), problems).values
             else:
                 fill = Fill.ONE_OFF if item.non_recurrent else Fill.HELD
                 value = values.expand(span, (*path, "amount"), item.amount, fill)
@@ -287,24 +278,34 @@ def finance_names(
     return names
 
 
-def _formula_series(
-    text: str, names: Names, path: tuple[str | int, ...], problems: list[Problem]
-) -> xr.DataArray:
+def _formula_series(text: str, names: Names, path: tuple[str | int, ...], problems: list[Problem]) -> Series:
     """A formula's value by year (and draw); a problem (and zeros) when it cannot be evaluated."""
     template = names["__years__"]
     assert isinstance(template, xr.DataArray)
+    zeros = Series(np.zeros(template.sizes["year"]), [], template)
     try:
         value = evaluate(parse_formula(text), names)
     except FormulaValueError as error:
         problems.append(Problem(path, f"formula '{text}' {error}"))
-        return xr.zeros_like(template)
-    series = xr.zeros_like(template) + value
+        return zeros
+    series = _by_year(value, template)
     if not np.all(np.isfinite(series.values)):
         problems.append(
             Problem(path, f"formula '{text}' gives no number in some year (infinite or undefined)")
         )
-        return xr.zeros_like(template)
+        return zeros
     return series
+
+
+def _by_year(value: xr.DataArray | float, template: xr.DataArray) -> Series:
+    """``zeros_like(template) + value`` (``template`` by year) as values (…, year)."""
+    zeros = np.zeros(template.sizes["year"])
+    if not isinstance(value, xr.DataArray):
+        return Series(zeros + value, [], template)
+    lead = [str(dim) for dim in value.dims if dim != "year"]
+    if "year" in value.dims:
+        return Series(zeros + laid(value, ("year",), lead), lead, value)
+    return Series(zeros + np.asarray(value.values, dtype=float)[..., None], lead, value)
 
 
 @dataclass(frozen=True)
@@ -384,10 +385,9 @@ def plan_lines(
             scope = _cohort_scope(names, line.cohort, cohort_share) if line.cohort else dict(names)
             scope["__start__"] = span.index(line.phasing.start) if line.phasing and line.phasing.start else 0
             raw = _formula_series(line.formula, scope, (*path, "formula"), problems)
-            lead = [str(dim) for dim in raw.dims if dim != "year"]
-            values = laid(raw, ("year",), lead) * phase_fractions(line.phasing, span) * line.realisation
-            gross[i] = Series(values, lead, raw)
-            net[i] = Series(_net_of_overlaps(values, line.overlaps, span), lead, raw)
+            values = raw.values * phase_fractions(line.phasing, span) * line.realisation
+            gross[i] = Series(values, raw.lead, raw.source)
+            net[i] = Series(_net_of_overlaps(values, line.overlaps, span), raw.lead, raw.source)
         else:
             lead = [str(dim) for dim in given.dims if dim not in ("plan_line", "year")]
             gross[i] = net[i] = Series(laid(given, ("plan_line", "year"), lead)[..., i, :], lead, given)
@@ -476,10 +476,28 @@ def _cohort_scope(names: Names, cohort: str, cohort_share: xr.DataArray) -> Name
 def scheme_names(scheme_summary: xr.Dataset) -> Names:
     """``savings.tariff``, ``savings.cost`` and ``investment.schemes``: the programme, over all schemes."""
     return {
-        "savings.tariff": scheme_summary.benefit.sel(basis="tariff", drop=True).sum("scheme"),
-        "savings.cost": scheme_summary.benefit.sel(basis="cost", drop=True).sum("scheme"),
-        "investment.schemes": scheme_summary.investment.sum("scheme"),
+        "savings.tariff": _reduced(scheme_summary.benefit, {"basis": "tariff"}, "scheme"),
+        "savings.cost": _reduced(scheme_summary.benefit, {"basis": "cost"}, "scheme"),
+        "investment.schemes": _reduced(scheme_summary.investment, {}, "scheme"),
     }
+
+
+def _reduced(array: xr.DataArray, chosen: Mapping[str, str], total: str | None = None) -> xr.DataArray:
+    """``array.sel(chosen, drop=True)``, summed over ``total`` (skipping NaN, as xarray's sum): the other
+    dimensions in their order."""
+    if any(name not in array.dims for name in array.coords):  # a coordinate beside the dimensions
+        selected = array.sel(chosen, drop=True)
+        return selected.sum(total) if total is not None else selected
+    dims = [str(dim) for dim in array.dims]
+    data = np.asarray(array.values)
+    for dim, label in chosen.items():
+        labels = [str(item) for item in coord(array, dim)]
+        data = np.take(data, labels.index(label), axis=dims.index(dim))
+        dims.remove(dim)
+    if total is not None:
+        data = np.nansum(data, axis=dims.index(total))
+        dims.remove(total)
+    return labelled(data, dims, {dim: coord(array, dim) for dim in dims if dim in array.coords})
 
 
 def capacity(
