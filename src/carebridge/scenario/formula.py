@@ -15,6 +15,7 @@ of the offending part. Evaluation (in :mod:`carebridge.engine.drivers`) walks th
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 
 FUNCTIONS: dict[str, tuple[int, int, str]] = {
@@ -82,6 +83,13 @@ def parse_formula(text: str) -> Formula:
             f"the formula is {len(text):,} characters long; a formula may be at most "
             f"{MAX_FORMULA_CHARACTERS:,} (split it with parameters)"
         )
+    return _parsed(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str) -> Formula:
+    """:func:`parse_formula` of a formula that is text of a length it reads; kept, since a run reads each
+    formula several times (its order, its names, its value) and every run of a plan the same formulas."""
     try:
         tree = ast.parse(text.strip(), mode="eval").body
         references: list[Reference] = []
