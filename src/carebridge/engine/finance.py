@@ -161,5 +161,6 @@ def positions(
 
 def bridge(positions_table: xr.DataArray, year: str) -> list[tuple[str, float]]:
     """The system bridge for a year: do-nothing, each plan line in order, do-something."""
-    column = positions_table.sel(org=SYSTEM, year=year)
-    return [(str(line), float(column.sel(line=line))) for line in positions_table.line.values]
+    column = positions_table.sel(org=SYSTEM, year=year).transpose("line", ...)
+    lines = [str(line) for line in coord(positions_table, "line")]
+    return [(line, float(value)) for line, value in zip(lines, column.values, strict=True)]
