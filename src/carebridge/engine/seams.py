@@ -80,7 +80,7 @@ Labels = Sequence[object] | npt.NDArray[np.generic]
 def labelled(
     data: npt.NDArray[Any],
     dims: Sequence[str],
-    coords: Mapping[Hashable, Coordinate],
+    coords: Mapping[Any, Coordinate],
     attrs: Mapping[str, object] | None = None,
 ) -> xr.DataArray:
     """``xr.DataArray(data, dims=dims, coords=coords)``, the same array, built without the constructor's
@@ -93,8 +93,8 @@ def labelled(
 
 
 def labelled_dataset(
-    data_vars: Mapping[Hashable, tuple[Sequence[str], npt.NDArray[Any]]],
-    coords: Mapping[Hashable, Coordinate],
+    data_vars: Mapping[Any, tuple[Sequence[str], npt.NDArray[Any]]],
+    coords: Mapping[Any, Coordinate],
 ) -> xr.Dataset:
     """``xr.Dataset(data_vars, coords=coords)`` built as :func:`labelled` builds an array."""
     sizes: dict[str, int] = {}
@@ -113,7 +113,7 @@ Coordinate = Labels | tuple[Sequence[str], Labels] | xr.Variable
 
 
 def _coordinates(
-    coords: Mapping[Hashable, Coordinate], sizes: Mapping[str, int]
+    coords: Mapping[Any, Coordinate], sizes: Mapping[str, int]
 ) -> tuple[dict[Hashable, xr.Variable], dict[Hashable, Index]]:
     variables: dict[Hashable, xr.Variable] = {}
     indexes: dict[Hashable, Index] = {}
