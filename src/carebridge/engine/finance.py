@@ -12,6 +12,7 @@ import numpy.typing as npt
 import xarray as xr
 
 from carebridge.engine.inputs import FinanceInputs
+from carebridge.engine.seams import Floats, coord, labelled, laid, lead_coords, lead_dims, lead_sizes
 
 SYSTEM = "system"
 SAVINGS_LINE = "savings"
@@ -33,30 +34,39 @@ def investment_lines(finance: FinanceInputs) -> xr.DataArray:
     Programme investment and scheme investment (recurrent plus non-recurrent) with the same line label add.
     Any leading dimension of the inputs (a Monte Carlo ``draw``) leads the result's.
     """
-    scheme_lines = [line for line in finance.scheme_line if line is not None]
-    order = list(dict.fromkeys([*finance.investment_line, *scheme_lines]))
-    programme = _by_line(finance.investment, "investment", finance.investment_line, order)
-    schemes = _by_line(
-        finance.scheme_recurrent + finance.scheme_non_recurrent, "scheme", finance.scheme_line, order
-    )
-    return (programme + schemes).transpose(..., "line", "year")
-
-
-def _by_line(
-    amounts: xr.DataArray, dim: str, labels: Sequence[str | None], order: Sequence[str]
-) -> xr.DataArray:
-    """``Σ_row G[line, row] · amounts[…, row, year]`` with :func:`grouping`: rows added by their label."""
-    moved = amounts.transpose(..., dim, "year")
-    lead = list(moved.dims[:-2])
-    return xr.DataArray(
-        grouping(labels, order) @ moved.values,
-        dims=[*lead, "line", "year"],
-        coords={
-            **{d: moved.coords[d] for d in lead if d in moved.coords},
-            "line": list(order),
-            "year": moved.year.values,
+    lead = lead_dims(_investment_arrays(finance), STATEMENT_CORE)
+    values, order = _investment(finance, lead)
+    return labelled(
+        values,
+        [*lead, "line", "year"],
+        {
+            **lead_coords(_investment_arrays(finance), lead),
+            "line": order,
+            "year": coord(finance.investment, "year"),
         },
     )
+
+
+STATEMENT_CORE = ("investment", "scheme", "funding", "basis", "line", "year")
+"""The dimensions the statement is computed over; any other (a ``draw``) leads."""
+
+
+def _investment_arrays(finance: FinanceInputs) -> list[xr.DataArray | None]:
+    return [finance.investment, finance.scheme_recurrent, finance.scheme_non_recurrent]
+
+
+def _investment(finance: FinanceInputs, lead: Sequence[str]) -> tuple[Floats, list[str]]:
+    """Investment by statement line, (*lead, line, year), and the lines (see :func:`investment_lines`)."""
+    scheme_lines = [line for line in finance.scheme_line if line is not None]
+    order = list(dict.fromkeys([*finance.investment_line, *scheme_lines]))
+    programme = grouping(finance.investment_line, order) @ laid(
+        finance.investment, ("investment", "year"), lead
+    )
+    schemes = laid(finance.scheme_recurrent, ("scheme", "year"), lead) + laid(
+        finance.scheme_non_recurrent, ("scheme", "year"), lead
+    )
+    values: Floats = programme + grouping(finance.scheme_line, order) @ schemes
+    return values, order
 
 
 def statement(
@@ -69,28 +79,23 @@ def statement(
     ``savings_by_basis`` is the programme's saving per (basis, year), negative; any other dimensions it or
     the finance inputs have (a Monte Carlo ``draw``) lead the result's.
     """
-    investment = investment_lines(finance)
-    arrays = (investment, finance.funding, savings_by_basis)
-    lead = list(
-        dict.fromkeys(str(d) for a in arrays for d in a.dims if d not in ("line", "funding", "basis", "year"))
-    )
-    sizes = {str(d): size for a in arrays for d, size in a.sizes.items()}
-    ordered = _leading(savings_by_basis, lead, sizes, "basis")
-    shape = ordered.shape[:-1]  # (…, basis)
-    savings = ordered.values * finance.savings_window.values
-    invest = np.broadcast_to(
-        _leading(investment, lead, sizes, "line").values[..., None, :, :], (*shape, *investment.shape[-2:])
-    )
-    funding = np.broadcast_to(
-        -_leading(finance.funding, lead, sizes, "funding").values[..., None, :, :],
-        (*shape, *finance.funding.shape[-2:]),
-    )
+    arrays = [*_investment_arrays(finance), finance.funding, savings_by_basis]
+    lead = lead_dims(arrays, STATEMENT_CORE)
+    sizes = lead_sizes(arrays, lead)
+    investment, investment_order = _investment(finance, lead)
+    ordered = laid(savings_by_basis, ("basis", "year"), lead)
+    years = ordered.shape[-1]
+    shape = (*sizes, ordered.shape[-2])  # (…, basis)
+    savings = np.broadcast_to(ordered, (*shape, years)) * laid(finance.savings_window, ("year",))
+    invest = np.broadcast_to(investment[..., None, :, :], (*shape, *investment.shape[-2:]))
+    funded = laid(finance.funding, ("funding", "year"), lead)
+    funding = np.broadcast_to(-funded[..., None, :, :], (*shape, *funded.shape[-2:]))
     total_investment = invest.sum(axis=-2, keepdims=True)
     funding_lines = np.concatenate([funding, savings[..., None, :]], axis=-2)
     total_funding = funding_lines.sum(axis=-2, keepdims=True)
     net = total_investment + total_funding
     parts = [
-        (invest, list(investment.line.values), "investment"),
+        (invest, investment_order, "investment"),
         (total_investment, [TOTAL_INVESTMENT], "total_investment"),
         (funding_lines, [*funding_names, SAVINGS_LINE], "funding"),
         (total_funding, [TOTAL_FUNDING], "total_funding"),
@@ -98,18 +103,17 @@ def statement(
     ]
     lines = [name for _, names, _ in parts for name in names]
     sections = [section for _, names, section in parts for _ in names]
-    coords = {name: ordered.coords[name] for name in ordered.dims[:-1] if name in ordered.coords}
-    return xr.DataArray(
+    return labelled(
         np.concatenate([values for values, _, _ in parts], axis=-2),
-        dims=[*ordered.dims[:-1], "line", "year"],
-        coords={**coords, "line": lines, "year": ordered.year.values, "section": ("line", sections)},
+        [*lead, "basis", "line", "year"],
+        {
+            **lead_coords([savings_by_basis], lead),
+            "basis": coord(savings_by_basis, "basis"),
+            "line": lines,
+            "year": coord(savings_by_basis, "year"),
+            "section": ("line", sections),
+        },
     )
-
-
-def _leading(array: xr.DataArray, lead: Sequence[str], sizes: dict[str, int], dim: str) -> xr.DataArray:
-    """``array`` as (*lead, dim, year), broadcast along the leading dimensions it lacks."""
-    missing = {d: sizes[d] for d in lead if d not in array.dims}
-    return array.expand_dims(missing).transpose(*lead, dim, "year")
 
 
 def positions(
@@ -124,29 +128,39 @@ def positions(
     system lines (``allocation``, (…, line, org, year), model spec section 13); the system's is the sum of the
     organisations' gaps plus every line (Stockport Table 3 = Table 1 + Table 2).
     """
-    orgs = list(do_nothing.org.values)
+    orgs = [str(org) for org in do_nothing.get_index("org").tolist()]
     holders = [*orgs, SYSTEM]
-    owner = xr.DataArray(
-        np.array(
-            [[1.0 if (org == holder or holder == SYSTEM) else 0.0 for holder in holders] for org in plan_orgs]
-        ).reshape(len(plan_orgs), len(holders)),
-        dims=["line", "org"],
-        coords={"line": list(plan_lines.line.values), "org": holders},
-    )
+    arrays = [do_nothing, plan_lines, allocation]
+    lead = lead_dims(arrays, ("line", "org", "year"))
+    owner = np.array(
+        [[1.0 if (org == holder or holder == SYSTEM) else 0.0 for holder in holders] for org in plan_orgs]
+    ).reshape(len(plan_orgs), len(holders), 1)
     if allocation is not None:
-        system = xr.zeros_like(allocation.isel(org=0, drop=True)).expand_dims(org=[SYSTEM])
-        owner = owner + xr.concat([allocation, system], dim="org")
-    lines = plan_lines * owner
-    gap = xr.concat([do_nothing, do_nothing.sum("org").expand_dims(org=[SYSTEM])], dim="org")
-    something = gap + lines.sum("line")
-    table = xr.concat(
-        [gap.expand_dims(line=["do_nothing"]), lines, something.expand_dims(line=["do_something"])],
-        dim="line",
+        shares = laid(allocation, ("line", "org", "year"), lead)
+        system = np.zeros((*shares.shape[:-2], 1, shares.shape[-1]))
+        owner = owner + np.concatenate([shares, system], axis=-2)
+    lines = laid(plan_lines, ("line", "year"), lead)[..., :, None, :] * owner  # (…, line, org, year)
+    gaps = laid(do_nothing, ("org", "year"), lead)
+    gap = np.concatenate([gaps, np.nansum(gaps, axis=-2, keepdims=True)], axis=-2)  # (…, org, year)
+    something = gap + np.nansum(lines, axis=-3)  # as xarray's sum, which skips NaN
+    parts = [gap[..., None, :, :], lines, something[..., None, :, :]]
+    common = np.broadcast_shapes(*(part.shape[:-3] for part in parts))
+    table = np.concatenate([np.broadcast_to(part, (*common, *part.shape[-3:])) for part in parts], axis=-3)
+    line_ids = [str(line) for line in plan_lines.get_index("line").tolist()]
+    return labelled(
+        table,
+        [*lead, "line", "org", "year"],
+        {
+            **lead_coords(arrays, lead),
+            "line": np.array(["do_nothing", *line_ids, "do_something"], dtype=object),
+            "org": np.array(holders, dtype=object),
+            "year": coord(do_nothing, "year"),
+        },
     )
-    return table.transpose(..., "line", "org", "year")
 
 
 def bridge(positions_table: xr.DataArray, year: str) -> list[tuple[str, float]]:
     """The system bridge for a year: do-nothing, each plan line in order, do-something."""
-    column = positions_table.sel(org=SYSTEM, year=year)
-    return [(str(line), float(column.sel(line=line))) for line in positions_table.line.values]
+    column = positions_table.sel(org=SYSTEM, year=year).transpose("line", ...)
+    lines = [str(line) for line in coord(positions_table, "line")]
+    return [(line, float(value)) for line, value in zip(lines, column.values, strict=True)]

@@ -8,7 +8,7 @@ arrays at the end, so one run and ten thousand draws take the same path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +16,7 @@ import numpy.typing as npt
 import xarray as xr
 
 from carebridge.engine.inputs import DRAW, AllocationInputs, ContractInputs, OwnerInputs
+from carebridge.engine.seams import Coordinate, labelled, labelled_dataset
 from carebridge.scenario.errors import Problem
 
 Floats = npt.NDArray[np.float64]
@@ -371,14 +372,14 @@ def checks_dataset(computed: Floats, expected: Floats, years: Sequence[str]) -> 
             np.take_along_axis(a.reshape(-1, *a.shape[-2:]), worst, 0)[0]
             for a in (computed, expected, difference)
         )
-    coords = {"check": list(CHECKS), "year": list(years), "name": ("check", list(CHECKS.values()))}
+    coords: dict[Hashable, Coordinate] = {
+        "check": list(CHECKS),
+        "year": list(years),
+        "name": ("check", list(CHECKS.values())),
+    }
     dims = ["check", "year"]
-    return xr.Dataset(
-        {
-            "computed": xr.DataArray(computed, dims=dims, coords=coords),
-            "expected": xr.DataArray(expected, dims=dims, coords=coords),
-            "difference": xr.DataArray(difference, dims=dims, coords=coords),
-        }
+    return labelled_dataset(
+        {"computed": (dims, computed), "expected": (dims, expected), "difference": (dims, difference)}, coords
     )
 
 
@@ -387,10 +388,10 @@ def labelled_flows(table: FlowTable, years: Sequence[str]) -> xr.DataArray:
     coordinates on ``entry``."""
     values = np.swapaxes(table.values, -1, -2)
     lead = [DRAW] if values.ndim > 2 else []
-    return xr.DataArray(
+    return labelled(
         values,
-        dims=[*lead, "entry", "year"],
-        coords={
+        [*lead, "entry", "year"],
+        {
             "year": list(years),
             "org": ("entry", table.org),
             "counterparty": ("entry", table.counterparty),
@@ -417,10 +418,10 @@ class PlanFlows:
 
     def labelled_positions(self) -> xr.DataArray:
         lead = [DRAW] if self.positions.ndim > 3 else []
-        return xr.DataArray(
+        return labelled(
             self.positions,
-            dims=[*lead, "line", "holder", "year"],
-            coords={"line": list(SCHEME_LINES), "holder": self.holders, "year": self.years},
+            [*lead, "line", "holder", "year"],
+            {"line": list(SCHEME_LINES), "holder": self.holders, "year": self.years},
         )
 
     def checks(self) -> xr.Dataset:

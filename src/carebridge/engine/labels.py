@@ -85,45 +85,73 @@ class Names:
         return self.statement_lines.get(basis, {}).get(line, line)
 
 
-def _names(array: Labelled, dim: str, names: Mapping[str, str]) -> list[str]:
-    return [names.get(str(item), str(item)) for item in array[dim].values]
+def _ids(array: xr.DataArray | xr.Dataset, dim: str) -> list[str]:
+    return [str(item) for item in array.get_index(dim).tolist()]
+
+
+def _names(array: xr.DataArray | xr.Dataset, dim: str, names: Mapping[str, str]) -> list[str]:
+    return [names.get(item, item) for item in _ids(array, dim)]
+
+
+def _label(dim: str, labels: list[str]) -> xr.Variable:
+    return xr.Variable((dim,), labels)
+
+
+def _relabelled(array: Labelled, coords: Mapping[Hashable, xr.Variable], units: str | None) -> Labelled:
+    """``array`` with ``coords`` added (or replaced) and, given ``units``, ``attrs["units"]`` on it and on
+    each of its variables; ``array`` itself unchanged.
+
+    As ``assign_coords`` would, but without its alignment of the new coordinates, which costs far more than
+    the labels (they are built here along dimensions the array has, so there is nothing to align): the new
+    array is made with xarray's own ``_replace``, from new variables for the data (their ``attrs`` not
+    shared with ``array``'s)."""
+    if isinstance(array, xr.Dataset):
+        variables = dict(array.variables)
+        if units is not None:
+            for name in array.data_vars:
+                old = variables[name]
+                variables[name] = xr.Variable(old.dims, old.data, {**old.attrs, "units": units}, old.encoding)
+        variables.update(coords)
+        attrs = {**array.attrs, "units": units} if units is not None else dict(array.attrs)
+        return array._replace(variables, coord_names={*array.coords, *coords}, attrs=attrs)
+    old = array.variable
+    attrs = {**old.attrs, "units": units} if units is not None else dict(old.attrs)
+    variable = xr.Variable(old.dims, old.data, attrs, old.encoding)
+    return array._replace(variable, coords={**array.coords.variables, **coords})
 
 
 def with_labels(array: Labelled, names: Names, units: str | None = None) -> Labelled:
     """``array`` with the label coordinates of each of its labelled dimensions, and its units."""
-    coords: dict[Hashable, tuple[str, list[str]]] = {}
+    coords: dict[Hashable, xr.Variable] = {}
     dims = set(array.dims)
     if "org" in dims:
-        coords["org_name"] = ("org", _names(array, "org", names.orgs))
-        coords["sector"] = ("org", _names(array, "org", names.sectors))
+        orgs = _ids(array, "org")
+        coords["org_name"] = _label("org", [names.orgs.get(org, org) for org in orgs])
+        coords["sector"] = _label("org", [names.sectors.get(org, org) for org in orgs])
     if "provider" in dims:
-        coords["provider_name"] = ("provider", _names(array, "provider", names.orgs))
+        coords["provider_name"] = _label("provider", _names(array, "provider", names.orgs))
     if "pod" in dims:
-        coords["pod_name"] = ("pod", _names(array, "pod", names.pods))
-        coords["pod_unit"] = ("pod", _names(array, "pod", names.units))
+        pods = _ids(array, "pod")
+        coords["pod_name"] = _label("pod", [names.pods.get(pod, pod) for pod in pods])
+        coords["pod_unit"] = _label("pod", [names.units.get(pod, pod) for pod in pods])
     if "scheme" in dims:
-        coords["scheme_name"] = ("scheme", _names(array, "scheme", names.schemes))
-        coords["scheme_group"] = ("scheme", _names(array, "scheme", names.groups))
-    labelled = array.assign_coords(coords)
-    if units is not None:
-        labelled.attrs["units"] = units
-        if isinstance(labelled, xr.Dataset):
-            for variable in labelled.data_vars.values():
-                variable.attrs["units"] = units
-    return labelled
+        schemes = _ids(array, "scheme")
+        coords["scheme_name"] = _label("scheme", [names.schemes.get(s, s) for s in schemes])
+        coords["scheme_group"] = _label("scheme", [names.groups.get(s, s) for s in schemes])
+    return _relabelled(array, coords, units)
 
 
 def with_line_names(array: xr.DataArray, names: Names) -> xr.DataArray:
     """A (…, line, …) array of position lines with their ``line_name``."""
-    return array.assign_coords(line_name=("line", _names(array, "line", names.lines)))
+    return _relabelled(array, {"line_name": _label("line", _names(array, "line", names.lines))}, None)
 
 
 def with_statement_names(statement: xr.DataArray, names: Names) -> xr.DataArray:
     """The statement with its ``line_name`` by (basis, line): the savings line is named by basis."""
-    bases = [str(b) for b in statement.basis.values]
-    lines = [str(line) for line in statement.line.values]
+    bases = _ids(statement, "basis")
+    lines = _ids(statement, "line")
     printed = [[names.statement_line(basis, line) for line in lines] for basis in bases]
-    return statement.assign_coords(line_name=(("basis", "line"), printed))
+    return _relabelled(statement, {"line_name": xr.Variable(("basis", "line"), printed)}, None)
 
 
 def plain(array: Labelled) -> Labelled:

@@ -149,11 +149,11 @@ class Results:
     def _statement_names(self) -> dict[tuple[str, str], str]:
         if "line_name" not in self.statement.coords:
             return {}
-        printed = self.statement.line_name
+        printed = self.statement.line_name.transpose("basis", "line").values
         return {
-            (str(basis), str(line)): str(printed.sel(basis=basis, line=line).item())
-            for basis in self.statement.basis.values
-            for line in self.statement.line.values
+            (str(basis), str(line)): str(printed[b, k])
+            for b, basis in enumerate(self.statement.basis.values)
+            for k, line in enumerate(self.statement.line.values)
         }
 
     def statement_label(self, basis: str, line: str) -> str:

@@ -95,6 +95,13 @@ def _parse(text: str) -> Formula:
             f"the formula is {len(text):,} characters long; a formula may be at most "
             f"{MAX_FORMULA_CHARACTERS:,} (split it with parameters)"
         )
+    return _parsed(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str) -> Formula:
+    """:func:`parse_formula` of a formula that is text of a length it reads; kept, since a run reads each
+    formula several times (its order, its names, its value) and every run of a plan the same formulas."""
     try:
         tree = ast.parse(text.strip(), mode="eval").body
         references: list[Reference] = []
