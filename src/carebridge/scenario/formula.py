@@ -75,13 +75,6 @@ class Formula:
 def parse_formula(text: str) -> Formula:
     """Parse and check a formula; raise :class:`FormulaError` with the column of what is wrong. A formula
     read before is not read again (every run evaluates the same few)."""
-    if isinstance(text, str):
-        return _parse_once(text)
-    return _parse(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _parse_once(text: str) -> Formula:
     return _parse(text)
 
 
