@@ -32,6 +32,8 @@ from carebridge.store.models import (
     PlanSaving,
     PlanSchemeActivity,
     PlanVersion,
+    ScenarioDraft,
+    User,
 )
 from carebridge.store.store import Store
 from carebridge.version import __version__
@@ -216,6 +218,71 @@ def _summary(plan: Plan, version: PlanVersion) -> VersionSummary:
         approved_by=version.approved_by,
         carebridge_version=version.carebridge_version,
     )
+
+
+PlanState = tuple[str, int | None, str | None, int, int | None]
+"""What a plan's current scenario, as a person reads it, is made of: the plan's name, the id of its latest
+version (immutable: its text, files, approver and time), the SHA-256 of its draft's text (None without a
+draft), and the users — how many and the newest id — by whom an approver is named as a person."""
+
+
+def _users_state() -> tuple[Any, Any]:
+    return (
+        select(func.count(User.id)).scalar_subquery(),
+        select(func.max(User.id)).scalar_subquery(),
+    )
+
+
+def plan_state(store: Store, plan_id: int) -> PlanState | None:
+    """The :data:`PlanState` of the plan, in one query (no scenario text read), or None when there is no
+    such plan. Whatever changes the plan's current scenario or how it is shown changes it, so the web app
+    keys what it derives from the plan by it."""
+    latest = (
+        select(PlanVersion.id)
+        .where(PlanVersion.plan_id == Plan.id)
+        .order_by(PlanVersion.number.desc())
+        .limit(1)
+        .correlate(Plan)
+        .scalar_subquery()
+    )
+    draft = select(ScenarioDraft.sha256).where(ScenarioDraft.plan_id == Plan.id).correlate(Plan)
+    query = select(Plan.name, latest, draft.scalar_subquery(), *_users_state()).where(Plan.id == plan_id)
+    with store.session() as session:
+        row = session.execute(query).first()
+    if row is None:
+        return None
+    name, version, digest, users, newest = row
+    return str(name), version, digest, int(users or 0), newest
+
+
+PlansState = tuple[tuple[int, int | None, int, int | None, int, int | None], tuple[tuple[Any, ...], ...]]
+"""What the list of plans is made of: how many plans, versions and users there are and the newest id of
+each (plans and versions are never changed once written), and each draft's plan, SHA-256, author and time."""
+
+
+def plans_state(store: Store) -> PlansState:
+    """The :data:`PlansState` of the store, in two queries (no scenario text read)."""
+    counts = select(
+        select(func.count(Plan.id)).scalar_subquery(),
+        select(func.max(Plan.id)).scalar_subquery(),
+        select(func.count(PlanVersion.id)).scalar_subquery(),
+        select(func.max(PlanVersion.id)).scalar_subquery(),
+        *_users_state(),
+    )
+    drafts = select(
+        ScenarioDraft.plan_id, ScenarioDraft.sha256, ScenarioDraft.updated_by, ScenarioDraft.updated_at
+    ).order_by(ScenarioDraft.plan_id)
+    with store.session() as session:
+        plans, newest_plan, versions, newest_version, users, newest_user = session.execute(counts).one()
+        rows = tuple(tuple(row) for row in session.execute(drafts))
+    return (
+        int(plans or 0),
+        newest_plan,
+        int(versions or 0),
+        newest_version,
+        int(users or 0),
+        newest_user,
+    ), rows
 
 
 def list_versions(store: Store) -> list[VersionSummary]:

@@ -19,9 +19,10 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
     from carebridge.usecases.delivery import TrendMonth
-    from carebridge.web.dashboard import Dashboard
+    from carebridge.web.dashboard import Dashboard, Headline
     from carebridge.web.delivery import FewsView
     from carebridge.web.registers import RisksView, TargetsView
+    from carebridge.web.scenarios import Current
     from carebridge.web.uncertainty import MonteCarloView
 
 
@@ -46,3 +47,9 @@ class WebCaches:
     """The store as each signed-in user writes to it (changes audited under their email)."""
     regions: Memo[Any] = field(default_factory=lambda: Memo(size=32))
     """Region runs by the SHA-256 of the region's and its places' texts, and their views by year."""
+    currents: Memo[Current] = field(default_factory=lambda: Memo(size=16))
+    """Each plan's current scenario and its run, by the plan's state (``store.plans.plan_state``)."""
+    headlines: Memo[list[Headline]] = field(default_factory=Memo)
+    """The dashboard's headline tiles by the scenario's digest, the year and the user's organisations."""
+    changes: Memo[dict[str, Any]] = field(default_factory=Memo)
+    """The changes page's view of a draft against its approved plan, by their digests and the year asked."""
