@@ -137,7 +137,21 @@ async def browse(
             errors.append(f"{path}: {response.status_code}")
 
 
-async def load(base: str, users: int, duration: float) -> tuple[list[float], list[str]]:
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) process ``pid`` has used, from /proc (NaN where there is none): the
+    server's work per request, which a busy machine changes far less than it changes latency."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def load(
+    base: str, users: int, duration: float, server: int = 0
+) -> tuple[list[float], list[str], float]:
+    """The latencies and errors of ``users`` browsing for ``duration`` seconds, and the CPU seconds the
+    server (process ``server``) spent meanwhile."""
     latencies: list[float] = []
     errors: list[str] = []
     clients = [httpx.AsyncClient(base_url=base, timeout=30) for _ in range(users)]
@@ -146,13 +160,15 @@ async def load(base: str, users: int, duration: float) -> tuple[list[float], lis
         for path in PAGES:  # the first run of the plan and its draft is not browsing
             await clients[0].get(path)
         until = time.monotonic() + duration
+        began = cpu_seconds(server)
         await asyncio.gather(
             *(browse(client, n, until, latencies, errors) for n, client in enumerate(clients) if signed_in[n])
         )
+        spent = cpu_seconds(server) - began
     finally:
         for client in clients:
             await client.aclose()
-    return latencies, errors
+    return latencies, errors, spent
 
 
 def main() -> int:
@@ -168,7 +184,7 @@ def main() -> int:
         seed(db, options.users)
         process, base = start(db)
         try:
-            latencies, errors = asyncio.run(load(base, options.users, options.duration))
+            latencies, errors, cpu = asyncio.run(load(base, options.users, options.duration, process.pid))
         finally:
             process.terminate()
             process.wait(timeout=10)
@@ -184,6 +200,13 @@ def main() -> int:
         Figure("p50", "p50 latency", p50 * 1000, "ms", "time"),
         Figure("p95", "p95 latency", p95 * 1000, "ms", "time", FLOOR_P95 * 1000),
         Figure("errors", "errors", len(errors), "", "count", 0),
+        Figure(
+            "server_cpu_per_request",
+            "server CPU per request",
+            cpu / len(latencies) * 1000 if latencies else float("nan"),
+            "ms",
+            "time",
+        ),
     ]
     return finish(figures, options)
 

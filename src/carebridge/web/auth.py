@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 
 from carebridge.store import Store
 from carebridge.store.models import ROLES, LoginAttempt, PlanVersion, User, UserRole, WebSession
@@ -203,26 +203,29 @@ def start_session(store: Store, principal: Principal) -> SignedIn:
     return SignedIn(token, csrf, principal)
 
 
+_SESSION = (
+    select(
+        WebSession.expires_at,
+        WebSession.csrf_token,
+        User.id,
+        User.email,
+        User.is_admin,
+        User.active,
+        UserRole.org,
+        UserRole.role,
+    )
+    .join(User, User.id == WebSession.user_id)
+    .outerjoin(UserRole, UserRole.user_id == User.id)
+    .where(WebSession.token_hash == bindparam("token_hash"))
+)
+"""Built once: each request binds the token's hash (SQLAlchemy keeps the compiled form)."""
+
+
 def read_session(store: Store, token: str) -> SessionInfo | None:
     """The user and CSRF token of a live session of an active user, or ``None``: one query (the session,
     its user and the user's roles), as every request asks it."""
-    query = (
-        select(
-            WebSession.expires_at,
-            WebSession.csrf_token,
-            User.id,
-            User.email,
-            User.is_admin,
-            User.active,
-            UserRole.org,
-            UserRole.role,
-        )
-        .join(User, User.id == WebSession.user_id)
-        .outerjoin(UserRole, UserRole.user_id == User.id)
-        .where(WebSession.token_hash == token_hash(token))
-    )
-    with store.session() as session:
-        rows = session.execute(query).all()
+    with store.engine.connect() as connection:
+        rows = connection.execute(_SESSION, {"token_hash": token_hash(token)}).all()
     if not rows:
         return None
     expires_at, csrf, user_id, email, is_admin, active, _, _ = rows[0]

@@ -16,6 +16,7 @@ from carebridge.engine import Results
 from carebridge.report.html_table import render_table
 from carebridge.scenario.errors import ScenarioError
 from carebridge.store import Store
+from carebridge.store.plans import plans_state
 from carebridge.usecases import edits, plans
 from carebridge.usecases.contract_edits import AllocationFields, allocation_fields, scheme_contracts
 from carebridge.usecases.partners import scheme_steps
@@ -50,11 +51,18 @@ Kind = Literal["schemes", "lines"]
 
 
 @router.get("/")
-async def scenario_list(request: Request, store: Reader, user: User) -> Any:
-    rows = await run_in_threadpool(plans.list_plans, store)
+async def scenario_list(request: Request, store: Reader, caches: Caches, user: User) -> Any:
+    rows = await run_in_threadpool(_plan_rows, caches, store)
     return render(
         request, "scenarios.html", title="Scenarios", plans=rows, can_import=can_import_scenario(user)
     )
+
+
+def _plan_rows(caches: WebCaches, store: Store) -> list[plans.PlanRow]:
+    """Every plan with its versions and draft, kept by the store's plans, versions, drafts and users (read
+    in two small queries): a new version, draft or user is read afresh."""
+    key = (str(store.engine.url), plans_state(store))
+    return caches.plan_lists.get(key, lambda: plans.list_plans(store))
 
 
 @router.post("/scenarios/import")
