@@ -33,7 +33,7 @@ def fews(
     """The FEWS of ``month`` (default: the latest with activity), cached until anything in the store
     changes (``generation``: the store's, when the caller has just read it)."""
     now = store_generation(store) if generation is None else generation
-    return memo.get((str(store.engine.url), plan, month, now), lambda: fews_now(store, plan, month))
+    return memo.get((store.engine, plan, month, now), lambda: fews_now(store, plan, month))
 
 
 def trend(
@@ -42,7 +42,7 @@ def trend(
     """The FEWS ratings month by month up to ``until`` in its financial year, cached until anything in the
     store changes (``generation``: the store's, when the caller has just read it)."""
     now = store_generation(store) if generation is None else generation
-    return memo.get((str(store.engine.url), plan, until, now), lambda: fews_trend(store, plan, until))
+    return memo.get((store.engine, plan, until, now), lambda: fews_trend(store, plan, until))
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def fews_page(caches: WebCaches, store: Store, plan: str, month: str | None) -> 
         names = {label: Month.parse(label).calendar_name for label in view.months}
         return FewsPage(view, months, spc_rows(view.monitoring), names)
 
-    return caches.fews_pages.get((str(store.engine.url), plan, month, generation), build)
+    return caches.fews_pages.get((store.engine, plan, month, generation), build)
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def cached_current(memo: Memo[Current], runs: RunCache, store: Store, plan_id: i
     state = plan_state(store, plan_id)
     if state is None or state[1] is None:
         return current(runs, store, plan_id)  # no such plan, or no version: the use case says which
-    return memo.get((str(store.engine.url), plan_id, state), lambda: current(runs, store, plan_id))
+    return memo.get((store.engine, plan_id, state), lambda: current(runs, store, plan_id))
 
 
 def approved_results(runs: RunCache, state: Current) -> Results:

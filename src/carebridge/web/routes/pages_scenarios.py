@@ -61,7 +61,7 @@ async def scenario_list(request: Request, store: Reader, caches: Caches, user: U
 def _plan_rows(caches: WebCaches, store: Store) -> list[plans.PlanRow]:
     """Every plan with its versions and draft, kept by the store's plans, versions, drafts and users (read
     in two small queries): a new version, draft or user is read afresh."""
-    key = (str(store.engine.url), plans_state(store))
+    key = (store.engine, plans_state(store))
     return caches.plan_lists.get(key, lambda: plans.list_plans(store))
 
 
