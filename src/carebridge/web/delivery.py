@@ -7,7 +7,6 @@ Reading and importing a file of actuals, and the FEWS itself, are the use cases'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -19,9 +18,6 @@ from carebridge.store import Store
 from carebridge.usecases.delivery import Fews, TrendMonth, fews_trend
 from carebridge.usecases.delivery import fews as fews_now
 from carebridge.web.memo import Memo, store_generation
-
-if TYPE_CHECKING:
-    from carebridge.web.cache import WebCaches
 
 FewsView = Fews
 """What the FEWS page shows: the monitoring of a month (None before any actuals), the months to choose."""
@@ -56,17 +52,24 @@ class FewsPage:
     month_names: dict[str, str]
 
 
-def fews_page(caches: WebCaches, store: Store, plan: str, month: str | None) -> FewsPage:
+def fews_page(
+    pages: Memo[FewsPage],
+    views: Memo[FewsView],
+    trends: Memo[list[TrendMonth]],
+    store: Store,
+    plan: str,
+    month: str | None,
+) -> FewsPage:
     """The FEWS page's content, read once per state of the store (one query when nothing changed)."""
     generation = store_generation(store)
 
     def build() -> FewsPage:
-        view = fews(caches.fews, store, plan, month, generation)
-        months = trend(caches.fews_trends, store, plan, view.month, generation) if view.month else []
+        view = fews(views, store, plan, month, generation)
+        months = trend(trends, store, plan, view.month, generation) if view.month else []
         names = {label: Month.parse(label).calendar_name for label in view.months}
         return FewsPage(view, months, spc_rows(view.monitoring), names)
 
-    return caches.fews_pages.get((store.engine, plan, month, generation), build)
+    return pages.get((store.engine, plan, month, generation), build)
 
 
 @dataclass(frozen=True)

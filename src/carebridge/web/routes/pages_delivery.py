@@ -158,7 +158,15 @@ async def fews_page(
 ) -> Any:
     state = await current_or_404(caches, store, plan_id)
     try:
-        page = await run_in_threadpool(delivery.fews_page, caches, store, state.plan_name, month)
+        page = await run_in_threadpool(
+            delivery.fews_page,
+            caches.fews_pages,
+            caches.fews,
+            caches.fews_trends,
+            store,
+            state.plan_name,
+            month,
+        )
     except (MonthError, ValueError) as error:
         raise HTTPException(422, str(error)) from None
     view = page.view
