@@ -121,3 +121,36 @@ def test_a_binary_scenario_file_is_kept_as_base64_with_the_sha256_of_its_bytes(t
         STOCKPORT.read_text(encoding="utf-8"),
         sha256_text(STOCKPORT.read_text(encoding="utf-8")),
     )
+
+
+def test_a_plans_state_changes_with_each_version_draft_and_user_and_reads_no_text(
+    store: Store, stockport_baseline: PlanBaseline
+) -> None:
+    """What the web app keys a plan's current scenario by (``plan_state``) and the list of plans by
+    (``plans_state``): each write that changes what they show changes them; a read changes nothing."""
+    from carebridge.store.models import ScenarioDraft, User
+    from carebridge.store.plans import plan_state, plans_state
+
+    assert plan_state(store, 1) is None
+    empty = plans_state(store)
+    approve_stockport(store, stockport_baseline)
+    first, listed = plan_state(store, 1), plans_state(store)
+    assert first is not None and first[0] == PLAN and first[1] is not None and first[2] is None
+    assert listed != empty
+    assert plan_state(store, 1) == first and plans_state(store) == listed  # reading changes nothing
+    text_of_draft = STOCKPORT.read_text(encoding="utf-8") + "\n# edited\n"
+    with store.session() as session:
+        session.add(
+            ScenarioDraft(
+                plan_id=1, scenario_text=text_of_draft, sha256=sha256_text(text_of_draft), updated_by="x"
+            )
+        )
+    drafted = plan_state(store, 1)
+    assert drafted is not None and drafted[2] == sha256_text(text_of_draft) and plans_state(store) != listed
+    with store.session() as session:
+        session.add(User(email="someone@x.test", password_hash="-", is_admin=False))
+    assert plan_state(store, 1) not in (first, drafted)
+    edited = STOCKPORT.read_text(encoding="utf-8").replace("Stockport", "Stockport ", 1)
+    approve(store, PLAN, edited, str(STOCKPORT), stockport_baseline, sha256_text(edited))
+    second = plan_state(store, 1)
+    assert second is not None and first is not None and second[1] != first[1]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from carebridge.delivery.baseline import (
@@ -32,6 +32,8 @@ from carebridge.store.models import (
     PlanSaving,
     PlanSchemeActivity,
     PlanVersion,
+    ScenarioDraft,
+    User,
 )
 from carebridge.store.store import Store
 from carebridge.version import __version__
@@ -216,6 +218,81 @@ def _summary(plan: Plan, version: PlanVersion) -> VersionSummary:
         approved_by=version.approved_by,
         carebridge_version=version.carebridge_version,
     )
+
+
+PlanState = tuple[str, int | None, str | None, int, int | None]
+"""What a plan's current scenario, as a person reads it, is made of: the plan's name, the id of its latest
+version (immutable: its text, files, approver and time), the SHA-256 of its draft's text (None without a
+draft), and the users — how many and the newest id — by whom an approver is named as a person."""
+
+
+def _users_state() -> tuple[Any, Any]:
+    return (
+        select(func.count(User.id)).scalar_subquery(),
+        select(func.max(User.id)).scalar_subquery(),
+    )
+
+
+_LATEST = (
+    select(PlanVersion.id)
+    .where(PlanVersion.plan_id == Plan.id)
+    .order_by(PlanVersion.number.desc())
+    .limit(1)
+    .correlate(Plan)
+    .scalar_subquery()
+)
+_PLAN_STATE = select(
+    Plan.name,
+    _LATEST,
+    select(ScenarioDraft.sha256).where(ScenarioDraft.plan_id == Plan.id).correlate(Plan).scalar_subquery(),
+    *_users_state(),
+).where(Plan.id == bindparam("plan_id"))
+"""Built once, so each request only binds the plan's id (SQLAlchemy keeps its compiled form)."""
+
+
+def plan_state(store: Store, plan_id: int) -> PlanState | None:
+    """The :data:`PlanState` of the plan, in one query (no scenario text read), or None when there is no
+    such plan. Whatever changes the plan's current scenario or how it is shown changes it, so the web app
+    keys what it derives from the plan by it."""
+    with store.engine.connect() as connection:
+        row = connection.execute(_PLAN_STATE, {"plan_id": plan_id}).first()
+    if row is None:
+        return None
+    name, version, digest, users, newest = row
+    return str(name), version, digest, int(users or 0), newest
+
+
+PlansState = tuple[tuple[int, int | None, int, int | None, int, int | None], tuple[tuple[Any, ...], ...]]
+"""What the list of plans is made of: how many plans, versions and users there are and the newest id of
+each (plans and versions are never changed once written), and each draft's plan, SHA-256, author and time."""
+
+_PLANS_COUNTS = select(
+    select(func.count(Plan.id)).scalar_subquery(),
+    select(func.max(Plan.id)).scalar_subquery(),
+    select(func.count(PlanVersion.id)).scalar_subquery(),
+    select(func.max(PlanVersion.id)).scalar_subquery(),
+    *_users_state(),
+)
+_DRAFTS = select(
+    ScenarioDraft.plan_id, ScenarioDraft.sha256, ScenarioDraft.updated_by, ScenarioDraft.updated_at
+).order_by(ScenarioDraft.plan_id)
+
+
+def plans_state(store: Store) -> PlansState:
+    """The :data:`PlansState` of the store, in two queries of one transaction (no scenario text read)."""
+    with store.engine.connect() as connection:
+        plans, newest_plan, versions, newest_version, users, newest_user = connection.execute(
+            _PLANS_COUNTS
+        ).one()
+        rows = tuple(tuple(row) for row in connection.execute(_DRAFTS))
+    return (
+        int(plans or 0),
+        newest_plan,
+        int(versions or 0),
+        newest_version,
+        int(users or 0),
+        newest_user,
+    ), rows
 
 
 def list_versions(store: Store) -> list[VersionSummary]:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import bindparam, delete, func, or_, select
 
 from carebridge.store import Store
 from carebridge.store.models import ROLES, LoginAttempt, PlanVersion, User, UserRole, WebSession
@@ -203,18 +203,37 @@ def start_session(store: Store, principal: Principal) -> SignedIn:
     return SignedIn(token, csrf, principal)
 
 
+_SESSION = (
+    select(
+        WebSession.expires_at,
+        WebSession.csrf_token,
+        User.id,
+        User.email,
+        User.is_admin,
+        User.active,
+        UserRole.org,
+        UserRole.role,
+    )
+    .join(User, User.id == WebSession.user_id)
+    .outerjoin(UserRole, UserRole.user_id == User.id)
+    .where(WebSession.token_hash == bindparam("token_hash"))
+)
+"""Built once: each request binds the token's hash (SQLAlchemy keeps the compiled form)."""
+
+
 def read_session(store: Store, token: str) -> SessionInfo | None:
-    """The user and CSRF token of a live session, or ``None``."""
-    with store.session() as session:
-        row = session.get(WebSession, token_hash(token))
-        if row is None:
-            return None
-        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
-        if expires < now():
-            return None
-        user_id, csrf = row.user_id, row.csrf_token
-    principal = principal_of(store, user_id)
-    return None if principal is None else SessionInfo(principal, csrf)
+    """The user and CSRF token of a live session of an active user, or ``None``: one query (the session,
+    its user and the user's roles), as every request asks it."""
+    with store.engine.connect() as connection:
+        rows = connection.execute(_SESSION, {"token_hash": token_hash(token)}).all()
+    if not rows:
+        return None
+    expires_at, csrf, user_id, email, is_admin, active, _, _ = rows[0]
+    expires = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
+    if expires < now() or not active:
+        return None
+    roles = {org: role for *_, org, role in rows if org is not None}
+    return SessionInfo(Principal(user_id, email, is_admin, roles), csrf)
 
 
 def end_session(store: Store, token: str) -> None:

@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from markupsafe import Markup
 
     from carebridge.usecases.delivery import TrendMonth
-    from carebridge.web.dashboard import Dashboard
-    from carebridge.web.delivery import FewsView
+    from carebridge.usecases.plans import PlanRow
+    from carebridge.web.dashboard import Dashboard, Headline
+    from carebridge.web.delivery import FewsPage, FewsView
     from carebridge.web.registers import RisksView, TargetsView
+    from carebridge.web.scenarios import Current
     from carebridge.web.uncertainty import MonteCarloView
 
 
@@ -35,6 +37,8 @@ class WebCaches:
     fews: Memo[FewsView] = field(default_factory=Memo)
     fews_trends: Memo[list[TrendMonth]] = field(default_factory=lambda: Memo(size=16))
     """The FEWS ratings month by month of a financial year, up to a month."""
+    fews_pages: Memo[FewsPage] = field(default_factory=lambda: Memo(size=16))
+    """The FEWS page of a month: its view, trend, SPC rows and month names, by the store's generation."""
     targets: Memo[TargetsView] = field(default_factory=Memo)
     risks: Memo[RisksView] = field(default_factory=Memo)
     monte_carlo: Memo[MonteCarloView] = field(default_factory=lambda: Memo(size=16))
@@ -46,3 +50,11 @@ class WebCaches:
     """The store as each signed-in user writes to it (changes audited under their email)."""
     regions: Memo[Any] = field(default_factory=lambda: Memo(size=32))
     """Region runs by the SHA-256 of the region's and its places' texts, and their views by year."""
+    currents: Memo[Current] = field(default_factory=lambda: Memo(size=16))
+    """Each plan's current scenario and its run, by the plan's state (``store.plans.plan_state``)."""
+    plan_lists: Memo[list[PlanRow]] = field(default_factory=lambda: Memo(size=8))
+    """The list of plans, by the state of the store's plans, versions, drafts and users."""
+    headlines: Memo[list[Headline]] = field(default_factory=Memo)
+    """The dashboard's headline tiles by the scenario's digest, the year and the user's organisations."""
+    changes: Memo[dict[str, Any]] = field(default_factory=Memo)
+    """The changes page's view of a draft against its approved plan, by their digests and the year asked."""

@@ -18,6 +18,7 @@ from carebridge.web.roles import Principal
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
+TEMPLATES.env.auto_reload = False  # the templates ship with the package: no stat of each file per page
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SESSION_COOKIE = "carebridge_session"

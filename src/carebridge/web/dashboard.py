@@ -70,6 +70,13 @@ def headlines(results: Results, year: str, orgs: tuple[str, ...] = ()) -> list[H
     return [headline(results, holder, year) for holder in (SYSTEM, *orgs) if holder in known]
 
 
+def cached_headlines(
+    memo: Memo[list[Headline]], results: Results, sha256: str, year: str, orgs: tuple[str, ...] = ()
+) -> list[Headline]:
+    """:func:`headlines`, kept by the scenario's digest, the year and the organisations."""
+    return memo.get((sha256, year, orgs), lambda: headlines(results, year, orgs))
+
+
 @dataclass(frozen=True)
 class Dashboard:
     year: str
@@ -77,6 +84,8 @@ class Dashboard:
     bridge: Chart
     bridge_table: Markup
     tables: tuple[Markup, ...]
+    bridge_json: str = ""
+    """The bridge chart as :func:`chart_json` writes it (once, with the rest of the view)."""
 
 
 def dashboard_tables(results: Results) -> list[FormattedTable]:
@@ -103,12 +112,14 @@ def dashboard(memo: Memo[Dashboard], results: Results, sha256: str, year: str | 
     drawn = with_bridge_year(results, chosen)
 
     def build() -> Dashboard:
+        chart = bridge_chart(drawn)
         return Dashboard(
             chosen,
             tuple(results.years[1:]),
-            bridge_chart(drawn),
+            chart,
             Markup(render_table(system_bridge(drawn))),
             tuple(Markup(render_table(table)) for table in dashboard_tables(results)),
+            chart_json(chart),
         )
 
     return memo.get((sha256, chosen), build)

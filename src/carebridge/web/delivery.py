@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from carebridge.delivery.monitor import Monitoring
+from carebridge.delivery.months import Month
 from carebridge.delivery.pack_spc import IMPROVEMENT_WORDS
 from carebridge.report.spc_icons import ICON_CSS, assurance_html, variation_html
 from carebridge.store import Store
@@ -22,18 +23,53 @@ FewsView = Fews
 """What the FEWS page shows: the monitoring of a month (None before any actuals), the months to choose."""
 
 
-def fews(memo: Memo[FewsView], store: Store, plan: str, month: str | None) -> FewsView:
+def fews(
+    memo: Memo[FewsView], store: Store, plan: str, month: str | None, generation: int | None = None
+) -> FewsView:
     """The FEWS of ``month`` (default: the latest with activity), cached until anything in the store
-    changes."""
-    key = (str(store.engine.url), plan, month, store_generation(store))
-    return memo.get(key, lambda: fews_now(store, plan, month))
+    changes (``generation``: the store's, when the caller has just read it)."""
+    now = store_generation(store) if generation is None else generation
+    return memo.get((store.engine, plan, month, now), lambda: fews_now(store, plan, month))
 
 
-def trend(memo: Memo[list[TrendMonth]], store: Store, plan: str, until: str) -> list[TrendMonth]:
+def trend(
+    memo: Memo[list[TrendMonth]], store: Store, plan: str, until: str, generation: int | None = None
+) -> list[TrendMonth]:
     """The FEWS ratings month by month up to ``until`` in its financial year, cached until anything in the
-    store changes."""
-    key = (str(store.engine.url), plan, until, store_generation(store))
-    return memo.get(key, lambda: fews_trend(store, plan, until))
+    store changes (``generation``: the store's, when the caller has just read it)."""
+    now = store_generation(store) if generation is None else generation
+    return memo.get((store.engine, plan, until, now), lambda: fews_trend(store, plan, until))
+
+
+@dataclass(frozen=True)
+class FewsPage:
+    """What the FEWS page shows of a month: the view, the trend up to it, each POD's SPC row and the
+    months by name."""
+
+    view: FewsView
+    trend: list[TrendMonth]
+    spc: list[SpcRow]
+    month_names: dict[str, str]
+
+
+def fews_page(
+    pages: Memo[FewsPage],
+    views: Memo[FewsView],
+    trends: Memo[list[TrendMonth]],
+    store: Store,
+    plan: str,
+    month: str | None,
+) -> FewsPage:
+    """The FEWS page's content, read once per state of the store (one query when nothing changed)."""
+    generation = store_generation(store)
+
+    def build() -> FewsPage:
+        view = fews(views, store, plan, month, generation)
+        months = trend(trends, store, plan, view.month, generation) if view.month else []
+        names = {label: Month.parse(label).calendar_name for label in view.months}
+        return FewsPage(view, months, spc_rows(view.monitoring), names)
+
+    return pages.get((store.engine, plan, month, generation), build)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from carebridge.engine import Results
 from carebridge.scenario.errors import ScenarioError
@@ -21,12 +22,12 @@ from carebridge.scenario.loader import LoadedScenario
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.side_files import normal_name
 from carebridge.store import Store
-from carebridge.store.plans import Approval
+from carebridge.store.plans import Approval, plan_state
 from carebridge.usecases import plans
 from carebridge.usecases.edits import Editable, editables, owner_of
 from carebridge.usecases.planning import CheckedScenario, load_text
 from carebridge.usecases.plans import PlanMissingError, StoredScenario
-from carebridge.web.memo import RunCache
+from carebridge.web.memo import Memo, RunCache
 
 __all__ = ["Current", "Editable", "PlanMissingError", "editables", "owner_of"]
 
@@ -63,6 +64,11 @@ class Current:
     def approved_text(self) -> str:
         return self.stored.approved_text
 
+    @cached_property
+    def approved_sha256(self) -> str:
+        """The digest of the approved version with its side files (computed once: a state is immutable)."""
+        return self.stored.approved_sha256
+
     @property
     def loaded(self) -> LoadedScenario:
         return self.checked.loaded
@@ -85,6 +91,16 @@ def current(runs: RunCache, store: Store, plan_id: int) -> Current:
     """The plan's draft (or latest version) and its run (from ``runs`` when it has been run before)."""
     stored = plans.stored_scenario(store, plan_id)
     return Current(stored, runs.get(stored.text, f"{stored.plan_name} ({stored.source})", stored.files))
+
+
+def cached_current(memo: Memo[Current], runs: RunCache, store: Store, plan_id: int) -> Current:
+    """:func:`current`, kept by the plan's :data:`~carebridge.store.plans.PlanState` — its name, latest
+    version, draft's SHA-256 and users, read in one query with no scenario text — so browsing reads the
+    texts and side files once per state: an edit, an approval or a new user is a new state, read afresh."""
+    state = plan_state(store, plan_id)
+    if state is None or state[1] is None:
+        return current(runs, store, plan_id)  # no such plan, or no version: the use case says which
+    return memo.get((store.engine, plan_id, state), lambda: current(runs, store, plan_id))
 
 
 def approved_results(runs: RunCache, state: Current) -> Results:

@@ -25,7 +25,7 @@ PlanId = Annotated[int, PathParameter(ge=1, le=2**31 - 1, description="The plan'
 
 async def current_or_404(caches: WebCaches, store: Store, plan_id: int) -> scenarios.Current:
     try:
-        return await run_in_threadpool(scenarios.current, caches.runs, store, plan_id)
+        return await run_in_threadpool(scenarios.cached_current, caches.currents, caches.runs, store, plan_id)
     except scenarios.PlanMissingError as error:
         raise HTTPException(404, str(error)) from None
     except ScenarioError as error:  # a stored scenario that no longer loads: say so, do not crash

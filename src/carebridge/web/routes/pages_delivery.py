@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from starlette.concurrency import run_in_threadpool
 
 from carebridge.delivery.fews import SET_TITLES, SETS
-from carebridge.delivery.months import Month, MonthError
+from carebridge.delivery.months import MonthError
 from carebridge.store import Store
 from carebridge.store.imports import OwnershipError
 from carebridge.usecases import delivery as actuals_cases
@@ -158,25 +158,29 @@ async def fews_page(
 ) -> Any:
     state = await current_or_404(caches, store, plan_id)
     try:
-        view = await run_in_threadpool(delivery.fews, caches.fews, store, state.plan_name, month)
+        page = await run_in_threadpool(
+            delivery.fews_page,
+            caches.fews_pages,
+            caches.fews,
+            caches.fews_trends,
+            store,
+            state.plan_name,
+            month,
+        )
     except (MonthError, ValueError) as error:
         raise HTTPException(422, str(error)) from None
-    trend = []
-    if view.month is not None:
-        trend = await run_in_threadpool(
-            delivery.trend, caches.fews_trends, store, state.plan_name, view.month
-        )
+    view = page.view
     return render(
         request,
         "fews.html",
-        trend=trend,
-        month_names={label: Month.parse(label).calendar_name for label in view.months},
+        trend=page.trend,
+        month_names=page.month_names,
         title=f"{state.plan_name}: early warning",
         state=state,
         view=view,
         sets=view.monitoring.fews.sets if view.monitoring is not None else SETS,
         set_titles=SET_TITLES,
-        spc=delivery.spc_rows(view.monitoring),
+        spc=page.spc,
         spc_css=delivery.SPC_CSS,
     )
 

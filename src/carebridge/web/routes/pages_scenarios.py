@@ -16,6 +16,7 @@ from carebridge.engine import Results
 from carebridge.report.html_table import render_table
 from carebridge.scenario.errors import ScenarioError
 from carebridge.store import Store
+from carebridge.store.plans import plans_state
 from carebridge.usecases import edits, plans
 from carebridge.usecases.contract_edits import AllocationFields, allocation_fields, scheme_contracts
 from carebridge.usecases.partners import scheme_steps
@@ -25,9 +26,9 @@ from carebridge.web.cache import WebCaches
 from carebridge.web.context import Caches, check_csrf, principal, reading_store, render, store_as
 from carebridge.web.dashboard import (
     cached_comparison,
+    cached_headlines,
     dashboard,
     first_changed_year,
-    headlines,
     statement_changes,
     typed_notes,
 )
@@ -50,11 +51,18 @@ Kind = Literal["schemes", "lines"]
 
 
 @router.get("/")
-async def scenario_list(request: Request, store: Reader, user: User) -> Any:
-    rows = await run_in_threadpool(plans.list_plans, store)
+async def scenario_list(request: Request, store: Reader, caches: Caches, user: User) -> Any:
+    rows = await run_in_threadpool(_plan_rows, caches, store)
     return render(
         request, "scenarios.html", title="Scenarios", plans=rows, can_import=can_import_scenario(user)
     )
+
+
+def _plan_rows(caches: WebCaches, store: Store) -> list[plans.PlanRow]:
+    """Every plan with its versions and draft, kept by the store's plans, versions, drafts and users (read
+    in two small queries): a new version, draft or user is read afresh."""
+    key = (store.engine, plans_state(store))
+    return caches.plan_lists.get(key, lambda: plans.list_plans(store))
 
 
 @router.post("/scenarios/import")
@@ -145,7 +153,9 @@ def _headline(caches: WebCaches, state: scenarios.Current, user: Principal, year
     simulated = caches.monte_carlo.peek((state.sha256, DRAWS, SEED))
     balance = dict(simulated.balance).get(year) if simulated is not None else None
     return {
-        "headlines": headlines(state.results, year, tuple(sorted(user.roles))),
+        "headlines": cached_headlines(
+            caches.headlines, state.results, state.sha256, year, tuple(sorted(user.roles))
+        ),
         "year": year,
         "balance": balance,
         "draws": DRAWS,
@@ -243,38 +253,42 @@ async def scenario_compare(
     request: Request, plan_id: PlanId, store: Reader, caches: Caches, user: User, year: str | None = None
 ) -> Any:
     state = await current_or_404(caches, store, plan_id)
-    approved = await run_in_threadpool(scenarios.approved_results, caches.runs, state)
-    first = first_changed_year(approved, state.results)
-    chosen = year if year is not None and year in state.results.years else first or state.results.bridge_year
-    changes = edits.input_changes(approved.scenario, state.loaded.scenario)
-    table, by_org, steps = await run_in_threadpool(
-        cached_comparison,
-        caches.comparisons,
-        approved,
-        state.stored.approved_sha256,
-        state.results,
-        state.sha256,
-        chosen,
-    )
-    view = await _dashboard(caches, state, chosen)
-    by_scheme = await run_in_threadpool(_scheme_changes, caches, approved, state, chosen)
+    key = (state.approved_sha256, state.sha256, state.is_draft, year)
+    changes = caches.changes.peek(key)
+    if changes is None:
+        changes = await run_in_threadpool(caches.changes.get, key, lambda: _changes(caches, state, year))
+    view = await _dashboard(caches, state, changes["year"])
     return render(
         request,
         "compare.html",
-        by_scheme=by_scheme,
         title=f"{state.plan_name}: changes",
         state=state,
-        table=table,
-        by_org=by_org,
-        steps=steps,
-        year=chosen,
-        first_year=first,
         view=view,
         can_approve=can_approve(user),
-        changes=changes,
-        statement=statement_changes(approved, state.results, chosen),
-        typed_notes=typed_notes(approved, state.results),
+        **changes,
     )
+
+
+def _changes(caches: WebCaches, state: scenarios.Current, year: str | None) -> dict[str, Any]:
+    """What the changes page shows of the draft against the approved plan for ``year`` (None: the first
+    changed), a pure function of the two texts and the year: kept in ``caches.changes`` by their digests."""
+    approved = scenarios.approved_results(caches.runs, state)
+    first = first_changed_year(approved, state.results)
+    chosen = year if year is not None and year in state.results.years else first or state.results.bridge_year
+    table, by_org, steps = cached_comparison(
+        caches.comparisons, approved, state.approved_sha256, state.results, state.sha256, chosen
+    )
+    return {
+        "by_scheme": _scheme_changes(caches, approved, state, chosen),
+        "table": table,
+        "by_org": by_org,
+        "steps": steps,
+        "year": chosen,
+        "first_year": first,
+        "changes": edits.input_changes(approved.scenario, state.loaded.scenario),
+        "statement": statement_changes(approved, state.results, chosen),
+        "typed_notes": typed_notes(approved, state.results),
+    }
 
 
 def _scheme_changes(
@@ -284,7 +298,7 @@ def _scheme_changes(
     cached with them), None when the plan has no flows between the partners or nothing moved."""
     if not holders(approved) or not holders(state.results) or not state.is_draft:
         return None
-    before = caches.partners.get(("steps", state.stored.approved_sha256), lambda: scheme_steps(approved))
+    before = caches.partners.get(("steps", state.approved_sha256), lambda: scheme_steps(approved))
     after = caches.partners.get(("steps", state.sha256), lambda: scheme_steps(state.results))
     names = {h: state.results.org_label(h) for h in holders(state.results)}
     table = scheme_changes(before, after, names, year)
