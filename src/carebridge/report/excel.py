@@ -400,8 +400,9 @@ def write_table(sheet: Worksheet, table: FormattedTable, setup: PrintSetup | Non
         cell = write_cell(sheet, header_row, index, column.header)
         cell.font = font(bold=True)
         cell.alignment = alignment(horizontal="right", wrap_text=True)
+    widths = (_label_width(table), _table_width(table))
     for offset, row in enumerate(table.rows, start=1):
-        _write_row(sheet, table, header_row + offset, row)
+        _write_row(sheet, table, header_row + offset, row, widths)
     _write_totals(sheet, table, header_row)
     sheet.freeze_panes = f"B{header_row + 1}"
     _set_widths(sheet, table)
@@ -441,25 +442,29 @@ def _write_groups(sheet: Worksheet, table: FormattedTable) -> None:
             )
 
 
-def _write_row(sheet: Worksheet, table: FormattedTable, excel_row: int, row: Row) -> None:
+def _write_row(
+    sheet: Worksheet, table: FormattedTable, excel_row: int, row: Row, widths: tuple[int, int]
+) -> None:
     """A line: bold for totals (with a rule above) and headings (shaded); flagged cells red; a label longer
-    than its column wrapped onto a second line."""
+    than its column wrapped onto a second line. ``widths``: the label column's and the whole table's
+    (:func:`_label_width`, :func:`_table_width`), worked out once for the table."""
+    label_width, table_width = widths
     bold = row.kind in ("total", "heading")
     label = write_cell(sheet, excel_row, 1, row.label)
     label.font = font(bold=bold, italic=row.kind == "heading")
     if row.kind == "heading":
         for column in range(1, len(table.columns) + 2):
             sheet.cell(excel_row, column).fill = solid_fill(HEADING_FILL)
-        if len(table.columns) > 0 and len(row.label) > _label_width(table):
+        if len(table.columns) > 0 and len(row.label) > label_width:
             sheet.merge_cells(
                 start_row=excel_row, start_column=1, end_row=excel_row, end_column=len(table.columns) + 1
             )
             label.alignment = alignment(wrap_text=True, vertical="top")
-            sheet.row_dimensions[excel_row].height = 15 * _lines(row.label, _table_width(table))
+            sheet.row_dimensions[excel_row].height = 15 * _lines(row.label, table_width)
         return
-    if len(row.label) > _label_width(table):
+    if len(row.label) > label_width:
         label.alignment = alignment(wrap_text=True, vertical="top")
-        sheet.row_dimensions[excel_row].height = 15 * _lines(row.label, _label_width(table))
+        sheet.row_dimensions[excel_row].height = 15 * _lines(row.label, label_width)
     ruled = row.kind == "total"
     styles = _CELL_STYLES.setdefault(sheet.parent, {})
     for index, value in enumerate(row.values):
