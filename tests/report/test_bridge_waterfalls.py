@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
 
 from carebridge.engine import Results, run
 from carebridge.engine.finance import SYSTEM
+from carebridge.report.chart import END, FALL, RISE
 from carebridge.report.plan_charts import organisation_bridge_chart, waterfall
 from carebridge.report.plan_tables import do_something_position, organisation_bridges, organisations
-from carebridge.report.png import bar_chain, bridge_figure, bridge_png
+from carebridge.report.png import bar_chain, bridge_figure, bridge_png, render, tick_values
 from carebridge.report.table import FormattedTable
 from carebridge.scenario.loader import load_scenario
 from tests.conftest import EXAMPLES
@@ -90,20 +91,53 @@ def test_the_do_something_table_adds_up_when_lines_are_allocated(stp: Results) -
 @pytest.mark.parametrize("org", [SYSTEM, "rwt", "uhnm"])
 def test_every_bar_name_is_whole_and_inside_the_png(stp: Results, org: str) -> None:
     """The STP's longest line ("Stoke-on-Trent CC budget consultation proposals (not quantified)") and its
-    organisations' names ("RWT (Cannock)") are drawn whole: each tick label reads as the name and lies inside
-    the figure; the values over the bars stay under the title."""
-    figure = bridge_figure(stp, org)
-    FigureCanvasAgg(figure)
-    figure.draw_without_rendering()
+    organisations' names ("RWT (Cannock)") are drawn whole: each name under its bar reads as the name and lies
+    inside the image, as do the title and the axis; the values over the bars stay inside the plot area."""
+    drawing = bridge_figure(stp, org)
     names, _ = waterfall(stp, org, stp.bridge_year)
-    axes = figure.axes[0]
-    labels = axes.get_xticklabels()
-    assert [" ".join(label.get_text().split()) for label in labels] == names
-    inside = figure.bbox
-    for label in [*labels, axes.title]:
-        box = label.get_window_extent()
-        assert box.x0 >= inside.x0 and box.x1 <= inside.x1 and box.y0 >= inside.y0, label.get_text()
-    top = axes.get_window_extent().y1
-    for value in axes.texts:
-        assert value.get_window_extent().y1 <= top, value.get_text()
+    assert [" ".join(label.text.split()) for label in drawing.names] == names
+    for text in drawing.texts():
+        assert text.box.inside(drawing.image), text.text
+    for value in drawing.values:
+        assert value.box.top >= drawing.plot.top, value.text
+    for label in drawing.names:
+        assert label.box.top >= drawing.plot.bottom, label.text
+    assert f"Financial bridge, {stp.org_label(org)}, " in drawing.title.text
     assert stp.org_label("rwt") == "RWT (Cannock)"
+
+
+def test_the_png_shows_each_bar_in_its_colour(results: Results, tmp_path: Path) -> None:
+    """The image is a real PNG of the drawing's size, and the middle of each bar that has a height is painted
+    in the bridge's colours: the two positions in one, a saving in another, a cost in a third."""
+    drawing = bridge_figure(results, SYSTEM)
+    path = tmp_path / "bridge-system.png"
+    path.write_bytes(render(drawing))
+    with Image.open(path) as image:
+        assert image.format == "PNG" and image.size == (drawing.width, drawing.height)
+        pixels = image.convert("RGB")
+        _, values = waterfall(results, SYSTEM, results.bridge_year)
+        for index, (bar, value) in enumerate(zip(drawing.bars, values, strict=True)):
+            if bar.box.bottom - bar.box.top < 4:
+                continue
+            middle = (round((bar.box.left + bar.box.right) / 2), round((bar.box.top + bar.box.bottom) / 2))
+            colour = END if index in (0, len(values) - 1) else FALL if value < 0 else RISE
+            red, green, blue = pixels.getpixel(middle)  # type: ignore[misc]
+            assert f"#{red:02x}{green:02x}{blue:02x}" == colour, (index, value)
+        corner = pixels.getpixel((1, 1))
+        assert corner == (255, 255, 255)
+
+
+def test_the_y_axis_ticks_are_round_and_cover_the_bars() -> None:
+    assert tick_values(0.0, 169_000.0) == [0.0, 25_000.0, 50_000.0, 75_000.0, 100_000.0, 125_000.0, 150_000.0]
+    assert tick_values(-1_200.0, 6_500.0) == [
+        -1_000.0,
+        0.0,
+        1_000.0,
+        2_000.0,
+        3_000.0,
+        4_000.0,
+        5_000.0,
+        6_000.0,
+    ]
+    ticks = tick_values(0.0, 1.0)
+    assert ticks[0] == 0.0 and ticks[-1] == 1.0 and len(ticks) <= 9

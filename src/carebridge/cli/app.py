@@ -112,9 +112,12 @@ def run_scenario(loaded: LoadedScenario) -> Results:
 
 
 def main() -> None:
-    """Entry point of the ``carebridge`` command."""
+    """Entry point of the ``carebridge`` command: the application, each command made when chosen
+    (:mod:`carebridge.cli.lazy`)."""
+    from carebridge.cli.lazy import command_line
+
     try:
-        app()
+        command_line(app)()
     except Exception as error:
         if _state["debug"]:
             raise

@@ -2,7 +2,7 @@
 
 On a terminal, rich fits a table to the window. Piped into a file or another program, rich would assume 80
 columns and cut names to fit ("Stoc…"); there the console is wide enough for any table instead, so a name is
-never cut. ``COLUMNS`` still wins when it is set."""
+never cut. ``COLUMNS`` still wins when it is set. Rich is imported when a console or a bar is made."""
 
 from __future__ import annotations
 
@@ -11,15 +11,20 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
 PIPED_WIDTH = 240
 """Columns of a console whose output is not a terminal: wider than any table the commands print."""
 
 
 def terminal(*, stderr: bool = False) -> Console:
-    """A console for the command's output (standard error with ``stderr``)."""
+    """A console for the command's output (standard error with ``stderr``); Rich is imported here, when a
+    command prints, so that ``carebridge --help`` does not start it."""
+    from rich.console import Console
+
     stream = sys.stderr if stderr else sys.stdout
     if os.environ.get("COLUMNS") or stream.isatty():
         return Console(stderr=stderr)

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from copy import copy
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from carebridge.engine.results import Results
 from carebridge.report.excel_totals import Sum, line_formulas, total_formulas
@@ -86,6 +89,44 @@ def new_workbook() -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
     return workbook
+
+
+@cache
+def _style_part(kind: str, settings: tuple[tuple[str, Any], ...]) -> Any:
+    """One openpyxl style object (``Font``, ``Alignment``, ``PatternFill``), made once for each settings:
+    building them cell by cell was most of the time a workbook took."""
+    from openpyxl import styles
+
+    return getattr(styles, kind)(**dict(settings))
+
+
+def font(**settings: Any) -> Any:
+    """``openpyxl.styles.Font(**settings)``, shared by every cell that uses it."""
+    return _style_part("Font", tuple(sorted(settings.items())))
+
+
+def alignment(**settings: Any) -> Any:
+    """``openpyxl.styles.Alignment(**settings)``, shared by every cell that uses it."""
+    return _style_part("Alignment", tuple(sorted(settings.items())))
+
+
+def solid_fill(colour: str) -> Any:
+    """A solid ``PatternFill`` of ``colour``, shared by every cell that uses it."""
+    return _style_part("PatternFill", (("fgColor", colour), ("patternType", "solid")))
+
+
+@cache
+def _rule_above() -> Any:
+    """The thin rule above a total line."""
+    from openpyxl.styles import Border, Side
+
+    return Border(top=Side(style="thin"))
+
+
+_CELL_STYLES: WeakKeyDictionary[Any, dict[tuple[object, ...], Any]] = WeakKeyDictionary()
+"""Each workbook's styles of the value cells, by what sets them (number format, bold, flag, rule): the first
+cell of a kind is styled through openpyxl, the next ones copy its style record (looking a style up in the
+workbook hashes it, field by field, for every cell)."""
 
 
 def write_cell(sheet: Worksheet, row: int, column: int, value: CellValue) -> Cell:
@@ -349,20 +390,19 @@ def write_table(sheet: Worksheet, table: FormattedTable, setup: PrintSetup | Non
     """Title and unit above, header rows (column groups, then years), then the rows, totals as formulas of
     the cells they add up; panes frozen below the header and right of the labels; printed as a page of the
     pack with the header rows on every page."""
-    from openpyxl.styles import Alignment, Font
-
-    write_cell(sheet, 1, 1, table.title).font = Font(bold=True, size=13)
-    write_cell(sheet, 2, 1, table.subtitle).font = Font(italic=True, color="555555")
+    write_cell(sheet, 1, 1, table.title).font = font(bold=True, size=13)
+    write_cell(sheet, 2, 1, table.subtitle).font = font(italic=True, color="555555")
     header_row = FIRST_HEADER_ROW + (1 if table.grouped else 0)
     if table.grouped:
         _write_groups(sheet, table)
-    write_cell(sheet, header_row, 1, table.label_header).font = Font(bold=True)
+    write_cell(sheet, header_row, 1, table.label_header).font = font(bold=True)
     for index, column in enumerate(table.columns, start=2):
         cell = write_cell(sheet, header_row, index, column.header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="right", wrap_text=True)
+        cell.font = font(bold=True)
+        cell.alignment = alignment(horizontal="right", wrap_text=True)
+    widths = (_label_width(table), _table_width(table))
     for offset, row in enumerate(table.rows, start=1):
-        _write_row(sheet, table, header_row + offset, row)
+        _write_row(sheet, table, header_row + offset, row, widths)
     _write_totals(sheet, table, header_row)
     sheet.freeze_panes = f"B{header_row + 1}"
     _set_widths(sheet, table)
@@ -389,12 +429,10 @@ def _write_totals(sheet: Worksheet, table: FormattedTable, header_row: int) -> N
 
 def _write_groups(sheet: Worksheet, table: FormattedTable) -> None:
     """One merged, centred cell per run of columns under the same group."""
-    from openpyxl.styles import Alignment, Font
-
     for group, first, span in table.column_groups():
         cell = write_cell(sheet, FIRST_HEADER_ROW, first + 2, group)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
+        cell.font = font(bold=True)
+        cell.alignment = alignment(horizontal="center")
         if span > 1:
             sheet.merge_cells(
                 start_row=FIRST_HEADER_ROW,
@@ -404,39 +442,49 @@ def _write_groups(sheet: Worksheet, table: FormattedTable) -> None:
             )
 
 
-def _write_row(sheet: Worksheet, table: FormattedTable, excel_row: int, row: Row) -> None:
+def _write_row(
+    sheet: Worksheet, table: FormattedTable, excel_row: int, row: Row, widths: tuple[int, int]
+) -> None:
     """A line: bold for totals (with a rule above) and headings (shaded); flagged cells red; a label longer
-    than its column wrapped onto a second line."""
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
+    than its column wrapped onto a second line. ``widths``: the label column's and the whole table's
+    (:func:`_label_width`, :func:`_table_width`), worked out once for the table."""
+    label_width, table_width = widths
     bold = row.kind in ("total", "heading")
     label = write_cell(sheet, excel_row, 1, row.label)
-    label.font = Font(bold=bold, italic=row.kind == "heading")
+    label.font = font(bold=bold, italic=row.kind == "heading")
     if row.kind == "heading":
         for column in range(1, len(table.columns) + 2):
-            sheet.cell(excel_row, column).fill = PatternFill("solid", fgColor=HEADING_FILL)
-        if len(table.columns) > 0 and len(row.label) > _label_width(table):
+            sheet.cell(excel_row, column).fill = solid_fill(HEADING_FILL)
+        if len(table.columns) > 0 and len(row.label) > label_width:
             sheet.merge_cells(
                 start_row=excel_row, start_column=1, end_row=excel_row, end_column=len(table.columns) + 1
             )
-            label.alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.row_dimensions[excel_row].height = 15 * _lines(row.label, _table_width(table))
+            label.alignment = alignment(wrap_text=True, vertical="top")
+            sheet.row_dimensions[excel_row].height = 15 * _lines(row.label, table_width)
         return
-    if len(row.label) > _label_width(table):
-        label.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.row_dimensions[excel_row].height = 15 * _lines(row.label, _label_width(table))
-    top = Border(top=Side(style="thin")) if row.kind == "total" else None
+    if len(row.label) > label_width:
+        label.alignment = alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[excel_row].height = 15 * _lines(row.label, label_width)
+    ruled = row.kind == "total"
+    styles = _CELL_STYLES.setdefault(sheet.parent, {})
     for index, value in enumerate(row.values):
         cell = write_cell(sheet, excel_row, index + 2, value)
-        cell.number_format = NUMBER_FORMATS[table.number_kind(row, index)]
+        number_format = NUMBER_FORMATS[table.number_kind(row, index)]
         flagged = row.flagged(index)
-        cell.font = Font(bold=bold, color=FLAG_FONT if flagged else None)
+        key = (number_format, bold, flagged, ruled)
+        known = styles.get(key)
+        if known is not None:
+            cell._style = copy(known)
+            continue
+        cell.number_format = number_format
+        cell.font = font(bold=bold, color=FLAG_FONT if flagged else None)
         if flagged:
-            cell.fill = PatternFill("solid", fgColor=FLAG_FILL)
-        if top is not None:
-            cell.border = top
-    if top is not None:
-        label.border = top
+            cell.fill = solid_fill(FLAG_FILL)
+        if ruled:
+            cell.border = _rule_above()
+        styles[key] = copy(cell._style)
+    if ruled:
+        label.border = _rule_above()
 
 
 def _label_width(table: FormattedTable) -> int:

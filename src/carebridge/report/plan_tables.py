@@ -13,9 +13,11 @@ fractions (``-0.201`` is shown ``-20.1%``).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import groupby
+from typing import TypeVar
 
 import xarray as xr
 
@@ -29,6 +31,7 @@ from carebridge.report.plan_capacity import beds_and_staff_table, workforce_tabl
 from carebridge.report.plan_demand import cohorts_table, growth_split_table
 from carebridge.report.reconcile import ReconciliationRow, reconcile
 from carebridge.report.table import (
+    Cells,
     Column,
     FormattedTable,
     Row,
@@ -42,6 +45,22 @@ from carebridge.report.table import (
 
 DEFLECTION_SOURCES = ("reduction", "direct")
 
+Value_ = TypeVar("Value_")
+_ONCE: dict[tuple[int, str], tuple[weakref.ref[Results], object]] = {}
+
+
+def _once(results: Results, what: str, compute: Callable[[Results], Value_]) -> Value_:
+    """``compute(results)``, computed once for a run (the years every table shows are read from the arrays,
+    and a report asks for them some twenty times); forgotten when the run is."""
+    key = (id(results), what)
+    known = _ONCE.get(key)
+    if known is not None and known[0]() is results:
+        return known[1]  # type: ignore[return-value]
+    value = compute(results)
+    _ONCE[key] = (weakref.ref(results), value)
+    weakref.finalize(results, _ONCE.pop, key, None)
+    return value
+
 
 # ---- years shown ------------------------------------------------------------------------------------------
 
@@ -49,12 +68,20 @@ DEFLECTION_SOURCES = ("reduction", "direct")
 def plan_years(results: Results) -> list[str]:
     """The base year to the later of the last effect year and the bridge year: the years the sources print
     (Stockport 2016/17 to 2020/21)."""
+    return list(_once(results, "plan_years", _plan_years))
+
+
+def _plan_years(results: Results) -> tuple[str, ...]:
     last = max(results.years.index(results.last_effect_year), results.years.index(results.bridge_year))
-    return results.years[: last + 1]
+    return tuple(results.years[: last + 1])
 
 
 def first_effect_year(results: Results) -> str:
     """The first year in which any scheme removes activity or saves money (the base year if none does)."""
+    return _once(results, "first_effect_year", _first_effect_year)
+
+
+def _first_effect_year(results: Results) -> str:
     saving = abs(results.savings).sum([d for d in results.savings.dims if d != "year"])
     moved = abs(results.activity["avoided_growth"]) + abs(results.activity["reduction"])
     changed = (saving > ZERO) | (moved.sum("pod") > ZERO)
@@ -93,8 +120,9 @@ def pod_savings(
 def pod_rows(results: Results, values: xr.DataArray, years: Sequence[str]) -> list[Row]:
     """One row per POD of a (year, pod) array, leaving out PODs that are zero in every year shown."""
     rows = []
+    cells = Cells(values.transpose("pod", "year"))
     for pod in values.pod.values:
-        row = series(values.sel(pod=pod), years)
+        row = cells.series(years, pod=pod)
         if any(abs(v) > ZERO for v in row):
             rows.append(Row(results.pod_label(str(pod)), row))
     return rows
@@ -114,9 +142,12 @@ def plan_line_ids(results: Results) -> list[str]:
 def do_nothing_gap(results: Results) -> FormattedTable:
     """The do-nothing gap of each organisation and their Total, by year (Stockport Table 1)."""
     years = plan_years(results)
-    gap = results.positions.sel(line="do_nothing")
-    rows = [Row(results.org_label(org), series(gap.sel(org=org), years)) for org in organisations(results)]
-    rows.append(Row("Total", series(gap.sel(org=SYSTEM), years), "total"))
+    positions = Cells(results.positions)
+    rows = [
+        Row(results.org_label(org), positions.series(years, line="do_nothing", org=org))
+        for org in organisations(results)
+    ]
+    rows.append(Row("Total", positions.series(years, line="do_nothing", org=SYSTEM), "total"))
     return FormattedTable(
         "do_nothing_gap",
         "Do-nothing financial gap by organisation",
@@ -134,9 +165,9 @@ def plan_lines(results: Results) -> FormattedTable:
     """The plan lines (savings programmes, programme lines, investment) and their Total
     (Stockport Table 2)."""
     years = plan_years(results)
-    system = results.positions.sel(org=SYSTEM)
+    positions = Cells(results.positions)
     rows = [
-        Row(results.position_label(line), series(system.sel(line=line), years))
+        Row(results.position_label(line), positions.series(years, line=line, org=SYSTEM))
         for line in plan_line_ids(results)
     ]
     rows.append(total("Total", rows, len(years)))
@@ -156,9 +187,10 @@ def do_something_position(results: Results) -> FormattedTable:
     """Each organisation's do-something position, then the system-level plan lines, and the system's
     do-something position as Total (Stockport Table 3 = Table 1 + Table 2)."""
     years = plan_years(results)
-    something = results.positions.sel(line="do_something")
+    positions = Cells(results.positions)
     rows = [
-        Row(results.org_label(org), series(something.sel(org=org), years)) for org in organisations(results)
+        Row(results.org_label(org), positions.series(years, line="do_something", org=org))
+        for org in organisations(results)
     ]
     allocated = set(results.allocated_lines)  # already in the organisations' positions
     system_lines = [
@@ -167,10 +199,10 @@ def do_something_position(results: Results) -> FormattedTable:
         if results.plan_line_orgs[line] == SYSTEM and line not in allocated
     ]
     rows += [
-        Row(results.position_label(line), series(results.positions.sel(line=line, org=SYSTEM), years))
+        Row(results.position_label(line), positions.series(years, line=line, org=SYSTEM))
         for line in system_lines
     ]
-    rows.append(Row("Total", series(something.sel(org=SYSTEM), years), "total"))
+    rows.append(Row("Total", positions.series(years, line="do_something", org=SYSTEM), "total"))
     return FormattedTable(
         "do_something",
         "System position under the planned do-something scenario",
@@ -278,13 +310,14 @@ def investment_statement(results: Results, basis: str) -> FormattedTable:
     Tables 8 and 20 on the cost basis)."""
     years = plan_years(results)
     table = results.statement.sel(basis=basis)
+    cells = Cells(table.transpose("line", "year"))
     totals = (TOTAL_INVESTMENT, TOTAL_FUNDING, NET)
     rows: list[Row] = []
     for line, section_name in zip(table.line.values, table.section.values, strict=True):
         if section_name == "funding" and rows[-1].kind == "total":
             rows.append(heading("Source of investment funding", len(years)))
         kind: RowKind = "total" if line in totals else "normal"
-        rows.append(Row(results.statement_label(basis, str(line)), series(table.sel(line=line), years), kind))
+        rows.append(Row(results.statement_label(basis, str(line)), cells.series(years, line=line), kind))
     mirrors = "Stockport Table 6" if basis == "tariff" else "Stockport Tables 8 and 20"
     return FormattedTable(
         f"statement_{basis}",
@@ -541,12 +574,12 @@ def flow_totals(results: Results) -> xr.DataArray:
     flows = results.flows
     holders = flow_holders(results)
     kinds, orgs = flows.flow.values, flows.org.values
+    values = flows.transpose("entry", "year").values
     summed = [
-        [flows.isel(entry=((kinds == flow) & (orgs == org)).nonzero()[0]).sum("entry") for org in holders]
-        for flow in FLOWS
+        [values[(kinds == flow) & (orgs == org)].sum(axis=0).tolist() for org in holders] for flow in FLOWS
     ]
     return xr.DataArray(
-        [[list(cell.values) for cell in row] for row in summed],
+        summed,
         dims=["flow", "org", "year"],
         coords={"flow": list(FLOWS), "org": holders, "year": list(flows.year.values)},
     )
@@ -563,15 +596,16 @@ def flows_between_partners(results: Results) -> FormattedTable | None:
     holders = flow_holders(results)
     inside = [str(h) for h in results.scheme_positions.holder.values if h not in (*SECTORS, SYSTEM)]
     totals = flow_totals(results)
-    system = totals.sel(org=inside).sum("org")
+    system = Cells(totals.sel(org=inside).sum("org"))
+    cells = Cells(totals)
     width = len(holders) + 1
     rows: list[Row] = []
     for year in years:
         rows.append(heading(year, width))
         added: list[Row] = []
         for flow in FLOWS:
-            values = (*(float(totals.sel(flow=flow, org=org, year=year)) + 0.0 for org in holders),)
-            row = Row(FLOW_LABELS[flow], (*values, float(system.sel(flow=flow, year=year)) + 0.0))
+            values = (*(cells(flow=flow, org=org, year=year) for org in holders),)
+            row = Row(FLOW_LABELS[flow], (*values, system(flow=flow, year=year)))
             rows.append(row)
             if flow != SUBTOTAL_FLOW:
                 added.append(row)
@@ -602,14 +636,16 @@ def checks_table(checks: xr.Dataset, years: Sequence[str]) -> FormattedTable:
     """:func:`flow_checks` of a (check, year) dataset of computed, expected and difference."""
     width = len(years)
     rows: list[Row] = []
-    for check in checks.check.values:
-        one = checks.sel(check=check)
-        difference = series(one.difference, years)
+    computed, expected, differences = (
+        Cells(checks[name].transpose("check", "year")) for name in ("computed", "expected", "difference")
+    )
+    for check, name in zip(checks.check.values, checks.name.values, strict=True):
+        difference = differences.series(years, check=check)
         flags = tuple(abs(v) > CHECK_TOLERANCE for v in difference)
         rows += [
-            heading(str(one.name.values), width),
-            Row("Computed", series(one.computed, years)),
-            Row("Expected", series(one.expected, years)),
+            heading(str(name), width),
+            Row("Computed", computed.series(years, check=check)),
+            Row("Expected", expected.series(years, check=check)),
             Row("Difference", difference, "total", flags=flags),
         ]
     return FormattedTable(
@@ -646,13 +682,14 @@ def scheme_bridges(results: Results) -> FormattedTable | None:
         return None
     years = plan_years(results)
     width = len(years)
+    cells = Cells(held)
     rows: list[Row] = []
     for holder in scheme_bridge_holders(results):
         rows.append(heading(results.org_label(holder), width))
         for line in SCHEME_LINES:
             kind: RowKind = "total" if line in SCHEME_LINE_TOTALS else "normal"
             rows.append(
-                Row(results.position_label(line), series(held.sel(line=line, holder=holder), years), kind)
+                Row(results.position_label(line), cells.series(years, line=line, holder=holder), kind)
             )
     return FormattedTable(
         "scheme_bridges",

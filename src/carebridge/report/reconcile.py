@@ -18,6 +18,7 @@ import xarray as xr
 from carebridge.engine.compare import typed_positions_by_holder
 from carebridge.engine.labels import label_map
 from carebridge.engine.results import Results
+from carebridge.report.table import Cells
 from carebridge.scenario.errors import Path, Problem, ScenarioError, did_you_mean
 from carebridge.scenario.schema import (
     POSITION_SECTORS,
@@ -82,6 +83,7 @@ def reconcile(results: Results) -> list[ReconciliationRow]:
         except _NotFoundError as missing:
             problems.append(Problem((*path, *missing.field.split(".")), missing.message))
             continue
+        cells = Cells(computed)
         for year, value in sorted(
             zip(years, published.values.values(), strict=True), key=_year_order(results)
         ):
@@ -91,7 +93,7 @@ def reconcile(results: Results) -> list[ReconciliationRow]:
                     published.source,
                     measure,
                     year,
-                    float(computed.sel(year=year)),
+                    cells(year=year),
                     float(value),
                     published.tolerance,
                 )

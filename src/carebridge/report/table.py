@@ -91,7 +91,35 @@ class FormattedTable:
 
 def series(values: xr.DataArray, years: Sequence[str]) -> tuple[float, ...]:
     """A (year) array's values in ``years`` as plain floats, ``-0.0`` as ``0.0``."""
-    return tuple(float(v) + 0.0 for v in values.sel(year=list(years)).values)
+    if values.dims != ("year",):
+        return tuple(float(v) + 0.0 for v in values.sel(year=list(years)).values)
+    return Cells(values).series(years)
+
+
+class Cells:
+    """A labelled array read once into plain Python: each cell by its labels (``cells(org="ccg",
+    year="2018/19")``) as a float, ``-0.0`` as ``0.0``, with no xarray selection per cell (a table of a run
+    reads hundreds of cells, and a selection costs a thousand times a look-up). A label that is not on the
+    array raises ``KeyError``, as a selection does."""
+
+    def __init__(self, array: xr.DataArray) -> None:
+        self.dims = tuple(str(dim) for dim in array.dims)
+        self._positions = [
+            {label: index for index, label in enumerate(array[dim].values.tolist())} for dim in self.dims
+        ]
+        self._values = array.values
+
+    def __call__(self, **labels: object) -> float:
+        if labels.keys() != set(self.dims):
+            raise KeyError(
+                f"cells of ({', '.join(self.dims)}) are chosen by every label, not {sorted(labels)}"
+            )
+        at = tuple(positions[labels[dim]] for dim, positions in zip(self.dims, self._positions, strict=True))
+        return float(self._values[at]) + 0.0
+
+    def series(self, years: Sequence[str], **labels: object) -> tuple[float, ...]:
+        """The cells of ``years`` at ``labels`` (every other dimension)."""
+        return tuple(self(**labels, year=year) for year in years)
 
 
 def year_columns(

@@ -34,7 +34,6 @@ from typing import Annotated, Any, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
-from scipy import special
 
 from carebridge.scenario.errors import Path, Problem, did_you_mean, format_value
 
@@ -134,6 +133,8 @@ class Pert(_Distribution):
     def ppf(self, u: Floats) -> Floats:
         if self.high <= self.low:
             return np.full(np.shape(u), self.low)
+        from scipy import special  # on first use: a plan with no distribution never starts SciPy
+
         alpha, beta = self._alpha_beta()
         return np.asarray(self.low + (self.high - self.low) * special.betaincinv(alpha, beta, u))
 
@@ -153,6 +154,8 @@ class Normal(_Distribution):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, populate_by_name=True)
 
     def _cdf_range(self) -> tuple[float, float]:
+        from scipy import special  # on first use: a plan with no distribution never starts SciPy
+
         lower = 0.0 if self.low is None else float(special.ndtr((self.low - self.mean_) / self.sd))
         upper = 1.0 if self.high is None else float(special.ndtr((self.high - self.mean_) / self.sd))
         return lower, upper
@@ -184,6 +187,8 @@ class Normal(_Distribution):
     def ppf(self, u: Floats) -> Floats:
         if self.sd == 0:
             return np.full(np.shape(u), self.mean_)
+        from scipy import special  # on first use: a plan with no distribution never starts SciPy
+
         lower, upper = self._cdf_range()
         values = self.mean_ + self.sd * special.ndtri(lower + u * (upper - lower))
         if self.low is None and self.high is None:
@@ -219,6 +224,8 @@ class Lognormal(_Distribution):
 
     def ppf(self, u: Floats) -> Floats:
         mu, sigma = self._log_parameters()
+        from scipy import special  # on first use: a plan with no distribution never starts SciPy
+
         return np.asarray(np.exp(mu + sigma * special.ndtri(u)))
 
     def bounds(self) -> tuple[float, float]:

@@ -15,6 +15,9 @@ from carebridge.engine import run as run_engine
 from carebridge.scenario.loader import LoadedScenario, load_scenario, load_scenario_text
 from carebridge.scenario.side_files import UPLOADED, scenario_digest
 from carebridge.scenario.years import YearRange
+from carebridge.usecases.lazy_dask import defer_dask_arrays
+
+defer_dask_arrays()  # a plan's run never meets a dask array: xarray need not import dask.array to check
 
 
 @dataclass(frozen=True)

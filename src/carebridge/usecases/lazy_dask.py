@@ -1,0 +1,71 @@
+"""xarray without ``dask.array`` until a dask array is met.
+
+The first array xarray builds asks whether its data is a dask array, and to answer it imports ``dask.array``
+(and with it SciPy): a third of a second and more at the start of every run, for a plan that never touches
+dask. :func:`defer_dask_arrays` answers the question without the import while ``dask.array`` is not loaded
+(nothing can be a dask array then) and exactly as xarray would once it is, so a Monte Carlo run on a dask
+cluster, which imports ``dask.array`` itself, sees no difference. It fills xarray's own cache of the modules
+it checks (``xarray.namedarray.pycompat``), which is private: when that cache is not there any more, it does
+nothing and xarray imports ``dask.array`` as before.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Final
+
+from xarray.namedarray import pycompat
+
+DASK: Final = "dask"
+DASK_ARRAY: Final = "dask.array"
+
+
+class _DaskArrayCheck(type):
+    """``isinstance(x, DaskArray)`` without importing dask: false while ``dask.array`` is not imported."""
+
+    def __instancecheck__(cls, instance: object) -> bool:
+        arrays = sys.modules.get(DASK_ARRAY)
+        return arrays is not None and isinstance(instance, arrays.Array)
+
+    def __subclasscheck__(cls, subclass: type) -> bool:
+        arrays = sys.modules.get(DASK_ARRAY)
+        return arrays is not None and issubclass(subclass, arrays.Array)
+
+
+class DaskArray(metaclass=_DaskArrayCheck):
+    """Stands for ``dask.array.Array`` in xarray's checks."""
+
+
+class _DeferredDask:
+    """xarray's record of dask (``DuckArrayModule``): the array type as :class:`DaskArray`, the rest read
+    from the real record, made (and dask imported) only when asked for."""
+
+    type = (DaskArray,)
+
+    def __init__(self) -> None:
+        self._record: Any = None
+
+    def _real(self) -> Any:
+        if self._record is None:
+            self._record = pycompat.DuckArrayModule(DASK)
+        return self._record
+
+    @property
+    def module(self) -> Any:
+        return self._real().module
+
+    @property
+    def version(self) -> Any:
+        return self._real().version
+
+    @property
+    def available(self) -> bool:
+        return bool(self._real().available)
+
+
+def defer_dask_arrays() -> None:
+    """Let xarray build arrays without importing ``dask.array`` (see the module's note); nothing when dask's
+    record is already made or xarray keeps no such cache."""
+    cache = getattr(pycompat, "_cached_duck_array_modules", None)
+    if isinstance(cache, dict) and DASK not in cache and hasattr(pycompat, "DuckArrayModule"):
+        cache[DASK] = _DeferredDask()
