@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from carebridge.engine.arrays import Floats, labelled_array
+
 SOURCES = ("avoided_growth", "reduction", "direct")
 BASES = ("tariff", "cost")
 
@@ -20,32 +22,35 @@ once; reductions and other direct savings through the POD's cost structure."""
 PART_SOURCE = np.array([[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0], [0, 0, 1.0]])
 
 
-def release_matrix(release: xr.DataArray, years: xr.DataArray) -> xr.DataArray:
+def release_matrix_values(release: Floats, n: int) -> Floats:
     """``M[p, t, τ] = w[p, t − τ]`` for ``t ≥ τ``, else 0: the share of year τ's change released by year t.
 
-    ``w[p, d] = Σ_j share_j · 1[d ≥ lag_j]`` is the POD's release profile (variable, semi-fixed, fixed).
+    ``release`` (pod, lag), a lag for each of the ``n`` years: ``w[p, d] = Σ_j share_j · 1[d ≥ lag_j]``, the
+    POD's release profile (variable, semi-fixed, fixed). Returns (pod, year, from_year).
     """
-    n = years.size
     gap = np.arange(n)[:, None] - np.arange(n)[None, :]
-    profile = release.values[:, np.clip(gap, 0, n - 1)] * (gap >= 0)
-    return xr.DataArray(
-        profile,
-        dims=["pod", "year", "from_year"],
-        coords={"pod": release.pod.values, "year": years.values, "from_year": years.values},
-    )
+    return release[:, np.clip(gap, 0, n - 1)] * (gap >= 0)
 
 
-def release_kernel(release: xr.DataArray, years: xr.DataArray) -> xr.DataArray:
-    """Release matrices by part, (part, pod, year, from_year).
+def release_kernel_values(release: Floats) -> Floats:
+    """Release matrices by part, (part, pod, year, from_year), from the release profile (pod, lag).
 
     Parts released at once get 1 from the year of the change on; the others the POD's release matrix.
     """
-    matrix = release_matrix(release, years)
-    at_once = np.broadcast_to(np.tri(years.size), matrix.shape)  # released in full from the year it arises
-    return xr.DataArray(
-        np.stack([at_once, matrix.values, matrix.values, at_once]),
-        dims=["part", *matrix.dims],
-        coords={"part": list(PARTS), **{name: matrix.coords[name] for name in matrix.dims}},
+    n = release.shape[-1]
+    matrix = release_matrix_values(release, n)
+    at_once = np.broadcast_to(np.tri(n), matrix.shape)  # released in full from its year
+    return np.stack([at_once, matrix, matrix, at_once])
+
+
+def release_matrix(release: xr.DataArray, years: xr.DataArray) -> xr.DataArray:
+    """:func:`release_matrix_values` labelled, (pod, year, from_year)."""
+    n = years.size
+    profile = release_matrix_values(release.transpose("pod", "lag").values, n)
+    return labelled_array(
+        profile,
+        ["pod", "year", "from_year"],
+        {"pod": release.pod.values, "year": years.values, "from_year": years.values},
     )
 
 
@@ -86,8 +91,8 @@ def savings_table(
     Tariff basis: activity removed × price / 1000, and direct savings as given. Cost basis: avoided growth
     is released in full in the year it arises (no cost base was built for it); reductions and direct
     savings (unless immediate) are released through the POD's cost structure (``kernel``, from
-    :func:`release_kernel`). ``reduction_money`` (£'000, tariff basis) is money saved by reductions that no
-    activity at the POD's price gives: the bed days a length-of-stay effect saves (docs/effects.md).
+    :func:`release_kernel_values`). ``reduction_money`` (£'000, tariff basis) is money saved by reductions
+    that no activity at the POD's price gives: the bed days a length-of-stay effect saves (docs/effects.md).
     """
     reduction = tariff_saving(reduced, price)
     if reduction_money is not None:
