@@ -18,7 +18,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import xarray as xr
 
-from carebridge.engine.arrays import Floats, Labels, labelled_array
+from carebridge.engine.arrays import DRAW as DRAW
+from carebridge.engine.arrays import Floats as Floats
+from carebridge.engine.arrays import Labels, labelled_array, ordered
 from carebridge.engine.savings import PARTS, release_kernel_values
 from carebridge.scenario.errors import Path
 from carebridge.scenario.names import sector
@@ -39,7 +41,6 @@ from carebridge.scenario.years import Fill, YearRange, YearValue, parse_year
 ALL_COHORT = "all"
 OTHER_PROVIDER = "other"
 COMPONENTS = ("variable", "semi_fixed", "fixed")
-DRAW = "draw"
 
 
 class InputValues:
@@ -455,13 +456,13 @@ def cohort_regions(
         return effects  # disjoint cohorts with constant shares: the specification's §4 as it stands
     pods = [p.id for p in scenario.pods]
     years = span.labels
-    cohorts = [str(c) for c in effects.cohort_share.cohort.values]
+    cohorts = [str(c) for c in effects.cohort_share.get_index("cohort")]
     base_share = effects.cohort_share.values
     share = np.broadcast_to(
         base_share[..., :, None, :], (*base_share.shape[:-1], len(years), len(pods))
     ).copy()
     if activity.demographic is not None:
-        index = np.cumprod(1 + activity.demographic.transpose(..., "year", "pod").values, axis=-2)
+        index = np.cumprod(1 + ordered(activity.demographic, ("year", "pod")), axis=-2)
     else:
         index = np.ones((len(years), len(pods)))
     base_activity = activity.base.values
