@@ -35,11 +35,10 @@ def labelled_array(data: npt.ArrayLike, dims: Sequence[str], coords: Mapping[str
     variables: dict[str, xr.Variable] = {}
     indexes: dict[Hashable, Index] = {}
     for name, labels in coords.items():
-        plain = labels.tolist() if isinstance(labels, np.ndarray) else list(labels)
-        variable, index = _axis(name, tuple(plain), type(plain[0]).__name__ if plain else "")
+        variable, index = _labels(name, labels)
         if name not in dims or variable.size != array.shape[list(dims).index(name)]:
             raise ValueError(
-                f"{len(plain)} labels of {name!r} for data of shape {array.shape} on {tuple(dims)}"
+                f"{variable.size} labels of {name!r} for data of shape {array.shape} on {tuple(dims)}"
             )
         variables[name] = variable.copy(deep=False)
         indexes[name] = index
@@ -92,13 +91,16 @@ def lead(data: npt.NDArray[np.generic], core: int) -> list[str]:
 
 
 def _labels(name: str, labels: Labels) -> tuple[xr.Variable, Index]:
-    plain = labels.tolist() if isinstance(labels, np.ndarray) else list(labels)
+    if isinstance(labels, np.ndarray):  # keeps its dtype (the width of its strings)
+        return _axis(name, tuple(labels.tolist()), labels.dtype.str)
+    plain = list(labels)
     return _axis(name, tuple(plain), type(plain[0]).__name__ if plain else "")
 
 
 @lru_cache(maxsize=4096)
 def _axis(name: str, labels: tuple[object, ...], kind: str) -> tuple[xr.Variable, Index]:
-    """The coordinate variable and index of dimension ``name`` with ``labels`` (of type ``kind``): made once
-    per set of labels, and never changed (each array gets a shallow copy of the variable)."""
-    made = xr.Coordinates({name: list(labels)})
+    """The coordinate variable and index of dimension ``name`` with ``labels`` (of type or dtype ``kind``):
+    made once per set of labels, and never changed (each array gets a shallow copy of the variable)."""
+    given = np.array(labels, dtype=np.dtype(kind)) if kind.startswith(("<", ">", "|", "=")) else list(labels)
+    made = xr.Coordinates({name: given})
     return made.variables[name], made.xindexes[name]

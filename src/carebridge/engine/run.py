@@ -11,7 +11,7 @@ import xarray as xr
 from carebridge.engine import activity as activity_model
 from carebridge.engine import finance, flows, plan, population, savings, schemes, setting
 from carebridge.engine import workforce as workforce_model
-from carebridge.engine.arrays import Floats, labelled_array, labelled_dataset, lead, ordered
+from carebridge.engine.arrays import Floats, Labels, labelled_array, labelled_dataset, lead, ordered
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import ModelInputs, compile_inputs
@@ -141,7 +141,10 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     )
     statement = finance.statement(fin, [f.name for f in scenario.funding], programme_saving)
     has = [pods.index(pod) for pod in act.has_activity]
-    active = {"year": years, "pod": act.has_activity}
+    active: dict[str, Labels] = {
+        "year": years,
+        "pod": np.asarray(pods)[has],
+    }  # the PODs' labels, as `sel` keeps them
     do_nothing_active = labelled_array(do_nothing_v[..., has], [*lead(do_nothing_v, 2), *YEAR_POD], active)
     do_something_active = labelled_array(
         do_something_v[..., has], [*lead(do_something_v, 2), *YEAR_POD], active
