@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
+
+from carebridge.engine.arrays import Floats, labelled_array, lead, ordered
 
 
 def do_nothing_activity(base: xr.DataArray, trajectory: xr.DataArray, growth: xr.DataArray) -> xr.DataArray:
@@ -11,10 +14,20 @@ def do_nothing_activity(base: xr.DataArray, trajectory: xr.DataArray, growth: xr
     ``AD[t,p] = A0[p] · Π_{τ=1..t} (1 + g[τ,p])``, with ``g`` already the product of the demographic and
     non-demographic parts, ``(1 + g) = (1 + g_demo)(1 + g_nondemo)``.
     """
-    grown = base * (1 + growth).cumprod("year")
-    return trajectory.where(trajectory.notnull(), grown)
+    dims = ("year", "pod")
+    activity = do_nothing_values(ordered(base, ("pod",)), ordered(trajectory, dims), ordered(growth, dims))
+    return labelled_array(activity, [*lead(activity, 2), *dims], {d: growth.get_index(d) for d in dims})
+
+
+def do_nothing_values(base: Floats, trajectory: Floats, growth: Floats) -> Floats:
+    """:func:`do_nothing_activity` on arrays: ``base`` (…, pod), ``trajectory`` and ``growth`` (…, year,
+    pod); returns (…, year, pod)."""
+    grown = base[..., None, :] * np.cumprod(1 + growth, axis=-2)
+    return np.where(np.isnan(trajectory), grown, trajectory)
 
 
 def growth_over_base(do_nothing: xr.DataArray, base: xr.DataArray) -> xr.DataArray:
     """Growth ``GR[t,p] = AD[t,p] − A0[p]``: the activity above the base year."""
-    return do_nothing - base
+    dims = ("year", "pod")
+    growth = ordered(do_nothing, dims) - ordered(base, ("pod",))[..., None, :]
+    return labelled_array(growth, [*lead(growth, 2), *dims], {d: do_nothing.get_index(d) for d in dims})

@@ -16,10 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-import numpy.typing as npt
 import xarray as xr
 
-from carebridge.engine.savings import release_kernel
+from carebridge.engine.arrays import DRAW as DRAW
+from carebridge.engine.arrays import Floats as Floats
+from carebridge.engine.arrays import Labels, labelled_array, ordered
+from carebridge.engine.savings import PARTS, release_kernel_values
 from carebridge.scenario.errors import Path
 from carebridge.scenario.names import sector
 from carebridge.scenario.population import parse_band
@@ -39,9 +41,6 @@ from carebridge.scenario.years import Fill, YearRange, YearValue, parse_year
 ALL_COHORT = "all"
 OTHER_PROVIDER = "other"
 COMPONENTS = ("variable", "semi_fixed", "fixed")
-DRAW = "draw"
-
-Floats = npt.NDArray[np.float64]
 
 
 class InputValues:
@@ -76,14 +75,14 @@ class InputValues:
         """:meth:`expand` as a labelled series by year (draw first, where a number of it is uncertain)."""
         data = self.expand(span, path, value, fill)
         dims = ["year"] if data.ndim == 1 else [DRAW, "year"]
-        return xr.DataArray(data, dims=dims, coords={"year": span.labels})
+        return labelled_array(data, dims, {"year": span.labels})
 
     def zeros(self, shape: Sequence[int]) -> Floats:
         """Zeros of ``shape``, after a draw axis when there are draws."""
         lead = () if self.draws is None else (self.draws,)
         return np.zeros((*lead, *shape))
 
-    def labelled(self, data: Floats, dims: Sequence[str], coords: Mapping[str, object]) -> xr.DataArray:
+    def labelled(self, data: Floats, dims: Sequence[str], coords: Mapping[str, Labels]) -> xr.DataArray:
         """``data`` (from :meth:`zeros`) as a labelled array; its draw axis is dropped when every draw holds
         the same values."""
         if self.draws is not None:
@@ -92,7 +91,7 @@ class InputValues:
                 dims = [DRAW, *dims]
             else:
                 data = data[0]
-        return xr.DataArray(data, dims=list(dims), coords=dict(coords))
+        return labelled_array(data, dims, coords)
 
 
 def _column(value: float | Floats) -> Floats:
@@ -440,8 +439,8 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
     return EffectInputs(
         fractions=values.labelled(fractions, ["kind", *dims], {"kind": list(FRACTION_KINDS), **coords}),
         **{name: values.labelled(a, dims, coords) for name, a in arrays.items()},
-        scheme_cohort=xr.DataArray(
-            membership, dims=["scheme", "cohort"], coords={"scheme": schemes, "cohort": cohorts}
+        scheme_cohort=labelled_array(
+            membership, ["scheme", "cohort"], {"scheme": schemes, "cohort": cohorts}
         ),
         cohort_share=values.labelled(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods}),
     )
@@ -457,13 +456,13 @@ def cohort_regions(
         return effects  # disjoint cohorts with constant shares: the specification's §4 as it stands
     pods = [p.id for p in scenario.pods]
     years = span.labels
-    cohorts = [str(c) for c in effects.cohort_share.cohort.values]
+    cohorts = [str(c) for c in effects.cohort_share.get_index("cohort")]
     base_share = effects.cohort_share.values
     share = np.broadcast_to(
         base_share[..., :, None, :], (*base_share.shape[:-1], len(years), len(pods))
     ).copy()
     if activity.demographic is not None:
-        index = np.cumprod(1 + activity.demographic.transpose(..., "year", "pod").values, axis=-2)
+        index = np.cumprod(1 + ordered(activity.demographic, ("year", "pod")), axis=-2)
     else:
         index = np.ones((len(years), len(pods)))
     base_activity = activity.base.values
@@ -527,9 +526,7 @@ def cohort_regions(
         effects,
         cohort_headcount=headcount,
         cohort_share_by_year=values.labelled(_with_draws(values, share), ["cohort", "year", "pod"], coords),
-        region_member=xr.DataArray(
-            member, dims=["region", "cohort"], coords={"region": regions, "cohort": cohorts}
-        ),
+        region_member=labelled_array(member, ["region", "cohort"], {"region": regions, "cohort": cohorts}),
         region_share=values.labelled(
             _with_draws(values, region_share),
             ["region", "year", "pod"],
@@ -606,14 +603,15 @@ def _prices(scenario: Scenario, span: YearRange, values: InputValues) -> PriceIn
             lag = getattr(structure.lags, component)
             if lag < n:
                 release[j, lag:] += getattr(structure, component)
-    release_profile = xr.DataArray(release, dims=["pod", "lag"], coords={"pod": pods, "lag": np.arange(n)})
     return PriceInputs(
         price=values.labelled(price, ["year", "pod"], {"year": span.labels, "pod": pods}),
-        provider_split=xr.DataArray(
-            split, dims=["pod", "provider"], coords={"pod": pods, "provider": provider_ids}
+        provider_split=labelled_array(split, ["pod", "provider"], {"pod": pods, "provider": provider_ids}),
+        release=labelled_array(release, ["pod", "lag"], {"pod": pods, "lag": list(range(n))}),
+        kernel=labelled_array(
+            release_kernel_values(release),
+            ["part", "pod", "year", "from_year"],
+            {"part": list(PARTS), "pod": pods, "year": span.labels, "from_year": span.labels},
         ),
-        release=release_profile,
-        kernel=release_kernel(release_profile, xr.DataArray(span.labels, dims=["year"])),
     )
 
 
@@ -695,7 +693,7 @@ def _finance(scenario: Scenario, span: YearRange, values: InputValues) -> Financ
                 for k, p in enumerate(plan)
             ],
         ),
-        savings_window=xr.DataArray(window, dims=["year"], coords={"year": years}),
+        savings_window=labelled_array(window, ["year"], {"year": years}),
     )
 
 

@@ -4,9 +4,11 @@ parts, and the checks of cohorts whose shares change over the years or overlap."
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
-from carebridge.engine.inputs import DRAW, EffectInputs
+from carebridge.engine.arrays import Floats, labelled_array, lead, ordered
+from carebridge.engine.inputs import EffectInputs
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Scenario
 
@@ -19,10 +21,26 @@ def growth_split(
     """(demographic, non-demographic) growth in activity, ``GRd + GRn = AD − A0`` (docs/demand.md §3):
 
     ``GRd[t,p] = A0[p] · (D[t,p] − 1)`` with ``D = Π_{τ≤t} (1 + g_demo[τ,p])``, and ``GRn = GR − GRd``.
+    The demographic part is laid out (…, pod, year), the other (…, year, pod).
     """
-    index = (1 + demographic).cumprod("year")
-    demographic_growth = base * (index - 1)
-    return demographic_growth, (do_nothing - base) - demographic_growth
+    dims = ("year", "pod")
+    demographic_growth, other = growth_split_values(
+        ordered(base, ("pod",)), ordered(do_nothing, dims), ordered(demographic, dims)
+    )
+    coords = {d: do_nothing.get_index(d) for d in dims}
+    by_pod = np.swapaxes(demographic_growth, -1, -2)
+    return (
+        labelled_array(by_pod, [*lead(by_pod, 2), "pod", "year"], coords),
+        labelled_array(other, [*lead(other, 2), *dims], coords),
+    )
+
+
+def growth_split_values(base: Floats, do_nothing: Floats, demographic: Floats) -> tuple[Floats, Floats]:
+    """:func:`growth_split` on arrays: ``base`` (…, pod), ``do_nothing`` and ``demographic`` (…, year,
+    pod); returns both parts (…, year, pod)."""
+    index = np.cumprod(1 + demographic, axis=-2)
+    demographic_growth = base[..., None, :] * (index - 1)
+    return demographic_growth, (do_nothing - base[..., None, :]) - demographic_growth
 
 
 def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
@@ -30,14 +48,19 @@ def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
     its declared intersections goes below 0 (its intersections larger than its share)."""
     if effects.cohort_share_by_year is None or effects.region_share is None:
         return []
-    share = _first_draw(effects.cohort_share_by_year).transpose("cohort", "pod", "year")
-    regions = _first_draw(effects.region_share).transpose("region", "pod", "year")
+    by_year = effects.cohort_share_by_year
     names = {c.id: c.name for c in scenario.cohorts}
     pods = {p.id: p.name for p in scenario.pods}
-    years = [str(y) for y in share.year.values]
+    years = [str(y) for y in by_year.get_index("year")]
     ids = [c.id for c in scenario.cohorts]
-    shares = share.sel(cohort=ids, pod=list(pods)).values  # (cohort, pod, year), once: no `sel` per cell
-    outside = regions.sel(region=ids, pod=list(pods)).values
+    columns = _positions(by_year.get_index("pod"), list(pods))
+    # (cohort, pod, year), once: no `sel` per cell
+    shares = _first_draw(ordered(by_year, ("cohort", "year", "pod")))[
+        _positions(by_year.get_index("cohort"), ids)
+    ][:, :, columns].swapaxes(1, 2)
+    outside = _first_draw(ordered(effects.region_share, ("region", "year", "pod")))[
+        _positions(effects.region_share.get_index("region"), ids)
+    ][:, :, columns].swapaxes(1, 2)
     above_all = shares > 1 + TOLERANCE
     below_all = outside < -TOLERANCE
     problems: list[Problem] = []
@@ -72,5 +95,12 @@ def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
     return problems
 
 
-def _first_draw(array: xr.DataArray) -> xr.DataArray:
-    return array.isel({DRAW: 0}) if DRAW in array.dims else array
+def _first_draw(values: Floats) -> Floats:
+    """(cohort or region, year, pod) values of the first draw, where there are draws."""
+    return values[0] if values.ndim > 3 else values
+
+
+def _positions(index: pd.Index, labels: list[str]) -> list[int]:
+    """The position in ``index`` of each of ``labels``."""
+    at = {str(label): i for i, label in enumerate(index)}
+    return [at[label] for label in labels]

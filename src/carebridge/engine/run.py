@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
+import numpy.typing as npt
 import xarray as xr
 
 from carebridge.engine import activity as activity_model
 from carebridge.engine import finance, flows, plan, population, savings, schemes, setting
 from carebridge.engine import workforce as workforce_model
+from carebridge.engine.arrays import Floats, Labels, labelled_array, labelled_dataset, lead, ordered
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
-from carebridge.engine.inputs import DRAW, ModelInputs, compile_inputs
+from carebridge.engine.inputs import ModelInputs, compile_inputs
 from carebridge.engine.labels import (
     ACTIVITY,
     MONEY,
@@ -40,10 +44,23 @@ def run(scenario: Scenario) -> Results:
     return results
 
 
+YEAR_POD = ("year", "pod")
+BY_SCHEME = ("year", "pod", "scheme")
+EFFECT = ("scheme", "year", "pod")
+
+
 def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     act = inputs.activity
-    do_nothing = activity_model.do_nothing_activity(act.base, act.trajectory, act.growth)
-    growth = activity_model.growth_over_base(do_nothing, act.base)
+    years = inputs.years
+    pods = [pod.id for pod in scenario.pods]
+    year_pod = {"year": years, "pod": pods}
+    base = ordered(act.base, ("pod",))
+    do_nothing_v = activity_model.do_nothing_values(
+        base, ordered(act.trajectory, YEAR_POD), ordered(act.growth, YEAR_POD)
+    )
+    do_nothing = labelled_array(do_nothing_v, [*lead(do_nothing_v, 2), *YEAR_POD], year_pod)
+    growth_v = do_nothing_v - base[..., None, :]
+    growth = labelled_array(growth_v, [*lead(growth_v, 2), *YEAR_POD], year_pod)
     shares = population.cohort_problems(scenario, inputs.effects)
     if shares:
         raise ModelError(shares)
@@ -55,12 +72,23 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         effect_names = setting.effect_names(scenario, span, inputs.values, do_nothing, inputs.prices.price)
         effects = setting.with_formula_effects(scenario, effects, effect_names, span, inputs.values)
     moved = schemes.scheme_activity(effects, act.base, do_nothing, growth)
+    avoided = ordered(moved.avoided, BY_SCHEME)
+    reduced = ordered(moved.reduced, BY_SCHEME)
+    scheme_ids = [scheme.id for scheme in scenario.schemes]
+    by_scheme = {**year_pod, "scheme": scheme_ids}
     if new_effects:
         shifted = setting.shift_reductions(
             scenario, effects, effect_names, span, inputs.values, act.base, do_nothing
         )
-        moved = schemes.SchemeActivity(moved.avoided, moved.reduced + shifted, moved.cohort_removed)
-    do_something = schemes.do_something_activity(do_nothing, moved)
+        reduced = reduced + ordered(shifted, BY_SCHEME)
+        moved = schemes.SchemeActivity(
+            moved.avoided,
+            labelled_array(reduced, [*lead(reduced, 3), *BY_SCHEME], by_scheme),
+            moved.cohort_removed,
+        )
+    removed = (avoided + reduced).sum(axis=-1)
+    do_something_v = do_nothing_v - removed
+    do_something = labelled_array(do_something_v, [*lead(do_something_v, 2), *YEAR_POD], year_pod)
     problems = overdrawn_cells(scenario, inputs, moved, do_nothing, do_something)
     if problems:
         raise ModelError(problems)
@@ -72,92 +100,155 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         else None
     )
 
-    saved = savings.savings_table(
-        moved.avoided,
-        moved.reduced,
-        effects.direct_released,
-        effects.direct_immediate,
-        inputs.prices.price,
-        inputs.prices.kernel,
-        inputs.prices.provider_split,
-        stays.money if stays is not None else None,
-    )
+    price = inputs.prices.price
+    providers = [str(provider) for provider in inputs.prices.provider_split.get_index("provider")]
+    saved = savings.savings_values(
+        avoided,
+        reduced,
+        np.moveaxis(ordered(effects.direct_released, EFFECT), -3, -1),
+        np.moveaxis(ordered(effects.direct_immediate, EFFECT), -3, -1),
+        ordered(price, YEAR_POD),
+        ordered(inputs.prices.kernel, ("part", "pod", "year", "from_year")),
+        ordered(inputs.prices.provider_split, ("pod", "provider")),
+        ordered(stays.money, BY_SCHEME) if stays is not None else None,
+    )  # (…, scheme, year, pod, source, basis, provider)
     fin = inputs.finance
-    scheme_investment = xr.Dataset(
-        {"recurrent": fin.scheme_recurrent, "non_recurrent": fin.scheme_non_recurrent}
+    recurrent = ordered(fin.scheme_recurrent, ("scheme", "year"))
+    non_recurrent = ordered(fin.scheme_non_recurrent, ("scheme", "year"))
+    by_year = {"scheme": scheme_ids, "year": years}
+    scheme_investment = labelled_dataset(
+        {
+            "recurrent": ([*lead(recurrent, 2), "scheme", "year"], recurrent),
+            "non_recurrent": ([*lead(non_recurrent, 2), "scheme", "year"], non_recurrent),
+        },
+        by_year,
     )
-    benefit = -saved.sum(["pod", "source", "provider"])  # (scheme, year, basis), negative
-    invested = fin.scheme_recurrent + fin.scheme_non_recurrent
-    summary = xr.Dataset({"investment": invested, "benefit": benefit, "net": invested + benefit})
-    programme_saving = benefit.sum("scheme")
+    benefit = -saved.sum(axis=(-4, -3, -1))  # (…, scheme, year, basis), negative
+    invested = recurrent + non_recurrent
+    net = invested[..., None] + benefit
+    with_basis = {**by_year, "basis": list(savings.BASES)}
+    summary = labelled_dataset(
+        {
+            "investment": ([*lead(invested, 2), "scheme", "year"], invested),
+            "benefit": ([*lead(benefit, 3), "basis", "year", "scheme"], np.swapaxes(benefit, -1, -3)),
+            "net": ([*lead(net, 3), "scheme", "year", "basis"], net),
+        },
+        with_basis,
+    )
+    programme = np.swapaxes(benefit.sum(axis=-3), -1, -2)  # (…, basis, year)
+    programme_saving = labelled_array(
+        programme, [*lead(programme, 2), "basis", "year"], {"basis": list(savings.BASES), "year": years}
+    )
     statement = finance.statement(fin, [f.name for f in scenario.funding], programme_saving)
+    has = [pods.index(pod) for pod in act.has_activity]
+    active: dict[str, Labels] = {
+        "year": years,
+        "pod": np.asarray(pods)[has],
+    }  # the PODs' labels, as `sel` keeps them
+    do_nothing_active = labelled_array(do_nothing_v[..., has], [*lead(do_nothing_v, 2), *YEAR_POD], active)
+    do_something_active = labelled_array(
+        do_something_v[..., has], [*lead(do_something_v, 2), *YEAR_POD], active
+    )
     capacity = plan.capacity(
         scenario,
         span,
-        do_nothing.sel(pod=act.has_activity),
-        do_something.sel(pod=act.has_activity),
+        do_nothing_active,
+        do_something_active,
         stays.stay_factor if stays is not None else None,
     )
+    cases = np.stack(np.broadcast_arrays(do_nothing_v[..., has], do_something_v[..., has]), axis=-3)
     staff = workforce_model.workforce(
         scenario,
         span,
         inputs.values,
         act.base,
-        xr.concat(
-            [do_nothing.sel(pod=act.has_activity), do_something.sel(pod=act.has_activity)], dim="case"
-        ).assign_coords(case=list(workforce_model.CASES)),
+        labelled_array(
+            cases, [*lead(cases, 3), "case", *YEAR_POD], {"case": list(workforce_model.CASES), **active}
+        ),
         capacity.get("beds"),
     )
-    price = inputs.prices.price
     names = plan.base_names(scenario, span, do_nothing, price, inputs.values)
     forecast = plan.forecast_finance(scenario, span, names, do_nothing, price, inputs.values)
-    gaps = fin.do_nothing
-    if forecast is not None:
-        computed = forecast.table.gap
-        gaps = computed.reindex(org=gaps.org, fill_value=0.0).where(gaps.org.isin(computed.org), gaps)
+    orgs = inputs.owners.orgs
+    gaps_v = _gaps(ordered(fin.do_nothing, ("org", "year")), orgs, forecast)  # (…, org, year)
     if plan.uses_formulas(scenario):
         names.update(plan.scheme_names(summary))
         names.update(
-            {f"do_something.{pod}": do_something.sel(pod=pod, drop=True) for pod in act.has_activity}
+            {
+                f"do_something.{pod}": labelled_array(
+                    do_something_v[..., pods.index(pod)], [*lead(do_something_v, 2), "year"], {"year": years}
+                )
+                for pod in act.has_activity
+            }
         )
-        names.update({f"gap.{org}": gaps.sel(org=org, drop=True) for org in gaps.org.values})
-        names["gap.system"] = gaps.sum("org")
+        names.update(
+            {
+                f"gap.{org}": labelled_array(gaps_v[..., i, :], [*lead(gaps_v, 2), "year"], {"year": years})
+                for i, org in enumerate(orgs)
+            }
+        )
+        system = gaps_v.sum(axis=-2)
+        names["gap.system"] = labelled_array(system, [*lead(system, 1), "year"], {"year": years})
         names.update(workforce_model.workforce_names(staff))
     lines = plan.plan_lines(scenario, span, fin.plan_value, summary, names, effects.cohort_share)
     plan_orgs = [line.org for line in scenario.positions.plan_lines]
-    gaps = gaps.transpose(..., "org", "year")
-    allocation = _allocation(inputs, gaps, forecast)
+    gaps = labelled_array(gaps_v, [*lead(gaps_v, 2), "org", "year"], {"org": orgs, "year": years})
+    allocation = _allocation(inputs, gaps_v, orgs, forecast)
     positions = finance.positions(gaps, lines.value, plan_orgs, allocation)
-    money = _flows(scenario, inputs, saved, do_nothing, invested, positions)
+    money = _flows(scenario, inputs, saved, pods, providers, do_nothing_v, invested, positions)
 
-    activity = xr.Dataset(
-        {
-            "do_nothing": do_nothing,
-            "avoided_growth": -moved.avoided.sum("scheme"),
-            "reduction": -moved.reduced.sum("scheme"),
-            "do_something": do_something,
-            "deflection_pct": schemes.deflection_percent(moved, act.base),
-        }
-    )
+    activity_vars = {
+        "do_nothing": do_nothing_v,
+        "avoided_growth": -avoided.sum(axis=-1),
+        "reduction": -reduced.sum(axis=-1),
+        "do_something": do_something_v,
+        "deflection_pct": schemes.deflection_values(removed, base),
+    }
+    laid: dict[str, tuple[list[str], Floats]] = {
+        name: ([*lead(value, 2), *YEAR_POD], value[..., has]) for name, value in activity_vars.items()
+    }
     if act.demographic is not None:  # docs/demand.md §3: the split of growth
-        split = population.growth_split(act.base, do_nothing, act.demographic)
-        activity["demographic_growth"], activity["non_demographic_growth"] = split
-    activity = activity.sel(pod=act.has_activity)
+        demographic, other = population.growth_split_values(
+            base, do_nothing_v, ordered(act.demographic, YEAR_POD)
+        )
+        by_pod = np.swapaxes(demographic[..., has], -1, -2)
+        laid["demographic_growth"] = ([*lead(by_pod, 2), "pod", "year"], by_pod)
+        laid["non_demographic_growth"] = ([*lead(other, 2), *YEAR_POD], other[..., has])
     labels = Names(scenario)
-    activity = with_labels(activity, labels, ACTIVITY)
+    activity = with_labels(labelled_dataset(laid, active), labels, ACTIVITY)
     activity["deflection_pct"].attrs["units"] = PERCENT
-    scheme_activity = xr.Dataset({"avoided_growth": -moved.avoided, "reduction": -moved.reduced})
+    active_schemes = {**active, "scheme": scheme_ids}
+    scheme_activity = labelled_dataset(
+        {
+            "avoided_growth": ([*lead(avoided, 3), *BY_SCHEME], -avoided[..., has, :]),
+            "reduction": ([*lead(reduced, 3), *BY_SCHEME], -reduced[..., has, :]),
+        },
+        active_schemes,
+    )
     capacity = capacity.merge(staff) if staff.data_vars else capacity
     for variable, unit in (("bed_days", "bed days"), ("beds", "beds"), ("wte", "WTE")):
-        if variable in capacity:
-            capacity[variable].attrs["units"] = unit
+        if variable in capacity.data_vars:
+            capacity.variables[variable].attrs["units"] = unit
     return Results(
         scenario=scenario,
         years=inputs.years,
         activity=activity,
-        scheme_activity=with_labels(scheme_activity.sel(pod=act.has_activity), labels, ACTIVITY),
+        scheme_activity=with_labels(scheme_activity, labels, ACTIVITY),
         savings=with_labels(
-            -saved.transpose(..., "scheme", "year", "pod", "source", "basis", "provider"), labels, MONEY
+            labelled_array(
+                -saved,
+                [*lead(saved, 6), "scheme", "year", "pod", "source", "basis", "provider"],
+                {
+                    "scheme": scheme_ids,
+                    "year": years,
+                    "pod": pods,
+                    "source": list(savings.SOURCES),
+                    "basis": list(savings.BASES),
+                    "provider": providers,
+                },
+            ),
+            labels,
+            MONEY,
         ),
         scheme_investment=with_labels(scheme_investment, labels, MONEY),
         scheme_summary=with_labels(summary, labels, MONEY),
@@ -176,63 +267,89 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     )
 
 
+def _gaps(given: Floats, orgs: list[str], forecast: plan.Finance | None) -> Floats:
+    """Each organisation's do-nothing gap (…, org, year): the forecast's where it computes one, else the
+    gap given."""
+    if forecast is None:
+        return given
+    computed = forecast.table.gap
+    values = computed.transpose(..., "org", "year").values
+    rows = {str(org): k for k, org in enumerate(computed.get_index("org"))}
+    shape = np.broadcast_shapes(given.shape[:-2], values.shape[:-2])
+    gaps = np.broadcast_to(given, (*shape, *given.shape[-2:])).copy()
+    for i, org in enumerate(orgs):
+        if org in rows:
+            gaps[..., i, :] = values[..., rows[org], :]
+    return gaps
+
+
+def _by_org(table: xr.DataArray, orgs: list[str], years: int) -> Floats:
+    """``table`` (…, org, year) laid out by ``orgs``, 0 for an organisation it does not have."""
+    values = table.transpose(..., "org", "year").values
+    rows = {str(org): k for k, org in enumerate(table.get_index("org"))}
+    out = np.zeros((*values.shape[:-2], len(orgs), years))
+    for i, org in enumerate(orgs):
+        if org in rows:
+            out[..., i, :] = values[..., rows[org], :]
+    return out
+
+
 def _allocation(
-    inputs: ModelInputs, gaps: xr.DataArray, forecast: plan.Finance | None
+    inputs: ModelInputs, gaps: Floats, orgs: list[str], forecast: plan.Finance | None
 ) -> xr.DataArray | None:
     """Shares of the allocated plan lines by organisation and year (spec section 13), or None without any.
-    Raises :class:`ModelError` when a line's basis adds up to 0 in a year."""
+    ``gaps`` (…, org, year) by ``orgs``. Raises :class:`ModelError` when a line's basis adds up to 0 in a
+    year."""
     spec = inputs.allocation
     if not any(spec.allocated):
         return None
-    orgs = [str(org) for org in gaps.org.values]
 
-    def basis(name: str) -> np.ndarray:
+    def basis(name: str) -> Floats:
         if name == "do_nothing":
-            return np.asarray(gaps.values, dtype=float)
+            return np.asarray(gaps, dtype=float)
         if forecast is None:
             return np.zeros((len(orgs), len(inputs.years)))
-        table = forecast.table[name].reindex(org=orgs, fill_value=0.0).transpose(..., "org", "year")
-        return np.asarray(table.values, dtype=float)
+        return _by_org(forecast.table[name], orgs, len(inputs.years))
 
     used = {name for name in spec.basis if name is not None}
     shares, problems = flows.allocation_shares(spec, {name: basis(name) for name in used}, orgs, inputs.years)
     if problems:
         raise ModelError(problems)
-    lead = [DRAW] if shares.ndim > 3 else []
-    line_ids = [str(line) for line in inputs.finance.plan_value.plan_line.values]
-    return xr.DataArray(
+    line_ids = [str(line) for line in inputs.finance.plan_value.get_index("plan_line")]
+    return labelled_array(
         shares,
-        dims=[*lead, "line", "org", "year"],
-        coords={"line": line_ids, "org": orgs, "year": inputs.years},
+        [*lead(shares, 3), "line", "org", "year"],
+        {"line": line_ids, "org": orgs, "year": inputs.years},
     )
 
 
 def _flows(
     scenario: Scenario,
     inputs: ModelInputs,
-    saved: xr.DataArray,
-    do_nothing: xr.DataArray,
-    invested: xr.DataArray,
+    saved: Floats,
+    pods: list[str],
+    providers: list[str],
+    do_nothing: Floats,
+    invested: Floats,
     positions: xr.DataArray,
 ) -> flows.PlanFlows:
-    """The flows between the partners, the positions from the schemes and the checks (spec section 13)."""
-    cells = saved.transpose(..., "scheme", "year", "pod", "source", "basis", "provider")
-    values = cells.values
-    activity = values[..., :2, :, :].sum(axis=(-6, -3))  # (…, year, pod, basis, provider)
+    """The flows between the partners, the positions from the schemes and the checks (spec section 13).
+
+    ``saved`` (…, scheme, year, pod, source, basis, provider), ``do_nothing`` (…, year, pod), ``invested``
+    (…, scheme, year)."""
+    activity = saved[..., :2, :, :].sum(axis=(-6, -3))  # (…, year, pod, basis, provider)
     tariff_change = -activity[..., 0, :]
     cost_saving = activity[..., 1, :]
-    direct = values[..., 2, 1, :].sum(axis=-1)  # (…, scheme, year, pod), cost basis
-    pods = [str(pod) for pod in cells.pod.values]
-    providers = [str(p) for p in cells.provider.values]
+    direct = saved[..., 2, 1, :].sum(axis=-1)  # (…, scheme, year, pod), cost basis
     contracts = inputs.contracts
     fin = inputs.finance
     contract = flows.contract_flows(
         contracts,
         tariff_change,
         cost_saving,
-        do_nothing.transpose(..., "year", "pod").values,
-        inputs.prices.price.transpose(..., "year", "pod").values,
-        inputs.prices.provider_split.transpose("pod", "provider").values,
+        do_nothing,
+        ordered(inputs.prices.price, YEAR_POD),
+        ordered(inputs.prices.provider_split, ("pod", "provider")),
         [pods.index(pod) for pod in contracts.pod],
         [providers.index(provider) for provider in contracts.provider],
     )
@@ -241,24 +358,24 @@ def _flows(
         inputs.owners,
         contract,
         direct,
-        invested.transpose(..., "scheme", "year").values,
-        fin.investment.transpose(..., "investment", "year").values,
-        fin.funding.transpose(..., "funding", "year").values,
+        invested,
+        ordered(fin.investment, ("investment", "year")),
+        ordered(fin.funding, ("funding", "year")),
         pods,
     )
     orgs = inputs.owners.orgs
-    laid = positions.transpose(..., "line", "org", "year")
-    lines = [str(line) for line in laid.line.values]
+    laid = ordered(positions, ("line", "org", "year"))
+    lines = [str(line) for line in positions.get_index("line")]
     plan_lines = scenario.positions.plan_lines
     typed = [
         line.id for line, made in zip(plan_lines, inputs.allocation.from_schemes, strict=True) if not made
     ]
-    held = flows.scheme_positions(table, laid.values, lines, typed, orgs, inputs.owners.sector)
+    held = flows.scheme_positions(table, laid, lines, typed, orgs, inputs.owners.sector)
     inside = np.array([1.0 if p in orgs else 0.0 for p in providers])
     expected = (-cost_saving * inside + tariff_change * (1 - inside)).sum(axis=(-2, -1))
     unallocated = [line.id for line in plan_lines if line.org is None and line.allocation is None]
     computed, wanted = flows.flow_checks(
-        contract, contracts.inside, table, held, laid.values, lines, unallocated, expected
+        contract, contracts.inside, table, held, laid, lines, unallocated, expected
     )
     return flows.PlanFlows(
         table=table,
@@ -283,66 +400,101 @@ def overdrawn_cells(
     In a Monte Carlo run (a ``draw`` dimension) the problems are those of the first draw that has any, and
     say how many draws do."""
     effects = inputs.effects
-    share = effects.cohort_share if effects.cohort_share_by_year is None else effects.cohort_share_by_year
-    if DRAW in do_something.dims or DRAW in moved.cohort_removed.dims:
-        return _overdrawn_in_draws(scenario, share, moved, do_nothing, do_something)
-    return _overdrawn(scenario, share, moved, do_nothing, do_something)
+    if effects.cohort_share_by_year is None:
+        share = ordered(effects.cohort_share, ("cohort", "pod"))[..., :, None, :]
+    else:
+        share = ordered(effects.cohort_share_by_year, ("cohort", "year", "pod"))
+    cells = _Cells(
+        cohorts=[str(c) for c in moved.cohort_removed.get_index("cohort")],
+        pods=[str(p) for p in do_nothing.get_index("pod")],
+        years=[str(y) for y in do_nothing.get_index("year")],
+        share=share,
+        removed=np.moveaxis(ordered(moved.cohort_removed, ("year", "pod", "cohort")), -1, -3),
+        do_nothing=ordered(do_nothing, YEAR_POD),
+        do_something=ordered(do_something, YEAR_POD),
+    )
+    if (
+        cells.share.ndim > 3
+        or cells.removed.ndim > 3
+        or cells.do_nothing.ndim > 2
+        or cells.do_something.ndim > 2
+    ):
+        return _overdrawn_in_draws(scenario, cells)
+    return _overdrawn(scenario, cells)
 
 
-def _excess(share: xr.DataArray, moved: schemes.SchemeActivity, do_nothing: xr.DataArray) -> xr.DataArray:
-    """Cells where the schemes remove more than a cohort's share of the POD's activity."""
-    holds = share * do_nothing
-    return (moved.cohort_removed - holds) > TOLERANCE * np.maximum(1.0, abs(holds))
+@dataclass(frozen=True)
+class _Cells:
+    """What the check of overdrawn cells reads, each with an optional leading draw axis: ``share`` (…, cohort,
+    year or 1, pod), ``removed`` (…, cohort, year, pod), ``do_nothing`` and ``do_something`` (…, year,
+    pod)."""
+
+    cohorts: list[str]
+    pods: list[str]
+    years: list[str]
+    share: Floats
+    removed: Floats
+    do_nothing: Floats
+    do_something: Floats
+
+    @property
+    def holds(self) -> Floats:
+        """A cohort's share of each POD's do-nothing activity, (…, cohort, year, pod)."""
+        return self.share * self.do_nothing[..., None, :, :]
+
+    @property
+    def excess(self) -> npt.NDArray[np.bool_]:
+        """Cells where the schemes remove more than a cohort's share of the POD's activity."""
+        holds = self.holds
+        return (self.removed - holds) > TOLERANCE * np.maximum(1.0, np.abs(holds))
+
+    @property
+    def below(self) -> npt.NDArray[np.bool_]:
+        """Cells where do-something activity falls below zero."""
+        return self.do_something < -TOLERANCE * np.maximum(1.0, np.abs(self.do_nothing))
+
+    def at(self, draw: int) -> _Cells:
+        """The cells of one draw."""
+
+        def one(values: Floats, core: int) -> Floats:
+            return values[draw] if values.ndim > core else values
+
+        return replace(
+            self,
+            share=one(self.share, 3),
+            removed=one(self.removed, 3),
+            do_nothing=one(self.do_nothing, 2),
+            do_something=one(self.do_something, 2),
+        )
 
 
-def _below(do_nothing: xr.DataArray, do_something: xr.DataArray) -> xr.DataArray:
-    """Cells where do-something activity falls below zero."""
-    return do_something < -TOLERANCE * np.maximum(1.0, abs(do_nothing))
-
-
-def _overdrawn_in_draws(
-    scenario: Scenario,
-    share: xr.DataArray,
-    moved: schemes.SchemeActivity,
-    do_nothing: xr.DataArray,
-    do_something: xr.DataArray,
-) -> list[Problem]:
-    excess, below = _excess(share, moved, do_nothing), _below(do_nothing, do_something)
-    bad = excess.any([d for d in excess.dims if d != DRAW]) | below.any([d for d in below.dims if d != DRAW])
-    if DRAW not in bad.dims or not bool(bad.any()):
-        return [] if not bool(bad.any()) else _overdrawn(scenario, share, moved, do_nothing, do_something)
-    first = int(np.argmax(bad.values))
-
-    def at(array: xr.DataArray) -> xr.DataArray:
-        return array.isel({DRAW: first}) if DRAW in array.dims else array
-
-    one = schemes.SchemeActivity(at(moved.avoided), at(moved.reduced), at(moved.cohort_removed))
-    found = _overdrawn(scenario, at(share), one, at(do_nothing), at(do_something))
-    count, total = int(bad.sum()), bad.sizes[DRAW]
+def _overdrawn_in_draws(scenario: Scenario, cells: _Cells) -> list[Problem]:
+    bad = np.asarray(cells.excess.any(axis=(-3, -2, -1)) | cells.below.any(axis=(-2, -1)))
+    if bad.ndim == 0 or not bool(bad.any()):
+        return [] if not bool(bad.any()) else _overdrawn(scenario, cells)
+    first = int(np.argmax(bad))
+    found = _overdrawn(scenario, cells.at(first))
+    count, total = int(bad.sum()), bad.shape[0]
     note = f" — in {count:,} of {total:,} draws (draw {first} shown); narrow the distributions"
     return [Problem(problem.path, problem.message + note) for problem in found]
 
 
-def _overdrawn(
-    scenario: Scenario,
-    share: xr.DataArray,
-    moved: schemes.SchemeActivity,
-    do_nothing: xr.DataArray,
-    do_something: xr.DataArray,
-) -> list[Problem]:
+def _overdrawn(scenario: Scenario, cells: _Cells) -> list[Problem]:
     problems: list[Problem] = []
-    holds = share * do_nothing
-    excess = _excess(share, moved, do_nothing)
-    for cohort, pod in _cells(excess, "cohort"):
-        years = [str(y) for y in excess.year.values if bool(excess.sel(cohort=cohort, pod=pod, year=y))]
+    holds = np.broadcast_to(cells.holds, cells.removed.shape)
+    excess = cells.excess
+    for c, j in zip(*np.nonzero(excess.any(axis=-2)), strict=True):
+        cohort, pod = cells.cohorts[c], cells.pods[j]
+        hit = np.flatnonzero(excess[c, :, j])
+        years = [cells.years[t] for t in hit]
         refs = _effect_refs(scenario, pod, cohort=cohort, fraction_only=True)
         refs += [  # schemes of cohorts that share the cohort's activity (docs/demand.md §5)
             ref
             for other in _sharing(scenario, cohort, pod)
             for ref in _effect_refs(scenario, pod, cohort=other, fraction_only=True)
         ]
-        removed = float(moved.cohort_removed.sel(cohort=cohort, pod=pod, year=years[0]))
-        held = float(holds.sel(cohort=cohort, pod=pod, year=years[0]))
+        removed = float(cells.removed[c, hit[0], j])
+        held = float(holds[c, hit[0], j])
         who = "it holds" if cohort == "all" else f"cohort '{cohort}' holds of it"
         problems.append(
             Problem(
@@ -351,27 +503,20 @@ def _overdrawn(
                 f"(in {years[0]}: {removed:,.0f} removed from {held:,.0f}); lower the fractions",
             )
         )
-    below = _below(do_nothing, do_something)
-    for pod in [str(p) for p, hit in zip(below.pod.values, below.any("year").values, strict=True) if hit]:
-        years = [str(y) for y in below.year.values if bool(below.sel(pod=pod, year=y))]
+    below = cells.below
+    for j in np.flatnonzero(below.any(axis=-2)):
+        pod = cells.pods[j]
+        hit = np.flatnonzero(below[:, j])
+        years = [cells.years[t] for t in hit]
         refs = _effect_refs(scenario, pod)
         problems.append(
             Problem(
                 refs[0][1] if refs else ("schemes",),
                 f"{_names(refs)} take do-something activity of POD '{pod}' below zero in {_years(years)} "
-                f"(in {years[0]}: {float(do_something.sel(pod=pod, year=years[0])):,.0f})",
+                f"(in {years[0]}: {float(cells.do_something[hit[0], j]):,.0f})",
             )
         )
     return problems
-
-
-def _cells(mask: xr.DataArray, dim: str) -> list[tuple[str, str]]:
-    """The (``dim``, pod) pairs where ``mask`` is true in some year."""
-    hit = mask.any("year").transpose(dim, "pod")
-    return [
-        (str(hit[dim].values[i]), str(hit.pod.values[j]))
-        for i, j in zip(*np.nonzero(hit.values), strict=True)
-    ]
 
 
 def _effect_refs(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from carebridge.engine.arrays import Floats, labelled_array, lead, ordered
+
 SOURCES = ("avoided_growth", "reduction", "direct")
 BASES = ("tariff", "cost")
 
@@ -20,32 +22,35 @@ once; reductions and other direct savings through the POD's cost structure."""
 PART_SOURCE = np.array([[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0], [0, 0, 1.0]])
 
 
-def release_matrix(release: xr.DataArray, years: xr.DataArray) -> xr.DataArray:
+def release_matrix_values(release: Floats, n: int) -> Floats:
     """``M[p, t, τ] = w[p, t − τ]`` for ``t ≥ τ``, else 0: the share of year τ's change released by year t.
 
-    ``w[p, d] = Σ_j share_j · 1[d ≥ lag_j]`` is the POD's release profile (variable, semi-fixed, fixed).
+    ``release`` (pod, lag), a lag for each of the ``n`` years: ``w[p, d] = Σ_j share_j · 1[d ≥ lag_j]``, the
+    POD's release profile (variable, semi-fixed, fixed). Returns (pod, year, from_year).
     """
-    n = years.size
     gap = np.arange(n)[:, None] - np.arange(n)[None, :]
-    profile = release.values[:, np.clip(gap, 0, n - 1)] * (gap >= 0)
-    return xr.DataArray(
-        profile,
-        dims=["pod", "year", "from_year"],
-        coords={"pod": release.pod.values, "year": years.values, "from_year": years.values},
-    )
+    return release[:, np.clip(gap, 0, n - 1)] * (gap >= 0)
 
 
-def release_kernel(release: xr.DataArray, years: xr.DataArray) -> xr.DataArray:
-    """Release matrices by part, (part, pod, year, from_year).
+def release_kernel_values(release: Floats) -> Floats:
+    """Release matrices by part, (part, pod, year, from_year), from the release profile (pod, lag).
 
     Parts released at once get 1 from the year of the change on; the others the POD's release matrix.
     """
-    matrix = release_matrix(release, years)
-    at_once = np.broadcast_to(np.tri(years.size), matrix.shape)  # released in full from the year it arises
-    return xr.DataArray(
-        np.stack([at_once, matrix.values, matrix.values, at_once]),
-        dims=["part", *matrix.dims],
-        coords={"part": list(PARTS), **{name: matrix.coords[name] for name in matrix.dims}},
+    n = release.shape[-1]
+    matrix = release_matrix_values(release, n)
+    at_once = np.broadcast_to(np.tri(n), matrix.shape)  # released in full from its year
+    return np.stack([at_once, matrix, matrix, at_once])
+
+
+def release_matrix(release: xr.DataArray, years: xr.DataArray) -> xr.DataArray:
+    """:func:`release_matrix_values` labelled, (pod, year, from_year)."""
+    n = years.size
+    profile = release_matrix_values(release.transpose("pod", "lag").values, n)
+    return labelled_array(
+        profile,
+        ["pod", "year", "from_year"],
+        {"pod": release.pod.values, "year": years.values, "from_year": years.values},
     )
 
 
@@ -81,25 +86,74 @@ def savings_table(
     provider_split: xr.DataArray,
     reduction_money: xr.DataArray | None = None,
 ) -> xr.DataArray:
-    """All savings, positive, over (scheme, year, pod, source, basis, provider).
+    """All savings, positive, over (basis, year, pod, scheme, source, provider), a draw axis first where
+    there is one.
 
     Tariff basis: activity removed × price / 1000, and direct savings as given. Cost basis: avoided growth
     is released in full in the year it arises (no cost base was built for it); reductions and direct
     savings (unless immediate) are released through the POD's cost structure (``kernel``, from
-    :func:`release_kernel`). ``reduction_money`` (£'000, tariff basis) is money saved by reductions that no
-    activity at the POD's price gives: the bed days a length-of-stay effect saves (docs/effects.md).
+    :func:`release_kernel_values`). ``reduction_money`` (£'000, tariff basis) is money saved by reductions
+    that no activity at the POD's price gives: the bed days a length-of-stay effect saves (docs/effects.md).
     """
-    reduction = tariff_saving(reduced, price)
+    by_scheme = ("year", "pod", "scheme")
+    effect = ("scheme", "year", "pod")
+    saved = savings_values(
+        ordered(avoided, by_scheme),
+        ordered(reduced, by_scheme),
+        np.moveaxis(ordered(direct_released, effect), -3, -1),
+        np.moveaxis(ordered(direct_immediate, effect), -3, -1),
+        ordered(price, ("year", "pod")),
+        ordered(kernel, ("part", "pod", "year", "from_year")),
+        ordered(provider_split, ("pod", "provider")),
+        None if reduction_money is None else ordered(reduction_money, by_scheme),
+    )  # (…, scheme, year, pod, source, basis, provider)
+    laid = np.moveaxis(saved, [-2, -5, -4, -6, -3, -1], [-6, -5, -4, -3, -2, -1])
+    return labelled_array(
+        laid,
+        [*lead(laid, 6), "basis", "year", "pod", "scheme", "source", "provider"],
+        {
+            "basis": list(BASES),
+            "year": avoided.get_index("year"),
+            "pod": avoided.get_index("pod"),
+            "scheme": avoided.get_index("scheme"),
+            "source": list(SOURCES),
+            "provider": provider_split.get_index("provider"),
+        },
+    )
+
+
+def savings_values(
+    avoided: Floats,
+    reduced: Floats,
+    direct_released: Floats,
+    direct_immediate: Floats,
+    price: Floats,
+    kernel: Floats,
+    provider_split: Floats,
+    reduction_money: Floats | None = None,
+) -> Floats:
+    """:func:`savings_table` on arrays, each with an optional leading draw axis: activity ``avoided`` and
+    ``reduced``, the direct savings and ``reduction_money`` (…, year, pod, scheme), ``price`` (…, year,
+    pod), ``kernel`` (part, pod, year, from_year), ``provider_split`` (pod, provider). Returns (…, scheme,
+    year, pod, source, basis, provider)."""
+    reduction = reduced * price[..., None] / 1000
     if reduction_money is not None:
         reduction = reduction + reduction_money
-    by_part = xr.concat(
-        [tariff_saving(avoided, price), reduction, direct_released, direct_immediate],
-        dim="part",
-    ).assign_coords(part=list(PARTS))
-    to_source = xr.DataArray(
-        PART_SOURCE, dims=["part", "source"], coords={"part": list(PARTS), "source": list(SOURCES)}
+    parts = np.stack(
+        np.broadcast_arrays(avoided * price[..., None] / 1000, reduction, direct_released, direct_immediate),
+        axis=-4,
+    )  # (…, part, year, pod, scheme)
+    delta = np.diff(parts, axis=-3, prepend=0.0)
+    released = np.einsum("qpyf,...qfps->...qyps", kernel, delta)
+    both = np.stack([_by_source(parts), _by_source(released)], axis=-4)  # (…, source, basis, year, pod, s)
+    split = both[..., None] * provider_split[:, None, :]  # (…, source, basis, year, pod, scheme, provider)
+    return np.moveaxis(split, [-2, -4, -3, -6, -5], [-6, -5, -4, -3, -2])
+
+
+def _by_source(parts: Floats) -> Floats:
+    """Savings by part (…, part, …) as savings by source (…, source, …): direct savings released through
+    the cost structure and at once are both direct savings."""
+    return np.stack(
+        [parts[..., 0, :, :, :], parts[..., 1, :, :, :], parts[..., 2, :, :, :] + parts[..., 3, :, :, :]],
+        axis=-4,
     )
-    tariff: xr.DataArray = xr.dot(by_part, to_source, dim="part")
-    cost: xr.DataArray = xr.dot(apply_release(by_part, kernel), to_source, dim="part")
-    both = xr.concat([tariff, cost], dim="basis").assign_coords(basis=list(BASES))
-    return by_provider(both, provider_split)

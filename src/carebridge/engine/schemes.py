@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 import xarray as xr
 
+from carebridge.engine.arrays import Floats, labelled_array, lead, ordered
 from carebridge.engine.inputs import DRAW, EffectInputs
 
 
@@ -31,15 +33,40 @@ def combine_fractions(
     Positive fractions of schemes on the same cohort, POD and year combine as ``1 − Π_k (1 − f_k)``, and the
     combined fraction is attributed to each scheme in proportion to its own, ``f_k / Σ_j f_j``. Negative
     fractions (increases) add. The result does not depend on the order of the schemes.
+
+    ``fraction`` has a ``scheme`` dimension among any others; the fraction per scheme has the others in
+    their order, then ``scheme``; the combined fraction the others, then ``cohort``.
     """
-    by_cohort = fraction * scheme_cohort  # (scheme, cohort, year, pod)
-    positive = by_cohort.clip(min=0)
-    combined = 1 - (1 - positive).prod("scheme")
-    total = positive.sum("scheme")
-    proportion = (positive / total.where(total > 0)).fillna(0.0)
-    increase = by_cohort.clip(max=0)
-    per_scheme = (combined * proportion + increase).sum("cohort")
-    return per_scheme, combined + increase.sum("scheme")
+    others = [str(dim) for dim in fraction.dims if dim != "scheme"]
+    schemes = fraction.get_index("scheme")
+    member = scheme_cohort.transpose("scheme", "cohort")
+    if not member.get_index("scheme").equals(schemes):
+        member = member.sel(scheme=schemes)
+    per_scheme, combined = _combine(
+        fraction.transpose(*others, "scheme").values, np.asarray(member.values, dtype=np.float64)
+    )
+    indexed = fraction.xindexes
+    coords = {dim: fraction.get_index(dim) for dim in others if dim in indexed}
+    return (
+        labelled_array(per_scheme, [*others, "scheme"], {**coords, "scheme": schemes}),
+        labelled_array(
+            combined, [*others, "cohort"], {**coords, "cohort": scheme_cohort.get_index("cohort")}
+        ),
+    )
+
+
+def _combine(fraction: Floats, scheme_cohort: Floats) -> tuple[Floats, Floats]:
+    """:func:`combine_fractions` on arrays: ``fraction`` (…, scheme) and ``scheme_cohort`` (scheme, cohort);
+    returns the fraction of each scheme (…, scheme) and the combined fraction of each cohort (…, cohort)."""
+    by_cohort = fraction[..., :, None] * scheme_cohort  # (…, scheme, cohort)
+    positive = np.clip(by_cohort, 0, None)
+    combined = 1 - np.prod(1 - positive, axis=-2)
+    total = positive.sum(axis=-2)[..., None, :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        proportion = np.where(total > 0, positive / total, 0.0)
+    increase = np.clip(by_cohort, None, 0)
+    per_scheme = (combined[..., None, :] * proportion + increase).sum(axis=-1)
+    return per_scheme, combined + increase.sum(axis=-2)
 
 
 def scheme_activity(
@@ -58,19 +85,57 @@ def scheme_activity(
     """
     if effects.region_share is not None and effects.region_member is not None:
         return region_activity(effects, base, do_nothing, growth)
-    share = effects.cohort_share
-    member = effects.scheme_cohort
-    scheme_share = (member * share).sum("cohort")  # (scheme, pod)
-    basis = xr.concat(
-        [growth.clip(min=0), base.broadcast_like(do_nothing), do_nothing], dim="kind"
-    ).assign_coords(kind=effects.fractions.kind)
-    per_scheme, combined = combine_fractions(effects.fractions, member)
-    removed = per_scheme * scheme_share * basis  # (kind, scheme, year, pod)
-    avoided = removed.sel(kind="avoid_growth", drop=True) + effects.absolute_avoided
-    reduced = removed.sel(kind=["reduce_base", "reduce_do_nothing"]).sum("kind") + effects.absolute_reduction
-    return SchemeActivity(
-        avoided=avoided, reduced=reduced, cohort_removed=(combined * share * basis).sum("kind")
+    avoided, reduced, cohort_removed = scheme_activity_values(
+        ordered(effects.fractions, EFFECT_DIMS),
+        ordered(effects.absolute_avoided, SCHEME_DIMS),
+        ordered(effects.absolute_reduction, SCHEME_DIMS),
+        ordered(effects.scheme_cohort, ("scheme", "cohort")),
+        ordered(effects.cohort_share, ("cohort", "pod")),
+        ordered(base, ("pod",)),
+        ordered(do_nothing, ("year", "pod")),
+        ordered(growth, ("year", "pod")),
     )
+    coords = {"year": do_nothing.get_index("year"), "pod": do_nothing.get_index("pod")}
+    schemes = {**coords, "scheme": effects.scheme_cohort.get_index("scheme")}
+    cohorts = {**coords, "cohort": effects.scheme_cohort.get_index("cohort")}
+    return SchemeActivity(
+        avoided=labelled_array(avoided, [*lead(avoided, 3), "year", "pod", "scheme"], schemes),
+        reduced=labelled_array(reduced, [*lead(reduced, 3), "year", "pod", "scheme"], schemes),
+        cohort_removed=labelled_array(
+            cohort_removed, [*lead(cohort_removed, 3), "year", "pod", "cohort"], cohorts
+        ),
+    )
+
+
+EFFECT_DIMS = ("kind", "scheme", "year", "pod")
+SCHEME_DIMS = ("scheme", "year", "pod")
+
+
+def scheme_activity_values(
+    fractions: Floats,
+    absolute_avoided: Floats,
+    absolute_reduction: Floats,
+    scheme_cohort: Floats,
+    cohort_share: Floats,
+    base: Floats,
+    do_nothing: Floats,
+    growth: Floats,
+) -> tuple[Floats, Floats, Floats]:
+    """:func:`scheme_activity` on arrays, each with an optional leading draw axis: ``fractions`` (…, kind,
+    scheme, year, pod), the absolute amounts (…, scheme, year, pod), ``scheme_cohort`` (scheme, cohort),
+    ``cohort_share`` (…, cohort, pod), ``base`` (…, pod), ``do_nothing`` and ``growth`` (…, year, pod).
+    Returns avoided and reduced activity (…, year, pod, scheme) and the removal by cohort (…, year, pod,
+    cohort)."""
+    scheme_share = np.einsum("sc,...cp->...ps", scheme_cohort, cohort_share)  # (…, pod, scheme)
+    basis = np.stack(np.broadcast_arrays(np.clip(growth, 0, None), base[..., None, :], do_nothing), axis=-3)[
+        ..., None
+    ]  # (…, kind, year, pod, 1)
+    per_scheme, combined = _combine(np.moveaxis(fractions, -3, -1), scheme_cohort)  # (…, kind, year, pod, ·)
+    removed = per_scheme * scheme_share[..., None, None, :, :] * basis
+    avoided = removed[..., 0, :, :, :] + np.moveaxis(absolute_avoided, -3, -1)
+    reduced = removed[..., 1, :, :, :] + removed[..., 2, :, :, :] + np.moveaxis(absolute_reduction, -3, -1)
+    share = np.swapaxes(cohort_share, -1, -2)[..., None, None, :, :]  # (…, 1, 1, pod, cohort)
+    return avoided, reduced, (combined * share * basis).sum(axis=-4)
 
 
 def region_activity(
@@ -171,7 +236,9 @@ def combine_fractions_on(
 
 def do_something_activity(do_nothing: xr.DataArray, activity: SchemeActivity) -> xr.DataArray:
     """Do-something activity ``AS[t,p] = AD[t,p] − Σ_k (avoided + reduced)[k,t,p]``."""
-    return do_nothing - (activity.avoided + activity.reduced).sum("scheme")
+    removed = removed_values(activity)
+    done = ordered(do_nothing, ("year", "pod")) - removed
+    return labelled_array(done, [*lead(done, 2), "year", "pod"], _year_pod(do_nothing))
 
 
 def deflection_percent(activity: SchemeActivity, base: xr.DataArray) -> xr.DataArray:
@@ -179,5 +246,23 @@ def deflection_percent(activity: SchemeActivity, base: xr.DataArray) -> xr.DataA
 
     ``−100 · (Σ_k avoided + reduced)[t,p] / A0[p]``.
     """
-    removed = (activity.avoided + activity.reduced).sum("scheme")
-    return -100 * removed / base.where(base != 0)
+    percent = deflection_values(removed_values(activity), ordered(base, ("pod",)))
+    return labelled_array(percent, [*lead(percent, 2), "year", "pod"], _year_pod(activity.avoided))
+
+
+def removed_values(activity: SchemeActivity) -> Floats:
+    """``Σ_k (avoided + reduced)[k,t,p]``, (…, year, pod)."""
+    dims = ("year", "pod", "scheme")
+    removed: Floats = (ordered(activity.avoided, dims) + ordered(activity.reduced, dims)).sum(axis=-1)
+    return removed
+
+
+def deflection_values(removed: Floats, base: Floats) -> Floats:
+    """:func:`deflection_percent` on arrays: ``removed`` (…, year, pod), ``base`` (…, pod); NaN where the
+    base is 0."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return -100 * removed / np.where(base != 0, base, np.nan)[..., None, :]
+
+
+def _year_pod(array: xr.DataArray) -> dict[str, pd.Index]:
+    return {"year": array.get_index("year"), "pod": array.get_index("pod")}
