@@ -15,8 +15,9 @@ import xarray as xr
 from carebridge.engine.inputs import DRAW
 
 STAT = "stat"
-BLOCK = 256
-"""Cells whose percentiles are computed together (bounds the memory a summary needs)."""
+BLOCK_VALUES = 2**21
+"""Values (cells × draws) whose percentiles are computed together: 16 MB in double precision, which bounds
+the memory a summary needs."""
 
 
 def stat_labels(percentiles: Sequence[float]) -> list[str]:
@@ -36,10 +37,11 @@ def summarise(table: xr.DataArray, percentiles: Sequence[float]) -> xr.DataArray
     if percentiles:
         varies = np.flatnonzero(flat.min(axis=0) != flat.max(axis=0))
         out[1:] = flat[0]  # every percentile of a cell that is the same in every draw
-        for start in range(0, varies.size, BLOCK):
-            columns = varies[start : start + BLOCK]
-            block = flat[:, columns].astype(np.float64)
-            out[1:, columns] = np.percentile(block, list(percentiles), axis=0)
+        block_size = max(1, BLOCK_VALUES // draws)
+        for start in range(0, varies.size, block_size):
+            columns = varies[start : start + block_size]
+            block = np.ascontiguousarray(flat[:, columns].T, dtype=np.float64)  # (cell, draw)
+            out[1:, columns] = np.percentile(block, list(percentiles), axis=1)
     other = [dim for dim in ordered.dims if dim != DRAW]
     coords = {name: coord for name, coord in ordered.coords.items() if DRAW not in coord.dims}
     return xr.DataArray(
