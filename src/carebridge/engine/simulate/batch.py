@@ -150,9 +150,9 @@ def _savings_tables(savings: xr.DataArray) -> dict[str, xr.DataArray]:
 
 def _sum_to(values: Floats, dims: list[str], wanted: list[str]) -> Floats:
     """``values`` (C-contiguous, ``dims`` in memory order) summed over every dimension not ``wanted``, laid
-    out as ``wanted``. Neighbouring summed axes are merged; the summed axes in front of the last are reduced
-    first (whole contiguous rows at a time), then a summed last axis by a product with a vector of ones,
-    which is much faster than numpy's sum over a short innermost axis."""
+    out as ``wanted``. Neighbouring summed axes are merged, and each summed axis is reduced by a product
+    with a vector of ones (a batch of them for an axis in the middle), which is much faster than numpy's
+    sum over a short axis."""
     shape: list[int] = []
     names: list[str | None] = []
     for name, size in zip(dims, values.shape, strict=True):
@@ -165,12 +165,15 @@ def _sum_to(values: Floats, dims: list[str], wanted: list[str]) -> Floats:
             shape.append(size)
             names.append(None)
     data = values.reshape(shape)
-    last_summed = names[-1] is None
-    for axis in reversed(range(len(names) - 1 if last_summed else len(names))):
-        if names[axis] is None:
-            data = data.sum(axis=axis)
-    if last_summed:
-        data = data @ np.ones(data.shape[-1])
+    summed = [axis for axis, name in enumerate(names) if name is None]
+    for done, at in enumerate(summed):  # the outermost first: it shrinks the array the most
+        axis = at - done
+        before, size, after = data.shape[:axis], data.shape[axis], data.shape[axis + 1 :]
+        if after:  # (outer, size, inner): a row of ones times each (size, inner) matrix
+            rows = data.reshape(int(np.prod(before)), size, int(np.prod(after)))
+            data = (np.ones(size) @ rows).reshape(*before, *after)
+        else:
+            data = data @ np.ones(size)
     kept = [name for name in names if name is not None]
     result: Floats = data.transpose([kept.index(name) for name in wanted])
     return result
