@@ -8,6 +8,7 @@ draws in which a condition holds, ``Σ_d 1[condition] / D``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -53,7 +54,7 @@ def summarise(table: xr.DataArray, percentiles: Sequence[float]) -> xr.DataArray
     )
 
 
-def _percentiles(block: Floats, percentiles: Sequence[float]) -> Floats:
+def _percentiles(block: npt.NDArray[np.floating[Any]], percentiles: Sequence[float]) -> Floats:
     """The ``percentiles`` of each row of ``block`` (cell, draw), (percentile, cell), in double precision:
     numpy's ``percentile`` (method ``linear``) to the last bit, its arithmetic written out so that the rows
     are partitioned in place in the precision they are stored in. ``block`` is overwritten."""
