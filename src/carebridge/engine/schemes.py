@@ -152,72 +152,118 @@ def region_activity(
     ``s[r,t,p]``: its growth ``max(0, s[t]·AD − s[0]·A0)``, ``s[0]·A0``, or ``s[t]·AD``. Written as the
     constant-share amount plus a correction that is exactly 0 when the shares do not change, so that
     cohorts without intersections or trends give :func:`scheme_activity`'s figures to the last bit.
+
+    Arrays are (…, kind, scheme, year, pod) and (…, kind, region, year, pod), ``…`` an optional draw axis;
+    the regions are taken one at a time (:func:`_combine_on_regions`), so nothing holds scheme × region.
     """
     assert effects.region_share is not None and effects.region_member is not None
-    member = effects.region_member.transpose("region", "cohort")
-    scheme_region = (effects.scheme_cohort * member).sum("cohort").transpose("scheme", "region").values
+    schemes = [str(s) for s in effects.fractions.scheme.values]
+    cohorts = [str(c) for c in effects.region_member.cohort.values]
+    scheme_cohort = effects.scheme_cohort.transpose("scheme", "cohort")
+    to_own = [cohorts.index(str(c)) for c in scheme_cohort.cohort.values]
+    by_scheme = [[str(s) for s in scheme_cohort.scheme.values].index(s) for s in schemes]
+    member = effects.region_member.transpose("region", "cohort").values  # (region, cohort)
+    scheme_region = scheme_cohort.values[by_scheme] @ member[:, to_own].T  # (scheme, region)
     fractions = effects.fractions.transpose(..., "kind", "scheme", "year", "pod")
+    kinds = [str(k) for k in fractions.kind.values]
     shares = effects.region_share.transpose(..., "region", "year", "pod").values
     start = shares[..., :, :1, :]  # (…, region, 1, pod)
     change = shares - start
     growth_v = growth.transpose(..., "year", "pod").values
     do_nothing_v = do_nothing.transpose(..., "year", "pod").values
     base_v = base.transpose(..., "pod").values[..., None, :] + 0 * do_nothing_v
-    basis = np.stack([np.clip(growth_v, 0, None), base_v, do_nothing_v], axis=-3)  # (…, kind, year, pod)
-    per_scheme, combined = _combine_on_regions(fractions.values, scheme_region)
-    # per_scheme (…, kind, scheme, region, year, pod); combined (…, kind, region, year, pod)
-    at_start = start[..., None, None, :, :, :]
-    removed = (per_scheme * at_start).sum(axis=-3) * basis[..., :, None, :, :]
-    in_region = combined * start[..., None, :, :, :] * basis[..., :, None, :, :]
+    bases = {"avoid_growth": np.clip(growth_v, 0, None), "reduce_base": base_v}
+    basis = np.stack([bases.get(kind, do_nothing_v) for kind in kinds], axis=-3)  # (…, kind, year, pod)
+    correction = None
     if bool((change != 0).any()):
         own = np.clip(start * growth_v[..., None, :, :] + change * do_nothing_v[..., None, :, :], 0, None)
-        own_growth = own - start * np.clip(growth_v, 0, None)[..., None, :, :]
+        corrections = {
+            "avoid_growth": own - start * np.clip(growth_v, 0, None)[..., None, :, :],
+            "reduce_base": np.zeros_like(own),
+        }
         correction = np.stack(
             np.broadcast_arrays(
-                own_growth, np.zeros_like(own_growth), change * do_nothing_v[..., None, :, :]
+                *(corrections.get(kind, change * do_nothing_v[..., None, :, :]) for kind in kinds)
             ),
             axis=-4,
         )  # (…, kind, region, year, pod)
-        removed = removed + (per_scheme * correction[..., :, None, :, :, :]).sum(axis=-3)
+    removed, combined = _combine_on_regions(fractions.values, scheme_region, start, basis, correction)
+    in_region = combined * start[..., None, :, :, :] * basis[..., :, None, :, :]
+    if correction is not None:
         in_region = in_region + combined * correction
-    coords = {"scheme": fractions.scheme.values, "year": fractions.year.values, "pod": fractions.pod.values}
-    kinds = list(fractions.kind.values)
-    dims = [DRAW] * (removed.ndim - 4) + ["kind", "scheme", "year", "pod"]
-    removed_xr = xr.DataArray(removed, dims=dims, coords={"kind": kinds, **coords})
-    avoided = removed_xr.sel(kind="avoid_growth", drop=True) + effects.absolute_avoided
+    absolute_avoided = effects.absolute_avoided.transpose(..., "scheme", "year", "pod").values
+    absolute_reduction = effects.absolute_reduction.transpose(..., "scheme", "year", "pod").values
+    avoided = removed[..., kinds.index("avoid_growth"), :, :, :] + absolute_avoided
     reduced = (
-        removed_xr.sel(kind=["reduce_base", "reduce_do_nothing"]).sum("kind") + effects.absolute_reduction
-    )
-    by_cohort = np.einsum("...rtp,rc->...ctp", in_region.sum(axis=-4), member.values)
-    cohort_dims = [DRAW] * (by_cohort.ndim - 3) + ["cohort", "year", "pod"]
-    cohort_removed = xr.DataArray(
-        by_cohort,
-        dims=cohort_dims,
-        coords={"cohort": member.cohort.values, "year": coords["year"], "pod": coords["pod"]},
-    )
+        removed[..., kinds.index("reduce_base"), :, :, :]
+        + removed[..., kinds.index("reduce_do_nothing"), :, :, :]
+    ) + absolute_reduction
+    years = list(fractions.year.values)
+    pods = list(fractions.pod.values)
+    by_cohort = np.einsum("...rtp,rc->...ctp", in_region.sum(axis=-4), member)
+
+    def labelled(data: npt.NDArray[np.float64], dims: list[str], coords: dict[str, object]) -> xr.DataArray:
+        return xr.DataArray(data, dims=[DRAW] * (data.ndim - len(dims)) + dims, coords=coords)
+
+    coords: dict[str, object] = {"scheme": schemes, "year": years, "pod": pods}
     order = (..., "year", "pod", "scheme")  # as the arithmetic of :func:`combine_fractions` lays them out
+    cohort_removed = labelled(
+        by_cohort, ["cohort", "year", "pod"], {"cohort": cohorts, "year": years, "pod": pods}
+    )
     return SchemeActivity(
-        avoided=avoided.transpose(*order),
-        reduced=reduced.transpose(*order),
+        avoided=labelled(avoided, ["scheme", "year", "pod"], coords).transpose(*order),
+        reduced=labelled(reduced, ["scheme", "year", "pod"], coords).transpose(*order),
         cohort_removed=cohort_removed.transpose(..., "year", "pod", "cohort"),
     )
 
 
 def _combine_on_regions(
-    fraction: npt.NDArray[np.float64], scheme_region: npt.NDArray[np.float64]
+    fraction: npt.NDArray[np.float64],
+    scheme_region: npt.NDArray[np.float64],
+    start: npt.NDArray[np.float64],
+    basis: npt.NDArray[np.float64],
+    correction: npt.NDArray[np.float64] | None,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """The overlap rule on regions, in arrays: ``fraction`` (…, kind, scheme, year, pod) and ``scheme_region``
-    (scheme, region) 1 where the scheme acts on the region; returns each scheme's fraction on each region
-    (…, kind, scheme, region, year, pod) and each region's combined fraction (…, kind, region, year, pod),
-    as :func:`combine_fractions` computes them for cohorts."""
-    by_part = fraction[..., :, :, None, :, :] * scheme_region[:, :, None, None]
-    positive = np.clip(by_part, 0, None)
-    combined = 1 - np.prod(1 - positive, axis=-4)
-    total = positive.sum(axis=-4)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        proportion = np.where(total[..., None, :, :, :] > 0, positive / total[..., None, :, :, :], 0.0)
-    increase = np.clip(by_part, None, 0)
-    return combined[..., None, :, :, :] * proportion + increase, combined + increase.sum(axis=-4)
+    """The overlap rule on regions, in arrays, as :func:`combine_fractions` computes it for cohorts.
+
+    ``fraction`` (…, kind, scheme, year, pod); ``scheme_region`` (scheme, region), 1 where the scheme acts on
+    the region; ``start`` (…, region, 1, pod) each region's share in the base year; ``basis`` (…, kind,
+    year, pod); ``correction`` (…, kind, region, year, pod) or None. Each scheme's fraction on region ``r``
+    is ``F[r] · f_k⁺ / Σ_j f_j⁺ + f_k⁻`` (``F[r] = 1 − Π_j (1 − f_j⁺)`` over the schemes acting on ``r``);
+    returns the activity each scheme removes, ``Σ_r fraction_r · (start[r] · basis + correction[r])``
+    (…, kind, scheme, year, pod), and each region's combined fraction (…, kind, region, year, pod).
+
+    One region at a time, over the schemes that act on it: the scheme × region array is never built. The
+    sums and products run over the schemes (and regions) in order, as numpy's reductions along an axis
+    would, so the figures are those of the arithmetic over every scheme and region to the last bit."""
+    positive = np.clip(fraction, 0, None)
+    increase = np.clip(fraction, None, 0)
+    regions = scheme_region.shape[1]
+    lead = np.broadcast_shapes(fraction.shape[:-4], start.shape[:-3], basis.shape[:-3])
+    kinds, schemes, years, pods = fraction.shape[-4:]
+    at_start = np.zeros((*lead, kinds, schemes, years, pods))
+    corrected = np.zeros_like(at_start) if correction is not None else None
+    combined = np.zeros((*lead, kinds, regions, years, pods))
+    for r in range(regions):
+        acting = np.flatnonzero(scheme_region[:, r])
+        if acting.size == 0:  # no scheme acts here: nothing removed, a combined fraction of 0
+            continue
+        weight = scheme_region[acting, r][:, None, None]  # (acting, 1, 1)
+        on = positive[..., acting, :, :] * weight  # (…, kind, acting, year, pod)
+        joint = 1 - np.prod(1 - on, axis=-3)  # (…, kind, year, pod)
+        total = on.sum(axis=-3)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            proportion = np.where(total[..., None, :, :] > 0, on / total[..., None, :, :], 0.0)
+        added = increase[..., acting, :, :] * weight
+        fraction_r = joint[..., None, :, :] * proportion + added
+        at_start[..., acting, :, :] += fraction_r * start[..., None, r : r + 1, :, :]
+        if corrected is not None and correction is not None:
+            corrected[..., acting, :, :] += fraction_r * correction[..., :, r : r + 1, :, :]
+        combined[..., r, :, :] = joint + added.sum(axis=-3)
+    removed = at_start * basis[..., :, None, :, :]
+    if corrected is not None:
+        removed = removed + corrected
+    return removed, combined
 
 
 def combine_fractions_on(

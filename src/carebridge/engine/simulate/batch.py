@@ -21,7 +21,7 @@ from carebridge.engine.results import Results
 from carebridge.engine.run import run_inputs
 from carebridge.engine.simulate.sampling import Uncertain
 from carebridge.engine.simulate.values import DrawnValues
-from carebridge.scenario.errors import Problem
+from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.schema import Scenario
 
 Floats = npt.NDArray[np.float64]
@@ -53,6 +53,15 @@ def run_batch(
     when a drawn input or a value of the results is not a finite number (:mod:`carebridge.engine.finite`),
     naming the draw (``first_draw`` is the number of the batch's first draw, from 0; ``None`` when the rows
     are not random draws, as in a sensitivity analysis) and the values drawn in it."""
+    return run_drawn(scenario, uncertain, samples, first_draw)[0]
+
+
+def run_drawn(
+    scenario: Scenario, uncertain: Uncertain, samples: Floats, first_draw: int | None = None
+) -> tuple[Results, set[Path]]:
+    """:func:`run_batch`, and the paths of the uncertain inputs that the compile and the run read (an input
+    not among them is held at its central value: :func:`~carebridge.engine.simulate.sampling.unread_problems`
+    says so)."""
 
     def describe(position: int) -> str:
         drawn = ", ".join(
@@ -73,7 +82,7 @@ def run_batch(
     problems = non_finite_problems(results, describe)
     if problems:
         raise ModelError(problems)
-    return results
+    return results, values.read
 
 
 _SHOWN = 8
@@ -100,8 +109,10 @@ def _undrawable(uncertain: Uncertain, samples: Floats, describe: Callable[[int],
     return problems
 
 
-def draw_tables(results: Results, draws: int) -> dict[str, xr.DataArray]:
-    """The tables of :data:`TABLES`, each with ``draw`` first and ``draws`` long, in :data:`STORAGE`."""
+def draw_tables(results: Results) -> dict[str, xr.DataArray]:
+    """The tables of :data:`TABLES` in :data:`STORAGE`, dimensions as :data:`TABLE_DIMS`, each with ``draw``
+    first where its values differ between draws and without it where they do not (a table no uncertain input
+    reaches is kept once, not once a draw)."""
     tables = {
         "activity": results.activity.to_array("measure"),
         "scheme_activity": results.scheme_activity.to_array("measure"),
@@ -110,33 +121,62 @@ def draw_tables(results: Results, draws: int) -> dict[str, xr.DataArray]:
         "statement": results.statement,
         "positions": results.positions,
     }
-    return {name: _with_draws(table, draws, TABLE_DIMS[name]) for name, table in tables.items()}
+    return {name: _stored(table, TABLE_DIMS[name]) for name, table in tables.items()}
 
 
 def _savings_tables(savings: xr.DataArray) -> dict[str, xr.DataArray]:
-    """``savings``, ``source_savings`` and ``provider_savings`` from the whole savings table.
-
-    The table is laid out (…, basis, year, scheme, pod, source, provider) and each sum over trailing axes is a
-    product with a vector of ones, which is much faster than numpy's sum over short axes."""
+    """``savings``, ``source_savings`` and ``provider_savings`` from the whole savings table (scheme, year,
+    pod, source, basis, provider), without copying it: each is a sum over some of its axes taken in the
+    order they lie in memory (:func:`_sum_to`)."""
+    values = savings.values
+    order = sorted(range(values.ndim), key=lambda axis: -values.strides[axis])
+    laid = values.transpose(order)
+    dims = [str(savings.dims[axis]) for axis in order]
+    if not laid.flags.c_contiguous:
+        laid = np.ascontiguousarray(laid)
     lead = [DRAW] if DRAW in savings.dims else []
-    order = (*lead, "basis", "year", "scheme", "pod", "source", "provider")
-    values = np.ascontiguousarray(savings.transpose(*order).values)
-    *outer, schemes, pods, sources, provider_count = values.shape
-    by_source = values @ np.ones(provider_count)  # (…, scheme, pod, source)
-    cells = by_source.reshape(*outer, schemes * pods, sources)
-    by_provider = values.reshape(*outer, schemes * pods * sources, provider_count)
-    coords = {name: savings.coords[name].values for name in order if name != DRAW}
+    coords = {str(name): savings.coords[name].values for name in savings.dims if name != DRAW}
 
-    def table(data: Floats, dims: tuple[str, ...]) -> xr.DataArray:
-        return xr.DataArray(data, dims=[*lead, *dims], coords={d: coords[d] for d in dims})
+    def table(wanted: tuple[str, ...]) -> xr.DataArray:
+        data = _sum_to(laid, dims, [*lead, *wanted])
+        return xr.DataArray(data, dims=[*lead, *wanted], coords={d: coords[d] for d in wanted})
 
     return {
-        "savings": table(by_source @ np.ones(sources), ("basis", "year", "scheme", "pod")),
-        "source_savings": table(np.ones(schemes * pods) @ cells, ("basis", "year", "source")),
-        "provider_savings": table(
-            np.ones(schemes * pods * sources) @ by_provider, ("basis", "year", "provider")
-        ),
+        "savings": table(TABLE_DIMS["savings"]),
+        "source_savings": table(TABLE_DIMS["source_savings"]),
+        "provider_savings": table(TABLE_DIMS["provider_savings"]),
     }
+
+
+def _sum_to(values: Floats, dims: list[str], wanted: list[str]) -> Floats:
+    """``values`` (C-contiguous, ``dims`` in memory order) summed over every dimension not ``wanted``, laid
+    out as ``wanted``. Neighbouring summed axes are merged, and each summed axis is reduced by a product
+    with a vector of ones (a batch of them for an axis in the middle), which is much faster than numpy's
+    sum over a short axis."""
+    shape: list[int] = []
+    names: list[str | None] = []
+    for name, size in zip(dims, values.shape, strict=True):
+        if name in wanted:
+            shape.append(size)
+            names.append(name)
+        elif names and names[-1] is None:
+            shape[-1] *= size
+        else:
+            shape.append(size)
+            names.append(None)
+    data = values.reshape(shape)
+    summed = [axis for axis, name in enumerate(names) if name is None]
+    for done, at in enumerate(summed):  # the outermost first: it shrinks the array the most
+        axis = at - done
+        before, size, after = data.shape[:axis], data.shape[axis], data.shape[axis + 1 :]
+        if after:  # (outer, size, inner): a row of ones times each (size, inner) matrix
+            rows = data.reshape(int(np.prod(before)), size, int(np.prod(after)))
+            data = (np.ones(size) @ rows).reshape(*before, *after)
+        else:
+            data = data @ np.ones(size)
+    kept = [name for name in names if name is not None]
+    result: Floats = data.transpose([kept.index(name) for name in wanted])
+    return result
 
 
 TABLE_DIMS = {
@@ -152,8 +192,8 @@ TABLE_DIMS = {
 """The dimensions of each table after ``draw``."""
 
 
-def _with_draws(table: xr.DataArray, draws: int, dims: tuple[str, ...]) -> xr.DataArray:
-    if DRAW not in table.dims:
-        table = table.expand_dims({DRAW: draws})
-    table = table.transpose(DRAW, *dims)
+def _stored(table: xr.DataArray, dims: tuple[str, ...]) -> xr.DataArray:
+    """``table`` laid out ``(draw, *dims)`` (or ``dims`` when it has no draw) in :data:`STORAGE`."""
+    lead = [DRAW] if DRAW in table.dims else []
+    table = table.transpose(*lead, *dims)
     return table.copy(data=np.ascontiguousarray(table.values, dtype=STORAGE))

@@ -10,7 +10,7 @@ a cluster in any order (:mod:`carebridge.engine.simulate.distributed`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -21,9 +21,10 @@ import xarray as xr
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finance import NET, SYSTEM
 from carebridge.engine.inputs import DRAW
-from carebridge.engine.simulate.batch import STORAGE, draw_tables, run_batch
-from carebridge.engine.simulate.sampling import Uncertain, undrawn_inputs
+from carebridge.engine.simulate.batch import STORAGE, draw_tables, run_drawn
+from carebridge.engine.simulate.sampling import Uncertain, undrawn_inputs, unread_problems
 from carebridge.engine.simulate.summary import probability, summarise
+from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.uncertain import input_labels
 
@@ -53,18 +54,20 @@ class ChunkTask:
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """A chunk's sampled inputs (draw, input) and its per-draw tables."""
+    """A chunk's sampled inputs (draw, input), its tables (``draw`` first where the draws differ:
+    :func:`~carebridge.engine.simulate.batch.draw_tables`) and the paths of the uncertain inputs it read."""
 
     samples: Floats
     tables: dict[str, xr.DataArray]
+    read: frozenset[Path] = frozenset()
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
     """Draw the chunk's inputs and run them as one batch."""
     uncertain = Uncertain.of(task.scenario)
     samples = uncertain.draw(task.seed, task.chunk, task.size)
-    results = run_batch(task.scenario, uncertain, samples, task.start)
-    return ChunkResult(samples, draw_tables(results, task.size))
+    results, read = run_drawn(task.scenario, uncertain, samples, task.start)
+    return ChunkResult(samples, draw_tables(results), frozenset(read))
 
 
 def auto_chunk_size(scenario: Scenario) -> int:
@@ -103,25 +106,54 @@ class LocalExecutor:
 
 @dataclass
 class _Store:
-    """Per-draw tables of the whole run, filled chunk by chunk."""
+    """The tables of the whole run, filled chunk by chunk: a table that no chunk has drawn so far (the same
+    in every draw) is kept once and given to the :class:`Simulation` as a read-only view along ``draw``."""
 
     draws: int
     tables: dict[str, xr.DataArray] = field(default_factory=dict)
+    """Tables that differ between draws, (draw, …)."""
+    constant: dict[str, xr.DataArray] = field(default_factory=dict)
+    """Tables the same in every draw so far, without ``draw``."""
+    order: list[str] = field(default_factory=list)
     samples: Floats | None = None
 
     def put(self, start: int, result: ChunkResult) -> None:
         size = result.samples.shape[0]
         if self.samples is None:
             self.samples = np.empty((self.draws, result.samples.shape[1]))
-            for name, table in result.tables.items():
-                shape = (self.draws, *table.shape[1:])
-                coords = {k: v for k, v in table.coords.items() if DRAW not in v.dims}
-                self.tables[name] = xr.DataArray(
-                    np.empty(shape, dtype=STORAGE), dims=table.dims, coords=coords
-                )
+            self.order = list(result.tables)
         self.samples[start : start + size] = result.samples
         for name, table in result.tables.items():
-            self.tables[name].values[start : start + size] = table.values
+            kept = self.constant.get(name)
+            if DRAW not in table.dims and name not in self.tables:
+                if kept is None:
+                    self.constant[name] = table
+                    continue
+                if np.array_equal(kept.values, table.values, equal_nan=True):
+                    continue
+            self._full(name, table).values[start : start + size] = table.values
+
+    def _full(self, name: str, table: xr.DataArray) -> xr.DataArray:
+        """The (draw, …) array of table ``name``, made (filled with the table kept so far, if any) when
+        it is not there yet."""
+        if name not in self.tables:
+            dims = [dim for dim in table.dims if dim != DRAW]
+            shape = [table.sizes[dim] for dim in dims]
+            coords = {k: v for k, v in table.coords.items() if DRAW not in v.dims}
+            data = np.empty((self.draws, *shape), dtype=STORAGE)
+            kept = self.constant.pop(name, None)
+            if kept is not None:
+                data[...] = kept.values
+            self.tables[name] = xr.DataArray(data, dims=[DRAW, *dims], coords=coords)
+        return self.tables[name]
+
+    def finished(self) -> dict[str, xr.DataArray]:
+        """Every table, (draw, …), in the order the chunks gave them."""
+        tables = dict(self.tables)
+        for name, table in self.constant.items():
+            along = np.broadcast_to(table.values, (self.draws, *table.shape))
+            tables[name] = xr.DataArray(along, dims=[DRAW, *table.dims], coords=table.coords)
+        return {name: tables[name] for name in self.order}
 
 
 @dataclass(frozen=True)
@@ -238,9 +270,6 @@ def simulate_many(
         raise ValueError(f"the number of draws must be at least 1; found {draws}")
     if chunk_size is not None and chunk_size < 1:
         raise ValueError(f"the chunk size must be at least 1; found {chunk_size}")
-    problems = [problem for scenario in scenarios for problem in undrawn_inputs(scenario)]
-    if problems:
-        raise ModelError(problems)
     owners: list[int] = []
     tasks: list[ChunkTask] = []
     sizes = [chunk_size or auto_chunk_size(scenario) for scenario in scenarios]
@@ -249,12 +278,29 @@ def simulate_many(
         tasks += chunks
         owners += [number] * len(chunks)
     stores = [_Store(draws) for _ in scenarios]
-    for index, result in (executor or LocalExecutor()).run(run_chunk, tasks):
-        stores[owners[index]].put(tasks[index].start, result)
-        if progress is not None:
-            progress(tasks[index].size)
+    uncertain = [Uncertain.of(scenario) for scenario in scenarios]
+    checked: dict[int, list[Problem]] = {}
+    unread: list[Problem] = []
+    try:
+        for index, result in (executor or LocalExecutor()).run(run_chunk, tasks):
+            owner = owners[index]
+            if owner not in checked:  # the inputs a run reads are the same in every chunk
+                checked[owner] = unread_problems(uncertain[owner], result.read)
+                if checked[owner]:
+                    unread = _undrawn(scenarios, checked)
+                    break
+            stores[owner].put(tasks[index].start, result)
+            if progress is not None:
+                progress(tasks[index].size)
+    except ModelError:
+        problems = _undrawn(scenarios, checked)
+        if problems:  # an input held at its central value explains a failed draw first
+            raise ModelError(problems) from None
+        raise
+    if unread:
+        raise ModelError(unread)
     simulations = []
-    for scenario, store, size in zip(scenarios, stores, sizes, strict=True):
+    for number, (scenario, store, size) in enumerate(zip(scenarios, stores, sizes, strict=True)):
         assert store.samples is not None
         simulations.append(
             Simulation(
@@ -263,9 +309,19 @@ def simulate_many(
                 seed=seed,
                 chunk_size=size,
                 percentiles=tuple(float(p) for p in percentiles),
-                input_names=Uncertain.of(scenario).names,
+                input_names=uncertain[number].names,
                 samples=store.samples,
-                tables=store.tables,
+                tables=store.finished(),
             )
         )
     return simulations
+
+
+def _undrawn(scenarios: Sequence[Scenario], checked: Mapping[int, list[Problem]]) -> list[Problem]:
+    """The uncertain inputs of every scenario that a run does not read: as a chunk of it found them, or by
+    :func:`~carebridge.engine.simulate.sampling.undrawn_inputs` for a scenario no chunk has reported."""
+    return [
+        problem
+        for number, scenario in enumerate(scenarios)
+        for problem in (checked[number] if number in checked else undrawn_inputs(scenario))
+    ]

@@ -13,6 +13,7 @@ ranks of its column of ``T``. The values drawn are unchanged, only paired differ
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,16 +130,22 @@ UNDRAWN = (
 
 def undrawn_inputs(scenario: Scenario) -> list[Problem]:
     """A problem for each uncertain input that a run does not read through the draws (so a simulation would
-    hold it at its central value without saying so)."""
+    hold it at its central value without saying so). One run of the model, at the values as written; a
+    Monte Carlo run learns the same from its chunks' own runs (:func:`unread_problems`)."""
     uncertain = Uncertain.of(scenario)
     if not uncertain.inputs:
         return []
     recorder = _Recorder()
     with xr.set_options(arithmetic_join="exact"):  # type: ignore[no-untyped-call]
         run_inputs(scenario, compile_inputs(scenario, recorder))
+    return unread_problems(uncertain, recorder.read)
+
+
+def unread_problems(uncertain: Uncertain, read: Collection[Path]) -> list[Problem]:
+    """A problem for each of ``uncertain``'s inputs whose path is not among the paths ``read`` by a run."""
     problems = []
     for item in uncertain.inputs:
-        if tuple(item.path) not in recorder.read:
+        if tuple(item.path) not in read:
             unused = item.path[0] == "parameters"
             message = (
                 "this uncertain parameter is used by no formula, so drawing it changes nothing; give a number"

@@ -20,10 +20,16 @@ class DrawnValues(InputValues):
         """``samples`` is (draw, input), its columns in the order of ``paths``."""
         self.draws = int(samples.shape[0])
         self._by_path = {tuple(path): np.ascontiguousarray(samples[:, k]) for k, path in enumerate(paths)}
+        self.read: set[Path] = set()
+        """The paths of the drawn numbers that the compile and the run have read."""
 
     def number(self, path: Path, value: float) -> float | Floats:
-        drawn = self._by_path.get(tuple(path))
-        return value if drawn is None else drawn
+        key = tuple(path)
+        drawn = self._by_path.get(key)
+        if drawn is None:
+            return value
+        self.read.add(key)
+        return drawn
 
     @property
     def paths(self) -> list[Path]:
