@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from carebridge.engine.arrays import DRAW, labelled_array, labelled_dataset, ordered
+from carebridge.engine.arrays import DRAW, labelled, labelled_dataset, ordered
 
 YEARS = ["2016/17", "2017/18", "2018/19"]
 PODS = ["ae", "nel", "op"]
@@ -14,30 +14,30 @@ PODS = ["ae", "nel", "op"]
 
 def test_labelled_array_is_the_array_xarray_builds() -> None:
     data = np.arange(9.0).reshape(3, 3)
-    built = labelled_array(data, ["year", "pod"], {"year": YEARS, "pod": np.array(PODS)})
+    built = labelled(data, ["year", "pod"], {"year": YEARS, "pod": np.array(PODS)})
     xr.testing.assert_identical(
         built, xr.DataArray(data, dims=["year", "pod"], coords={"year": YEARS, "pod": PODS})
     )
-    lags = labelled_array(np.ones((3, 2)), ["pod", "lag"], {"pod": PODS, "lag": [0, 1]})
+    lags = labelled(np.ones((3, 2)), ["pod", "lag"], {"pod": PODS, "lag": [0, 1]})
     assert lags.lag.dtype == np.int64
 
 
 def test_a_draw_axis_needs_no_labels() -> None:
-    built = labelled_array(np.zeros((4, 3)), [DRAW, "pod"], {"pod": PODS})
+    built = labelled(np.zeros((4, 3)), [DRAW, "pod"], {"pod": PODS})
     assert built.dims == (DRAW, "pod") and DRAW not in built.coords
 
 
 def test_arrays_do_not_share_their_coordinates_attributes() -> None:
-    first = labelled_array(np.zeros(3), ["pod"], {"pod": PODS})
+    first = labelled(np.zeros(3), ["pod"], {"pod": PODS})
     first.pod.attrs["note"] = "changed"
-    assert "note" not in labelled_array(np.zeros(3), ["pod"], {"pod": PODS}).pod.attrs
+    assert "note" not in labelled(np.zeros(3), ["pod"], {"pod": PODS}).pod.attrs
 
 
 def test_labels_that_do_not_fit_are_refused() -> None:
     with pytest.raises(ValueError, match="labels of 'pod'"):
-        labelled_array(np.zeros((3, 2)), ["year", "pod"], {"year": YEARS, "pod": PODS})
+        labelled(np.zeros((3, 2)), ["year", "pod"], {"year": YEARS, "pod": PODS})
     with pytest.raises(ValueError, match="dimensions"):
-        labelled_array(np.zeros(3), ["year", "pod"], {"year": YEARS})
+        labelled(np.zeros(3), ["year", "pod"], {"year": YEARS})
 
 
 def test_labelled_dataset_is_the_dataset_xarray_builds() -> None:

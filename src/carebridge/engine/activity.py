@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from carebridge.engine.arrays import Floats, labelled_array, lead, ordered
+from carebridge.engine.arrays import Floats, labelled, lead, ordered
 
 
 def do_nothing_activity(base: xr.DataArray, trajectory: xr.DataArray, growth: xr.DataArray) -> xr.DataArray:
@@ -16,7 +16,7 @@ def do_nothing_activity(base: xr.DataArray, trajectory: xr.DataArray, growth: xr
     """
     dims = ("year", "pod")
     activity = do_nothing_values(ordered(base, ("pod",)), ordered(trajectory, dims), ordered(growth, dims))
-    return labelled_array(activity, [*lead(activity, 2), *dims], {d: growth.get_index(d) for d in dims})
+    return labelled(activity, [*lead(activity, 2), *dims], {d: growth.get_index(d) for d in dims})
 
 
 def do_nothing_values(base: Floats, trajectory: Floats, growth: Floats) -> Floats:
@@ -30,4 +30,4 @@ def growth_over_base(do_nothing: xr.DataArray, base: xr.DataArray) -> xr.DataArr
     """Growth ``GR[t,p] = AD[t,p] − A0[p]``: the activity above the base year."""
     dims = ("year", "pod")
     growth = ordered(do_nothing, dims) - ordered(base, ("pod",))[..., None, :]
-    return labelled_array(growth, [*lead(growth, 2), *dims], {d: do_nothing.get_index(d) for d in dims})
+    return labelled(growth, [*lead(growth, 2), *dims], {d: do_nothing.get_index(d) for d in dims})

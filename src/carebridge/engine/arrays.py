@@ -1,14 +1,19 @@
-"""Labelled arrays made cheaply: the engine computes on numpy arrays and labels each result once.
+"""numpy inside, xarray at the seams: the engine computes on numpy arrays laid out in a known axis order and
+labels each result once.
 
-``xr.DataArray(data, dims=..., coords=...)`` rebuilds an index for every coordinate on every call, which costs
-more than the engine's arithmetic on a scenario's small arrays. :func:`labelled_array` builds the same array
-from an index made once per set of labels.
+A module that computes with numpy takes each labelled input's values once, laid out as (*lead, *core) —
+``core`` the dimensions it computes over, in its own fixed order, and ``lead`` any others (a Monte Carlo
+``draw``), which its arithmetic carries with ``...`` (:func:`ordered`, :func:`laid`) — and builds each output
+once (:func:`labelled`, :func:`labelled_dataset`). ``xr.DataArray(data, dims=..., coords=...)`` rebuilds an
+index for every coordinate on every call, which costs more than the engine's arithmetic on a scenario's small
+arrays; here the index of a dimension's labels is made once per set of labels and shared.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,43 +23,40 @@ from xarray.indexes import Index
 
 Floats = npt.NDArray[np.float64]
 Labels = Sequence[object] | npt.NDArray[np.generic] | pd.Index
+"""A dimension's labels: a list of labels (ids, years), an array or an index of them."""
+Coordinate = Labels | tuple[Sequence[str], Labels] | xr.Variable
+"""A dimension coordinate's labels, or a non-index coordinate as ``(dims, values)`` or a variable."""
 
 DRAW = "draw"
 """The dimension of Monte Carlo draws: first, where an array has it."""
 
 
-def labelled_array(data: npt.ArrayLike, dims: Sequence[str], coords: Mapping[str, Labels]) -> xr.DataArray:
-    """``data`` as a labelled array over ``dims``, each dimension named in ``coords`` labelled by its labels.
-
-    The same as ``xr.DataArray(data, dims=dims, coords=coords)``, without its per-call work: the index of a
-    dimension's labels is built once (:func:`_axis`) and shared, so that the engine's arrays cost microseconds
-    each to label. Raises ``ValueError`` when the shape of ``data`` does not match ``dims`` and ``coords``."""
+def labelled(
+    data: npt.ArrayLike,
+    dims: Sequence[str],
+    coords: Mapping[Any, Coordinate],
+    attrs: Mapping[str, object] | None = None,
+) -> xr.DataArray:
+    """``xr.DataArray(data, dims=dims, coords=coords, attrs=attrs)``, the same array, built without the
+    constructor's per-call work: the index of each dimension coordinate is made once for its labels and
+    shared (:func:`_axis`); a non-index coordinate is ``(dims, values)`` or a variable. Raises ``ValueError``
+    when the shape of ``data`` does not match ``dims`` and ``coords``."""
     array = np.asarray(data)
     if array.ndim != len(dims):
         raise ValueError(f"data of shape {array.shape} for dimensions {tuple(dims)}")
-    variables: dict[str, xr.Variable] = {}
-    indexes: dict[Hashable, Index] = {}
-    for name, labels in coords.items():
-        variable, index = _labels(name, labels)
-        if name not in dims or variable.size != array.shape[list(dims).index(name)]:
-            raise ValueError(
-                f"{variable.size} labels of {name!r} for data of shape {array.shape} on {tuple(dims)}"
-            )
-        variables[name] = variable.copy(deep=False)
-        indexes[name] = index
-    return xr.DataArray(
-        xr.Variable(list(dims), array, fastpath=True), coords=variables, indexes=indexes, fastpath=True
-    )
+    variables, indexes = _coordinates(coords, dict(zip(dims, array.shape, strict=True)))
+    variable = xr.Variable(list(dims), array, dict(attrs) if attrs else None, fastpath=True)
+    return xr.DataArray(variable, coords=variables, indexes=indexes, fastpath=True)
 
 
 def labelled_dataset(
-    variables: Mapping[str, tuple[Sequence[str], npt.ArrayLike]], coords: Mapping[str, Labels]
+    variables: Mapping[Any, tuple[Sequence[str], npt.ArrayLike]], coords: Mapping[Any, Coordinate]
 ) -> xr.Dataset:
     """A dataset of ``variables`` (name → (dims, data)) labelled by ``coords``: the same as
-    ``xr.Dataset({name: (dims, data), …}, coords=coords)``, without its per-call alignment and checks. Raises
+    ``xr.Dataset({name: (dims, data), …}, coords=coords)``, built as :func:`labelled` builds an array. Raises
     ``ValueError`` when the variables' sizes of a dimension, or its labels, disagree."""
     made: dict[Hashable, xr.Variable] = {}
-    sizes: dict[Hashable, int] = {}
+    sizes: dict[str, int] = {}
     for name, (dims, data) in variables.items():
         array = np.asarray(data)
         if array.ndim != len(dims):
@@ -63,14 +65,8 @@ def labelled_dataset(
             if sizes.setdefault(dim, size) != size:
                 raise ValueError(f"{name!r}: {size} values along {dim!r}, other variables have {sizes[dim]}")
         made[name] = xr.Variable(list(dims), array, fastpath=True)
-    indexes: dict[Hashable, Index] = {}
-    for name, labels in coords.items():
-        variable, index = _labels(name, labels)
-        if sizes.setdefault(name, variable.size) != variable.size:
-            raise ValueError(f"{variable.size} labels of {name!r} for {sizes[name]} values")
-        made[name] = variable.copy(deep=False)
-        indexes[name] = index
-    return xr.Dataset._construct_direct(made, set(coords), dims=sizes, indexes=indexes)
+    labels, indexes = _coordinates(coords, sizes)
+    return xr.Dataset._construct_direct({**made, **labels}, set(labels), indexes=indexes)
 
 
 def ordered(array: xr.DataArray, dims: Sequence[str]) -> Floats:
@@ -90,9 +86,83 @@ def lead(data: npt.NDArray[np.generic], core: int) -> list[str]:
     return [DRAW] * (data.ndim - core)
 
 
+def lead_dims(arrays: Sequence[xr.DataArray | None], core: Sequence[str]) -> list[str]:
+    """The dimensions of ``arrays`` outside ``core``, each once, in the order they first appear."""
+    seen: dict[str, None] = {}
+    for array in arrays:
+        if array is not None:
+            for dim in array.dims:
+                if dim not in core:
+                    seen[str(dim)] = None
+    return list(seen)
+
+
+def laid(array: xr.DataArray, core: Sequence[str], lead: Sequence[str] = ()) -> Floats:
+    """The values of ``array`` as (*lead, *core): the dimensions of ``lead`` it lacks of length 1 (numpy
+    broadcasts them); ``array`` has no dimension outside ``lead`` and ``core``."""
+    dims = [str(dim) for dim in array.dims]
+    order = [dims.index(dim) for dim in lead if dim in dims] + [dims.index(dim) for dim in core]
+    if len(order) != len(dims):
+        raise ValueError(f"dimensions {dims} are not within {[*lead, *core]}")
+    values = np.asarray(array.values)
+    if order != list(range(len(dims))):
+        values = values.transpose(order)
+    if len(lead) == len(dims) - len(core):
+        return values
+    shape = [array.shape[dims.index(dim)] if dim in dims else 1 for dim in lead]
+    return values.reshape(*shape, *values.shape[len(values.shape) - len(core) :])
+
+
+def lead_coords(arrays: Sequence[xr.DataArray | None], lead: Sequence[str]) -> dict[Hashable, Coordinate]:
+    """The coordinates of the leading dimensions (a ``draw`` has none), from the first array that has one."""
+    coords: dict[Hashable, Coordinate] = {}
+    for dim in lead:
+        for array in arrays:
+            if array is not None and dim in array.coords:
+                coords[dim] = np.asarray(array.coords.variables[dim].values)
+                break
+    return coords
+
+
+def lead_sizes(arrays: Sequence[xr.DataArray | None], lead: Sequence[str]) -> list[int]:
+    """The length of each leading dimension."""
+    sizes: dict[str, int] = {}
+    for array in arrays:
+        if array is not None:
+            for dim, size in zip(array.dims, array.shape, strict=True):
+                sizes.setdefault(str(dim), size)
+    return [sizes[dim] for dim in lead]
+
+
+def coord(array: xr.DataArray | xr.Dataset, dim: str) -> npt.NDArray[np.generic]:
+    """The values of ``array``'s coordinate ``dim``, with their dtype (a pandas index's would be object)."""
+    variables = array.variables if isinstance(array, xr.Dataset) else array.coords.variables
+    return np.asarray(variables[dim].values)
+
+
+def _coordinates(
+    coords: Mapping[Any, Coordinate], sizes: Mapping[str, int]
+) -> tuple[dict[Hashable, xr.Variable], dict[Hashable, Index]]:
+    variables: dict[Hashable, xr.Variable] = {}
+    indexes: dict[Hashable, Index] = {}
+    for name, value in coords.items():
+        if isinstance(value, xr.Variable):
+            variables[name] = value
+        elif isinstance(value, tuple):
+            variables[name] = xr.Variable(value[0], value[1])
+        else:
+            variable, index = _labels(str(name), value)
+            variables[name] = variable.copy(deep=False)
+            indexes[name] = index
+    for name, variable in variables.items():
+        if any(sizes.get(str(dim)) != size for dim, size in zip(variable.dims, variable.shape, strict=True)):
+            raise ValueError(f"{variable.size} labels of {name!r} do not fit the data {dict(sizes)}")
+    return variables, indexes
+
+
 def _labels(name: str, labels: Labels) -> tuple[xr.Variable, Index]:
-    if isinstance(labels, np.ndarray):  # keeps its dtype (the width of its strings)
-        return _axis(name, tuple(labels.tolist()), labels.dtype.str)
+    if isinstance(labels, np.ndarray | pd.Index):  # keeps its dtype (the width of its strings)
+        return _axis(name, tuple(labels.tolist()), np.asarray(labels).dtype.str)
     plain = list(labels)
     return _axis(name, tuple(plain), type(plain[0]).__name__ if plain else "")
 

@@ -11,8 +11,8 @@ import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
+from carebridge.engine.arrays import Floats, coord, labelled, laid, lead_coords, lead_dims, lead_sizes
 from carebridge.engine.inputs import FinanceInputs
-from carebridge.engine.seams import Floats, coord, labelled, laid, lead_coords, lead_dims, lead_sizes
 
 SYSTEM = "system"
 SAVINGS_LINE = "savings"

@@ -15,8 +15,8 @@ import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
+from carebridge.engine.arrays import Coordinate, labelled, labelled_dataset
 from carebridge.engine.inputs import DRAW, AllocationInputs, ContractInputs, OwnerInputs
-from carebridge.engine.seams import Coordinate, labelled, labelled_dataset
 from carebridge.scenario.errors import Problem
 
 Floats = npt.NDArray[np.float64]

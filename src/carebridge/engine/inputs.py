@@ -20,7 +20,7 @@ import xarray as xr
 
 from carebridge.engine.arrays import DRAW as DRAW
 from carebridge.engine.arrays import Floats as Floats
-from carebridge.engine.arrays import Labels, labelled_array, ordered
+from carebridge.engine.arrays import Labels, labelled, ordered
 from carebridge.engine.savings import PARTS, release_kernel_values
 from carebridge.scenario.errors import Path
 from carebridge.scenario.names import sector
@@ -75,7 +75,7 @@ class InputValues:
         """:meth:`expand` as a labelled series by year (draw first, where a number of it is uncertain)."""
         data = self.expand(span, path, value, fill)
         dims = ["year"] if data.ndim == 1 else [DRAW, "year"]
-        return labelled_array(data, dims, {"year": span.labels})
+        return labelled(data, dims, {"year": span.labels})
 
     def zeros(self, shape: Sequence[int]) -> Floats:
         """Zeros of ``shape``, after a draw axis when there are draws."""
@@ -91,7 +91,7 @@ class InputValues:
                 dims = [DRAW, *dims]
             else:
                 data = data[0]
-        return labelled_array(data, dims, coords)
+        return labelled(data, dims, coords)
 
 
 def _column(value: float | Floats) -> Floats:
@@ -439,9 +439,7 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
     return EffectInputs(
         fractions=values.labelled(fractions, ["kind", *dims], {"kind": list(FRACTION_KINDS), **coords}),
         **{name: values.labelled(a, dims, coords) for name, a in arrays.items()},
-        scheme_cohort=labelled_array(
-            membership, ["scheme", "cohort"], {"scheme": schemes, "cohort": cohorts}
-        ),
+        scheme_cohort=labelled(membership, ["scheme", "cohort"], {"scheme": schemes, "cohort": cohorts}),
         cohort_share=values.labelled(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods}),
     )
 
@@ -526,7 +524,7 @@ def cohort_regions(
         effects,
         cohort_headcount=headcount,
         cohort_share_by_year=values.labelled(_with_draws(values, share), ["cohort", "year", "pod"], coords),
-        region_member=labelled_array(member, ["region", "cohort"], {"region": regions, "cohort": cohorts}),
+        region_member=labelled(member, ["region", "cohort"], {"region": regions, "cohort": cohorts}),
         region_share=values.labelled(
             _with_draws(values, region_share),
             ["region", "year", "pod"],
@@ -605,9 +603,9 @@ def _prices(scenario: Scenario, span: YearRange, values: InputValues) -> PriceIn
                 release[j, lag:] += getattr(structure, component)
     return PriceInputs(
         price=values.labelled(price, ["year", "pod"], {"year": span.labels, "pod": pods}),
-        provider_split=labelled_array(split, ["pod", "provider"], {"pod": pods, "provider": provider_ids}),
-        release=labelled_array(release, ["pod", "lag"], {"pod": pods, "lag": list(range(n))}),
-        kernel=labelled_array(
+        provider_split=labelled(split, ["pod", "provider"], {"pod": pods, "provider": provider_ids}),
+        release=labelled(release, ["pod", "lag"], {"pod": pods, "lag": list(range(n))}),
+        kernel=labelled(
             release_kernel_values(release),
             ["part", "pod", "year", "from_year"],
             {"part": list(PARTS), "pod": pods, "year": span.labels, "from_year": span.labels},
@@ -693,7 +691,7 @@ def _finance(scenario: Scenario, span: YearRange, values: InputValues) -> Financ
                 for k, p in enumerate(plan)
             ],
         ),
-        savings_window=labelled_array(window, ["year"], {"year": years}),
+        savings_window=labelled(window, ["year"], {"year": years}),
     )
 
 

@@ -16,10 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from carebridge.engine.drivers import FormulaValueError, evaluate, phase_fractions
-from carebridge.engine.errors import ModelError
-from carebridge.engine.inputs import DRAW, InputValues
-from carebridge.engine.seams import (
+from carebridge.engine.arrays import (
     Coordinate,
     Floats,
     coord,
@@ -30,6 +27,9 @@ from carebridge.engine.seams import (
     lead_dims,
     lead_sizes,
 )
+from carebridge.engine.drivers import FormulaValueError, evaluate, phase_fractions
+from carebridge.engine.errors import ModelError
+from carebridge.engine.inputs import DRAW, InputValues
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.formula import parse_formula
 from carebridge.scenario.names import GROUPS, categories, in_group

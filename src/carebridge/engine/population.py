@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from carebridge.engine.arrays import Floats, labelled_array, lead, ordered
+from carebridge.engine.arrays import Floats, labelled, lead, ordered
 from carebridge.engine.inputs import EffectInputs
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Scenario
@@ -30,8 +30,8 @@ def growth_split(
     coords = {d: do_nothing.get_index(d) for d in dims}
     by_pod = np.swapaxes(demographic_growth, -1, -2)
     return (
-        labelled_array(by_pod, [*lead(by_pod, 2), "pod", "year"], coords),
-        labelled_array(other, [*lead(other, 2), *dims], coords),
+        labelled(by_pod, [*lead(by_pod, 2), "pod", "year"], coords),
+        labelled(other, [*lead(other, 2), *dims], coords),
     )
 
 

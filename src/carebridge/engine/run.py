@@ -11,7 +11,7 @@ import xarray as xr
 from carebridge.engine import activity as activity_model
 from carebridge.engine import finance, flows, plan, population, savings, schemes, setting
 from carebridge.engine import workforce as workforce_model
-from carebridge.engine.arrays import Floats, Labels, labelled_array, labelled_dataset, lead, ordered
+from carebridge.engine.arrays import Floats, Labels, labelled, labelled_dataset, lead, ordered
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import ModelInputs, compile_inputs
@@ -58,9 +58,9 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     do_nothing_v = activity_model.do_nothing_values(
         base, ordered(act.trajectory, YEAR_POD), ordered(act.growth, YEAR_POD)
     )
-    do_nothing = labelled_array(do_nothing_v, [*lead(do_nothing_v, 2), *YEAR_POD], year_pod)
+    do_nothing = labelled(do_nothing_v, [*lead(do_nothing_v, 2), *YEAR_POD], year_pod)
     growth_v = do_nothing_v - base[..., None, :]
-    growth = labelled_array(growth_v, [*lead(growth_v, 2), *YEAR_POD], year_pod)
+    growth = labelled(growth_v, [*lead(growth_v, 2), *YEAR_POD], year_pod)
     shares = population.cohort_problems(scenario, inputs.effects)
     if shares:
         raise ModelError(shares)
@@ -83,12 +83,12 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         reduced = reduced + ordered(shifted, BY_SCHEME)
         moved = schemes.SchemeActivity(
             moved.avoided,
-            labelled_array(reduced, [*lead(reduced, 3), *BY_SCHEME], by_scheme),
+            labelled(reduced, [*lead(reduced, 3), *BY_SCHEME], by_scheme),
             moved.cohort_removed,
         )
     removed = (avoided + reduced).sum(axis=-1)
     do_something_v = do_nothing_v - removed
-    do_something = labelled_array(do_something_v, [*lead(do_something_v, 2), *YEAR_POD], year_pod)
+    do_something = labelled(do_something_v, [*lead(do_something_v, 2), *YEAR_POD], year_pod)
     problems = overdrawn_cells(scenario, inputs, moved, do_nothing, do_something)
     if problems:
         raise ModelError(problems)
@@ -136,7 +136,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         with_basis,
     )
     programme = np.swapaxes(benefit.sum(axis=-3), -1, -2)  # (…, basis, year)
-    programme_saving = labelled_array(
+    programme_saving = labelled(
         programme, [*lead(programme, 2), "basis", "year"], {"basis": list(savings.BASES), "year": years}
     )
     statement = finance.statement(fin, [f.name for f in scenario.funding], programme_saving)
@@ -145,10 +145,8 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         "year": years,
         "pod": np.asarray(pods)[has],
     }  # the PODs' labels, as `sel` keeps them
-    do_nothing_active = labelled_array(do_nothing_v[..., has], [*lead(do_nothing_v, 2), *YEAR_POD], active)
-    do_something_active = labelled_array(
-        do_something_v[..., has], [*lead(do_something_v, 2), *YEAR_POD], active
-    )
+    do_nothing_active = labelled(do_nothing_v[..., has], [*lead(do_nothing_v, 2), *YEAR_POD], active)
+    do_something_active = labelled(do_something_v[..., has], [*lead(do_something_v, 2), *YEAR_POD], active)
     capacity = plan.capacity(
         scenario,
         span,
@@ -162,7 +160,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         span,
         inputs.values,
         act.base,
-        labelled_array(
+        labelled(
             cases, [*lead(cases, 3), "case", *YEAR_POD], {"case": list(workforce_model.CASES), **active}
         ),
         capacity.get("beds"),
@@ -175,7 +173,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         names.update(plan.scheme_names(summary))
         names.update(
             {
-                f"do_something.{pod}": labelled_array(
+                f"do_something.{pod}": labelled(
                     do_something_v[..., pods.index(pod)], [*lead(do_something_v, 2), "year"], {"year": years}
                 )
                 for pod in act.has_activity
@@ -183,16 +181,16 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         )
         names.update(
             {
-                f"gap.{org}": labelled_array(gaps_v[..., i, :], [*lead(gaps_v, 2), "year"], {"year": years})
+                f"gap.{org}": labelled(gaps_v[..., i, :], [*lead(gaps_v, 2), "year"], {"year": years})
                 for i, org in enumerate(orgs)
             }
         )
         system = gaps_v.sum(axis=-2)
-        names["gap.system"] = labelled_array(system, [*lead(system, 1), "year"], {"year": years})
+        names["gap.system"] = labelled(system, [*lead(system, 1), "year"], {"year": years})
         names.update(workforce_model.workforce_names(staff))
     lines = plan.plan_lines(scenario, span, fin.plan_value, summary, names, effects.cohort_share)
     plan_orgs = [line.org for line in scenario.positions.plan_lines]
-    gaps = labelled_array(gaps_v, [*lead(gaps_v, 2), "org", "year"], {"org": orgs, "year": years})
+    gaps = labelled(gaps_v, [*lead(gaps_v, 2), "org", "year"], {"org": orgs, "year": years})
     allocation = _allocation(inputs, gaps_v, orgs, forecast)
     positions = finance.positions(gaps, lines.value, plan_orgs, allocation)
     money = _flows(scenario, inputs, saved, pods, providers, do_nothing_v, invested, positions)
@@ -235,7 +233,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         activity=activity,
         scheme_activity=with_labels(scheme_activity, labels, ACTIVITY),
         savings=with_labels(
-            labelled_array(
+            labelled(
                 -saved,
                 [*lead(saved, 6), "scheme", "year", "pod", "source", "basis", "provider"],
                 {
@@ -316,7 +314,7 @@ def _allocation(
     if problems:
         raise ModelError(problems)
     line_ids = [str(line) for line in inputs.finance.plan_value.get_index("plan_line")]
-    return labelled_array(
+    return labelled(
         shares,
         [*lead(shares, 3), "line", "org", "year"],
         {"line": line_ids, "org": orgs, "year": inputs.years},

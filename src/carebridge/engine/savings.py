@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from carebridge.engine.arrays import Floats, labelled_array, lead, ordered
+from carebridge.engine.arrays import Floats, labelled, lead, ordered
 
 SOURCES = ("avoided_growth", "reduction", "direct")
 BASES = ("tariff", "cost")
@@ -47,7 +47,7 @@ def release_matrix(release: xr.DataArray, years: xr.DataArray) -> xr.DataArray:
     """:func:`release_matrix_values` labelled, (pod, year, from_year)."""
     n = years.size
     profile = release_matrix_values(release.transpose("pod", "lag").values, n)
-    return labelled_array(
+    return labelled(
         profile,
         ["pod", "year", "from_year"],
         {"pod": release.pod.values, "year": years.values, "from_year": years.values},
@@ -108,7 +108,7 @@ def savings_table(
         None if reduction_money is None else ordered(reduction_money, by_scheme),
     )  # (…, scheme, year, pod, source, basis, provider)
     laid = np.moveaxis(saved, [-2, -5, -4, -6, -3, -1], [-6, -5, -4, -3, -2, -1])
-    return labelled_array(
+    return labelled(
         laid,
         [*lead(laid, 6), "basis", "year", "pod", "scheme", "source", "provider"],
         {

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 import xarray as xr
 
-from carebridge.engine.arrays import Floats, labelled_array, lead, ordered
+from carebridge.engine.arrays import Floats, labelled, lead, ordered
 from carebridge.engine.inputs import DRAW, EffectInputs
 
 
@@ -48,10 +48,8 @@ def combine_fractions(
     indexed = fraction.xindexes
     coords = {dim: fraction.get_index(dim) for dim in others if dim in indexed}
     return (
-        labelled_array(per_scheme, [*others, "scheme"], {**coords, "scheme": schemes}),
-        labelled_array(
-            combined, [*others, "cohort"], {**coords, "cohort": scheme_cohort.get_index("cohort")}
-        ),
+        labelled(per_scheme, [*others, "scheme"], {**coords, "scheme": schemes}),
+        labelled(combined, [*others, "cohort"], {**coords, "cohort": scheme_cohort.get_index("cohort")}),
     )
 
 
@@ -99,11 +97,9 @@ def scheme_activity(
     schemes = {**coords, "scheme": effects.scheme_cohort.get_index("scheme")}
     cohorts = {**coords, "cohort": effects.scheme_cohort.get_index("cohort")}
     return SchemeActivity(
-        avoided=labelled_array(avoided, [*lead(avoided, 3), "year", "pod", "scheme"], schemes),
-        reduced=labelled_array(reduced, [*lead(reduced, 3), "year", "pod", "scheme"], schemes),
-        cohort_removed=labelled_array(
-            cohort_removed, [*lead(cohort_removed, 3), "year", "pod", "cohort"], cohorts
-        ),
+        avoided=labelled(avoided, [*lead(avoided, 3), "year", "pod", "scheme"], schemes),
+        reduced=labelled(reduced, [*lead(reduced, 3), "year", "pod", "scheme"], schemes),
+        cohort_removed=labelled(cohort_removed, [*lead(cohort_removed, 3), "year", "pod", "cohort"], cohorts),
     )
 
 
@@ -284,7 +280,7 @@ def do_something_activity(do_nothing: xr.DataArray, activity: SchemeActivity) ->
     """Do-something activity ``AS[t,p] = AD[t,p] − Σ_k (avoided + reduced)[k,t,p]``."""
     removed = removed_values(activity)
     done = ordered(do_nothing, ("year", "pod")) - removed
-    return labelled_array(done, [*lead(done, 2), "year", "pod"], _year_pod(do_nothing))
+    return labelled(done, [*lead(done, 2), "year", "pod"], _year_pod(do_nothing))
 
 
 def deflection_percent(activity: SchemeActivity, base: xr.DataArray) -> xr.DataArray:
@@ -293,7 +289,7 @@ def deflection_percent(activity: SchemeActivity, base: xr.DataArray) -> xr.DataA
     ``−100 · (Σ_k avoided + reduced)[t,p] / A0[p]``.
     """
     percent = deflection_values(removed_values(activity), ordered(base, ("pod",)))
-    return labelled_array(percent, [*lead(percent, 2), "year", "pod"], _year_pod(activity.avoided))
+    return labelled(percent, [*lead(percent, 2), "year", "pod"], _year_pod(activity.avoided))
 
 
 def removed_values(activity: SchemeActivity) -> Floats:

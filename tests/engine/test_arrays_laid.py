@@ -1,4 +1,4 @@
-"""engine/seams.py: values laid out for numpy, and outputs built as xarray's constructor builds them."""
+"""engine/arrays.py: values laid out for numpy, and outputs built as xarray's constructor builds them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from carebridge.engine.seams import Coordinate, labelled, labelled_dataset, laid, lead_dims
+from carebridge.engine.arrays import Coordinate, labelled, labelled_dataset, laid, lead_dims
 
 YEARS = ["2016/17", "2017/18", "2018/19"]
 
@@ -27,7 +27,7 @@ def test_labelled_is_the_array_the_constructor_builds() -> None:
 
 
 def test_labelled_refuses_labels_that_do_not_fit_the_data() -> None:
-    with pytest.raises(ValueError, match="does not fit"):
+    with pytest.raises(ValueError, match="do not fit"):
         labelled(np.zeros((2, 3)), ["org", "year"], {"org": ["a", "b", "c"], "year": YEARS})
 
 
