@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from tests.conftest import ROOT
 
 BENCHMARKS = ROOT / "benchmarks"
+
+
+def load_benchmark_module(file: str, name: str) -> ModuleType:
+    """The module ``benchmarks/FILE`` (not a package), imported under ``name``."""
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # a dataclass looks its module up
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_benchmark(

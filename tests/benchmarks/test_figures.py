@@ -4,27 +4,14 @@ memory or error floor (never on an absolute time), and no option never fails."""
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.benchmarks.figures import load_benchmark_module
 
-
-def load_figures() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("benchmark_figures", ROOT / "benchmarks" / "figures.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # a dataclass looks its module up
-    spec.loader.exec_module(module)
-    return module
-
-
-figures = load_figures()
+figures = load_benchmark_module("figures.py", "benchmark_figures")
 
 
 def options(*arguments: str) -> argparse.Namespace:

@@ -6,9 +6,6 @@ schemes. Not a benchmark: it times nothing."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -18,21 +15,13 @@ from carebridge.engine.results import Results
 from carebridge.scenario.loader import load_scenario
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.uncertain import scenario_data
+from tests.benchmarks.figures import load_benchmark_module
 from tests.conftest import ROOT
 
 STOCKPORT = ROOT / "examples" / "stockport-2017" / "scenario.yaml"
 
 
-def load_plain() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("plain_engine", ROOT / "benchmarks" / "plain_engine.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # a dataclass looks its module up
-    spec.loader.exec_module(module)
-    return module
-
-
-plain_engine = load_plain()
+plain_engine = load_benchmark_module("plain_engine.py", "plain_engine")
 
 
 def close(engine: float, plain: float) -> bool:
