@@ -42,7 +42,7 @@ def combine_fractions(
     member = scheme_cohort.transpose("scheme", "cohort")
     if not member.get_index("scheme").equals(schemes):
         member = member.sel(scheme=schemes)
-    per_scheme, combined = _combine(
+    per_scheme, combined = combine_values(
         fraction.transpose(*others, "scheme").values, np.asarray(member.values, dtype=np.float64)
     )
     indexed = fraction.xindexes
@@ -53,7 +53,7 @@ def combine_fractions(
     )
 
 
-def _combine(fraction: Floats, scheme_cohort: Floats) -> tuple[Floats, Floats]:
+def combine_values(fraction: Floats, scheme_cohort: Floats) -> tuple[Floats, Floats]:
     """:func:`combine_fractions` on arrays: ``fraction`` (…, scheme) and ``scheme_cohort`` (scheme, cohort);
     returns the fraction of each scheme (…, scheme) and the combined fraction of each cohort (…, cohort)."""
     by_cohort = fraction[..., :, None] * scheme_cohort  # (…, scheme, cohort)
@@ -126,7 +126,8 @@ def scheme_activity_values(
     basis = np.stack(np.broadcast_arrays(np.clip(growth, 0, None), base[..., None, :], do_nothing), axis=-3)[
         ..., None
     ]  # (…, kind, year, pod, 1)
-    per_scheme, combined = _combine(np.moveaxis(fractions, -3, -1), scheme_cohort)  # (…, kind, year, pod, ·)
+    # (…, kind, year, pod, scheme)
+    per_scheme, combined = combine_values(np.moveaxis(fractions, -3, -1), scheme_cohort)
     removed = per_scheme * scheme_share[..., None, None, :, :] * basis
     avoided = removed[..., 0, :, :, :] + np.moveaxis(absolute_avoided, -3, -1)
     reduced = removed[..., 1, :, :, :] + removed[..., 2, :, :, :] + np.moveaxis(absolute_reduction, -3, -1)

@@ -27,6 +27,7 @@ import xarray as xr
 from carebridge.engine.drivers import FormulaValueError, evaluate_array
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import DRAW, EffectInputs, Floats, InputValues
+from carebridge.engine.schemes import combine_values
 from carebridge.engine.workforce import key_values, labels_of
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.formula import parse_formula
@@ -186,16 +187,10 @@ def _fraction_cells(
 
 def combine(fraction: Floats, member: Floats) -> tuple[Floats, Floats]:
     """The overlap rule on fractions (…, scheme, year, pod) of schemes in cohorts ``member`` (scheme, cohort):
-    (fraction per scheme (…, scheme, year, pod), combined per cohort (…, cohort, year, pod)), as
-    :func:`carebridge.engine.schemes.combine_fractions`."""
-    by_cohort = fraction[..., :, None, :, :] * member[:, :, None, None]  # (…, scheme, cohort, year, pod)
-    positive = np.clip(by_cohort, 0.0, None)
-    combined = 1 - np.prod(1 - positive, axis=-4)
-    total = positive.sum(axis=-4, keepdims=True)
-    proportion = np.where(total > 0, positive / np.where(total > 0, total, 1.0), 0.0)
-    increase = np.clip(by_cohort, None, 0.0)
-    per_scheme = (combined[..., None, :, :, :] * proportion + increase).sum(axis=-3)
-    return per_scheme, combined + increase.sum(axis=-4)
+    (fraction per scheme (…, scheme, year, pod), combined per cohort (…, cohort, year, pod)), by
+    :func:`carebridge.engine.schemes.combine_values`."""
+    per_scheme, combined = combine_values(np.moveaxis(fraction, -3, -1), member)
+    return np.moveaxis(per_scheme, -1, -3), np.moveaxis(combined, -1, -3)
 
 
 def _scheme_share(effects: EffectInputs, pods: list[str]) -> tuple[Floats, Floats, Floats]:
