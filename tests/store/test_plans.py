@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -154,3 +155,36 @@ def test_a_plans_state_changes_with_each_version_draft_and_user_and_reads_no_tex
     approve(store, PLAN, edited, str(STOCKPORT), stockport_baseline, sha256_text(edited))
     second = plan_state(store, 1)
     assert second is not None and first is not None and second[1] != first[1]
+
+
+def test_saving_a_draft_again_updates_when_it_was_saved(
+    store: Store, stockport_baseline: PlanBaseline
+) -> None:
+    """The list of plans shows when a draft was last saved, not when it was first saved."""
+    from datetime import timedelta
+
+    from carebridge.store.models import ScenarioDraft
+    from carebridge.usecases.plans import save_draft
+
+    approve_stockport(store, stockport_baseline)
+    save_draft(store, 1, "first: 1\n")
+    first_saved = _draft_saved_at(store)
+    with store.session() as session:  # as if the first save were an hour ago
+        session.execute(
+            text("UPDATE scenario_drafts SET updated_at = :at"), {"at": first_saved - timedelta(hours=1)}
+        )
+    save_draft(store, 1, "second: 2\n")
+    with store.session() as session:
+        draft = session.get(ScenarioDraft, 1)
+        assert draft is not None and draft.scenario_text == "second: 2\n"
+    assert _draft_saved_at(store) >= first_saved
+
+
+def _draft_saved_at(store: Store) -> datetime:
+    from carebridge.store.models import ScenarioDraft
+    from carebridge.store.plans import as_utc
+
+    with store.session() as session:
+        draft = session.get(ScenarioDraft, 1)
+        assert draft is not None
+        return as_utc(draft.updated_at)

@@ -72,5 +72,6 @@ class ScenarioDraft(Audited, Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), primary_key=True)
     scenario_text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    """When the draft was last saved (each save sets it)."""
     updated_by: Mapped[str] = mapped_column(String(100))
