@@ -24,7 +24,7 @@ from carebridge.engine.labels import (
     with_line_names,
     with_statement_names,
 )
-from carebridge.engine.results import Results
+from carebridge.engine.results import Pending, Results
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Absolute, AvoidGrowth, Reduce, Scenario, Shift
 from carebridge.scenario.years import YearRange
@@ -116,13 +116,6 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     recurrent = ordered(fin.scheme_recurrent, ("scheme", "year"))
     non_recurrent = ordered(fin.scheme_non_recurrent, ("scheme", "year"))
     by_year = {"scheme": scheme_ids, "year": years}
-    scheme_investment = labelled_dataset(
-        {
-            "recurrent": ([*lead(recurrent, 2), "scheme", "year"], recurrent),
-            "non_recurrent": ([*lead(non_recurrent, 2), "scheme", "year"], non_recurrent),
-        },
-        by_year,
-    )
     benefit = -saved.sum(axis=(-4, -3, -1))  # (…, scheme, year, basis), negative
     invested = recurrent + non_recurrent
     net = invested[..., None] + benefit
@@ -200,68 +193,113 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         "avoided_growth": -avoided.sum(axis=-1),
         "reduction": -reduced.sum(axis=-1),
         "do_something": do_something_v,
-        "deflection_pct": schemes.deflection_values(removed, base),
     }
-    laid: dict[str, tuple[list[str], Floats]] = {
-        name: ([*lead(value, 2), *YEAR_POD], value[..., has]) for name, value in activity_vars.items()
-    }
-    if act.demographic is not None:  # docs/demand.md §3: the split of growth
-        demographic, other = population.growth_split_values(
-            base, do_nothing_v, ordered(act.demographic, YEAR_POD)
-        )
-        by_pod = np.swapaxes(demographic[..., has], -1, -2)
-        laid["demographic_growth"] = ([*lead(by_pod, 2), "pod", "year"], by_pod)
-        laid["non_demographic_growth"] = ([*lead(other, 2), *YEAR_POD], other[..., has])
-    labels = Names(scenario)
-    activity = with_labels(labelled_dataset(laid, active), labels, ACTIVITY)
-    activity["deflection_pct"].attrs["units"] = PERCENT
-    active_schemes = {**active, "scheme": scheme_ids}
-    scheme_activity = labelled_dataset(
-        {
-            "avoided_growth": ([*lead(avoided, 3), *BY_SCHEME], -avoided[..., has, :]),
-            "reduction": ([*lead(reduced, 3), *BY_SCHEME], -reduced[..., has, :]),
-        },
-        active_schemes,
+    split = (  # docs/demand.md §3: the split of growth
+        population.growth_split_values(base, do_nothing_v, ordered(act.demographic, YEAR_POD))
+        if act.demographic is not None
+        else None
     )
-    capacity = capacity.merge(staff) if staff.data_vars else capacity
-    for variable, unit in (("bed_days", "bed days"), ("beds", "beds"), ("wte", "WTE")):
-        if variable in capacity.data_vars:
-            capacity.variables[variable].attrs["units"] = unit
-    return Results(
-        scenario=scenario,
-        years=inputs.years,
-        activity=activity,
-        scheme_activity=with_labels(scheme_activity, labels, ACTIVITY),
-        savings=with_labels(
-            labelled(
-                -saved,
-                [*lead(saved, 6), "scheme", "year", "pod", "source", "basis", "provider"],
-                {
-                    "scheme": scheme_ids,
-                    "year": years,
-                    "pod": pods,
-                    "source": list(savings.SOURCES),
-                    "basis": list(savings.BASES),
-                    "provider": providers,
-                },
+    labels = Names(scenario)
+
+    def activity_field() -> xr.Dataset:
+        laid: dict[str, tuple[list[str], Floats]] = {
+            name: ([*lead(value, 2), *YEAR_POD], value[..., has]) for name, value in activity_vars.items()
+        }
+        deflection = schemes.deflection_values(removed, base)
+        laid["deflection_pct"] = ([*lead(deflection, 2), *YEAR_POD], deflection[..., has])
+        if split is not None:
+            by_pod = np.swapaxes(split[0][..., has], -1, -2)
+            laid["demographic_growth"] = ([*lead(by_pod, 2), "pod", "year"], by_pod)
+            laid["non_demographic_growth"] = ([*lead(split[1], 2), *YEAR_POD], split[1][..., has])
+        activity = with_labels(labelled_dataset(laid, active), labels, ACTIVITY)
+        activity["deflection_pct"].attrs["units"] = PERCENT
+        return activity
+
+    def scheme_activity_field() -> xr.Dataset:
+        scheme_activity = labelled_dataset(
+            {
+                "avoided_growth": ([*lead(avoided, 3), *BY_SCHEME], -avoided[..., has, :]),
+                "reduction": ([*lead(reduced, 3), *BY_SCHEME], -reduced[..., has, :]),
+            },
+            {**active, "scheme": scheme_ids},
+        )
+        return with_labels(scheme_activity, labels, ACTIVITY)
+
+    def savings_field() -> xr.DataArray:
+        by_cell = {
+            "scheme": scheme_ids,
+            "year": years,
+            "pod": pods,
+            "source": list(savings.SOURCES),
+            "basis": list(savings.BASES),
+            "provider": providers,
+        }
+        return with_labels(labelled(-saved, [*lead(saved, 6), *by_cell], by_cell), labels, MONEY)
+
+    def scheme_investment_field() -> xr.Dataset:
+        scheme_investment = labelled_dataset(
+            {
+                "recurrent": ([*lead(recurrent, 2), "scheme", "year"], recurrent),
+                "non_recurrent": ([*lead(non_recurrent, 2), "scheme", "year"], non_recurrent),
+            },
+            by_year,
+        )
+        return with_labels(scheme_investment, labels, MONEY)
+
+    def capacity_field() -> xr.Dataset:
+        merged = capacity.merge(staff) if staff.data_vars else capacity
+        for variable, unit in (("bed_days", "bed days"), ("beds", "beds"), ("wte", "WTE")):
+            if variable in merged.data_vars:
+                merged.variables[variable].attrs["units"] = unit
+        return merged
+
+    def numbers(table: xr.DataArray | xr.Dataset) -> tuple[Floats, ...]:
+        if isinstance(table, xr.DataArray):
+            return (np.asarray(table.values),)
+        return tuple(np.asarray(table.variables[name].values) for name in table.data_vars)
+
+    return Results.lazily(
+        {
+            "scenario": scenario,
+            "years": inputs.years,
+            "activity": Pending(activity_field, (*activity_vars.values(), *(split or ()))),
+            "scheme_activity": Pending(scheme_activity_field, (avoided, reduced)),
+            "savings": Pending(savings_field, (saved,)),
+            "scheme_investment": Pending(scheme_investment_field, (recurrent, non_recurrent)),
+            "scheme_summary": Pending(lambda: with_labels(summary, labels, MONEY), numbers(summary)),
+            "statement": Pending(
+                lambda: with_labels(with_statement_names(statement, labels), labels, MONEY),
+                numbers(statement),
             ),
-            labels,
-            MONEY,
-        ),
-        scheme_investment=with_labels(scheme_investment, labels, MONEY),
-        scheme_summary=with_labels(summary, labels, MONEY),
-        statement=with_labels(with_statement_names(statement, labels), labels, MONEY),
-        positions=with_labels(with_line_names(positions, labels), labels, MONEY),
-        plan_gross=with_line_names(lines.gross, labels),
-        finance=with_labels(forecast.table, labels, MONEY) if forecast is not None else None,
-        expenditure=with_labels(forecast.by_category, labels, MONEY) if forecast is not None else None,
-        capacity=capacity,
-        plan_line_orgs={line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
-        plan_flows=money,
-        allocated_lines=[line.id for line in scenario.positions.plan_lines if line.allocation is not None],
-        provider_split=with_labels(inputs.prices.provider_split, labels, PERCENT),
-        cohort_share=inputs.effects.cohort_share_by_year,
-        cohort_headcount=inputs.effects.cohort_headcount,
+            "positions": Pending(
+                lambda: with_labels(with_line_names(positions, labels), labels, MONEY), numbers(positions)
+            ),
+            "plan_gross": Pending(lambda: with_line_names(lines.gross, labels), numbers(lines.gross)),
+            "finance": (
+                Pending(lambda: with_labels(forecast.table, labels, MONEY), numbers(forecast.table))
+                if forecast is not None
+                else None
+            ),
+            "expenditure": (
+                Pending(
+                    lambda: with_labels(forecast.by_category, labels, MONEY), numbers(forecast.by_category)
+                )
+                if forecast is not None
+                else None
+            ),
+            "capacity": Pending(capacity_field, numbers(capacity) + numbers(staff)),
+            "plan_line_orgs": {line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
+            "plan_flows": money,
+            "allocated_lines": [
+                line.id for line in scenario.positions.plan_lines if line.allocation is not None
+            ],
+            "provider_split": Pending(
+                lambda: with_labels(inputs.prices.provider_split, labels, PERCENT),
+                numbers(inputs.prices.provider_split),
+            ),
+            "cohort_share": inputs.effects.cohort_share_by_year,
+            "cohort_headcount": inputs.effects.cohort_headcount,
+        }
     )
 
 
