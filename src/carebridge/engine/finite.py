@@ -71,7 +71,8 @@ def _coordinate(array: xr.DataArray, dim: str, index: int) -> object:
     such as ``draw``)."""
     if dim not in array.coords:
         return index
-    return array[dim].values[index].item()
+    label = array[dim].values[index]
+    return label.item() if isinstance(label, np.generic) else label  # an object array holds plain strings
 
 
 def _all_finite(results: Results, field: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -11,7 +12,7 @@ import xarray as xr
 from carebridge.engine import activity as activity_model
 from carebridge.engine import finance, flows, plan, population, savings, schemes, setting
 from carebridge.engine import workforce as workforce_model
-from carebridge.engine.arrays import Floats, Labels, labelled, labelled_dataset, lead, ordered
+from carebridge.engine.arrays import Floats, Labels, Laid, labelled, labelled_dataset, lead, ordered
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import ModelInputs, compile_inputs
@@ -75,26 +76,25 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     avoided = ordered(moved.avoided, BY_SCHEME)
     reduced = ordered(moved.reduced, BY_SCHEME)
     scheme_ids = [scheme.id for scheme in scenario.schemes]
-    by_scheme = {**year_pod, "scheme": scheme_ids}
     if new_effects:
         shifted = setting.shift_reductions(
             scenario, effects, effect_names, span, inputs.values, act.base, do_nothing
         )
         reduced = reduced + ordered(shifted, BY_SCHEME)
-        moved = schemes.SchemeActivity(
-            moved.avoided,
-            labelled(reduced, [*lead(reduced, 3), *BY_SCHEME], by_scheme),
-            moved.cohort_removed,
-        )
     removed = (avoided + reduced).sum(axis=-1)
     do_something_v = do_nothing_v - removed
-    do_something = labelled(do_something_v, [*lead(do_something_v, 2), *YEAR_POD], year_pod)
-    problems = overdrawn_cells(scenario, inputs, moved, do_nothing, do_something)
+    problems = overdrawn_cells(scenario, inputs, moved.cohort_removed, do_nothing_v, do_something_v)
     if problems:
         raise ModelError(problems)
     stays = (
         setting.length_of_stay(
-            scenario, effects, effect_names, span, inputs.values, do_something, inputs.prices.price
+            scenario,
+            effects,
+            effect_names,
+            span,
+            inputs.values,
+            labelled(do_something_v, [*lead(do_something_v, 2), *YEAR_POD], year_pod),
+            inputs.prices.price,
         )
         if new_effects
         else None
@@ -120,50 +120,61 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     invested = recurrent + non_recurrent
     net = invested[..., None] + benefit
     with_basis = {**by_year, "basis": list(savings.BASES)}
-    summary = labelled_dataset(
-        {
-            "investment": ([*lead(invested, 2), "scheme", "year"], invested),
-            "benefit": ([*lead(benefit, 3), "basis", "year", "scheme"], np.swapaxes(benefit, -1, -3)),
-            "net": ([*lead(net, 3), "scheme", "year", "basis"], net),
-        },
-        with_basis,
-    )
+
+    @cache
+    def summary() -> xr.Dataset:
+        return labelled_dataset(
+            {
+                "investment": ([*lead(invested, 2), "scheme", "year"], invested),
+                "benefit": ([*lead(benefit, 3), "basis", "year", "scheme"], np.swapaxes(benefit, -1, -3)),
+                "net": ([*lead(net, 3), "scheme", "year", "basis"], net),
+            },
+            with_basis,
+        )
+
     programme = np.swapaxes(benefit.sum(axis=-3), -1, -2)  # (…, basis, year)
-    programme_saving = labelled(
-        programme, [*lead(programme, 2), "basis", "year"], {"basis": list(savings.BASES), "year": years}
+    statement = finance.statement_laid(
+        fin, [f.name for f in scenario.funding], programme, list(savings.BASES), years
     )
-    statement = finance.statement(fin, [f.name for f in scenario.funding], programme_saving)
     has = [pods.index(pod) for pod in act.has_activity]
     active: dict[str, Labels] = {
         "year": years,
         "pod": np.asarray(pods)[has],
     }  # the PODs' labels, as `sel` keeps them
-    do_nothing_active = labelled(do_nothing_v[..., has], [*lead(do_nothing_v, 2), *YEAR_POD], active)
-    do_something_active = labelled(do_something_v[..., has], [*lead(do_something_v, 2), *YEAR_POD], active)
-    capacity = plan.capacity(
+    year_pod_dims = [*lead(do_nothing_v, 2), *YEAR_POD]
+    capacity_data, capacity_coords = plan.capacity_laid(
         scenario,
         span,
-        do_nothing_active,
-        do_something_active,
+        Laid(do_nothing_v[..., has], year_pod_dims, {}),
+        Laid(do_something_v[..., has], [*lead(do_something_v, 2), *YEAR_POD], {}),
+        list(act.has_activity),
         stays.stay_factor if stays is not None else None,
     )
-    cases = np.stack(np.broadcast_arrays(do_nothing_v[..., has], do_something_v[..., has]), axis=-3)
-    staff = workforce_model.workforce(
-        scenario,
-        span,
-        inputs.values,
-        act.base,
-        labelled(
-            cases, [*lead(cases, 3), "case", *YEAR_POD], {"case": list(workforce_model.CASES), **active}
-        ),
-        capacity.get("beds"),
-    )
-    names = plan.base_names(scenario, span, do_nothing, price, inputs.values)
+
+    @cache
+    def capacity() -> xr.Dataset:
+        return labelled_dataset(capacity_data, capacity_coords)
+
+    staff = xr.Dataset()
+    if scenario.workforce:
+        cases = np.stack(np.broadcast_arrays(do_nothing_v[..., has], do_something_v[..., has]), axis=-3)
+        staff = workforce_model.workforce(
+            scenario,
+            span,
+            inputs.values,
+            act.base,
+            labelled(
+                cases, [*lead(cases, 3), "case", *YEAR_POD], {"case": list(workforce_model.CASES), **active}
+            ),
+            capacity().get("beds"),
+        )
+    formulas = plan.uses_formulas(scenario)
+    names = plan.base_names(scenario, span, do_nothing, price, inputs.values) if formulas else {}
     forecast = plan.forecast_finance(scenario, span, names, do_nothing, price, inputs.values)
     orgs = inputs.owners.orgs
     gaps_v = _gaps(ordered(fin.do_nothing, ("org", "year")), orgs, forecast)  # (…, org, year)
-    if plan.uses_formulas(scenario):
-        names.update(plan.scheme_names(summary))
+    if formulas:
+        names.update(plan.scheme_names(summary()))
         names.update(
             {
                 f"do_something.{pod}": labelled(
@@ -183,9 +194,19 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         names.update(workforce_model.workforce_names(staff))
     lines = plan.plan_lines(scenario, span, fin.plan_value, summary, names, effects.cohort_share)
     plan_orgs = [line.org for line in scenario.positions.plan_lines]
-    gaps = labelled(gaps_v, [*lead(gaps_v, 2), "org", "year"], {"org": orgs, "year": years})
+    line_ids = [line.id for line in scenario.positions.plan_lines]
     allocation = _allocation(inputs, gaps_v, orgs, forecast)
-    positions = finance.positions(gaps, lines.value, plan_orgs, allocation)
+    positions = finance.positions_laid(
+        Laid(gaps_v, [*lead(gaps_v, 2), "org", "year"], {}),
+        lines.value,
+        orgs,
+        line_ids,
+        years,
+        plan_orgs,
+        Laid(allocation, [*lead(allocation, 3), "line", "org", "year"], {})
+        if allocation is not None
+        else None,
+    )
     money = _flows(scenario, inputs, saved, pods, providers, do_nothing_v, invested, positions)
 
     activity_vars = {
@@ -247,7 +268,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         return with_labels(scheme_investment, labels, MONEY)
 
     def capacity_field() -> xr.Dataset:
-        merged = capacity.merge(staff) if staff.data_vars else capacity
+        merged = capacity().merge(staff) if staff.data_vars else capacity()
         for variable, unit in (("bed_days", "bed days"), ("beds", "beds"), ("wte", "WTE")):
             if variable in merged.data_vars:
                 merged.variables[variable].attrs["units"] = unit
@@ -266,15 +287,18 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
             "scheme_activity": Pending(scheme_activity_field, (avoided, reduced)),
             "savings": Pending(savings_field, (saved,)),
             "scheme_investment": Pending(scheme_investment_field, (recurrent, non_recurrent)),
-            "scheme_summary": Pending(lambda: with_labels(summary, labels, MONEY), numbers(summary)),
+            "scheme_summary": Pending(lambda: with_labels(summary(), labels, MONEY), (invested, benefit)),
             "statement": Pending(
-                lambda: with_labels(with_statement_names(statement, labels), labels, MONEY),
-                numbers(statement),
+                lambda: with_labels(with_statement_names(statement.labelled(), labels), labels, MONEY),
+                (statement.values,),
             ),
             "positions": Pending(
-                lambda: with_labels(with_line_names(positions, labels), labels, MONEY), numbers(positions)
+                lambda: with_labels(with_line_names(positions.labelled(), labels), labels, MONEY),
+                (positions.values,),
             ),
-            "plan_gross": Pending(lambda: with_line_names(lines.gross, labels), numbers(lines.gross)),
+            "plan_gross": Pending(
+                lambda: with_line_names(lines.gross.labelled(), labels), (lines.gross.values,)
+            ),
             "finance": (
                 Pending(lambda: with_labels(forecast.table, labels, MONEY), numbers(forecast.table))
                 if forecast is not None
@@ -287,7 +311,9 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
                 if forecast is not None
                 else None
             ),
-            "capacity": Pending(capacity_field, numbers(capacity) + numbers(staff)),
+            "capacity": Pending(
+                capacity_field, tuple(values for _, values in capacity_data.values()) + numbers(staff)
+            ),
             "plan_line_orgs": {line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
             "plan_flows": money,
             "allocated_lines": [
@@ -332,8 +358,9 @@ def _by_org(table: xr.DataArray, orgs: list[str], years: int) -> Floats:
 
 def _allocation(
     inputs: ModelInputs, gaps: Floats, orgs: list[str], forecast: plan.Finance | None
-) -> xr.DataArray | None:
-    """Shares of the allocated plan lines by organisation and year (spec section 13), or None without any.
+) -> Floats | None:
+    """Shares of the allocated plan lines (…, line, org, year), every plan line in the scenario's order (0 for
+    a line not allocated), by organisation and year (spec section 13), or None without any.
     ``gaps`` (…, org, year) by ``orgs``. Raises :class:`ModelError` when a line's basis adds up to 0 in a
     year."""
     spec = inputs.allocation
@@ -351,12 +378,7 @@ def _allocation(
     shares, problems = flows.allocation_shares(spec, {name: basis(name) for name in used}, orgs, inputs.years)
     if problems:
         raise ModelError(problems)
-    line_ids = [str(line) for line in inputs.finance.plan_value.get_index("plan_line")]
-    return labelled(
-        shares,
-        [*lead(shares, 3), "line", "org", "year"],
-        {"line": line_ids, "org": orgs, "year": inputs.years},
-    )
+    return shares
 
 
 def _flows(
@@ -367,7 +389,7 @@ def _flows(
     providers: list[str],
     do_nothing: Floats,
     invested: Floats,
-    positions: xr.DataArray,
+    positions: Laid,
 ) -> flows.PlanFlows:
     """The flows between the partners, the positions from the schemes and the checks (spec section 13).
 
@@ -400,8 +422,8 @@ def _flows(
         pods,
     )
     orgs = inputs.owners.orgs
-    laid = ordered(positions, ("line", "org", "year"))
-    lines = [str(line) for line in positions.get_index("line")]
+    laid = positions.values  # (…, line, org, year)
+    lines = [str(line) for line in np.asarray(positions.coords["line"])]
     plan_lines = scenario.positions.plan_lines
     typed = [
         line.id for line, made in zip(plan_lines, inputs.allocation.from_schemes, strict=True) if not made
@@ -426,12 +448,14 @@ def _flows(
 def overdrawn_cells(
     scenario: Scenario,
     inputs: ModelInputs,
-    moved: schemes.SchemeActivity,
-    do_nothing: xr.DataArray,
-    do_something: xr.DataArray,
+    cohort_removed: xr.DataArray,
+    do_nothing: Floats,
+    do_something: Floats,
 ) -> list[Problem]:
     """Cells where schemes together remove more than the cell holds: a cohort's share of a POD's activity, or
     the POD's whole do-nothing activity. One problem per (cohort or POD, POD) naming the schemes and years.
+    ``cohort_removed`` is the activity the schemes remove from each cohort (year, pod, cohort),
+    ``do_nothing`` and ``do_something`` (…, year, pod) over the scenario's years and PODs.
 
     In a Monte Carlo run (a ``draw`` dimension) the problems are those of the first draw that has any, and
     say how many draws do."""
@@ -441,13 +465,13 @@ def overdrawn_cells(
     else:
         share = ordered(effects.cohort_share_by_year, ("cohort", "year", "pod"))
     cells = _Cells(
-        cohorts=[str(c) for c in moved.cohort_removed.get_index("cohort")],
-        pods=[str(p) for p in do_nothing.get_index("pod")],
-        years=[str(y) for y in do_nothing.get_index("year")],
+        cohorts=[str(c) for c in cohort_removed.get_index("cohort")],
+        pods=[pod.id for pod in scenario.pods],
+        years=list(inputs.years),
         share=share,
-        removed=np.moveaxis(ordered(moved.cohort_removed, ("year", "pod", "cohort")), -1, -3),
-        do_nothing=ordered(do_nothing, YEAR_POD),
-        do_something=ordered(do_something, YEAR_POD),
+        removed=np.moveaxis(ordered(cohort_removed, ("year", "pod", "cohort")), -1, -3),
+        do_nothing=do_nothing,
+        do_something=do_something,
     )
     if (
         cells.share.ndim > 3
