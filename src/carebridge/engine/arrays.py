@@ -12,6 +12,7 @@ arrays; here the index of a dimension's labels is made once per set of labels an
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -49,6 +50,24 @@ def labelled(
     return xr.DataArray(variable, coords=variables, indexes=indexes, fastpath=True)
 
 
+@dataclass(frozen=True)
+class Laid:
+    """An array not labelled yet: its numpy ``values`` over ``dims`` (a leading ``draw`` among them where it
+    has one) and the ``coords`` :func:`labelled` gives it. What the engine's modules pass between them, so
+    that an array is labelled only where it is read as one (:meth:`labelled`)."""
+
+    values: Floats
+    dims: list[str]
+    coords: Mapping[Hashable, Coordinate]
+
+    def labelled(self) -> xr.DataArray:
+        return labelled(self.values, self.dims, self.coords)
+
+    def laid(self, core: Sequence[str], lead: Sequence[str] = ()) -> Floats:
+        """The values as (*lead, *core), as :func:`laid` lays out a labelled array."""
+        return laid_values(self.values, self.dims, core, lead)
+
+
 def labelled_dataset(
     variables: Mapping[Any, tuple[Sequence[str], npt.ArrayLike]], coords: Mapping[Any, Coordinate]
 ) -> xr.Dataset:
@@ -76,9 +95,11 @@ def ordered(array: xr.DataArray, dims: Sequence[str]) -> Floats:
     extra = [dim for dim in array.dims if dim not in core]
     if (extra and extra != [DRAW]) or len(array.dims) != len(core) + len(extra):
         raise ValueError(f"an array over {array.dims} where {core} (and perhaps {DRAW!r}) was expected")
+    values = np.asarray(array.values)
     if array.dims[len(extra) :] == core:
-        return np.asarray(array.values)
-    return np.asarray(array.transpose(*extra, *core).values)
+        return values
+    own: list[Hashable] = list(array.dims)
+    return values.transpose([own.index(dim) for dim in (*extra, *core)])
 
 
 def lead(data: npt.NDArray[np.generic], core: int) -> list[str]:
@@ -100,17 +121,22 @@ def lead_dims(arrays: Sequence[xr.DataArray | None], core: Sequence[str]) -> lis
 def laid(array: xr.DataArray, core: Sequence[str], lead: Sequence[str] = ()) -> Floats:
     """The values of ``array`` as (*lead, *core): the dimensions of ``lead`` it lacks of length 1 (numpy
     broadcasts them); ``array`` has no dimension outside ``lead`` and ``core``."""
-    dims = [str(dim) for dim in array.dims]
+    return laid_values(np.asarray(array.values), [str(dim) for dim in array.dims], core, lead)
+
+
+def laid_values(values: Floats, dims: Sequence[str], core: Sequence[str], lead: Sequence[str] = ()) -> Floats:
+    """``values`` over ``dims`` as (*lead, *core), as :func:`laid` lays out a labelled array."""
+    dims = list(dims)
     order = [dims.index(dim) for dim in lead if dim in dims] + [dims.index(dim) for dim in core]
     if len(order) != len(dims):
         raise ValueError(f"dimensions {dims} are not within {[*lead, *core]}")
-    values = np.asarray(array.values)
+    shape = values.shape
     if order != list(range(len(dims))):
         values = values.transpose(order)
     if len(lead) == len(dims) - len(core):
         return values
-    shape = [array.shape[dims.index(dim)] if dim in dims else 1 for dim in lead]
-    return values.reshape(*shape, *values.shape[len(values.shape) - len(core) :])
+    sizes = [shape[dims.index(dim)] if dim in dims else 1 for dim in lead]
+    return values.reshape(*sizes, *values.shape[len(values.shape) - len(core) :])
 
 
 def lead_coords(arrays: Sequence[xr.DataArray | None], lead: Sequence[str]) -> dict[Hashable, Coordinate]:

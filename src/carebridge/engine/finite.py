@@ -44,7 +44,7 @@ def non_finite_problems(results: Results, describe_draw: Callable[[int], str] | 
     checked the same way, one vectorised pass per array; ``describe_draw`` says in words which draw of the
     batch (by its position) the value is in, and what was drawn in it."""
     problems = []
-    for name, array in _arrays(results):
+    for name, array in _arrays(results, [field for field in LABELS if not _all_finite(results, field)]):
         values = np.asarray(array.values)
         if values.dtype.kind not in "fc" or name in UNDEFINED_BY_DESIGN:
             continue
@@ -71,11 +71,24 @@ def _coordinate(array: xr.DataArray, dim: str, index: int) -> object:
     such as ``draw``)."""
     if dim not in array.coords:
         return index
-    return array[dim].values[index].item()
+    label = array[dim].values[index]
+    return label.item() if isinstance(label, np.generic) else label  # an object array holds plain strings
 
 
-def _arrays(results: Results) -> Iterator[tuple[str, xr.DataArray]]:
-    for field in LABELS:
+def _all_finite(results: Results, field: str) -> bool:
+    """Whether the field ``field`` not labelled yet holds only finite numbers (checked on its numbers, so a
+    run's results are labelled only where a value is not finite, to name the cell); False when it is built
+    already (its labelled arrays are checked)."""
+    pending = results.pending(field)
+    if pending is None:
+        return False
+    # the sum is finite when every value is (unless it overflows, then the cells are looked at): one pass
+    # with nothing allocated
+    return all(bool(np.isfinite(np.sum(values))) for values in pending.numbers)
+
+
+def _arrays(results: Results, chosen: list[str]) -> Iterator[tuple[str, xr.DataArray]]:
+    for field in chosen:
         value = getattr(results, field)
         if isinstance(value, xr.Dataset):
             for variable in value.data_vars:

@@ -10,7 +10,7 @@ Three steps, each after the activity and schemes are known:
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +19,7 @@ import xarray as xr
 from carebridge.engine.arrays import (
     Coordinate,
     Floats,
+    Laid,
     coord,
     labelled,
     labelled_dataset,
@@ -310,8 +311,8 @@ def _by_year(value: xr.DataArray | float, template: xr.DataArray) -> Series:
 
 @dataclass(frozen=True)
 class PlanLines:
-    value: xr.DataArray  # (line, year): the net value used in the positions
-    gross: xr.DataArray  # (line, year): before double counting is removed
+    value: Laid  # (…, line, year): the net value used in the positions
+    gross: Laid  # (…, line, year): before double counting is removed
 
 
 def line_order(scenario: Scenario) -> list[int]:
@@ -359,12 +360,13 @@ def plan_lines(
     scenario: Scenario,
     span: YearRange,
     given: xr.DataArray,
-    scheme_summary: xr.Dataset,
+    scheme_summary: Callable[[], xr.Dataset],
     names: Names,
     cohort_share: xr.DataArray,
 ) -> PlanLines:
     """Every plan line's gross and net value by year (given lines: gross = net), with the ``draw`` dimension
-    of any input that has one. ``names`` gains ``line.<id>`` for each line a formula reads."""
+    of any input that has one. ``names`` gains ``line.<id>`` for each line a formula reads; the schemes'
+    summary is made (``scheme_summary()``) only for a line computed from the schemes."""
     lines = scenario.positions.plan_lines
     read = {
         name
@@ -380,7 +382,7 @@ def plan_lines(
         line = lines[i]
         path = ("positions", "plan_lines", i)
         if line.from_schemes is not None:
-            gross[i] = net[i] = _from_schemes(scheme_summary, line.from_schemes)
+            gross[i] = net[i] = _from_schemes(scheme_summary(), line.from_schemes)
         elif line.formula is not None:
             scope = _cohort_scope(names, line.cohort, cohort_share) if line.cohort else dict(names)
             scope["__start__"] = span.index(line.phasing.start) if line.phasing and line.phasing.start else 0
@@ -450,7 +452,7 @@ def _leading(series: Series, lead: list[str], sizes: list[int]) -> Floats:
     )
 
 
-def _by_line(series: list[Series], ids: list[str], span: YearRange) -> xr.DataArray:
+def _by_line(series: list[Series], ids: list[str], span: YearRange) -> Laid:
     """Lines by (…, line, year) from one series by year (and draw) per line."""
     lead = list(dict.fromkeys(dim for item in series for dim in item.lead))
     sizes = lead_sizes([item.source for item in series], lead)
@@ -458,7 +460,7 @@ def _by_line(series: list[Series], ids: list[str], span: YearRange) -> xr.DataAr
     values = [np.broadcast_to(_leading(item, lead, sizes), shape) for item in series]
     data = np.stack(values, axis=-2) if values else np.zeros((*shape[:-1], 0, len(span)))
     coords = {**lead_coords([item.source for item in series], lead), "line": ids, "year": span.labels}
-    return labelled(data, [*lead, "line", "year"], coords)
+    return Laid(data, [*lead, "line", "year"], coords)
 
 
 def _cohort_scope(names: Names, cohort: str, cohort_share: xr.DataArray) -> Names:
@@ -517,13 +519,48 @@ def capacity(
     staff group."""
     if not (scenario.capacity.beds or scenario.capacity.workforce):
         return xr.Dataset()
-    core = ("year", "pod")
     pods = [str(pod) for pod in do_nothing.pod.values]
     if [str(pod) for pod in do_something.pod.values] != pods:
         do_something = do_something.sel(pod=pods)
-    activity_lead = lead_dims([do_nothing, do_something], core)
+    data, coords = capacity_laid(
+        scenario,
+        span,
+        Laid(np.asarray(do_nothing.values), [str(dim) for dim in do_nothing.dims], {}),
+        Laid(np.asarray(do_something.values), [str(dim) for dim in do_something.dims], {}),
+        pods,
+        stay_factor,
+    )
+    core = ("year", "pod")
+    coords.update(
+        lead_coords(
+            [do_nothing, do_something, stay_factor], lead_dims([do_nothing, do_something, stay_factor], core)
+        )
+    )
+    return labelled_dataset(data, coords)
+
+
+LaidDataset = tuple[dict[Hashable, tuple[list[str], np.ndarray]], dict[Hashable, Coordinate]]
+"""A dataset not labelled yet: its variables (name → (dims, values)) and coordinates, as
+:func:`~carebridge.engine.arrays.labelled_dataset` takes them."""
+
+
+def capacity_laid(
+    scenario: Scenario,
+    span: YearRange,
+    do_nothing: Laid,
+    do_something: Laid,
+    pods: list[str],
+    stay_factor: xr.DataArray | None = None,
+) -> LaidDataset:
+    """:func:`capacity` from the do-nothing and do-something activity over (…, year, pod) of ``pods`` (the
+    coordinates of a leading dimension other than ``draw`` left to the caller); an empty dataset without
+    beds or a workforce."""
+    if not (scenario.capacity.beds or scenario.capacity.workforce):
+        return {}, {}
+    core = ("year", "pod")
+    activity_lead = _union([[d for d in part.dims if d not in core] for part in (do_nothing, do_something)])
     activity = np.stack(
-        np.broadcast_arrays(laid(do_nothing, core, activity_lead), laid(do_something, core, activity_lead)),
+        np.broadcast_arrays(do_nothing.laid(core, activity_lead), do_something.laid(core, activity_lead)),
         axis=-3,
     )  # (…, case, year, pod)
     activity_dims = ["case", *_union([do_nothing.dims, do_something.dims])]
@@ -538,7 +575,7 @@ def capacity(
             days = np.nansum(activity[..., :, None, :, :] * los, axis=-1)  # (…, case, bed, year)
         else:
             factor_pods = [str(pod) for pod in coord(stay_factor, "pod")]
-            lead = lead_dims([do_nothing, do_something, stay_factor], core)
+            lead = _union([activity_lead, [d for d in stay_factor.dims if d not in core]])
             factor = laid(stay_factor, core, lead)[..., [factor_pods.index(pod) for pod in pods]]
             by_case = np.stack(np.broadcast_arrays(1.0, factor), axis=-3)
             stays = los * by_case[..., :, None, :, :]  # (…, case, bed, year, pod)
@@ -561,12 +598,9 @@ def capacity(
         dims = [d for d in _union([activity_dims, ["staff_group", "year", "pod"]]) if d != "pod"]
         data["wte"] = (dims, _ordered(wte, [*activity_lead, "case", "year", "staff_group"], dims))
         coords["staff_group"] = ids
-    coords.update(
-        lead_coords(
-            [do_nothing, do_something, stay_factor], lead_dims([do_nothing, do_something, stay_factor], core)
-        )
-    )
-    return labelled_dataset(data, coords)
+    if stay_factor is not None:
+        coords.update(lead_coords([stay_factor], [str(dim) for dim in stay_factor.dims if dim not in core]))
+    return data, coords
 
 
 CASES = ("do_nothing", "do_something")

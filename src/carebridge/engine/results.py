@@ -14,9 +14,13 @@ investment lines and the approved plan's baseline (providers, owners).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property
+from typing import Any, Generic, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 import xarray as xr
 
 from carebridge.engine.finance import SYSTEM
@@ -40,6 +44,45 @@ SCHEME_LINE_LABELS = {
     "schemes.do_something": "Do-something position (typed)",
 }
 """Printed names of the lines of the positions from the schemes (spec section 13)."""
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Pending(Generic[T]):
+    """A field of :class:`Results` not labelled yet: ``build`` makes it (from numpy values and label lists) on
+    first access; ``numbers`` holds every value it will hold but those undefined by design (each array as
+    computed: perhaps more cells than the field keeps, never fewer), for the check of finite numbers
+    (:mod:`carebridge.engine.finite`) without labelling."""
+
+    build: Callable[[], T]
+    numbers: tuple[npt.NDArray[np.generic], ...] = ()
+
+
+class _Lazy:
+    """A field of :class:`Results` that may hold a :class:`Pending` value: built on first access, then kept.
+
+    A data descriptor: the frozen dataclass's ``__init__`` (``object.__setattr__``) and unpickling store
+    into the instance's ``__dict__`` under the field's own name, and every read goes through ``__get__``."""
+
+    def __init__(self, name: str, default: object) -> None:
+        self.name = name
+        self.default = default
+
+    def __get__(self, results: object, owner: type | None = None) -> Any:
+        if results is None:  # on the class: the field's default, as a dataclass field reads
+            if self.default is MISSING:
+                raise AttributeError(self.name)
+            return self.default
+        found = results.__dict__[self.name]
+        if type(found) is Pending:
+            found = found.build()
+            results.__dict__[self.name] = found
+        return found
+
+    def __set__(self, results: object, value: object) -> None:
+        results.__dict__[self.name] = value
 
 
 @dataclass(frozen=True)
@@ -94,6 +137,36 @@ class Results:
     changes over the years or cohorts overlap; None otherwise (the shares are the scenario's, constant)."""
     cohort_headcount: xr.DataArray | None = None
     """(cohort, year): the people of each cohort given a headcount, linear between the years given."""
+
+    @classmethod
+    def lazily(cls, given: Mapping[str, object]) -> Results:
+        """Results of ``given`` fields (the others their defaults), each a value or, for a field of
+        :data:`LAZY`, a :class:`Pending` that builds it on first access (the run labels nothing it is not
+        asked for). Raises ``TypeError`` when a field without a default is not given."""
+        made = object.__new__(cls)
+        state = made.__dict__
+        for item in fields(cls):
+            if item.name in given:
+                value = given[item.name]
+                if type(value) is Pending and item.name not in LAZY:
+                    raise TypeError(f"field {item.name!r} cannot be built lazily")
+                state[item.name] = value
+            elif item.default is not MISSING:
+                state[item.name] = item.default
+            elif item.default_factory is not MISSING:
+                state[item.name] = item.default_factory()
+            else:
+                raise TypeError(f"Results needs field {item.name!r}")
+        return made
+
+    def pending(self, name: str) -> Pending[Any] | None:
+        """The field ``name`` not built yet, or None when it is built (or never lazy)."""
+        found = self.__dict__.get(name)
+        return found if type(found) is Pending else None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Every field built (a pickle holds labelled arrays, not how to make them)."""
+        return {**self.__dict__, **{name: getattr(self, name) for name in LAZY}}
 
     @cached_property
     def flows(self) -> xr.DataArray | None:
@@ -205,6 +278,26 @@ class Results:
         any_change = [bool(a or b or c) for a, b, c in zip(*changed, strict=True)]
         last = max((i + 1 for i, flag in enumerate(any_change) if flag), default=len(self.years) - 1)
         return self.years[last]
+
+
+LAZY = (
+    "activity",
+    "scheme_activity",
+    "savings",
+    "scheme_investment",
+    "scheme_summary",
+    "statement",
+    "positions",
+    "plan_gross",
+    "finance",
+    "expenditure",
+    "capacity",
+    "provider_split",
+)
+"""The fields of :class:`Results` a run may leave to be labelled on first access (:meth:`Results.lazily`)."""
+for _field in fields(Results):
+    if _field.name in LAZY:
+        setattr(Results, _field.name, _Lazy(_field.name, _field.default))
 
 
 def _changes(series: xr.DataArray) -> list[bool]:

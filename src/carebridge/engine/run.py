@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
 import numpy.typing as npt
@@ -11,7 +12,7 @@ import xarray as xr
 from carebridge.engine import activity as activity_model
 from carebridge.engine import finance, flows, plan, population, savings, schemes, setting
 from carebridge.engine import workforce as workforce_model
-from carebridge.engine.arrays import Floats, Labels, labelled, labelled_dataset, lead, ordered
+from carebridge.engine.arrays import Floats, Labels, Laid, labelled, labelled_dataset, lead, ordered
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import ModelInputs, compile_inputs
@@ -24,7 +25,7 @@ from carebridge.engine.labels import (
     with_line_names,
     with_statement_names,
 )
-from carebridge.engine.results import Results
+from carebridge.engine.results import Pending, Results
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Absolute, AvoidGrowth, Reduce, Scenario, Shift
 from carebridge.scenario.years import YearRange
@@ -75,26 +76,25 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     avoided = ordered(moved.avoided, BY_SCHEME)
     reduced = ordered(moved.reduced, BY_SCHEME)
     scheme_ids = [scheme.id for scheme in scenario.schemes]
-    by_scheme = {**year_pod, "scheme": scheme_ids}
     if new_effects:
         shifted = setting.shift_reductions(
             scenario, effects, effect_names, span, inputs.values, act.base, do_nothing
         )
         reduced = reduced + ordered(shifted, BY_SCHEME)
-        moved = schemes.SchemeActivity(
-            moved.avoided,
-            labelled(reduced, [*lead(reduced, 3), *BY_SCHEME], by_scheme),
-            moved.cohort_removed,
-        )
     removed = (avoided + reduced).sum(axis=-1)
     do_something_v = do_nothing_v - removed
-    do_something = labelled(do_something_v, [*lead(do_something_v, 2), *YEAR_POD], year_pod)
-    problems = overdrawn_cells(scenario, inputs, moved, do_nothing, do_something)
+    problems = overdrawn_cells(scenario, inputs, moved.cohort_removed, do_nothing_v, do_something_v)
     if problems:
         raise ModelError(problems)
     stays = (
         setting.length_of_stay(
-            scenario, effects, effect_names, span, inputs.values, do_something, inputs.prices.price
+            scenario,
+            effects,
+            effect_names,
+            span,
+            inputs.values,
+            labelled(do_something_v, [*lead(do_something_v, 2), *YEAR_POD], year_pod),
+            inputs.prices.price,
         )
         if new_effects
         else None
@@ -116,61 +116,65 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
     recurrent = ordered(fin.scheme_recurrent, ("scheme", "year"))
     non_recurrent = ordered(fin.scheme_non_recurrent, ("scheme", "year"))
     by_year = {"scheme": scheme_ids, "year": years}
-    scheme_investment = labelled_dataset(
-        {
-            "recurrent": ([*lead(recurrent, 2), "scheme", "year"], recurrent),
-            "non_recurrent": ([*lead(non_recurrent, 2), "scheme", "year"], non_recurrent),
-        },
-        by_year,
-    )
     benefit = -saved.sum(axis=(-4, -3, -1))  # (…, scheme, year, basis), negative
     invested = recurrent + non_recurrent
     net = invested[..., None] + benefit
     with_basis = {**by_year, "basis": list(savings.BASES)}
-    summary = labelled_dataset(
-        {
-            "investment": ([*lead(invested, 2), "scheme", "year"], invested),
-            "benefit": ([*lead(benefit, 3), "basis", "year", "scheme"], np.swapaxes(benefit, -1, -3)),
-            "net": ([*lead(net, 3), "scheme", "year", "basis"], net),
-        },
-        with_basis,
-    )
+
+    @cache
+    def summary() -> xr.Dataset:
+        return labelled_dataset(
+            {
+                "investment": ([*lead(invested, 2), "scheme", "year"], invested),
+                "benefit": ([*lead(benefit, 3), "basis", "year", "scheme"], np.swapaxes(benefit, -1, -3)),
+                "net": ([*lead(net, 3), "scheme", "year", "basis"], net),
+            },
+            with_basis,
+        )
+
     programme = np.swapaxes(benefit.sum(axis=-3), -1, -2)  # (…, basis, year)
-    programme_saving = labelled(
-        programme, [*lead(programme, 2), "basis", "year"], {"basis": list(savings.BASES), "year": years}
+    statement = finance.statement_laid(
+        fin, [f.name for f in scenario.funding], programme, list(savings.BASES), years
     )
-    statement = finance.statement(fin, [f.name for f in scenario.funding], programme_saving)
     has = [pods.index(pod) for pod in act.has_activity]
     active: dict[str, Labels] = {
         "year": years,
         "pod": np.asarray(pods)[has],
     }  # the PODs' labels, as `sel` keeps them
-    do_nothing_active = labelled(do_nothing_v[..., has], [*lead(do_nothing_v, 2), *YEAR_POD], active)
-    do_something_active = labelled(do_something_v[..., has], [*lead(do_something_v, 2), *YEAR_POD], active)
-    capacity = plan.capacity(
+    year_pod_dims = [*lead(do_nothing_v, 2), *YEAR_POD]
+    capacity_data, capacity_coords = plan.capacity_laid(
         scenario,
         span,
-        do_nothing_active,
-        do_something_active,
+        Laid(do_nothing_v[..., has], year_pod_dims, {}),
+        Laid(do_something_v[..., has], [*lead(do_something_v, 2), *YEAR_POD], {}),
+        list(act.has_activity),
         stays.stay_factor if stays is not None else None,
     )
-    cases = np.stack(np.broadcast_arrays(do_nothing_v[..., has], do_something_v[..., has]), axis=-3)
-    staff = workforce_model.workforce(
-        scenario,
-        span,
-        inputs.values,
-        act.base,
-        labelled(
-            cases, [*lead(cases, 3), "case", *YEAR_POD], {"case": list(workforce_model.CASES), **active}
-        ),
-        capacity.get("beds"),
-    )
-    names = plan.base_names(scenario, span, do_nothing, price, inputs.values)
+
+    @cache
+    def capacity() -> xr.Dataset:
+        return labelled_dataset(capacity_data, capacity_coords)
+
+    staff = xr.Dataset()
+    if scenario.workforce:
+        cases = np.stack(np.broadcast_arrays(do_nothing_v[..., has], do_something_v[..., has]), axis=-3)
+        staff = workforce_model.workforce(
+            scenario,
+            span,
+            inputs.values,
+            act.base,
+            labelled(
+                cases, [*lead(cases, 3), "case", *YEAR_POD], {"case": list(workforce_model.CASES), **active}
+            ),
+            capacity().get("beds"),
+        )
+    formulas = plan.uses_formulas(scenario)
+    names = plan.base_names(scenario, span, do_nothing, price, inputs.values) if formulas else {}
     forecast = plan.forecast_finance(scenario, span, names, do_nothing, price, inputs.values)
     orgs = inputs.owners.orgs
     gaps_v = _gaps(ordered(fin.do_nothing, ("org", "year")), orgs, forecast)  # (…, org, year)
-    if plan.uses_formulas(scenario):
-        names.update(plan.scheme_names(summary))
+    if formulas:
+        names.update(plan.scheme_names(summary()))
         names.update(
             {
                 f"do_something.{pod}": labelled(
@@ -190,9 +194,19 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         names.update(workforce_model.workforce_names(staff))
     lines = plan.plan_lines(scenario, span, fin.plan_value, summary, names, effects.cohort_share)
     plan_orgs = [line.org for line in scenario.positions.plan_lines]
-    gaps = labelled(gaps_v, [*lead(gaps_v, 2), "org", "year"], {"org": orgs, "year": years})
+    line_ids = [line.id for line in scenario.positions.plan_lines]
     allocation = _allocation(inputs, gaps_v, orgs, forecast)
-    positions = finance.positions(gaps, lines.value, plan_orgs, allocation)
+    positions = finance.positions_laid(
+        Laid(gaps_v, [*lead(gaps_v, 2), "org", "year"], {}),
+        lines.value,
+        orgs,
+        line_ids,
+        years,
+        plan_orgs,
+        Laid(allocation, [*lead(allocation, 3), "line", "org", "year"], {})
+        if allocation is not None
+        else None,
+    )
     money = _flows(scenario, inputs, saved, pods, providers, do_nothing_v, invested, positions)
 
     activity_vars = {
@@ -200,68 +214,118 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         "avoided_growth": -avoided.sum(axis=-1),
         "reduction": -reduced.sum(axis=-1),
         "do_something": do_something_v,
-        "deflection_pct": schemes.deflection_values(removed, base),
     }
-    laid: dict[str, tuple[list[str], Floats]] = {
-        name: ([*lead(value, 2), *YEAR_POD], value[..., has]) for name, value in activity_vars.items()
-    }
-    if act.demographic is not None:  # docs/demand.md §3: the split of growth
-        demographic, other = population.growth_split_values(
-            base, do_nothing_v, ordered(act.demographic, YEAR_POD)
-        )
-        by_pod = np.swapaxes(demographic[..., has], -1, -2)
-        laid["demographic_growth"] = ([*lead(by_pod, 2), "pod", "year"], by_pod)
-        laid["non_demographic_growth"] = ([*lead(other, 2), *YEAR_POD], other[..., has])
-    labels = Names(scenario)
-    activity = with_labels(labelled_dataset(laid, active), labels, ACTIVITY)
-    activity["deflection_pct"].attrs["units"] = PERCENT
-    active_schemes = {**active, "scheme": scheme_ids}
-    scheme_activity = labelled_dataset(
-        {
-            "avoided_growth": ([*lead(avoided, 3), *BY_SCHEME], -avoided[..., has, :]),
-            "reduction": ([*lead(reduced, 3), *BY_SCHEME], -reduced[..., has, :]),
-        },
-        active_schemes,
+    split = (  # docs/demand.md §3: the split of growth
+        population.growth_split_values(base, do_nothing_v, ordered(act.demographic, YEAR_POD))
+        if act.demographic is not None
+        else None
     )
-    capacity = capacity.merge(staff) if staff.data_vars else capacity
-    for variable, unit in (("bed_days", "bed days"), ("beds", "beds"), ("wte", "WTE")):
-        if variable in capacity.data_vars:
-            capacity.variables[variable].attrs["units"] = unit
-    return Results(
-        scenario=scenario,
-        years=inputs.years,
-        activity=activity,
-        scheme_activity=with_labels(scheme_activity, labels, ACTIVITY),
-        savings=with_labels(
-            labelled(
-                -saved,
-                [*lead(saved, 6), "scheme", "year", "pod", "source", "basis", "provider"],
-                {
-                    "scheme": scheme_ids,
-                    "year": years,
-                    "pod": pods,
-                    "source": list(savings.SOURCES),
-                    "basis": list(savings.BASES),
-                    "provider": providers,
-                },
+    labels = Names(scenario)
+
+    def activity_field() -> xr.Dataset:
+        laid: dict[str, tuple[list[str], Floats]] = {
+            name: ([*lead(value, 2), *YEAR_POD], value[..., has]) for name, value in activity_vars.items()
+        }
+        deflection = schemes.deflection_values(removed, base)
+        laid["deflection_pct"] = ([*lead(deflection, 2), *YEAR_POD], deflection[..., has])
+        if split is not None:
+            by_pod = np.swapaxes(split[0][..., has], -1, -2)
+            laid["demographic_growth"] = ([*lead(by_pod, 2), "pod", "year"], by_pod)
+            laid["non_demographic_growth"] = ([*lead(split[1], 2), *YEAR_POD], split[1][..., has])
+        activity = with_labels(labelled_dataset(laid, active), labels, ACTIVITY)
+        activity["deflection_pct"].attrs["units"] = PERCENT
+        return activity
+
+    def scheme_activity_field() -> xr.Dataset:
+        scheme_activity = labelled_dataset(
+            {
+                "avoided_growth": ([*lead(avoided, 3), *BY_SCHEME], -avoided[..., has, :]),
+                "reduction": ([*lead(reduced, 3), *BY_SCHEME], -reduced[..., has, :]),
+            },
+            {**active, "scheme": scheme_ids},
+        )
+        return with_labels(scheme_activity, labels, ACTIVITY)
+
+    def savings_field() -> xr.DataArray:
+        by_cell = {
+            "scheme": scheme_ids,
+            "year": years,
+            "pod": pods,
+            "source": list(savings.SOURCES),
+            "basis": list(savings.BASES),
+            "provider": providers,
+        }
+        return with_labels(labelled(-saved, [*lead(saved, 6), *by_cell], by_cell), labels, MONEY)
+
+    def scheme_investment_field() -> xr.Dataset:
+        scheme_investment = labelled_dataset(
+            {
+                "recurrent": ([*lead(recurrent, 2), "scheme", "year"], recurrent),
+                "non_recurrent": ([*lead(non_recurrent, 2), "scheme", "year"], non_recurrent),
+            },
+            by_year,
+        )
+        return with_labels(scheme_investment, labels, MONEY)
+
+    def capacity_field() -> xr.Dataset:
+        merged = capacity().merge(staff) if staff.data_vars else capacity()
+        for variable, unit in (("bed_days", "bed days"), ("beds", "beds"), ("wte", "WTE")):
+            if variable in merged.data_vars:
+                merged.variables[variable].attrs["units"] = unit
+        return merged
+
+    def numbers(table: xr.DataArray | xr.Dataset) -> tuple[Floats, ...]:
+        if isinstance(table, xr.DataArray):
+            return (np.asarray(table.values),)
+        return tuple(np.asarray(table.variables[name].values) for name in table.data_vars)
+
+    return Results.lazily(
+        {
+            "scenario": scenario,
+            "years": inputs.years,
+            "activity": Pending(activity_field, (*activity_vars.values(), *(split or ()))),
+            "scheme_activity": Pending(scheme_activity_field, (avoided, reduced)),
+            "savings": Pending(savings_field, (saved,)),
+            "scheme_investment": Pending(scheme_investment_field, (recurrent, non_recurrent)),
+            "scheme_summary": Pending(lambda: with_labels(summary(), labels, MONEY), (invested, benefit)),
+            "statement": Pending(
+                lambda: with_labels(with_statement_names(statement.labelled(), labels), labels, MONEY),
+                (statement.values,),
             ),
-            labels,
-            MONEY,
-        ),
-        scheme_investment=with_labels(scheme_investment, labels, MONEY),
-        scheme_summary=with_labels(summary, labels, MONEY),
-        statement=with_labels(with_statement_names(statement, labels), labels, MONEY),
-        positions=with_labels(with_line_names(positions, labels), labels, MONEY),
-        plan_gross=with_line_names(lines.gross, labels),
-        finance=with_labels(forecast.table, labels, MONEY) if forecast is not None else None,
-        expenditure=with_labels(forecast.by_category, labels, MONEY) if forecast is not None else None,
-        capacity=capacity,
-        plan_line_orgs={line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
-        plan_flows=money,
-        allocated_lines=[line.id for line in scenario.positions.plan_lines if line.allocation is not None],
-        provider_split=with_labels(inputs.prices.provider_split, labels, PERCENT),
-        cohort_share=inputs.effects.cohort_share_by_year,
-        cohort_headcount=inputs.effects.cohort_headcount,
+            "positions": Pending(
+                lambda: with_labels(with_line_names(positions.labelled(), labels), labels, MONEY),
+                (positions.values,),
+            ),
+            "plan_gross": Pending(
+                lambda: with_line_names(lines.gross.labelled(), labels), (lines.gross.values,)
+            ),
+            "finance": (
+                Pending(lambda: with_labels(forecast.table, labels, MONEY), numbers(forecast.table))
+                if forecast is not None
+                else None
+            ),
+            "expenditure": (
+                Pending(
+                    lambda: with_labels(forecast.by_category, labels, MONEY), numbers(forecast.by_category)
+                )
+                if forecast is not None
+                else None
+            ),
+            "capacity": Pending(
+                capacity_field, tuple(values for _, values in capacity_data.values()) + numbers(staff)
+            ),
+            "plan_line_orgs": {line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
+            "plan_flows": money,
+            "allocated_lines": [
+                line.id for line in scenario.positions.plan_lines if line.allocation is not None
+            ],
+            "provider_split": Pending(
+                lambda: with_labels(inputs.prices.provider_split, labels, PERCENT),
+                numbers(inputs.prices.provider_split),
+            ),
+            "cohort_share": inputs.effects.cohort_share_by_year,
+            "cohort_headcount": inputs.effects.cohort_headcount,
+        }
     )
 
 
@@ -294,8 +358,9 @@ def _by_org(table: xr.DataArray, orgs: list[str], years: int) -> Floats:
 
 def _allocation(
     inputs: ModelInputs, gaps: Floats, orgs: list[str], forecast: plan.Finance | None
-) -> xr.DataArray | None:
-    """Shares of the allocated plan lines by organisation and year (spec section 13), or None without any.
+) -> Floats | None:
+    """Shares of the allocated plan lines (…, line, org, year), every plan line in the scenario's order (0 for
+    a line not allocated), by organisation and year (spec section 13), or None without any.
     ``gaps`` (…, org, year) by ``orgs``. Raises :class:`ModelError` when a line's basis adds up to 0 in a
     year."""
     spec = inputs.allocation
@@ -313,12 +378,7 @@ def _allocation(
     shares, problems = flows.allocation_shares(spec, {name: basis(name) for name in used}, orgs, inputs.years)
     if problems:
         raise ModelError(problems)
-    line_ids = [str(line) for line in inputs.finance.plan_value.get_index("plan_line")]
-    return labelled(
-        shares,
-        [*lead(shares, 3), "line", "org", "year"],
-        {"line": line_ids, "org": orgs, "year": inputs.years},
-    )
+    return shares
 
 
 def _flows(
@@ -329,7 +389,7 @@ def _flows(
     providers: list[str],
     do_nothing: Floats,
     invested: Floats,
-    positions: xr.DataArray,
+    positions: Laid,
 ) -> flows.PlanFlows:
     """The flows between the partners, the positions from the schemes and the checks (spec section 13).
 
@@ -362,8 +422,8 @@ def _flows(
         pods,
     )
     orgs = inputs.owners.orgs
-    laid = ordered(positions, ("line", "org", "year"))
-    lines = [str(line) for line in positions.get_index("line")]
+    laid = positions.values  # (…, line, org, year)
+    lines = [str(line) for line in np.asarray(positions.coords["line"])]
     plan_lines = scenario.positions.plan_lines
     typed = [
         line.id for line, made in zip(plan_lines, inputs.allocation.from_schemes, strict=True) if not made
@@ -388,12 +448,14 @@ def _flows(
 def overdrawn_cells(
     scenario: Scenario,
     inputs: ModelInputs,
-    moved: schemes.SchemeActivity,
-    do_nothing: xr.DataArray,
-    do_something: xr.DataArray,
+    cohort_removed: xr.DataArray,
+    do_nothing: Floats,
+    do_something: Floats,
 ) -> list[Problem]:
     """Cells where schemes together remove more than the cell holds: a cohort's share of a POD's activity, or
     the POD's whole do-nothing activity. One problem per (cohort or POD, POD) naming the schemes and years.
+    ``cohort_removed`` is the activity the schemes remove from each cohort (year, pod, cohort),
+    ``do_nothing`` and ``do_something`` (…, year, pod) over the scenario's years and PODs.
 
     In a Monte Carlo run (a ``draw`` dimension) the problems are those of the first draw that has any, and
     say how many draws do."""
@@ -403,13 +465,13 @@ def overdrawn_cells(
     else:
         share = ordered(effects.cohort_share_by_year, ("cohort", "year", "pod"))
     cells = _Cells(
-        cohorts=[str(c) for c in moved.cohort_removed.get_index("cohort")],
-        pods=[str(p) for p in do_nothing.get_index("pod")],
-        years=[str(y) for y in do_nothing.get_index("year")],
+        cohorts=[str(c) for c in cohort_removed.get_index("cohort")],
+        pods=[pod.id for pod in scenario.pods],
+        years=list(inputs.years),
         share=share,
-        removed=np.moveaxis(ordered(moved.cohort_removed, ("year", "pod", "cohort")), -1, -3),
-        do_nothing=ordered(do_nothing, YEAR_POD),
-        do_something=ordered(do_something, YEAR_POD),
+        removed=np.moveaxis(ordered(cohort_removed, ("year", "pod", "cohort")), -1, -3),
+        do_nothing=do_nothing,
+        do_something=do_something,
     )
     if (
         cells.share.ndim > 3

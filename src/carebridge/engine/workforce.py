@@ -57,8 +57,9 @@ def by_key(
 
 
 def labels_of(array: xr.DataArray, dim: str) -> list[str]:
-    """The labels of ``array`` along ``dim``, as plain strings."""
-    return [str(label) for label in array.indexes[dim].tolist()]
+    """The labels of ``array`` along ``dim``, as plain strings (read from the coordinate's values: its pandas
+    index is not built)."""
+    return [str(label) for label in array.coords.variables[dim].values.tolist()]
 
 
 def _values_in(array: xr.DataArray, *dims: str) -> Floats:
