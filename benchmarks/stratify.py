@@ -55,7 +55,7 @@ def duckdb_steps(path: Path, model_path: Path) -> dict[str, float]:
         concentration_curve,
         concentration_table,
         select_cohort,
-        threshold_for_top,
+        top_threshold,
     )
     from carebridge.strat.disclosure import DisclosureRule
     from carebridge.strat.emit import DEFAULT_POD_MAP, cohort_fragment
@@ -64,20 +64,20 @@ def duckdb_steps(path: Path, model_path: Path) -> dict[str, float]:
     from carebridge.strat.source import create_patient_view, open_patient_file
 
     times: dict[str, float] = {}
+    model = load_model(model_path)  # as pandas_steps: the coefficients file is read before the clock starts
     start = time.perf_counter()
     con = duckdb.connect()
     create_patient_view(con, open_patient_file(path))
-    model = load_model(model_path)
     model.bind(con)
     measures = ["ae", "nel", "nel_acs", "el", "op_first", "op_fu", "gp", "cost"]
     score_patients(con, model, "prior", measures)
-    threshold = threshold_for_top(con, "scored", TOP)
+    threshold, lowest = top_threshold(con, "scored", TOP)
     times["scoring"] = time.perf_counter() - start
     start = time.perf_counter()
     cohort = select_cohort(con, "scored", threshold, "prior", measures, f"Top {TOP:g}%")
     times["cohort"] = time.perf_counter() - start
     start = time.perf_counter()
-    concentration_table(concentration_curve(con, "scored", "prior", measures))
+    concentration_table(concentration_curve(con, "scored", "prior", measures, lowest=lowest))
     times["concentration"] = time.perf_counter() - start
     start = time.perf_counter()
     cohort_fragment(cohort, "top15", "Top 15%", DEFAULT_POD_MAP, DisclosureRule(), ["benchmark"])

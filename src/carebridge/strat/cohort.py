@@ -86,8 +86,18 @@ def measures_in(columns: set[str], year: str) -> list[str]:
 
 def threshold_for_top(con: duckdb.DuckDBPyConnection, relation: str, top_percent: float) -> float:
     """The risk of the patient at rank ``⌈N·top/100⌉`` from the top."""
-    row = con.execute(f"SELECT quantile_disc(risk, {1 - top_percent / 100!r}) FROM {relation}").fetchone()
-    return float(row[0]) if row and row[0] is not None else 0.0
+    return top_threshold(con, relation, top_percent)[0]
+
+
+def top_threshold(con: duckdb.DuckDBPyConnection, relation: str, top_percent: float) -> tuple[float, float]:
+    """The risk of the patient at rank ``⌈N·top/100⌉`` from the top, and the lowest risk (for
+    :func:`concentration_curve`), in one pass."""
+    row = con.execute(
+        f"SELECT quantile_disc(risk, {1 - top_percent / 100!r}), min(risk) FROM {relation}"
+    ).fetchone()
+    if not row or row[0] is None:
+        return 0.0, 1.0
+    return float(row[0]), float(row[1])
 
 
 def select_cohort(
@@ -120,7 +130,12 @@ def select_cohort(
 
 
 def concentration_curve(
-    con: duckdb.DuckDBPyConnection, relation: str, year: str, measures: list[str], groups: int = CURVE_GROUPS
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    year: str,
+    measures: list[str],
+    groups: int = CURVE_GROUPS,
+    lowest: float | None = None,
 ) -> pd.DataFrame:
     """Cumulative share of each measure held by the top ``percent`` of patients by risk.
 
@@ -129,14 +144,23 @@ def concentration_curve(
     (``rowid``), and put in the groups ``ntile(groups) OVER (ORDER BY risk DESC, rowid)`` would give them —
     without sorting every patient (:func:`_group_of_bin`). One row per group boundary (``percent`` =
     100·k/groups), plus the origin; columns ``percent``, ``patients`` (cumulative), ``min_score`` (the lowest
-    score in the top k groups) and one per measure.
+    score in the top k groups) and one per measure. ``lowest``: the lowest risk, when the caller has it
+    (:func:`top_threshold`), else read here.
     """
     sums = ", ".join(f"sum({m}_{year}) AS {m}" for m in measures)
-    lowest = con.execute(f"SELECT min(risk) FROM {relation}").fetchone()
-    binned = _bin_sql(float(lowest[0]) if lowest and lowest[0] is not None else 1.0)
-    histogram = con.execute(
-        f"SELECT {binned} AS bin, count(*) AS patients FROM {relation} GROUP BY bin ORDER BY bin DESC"
-    ).fetchnumpy()
+    if lowest is None:
+        row = con.execute(f"SELECT min(risk) FROM {relation}").fetchone()
+        lowest = float(row[0]) if row and row[0] is not None else 1.0
+    binned = _bin_sql(lowest)
+    # the bins' range is known from the risks' (the table's statistics): counted in an array indexed by bin,
+    # a perfect hash, which DuckDB uses for at most 2^12 groups unless told (a third of the pass's time)
+    con.execute(f"SET perfect_ht_threshold = {PERFECT_HASH_BITS}")
+    try:
+        histogram = con.execute(
+            f"SELECT {binned} AS bin, count(*) AS patients FROM {relation} GROUP BY bin ORDER BY bin DESC"
+        ).fetchnumpy()
+    finally:
+        con.execute("RESET perfect_ht_threshold")
     bins = np.asarray(histogram["bin"], dtype=np.int64)
     patients = np.asarray(histogram["patients"], dtype=np.int64)
     places = pd.DataFrame(
@@ -195,6 +219,8 @@ def concentration_curve(
 BINS = 1 << 16
 """Bins of ``ln(risk)`` from the lowest risk to 1 (a fine histogram: most patients' risks are small, which
 the logarithm spreads)."""
+PERFECT_HASH_BITS = (BINS + 1).bit_length()
+"""Bits of the histogram's perfect hash table (2^17 entries for the 65,537 bins)."""
 LOWEST = 1e-12
 """Risks below this share the first bin (a logarithm needs a floor)."""
 
