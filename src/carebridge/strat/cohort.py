@@ -163,10 +163,14 @@ def concentration_curve(
         con.execute("RESET perfect_ht_threshold")
     bins = np.asarray(histogram["bin"], dtype=np.int64)
     patients = np.asarray(histogram["patients"], dtype=np.int64)
+    place = _group_of_bin(bins, patients, groups)
+    # the group of a whole bin (0 for a cut one: a column ranging 0 to ``groups``, so that the pass over the
+    # whole bins sums into a perfect hash too), and the rank before a cut bin's first patient
     places = pd.DataFrame(
         {
             "bin": np.arange(BINS + 1, dtype=np.int32),
-            "place": _group_of_bin(bins, patients, groups),
+            "grp": np.maximum(place, 0).astype(np.int32),
+            "ranked_before": np.where(place < 0, -1 - place, 0),
         }
     )
     con.register("carebridge_curve_frame", places)
@@ -181,17 +185,17 @@ def concentration_curve(
     )
     placed = f"{relation} AS patient JOIN {_PLACES} AS places ON {binned} = places.bin"
     whole = con.execute(
-        f"SELECT place AS grp, count(*) AS patients, min(risk) AS min_risk, {sums} "
-        f"FROM {placed} WHERE place > 0 GROUP BY grp"
+        f"SELECT places.grp, count(*) AS patients, min(risk) AS min_risk, {sums} "
+        f"FROM {placed} WHERE places.grp > 0 GROUP BY places.grp"
     ).df()
     activity = ", ".join(f"{m}_{year}" for m in measures)
     cut = con.execute(
         f"""
         SELECT {group_of_rank} AS grp, count(*) AS patients, min(risk) AS min_risk, {sums}
         FROM (
-            SELECT -place - 2 + row_number() OVER (ORDER BY risk DESC, patient.rowid) AS rank,
+            SELECT ranked_before - 1 + row_number() OVER (ORDER BY risk DESC, patient.rowid) AS rank,
                 risk, {activity}
-            FROM {placed} WHERE place < 0
+            FROM {placed} WHERE places.grp = 0
         )
         GROUP BY grp
         """
