@@ -18,7 +18,9 @@ Predictive Model cut-off was a score of 18.03).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -112,6 +114,13 @@ def select_cohort(
     ).fetchall()
     inside = next((row[1:] for row in rows if row[0]), (0,) * (len(measures) + 1))
     outside = next((row[1:] for row in rows if not row[0]), (0,) * (len(measures) + 1))
+    return _cohort(rule, threshold, measures, inside, outside)
+
+
+def _cohort(
+    rule: str, threshold: float, measures: list[str], inside: Sequence[Any], outside: Sequence[Any]
+) -> Cohort:
+    """The cohort from its patients and sums (``inside``: count, then each measure's) and the others'."""
     cohort = {m: float(inside[i + 1] or 0) for i, m in enumerate(measures)}
     total = {m: cohort[m] + float(outside[i + 1] or 0) for i, m in enumerate(measures)}
     patients, population = int(inside[0]), int(inside[0]) + int(outside[0])
@@ -147,6 +156,43 @@ def concentration_curve(
     score in the top k groups) and one per measure. ``lowest``: the lowest risk, when the caller has it
     (:func:`top_threshold`), else read here.
     """
+    return _curve(_grouped(con, relation, year, measures, groups, lowest, None), measures, groups)
+
+
+def cohort_and_curve(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    threshold: float,
+    year: str,
+    measures: list[str],
+    rule: str,
+    groups: int = CURVE_GROUPS,
+    lowest: float | None = None,
+) -> tuple[Cohort, pd.DataFrame]:
+    """:func:`select_cohort` and :func:`concentration_curve` in the curve's passes: each group's sums are
+    split in two, ``risk ≥ threshold`` and not, and the cohort's are the first halves' (one pass fewer)."""
+    grouped = _grouped(con, relation, year, measures, groups, lowest, threshold)
+    columns = ["patients", *measures]
+    at = grouped["inside"].astype(bool)
+    inside = grouped.loc[at, columns].astype(float).fillna(0).sum()
+    outside = grouped.loc[~at, columns].astype(float).fillna(0).sum()
+    return _cohort(rule, threshold, measures, inside.tolist(), outside.tolist()), _curve(
+        grouped, measures, groups
+    )
+
+
+def _grouped(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    year: str,
+    measures: list[str],
+    groups: int,
+    lowest: float | None,
+    threshold: float | None,
+) -> pd.DataFrame:
+    """Each group's patients, lowest risk and sums (``grp``, ``inside``, ``patients``, ``min_risk``, one
+    column per measure), apart for the patients at or above ``threshold`` (``inside``) and the others."""
+    inside = "false" if threshold is None else f"coalesce(risk >= {threshold!r}, false)"
     sums = ", ".join(f"sum({m}_{year}) AS {m}" for m in measures)
     if lowest is None:
         row = con.execute(f"SELECT min(risk) FROM {relation}").fetchone()
@@ -185,24 +231,29 @@ def concentration_curve(
     )
     placed = f"{relation} AS patient JOIN {_PLACES} AS places ON {binned} = places.bin"
     whole = con.execute(
-        f"SELECT places.grp, count(*) AS patients, min(risk) AS min_risk, {sums} "
-        f"FROM {placed} WHERE places.grp > 0 GROUP BY places.grp"
+        f"SELECT places.grp, {inside} AS inside, count(*) AS patients, min(risk) AS min_risk, {sums} "
+        f"FROM {placed} WHERE places.grp > 0 GROUP BY places.grp, inside"
     ).df()
     activity = ", ".join(f"{m}_{year}" for m in measures)
     cut = con.execute(
         f"""
-        SELECT {group_of_rank} AS grp, count(*) AS patients, min(risk) AS min_risk, {sums}
+        SELECT {group_of_rank} AS grp, {inside} AS inside, count(*) AS patients, min(risk) AS min_risk,
+            {sums}
         FROM (
             SELECT ranked_before - 1 + row_number() OVER (ORDER BY risk DESC, patient.rowid) AS rank,
                 risk, {activity}
             FROM {placed} WHERE places.grp = 0
         )
-        GROUP BY grp
+        GROUP BY grp, inside
         """
     ).df()
+    return pd.concat([whole, cut], ignore_index=True)
+
+
+def _curve(grouped: pd.DataFrame, measures: list[str], groups: int) -> pd.DataFrame:
+    """The curve from :func:`_grouped`'s sums."""
     grouped = (
-        pd.concat([whole, cut], ignore_index=True)
-        .groupby("grp", sort=True)
+        grouped.groupby("grp", sort=True)
         .agg({"patients": "sum", "min_risk": "min", **dict.fromkeys(measures, "sum")})
         .reset_index()
     )

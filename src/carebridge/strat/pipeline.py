@@ -24,10 +24,9 @@ import pandas as pd
 from carebridge.strat.breakdown import NEED_CELL, breakdown
 from carebridge.strat.cohort import (
     Cohort,
-    concentration_curve,
+    cohort_and_curve,
     concentration_table,
     measures_in,
-    select_cohort,
     top_threshold,
 )
 from carebridge.strat.columns import NEXT_COLUMNS
@@ -195,8 +194,7 @@ def stratify(path: Path, options: Options, con: duckdb.DuckDBPyConnection | None
         if not 0 < top <= 100:
             raise StratifyError(f"--top {top:g}: expected a percentage above 0 and at most 100")
         (threshold, lowest), rule = top_threshold(con, "scored", top), f"Top {top:g}% by predicted risk"
-    cohort = select_cohort(con, "scored", threshold, options.year, measures, rule)
-    curve = concentration_curve(con, "scored", options.year, measures, lowest=lowest)
+    cohort, curve = cohort_and_curve(con, "scored", threshold, options.year, measures, rule, lowest=lowest)
     return Stratification(
         file=str(path),
         patients=checked.patients,
