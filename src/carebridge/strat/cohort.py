@@ -173,12 +173,10 @@ def cohort_and_curve(
     split in two, ``risk ≥ threshold`` and not, and the cohort's are the first halves' (one pass fewer)."""
     grouped = _grouped(con, relation, year, measures, groups, lowest, threshold)
     columns = ["patients", *measures]
-    at = grouped["inside"].astype(bool)
-    inside = grouped.loc[at, columns].astype(float).fillna(0).sum()
-    outside = grouped.loc[~at, columns].astype(float).fillna(0).sum()
-    return _cohort(rule, threshold, measures, inside.tolist(), outside.tolist()), _curve(
-        grouped, measures, groups
-    )
+    at = grouped["inside"].to_numpy(dtype=bool)
+    sums = grouped[columns].to_numpy(dtype=np.float64, na_value=0.0)
+    inside, outside = sums[at].sum(axis=0).tolist(), sums[~at].sum(axis=0).tolist()
+    return _cohort(rule, threshold, measures, inside, outside), _curve(grouped, measures, groups)
 
 
 def _grouped(
