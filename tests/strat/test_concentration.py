@@ -13,7 +13,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from carebridge.strat.cohort import CURVE_GROUPS, concentration_curve, concentration_table, select_cohort
+from carebridge.strat.cohort import (
+    CURVE_GROUPS,
+    cohort_and_curve,
+    concentration_curve,
+    concentration_table,
+    select_cohort,
+)
 from carebridge.strat.pipeline import Options, Stratification, stratify
 from carebridge.strat.synth import synthetic_patients
 
@@ -141,3 +147,37 @@ def test_every_group_holds_the_patients_of_the_ntile_over_risk_then_file_order(r
     assert curve["min_score"].tolist()[1:] == pytest.approx(
         (100 * np.minimum.accumulate([row[3] for row in reference])).tolist(), abs=1e-12
     )
+
+
+@pytest.mark.parametrize(
+    ("risks", "threshold"),
+    [
+        ([0.5] * 10 + [0.25] * 12 + [0.75] * 8, 0.5),  # ties at the threshold and across every boundary
+        ([0.3] * 2_500, 0.3),  # one risk: everyone in the cohort, every patient in a cut bin
+        ([0.0, 1.0, 1e-300, 1e-13, 0.999999] * 300 + [0.02 + i / 1e5 for i in range(1_700)], 0.025),
+    ],
+    ids=["ties", "all-the-same", "extremes"],
+)
+def test_the_cohort_summed_in_the_curves_passes_is_the_cohort_of_its_own_pass(
+    risks: list[float], threshold: float
+) -> None:
+    """``cohort_and_curve`` splits each group's sums at the threshold: the same cohort as ``select_cohort``
+    (patients exactly, activity to 1e-12) and the same curve as ``concentration_curve``."""
+    con = duckdb.connect()
+    activity = [(index * 7919) % 13 for index in range(len(risks))]
+    cost = [index * 0.37 for index in range(len(risks))]
+    con.execute(
+        "CREATE TABLE scored AS SELECT risk, nel_prior, cost_prior "
+        "FROM (SELECT unnest($1) AS risk, unnest($2) AS nel_prior, unnest($3) AS cost_prior)",
+        [risks, activity, cost],
+    )
+    measures = ["nel", "cost"]
+    for groups in (7, CURVE_GROUPS):
+        cohort, curve = cohort_and_curve(con, "scored", threshold, "prior", measures, "rule", groups)
+        alone = select_cohort(con, "scored", threshold, "prior", measures, "rule")
+        assert (cohort.patients, cohort.population) == (alone.patients, alone.population)
+        assert cohort.patients == sum(risk >= threshold for risk in risks)
+        for measure, (inside, total) in alone.counts().items():
+            assert cohort.counts()[measure] == pytest.approx((inside, total), rel=1e-12)
+        expected = concentration_curve(con, "scored", "prior", measures, groups)
+        pd.testing.assert_frame_equal(curve, expected, check_exact=False, rtol=1e-12, atol=1e-12)

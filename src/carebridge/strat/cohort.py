@@ -18,7 +18,9 @@ Predictive Model cut-off was a score of 18.03).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -86,8 +88,18 @@ def measures_in(columns: set[str], year: str) -> list[str]:
 
 def threshold_for_top(con: duckdb.DuckDBPyConnection, relation: str, top_percent: float) -> float:
     """The risk of the patient at rank ``⌈N·top/100⌉`` from the top."""
-    row = con.execute(f"SELECT quantile_disc(risk, {1 - top_percent / 100!r}) FROM {relation}").fetchone()
-    return float(row[0]) if row and row[0] is not None else 0.0
+    return top_threshold(con, relation, top_percent)[0]
+
+
+def top_threshold(con: duckdb.DuckDBPyConnection, relation: str, top_percent: float) -> tuple[float, float]:
+    """The risk of the patient at rank ``⌈N·top/100⌉`` from the top, and the lowest risk (for
+    :func:`concentration_curve`), in one pass."""
+    row = con.execute(
+        f"SELECT quantile_disc(risk, {1 - top_percent / 100!r}), min(risk) FROM {relation}"
+    ).fetchone()
+    if not row or row[0] is None:
+        return 0.0, 1.0
+    return float(row[0]), float(row[1])
 
 
 def select_cohort(
@@ -102,6 +114,13 @@ def select_cohort(
     ).fetchall()
     inside = next((row[1:] for row in rows if row[0]), (0,) * (len(measures) + 1))
     outside = next((row[1:] for row in rows if not row[0]), (0,) * (len(measures) + 1))
+    return _cohort(rule, threshold, measures, inside, outside)
+
+
+def _cohort(
+    rule: str, threshold: float, measures: list[str], inside: Sequence[Any], outside: Sequence[Any]
+) -> Cohort:
+    """The cohort from its patients and sums (``inside``: count, then each measure's) and the others'."""
     cohort = {m: float(inside[i + 1] or 0) for i, m in enumerate(measures)}
     total = {m: cohort[m] + float(outside[i + 1] or 0) for i, m in enumerate(measures)}
     patients, population = int(inside[0]), int(inside[0]) + int(outside[0])
@@ -120,7 +139,12 @@ def select_cohort(
 
 
 def concentration_curve(
-    con: duckdb.DuckDBPyConnection, relation: str, year: str, measures: list[str], groups: int = CURVE_GROUPS
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    year: str,
+    measures: list[str],
+    groups: int = CURVE_GROUPS,
+    lowest: float | None = None,
 ) -> pd.DataFrame:
     """Cumulative share of each measure held by the top ``percent`` of patients by risk.
 
@@ -129,20 +153,68 @@ def concentration_curve(
     (``rowid``), and put in the groups ``ntile(groups) OVER (ORDER BY risk DESC, rowid)`` would give them —
     without sorting every patient (:func:`_group_of_bin`). One row per group boundary (``percent`` =
     100·k/groups), plus the origin; columns ``percent``, ``patients`` (cumulative), ``min_score`` (the lowest
-    score in the top k groups) and one per measure.
+    score in the top k groups) and one per measure. ``lowest``: the lowest risk, when the caller has it
+    (:func:`top_threshold`), else read here.
     """
+    return _curve(_grouped(con, relation, year, measures, groups, lowest, None), measures, groups)
+
+
+def cohort_and_curve(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    threshold: float,
+    year: str,
+    measures: list[str],
+    rule: str,
+    groups: int = CURVE_GROUPS,
+    lowest: float | None = None,
+) -> tuple[Cohort, pd.DataFrame]:
+    """:func:`select_cohort` and :func:`concentration_curve` in the curve's passes: each group's sums are
+    split in two, ``risk ≥ threshold`` and not, and the cohort's are the first halves' (one pass fewer)."""
+    grouped = _grouped(con, relation, year, measures, groups, lowest, threshold)
+    columns = ["patients", *measures]
+    at = grouped["inside"].to_numpy(dtype=bool)
+    sums = grouped[columns].to_numpy(dtype=np.float64, na_value=0.0)
+    inside, outside = sums[at].sum(axis=0).tolist(), sums[~at].sum(axis=0).tolist()
+    return _cohort(rule, threshold, measures, inside, outside), _curve(grouped, measures, groups)
+
+
+def _grouped(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    year: str,
+    measures: list[str],
+    groups: int,
+    lowest: float | None,
+    threshold: float | None,
+) -> pd.DataFrame:
+    """Each group's patients, lowest risk and sums (``grp``, ``inside``, ``patients``, ``min_risk``, one
+    column per measure), apart for the patients at or above ``threshold`` (``inside``) and the others."""
+    inside = "false" if threshold is None else f"coalesce(risk >= {threshold!r}, false)"
     sums = ", ".join(f"sum({m}_{year}) AS {m}" for m in measures)
-    lowest = con.execute(f"SELECT min(risk) FROM {relation}").fetchone()
-    binned = _bin_sql(float(lowest[0]) if lowest and lowest[0] is not None else 1.0)
-    histogram = con.execute(
-        f"SELECT {binned} AS bin, count(*) AS patients FROM {relation} GROUP BY bin ORDER BY bin DESC"
-    ).fetchnumpy()
+    if lowest is None:
+        row = con.execute(f"SELECT min(risk) FROM {relation}").fetchone()
+        lowest = float(row[0]) if row and row[0] is not None else 1.0
+    binned = _bin_sql(lowest)
+    # the bins' range is known from the risks' (the table's statistics): counted in an array indexed by bin,
+    # a perfect hash, which DuckDB uses for at most 2^12 groups unless told (a third of the pass's time)
+    con.execute(f"SET perfect_ht_threshold = {PERFECT_HASH_BITS}")
+    try:
+        histogram = con.execute(
+            f"SELECT {binned} AS bin, count(*) AS patients FROM {relation} GROUP BY bin ORDER BY bin DESC"
+        ).fetchnumpy()
+    finally:
+        con.execute("RESET perfect_ht_threshold")
     bins = np.asarray(histogram["bin"], dtype=np.int64)
     patients = np.asarray(histogram["patients"], dtype=np.int64)
+    place = _group_of_bin(bins, patients, groups)
+    # the group of a whole bin (0 for a cut one: a column ranging 0 to ``groups``, so that the pass over the
+    # whole bins sums into a perfect hash too), and the rank before a cut bin's first patient
     places = pd.DataFrame(
         {
             "bin": np.arange(BINS + 1, dtype=np.int32),
-            "place": _group_of_bin(bins, patients, groups),
+            "grp": np.maximum(place, 0).astype(np.int32),
+            "ranked_before": np.where(place < 0, -1 - place, 0),
         }
     )
     con.register("carebridge_curve_frame", places)
@@ -157,44 +229,56 @@ def concentration_curve(
     )
     placed = f"{relation} AS patient JOIN {_PLACES} AS places ON {binned} = places.bin"
     whole = con.execute(
-        f"SELECT place AS grp, count(*) AS patients, min(risk) AS min_risk, {sums} "
-        f"FROM {placed} WHERE place > 0 GROUP BY grp"
+        f"SELECT places.grp, {inside} AS inside, count(*) AS patients, min(risk) AS min_risk, {sums} "
+        f"FROM {placed} WHERE places.grp > 0 GROUP BY places.grp, inside"
     ).df()
     activity = ", ".join(f"{m}_{year}" for m in measures)
     cut = con.execute(
         f"""
-        SELECT {group_of_rank} AS grp, count(*) AS patients, min(risk) AS min_risk, {sums}
+        SELECT {group_of_rank} AS grp, {inside} AS inside, count(*) AS patients, min(risk) AS min_risk,
+            {sums}
         FROM (
-            SELECT -place - 2 + row_number() OVER (ORDER BY risk DESC, patient.rowid) AS rank,
+            SELECT ranked_before - 1 + row_number() OVER (ORDER BY risk DESC, patient.rowid) AS rank,
                 risk, {activity}
-            FROM {placed} WHERE place < 0
+            FROM {placed} WHERE places.grp = 0
         )
-        GROUP BY grp
+        GROUP BY grp, inside
         """
     ).df()
-    grouped = (
-        pd.concat([whole, cut], ignore_index=True)
-        .groupby("grp", sort=True)
-        .agg({"patients": "sum", "min_risk": "min", **dict.fromkeys(measures, "sum")})
-        .reset_index()
-    )
-    curve = pd.DataFrame({"percent": 100.0 * grouped["grp"] / groups})
-    curve["patients"] = grouped["patients"].cumsum()
-    curve["min_score"] = 100 * grouped["min_risk"].cummin()
-    for m in measures:
-        values = grouped[m].astype(float).fillna(0)
-        curve[m] = values.cumsum() / values.sum() if values.sum() else 0.0
+    return pd.concat([whole, cut], ignore_index=True)
+
+
+def _curve(grouped: pd.DataFrame, measures: list[str], groups: int) -> pd.DataFrame:
+    """The curve from :func:`_grouped`'s sums (numpy over at most 2 × ``groups`` rows: pandas' group-by
+    took longer than the DuckDB pass before it)."""
+    held, at = np.unique(grouped["grp"].to_numpy(dtype=np.int64), return_inverse=True)
+
+    def summed(column: str) -> npt.NDArray[np.float64]:
+        values = grouped[column].to_numpy(dtype=np.float64, na_value=0.0)
+        return np.bincount(at, weights=values, minlength=held.size).astype(np.float64, copy=False)
+
+    lowest = np.full(held.size, np.inf)
+    np.minimum.at(lowest, at, grouped["min_risk"].to_numpy(dtype=np.float64))
+    columns = {
+        "percent": 100.0 * held / groups,
+        "patients": np.cumsum(summed("patients")),
+        "min_score": 100 * np.minimum.accumulate(lowest),
+    }
+    sums = {m: summed(m) for m in measures}
     if "op_first" in measures and "op_fu" in measures:
-        op = grouped["op_first"].astype(float).fillna(0) + grouped["op_fu"].astype(float).fillna(0)
-        curve["op"] = op.cumsum() / op.sum() if op.sum() else 0.0
-    origin = pd.DataFrame([dict.fromkeys(curve.columns, 0.0)])
-    origin["min_score"] = 100.0
-    return pd.concat([origin, curve], ignore_index=True)
+        sums["op"] = sums["op_first"] + sums["op_fu"]
+    for m, values in sums.items():
+        total = values.sum()
+        columns[m] = np.cumsum(values) / total if total else np.zeros(held.size)
+    origin = dict.fromkeys(columns, 0.0) | {"min_score": 100.0}
+    return pd.DataFrame({name: np.concatenate([[origin[name]], values]) for name, values in columns.items()})
 
 
 BINS = 1 << 16
 """Bins of ``ln(risk)`` from the lowest risk to 1 (a fine histogram: most patients' risks are small, which
 the logarithm spreads)."""
+PERFECT_HASH_BITS = (BINS + 1).bit_length()
+"""Bits of the histogram's perfect hash table (2^17 entries for the 65,537 bins)."""
 LOWEST = 1e-12
 """Risks below this share the first bin (a logarithm needs a floor)."""
 
@@ -239,8 +323,5 @@ def _group_of_bin(
 
 def concentration_table(curve: pd.DataFrame, tops: tuple[float, ...] = TABLE_TOPS) -> pd.DataFrame:
     """The curve at the given top percentages (the nearest group boundary at or below each)."""
-    rows = []
-    for top in tops:
-        at = curve.loc[curve["percent"] <= top + 1e-9].iloc[-1]
-        rows.append(at)
-    return pd.DataFrame(rows).reset_index(drop=True)
+    at = np.searchsorted(curve["percent"].to_numpy(), np.asarray(tops) + 1e-9, side="right") - 1
+    return curve.iloc[at].reset_index(drop=True).astype(np.float64)

@@ -24,11 +24,10 @@ import pandas as pd
 from carebridge.strat.breakdown import NEED_CELL, breakdown
 from carebridge.strat.cohort import (
     Cohort,
-    concentration_curve,
+    cohort_and_curve,
     concentration_table,
     measures_in,
-    select_cohort,
-    threshold_for_top,
+    top_threshold,
 )
 from carebridge.strat.columns import NEXT_COLUMNS
 from carebridge.strat.evaluate import Evaluation, evaluate
@@ -133,8 +132,7 @@ def score_patients(con: duckdb.DuckDBPyConnection, model: RiskModel, year: str, 
     """Score every patient once into the temporary table ``scored`` (risk and the year's activity: a narrow
     table, so the cohort and concentration read memory, not the file), in file order — unsorted: the
     threshold is a selection (``quantile_disc``) and the concentration curve ranks patients by a histogram
-    of risk (:func:`concentration_curve`) — and define the view ``scored_people`` (every column, the risk
-    and the need cell) for the breakdowns."""
+    of risk (:func:`concentration_curve`)."""
     activity = ", ".join(
         f"CAST({m}_{year} AS {'DOUBLE' if m == 'cost' else 'INTEGER'}) AS {m}_{year}" for m in measures
     )
@@ -142,6 +140,11 @@ def score_patients(con: duckdb.DuckDBPyConnection, model: RiskModel, year: str, 
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE scored AS SELECT {model.risk_sql()} AS risk, {activity} FROM patients"
     )
+
+
+def define_scored_people(con: duckdb.DuckDBPyConnection, model: RiskModel) -> None:
+    """The view ``scored_people``: every column of ``patients``, the risk and the need cell (for the
+    breakdowns)."""
     con.execute(
         "CREATE OR REPLACE VIEW scored_people AS "
         f"SELECT *, {model.risk_sql()} AS risk, {NEED_CELL} FROM patients"
@@ -182,15 +185,16 @@ def stratify(path: Path, options: Options, con: duckdb.DuckDBPyConnection | None
     )
     measures = measures_in(columns, options.year)
     score_patients(con, model, options.year, measures)
+    define_scored_people(con, model)
+    lowest: float | None = None
     if options.threshold is not None:
         threshold, rule = options.threshold / 100, f"Risk score {options.threshold:g} or more"
     else:
         top = 15.0 if options.top is None else options.top
         if not 0 < top <= 100:
             raise StratifyError(f"--top {top:g}: expected a percentage above 0 and at most 100")
-        threshold, rule = threshold_for_top(con, "scored", top), f"Top {top:g}% by predicted risk"
-    cohort = select_cohort(con, "scored", threshold, options.year, measures, rule)
-    curve = concentration_curve(con, "scored", options.year, measures)
+        (threshold, lowest), rule = top_threshold(con, "scored", top), f"Top {top:g}% by predicted risk"
+    cohort, curve = cohort_and_curve(con, "scored", threshold, options.year, measures, rule, lowest=lowest)
     return Stratification(
         file=str(path),
         patients=checked.patients,
