@@ -14,11 +14,13 @@ import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
+from carebridge.engine.arrays import labelled, ordered
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import DRAW, compile_inputs
 from carebridge.engine.results import Results
 from carebridge.engine.run import run_inputs
+from carebridge.engine.savings import by_pod_values, laid_by_source
 from carebridge.engine.simulate.sampling import Uncertain
 from carebridge.engine.simulate.values import DrawnValues
 from carebridge.scenario.errors import Path, Problem
@@ -57,11 +59,17 @@ def run_batch(
 
 
 def run_drawn(
-    scenario: Scenario, uncertain: Uncertain, samples: Floats, first_draw: int | None = None
+    scenario: Scenario,
+    uncertain: Uncertain,
+    samples: Floats,
+    first_draw: int | None = None,
+    *,
+    by_provider: bool = True,
 ) -> tuple[Results, set[Path]]:
     """:func:`run_batch`, and the paths of the uncertain inputs that the compile and the run read (an input
     not among them is held at its central value: :func:`~carebridge.engine.simulate.sampling.unread_problems`
-    says so)."""
+    says so). With ``by_provider=False`` the results' savings are summed over providers (what
+    :func:`draw_tables` reads; the whole table is the largest array of a run)."""
 
     def describe(position: int) -> str:
         drawn = ", ".join(
@@ -78,7 +86,7 @@ def run_drawn(
         raise ModelError(problems)
     values = DrawnValues([item.path for item in uncertain.inputs], samples)
     with xr.set_options(arithmetic_join="exact"):  # type: ignore[no-untyped-call]
-        results = run_inputs(scenario, compile_inputs(scenario, values))
+        results = run_inputs(scenario, compile_inputs(scenario, values), by_provider=by_provider)
     problems = non_finite_problems(results, describe)
     if problems:
         raise ModelError(problems)
@@ -116,7 +124,11 @@ def draw_tables(results: Results) -> dict[str, xr.DataArray]:
     tables = {
         "activity": results.activity.to_array("measure"),
         "scheme_activity": results.scheme_activity.to_array("measure"),
-        **_savings_tables(results.savings),
+        **(
+            _savings_tables(results.savings)
+            if "provider" in results.savings.dims
+            else _source_tables(results.savings, results.provider_split)
+        ),
         "scheme_summary": results.scheme_summary.to_array("measure"),
         "statement": results.statement,
         "positions": results.positions,
@@ -145,6 +157,33 @@ def _savings_tables(savings: xr.DataArray) -> dict[str, xr.DataArray]:
         "savings": table(TABLE_DIMS["savings"]),
         "source_savings": table(TABLE_DIMS["source_savings"]),
         "provider_savings": table(TABLE_DIMS["provider_savings"]),
+    }
+
+
+def _source_tables(savings: xr.DataArray, split: xr.DataArray | None) -> dict[str, xr.DataArray]:
+    """The tables of :func:`_savings_tables` from the savings summed over providers (…, scheme, year, pod,
+    source, basis) and the providers' shares of each POD, ``split`` (pod, provider); each table laid out as
+    the savings lie in memory (:func:`~carebridge.engine.savings.laid_by_source`), :func:`_stored` puts it
+    in order."""
+    assert split is not None
+    lead = [DRAW] if DRAW in savings.dims else []
+    values = ordered(savings, ("scheme", "year", "pod", "source", "basis"))
+    shares = ordered(split, ("pod", "provider"))
+    laid = laid_by_source(values)  # (…, source, basis, year, pod, scheme)
+    by_pod = by_pod_values(values, shares)  # (…, basis, year, pod, scheme)
+    sources = np.einsum("...cbyps,p->...bcy", laid, shares.sum(axis=-1))
+    activity = np.einsum("...cbyps->...byp", laid)
+    providers = np.einsum("...byp,po->...boy", activity, shares)
+    coords = {str(name): savings.coords[name].values for name in savings.dims if name != DRAW}
+    coords["provider"] = split.coords["provider"].values
+
+    def table(data: Floats, dims: tuple[str, ...]) -> xr.DataArray:
+        return labelled(data, [*lead, *dims], {d: coords[d] for d in dims})
+
+    return {
+        "savings": table(by_pod, ("basis", "year", "pod", "scheme")),
+        "source_savings": table(sources, TABLE_DIMS["source_savings"]),
+        "provider_savings": table(providers, TABLE_DIMS["provider_savings"]),
     }
 
 
