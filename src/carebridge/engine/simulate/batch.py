@@ -8,19 +8,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
-from carebridge.engine.arrays import labelled, ordered
+from carebridge.engine.arrays import Coordinate, labelled, ordered
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import DRAW, compile_inputs
 from carebridge.engine.results import Results
 from carebridge.engine.run import run_inputs
-from carebridge.engine.savings import by_pod_values, laid_by_source
+from carebridge.engine.savings import laid_by_source
 from carebridge.engine.simulate.sampling import Uncertain
 from carebridge.engine.simulate.values import DrawnValues
 from carebridge.scenario.errors import Path, Problem
@@ -121,15 +121,19 @@ def draw_tables(results: Results) -> dict[str, xr.DataArray]:
     """The tables of :data:`TABLES` in :data:`STORAGE`, dimensions as :data:`TABLE_DIMS`, each with ``draw``
     first where its values differ between draws and without it where they do not (a table no uncertain input
     reaches is kept once, not once a draw)."""
+    measured = {
+        name: _measures(getattr(results, name), TABLE_DIMS[name][1:])
+        for name in ("activity", "scheme_activity", "scheme_summary")
+    }
     tables = {
-        "activity": results.activity.to_array("measure"),
-        "scheme_activity": results.scheme_activity.to_array("measure"),
+        "activity": measured["activity"],
+        "scheme_activity": measured["scheme_activity"],
         **(
             _savings_tables(results.savings)
             if "provider" in results.savings.dims
             else _source_tables(results.savings, results.provider_split)
         ),
-        "scheme_summary": results.scheme_summary.to_array("measure"),
+        "scheme_summary": measured["scheme_summary"],
         "statement": results.statement,
         "positions": results.positions,
     }
@@ -169,10 +173,14 @@ def _source_tables(savings: xr.DataArray, split: xr.DataArray | None) -> dict[st
     lead = [DRAW] if DRAW in savings.dims else []
     values = ordered(savings, ("scheme", "year", "pod", "source", "basis"))
     shares = ordered(split, ("pod", "provider"))
+    held = shares.sum(axis=-1)  # the share of each POD the providers hold
     laid = laid_by_source(values)  # (…, source, basis, year, pod, scheme)
-    by_pod = by_pod_values(values, shares)  # (…, basis, year, pod, scheme)
-    sources = np.einsum("...cbyps,p->...bcy", laid, shares.sum(axis=-1))
-    activity = np.einsum("...cbyps->...byp", laid)
+    *outer, pods, schemes = laid.shape
+    total = laid[..., 0, :, :, :, :] + laid[..., 1, :, :, :, :] + laid[..., 2, :, :, :, :]
+    by_pod = total * held[:, None]  # (…, basis, year, pod, scheme)
+    flat = laid.reshape(-1, pods * schemes)
+    sources = np.einsum("nk,k->n", flat, np.repeat(held, schemes)).reshape(outer)  # (…, source, basis, year)
+    activity = np.einsum("nk->n", total.reshape(-1, schemes)).reshape(total.shape[:-1])  # (…, b, year, pod)
     providers = np.einsum("...byp,po->...boy", activity, shares)
     coords = {str(name): savings.coords[name].values for name in savings.dims if name != DRAW}
     coords["provider"] = split.coords["provider"].values
@@ -182,7 +190,7 @@ def _source_tables(savings: xr.DataArray, split: xr.DataArray | None) -> dict[st
 
     return {
         "savings": table(by_pod, ("basis", "year", "pod", "scheme")),
-        "source_savings": table(sources, TABLE_DIMS["source_savings"]),
+        "source_savings": table(sources, ("source", "basis", "year")),
         "provider_savings": table(providers, TABLE_DIMS["provider_savings"]),
     }
 
@@ -231,8 +239,33 @@ TABLE_DIMS = {
 """The dimensions of each table after ``draw``."""
 
 
+def _measures(data: xr.Dataset, dims: tuple[str, ...]) -> xr.DataArray:
+    """``data.to_array("measure")`` laid out (draw, measure, *dims) (without ``draw`` where no variable has
+    it) in :data:`STORAGE`: each variable written once into place."""
+    names = list(data.data_vars)
+    drawn = [DRAW] if any(DRAW in data[name].dims for name in names) else []
+    every = [*drawn, *dims]
+    out = np.empty([data.sizes[dim] for dim in drawn] + [len(names)] + [data.sizes[d] for d in dims], STORAGE)
+    for k, name in enumerate(names):
+        variable = data[name].variable
+        present = [dim for dim in every if dim in variable.dims]
+        values = variable.transpose(*present).values
+        shape = [data.sizes[dim] if dim in variable.dims else 1 for dim in every]
+        out[(slice(None),) * len(drawn) + (k,)] = values.reshape(shape)
+    return labelled(out, [*drawn, "measure", *dims], {**_coords(data), "measure": names})
+
+
+def _coords(data: xr.DataArray | xr.Dataset) -> dict[Hashable, Coordinate]:
+    """The coordinates of ``data`` for :func:`~carebridge.engine.arrays.labelled`: a dimension's labels as
+    an array (its index made once for them and shared), any other coordinate as its variable."""
+    return {
+        name: np.asarray(variable.values) if variable.dims == (name,) else variable
+        for name, variable in data.coords.variables.items()
+    }
+
+
 def _stored(table: xr.DataArray, dims: tuple[str, ...]) -> xr.DataArray:
     """``table`` laid out ``(draw, *dims)`` (or ``dims`` when it has no draw) in :data:`STORAGE`."""
-    lead = [DRAW] if DRAW in table.dims else []
-    table = table.transpose(*lead, *dims)
-    return table.copy(data=np.ascontiguousarray(table.values, dtype=STORAGE))
+    order = [DRAW, *dims] if DRAW in table.dims else list(dims)
+    values = np.ascontiguousarray(table.variable.transpose(*order).values, dtype=STORAGE)
+    return labelled(values, order, _coords(table), table.attrs)
