@@ -161,24 +161,29 @@ def source_values(
     released at once (``M_q`` the lower triangle of ones) is its tariff saving itself.
     """
     priced = price[..., None]
-    reduction = reduced * priced / 1000
+    given = [avoided, reduced, direct_released, direct_immediate, priced]
     if reduction_money is not None:
-        reduction = reduction + reduction_money
-    tariff = np.broadcast_arrays(avoided * priced / 1000, reduction, direct_released, direct_immediate)
-    lead = np.broadcast_shapes(*(part.shape[:-3] for part in tariff))
-    years, pods, schemes = tariff[0].shape[-3:]
+        given.append(reduction_money)
+    lead = np.broadcast_shapes(*(part.shape[:-3] for part in given))
+    years, pods, schemes = np.broadcast_shapes(*(part.shape[-3:] for part in given))
     out = np.empty((*lead, len(SOURCES), len(BASES), years, pods, schemes))
+    tariff, cost = out[..., 0, :, :, :], out[..., 1, :, :, :]  # (…, source, year, pod, scheme)
+    np.multiply(avoided, priced, out=tariff[..., 0, :, :, :])
+    np.multiply(reduced, priced, out=tariff[..., 1, :, :, :])
+    tariff[..., :2, :, :, :] /= 1000
+    if reduction_money is not None:
+        tariff[..., 1, :, :, :] += reduction_money
+    np.add(direct_released, direct_immediate, out=tariff[..., 2, :, :, :])
     at_once = np.tri(years)
-    cost = [
-        part
-        if np.array_equal(kernel[q], np.broadcast_to(at_once, kernel[q].shape))
-        else _released(part, kernel[q])
-        for q, part in enumerate(tariff)
-    ]
-    for basis, parts in enumerate((tariff, cost)):
-        out[..., 0, basis, :, :, :] = parts[0]
-        out[..., 1, basis, :, :, :] = parts[1]
-        np.add(parts[2], parts[3], out=out[..., 2, basis, :, :, :])
+
+    def released(part: Floats, q: int) -> Floats:
+        if np.array_equal(kernel[q], np.broadcast_to(at_once, kernel[q].shape)):
+            return part
+        return _released(part, kernel[q])
+
+    cost[..., 0, :, :, :] = released(tariff[..., 0, :, :, :], 0)
+    cost[..., 1, :, :, :] = released(tariff[..., 1, :, :, :], 1)
+    np.add(released(direct_released, 2), released(direct_immediate, 3), out=cost[..., 2, :, :, :])
     core = out.ndim - 5
     return out.transpose(*range(core), core + 4, core + 2, core + 3, core, core + 1)
 

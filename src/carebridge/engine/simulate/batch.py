@@ -176,11 +176,13 @@ def _source_tables(savings: xr.DataArray, split: xr.DataArray | None) -> dict[st
     held = shares.sum(axis=-1)  # the share of each POD the providers hold
     laid = laid_by_source(values)  # (…, source, basis, year, pod, scheme)
     *outer, pods, schemes = laid.shape
-    total = laid[..., 0, :, :, :, :] + laid[..., 1, :, :, :, :] + laid[..., 2, :, :, :, :]
-    by_pod = total * held[:, None]  # (…, basis, year, pod, scheme)
+    total = np.add(laid[..., 0, :, :, :, :], laid[..., 1, :, :, :, :])
+    total += laid[..., 2, :, :, :, :]  # (…, basis, year, pod, scheme)
+    activity = np.einsum("nk->n", total.reshape(-1, schemes)).reshape(total.shape[:-1])  # (…, b, year, pod)
+    by_pod = total
+    by_pod *= held[:, None]
     flat = laid.reshape(-1, pods * schemes)
     sources = np.einsum("nk,k->n", flat, np.repeat(held, schemes)).reshape(outer)  # (…, source, basis, year)
-    activity = np.einsum("nk->n", total.reshape(-1, schemes)).reshape(total.shape[:-1])  # (…, b, year, pod)
     providers = np.einsum("...byp,po->...boy", activity, shares)
     coords = {str(name): savings.coords[name].values for name in savings.dims if name != DRAW}
     coords["provider"] = split.coords["provider"].values

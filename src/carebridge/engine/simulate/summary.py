@@ -57,14 +57,14 @@ def summarise(table: xr.DataArray, percentiles: Sequence[float]) -> xr.DataArray
 def _percentiles(block: npt.NDArray[np.floating[Any]], percentiles: Sequence[float]) -> Floats:
     """The ``percentiles`` of each row of ``block`` (cell, draw), (percentile, cell), in double precision:
     numpy's ``percentile`` (method ``linear``) to the last bit, its arithmetic written out so that the rows
-    are partitioned in place in the precision they are stored in. ``block`` is overwritten."""
+    are sorted in place in the precision they are stored in. ``block`` is overwritten."""
     draws = block.shape[1]
     virtual = (draws - 1) * np.true_divide(list(percentiles), 100)
     previous = np.floor(virtual)
     following = previous + 1
     previous[virtual >= draws - 1] = following[virtual >= draws - 1] = -1  # the largest value
     low, high = previous.astype(np.intp), following.astype(np.intp)
-    block.partition(np.unique(np.concatenate(([0, -1], low, high))), axis=1)
+    block.sort(axis=1)  # numpy's vectorised sort beats a partition at the few order statistics read here
     below = block[:, low].T.astype(np.float64)
     above = block[:, high].T.astype(np.float64)
     gamma = (virtual - previous)[:, None]
