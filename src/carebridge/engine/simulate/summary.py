@@ -42,8 +42,9 @@ def summarise(table: xr.DataArray, percentiles: Sequence[float]) -> xr.DataArray
         varies = np.flatnonzero(flat.min(axis=0) != flat.max(axis=0))
         out[1:] = flat[0]  # every percentile of a cell that is the same in every draw
         block_size = max(1, BLOCK_VALUES // draws)
+        every = varies.size == flat.shape[1]  # then a block is a slice, not a gather
         for start in range(0, varies.size, block_size):
-            columns = varies[start : start + block_size]
+            columns = slice(start, start + block_size) if every else varies[start : start + block_size]
             out[1:, columns] = _percentiles(np.ascontiguousarray(flat[:, columns].T), percentiles)
     other = [dim for dim in ordered.dims if dim != DRAW]
     coords = {name: coord for name, coord in ordered.coords.items() if DRAW not in coord.dims}
