@@ -1,4 +1,4 @@
-"""The lean parts of a Monte Carlo run give numpy's and the engine's own numbers: percentiles partitioned in
+"""The lean parts of a Monte Carlo run give numpy's and the engine's own numbers: percentiles sorted in
 place, the savings tables summed in memory order, tables that do not vary kept once, and the undrawn-inputs
 check read from the chunks' own runs."""
 

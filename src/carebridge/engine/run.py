@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 import numpy.typing as npt
@@ -50,7 +50,9 @@ BY_SCHEME = ("year", "pod", "scheme")
 EFFECT = ("scheme", "year", "pod")
 
 
-def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
+def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = True) -> Results:
+    """One run of compiled inputs. ``by_provider=False`` keeps the savings summed over providers, (…, scheme,
+    year, pod, source, basis), for a simulation, which reads only sums of them (engine/simulate/batch.py)."""
     act = inputs.activity
     years = inputs.years
     pods = [pod.id for pod in scenario.pods]
@@ -102,21 +104,21 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
 
     price = inputs.prices.price
     providers = [str(provider) for provider in inputs.prices.provider_split.get_index("provider")]
-    saved = savings.savings_values(
+    provider_split = ordered(inputs.prices.provider_split, ("pod", "provider"))
+    sources = savings.source_values(
         avoided,
         reduced,
         np.moveaxis(ordered(effects.direct_released, EFFECT), -3, -1),
         np.moveaxis(ordered(effects.direct_immediate, EFFECT), -3, -1),
         ordered(price, YEAR_POD),
         ordered(inputs.prices.kernel, ("part", "pod", "year", "from_year")),
-        ordered(inputs.prices.provider_split, ("pod", "provider")),
         ordered(stays.money, BY_SCHEME) if stays is not None else None,
-    )  # (…, scheme, year, pod, source, basis, provider)
+    )  # (…, scheme, year, pod, source, basis)
     fin = inputs.finance
     recurrent = ordered(fin.scheme_recurrent, ("scheme", "year"))
     non_recurrent = ordered(fin.scheme_non_recurrent, ("scheme", "year"))
     by_year = {"scheme": scheme_ids, "year": years}
-    benefit = -saved.sum(axis=(-4, -3, -1))  # (…, scheme, year, basis), negative
+    benefit = -savings.benefit_values(sources, provider_split)  # (…, scheme, year, basis), negative
     invested = recurrent + non_recurrent
     net = invested[..., None] + benefit
     with_basis = {**by_year, "basis": list(savings.BASES)}
@@ -207,7 +209,9 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
         if allocation is not None
         else None,
     )
-    money = _flows(scenario, inputs, saved, pods, providers, do_nothing_v, invested, positions)
+    money = flows.LazyPlanFlows(  # computed when first read
+        partial(_flows, scenario, inputs, sources, pods, providers, do_nothing_v, invested, positions)
+    )
 
     activity_vars = {
         "do_nothing": do_nothing_v,
@@ -253,9 +257,10 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
             "pod": pods,
             "source": list(savings.SOURCES),
             "basis": list(savings.BASES),
-            "provider": providers,
+            **({"provider": providers} if by_provider else {}),
         }
-        return with_labels(labelled(-saved, [*lead(saved, 6), *by_cell], by_cell), labels, MONEY)
+        saved = savings.with_providers(sources, provider_split) if by_provider else sources
+        return with_labels(labelled(-saved, [*lead(sources, 5), *by_cell], by_cell), labels, MONEY)
 
     def scheme_investment_field() -> xr.Dataset:
         scheme_investment = labelled_dataset(
@@ -285,7 +290,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs) -> Results:
             "years": inputs.years,
             "activity": Pending(activity_field, (*activity_vars.values(), *(split or ()))),
             "scheme_activity": Pending(scheme_activity_field, (avoided, reduced)),
-            "savings": Pending(savings_field, (saved,)),
+            "savings": Pending(savings_field, (sources, provider_split)),
             "scheme_investment": Pending(scheme_investment_field, (recurrent, non_recurrent)),
             "scheme_summary": Pending(lambda: with_labels(summary(), labels, MONEY), (invested, benefit)),
             "statement": Pending(
@@ -384,7 +389,7 @@ def _allocation(
 def _flows(
     scenario: Scenario,
     inputs: ModelInputs,
-    saved: Floats,
+    sources: Floats,
     pods: list[str],
     providers: list[str],
     do_nothing: Floats,
@@ -393,12 +398,13 @@ def _flows(
 ) -> flows.PlanFlows:
     """The flows between the partners, the positions from the schemes and the checks (spec section 13).
 
-    ``saved`` (…, scheme, year, pod, source, basis, provider), ``do_nothing`` (…, year, pod), ``invested``
+    ``sources`` (…, scheme, year, pod, source, basis), ``do_nothing`` (…, year, pod), ``invested``
     (…, scheme, year)."""
-    activity = saved[..., :2, :, :].sum(axis=(-6, -3))  # (…, year, pod, basis, provider)
+    split = ordered(inputs.prices.provider_split, ("pod", "provider"))
+    activity = savings.provider_activity_values(sources, split)  # (…, year, pod, basis, provider)
     tariff_change = -activity[..., 0, :]
     cost_saving = activity[..., 1, :]
-    direct = saved[..., 2, 1, :].sum(axis=-1)  # (…, scheme, year, pod), cost basis
+    direct = savings.direct_cost_values(sources, split)  # (…, scheme, year, pod), cost basis
     contracts = inputs.contracts
     fin = inputs.finance
     contract = flows.contract_flows(
@@ -407,7 +413,7 @@ def _flows(
         cost_saving,
         do_nothing,
         ordered(inputs.prices.price, YEAR_POD),
-        ordered(inputs.prices.provider_split, ("pod", "provider")),
+        split,
         [pods.index(pod) for pod in contracts.pod],
         [providers.index(provider) for provider in contracts.provider],
     )

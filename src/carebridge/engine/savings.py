@@ -135,25 +135,114 @@ def savings_values(
     """:func:`savings_table` on arrays, each with an optional leading draw axis: activity ``avoided`` and
     ``reduced``, the direct savings and ``reduction_money`` (…, year, pod, scheme), ``price`` (…, year,
     pod), ``kernel`` (part, pod, year, from_year), ``provider_split`` (pod, provider). Returns (…, scheme,
-    year, pod, source, basis, provider)."""
-    reduction = reduced * price[..., None] / 1000
-    if reduction_money is not None:
-        reduction = reduction + reduction_money
-    parts = np.stack(
-        np.broadcast_arrays(avoided * price[..., None] / 1000, reduction, direct_released, direct_immediate),
-        axis=-4,
-    )  # (…, part, year, pod, scheme)
-    delta = np.diff(parts, axis=-3, prepend=0.0)
-    released = np.einsum("qpyf,...qfps->...qyps", kernel, delta)
-    both = np.stack([_by_source(parts), _by_source(released)], axis=-4)  # (…, source, basis, year, pod, s)
-    split = both[..., None] * provider_split[:, None, :]  # (…, source, basis, year, pod, scheme, provider)
-    return np.moveaxis(split, [-2, -4, -3, -6, -5], [-6, -5, -4, -3, -2])
-
-
-def _by_source(parts: Floats) -> Floats:
-    """Savings by part (…, part, …) as savings by source (…, source, …): direct savings released through
-    the cost structure and at once are both direct savings."""
-    return np.stack(
-        [parts[..., 0, :, :, :], parts[..., 1, :, :, :], parts[..., 2, :, :, :] + parts[..., 3, :, :, :]],
-        axis=-4,
+    year, pod, source, basis, provider): :func:`source_values` shared out by :func:`with_providers`."""
+    sources = source_values(
+        avoided, reduced, direct_released, direct_immediate, price, kernel, reduction_money
     )
+    return with_providers(sources, provider_split)
+
+
+def source_values(
+    avoided: Floats,
+    reduced: Floats,
+    direct_released: Floats,
+    direct_immediate: Floats,
+    price: Floats,
+    kernel: Floats,
+    reduction_money: Floats | None = None,
+) -> Floats:
+    """The savings before they are shared out among providers, (…, scheme, year, pod, source, basis),
+    positive; arguments as :func:`savings_values`'. The array returned lies in memory as (…, source, basis,
+    year, pod, scheme) (:func:`laid_by_source` gives that view), the layout its parts are computed in.
+
+    Tariff basis: avoided growth and reductions at the POD's price, direct savings as given. Cost basis: each
+    part ``q`` released through its matrix, ``Σ_τ M_q[p, t, τ] · δ[τ]`` (``δ`` the part's change from the
+    year before), computed as one product per POD with ``M_q`` times the matrix of differences; a part
+    released at once (``M_q`` the lower triangle of ones) is its tariff saving itself.
+    """
+    priced = price[..., None]
+    given = [avoided, reduced, direct_released, direct_immediate, priced]
+    if reduction_money is not None:
+        given.append(reduction_money)
+    lead = np.broadcast_shapes(*(part.shape[:-3] for part in given))
+    years, pods, schemes = np.broadcast_shapes(*(part.shape[-3:] for part in given))
+    out = np.empty((*lead, len(SOURCES), len(BASES), years, pods, schemes))
+    tariff, cost = out[..., 0, :, :, :], out[..., 1, :, :, :]  # (…, source, year, pod, scheme)
+    np.multiply(avoided, priced, out=tariff[..., 0, :, :, :])
+    np.multiply(reduced, priced, out=tariff[..., 1, :, :, :])
+    tariff[..., :2, :, :, :] /= 1000
+    if reduction_money is not None:
+        tariff[..., 1, :, :, :] += reduction_money
+    np.add(direct_released, direct_immediate, out=tariff[..., 2, :, :, :])
+    at_once = np.tri(years)
+
+    def released(part: Floats, q: int) -> Floats:
+        if np.array_equal(kernel[q], np.broadcast_to(at_once, kernel[q].shape)):
+            return part
+        return _released(part, kernel[q])
+
+    cost[..., 0, :, :, :] = released(tariff[..., 0, :, :, :], 0)
+    cost[..., 1, :, :, :] = released(tariff[..., 1, :, :, :], 1)
+    np.add(released(direct_released, 2), released(direct_immediate, 3), out=cost[..., 2, :, :, :])
+    core = out.ndim - 5
+    return out.transpose(*range(core), core + 4, core + 2, core + 3, core, core + 1)
+
+
+def laid_by_source(sources: Floats) -> Floats:
+    """``sources`` (…, scheme, year, pod, source, basis) as (…, source, basis, year, pod, scheme): the way
+    :func:`source_values` lays it in memory (a view, without copying)."""
+    core = sources.ndim - 5
+    return sources.transpose(*range(core), core + 3, core + 4, core + 1, core + 2, core)
+
+
+def _released(part: Floats, matrix: Floats) -> Floats:
+    """``Σ_τ M[p, t, τ] · (S[τ] − S[τ−1])`` for ``part`` ``S`` (…, year, pod, scheme) and ``matrix`` ``M``
+    (pod, year, from_year): per POD, one product of ``M`` and the matrix of differences with the part's
+    years as rows."""
+    years, pods, schemes = part.shape[-3:]
+    difference = np.eye(years) - np.eye(years, k=-1)  # δ = difference @ S
+    draws = int(np.prod(part.shape[:-3]))
+    flat = part.reshape(draws, years, pods, schemes)
+    columns = flat.transpose(2, 1, 0, 3).reshape(pods, years, draws * schemes)  # (pod, year, lead × scheme)
+    made = np.einsum("pyf,pfn->pyn", matrix @ difference, columns)  # not BLAS: the sums are short
+    laid = made.reshape(pods, years, draws, schemes).transpose(2, 1, 0, 3)
+    released: Floats = laid.reshape(part.shape)
+    return released
+
+
+def with_providers(sources: Floats, provider_split: Floats) -> Floats:
+    """:func:`source_values` (…, scheme, year, pod, source, basis) shared out among providers by
+    ``provider_split`` (pod, provider): (…, scheme, year, pod, source, basis, provider)."""
+    return sources[..., None] * provider_split[:, None, None, :]
+
+
+def by_pod_values(sources: Floats, provider_split: Floats) -> Floats:
+    """The savings table summed over sources and providers, (…, basis, year, pod, scheme), positive: each
+    POD's savings weighted by its share of activity at the providers (1 when they hold all of it)."""
+    laid = laid_by_source(sources)
+    summed: Floats = (laid[..., 0, :, :, :, :] + laid[..., 1, :, :, :, :] + laid[..., 2, :, :, :, :]) * (
+        provider_split.sum(axis=-1)[:, None]
+    )
+    return summed
+
+
+def benefit_values(sources: Floats, provider_split: Floats) -> Floats:
+    """The savings of each scheme by year and basis, (…, scheme, year, basis), positive: the savings table
+    summed over PODs, sources and providers (:func:`by_pod_values` summed over PODs)."""
+    by_pod = by_pod_values(sources, provider_split)
+    summed: Floats = np.einsum("...byps->...syb", by_pod)
+    return summed
+
+
+def provider_activity_values(sources: Floats, provider_split: Floats) -> Floats:
+    """The savings from activity (avoided growth and reductions) by provider, (…, year, pod, basis,
+    provider), positive: the savings table's first two sources summed over schemes."""
+    activity = (sources[..., 0, :] + sources[..., 1, :]).sum(axis=-4)  # (…, year, pod, basis)
+    shared: Floats = activity[..., None] * provider_split[:, None, :]
+    return shared
+
+
+def direct_cost_values(sources: Floats, provider_split: Floats) -> Floats:
+    """The cost-basis direct savings, (…, scheme, year, pod), positive, summed over providers."""
+    direct: Floats = sources[..., 2, 1] * provider_split.sum(axis=-1)
+    return direct

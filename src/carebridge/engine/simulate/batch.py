@@ -8,17 +8,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
+from carebridge.engine.arrays import Coordinate, labelled, ordered
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import DRAW, compile_inputs
 from carebridge.engine.results import Results
 from carebridge.engine.run import run_inputs
+from carebridge.engine.savings import laid_by_source
 from carebridge.engine.simulate.sampling import Uncertain
 from carebridge.engine.simulate.values import DrawnValues
 from carebridge.scenario.errors import Path, Problem
@@ -57,11 +59,17 @@ def run_batch(
 
 
 def run_drawn(
-    scenario: Scenario, uncertain: Uncertain, samples: Floats, first_draw: int | None = None
+    scenario: Scenario,
+    uncertain: Uncertain,
+    samples: Floats,
+    first_draw: int | None = None,
+    *,
+    by_provider: bool = True,
 ) -> tuple[Results, set[Path]]:
     """:func:`run_batch`, and the paths of the uncertain inputs that the compile and the run read (an input
     not among them is held at its central value: :func:`~carebridge.engine.simulate.sampling.unread_problems`
-    says so)."""
+    says so). With ``by_provider=False`` the results' savings are summed over providers (what
+    :func:`draw_tables` reads; the whole table is the largest array of a run)."""
 
     def describe(position: int) -> str:
         drawn = ", ".join(
@@ -78,7 +86,7 @@ def run_drawn(
         raise ModelError(problems)
     values = DrawnValues([item.path for item in uncertain.inputs], samples)
     with xr.set_options(arithmetic_join="exact"):  # type: ignore[no-untyped-call]
-        results = run_inputs(scenario, compile_inputs(scenario, values))
+        results = run_inputs(scenario, compile_inputs(scenario, values), by_provider=by_provider)
     problems = non_finite_problems(results, describe)
     if problems:
         raise ModelError(problems)
@@ -113,11 +121,19 @@ def draw_tables(results: Results) -> dict[str, xr.DataArray]:
     """The tables of :data:`TABLES` in :data:`STORAGE`, dimensions as :data:`TABLE_DIMS`, each with ``draw``
     first where its values differ between draws and without it where they do not (a table no uncertain input
     reaches is kept once, not once a draw)."""
+    measured = {
+        name: _measures(getattr(results, name), TABLE_DIMS[name][1:])
+        for name in ("activity", "scheme_activity", "scheme_summary")
+    }
     tables = {
-        "activity": results.activity.to_array("measure"),
-        "scheme_activity": results.scheme_activity.to_array("measure"),
-        **_savings_tables(results.savings),
-        "scheme_summary": results.scheme_summary.to_array("measure"),
+        "activity": measured["activity"],
+        "scheme_activity": measured["scheme_activity"],
+        **(
+            _savings_tables(results.savings)
+            if "provider" in results.savings.dims
+            else _source_tables(results.savings, results.provider_split)
+        ),
+        "scheme_summary": measured["scheme_summary"],
         "statement": results.statement,
         "positions": results.positions,
     }
@@ -145,6 +161,39 @@ def _savings_tables(savings: xr.DataArray) -> dict[str, xr.DataArray]:
         "savings": table(TABLE_DIMS["savings"]),
         "source_savings": table(TABLE_DIMS["source_savings"]),
         "provider_savings": table(TABLE_DIMS["provider_savings"]),
+    }
+
+
+def _source_tables(savings: xr.DataArray, split: xr.DataArray | None) -> dict[str, xr.DataArray]:
+    """The tables of :func:`_savings_tables` from the savings summed over providers (…, scheme, year, pod,
+    source, basis) and the providers' shares of each POD, ``split`` (pod, provider); each table laid out as
+    the savings lie in memory (:func:`~carebridge.engine.savings.laid_by_source`), :func:`_stored` puts it
+    in order."""
+    assert split is not None
+    lead = [DRAW] if DRAW in savings.dims else []
+    values = ordered(savings, ("scheme", "year", "pod", "source", "basis"))
+    shares = ordered(split, ("pod", "provider"))
+    held = shares.sum(axis=-1)  # the share of each POD the providers hold
+    laid = laid_by_source(values)  # (…, source, basis, year, pod, scheme)
+    *outer, pods, schemes = laid.shape
+    total = np.add(laid[..., 0, :, :, :, :], laid[..., 1, :, :, :, :])
+    total += laid[..., 2, :, :, :, :]  # (…, basis, year, pod, scheme)
+    activity = np.einsum("nk->n", total.reshape(-1, schemes)).reshape(total.shape[:-1])  # (…, b, year, pod)
+    by_pod = total
+    by_pod *= held[:, None]
+    flat = laid.reshape(-1, pods * schemes)
+    sources = np.einsum("nk,k->n", flat, np.repeat(held, schemes)).reshape(outer)  # (…, source, basis, year)
+    providers = np.einsum("...byp,po->...boy", activity, shares)
+    coords = {str(name): savings.coords[name].values for name in savings.dims if name != DRAW}
+    coords["provider"] = split.coords["provider"].values
+
+    def table(data: Floats, dims: tuple[str, ...]) -> xr.DataArray:
+        return labelled(data, [*lead, *dims], {d: coords[d] for d in dims})
+
+    return {
+        "savings": table(by_pod, ("basis", "year", "pod", "scheme")),
+        "source_savings": table(sources, ("source", "basis", "year")),
+        "provider_savings": table(providers, TABLE_DIMS["provider_savings"]),
     }
 
 
@@ -192,8 +241,33 @@ TABLE_DIMS = {
 """The dimensions of each table after ``draw``."""
 
 
+def _measures(data: xr.Dataset, dims: tuple[str, ...]) -> xr.DataArray:
+    """``data.to_array("measure")`` laid out (draw, measure, *dims) (without ``draw`` where no variable has
+    it) in :data:`STORAGE`: each variable written once into place."""
+    names = list(data.data_vars)
+    drawn = [DRAW] if any(DRAW in data[name].dims for name in names) else []
+    every = [*drawn, *dims]
+    out = np.empty([data.sizes[dim] for dim in drawn] + [len(names)] + [data.sizes[d] for d in dims], STORAGE)
+    for k, name in enumerate(names):
+        variable = data[name].variable
+        present = [dim for dim in every if dim in variable.dims]
+        values = variable.transpose(*present).values
+        shape = [data.sizes[dim] if dim in variable.dims else 1 for dim in every]
+        out[(slice(None),) * len(drawn) + (k,)] = values.reshape(shape)
+    return labelled(out, [*drawn, "measure", *dims], {**_coords(data), "measure": names})
+
+
+def _coords(data: xr.DataArray | xr.Dataset) -> dict[Hashable, Coordinate]:
+    """The coordinates of ``data`` for :func:`~carebridge.engine.arrays.labelled`: a dimension's labels as
+    an array (its index made once for them and shared), any other coordinate as its variable."""
+    return {
+        name: np.asarray(variable.values) if variable.dims == (name,) else variable
+        for name, variable in data.coords.variables.items()
+    }
+
+
 def _stored(table: xr.DataArray, dims: tuple[str, ...]) -> xr.DataArray:
     """``table`` laid out ``(draw, *dims)`` (or ``dims`` when it has no draw) in :data:`STORAGE`."""
-    lead = [DRAW] if DRAW in table.dims else []
-    table = table.transpose(*lead, *dims)
-    return table.copy(data=np.ascontiguousarray(table.values, dtype=STORAGE))
+    order = [DRAW, *dims] if DRAW in table.dims else list(dims)
+    values = np.ascontiguousarray(table.variable.transpose(*order).values, dtype=STORAGE)
+    return labelled(values, order, _coords(table), table.attrs)

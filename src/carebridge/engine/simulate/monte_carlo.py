@@ -66,7 +66,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     """Draw the chunk's inputs and run them as one batch."""
     uncertain = Uncertain.of(task.scenario)
     samples = uncertain.draw(task.seed, task.chunk, task.size)
-    results, read = run_drawn(task.scenario, uncertain, samples, task.start)
+    results, read = run_drawn(task.scenario, uncertain, samples, task.start, by_provider=False)
     return ChunkResult(samples, draw_tables(results), frozenset(read))
 
 

@@ -51,6 +51,18 @@ class Uncertain:
 
     @classmethod
     def of(cls, scenario: Scenario) -> Uncertain:
+        """The uncertain inputs of ``scenario``: found once for a scenario object (the chunks of a
+        simulation run here each ask for them), then shared."""
+        for known, uncertain in _KNOWN:
+            if known is scenario:
+                return uncertain
+        found = cls._found(scenario)
+        _KNOWN.insert(0, (scenario, found))
+        del _KNOWN[_REMEMBERED:]
+        return found
+
+    @classmethod
+    def _found(cls, scenario: Scenario) -> Uncertain:
         paths = uncertain_paths(scenario)
         dists = scenario.uncertainty.inputs
         inputs = [UncertainInput(name, paths[name], dists[name]) for name in paths]
@@ -82,6 +94,12 @@ class Uncertain:
         for k, item in enumerate(self.inputs):
             values[:, k] = item.distribution.ppf(uniform[:, k])
         return values
+
+
+_KNOWN: list[tuple[Scenario, Uncertain]] = []
+"""The scenarios :meth:`Uncertain.of` read last, most recent first, with what it found (a scenario is not
+changed once validated)."""
+_REMEMBERED = 8
 
 
 def chunk_generator(seed: int, chunk: int) -> np.random.Generator:
