@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,21 @@ def test_a_named_proxys_forwarded_address_is_the_client(tmp_path: Path, stockpor
             assert api_login(base, f"nobody{number}@x.test", "wrong password!", "203.0.113.7") == 401
         assert api_login(base, "editor@sft.test", PASSWORD, "203.0.113.7") == 429  # that client is locked
         assert api_login(base, "editor@sft.test", PASSWORD, "203.0.113.8") == 200  # another is not
+
+
+def test_the_session_read_on_the_drivers_connection_gives_what_sqlalchemy_gives(
+    client: TestClient, store: Store
+) -> None:
+    """Every request reads its session with :class:`carebridge.web.reads.Read` (a pooled driver connection):
+    the same rows, typed the same (the expiry a datetime, not SQLite's text), as a SQLAlchemy connection."""
+    from carebridge.web.auth import _SESSION, token_hash
+
+    sign_in(client, "editor@sft.test")
+    token = client.cookies["carebridge_session"]
+    values = {"token_hash": token_hash(token)}
+    with store.engine.connect() as connection:
+        expected = [tuple(row) for row in connection.execute(_SESSION.statement, values)]
+    read = _SESSION.rows(store.engine, values)
+    assert read == expected and len(read) == 1
+    assert isinstance(read[0][0], datetime) and isinstance(expected[0][0], datetime)
+    assert _SESSION.rows(store.engine, {"token_hash": token_hash("not a session")}) == []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
-from dataclasses import replace
-from typing import Annotated
+from dataclasses import asdict, replace
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,7 +14,13 @@ from carebridge.cli.app import app, fail
 from carebridge.cli.delivery import Db, open_store
 from carebridge.web.limits import Limits
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
 DEFAULT_LIMITS = Limits()
+WORKERS_ENVIRONMENT = "CAREBRIDGE_SERVE"
+"""How ``serve --workers`` hands each worker process the store's URL, the cookies' setting and the limits
+(JSON): uvicorn starts the workers afresh and each builds its app with :func:`app_from_environment`."""
 
 users_app = typer.Typer(
     help="Users of the web app and their roles per organisation.\n\n"
@@ -82,6 +90,16 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Worker processes answering requests (each with its own caches; sessions and the plans "
+            "are in the store): about one per core.",
+        ),
+    ] = 1,
     db: Db = None,
 ) -> None:
     """Serve the web app the partner organisations share: scenarios, dashboards, scheme assumptions,
@@ -91,7 +109,7 @@ def serve_command(
 
     Example:
 
-      carebridge serve --port 8000
+      carebridge serve --port 8000 --workers 2
     """
     import uvicorn
 
@@ -106,10 +124,25 @@ def serve_command(
         login_failures=login_failures,
         login_window_minutes=login_lock_minutes,
     )
-    store = open_store(db)
-    typer.echo(f"CareBridge on http://{host}:{port}/ (store {store.url})")
+    store = open_store(db)  # made and migrated here, once, before any worker opens it
+    typer.echo(f"CareBridge on http://{host}:{port}/ (store {store.url}, {workers} worker(s))")
+    target: FastAPI | str = f"{__name__}:app_from_environment"
+    if workers == 1:
+        target = create_app(store, secure_cookies, limits)
+    else:  # each worker process builds its own app from the environment, on its own connections
+        os.environ[WORKERS_ENVIRONMENT] = json.dumps(
+            {
+                "db": store.engine.url.render_as_string(hide_password=False),
+                "actor": store.actor,
+                "secure_cookies": secure_cookies,
+                "limits": asdict(limits),
+            }
+        )
+        store.close()
     uvicorn.run(
-        create_app(store, secure_cookies, limits),
+        target,
+        factory=workers > 1,
+        workers=workers,
         host=host,
         port=port,
         log_level="warning",
@@ -117,6 +150,17 @@ def serve_command(
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
     )
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker of ``serve --workers N``, from what ``serve`` put in
+    :data:`WORKERS_ENVIRONMENT` (the store is already migrated)."""
+    from carebridge.store import Store
+    from carebridge.web.app import create_app
+
+    settings = json.loads(os.environ[WORKERS_ENVIRONMENT])
+    store = Store.open(settings["db"], actor=settings["actor"], migrate=False)
+    return create_app(store, bool(settings["secure_cookies"]), Limits(**settings["limits"]))
 
 
 def proxy_address(value: str) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, delete, func, or_, select
 
 from carebridge.store import Store
 from carebridge.store.models import ROLES, LoginAttempt, PlanVersion, User, UserRole, WebSession
+from carebridge.web.reads import Read
 from carebridge.web.roles import Principal
 
 MAX_FAILURES = 5
@@ -203,7 +204,7 @@ def start_session(store: Store, principal: Principal) -> SignedIn:
     return SignedIn(token, csrf, principal)
 
 
-_SESSION = (
+_SESSION = Read(
     select(
         WebSession.expires_at,
         WebSession.csrf_token,
@@ -218,14 +219,13 @@ _SESSION = (
     .outerjoin(UserRole, UserRole.user_id == User.id)
     .where(WebSession.token_hash == bindparam("token_hash"))
 )
-"""Built once: each request binds the token's hash (SQLAlchemy keeps the compiled form)."""
+"""Built and compiled once: each request binds the token's hash and runs it on a pooled driver connection."""
 
 
 def read_session(store: Store, token: str) -> SessionInfo | None:
     """The user and CSRF token of a live session of an active user, or ``None``: one query (the session,
     its user and the user's roles), as every request asks it."""
-    with store.engine.connect() as connection:
-        rows = connection.execute(_SESSION, {"token_hash": token_hash(token)}).all()
+    rows = _SESSION.rows(store.engine, {"token_hash": token_hash(token)})
     if not rows:
         return None
     expires_at, csrf, user_id, email, is_admin, active, _, _ = rows[0]

@@ -46,12 +46,18 @@ def session_info(request: Request) -> SessionInfo:
     return info
 
 
-def principal(request: Request) -> Principal:
+async def principal(request: Request) -> Principal:
+    """The signed-in user. The dependencies here are ``async``: FastAPI runs a plain function dependency in
+    a worker thread, a hop that costs more than the little each does (none does I/O)."""
     return session_info(request).principal
 
 
-def web_caches(request: Request) -> WebCaches:
+async def web_caches(request: Request) -> WebCaches:
     """The app's caches (made by ``create_app``)."""
+    return _caches(request)
+
+
+def _caches(request: Request) -> WebCaches:
     found: WebCaches = request.app.state.caches
     return found
 
@@ -59,11 +65,11 @@ def web_caches(request: Request) -> WebCaches:
 Caches = Annotated[WebCaches, Depends(web_caches)]
 
 
-def store_as(request: Request) -> Store:
+async def store_as(request: Request) -> Store:
     """The store, with changes recorded in the audit log under the signed-in user's email."""
     base = config(request).store
-    actor = principal(request).email
-    stores = web_caches(request).stores
+    actor = session_info(request).principal.email
+    stores = _caches(request).stores
     found = stores.get(actor)
     if found is None or found.engine is not base.engine:
         found = Store(base.engine, actor)
@@ -71,7 +77,7 @@ def store_as(request: Request) -> Store:
     return found
 
 
-def reading_store(request: Request) -> Store:
+async def reading_store(request: Request) -> Store:
     return config(request).store
 
 

@@ -18,13 +18,15 @@
    408 (its body still arriving) or 503; work already running in a thread finishes in the background
    and what it answers is dropped.
 6. **Headers.** Every answer carries :data:`SECURITY_HEADERS` (and HSTS when cookies are Secure, that is
-   behind https); pages are not cached.
+   behind https); pages are not cached. ``Server-Timing: app;dur=…`` says the milliseconds from the
+   request reaching the guard to its answer beginning (the load benchmark reads it).
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -325,6 +327,7 @@ class Exchange:
         self._headers = headers
         self._page = not scope["path"].startswith("/static/")
         self._body = body
+        self._began = time.perf_counter()
         self.started = asyncio.Event()
         self.closed = False
 
@@ -340,6 +343,7 @@ class Exchange:
                 headers.setdefault(name, value)
             if self._page:
                 headers.setdefault("Cache-Control", "no-store")
+            headers["Server-Timing"] = f"app;dur={(time.perf_counter() - self._began) * 1000:.1f}"
             self.started.set()
         await self._send(message)
 

@@ -16,6 +16,7 @@ from carebridge.store import Store
 from carebridge.store.models import AuditEntry
 from carebridge.store.plans import sha256_text
 from carebridge.usecases.planning import CheckedScenario, check_text
+from carebridge.web.reads import Read
 
 RUNS_SIZE = 16
 """Checked runs kept: each holds a whole run's arrays."""
@@ -34,9 +35,13 @@ class Memo(Generic[Value]):
             return len(self._values)
 
     def peek(self, key: Hashable) -> Value | None:
-        """The value of ``key`` when it has been computed, else None (nothing is computed)."""
+        """The value of ``key`` when it has been computed (now the most recently used), else None (nothing
+        is computed)."""
         with self._lock:
-            return self._values.get(key)
+            found = self._values.get(key)
+            if found is not None:
+                self._values.move_to_end(key)
+            return found
 
     def get(self, key: Hashable, compute: Callable[[], Value]) -> Value:
         """The value of ``key``, computed (outside the lock) when absent."""
@@ -52,10 +57,14 @@ class Memo(Generic[Value]):
         return value
 
 
+_GENERATION = Read(select(func.max(AuditEntry.id)))
+
+
 def store_generation(store: Store) -> int:
-    """The id of the newest audit log entry: it changes whenever anything in the store does."""
-    with store.session() as session:
-        return int(session.scalar(select(func.max(AuditEntry.id))) or 0)
+    """The id of the newest audit log entry: it changes whenever anything in the store does (read on a
+    pooled driver connection, :mod:`carebridge.web.reads`: the FEWS page asks it on every request)."""
+    rows = _GENERATION.rows(store.engine, {})
+    return int(rows[0][0] or 0)
 
 
 class RunCache:

@@ -168,11 +168,14 @@ async def api_scenario(
 ) -> ScenarioOut:
     state = await current_or_404(caches, store, plan_id)
     chosen = year or state.results.bridge_year
+    key = (plan_id, state.plan_name, state.source, state.sha256, chosen)
+    found: ScenarioOut | None = caches.scenarios.peek(key)  # kept only for a year of the plan
+    if found is not None:
+        return found
     try:
         with_bridge_year(state.results, chosen)
     except YearError as error:
         raise HTTPException(422, str(error)) from None
-    key = (plan_id, state.plan_name, state.source, state.sha256, chosen)
     return await run_in_threadpool(caches.scenarios.get, key, lambda: scenario_out(state, chosen))
 
 
