@@ -12,11 +12,13 @@ leading ``draw`` dimension where, and only where, an uncertain number reaches it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 import xarray as xr
+from xarray.indexes import Index
 
 from carebridge.engine.arrays import DRAW as DRAW
 from carebridge.engine.arrays import Floats as Floats
@@ -63,6 +65,10 @@ class InputValues:
         draw axis where a number of it is uncertain."""
         if value is None:
             return np.zeros(len(span))
+        if type(self).number is InputValues.number:  # the numbers as written
+            if not isinstance(value, Mapping):
+                return np.full(len(span), float(value))
+            return span.expand_numbers({str(label): float(v) for label, v in value.items()}, fill)
         if not isinstance(value, Mapping):
             number = np.asarray(self.number(path, float(value)), dtype=np.float64)
             return number[..., None] * np.ones(len(span))
@@ -75,7 +81,18 @@ class InputValues:
         """:meth:`expand` as a labelled series by year (draw first, where a number of it is uncertain)."""
         data = self.expand(span, path, value, fill)
         dims = ["year"] if data.ndim == 1 else [DRAW, "year"]
-        return labelled(data, dims, {"year": span.labels})
+        return _labelled(data, dims, {"year": span.labels})
+
+    def table(self, span: YearRange, rows: Sequence[tuple[Path, YearValue | None, Fill]]) -> Floats:
+        """(…, row, year): :meth:`expand` of each row (path, value by year, fill), after a draw axis when
+        there are draws (as :meth:`zeros`)."""
+        if self.draws is None and type(self).number is InputValues.number:  # the numbers as written
+            data = [span.expand_list(value, fill) for _, value, fill in rows]
+            return np.array(data, dtype=np.float64).reshape(len(rows), len(span))
+        table = self.zeros((len(rows), len(span)))
+        for r, (path, value, fill) in enumerate(rows):
+            table[..., r, :] = self.expand(span, path, value, fill)
+        return table
 
     def zeros(self, shape: Sequence[int]) -> Floats:
         """Zeros of ``shape``, after a draw axis when there are draws."""
@@ -91,7 +108,35 @@ class InputValues:
                 dims = [DRAW, *dims]
             else:
                 data = data[0]
-        return labelled(data, dims, coords)
+        return _labelled(data, dims, coords)
+
+
+def _labelled(data: Floats, dims: Sequence[str], coords: Mapping[str, Labels]) -> xr.DataArray:
+    """:func:`labelled` for coordinates given as lists, in a fraction of its time: the coordinate and index
+    of each dimension's labels are made once (:func:`_dimension`) and shared by every array labelled with
+    them, as xarray's arithmetic shares its operands' coordinates with its results."""
+    array = np.asarray(data)
+    if array.ndim != len(dims):
+        return labelled(data, dims, coords)  # which says what is wrong
+    sizes = dict(zip(dims, array.shape, strict=True))
+    variables: dict[Hashable, xr.Variable] = {}
+    indexes: dict[Hashable, Index] = {}
+    for name, labels in coords.items():
+        if not isinstance(labels, list) or sizes.get(name) != len(labels):
+            return labelled(data, dims, coords)
+        kind = type(labels[0]).__name__ if labels else ""
+        variables[name], indexes[name] = _dimension(name, tuple(labels), kind)
+    return xr.DataArray(
+        xr.Variable(list(dims), array, fastpath=True), variables, indexes=indexes, fastpath=True
+    )
+
+
+@lru_cache(maxsize=1024)
+def _dimension(name: str, labels: tuple[object, ...], kind: str) -> tuple[xr.Variable, Index]:
+    """The coordinate variable and index of dimension ``name`` labelled ``labels`` (of type ``kind``), as
+    :func:`labelled` makes them; never changed."""
+    made = labelled(np.zeros(len(labels)), [name], {name: list(labels)})
+    return made.coords.variables[name], made.xindexes[name]
 
 
 def _column(value: float | Floats) -> Floats:
@@ -321,34 +366,61 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
     )
 
 
-def _people_by_band(
-    scenario: Scenario, span: YearRange, values: InputValues
-) -> dict[str, list[tuple[tuple[int, int], Floats]]]:
+@dataclass(frozen=True)
+class _People:
+    """People of one sex by age band: each band's ages (low, high) and people by year (…, year); ``table``
+    (band, year) holds them all when none has a draw axis."""
+
+    ages: list[tuple[int, int]]
+    rows: list[Floats]
+    table: Floats | None
+
+
+_band = lru_cache(maxsize=4096)(parse_band)
+""":func:`parse_band`, made once for each label (a population file has 182 of them)."""
+
+
+def _people_by_band(scenario: Scenario, span: YearRange, values: InputValues) -> dict[str, _People]:
     """People of ``demography`` by sex: each band (or single age) given, its ages and people by year."""
     demography = scenario.demography
     if demography is None or demography.people is None:
         return {}
-    people: dict[str, list[tuple[tuple[int, int], Floats]]] = {}
+    people: dict[str, _People] = {}
     labels = span.labels
     as_written = type(values).number is InputValues.number
     for sex, bands in demography.people.items():
-        rows = people.setdefault(sex, [])
+        ages: list[tuple[int, int]] = []
+        rows: list[Floats] = []
+        plain: list[float] = []  # as written: every band's people by year, one after another
         for label, value in bands.items():
-            ages = parse_band(label)
-            if ages is None:
+            band = _band(label)
+            if band is None:
                 continue
-            if as_written and isinstance(value, Mapping) and len(value) == len(labels):
-                try:  # a population file gives every year: read it straight (91 ages × 2 sexes)
-                    rows.append((ages, np.array([value[year] for year in labels], dtype=np.float64)))
-                    continue
-                except KeyError:
-                    pass
-            rows.append((ages, values.expand(span, ("demography", "people", sex, label), value)))
+            ages.append(band)
+            if as_written:
+                if (type(value) is dict or isinstance(value, Mapping)) and len(value) == len(labels):
+                    # a population file gives every year: read it straight (91 ages × 2 sexes)
+                    if list(value) == labels:
+                        plain.extend(value.values())
+                        continue
+                    try:
+                        plain.extend([value[year] for year in labels])
+                        continue
+                    except KeyError:
+                        pass
+                plain.extend(span.expand_list(value))
+            else:
+                rows.append(values.expand(span, ("demography", "people", sex, label), value))
+        if as_written:
+            table = np.array(plain, dtype=np.float64).reshape(len(ages), len(labels))
+            people[sex] = _People(ages, list(table), table)
+        else:
+            people[sex] = _People(ages, rows, None)
     return people
 
 
 def _demographic_rate(
-    people: Mapping[str, list[tuple[tuple[int, int], Floats]]],
+    people: Mapping[str, _People],
     rates: Mapping[str, Mapping[str, float]],
     path: Path,
     values: InputValues,
@@ -358,15 +430,20 @@ def _demographic_rate(
     0 in the base year and where ``W[t−1]`` is 0."""
     weighted: Floats | float = 0.0
     for sex, bands in rates.items():
-        given = people.get(sex, [])
+        given = people.get(sex)
+        if given is None:
+            continue
         for label, r in bands.items():
-            ages = parse_band(label)
+            ages = _band(label)
             if ages is None:
                 continue
-            inside = [row for (low, high), row in given if ages[0] <= low and high <= ages[1]]
+            inside = [b for b, (low, high) in enumerate(given.ages) if ages[0] <= low and high <= ages[1]]
             if not inside:
                 continue
-            band_people = np.sum(np.broadcast_arrays(*inside), axis=0)
+            if given.table is not None:
+                band_people = given.table[inside].sum(axis=0)
+            else:
+                band_people = np.sum(np.broadcast_arrays(*(given.rows[b] for b in inside)), axis=0)
             weighted = weighted + band_people * _column(
                 values.number((*path, "demographic_rates", sex, label), r)
             )
@@ -383,26 +460,27 @@ def _demographic_rate(
     return rate
 
 
+EFFECT_KINDS = (
+    *FRACTION_KINDS,
+    "absolute_reduction",
+    "absolute_avoided",
+    "direct_released",
+    "direct_immediate",
+)
+"""The arrays of :class:`EffectInputs` by scheme, year and POD, the fractions first."""
+
+
 def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> EffectInputs:
     """Effects by kind; each effect's value by year times its scheme's ``delivery`` multiplier."""
     schemes = [s.id for s in scenario.schemes]
     pods = [p.id for p in scenario.pods]
     pod_index = {p: j for j, p in enumerate(pods)}
-    shape = (len(schemes), len(span), len(pods))
-    arrays = {
-        name: values.zeros(shape)
-        for name in (
-            "avoid_growth",
-            "reduce_base",
-            "reduce_do_nothing",
-            "absolute_reduction",
-            "absolute_avoided",
-            "direct_released",
-            "direct_immediate",
-        )
-    }
+    kind_index = {kind: k for k, kind in enumerate(EFFECT_KINDS)}
+    cells: list[tuple[int, int, int]] = []  # (kind, scheme, POD) of each effect
+    rows: list[tuple[Path, YearValue | None, Fill]] = []
+    deliveries: list[float | Floats] = []
     for i, scheme in enumerate(scenario.schemes):
-        delivery = _column(values.number(("schemes", i, "delivery"), scheme.delivery))
+        delivery = values.number(("schemes", i, "delivery"), scheme.delivery)
         for k, effect in enumerate(scheme.effects):
             j = pod_index[effect.pod]
             value: YearValue | None
@@ -419,8 +497,22 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
                 field_name, value = "saving", effect.saving
             else:  # shift and length of stay: engine/setting.py reads them
                 continue
-            path: Path = ("schemes", i, "effects", k, field_name)
-            arrays[name][..., i, :, j] += delivery * values.expand(span, path, value)
+            cells.append((kind_index[name], i, j))
+            rows.append((("schemes", i, "effects", k, field_name), value, Fill.HELD))
+            deliveries.append(delivery)
+    arrays = values.zeros((len(EFFECT_KINDS), len(schemes), len(span), len(pods)))
+    if cells:
+        factor = np.stack(
+            np.broadcast_arrays(*(np.asarray(d, dtype=np.float64) for d in deliveries)), axis=-1
+        )
+        kinds, at_scheme, at_pod = (np.array(axis, dtype=np.intp) for axis in zip(*cells, strict=True))
+        added = factor[..., None] * values.table(span, rows)  # (…, effect, year)
+        by_cell = np.moveaxis(arrays, (-4, -3, -1), (0, 1, 2))  # a view (kind, scheme, pod, …, year)
+        if len(set(cells)) == len(cells):
+            by_cell[kinds, at_scheme, at_pod] += np.moveaxis(added, -2, 0)
+        else:  # effects of a kind on the same scheme and POD add up, in the order written
+            for r, (k, i, j) in enumerate(cells):
+                by_cell[k, i, j] += added[..., r, :]
     coords = {"scheme": schemes, "year": span.labels, "pod": pods}
     dims = ["scheme", "year", "pod"]
     cohorts = [ALL_COHORT, *(c.id for c in scenario.cohorts)]
@@ -434,12 +526,17 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
     membership = np.zeros((len(schemes), len(cohorts)))
     for i, scheme in enumerate(scenario.schemes):
         membership[i, cohorts.index(scheme.cohort)] = 1.0
-    lead = 0 if values.draws is None else 1
-    fractions = np.stack([arrays.pop(kind) for kind in FRACTION_KINDS], axis=lead)
+    fractions = len(FRACTION_KINDS)
     return EffectInputs(
-        fractions=values.labelled(fractions, ["kind", *dims], {"kind": list(FRACTION_KINDS), **coords}),
-        **{name: values.labelled(a, dims, coords) for name, a in arrays.items()},
-        scheme_cohort=labelled(membership, ["scheme", "cohort"], {"scheme": schemes, "cohort": cohorts}),
+        fractions=values.labelled(
+            arrays[..., :fractions, :, :, :], ["kind", *dims], {"kind": list(FRACTION_KINDS), **coords}
+        ),
+        **{
+            name: values.labelled(arrays[..., k, :, :, :], dims, coords)
+            for k, name in enumerate(EFFECT_KINDS)
+            if k >= fractions
+        },
+        scheme_cohort=_labelled(membership, ["scheme", "cohort"], {"scheme": schemes, "cohort": cohorts}),
         cohort_share=values.labelled(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods}),
     )
 
@@ -454,7 +551,7 @@ def cohort_regions(
         return effects  # disjoint cohorts with constant shares: the specification's §4 as it stands
     pods = [p.id for p in scenario.pods]
     years = span.labels
-    cohorts = [str(c) for c in effects.cohort_share.get_index("cohort")]
+    cohorts = [ALL_COHORT, *(c.id for c in scenario.cohorts)]  # as effects.cohort_share
     base_share = effects.cohort_share.values
     share = np.broadcast_to(
         base_share[..., :, None, :], (*base_share.shape[:-1], len(years), len(pods))
@@ -524,7 +621,7 @@ def cohort_regions(
         effects,
         cohort_headcount=headcount,
         cohort_share_by_year=values.labelled(_with_draws(values, share), ["cohort", "year", "pod"], coords),
-        region_member=labelled(member, ["region", "cohort"], {"region": regions, "cohort": cohorts}),
+        region_member=_labelled(member, ["region", "cohort"], {"region": regions, "cohort": cohorts}),
         region_share=values.labelled(
             _with_draws(values, region_share),
             ["region", "year", "pod"],
@@ -581,32 +678,48 @@ def providers(scenario: Scenario) -> list[str]:
 def _prices(scenario: Scenario, span: YearRange, values: InputValues) -> PriceInputs:
     pods = [p.id for p in scenario.pods]
     provider_ids = providers(scenario)
+    provider_index = {org: k for k, org in enumerate(provider_ids)}
     n = len(span)
-    price = values.zeros((n, len(pods)))
-    split = np.zeros((len(pods), len(provider_ids)))
-    release = np.zeros((len(pods), n))
+    rows: list[tuple[Path, YearValue | None, Fill]] = []  # the price or uplift by year of each priced POD
+    priced: list[int] = []
+    uplifted: list[tuple[int, float | Floats]] = []  # (row, base price) of each price given by an uplift
+    split = [[0.0] * len(provider_ids) for _ in pods]
+    release = [[0.0] * n for _ in pods]
     for j, pod in enumerate(scenario.pods):
         path: Path = ("pods", j, "price")
         if isinstance(pod.price, PriceUplift):
-            uplift = values.expand(span, (*path, "uplift"), pod.price.uplift)
-            uplift[..., 0] = 0.0
-            base = _column(values.number((*path, "base"), pod.price.base))
-            price[..., :, j] = base * np.cumprod(1 + uplift, axis=-1)
+            uplifted.append((len(rows), values.number((*path, "base"), pod.price.base)))
+            rows.append(((*path, "uplift"), pod.price.uplift, Fill.HELD))
+            priced.append(j)
         elif pod.price is not None:
-            price[..., :, j] = values.expand(span, path, pod.price, Fill.PRICE)
+            rows.append((path, pod.price, Fill.PRICE))
+            priced.append(j)
         for org, share in pod.providers.items():
-            split[j, provider_ids.index(org)] = share
+            split[j][provider_index[org]] = share
         structure = pod.cost_release
+        row = release[j]
         for component in COMPONENTS:
-            lag = getattr(structure.lags, component)
-            if lag < n:
-                release[j, lag:] += getattr(structure, component)
+            share = getattr(structure, component)
+            for t in range(n)[getattr(structure.lags, component) :]:
+                row[t] += share
+    table = values.table(span, rows)  # (…, priced POD, year)
+    for r, base in uplifted:
+        uplift = table[..., r, :].copy()
+        uplift[..., 0] = 0.0
+        table[..., r, :] = _column(base) * np.cumprod(1 + uplift, axis=-1)
+    price = values.zeros((n, len(pods)))
+    price[..., :, priced] = np.swapaxes(table, -1, -2)
+    profile = np.array(release, dtype=np.float64).reshape(len(pods), n)
     return PriceInputs(
         price=values.labelled(price, ["year", "pod"], {"year": span.labels, "pod": pods}),
-        provider_split=labelled(split, ["pod", "provider"], {"pod": pods, "provider": provider_ids}),
-        release=labelled(release, ["pod", "lag"], {"pod": pods, "lag": list(range(n))}),
-        kernel=labelled(
-            release_kernel_values(release),
+        provider_split=_labelled(
+            np.array(split, dtype=np.float64).reshape(len(pods), len(provider_ids)),
+            ["pod", "provider"],
+            {"pod": pods, "provider": provider_ids},
+        ),
+        release=_labelled(profile, ["pod", "lag"], {"pod": pods, "lag": list(range(n))}),
+        kernel=_labelled(
+            release_kernel_values(profile),
             ["part", "pod", "year", "from_year"],
             {"part": list(PARTS), "pod": pods, "year": span.labels, "from_year": span.labels},
         ),
@@ -624,17 +737,13 @@ def scheme_investment_line(scenario: Scenario, index: int) -> str | None:
 def _finance(scenario: Scenario, span: YearRange, values: InputValues) -> FinanceInputs:
     years = span.labels
 
-    def by_year(name: str, ids: list[str], rows: list[Floats]) -> xr.DataArray:
-        data = values.zeros((len(ids), len(span)))
-        for r, row in enumerate(rows):
-            data[..., r, :] = row
-        return values.labelled(data, [name, "year"], {name: ids, "year": years})
+    def by_year(name: str, ids: list[str], rows: list[tuple[Path, YearValue | None, Fill]]) -> xr.DataArray:
+        return values.labelled(values.table(span, rows), [name, "year"], {name: ids, "year": years})
 
-    def investment_of(i: int, kind: str, fill: Fill) -> Floats:
-        investment = scenario.schemes[i].investment
-        return values.expand(span, ("schemes", i, "investment", kind), getattr(investment, kind, None), fill)
+    def fill_of(non_recurrent: bool) -> Fill:
+        return Fill.ONE_OFF if non_recurrent else Fill.HELD
 
-    schemes = [s.id for s in scenario.schemes]
+    schemes = scenario.schemes
     investments = scenario.investments
     funding = scenario.funding
     orgs = [o.id for o in scenario.organisations]
@@ -642,25 +751,35 @@ def _finance(scenario: Scenario, span: YearRange, values: InputValues) -> Financ
     window = np.ones(len(span))
     if scenario.statement.savings_from:
         window[: span.index(scenario.statement.savings_from)] = 0.0
-
-    def fill_of(non_recurrent: bool) -> Fill:
-        return Fill.ONE_OFF if non_recurrent else Fill.HELD
-
+    invested = [s.investment for s in schemes]
+    do_nothing = scenario.positions.do_nothing
     return FinanceInputs(
         scheme_recurrent=by_year(
-            "scheme", schemes, [investment_of(i, "recurrent", Fill.HELD) for i in range(len(schemes))]
+            "scheme",
+            [s.id for s in schemes],
+            [
+                (("schemes", i, "investment", "recurrent"), None if v is None else v.recurrent, Fill.HELD)
+                for i, v in enumerate(invested)
+            ],
         ),
         scheme_non_recurrent=by_year(
-            "scheme", schemes, [investment_of(i, "non_recurrent", Fill.ONE_OFF) for i in range(len(schemes))]
+            "scheme",
+            [s.id for s in schemes],
+            [
+                (
+                    ("schemes", i, "investment", "non_recurrent"),
+                    None if v is None else v.non_recurrent,
+                    Fill.ONE_OFF,
+                )
+                for i, v in enumerate(invested)
+            ],
         ),
         scheme_line=[scheme_investment_line(scenario, i) for i in range(len(schemes))],
         investment=by_year(
             "investment",
             [i.id for i in investments],
             [
-                values.expand(
-                    span, ("investments", k, "amount"), i.amount, fill_of(i.kind == "non_recurrent")
-                )
+                (("investments", k, "amount"), i.amount, fill_of(i.kind == "non_recurrent"))
                 for k, i in enumerate(investments)
             ],
         ),
@@ -669,29 +788,22 @@ def _finance(scenario: Scenario, span: YearRange, values: InputValues) -> Financ
             "funding",
             [f.id for f in funding],
             [
-                values.expand(span, ("funding", k, "amount"), f.amount, fill_of(f.kind == "non_recurrent"))
+                (("funding", k, "amount"), f.amount, fill_of(f.kind == "non_recurrent"))
                 for k, f in enumerate(funding)
             ],
         ),
         do_nothing=by_year(
-            "org",
-            orgs,
-            [
-                values.expand(span, ("positions", "do_nothing", o), scenario.positions.do_nothing.get(o))
-                for o in orgs
-            ],
+            "org", orgs, [(("positions", "do_nothing", o), do_nothing.get(o), Fill.HELD) for o in orgs]
         ),
         plan_value=by_year(
             "plan_line",
             [p.id for p in plan],
             [
-                values.expand(
-                    span, ("positions", "plan_lines", k, "value"), p.value, fill_of(p.non_recurrent)
-                )
+                (("positions", "plan_lines", k, "value"), p.value, fill_of(p.non_recurrent))
                 for k, p in enumerate(plan)
             ],
         ),
-        savings_window=labelled(window, ["year"], {"year": years}),
+        savings_window=_labelled(window, ["year"], {"year": years}),
     )
 
 

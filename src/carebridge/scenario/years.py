@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import TypeAlias
 
 import numpy as np
@@ -84,13 +85,17 @@ class YearRange:
 
     @property
     def labels(self) -> list[str]:
-        return [format_year(y) for y in range(self.base, self.end + 1)]
+        return list(_labels(self.base, self.end))
 
     def __len__(self) -> int:
         return self.end - self.base + 1
 
     def index(self, label: str) -> int:
         """Position of a year label in the range; raises ``YearError`` outside it."""
+        if isinstance(label, str):
+            found = _positions(self.base, self.end).get(label)
+            if found is not None:
+                return found
         start = parse_year(label)
         if not self.base <= start <= self.end:
             raise YearError(
@@ -123,13 +128,29 @@ class YearRange:
         >>> YearRange(2016, 2018).expand_numbers({"2017/18": np.array([1.0, 2.0])}).tolist()
         [[0.0, 1.0, 1.0], [0.0, 2.0, 2.0]]
         """
-        labels = list(numbers)
-        index = self.sources(labels, fill)
-        if not labels:
+        index = self.source_list(list(numbers), fill)
+        given = list(numbers.values())
+        if not given:
             return np.zeros(len(self), dtype=np.float64)
-        columns = np.broadcast_arrays(*(np.asarray(numbers[label], dtype=np.float64) for label in labels))
-        stacked = np.stack(columns, axis=-1)
-        return np.where(index >= 0, stacked[..., np.maximum(index, 0)], 0.0)
+        if all(type(number) is float for number in given):  # numbers as written: no draw axis
+            return np.array([given[i] if i >= 0 else 0.0 for i in index], dtype=np.float64)
+        columns = np.broadcast_arrays(*(np.asarray(number, dtype=np.float64) for number in given))
+        stacked = np.stack([*columns, np.zeros(columns[0].shape)], axis=-1)  # the last column: years at 0
+        return np.ascontiguousarray(stacked[..., index])
+
+    def expand_list(self, value: YearValue | None, fill: Fill = Fill.HELD) -> list[float]:
+        """:meth:`expand` as a list of numbers, one a year.
+
+        >>> YearRange(2016, 2019).expand_list({"2017/18": 5, "2018/19": 6}, Fill.PRICE)
+        [5.0, 5.0, 6.0, 6.0]
+        """
+        if value is None:
+            return [0.0] * len(self)
+        if type(value) is not dict and not isinstance(value, Mapping):
+            return [float(value)] * len(self)
+        given = [float(number) for number in value.values()]
+        given.append(0.0)  # what a year no label gives takes (its source is -1)
+        return [given[i] for i in self.source_list([str(label) for label in value], fill)]
 
     def sources(self, labels: Sequence[str], fill: Fill = Fill.HELD) -> npt.NDArray[np.intp]:
         """For each year, the position in ``labels`` of the map entry whose value the year takes, or -1 where
@@ -138,19 +159,49 @@ class YearRange:
         >>> YearRange(2016, 2020).sources(["2019/20", "2017/18"]).tolist()
         [-1, 1, 1, 0, 0]
         """
-        out = np.full(len(self), -1, dtype=np.intp)
+        return np.array(self.source_list(labels, fill), dtype=np.intp)
+
+    def source_list(self, labels: Sequence[str], fill: Fill = Fill.HELD) -> list[int]:
+        """:meth:`sources` as a list (raises ``YearError`` for a label that is not a year of the range)."""
+        if not labels:
+            return [-1] * len(self)
+        try:
+            return list(_sources(self.base, self.end, tuple(labels), fill.value))
+        except TypeError:  # a label that cannot be a key: let :meth:`index` say what it is
+            return self._sources(labels, fill)
+
+    def _sources(self, labels: Sequence[str], fill: Fill) -> list[int]:
+        n = len(self)
+        out = [-1] * n
         points = sorted((self.index(label), position) for position, label in enumerate(labels))
-        if not points:
-            return out
         if fill is Fill.ONE_OFF:
             for i, position in points:
                 out[i] = position
             return out
         if fill is Fill.PRICE:
-            out[: points[0][0]] = points[0][1]
-        for (i, position), nxt in zip(points, [*points[1:], (len(self), -1)], strict=True):
-            out[i : nxt[0]] = position
+            out[: points[0][0]] = [points[0][1]] * points[0][0]
+        for (i, position), nxt in zip(points, [*points[1:], (n, -1)], strict=True):
+            out[i : nxt[0]] = [position] * (nxt[0] - i)
         return out
+
+
+@lru_cache(maxsize=4096)
+def _sources(base: int, end: int, labels: tuple[str, ...], fill: str) -> tuple[int, ...]:
+    """:meth:`YearRange.source_list`, made once for each range, labels and fill (a scenario's maps are read
+    at every run)."""
+    return tuple(YearRange(base, end)._sources(labels, Fill(fill)))
+
+
+@lru_cache(maxsize=64)
+def _labels(base: int, end: int) -> tuple[str, ...]:
+    return tuple(format_year(year) for year in range(base, end + 1))
+
+
+@lru_cache(maxsize=64)
+def _positions(base: int, end: int) -> Mapping[str, int]:
+    """The position of each year label of the range ``base`` to ``end``, as written by :func:`format_year`
+    (a label written otherwise, or outside the range, is not here: :meth:`YearRange.index` parses it)."""
+    return {format_year(year): year - base for year in range(base, end + 1)}
 
 
 def year_labels(years: Sequence[int]) -> list[str]:
