@@ -27,7 +27,7 @@ import xarray as xr
 from carebridge.engine.drivers import FormulaValueError, evaluate_array
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import DRAW, EffectInputs, Floats, InputValues
-from carebridge.engine.schemes import combine_values
+from carebridge.engine.schemes import overlap_values
 from carebridge.engine.workforce import key_values, labels_of
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.formula import parse_formula
@@ -188,9 +188,8 @@ def _fraction_cells(
 def combine(fraction: Floats, member: Floats) -> tuple[Floats, Floats]:
     """The overlap rule on fractions (…, scheme, year, pod) of schemes in cohorts ``member`` (scheme, cohort):
     (fraction per scheme (…, scheme, year, pod), combined per cohort (…, cohort, year, pod)), by
-    :func:`carebridge.engine.schemes.combine_values`."""
-    per_scheme, combined = combine_values(np.moveaxis(fraction, -3, -1), member)
-    return np.moveaxis(per_scheme, -1, -3), np.moveaxis(combined, -1, -3)
+    :func:`carebridge.engine.schemes.overlap_values`."""
+    return overlap_values(fraction, member)
 
 
 def _scheme_share(effects: EffectInputs, pods: list[str]) -> tuple[Floats, Floats, Floats]:
