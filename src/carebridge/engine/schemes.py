@@ -5,14 +5,16 @@ All amounts here are activity removed, positive; a negative amount is activity a
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import xarray as xr
+from xarray.indexes import Index
 
 from carebridge.engine.arrays import Floats, labelled, lead, ordered
-from carebridge.engine.inputs import EffectInputs
+from carebridge.engine.inputs import FRACTION_KINDS, EffectInputs
 
 
 @dataclass(frozen=True)
@@ -25,49 +27,80 @@ class SchemeActivity:
 
 
 def overlap_values(fraction: Floats, member: Floats, weight: Floats | None = None) -> tuple[Floats, Floats]:
-    """The overlap rule (model spec section 4; docs/demand.md §5), written once for cohorts and regions.
-
-    ``fraction`` (…, scheme, year, pod), the ``…`` any leading axes (a draw axis, the kinds of effect);
-    ``member`` (scheme, group), 1 where the scheme acts on the group (a cohort, or a region of cohorts);
-    ``weight`` (…, group, year, pod) or None for 1. In each group the positive fractions of the schemes that
-    act on it combine as ``F = 1 − Π_k (1 − f_k)``, attributed to each scheme in proportion to its own,
-    ``f_k / Σ_j f_j``; negative fractions (increases) add. Returns each scheme's fraction summed over its
-    groups, each times the group's ``weight``, ``Σ_g (F[g] · f_k / Σ_j f_j + f_k⁻) · weight[g]``
-    (…, scheme, year, pod), and each group's combined fraction ``F[g] + Σ_k f_k⁻`` (…, group, year, pod).
-    The result does not depend on the order of the schemes.
-
-    One group at a time, over the schemes that act on it with a fraction other than 0 somewhere (a scheme of
-    zeros changes neither the product nor the sums), so nothing holds scheme × group and a scenario's many
-    schemes without fractions cost nothing."""
+    """The overlap rule (model spec section 4; docs/demand.md §5), for cohorts and regions: ``fraction``
+    (…, scheme, year, pod), the ``…`` any leading axes (a draw axis, the kinds of effect); ``member``
+    (scheme, group), 1 where the scheme acts on the group (a cohort, or a region of cohorts); ``weight``
+    (…, group, year, pod) or None for 1. Returns each scheme's fraction summed over its groups, each times the
+    group's weight (…, scheme, year, pod), and each group's combined fraction (…, group, year, pod):
+    :func:`overlap_on` over the schemes with a fraction other than 0 somewhere."""
     fraction = np.asarray(fraction, dtype=np.float64)
-    *_, schemes, years, pods = fraction.shape
+    active = with_fractions(fraction)
+    per_active, combined = overlap_on(fraction, member, active, weight)
+    per_scheme = np.zeros((*per_active.shape[:-3], *fraction.shape[-3:]))
+    per_scheme[..., active, :, :] = per_active
+    return per_scheme, combined
+
+
+def with_fractions(fraction: Floats) -> list[int]:
+    """The schemes (axis -3 of ``fraction``) with a fraction other than 0 in some cell."""
+    others = tuple(axis for axis in range(fraction.ndim) if axis != fraction.ndim - 3)
+    return np.flatnonzero(np.any(fraction != 0, axis=others)).tolist()
+
+
+def overlap_on(
+    fraction: Floats, member: Floats, active: list[int], weight: Floats | None = None
+) -> tuple[Floats, Floats]:
+    """The overlap rule (model spec section 4; docs/demand.md §5), written once: every combination of
+    fractions of schemes in cohorts or regions in the engine is this function.
+
+    ``fraction`` (…, scheme, year, pod), the ``…`` any leading axes; ``member`` (scheme, group), 1 where the
+    scheme acts on the group; ``active`` the schemes to combine (the others have fractions of 0: they change
+    neither the product nor the sums); ``weight`` (…, group, year, pod) or None for 1. In each group the
+    positive fractions of the schemes that act on it combine as ``F = 1 − Π_k (1 − f_k)``, attributed to each
+    scheme in proportion to its own, ``f_k / Σ_j f_j``; negative fractions (increases) add. Returns the
+    fraction of each of ``active`` summed over its groups, each times the group's ``weight``,
+    ``Σ_g (F[g] · f_k / Σ_j f_j + f_k⁻) · weight[g]`` (…, active scheme, year, pod), and each group's
+    combined fraction ``F[g] + Σ_k f_k⁻`` (…, group, year, pod). The result does not depend on the order of
+    the schemes.
+
+    One group at a time, over the schemes of ``active`` that act on it: nothing holds scheme × group."""
+    *_, years, pods = fraction.shape
     groups = member.shape[1]
     lead_shape = (
         fraction.shape[:-3] if weight is None else np.broadcast_shapes(fraction.shape[:-3], weight.shape[:-3])
     )
-    per_scheme = np.zeros((*lead_shape, schemes, years, pods))
+    per_active = np.zeros((*lead_shape, len(active), years, pods))
     combined = np.zeros((*lead_shape, groups, years, pods))
-    if fraction.size == 0:
-        return per_scheme, combined
-    others = tuple(axis for axis in range(fraction.ndim) if axis != fraction.ndim - 3)
-    has = np.any(fraction != 0, axis=others)  # (scheme,)
+    rows = member[active].tolist()
     for g in range(groups):
-        acting = np.flatnonzero((member[:, g] != 0) & has)
-        if acting.size == 0:  # no scheme acts here: nothing removed, a combined fraction of 0
+        at = [a for a, row in enumerate(rows) if row[g] != 0]
+        if not at:  # no scheme acts here: nothing removed, a combined fraction of 0
             continue
-        on = fraction[..., acting, :, :] * member[acting, g][:, None, None]  # (…, acting, year, pod)
-        positive = np.clip(on, 0, None)
-        increase = np.clip(on, None, 0)
-        joint = 1 - np.prod(1 - positive, axis=-3)  # (…, year, pod)
-        total = positive.sum(axis=-3)[..., None, :, :]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            proportion = np.where(total > 0, positive / total, 0.0)
-        own = joint[..., None, :, :] * proportion + increase
+        acting = [active[a] for a in at]
+        on = fraction[..., acting, :, :]  # (…, acting, year, pod)
+        scale = member[acting, g]
+        if (scale != 1).any():
+            on = on * scale[:, None, None]
+        positive = np.maximum(on, 0.0)
+        increase = np.minimum(on, 0.0)
+        if len(acting) == 1:  # F = 1 − (1 − f⁺), all of it the scheme's (f⁺ / f⁺ = 1, or F = 0)
+            own = (1 - (1 - positive)) + increase
+            combined[..., g, :, :] = own[..., 0, :, :]
+        else:
+            joint = 1 - np.prod(1 - positive, axis=-3)  # (…, year, pod)
+            total = positive.sum(axis=-3)[..., None, :, :]
+            proportion = np.divide(
+                positive,
+                total,
+                out=np.zeros(np.broadcast_shapes(positive.shape, total.shape)),
+                where=total > 0,
+            )
+            own = joint[..., None, :, :] * proportion + increase
+            combined[..., g, :, :] = joint + increase.sum(axis=-3)
         if weight is not None:
             own = own * weight[..., g : g + 1, :, :]
-        per_scheme[..., acting, :, :] += own
-        combined[..., g, :, :] = joint + increase.sum(axis=-3)
-    return per_scheme, combined
+        per_active[..., at, :, :] += own
+    return per_active, combined
 
 
 def combine_fractions(
@@ -117,18 +150,22 @@ def scheme_activity(
         region_member=None if member is None or share is None else ordered(member, ("region", "cohort")),
         region_share=None if member is None or share is None else ordered(share, ("region", "year", "pod")),
     )
-    coords = {"year": do_nothing.get_index("year"), "pod": do_nothing.get_index("pod")}
-    schemes = {**coords, "scheme": effects.scheme_cohort.get_index("scheme")}
-    cohorts = {**coords, "cohort": effects.scheme_cohort.get_index("cohort")}
+    like = {
+        "year": do_nothing,
+        "pod": do_nothing,
+        "scheme": effects.scheme_cohort,
+        "cohort": effects.scheme_cohort,
+    }
     return SchemeActivity(
-        avoided=labelled(avoided, [*lead(avoided, 3), "year", "pod", "scheme"], schemes),
-        reduced=labelled(reduced, [*lead(reduced, 3), "year", "pod", "scheme"], schemes),
-        cohort_removed=labelled(cohort_removed, [*lead(cohort_removed, 3), "year", "pod", "cohort"], cohorts),
+        avoided=labelled_like(avoided, BY_SCHEME, like),
+        reduced=labelled_like(reduced, BY_SCHEME, like),
+        cohort_removed=labelled_like(cohort_removed, ("year", "pod", "cohort"), like),
     )
 
 
 EFFECT_DIMS = ("kind", "scheme", "year", "pod")
 SCHEME_DIMS = ("scheme", "year", "pod")
+BY_SCHEME = ("year", "pod", "scheme")
 
 
 def scheme_activity_values(
@@ -162,39 +199,83 @@ def scheme_activity_values(
     ``s[t]·AD``."""
     if region_member is None or region_share is None:
         groups = scheme_cohort
-        share = cohort_share[..., :, None, :]  # (…, cohort, 1, pod)
-        weight = _weights(share, share, base, do_nothing, growth, changing=False)
-        to_cohort = None
+        start = share = cohort_share[..., :, None, :]  # (…, cohort, 1, pod)
+        changing = False
     else:
         groups = scheme_cohort @ region_member.T  # (scheme, region)
-        start = region_share[..., :, :1, :]  # (…, region, 1, pod)
-        weight = _weights(
-            start, region_share, base, do_nothing, growth, changing=bool((region_share != start).any())
-        )
-        to_cohort = region_member
-    removed, combined = overlap_values(fractions, groups, weight)  # (…, kind, scheme|group, year, pod)
-    by_group = (combined * weight).sum(axis=-4)  # (…, group, year, pod)
-    if to_cohort is not None:
-        by_group = np.einsum("...rtp,rc->...ctp", by_group, to_cohort)
-    avoided = removed[..., 0, :, :, :] + absolute_avoided
-    reduced = removed[..., 1, :, :, :] + removed[..., 2, :, :, :] + absolute_reduction
+        start, share = region_share[..., :, :1, :], region_share  # (…, region, 1 or year, pod)
+        changing = bool((region_share != start).any())
+    lead_shape = np.broadcast_shapes(
+        fractions.shape[:-4], share.shape[:-3], base.shape[:-1], do_nothing.shape[:-2], growth.shape[:-2]
+    )
+    shape = fractions.shape[-3:]
+    has = np.any(fractions != 0, axis=(*range(fractions.ndim - 4), -2, -1))  # (kind, scheme)
+    removed = [np.zeros((*lead_shape, *shape)), np.zeros((*lead_shape, *shape))]  # avoided, reduced
+    by_group = np.zeros((*lead_shape, groups.shape[1], *shape[1:]))
+    for k in range(len(FRACTION_KINDS)):  # each kind (and basis) of fraction overlaps on its own
+        active = np.flatnonzero(has[k]).tolist()
+        if not active:
+            continue
+        weight = _weight(k, start, share, base, do_nothing, growth, changing)  # (…, group, year, pod)
+        per_active, combined = overlap_on(fractions[..., k, :, :, :], groups, active, weight)
+        removed[min(k, 1)][..., active, :, :] += per_active
+        by_group += combined * weight
+    if region_member is not None and region_share is not None:
+        by_group = np.einsum("...rtp,rc->...ctp", by_group, region_member)
+    avoided = removed[0] + absolute_avoided
+    reduced = removed[1] + absolute_reduction
     return np.moveaxis(avoided, -3, -1), np.moveaxis(reduced, -3, -1), np.moveaxis(by_group, -3, -1)
 
 
-def _weights(
-    start: Floats, share: Floats, base: Floats, do_nothing: Floats, growth: Floats, changing: bool
+def _weight(
+    kind: int, start: Floats, share: Floats, base: Floats, do_nothing: Floats, growth: Floats, changing: bool
 ) -> Floats:
-    """Each group's basis by kind of fraction (…, kind, group, year, pod): ``start`` (…, group, 1, pod) its
-    share in the base year, ``share`` (…, group, year or 1, pod) by year (docs/demand.md §4)."""
-    do_nothing = do_nothing[..., None, :, :]
-    growth = growth[..., None, :, :]
-    if changing:  # the group's growth: max(0, s[t]·AD − s[0]·A0) = max(0, s[0]·GR + (s[t] − s[0])·AD)
-        avoid = np.clip(start * growth + (share - start) * do_nothing, 0, None)
-    else:
-        avoid = start * np.clip(growth, 0, None)
-    on_base = start * base[..., None, None, :]
-    on_do_nothing = share * do_nothing
-    return np.stack(np.broadcast_arrays(avoid, on_base, on_do_nothing), axis=-4)
+    """The basis of a kind of fraction on each group (…, group, year or 1, pod): ``start`` (…, group, 1, pod)
+    the group's share in the base year, ``share`` (…, group, year or 1, pod) by year (docs/demand.md §4)."""
+    if FRACTION_KINDS[kind] == "avoid_growth":
+        if changing:  # the group's growth: max(0, s[t]·AD − s[0]·A0) = max(0, s[0]·GR + (s[t] − s[0])·AD)
+            return np.maximum(
+                start * growth[..., None, :, :] + (share - start) * do_nothing[..., None, :, :], 0.0
+            )
+        return start * np.maximum(growth, 0.0)[..., None, :, :]
+    if FRACTION_KINDS[kind] == "reduce_base":
+        return start * base[..., None, None, :]
+    return share * do_nothing[..., None, :, :]
+
+
+def in_order(array: xr.DataArray | xr.Dataset, dim: str, labels: Sequence[str]) -> bool:
+    """Whether ``array`` has exactly ``labels`` along ``dim``, in that order."""
+    return labels_along(array, dim) == list(labels)
+
+
+def labels_along(array: xr.DataArray | xr.Dataset, dim: str) -> list[str]:
+    """The labels of ``array`` along ``dim``, as plain strings: read once for each index (the arrays the
+    compile and the run label from one list of labels share one index, :mod:`carebridge.engine.arrays`),
+    since reading them from the index costs more than the engine's arithmetic on a small array."""
+    index = array.xindexes[dim]
+    known = _LABELS.get(id(index))
+    if known is not None and known[0] is index:
+        return known[1]
+    labels = [str(label) for label in array.indexes[dim].tolist()]
+    if len(_LABELS) >= 1024:
+        _LABELS.clear()
+    _LABELS[id(index)] = (index, labels)  # the index is held, so its id is not reused while it is here
+    return labels
+
+
+_LABELS: dict[int, tuple[Index, list[str]]] = {}
+
+
+def labelled_like(
+    data: Floats, dims: Sequence[str], like: Mapping[str, xr.DataArray | xr.Dataset]
+) -> xr.DataArray:
+    """``data`` by (draw?, *dims), each of ``dims`` labelled with the coordinate and index it has in
+    ``like[dim]``: the labels are not made again (no index built, no labels converted)."""
+    full = [*lead(data, len(dims)), *dims]
+    variables = {dim: like[dim].coords.variables[dim].copy(deep=False) for dim in dims}
+    indexes: dict[Hashable, Index] = {dim: like[dim].xindexes[dim] for dim in dims}
+    variable = xr.Variable(full, data, fastpath=True)
+    return xr.DataArray(variable, coords=variables, indexes=indexes, fastpath=True)
 
 
 def do_something_activity(do_nothing: xr.DataArray, activity: SchemeActivity) -> xr.DataArray:
