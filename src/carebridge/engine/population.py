@@ -4,11 +4,11 @@ parts, and the checks of cohorts whose shares change over the years or overlap."
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
-from carebridge.engine.arrays import Floats, labelled, lead, ordered
+from carebridge.engine.arrays import Floats, ordered
 from carebridge.engine.inputs import EffectInputs
+from carebridge.engine.schemes import labelled_like, labels_along
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Scenario
 
@@ -27,12 +27,9 @@ def growth_split(
     demographic_growth, other = growth_split_values(
         ordered(base, ("pod",)), ordered(do_nothing, dims), ordered(demographic, dims)
     )
-    coords = {d: do_nothing.get_index(d) for d in dims}
+    like = dict.fromkeys(dims, do_nothing)
     by_pod = np.swapaxes(demographic_growth, -1, -2)
-    return (
-        labelled(by_pod, [*lead(by_pod, 2), "pod", "year"], coords),
-        labelled(other, [*lead(other, 2), *dims], coords),
-    )
+    return labelled_like(by_pod, ("pod", "year"), like), labelled_like(other, dims, like)
 
 
 def growth_split_values(base: Floats, do_nothing: Floats, demographic: Floats) -> tuple[Floats, Floats]:
@@ -51,15 +48,15 @@ def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
     by_year = effects.cohort_share_by_year
     names = {c.id: c.name for c in scenario.cohorts}
     pods = {p.id: p.name for p in scenario.pods}
-    years = [str(y) for y in by_year.get_index("year")]
+    years = labels_along(by_year, "year")
     ids = [c.id for c in scenario.cohorts]
-    columns = _positions(by_year.get_index("pod"), list(pods))
+    columns = _positions(by_year, "pod", list(pods))
     # (cohort, pod, year), once: no `sel` per cell
-    shares = _first_draw(ordered(by_year, ("cohort", "year", "pod")))[
-        _positions(by_year.get_index("cohort"), ids)
-    ][:, :, columns].swapaxes(1, 2)
+    shares = _first_draw(ordered(by_year, ("cohort", "year", "pod")))[_positions(by_year, "cohort", ids)][
+        :, :, columns
+    ].swapaxes(1, 2)
     outside = _first_draw(ordered(effects.region_share, ("region", "year", "pod")))[
-        _positions(effects.region_share.get_index("region"), ids)
+        _positions(effects.region_share, "region", ids)
     ][:, :, columns].swapaxes(1, 2)
     above_all = shares > 1 + TOLERANCE
     below_all = outside < -TOLERANCE
@@ -100,7 +97,7 @@ def _first_draw(values: Floats) -> Floats:
     return values[0] if values.ndim > 3 else values
 
 
-def _positions(index: pd.Index, labels: list[str]) -> list[int]:
-    """The position in ``index`` of each of ``labels``."""
-    at = {str(label): i for i, label in enumerate(index)}
+def _positions(array: xr.DataArray, dim: str, labels: list[str]) -> list[int]:
+    """The position along ``dim`` of ``array`` of each of ``labels``."""
+    at = {label: i for i, label in enumerate(labels_along(array, dim))}
     return [at[label] for label in labels]

@@ -5,15 +5,16 @@ All amounts here are activity removed, positive; a negative amount is activity a
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import xarray as xr
+from xarray.indexes import Index
 
 from carebridge.engine.arrays import Floats, labelled, lead, ordered
-from carebridge.engine.inputs import DRAW, EffectInputs
+from carebridge.engine.inputs import FRACTION_KINDS, EffectInputs
 
 
 @dataclass(frozen=True)
@@ -25,14 +26,88 @@ class SchemeActivity:
     cohort_removed: xr.DataArray  # (cohort, year, pod): removal of the fraction effects, by cohort
 
 
+def overlap_values(fraction: Floats, member: Floats, weight: Floats | None = None) -> tuple[Floats, Floats]:
+    """The overlap rule (model spec section 4; docs/demand.md §5), for cohorts and regions: ``fraction``
+    (…, scheme, year, pod), the ``…`` any leading axes (a draw axis, the kinds of effect); ``member``
+    (scheme, group), 1 where the scheme acts on the group (a cohort, or a region of cohorts); ``weight``
+    (…, group, year, pod) or None for 1. Returns each scheme's fraction summed over its groups, each times the
+    group's weight (…, scheme, year, pod), and each group's combined fraction (…, group, year, pod):
+    :func:`overlap_on` over the schemes with a fraction other than 0 somewhere."""
+    fraction = np.asarray(fraction, dtype=np.float64)
+    active = with_fractions(fraction)
+    per_active, combined = overlap_on(fraction, member, active, weight)
+    per_scheme = np.zeros((*per_active.shape[:-3], *fraction.shape[-3:]))
+    per_scheme[..., active, :, :] = per_active
+    return per_scheme, combined
+
+
+def with_fractions(fraction: Floats) -> list[int]:
+    """The schemes (axis -3 of ``fraction``) with a fraction other than 0 in some cell."""
+    others = tuple(axis for axis in range(fraction.ndim) if axis != fraction.ndim - 3)
+    return np.flatnonzero(np.any(fraction != 0, axis=others)).tolist()
+
+
+def overlap_on(
+    fraction: Floats, member: Floats, active: list[int], weight: Floats | None = None
+) -> tuple[Floats, Floats]:
+    """The overlap rule (model spec section 4; docs/demand.md §5), written once: every combination of
+    fractions of schemes in cohorts or regions in the engine is this function.
+
+    ``fraction`` (…, scheme, year, pod), the ``…`` any leading axes; ``member`` (scheme, group), 1 where the
+    scheme acts on the group; ``active`` the schemes to combine (the others have fractions of 0: they change
+    neither the product nor the sums); ``weight`` (…, group, year, pod) or None for 1. In each group the
+    positive fractions of the schemes that act on it combine as ``F = 1 − Π_k (1 − f_k)``, attributed to each
+    scheme in proportion to its own, ``f_k / Σ_j f_j``; negative fractions (increases) add. Returns the
+    fraction of each of ``active`` summed over its groups, each times the group's ``weight``,
+    ``Σ_g (F[g] · f_k / Σ_j f_j + f_k⁻) · weight[g]`` (…, active scheme, year, pod), and each group's
+    combined fraction ``F[g] + Σ_k f_k⁻`` (…, group, year, pod). The result does not depend on the order of
+    the schemes.
+
+    One group at a time, over the schemes of ``active`` that act on it: nothing holds scheme × group."""
+    *_, years, pods = fraction.shape
+    groups = member.shape[1]
+    lead_shape = (
+        fraction.shape[:-3] if weight is None else np.broadcast_shapes(fraction.shape[:-3], weight.shape[:-3])
+    )
+    per_active = np.zeros((*lead_shape, len(active), years, pods))
+    combined = np.zeros((*lead_shape, groups, years, pods))
+    rows = member[active].tolist()
+    for g in range(groups):
+        at = [a for a, row in enumerate(rows) if row[g] != 0]
+        if not at:  # no scheme acts here: nothing removed, a combined fraction of 0
+            continue
+        acting = [active[a] for a in at]
+        on = fraction[..., acting, :, :]  # (…, acting, year, pod)
+        scale = member[acting, g]
+        if (scale != 1).any():
+            on = on * scale[:, None, None]
+        positive = np.maximum(on, 0.0)
+        increase = np.minimum(on, 0.0)
+        if len(acting) == 1:  # F = 1 − (1 − f⁺), all of it the scheme's (f⁺ / f⁺ = 1, or F = 0)
+            own = (1 - (1 - positive)) + increase
+            combined[..., g, :, :] = own[..., 0, :, :]
+        else:
+            joint = 1 - np.prod(1 - positive, axis=-3)  # (…, year, pod)
+            total = positive.sum(axis=-3)[..., None, :, :]
+            proportion = np.divide(
+                positive,
+                total,
+                out=np.zeros(np.broadcast_shapes(positive.shape, total.shape)),
+                where=total > 0,
+            )
+            own = joint[..., None, :, :] * proportion + increase
+            combined[..., g, :, :] = joint + increase.sum(axis=-3)
+        if weight is not None:
+            own = own * weight[..., g : g + 1, :, :]
+        per_active[..., at, :, :] += own
+    return per_active, combined
+
+
 def combine_fractions(
     fraction: xr.DataArray, scheme_cohort: xr.DataArray
 ) -> tuple[xr.DataArray, xr.DataArray]:
-    """Apply the overlap rule to fractions of one kind; return (fraction per scheme, combined per cohort).
-
-    Positive fractions of schemes on the same cohort, POD and year combine as ``1 − Π_k (1 − f_k)``, and the
-    combined fraction is attributed to each scheme in proportion to its own, ``f_k / Σ_j f_j``. Negative
-    fractions (increases) add. The result does not depend on the order of the schemes.
+    """Apply the overlap rule (:func:`overlap_values`) to labelled fractions of one kind; return (fraction per
+    scheme, combined per cohort).
 
     ``fraction`` has a ``scheme`` dimension among any others; the fraction per scheme has the others in
     their order, then ``scheme``; the combined fraction the others, then ``cohort``.
@@ -42,29 +117,16 @@ def combine_fractions(
     member = scheme_cohort.transpose("scheme", "cohort")
     if not member.get_index("scheme").equals(schemes):
         member = member.sel(scheme=schemes)
-    per_scheme, combined = combine_values(
-        fraction.transpose(*others, "scheme").values, np.asarray(member.values, dtype=np.float64)
-    )
+    values = fraction.transpose(*others, "scheme").values[..., :, None, None]
+    per_scheme, combined = overlap_values(values, np.asarray(member.values, dtype=np.float64))
     indexed = fraction.xindexes
     coords = {dim: fraction.get_index(dim) for dim in others if dim in indexed}
     return (
-        labelled(per_scheme, [*others, "scheme"], {**coords, "scheme": schemes}),
-        labelled(combined, [*others, "cohort"], {**coords, "cohort": scheme_cohort.get_index("cohort")}),
+        labelled(per_scheme[..., 0, 0], [*others, "scheme"], {**coords, "scheme": schemes}),
+        labelled(
+            combined[..., 0, 0], [*others, "cohort"], {**coords, "cohort": scheme_cohort.get_index("cohort")}
+        ),
     )
-
-
-def combine_values(fraction: Floats, scheme_cohort: Floats) -> tuple[Floats, Floats]:
-    """:func:`combine_fractions` on arrays: ``fraction`` (…, scheme) and ``scheme_cohort`` (scheme, cohort);
-    returns the fraction of each scheme (…, scheme) and the combined fraction of each cohort (…, cohort)."""
-    by_cohort = fraction[..., :, None] * scheme_cohort  # (…, scheme, cohort)
-    positive = np.clip(by_cohort, 0, None)
-    combined = 1 - np.prod(1 - positive, axis=-2)
-    total = positive.sum(axis=-2)[..., None, :]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        proportion = np.where(total > 0, positive / total, 0.0)
-    increase = np.clip(by_cohort, None, 0)
-    per_scheme = (combined[..., None, :] * proportion + increase).sum(axis=-1)
-    return per_scheme, combined + increase.sum(axis=-2)
 
 
 def scheme_activity(
@@ -73,16 +135,9 @@ def scheme_activity(
     do_nothing: xr.DataArray,
     growth: xr.DataArray,
 ) -> SchemeActivity:
-    """Avoided growth and reductions of every scheme.
-
-    - ``avoid_growth``: ``x = φ · cs[c,p] · GR[t,p]`` where ``GR > 0``;
-    - ``reduce``: ``x = ρ · cs[c,p] · A0[p]`` (basis ``base``) or ``ρ · cs[c,p] · AD[t,p]`` (``do_nothing``);
-    - ``absolute``: the activity given.
-    Fractions of one kind (and basis) overlap by :func:`combine_fractions`; with cohort shares by year or
-    declared intersections of cohorts, by :func:`region_activity` (docs/demand.md §4–5).
-    """
-    if effects.region_share is not None and effects.region_member is not None:
-        return region_activity(effects, base, do_nothing, growth)
+    """Avoided growth and reductions of every scheme, labelled: :func:`scheme_activity_values` on the values
+    of ``effects`` (with its regions, where cohorts change share over the years or overlap)."""
+    member, share = effects.region_member, effects.region_share
     avoided, reduced, cohort_removed = scheme_activity_values(
         ordered(effects.fractions, EFFECT_DIMS),
         ordered(effects.absolute_avoided, SCHEME_DIMS),
@@ -92,19 +147,25 @@ def scheme_activity(
         ordered(base, ("pod",)),
         ordered(do_nothing, ("year", "pod")),
         ordered(growth, ("year", "pod")),
+        region_member=None if member is None or share is None else ordered(member, ("region", "cohort")),
+        region_share=None if member is None or share is None else ordered(share, ("region", "year", "pod")),
     )
-    coords = {"year": do_nothing.get_index("year"), "pod": do_nothing.get_index("pod")}
-    schemes = {**coords, "scheme": effects.scheme_cohort.get_index("scheme")}
-    cohorts = {**coords, "cohort": effects.scheme_cohort.get_index("cohort")}
+    like = {
+        "year": do_nothing,
+        "pod": do_nothing,
+        "scheme": effects.scheme_cohort,
+        "cohort": effects.scheme_cohort,
+    }
     return SchemeActivity(
-        avoided=labelled(avoided, [*lead(avoided, 3), "year", "pod", "scheme"], schemes),
-        reduced=labelled(reduced, [*lead(reduced, 3), "year", "pod", "scheme"], schemes),
-        cohort_removed=labelled(cohort_removed, [*lead(cohort_removed, 3), "year", "pod", "cohort"], cohorts),
+        avoided=labelled_like(avoided, BY_SCHEME, like),
+        reduced=labelled_like(reduced, BY_SCHEME, like),
+        cohort_removed=labelled_like(cohort_removed, ("year", "pod", "cohort"), like),
     )
 
 
 EFFECT_DIMS = ("kind", "scheme", "year", "pod")
 SCHEME_DIMS = ("scheme", "year", "pod")
+BY_SCHEME = ("year", "pod", "scheme")
 
 
 def scheme_activity_values(
@@ -116,165 +177,105 @@ def scheme_activity_values(
     base: Floats,
     do_nothing: Floats,
     growth: Floats,
+    *,
+    region_member: Floats | None = None,
+    region_share: Floats | None = None,
 ) -> tuple[Floats, Floats, Floats]:
-    """:func:`scheme_activity` on arrays, each with an optional leading draw axis: ``fractions`` (…, kind,
-    scheme, year, pod), the absolute amounts (…, scheme, year, pod), ``scheme_cohort`` (scheme, cohort),
-    ``cohort_share`` (…, cohort, pod), ``base`` (…, pod), ``do_nothing`` and ``growth`` (…, year, pod).
+    """Avoided growth and reductions of every scheme, on arrays, each with an optional leading draw axis:
+    ``fractions`` (…, kind, scheme, year, pod) with the kinds of ``FRACTION_KINDS``, the absolute amounts
+    (…, scheme, year, pod), ``scheme_cohort`` (scheme, cohort), ``cohort_share`` (…, cohort, pod), ``base``
+    (…, pod), ``do_nothing`` and ``growth`` (…, year, pod); with cohorts whose shares change or overlap
+    (docs/demand.md §4–5), ``region_member`` (region, cohort) and ``region_share`` (…, region, year, pod).
     Returns avoided and reduced activity (…, year, pod, scheme) and the removal by cohort (…, year, pod,
-    cohort)."""
-    scheme_share = np.einsum("sc,...cp->...ps", scheme_cohort, cohort_share)  # (…, pod, scheme)
-    basis = np.stack(np.broadcast_arrays(np.clip(growth, 0, None), base[..., None, :], do_nothing), axis=-3)[
-        ..., None
-    ]  # (…, kind, year, pod, 1)
-    # (…, kind, year, pod, scheme)
-    per_scheme, combined = combine_values(np.moveaxis(fractions, -3, -1), scheme_cohort)
-    removed = per_scheme * scheme_share[..., None, None, :, :] * basis
-    avoided = removed[..., 0, :, :, :] + np.moveaxis(absolute_avoided, -3, -1)
-    reduced = removed[..., 1, :, :, :] + removed[..., 2, :, :, :] + np.moveaxis(absolute_reduction, -3, -1)
-    share = np.swapaxes(cohort_share, -1, -2)[..., None, None, :, :]  # (…, 1, 1, pod, cohort)
-    return avoided, reduced, (combined * share * basis).sum(axis=-4)
+    cohort).
 
+    - ``avoid_growth``: ``x = φ · cs[c,p] · GR[t,p]`` where ``GR > 0``;
+    - ``reduce``: ``x = ρ · cs[c,p] · A0[p]`` (basis ``base``) or ``ρ · cs[c,p] · AD[t,p]`` (``do_nothing``);
+    - ``absolute``: the activity given.
 
-def region_activity(
-    effects: EffectInputs,
-    base: xr.DataArray,
-    do_nothing: xr.DataArray,
-    growth: xr.DataArray,
-) -> SchemeActivity:
-    """Scheme activity by the overlap rule on regions (docs/demand.md §5).
-
-    A region is a cohort outside its declared intersections, or one intersection; every scheme whose cohort
-    is in a region acts on it, and positive fractions of one kind combine there as ``1 − Π_k (1 − f_k)``,
-    attributed in proportion to each scheme's own. The basis of a region is that of §4 on the region's share
-    ``s[r,t,p]``: its growth ``max(0, s[t]·AD − s[0]·A0)``, ``s[0]·A0``, or ``s[t]·AD``. Written as the
-    constant-share amount plus a correction that is exactly 0 when the shares do not change, so that
-    cohorts without intersections or trends give :func:`scheme_activity`'s figures to the last bit.
-
-    Arrays are (…, kind, scheme, year, pod) and (…, kind, region, year, pod), ``…`` an optional draw axis;
-    the regions are taken one at a time (:func:`_combine_on_regions`), so nothing holds scheme × region.
-    """
-    assert effects.region_share is not None and effects.region_member is not None
-    schemes = [str(s) for s in effects.fractions.scheme.values]
-    cohorts = [str(c) for c in effects.region_member.cohort.values]
-    scheme_cohort = effects.scheme_cohort.transpose("scheme", "cohort")
-    to_own = [cohorts.index(str(c)) for c in scheme_cohort.cohort.values]
-    by_scheme = [[str(s) for s in scheme_cohort.scheme.values].index(s) for s in schemes]
-    member = effects.region_member.transpose("region", "cohort").values  # (region, cohort)
-    scheme_region = scheme_cohort.values[by_scheme] @ member[:, to_own].T  # (scheme, region)
-    fractions = effects.fractions.transpose(..., "kind", "scheme", "year", "pod")
-    kinds = [str(k) for k in fractions.kind.values]
-    shares = effects.region_share.transpose(..., "region", "year", "pod").values
-    start = shares[..., :, :1, :]  # (…, region, 1, pod)
-    change = shares - start
-    growth_v = growth.transpose(..., "year", "pod").values
-    do_nothing_v = do_nothing.transpose(..., "year", "pod").values
-    base_v = base.transpose(..., "pod").values[..., None, :] + 0 * do_nothing_v
-    bases = {"avoid_growth": np.clip(growth_v, 0, None), "reduce_base": base_v}
-    basis = np.stack([bases.get(kind, do_nothing_v) for kind in kinds], axis=-3)  # (…, kind, year, pod)
-    correction = None
-    if bool((change != 0).any()):
-        own = np.clip(start * growth_v[..., None, :, :] + change * do_nothing_v[..., None, :, :], 0, None)
-        corrections = {
-            "avoid_growth": own - start * np.clip(growth_v, 0, None)[..., None, :, :],
-            "reduce_base": np.zeros_like(own),
-        }
-        correction = np.stack(
-            np.broadcast_arrays(
-                *(corrections.get(kind, change * do_nothing_v[..., None, :, :]) for kind in kinds)
-            ),
-            axis=-4,
-        )  # (…, kind, region, year, pod)
-    removed, combined = _combine_on_regions(fractions.values, scheme_region, start, basis, correction)
-    in_region = combined * start[..., None, :, :, :] * basis[..., :, None, :, :]
-    if correction is not None:
-        in_region = in_region + combined * correction
-    absolute_avoided = effects.absolute_avoided.transpose(..., "scheme", "year", "pod").values
-    absolute_reduction = effects.absolute_reduction.transpose(..., "scheme", "year", "pod").values
-    avoided = removed[..., kinds.index("avoid_growth"), :, :, :] + absolute_avoided
-    reduced = (
-        removed[..., kinds.index("reduce_base"), :, :, :]
-        + removed[..., kinds.index("reduce_do_nothing"), :, :, :]
-    ) + absolute_reduction
-    years = list(fractions.year.values)
-    pods = list(fractions.pod.values)
-    by_cohort = np.einsum("...rtp,rc->...ctp", in_region.sum(axis=-4), member)
-
-    def labelled(data: npt.NDArray[np.float64], dims: list[str], coords: dict[str, object]) -> xr.DataArray:
-        return xr.DataArray(data, dims=[DRAW] * (data.ndim - len(dims)) + dims, coords=coords)
-
-    coords: dict[str, object] = {"scheme": schemes, "year": years, "pod": pods}
-    order = (..., "year", "pod", "scheme")  # as the arithmetic of :func:`combine_fractions` lays them out
-    cohort_removed = labelled(
-        by_cohort, ["cohort", "year", "pod"], {"cohort": cohorts, "year": years, "pod": pods}
+    Fractions of one kind (and basis) overlap by :func:`overlap_values` on the cohorts, or on the regions: a
+    region is a cohort outside its declared intersections, or one intersection, with share ``s[r,t,p]``,
+    and its basis that of §4 on its share: its growth ``max(0, s[t]·AD − s[0]·A0)``, ``s[0]·A0``, or
+    ``s[t]·AD``."""
+    if region_member is None or region_share is None:
+        groups = scheme_cohort
+        start = share = cohort_share[..., :, None, :]  # (…, cohort, 1, pod)
+        changing = False
+    else:
+        groups = scheme_cohort @ region_member.T  # (scheme, region)
+        start, share = region_share[..., :, :1, :], region_share  # (…, region, 1 or year, pod)
+        changing = bool((region_share != start).any())
+    lead_shape = np.broadcast_shapes(
+        fractions.shape[:-4], share.shape[:-3], base.shape[:-1], do_nothing.shape[:-2], growth.shape[:-2]
     )
-    return SchemeActivity(
-        avoided=labelled(avoided, ["scheme", "year", "pod"], coords).transpose(*order),
-        reduced=labelled(reduced, ["scheme", "year", "pod"], coords).transpose(*order),
-        cohort_removed=cohort_removed.transpose(..., "year", "pod", "cohort"),
-    )
-
-
-def _combine_on_regions(
-    fraction: npt.NDArray[np.float64],
-    scheme_region: npt.NDArray[np.float64],
-    start: npt.NDArray[np.float64],
-    basis: npt.NDArray[np.float64],
-    correction: npt.NDArray[np.float64] | None,
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """The overlap rule on regions, in arrays, as :func:`combine_fractions` computes it for cohorts.
-
-    ``fraction`` (…, kind, scheme, year, pod); ``scheme_region`` (scheme, region), 1 where the scheme acts on
-    the region; ``start`` (…, region, 1, pod) each region's share in the base year; ``basis`` (…, kind,
-    year, pod); ``correction`` (…, kind, region, year, pod) or None. Each scheme's fraction on region ``r``
-    is ``F[r] · f_k⁺ / Σ_j f_j⁺ + f_k⁻`` (``F[r] = 1 − Π_j (1 − f_j⁺)`` over the schemes acting on ``r``);
-    returns the activity each scheme removes, ``Σ_r fraction_r · (start[r] · basis + correction[r])``
-    (…, kind, scheme, year, pod), and each region's combined fraction (…, kind, region, year, pod).
-
-    One region at a time, over the schemes that act on it: the scheme × region array is never built. The
-    sums and products run over the schemes (and regions) in order, as numpy's reductions along an axis
-    would, so the figures are those of the arithmetic over every scheme and region to the last bit."""
-    positive = np.clip(fraction, 0, None)
-    increase = np.clip(fraction, None, 0)
-    regions = scheme_region.shape[1]
-    lead = np.broadcast_shapes(fraction.shape[:-4], start.shape[:-3], basis.shape[:-3])
-    kinds, schemes, years, pods = fraction.shape[-4:]
-    at_start = np.zeros((*lead, kinds, schemes, years, pods))
-    corrected = np.zeros_like(at_start) if correction is not None else None
-    combined = np.zeros((*lead, kinds, regions, years, pods))
-    for r in range(regions):
-        acting = np.flatnonzero(scheme_region[:, r])
-        if acting.size == 0:  # no scheme acts here: nothing removed, a combined fraction of 0
+    shape = fractions.shape[-3:]
+    has = np.any(fractions != 0, axis=(*range(fractions.ndim - 4), -2, -1))  # (kind, scheme)
+    removed = [np.zeros((*lead_shape, *shape)), np.zeros((*lead_shape, *shape))]  # avoided, reduced
+    by_group = np.zeros((*lead_shape, groups.shape[1], *shape[1:]))
+    for k in range(len(FRACTION_KINDS)):  # each kind (and basis) of fraction overlaps on its own
+        active = np.flatnonzero(has[k]).tolist()
+        if not active:
             continue
-        weight = scheme_region[acting, r][:, None, None]  # (acting, 1, 1)
-        on = positive[..., acting, :, :] * weight  # (…, kind, acting, year, pod)
-        joint = 1 - np.prod(1 - on, axis=-3)  # (…, kind, year, pod)
-        total = on.sum(axis=-3)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            proportion = np.where(total[..., None, :, :] > 0, on / total[..., None, :, :], 0.0)
-        added = increase[..., acting, :, :] * weight
-        fraction_r = joint[..., None, :, :] * proportion + added
-        at_start[..., acting, :, :] += fraction_r * start[..., None, r : r + 1, :, :]
-        if corrected is not None and correction is not None:
-            corrected[..., acting, :, :] += fraction_r * correction[..., :, r : r + 1, :, :]
-        combined[..., r, :, :] = joint + added.sum(axis=-3)
-    removed = at_start * basis[..., :, None, :, :]
-    if corrected is not None:
-        removed = removed + corrected
-    return removed, combined
+        weight = _weight(k, start, share, base, do_nothing, growth, changing)  # (…, group, year, pod)
+        per_active, combined = overlap_on(fractions[..., k, :, :, :], groups, active, weight)
+        removed[min(k, 1)][..., active, :, :] += per_active
+        by_group += combined * weight
+    if region_member is not None and region_share is not None:
+        by_group = np.einsum("...rtp,rc->...ctp", by_group, region_member)
+    avoided = removed[0] + absolute_avoided
+    reduced = removed[1] + absolute_reduction
+    return np.moveaxis(avoided, -3, -1), np.moveaxis(reduced, -3, -1), np.moveaxis(by_group, -3, -1)
 
 
-def combine_fractions_on(
-    fraction: xr.DataArray, scheme_region: xr.DataArray, dim: str
-) -> tuple[xr.DataArray, xr.DataArray]:
-    """:func:`combine_fractions` on the parts ``dim`` of a POD (regions) that schemes act on together:
-    return the fraction of each scheme on each part, and the combined fraction of each part."""
-    by_part = fraction * scheme_region  # (kind, scheme, part, year, pod)
-    positive = by_part.clip(min=0)
-    combined = 1 - (1 - positive).prod("scheme")
-    total = positive.sum("scheme")
-    proportion = (positive / total.where(total > 0)).fillna(0.0)
-    increase = by_part.clip(max=0)
-    return combined * proportion + increase, combined + increase.sum("scheme")
+def _weight(
+    kind: int, start: Floats, share: Floats, base: Floats, do_nothing: Floats, growth: Floats, changing: bool
+) -> Floats:
+    """The basis of a kind of fraction on each group (…, group, year or 1, pod): ``start`` (…, group, 1, pod)
+    the group's share in the base year, ``share`` (…, group, year or 1, pod) by year (docs/demand.md §4)."""
+    if FRACTION_KINDS[kind] == "avoid_growth":
+        if changing:  # the group's growth: max(0, s[t]·AD − s[0]·A0) = max(0, s[0]·GR + (s[t] − s[0])·AD)
+            return np.maximum(
+                start * growth[..., None, :, :] + (share - start) * do_nothing[..., None, :, :], 0.0
+            )
+        return start * np.maximum(growth, 0.0)[..., None, :, :]
+    if FRACTION_KINDS[kind] == "reduce_base":
+        return start * base[..., None, None, :]
+    return share * do_nothing[..., None, :, :]
+
+
+def in_order(array: xr.DataArray | xr.Dataset, dim: str, labels: Sequence[str]) -> bool:
+    """Whether ``array`` has exactly ``labels`` along ``dim``, in that order."""
+    return labels_along(array, dim) == list(labels)
+
+
+def labels_along(array: xr.DataArray | xr.Dataset, dim: str) -> list[str]:
+    """The labels of ``array`` along ``dim``, as plain strings: read once for each index (the arrays the
+    compile and the run label from one list of labels share one index, :mod:`carebridge.engine.arrays`),
+    since reading them from the index costs more than the engine's arithmetic on a small array."""
+    index = array.xindexes[dim]
+    known = _LABELS.get(id(index))
+    if known is not None and known[0] is index:
+        return known[1]
+    labels = [str(label) for label in array.indexes[dim].tolist()]
+    if len(_LABELS) >= 1024:
+        _LABELS.clear()
+    _LABELS[id(index)] = (index, labels)  # the index is held, so its id is not reused while it is here
+    return labels
+
+
+_LABELS: dict[int, tuple[Index, list[str]]] = {}
+
+
+def labelled_like(
+    data: Floats, dims: Sequence[str], like: Mapping[str, xr.DataArray | xr.Dataset]
+) -> xr.DataArray:
+    """``data`` by (draw?, *dims), each of ``dims`` labelled with the coordinate and index it has in
+    ``like[dim]``: the labels are not made again (no index built, no labels converted)."""
+    full = [*lead(data, len(dims)), *dims]
+    variables = {dim: like[dim].coords.variables[dim].copy(deep=False) for dim in dims}
+    indexes: dict[Hashable, Index] = {dim: like[dim].xindexes[dim] for dim in dims}
+    variable = xr.Variable(full, data, fastpath=True)
+    return xr.DataArray(variable, coords=variables, indexes=indexes, fastpath=True)
 
 
 def do_something_activity(do_nothing: xr.DataArray, activity: SchemeActivity) -> xr.DataArray:

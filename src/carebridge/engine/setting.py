@@ -26,9 +26,9 @@ import xarray as xr
 
 from carebridge.engine.drivers import FormulaValueError, evaluate_array
 from carebridge.engine.errors import ModelError
-from carebridge.engine.inputs import DRAW, EffectInputs, Floats, InputValues
-from carebridge.engine.schemes import combine_values
-from carebridge.engine.workforce import key_values, labels_of
+from carebridge.engine.inputs import EffectInputs, Floats, InputValues
+from carebridge.engine.schemes import in_order, labelled_like, overlap_values
+from carebridge.engine.workforce import key_values
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.formula import parse_formula
 from carebridge.scenario.schema import Absolute, LengthOfStay, Parameter, Scenario, Shift
@@ -58,7 +58,7 @@ def values_in(array: xr.DataArray, *dims: str) -> Floats:
 
 def values_by_pod(array: xr.DataArray, pods: list[str], *dims: str) -> Floats:
     """:func:`values_in` with the ``pod`` axis (one of ``dims``) in the order of ``pods``."""
-    if labels_of(array, "pod") != pods:
+    if not in_order(array, "pod", pods):
         array = array.sel(pod=pods)
     return values_in(array, *dims)
 
@@ -67,19 +67,36 @@ def effect_names(
     scenario: Scenario, span: YearRange, values: InputValues, do_nothing: xr.DataArray, price: xr.DataArray
 ) -> Names:
     """What an effect's formula can name: parameters, ``activity.<pod>`` (do-nothing) and ``price.<pod>``,
-    each by (…, year)."""
+    each by (…, year): :func:`effect_names_values` on labelled arrays."""
+    pods = pod_ids(scenario)
+    return effect_names_values(
+        scenario,
+        span,
+        values,
+        values_by_pod(do_nothing, pods, "year", "pod"),
+        values_by_pod(price, pods, "year", "pod"),
+    )
+
+
+def pod_ids(scenario: Scenario) -> list[str]:
+    """The scenario's PODs, in its order: the ``pod`` axis of every array of the ``*_values`` functions."""
+    return [pod.id for pod in scenario.pods]
+
+
+def effect_names_values(
+    scenario: Scenario, span: YearRange, values: InputValues, do_nothing: Floats, price: Floats
+) -> Names:
+    """:func:`effect_names` on arrays (…, year, pod), the PODs in the scenario's order."""
     names: Names = {"__years__": np.zeros(len(span))}
     for name, parameter in scenario.parameters.items():
         if isinstance(parameter, Parameter):
             names[str(name)] = values.expand(span, ("parameters", name, "value"), parameter.value)
         else:
             names[str(name)] = values.expand(span, ("parameters", name), parameter)
-    activity, activity_pods = values_in(do_nothing, "year", "pod"), labels_of(do_nothing, "pod")
-    prices, price_pods = values_in(price, "year", "pod"), labels_of(price, "pod")
-    for pod in scenario.pods:
+    for j, pod in enumerate(scenario.pods):
         if pod.activity is not None:
-            names[f"activity.{pod.id}"] = activity[..., activity_pods.index(pod.id)]
-        names[f"price.{pod.id}"] = prices[..., price_pods.index(pod.id)]
+            names[f"activity.{pod.id}"] = do_nothing[..., j]
+        names[f"price.{pod.id}"] = price[..., j]
     return names
 
 
@@ -115,25 +132,48 @@ def _lead(*shapes: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _labelled(data: Floats, dims: tuple[str, ...], like: xr.DataArray) -> xr.DataArray:
-    """``data`` by (draw?, *dims) with the coordinates of ``like`` on ``dims``: a copy of ``like`` with new
-    numbers when it has the same dimensions and only their coordinates (quicker than a new array)."""
-    full = (DRAW, *dims) if data.ndim > len(dims) else dims
-    if like.dims == full and like.shape == data.shape and len(like.coords) == len(dims) and not like.attrs:
-        return like.copy(deep=False, data=data)
-    variables, indexes = like.coords.variables, like.xindexes
-    coords = xr.Coordinates(
-        coords={dim: variables[dim] for dim in dims}, indexes={dim: indexes[dim] for dim in dims}
-    )
-    return xr.DataArray(data, dims=list(full), coords=coords)
+    """``data`` by (draw?, *dims) with the labels of ``like`` on ``dims`` (its coordinates and indexes, not
+    made again)."""
+    return labelled_like(data, dims, dict.fromkeys(dims, like))
 
 
 def with_formula_effects(
     scenario: Scenario, effects: EffectInputs, names: Names, span: YearRange, values: InputValues
 ) -> EffectInputs:
     """``effects`` with the activity of every ``absolute`` effect given as a formula added (times its
-    scheme's delivery). Raises :class:`ModelError` naming the effect when a formula gives no number."""
+    scheme's delivery): :func:`formula_effect_values` on labelled arrays. Raises :class:`ModelError` naming
+    the effect when a formula gives no number."""
+    pods = pod_ids(scenario)
+    reduction = values_by_pod(effects.absolute_reduction, pods, *EFFECT_DIMS)
+    avoided = values_by_pod(effects.absolute_avoided, pods, *EFFECT_DIMS)
+    new_reduction, new_avoided = formula_effect_values(scenario, names, span, values, reduction, avoided)
+    if new_reduction is reduction and new_avoided is avoided:
+        return effects
+    return replace(
+        effects,
+        absolute_reduction=effects.absolute_reduction
+        if new_reduction is reduction
+        else _labelled(new_reduction, EFFECT_DIMS, effects.absolute_reduction),
+        absolute_avoided=effects.absolute_avoided
+        if new_avoided is avoided
+        else _labelled(new_avoided, EFFECT_DIMS, effects.absolute_avoided),
+    )
+
+
+def formula_effect_values(
+    scenario: Scenario,
+    names: Names,
+    span: YearRange,
+    values: InputValues,
+    absolute_reduction: Floats,
+    absolute_avoided: Floats,
+) -> tuple[Floats, Floats]:
+    """The absolute amounts (…, scheme, year, pod), schemes and PODs in the scenario's order, with the
+    activity of every ``absolute`` effect given as a formula added (times its scheme's delivery); an array
+    no formula adds to is returned as it came. Raises :class:`ModelError` naming the effect when a formula
+    gives no number."""
     problems: list[Problem] = []
-    pods = labels_of(effects.absolute_reduction, "pod")
+    pods = pod_ids(scenario)
     added: dict[bool, list[tuple[int, int, Floats]]] = {False: [], True: []}  # avoided growth? → cells
     for i, scheme in enumerate(scenario.schemes):
         for k, effect in enumerate(scheme.effects):
@@ -146,24 +186,17 @@ def with_formula_effects(
                 added[effect.counts_as == "avoided_growth"].append((i, pods.index(effect.pod), cell))
     if problems:
         raise ModelError(problems)
-    if not added[False] and not added[True]:
-        return effects
 
-    def plus(array: xr.DataArray, cells: list[tuple[int, int, Floats]]) -> xr.DataArray:
+    def plus(data: Floats, cells: list[tuple[int, int, Floats]]) -> Floats:
         if not cells:
-            return array
-        data = values_in(array, *EFFECT_DIMS)
+            return data
         lead = _lead(data.shape[:-3], *(cell.shape[:-1] for _, _, cell in cells))
         total = np.array(np.broadcast_to(data, (*lead, *data.shape[-3:])))
         for i, j, cell in cells:
             total[..., i, :, j] += cell
-        return _labelled(total, EFFECT_DIMS, array)
+        return total
 
-    return replace(
-        effects,
-        absolute_reduction=plus(effects.absolute_reduction, added[False]),
-        absolute_avoided=plus(effects.absolute_avoided, added[True]),
-    )
+    return plus(absolute_reduction, added[False]), plus(absolute_avoided, added[True])
 
 
 def _fraction_cells(
@@ -188,16 +221,13 @@ def _fraction_cells(
 def combine(fraction: Floats, member: Floats) -> tuple[Floats, Floats]:
     """The overlap rule on fractions (…, scheme, year, pod) of schemes in cohorts ``member`` (scheme, cohort):
     (fraction per scheme (…, scheme, year, pod), combined per cohort (…, cohort, year, pod)), by
-    :func:`carebridge.engine.schemes.combine_values`."""
-    per_scheme, combined = combine_values(np.moveaxis(fraction, -3, -1), member)
-    return np.moveaxis(per_scheme, -1, -3), np.moveaxis(combined, -1, -3)
+    :func:`carebridge.engine.schemes.overlap_values`."""
+    return overlap_values(fraction, member)
 
 
-def _scheme_share(effects: EffectInputs, pods: list[str]) -> tuple[Floats, Floats, Floats]:
-    """(scheme → cohort one-hot, cohort share (…, cohort, pod), each scheme's share (…, scheme, pod))."""
-    member = values_in(effects.scheme_cohort, "scheme", "cohort")
-    cohort_share = values_by_pod(effects.cohort_share, pods, "cohort", "pod")
-    return member, cohort_share, np.einsum("sc,...cp->...sp", member, cohort_share)
+def _cohort_of(scheme_cohort: Floats, schemes: list[int]) -> list[int]:
+    """The cohort of each of ``schemes`` (rows of the one-hot ``scheme_cohort``)."""
+    return [int(np.argmax(scheme_cohort[i])) for i in schemes]
 
 
 def shift_reductions(
@@ -209,11 +239,44 @@ def shift_reductions(
     base: xr.DataArray,
     do_nothing: xr.DataArray,
 ) -> xr.DataArray:
-    """Activity each scheme's shifts move, as reductions (scheme, year, pod): positive on the POD the
-    activity leaves, negative on the POD it reaches, so that each shift adds to 0 over the PODs.
+    """Activity each scheme's shifts move, as reductions (scheme, year, pod): :func:`shift_values` on
+    labelled arrays."""
+    pods = pod_ids(scenario)
+    like = effects.absolute_reduction
+    moved = shift_values(
+        scenario,
+        names,
+        span,
+        values,
+        values_in(effects.scheme_cohort, "scheme", "cohort"),
+        values_by_pod(effects.cohort_share, pods, "cohort", "pod"),
+        values_by_pod(base, pods, "pod"),
+        values_by_pod(do_nothing, pods, "year", "pod"),
+        lead=like.shape[: like.ndim - 3],
+    )
+    return _labelled(moved, EFFECT_DIMS, like)
+
+
+def shift_values(
+    scenario: Scenario,
+    names: Names,
+    span: YearRange,
+    values: InputValues,
+    scheme_cohort: Floats,
+    cohort_share: Floats,
+    base: Floats,
+    do_nothing: Floats,
+    lead: tuple[int, ...] = (),
+) -> Floats:
+    """Activity each scheme's shifts move, as reductions (…, scheme, year, pod): positive on the POD the
+    activity leaves, negative on the POD it reaches, so that each shift adds to 0 over the PODs. Schemes and
+    PODs in the scenario's order: ``scheme_cohort`` (scheme, cohort), ``cohort_share`` (…, cohort, pod),
+    ``base`` (…, pod), ``do_nothing`` (…, year, pod); ``lead`` the leading axes of the result at least.
 
     ``m[k,t] = σ'[k,t] · cs[c(k),p] · B[t,p]`` with ``B`` the do-nothing (``basis: do_nothing``) or base
-    activity; shifts out of one (cohort, POD, basis) combine by the overlap rule (:func:`combine`).
+    activity; shifts out of one (cohort, POD, basis) combine by the overlap rule (:func:`combine`): a
+    scheme's shifts out of one POD add (they split its activity between settings), schemes combine, and
+    each shift keeps its part of its scheme's combined fraction. Only the schemes with shifts are computed.
     """
     problems: list[Problem] = []
     cells = [
@@ -223,53 +286,38 @@ def shift_reductions(
     ]
     if problems:
         raise ModelError(problems)
-    like = effects.absolute_reduction
-    zero_lead = like.shape[: like.ndim - 3]
-    shape = tuple(like.sizes[dim] for dim in EFFECT_DIMS)
+    pods = pod_ids(scenario)
+    shape = (len(scenario.schemes), len(span), len(pods))
     if not cells:
-        return _labelled(np.zeros((*zero_lead, *shape)), EFFECT_DIMS, like)
-    pods = labels_of(like, "pod")
-    member, _, scheme_share = _scheme_share(effects, pods)
-    moving = values_by_pod(do_nothing, pods, "year", "pod")
-    staying = values_by_pod(base, pods, "pod")[..., None, :]
-    n_schemes, n_pods = shape[0], shape[2]
-    parts: list[Floats] = []
+        return np.zeros((*lead, *shape))
+    acting = sorted({i for i, _, _ in cells})  # the schemes with shifts, compact
+    member = scheme_cohort[acting]
+    share = cohort_share[..., _cohort_of(scheme_cohort, acting), :]  # (…, acting, pod)
+    parts: list[tuple[int, int, int, Floats]] = []  # (scheme, from, to, moved by (…, year))
     for basis in ("do_nothing", "base"):
         chosen = [cell for cell in cells if cell[1].basis == basis]
         if not chosen:
             continue
-        lead = _lead(*(series.shape[:-1] for _, _, series in chosen))
-        fraction = np.stack([np.broadcast_to(s, (*lead, s.shape[-1])) for _, _, s in chosen], axis=-2)
-        leaves = _one_hot([pods.index(effect.pod) for _, effect, _ in chosen], n_pods)
-        reaches = _one_hot([pods.index(effect.to) for _, effect, _ in chosen], n_pods)
-        owner = _one_hot([i for i, _, _ in chosen], n_schemes)  # (route, scheme)
-        by_route = fraction[..., :, :, None] * leaves[:, None, :]  # (…, route, year, pod)
-        # a scheme's shifts out of one POD add (they split its activity between settings); schemes combine
-        # by the overlap rule, and each route keeps its part of its scheme's combined fraction
-        own = np.einsum("...ryp,rs->...syp", by_route, owner)
+        own_lead = _lead(*(series.shape[:-1] for _, _, series in chosen))
+        own = np.zeros((*own_lead, len(acting), *shape[1:]))  # (…, acting, year, pod)
+        routes = [
+            (acting.index(i), pods.index(effect.pod), pods.index(effect.to), s) for i, effect, s in chosen
+        ]
+        for a, j, _, series in routes:
+            own[..., a, :, j] += series
         combined, _ = combine(own, member)
-        own_of_route = np.einsum("...syp,rs->...ryp", own, owner)
-        part = np.where(own_of_route != 0, by_route / np.where(own_of_route != 0, own_of_route, 1.0), 0.0)
-        per_route = part * np.einsum("...syp,rs->...ryp", combined, owner)
-        share = np.einsum("rs,...sp->...rp", owner, scheme_share)[..., :, None, :]
-        activity = moving if basis == "do_nothing" else staying + np.zeros_like(moving)
-        moved = (per_route * share * activity[..., None, :, :]).sum(axis=-1)  # (…, route, year)
-        parts.append(np.einsum("...ry,rp,rs->...syp", moved, leaves - reaches, owner))
-    total = np.zeros(zero_lead + shape)
-    for part_of_basis in parts:
-        total = total + part_of_basis
-    return _labelled(total, EFFECT_DIMS, like)
-
-
-def _same_pods(array: xr.DataArray, like: xr.DataArray) -> bool:
-    return bool(array.indexes["pod"].equals(like.indexes["pod"]))
-
-
-def _one_hot(items: list[int], size: int) -> Floats:
-    """(route, size): 1 at each route's item."""
-    rows = np.zeros((len(items), size))
-    rows[np.arange(len(items)), items] = 1.0
-    return rows
+        activity = do_nothing if basis == "do_nothing" else base[..., None, :]
+        for (a, j, to, series), (i, _, _) in zip(routes, chosen, strict=True):
+            mine = own[..., a, :, j]
+            part = np.where(mine != 0, series / np.where(mine != 0, mine, 1.0), 0.0)
+            moved = part * combined[..., a, :, j] * share[..., a, j : j + 1] * activity[..., :, j]
+            parts.append((i, j, to, moved))
+    total_lead = _lead(lead, *(moved.shape[:-1] for *_, moved in parts))
+    total = np.zeros((*total_lead, *shape))
+    for i, j, to, moved in parts:
+        total[..., i, :, j] += moved
+        total[..., i, :, to] -= moved
+    return total
 
 
 @dataclass(frozen=True)
@@ -309,31 +357,60 @@ def length_of_stay(
     do_something: xr.DataArray,
     price: xr.DataArray,
 ) -> StayChange:
+    """What length-of-stay effects do, labelled: :func:`length_of_stay_values` on labelled arrays."""
+    pods = pod_ids(scenario)
+    like = effects.absolute_reduction
+    factor, saved, money = length_of_stay_values(
+        scenario,
+        names,
+        span,
+        values,
+        values_in(effects.scheme_cohort, "scheme", "cohort"),
+        values_by_pod(effects.cohort_share, pods, "cohort", "pod"),
+        values_by_pod(do_something, pods, "year", "pod"),
+        values_by_pod(price, pods, "year", "pod"),
+        lead=like.shape[: like.ndim - 3],
+    )
+    return StayChange(
+        stay_factor=_labelled(
+            factor, ("year", "pod"), do_something if _same_pods(do_something, like) else like
+        ),
+        bed_days_saved=_labelled(saved, EFFECT_DIMS, like),
+        money=_labelled(money, EFFECT_DIMS, like),
+    )
+
+
+def length_of_stay_values(
+    scenario: Scenario,
+    names: Names,
+    span: YearRange,
+    values: InputValues,
+    scheme_cohort: Floats,
+    cohort_share: Floats,
+    do_something: Floats,
+    price: Floats,
+    lead: tuple[int, ...] = (),
+) -> tuple[Floats, Floats, Floats]:
     """The fall in bed days per spell ``Λ[t,p] = Σ_c λ_c · cs[c,p]`` (overlap rule within a cohort), the bed
     days each scheme saves ``s = λ' · cs · AS · L`` and their money ``s · V / 1000`` with ``V`` the effect's
-    bed-day price or ``P / L``. Raises :class:`ModelError` when stays would fall below zero."""
+    bed-day price or ``P / L``. Schemes and PODs in the scenario's order: ``scheme_cohort`` (scheme,
+    cohort), ``cohort_share`` (…, cohort, pod), ``do_something`` and ``price`` (…, year, pod); ``lead`` the
+    leading axes of the bed days and money at least. Returns the stay factor ``1 − Λ`` (…, year, pod), the
+    bed days saved and their money (…, scheme, year, pod); only the schemes with length-of-stay effects are
+    computed. Raises :class:`ModelError` when stays would fall below zero."""
     problems: list[Problem] = []
     cells = _fraction_cells(scenario, LengthOfStay, names, span, values, problems)
     if problems:
         raise ModelError(problems)
-    like = effects.absolute_reduction
-    zero_lead = like.shape[: like.ndim - 3]
-    shape = tuple(like.sizes[dim] for dim in EFFECT_DIMS)
+    pods = pod_ids(scenario)
+    shape = (len(scenario.schemes), len(span), len(pods))
     if not cells:
-        zero = _labelled(np.zeros((*zero_lead, *shape)), EFFECT_DIMS, like)
-        ones = np.ones((like.sizes["year"], like.sizes["pod"]))
-        return StayChange(
-            stay_factor=_labelled(
-                ones, ("year", "pod"), do_something if _same_pods(do_something, like) else like
-            ),
-            bed_days_saved=zero,
-            money=zero,
-        )
-    pods = labels_of(like, "pod")
+        zero = np.zeros((*lead, *shape))
+        return np.ones(shape[1:]), zero, zero
     stay = stays_by_pod(scenario, span, values, pods)
-    prices = values_by_pod(price, pods, "year", "pod")
     with np.errstate(divide="ignore", invalid="ignore"):
-        spell_value = np.where(stay > 0, prices / np.where(stay > 0, stay, 1.0), 0.0)
+        spell_value = np.where(stay > 0, price / np.where(stay > 0, stay, 1.0), 0.0)
+    acting = sorted({i for i, _, _ in cells})  # the schemes with length-of-stay effects, compact
     priced: list[tuple[int, int, Floats]] = []
     for i, effect, _ in cells:
         assert isinstance(effect, LengthOfStay)
@@ -341,24 +418,20 @@ def length_of_stay(
         if effect.bed_day_price is not None:
             k = scenario.schemes[i].effects.index(effect)
             path: Path = ("schemes", i, "effects", k, "bed_day_price")
-            priced.append((i, j, values.expand(span, path, effect.bed_day_price)))
+            priced.append((acting.index(i), j, values.expand(span, path, effect.bed_day_price)))
         else:
-            priced.append((i, j, spell_value[..., j]))
-    fraction = np.zeros((*_lead(zero_lead, *(s.shape[:-1] for _, _, s in cells)), *shape))
+            priced.append((acting.index(i), j, spell_value[..., j]))
+    compact = (len(acting), *shape[1:])
+    fraction = np.zeros((*_lead(lead, *(s.shape[:-1] for _, _, s in cells)), *compact))
     for i, effect, series in cells:
-        fraction[..., i, :, pods.index(effect.pod)] += series
-    value = np.zeros((*_lead(zero_lead, *(v.shape[:-1] for _, _, v in priced)), *shape))
-    for i, j, bed_day in priced:
-        value[..., i, :, j] += bed_day
-    member, cohort_share, scheme_share = _scheme_share(effects, pods)
-    per_scheme, combined = combine(fraction, member)
+        fraction[..., acting.index(i), :, pods.index(effect.pod)] += series
+    value = np.zeros((*_lead(lead, *(v.shape[:-1] for _, _, v in priced)), *compact))
+    for a, j, bed_day in priced:
+        value[..., a, :, j] += bed_day
+    per_scheme, combined = combine(fraction, scheme_cohort[acting])
     fall = (combined * cohort_share[..., :, None, :]).sum(axis=-3)  # (…, year, pod)
-    saved = (
-        per_scheme
-        * scheme_share[..., :, None, :]
-        * values_by_pod(do_something, pods, "year", "pod")[..., None, :, :]
-        * stay[..., None, :, :]
-    )
+    share = cohort_share[..., _cohort_of(scheme_cohort, acting), :]  # (…, acting, pod)
+    saved = per_scheme * share[..., :, None, :] * do_something[..., None, :, :] * stay[..., None, :, :]
     too_far = fall > 1 + 1e-9
     if too_far.any():
         pod = pods[int(np.nonzero(too_far.reshape(-1, len(pods)).any(axis=0))[0][0])]
@@ -373,10 +446,17 @@ def length_of_stay(
                 )
             ]
         )
-    return StayChange(
-        stay_factor=_labelled(
-            1 - fall, ("year", "pod"), do_something if _same_pods(do_something, like) else like
-        ),
-        bed_days_saved=_labelled(saved, EFFECT_DIMS, like),
-        money=_labelled(saved * value / 1000, EFFECT_DIMS, like),
-    )
+    return 1 - fall, _scattered(saved, acting, shape), _scattered(saved * value / 1000, acting, shape)
+
+
+def _scattered(compact: Floats, acting: list[int], shape: tuple[int, ...]) -> Floats:
+    """``compact`` (…, acting scheme, year, pod) laid out on every scheme, 0 for the others."""
+    full = np.zeros((*compact.shape[:-3], *shape))
+    full[..., acting, :, :] = compact
+    return full
+
+
+def _same_pods(array: xr.DataArray, like: xr.DataArray) -> bool:
+    if array.xindexes["pod"] is like.xindexes["pod"]:
+        return True
+    return bool(array.indexes["pod"].equals(like.indexes["pod"]))
