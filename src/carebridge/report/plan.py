@@ -11,8 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from carebridge.engine.appraisal import Appraisal
 from carebridge.engine.finance import SYSTEM
@@ -37,6 +36,9 @@ from carebridge.report.provenance import Provenance
 from carebridge.report.table import FormattedTable
 from carebridge.report.terminal import rich_table
 from carebridge.report.tidy import tidy_tables, write_tables
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 RUN_FILE = "run.json"
 EXCEL_FILE = "report.xlsx"
