@@ -45,3 +45,45 @@ def test_xarray_still_knows_a_dask_array_met_after_a_run() -> None:
         """
     )
     assert printed == "((2, 2), (2, 2, 2)) 24.0 True"
+
+
+def test_a_quiet_run_of_the_command_line_starts_neither_dask_nor_rich() -> None:
+    printed = python(
+        f"""
+        import sys, tempfile
+        from carebridge.cli import main
+        with tempfile.TemporaryDirectory() as out:
+            sys.argv = ["carebridge", "run", {str(STOCKPORT)!r}, "--out", out, "--quiet"]
+            try:
+                main()
+            except SystemExit as done:
+                assert not done.code, done.code
+        print(sorted(name for name in ("dask", "dask.base", "jinja2", "rich") if name in sys.modules))
+        """
+    )
+    assert printed.splitlines()[-1] == "[]"
+
+
+def test_xarray_knows_a_dask_collection_as_dask_does() -> None:
+    printed = python(
+        """
+        import numpy
+        from carebridge.usecases import planning
+        from xarray.namedarray.utils import is_dask_collection
+        import dask.array
+        import dask.base
+
+        class Graph:
+            def __dask_graph__(self):
+                return {"a": 1}
+
+        class NoGraph:
+            def __dask_graph__(self):
+                return None
+
+        things = [numpy.ones(3), dask.array.ones(3), Graph(), NoGraph(), Graph, 1.0, "text"]
+        print([is_dask_collection(x) == dask.base.is_dask_collection(x) for x in things].count(True))
+        print(is_dask_collection(dask.array.ones(3)), is_dask_collection(numpy.ones(3)))
+        """
+    )
+    assert printed == "7\nTrue False"

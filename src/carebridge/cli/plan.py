@@ -96,22 +96,26 @@ def run_command(
         return
     if workers is not None or scheduler is not None:
         fail("--workers and --scheduler run the places of a region; this is a scenario (one place)")
-    loaded = load(scenario)
-    _warn(loaded.warnings)
-    results = run_scenario(loaded)
-    if bridge_year is not None:
-        results = _with_bridge_year(results, bridge_year)
-    folder = out if out is not None else Path("out") / (scenario.resolve().parent.name or scenario.stem)
+    from carebridge.cli.workbook_process import WorkbookProcess
     from carebridge.report.plan import PlanReport, write_report
     from carebridge.usecases.appraisal import default_appraisal
 
-    appraisal = default_appraisal(results)
-    report = PlanReport(results, appraisal, tuple(str(warning) for warning in loaded.warnings))
-    provenance = provenance_of(scenario, loaded.scenario.name)
-    try:
-        written = _write_atomically(folder, lambda staging: write_report(report, staging, provenance))
-    except OSError as error:
-        fail(f"cannot write the report into {folder}: {error.strerror or error}")
+    with WorkbookProcess() as workbook:  # a child with these modules writes the workbook, where it can
+        loaded = load(scenario)
+        _warn(loaded.warnings)
+        results = run_scenario(loaded)
+        if bridge_year is not None:
+            results = _with_bridge_year(results, bridge_year)
+        folder = out if out is not None else Path("out") / (scenario.resolve().parent.name or scenario.stem)
+        appraisal = default_appraisal(results)
+        report = PlanReport(results, appraisal, tuple(str(warning) for warning in loaded.warnings))
+        provenance = provenance_of(scenario, loaded.scenario.name)
+        try:
+            written = _write_atomically(
+                folder, lambda staging: write_report(report, staging, provenance, workbook.start)
+            )
+        except OSError as error:
+            fail(f"cannot write the report into {folder}: {error.strerror or error}")
     if not quiet:
         from carebridge.cli.console import terminal
         from carebridge.report.plan import print_headlines

@@ -9,10 +9,11 @@ passed in; nothing here runs the engine or the appraisal.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from carebridge.engine.appraisal import Appraisal
 from carebridge.engine.finance import SYSTEM
@@ -38,6 +39,9 @@ from carebridge.report.table import FormattedTable
 from carebridge.report.terminal import rich_table
 from carebridge.report.tidy import tidy_tables, write_tables
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 RUN_FILE = "run.json"
 EXCEL_FILE = "report.xlsx"
 HTML_FILE = "report.html"
@@ -56,16 +60,61 @@ class PlanReport:
     shown on the page and in the workbook as the command line prints them."""
 
 
-def write_report(run: PlanReport, folder: Path, provenance: Provenance) -> list[Path]:
+WorkbookStart = Callable[
+    [Results, Path, Provenance, Sequence[FormattedTable], Sequence[str]], Callable[[], Path]
+]
+"""What writes the workbook of a run: given :func:`~carebridge.report.excel.write_excel`'s arguments, it
+starts writing and returns what waits for the workbook to be written and gives its path (raising what
+writing it raised)."""
+
+
+def write_workbook_here(
+    results: Results,
+    path: Path,
+    provenance: Provenance,
+    tables: Sequence[FormattedTable],
+    warnings: Sequence[str],
+) -> Callable[[], Path]:
+    """The workbook written in this process, before anything else of the report."""
+    written = write_excel(results, path, provenance, tables, warnings)
+    return lambda: written
+
+
+def write_report(
+    run: PlanReport, folder: Path, provenance: Provenance, workbook: WorkbookStart = write_workbook_here
+) -> list[Path]:
     """Write the whole report of a run into ``folder``: the tidy CSV tables, ``report.xlsx``,
     ``report.html``, the bridge of the system and of each organisation as PNG, and ``run.json`` (the
-    provenance and the files written). Returns the paths."""
+    provenance and the files written). Returns the paths.
+
+    ``workbook`` writes ``report.xlsx``: by default here, first; the command line may give it to a second
+    process (:mod:`carebridge.cli.workbook_process`) that writes it while this one writes the rest."""
     results = run.results
     folder.mkdir(parents=True, exist_ok=True)
     tables = all_tables(results, run.appraisal)
+    workbook_written = workbook(results, folder / EXCEL_FILE, provenance, tables, run.warnings)
+    try:
+        csvs, html, pngs = _write_the_rest(run, folder, provenance, tables)
+    except BaseException:
+        with suppress(
+            Exception
+        ):  # the workbook finished before the folder is left; its error is not this one
+            workbook_written()
+        raise
+    written = [*csvs, workbook_written(), html, *pngs]
+    run_file = folder / RUN_FILE
+    record = {**asdict(provenance), "files": [path.name for path in [*written, run_file]]}
+    run_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return [*written, run_file]
+
+
+def _write_the_rest(
+    run: PlanReport, folder: Path, provenance: Provenance, tables: Sequence[FormattedTable]
+) -> tuple[list[Path], Path, list[Path]]:
+    """The report but the workbook and ``run.json``: the CSV tables, the page and the PNGs, written."""
+    results = run.results
     tidy = tidy_tables(results)
-    written = write_tables(results, folder, tidy)
-    written.append(write_excel(results, folder / EXCEL_FILE, provenance, tables, run.warnings))
+    csvs = write_tables(results, folder, tidy)
     summary = executive_summary(
         tidy["positions"],
         tidy["savings"],
@@ -77,12 +126,7 @@ def write_report(run: PlanReport, folder: Path, provenance: Provenance) -> list[
     page = run_page(results, provenance, tables, charts, summary_html(summary), run.warnings)
     html = folder / HTML_FILE
     html.write_text(page, encoding="utf-8")
-    written.append(html)
-    written += write_bridge_pngs(results, folder)
-    run_file = folder / RUN_FILE
-    record = {**asdict(provenance), "files": [path.name for path in [*written, run_file]]}
-    run_file.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    return [*written, run_file]
+    return csvs, html, write_bridge_pngs(results, folder)
 
 
 def summary_names(results: Results) -> SummaryNames:

@@ -1,13 +1,18 @@
 """Tables in the terminal as Rich tables: £'000, savings in brackets, numbers right-aligned, totals bold;
-names wrap at their spaces rather than being cut, also in a pipe (where Rich draws 80 columns)."""
+names wrap at their spaces rather than being cut, also in a pipe (where Rich draws 80 columns).
+
+Rich is imported when a table is drawn, not with the module: ``carebridge run --quiet`` writes the report
+without starting it."""
 
 from __future__ import annotations
 
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from carebridge.report.numbers import format_number
 from carebridge.report.table import FormattedTable
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 LONGEST_WORD = 24
 """The widest the label column is held open for its longest word; a longer word folds."""
@@ -15,6 +20,9 @@ LONGEST_WORD = 24
 
 def rich_table(table: FormattedTable) -> Table:
     """A formatted table as a Rich table: title and unit above, section headings and totals bold."""
+    from rich.table import Table
+    from rich.text import Text
+
     drawn = Table(
         title=f"{table.title} ({table.unit})",
         title_justify="left",

@@ -7,14 +7,21 @@ dask. :func:`defer_dask_arrays` answers the question without the import while ``
 cluster, which imports ``dask.array`` itself, sees no difference. It fills xarray's own cache of the modules
 it checks (``xarray.namedarray.pycompat``), which is private: when that cache is not there any more, it does
 nothing and xarray imports ``dask.array`` as before.
+
+The same first array also asks whether its data is a dask *collection*, and to answer that xarray imports
+``dask.base`` (dask itself, its widgets with Jinja2, psutil): a tenth of a second more. Dask's own answer
+is false for anything without a ``__dask_graph__`` attribute, so :func:`defer_dask_arrays` also gives
+xarray's check that first test, made without dask, and asks dask only about the rest — the same answer in
+every case.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any, Final
 
-from xarray.namedarray import pycompat
+from xarray.namedarray import pycompat, utils
 
 DASK: Final = "dask"
 DASK_ARRAY: Final = "dask.array"
@@ -63,9 +70,23 @@ class _DeferredDask:
         return bool(self._real().available)
 
 
+def _dask_collection_check(check: Callable[[object], bool]) -> Callable[[object], bool]:
+    """xarray's ``is_dask_collection`` answering false without dask for what has no ``__dask_graph__``
+    (as dask itself does), and as before for the rest."""
+
+    def is_dask_collection(x: object) -> bool:
+        return hasattr(x, "__dask_graph__") and check(x)
+
+    is_dask_collection.__wrapped__ = check  # type: ignore[attr-defined]
+    return is_dask_collection
+
+
 def defer_dask_arrays() -> None:
-    """Let xarray build arrays without importing ``dask.array`` (see the module's note); nothing when dask's
-    record is already made or xarray keeps no such cache."""
+    """Let xarray build arrays without importing ``dask.array`` or ``dask.base`` (see the module's note);
+    nothing for what xarray no longer has (dask's record already made, no such cache, no such check)."""
     cache = getattr(pycompat, "_cached_duck_array_modules", None)
     if isinstance(cache, dict) and DASK not in cache and hasattr(pycompat, "DuckArrayModule"):
         cache[DASK] = _DeferredDask()
+    check = getattr(utils, "is_dask_collection", None)
+    if callable(check) and not hasattr(check, "__wrapped__"):
+        utils.is_dask_collection = _dask_collection_check(check)  # type: ignore[assignment]
