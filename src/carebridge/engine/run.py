@@ -12,7 +12,7 @@ import xarray as xr
 from carebridge.engine import activity as activity_model
 from carebridge.engine import finance, flows, plan, population, savings, schemes, setting
 from carebridge.engine import workforce as workforce_model
-from carebridge.engine.arrays import Floats, Labels, Laid, labelled, labelled_dataset, lead, ordered
+from carebridge.engine.arrays import Floats, Labels, Laid, coord, labelled, labelled_dataset, lead, ordered
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import ModelInputs, compile_inputs
@@ -61,46 +61,75 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
     do_nothing_v = activity_model.do_nothing_values(
         base, ordered(act.trajectory, YEAR_POD), ordered(act.growth, YEAR_POD)
     )
-    do_nothing = labelled(do_nothing_v, [*lead(do_nothing_v, 2), *YEAR_POD], year_pod)
     growth_v = do_nothing_v - base[..., None, :]
-    growth = labelled(growth_v, [*lead(growth_v, 2), *YEAR_POD], year_pod)
     shares = population.cohort_problems(scenario, inputs.effects)
     if shares:
         raise ModelError(shares)
     span = YearRange.from_labels(scenario.base_year, scenario.end_year)
     new_effects = setting.has_new_effects(scenario)
     effects = inputs.effects
+    price_v = ordered(inputs.prices.price, YEAR_POD)
+    absolute_reduction = ordered(effects.absolute_reduction, EFFECT)
+    absolute_avoided = ordered(effects.absolute_avoided, EFFECT)
+    member = ordered(effects.scheme_cohort, ("scheme", "cohort"))
+    cohort_share = ordered(effects.cohort_share, ("cohort", "pod"))
     effect_names: setting.Names = {}
     if new_effects:  # docs/effects.md: formulas, shifts and length of stay
-        effect_names = setting.effect_names(scenario, span, inputs.values, do_nothing, inputs.prices.price)
-        effects = setting.with_formula_effects(scenario, effects, effect_names, span, inputs.values)
-    moved = schemes.scheme_activity(effects, act.base, do_nothing, growth)
-    avoided = ordered(moved.avoided, BY_SCHEME)
-    reduced = ordered(moved.reduced, BY_SCHEME)
+        effect_names = setting.effect_names_values(scenario, span, inputs.values, do_nothing_v, price_v)
+        absolute_reduction, absolute_avoided = setting.formula_effect_values(
+            scenario, effect_names, span, inputs.values, absolute_reduction, absolute_avoided
+        )
+    region_member, region_share = effects.region_member, effects.region_share
+    if region_member is None or region_share is None:
+        region_member = region_share = None
+    avoided, reduced, cohort_removed = schemes.scheme_activity_values(
+        ordered(effects.fractions, schemes.EFFECT_DIMS),
+        absolute_avoided,
+        absolute_reduction,
+        member,
+        cohort_share,
+        base,
+        do_nothing_v,
+        growth_v,
+        region_member=ordered(region_member, ("region", "cohort")) if region_member is not None else None,
+        region_share=ordered(region_share, ("region", "year", "pod")) if region_share is not None else None,
+    )  # (…, year, pod, scheme) twice and (…, year, pod, cohort)
     scheme_ids = [scheme.id for scheme in scenario.schemes]
     if new_effects:
-        shifted = setting.shift_reductions(
-            scenario, effects, effect_names, span, inputs.values, act.base, do_nothing
-        )
-        reduced = reduced + ordered(shifted, BY_SCHEME)
-    removed = (avoided + reduced).sum(axis=-1)
-    do_something_v = do_nothing_v - removed
-    problems = overdrawn_cells(scenario, inputs, moved.cohort_removed, do_nothing_v, do_something_v)
-    if problems:
-        raise ModelError(problems)
-    stays = (
-        setting.length_of_stay(
+        shifted = setting.shift_values(
             scenario,
-            effects,
             effect_names,
             span,
             inputs.values,
-            labelled(do_something_v, [*lead(do_something_v, 2), *YEAR_POD], year_pod),
-            inputs.prices.price,
+            member,
+            cohort_share,
+            base,
+            do_nothing_v,
+            lead=absolute_reduction.shape[:-3],
+        )  # (…, scheme, year, pod)
+        reduced = reduced + np.moveaxis(shifted, -3, -1)
+    removed = (avoided + reduced).sum(axis=-1)
+    do_something_v = do_nothing_v - removed
+    cohorts = [str(cohort) for cohort in coord(effects.scheme_cohort, "cohort")]
+    problems = overdrawn_cells(scenario, inputs, cohorts, cohort_removed, do_nothing_v, do_something_v)
+    if problems:
+        raise ModelError(problems)
+    stay_factor: xr.DataArray | None = None
+    stay_money: Floats | None = None
+    if new_effects:
+        factor, _, saved_by_stays = setting.length_of_stay_values(
+            scenario,
+            effect_names,
+            span,
+            inputs.values,
+            member,
+            cohort_share,
+            do_something_v,
+            price_v,
+            lead=absolute_reduction.shape[:-3],
         )
-        if new_effects
-        else None
-    )
+        stay_factor = labelled(factor, [*lead(factor, 2), *YEAR_POD], year_pod)
+        stay_money = np.moveaxis(saved_by_stays, -3, -1)  # (…, year, pod, scheme)
 
     price = inputs.prices.price
     providers = [str(provider) for provider in inputs.prices.provider_split.get_index("provider")]
@@ -112,7 +141,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         np.moveaxis(ordered(effects.direct_immediate, EFFECT), -3, -1),
         ordered(price, YEAR_POD),
         ordered(inputs.prices.kernel, ("part", "pod", "year", "from_year")),
-        ordered(stays.money, BY_SCHEME) if stays is not None else None,
+        stay_money,
     )  # (…, scheme, year, pod, source, basis)
     fin = inputs.finance
     recurrent = ordered(fin.scheme_recurrent, ("scheme", "year"))
@@ -150,7 +179,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         Laid(do_nothing_v[..., has], year_pod_dims, {}),
         Laid(do_something_v[..., has], [*lead(do_something_v, 2), *YEAR_POD], {}),
         list(act.has_activity),
-        stays.stay_factor if stays is not None else None,
+        stay_factor,
     )
 
     @cache
@@ -171,8 +200,22 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
             capacity().get("beds"),
         )
     formulas = plan.uses_formulas(scenario)
-    names = plan.base_names(scenario, span, do_nothing, price, inputs.values) if formulas else {}
-    forecast = plan.forecast_finance(scenario, span, names, do_nothing, price, inputs.values)
+    forecasts = any(org.finance is not None for org in scenario.organisations)
+    do_nothing = (  # labelled for the formulas and the finance forecast, which read it by name
+        labelled(do_nothing_v, [*lead(do_nothing_v, 2), *YEAR_POD], year_pod)
+        if formulas or forecasts
+        else None
+    )
+    names = (
+        plan.base_names(scenario, span, do_nothing, price, inputs.values)
+        if do_nothing is not None and formulas
+        else {}
+    )
+    forecast = (
+        plan.forecast_finance(scenario, span, names, do_nothing, price, inputs.values)
+        if do_nothing is not None
+        else None
+    )
     orgs = inputs.owners.orgs
     gaps_v = _gaps(ordered(fin.do_nothing, ("org", "year")), orgs, forecast)  # (…, org, year)
     if formulas:
@@ -454,14 +497,15 @@ def _flows(
 def overdrawn_cells(
     scenario: Scenario,
     inputs: ModelInputs,
-    cohort_removed: xr.DataArray,
+    cohorts: list[str],
+    cohort_removed: Floats,
     do_nothing: Floats,
     do_something: Floats,
 ) -> list[Problem]:
     """Cells where schemes together remove more than the cell holds: a cohort's share of a POD's activity, or
     the POD's whole do-nothing activity. One problem per (cohort or POD, POD) naming the schemes and years.
-    ``cohort_removed`` is the activity the schemes remove from each cohort (year, pod, cohort),
-    ``do_nothing`` and ``do_something`` (…, year, pod) over the scenario's years and PODs.
+    ``cohort_removed`` is the activity the schemes remove from each cohort of ``cohorts`` (…, year, pod,
+    cohort), ``do_nothing`` and ``do_something`` (…, year, pod) over the scenario's years and PODs.
 
     In a Monte Carlo run (a ``draw`` dimension) the problems are those of the first draw that has any, and
     say how many draws do."""
@@ -471,11 +515,11 @@ def overdrawn_cells(
     else:
         share = ordered(effects.cohort_share_by_year, ("cohort", "year", "pod"))
     cells = _Cells(
-        cohorts=[str(c) for c in cohort_removed.get_index("cohort")],
+        cohorts=cohorts,
         pods=[pod.id for pod in scenario.pods],
         years=list(inputs.years),
         share=share,
-        removed=np.moveaxis(ordered(cohort_removed, ("year", "pod", "cohort")), -1, -3),
+        removed=np.moveaxis(cohort_removed, -1, -3),
         do_nothing=do_nothing,
         do_something=do_something,
     )

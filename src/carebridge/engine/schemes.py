@@ -6,24 +6,13 @@ All amounts here are activity removed, positive; a negative amount is activity a
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 from xarray.indexes import Index
 
-from carebridge.engine.arrays import Floats, labelled, lead, ordered
-from carebridge.engine.inputs import FRACTION_KINDS, EffectInputs
-
-
-@dataclass(frozen=True)
-class SchemeActivity:
-    """Activity each scheme removes, (scheme, year, pod), and per cohort for the overlap check."""
-
-    avoided: xr.DataArray
-    reduced: xr.DataArray
-    cohort_removed: xr.DataArray  # (cohort, year, pod): removal of the fraction effects, by cohort
+from carebridge.engine.arrays import Floats, labelled, lead
+from carebridge.engine.inputs import FRACTION_KINDS
 
 
 def overlap_values(fraction: Floats, member: Floats, weight: Floats | None = None) -> tuple[Floats, Floats]:
@@ -129,42 +118,7 @@ def combine_fractions(
     )
 
 
-def scheme_activity(
-    effects: EffectInputs,
-    base: xr.DataArray,
-    do_nothing: xr.DataArray,
-    growth: xr.DataArray,
-) -> SchemeActivity:
-    """Avoided growth and reductions of every scheme, labelled: :func:`scheme_activity_values` on the values
-    of ``effects`` (with its regions, where cohorts change share over the years or overlap)."""
-    member, share = effects.region_member, effects.region_share
-    avoided, reduced, cohort_removed = scheme_activity_values(
-        ordered(effects.fractions, EFFECT_DIMS),
-        ordered(effects.absolute_avoided, SCHEME_DIMS),
-        ordered(effects.absolute_reduction, SCHEME_DIMS),
-        ordered(effects.scheme_cohort, ("scheme", "cohort")),
-        ordered(effects.cohort_share, ("cohort", "pod")),
-        ordered(base, ("pod",)),
-        ordered(do_nothing, ("year", "pod")),
-        ordered(growth, ("year", "pod")),
-        region_member=None if member is None or share is None else ordered(member, ("region", "cohort")),
-        region_share=None if member is None or share is None else ordered(share, ("region", "year", "pod")),
-    )
-    like = {
-        "year": do_nothing,
-        "pod": do_nothing,
-        "scheme": effects.scheme_cohort,
-        "cohort": effects.scheme_cohort,
-    }
-    return SchemeActivity(
-        avoided=labelled_like(avoided, BY_SCHEME, like),
-        reduced=labelled_like(reduced, BY_SCHEME, like),
-        cohort_removed=labelled_like(cohort_removed, ("year", "pod", "cohort"), like),
-    )
-
-
 EFFECT_DIMS = ("kind", "scheme", "year", "pod")
-SCHEME_DIMS = ("scheme", "year", "pod")
 BY_SCHEME = ("year", "pod", "scheme")
 
 
@@ -278,35 +232,8 @@ def labelled_like(
     return xr.DataArray(variable, coords=variables, indexes=indexes, fastpath=True)
 
 
-def do_something_activity(do_nothing: xr.DataArray, activity: SchemeActivity) -> xr.DataArray:
-    """Do-something activity ``AS[t,p] = AD[t,p] − Σ_k (avoided + reduced)[k,t,p]``."""
-    removed = removed_values(activity)
-    done = ordered(do_nothing, ("year", "pod")) - removed
-    return labelled(done, [*lead(done, 2), "year", "pod"], _year_pod(do_nothing))
-
-
-def deflection_percent(activity: SchemeActivity, base: xr.DataArray) -> xr.DataArray:
-    """Deflection against the base year, in percent, negative for activity removed (Stockport Table 9).
-
-    ``−100 · (Σ_k avoided + reduced)[t,p] / A0[p]``.
-    """
-    percent = deflection_values(removed_values(activity), ordered(base, ("pod",)))
-    return labelled(percent, [*lead(percent, 2), "year", "pod"], _year_pod(activity.avoided))
-
-
-def removed_values(activity: SchemeActivity) -> Floats:
-    """``Σ_k (avoided + reduced)[k,t,p]``, (…, year, pod)."""
-    dims = ("year", "pod", "scheme")
-    removed: Floats = (ordered(activity.avoided, dims) + ordered(activity.reduced, dims)).sum(axis=-1)
-    return removed
-
-
 def deflection_values(removed: Floats, base: Floats) -> Floats:
     """:func:`deflection_percent` on arrays: ``removed`` (…, year, pod), ``base`` (…, pod); NaN where the
     base is 0."""
     with np.errstate(invalid="ignore", divide="ignore"):
         return -100 * removed / np.where(base != 0, base, np.nan)[..., None, :]
-
-
-def _year_pod(array: xr.DataArray) -> dict[str, pd.Index]:
-    return {"year": array.get_index("year"), "pod": array.get_index("pod")}

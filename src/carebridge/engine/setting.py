@@ -1,33 +1,31 @@
 """Effects that change the setting of activity or its length of stay, and effects given as formulas
 (docs/effects.md sections 1–3).
 
-- :func:`with_formula_effects` evaluates the formulas of ``absolute`` effects over the do-nothing activity and
-  adds their activity to the compiled effects, before the schemes run;
-- :func:`shift_reductions` gives the activity each ``shift`` moves, as a reduction of the POD it leaves and a
+- :func:`formula_effect_values` evaluates the formulas of ``absolute`` effects over the do-nothing activity
+  and adds their activity to the compiled effects, before the schemes run;
+- :func:`shift_values` gives the activity each ``shift`` moves, as a reduction of the POD it leaves and a
   negative reduction (an addition) of the POD it reaches: the saving is then the price difference;
-- :func:`length_of_stay` gives the fall in bed days per spell of each POD, the bed days each scheme saves on
-  do-something spells, and their money (a bed-day price, or the spell price spread over its bed days).
+- :func:`length_of_stay_values` gives the fall in bed days per spell of each POD, the bed days each scheme
+  saves on do-something spells, and their money (a bed-day price, or the spell price spread over its bed
+  days).
 
 Every number is read through the run's :class:`~carebridge.engine.inputs.InputValues`, so a Monte Carlo run
 gives each of them a ``draw`` dimension where it is uncertain.
 
-Labelled arrays are taken and given at the seams (same dimensions, order and coordinates as the rest of the
-engine); inside, the arithmetic is numpy on arrays in a fixed axis order with an optional LEADING draw axis
-(written ``...``): an effect's number by (…, year), effects by (…, scheme, year, pod), cohorts by
-(…, cohort, year, pod).
+Numpy arrays are taken and given at the seams, schemes and PODs in the scenario's order, in a fixed axis order
+with an optional LEADING draw axis (written ``...``): an effect's number by (…, year), effects by (…, scheme,
+year, pod), cohorts by (…, cohort, year, pod).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, replace
 
 import numpy as np
 import xarray as xr
 
 from carebridge.engine.drivers import FormulaValueError, evaluate_array
 from carebridge.engine.errors import ModelError
-from carebridge.engine.inputs import EffectInputs, Floats, InputValues
-from carebridge.engine.schemes import in_order, labelled_like, overlap_values
+from carebridge.engine.inputs import Floats, InputValues
+from carebridge.engine.schemes import labelled_like, overlap_values
 from carebridge.engine.workforce import key_values
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.formula import parse_formula
@@ -46,35 +44,6 @@ def has_new_effects(scenario: Scenario) -> bool:
         isinstance(effect, Shift | LengthOfStay) or (isinstance(effect, Absolute) and effect.formula)
         for scheme in scenario.schemes
         for effect in scheme.effects
-    )
-
-
-def values_in(array: xr.DataArray, *dims: str) -> Floats:
-    """The numbers of ``array`` with ``dims`` last, in that order (a draw axis first where it has one)."""
-    if array.dims[array.ndim - len(dims) :] != dims:
-        array = array.transpose(..., *dims)
-    return np.asarray(array.values, dtype=np.float64)
-
-
-def values_by_pod(array: xr.DataArray, pods: list[str], *dims: str) -> Floats:
-    """:func:`values_in` with the ``pod`` axis (one of ``dims``) in the order of ``pods``."""
-    if not in_order(array, "pod", pods):
-        array = array.sel(pod=pods)
-    return values_in(array, *dims)
-
-
-def effect_names(
-    scenario: Scenario, span: YearRange, values: InputValues, do_nothing: xr.DataArray, price: xr.DataArray
-) -> Names:
-    """What an effect's formula can name: parameters, ``activity.<pod>`` (do-nothing) and ``price.<pod>``,
-    each by (…, year): :func:`effect_names_values` on labelled arrays."""
-    pods = pod_ids(scenario)
-    return effect_names_values(
-        scenario,
-        span,
-        values,
-        values_by_pod(do_nothing, pods, "year", "pod"),
-        values_by_pod(price, pods, "year", "pod"),
     )
 
 
@@ -135,29 +104,6 @@ def _labelled(data: Floats, dims: tuple[str, ...], like: xr.DataArray) -> xr.Dat
     """``data`` by (draw?, *dims) with the labels of ``like`` on ``dims`` (its coordinates and indexes, not
     made again)."""
     return labelled_like(data, dims, dict.fromkeys(dims, like))
-
-
-def with_formula_effects(
-    scenario: Scenario, effects: EffectInputs, names: Names, span: YearRange, values: InputValues
-) -> EffectInputs:
-    """``effects`` with the activity of every ``absolute`` effect given as a formula added (times its
-    scheme's delivery): :func:`formula_effect_values` on labelled arrays. Raises :class:`ModelError` naming
-    the effect when a formula gives no number."""
-    pods = pod_ids(scenario)
-    reduction = values_by_pod(effects.absolute_reduction, pods, *EFFECT_DIMS)
-    avoided = values_by_pod(effects.absolute_avoided, pods, *EFFECT_DIMS)
-    new_reduction, new_avoided = formula_effect_values(scenario, names, span, values, reduction, avoided)
-    if new_reduction is reduction and new_avoided is avoided:
-        return effects
-    return replace(
-        effects,
-        absolute_reduction=effects.absolute_reduction
-        if new_reduction is reduction
-        else _labelled(new_reduction, EFFECT_DIMS, effects.absolute_reduction),
-        absolute_avoided=effects.absolute_avoided
-        if new_avoided is avoided
-        else _labelled(new_avoided, EFFECT_DIMS, effects.absolute_avoided),
-    )
 
 
 def formula_effect_values(
@@ -230,33 +176,6 @@ def _cohort_of(scheme_cohort: Floats, schemes: list[int]) -> list[int]:
     return [int(np.argmax(scheme_cohort[i])) for i in schemes]
 
 
-def shift_reductions(
-    scenario: Scenario,
-    effects: EffectInputs,
-    names: Names,
-    span: YearRange,
-    values: InputValues,
-    base: xr.DataArray,
-    do_nothing: xr.DataArray,
-) -> xr.DataArray:
-    """Activity each scheme's shifts move, as reductions (scheme, year, pod): :func:`shift_values` on
-    labelled arrays."""
-    pods = pod_ids(scenario)
-    like = effects.absolute_reduction
-    moved = shift_values(
-        scenario,
-        names,
-        span,
-        values,
-        values_in(effects.scheme_cohort, "scheme", "cohort"),
-        values_by_pod(effects.cohort_share, pods, "cohort", "pod"),
-        values_by_pod(base, pods, "pod"),
-        values_by_pod(do_nothing, pods, "year", "pod"),
-        lead=like.shape[: like.ndim - 3],
-    )
-    return _labelled(moved, EFFECT_DIMS, like)
-
-
 def shift_values(
     scenario: Scenario,
     names: Names,
@@ -320,15 +239,6 @@ def shift_values(
     return total
 
 
-@dataclass(frozen=True)
-class StayChange:
-    """What length-of-stay effects do: the fall in bed days per spell and its money."""
-
-    stay_factor: xr.DataArray  # (year, pod): do-something bed days per spell ÷ do-nothing, 1 − Λ
-    bed_days_saved: xr.DataArray  # (scheme, year, pod)
-    money: xr.DataArray  # (scheme, year, pod), £'000 saved at the bed-day value, tariff basis
-
-
 def stays_by_pod(scenario: Scenario, span: YearRange, values: InputValues, pods: list[str]) -> Floats:
     """``L[t,p] = Σ_b LOS[b,t,p]`` by (…, year, pod): bed days per spell of each POD over the bed bases that
     name it (a draw axis first where a length of stay is uncertain)."""
@@ -337,47 +247,6 @@ def stays_by_pod(scenario: Scenario, span: YearRange, values: InputValues, pods:
         one = key_values(span, values, ("capacity", "beds", b, "length_of_stay"), bed.length_of_stay, pods)
         total = one if total is None else total + one
     return np.zeros((len(span), len(pods))) if total is None else total
-
-
-def bed_days_per_spell(
-    scenario: Scenario, span: YearRange, values: InputValues, pods: list[str]
-) -> xr.DataArray:
-    """:func:`stays_by_pod` labelled (draw?, year, pod)."""
-    data = stays_by_pod(scenario, span, values, pods)
-    dims = [*(["draw"] if data.ndim > 2 else []), "year", "pod"]
-    return xr.DataArray(data, dims=dims, coords={"year": span.labels, "pod": pods})
-
-
-def length_of_stay(
-    scenario: Scenario,
-    effects: EffectInputs,
-    names: Names,
-    span: YearRange,
-    values: InputValues,
-    do_something: xr.DataArray,
-    price: xr.DataArray,
-) -> StayChange:
-    """What length-of-stay effects do, labelled: :func:`length_of_stay_values` on labelled arrays."""
-    pods = pod_ids(scenario)
-    like = effects.absolute_reduction
-    factor, saved, money = length_of_stay_values(
-        scenario,
-        names,
-        span,
-        values,
-        values_in(effects.scheme_cohort, "scheme", "cohort"),
-        values_by_pod(effects.cohort_share, pods, "cohort", "pod"),
-        values_by_pod(do_something, pods, "year", "pod"),
-        values_by_pod(price, pods, "year", "pod"),
-        lead=like.shape[: like.ndim - 3],
-    )
-    return StayChange(
-        stay_factor=_labelled(
-            factor, ("year", "pod"), do_something if _same_pods(do_something, like) else like
-        ),
-        bed_days_saved=_labelled(saved, EFFECT_DIMS, like),
-        money=_labelled(money, EFFECT_DIMS, like),
-    )
 
 
 def length_of_stay_values(
@@ -454,9 +323,3 @@ def _scattered(compact: Floats, acting: list[int], shape: tuple[int, ...]) -> Fl
     full = np.zeros((*compact.shape[:-3], *shape))
     full[..., acting, :, :] = compact
     return full
-
-
-def _same_pods(array: xr.DataArray, like: xr.DataArray) -> bool:
-    if array.xindexes["pod"] is like.xindexes["pod"]:
-        return True
-    return bool(array.indexes["pod"].equals(like.indexes["pod"]))
