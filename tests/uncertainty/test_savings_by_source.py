@@ -78,3 +78,16 @@ def test_flows_are_computed_when_first_read_and_pickle_as_computed() -> None:
     assert again.flows is not None and results.flows is not None
     np.testing.assert_array_equal(again.flows.values, results.flows.values)
     assert again.plan_flows.holders == flows.holders and again.plan_flows.years == flows.years
+
+
+def test_a_plan_without_schemes_simulates_with_savings_of_zero() -> None:
+    """The STP's plan is typed lines only: its savings tables have no scheme and every sum is 0."""
+    from carebridge.engine.simulate.monte_carlo import simulate
+    from carebridge.scenario.uncertain import with_spread
+
+    stp = load_scenario(STOCKPORT.parents[1] / "staffordshire-stp-2016" / "scenario.yaml").scenario
+    assert not stp.schemes
+    simulation = simulate(with_spread(stp, 0.2), 40, seed=3)
+    for name in ("source_savings", "provider_savings"):
+        table = simulation.tables[name]
+        assert table.sizes["draw"] == 40 and not np.asarray(table.values).any()

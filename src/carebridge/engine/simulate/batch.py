@@ -178,11 +178,15 @@ def _source_tables(savings: xr.DataArray, split: xr.DataArray | None) -> dict[st
     *outer, pods, schemes = laid.shape
     total = np.add(laid[..., 0, :, :, :, :], laid[..., 1, :, :, :, :])
     total += laid[..., 2, :, :, :, :]  # (…, basis, year, pod, scheme)
-    activity = np.einsum("nk->n", total.reshape(-1, schemes)).reshape(total.shape[:-1])  # (…, b, year, pod)
+    if schemes == 0:  # a plan of typed lines only: every sum is 0 (a reshape cannot infer a length from 0)
+        activity, sources = np.zeros(total.shape[:-1]), np.zeros(outer)
+    else:
+        # (…, basis, year, pod) and (…, source, basis, year)
+        activity = np.einsum("nk->n", total.reshape(-1, schemes)).reshape(total.shape[:-1])
+        flat = laid.reshape(-1, pods * schemes)
+        sources = np.einsum("nk,k->n", flat, np.repeat(held, schemes)).reshape(outer)
     by_pod = total
     by_pod *= held[:, None]
-    flat = laid.reshape(-1, pods * schemes)
-    sources = np.einsum("nk,k->n", flat, np.repeat(held, schemes)).reshape(outer)  # (…, source, basis, year)
     providers = np.einsum("...byp,po->...boy", activity, shares)
     coords = {str(name): savings.coords[name].values for name in savings.dims if name != DRAW}
     coords["provider"] = split.coords["provider"].values
