@@ -172,31 +172,37 @@ def _coordinates(
     variables: dict[Hashable, xr.Variable] = {}
     indexes: dict[Hashable, Index] = {}
     for name, value in coords.items():
-        if isinstance(value, xr.Variable):
-            variables[name] = value
-        elif isinstance(value, tuple):
-            variables[name] = xr.Variable(value[0], value[1])
-        else:
-            variable, index = _labels(str(name), value)
-            variables[name] = variable.copy(deep=False)
-            indexes[name] = index
-    for name, variable in variables.items():
-        if any(sizes.get(str(dim)) != size for dim, size in zip(variable.dims, variable.shape, strict=True)):
-            raise ValueError(f"{variable.size} labels of {name!r} do not fit the data {dict(sizes)}")
+        if isinstance(value, xr.Variable | tuple):
+            variable = value if isinstance(value, xr.Variable) else xr.Variable(value[0], value[1])
+            if any(sizes.get(str(d)) != size for d, size in zip(variable.dims, variable.shape, strict=True)):
+                raise ValueError(f"{variable.size} labels of {name!r} do not fit the data {dict(sizes)}")
+            variables[name] = variable
+            continue
+        labels = _labels(value)
+        if sizes.get(str(name)) != len(labels):
+            raise ValueError(f"{len(labels)} labels of {name!r} do not fit the data {dict(sizes)}")
+        variable, indexes[name] = _axis(str(name), labels, _kind(value, labels))
+        variables[name] = variable.copy(deep=False)
     return variables, indexes
 
 
-def _labels(name: str, labels: Labels) -> tuple[xr.Variable, Index]:
-    if isinstance(labels, np.ndarray | pd.Index):  # keeps its dtype (the width of its strings)
-        return _axis(name, tuple(labels.tolist()), np.asarray(labels).dtype.str)
-    plain = list(labels)
-    return _axis(name, tuple(plain), type(plain[0]).__name__ if plain else "")
+def _labels(labels: Labels) -> tuple[object, ...]:
+    return tuple(labels.tolist() if isinstance(labels, np.ndarray | pd.Index) else labels)
+
+
+def _kind(given: Labels, labels: tuple[object, ...]) -> str:
+    """The dtype of an array or index of labels (keeping the width of its strings), else the type of the
+    first label."""
+    if isinstance(given, np.ndarray | pd.Index):
+        return np.asarray(given).dtype.str
+    return type(labels[0]).__name__ if labels else ""
 
 
 @lru_cache(maxsize=4096)
 def _axis(name: str, labels: tuple[object, ...], kind: str) -> tuple[xr.Variable, Index]:
     """The coordinate variable and index of dimension ``name`` with ``labels`` (of type or dtype ``kind``):
-    made once per set of labels, and never changed (each array gets a shallow copy of the variable)."""
+    made once per set of labels, and never changed (each array gets a shallow copy of the variable, so that a
+    change to one array's coordinate attributes reaches no other)."""
     given = np.array(labels, dtype=np.dtype(kind)) if kind.startswith(("<", ">", "|", "=")) else list(labels)
     made = xr.Coordinates({name: given})
     return made.variables[name], made.xindexes[name]

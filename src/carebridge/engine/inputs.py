@@ -12,13 +12,12 @@ leading ``draw`` dimension where, and only where, an uncertain number reaches it
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
 import xarray as xr
-from xarray.indexes import Index
 
 from carebridge.engine.arrays import DRAW as DRAW
 from carebridge.engine.arrays import Floats as Floats
@@ -81,7 +80,7 @@ class InputValues:
         """:meth:`expand` as a labelled series by year (draw first, where a number of it is uncertain)."""
         data = self.expand(span, path, value, fill)
         dims = ["year"] if data.ndim == 1 else [DRAW, "year"]
-        return _labelled(data, dims, {"year": span.labels})
+        return labelled(data, dims, {"year": span.labels})
 
     def table(self, span: YearRange, rows: Sequence[tuple[Path, YearValue | None, Fill]]) -> Floats:
         """(…, row, year): :meth:`expand` of each row (path, value by year, fill), after a draw axis when
@@ -108,35 +107,7 @@ class InputValues:
                 dims = [DRAW, *dims]
             else:
                 data = data[0]
-        return _labelled(data, dims, coords)
-
-
-def _labelled(data: Floats, dims: Sequence[str], coords: Mapping[str, Labels]) -> xr.DataArray:
-    """:func:`labelled` for coordinates given as lists, in a fraction of its time: the coordinate and index
-    of each dimension's labels are made once (:func:`_dimension`) and shared by every array labelled with
-    them, as xarray's arithmetic shares its operands' coordinates with its results."""
-    array = np.asarray(data)
-    if array.ndim != len(dims):
-        return labelled(data, dims, coords)  # which says what is wrong
-    sizes = dict(zip(dims, array.shape, strict=True))
-    variables: dict[Hashable, xr.Variable] = {}
-    indexes: dict[Hashable, Index] = {}
-    for name, labels in coords.items():
-        if not isinstance(labels, list) or sizes.get(name) != len(labels):
-            return labelled(data, dims, coords)
-        kind = type(labels[0]).__name__ if labels else ""
-        variables[name], indexes[name] = _dimension(name, tuple(labels), kind)
-    return xr.DataArray(
-        xr.Variable(list(dims), array, fastpath=True), variables, indexes=indexes, fastpath=True
-    )
-
-
-@lru_cache(maxsize=1024)
-def _dimension(name: str, labels: tuple[object, ...], kind: str) -> tuple[xr.Variable, Index]:
-    """The coordinate variable and index of dimension ``name`` labelled ``labels`` (of type ``kind``), as
-    :func:`labelled` makes them; never changed."""
-    made = labelled(np.zeros(len(labels)), [name], {name: list(labels)})
-    return made.coords.variables[name], made.xindexes[name]
+        return labelled(data, dims, coords)
 
 
 def _column(value: float | Floats) -> Floats:
@@ -536,7 +507,7 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
             for k, name in enumerate(EFFECT_KINDS)
             if k >= fractions
         },
-        scheme_cohort=_labelled(membership, ["scheme", "cohort"], {"scheme": schemes, "cohort": cohorts}),
+        scheme_cohort=labelled(membership, ["scheme", "cohort"], {"scheme": schemes, "cohort": cohorts}),
         cohort_share=values.labelled(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods}),
     )
 
@@ -621,7 +592,7 @@ def cohort_regions(
         effects,
         cohort_headcount=headcount,
         cohort_share_by_year=values.labelled(_with_draws(values, share), ["cohort", "year", "pod"], coords),
-        region_member=_labelled(member, ["region", "cohort"], {"region": regions, "cohort": cohorts}),
+        region_member=labelled(member, ["region", "cohort"], {"region": regions, "cohort": cohorts}),
         region_share=values.labelled(
             _with_draws(values, region_share),
             ["region", "year", "pod"],
@@ -712,13 +683,13 @@ def _prices(scenario: Scenario, span: YearRange, values: InputValues) -> PriceIn
     profile = np.array(release, dtype=np.float64).reshape(len(pods), n)
     return PriceInputs(
         price=values.labelled(price, ["year", "pod"], {"year": span.labels, "pod": pods}),
-        provider_split=_labelled(
+        provider_split=labelled(
             np.array(split, dtype=np.float64).reshape(len(pods), len(provider_ids)),
             ["pod", "provider"],
             {"pod": pods, "provider": provider_ids},
         ),
-        release=_labelled(profile, ["pod", "lag"], {"pod": pods, "lag": list(range(n))}),
-        kernel=_labelled(
+        release=labelled(profile, ["pod", "lag"], {"pod": pods, "lag": list(range(n))}),
+        kernel=labelled(
             release_kernel_values(profile),
             ["part", "pod", "year", "from_year"],
             {"part": list(PARTS), "pod": pods, "year": span.labels, "from_year": span.labels},
@@ -803,7 +774,7 @@ def _finance(scenario: Scenario, span: YearRange, values: InputValues) -> Financ
                 for k, p in enumerate(plan)
             ],
         ),
-        savings_window=_labelled(window, ["year"], {"year": years}),
+        savings_window=labelled(window, ["year"], {"year": years}),
     )
 
 
