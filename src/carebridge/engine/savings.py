@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from carebridge.engine.arrays import Floats, labelled, lead, ordered
+from carebridge.engine.arrays import Floats, labelled
 
 SOURCES = ("avoided_growth", "reduction", "direct")
 BASES = ("tariff", "cost")
@@ -76,72 +76,6 @@ def by_provider(saving: xr.DataArray, provider_split: xr.DataArray) -> xr.DataAr
     return saving * provider_split
 
 
-def savings_table(
-    avoided: xr.DataArray,
-    reduced: xr.DataArray,
-    direct_released: xr.DataArray,
-    direct_immediate: xr.DataArray,
-    price: xr.DataArray,
-    kernel: xr.DataArray,
-    provider_split: xr.DataArray,
-    reduction_money: xr.DataArray | None = None,
-) -> xr.DataArray:
-    """All savings, positive, over (basis, year, pod, scheme, source, provider), a draw axis first where
-    there is one.
-
-    Tariff basis: activity removed × price / 1000, and direct savings as given. Cost basis: avoided growth
-    is released in full in the year it arises (no cost base was built for it); reductions and direct
-    savings (unless immediate) are released through the POD's cost structure (``kernel``, from
-    :func:`release_kernel_values`). ``reduction_money`` (£'000, tariff basis) is money saved by reductions
-    that no activity at the POD's price gives: the bed days a length-of-stay effect saves (docs/effects.md).
-    """
-    by_scheme = ("year", "pod", "scheme")
-    effect = ("scheme", "year", "pod")
-    saved = savings_values(
-        ordered(avoided, by_scheme),
-        ordered(reduced, by_scheme),
-        np.moveaxis(ordered(direct_released, effect), -3, -1),
-        np.moveaxis(ordered(direct_immediate, effect), -3, -1),
-        ordered(price, ("year", "pod")),
-        ordered(kernel, ("part", "pod", "year", "from_year")),
-        ordered(provider_split, ("pod", "provider")),
-        None if reduction_money is None else ordered(reduction_money, by_scheme),
-    )  # (…, scheme, year, pod, source, basis, provider)
-    laid = np.moveaxis(saved, [-2, -5, -4, -6, -3, -1], [-6, -5, -4, -3, -2, -1])
-    return labelled(
-        laid,
-        [*lead(laid, 6), "basis", "year", "pod", "scheme", "source", "provider"],
-        {
-            "basis": list(BASES),
-            "year": avoided.get_index("year"),
-            "pod": avoided.get_index("pod"),
-            "scheme": avoided.get_index("scheme"),
-            "source": list(SOURCES),
-            "provider": provider_split.get_index("provider"),
-        },
-    )
-
-
-def savings_values(
-    avoided: Floats,
-    reduced: Floats,
-    direct_released: Floats,
-    direct_immediate: Floats,
-    price: Floats,
-    kernel: Floats,
-    provider_split: Floats,
-    reduction_money: Floats | None = None,
-) -> Floats:
-    """:func:`savings_table` on arrays, each with an optional leading draw axis: activity ``avoided`` and
-    ``reduced``, the direct savings and ``reduction_money`` (…, year, pod, scheme), ``price`` (…, year,
-    pod), ``kernel`` (part, pod, year, from_year), ``provider_split`` (pod, provider). Returns (…, scheme,
-    year, pod, source, basis, provider): :func:`source_values` shared out by :func:`with_providers`."""
-    sources = source_values(
-        avoided, reduced, direct_released, direct_immediate, price, kernel, reduction_money
-    )
-    return with_providers(sources, provider_split)
-
-
 def source_values(
     avoided: Floats,
     reduced: Floats,
@@ -151,9 +85,17 @@ def source_values(
     kernel: Floats,
     reduction_money: Floats | None = None,
 ) -> Floats:
-    """The savings before they are shared out among providers, (…, scheme, year, pod, source, basis),
-    positive; arguments as :func:`savings_values`'. The array returned lies in memory as (…, source, basis,
-    year, pod, scheme) (:func:`laid_by_source` gives that view), the layout its parts are computed in.
+    """The savings before they are shared out among providers (:func:`with_providers`), (…, scheme, year,
+    pod, source, basis), positive, from arrays each with an optional leading draw axis: activity ``avoided``
+    and ``reduced``, the direct savings and ``reduction_money`` (…, year, pod, scheme), ``price`` (…, year,
+    pod), ``kernel`` (part, pod, year, from_year, from :func:`release_kernel_values`). The array returned lies
+    in memory as (…, source, basis, year, pod, scheme) (:func:`laid_by_source` gives that view), the layout
+    its parts are computed in.
+
+    Avoided growth is released in full in the year it arises (no cost base was built for it); reductions and
+    direct savings (unless immediate) through the POD's cost structure. ``reduction_money`` (£'000, tariff
+    basis) is money saved by reductions that no activity at the POD's price gives: the bed days a
+    length-of-stay effect saves (docs/effects.md).
 
     Tariff basis: avoided growth and reductions at the POD's price, direct savings as given. Cost basis: each
     part ``q`` released through its matrix, ``Σ_τ M_q[p, t, τ] · δ[τ]`` (``δ`` the part's change from the

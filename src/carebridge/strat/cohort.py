@@ -86,11 +86,6 @@ def measures_in(columns: set[str], year: str) -> list[str]:
     return [measure for measure in MEASURES if f"{measure}_{year}" in columns]
 
 
-def threshold_for_top(con: duckdb.DuckDBPyConnection, relation: str, top_percent: float) -> float:
-    """The risk of the patient at rank ``⌈N·top/100⌉`` from the top."""
-    return top_threshold(con, relation, top_percent)[0]
-
-
 def top_threshold(con: duckdb.DuckDBPyConnection, relation: str, top_percent: float) -> tuple[float, float]:
     """The risk of the patient at rank ``⌈N·top/100⌉`` from the top, and the lowest risk (for
     :func:`concentration_curve`), in one pass."""
