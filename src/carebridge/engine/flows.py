@@ -8,9 +8,8 @@ arrays at the end, so one run and ten thousand draws take the same path.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -427,44 +426,3 @@ class PlanFlows:
 
     def checks(self) -> xr.Dataset:
         return checks_dataset(self.computed, self.expected, self.years)
-
-
-class LazyPlanFlows(PlanFlows):
-    """:class:`PlanFlows` computed by ``compute`` when first read (a simulation reads none of them, and a
-    report only some runs). Pickled (or copied) as the plain :class:`PlanFlows` it computes."""
-
-    def __init__(self, compute: Callable[[], PlanFlows]) -> None:
-        object.__setattr__(self, "_compute", compute)
-
-    @cached_property
-    def _made(self) -> PlanFlows:
-        made: PlanFlows = self._compute()  # type: ignore[attr-defined]
-        return made
-
-    @property
-    def table(self) -> FlowTable:
-        return self._made.table
-
-    @property
-    def positions(self) -> Floats:
-        return self._made.positions
-
-    @property
-    def holders(self) -> list[str]:
-        return self._made.holders
-
-    @property
-    def computed(self) -> Floats:
-        return self._made.computed
-
-    @property
-    def expected(self) -> Floats:
-        return self._made.expected
-
-    @property
-    def years(self) -> list[str]:
-        return self._made.years
-
-    def __reduce__(self) -> tuple[type[PlanFlows], tuple[object, ...]]:
-        made = self._made
-        return PlanFlows, (made.table, made.positions, made.holders, made.computed, made.expected, made.years)

@@ -141,14 +141,14 @@ class Results:
     @classmethod
     def lazily(cls, given: Mapping[str, object]) -> Results:
         """Results of ``given`` fields (the others their defaults), each a value or, for a field of
-        :data:`LAZY`, a :class:`Pending` that builds it on first access (the run labels nothing it is not
+        :data:`LATER`, a :class:`Pending` that builds it on first access (the run labels nothing it is not
         asked for). Raises ``TypeError`` when a field without a default is not given."""
         made = object.__new__(cls)
         state = made.__dict__
         for item in fields(cls):
             if item.name in given:
                 value = given[item.name]
-                if type(value) is Pending and item.name not in LAZY:
+                if type(value) is Pending and item.name not in LATER:
                     raise TypeError(f"field {item.name!r} cannot be built lazily")
                 state[item.name] = value
             elif item.default is not MISSING:
@@ -166,7 +166,7 @@ class Results:
 
     def __getstate__(self) -> dict[str, Any]:
         """Every field built (a pickle holds labelled arrays, not how to make them)."""
-        return {**self.__dict__, **{name: getattr(self, name) for name in LAZY}}
+        return {**self.__dict__, **{name: getattr(self, name) for name in LATER}}
 
     @cached_property
     def flows(self) -> xr.DataArray | None:
@@ -294,9 +294,12 @@ LAZY = (
     "capacity",
     "provider_split",
 )
-"""The fields of :class:`Results` a run may leave to be labelled on first access (:meth:`Results.lazily`)."""
+"""The labelled fields of :class:`Results` a run may leave to be labelled on first access."""
+LATER = (*LAZY, "plan_flows")
+"""The fields of :class:`Results` a run may leave to be built on first access (:meth:`Results.lazily`): the
+labelled ones and the flows between the partners (section 13), which a simulation never reads."""
 for _field in fields(Results):
-    if _field.name in LAZY:
+    if _field.name in LATER:
         setattr(Results, _field.name, _Lazy(_field.name, _field.default))
 
 

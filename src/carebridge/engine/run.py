@@ -139,7 +139,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         reduced,
         np.moveaxis(ordered(effects.direct_released, EFFECT), -3, -1),
         np.moveaxis(ordered(effects.direct_immediate, EFFECT), -3, -1),
-        ordered(price, YEAR_POD),
+        price_v,
         ordered(inputs.prices.kernel, ("part", "pod", "year", "from_year")),
         stay_money,
     )  # (…, scheme, year, pod, source, basis)
@@ -200,22 +200,14 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
             capacity().get("beds"),
         )
     formulas = plan.uses_formulas(scenario)
-    forecasts = any(org.finance is not None for org in scenario.organisations)
-    do_nothing = (  # labelled for the formulas and the finance forecast, which read it by name
-        labelled(do_nothing_v, [*lead(do_nothing_v, 2), *YEAR_POD], year_pod)
-        if formulas or forecasts
-        else None
-    )
-    names = (
-        plan.base_names(scenario, span, do_nothing, price, inputs.values)
-        if do_nothing is not None and formulas
-        else {}
-    )
-    forecast = (
-        plan.forecast_finance(scenario, span, names, do_nothing, price, inputs.values)
-        if do_nothing is not None
-        else None
-    )
+    names: plan.Names = {}
+    forecast = None
+    if formulas or any(org.finance is not None for org in scenario.organisations):
+        # the formulas and the finance forecast read the do-nothing activity by name, labelled
+        do_nothing = labelled(do_nothing_v, [*lead(do_nothing_v, 2), *YEAR_POD], year_pod)
+        if formulas:
+            names = plan.base_names(scenario, span, do_nothing, price, inputs.values)
+        forecast = plan.forecast_finance(scenario, span, names, do_nothing, price, inputs.values)
     orgs = inputs.owners.orgs
     gaps_v = _gaps(ordered(fin.do_nothing, ("org", "year")), orgs, forecast)  # (…, org, year)
     if formulas:
@@ -252,8 +244,19 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         if allocation is not None
         else None,
     )
-    money = flows.LazyPlanFlows(  # computed when first read
-        partial(_flows, scenario, inputs, sources, pods, providers, do_nothing_v, invested, positions)
+    money = Pending(  # computed when first read
+        partial(
+            _flows,
+            scenario,
+            inputs,
+            sources,
+            provider_split,
+            pods,
+            providers,
+            do_nothing_v,
+            invested,
+            positions,
+        )
     )
 
     activity_vars = {
@@ -380,24 +383,16 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
 def _gaps(given: Floats, orgs: list[str], forecast: plan.Finance | None) -> Floats:
     """Each organisation's do-nothing gap (…, org, year): the forecast's where it computes one, else the
     gap given."""
-    if forecast is None:
-        return given
-    computed = forecast.table.gap
-    values = computed.transpose(..., "org", "year").values
-    rows = {str(org): k for k, org in enumerate(computed.get_index("org"))}
-    shape = np.broadcast_shapes(given.shape[:-2], values.shape[:-2])
-    gaps = np.broadcast_to(given, (*shape, *given.shape[-2:])).copy()
-    for i, org in enumerate(orgs):
-        if org in rows:
-            gaps[..., i, :] = values[..., rows[org], :]
-    return gaps
+    return given if forecast is None else _by_org(forecast.table.gap, orgs, given)
 
 
-def _by_org(table: xr.DataArray, orgs: list[str], years: int) -> Floats:
-    """``table`` (…, org, year) laid out by ``orgs``, 0 for an organisation it does not have."""
+def _by_org(table: xr.DataArray, orgs: list[str], other: Floats) -> Floats:
+    """``table`` (…, org, year) laid out by ``orgs``, with ``other`` (…, org, year) for an organisation it
+    does not have."""
     values = table.transpose(..., "org", "year").values
     rows = {str(org): k for k, org in enumerate(table.get_index("org"))}
-    out = np.zeros((*values.shape[:-2], len(orgs), years))
+    shape = np.broadcast_shapes(other.shape[:-2], values.shape[:-2])
+    out = np.broadcast_to(other, (*shape, *other.shape[-2:])).copy()
     for i, org in enumerate(orgs):
         if org in rows:
             out[..., i, :] = values[..., rows[org], :]
@@ -420,7 +415,7 @@ def _allocation(
             return np.asarray(gaps, dtype=float)
         if forecast is None:
             return np.zeros((len(orgs), len(inputs.years)))
-        return _by_org(forecast.table[name], orgs, len(inputs.years))
+        return _by_org(forecast.table[name], orgs, np.zeros((len(orgs), len(inputs.years))))
 
     used = {name for name in spec.basis if name is not None}
     shares, problems = flows.allocation_shares(spec, {name: basis(name) for name in used}, orgs, inputs.years)
@@ -433,6 +428,7 @@ def _flows(
     scenario: Scenario,
     inputs: ModelInputs,
     sources: Floats,
+    split: Floats,
     pods: list[str],
     providers: list[str],
     do_nothing: Floats,
@@ -441,9 +437,9 @@ def _flows(
 ) -> flows.PlanFlows:
     """The flows between the partners, the positions from the schemes and the checks (spec section 13).
 
-    ``sources`` (…, scheme, year, pod, source, basis), ``do_nothing`` (…, year, pod), ``invested``
+    ``sources`` (…, scheme, year, pod, source, basis), ``split`` the providers' shares (pod, provider),
+    ``do_nothing`` (…, year, pod), ``invested``
     (…, scheme, year)."""
-    split = ordered(inputs.prices.provider_split, ("pod", "provider"))
     activity = savings.provider_activity_values(sources, split)  # (…, year, pod, basis, provider)
     tariff_change = -activity[..., 0, :]
     cost_saving = activity[..., 1, :]
