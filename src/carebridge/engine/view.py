@@ -1,0 +1,180 @@
+"""A field of :class:`~carebridge.engine.results.Results` read as numpy with its labels, without xarray.
+
+A :class:`View` holds an array's values, its dimensions in order, each dimension's labels, its other
+coordinates (a pandas-free ``(dims, values)`` each) and its attributes, and reads them as an
+``xr.DataArray`` reads: :meth:`View.sel` by label, :meth:`View.isel` by position, :meth:`View.sum` over
+dimensions skipping NaN (as xarray's ``sum`` does on floats), :meth:`View.transpose`, :meth:`View.item`.
+What it returns is the same number xarray would. A reader that needs nothing else (the report of
+``carebridge run``) reads a run through views and never imports xarray or pandas: see
+``Results.view``. This module imports numpy only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+
+@dataclass(frozen=True, eq=False)
+class View:
+    """An array's ``values`` over ``dims``, with each dimension's ``labels`` (in order), its other
+    coordinates ``extra`` (name → (dims, values)) and ``attrs``."""
+
+    values: npt.NDArray[Any]
+    dims: tuple[str, ...]
+    labels: Mapping[str, tuple[Hashable, ...]]
+    extra: Mapping[str, tuple[tuple[str, ...], npt.NDArray[Any]]] = field(default_factory=dict)
+    attrs: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.values.ndim != len(self.dims):
+            raise ValueError(f"values of shape {self.values.shape} for dimensions {self.dims}")
+        for dim, size in zip(self.dims, self.values.shape, strict=True):
+            if len(self.labels[dim]) != size:
+                raise ValueError(f"{len(self.labels[dim])} labels for dimension {dim!r} of size {size}")
+
+    @classmethod
+    def of(cls, array: xr.DataArray) -> View:
+        """The view of a labelled array (its values are not copied)."""
+        labels = {
+            str(dim): tuple(array.indexes[dim]) if dim in array.indexes else tuple(range(size))
+            for dim, size in array.sizes.items()
+        }
+        extra = {
+            str(name): (tuple(str(dim) for dim in coord.dims), np.asarray(coord.values))
+            for name, coord in array.coords.items()
+            if name not in array.dims
+        }
+        return cls(
+            np.asarray(array.values), tuple(str(dim) for dim in array.dims), labels, extra, dict(array.attrs)
+        )
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        return dict(zip(self.dims, self.values.shape, strict=True))
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.values.shape)
+
+    def coord(self, name: str) -> list[Any]:
+        """The labels of dimension ``name``, or the values of the one-dimensional coordinate ``name``."""
+        if name in self.labels:
+            return list(self.labels[name])
+        dims, values = self.extra[name]
+        if len(dims) > 1:
+            raise ValueError(f"coordinate {name!r} has dimensions {dims}: read it from .extra")
+        return list(values.tolist()) if dims else [values.item()]
+
+    def position(self, dim: str, label: Hashable) -> int:
+        """Where ``label`` is on ``dim``. Raises ``KeyError`` naming both when it is not there."""
+        try:
+            return _positions(self.labels[dim])[label]
+        except KeyError:
+            raise KeyError(f"{label!r} is not a label of dimension {dim!r}") from None
+
+    def sel(self, **by: Hashable | Sequence[Hashable]) -> View:
+        """The cells at the labels given by dimension: a single label drops its dimension, a list of labels
+        keeps it in the list's order (as ``DataArray.sel``)."""
+        positions: dict[str, int | list[int]] = {}
+        for dim, wanted in by.items():
+            if dim not in self.labels:
+                raise KeyError(f"{dim!r} is not a dimension of this array (it has {self.dims})")
+            if _is_many(wanted):
+                positions[dim] = [self.position(dim, label) for label in wanted]  # type: ignore[union-attr]
+            else:
+                positions[dim] = self.position(dim, wanted)
+        return self.isel(**positions)
+
+    def isel(self, **by: int | Sequence[int]) -> View:
+        """The cells at the positions given by dimension: an int drops its dimension, a list keeps it."""
+        index: list[Any] = []
+        dims: list[str] = []
+        labels: dict[str, tuple[Hashable, ...]] = {}
+        taken: dict[str, Any] = {}
+        for dim in self.dims:
+            wanted = by.get(dim, slice(None))
+            taken[dim] = wanted
+            index.append(wanted)
+            if isinstance(wanted, int | np.integer):
+                continue
+            dims.append(dim)
+            own = self.labels[dim]
+            labels[dim] = own if isinstance(wanted, slice) else tuple(own[i] for i in wanted)
+        values = _outer(self.values, index)
+        extra = {
+            name: (tuple(d for d in coord_dims if d in labels), _take(values_, coord_dims, taken))
+            for name, (coord_dims, values_) in self.extra.items()
+        }
+        return View(values, tuple(dims), labels, extra, self.attrs)
+
+    def sum(self, dim: str | Iterable[str] | None = None) -> View:
+        """The sum over ``dim`` (one or several; all when None), NaN skipped and an all-NaN sum 0, as
+        xarray sums floats."""
+        over = set(self.dims) if dim is None else {dim} if isinstance(dim, str) else set(dim)
+        for name in over:
+            if name not in self.labels:
+                raise KeyError(f"{name!r} is not a dimension of this array (it has {self.dims})")
+        axes = tuple(i for i, name in enumerate(self.dims) if name in over)
+        summed = np.nansum(self.values, axis=axes) if self.values.dtype.kind == "f" else self.values.sum(axes)
+        kept = tuple(name for name in self.dims if name not in over)
+        extra = {name: c for name, c in self.extra.items() if not over.intersection(c[0])}
+        return View(np.asarray(summed), kept, {name: self.labels[name] for name in kept}, extra)
+
+    def transpose(self, *dims: str) -> View:
+        """The same cells with the dimensions in the order given (those not named keep theirs, after)."""
+        order = [*dims, *(name for name in self.dims if name not in dims)]
+        axes = [self.dims.index(name) for name in order]
+        return View(self.values.transpose(axes), tuple(order), self.labels, self.extra, self.attrs)
+
+    def item(self) -> Any:
+        """The one value of an array of one cell, as a Python number."""
+        return self.values.item()
+
+    def __float__(self) -> float:
+        return float(self.values)
+
+
+def views_of(dataset: xr.Dataset) -> dict[str, View]:
+    """The view of each variable of a labelled dataset, by name."""
+    return {str(name): View.of(variable) for name, variable in dataset.data_vars.items()}
+
+
+def _is_many(wanted: object) -> bool:
+    return isinstance(wanted, list | tuple | np.ndarray)
+
+
+_POSITIONS: dict[int, tuple[tuple[Hashable, ...], dict[Hashable, int]]] = {}
+
+
+def _positions(labels: tuple[Hashable, ...]) -> dict[Hashable, int]:
+    """Each label's position, made once per tuple of labels (kept while the tuple lives)."""
+    found = _POSITIONS.get(id(labels))
+    if found is not None and found[0] is labels:
+        return found[1]
+    made = {label: i for i, label in enumerate(labels)}
+    if len(_POSITIONS) > 4096:
+        _POSITIONS.clear()
+    _POSITIONS[id(labels)] = (labels, made)
+    return made
+
+
+def _outer(values: npt.NDArray[Any], index: Sequence[Any]) -> npt.NDArray[Any]:
+    """``values`` at ``index`` (per axis an int, ``slice(None)`` or a list of positions), each axis taken on
+    its own as xarray does (numpy's own indexing would pair two lists up)."""
+    for axis in range(len(index) - 1, -1, -1):
+        part = index[axis]
+        if not isinstance(part, slice):
+            values = np.take(values, part, axis=axis)
+    return values
+
+
+def _take(values: npt.NDArray[Any], dims: tuple[str, ...], taken: Mapping[str, Any]) -> npt.NDArray[Any]:
+    return _outer(values, [taken.get(dim, slice(None)) for dim in dims])
