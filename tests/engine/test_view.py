@@ -84,3 +84,16 @@ def test_wrong_label_names_it(results: Results) -> None:
         view.sel(org="nowhere")
     with pytest.raises(KeyError, match="'place' is not a dimension"):
         view.sel(place="x")
+
+
+def test_appraisal_views_read_the_same(results: Results) -> None:
+    from carebridge.usecases.appraisal import default_appraisal
+
+    appraisal = default_appraisal(results)
+    assert appraisal is not None
+    for name in ("by_year", "summary"):
+        views = appraisal.view(name)
+        dataset = getattr(appraisal, name)
+        assert sorted(views) == sorted(str(var) for var in dataset.data_vars)
+        for var, view in views.items():
+            _same(view, dataset[var])

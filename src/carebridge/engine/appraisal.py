@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from carebridge.engine.finance import TOTAL_INVESTMENT
 from carebridge.engine.labels import plain
 from carebridge.engine.results import Results
+from carebridge.engine.view import View, field_view
 from carebridge.scenario.deflators import GdpDeflator
 from carebridge.scenario.errors import Problem, did_you_mean
 from carebridge.scenario.schema import PriceUplift, Scenario
@@ -516,6 +517,14 @@ class Appraisal:
     def schemes(self) -> list[str]:
         """The schemes appraised, then :data:`PROGRAMME`."""
         return [str(scheme) for scheme in self.by_year.scheme.values]
+
+    def view(self, name: str) -> dict[str, View]:
+        """The dataset ``name`` (``by_year`` or ``summary``) as a view of each variable
+        (:mod:`carebridge.engine.view`)."""
+        found = field_view(getattr(self, name), name)
+        if not isinstance(found, dict):
+            raise KeyError(f"{name!r} is not a dataset of the appraisal")
+        return found
 
     def payback_year(self, scheme: str, basis: str) -> str | None:
         """The label of the payback year, or ``None`` when it never pays back."""

@@ -27,7 +27,7 @@ from carebridge.engine.finance import SYSTEM
 from carebridge.engine.finance import bridge as bridge_steps
 from carebridge.engine.flows import PlanFlows
 from carebridge.engine.labels import FIXED_HOLDERS, FIXED_POSITION_LINES, label_map
-from carebridge.engine.view import View, views_of
+from carebridge.engine.view import View, field_view
 from carebridge.scenario.schema import Scenario
 
 SCHEME_LINE_LABELS = {
@@ -169,12 +169,7 @@ class Results:
         """The field ``name`` as numpy with its labels (:mod:`carebridge.engine.view`): a view of an array,
         or a view of each variable of a dataset by name. Raises ``KeyError`` for a field that is not an
         array or is None."""
-        value = getattr(self, name)
-        if isinstance(value, xr.Dataset):
-            return views_of(value)
-        if isinstance(value, xr.DataArray):
-            return View.of(value)
-        raise KeyError(f"{name!r} is not an array of these results")
+        return field_view(getattr(self, name), name)
 
     def __getstate__(self) -> dict[str, Any]:
         """Every field built (a pickle holds labelled arrays, not how to make them)."""

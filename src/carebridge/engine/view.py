@@ -142,6 +142,18 @@ class View:
         return float(self.values)
 
 
+def field_view(value: object, name: str) -> View | dict[str, View]:
+    """The view of a field holding a labelled array, or of each variable of a labelled dataset by name.
+    Raises ``KeyError`` naming the field when it holds neither."""
+    import xarray as xr
+
+    if isinstance(value, xr.Dataset):
+        return views_of(value)
+    if isinstance(value, xr.DataArray):
+        return View.of(value)
+    raise KeyError(f"{name!r} is not an array of these results")
+
+
 def views_of(dataset: xr.Dataset) -> dict[str, View]:
     """The view of each variable of a labelled dataset, by name."""
     return {str(name): View.of(variable) for name, variable in dataset.data_vars.items()}
