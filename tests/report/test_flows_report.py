@@ -12,6 +12,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from carebridge.engine import Results, run
 from carebridge.engine.flows import FLOWS, SCHEME_LINES, SECTORS, SYSTEM
+from carebridge.engine.view import views_of
 from carebridge.report.numbers import format_number
 from carebridge.report.plan_charts import all_charts, scheme_bridge_chart
 from carebridge.report.plan_tables import (
@@ -137,7 +138,7 @@ def test_a_check_that_fails_is_flagged(results: Results) -> None:
     checks = results.flow_checks
     assert checks is not None
     broken = checks.assign(difference=checks.difference.where(checks.check != "stranded", 3.0))
-    table = checks_table(broken, plan_years(results))
+    table = checks_table(views_of(broken), plan_years(results))
     name = str(checks.sel(check="stranded").name.values)
     assert all(year_rows(table, name)["Difference"].flags)
     assert not any(year_rows(table, str(checks.sel(check="compensating").name.values))["Difference"].flags)

@@ -141,6 +141,64 @@ class View:
     def __float__(self) -> float:
         return float(self.values)
 
+    # added by rtables
+    def select(self, **by: Hashable | Sequence[Hashable]) -> View:
+        """:meth:`sel`, with the values taken as ``DataArray.sel`` takes them: single labels alone by a
+        numpy view of the values (their memory layout kept), else the labels' positions in one numpy index
+        (a list of positions as it is when it is the only one, else every label broadcast as xarray's outer
+        indexing does). A sum that follows then adds the cells in xarray's order and gives its number to
+        the last bit (numpy adds in memory order, and :meth:`sel` copies its selection into a new layout)."""
+        key: list[Any] = []
+        dims: list[str] = []
+        labels: dict[str, tuple[Hashable, ...]] = {}
+        taken: dict[str, Any] = {}
+        for dim in by:
+            if dim not in self.labels:
+                raise KeyError(f"{dim!r} is not a dimension of this array (it has {self.dims})")
+        for dim in self.dims:
+            if dim not in by:
+                key.append(slice(None))
+                dims.append(dim)
+                labels[dim] = self.labels[dim]
+                taken[dim] = slice(None)
+                continue
+            wanted = by[dim]
+            if _is_many(wanted):
+                at = np.asarray([self.position(dim, label) for label in wanted], dtype=np.intp)  # type: ignore[union-attr]
+                key.append(at)
+                dims.append(dim)
+                labels[dim] = tuple(self.labels[dim][i] for i in at)
+                taken[dim] = at.tolist()
+            else:
+                key.append(self.position(dim, wanted))
+                taken[dim] = key[-1]
+        extra = {
+            name: (tuple(d for d in coord_dims if d in labels), _take(values_, coord_dims, taken))
+            for name, (coord_dims, values_) in self.extra.items()
+        }
+        return View(View._as_xarray_indexes(self.values, key), tuple(dims), labels, extra, self.attrs)
+
+    @staticmethod
+    def _as_xarray_indexes(values: npt.NDArray[Any], key: Sequence[Any]) -> npt.NDArray[Any]:
+        """``values`` at ``key`` (per axis an int, ``slice(None)`` or an array of positions) indexed as xarray
+        indexes a numpy array (for :meth:`select`): ints and slices alone by basic indexing (a view), a
+        single array of positions among slices as it is, else every part broadcast."""
+        if all(isinstance(part, int | slice) for part in key):
+            return values[(*key, Ellipsis)]
+        if sum(not isinstance(part, slice) for part in key) <= 1:
+            return np.asarray(values[tuple(key)])
+        arrays = sum(not isinstance(part, int) for part in key)
+        broadcast: list[npt.NDArray[Any]] = []
+        axis = 0
+        for part, size in zip(key, values.shape, strict=True):
+            if isinstance(part, int):
+                broadcast.append(np.array(part).reshape((1,) * arrays))
+                continue
+            positions = np.arange(*part.indices(size)) if isinstance(part, slice) else part
+            broadcast.append(positions.reshape((1,) * axis + (positions.size,) + (1,) * (arrays - axis - 1)))
+            axis += 1
+        return np.asarray(values[tuple(broadcast)])
+
 
 def field_view(value: object, name: str) -> View | dict[str, View]:
     """The view of a field holding a labelled array, or of each variable of a labelled dataset by name.

@@ -1,7 +1,8 @@
 """Reports of a Green Book appraisal and of a prioritisation: formatted tables, charts, CSV, HTML and Excel.
 
-Everything here reads an :class:`~carebridge.engine.appraisal.Appraisal` or a
-:class:`~carebridge.engine.prioritise.Selection`; nothing is computed again. In the appraisal tables benefits
+Everything here reads an :class:`~carebridge.engine.appraisal.Appraisal` (its datasets as views: numpy with
+labels, ``Appraisal.view``) or a :class:`~carebridge.engine.prioritise.Selection`; nothing is computed
+again. In the appraisal tables benefits
 (savings) and costs (investment with optimism bias) are both positive and net benefit is benefit − cost, as
 the Green Book writes them; money in £'000 at base-year prices. A benefit-cost ratio is a ratio, as the
 Green Book defines it (PV benefit / PV cost: 2.49), in every output; return on investment a percentage.
@@ -15,11 +16,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import xarray as xr
-
 from carebridge.engine.appraisal import NEVER, PROGRAMME, Appraisal
 from carebridge.engine.prioritise import OVERRIDE_NAMES, Decision, Portfolio, Selection
 from carebridge.engine.results import Results
+from carebridge.engine.view import View
 from carebridge.report.chart import PALETTE, YEAR_AXIS, YEAR_LEGEND, Chart, Spec, chart_layout
 from carebridge.report.excel import (
     PrintSetup,
@@ -34,13 +34,14 @@ from carebridge.report.html import document, figure_html, footer, header, run_pa
 from carebridge.report.html_table import Cell, HtmlRow, HtmlTable, render_html_table, render_table
 from carebridge.report.numbers import MONEY, NumberKind, format_number
 from carebridge.report.provenance import Provenance
+from carebridge.report.run_views import appraised
 from carebridge.report.table import (
+    Cells,
     Column,
     FormattedTable,
     Row,
     RowKind,
     heading,
-    series,
     total,
     year_columns,
 )
@@ -71,6 +72,22 @@ def _label(appraisal: Appraisal, scheme: str) -> str:
     return appraisal.names.get(scheme, scheme)
 
 
+def _years(by_year: dict[str, View]) -> list[str]:
+    """The years appraised (``Appraisal.years``), from its views."""
+    return [str(year) for year in by_year["benefit"].labels["year"]]
+
+
+def _schemes(by_year: dict[str, View]) -> list[str]:
+    """The schemes appraised, then the programme (``Appraisal.schemes``), from its views."""
+    return [str(scheme) for scheme in by_year["benefit"].labels["scheme"]]
+
+
+def _payback_year(paybacks: Cells, years: list[str], scheme: str, basis: str) -> str | None:
+    """``Appraisal.payback_year`` from the summary's view: the payback year's label, None when never."""
+    index = int(paybacks.raw(scheme=scheme, basis=basis))
+    return None if index == NEVER else years[index]
+
+
 def optimism_bias_on(appraisal: Appraisal) -> bool:
     """Whether any optimism-bias uplift is above zero (else no caption, row or table names it)."""
     bias = appraisal.parameters.optimism_bias
@@ -95,19 +112,25 @@ def summary_table(appraisal: Appraisal) -> FormattedTable:
         for basis in BASES
         for _, title, number in SUMMARY_MEASURES
     )
+    summary = appraised(appraisal, "summary")
+    by_year = appraised(appraisal, "by_year")
+    years, schemes = _years(by_year), _schemes(by_year)
+    measures = {
+        measure: Cells(summary[measure].transpose("scheme", "basis")) for measure, _, _ in SUMMARY_MEASURES
+    }
     rows = []
-    for scheme in appraisal.schemes:
+    for scheme in schemes:
         values = []
         for basis in BASES:
-            cell = appraisal.summary.sel(scheme=scheme, basis=basis)
             for measure, _, _ in SUMMARY_MEASURES:
-                number = float(cell[measure])
+                number = measures[measure].raw(scheme=scheme, basis=basis)
                 values.append(None if measure == "payback_years" and number == NEVER else _value(number))
         kind: RowKind = "total" if scheme == PROGRAMME else "normal"
         rows.append(Row(_label(appraisal, scheme), tuple(values), kind))
+    payback = Cells(summary["payback"].transpose("scheme", "basis"))
     paybacks = "; ".join(
-        f"{_label(appraisal, scheme)} {appraisal.payback_year(scheme, 'cost') or 'never'}"
-        for scheme in appraisal.schemes
+        f"{_label(appraisal, scheme)} {_payback_year(payback, years, scheme, 'cost') or 'never'}"
+        for scheme in schemes
     )
     note = (
         f"{basis_note(appraisal)} BCR = PV benefit / PV cost; ROI = NPV / PV cost; payback in years from "
@@ -127,15 +150,16 @@ def summary_table(appraisal: Appraisal) -> FormattedTable:
 
 def cumulative_table(appraisal: Appraisal, basis: str) -> FormattedTable:
     """Cumulative discounted net benefit of each scheme and the programme, by year."""
-    years = appraisal.years
-    cumulative = appraisal.by_year.cumulative_net.sel(basis=basis)
+    by_year = appraised(appraisal, "by_year")
+    years = _years(by_year)
+    cumulative = Cells(by_year["cumulative_net"].transpose("scheme", "basis", "year"))
     rows = [
         Row(
             _label(appraisal, scheme),
-            series(cumulative.sel(scheme=scheme), years),
+            cumulative.series(years, scheme=scheme, basis=basis),
             "total" if scheme == PROGRAMME else "normal",
         )
-        for scheme in appraisal.schemes
+        for scheme in _schemes(by_year)
     ]
     return FormattedTable(
         f"appraisal_cumulative_{basis}",
@@ -152,23 +176,29 @@ def cumulative_table(appraisal: Appraisal, basis: str) -> FormattedTable:
 def workings_table(appraisal: Appraisal, basis: str, scheme: str = PROGRAMME) -> FormattedTable:
     """The arithmetic of one scheme (the programme by default), year by year: benefit, cost and its
     optimism bias, net, discount factor, discounted net, cumulative."""
-    years = appraisal.years
-    data = appraisal.by_year.sel(scheme=scheme, basis=basis)
+    by_year = appraised(appraisal, "by_year")
+    years = _years(by_year)
     bias = optimism_bias_on(appraisal)
-    lines: list[tuple[str, xr.DataArray, RowKind, NumberKind | None]] = [
-        ("Benefit (saving)", data.benefit, "normal", None),
-        ("Cost (investment with optimism bias)" if bias else "Cost (investment)", data.cost, "normal", None),
-        ("  of which optimism bias", data.optimism_bias, "normal", None),
-        ("Net benefit", data.net, "total", None),
-        ("Price factor (base-year prices / year's prices)", data.price_factor, "normal", "percent"),
-        ("Discount rate", data.discount_rate, "normal", "percent"),
-        ("Discount factor", data.discount_factor, "normal", "percent"),
-        ("Discounted net benefit", data.discounted_net, "normal", None),
-        ("Cumulative discounted net benefit", data.cumulative_net, "total", None),
+    lines: list[tuple[str, str, RowKind, NumberKind | None]] = [
+        ("Benefit (saving)", "benefit", "normal", None),
+        ("Cost (investment with optimism bias)" if bias else "Cost (investment)", "cost", "normal", None),
+        ("  of which optimism bias", "optimism_bias", "normal", None),
+        ("Net benefit", "net", "total", None),
+        ("Price factor (base-year prices / year's prices)", "price_factor", "normal", "percent"),
+        ("Discount rate", "discount_rate", "normal", "percent"),
+        ("Discount factor", "discount_factor", "normal", "percent"),
+        ("Discounted net benefit", "discounted_net", "normal", None),
+        ("Cumulative discounted net benefit", "cumulative_net", "total", None),
     ]
+
+    def line(name: str) -> tuple[float, ...]:
+        values = by_year[name]
+        chosen = {dim: label for dim, label in (("scheme", scheme), ("basis", basis)) if dim in values.dims}
+        return Cells(values).series(years, **chosen)
+
     rows = tuple(
-        Row(label, series(values, years), kind, number)
-        for label, values, kind, number in lines
+        Row(label, line(name), kind, number)
+        for label, name, kind, number in lines
         if bias or label != "  of which optimism bias"
     )
     name = _label(appraisal, scheme)
@@ -190,7 +220,7 @@ def optimism_bias_table(appraisal: Appraisal) -> FormattedTable:
             _label(appraisal, scheme) if scheme != PROGRAMME else "Investment not attached to a scheme",
             (appraisal.uplift[scheme],),
         )
-        for scheme in appraisal.schemes
+        for scheme in _schemes(appraised(appraisal, "by_year"))
     )
     return FormattedTable(
         "appraisal_optimism_bias",
@@ -230,19 +260,20 @@ PUBLIC_VALUE_NOTE = (
 def public_value_table(appraisal: Appraisal) -> FormattedTable:
     """Each scheme and the programme: the present value of its benefits beyond cash by kind, and its public
     value NPV (cash NPV plus them) on each basis."""
-    public = appraisal.public
+    present = View.of(appraisal.public.present_value)
+    by_kind = Cells(present.transpose("scheme", "kind"))
+    totals = Cells(present.sum("kind"))
+    public_npv = Cells(appraised(appraisal, "summary")["public_value_npv"].transpose("scheme", "basis"))
     columns = (
         *(Column(KIND_TITLES[kind], "PV beyond cash") for kind in KIND_TITLES),
         Column("Total", "PV beyond cash"),
         *(Column(basis.capitalize() + " basis", "Public value NPV") for basis in BASES),
     )
     rows = []
-    for scheme in appraisal.schemes:
-        values = [float(public.present_value.sel(scheme=scheme, kind=kind)) + 0.0 for kind in KIND_TITLES]
-        values.append(float(public.total.sel(scheme=scheme)) + 0.0)
-        values += [
-            float(appraisal.summary.public_value_npv.sel(scheme=scheme, basis=basis)) + 0.0 for basis in BASES
-        ]
+    for scheme in _schemes(appraised(appraisal, "by_year")):
+        values = [by_kind(scheme=scheme, kind=kind) for kind in KIND_TITLES]
+        values.append(totals(scheme=scheme))
+        values += [public_npv(scheme=scheme, basis=basis) for basis in BASES]
         kind: RowKind = "total" if scheme == PROGRAMME else "normal"
         rows.append(Row(_label(appraisal, scheme), tuple(values), kind))
     return FormattedTable(
@@ -308,10 +339,11 @@ def public_value_section(tables: Sequence[FormattedTable]) -> str:
 
 def cumulative_chart(appraisal: Appraisal, basis: str) -> Chart:
     """Cumulative discounted net benefit by scheme over the years; the programme thick and dashed."""
-    years = appraisal.years
-    cumulative = appraisal.by_year.cumulative_net.sel(basis=basis)
+    by_year = appraised(appraisal, "by_year")
+    years = _years(by_year)
+    cumulative = Cells(by_year["cumulative_net"].transpose("scheme", "basis", "year"))
     data: list[Spec] = []
-    for index, scheme in enumerate(appraisal.schemes):
+    for index, scheme in enumerate(_schemes(by_year)):
         programme = scheme == PROGRAMME
         data.append(
             {
@@ -319,7 +351,7 @@ def cumulative_chart(appraisal: Appraisal, basis: str) -> Chart:
                 "mode": "lines+markers",
                 "name": _label(appraisal, scheme),
                 "x": years,
-                "y": list(series(cumulative.sel(scheme=scheme), years)),
+                "y": list(cumulative.series(years, scheme=scheme, basis=basis)),
                 "line": {
                     "color": "#1d2733" if programme else PALETTE[index % len(PALETTE)],
                     "width": 3 if programme else 2,

@@ -3,19 +3,22 @@ needs and the staff groups of ``capacity.workforce``, do-nothing against do-some
 workforce by organisation and staff group — WTE, pay cost and agency spend — do-nothing against
 do-something.
 
-Every number is the run's (``Results.capacity``); a line "do-something less do-nothing" and the Total of
-several bed bases or staff groups add the lines the table shows, nothing else is computed. Names are people's
-words: a bed base's, a staff group's and an organisation's name, never an id.
+Every number is the run's (``Results.capacity``, read as views: numpy with labels); a line "do-something
+less do-nothing" and the Total of several bed bases or staff groups add the lines the table shows, nothing
+else is computed. Names are people's words: a bed base's, a staff group's and an organisation's name, never
+an id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-import xarray as xr
+import numpy as np
 
 from carebridge.engine.results import Results
+from carebridge.engine.view import View
 from carebridge.report.numbers import MONEY, NumberKind
+from carebridge.report.run_views import dataset, optional_dataset
 from carebridge.report.table import Column, FormattedTable, Row, RowKind, heading, series, year_columns
 
 CASES = (("do_nothing", "do-nothing"), ("do_something", "do-something"))
@@ -32,11 +35,11 @@ def _row(label: str, values: tuple[float, ...], number: NumberKind, kind: RowKin
 
 
 def _cases(
-    label: str, measure: xr.DataArray, years: Sequence[str], number: NumberKind, kind: RowKind = "normal"
+    label: str, measure: View, years: Sequence[str], number: NumberKind, kind: RowKind = "normal"
 ) -> list[Row]:
     """``label``'s do-nothing, do-something and do-something less do-nothing lines of a (case, year) array."""
-    nothing = series(measure.sel(case="do_nothing", drop=True), years)
-    something = series(measure.sel(case="do_something", drop=True), years)
+    nothing = series(measure.sel(case="do_nothing"), years)
+    something = series(measure.sel(case="do_something"), years)
     less = tuple(s - n + 0.0 for s, n in zip(something, nothing, strict=True))
     return [
         _row(f"{label}, do-nothing", nothing, number, kind),
@@ -45,12 +48,19 @@ def _cases(
     ]
 
 
-def _names(data: xr.Dataset, dim: str, given: dict[str, str]) -> dict[str, str]:
-    """Each item of ``dim``'s name: the array's ``<dim>_name`` coordinate, else the scenario's."""
+def _names(data: Mapping[str, View], dim: str, given: dict[str, str]) -> dict[str, str]:
+    """Each item of ``dim``'s name: the arrays' ``<dim>_name`` coordinate, else the scenario's."""
     named = f"{dim}_name"
-    if named in data.coords:
-        return {str(i): str(n) for i, n in zip(data[dim].values, data[named].values, strict=True)}
-    return {str(i): given.get(str(i), str(i)) for i in data[dim].values}
+    found = next(view for view in data.values() if dim in view.dims)
+    items = found.labels[dim]
+    if named in found.extra:
+        return {str(i): str(n) for i, n in zip(items, found.coord(named), strict=True)}
+    return {str(i): given.get(str(i), str(i)) for i in items}
+
+
+def _capacity(results: Results) -> dict[str, View]:
+    """The run's capacity as a view of each measure (none when the scenario has no capacity)."""
+    return optional_dataset(results, "capacity") or {}
 
 
 def beds_and_staff_table(results: Results, years: Sequence[str]) -> FormattedTable | None:
@@ -58,7 +68,7 @@ def beds_and_staff_table(results: Results, years: Sequence[str]) -> FormattedTab
     against do-something, by year, with the change from the first year shown (the STP: "27,906 more acute
     spells, 1,302 more staff and 267 more beds"); then each POD's do-nothing activity above the base year.
     ``None`` when the scenario has no bed base and no staff group."""
-    data = results.capacity
+    data = _capacity(results)
     if "beds" not in data and "wte" not in data:
         return None
     capacity = results.scenario.capacity
@@ -68,23 +78,23 @@ def beds_and_staff_table(results: Results, years: Sequence[str]) -> FormattedTab
         names = _names(data, "bed_base", {bed.id: bed.name for bed in capacity.beds})
         for bed, name in names.items():
             rows.append(heading(name, width))
-            rows += _cases("Bed days", data.bed_days.sel(bed_base=bed, drop=True), years, "activity")
-            rows += _cases("Beds", data.beds.sel(bed_base=bed, drop=True), years, "activity")
+            rows += _cases("Bed days", data["bed_days"].sel(bed_base=bed), years, "activity")
+            rows += _cases("Beds", data["beds"].sel(bed_base=bed), years, "activity")
         if len(names) > 1:
             rows.append(heading("All bed bases", width))
-            rows += _cases("Beds", data.beds.sum("bed_base"), years, "activity", "total")
+            rows += _cases("Beds", data["beds"].sum("bed_base"), years, "activity", "total")
     if "wte" in data:
         names = _names(data, "staff_group", {group.id: group.name for group in capacity.workforce})
         for group, name in names.items():
             rows.append(heading(name, width))
-            rows += _cases("WTE", data.wte.sel(staff_group=group, drop=True), years, "activity")
+            rows += _cases("WTE", data["wte"].sel(staff_group=group), years, "activity")
         if len(names) > 1:
             rows.append(heading("All staff groups", width))
-            rows += _cases("WTE", data.wte.sum("staff_group"), years, "activity", "total")
-    spells = results.activity.do_nothing.sel(year=list(years))
-    growth = spells - spells.isel(year=0)
+            rows += _cases("WTE", data["wte"].sum("staff_group"), years, "activity", "total")
+    spells = dataset(results, "activity")["do_nothing"].sel(year=list(years)).transpose("year", "pod")
+    growth = View(spells.values - spells.values[0], spells.dims, spells.labels)
     rows.append(heading("Do-nothing activity above the base year", width))
-    for pod in spells.pod.values:
+    for pod in spells.labels["pod"]:
         rows.append(_row(results.pod_label(str(pod)), series(growth.sel(pod=pod), years), "activity"))
     return FormattedTable(
         "capacity",
@@ -105,7 +115,7 @@ def workforce_table(results: Results, years: Sequence[str]) -> FormattedTable | 
     """The baseline workforce of each organisation and staff group: WTE and pay cost, do-nothing against
     do-something, and the do-nothing agency spend, by year, with the change from the first year shown; then
     every organisation's together (docs/effects.md section 4). ``None`` without a workforce."""
-    data = results.capacity
+    data = _capacity(results)
     if "staff_wte" not in data:
         return None
     width = len(years) + 1
@@ -116,16 +126,16 @@ def workforce_table(results: Results, years: Sequence[str]) -> FormattedTable | 
     for group in names:
         org = employer.get(group)
         by_org.setdefault(results.org_label(org) if org else NO_ORGANISATION, []).append(group)
-    agency = "agency_spend" in data and bool((abs(data.agency_spend) > 0).any())
-    staff = data[["staff_wte", "pay", *(["agency_spend"] if agency else [])]]
+    agency = "agency_spend" in data and bool((np.abs(data["agency_spend"].values) > 0).any())
+    staff = {name: data[name] for name in ("staff_wte", "pay", *(["agency_spend"] if agency else []))}
     rows: list[Row] = []
 
-    def lines(chosen: xr.Dataset) -> list[Row]:
+    def lines(chosen: Mapping[str, View]) -> list[Row]:
         found = [
-            *_cases("WTE", chosen.staff_wte, years, "activity"),
-            *_cases("Pay cost", chosen.pay, years, "money"),
+            *_cases("WTE", chosen["staff_wte"], years, "activity"),
+            *_cases("Pay cost", chosen["pay"], years, "money"),
         ]
-        spend = series(chosen.agency_spend, years) if agency else ()
+        spend = series(chosen["agency_spend"], years) if agency else ()
         if any(abs(v) > 0 for v in spend):
             found.append(_row("Agency spend, do-nothing", spend, "money"))
         return found
@@ -133,12 +143,17 @@ def workforce_table(results: Results, years: Sequence[str]) -> FormattedTable | 
     for org, members in by_org.items():
         for group in members:
             named = names[group] if org == NO_ORGANISATION else f"{org}: {names[group]}"
-            rows += [heading(named, width), *lines(staff.sel(workforce_group=group, drop=True))]
+            one = {name: view.sel(workforce_group=group) for name, view in staff.items()}
+            rows += [heading(named, width), *lines(one)]
         if len(members) > 1 and len(by_org) > 1:
-            together = staff.sel(workforce_group=members).sum("workforce_group")
+            together = {
+                name: view.select(workforce_group=members).sum("workforce_group")
+                for name, view in staff.items()
+            }
             rows += [heading(f"{org}: all staff groups", width), *lines(together)]
     if len(names) > 1:
-        rows += [heading("All organisations and staff groups", width), *lines(staff.sum("workforce_group"))]
+        every = {name: view.sum("workforce_group") for name, view in staff.items()}
+        rows += [heading("All organisations and staff groups", width), *lines(every)]
     return FormattedTable(
         "workforce",
         "Workforce by organisation and staff group: WTE, pay cost and agency, do-nothing against "

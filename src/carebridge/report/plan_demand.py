@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-import xarray as xr
+import numpy as np
 
 from carebridge.engine.inputs import DRAW
 from carebridge.engine.results import Results
-from carebridge.report.table import Column, FormattedTable, Row, heading, series, year_columns
+from carebridge.engine.view import View
+from carebridge.report.run_views import dataset, optional_array
+from carebridge.report.table import Cells, Column, FormattedTable, Row, heading, year_columns
 
 SPLIT = ("demographic_growth", "non_demographic_growth")
 
@@ -36,7 +38,8 @@ class Split(NamedTuple):
 
 def has_growth_split(results: Results) -> bool:
     """Whether the run split its do-nothing growth (some POD's growth is driven by population)."""
-    return all(name in results.activity for name in SPLIT)
+    activity = dataset(results, "activity")
+    return all(name in activity for name in SPLIT)
 
 
 def growth_split_table(
@@ -48,21 +51,27 @@ def growth_split_table(
     demographic part. ``None`` when the run has no demographic part."""
     if not has_growth_split(results):
         return None
-    activity = results.activity
+    activity = dataset(results, "activity")
     base_year = results.years[0]
     width = len(years)
     rows: list[Row] = []
     shown: list[Split] = []
-    for pod in activity.pod.values:
-        one = activity.sel(pod=pod)
-        base = float(one.do_nothing.sel(year=base_year))
-        demographic = series(one.demographic_growth, years)
-        other = series(one.non_demographic_growth, years)
+    cells = {name: Cells(activity[name]) for name in ("do_nothing", *SPLIT)}
+    pods = activity["do_nothing"].labels["pod"]
+    units = (
+        dict(zip(pods, activity["do_nothing"].coord("pod_unit"), strict=True))
+        if "pod_unit" in activity["do_nothing"].extra
+        else {}
+    )
+    for pod in pods:
+        base = cells["do_nothing"].raw(year=base_year, pod=pod)
+        demographic = cells["demographic_growth"].series(years, pod=pod)
+        other = cells["non_demographic_growth"].series(years, pod=pod)
         if not any(abs(v) > 0 for v in (demographic if only_demographic else (*demographic, *other))):
             continue
-        unit = str(one.pod_unit.item()) if "pod_unit" in one.coords else ""
+        unit = str(units[pod]) if units else ""
         name = results.pod_label(str(pod))
-        do_nothing = series(one.do_nothing, years)
+        do_nothing = cells["do_nothing"].series(years, pod=pod)
         rows.append(heading(f"{name} ({unit}s)" if unit else name, width))
         shown.append(Split(base, demographic, other, do_nothing))
         rows += _split_rows(base_year, shown[-1])
@@ -138,12 +147,14 @@ def cohorts_table(results: Results, years: Sequence[str]) -> FormattedTable | No
     if not has_cohorts_over_time(results):
         return None
     scenario = results.scenario
-    shares = _first_draw(results.cohort_share)
+    shares = _first_draw(optional_array(results, "cohort_share"))
     if shares is None:
         return None
-    headcounts = _first_draw(results.cohort_headcount)
-    do_nothing = results.activity.do_nothing
-    pods = [str(pod) for pod in do_nothing.pod.values]
+    headcounts = _first_draw(optional_array(results, "cohort_headcount"))
+    do_nothing = Cells(dataset(results, "activity")["do_nothing"])
+    pods = [str(pod) for pod in dataset(results, "activity")["do_nothing"].labels["pod"]]
+    share_of = Cells(shares.transpose("cohort", "pod", "year"))
+    people = None if headcounts is None else Cells(headcounts.transpose("cohort", "year"))
     width = len(years)
     names = {cohort.id: cohort.name for cohort in scenario.cohorts}
     rows: list[Row] = []
@@ -152,17 +163,20 @@ def cohorts_table(results: Results, years: Sequence[str]) -> FormattedTable | No
         if not (cohort.share_by_year or cohort.headcount is not None or in_overlap):
             continue
         rows.append(heading(cohort.name, width))
-        if headcounts is not None and cohort.id in headcounts.cohort:
-            by_year = headcounts.sel(cohort=cohort.id, drop=True)
-            rows.append(Row("Headcount (people)", series(by_year, years), number="count"))
+        if headcounts is not None and people is not None and cohort.id in headcounts.labels["cohort"]:
+            rows.append(Row("Headcount (people)", people.series(years, cohort=cohort.id), number="count"))
         for pod in pods:
-            share = shares.sel(cohort=cohort.id, pod=pod, drop=True)
-            if not bool((abs(share) > 0).any()):
+            share = shares.sel(cohort=cohort.id, pod=pod)
+            if not bool((np.abs(share.values) > 0).any()):
                 continue
             name = results.pod_label(pod)
-            rows.append(Row(f"{name}: share of the POD's activity", series(share, years), number="percent"))
-            held = share * do_nothing.sel(pod=pod, drop=True)
-            rows.append(Row(f"{name}: activity in the cohort, do-nothing", series(held, years)))
+            share_by_year = share_of.series(years, cohort=cohort.id, pod=pod)
+            rows.append(Row(f"{name}: share of the POD's activity", share_by_year, number="percent"))
+            held = tuple(
+                share_of.raw(cohort=cohort.id, pod=pod, year=year) * do_nothing.raw(year=year, pod=pod) + 0.0
+                for year in years
+            )
+            rows.append(Row(f"{name}: activity in the cohort, do-nothing", held))
     for overlap in scenario.cohort_overlaps:
         if len(overlap.cohorts) != 2:
             continue
@@ -175,8 +189,8 @@ def cohorts_table(results: Results, years: Sequence[str]) -> FormattedTable | No
             rows.append(
                 Row(f"{name}: share of the POD's activity", (float(value),) * width, number="percent")
             )
-            held = float(value) * do_nothing.sel(pod=pod, drop=True)
-            rows.append(Row(f"{name}: activity in both, do-nothing", series(held, years)))
+            held = tuple(float(value) * do_nothing.raw(year=year, pod=pod) + 0.0 for year in years)
+            rows.append(Row(f"{name}: activity in both, do-nothing", held))
     if not rows:
         return None
     given = [
@@ -202,7 +216,7 @@ def cohorts_table(results: Results, years: Sequence[str]) -> FormattedTable | No
     )
 
 
-def _first_draw(array: xr.DataArray | None) -> xr.DataArray | None:
+def _first_draw(array: View | None) -> View | None:
     if array is None:
         return None
-    return array.isel({DRAW: 0}) if DRAW in array.dims else array
+    return array.isel(**{DRAW: 0}) if DRAW in array.dims else array

@@ -5,31 +5,33 @@ forecast, solutions, bridges by organisation, capacity and capital, the reconcil
 figures, and the appraisal's summary.
 
 Every builder reads only :class:`~carebridge.engine.Results` (and the scenario it carries) or the
-:class:`~carebridge.engine.appraisal.Appraisal` computed once for the run; a Total line may add the rows
-above it, nothing else is computed again. Signs follow the results: savings, funding and activity removed
+:class:`~carebridge.engine.appraisal.Appraisal` computed once for the run, each array as a view (numpy with
+its labels: ``Results.view``, read once per run) and each name by the results' label methods, so the tables
+of ``carebridge run`` need neither xarray nor pandas; a Total line may add the rows above it, nothing else is
+computed again. Signs follow the results: savings, funding and activity removed
 are negative (shown in brackets), investment and gaps positive; money in £'000. Percentages are stored as
 fractions (``-0.201`` is shown ``-20.1%``).
 """
 
 from __future__ import annotations
 
-import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from itertools import groupby
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
-import xarray as xr
+import numpy as np
 
-from carebridge.engine.appraisal import Appraisal
 from carebridge.engine.finance import NET, SYSTEM, TOTAL_FUNDING, TOTAL_INVESTMENT
 from carebridge.engine.flows import FLOWS, SCHEME_LINES, SECTORS
 from carebridge.engine.results import Results
+from carebridge.engine.view import View
 from carebridge.report.appraisal import summary_table
 from carebridge.report.numbers import MONEY, ZERO, Value
 from carebridge.report.plan_capacity import beds_and_staff_table, workforce_table
 from carebridge.report.plan_demand import cohorts_table, growth_split_table
 from carebridge.report.reconcile import ReconciliationRow, reconcile
+from carebridge.report.run_views import array, dataset, labelled, once, optional_array, optional_dataset
 from carebridge.report.table import (
     Cells,
     Column,
@@ -43,24 +45,12 @@ from carebridge.report.table import (
     year_columns,
 )
 
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from carebridge.engine.appraisal import Appraisal
+
 DEFLECTION_SOURCES = ("reduction", "direct")
-
-Value_ = TypeVar("Value_")
-_ONCE: dict[tuple[int, str], tuple[weakref.ref[Results], object]] = {}
-
-
-def _once(results: Results, what: str, compute: Callable[[Results], Value_]) -> Value_:
-    """``compute(results)``, computed once for a run (the years every table shows are read from the arrays,
-    and a report asks for them some twenty times); forgotten when the run is."""
-    key = (id(results), what)
-    known = _ONCE.get(key)
-    if known is not None and known[0]() is results:
-        return known[1]  # type: ignore[return-value]
-    value = compute(results)
-    _ONCE[key] = (weakref.ref(results), value)
-    weakref.finalize(results, _ONCE.pop, key, None)
-    return value
-
 
 # ---- years shown ------------------------------------------------------------------------------------------
 
@@ -68,7 +58,7 @@ def _once(results: Results, what: str, compute: Callable[[Results], Value_]) -> 
 def plan_years(results: Results) -> list[str]:
     """The base year to the later of the last effect year and the bridge year: the years the sources print
     (Stockport 2016/17 to 2020/21)."""
-    return list(_once(results, "plan_years", _plan_years))
+    return list(once(results, "plan_years", _plan_years))
 
 
 def _plan_years(results: Results) -> tuple[str, ...]:
@@ -78,14 +68,23 @@ def _plan_years(results: Results) -> tuple[str, ...]:
 
 def first_effect_year(results: Results) -> str:
     """The first year in which any scheme removes activity or saves money (the base year if none does)."""
-    return _once(results, "first_effect_year", _first_effect_year)
+    return once(results, "first_effect_year", _first_effect_year)
 
 
 def _first_effect_year(results: Results) -> str:
-    saving = abs(results.savings).sum([d for d in results.savings.dims if d != "year"])
-    moved = abs(results.activity["avoided_growth"]) + abs(results.activity["reduction"])
-    changed = (saving > ZERO) | (moved.sum("pod") > ZERO)
-    hits = [str(year) for year, hit in zip(saving.year.values, changed.values, strict=True) if hit]
+    savings = array(results, "savings")
+    saving = labelled(np.abs(savings.values), savings.dims, savings.labels).sum(
+        [d for d in savings.dims if d != "year"]
+    )
+    activity = dataset(results, "activity")
+    growth, reduction = activity["avoided_growth"], activity["reduction"]
+    moved = labelled(np.abs(growth.values) + np.abs(reduction.values), growth.dims, growth.labels).sum("pod")
+    moved_by_year = Cells(moved)
+    hits = [
+        str(year)
+        for year, value in zip(saving.labels["year"], saving.values.tolist(), strict=True)
+        if value > ZERO or moved_by_year(year=year) > ZERO
+    ]
     return hits[0] if hits else results.years[0]
 
 
@@ -110,18 +109,27 @@ def statement_years(results: Results) -> list[str]:
 def pod_savings(
     results: Results, basis: str, sources: Sequence[str], provider: str | None = None
 ) -> xr.DataArray:
-    """Savings by (year, pod) on one basis from the given sources, for one provider or all, £'000."""
+    """Savings by (year, pod) on one basis from the given sources, for one provider or all, £'000, as a
+    labelled array (the tables read :func:`savings_by_pod`, its view)."""
     chosen = results.savings.sel(basis=basis, source=list(sources))
     if provider is not None:
         chosen = chosen.sel(provider=provider)
     return chosen.sum([d for d in chosen.dims if d not in ("year", "pod")])
 
 
-def pod_rows(results: Results, values: xr.DataArray, years: Sequence[str]) -> list[Row]:
+def savings_by_pod(results: Results, basis: str, sources: Sequence[str], provider: str | None = None) -> View:
+    """Savings by (year, pod) on one basis from the given sources, for one provider or all, £'000."""
+    chosen = array(results, "savings").select(basis=basis, source=list(sources))
+    if provider is not None:
+        chosen = chosen.select(provider=provider)
+    return chosen.sum([d for d in chosen.dims if d not in ("year", "pod")])
+
+
+def pod_rows(results: Results, values: View, years: Sequence[str]) -> list[Row]:
     """One row per POD of a (year, pod) array, leaving out PODs that are zero in every year shown."""
     rows = []
     cells = Cells(values.transpose("pod", "year"))
-    for pod in values.pod.values:
+    for pod in values.labels["pod"]:
         row = cells.series(years, pod=pod)
         if any(abs(v) > ZERO for v in row):
             rows.append(Row(results.pod_label(str(pod)), row))
@@ -129,11 +137,12 @@ def pod_rows(results: Results, values: xr.DataArray, years: Sequence[str]) -> li
 
 
 def organisations(results: Results) -> list[str]:
-    return [str(org) for org in results.positions.org.values if org != SYSTEM]
+    return [str(org) for org in array(results, "positions").labels["org"] if org != SYSTEM]
 
 
 def plan_line_ids(results: Results) -> list[str]:
-    return [str(line) for line in results.positions.line.values if line in results.plan_line_orgs]
+    lines = array(results, "positions").labels["line"]
+    return [str(line) for line in lines if line in results.plan_line_orgs]
 
 
 # ---- positions (Stockport Tables 1, 2, 3) -----------------------------------------------------------------
@@ -142,7 +151,7 @@ def plan_line_ids(results: Results) -> list[str]:
 def do_nothing_gap(results: Results) -> FormattedTable:
     """The do-nothing gap of each organisation and their Total, by year (Stockport Table 1)."""
     years = plan_years(results)
-    positions = Cells(results.positions)
+    positions = Cells(array(results, "positions"))
     rows = [
         Row(results.org_label(org), positions.series(years, line="do_nothing", org=org))
         for org in organisations(results)
@@ -165,7 +174,7 @@ def plan_lines(results: Results) -> FormattedTable:
     """The plan lines (savings programmes, programme lines, investment) and their Total
     (Stockport Table 2)."""
     years = plan_years(results)
-    positions = Cells(results.positions)
+    positions = Cells(array(results, "positions"))
     rows = [
         Row(results.position_label(line), positions.series(years, line=line, org=SYSTEM))
         for line in plan_line_ids(results)
@@ -187,7 +196,7 @@ def do_something_position(results: Results) -> FormattedTable:
     """Each organisation's do-something position, then the system-level plan lines, and the system's
     do-something position as Total (Stockport Table 3 = Table 1 + Table 2)."""
     years = plan_years(results)
-    positions = Cells(results.positions)
+    positions = Cells(array(results, "positions"))
     rows = [
         Row(results.org_label(org), positions.series(years, line="do_something", org=org))
         for org in organisations(results)
@@ -240,7 +249,7 @@ def statement_net(results: Results) -> FormattedTable:
     """The statement's Total net saving on the tariff and the cost basis (the last line of Stockport
     Tables 6 and 8)."""
     years = plan_years(results)
-    net = results.statement.sel(line=NET)
+    net = array(results, "statement").sel(line=NET)
     rows = [
         Row(f"{basis.capitalize()} basis", series(net.sel(basis=basis), years))
         for basis in ("tariff", "cost")
@@ -263,9 +272,9 @@ def statement_net(results: Results) -> FormattedTable:
 def scheme_groups(results: Results) -> dict[str, list[str]]:
     """Scheme ids by group (a scheme without a group is its own group), in the order first met."""
     groups: dict[str, list[str]] = {}
-    summary = results.scheme_summary
+    summary = dataset(results, "scheme_summary")["investment"]
     for scheme, name, group in zip(
-        summary.scheme.values, summary.scheme_name.values, summary.scheme_group.values, strict=True
+        summary.labels["scheme"], summary.coord("scheme_name"), summary.coord("scheme_group"), strict=True
     ):
         groups.setdefault(str(group) or str(name), []).append(str(scheme))
     return groups
@@ -276,7 +285,7 @@ def scheme_summary(results: Results, basis: str) -> FormattedTable:
     on the tariff basis; the same on the cost basis)."""
     years = statement_years(results)
     last = years[-1]
-    summary = results.scheme_summary
+    summary = dataset(results, "scheme_summary")
     columns = [
         *year_columns(years, "Investment"),
         *year_columns(years, "Benefit"),
@@ -284,7 +293,10 @@ def scheme_summary(results: Results, basis: str) -> FormattedTable:
     ]
     rows = []
     for group, schemes in scheme_groups(results).items():
-        chosen = summary.sel(scheme=schemes).sum("scheme")
+        chosen = {
+            name: summary[name].select(scheme=schemes).sum("scheme")
+            for name in ("investment", "benefit", "net")
+        }
         values = (
             *series(chosen["investment"], years),
             *series(chosen["benefit"].sel(basis=basis), years),
@@ -309,11 +321,11 @@ def investment_statement(results: Results, basis: str) -> FormattedTable:
     funding and the savings line, Total funding, Total net saving (Stockport Table 6 on the tariff basis,
     Tables 8 and 20 on the cost basis)."""
     years = plan_years(results)
-    table = results.statement.sel(basis=basis)
+    table = array(results, "statement").sel(basis=basis)
     cells = Cells(table.transpose("line", "year"))
     totals = (TOTAL_INVESTMENT, TOTAL_FUNDING, NET)
     rows: list[Row] = []
-    for line, section_name in zip(table.line.values, table.section.values, strict=True):
+    for line, section_name in zip(table.labels["line"], table.coord("section"), strict=True):
         if section_name == "funding" and rows[-1].kind == "total":
             rows.append(heading("Source of investment funding", len(years)))
         kind: RowKind = "total" if line in totals else "normal"
@@ -344,9 +356,11 @@ def cost_release_increments(results: Results) -> FormattedTable:
     width = len(years) + 1
 
     def increments(sources: Sequence[str]) -> list[Row]:
-        level = pod_savings(results, "cost", sources)
-        before = level.shift(year=1, fill_value=0.0)
-        rows = pod_rows(results, level - before, years)
+        level = savings_by_pod(results, "cost", sources)
+        axis = level.dims.index("year")
+        before = np.roll(level.values, 1, axis=axis)
+        before[(slice(None),) * axis + (0,)] = 0.0
+        rows = pod_rows(results, labelled(level.values - before, level.dims, level.labels), years)
         return [Row(row.label, (*row.values, sum(v or 0.0 for v in row.values) + 0.0)) for row in rows]
 
     growth, growth_total = section("Growth", increments(["avoided_growth"]), "Total growth", width)
@@ -354,7 +368,7 @@ def cost_release_increments(results: Results) -> FormattedTable:
         "Deflections", increments(DEFLECTION_SOURCES), "Total deflections", width
     )
     both = total("Total growth and deflections", [growth_total, deflection_total], width)
-    cumulative = pod_savings(results, "cost", ["avoided_growth", *DEFLECTION_SOURCES]).sum("pod")
+    cumulative = savings_by_pod(results, "cost", ["avoided_growth", *DEFLECTION_SOURCES]).sum("pod")
     rows = [*growth, *deflections, both, Row("Cumulative", (*series(cumulative, years), None), "total")]
     return FormattedTable(
         "cost_release",
@@ -376,13 +390,13 @@ def savings_by_source(results: Results, provider: str | None = None) -> Formatte
     width = len(years)
     growth, growth_total = section(
         "Savings through avoided growth",
-        pod_rows(results, pod_savings(results, "cost", ["avoided_growth"], provider), years),
+        pod_rows(results, savings_by_pod(results, "cost", ["avoided_growth"], provider), years),
         "Total avoided growth",
         width,
     )
     reductions, reduction_total = section(
         "Deflections enabling cost reduction",
-        pod_rows(results, pod_savings(results, "cost", DEFLECTION_SOURCES, provider), years),
+        pod_rows(results, savings_by_pod(results, "cost", DEFLECTION_SOURCES, provider), years),
         "Total activity reductions",
         width,
     )
@@ -419,22 +433,28 @@ def activity_deflection(results: Results) -> FormattedTable:
     weighted by base-year activity: all activity removed over all base-year activity."""
     years = effect_years(results)
     base_year = results.years[0]
-    activity = results.activity
+    activity = dataset(results, "activity")
     base = activity["do_nothing"].sel(year=base_year)
+    do_nothing = Cells(activity["do_nothing"])
+    deflection = activity["deflection_pct"]
     columns = [
         Column(base_year, "Base year"),
         *year_columns(years, "Do-nothing activity"),
         *year_columns(years, f"Deflection against {base_year}", "percent"),
     ]
     rows = []
-    for pod in activity.pod.values:
+    percent = Cells(deflection)
+    for pod in base.labels["pod"]:
         values = (
-            float(base.sel(pod=pod)),
-            *series(activity["do_nothing"].sel(pod=pod), years),
-            *(v / 100 for v in series(activity["deflection_pct"].sel(pod=pod), years)),
+            do_nothing.raw(year=base_year, pod=pod),
+            *(do_nothing(year=year, pod=pod) for year in years),
+            *(percent(year=year, pod=pod) / 100 for year in years),
         )
         rows.append(Row(results.pod_label(str(pod)), values))
-    weighted = (activity["deflection_pct"] * base).sum("pod") / float(base.sum()) / 100
+    by_year = deflection.transpose("year", "pod")
+    removed = labelled(by_year.values * base.values, by_year.dims, by_year.labels).sum("pod")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weighted = labelled(removed.values / float(base.sum()) / 100, ("year",), removed.labels)
     summed = total("Total", rows, 1 + len(years))
     rows.append(Row("Total", (*summed.values, *series(weighted, years)), "total"))
     return FormattedTable(
@@ -456,7 +476,7 @@ def activity_by_source(results: Results) -> FormattedTable:
     (Stockport Table 24, activity)."""
     years = effect_years(results)
     width = len(years)
-    activity = results.activity
+    activity = dataset(results, "activity")
     growth, growth_total = section(
         "Growth", pod_rows(results, activity["avoided_growth"], years), "Total: avoided growth", width
     )
@@ -480,14 +500,15 @@ def activity_by_source(results: Results) -> FormattedTable:
 
 def provider_split(results: Results) -> FormattedTable:
     """The share of each POD's activity by provider (Stockport Table 21), as given in the scenario."""
-    providers = [str(p) for p in results.savings.provider.values]
-    split = results.provider_split
+    providers = [str(p) for p in array(results, "savings").labels["provider"]]
+    split = optional_array(results, "provider_split")
+    cells = None if split is None else Cells(split)
     rows = (
         []
-        if split is None
+        if split is None or cells is None
         else [
-            Row(results.pod_label(str(pod)), tuple(float(split.sel(pod=pod, provider=p)) for p in providers))
-            for pod in split.pod.values
+            Row(results.pod_label(str(pod)), tuple(cells.raw(pod=pod, provider=p) for p in providers))
+            for pod in split.labels["pod"]
         ]
     )
     return FormattedTable(
@@ -560,29 +581,26 @@ CHECK_TOLERANCE = 0.5
 def flow_holders(results: Results) -> list[str]:
     """The organisations whose flows the report shows: every organisation of the plan (the holders of the
     positions from the schemes), then any other organisation with a flow (an outside provider)."""
-    if results.scheme_positions is None or results.flows is None:
+    held, flows = optional_array(results, "scheme_positions"), optional_array(results, "flows")
+    if held is None or flows is None:
         return []
-    inside = [str(h) for h in results.scheme_positions.holder.values if h not in (*SECTORS, SYSTEM)]
-    others = sorted({str(org) for org in results.flows.org.values} - set(inside))
+    inside = [str(h) for h in held.labels["holder"] if h not in (*SECTORS, SYSTEM)]
+    others = sorted({str(org) for org in flows.coord("org")} - set(inside))
     return [*inside, *others]
 
 
-def flow_totals(results: Results) -> xr.DataArray:
+def flow_totals(results: Results) -> View:
     """The flows summed over counterparty and POD: (flow, org, year), £'000, deficit positive, zero where an
     organisation has no flow of a kind."""
-    assert results.flows is not None
-    flows = results.flows
+    flows = array(results, "flows").transpose("entry", "year")
     holders = flow_holders(results)
-    kinds, orgs = flows.flow.values, flows.org.values
-    values = flows.transpose("entry", "year").values
+    kinds, orgs = (np.asarray(flows.extra[name][1]) for name in ("flow", "org"))
+    values = flows.values
     summed = [
         [values[(kinds == flow) & (orgs == org)].sum(axis=0).tolist() for org in holders] for flow in FLOWS
     ]
-    return xr.DataArray(
-        summed,
-        dims=["flow", "org", "year"],
-        coords={"flow": list(FLOWS), "org": holders, "year": list(flows.year.values)},
-    )
+    labels = {"flow": FLOWS, "org": holders, "year": flows.labels["year"]}
+    return labelled(np.array(summed, dtype=float), ("flow", "org", "year"), labels)
 
 
 def flows_between_partners(results: Results) -> FormattedTable | None:
@@ -590,13 +608,14 @@ def flows_between_partners(results: Results) -> FormattedTable | None:
     cost (a subtotal, never added again), compensating payments, direct savings, investment and funding,
     with their effect on the position; organisations across, then the system (the organisations of the
     plan)."""
-    if results.flows is None or results.scheme_positions is None:
+    held = optional_array(results, "scheme_positions")
+    if optional_array(results, "flows") is None or held is None:
         return None
     years = plan_years(results)
     holders = flow_holders(results)
-    inside = [str(h) for h in results.scheme_positions.holder.values if h not in (*SECTORS, SYSTEM)]
+    inside = [str(h) for h in held.labels["holder"] if h not in (*SECTORS, SYSTEM)]
     totals = flow_totals(results)
-    system = Cells(totals.sel(org=inside).sum("org"))
+    system = Cells(totals.select(org=inside).sum("org"))
     cells = Cells(totals)
     width = len(holders) + 1
     rows: list[Row] = []
@@ -628,18 +647,19 @@ def flows_between_partners(results: Results) -> FormattedTable | None:
 def flow_checks(results: Results) -> FormattedTable | None:
     """The checks of spec section 13 by year: computed, expected and difference, differences above half a
     £'000 flagged."""
-    checks = results.flow_checks
+    checks = optional_dataset(results, "flow_checks")
     return None if checks is None else checks_table(checks, plan_years(results))
 
 
-def checks_table(checks: xr.Dataset, years: Sequence[str]) -> FormattedTable:
-    """:func:`flow_checks` of a (check, year) dataset of computed, expected and difference."""
+def checks_table(checks: Mapping[str, View], years: Sequence[str]) -> FormattedTable:
+    """:func:`flow_checks` of the views of a (check, year) dataset of computed, expected and difference."""
     width = len(years)
     rows: list[Row] = []
     computed, expected, differences = (
         Cells(checks[name].transpose("check", "year")) for name in ("computed", "expected", "difference")
     )
-    for check, name in zip(checks.check.values, checks.name.values, strict=True):
+    first = checks["computed"]
+    for check, name in zip(first.labels["check"], first.coord("name"), strict=True):
         difference = differences.series(years, check=check)
         flags = tuple(abs(v) > CHECK_TOLERANCE for v in difference)
         rows += [
@@ -668,16 +688,15 @@ SCHEME_LINE_TOTALS = ("schemes.do_nothing", "schemes.position", "schemes.do_some
 
 def scheme_bridge_holders(results: Results) -> list[str]:
     """Each organisation of the plan, then the NHS, social care and the system."""
-    if results.scheme_positions is None:
-        return []
-    return [str(holder) for holder in results.scheme_positions.holder.values]
+    held = optional_array(results, "scheme_positions")
+    return [] if held is None else [str(holder) for holder in held.labels["holder"]]
 
 
 def scheme_bridges(results: Results) -> FormattedTable | None:
     """The bridge from the schemes of each organisation, each sector (NHS, social care) and the system, by
     year: do-nothing gap, typed plan lines, each kind of flow, the position from the schemes, the plan lines
     the schemes do not explain, and the typed do-something position."""
-    held = results.scheme_positions
+    held = optional_array(results, "scheme_positions")
     if held is None:
         return None
     years = plan_years(results)
@@ -712,24 +731,25 @@ def scheme_bridges(results: Results) -> FormattedTable | None:
 def finance_forecast(results: Results) -> FormattedTable | None:
     """Income, expenditure by category, items and the gap of each organisation with finance, by year
     (the STP's "do-nothing": forecast expenditure less forecast income)."""
-    if results.finance is None or results.expenditure is None:
+    finance, expenditure = optional_dataset(results, "finance"), optional_array(results, "expenditure")
+    if finance is None or expenditure is None:
         return None
     years = plan_years(results)
     width = len(years)
     rows: list[Row] = []
-    for org in results.finance.org.values:
-        table = results.finance.sel(org=org)
+    lines = {name: Cells(view.transpose("org", "year")) for name, view in finance.items()}
+    spent = Cells(expenditure.transpose("org", "category", "year"))
+    for org in finance["income"].labels["org"]:
         rows.append(heading(results.org_label(str(org)), width))
-        rows.append(Row("Income", series(table.income, years)))
-        spend = results.expenditure.sel(org=org)
-        for category in spend.category.values:
-            values = series(spend.sel(category=category), years)
+        rows.append(Row("Income", lines["income"].series(years, org=org)))
+        for category in expenditure.labels["category"]:
+            values = spent.series(years, org=org, category=category)
             if any(abs(v or 0.0) > 0 for v in values):
                 rows.append(Row(f"Expenditure: {category}", values))
-        rows.append(Row("Recurrent items", series(table.recurrent_items, years)))
-        rows.append(Row("Recurrent (normalised) gap", series(table.recurrent_gap, years), "total"))
-        rows.append(Row("Non-recurrent items", series(table.non_recurrent_items, years)))
-        rows.append(Row("Do-nothing gap", series(table.gap, years), "total"))
+        rows.append(Row("Recurrent items", lines["recurrent_items"].series(years, org=org)))
+        rows.append(Row("Recurrent (normalised) gap", lines["recurrent_gap"].series(years, org=org), "total"))
+        rows.append(Row("Non-recurrent items", lines["non_recurrent_items"].series(years, org=org)))
+        rows.append(Row("Do-nothing gap", lines["gap"].series(years, org=org), "total"))
     return FormattedTable(
         "finance_forecast",
         "Do-nothing forecast from income and expenditure",
@@ -746,18 +766,18 @@ def finance_forecast(results: Results) -> FormattedTable | None:
 def solutions(results: Results) -> FormattedTable | None:
     """Each plan line net by year, with its gross value and the double count removed in the last year
     (the STP's solutions table: "impact after removal of double count")."""
-    if results.plan_gross is None or not results.plan_line_orgs:
+    plan_gross = optional_array(results, "plan_gross")
+    if plan_gross is None or not results.plan_line_orgs:
         return None
     years = plan_years(results)
     last = years[-1]
-    net = results.positions.sel(org=SYSTEM)
+    net = Cells(array(results, "positions").sel(org=SYSTEM).transpose("line", "year"))
+    gross_cells = Cells(plan_gross.transpose("line", "year"))
     rows = []
     for line in plan_line_ids(results):
-        gross = float(results.plan_gross.sel(line=line, year=last))
-        value = float(net.sel(line=line, year=last))
-        rows.append(
-            Row(results.position_label(line), (*series(net.sel(line=line), years), gross, gross - value))
-        )
+        gross = gross_cells.raw(line=line, year=last)
+        value = net.raw(line=line, year=last)
+        rows.append(Row(results.position_label(line), (*net.series(years, line=line), gross, gross - value)))
     rows.append(total("Total", rows, len(years) + 2))
     columns = (
         *year_columns(years, group="Net impact by year"),
@@ -783,15 +803,14 @@ def organisation_bridges(results: Results) -> FormattedTable:
     (organisations across)."""
     year = results.bridge_year
     holders = [*organisations(results), SYSTEM]
-    table = results.positions.sel(year=year)
+    table = array(results, "positions").sel(year=year)
+    cells = Cells(table.transpose("line", "org"))
     rows = [Row("Do-nothing gap", series_across(table.sel(line="do_nothing"), holders))]
     allocated = set(results.allocated_lines)
     for line in plan_line_ids(results):
         owner = results.plan_line_orgs.get(line, SYSTEM)
         values = tuple(
-            float(table.sel(line=line, org=holder))
-            if holder in (owner, SYSTEM) or line in allocated
-            else None
+            cells.raw(line=line, org=holder) if holder in (owner, SYSTEM) or line in allocated else None
             for holder in holders
         )
         rows.append(Row(results.position_label(line), values))
@@ -855,8 +874,10 @@ def capital(results: Results) -> FormattedTable | None:
     )
 
 
-def series_across(values: xr.DataArray, holders: list[str]) -> tuple[float, ...]:
-    return tuple(float(values.sel(org=holder)) for holder in holders)
+def series_across(values: View, holders: list[str]) -> tuple[float, ...]:
+    """An (org) array's cells of ``holders``, as they are."""
+    cells = Cells(values)
+    return tuple(cells.raw(org=holder) for holder in holders)
 
 
 DOCUMENTS = {"Stockport": ("Stockport Together",), "STP": ("STP", "Sustainability and Transformation")}

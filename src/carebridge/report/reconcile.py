@@ -5,7 +5,8 @@ An entry names one series by a selector: a ``position`` (line and organisation, 
 ``social_care``, the sum of its organisations — or system), a ``statement`` line (its id, its printed label,
 or ``total_investment``, ``total_funding``, ``net``), ``savings`` filtered by basis, scheme, group, POD,
 provider and source, scheme ``investment`` (recurrent plus non-recurrent) filtered by scheme or group, or
-``activity`` (POD and measure). The look-up only selects and adds what the results hold.
+``activity`` (POD and measure). The look-up only selects and adds what the results hold, read as views
+(numpy with labels).
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import xarray as xr
-
-from carebridge.engine.compare import typed_positions_by_holder
-from carebridge.engine.labels import label_map
+from carebridge.engine.finance import SYSTEM
 from carebridge.engine.results import Results
+from carebridge.engine.view import View
+from carebridge.report.run_views import array, dataset
 from carebridge.report.table import Cells
 from carebridge.scenario.errors import Path, Problem, ScenarioError, did_you_mean
 from carebridge.scenario.schema import (
@@ -103,7 +103,7 @@ def reconcile(results: Results) -> list[ReconciliationRow]:
     return rows
 
 
-def computed_series(results: Results, published: Published) -> tuple[xr.DataArray, str]:
+def computed_series(results: Results, published: Published) -> tuple[View, str]:
     """The computed (year) series a published entry names, and a description of it in words."""
     given = [name for name in SELECTORS if getattr(published, name) is not None]
     if len(given) != 1:
@@ -118,7 +118,7 @@ def computed_series(results: Results, published: Published) -> tuple[xr.DataArra
         raise _NotFoundError(f"{name}.{missing.field}", missing.message) from None
 
 
-def _lookup(results: Results, selector: object) -> tuple[xr.DataArray, str]:
+def _lookup(results: Results, selector: object) -> tuple[View, str]:
     match selector:
         case PositionRef():
             return _position(results, selector)
@@ -133,22 +133,25 @@ def _lookup(results: Results, selector: object) -> tuple[xr.DataArray, str]:
     raise TypeError(f"unknown selector {selector!r}")
 
 
-def _position(results: Results, ref: PositionRef) -> tuple[xr.DataArray, str]:
+def _position(results: Results, ref: PositionRef) -> tuple[View, str]:
     """A position line of an organisation, the system or a sector (the sum of its organisations)."""
-    positions = results.positions
-    _check("line", ref.line, [str(v) for v in positions.line.values], "position line")
-    holders = [str(v) for v in positions.org.values]
+    positions = array(results, "positions")
+    _check("line", ref.line, [str(v) for v in positions.labels["line"]], "position line")
+    holders = [str(v) for v in positions.labels["org"]]
     _check("org", ref.org, [*holders, *POSITION_SECTORS], "organisation, sector or system")
     if ref.org in POSITION_SECTORS:
-        series = typed_positions_by_holder(results).sel(line=ref.line, holder=ref.org, drop=True)
+        sectors = dict(zip(holders, positions.coord("sector"), strict=True))
+        orgs = [org for org in holders if org != SYSTEM]
+        members = [org for org in orgs if sectors[org] == ref.org]
+        series = positions.select(org=orgs).select(org=members).sum("org").select(line=ref.line)
     else:
         series = positions.sel(line=ref.line, org=ref.org)
     return series, f"position: {results.position_label(ref.line)}, {results.org_label(ref.org)}"
 
 
-def _statement(results: Results, ref: StatementRef) -> tuple[xr.DataArray, str]:
-    table = results.statement.sel(basis=ref.basis)
-    lines = [str(v) for v in table.line.values]
+def _statement(results: Results, ref: StatementRef) -> tuple[View, str]:
+    table = array(results, "statement").sel(basis=ref.basis)
+    lines = [str(v) for v in table.labels["line"]]
     by_label = {results.statement_label(ref.basis, line): line for line in lines}
     _check("line", ref.line, [*lines, *by_label], "statement line")
     line = by_label.get(ref.line, ref.line)
@@ -156,42 +159,51 @@ def _statement(results: Results, ref: StatementRef) -> tuple[xr.DataArray, str]:
     return table.sel(line=line), f"statement, {ref.basis} basis: {label}"
 
 
-def _savings(results: Results, ref: SavingsRef) -> tuple[xr.DataArray, str]:
-    savings = results.savings.sel(basis=ref.basis)
+def _savings(results: Results, ref: SavingsRef) -> tuple[View, str]:
+    savings = array(results, "savings").select(basis=ref.basis)
     words = [f"savings, {ref.basis} basis"]
     schemes = _schemes(results, ref.scheme, ref.group, words)
     if schemes is not None:
-        savings = savings.sel(scheme=schemes)
+        savings = savings.select(scheme=schemes)
     for dim, value, noun in (("pod", ref.pod, "POD"), ("provider", ref.provider, "provider")):
         if value is not None:
-            _check(dim, value, [str(v) for v in savings[dim].values], noun)
-            savings = savings.sel({dim: [value]})
+            _check(dim, value, [str(v) for v in savings.labels[dim]], noun)
+            savings = savings.select(**{dim: [value]})
             words.append(f"{noun} {results.pod_label(value) if dim == 'pod' else results.org_label(value)}")
     if ref.source is not None:
-        savings = savings.sel(source=[ref.source])
+        savings = savings.select(source=[ref.source])
         words.append(ref.source.replace("_", " "))
     return savings.sum([d for d in savings.dims if d != "year"]), ", ".join(words)
 
 
-def _investment(results: Results, ref: InvestmentRef) -> tuple[xr.DataArray, str]:
-    invested = results.scheme_investment["recurrent"] + results.scheme_investment["non_recurrent"]
+def _investment(results: Results, ref: InvestmentRef) -> tuple[View, str]:
+    investment = dataset(results, "scheme_investment")
+    recurrent, non_recurrent = (
+        investment["recurrent"],
+        investment["non_recurrent"].transpose(*investment["recurrent"].dims),
+    )
+    invested = View(recurrent.values + non_recurrent.values, recurrent.dims, recurrent.labels)
     words = ["scheme investment"]
     schemes = _schemes(results, ref.scheme, ref.group, words)
     if schemes is not None:
-        invested = invested.sel(scheme=schemes)
+        invested = invested.select(scheme=schemes)
     return invested.sum("scheme"), ", ".join(words)
 
 
-def _activity(results: Results, ref: ActivityRef) -> tuple[xr.DataArray, str]:
-    _check("pod", ref.pod, [str(v) for v in results.activity.pod.values], "POD with activity")
-    series = results.activity[ref.measure].sel(pod=ref.pod)
+def _activity(results: Results, ref: ActivityRef) -> tuple[View, str]:
+    activity = dataset(results, "activity")
+    _check("pod", ref.pod, [str(v) for v in activity["do_nothing"].labels["pod"]], "POD with activity")
+    series = activity[ref.measure].sel(pod=ref.pod)
     return series, f"activity: {results.pod_label(ref.pod)}, {ref.measure.replace('_', ' ')}"
 
 
 def _schemes(results: Results, scheme: str | None, group: str | None, words: list[str]) -> list[str] | None:
     """Scheme ids chosen by a scheme id or a group (``None``: every scheme); adds the choice to ``words``."""
     known = results.schemes
-    groups = label_map(results.scheme_summary, "scheme", "scheme_group")
+    summary = dataset(results, "scheme_summary")["investment"]
+    groups = {
+        str(s): str(g) for s, g in zip(summary.labels["scheme"], summary.coord("scheme_group"), strict=True)
+    }
     if scheme is not None:
         _check("scheme", scheme, known, "scheme")
         words.append(f"scheme {results.scheme_label(scheme)}")

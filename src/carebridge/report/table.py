@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import xarray as xr
-
+from carebridge.engine.view import View
 from carebridge.report.numbers import NumberKind, Value
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 RowKind = Literal["normal", "total", "heading"]
 
@@ -89,24 +91,28 @@ class FormattedTable:
         return runs
 
 
-def series(values: xr.DataArray, years: Sequence[str]) -> tuple[float, ...]:
-    """A (year) array's values in ``years`` as plain floats, ``-0.0`` as ``0.0``."""
+def series(values: View | xr.DataArray, years: Sequence[str]) -> tuple[float, ...]:
+    """A (year) array's values in ``years`` as plain floats, ``-0.0`` as ``0.0`` (a view, or a labelled
+    array of a reader that has one)."""
     if values.dims != ("year",):
         return tuple(float(v) + 0.0 for v in values.sel(year=list(years)).values)
     return Cells(values).series(years)
 
 
 class Cells:
-    """A labelled array read once into plain Python: each cell by its labels (``cells(org="ccg",
-    year="2018/19")``) as a float, ``-0.0`` as ``0.0``, with no xarray selection per cell (a table of a run
-    reads hundreds of cells, and a selection costs a thousand times a look-up). A label that is not on the
-    array raises ``KeyError``, as a selection does."""
+    """An array read once into plain Python: each cell by its labels (``cells(org="ccg", year="2018/19")``)
+    as a float, ``-0.0`` as ``0.0``, with no selection per cell (a table of a run reads hundreds of cells).
+    A label that is not on the array raises ``KeyError``, as a selection does. Reads a
+    :class:`~carebridge.engine.view.View`, or a labelled array of a reader that has one."""
 
-    def __init__(self, array: xr.DataArray) -> None:
+    def __init__(self, array: View | xr.DataArray) -> None:
         self.dims = tuple(str(dim) for dim in array.dims)
-        self._positions = [
-            {label: index for index, label in enumerate(array[dim].values.tolist())} for dim in self.dims
-        ]
+        labels: list[Sequence[Any]] = (
+            [array.labels[dim] for dim in self.dims]
+            if isinstance(array, View)
+            else [array[dim].values.tolist() for dim in self.dims]
+        )
+        self._positions = [{label: index for index, label in enumerate(own)} for own in labels]
         self._values = array.values
 
     def __call__(self, **labels: object) -> float:
@@ -116,6 +122,11 @@ class Cells:
             )
         at = tuple(positions[labels[dim]] for dim, positions in zip(self.dims, self._positions, strict=True))
         return float(self._values[at]) + 0.0
+
+    def raw(self, **labels: object) -> float:
+        """The cell at ``labels`` as it is (``-0.0`` kept)."""
+        at = tuple(positions[labels[dim]] for dim, positions in zip(self.dims, self._positions, strict=True))
+        return float(self._values[at])
 
     def series(self, years: Sequence[str], **labels: object) -> tuple[float, ...]:
         """The cells of ``years`` at ``labels`` (every other dimension)."""
