@@ -9,6 +9,7 @@ import pytest
 import xarray as xr
 
 from carebridge.engine import Results
+from carebridge.engine.view import View
 from carebridge.report.table import Cells, series
 
 
@@ -43,3 +44,23 @@ def test_minus_zero_reads_as_zero_and_series_keeps_the_years_order() -> None:
     assert values == (3.0, 0.0) and math.copysign(1.0, values[1]) == 1.0
     with pytest.raises(KeyError):
         series(array, ["2030/31"])
+
+
+def test_a_view_reads_as_its_labelled_array(results: Results) -> None:
+    """The tables read views (numpy with labels): every cell and series the same as of the array."""
+    view = results.view("positions")
+    assert isinstance(view, View)
+    by_view, by_array = Cells(view), Cells(results.positions)
+    for line in view.labels["line"]:
+        for org in view.labels["org"]:
+            assert by_view.series(results.years, line=line, org=org) == by_array.series(
+                results.years, line=line, org=org
+            )
+    do_nothing = view.sel(line="do_nothing", org="system")
+    assert series(do_nothing, results.years[::-1]) == series(
+        results.positions.sel(line="do_nothing", org="system"), results.years[::-1]
+    )
+    with pytest.raises(KeyError):
+        by_view.series(results.years, line="do_nothing")
+    with pytest.raises(KeyError):
+        by_view.series(results.years, line="do_nothing", org="nowhere")

@@ -113,24 +113,31 @@ class Cells:
             else [array[dim].values.tolist() for dim in self.dims]
         )
         self._positions = [{label: index for index, label in enumerate(own)} for own in labels]
+        self._by_dim = tuple(zip(self.dims, self._positions, strict=True))
+        self._chosen_by = frozenset(self.dims)
         self._values = array.values
 
     def __call__(self, **labels: object) -> float:
-        if labels.keys() != set(self.dims):
-            raise KeyError(
-                f"cells of ({', '.join(self.dims)}) are chosen by every label, not {sorted(labels)}"
-            )
-        at = tuple(positions[labels[dim]] for dim, positions in zip(self.dims, self._positions, strict=True))
-        return float(self._values[at]) + 0.0
+        return self.raw(**labels) + 0.0
 
     def raw(self, **labels: object) -> float:
         """The cell at ``labels`` as it is (``-0.0`` kept)."""
-        at = tuple(positions[labels[dim]] for dim, positions in zip(self.dims, self._positions, strict=True))
-        return float(self._values[at])
+        if labels.keys() != self._chosen_by:
+            raise KeyError(
+                f"cells of ({', '.join(self.dims)}) are chosen by every label, not {sorted(labels)}"
+            )
+        return float(self._values[tuple(positions[labels[dim]] for dim, positions in self._by_dim)])
 
     def series(self, years: Sequence[str], **labels: object) -> tuple[float, ...]:
-        """The cells of ``years`` at ``labels`` (every other dimension)."""
-        return tuple(self(**labels, year=year) for year in years)
+        """The cells of ``years`` at ``labels`` (every other dimension): the line read once."""
+        if "year" in labels or labels.keys() | {"year"} != self._chosen_by:
+            return tuple(self(**labels, year=year) for year in years)  # raises as a cell does
+        at = tuple(
+            slice(None) if dim == "year" else positions[labels[dim]] for dim, positions in self._by_dim
+        )
+        line = self._values[at].tolist()
+        by_year = self._positions[self.dims.index("year")]
+        return tuple(float(line[by_year[year]]) + 0.0 for year in years)
 
 
 def year_columns(
