@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
+from carebridge.engine.results import Results
 from carebridge.engine.view import View
 
 if TYPE_CHECKING:
     from carebridge.engine.appraisal import Appraisal
-    from carebridge.engine.results import Results
 
 Owner = TypeVar("Owner")
 Found = TypeVar("Found")
 _ONCE: dict[tuple[int, str], tuple[weakref.ref[object], object]] = {}
+_FIELDS = frozenset(field.name for field in fields(Results))
 
 
 def once(owner: Owner, what: str, compute: Callable[[Owner], Found]) -> Found:
@@ -52,8 +54,16 @@ def dataset(results: Results, name: str) -> dict[str, View]:
     return found
 
 
+def absent(results: Results, name: str) -> bool:
+    """Whether the run's field ``name`` holds nothing (None, an optional part the scenario does not have),
+    known without building it or asking for its view."""
+    return name in _FIELDS and results.pending(name) is None and getattr(results, name) is None
+
+
 def optional_array(results: Results, name: str) -> View | None:
     """:func:`array`, or None when the run has no such array."""
+    if absent(results, name):
+        return None
     try:
         return array(results, name)
     except KeyError:
@@ -62,6 +72,8 @@ def optional_array(results: Results, name: str) -> View | None:
 
 def optional_dataset(results: Results, name: str) -> dict[str, View] | None:
     """:func:`dataset`, or None when the run has no such dataset."""
+    if absent(results, name):
+        return None
     try:
         return dataset(results, name)
     except KeyError:
