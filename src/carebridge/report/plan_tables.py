@@ -614,17 +614,19 @@ def flows_between_partners(results: Results) -> FormattedTable | None:
     years = plan_years(results)
     holders = flow_holders(results)
     inside = [str(h) for h in held.labels["holder"] if h not in (*SECTORS, SYSTEM)]
-    totals = flow_totals(results)
-    system = Cells(totals.select(org=inside).sum("org"))
-    cells = Cells(totals)
+    totals = flow_totals(results)  # (flow, org, year): FLOWS by the holders
+    by_flow = totals.values.tolist()
+    system = totals.select(org=inside).sum("org").values.tolist()
+    at_year = {year: index for index, year in enumerate(totals.labels["year"])}
     width = len(holders) + 1
     rows: list[Row] = []
     for year in years:
         rows.append(heading(year, width))
         added: list[Row] = []
-        for flow in FLOWS:
-            values = (*(cells(flow=flow, org=org, year=year) for org in holders),)
-            row = Row(FLOW_LABELS[flow], (*values, system(flow=flow, year=year)))
+        column = at_year[year]
+        for kind, flow in enumerate(FLOWS):
+            values = tuple(float(by_org[column]) + 0.0 for by_org in by_flow[kind])
+            row = Row(FLOW_LABELS[flow], (*values, float(system[kind][column]) + 0.0))
             rows.append(row)
             if flow != SUBTOTAL_FLOW:
                 added.append(row)

@@ -118,7 +118,9 @@ class Cells:
         self._values = array.values
 
     def __call__(self, **labels: object) -> float:
-        return self.raw(**labels) + 0.0
+        if labels.keys() != self._chosen_by:
+            return self.raw(**labels)  # raises, naming the labels
+        return float(self._values[tuple(positions[labels[dim]] for dim, positions in self._by_dim)]) + 0.0
 
     def raw(self, **labels: object) -> float:
         """The cell at ``labels`` as it is (``-0.0`` kept)."""
