@@ -33,11 +33,10 @@ from carebridge.report.plan_tables import (
     statement_net,
     system_bridge,
 )
-from carebridge.report.png import write_bridge_pngs
 from carebridge.report.provenance import Provenance
 from carebridge.report.table import FormattedTable
 from carebridge.report.terminal import rich_table
-from carebridge.report.tidy import tidy_tables, write_tables
+from carebridge.report.tidy import tidy_columns, write_tables
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -113,7 +112,7 @@ def _write_the_rest(
 ) -> tuple[list[Path], Path, list[Path]]:
     """The report but the workbook and ``run.json``: the CSV tables, the page and the PNGs, written."""
     results = run.results
-    tidy = tidy_tables(results)
+    tidy = tidy_columns(results)
     csvs = write_tables(results, folder, tidy)
     summary = executive_summary(
         tidy["positions"],
@@ -126,6 +125,8 @@ def _write_the_rest(
     page = run_page(results, provenance, tables, charts, summary_html(summary), run.warnings)
     html = folder / HTML_FILE
     html.write_text(page, encoding="utf-8")
+    from carebridge.report.png import write_bridge_pngs  # Pillow: imported once the workbook is started
+
     return csvs, html, write_bridge_pngs(results, folder)
 
 
