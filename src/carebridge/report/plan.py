@@ -33,6 +33,7 @@ from carebridge.report.plan_tables import (
     statement_net,
     system_bridge,
 )
+from carebridge.report.png import write_bridge_pngs
 from carebridge.report.provenance import Provenance
 from carebridge.report.table import FormattedTable
 from carebridge.report.terminal import rich_table
@@ -125,8 +126,6 @@ def _write_the_rest(
     page = run_page(results, provenance, tables, charts, summary_html(summary), run.warnings)
     html = folder / HTML_FILE
     html.write_text(page, encoding="utf-8")
-    from carebridge.report.png import write_bridge_pngs  # Pillow: imported once the workbook is started
-
     return csvs, html, write_bridge_pngs(results, folder)
 
 

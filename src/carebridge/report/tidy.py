@@ -128,8 +128,8 @@ def _text(labels: Sequence[Any]) -> npt.NDArray[Any]:
 
 
 def _spread(values: npt.NDArray[Any], dims: Sequence[str], order: Sequence[str]) -> npt.NDArray[Any]:
-    """``values`` over ``dims`` laid over ``order`` (a dimension it lacks repeats it) and flattened, the
-    last dimension of ``order`` fastest."""
+    """``values`` over ``dims`` with its axes in ``order``, a dimension it lacks as an axis of one (to be
+    broadcast)."""
     sizes = [1] * len(order)
     moved = np.transpose(values, [dims.index(dim) for dim in order if dim in dims])
     shape = list(moved.shape)
@@ -168,6 +168,8 @@ def _as_object(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
 def _flat(
     values: npt.NDArray[Any], dims: Sequence[str], order: Sequence[str], shape: tuple[int, ...]
 ) -> npt.NDArray[Any]:
+    """``values`` over ``dims`` broadcast to ``shape`` (over ``order``) and flattened, the last dimension
+    fastest."""
     return np.broadcast_to(_spread(values, tuple(dims), order), shape).reshape(-1).copy()
 
 
