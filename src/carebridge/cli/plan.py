@@ -110,18 +110,34 @@ def run_command(
         appraisal = default_appraisal(results)
         report = PlanReport(results, appraisal, tuple(str(warning) for warning in loaded.warnings))
         provenance = provenance_of(scenario, loaded.scenario.name)
+        headlines: list[str] = []
+
+        def make_headlines() -> None:  # while the second process finishes the workbook
+            if not quiet:
+                headlines.append(rendered_headlines(results))
+
         try:
             written = _write_atomically(
-                folder, lambda staging: write_report(report, staging, provenance, workbook.start)
+                folder,
+                lambda staging: write_report(report, staging, provenance, workbook.start, make_headlines),
             )
         except OSError as error:
             fail(f"cannot write the report into {folder}: {error.strerror or error}")
-    if not quiet:
-        from carebridge.cli.console import terminal
-        from carebridge.report.plan import print_headlines
-
-        print_headlines(results, terminal())
+    for text in headlines:  # printed once the report is written, as the tables were
+        typer.echo(text, nl=False)
     typer.echo(f"Wrote {len(written)} files to {folder}: " + ", ".join(p.name for p in written))
+
+
+def rendered_headlines(results: Results) -> str:
+    """The headline tables of a run as the terminal shows them
+    (:func:`~carebridge.report.plan.print_headlines` on this command's console), rendered, not printed."""
+    from carebridge.cli.console import terminal
+    from carebridge.report.plan import print_headlines
+
+    console = terminal()
+    with console.capture() as captured:
+        print_headlines(results, console)
+    return captured.get()
 
 
 def provenance_of(scenario: Path, name: str) -> Provenance:

@@ -3,8 +3,9 @@
 ``report.xlsx`` takes openpyxl, which takes longer to import than anything else the report needs, and the
 workbook takes longer to write than the page, the CSV tables and the PNGs together. So where it can,
 ``carebridge run`` forks a child once its heavy modules are imported: the child imports openpyxl while
-the parent loads, runs and appraises the scenario; it then receives the results and the report's tables
-(pickled, through a pipe) and writes the workbook while the parent writes the rest. What the child raises
+the parent loads, runs and appraises the scenario; it then receives the scenario, the years and the report's
+tables (pickled, through a pipe: never the run's arrays, which the workbook does not read) and writes the
+workbook while the parent writes the rest. What the child raises
 comes back and is raised in the parent, so a workbook that cannot be written fails the run as it does in
 one process. The files and their content are the same either way.
 
@@ -109,8 +110,11 @@ class WorkbookProcess:
             from carebridge.report.plan import write_workbook_here
 
             return write_workbook_here(results, path, provenance, tables, warnings)
+        from carebridge.report.excel import RunFacts
+
+        facts = RunFacts(results.scenario, list(results.years))  # not the arrays: the workbook reads none
         request = pickle.dumps(
-            (results, path, provenance, tuple(tables), tuple(warnings)), pickle.HIGHEST_PROTOCOL
+            (facts, path, provenance, tuple(tables), tuple(warnings)), pickle.HIGHEST_PROTOCOL
         )
         send, self._send = self._send, None
         sender = threading.Thread(target=_send_all, args=(send, request), daemon=True)
@@ -170,11 +174,11 @@ def _child(request: int, answer: int) -> None:
         with os.fdopen(request, "rb") as pipe:
             data = pipe.read()
         if data:  # nothing when the parent stopped before the report (a bad scenario)
-            results, path, provenance, tables, warnings = pickle.loads(data)
+            facts, path, provenance, tables, warnings = pickle.loads(data)
             try:
                 reply: tuple[bool, Any] = (
                     True,
-                    str(write_excel(results, path, provenance, tables, warnings)),
+                    str(write_excel(facts, path, provenance, tables, warnings)),
                 )
             except Exception as error:
                 reply = (False, error)

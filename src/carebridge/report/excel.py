@@ -26,10 +26,9 @@ from copy import copy
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from weakref import WeakKeyDictionary
 
-from carebridge.engine.results import Results
 from carebridge.report.excel_totals import Sum, line_formulas, total_formulas
 from carebridge.report.numbers import NumberKind
 from carebridge.report.provenance import Provenance
@@ -40,6 +39,8 @@ if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
+
+    from carebridge.scenario.schema import Scenario
 
 NUMBER_FORMATS: dict[NumberKind, str] = {
     "money": "#,##0;(#,##0)",
@@ -67,6 +68,26 @@ SUBTITLE_LINE = 1.15
 
 InputLeaf = tuple[str, str | float | bool, bool]
 CellValue = str | float | int | bool | None
+
+
+class ReportedRun(Protocol):
+    """What a workbook reads of a run beside its tables: the scenario (the About and Inputs sheets) and the
+    years. :class:`~carebridge.engine.Results` is one; so is a :class:`RunFacts`."""
+
+    @property
+    def scenario(self) -> Scenario: ...
+
+    @property
+    def years(self) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """The scenario and the years of a run and nothing else: what a second process needs to write the run's
+    workbook (:mod:`carebridge.cli.workbook_process`), sent without the run's arrays."""
+
+    scenario: Scenario
+    years: list[str]
 
 
 @dataclass(frozen=True)
@@ -551,7 +572,7 @@ def _wrap_title(sheet: Worksheet, table: FormattedTable) -> None:
 
 
 def write_excel(
-    results: Results,
+    results: ReportedRun,
     path: Path,
     provenance: Provenance,
     tables: Sequence[FormattedTable],
@@ -587,7 +608,7 @@ def write_excel(
     return save_workbook(workbook, path)
 
 
-def _about(results: Results, provenance: Provenance) -> list[tuple[str, str]]:
+def _about(results: ReportedRun, provenance: Provenance) -> list[tuple[str, str]]:
     scenario = results.scenario
     return [
         ("Scenario", provenance.scenario_name),
@@ -618,7 +639,7 @@ def _write_warnings(sheet: Worksheet, warnings: Sequence[str], setup: PrintSetup
         sheet.row_dimensions[row].height = 15 * _lines(warning, width)
 
 
-def _write_inputs(sheet: Worksheet, results: Results, setup: PrintSetup) -> None:
+def _write_inputs(sheet: Worksheet, results: ReportedRun, setup: PrintSetup) -> None:
     """One row per leaf input: its field path, its value, and whether the file gave it or it is a default."""
     rows = [(path, value, "file" if given else "default") for path, value, given in input_leaves(results)]
     write_records(sheet, ["Input", "Value", "Given"], rows, setup)
@@ -627,7 +648,7 @@ def _write_inputs(sheet: Worksheet, results: Results, setup: PrintSetup) -> None
     sheet.column_dimensions["C"].width = 10
 
 
-def input_leaves(results: Results) -> list[InputLeaf]:
+def input_leaves(results: ReportedRun) -> list[InputLeaf]:
     """Every leaf of the scenario as ``(field path, value, given in the file)``, e.g.
     ``("pods[0].price.2017/18", 91.9, True)``; an empty list or map is one leaf with an empty value."""
     scenario = results.scenario

@@ -37,7 +37,7 @@ from carebridge.report.png import write_bridge_pngs
 from carebridge.report.provenance import Provenance
 from carebridge.report.table import FormattedTable
 from carebridge.report.terminal import rich_table
-from carebridge.report.tidy import tidy_tables, write_tables
+from carebridge.report.tidy import tidy_columns, write_tables
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -81,20 +81,28 @@ def write_workbook_here(
 
 
 def write_report(
-    run: PlanReport, folder: Path, provenance: Provenance, workbook: WorkbookStart = write_workbook_here
+    run: PlanReport,
+    folder: Path,
+    provenance: Provenance,
+    workbook: WorkbookStart = write_workbook_here,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Path]:
     """Write the whole report of a run into ``folder``: the tidy CSV tables, ``report.xlsx``,
     ``report.html``, the bridge of the system and of each organisation as PNG, and ``run.json`` (the
     provenance and the files written). Returns the paths.
 
     ``workbook`` writes ``report.xlsx``: by default here, first; the command line may give it to a second
-    process (:mod:`carebridge.cli.workbook_process`) that writes it while this one writes the rest."""
+    process (:mod:`carebridge.cli.workbook_process`) that writes it while this one writes the rest, and
+    ``meanwhile`` (the headlines the terminal shows, made ready) runs here once the rest is written, before
+    waiting for the workbook."""
     results = run.results
     folder.mkdir(parents=True, exist_ok=True)
     tables = all_tables(results, run.appraisal)
     workbook_written = workbook(results, folder / EXCEL_FILE, provenance, tables, run.warnings)
     try:
         csvs, html, pngs = _write_the_rest(run, folder, provenance, tables)
+        if meanwhile is not None:
+            meanwhile()
     except BaseException:
         with suppress(
             Exception
@@ -113,7 +121,7 @@ def _write_the_rest(
 ) -> tuple[list[Path], Path, list[Path]]:
     """The report but the workbook and ``run.json``: the CSV tables, the page and the PNGs, written."""
     results = run.results
-    tidy = tidy_tables(results)
+    tidy = tidy_columns(results)
     csvs = write_tables(results, folder, tidy)
     summary = executive_summary(
         tidy["positions"],

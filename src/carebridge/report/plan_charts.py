@@ -1,16 +1,21 @@
 """Charts of a plan's run (plotly.js figures built as plain dicts, see :mod:`carebridge.report.chart`): the
 system bridge and each organisation's as waterfalls, positions by organisation, the plan lines stacked,
 activity by POD, savings by POD, and the appraisal's cumulative net benefit. Every chart reads only
-:class:`~carebridge.engine.Results` or the :class:`~carebridge.engine.appraisal.Appraisal` of the run."""
+:class:`~carebridge.engine.Results` or the :class:`~carebridge.engine.appraisal.Appraisal` of the run, the
+results through their views (:meth:`~carebridge.engine.Results.view`: numpy, no xarray)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from math import ceil
+
+import numpy as np
 
 from carebridge.engine.appraisal import Appraisal
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.flows import SCHEME_LINES, SECTORS
 from carebridge.engine.results import Results
+from carebridge.engine.view import View
 from carebridge.report.appraisal import cumulative_chart
 from carebridge.report.chart import (
     END,
@@ -29,9 +34,26 @@ from carebridge.report.plan_tables import (
     organisations,
     plan_line_ids,
     plan_years,
-    pod_savings,
 )
-from carebridge.report.table import series
+
+
+def array_view(results: Results, name: str) -> View:
+    """The view of the array field ``name`` of the run."""
+    found = results.view(name)
+    assert isinstance(found, View), name
+    return found
+
+
+def dataset_views(results: Results, name: str) -> dict[str, View]:
+    """The views of the variables of the dataset field ``name`` of the run, by name."""
+    found = results.view(name)
+    assert isinstance(found, dict), name
+    return found
+
+
+def series(values: View, years: Sequence[str]) -> list[float]:
+    """A (year) view's values in ``years`` as plain floats, ``-0.0`` as ``0.0``."""
+    return [float(values.values[values.position("year", year)]) + 0.0 for year in years]
 
 
 def waterfall_trace(names: list[str], values: list[float], measures: list[str]) -> Spec:
@@ -87,7 +109,8 @@ def bridge_chart(results: Results) -> Chart:
 def activity_chart(results: Results) -> Chart:
     """Do-nothing against do-something activity by POD over the years, one small chart per POD."""
     years = plan_years(results)
-    pods = [str(pod) for pod in results.activity.pod.values]
+    activity = dataset_views(results, "activity")
+    pods = [str(pod) for pod in activity["do_nothing"].labels["pod"]]
     columns = 2 if len(pods) > 1 else 1
     rows = max(1, ceil(len(pods) / columns))
     data: list[Spec] = []
@@ -110,7 +133,7 @@ def activity_chart(results: Results) -> Chart:
                     "legendgroup": measure,
                     "showlegend": index == 0,
                     "x": years,
-                    "y": list(series(results.activity[measure].sel(pod=pod), years)),
+                    "y": series(activity[measure].sel(pod=pod), years),
                     "line": {"dash": dash, "color": PALETTE[0] if measure == "do_nothing" else PALETTE[1]},
                     "xaxis": f"x{axis}",
                     "yaxis": f"y{axis}",
@@ -120,7 +143,7 @@ def activity_chart(results: Results) -> Chart:
         layout[f"yaxis{axis}"] = {
             "tickformat": ",.0f",
             "rangemode": "tozero",
-            "title": {"text": _pod_unit(results, pod), "standoff": 4},
+            "title": {"text": _pod_unit(activity["do_nothing"], pod), "standoff": 4},
         }
         layout[f"xaxis{axis}"] = {"type": "category"}
         annotations.append(
@@ -138,10 +161,11 @@ def activity_chart(results: Results) -> Chart:
     return Chart("chart-activity", "Activity by POD", description, data, layout)
 
 
-def _pod_unit(results: Results, pod: str) -> str:
-    """A POD's unit of activity as an axis title (plural: "spells"), or "activity" when it has none."""
-    units = results.activity.coords.get("pod_unit")
-    unit = str(units.sel(pod=pod).item()) if units is not None else ""
+def _pod_unit(activity: View, pod: str) -> str:
+    """A POD's unit of activity (the ``pod_unit`` coordinate of a view of the activity) as an axis title
+    (plural: "spells"), or "activity" when it has none."""
+    units = activity.extra.get("pod_unit")
+    unit = str(units[1][activity.position("pod", pod)]) if units is not None else ""
     if not unit:
         return "activity"
     if unit.endswith("s") or " " in unit:
@@ -157,11 +181,11 @@ def savings_chart(results: Results, basis: str) -> Chart:
             "type": "bar",
             "name": results.pod_label(str(pod)),
             "x": results.years,
-            "y": list(series(saving.sel(pod=pod), results.years)),
+            "y": series(saving.sel(pod=pod), results.years),
             "marker": {"color": PALETTE[index % len(PALETTE)]},
             "hovertemplate": "%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>",
         }
-        for index, pod in enumerate(saving.pod.values)
+        for index, pod in enumerate(saving.labels["pod"])
     ]
     title = f"Savings by POD, {basis} basis (£'000)"
     layout = chart_layout(
@@ -171,9 +195,16 @@ def savings_chart(results: Results, basis: str) -> Chart:
     return Chart(f"chart-savings-{basis}", title, description, data, layout)
 
 
+def pod_savings(results: Results, basis: str, sources: Sequence[str]) -> View:
+    """Savings by year and POD on one basis from the given sources, every provider, £'000."""
+    chosen = array_view(results, "savings").sel(basis=basis, source=list(sources))
+    return chosen.sum([dim for dim in chosen.dims if dim not in ("year", "pod")])
+
+
 def positions_chart(results: Results) -> Chart:
     """Do-nothing gap (dotted) and do-something position (solid) of each organisation and the system."""
     years = plan_years(results)
+    positions = array_view(results, "positions")
     data = []
     for index, org in enumerate([*organisations(results), SYSTEM]):
         colour = PALETTE[index % len(PALETTE)]
@@ -189,7 +220,7 @@ def positions_chart(results: Results) -> Chart:
                     "name": name,
                     "legendgroup": org,
                     "x": years,
-                    "y": list(series(results.positions.sel(line=line, org=org), years)),
+                    "y": series(positions.sel(line=line, org=org), years),
                     "line": {"dash": dash, "color": colour, "width": 3 if org == SYSTEM else 2},
                     "hovertemplate": "%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>",
                 }
@@ -207,7 +238,7 @@ def waterfall(results: Results, org: str, year: str) -> tuple[list[str], list[fl
     """Steps of an organisation's (or the system's) bridge: do-nothing, its own plan lines and its share of
     each allocated system line (model spec section 13), do-something. The steps add up from the do-nothing
     gap to the do-something position of the positions table."""
-    table = results.positions.sel(org=org, year=year)
+    table = array_view(results, "positions").sel(org=org, year=year)
     allocated = set(results.allocated_lines)
     lines = [
         line
@@ -215,7 +246,8 @@ def waterfall(results: Results, org: str, year: str) -> tuple[list[str], list[fl
         if org == SYSTEM or results.plan_line_orgs.get(line) == org or line in allocated
     ]
     names = ["Do-nothing gap", *(results.position_label(line) for line in lines), "Do-something position"]
-    values = [float(table.sel(line=line)) for line in ["do_nothing", *lines, "do_something"]]
+    steps = ["do_nothing", *lines, "do_something"]
+    values = [float(table.values[table.position("line", line)]) for line in steps]
     return names, values
 
 
@@ -236,11 +268,10 @@ def scheme_waterfall(results: Results, holder: str, year: str) -> tuple[list[str
     """Steps of the bridge from the schemes of a holder (an organisation, ``nhs``, ``social_care`` or the
     system) in a year: names, values and plotly measures; the positions are totals, each line a step, and a
     line that is zero is left out."""
-    assert results.scheme_positions is not None
-    held = results.scheme_positions.sel(holder=holder, year=year)
+    held = array_view(results, "scheme_positions").sel(holder=holder, year=year)
     names, values, measures = [], [], []
     for line in SCHEME_LINES:
-        value = float(held.sel(line=line)) + 0.0
+        value = float(held.values[held.position("line", line)]) + 0.0
         if line in SCHEME_LINE_TOTALS:
             measure = "absolute" if line == "schemes.do_nothing" else "total"
         elif abs(value) > ZERO:
@@ -289,13 +320,13 @@ def bridge_waterfall(
 def solutions_chart(results: Results) -> Chart:
     """Plan lines stacked by year (savings below zero), with the do-something position as a line."""
     years = plan_years(results)
-    table = results.positions.sel(org=SYSTEM)
+    table = array_view(results, "positions").sel(org=SYSTEM)
     data: list[dict[str, object]] = [
         {
             "type": "bar",
             "name": results.position_label(line),
             "x": years,
-            "y": list(series(table.sel(line=line), years)),
+            "y": series(table.sel(line=line), years),
             "marker": {"color": PALETTE[i % len(PALETTE)]},
             "hovertemplate": "%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>",
         }
@@ -307,7 +338,7 @@ def solutions_chart(results: Results) -> Chart:
             "mode": "lines+markers",
             "name": "Do-something position",
             "x": years,
-            "y": list(series(table.sel(line="do_something"), years)),
+            "y": series(table.sel(line="do_something"), years),
             "line": {"color": "#000000"},
             "hovertemplate": "%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>",
         }
@@ -327,11 +358,15 @@ def all_charts(results: Results, appraisal: Appraisal | None) -> list[Chart]:
     if results.plan_line_orgs:
         charts.append(solutions_chart(results))
     charts += [organisation_bridge_chart(results, org) for org in organisations(results)]
-    if results.scheme_positions is not None:
-        bridge_year = results.scheme_positions.sel(year=results.bridge_year)
-        held = [holder for holder in (SYSTEM, *SECTORS) if abs(bridge_year.sel(holder=holder)).max() > ZERO]
+    if results.plan_flows is not None:
+        bridge_year = array_view(results, "scheme_positions").sel(year=results.bridge_year)
+        held = [
+            holder
+            for holder in (SYSTEM, *SECTORS)
+            if np.abs(bridge_year.sel(holder=holder).values).max() > ZERO
+        ]
         charts += [scheme_bridge_chart(results, holder) for holder in held]
-    if results.activity.sizes.get("pod", 0):
+    if any(view.sizes.get("pod", 0) for view in dataset_views(results, "activity").values()):
         charts.append(activity_chart(results))
     if results.schemes:
         charts += [savings_chart(results, "tariff"), savings_chart(results, "cost")]

@@ -3,22 +3,24 @@ each organisation and of the system in the bridge year, the headline bridge, the
 schemes, the risks the run shows, and three to five key messages written from the numbers.
 
 :func:`executive_summary` is pure: it reads only the tidy tables the report writes (``positions`` and
-``savings`` of :mod:`carebridge.report.tidy`), the bridge year and the printed names, so every figure of the
-summary is a figure of ``positions.csv`` or a sum of rows of ``savings.csv``. :func:`summary_html` draws it.
+``savings`` of :mod:`carebridge.report.tidy`, as columns), the bridge year and the printed names, so every
+figure of the summary is a figure of ``positions.csv`` or a sum of rows of ``savings.csv`` (summed as pandas
+sums them). :func:`summary_html` draws it.
 Money in £'000 in the tables and £m (one decimal place) in the sentences; savings negative, in brackets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from html import escape
 
-import pandas as pd
+import numpy as np
 
 from carebridge.engine.finance import SYSTEM
 from carebridge.report.html_table import text_table
 from carebridge.report.numbers import format_number
+from carebridge.report.tidy import TidyTable
 
 NOT_EXPLAINED = "schemes.not_explained"
 SHOWN = 0.5
@@ -98,8 +100,8 @@ def millions(value: float) -> str:
 
 
 def executive_summary(
-    positions: pd.DataFrame,
-    savings: pd.DataFrame,
+    positions: TidyTable,
+    savings: TidyTable,
     year: str,
     names: SummaryNames,
     sensitivities: Sequence[str] = (),
@@ -109,7 +111,7 @@ def executive_summary(
     describes but does not put in the position."""
     cells = {
         (str(line), str(org), str(when)): float(value)
-        for line, org, when, value in positions[["line", "org", "year", "value"]].itertuples(index=False)
+        for line, org, when, value in positions.rows("line", "org", "year", "value")
     }
 
     def value(line: str, org: str, when: str = year) -> float:
@@ -119,7 +121,7 @@ def executive_summary(
         gap, residual = value("do_nothing", org), value("do_something", org)
         return Position(name, gap, residual - gap, residual)
 
-    first_year = min(str(when) for when in positions["year"])
+    first_year = min(str(when) for when in positions.column("year"))
     system = position(SYSTEM, names.system)
     organisations = tuple(position(org, name) for org, name in names.organisations.items())
     lines = [Step(name, value(line, SYSTEM)) for line, name in names.lines.items()]
@@ -146,25 +148,56 @@ def executive_summary(
 
 
 def _scheme_savings(
-    savings: pd.DataFrame, year: str, names: Mapping[str, str]
+    savings: TidyTable, year: str, names: Mapping[str, str]
 ) -> tuple[tuple[SchemeSaving, ...], float, float]:
     """The largest schemes by cost-basis saving in ``year`` and every scheme's saving on each basis."""
-    chosen = savings[savings["year"].astype(str) == year]
-    if chosen.empty:
+    chosen = [
+        (str(scheme), str(basis), float(value))
+        for scheme, when, basis, value in savings.rows("scheme", "year", "basis", "value")
+        if str(when) == year
+    ]
+    if not chosen:
         return (), 0.0, 0.0
-    by_scheme = chosen.groupby(["scheme", "basis"])["value"].sum().unstack("basis", fill_value=0)
+    by_scheme: dict[str, dict[str, float]] = {}
+    for scheme in sorted({scheme for scheme, _, _ in chosen}):
+        by_scheme[scheme] = {
+            basis: _group_sum(value for id_, on, value in chosen if id_ == scheme and on == basis)
+            for basis in {basis for id_, basis, _ in chosen if id_ == scheme}
+        }
     rows = [
         SchemeSaving(
-            names.get(str(scheme), str(scheme)),
-            float(by_scheme.loc[scheme].get("tariff", 0.0)) + 0.0,
-            float(by_scheme.loc[scheme].get("cost", 0.0)) + 0.0,
+            names.get(scheme, scheme),
+            by_scheme[scheme].get("tariff", 0.0) + 0.0,
+            by_scheme[scheme].get("cost", 0.0) + 0.0,
         )
-        for scheme in by_scheme.index
+        for scheme in by_scheme
     ]
     rows.sort(key=lambda row: (min(row.cost, row.tariff), row.name))
-    tariff = float(chosen.loc[chosen["basis"] == "tariff", "value"].sum()) + 0.0
-    cost = float(chosen.loc[chosen["basis"] == "cost", "value"].sum()) + 0.0
+    tariff = _column_sum([value for _, basis, value in chosen if basis == "tariff"]) + 0.0
+    cost = _column_sum([value for _, basis, value in chosen if basis == "cost"]) + 0.0
     return tuple(row for row in rows if min(row.cost, row.tariff) <= -SHOWN)[:LARGEST], tariff, cost
+
+
+def _group_sum(values: Iterable[float]) -> float:
+    """The sum of a group's values as ``DataFrame.groupby(...).sum()`` makes it: compensated (Kahan)
+    summation in row order, NaN skipped."""
+    total = compensation = 0.0
+    for value in values:
+        if value != value:
+            continue
+        step = value - compensation
+        added = total + step
+        compensation = added - total - step
+        if compensation != compensation:
+            compensation = 0.0
+        total = added
+    return total
+
+
+def _column_sum(values: list[float]) -> float:
+    """The sum of a column's values as ``Series.sum()`` makes it: numpy's sum, NaN skipped."""
+    array = np.asarray(values, dtype=float)
+    return float(np.where(np.isnan(array), 0.0, array).sum())
 
 
 def _messages(summary: ExecutiveSummary) -> tuple[str, ...]:

@@ -5,7 +5,8 @@ longer than the rest of the report). The picture is laid out first (:func:`bridg
 the plot area, each bar and each piece of text with the box it covers), then painted (:func:`render`), so a
 test can check that every name lies whole inside the image. Text is DejaVu Sans, the font the other PNGs of
 the reports use, read from Matplotlib's data folder without importing Matplotlib; Pillow's own font stands
-in when that file is missing.
+in when that file is missing. Pillow is imported when the first image is laid out, not with this module
+(``carebridge run`` imports it once the workbook's second process has its tables).
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from functools import cache
 from importlib.util import find_spec
 from io import BytesIO
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.results import Results
@@ -26,6 +26,9 @@ from carebridge.report.chart import END, FALL, RISE
 from carebridge.report.numbers import format_number
 from carebridge.report.plan_charts import waterfall
 from carebridge.report.plan_tables import organisations
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageDraw, ImageFont
 
 DPI = 100
 """Pixels to the inch: the image is as wide as the figure's inches × this, 600 pixels high."""
@@ -161,6 +164,8 @@ class BridgeDrawing:
 @cache
 def font(points: float) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """DejaVu Sans at ``points`` (at :data:`DPI`); Pillow's own font when DejaVu Sans is not installed."""
+    from PIL import ImageFont
+
     pixels = points * DPI / 72
     spec = find_spec("matplotlib")
     for folder in (spec.submodule_search_locations or []) if spec is not None else []:
@@ -170,12 +175,17 @@ def font(points: float) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(pixels)
 
 
-_MEASURE = ImageDraw.Draw(Image.new("L", (1, 1)))
+@cache
+def _measure() -> ImageDraw.ImageDraw:
+    """A drawing surface that only measures text."""
+    from PIL import Image, ImageDraw
+
+    return ImageDraw.Draw(Image.new("L", (1, 1)))
 
 
 def text_size(text: str, points: float) -> tuple[float, float]:
     """Width and height in pixels of ``text`` (its lines one under another) drawn level."""
-    left, top, right, bottom = _MEASURE.multiline_textbbox((0, 0), text, font=font(points), spacing=2)
+    left, top, right, bottom = _measure().multiline_textbbox((0, 0), text, font=font(points), spacing=2)
     return right - left, bottom - top
 
 
@@ -302,8 +312,10 @@ def bridge_drawing(title: str, names: list[str], values: list[float]) -> BridgeD
 
 def _paint_text(image: Image.Image, text: Text) -> None:
     """Draw ``text`` into its box: level, or turned about its own centre then placed."""
+    from PIL import Image, ImageDraw
+
     face = font(text.size)
-    probe = _MEASURE.multiline_textbbox((0, 0), text.text, font=face, spacing=2, align=text.align)
+    probe = _measure().multiline_textbbox((0, 0), text.text, font=face, spacing=2, align=text.align)
     width, height = math.ceil(probe[2] - probe[0]) + 2, math.ceil(probe[3] - probe[1]) + 2
     mask = Image.new("L", (width, height), 0)
     ImageDraw.Draw(mask).multiline_text(
@@ -318,6 +330,8 @@ def _paint_text(image: Image.Image, text: Text) -> None:
 
 def render(drawing: BridgeDrawing) -> bytes:
     """The drawing as the bytes of a PNG image."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (drawing.width, drawing.height), BACKGROUND)
     draw = ImageDraw.Draw(image)
     plot = drawing.plot
