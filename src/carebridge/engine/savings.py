@@ -162,9 +162,9 @@ def by_pod_values(sources: Floats, provider_split: Floats) -> Floats:
     """The savings table summed over sources and providers, (…, basis, year, pod, scheme), positive: each
     POD's savings weighted by its share of activity at the providers (1 when they hold all of it)."""
     laid = laid_by_source(sources)
-    summed: Floats = (laid[..., 0, :, :, :, :] + laid[..., 1, :, :, :, :] + laid[..., 2, :, :, :, :]) * (
-        provider_split.sum(axis=-1)[:, None]
-    )
+    summed: Floats = np.add(laid[..., 0, :, :, :, :], laid[..., 1, :, :, :, :])  # one array, added into
+    summed += laid[..., 2, :, :, :, :]
+    summed *= provider_split.sum(axis=-1)[:, None]
     return summed
 
 
