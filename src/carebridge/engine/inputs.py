@@ -102,12 +102,17 @@ class InputValues:
         """``data`` (from :meth:`zeros`) as a labelled array; its draw axis is dropped when every draw holds
         the same values."""
         if self.draws is not None:
-            same = data == data[:1]
-            if not same.all() and not (same | (np.isnan(data) & np.isnan(data[:1]))).all():
+            if _differ(data[1:2], data[:1]) or _differ(data, data[:1]):  # most often the second draw tells
                 dims = [DRAW, *dims]
             else:
                 data = data[0]
         return labelled(data, dims, coords)
+
+
+def _differ(data: Floats, first: Floats) -> bool:
+    """Whether a row of ``data`` differs from ``first`` (a NaN where the other has one is no difference)."""
+    same = data == first
+    return not same.all() and not (same | (np.isnan(data) & np.isnan(first))).all()
 
 
 def _column(value: float | Floats) -> Floats:

@@ -110,11 +110,15 @@ def source_values(
     years, pods, schemes = np.broadcast_shapes(*(part.shape[-3:] for part in given))
     out = np.empty((*lead, len(SOURCES), len(BASES), years, pods, schemes))
     tariff, cost = out[..., 0, :, :, :], out[..., 1, :, :, :]  # (…, source, year, pod, scheme)
-    np.multiply(avoided, priced, out=tariff[..., 0, :, :, :])
-    np.multiply(reduced, priced, out=tariff[..., 1, :, :, :])
-    tariff[..., :2, :, :, :] /= 1000
-    if reduction_money is not None:
-        tariff[..., 1, :, :, :] += reduction_money
+    for q, (activity, money) in enumerate(((avoided, None), (reduced, reduction_money))):
+        # computed as the activity lies in memory, (…, scheme, year, pod), then put in place at once
+        saved = np.moveaxis(activity, -1, -3) * price[..., None, :, :]
+        saved /= 1000
+        if money is not None:
+            added = np.moveaxis(money, -1, -3)
+            in_place = saved.shape == np.broadcast_shapes(saved.shape, added.shape)
+            saved = np.add(saved, added, out=saved if in_place else None)
+        np.copyto(tariff[..., q, :, :, :], np.moveaxis(saved, -3, -1))
     np.add(direct_released, direct_immediate, out=tariff[..., 2, :, :, :])
     at_once = np.tri(years)
 
@@ -162,9 +166,9 @@ def by_pod_values(sources: Floats, provider_split: Floats) -> Floats:
     """The savings table summed over sources and providers, (…, basis, year, pod, scheme), positive: each
     POD's savings weighted by its share of activity at the providers (1 when they hold all of it)."""
     laid = laid_by_source(sources)
-    summed: Floats = (laid[..., 0, :, :, :, :] + laid[..., 1, :, :, :, :] + laid[..., 2, :, :, :, :]) * (
-        provider_split.sum(axis=-1)[:, None]
-    )
+    summed: Floats = np.add(laid[..., 0, :, :, :, :], laid[..., 1, :, :, :, :])  # one array, added into
+    summed += laid[..., 2, :, :, :, :]
+    summed *= provider_split.sum(axis=-1)[:, None]
     return summed
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
-from carebridge.engine.arrays import Coordinate, labelled, ordered
+from carebridge.engine.arrays import Coordinate, coord, labelled, ordered
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import DRAW, compile_inputs
@@ -188,8 +188,8 @@ def _source_tables(savings: xr.DataArray, split: xr.DataArray | None) -> dict[st
     by_pod = total
     by_pod *= held[:, None]
     providers = np.einsum("...byp,po->...boy", activity, shares)
-    coords = {str(name): savings.coords[name].values for name in savings.dims if name != DRAW}
-    coords["provider"] = split.coords["provider"].values
+    coords = {str(name): coord(savings, str(name)) for name in savings.dims if name != DRAW}
+    coords["provider"] = coord(split, "provider")
 
     def table(data: Floats, dims: tuple[str, ...]) -> xr.DataArray:
         return labelled(data, [*lead, *dims], {d: coords[d] for d in dims})

@@ -7,13 +7,14 @@ draws in which a condition holds, ``Σ_d 1[condition] / D``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
+from carebridge.engine.arrays import Coordinate, labelled
 from carebridge.engine.inputs import DRAW
 
 Floats = npt.NDArray[np.float64]
@@ -31,28 +32,29 @@ def stat_labels(percentiles: Sequence[float]) -> list[str]:
 
 def summarise(table: xr.DataArray, percentiles: Sequence[float]) -> xr.DataArray:
     """The mean and percentiles of ``table`` over its ``draw`` dimension, along a new first dimension
-    ``stat`` (labels from :func:`stat_labels`)."""
-    ordered = table.transpose(DRAW, ...)
-    values = ordered.values
+    ``stat`` (labels from :func:`stat_labels`). A table the same in every draw (kept once and read along
+    ``draw`` without copying: ``draw``'s stride is 0) is its own mean and every percentile."""
+    other = [str(dim) for dim in table.dims if dim != DRAW]
+    values = table.variable.transpose(DRAW, *other).values
     draws = values.shape[0]
-    flat = values.reshape(draws, -1)
-    out = np.empty((1 + len(percentiles), flat.shape[1]))
-    out[0] = np.mean(flat, axis=0, dtype=np.float64)
-    if percentiles:
-        varies = np.flatnonzero(flat.min(axis=0) != flat.max(axis=0))
-        out[1:] = flat[0]  # every percentile of a cell that is the same in every draw
-        block_size = max(1, BLOCK_VALUES // draws)
-        every = varies.size == flat.shape[1]  # then a block is a slice, not a gather
-        for start in range(0, varies.size, block_size):
-            columns = slice(start, start + block_size) if every else varies[start : start + block_size]
-            out[1:, columns] = _percentiles(np.ascontiguousarray(flat[:, columns].T), percentiles)
-    other = [dim for dim in ordered.dims if dim != DRAW]
-    coords = {name: coord for name, coord in ordered.coords.items() if DRAW not in coord.dims}
-    return xr.DataArray(
-        out.reshape((1 + len(percentiles), *values.shape[1:])),
-        dims=[STAT, *other],
-        coords={**coords, STAT: stat_labels(percentiles)},
-    )
+    out = np.empty((1 + len(percentiles), int(np.prod(values.shape[1:]))))
+    if values.strides[0] == 0 and draws > 0:
+        out[:] = values[0].reshape(-1)  # the mean of copies of a number is the number (sums of them exact)
+    else:
+        flat = values.reshape(draws, -1)
+        out[0] = np.mean(flat, axis=0, dtype=np.float64)
+        if percentiles:
+            block_size = max(1, BLOCK_VALUES // draws)
+            for start in range(0, flat.shape[1], block_size):
+                columns = slice(start, start + block_size)
+                out[1:, columns] = _percentiles(np.ascontiguousarray(flat[:, columns].T), percentiles)
+    coords: dict[Hashable, Coordinate] = {
+        name: np.asarray(variable.values) if variable.dims == (name,) else variable
+        for name, variable in table.coords.variables.items()
+        if DRAW not in variable.dims
+    }
+    coords[STAT] = stat_labels(percentiles)
+    return labelled(out.reshape((1 + len(percentiles), *values.shape[1:])), [STAT, *other], coords)
 
 
 def _percentiles(block: npt.NDArray[np.floating[Any]], percentiles: Sequence[float]) -> Floats:
@@ -75,6 +77,8 @@ def _percentiles(block: npt.NDArray[np.floating[Any]], percentiles: Sequence[flo
         above, difference * (1 - gamma), out=result, where=np.broadcast_to(gamma >= 0.5, result.shape)
     )
     result[:, np.isnan(block[:, -1])] = np.nan  # a NaN sorts last: numpy gives NaN for its row
+    same = block[:, 0] == block[:, -1]  # a cell the same in every draw: each percentile is its value
+    result[:, same] = block[same, 0]  # (even an infinite one, where the interpolation gives NaN)
     return result
 
 
