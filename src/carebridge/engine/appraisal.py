@@ -28,11 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
-import xarray as xr
 from pydantic import BaseModel, ConfigDict, Field
 
 from carebridge.engine.finance import TOTAL_INVESTMENT
@@ -43,6 +42,9 @@ from carebridge.scenario.deflators import GdpDeflator
 from carebridge.scenario.errors import Problem, did_you_mean
 from carebridge.scenario.schema import PriceUplift, Scenario
 from carebridge.scenario.years import YearRange
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 PROGRAMME = "programme"
 """The label, after the schemes, of the whole programme: every scheme and other investment."""
@@ -453,6 +455,8 @@ def non_cash_values(scenario: Scenario, years: Sequence[str]) -> dict[tuple[str,
 def public_value(scenario: Scenario, years: Sequence[str], discount: xr.DataArray) -> PublicValue:
     """The benefits beyond cash of ``scenario``'s schemes over ``years``, discounted by ``discount`` (the
     appraisal's factors ``D_t``). They are stated at base-year prices and are not deflated."""
+    import xarray as xr
+
     schemes = [scheme.id for scheme in scenario.schemes]
     names = {org.id: org.name for org in scenario.organisations}
     values = non_cash_values(scenario, years)
@@ -562,6 +566,8 @@ def appraise(
     (the statement's total investment less every scheme's investment, which it holds on the scheme's line or
     the default "Scheme investment" line).
     """
+    import xarray as xr
+
     years = appraised_years(results.years, parameters.discount_base_year)
     base, price_base = years[0], parameters.price_base_year or years[0]
     prices = price_basis(results.scenario, parameters, deflator, price_base)
@@ -628,6 +634,8 @@ def appraise(
 
 def _price_factors(index: Mapping[str, float] | None, years: list[str], price_base: str) -> xr.DataArray:
     """``k_t`` for the appraised years; 1 in every year when the money is not deflated."""
+    import xarray as xr
+
     if index is None:
         return xr.DataArray(np.ones(len(years)), coords={"year": years})
     needed = [*years, *([price_base] if price_base not in years else [])]

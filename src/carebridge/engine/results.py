@@ -17,18 +17,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import xarray as xr
 
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.finance import bridge as bridge_steps
-from carebridge.engine.flows import PlanFlows
+from carebridge.engine.flows import CHECKS, SCHEME_LINES, PlanFlows
 from carebridge.engine.labels import FIXED_HOLDERS, FIXED_POSITION_LINES, label_map
-from carebridge.engine.view import View, field_view
+from carebridge.engine.view import View, field_view, laid_view, laid_views
 from carebridge.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 SCHEME_LINE_LABELS = {
     "schemes.do_nothing": "Do-nothing gap",
@@ -55,10 +57,13 @@ class Pending(Generic[T]):
     """A field of :class:`Results` not labelled yet: ``build`` makes it (from numpy values and label lists) on
     first access; ``numbers`` holds every value it will hold but those undefined by design (each array as
     computed: perhaps more cells than the field keeps, never fewer), for the check of finite numbers
-    (:mod:`carebridge.engine.finite`) without labelling."""
+    (:mod:`carebridge.engine.finite`) without labelling; ``view`` makes its view (:meth:`Results.view`: the
+    same numbers, dimensions, labels, coordinates and attributes) from the same values and labels, without
+    building it (None: the view is taken of the field, built)."""
 
     build: Callable[[], T]
     numbers: tuple[npt.NDArray[np.generic], ...] = ()
+    view: Callable[[], View | dict[str, View]] | None = None
 
 
 class _Lazy:
@@ -122,7 +127,7 @@ class Results:
     non_recurrent_items, recurrent_gap, gap — the do-nothing forecast, £'000."""
     expenditure: xr.DataArray | None = None
     """(org, category, year): do-nothing expenditure by category, £'000."""
-    capacity: xr.Dataset = field(default_factory=xr.Dataset)
+    capacity: xr.Dataset = field(default_factory=lambda: _empty_dataset())
     """(case, year, …): bed_days and beds by bed_base, wte by staff_group; case do_nothing/do_something."""
     plan_line_orgs: dict[str, str] = field(default_factory=dict)
     """Organisation of each plan line, or ``system`` for a system-level line."""
@@ -166,14 +171,36 @@ class Results:
         return found if type(found) is Pending else None
 
     def view(self, name: str) -> View | dict[str, View]:
-        """The field ``name`` as numpy with its labels (:mod:`carebridge.engine.view`): a view of an array,
-        or a view of each variable of a dataset by name. Raises ``KeyError`` for a field that is not an
-        array or is None."""
-        return field_view(getattr(self, name), name)
+        """The field ``name`` (or ``flows``, ``scheme_positions``, ``flow_checks``) as numpy with its labels
+        (:mod:`carebridge.engine.view`): a view of an array, or a view of each variable of a dataset by
+        name. A field not built yet is read from the run's numbers and labels, without building it (nor
+        importing xarray); a built one is read from its labelled array. Raises ``KeyError`` for a field that
+        is not an array or is None."""
+        made = self.__dict__.setdefault(_VIEWS, {})
+        if name not in made:
+            found = self.__dict__.get(name)
+            if type(found) is Pending and found.view is not None:
+                made[name] = found.view()
+            elif name in FLOW_VIEWS and name not in self.__dict__:
+                made[name] = self._flow_view(name)
+            else:
+                made[name] = field_view(getattr(self, name), name)
+        return made[name]  # type: ignore[no-any-return]
+
+    def _flow_view(self, name: str) -> View | dict[str, View]:
+        """The view of the flows, the positions from the schemes or the flow checks (section 13), from the
+        flows' numbers (:class:`~carebridge.engine.flows.PlanFlows`) when they have no draws."""
+        money = self.plan_flows
+        if money is None:
+            raise KeyError(f"{name!r} is not an array of these results")
+        found = FLOW_VIEWS[name](money)
+        return found if found is not None else field_view(getattr(self, name), name)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Every field built (a pickle holds labelled arrays, not how to make them)."""
-        return {**self.__dict__, **{name: getattr(self, name) for name in LATER}}
+        """Every field built (a pickle holds labelled arrays, not how to make them), no view kept."""
+        state = {**self.__dict__, **{name: getattr(self, name) for name in LATER}}
+        state.pop(_VIEWS, None)
+        return state
 
     @cached_property
     def flows(self) -> xr.DataArray | None:
@@ -300,6 +327,8 @@ LAZY = (
     "expenditure",
     "capacity",
     "provider_split",
+    "cohort_share",
+    "cohort_headcount",
 )
 """The labelled fields of :class:`Results` a run may leave to be labelled on first access."""
 LATER = (*LAZY, "plan_flows")
@@ -318,3 +347,59 @@ def _changes(series: xr.DataArray) -> list[bool]:
 
 
 SYSTEM_ORG = SYSTEM
+
+
+def _empty_dataset() -> xr.Dataset:
+    """The capacity of results given none: an empty dataset."""
+    import xarray as xr
+
+    return xr.Dataset()
+
+
+_VIEWS = "_views"
+"""Where :meth:`Results.view` keeps the views it made (not a field: not compared, copied or pickled)."""
+
+
+def _flows_view(money: PlanFlows) -> View | None:
+    """:meth:`PlanFlows.labelled_flows` as a view; None with draws."""
+    table = money.table
+    if table.values.ndim > 2:
+        return None
+    along = {
+        "year": money.years,
+        "org": ("entry", table.org),
+        "counterparty": ("entry", table.counterparty),
+        "pod": ("entry", table.pod),
+        "flow": ("entry", table.flow),
+    }
+    return laid_view(np.swapaxes(table.values, -1, -2), ("entry", "year"), along)
+
+
+def _scheme_positions_view(money: PlanFlows) -> View | None:
+    """:meth:`PlanFlows.labelled_positions` as a view; None with draws."""
+    if money.positions.ndim > 3:
+        return None
+    along = {"line": list(SCHEME_LINES), "holder": money.holders, "year": money.years}
+    return laid_view(money.positions, ("line", "holder", "year"), along)
+
+
+def _flow_checks_view(money: PlanFlows) -> dict[str, View] | None:
+    """:meth:`PlanFlows.checks` as views; None with draws."""
+    if money.computed.ndim > 2:
+        return None
+    dims = ["check", "year"]
+    along = {"check": list(CHECKS), "year": money.years, "name": ("check", list(CHECKS.values()))}
+    variables = {
+        "computed": (dims, money.computed),
+        "expected": (dims, money.expected),
+        "difference": (dims, money.computed - money.expected),
+    }
+    return laid_views(variables, along)
+
+
+FLOW_VIEWS: dict[str, Callable[[PlanFlows], View | dict[str, View] | None]] = {
+    "flows": _flows_view,
+    "scheme_positions": _scheme_positions_view,
+    "flow_checks": _flow_checks_view,
+}
+"""The views of section 13's arrays, made from the flows' numbers."""
