@@ -23,9 +23,8 @@ import numpy as np
 import numpy.typing as npt
 
 from carebridge.engine.finance import SYSTEM
-from carebridge.engine.finance import bridge as bridge_steps
 from carebridge.engine.flows import CHECKS, SCHEME_LINES, PlanFlows
-from carebridge.engine.labels import FIXED_HOLDERS, FIXED_POSITION_LINES, label_map
+from carebridge.engine.labels import FIXED_HOLDERS, FIXED_POSITION_LINES
 from carebridge.engine.view import View, field_view, laid_view, laid_views
 from carebridge.scenario.schema import Scenario
 
@@ -233,34 +232,54 @@ class Results:
         section 13 (£'000); across Monte Carlo draws, the draw with the largest difference."""
         return self.plan_flows.checks() if self.plan_flows is not None else None
 
+    def _names_along(self, name: str, dim: str, coord: str) -> dict[str, str]:
+        """``{id: label}`` along ``dim`` from the label coordinate ``coord`` of the field ``name`` (read
+        through its view: nothing is built); empty when it has none (or the field is None)."""
+        if self.__dict__.get(name) is None:
+            return {}
+        found = self.view(name)
+        for view in found.values() if isinstance(found, dict) else (found,):
+            if dim in view.dims and coord in view.extra:
+                dims, values = view.extra[coord]
+                if dims != (dim,):
+                    return {}
+                return {str(key): str(value) for key, value in zip(view.labels[dim], values, strict=True)}
+        return {}
+
     @cached_property
     def _org_names(self) -> dict[str, str]:
         names = dict(FIXED_HOLDERS)
-        for array in (self.savings, self.finance, self.expenditure, self.positions):
-            names.update(label_map(array, "provider", "provider_name"))
-            names.update(label_map(array, "org", "org_name"))
+        for field_name in ("savings", "finance", "expenditure", "positions"):
+            names.update(self._names_along(field_name, "provider", "provider_name"))
+            names.update(self._names_along(field_name, "org", "org_name"))
         return names
 
     @cached_property
     def _pod_names(self) -> dict[str, str]:
-        return label_map(self.savings, "pod", "pod_name") | label_map(self.activity, "pod", "pod_name")
+        return self._names_along("savings", "pod", "pod_name") | self._names_along(
+            "activity", "pod", "pod_name"
+        )
 
     @cached_property
     def _line_names(self) -> dict[str, str]:
         names = dict(FIXED_POSITION_LINES)
-        names.update(label_map(self.positions, "line", "line_name"))
+        names.update(self._names_along("positions", "line", "line_name"))
         names.update(SCHEME_LINE_LABELS)
         return names
 
     @cached_property
     def _statement_names(self) -> dict[tuple[str, str], str]:
-        if "line_name" not in self.statement.coords:
+        statement = self.view("statement")
+        assert isinstance(statement, View)
+        if "line_name" not in statement.extra:
             return {}
-        printed = self.statement.line_name.transpose("basis", "line").values
+        dims, printed = statement.extra["line_name"]
+        if dims != ("basis", "line"):
+            printed = printed.transpose([dims.index("basis"), dims.index("line")])
         return {
             (str(basis), str(line)): str(printed[b, k])
-            for b, basis in enumerate(self.statement.basis.values)
-            for k, line in enumerate(self.statement.line.values)
+            for b, basis in enumerate(statement.labels["basis"])
+            for k, line in enumerate(statement.labels["line"])
         }
 
     def statement_label(self, basis: str, line: str) -> str:
@@ -280,21 +299,31 @@ class Results:
         """The printed name of a POD."""
         return self._pod_names.get(pod, pod)
 
+    @cached_property
+    def _scheme_names(self) -> dict[str, str]:
+        return self._names_along("scheme_summary", "scheme", "scheme_name")
+
     def scheme_label(self, scheme: str) -> str:
         """The printed name of a scheme."""
-        return label_map(self.scheme_summary, "scheme", "scheme_name").get(scheme, scheme)
+        return self._scheme_names.get(scheme, scheme)
 
     @property
     def schemes(self) -> list[str]:
         """The schemes' ids, in the scenario's order."""
-        return [str(scheme) for scheme in self.scheme_summary.scheme.values]
+        summary = self.view("scheme_summary")
+        assert isinstance(summary, dict)
+        return [str(scheme) for scheme in summary["investment"].labels["scheme"]]
 
     def bridge(self, year: str) -> list[BridgeStep]:
         """The system bridge for a year: do-nothing gap, each plan line, do-something position."""
+        positions = self.view("positions")
+        assert isinstance(positions, View)
+        column = positions.sel(org=SYSTEM, year=year).transpose("line")
+        steps = zip(column.labels["line"], column.values, strict=True)
         return [
-            BridgeStep(line, self.position_label(line), value)
-            for line, value in bridge_steps(self.positions, year)
-            if line in ("do_nothing", "do_something") or self.plan_line_orgs.get(line) is not None
+            BridgeStep(str(line), self.position_label(str(line)), float(value))
+            for line, value in steps
+            if line in ("do_nothing", "do_something") or self.plan_line_orgs.get(str(line)) is not None
         ]
 
     @property
@@ -305,10 +334,21 @@ class Results:
     @property
     def last_effect_year(self) -> str:
         """The last year in which any scheme's saving or investment, or any plan line, changes."""
-        per_scheme = self.savings.sel(basis="tariff").sum(["pod", "source", "provider"])
-        invested = self.scheme_investment.recurrent + self.scheme_investment.non_recurrent
-        plan = self.positions.sel(org=SYSTEM).drop_sel(line=["do_nothing", "do_something"])
-        changed = [_changes(series) for series in (per_scheme, invested, plan)]
+        savings, investment, positions = (
+            self.view(name) for name in ("savings", "scheme_investment", "positions")
+        )
+        assert isinstance(savings, View) and isinstance(investment, dict) and isinstance(positions, View)
+        per_scheme = savings.sel(basis="tariff").sum(["pod", "source", "provider"])
+        recurrent, non_recurrent = investment["recurrent"], investment["non_recurrent"]
+        invested = recurrent.values + non_recurrent.transpose(*recurrent.dims).values
+        system = positions.sel(org=SYSTEM)
+        lines = [line for line in system.labels["line"] if line not in ("do_nothing", "do_something")]
+        plan = system.sel(line=lines)
+        changed = [
+            _changes(per_scheme.values, per_scheme.dims),
+            _changes(invested, recurrent.dims),
+            _changes(plan.values, plan.dims),
+        ]
         any_change = [bool(a or b or c) for a, b, c in zip(*changed, strict=True)]
         last = max((i + 1 for i, flag in enumerate(any_change) if flag), default=len(self.years) - 1)
         return self.years[last]
@@ -339,11 +379,14 @@ for _field in fields(Results):
         setattr(Results, _field.name, _Lazy(_field.name, _field.default))
 
 
-def _changes(series: xr.DataArray) -> list[bool]:
-    """For each year after the first, whether any cell of ``series`` differs from the year before."""
-    moved = abs(series.diff("year")) > 1e-9
-    others = [dim for dim in series.dims if dim != "year"]
-    return [bool(flag) for flag in (moved.any(others) if others else moved).values]
+def _changes(values: npt.NDArray[np.float64], dims: tuple[str, ...]) -> list[bool]:
+    """For each year after the first, whether any cell of ``values`` (over ``dims``) differs from the year
+    before."""
+    by_year = np.moveaxis(values, dims.index("year"), -1)
+    with np.errstate(invalid="ignore"):
+        moved = np.abs(np.diff(by_year, axis=-1)) > 1e-9
+    flags = np.asarray(moved.any(axis=tuple(range(moved.ndim - 1))), dtype=bool)
+    return [bool(flag) for flag in flags]
 
 
 SYSTEM_ORG = SYSTEM
