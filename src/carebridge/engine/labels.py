@@ -90,10 +90,6 @@ def _ids(array: xr.DataArray | xr.Dataset, dim: str) -> list[str]:
     return [str(item) for item in array.get_index(dim).tolist()]
 
 
-def _names(array: xr.DataArray | xr.Dataset, dim: str, names: Mapping[str, str]) -> list[str]:
-    return [names.get(item, item) for item in _ids(array, dim)]
-
-
 def _label(dim: str, labels: list[str]) -> xr.Variable:
     import xarray as xr
 

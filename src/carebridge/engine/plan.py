@@ -22,7 +22,6 @@ from carebridge.engine.arrays import (
     Floats,
     Laid,
     coord,
-    labelled,
     labelled_dataset,
     laid,
     lead_coords,
@@ -44,10 +43,6 @@ if TYPE_CHECKING:
 Names: TypeAlias = "dict[str, Floats | float]"
 """What a formula reads, by name: a number, or values by (…, year) — the … a leading draw axis where one
 reaches them (:func:`carebridge.engine.drivers.evaluate_array`)."""
-
-
-def by_year(values: np.ndarray, span: YearRange) -> xr.DataArray:
-    return labelled(values, ["year"], {"year": span.labels})
 
 
 def names_of(labelled_names: Mapping[str, xr.DataArray | float], n_years: int) -> Names:

@@ -11,6 +11,7 @@ What it returns is the same number xarray would. A reader that needs nothing els
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -151,8 +152,10 @@ def laid_view(
     """The view of the array :func:`~carebridge.engine.arrays.labelled` would build from ``values`` over
     ``dims`` and ``coords`` (a dimension's labels, or ``(dims, values)`` of another coordinate), with
     ``attrs``: the same labels and coordinates, without building it. A coordinate along a dimension the
-    array lacks is not the array's (as a dataset's variable keeps only the coordinates along its own)."""
-    array = np.asarray(values)
+    array lacks is not the array's (as a dataset's variable keeps only the coordinates along its own). The
+    values are not copied, and cannot be written through the view."""
+    array = np.asarray(values).view()  # the run's own numbers, read-only through the view
+    array.flags.writeable = False
     own = tuple(str(dim) for dim in dims)
     labels: dict[str, tuple[Hashable, ...]] = {}
     extra: dict[str, tuple[tuple[str, ...], npt.NDArray[Any]]] = {}
@@ -185,6 +188,8 @@ def laid_views(
 def field_view(value: object, name: str) -> View | dict[str, View]:
     """The view of a field holding a labelled array, or of each variable of a labelled dataset by name.
     Raises ``KeyError`` naming the field when it holds neither."""
+    if value is None or "xarray" not in sys.modules:  # nothing labelled exists without xarray
+        raise KeyError(f"{name!r} is not an array of these results")
     import xarray as xr
 
     if isinstance(value, xr.Dataset):
