@@ -3,6 +3,9 @@ uses, the same numbers and labels."""
 
 from __future__ import annotations
 
+import warnings
+from pathlib import Path
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -11,7 +14,7 @@ from carebridge.engine.results import LAZY, Results
 from carebridge.engine.run import run
 from carebridge.engine.view import View
 from carebridge.scenario.loader import load_scenario
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +100,82 @@ def test_appraisal_views_read_the_same(results: Results) -> None:
         assert sorted(views) == sorted(str(var) for var in dataset.data_vars)
         for var, view in views.items():
             _same(view, dataset[var])
+
+
+# ---- views made from a run's numbers, before its fields are built ---------------------------------------
+
+FLOW_FIELDS = ("flows", "scheme_positions", "flow_checks")
+
+
+def _scenarios() -> list[Path]:
+    """Every runnable scenario of the examples and tests, as the engine's reference check finds them."""
+    found = []
+    for pattern in ("examples/**/*.yaml", "tests/**/*.yaml"):
+        for path in sorted(ROOT.glob(pattern)):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if "schemes:" in text or "pods:" in text:
+                found.append(path)
+    return found
+
+
+def _runnable() -> list[Path]:
+    runnable = []
+    for path in _scenarios():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                run(load_scenario(path).scenario)
+        except Exception:  # not a runnable scenario (a file of mistakes, a fragment)
+            continue
+        runnable.append(path)
+    return runnable
+
+
+RUNNABLE = _runnable()
+
+
+def _same_as_built(view: View, array: xr.DataArray, where: str) -> None:
+    assert view.dims == tuple(str(dim) for dim in array.dims), where
+    for dim, size in array.sizes.items():
+        expected = list(array.indexes[dim]) if dim in array.indexes else list(range(size))
+        assert view.coord(str(dim)) == expected, f"{where}: labels of {dim}"
+    assert view.values.dtype == array.values.dtype, where
+    np.testing.assert_array_equal(view.values, array.values, err_msg=where)
+    others = {str(name) for name in array.coords if name not in array.dims}
+    assert set(view.extra) == others, where
+    for name, (dims, values) in view.extra.items():
+        assert dims == tuple(str(dim) for dim in array.coords[name].dims), f"{where}: {name}"
+        np.testing.assert_array_equal(values, array.coords[name].values, err_msg=f"{where}: {name}")
+    assert dict(view.attrs) == dict(array.attrs), where
+
+
+def test_there_are_scenarios_to_check() -> None:
+    assert len(RUNNABLE) >= 20
+
+
+@pytest.mark.parametrize("path", RUNNABLE, ids=lambda path: str(path.relative_to(ROOT)))
+def test_a_view_made_before_its_field_is_built_reads_as_the_field(path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fresh = run(load_scenario(path).scenario)
+    views = {}
+    for name in (*LAZY, *FLOW_FIELDS):
+        if name in LAZY and fresh.__dict__[name] is None:
+            continue
+        held = fresh.pending(name) if name in LAZY else None
+        pending = held is not None and held.view is not None  # a workforce's capacity is built to be read
+        if name in FLOW_FIELDS and fresh.plan_flows is None:
+            continue
+        views[name] = fresh.view(name)
+        if pending:
+            assert fresh.pending(name) is not None, f"{name}: its view built the field"
+    for name, found in views.items():
+        value = getattr(fresh, name)
+        if isinstance(value, xr.Dataset):
+            assert isinstance(found, dict)
+            assert list(found) == [str(var) for var in value.data_vars], name
+            for var in value.data_vars:
+                _same_as_built(found[str(var)], value[var], f"{path.name}: {name}.{var}")
+        else:
+            assert isinstance(found, View)
+            _same_as_built(found, value, f"{path.name}: {name}")

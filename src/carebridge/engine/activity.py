@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import xarray as xr
 
 from carebridge.engine.arrays import Floats, labelled, lead, ordered
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 
 def do_nothing_activity(base: xr.DataArray, trajectory: xr.DataArray, growth: xr.DataArray) -> xr.DataArray:

@@ -28,21 +28,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
-import xarray as xr
 from pydantic import BaseModel, ConfigDict, Field
 
+from carebridge.engine.arrays import Coordinate, labelled, labelled_dataset
 from carebridge.engine.finance import TOTAL_INVESTMENT
-from carebridge.engine.labels import plain
+from carebridge.engine.labels import MONEY
 from carebridge.engine.results import Results
-from carebridge.engine.view import View, field_view
+from carebridge.engine.view import View, laid_view, laid_views
 from carebridge.scenario.deflators import GdpDeflator
 from carebridge.scenario.errors import Problem, did_you_mean
 from carebridge.scenario.schema import PriceUplift, Scenario
 from carebridge.scenario.years import YearRange
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 PROGRAMME = "programme"
 """The label, after the schemes, of the whole programme: every scheme and other investment."""
@@ -420,18 +424,65 @@ class NonCashLine:
 @dataclass(frozen=True)
 class PublicValue:
     """The schemes' benefits beyond cash, apart from the cash appraisal: by year, in present value, by
-    kind (fiscal, economic, social), and line by line with who benefits and who pays."""
+    kind (fiscal, economic, social), and line by line with who benefits and who pays. Held as numpy
+    (``values``, ``discount``); the labelled arrays are built when first read, and :meth:`view` reads them
+    without building them."""
 
-    by_year: xr.DataArray
-    """(scheme, kind, year): £'000 at base-year prices; the ``scheme`` dimension ends with the programme."""
-    present_value: xr.DataArray
-    """(scheme, kind): ``Σ_t D_t V_t``."""
+    values: FloatArray
+    """(scheme, kind, year): £'000 at base-year prices; the schemes then the programme."""
+    discount: FloatArray
+    """(year): the appraisal's discount factors ``D_t``."""
+    schemes: list[str]
+    years: list[str]
     lines: tuple[NonCashLine, ...]
+
+    @cached_property
+    def present_values(self) -> FloatArray:
+        """(scheme, kind): ``Σ_t D_t V_t``."""
+        summed: FloatArray = np.nansum(self.values * self.discount, axis=-1)
+        return summed
+
+    @cached_property
+    def totals(self) -> FloatArray:
+        """(scheme,): the present value of every benefit beyond cash."""
+        summed: FloatArray = np.nansum(self.present_values, axis=-1)
+        return summed
+
+    def _coords(self, dims: Sequence[str] = ("scheme", "kind", "year")) -> dict[str, Coordinate]:
+        every: dict[str, Coordinate] = {
+            "scheme": [*self.schemes, PROGRAMME],
+            "kind": list(NON_CASH_KINDS),
+            "year": list(self.years),
+        }
+        return {dim: every[dim] for dim in dims}
+
+    @cached_property
+    def by_year(self) -> xr.DataArray:
+        """(scheme, kind, year): £'000 at base-year prices; the ``scheme`` dimension ends with the
+        programme."""
+        return labelled(self.values, ["scheme", "kind", "year"], self._coords())
+
+    @cached_property
+    def present_value(self) -> xr.DataArray:
+        """(scheme, kind): ``Σ_t D_t V_t``."""
+        return labelled(self.present_values, ["scheme", "kind"], self._coords(("scheme", "kind")))
 
     @property
     def total(self) -> xr.DataArray:
         """(scheme,): the present value of every benefit beyond cash."""
-        return self.present_value.sum("kind")
+        return labelled(self.totals, ["scheme"], self._coords(("scheme",)))
+
+    def view(self, name: str) -> View:
+        """``by_year``, ``present_value`` or ``total`` as a view (:mod:`carebridge.engine.view`)."""
+        found = {
+            "by_year": (self.values, ("scheme", "kind", "year")),
+            "present_value": (self.present_values, ("scheme", "kind")),
+            "total": (self.totals, ("scheme",)),
+        }
+        if name not in found:
+            raise KeyError(f"{name!r} is not an array of the benefits beyond cash")
+        values, dims = found[name]
+        return laid_view(values, dims, self._coords())
 
 
 def non_cash_values(scenario: Scenario, years: Sequence[str]) -> dict[tuple[str, int], FloatArray]:
@@ -450,14 +501,14 @@ def non_cash_values(scenario: Scenario, years: Sequence[str]) -> dict[tuple[str,
     return values
 
 
-def public_value(scenario: Scenario, years: Sequence[str], discount: xr.DataArray) -> PublicValue:
+def public_value(scenario: Scenario, years: Sequence[str], discount: FloatArray) -> PublicValue:
     """The benefits beyond cash of ``scenario``'s schemes over ``years``, discounted by ``discount`` (the
     appraisal's factors ``D_t``). They are stated at base-year prices and are not deflated."""
     schemes = [scheme.id for scheme in scenario.schemes]
     names = {org.id: org.name for org in scenario.organisations}
     values = non_cash_values(scenario, years)
     by_year = np.zeros((len(schemes) + 1, len(NON_CASH_KINDS), len(years)))
-    factors = np.asarray(discount.values, dtype=np.float64)
+    factors = np.asarray(discount, dtype=np.float64)
     lines = []
     for i, scheme in enumerate(scenario.schemes):
         spender = scheme.investment.org if scheme.investment and scheme.investment.org else scheme.owner
@@ -478,26 +529,29 @@ def public_value(scenario: Scenario, years: Sequence[str], discount: xr.DataArra
                 )
             )
     by_year[-1] = by_year[:-1].sum(axis=0)
-    array = xr.DataArray(
-        by_year,
-        dims=["scheme", "kind", "year"],
-        coords={"scheme": [*schemes, PROGRAMME], "kind": list(NON_CASH_KINDS), "year": list(years)},
-    )
-    return PublicValue(array, present_value(array, discount), tuple(lines))
+    return PublicValue(by_year, factors, schemes, list(years), tuple(lines))
+
+
+Variables = dict[str, tuple[tuple[str, ...], npt.NDArray[np.generic]]]
+"""A dataset not labelled yet: each variable's dimensions and values."""
 
 
 @dataclass(frozen=True)
 class Appraisal:
-    """A run appraised: by year and in summary, for each scheme and the programme, on each basis."""
+    """A run appraised: by year and in summary, for each scheme and the programme, on each basis.
 
-    by_year: xr.Dataset
-    """(scheme, basis, year): benefit, cost, optimism_bias (the part of cost it adds), net, discounted_net,
-    cumulative_net; (year): price_factor, discount_rate, discount_factor. £'000 at base-year prices. The
-    ``scheme`` dimension ends with :data:`PROGRAMME`."""
-    summary: xr.Dataset
-    """(scheme, basis): pv_benefit, pv_cost, npv, bcr, roi, payback (index from year 0, −1 never),
-    payback_years (years from the first year of investment, −1 never); pv_non_cash (the present value of
-    benefits beyond cash) and public_value_npv (``NPV + pv_non_cash``), apart from the cash measures."""
+    Computed in numpy (:func:`appraise`); ``by_year`` and ``summary`` are labelled when first read, and
+    :meth:`view` reads them without labelling them."""
+
+    by_year_values: Variables
+    """The variables of :attr:`by_year`, laid out as it holds them."""
+    summary_values: Variables
+    """The variables of :attr:`summary`, laid out as it holds them."""
+    years: list[str]
+    """The years appraised."""
+    schemes: list[str]
+    """The schemes appraised, then :data:`PROGRAMME`."""
+    bases: list[str]
     names: dict[str, str]
     """Printed name of each scheme and of the programme."""
     uplift: dict[str, float]
@@ -509,26 +563,41 @@ class Appraisal:
     public: PublicValue
     """Benefits beyond cash, apart from the cash figures above (``summary.public_value_npv`` adds them)."""
 
-    @property
-    def years(self) -> list[str]:
-        return [str(year) for year in self.by_year.year.values]
+    def _coords(self) -> dict[str, Coordinate]:
+        return {
+            "scheme": np.array(self.schemes, dtype=object),
+            "year": list(self.years),
+            "basis": list(self.bases),
+        }
 
-    @property
-    def schemes(self) -> list[str]:
-        """The schemes appraised, then :data:`PROGRAMME`."""
-        return [str(scheme) for scheme in self.by_year.scheme.values]
+    @cached_property
+    def by_year(self) -> xr.Dataset:
+        """(scheme, basis, year): benefit, cost, optimism_bias (the part of cost it adds), net,
+        discounted_net, cumulative_net; (year): price_factor, discount_rate, discount_factor. £'000 at
+        base-year prices. The ``scheme`` dimension ends with :data:`PROGRAMME`."""
+        return _with_units(labelled_dataset(self.by_year_values, self._coords()))
+
+    @cached_property
+    def summary(self) -> xr.Dataset:
+        """(scheme, basis): pv_benefit, pv_cost, npv, bcr, roi, payback (index from year 0, −1 never),
+        payback_years (years from the first year of investment, −1 never); pv_non_cash (the present value of
+        benefits beyond cash) and public_value_npv (``NPV + pv_non_cash``), apart from the cash measures."""
+        coords = self._coords()
+        del coords["year"]
+        return _with_units(labelled_dataset(self.summary_values, coords))
 
     def view(self, name: str) -> dict[str, View]:
         """The dataset ``name`` (``by_year`` or ``summary``) as a view of each variable
-        (:mod:`carebridge.engine.view`)."""
-        found = field_view(getattr(self, name), name)
-        if not isinstance(found, dict):
+        (:mod:`carebridge.engine.view`), made from the numbers without labelling them."""
+        if name not in ("by_year", "summary"):
             raise KeyError(f"{name!r} is not a dataset of the appraisal")
-        return found
+        variables: Variables = getattr(self, f"{name}_values")
+        return laid_views(variables, self._coords(), {name: _units(name) for name in variables})
 
     def payback_year(self, scheme: str, basis: str) -> str | None:
         """The label of the payback year, or ``None`` when it never pays back."""
-        index = int(self.summary.payback.sel(scheme=scheme, basis=basis))
+        _, payback = self.summary_values["payback"]
+        index = int(payback[self.schemes.index(scheme), self.bases.index(basis)])
         return None if index == NEVER else self.years[index]
 
 
@@ -562,6 +631,7 @@ def appraise(
     (the statement's total investment less every scheme's investment, which it holds on the scheme's line or
     the default "Scheme investment" line).
     """
+
     years = appraised_years(results.years, parameters.discount_base_year)
     base, price_base = years[0], parameters.price_base_year or years[0]
     prices = price_basis(results.scenario, parameters, deflator, price_base)
@@ -571,76 +641,164 @@ def appraise(
     if prices.nominal and missing:
         prices = replace(prices, missing=missing)
     factors = _price_factors(index if prices.nominal and not missing else None, years, price_base)
-    schemes = [str(scheme) for scheme in results.scheme_summary.scheme.values]
-    summary = plain(results.scheme_summary).sel(year=years)
+    summary = results.view("scheme_summary")
+    statement = results.view("statement")
+    assert isinstance(summary, dict) and isinstance(statement, View)
+    schemes = [str(scheme) for scheme in summary["investment"].labels["scheme"]]
     uplift = {scheme: parameters.optimism_bias.of_scheme(scheme) for scheme in schemes}
     uplift[PROGRAMME] = parameters.optimism_bias.of_programme
-    invested = xr.concat([summary.investment, _unattached_investment(results).sel(year=years)], "scheme")
-    uplifts = xr.DataArray([uplift[str(item)] for item in invested.scheme.values], dims="scheme")
-    own_cost = real_terms(with_optimism_bias(invested, uplifts), factors)
-    own_bias = real_terms(invested * uplifts, factors)
-    is_programme = invested.scheme == PROGRAMME
-    cost = own_cost + own_cost.sel(scheme=schemes).sum("scheme") * is_programme
-    bias = own_bias + own_bias.sel(scheme=schemes).sum("scheme") * is_programme
-    scheme_benefit = real_terms(-summary.benefit, factors)
-    benefit = xr.concat(
-        [scheme_benefit, scheme_benefit.sum("scheme").expand_dims(scheme=[PROGRAMME])], "scheme"
-    )
-    cost, bias = (cost.broadcast_like(benefit), bias.broadcast_like(benefit))
-    discount = xr.DataArray(discount_factors(len(years), parameters.rates), coords={"year": years})
-    rates = xr.DataArray(discount_rates(len(years), parameters.rates), coords={"year": years})
-    cumulative = cumulative_discounted_net(benefit, cost, discount)
-    by_year = xr.Dataset(
-        {
-            "benefit": benefit,
-            "cost": cost,
-            "optimism_bias": bias,
-            "net": benefit - cost,
-            "discounted_net": (benefit - cost) * discount,
-            "cumulative_net": cumulative,
-            "price_factor": factors,
-            "discount_rate": rates,
-            "discount_factor": discount,
-        }
-    ).transpose("scheme", "basis", "year")
-    pv_benefit, pv_cost = present_value(benefit, discount), present_value(cost, discount)
-    begun = started(benefit, cost)
-    payback = payback_index(cumulative, begun)
-    npv = net_present_value(benefit, cost, discount)
+    discount = discount_factors(len(years), parameters.rates)
     public = public_value(results.scenario, years, discount)
-    appraised = xr.Dataset(
-        {
-            "pv_benefit": pv_benefit,
-            "pv_cost": pv_cost,
-            "npv": npv,
-            "bcr": benefit_cost_ratio(pv_benefit, pv_cost),
-            "roi": return_on_investment(pv_benefit, pv_cost),
-            "payback": payback,
-            "payback_years": payback_years(payback, start_index(begun)),
-            "pv_non_cash": public.total.broadcast_like(npv),
-            "public_value_npv": npv + public.total,
-        }
-    ).transpose("scheme", "basis")
+    by_year, appraised, bases = _appraised(
+        summary, statement, results.years, years, schemes, uplift, factors, discount, public.totals
+    )
+    by_year["discount_rate"] = (("year",), discount_rates(len(years), parameters.rates))
     names = {scheme: results.scheme_label(scheme) for scheme in schemes}
     names[PROGRAMME] = "Programme"
-    return Appraisal(by_year, appraised, names, uplift, parameters, base, price_base, prices, public)
+    return Appraisal(
+        _in_order(by_year, BY_YEAR),
+        _in_order(appraised, SUMMARY),
+        years,
+        [*schemes, PROGRAMME],
+        bases,
+        names,
+        uplift,
+        parameters,
+        base,
+        price_base,
+        prices,
+        public,
+    )
 
 
-def _price_factors(index: Mapping[str, float] | None, years: list[str], price_base: str) -> xr.DataArray:
-    """``k_t`` for the appraised years; 1 in every year when the money is not deflated."""
+BY_YEAR = (
+    "benefit",
+    "cost",
+    "optimism_bias",
+    "net",
+    "discounted_net",
+    "cumulative_net",
+    "price_factor",
+    "discount_rate",
+    "discount_factor",
+)
+"""The variables of :attr:`Appraisal.by_year`, in order."""
+SUMMARY = (
+    "pv_benefit",
+    "pv_cost",
+    "npv",
+    "bcr",
+    "roi",
+    "payback",
+    "payback_years",
+    "pv_non_cash",
+    "public_value_npv",
+)
+"""The variables of :attr:`Appraisal.summary`, in order."""
+
+
+NOT_MONEY = ("price_factor", "discount_rate", "discount_factor", "pv_non_cash")
+"""The variables of an appraisal without ``units`` (£'000 on every other, as the labelled arithmetic on the
+run's money gave them)."""
+
+
+def _units(name: str) -> dict[str, object]:
+    return {} if name in NOT_MONEY else {"units": MONEY}
+
+
+def _with_units(dataset: xr.Dataset) -> xr.Dataset:
+    for name in dataset.data_vars:
+        dataset.variables[name].attrs.update(_units(str(name)))
+    return dataset
+
+
+def _in_order(variables: Variables, order: Sequence[str]) -> Variables:
+    return {name: variables[name] for name in order}
+
+
+def _appraised(
+    summary: Mapping[str, View],
+    statement: View,
+    run_years: Sequence[str],
+    years: Sequence[str],
+    schemes: Sequence[str],
+    uplift: Mapping[str, float],
+    factors: FloatArray,
+    discount: FloatArray,
+    non_cash: FloatArray,
+) -> tuple[Variables, Variables, list[str]]:
+    """:func:`appraise`'s arithmetic on numpy: the formulas of :func:`real_terms`, :func:`with_optimism_bias`,
+    :func:`present_value`, :func:`cumulative_discounted_net`, :func:`started`, :func:`payback_index` and the
+    rest, each array laid out (and each sum taken) as the labelled arithmetic lays them out, so that every
+    number is the one it gives. B = bases, P = schemes and the programme, Y = the years appraised."""
+    chosen = [list(run_years).index(year) for year in years]
+    investment = summary["investment"].transpose("scheme", "year").values  # (S, all years)
+    saving = summary["benefit"].transpose("basis", "year", "scheme")
+    bases = [str(basis) for basis in saving.labels["basis"]]
+    total = statement.sel(line=TOTAL_INVESTMENT).transpose("basis", "year").values[0]
+    unattached = (total - np.nansum(investment, axis=0))[chosen]  # J_t
+    invested = np.concatenate([investment[:, chosen], unattached[None, :]], axis=0)  # (P, Y)
+    uplifts = np.array([uplift[scheme] for scheme in [*schemes, PROGRAMME]], dtype=np.float64)
+    own_cost = invested * (1.0 + uplifts)[:, None] * factors
+    own_bias = invested * uplifts[:, None] * factors
+    is_programme = np.array([scheme == PROGRAMME for scheme in [*schemes, PROGRAMME]])
+    n = len(schemes)
+    # the programme's own plus every scheme's: (year, scheme) added to (scheme, year), as labelled
+    cost = own_cost + (np.nansum(own_cost[:n], axis=0)[:, None] * is_programme[None, :]).T
+    bias = own_bias + (np.nansum(own_bias[:n], axis=0)[:, None] * is_programme[None, :]).T
+    scheme_benefit = -saving.values[:, chosen, :] * factors[:, None]  # (B, Y, S)
+    benefit = np.concatenate([scheme_benefit, np.nansum(scheme_benefit, axis=2)[:, :, None]], axis=2)
+    shape = (len(bases), *cost.shape)  # (B, P, Y)
+    cost_b, bias_b = np.broadcast_to(cost, shape), np.broadcast_to(bias, shape)
+    net = benefit - np.swapaxes(cost_b, 1, 2)  # (B, Y, P)
+    discounted = net * discount[:, None]
+    cumulative = np.nancumsum(discounted, axis=1)
+    by_year: Variables = {
+        "benefit": (("scheme", "basis", "year"), np.transpose(benefit, (2, 0, 1))),
+        "cost": (("scheme", "basis", "year"), np.transpose(cost_b, (1, 0, 2))),
+        "optimism_bias": (("scheme", "basis", "year"), np.transpose(bias_b, (1, 0, 2))),
+        "net": (("scheme", "basis", "year"), np.transpose(net, (2, 0, 1))),
+        "discounted_net": (("scheme", "basis", "year"), np.transpose(discounted, (2, 0, 1))),
+        "cumulative_net": (("scheme", "basis", "year"), np.transpose(cumulative, (2, 0, 1))),
+        "price_factor": (("year",), factors),
+        "discount_factor": (("year",), discount),
+    }
+    pv_benefit = np.nansum(benefit * discount[:, None], axis=1)  # (B, P)
+    pv_cost = np.nansum(cost_b * discount, axis=2)
+    invests = np.cumsum(cost_b != 0, axis=2) > 0  # (B, P, Y)
+    benefits = np.cumsum(benefit != 0, axis=1) > 0  # (B, Y, P)
+    invested_any = np.asarray(invests.any(axis=2), dtype=bool)
+    begun = np.where(invested_any[:, :, None], invests, np.swapaxes(benefits, 1, 2))  # (B, P, Y)
+    start = np.where(begun.any(axis=2), begun.argmax(axis=2), NEVER).astype(int)
+    reached = (cumulative >= -PAYBACK_TOLERANCE) & np.swapaxes(begun, 1, 2)  # (B, Y, P)
+    payback = np.where(reached.any(axis=1), reached.argmax(axis=1), NEVER).astype(int)
+    npv = np.nansum(discounted, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        divisor = np.where(pv_cost != 0, pv_cost, np.nan)
+        bcr = pv_benefit / divisor
+        roi = (pv_benefit - pv_cost) / divisor
+    appraised: Variables = {
+        "pv_benefit": (("scheme", "basis"), pv_benefit.T),
+        "pv_cost": (("scheme", "basis"), pv_cost.T),
+        "npv": (("scheme", "basis"), npv.T),
+        "bcr": (("scheme", "basis"), bcr.T),
+        "roi": (("scheme", "basis"), roi.T),
+        "payback": (("scheme", "basis"), payback.T),
+        "payback_years": (
+            ("scheme", "basis"),
+            np.where(payback != NEVER, payback - start, NEVER).astype(int).T,
+        ),
+        "pv_non_cash": (("scheme", "basis"), np.broadcast_to(non_cash, npv.shape).T),
+        "public_value_npv": (("scheme", "basis"), (npv + non_cash).T),
+    }
+    return by_year, appraised, bases
+
+
+def _price_factors(index: Mapping[str, float] | None, years: list[str], price_base: str) -> FloatArray:
+    """``k_t = P_base / P_t`` for the appraised years (:func:`price_factors`); 1 in every year when the
+    money is not deflated."""
     if index is None:
-        return xr.DataArray(np.ones(len(years)), coords={"year": years})
-    needed = [*years, *([price_base] if price_base not in years else [])]
-    levels = xr.DataArray([index[year] for year in needed], coords={"year": needed})
-    return price_factors(levels, price_base).sel(year=years)
-
-
-def _unattached_investment(results: Results) -> xr.DataArray:
-    """``J_t``: the statement's total investment less the investment of every scheme, by year, with a
-    ``scheme`` dimension of length 1. Every scheme's investment is in the statement: on its own line, or
-    on the default "Scheme investment" line when it names none (``engine/inputs.py``,
-    ``scheme_investment_line``), so a scheme without a ``line:`` is not counted twice."""
-    total = results.statement.sel(line=TOTAL_INVESTMENT).isel(basis=0, drop=True)
-    in_statement = results.scheme_summary.investment.sum("scheme")
-    unattached: xr.DataArray = (total - in_statement).reset_coords(drop=True)
-    return unattached.expand_dims(scheme=[PROGRAMME])
+        return np.ones(len(years))
+    levels = np.array([index[year] for year in years], dtype=np.float64)
+    factors: FloatArray = np.float64(index[price_base]) / levels
+    return factors

@@ -12,20 +12,22 @@ arrays; here the index of a dimension's labels is made once per set of labels an
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
-import xarray as xr
-from xarray.indexes import Index
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import xarray as xr
+    from xarray.indexes import Index
 
 Floats = npt.NDArray[np.float64]
-Labels = Sequence[object] | npt.NDArray[np.generic] | pd.Index
+Labels: TypeAlias = "Sequence[object] | npt.NDArray[np.generic] | pd.Index"
 """A dimension's labels: a list of labels (ids, years), an array or an index of them."""
-Coordinate = Labels | tuple[Sequence[str], Labels] | xr.Variable
+Coordinate: TypeAlias = "Labels | tuple[Sequence[str], Labels] | xr.Variable"
 """A dimension coordinate's labels, or a non-index coordinate as ``(dims, values)`` or a variable."""
 
 DRAW = "draw"
@@ -42,6 +44,8 @@ def labelled(
     constructor's per-call work: the index of each dimension coordinate is made once for its labels and
     shared (:func:`_axis`); a non-index coordinate is ``(dims, values)`` or a variable. Raises ``ValueError``
     when the shape of ``data`` does not match ``dims`` and ``coords``."""
+    import xarray as xr
+
     array = np.asarray(data)
     if array.ndim != len(dims):
         raise ValueError(f"data of shape {array.shape} for dimensions {tuple(dims)}")
@@ -58,7 +62,7 @@ class Laid:
 
     values: Floats
     dims: list[str]
-    coords: Mapping[Hashable, Coordinate]
+    coords: Mapping[Any, Coordinate]
 
     def labelled(self) -> xr.DataArray:
         return labelled(self.values, self.dims, self.coords)
@@ -67,6 +71,76 @@ class Laid:
         """The values as (*lead, *core), as :func:`laid` lays out a labelled array."""
         return laid_values(self.values, self.dims, core, lead)
 
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.values.shape)
+
+
+def _dims(array: xr.DataArray | Laid) -> tuple[str, ...]:
+    return tuple(str(dim) for dim in array.dims)
+
+
+def _values(array: xr.DataArray | Laid) -> npt.NDArray[Any]:
+    return array.values if isinstance(array, Laid) else np.asarray(array.values)
+
+
+def _has_coord(array: xr.DataArray | Laid, dim: str) -> bool:
+    return dim in array.coords
+
+
+def _coord_values(array: xr.DataArray | Laid, dim: str) -> npt.NDArray[np.generic]:
+    if isinstance(array, Laid):
+        found = array.coords[dim]
+        return np.asarray(found[1] if isinstance(found, tuple) else found)
+    return np.asarray(array.coords.variables[dim].values)
+
+
+class _LabelledOnRead:
+    """A field of a frozen dataclass that may hold a :class:`Laid`: labelled on first read, then kept (as
+    :class:`~carebridge.engine.results.Results` builds its fields). :func:`unlabelled` reads it as held."""
+
+    def __init__(self, name: str, default: object) -> None:
+        self.name = name
+        self.default = default
+
+    def __get__(self, holder: object, owner: type | None = None) -> Any:
+        if holder is None:
+            if self.default is MISSING:
+                raise AttributeError(self.name)
+            return self.default
+        found = holder.__dict__[self.name]
+        if type(found) is Laid:
+            found = found.labelled()
+            holder.__dict__[self.name] = found
+        return found
+
+    def __set__(self, holder: object, value: object) -> None:
+        holder.__dict__[self.name] = value
+
+
+Holder = TypeVar("Holder")
+
+
+def labelled_on_read(cls: type[Holder]) -> type[Holder]:
+    """Make each field of the dataclass ``cls`` typed as a labelled array take a :class:`Laid` and label it
+    when first read, so that code reading the values (:func:`unlabelled`) never builds xarray objects."""
+    for item in fields(cls):  # type: ignore[arg-type]
+        if "DataArray" in str(item.type):
+            setattr(cls, item.name, _LabelledOnRead(item.name, item.default))
+    return cls
+
+
+def unlabelled(holder: object, name: str) -> Any:
+    """The field ``name`` of ``holder`` as held: a :class:`Laid` not labelled yet, the labelled array, or
+    None."""
+    return holder.__dict__[name]
+
+
+def replaced(holder: Holder, **changes: object) -> Holder:
+    """``dataclasses.replace`` that labels nothing: the fields as held, with ``changes``."""
+    given = {item.name: holder.__dict__[item.name] for item in fields(holder) if item.init}  # type: ignore[arg-type]
+    return type(holder)(**{**given, **changes})
+
 
 def labelled_dataset(
     variables: Mapping[Any, tuple[Sequence[str], npt.ArrayLike]], coords: Mapping[Any, Coordinate]
@@ -74,6 +148,8 @@ def labelled_dataset(
     """A dataset of ``variables`` (name → (dims, data)) labelled by ``coords``: the same as
     ``xr.Dataset({name: (dims, data), …}, coords=coords)``, built as :func:`labelled` builds an array. Raises
     ``ValueError`` when the variables' sizes of a dimension, or its labels, disagree."""
+    import xarray as xr
+
     made: dict[Hashable, xr.Variable] = {}
     sizes: dict[str, int] = {}
     for name, (dims, data) in variables.items():
@@ -88,17 +164,17 @@ def labelled_dataset(
     return xr.Dataset._construct_direct({**made, **labels}, set(labels), indexes=indexes)
 
 
-def ordered(array: xr.DataArray, dims: Sequence[str]) -> Floats:
+def ordered(array: xr.DataArray | Laid, dims: Sequence[str]) -> Floats:
     """The values of ``array`` laid out as (…, *dims), the … a leading draw axis where it has one. Raises
     ``ValueError`` when it has any other dimension."""
     core = tuple(dims)
-    extra = [dim for dim in array.dims if dim not in core]
-    if (extra and extra != [DRAW]) or len(array.dims) != len(core) + len(extra):
-        raise ValueError(f"an array over {array.dims} where {core} (and perhaps {DRAW!r}) was expected")
-    values = np.asarray(array.values)
-    if array.dims[len(extra) :] == core:
+    own = _dims(array)
+    extra = [dim for dim in own if dim not in core]
+    if (extra and extra != [DRAW]) or len(own) != len(core) + len(extra):
+        raise ValueError(f"an array over {own} where {core} (and perhaps {DRAW!r}) was expected")
+    values = _values(array)
+    if own[len(extra) :] == core:
         return values
-    own: list[Hashable] = list(array.dims)
     return values.transpose([own.index(dim) for dim in (*extra, *core)])
 
 
@@ -107,7 +183,7 @@ def lead(data: npt.NDArray[np.generic], core: int) -> list[str]:
     return [DRAW] * (data.ndim - core)
 
 
-def lead_dims(arrays: Sequence[xr.DataArray | None], core: Sequence[str]) -> list[str]:
+def lead_dims(arrays: Sequence[xr.DataArray | Laid | None], core: Sequence[str]) -> list[str]:
     """The dimensions of ``arrays`` outside ``core``, each once, in the order they first appear."""
     seen: dict[str, None] = {}
     for array in arrays:
@@ -118,10 +194,10 @@ def lead_dims(arrays: Sequence[xr.DataArray | None], core: Sequence[str]) -> lis
     return list(seen)
 
 
-def laid(array: xr.DataArray, core: Sequence[str], lead: Sequence[str] = ()) -> Floats:
+def laid(array: xr.DataArray | Laid, core: Sequence[str], lead: Sequence[str] = ()) -> Floats:
     """The values of ``array`` as (*lead, *core): the dimensions of ``lead`` it lacks of length 1 (numpy
     broadcasts them); ``array`` has no dimension outside ``lead`` and ``core``."""
-    return laid_values(np.asarray(array.values), [str(dim) for dim in array.dims], core, lead)
+    return laid_values(_values(array), list(_dims(array)), core, lead)
 
 
 def laid_values(values: Floats, dims: Sequence[str], core: Sequence[str], lead: Sequence[str] = ()) -> Floats:
@@ -139,18 +215,20 @@ def laid_values(values: Floats, dims: Sequence[str], core: Sequence[str], lead: 
     return values.reshape(*sizes, *values.shape[len(values.shape) - len(core) :])
 
 
-def lead_coords(arrays: Sequence[xr.DataArray | None], lead: Sequence[str]) -> dict[Hashable, Coordinate]:
+def lead_coords(
+    arrays: Sequence[xr.DataArray | Laid | None], lead: Sequence[str]
+) -> dict[Hashable, Coordinate]:
     """The coordinates of the leading dimensions (a ``draw`` has none), from the first array that has one."""
     coords: dict[Hashable, Coordinate] = {}
     for dim in lead:
         for array in arrays:
-            if array is not None and dim in array.coords:
-                coords[dim] = np.asarray(array.coords.variables[dim].values)
+            if array is not None and _has_coord(array, dim):
+                coords[dim] = _coord_values(array, dim)
                 break
     return coords
 
 
-def lead_sizes(arrays: Sequence[xr.DataArray | None], lead: Sequence[str]) -> list[int]:
+def lead_sizes(arrays: Sequence[xr.DataArray | Laid | None], lead: Sequence[str]) -> list[int]:
     """The length of each leading dimension."""
     sizes: dict[str, int] = {}
     for array in arrays:
@@ -160,8 +238,12 @@ def lead_sizes(arrays: Sequence[xr.DataArray | None], lead: Sequence[str]) -> li
     return [sizes[dim] for dim in lead]
 
 
-def coord(array: xr.DataArray | xr.Dataset, dim: str) -> npt.NDArray[np.generic]:
+def coord(array: xr.DataArray | xr.Dataset | Laid, dim: str) -> npt.NDArray[np.generic]:
     """The values of ``array``'s coordinate ``dim``, with their dtype (a pandas index's would be object)."""
+    if isinstance(array, Laid):
+        return _coord_values(array, dim)
+    import xarray as xr
+
     variables = array.variables if isinstance(array, xr.Dataset) else array.coords.variables
     return np.asarray(variables[dim].values)
 
@@ -169,6 +251,8 @@ def coord(array: xr.DataArray | xr.Dataset, dim: str) -> npt.NDArray[np.generic]
 def _coordinates(
     coords: Mapping[Any, Coordinate], sizes: Mapping[str, int]
 ) -> tuple[dict[Hashable, xr.Variable], dict[Hashable, Index]]:
+    import xarray as xr
+
     variables: dict[Hashable, xr.Variable] = {}
     indexes: dict[Hashable, Index] = {}
     for name, value in coords.items():
@@ -187,13 +271,13 @@ def _coordinates(
 
 
 def _labels(labels: Labels) -> tuple[object, ...]:
-    return tuple(labels.tolist() if isinstance(labels, np.ndarray | pd.Index) else labels)
+    return tuple(labels.tolist() if hasattr(labels, "tolist") else labels)
 
 
 def _kind(given: Labels, labels: tuple[object, ...]) -> str:
     """The dtype of an array or index of labels (keeping the width of its strings), else the type of the
     first label."""
-    if isinstance(given, np.ndarray | pd.Index):
+    if hasattr(given, "tolist"):
         return np.asarray(given).dtype.str
     return type(labels[0]).__name__ if labels else ""
 
@@ -203,6 +287,8 @@ def _axis(name: str, labels: tuple[object, ...], kind: str) -> tuple[xr.Variable
     """The coordinate variable and index of dimension ``name`` with ``labels`` (of type or dtype ``kind``):
     made once per set of labels, and never changed (each array gets a shallow copy of the variable, so that a
     change to one array's coordinate attributes reaches no other)."""
+    import xarray as xr
+
     given = np.array(labels, dtype=np.dtype(kind)) if kind.startswith(("<", ">", "|", "=")) else list(labels)
     made = xr.Coordinates({name: given})
     return made.variables[name], made.xindexes[name]

@@ -10,10 +10,14 @@ or that carry coordinates off their dimensions, go through xarray's own alignmen
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
 import numpy as np
-import xarray as xr
 
 from carebridge.engine.inputs import Floats
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 
 def bed_days(activity: xr.DataArray, length_of_stay: xr.DataArray) -> xr.DataArray:
@@ -23,6 +27,8 @@ def bed_days(activity: xr.DataArray, length_of_stay: xr.DataArray) -> xr.DataArr
 
 def beds(days_needed: xr.DataArray, days_open: xr.DataArray, occupancy: xr.DataArray) -> xr.DataArray:
     """Beds at the target occupancy: ``bed days / (days open × occupancy)``."""
+    import xarray as xr
+
     found = _broadcast(days_needed, days_open, occupancy)
     if found is None:
         return days_needed / (days_open * occupancy)
@@ -40,6 +46,8 @@ def workforce(activity: xr.DataArray, per_unit: xr.DataArray) -> xr.DataArray:
 
 def _summed_product(left: xr.DataArray, right: xr.DataArray, dim: str) -> xr.DataArray:
     """``(left · right).sum(dim)`` (a NaN counts 0, as a labelled sum)."""
+    import xarray as xr
+
     found = _broadcast(left, right)
     if found is None:
         return (left * right).sum(dim)
@@ -51,11 +59,13 @@ def _summed_product(left: xr.DataArray, right: xr.DataArray, dim: str) -> xr.Dat
     return xr.DataArray(total, dims=kept, coords=_coordinates(coords, kept))
 
 
-Labels = dict[str, tuple[xr.Variable, xr.Index]]
+Labels: TypeAlias = "dict[str, tuple[xr.Variable, xr.Index]]"
 """A dimension's coordinate and its index, taken from an input (reused, not built again)."""
 
 
 def _coordinates(labels: Labels, dims: list[str]) -> xr.Coordinates:
+    import xarray as xr
+
     kept = [dim for dim in labels if dim in dims]
     return xr.Coordinates(
         coords={dim: labels[dim][0] for dim in kept}, indexes={dim: labels[dim][1] for dim in kept}

@@ -10,13 +10,16 @@ as 0 in the other.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 
 from carebridge.engine.finance import SYSTEM
 from carebridge.engine.labels import label_map, plain
 from carebridge.engine.results import Results
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 SECTORS = ("nhs", "social_care")
 
@@ -25,6 +28,8 @@ def positions_by_holder(results: Results) -> xr.DataArray:
     """Positions (line, holder, year): each organisation, then ``nhs`` and ``social_care`` (the sum of their
     organisations' own lines), then ``system``. System-level lines count in the system only. The typed lines
     come first, then the positions from the schemes (``schemes.…``) where the run has them."""
+    import xarray as xr
+
     typed = typed_positions_by_holder(results)
     held = results.scheme_positions
     if held is None:
@@ -40,6 +45,8 @@ def positions_by_holder(results: Results) -> xr.DataArray:
 
 def typed_positions_by_holder(results: Results) -> xr.DataArray:
     """The typed positions (line, holder, year) of :func:`positions_by_holder`."""
+    import xarray as xr
+
     sectors = label_map(results.positions, "org", "sector")
     table = plain(results.positions)
     orgs = [str(org) for org in table.org.values if org != SYSTEM]
@@ -54,6 +61,8 @@ def typed_positions_by_holder(results: Results) -> xr.DataArray:
 
 def difference(base: xr.DataArray, other: xr.DataArray) -> xr.Dataset:
     """``base``, ``other`` and ``other − base`` on the union of their coordinates (missing counts as 0)."""
+    import xarray as xr
+
     left, right = xr.align(base, other, join="outer", fill_value=0.0)
     return xr.Dataset({"base": left, "other": right, "difference": right - left})
 
@@ -70,6 +79,7 @@ def compare_statement_net(base: Results, other: Results) -> xr.Dataset:
 
 def compare_scheme_totals(base: Results, other: Results) -> xr.Dataset:
     """Programme investment and benefit (tariff and cost basis) by year."""
+    import xarray as xr
 
     def totals(results: Results) -> xr.DataArray:
         summary = results.scheme_summary

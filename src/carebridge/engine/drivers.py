@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import xarray as xr
 
 from carebridge.scenario.formula import Formula, dotted_name
 from carebridge.scenario.schema import Overlap, Phasing
 from carebridge.scenario.years import Fill, YearRange
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 Floats = npt.NDArray[np.float64]
 Value = np.float64 | Floats
@@ -38,6 +41,8 @@ def evaluate(formula: Formula, names: Mapping[str, xr.DataArray | float]) -> xr.
     ``names`` holds labelled arrays by ``year`` (a ``draw`` dimension first where uncertain), numbers, or
     numpy arrays by (…, year); ``__years__`` is a series by year (its labels label the result). The result is
     a number when no name with a year is used, else a series by (draw?, year)."""
+    import xarray as xr
+
     template = names[YEARS]
     labels = template.coords.variables["year"] if isinstance(template, xr.DataArray) else None
     n_years = int(np.shape(template)[-1])
@@ -66,6 +71,11 @@ def evaluate_array(formula: Formula, names: Mapping[str, Value | float], n_years
         return np.float64(value) if np.ndim(value) == 0 else np.asarray(value, dtype=np.float64)
 
     return _evaluate(formula, names.__contains__, lookup, n_years, names.get("__start__", 0))
+
+
+def values_of(value: xr.DataArray, n_years: int) -> Value:
+    """A labelled name as :func:`evaluate_array` reads it: year last, a draw axis first."""
+    return _array_of(value, n_years)
 
 
 def _array_of(value: xr.DataArray, n_years: int) -> Value:
@@ -212,6 +222,8 @@ def phase_fractions(phasing: Phasing | None, span: YearRange) -> np.ndarray:
 
 def net_of_overlaps(gross: xr.DataArray, overlaps: list[Overlap], span: YearRange) -> xr.DataArray:
     """``net = gross · (1 − Σ fraction) − sign(gross) · Σ amount``: double counting removed from a line."""
+    import xarray as xr
+
     fraction = sum(o.fraction or 0.0 for o in overlaps)
     amount = sum((span.expand(o.amount) for o in overlaps if o.amount is not None), np.zeros(len(span)))
     shape = [len(span) if dim == "year" else 1 for dim in gross.dims]

@@ -6,10 +6,10 @@ Outputs follow the sources' signs: a cost, deficit or investment is positive; a 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import xarray as xr
 
 from carebridge.engine.arrays import (
     DRAW,
@@ -22,8 +22,12 @@ from carebridge.engine.arrays import (
     laid_values,
     lead_coords,
     lead_dims,
+    unlabelled,
 )
 from carebridge.engine.inputs import FinanceInputs
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 SYSTEM = "system"
 SAVINGS_LINE = "savings"
@@ -53,7 +57,7 @@ def investment_lines(finance: FinanceInputs) -> xr.DataArray:
         {
             **lead_coords(_investment_arrays(finance), lead),
             "line": order,
-            "year": coord(finance.investment, "year"),
+            "year": coord(unlabelled(finance, "investment"), "year"),
         },
     )
 
@@ -62,20 +66,19 @@ STATEMENT_CORE = ("investment", "scheme", "funding", "basis", "line", "year")
 """The dimensions the statement is computed over; any other (a ``draw``) leads."""
 
 
-def _investment_arrays(finance: FinanceInputs) -> list[xr.DataArray | None]:
-    return [finance.investment, finance.scheme_recurrent, finance.scheme_non_recurrent]
+def _investment_arrays(finance: FinanceInputs) -> list[xr.DataArray | Laid | None]:
+    """The investment inputs as held (read as numpy, not labelled)."""
+    return [unlabelled(finance, name) for name in ("investment", "scheme_recurrent", "scheme_non_recurrent")]
 
 
 def _investment(finance: FinanceInputs, lead: Sequence[str]) -> tuple[Floats, list[str]]:
     """Investment by statement line, (*lead, line, year), and the lines (see :func:`investment_lines`)."""
     scheme_lines = [line for line in finance.scheme_line if line is not None]
     order = list(dict.fromkeys([*finance.investment_line, *scheme_lines]))
-    programme = grouping(finance.investment_line, order) @ laid(
-        finance.investment, ("investment", "year"), lead
-    )
-    schemes = laid(finance.scheme_recurrent, ("scheme", "year"), lead) + laid(
-        finance.scheme_non_recurrent, ("scheme", "year"), lead
-    )
+    investment, recurrent, non_recurrent = _investment_arrays(finance)
+    assert investment is not None and recurrent is not None and non_recurrent is not None
+    programme = grouping(finance.investment_line, order) @ laid(investment, ("investment", "year"), lead)
+    schemes = laid(recurrent, ("scheme", "year"), lead) + laid(non_recurrent, ("scheme", "year"), lead)
     values: Floats = programme + grouping(finance.scheme_line, order) @ schemes
     return values, order
 
@@ -115,10 +118,11 @@ def statement_laid(
     if savings_lead is None:
         savings_lead = [DRAW] * (savings.ndim - 2)
     arrays = _investment_arrays(finance)
-    lead = lead_dims([*arrays, finance.funding], STATEMENT_CORE)
+    funding_given = unlabelled(finance, "funding")
+    lead = lead_dims([*arrays, funding_given], STATEMENT_CORE)
     lead += [dim for dim in savings_lead if dim not in lead]
     found: dict[str, int] = dict(zip(savings_lead, savings.shape, strict=False))
-    for array in [*arrays, finance.funding]:
+    for array in [*arrays, funding_given]:
         if array is not None:
             found.update({str(dim): size for dim, size in zip(array.dims, array.shape, strict=True)})
     sizes = [found[dim] for dim in lead]
@@ -126,9 +130,11 @@ def statement_laid(
     ordered = laid_values(savings, [*savings_lead, "basis", "year"], ("basis", "year"), lead)
     n_years = ordered.shape[-1]
     shape = (*sizes, ordered.shape[-2])  # (…, basis)
-    saving = np.broadcast_to(ordered, (*shape, n_years)) * laid(finance.savings_window, ("year",))
+    saving = np.broadcast_to(ordered, (*shape, n_years)) * laid(
+        unlabelled(finance, "savings_window"), ("year",)
+    )
     invest = np.broadcast_to(investment[..., None, :, :], (*shape, *investment.shape[-2:]))
-    funded = laid(finance.funding, ("funding", "year"), lead)
+    funded = laid(funding_given, ("funding", "year"), lead)
     funding = np.broadcast_to(-funded[..., None, :, :], (*shape, *funded.shape[-2:]))
     total_investment = invest.sum(axis=-2, keepdims=True)
     funding_lines = np.concatenate([funding, saving[..., None, :]], axis=-2)

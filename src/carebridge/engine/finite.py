@@ -11,14 +11,17 @@ The deflection percentage is left out: it is undefined, by design, for a POD who
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 
 from carebridge.engine.inputs import DRAW
 from carebridge.engine.results import Results
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 UNDEFINED_BY_DESIGN = {"activity.deflection_pct"}
 
@@ -90,6 +93,10 @@ def _all_finite(results: Results, field: str) -> bool:
 def _arrays(results: Results, chosen: list[str]) -> Iterator[tuple[str, xr.DataArray]]:
     for field in chosen:
         value = getattr(results, field)
+        if value is None:
+            continue
+        import xarray as xr
+
         if isinstance(value, xr.Dataset):
             for variable in value.data_vars:
                 yield f"{field}.{variable}", value[variable]

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import xarray as xr
 
 from carebridge.engine.arrays import Coordinate, labelled, labelled_dataset
 from carebridge.engine.inputs import DRAW, AllocationInputs, ContractInputs, OwnerInputs
 from carebridge.scenario.errors import Problem
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 Floats = npt.NDArray[np.float64]
 

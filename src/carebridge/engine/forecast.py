@@ -7,8 +7,12 @@ are kept apart; the do-nothing gap is their sum. Positive is a deficit.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import xarray as xr
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 
 def compound(base: xr.DataArray, rate: xr.DataArray) -> xr.DataArray:
@@ -38,4 +42,6 @@ def gap(
 
 
 def zeros(years: list[str]) -> xr.DataArray:
+    import xarray as xr
+
     return xr.DataArray(np.zeros(len(years)), dims=["year"], coords={"year": years})

@@ -13,15 +13,15 @@ leading ``draw`` dimension where, and only where, an uncertain number reaches it
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
-import xarray as xr
 
 from carebridge.engine.arrays import DRAW as DRAW
 from carebridge.engine.arrays import Floats as Floats
-from carebridge.engine.arrays import Labels, labelled, ordered
+from carebridge.engine.arrays import Labels, Laid, labelled, labelled_on_read, ordered, replaced, unlabelled
 from carebridge.engine.savings import PARTS, release_kernel_values
 from carebridge.scenario.errors import Path
 from carebridge.scenario.names import sector
@@ -38,6 +38,9 @@ from carebridge.scenario.schema import (
 )
 from carebridge.scenario.validate_contracts import commissioner, contract_terms, pod_payer
 from carebridge.scenario.years import Fill, YearRange, YearValue, parse_year
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 ALL_COHORT = "all"
 OTHER_PROVIDER = "other"
@@ -101,12 +104,27 @@ class InputValues:
     def labelled(self, data: Floats, dims: Sequence[str], coords: Mapping[str, Labels]) -> xr.DataArray:
         """``data`` (from :meth:`zeros`) as a labelled array; its draw axis is dropped when every draw holds
         the same values."""
+        return self.laid(data, dims, coords).labelled()
+
+    def laid(self, data: Floats, dims: Sequence[str], coords: Mapping[str, Labels]) -> Laid:
+        """:meth:`labelled`, not labelled yet."""
         if self.draws is not None:
             if _differ(data[1:2], data[:1]) or _differ(data, data[:1]):  # most often the second draw tells
                 dims = [DRAW, *dims]
             else:
                 data = data[0]
-        return labelled(data, dims, coords)
+        return Laid(np.asarray(data), list(dims), coords)
+
+    def held(self, data: Floats, dims: Sequence[str], coords: Mapping[str, Labels]) -> xr.DataArray:
+        """:meth:`laid` for a field of the inputs, labelled when first read (see :func:`_laid`)."""
+        return cast("xr.DataArray", self.laid(data, dims, coords))
+
+
+def _laid(data: Floats, dims: Sequence[str], coords: Mapping[str, Labels]) -> xr.DataArray:
+    """An input array held not labelled yet, for a field of the inputs: labelled when the field is first
+    read (:func:`~carebridge.engine.arrays.labelled_on_read`), read as numpy with
+    :func:`~carebridge.engine.arrays.unlabelled`."""
+    return cast("xr.DataArray", Laid(np.asarray(data), list(dims), coords))
 
 
 def _differ(data: Floats, first: Floats) -> bool:
@@ -120,6 +138,7 @@ def _column(value: float | Floats) -> Floats:
     return np.asarray(value, dtype=np.float64)[..., None]
 
 
+@labelled_on_read
 @dataclass(frozen=True)
 class ActivityInputs:
     """Base activity and the do-nothing growth of every POD that has an activity model."""
@@ -135,6 +154,7 @@ class ActivityInputs:
 FRACTION_KINDS = ("avoid_growth", "reduce_base", "reduce_do_nothing")
 
 
+@labelled_on_read
 @dataclass(frozen=True)
 class EffectInputs:
     """Scheme effects by kind, each (scheme, year, pod); positive removes activity or saves money."""
@@ -164,6 +184,7 @@ class EffectInputs:
         return self.fractions.sel(kind="reduce_do_nothing", drop=True)
 
 
+@labelled_on_read
 @dataclass(frozen=True)
 class PriceInputs:
     price: xr.DataArray  # (year, pod), £ per unit
@@ -172,6 +193,7 @@ class PriceInputs:
     kernel: xr.DataArray  # (part, pod, year, from_year): release matrices by part of a saving
 
 
+@labelled_on_read
 @dataclass(frozen=True)
 class FinanceInputs:
     scheme_recurrent: xr.DataArray  # (scheme, year)
@@ -334,11 +356,11 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
         growth[..., :, j] = rate
     coords = {"year": span.labels, "pod": pods}
     return ActivityInputs(
-        base=values.labelled(base, ["pod"], {"pod": pods}),
-        trajectory=values.labelled(trajectory, ["year", "pod"], coords),
-        growth=values.labelled(growth, ["year", "pod"], coords),
+        base=values.held(base, ["pod"], {"pod": pods}),
+        trajectory=values.held(trajectory, ["year", "pod"], coords),
+        growth=values.held(growth, ["year", "pod"], coords),
         has_activity=activity_pods(scenario),
-        demographic=values.labelled(demographic, ["year", "pod"], coords) if split else None,
+        demographic=values.held(demographic, ["year", "pod"], coords) if split else None,
     )
 
 
@@ -504,16 +526,16 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
         membership[i, cohorts.index(scheme.cohort)] = 1.0
     fractions = len(FRACTION_KINDS)
     return EffectInputs(
-        fractions=values.labelled(
+        fractions=values.held(
             arrays[..., :fractions, :, :, :], ["kind", *dims], {"kind": list(FRACTION_KINDS), **coords}
         ),
         **{
-            name: values.labelled(arrays[..., k, :, :, :], dims, coords)
+            name: values.held(arrays[..., k, :, :, :], dims, coords)
             for k, name in enumerate(EFFECT_KINDS)
             if k >= fractions
         },
-        scheme_cohort=labelled(membership, ["scheme", "cohort"], {"scheme": schemes, "cohort": cohorts}),
-        cohort_share=values.labelled(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods}),
+        scheme_cohort=_laid(membership, ["scheme", "cohort"], {"scheme": schemes, "cohort": cohorts}),
+        cohort_share=values.held(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods}),
     )
 
 
@@ -528,15 +550,16 @@ def cohort_regions(
     pods = [p.id for p in scenario.pods]
     years = span.labels
     cohorts = [ALL_COHORT, *(c.id for c in scenario.cohorts)]  # as effects.cohort_share
-    base_share = effects.cohort_share.values
+    base_share = unlabelled(effects, "cohort_share").values
     share = np.broadcast_to(
         base_share[..., :, None, :], (*base_share.shape[:-1], len(years), len(pods))
     ).copy()
-    if activity.demographic is not None:
-        index = np.cumprod(1 + ordered(activity.demographic, ("year", "pod")), axis=-2)
+    demographic = unlabelled(activity, "demographic")
+    if demographic is not None:
+        index = np.cumprod(1 + ordered(demographic, ("year", "pod")), axis=-2)
     else:
         index = np.ones((len(years), len(pods)))
-    base_activity = activity.base.values
+    base_activity = unlabelled(activity, "base").values
     heads_of: dict[str, Floats] = {}
     for c, cohort in enumerate(scenario.cohorts, start=1):
         path: Path = ("cohorts", c - 1)
@@ -592,13 +615,13 @@ def cohort_regions(
         heads = np.stack(np.broadcast_arrays(*heads_of.values()), axis=-2)  # (…, cohort, year)
         if values.draws is not None and heads.ndim == 2:
             heads = np.broadcast_to(heads, (values.draws, *heads.shape)).copy()
-        headcount = values.labelled(heads, ["cohort", "year"], {"cohort": list(heads_of), "year": years})
-    return replace(
+        headcount = values.held(heads, ["cohort", "year"], {"cohort": list(heads_of), "year": years})
+    return replaced(
         effects,
         cohort_headcount=headcount,
-        cohort_share_by_year=values.labelled(_with_draws(values, share), ["cohort", "year", "pod"], coords),
-        region_member=labelled(member, ["region", "cohort"], {"region": regions, "cohort": cohorts}),
-        region_share=values.labelled(
+        cohort_share_by_year=values.held(_with_draws(values, share), ["cohort", "year", "pod"], coords),
+        region_member=_laid(member, ["region", "cohort"], {"region": regions, "cohort": cohorts}),
+        region_share=values.held(
             _with_draws(values, region_share),
             ["region", "year", "pod"],
             {"region": regions, "year": years, "pod": pods},
@@ -687,14 +710,14 @@ def _prices(scenario: Scenario, span: YearRange, values: InputValues) -> PriceIn
     price[..., :, priced] = np.swapaxes(table, -1, -2)
     profile = np.array(release, dtype=np.float64).reshape(len(pods), n)
     return PriceInputs(
-        price=values.labelled(price, ["year", "pod"], {"year": span.labels, "pod": pods}),
-        provider_split=labelled(
+        price=values.held(price, ["year", "pod"], {"year": span.labels, "pod": pods}),
+        provider_split=_laid(
             np.array(split, dtype=np.float64).reshape(len(pods), len(provider_ids)),
             ["pod", "provider"],
             {"pod": pods, "provider": provider_ids},
         ),
-        release=labelled(profile, ["pod", "lag"], {"pod": pods, "lag": list(range(n))}),
-        kernel=labelled(
+        release=_laid(profile, ["pod", "lag"], {"pod": pods, "lag": list(range(n))}),
+        kernel=_laid(
             release_kernel_values(profile),
             ["part", "pod", "year", "from_year"],
             {"part": list(PARTS), "pod": pods, "year": span.labels, "from_year": span.labels},
@@ -714,7 +737,7 @@ def _finance(scenario: Scenario, span: YearRange, values: InputValues) -> Financ
     years = span.labels
 
     def by_year(name: str, ids: list[str], rows: list[tuple[Path, YearValue | None, Fill]]) -> xr.DataArray:
-        return values.labelled(values.table(span, rows), [name, "year"], {name: ids, "year": years})
+        return values.held(values.table(span, rows), [name, "year"], {name: ids, "year": years})
 
     def fill_of(non_recurrent: bool) -> Fill:
         return Fill.ONE_OFF if non_recurrent else Fill.HELD
@@ -779,7 +802,7 @@ def _finance(scenario: Scenario, span: YearRange, values: InputValues) -> Financ
                 for k, p in enumerate(plan)
             ],
         ),
-        savings_window=labelled(window, ["year"], {"year": years}),
+        savings_window=_laid(window, ["year"], {"year": years}),
     )
 
 

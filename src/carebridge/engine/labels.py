@@ -24,14 +24,15 @@ columns, so no file gains a column.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
-from typing import TypeVar
-
-import xarray as xr
+from collections.abc import Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from carebridge.engine.finance import NET, SAVINGS_LINE, SYSTEM, TOTAL_FUNDING, TOTAL_INVESTMENT
 from carebridge.scenario.names import sector
 from carebridge.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 MONEY = "£'000"
 """The unit of every amount of money."""
@@ -61,7 +62,7 @@ LABEL_COORDS = (
 )
 """Every coordinate this module adds."""
 
-Labelled = TypeVar("Labelled", xr.DataArray, xr.Dataset)
+Labelled = TypeVar("Labelled", "xr.DataArray", "xr.Dataset")
 
 
 class Names:
@@ -89,11 +90,9 @@ def _ids(array: xr.DataArray | xr.Dataset, dim: str) -> list[str]:
     return [str(item) for item in array.get_index(dim).tolist()]
 
 
-def _names(array: xr.DataArray | xr.Dataset, dim: str, names: Mapping[str, str]) -> list[str]:
-    return [names.get(item, item) for item in _ids(array, dim)]
-
-
 def _label(dim: str, labels: list[str]) -> xr.Variable:
+    import xarray as xr
+
     return xr.Variable((dim,), labels)
 
 
@@ -105,6 +104,8 @@ def _relabelled(array: Labelled, coords: Mapping[Hashable, xr.Variable], units: 
     the labels (they are built here along dimensions the array has, so there is nothing to align): the new
     array is made with xarray's own ``_replace``, from new variables for the data (their ``attrs`` not
     shared with ``array``'s)."""
+    import xarray as xr
+
     if isinstance(array, xr.Dataset):
         variables = dict(array.variables)
         if units is not None:
@@ -120,37 +121,67 @@ def _relabelled(array: Labelled, coords: Mapping[Hashable, xr.Variable], units: 
     return array._replace(variable, coords={**array.coords.variables, **coords})
 
 
+def label_values(coords: Mapping[Any, object], names: Names) -> dict[Hashable, tuple[str, list[str]]]:
+    """The label coordinates of the labelled dimensions among ``coords`` (a dimension's ids, as
+    :func:`~carebridge.engine.arrays.labelled` takes them), each as ``(dimension, labels)``: what
+    :func:`with_labels` adds, computed without xarray (for :mod:`carebridge.engine.view`)."""
+    found: dict[Hashable, tuple[str, list[str]]] = {}
+
+    def ids(dim: str) -> list[str] | None:
+        given: Any = coords.get(dim)
+        if given is None or isinstance(given, tuple) or hasattr(given, "dims"):
+            return None
+        return [str(item) for item in (given.tolist() if hasattr(given, "tolist") else given)]
+
+    orgs = ids("org")
+    if orgs is not None:
+        found["org_name"] = ("org", [names.orgs.get(org, org) for org in orgs])
+        found["sector"] = ("org", [names.sectors.get(org, org) for org in orgs])
+    providers = ids("provider")
+    if providers is not None:
+        found["provider_name"] = ("provider", [names.orgs.get(org, org) for org in providers])
+    pods = ids("pod")
+    if pods is not None:
+        found["pod_name"] = ("pod", [names.pods.get(pod, pod) for pod in pods])
+        found["pod_unit"] = ("pod", [names.units.get(pod, pod) for pod in pods])
+    schemes = ids("scheme")
+    if schemes is not None:
+        found["scheme_name"] = ("scheme", [names.schemes.get(s, s) for s in schemes])
+        found["scheme_group"] = ("scheme", [names.groups.get(s, s) for s in schemes])
+    return found
+
+
+def line_names(lines: Sequence[str], names: Names) -> list[str]:
+    """The ``line_name`` of position lines."""
+    return [names.lines.get(line, line) for line in lines]
+
+
+def statement_names(bases: Sequence[str], lines: Sequence[str], names: Names) -> list[list[str]]:
+    """The statement's ``line_name`` by (basis, line): the savings line is named by basis."""
+    return [[names.statement_line(basis, line) for line in lines] for basis in bases]
+
+
 def with_labels(array: Labelled, names: Names, units: str | None = None) -> Labelled:
-    """``array`` with the label coordinates of each of its labelled dimensions, and its units."""
-    coords: dict[Hashable, xr.Variable] = {}
-    dims = set(array.dims)
-    if "org" in dims:
-        orgs = _ids(array, "org")
-        coords["org_name"] = _label("org", [names.orgs.get(org, org) for org in orgs])
-        coords["sector"] = _label("org", [names.sectors.get(org, org) for org in orgs])
-    if "provider" in dims:
-        coords["provider_name"] = _label("provider", _names(array, "provider", names.orgs))
-    if "pod" in dims:
-        pods = _ids(array, "pod")
-        coords["pod_name"] = _label("pod", [names.pods.get(pod, pod) for pod in pods])
-        coords["pod_unit"] = _label("pod", [names.units.get(pod, pod) for pod in pods])
-    if "scheme" in dims:
-        schemes = _ids(array, "scheme")
-        coords["scheme_name"] = _label("scheme", [names.schemes.get(s, s) for s in schemes])
-        coords["scheme_group"] = _label("scheme", [names.groups.get(s, s) for s in schemes])
+    """``array`` with the label coordinates of each of its labelled dimensions (:func:`label_values`), and
+    its units."""
+
+    ids = {dim: _ids(array, dim) for dim in ("org", "provider", "pod", "scheme") if dim in array.dims}
+    coords: dict[Hashable, xr.Variable] = {
+        name: _label(dim, labels) for name, (dim, labels) in label_values(ids, names).items()
+    }
     return _relabelled(array, coords, units)
 
 
 def with_line_names(array: xr.DataArray, names: Names) -> xr.DataArray:
     """A (…, line, …) array of position lines with their ``line_name``."""
-    return _relabelled(array, {"line_name": _label("line", _names(array, "line", names.lines))}, None)
+    return _relabelled(array, {"line_name": _label("line", line_names(_ids(array, "line"), names))}, None)
 
 
 def with_statement_names(statement: xr.DataArray, names: Names) -> xr.DataArray:
     """The statement with its ``line_name`` by (basis, line): the savings line is named by basis."""
-    bases = _ids(statement, "basis")
-    lines = _ids(statement, "line")
-    printed = [[names.statement_line(basis, line) for line in lines] for basis in bases]
+    import xarray as xr
+
+    printed = statement_names(_ids(statement, "basis"), _ids(statement, "line"), names)
     return _relabelled(statement, {"line_name": xr.Variable(("basis", "line"), printed)}, None)
 
 

@@ -10,25 +10,25 @@ Three steps, each after the activity and schemes are known:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
-import xarray as xr
 
 from carebridge.engine.arrays import (
     Coordinate,
     Floats,
     Laid,
     coord,
-    labelled,
     labelled_dataset,
     laid,
     lead_coords,
     lead_dims,
-    lead_sizes,
+    ordered,
 )
-from carebridge.engine.drivers import FormulaValueError, evaluate, phase_fractions
+from carebridge.engine.drivers import FormulaValueError, evaluate_array, phase_fractions, values_of
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import DRAW, InputValues
 from carebridge.scenario.errors import Problem
@@ -37,11 +37,32 @@ from carebridge.scenario.names import GROUPS, categories, in_group
 from carebridge.scenario.schema import FromSchemes, Overlap, Parameter, Scenario, YearValue
 from carebridge.scenario.years import Fill, YearRange
 
-Names = dict[str, xr.DataArray | float]
+if TYPE_CHECKING:
+    import xarray as xr
+
+Names: TypeAlias = "dict[str, Floats | float]"
+"""What a formula reads, by name: a number, or values by (…, year) — the … a leading draw axis where one
+reaches them (:func:`carebridge.engine.drivers.evaluate_array`)."""
 
 
-def by_year(values: np.ndarray, span: YearRange) -> xr.DataArray:
-    return labelled(values, ["year"], {"year": span.labels})
+def names_of(labelled_names: Mapping[str, xr.DataArray | float], n_years: int) -> Names:
+    """Names given as labelled arrays by year (the workforce's), as values by (…, year)."""
+    return {
+        name: value if isinstance(value, float | int) else values_of(value, n_years)
+        for name, value in labelled_names.items()
+    }
+
+
+@dataclass(frozen=True)
+class SchemeMeasures:
+    """The schemes' summary (Stockport Table 5) as numbers: ``investment`` (…, scheme, year), ``benefit``
+    and ``net`` (…, scheme, year, basis); what a plan line computed from the schemes and the formulas read."""
+
+    schemes: list[str]
+    bases: list[str]
+    investment: Floats
+    benefit: Floats
+    net: Floats
 
 
 def uses_formulas(scenario: Scenario) -> bool:
@@ -63,14 +84,15 @@ def formula_names(scenario: Scenario) -> frozenset[str]:
 def base_names(
     scenario: Scenario,
     span: YearRange,
-    do_nothing: xr.DataArray,
-    price: xr.DataArray,
+    do_nothing: Laid,
+    price: Floats,
     values: InputValues | None = None,
 ) -> Names:
     """Parameters (read through ``values``: with draws where uncertain), ``activity.<pod>`` and
-    ``price.<pod>``: those a formula reads (:func:`formula_names`)."""
+    ``price.<pod>``: those a formula reads (:func:`formula_names`). ``do_nothing`` (…, year, pod) with its
+    PODs' labels, ``price`` (…, year, pod) of the scenario's PODs."""
     values = values if values is not None else InputValues()
-    names: Names = {"__years__": by_year(np.zeros(len(span)), span)}
+    names: Names = {"__years__": np.zeros(len(span))}
     if not uses_formulas(scenario):
         return names
     wanted = formula_names(scenario)
@@ -81,33 +103,44 @@ def base_names(
             data = values.expand(span, ("parameters", name, "value"), parameter.value)
         else:
             data = values.expand(span, ("parameters", name), parameter)
-        names[name] = labelled(
-            data, [*_draw_axis(data, 1), "year"], {"year": span.labels}
-        )  # as values.series
-    for pod in scenario.pods:
+        names[name] = data  # (…, year), as values.series
+    activity = ordered(do_nothing, ("year", "pod"))
+    activity_pods = [str(pod) for pod in coord(do_nothing, "pod")]
+    for j, pod in enumerate(scenario.pods):
         if pod.activity is not None and f"activity.{pod.id}" in wanted:
-            names[f"activity.{pod.id}"] = _reduced(do_nothing, {"pod": pod.id})
+            names[f"activity.{pod.id}"] = np.take(activity, activity_pods.index(pod.id), axis=-1)
         if f"price.{pod.id}" in wanted:
-            names[f"price.{pod.id}"] = _reduced(price, {"pod": pod.id})
+            names[f"price.{pod.id}"] = np.take(price, j, axis=-1)
     return names
 
 
 @dataclass(frozen=True)
 class Finance:
-    """Do-nothing income and expenditure of the organisations that give them, £'000."""
+    """Do-nothing income and expenditure of the organisations that give them, £'000: the variables of a
+    dataset (org, year) not labelled yet — income, expenditure, recurrent_items, non_recurrent_items,
+    recurrent_gap, gap — and the expenditure by (org, category, year)."""
 
-    table: (
-        xr.Dataset
-    )  # (org, year): income, expenditure, recurrent_items, non_recurrent_items, recurrent_gap, gap
-    by_category: xr.DataArray  # (org, category, year)
+    table_data: dict[Hashable, tuple[Sequence[str], Floats]]
+    coords: dict[Hashable, Coordinate]
+    by_category: Laid
+
+    @cached_property
+    def table(self) -> xr.Dataset:
+        """The variables labelled: (org, year), a ``draw`` first where one reaches them."""
+        return labelled_dataset(self.table_data, self.coords)
+
+    def variable(self, name: str) -> Laid:
+        """The variable ``name`` of the table, not labelled."""
+        dims, values = self.table_data[name]
+        return Laid(values, list(dims), self.coords)
 
 
 def forecast_finance(
     scenario: Scenario,
     span: YearRange,
     names: Names,
-    do_nothing: xr.DataArray,
-    price: xr.DataArray,
+    do_nothing: Laid | xr.DataArray,
+    price: Laid | xr.DataArray,
     values: InputValues | None = None,
 ) -> Finance | None:
     """Income, expenditure by category, items, and the gap of each organisation with finance; numbers read
@@ -150,13 +183,12 @@ def forecast_finance(
     by_category = _stack(spend_rows, (len(org_ids), len(cats), years))  # (…, org, category, year)
     income = _stack(income_rows, (len(org_ids), years))
     year_coords: dict[Hashable, Coordinate] = {"year": span.labels}
-    by_category_array = labelled(
+    by_category_laid = Laid(
         by_category,
         [*_draw_axis(by_category, 3), "org", "category", "year"],
         {"category": cats, **year_coords, "org": org_ids},
     )
-    income_array = labelled(income, [*_draw_axis(income, 2), "org", "year"], {"org": org_ids, **year_coords})
-    names.update(finance_names(scenario, income_array, by_category_array, formula_names(scenario)))
+    names.update(finance_names(scenario, income, by_category, org_ids, cats, formula_names(scenario)))
     items: list[list[Floats]] = [[], []]
     problems: list[Problem] = []
     for i, org in holders:
@@ -166,7 +198,7 @@ def forecast_finance(
             path = ("organisations", i, "finance", "items", k)
             if item.formula is not None:
                 scope = {**names, "__start__": span.index(item.start) if item.start else 0}
-                value = _formula_series(item.formula, scope, (*path, "formula"), problems).values
+                value = _formula_series(item.formula, scope, (*path, "formula"), problems, years)
             else:
                 fill = Fill.ONE_OFF if item.non_recurrent else Fill.HELD
                 value = values.expand(span, (*path, "amount"), item.amount, fill)
@@ -199,7 +231,7 @@ def forecast_finance(
             _ordered(gap, dims(gap), _union([gap_dims, dims(non_recurrent)])),
         ),
     }
-    return Finance(labelled_dataset(table, {"org": org_ids, **year_coords}), by_category_array)
+    return Finance(table, {"org": org_ids, **year_coords}, by_category_laid)
 
 
 def _draw_axis(values: Floats, core: int) -> list[str]:
@@ -225,7 +257,9 @@ def _compound(base: Floats, rate: Floats) -> Floats:
     return compounded
 
 
-def _activity_demand_growth(do_nothing: xr.DataArray, price: xr.DataArray, pods: list[str]) -> Floats:
+def _activity_demand_growth(
+    do_nothing: Laid | xr.DataArray, price: Laid | xr.DataArray, pods: list[str]
+) -> Floats:
     """:func:`carebridge.engine.forecast.activity_demand_growth` on values: year-on-year growth of
     do-nothing activity of ``pods``, weighted by base-year value at base prices; 0 where undefined."""
     core = ("year", "pod")
@@ -244,69 +278,50 @@ def _activity_demand_growth(do_nothing: xr.DataArray, price: xr.DataArray, pods:
 
 def finance_names(
     scenario: Scenario,
-    income: xr.DataArray,
-    by_category: xr.DataArray,
+    income: Floats,
+    by_category: Floats,
+    ids: list[str],
+    category_ids: list[str],
     wanted: frozenset[str] | None = None,
 ) -> Names:
     """``income.X``, ``expenditure.X`` and ``expenditure.X.<category>`` for organisations and groups (those
-    in ``wanted``, when given)."""
+    in ``wanted``, when given), by (…, year): from ``income`` (…, org, year) and ``by_category`` (…, org,
+    category, year) of the organisations ``ids`` and the categories ``category_ids``."""
     names: Names = {}
     orgs = {o.id: o for o in scenario.organisations}
-    ids = [str(org) for org in coord(income, "org")]
     members = {org: [org] for org in ids}
     for group in GROUPS:
         members[group] = [org for org in ids if in_group(orgs[org], group)]
-    income_lead = lead_dims([income], ("org", "year"))
-    spend_lead = lead_dims([by_category], ("org", "category", "year"))
-    incomes = laid(income, ("org", "year"), income_lead)
-    spends = laid(by_category, ("org", "category", "year"), spend_lead)
-    spend_orgs = [str(org) for org in coord(by_category, "org")]
-    category_ids = [str(category) for category in coord(by_category, "category")]
-
-    def series(data: Floats, lead: list[str], source: xr.DataArray) -> xr.DataArray:
-        return labelled(data, [*lead, "year"], {**lead_coords([source], lead), "year": coord(source, "year")})
-
     for holder, chosen in members.items():
+        rows = [ids.index(org) for org in chosen]
         if wanted is None or f"income.{holder}" in wanted:
-            rows = [ids.index(org) for org in chosen]
-            names[f"income.{holder}"] = series(np.nansum(incomes[..., rows, :], axis=-2), income_lead, income)
-        spend = np.nansum(spends[..., [spend_orgs.index(org) for org in chosen], :, :], axis=-3)
+            names[f"income.{holder}"] = np.nansum(income[..., rows, :], axis=-2)
+        spend = np.nansum(by_category[..., rows, :, :], axis=-3)
         if wanted is None or f"expenditure.{holder}" in wanted:
-            names[f"expenditure.{holder}"] = series(np.nansum(spend, axis=-2), spend_lead, by_category)
+            names[f"expenditure.{holder}"] = np.nansum(spend, axis=-2)
         for c, category in enumerate(category_ids):
             if wanted is None or f"expenditure.{holder}.{category}" in wanted:
-                names[f"expenditure.{holder}.{category}"] = series(spend[..., c, :], spend_lead, by_category)
+                names[f"expenditure.{holder}.{category}"] = spend[..., c, :]
     return names
 
 
-def _formula_series(text: str, names: Names, path: tuple[str | int, ...], problems: list[Problem]) -> Series:
-    """A formula's value by year (and draw); a problem (and zeros) when it cannot be evaluated."""
-    template = names["__years__"]
-    assert isinstance(template, xr.DataArray)
-    zeros = Series(np.zeros(template.sizes["year"]), [], template)
+def _formula_series(
+    text: str, names: Names, path: tuple[str | int, ...], problems: list[Problem], years: int
+) -> Floats:
+    """A formula's value by (…, year); a problem (and zeros) when it cannot be evaluated."""
+    zeros = np.zeros(years)
     try:
-        value = evaluate(parse_formula(text), names)
+        value = evaluate_array(parse_formula(text), names, years)
     except FormulaValueError as error:
         problems.append(Problem(path, f"formula '{text}' {error}"))
         return zeros
-    series = _by_year(value, template)
-    if not np.all(np.isfinite(series.values)):
+    series: Floats = zeros + value
+    if not np.all(np.isfinite(series)):
         problems.append(
             Problem(path, f"formula '{text}' gives no number in some year (infinite or undefined)")
         )
         return zeros
     return series
-
-
-def _by_year(value: xr.DataArray | float, template: xr.DataArray) -> Series:
-    """``zeros_like(template) + value`` (``template`` by year) as values (…, year)."""
-    zeros = np.zeros(template.sizes["year"])
-    if not isinstance(value, xr.DataArray):
-        return Series(zeros + value, [], template)
-    lead = [str(dim) for dim in value.dims if dim != "year"]
-    if "year" in value.dims:
-        return Series(zeros + laid(value, ("year",), lead), lead, value)
-    return Series(zeros + np.asarray(value.values, dtype=float)[..., None], lead, value)
 
 
 @dataclass(frozen=True)
@@ -359,14 +374,15 @@ def line_order(scenario: Scenario) -> list[int]:
 def plan_lines(
     scenario: Scenario,
     span: YearRange,
-    given: xr.DataArray,
-    scheme_summary: Callable[[], xr.Dataset],
+    given: Laid | xr.DataArray,
+    measures: SchemeMeasures,
     names: Names,
-    cohort_share: xr.DataArray,
+    cohort_share: Laid | xr.DataArray,
 ) -> PlanLines:
-    """Every plan line's gross and net value by year (given lines: gross = net), with the ``draw`` dimension
-    of any input that has one. ``names`` gains ``line.<id>`` for each line a formula reads; the schemes'
-    summary is made (``scheme_summary()``) only for a line computed from the schemes."""
+    """Every plan line's gross and net value by year (given lines: gross = net), with the ``draw`` axis of
+    any input that has one: ``given`` (…, plan_line, year), the schemes' ``measures``, the formulas'
+    ``names`` (which gain ``line.<id>`` for each line a formula reads) and the cohorts' shares (cohort,
+    pod)."""
     lines = scenario.positions.plan_lines
     read = {
         name
@@ -375,26 +391,25 @@ def plan_lines(
         for name in parse_formula(line.formula).names
         if name.startswith("line.")
     }
-    gross: dict[int, Series] = {}
-    net: dict[int, Series] = {}
+    gross: dict[int, Floats] = {}
+    net: dict[int, Floats] = {}
     problems: list[Problem] = []
     for i in line_order(scenario):
         line = lines[i]
         path = ("positions", "plan_lines", i)
         if line.from_schemes is not None:
-            gross[i] = net[i] = _from_schemes(scheme_summary(), line.from_schemes)
+            gross[i] = net[i] = _from_schemes(measures, line.from_schemes)
         elif line.formula is not None:
             scope = _cohort_scope(names, line.cohort, cohort_share) if line.cohort else dict(names)
             scope["__start__"] = span.index(line.phasing.start) if line.phasing and line.phasing.start else 0
-            raw = _formula_series(line.formula, scope, (*path, "formula"), problems)
-            values = raw.values * phase_fractions(line.phasing, span) * line.realisation
-            gross[i] = Series(values, raw.lead, raw.source)
-            net[i] = Series(_net_of_overlaps(values, line.overlaps, span), raw.lead, raw.source)
+            raw = _formula_series(line.formula, scope, (*path, "formula"), problems, len(span))
+            values = raw * phase_fractions(line.phasing, span) * line.realisation
+            gross[i] = values
+            net[i] = _net_of_overlaps(values, line.overlaps, span)
         else:
-            lead = [str(dim) for dim in given.dims if dim not in ("plan_line", "year")]
-            gross[i] = net[i] = Series(laid(given, ("plan_line", "year"), lead)[..., i, :], lead, given)
+            gross[i] = net[i] = ordered(given, ("plan_line", "year"))[..., i, :]
         if f"line.{line.id}" in read:
-            names[f"line.{line.id}"] = net[i].labelled(span)
+            names[f"line.{line.id}"] = net[i]
     if problems:
         raise ModelError(problems)
     ids = [line.id for line in lines]
@@ -404,34 +419,18 @@ def plan_lines(
     )
 
 
-@dataclass(frozen=True)
-class Series:
-    """A plan line's values (*lead, year), its leading dimensions (a ``draw``) and the array they came from
-    (for the leading dimensions' coordinates)."""
-
-    values: Floats
-    lead: list[str]
-    source: xr.DataArray
-
-    def labelled(self, span: YearRange) -> xr.DataArray:
-        coords = {**lead_coords([self.source], self.lead), "year": span.labels}
-        return labelled(self.values, [*self.lead, "year"], coords)
-
-
-def _from_schemes(scheme_summary: xr.Dataset, spec: FromSchemes) -> Series:
+def _from_schemes(measures: SchemeMeasures, spec: FromSchemes) -> Floats:
     """A line computed from the schemes: the sum over the chosen schemes (all by default) of a measure of
     Table 5 (``benefit``, ``investment`` or ``net``), on the line's basis where the measure has one."""
-    measure = {"savings": "benefit", "investment": "investment", "net": "net"}[spec.measure]
-    values = scheme_summary[measure]
-    core = ("basis", "scheme", "year") if "basis" in values.dims else ("scheme", "year")
-    lead = [str(dim) for dim in values.dims if dim not in core]
-    laid_out = laid(values, core, lead)
-    if "basis" in values.dims:
-        laid_out = laid_out[..., list(coord(values, "basis")).index(spec.basis), :, :]
+    if spec.measure == "investment":
+        chosen = measures.investment  # (…, scheme, year)
+    else:
+        values = measures.benefit if spec.measure == "savings" else measures.net
+        chosen = values[..., measures.bases.index(spec.basis)]  # (…, scheme, year)
     if spec.schemes:
-        schemes = [str(scheme) for scheme in coord(values, "scheme")]
-        laid_out = laid_out[..., [schemes.index(scheme) for scheme in spec.schemes], :]
-    return Series(np.nansum(laid_out, axis=-2), lead, values)  # as xarray's sum, which skips NaN
+        chosen = chosen[..., [measures.schemes.index(scheme) for scheme in spec.schemes], :]
+    summed: Floats = np.nansum(chosen, axis=-2)  # as xarray's sum, which skips NaN
+    return summed
 
 
 def _net_of_overlaps(gross: Floats, overlaps: list[Overlap], span: YearRange) -> Floats:
@@ -443,31 +442,23 @@ def _net_of_overlaps(gross: Floats, overlaps: list[Overlap], span: YearRange) ->
     return net
 
 
-def _leading(series: Series, lead: list[str], sizes: list[int]) -> Floats:
-    """``series.values`` as (*lead, year), of length 1 along the leading dimensions it lacks."""
-    order = sorted(range(len(series.lead)), key=lambda k: lead.index(series.lead[k]))
-    values = np.transpose(series.values, [*order, len(series.lead)])
-    return values.reshape(
-        *[size if dim in series.lead else 1 for dim, size in zip(lead, sizes, strict=True)], -1
-    )
-
-
-def _by_line(series: list[Series], ids: list[str], span: YearRange) -> Laid:
-    """Lines by (…, line, year) from one series by year (and draw) per line."""
-    lead = list(dict.fromkeys(dim for item in series for dim in item.lead))
-    sizes = lead_sizes([item.source for item in series], lead)
+def _by_line(series: list[Floats], ids: list[str], span: YearRange) -> Laid:
+    """Lines by (…, line, year) from one series by (…, year) per line, the … a draw axis of any of them."""
+    lead = [DRAW] if any(item.ndim > 1 for item in series) else []
+    sizes = list(np.broadcast_shapes(*(item.shape[:-1] for item in series))) if series else []
     shape = (*sizes, len(span))
-    values = [np.broadcast_to(_leading(item, lead, sizes), shape) for item in series]
+    values = [np.broadcast_to(item, shape) for item in series]
     data = np.stack(values, axis=-2) if values else np.zeros((*shape[:-1], 0, len(span)))
-    coords = {**lead_coords([item.source for item in series], lead), "line": ids, "year": span.labels}
-    return Laid(data, [*lead, "line", "year"], coords)
+    return Laid(data, [*lead, "line", "year"], {"line": ids, "year": span.labels})
 
 
-def _cohort_scope(names: Names, cohort: str, cohort_share: xr.DataArray) -> Names:
+def _cohort_scope(names: Names, cohort: str, cohort_share: Laid | xr.DataArray) -> Names:
     """Names as a line restricted to a cohort sees them: activity is the cohort's share of it."""
     scoped = dict(names)
-    for pod in cohort_share.pod.values:
-        share = float(cohort_share.sel(cohort=cohort, pod=pod))
+    shares = ordered(cohort_share, ("cohort", "pod"))
+    cohorts = [str(label) for label in coord(cohort_share, "cohort")]
+    for j, pod in enumerate(coord(cohort_share, "pod").tolist()):
+        share = float(shares[..., cohorts.index(cohort), j])
         for measure in ("activity", "do_something"):
             key = f"{measure}.{pod}"
             if key in scoped:
@@ -475,31 +466,14 @@ def _cohort_scope(names: Names, cohort: str, cohort_share: xr.DataArray) -> Name
     return scoped
 
 
-def scheme_names(scheme_summary: xr.Dataset) -> Names:
+def scheme_names(measures: SchemeMeasures) -> Names:
     """``savings.tariff``, ``savings.cost`` and ``investment.schemes``: the programme, over all schemes."""
+    by_scheme = np.swapaxes(measures.benefit, -1, -3)  # (…, basis, year, scheme), as the summary holds it
     return {
-        "savings.tariff": _reduced(scheme_summary.benefit, {"basis": "tariff"}, "scheme"),
-        "savings.cost": _reduced(scheme_summary.benefit, {"basis": "cost"}, "scheme"),
-        "investment.schemes": _reduced(scheme_summary.investment, {}, "scheme"),
+        "savings.tariff": np.nansum(np.take(by_scheme, measures.bases.index("tariff"), axis=-3), axis=-1),
+        "savings.cost": np.nansum(np.take(by_scheme, measures.bases.index("cost"), axis=-3), axis=-1),
+        "investment.schemes": np.nansum(measures.investment, axis=-2),
     }
-
-
-def _reduced(array: xr.DataArray, chosen: Mapping[str, str], total: str | None = None) -> xr.DataArray:
-    """``array.sel(chosen, drop=True)``, summed over ``total`` (skipping NaN, as xarray's sum): the other
-    dimensions in their order."""
-    if any(name not in array.dims for name in array.coords):  # a coordinate beside the dimensions
-        selected = array.sel(chosen, drop=True)
-        return selected.sum(total) if total is not None else selected
-    dims = [str(dim) for dim in array.dims]
-    data = np.asarray(array.values)
-    for dim, label in chosen.items():
-        labels = [str(item) for item in coord(array, dim)]
-        data = np.take(data, labels.index(label), axis=dims.index(dim))
-        dims.remove(dim)
-    if total is not None:
-        data = np.nansum(data, axis=dims.index(total))
-        dims.remove(total)
-    return labelled(data, dims, {dim: coord(array, dim) for dim in dims if dim in array.coords})
 
 
 def capacity(
@@ -517,6 +491,8 @@ def capacity(
     · WTE per unit[g, p]``. Each variable's dimensions are in the order the labelled arithmetic gives them:
     ``case``, then the activity's (a ``draw`` among them), then the stay factor's, then the bed base or
     staff group."""
+    import xarray as xr
+
     if not (scenario.capacity.beds or scenario.capacity.workforce):
         return xr.Dataset()
     pods = [str(pod) for pod in do_nothing.pod.values]
@@ -550,7 +526,7 @@ def capacity_laid(
     do_nothing: Laid,
     do_something: Laid,
     pods: list[str],
-    stay_factor: xr.DataArray | None = None,
+    stay_factor: Laid | xr.DataArray | None = None,
 ) -> LaidDataset:
     """:func:`capacity` from the do-nothing and do-something activity over (…, year, pod) of ``pods`` (the
     coordinates of a leading dimension other than ``draw`` left to the caller); an empty dataset without

@@ -3,14 +3,18 @@ parts, and the checks of cohorts whose shares change over the years or overlap."
 
 from __future__ import annotations
 
-import numpy as np
-import xarray as xr
+from typing import TYPE_CHECKING
 
-from carebridge.engine.arrays import Floats, ordered
+import numpy as np
+
+from carebridge.engine.arrays import Floats, Laid, ordered, unlabelled
 from carebridge.engine.inputs import EffectInputs
 from carebridge.engine.schemes import labelled_like, labels_along
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 TOLERANCE = 1e-9
 
@@ -43,9 +47,10 @@ def growth_split_values(base: Floats, do_nothing: Floats, demographic: Floats) -
 def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
     """A problem for each cohort and POD whose share goes above 1 in some year, and each whose part outside
     its declared intersections goes below 0 (its intersections larger than its share)."""
-    if effects.cohort_share_by_year is None or effects.region_share is None:
+    by_year = unlabelled(effects, "cohort_share_by_year")  # read as numpy, not labelled
+    region_share = unlabelled(effects, "region_share")
+    if by_year is None or region_share is None:
         return []
-    by_year = effects.cohort_share_by_year
     names = {c.id: c.name for c in scenario.cohorts}
     pods = {p.id: p.name for p in scenario.pods}
     years = labels_along(by_year, "year")
@@ -55,8 +60,8 @@ def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
     shares = _first_draw(ordered(by_year, ("cohort", "year", "pod")))[_positions(by_year, "cohort", ids)][
         :, :, columns
     ].swapaxes(1, 2)
-    outside = _first_draw(ordered(effects.region_share, ("region", "year", "pod")))[
-        _positions(effects.region_share, "region", ids)
+    outside = _first_draw(ordered(region_share, ("region", "year", "pod")))[
+        _positions(region_share, "region", ids)
     ][:, :, columns].swapaxes(1, 2)
     above_all = shares > 1 + TOLERANCE
     below_all = outside < -TOLERANCE
@@ -97,7 +102,7 @@ def _first_draw(values: Floats) -> Floats:
     return values[0] if values.ndim > 3 else values
 
 
-def _positions(array: xr.DataArray, dim: str, labels: list[str]) -> list[int]:
+def _positions(array: xr.DataArray | Laid, dim: str, labels: list[str]) -> list[int]:
     """The position along ``dim`` of ``array`` of each of ``labels``."""
     at = {label: i for i, label in enumerate(labels_along(array, dim))}
     return [at[label] for label in labels]

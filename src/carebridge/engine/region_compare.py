@@ -16,12 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 
 from carebridge.engine.compare import SECTORS, difference
 from carebridge.engine.region import NOT_ALLOCATED, ORG_COLUMNS, Consolidation
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 MEASURES = ("do_nothing", "do_something")
 """What is compared of each holder: its do-nothing gap and its do-something position."""
@@ -77,6 +80,8 @@ def region_positions(region: Consolidation) -> xr.DataArray:
     do-nothing gap and do-something position over the places it serves (with the income it loses on
     payments between places and its share of the region lines); a sector's, the sum of its organisations';
     a place's from its bridge; the region's from its bridge (do-nothing gap, do-something position)."""
+    import xarray as xr
+
     gap, something = ORG_COLUMNS.index("do_nothing"), ORG_COLUMNS.index("do_something")
     orgs = region.org_positions[:, [gap, something], :]
     sectors = region.org_sectors or ("",) * len(region.orgs)
@@ -104,6 +109,8 @@ def region_positions(region: Consolidation) -> xr.DataArray:
 
 def region_bridge(region: Consolidation) -> xr.DataArray:
     """The region's bridge (line, year): do-nothing gap, each step, do-something position."""
+    import xarray as xr
+
     return xr.DataArray(
         region.bridge,
         dims=("line", "year"),

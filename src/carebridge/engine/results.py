@@ -17,18 +17,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import xarray as xr
 
 from carebridge.engine.finance import SYSTEM
-from carebridge.engine.finance import bridge as bridge_steps
-from carebridge.engine.flows import PlanFlows
-from carebridge.engine.labels import FIXED_HOLDERS, FIXED_POSITION_LINES, label_map
-from carebridge.engine.view import View, field_view
+from carebridge.engine.flows import CHECKS, SCHEME_LINES, PlanFlows
+from carebridge.engine.labels import FIXED_HOLDERS, FIXED_POSITION_LINES
+from carebridge.engine.view import View, field_view, laid_view, laid_views
 from carebridge.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 SCHEME_LINE_LABELS = {
     "schemes.do_nothing": "Do-nothing gap",
@@ -55,10 +56,13 @@ class Pending(Generic[T]):
     """A field of :class:`Results` not labelled yet: ``build`` makes it (from numpy values and label lists) on
     first access; ``numbers`` holds every value it will hold but those undefined by design (each array as
     computed: perhaps more cells than the field keeps, never fewer), for the check of finite numbers
-    (:mod:`carebridge.engine.finite`) without labelling."""
+    (:mod:`carebridge.engine.finite`) without labelling; ``view`` makes its view (:meth:`Results.view`: the
+    same numbers, dimensions, labels, coordinates and attributes) from the same values and labels, without
+    building it (None: the view is taken of the field, built)."""
 
     build: Callable[[], T]
     numbers: tuple[npt.NDArray[np.generic], ...] = ()
+    view: Callable[[], View | dict[str, View]] | None = None
 
 
 class _Lazy:
@@ -122,7 +126,7 @@ class Results:
     non_recurrent_items, recurrent_gap, gap — the do-nothing forecast, £'000."""
     expenditure: xr.DataArray | None = None
     """(org, category, year): do-nothing expenditure by category, £'000."""
-    capacity: xr.Dataset = field(default_factory=xr.Dataset)
+    capacity: xr.Dataset = field(default_factory=lambda: _empty_dataset())
     """(case, year, …): bed_days and beds by bed_base, wte by staff_group; case do_nothing/do_something."""
     plan_line_orgs: dict[str, str] = field(default_factory=dict)
     """Organisation of each plan line, or ``system`` for a system-level line."""
@@ -166,14 +170,36 @@ class Results:
         return found if type(found) is Pending else None
 
     def view(self, name: str) -> View | dict[str, View]:
-        """The field ``name`` as numpy with its labels (:mod:`carebridge.engine.view`): a view of an array,
-        or a view of each variable of a dataset by name. Raises ``KeyError`` for a field that is not an
-        array or is None."""
-        return field_view(getattr(self, name), name)
+        """The field ``name`` (or ``flows``, ``scheme_positions``, ``flow_checks``) as numpy with its labels
+        (:mod:`carebridge.engine.view`): a view of an array, or a view of each variable of a dataset by
+        name. A field not built yet is read from the run's numbers and labels, without building it (nor
+        importing xarray); a built one is read from its labelled array. Raises ``KeyError`` for a field that
+        is not an array or is None."""
+        made = self.__dict__.setdefault(_VIEWS, {})
+        if name not in made:
+            found = self.__dict__.get(name)
+            if type(found) is Pending and found.view is not None:
+                made[name] = found.view()
+            elif name in FLOW_VIEWS and name not in self.__dict__:
+                made[name] = self._flow_view(name)
+            else:
+                made[name] = field_view(getattr(self, name), name)
+        return made[name]  # type: ignore[no-any-return]
+
+    def _flow_view(self, name: str) -> View | dict[str, View]:
+        """The view of the flows, the positions from the schemes or the flow checks (section 13), from the
+        flows' numbers (:class:`~carebridge.engine.flows.PlanFlows`) when they have no draws."""
+        money = self.plan_flows
+        if money is None:
+            raise KeyError(f"{name!r} is not an array of these results")
+        found = FLOW_VIEWS[name](money)
+        return found if found is not None else field_view(getattr(self, name), name)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Every field built (a pickle holds labelled arrays, not how to make them)."""
-        return {**self.__dict__, **{name: getattr(self, name) for name in LATER}}
+        """Every field built (a pickle holds labelled arrays, not how to make them), no view kept."""
+        state = {**self.__dict__, **{name: getattr(self, name) for name in LATER}}
+        state.pop(_VIEWS, None)
+        return state
 
     @cached_property
     def flows(self) -> xr.DataArray | None:
@@ -206,34 +232,54 @@ class Results:
         section 13 (£'000); across Monte Carlo draws, the draw with the largest difference."""
         return self.plan_flows.checks() if self.plan_flows is not None else None
 
+    def _names_along(self, name: str, dim: str, coord: str) -> dict[str, str]:
+        """``{id: label}`` along ``dim`` from the label coordinate ``coord`` of the field ``name`` (read
+        through its view: nothing is built); empty when it has none (or the field is None)."""
+        if self.__dict__.get(name) is None:
+            return {}
+        found = self.view(name)
+        for view in found.values() if isinstance(found, dict) else (found,):
+            if dim in view.dims and coord in view.extra:
+                dims, values = view.extra[coord]
+                if dims != (dim,):
+                    return {}
+                return {str(key): str(value) for key, value in zip(view.labels[dim], values, strict=True)}
+        return {}
+
     @cached_property
     def _org_names(self) -> dict[str, str]:
         names = dict(FIXED_HOLDERS)
-        for array in (self.savings, self.finance, self.expenditure, self.positions):
-            names.update(label_map(array, "provider", "provider_name"))
-            names.update(label_map(array, "org", "org_name"))
+        for field_name in ("savings", "finance", "expenditure", "positions"):
+            names.update(self._names_along(field_name, "provider", "provider_name"))
+            names.update(self._names_along(field_name, "org", "org_name"))
         return names
 
     @cached_property
     def _pod_names(self) -> dict[str, str]:
-        return label_map(self.savings, "pod", "pod_name") | label_map(self.activity, "pod", "pod_name")
+        return self._names_along("savings", "pod", "pod_name") | self._names_along(
+            "activity", "pod", "pod_name"
+        )
 
     @cached_property
     def _line_names(self) -> dict[str, str]:
         names = dict(FIXED_POSITION_LINES)
-        names.update(label_map(self.positions, "line", "line_name"))
+        names.update(self._names_along("positions", "line", "line_name"))
         names.update(SCHEME_LINE_LABELS)
         return names
 
     @cached_property
     def _statement_names(self) -> dict[tuple[str, str], str]:
-        if "line_name" not in self.statement.coords:
+        statement = self.view("statement")
+        assert isinstance(statement, View)
+        if "line_name" not in statement.extra:
             return {}
-        printed = self.statement.line_name.transpose("basis", "line").values
+        dims, printed = statement.extra["line_name"]
+        if dims != ("basis", "line"):
+            printed = printed.transpose([dims.index("basis"), dims.index("line")])
         return {
             (str(basis), str(line)): str(printed[b, k])
-            for b, basis in enumerate(self.statement.basis.values)
-            for k, line in enumerate(self.statement.line.values)
+            for b, basis in enumerate(statement.labels["basis"])
+            for k, line in enumerate(statement.labels["line"])
         }
 
     def statement_label(self, basis: str, line: str) -> str:
@@ -253,21 +299,31 @@ class Results:
         """The printed name of a POD."""
         return self._pod_names.get(pod, pod)
 
+    @cached_property
+    def _scheme_names(self) -> dict[str, str]:
+        return self._names_along("scheme_summary", "scheme", "scheme_name")
+
     def scheme_label(self, scheme: str) -> str:
         """The printed name of a scheme."""
-        return label_map(self.scheme_summary, "scheme", "scheme_name").get(scheme, scheme)
+        return self._scheme_names.get(scheme, scheme)
 
     @property
     def schemes(self) -> list[str]:
         """The schemes' ids, in the scenario's order."""
-        return [str(scheme) for scheme in self.scheme_summary.scheme.values]
+        summary = self.view("scheme_summary")
+        assert isinstance(summary, dict)
+        return [str(scheme) for scheme in summary["investment"].labels["scheme"]]
 
     def bridge(self, year: str) -> list[BridgeStep]:
         """The system bridge for a year: do-nothing gap, each plan line, do-something position."""
+        positions = self.view("positions")
+        assert isinstance(positions, View)
+        column = positions.sel(org=SYSTEM, year=year).transpose("line")
+        steps = zip(column.labels["line"], column.values, strict=True)
         return [
-            BridgeStep(line, self.position_label(line), value)
-            for line, value in bridge_steps(self.positions, year)
-            if line in ("do_nothing", "do_something") or self.plan_line_orgs.get(line) is not None
+            BridgeStep(str(line), self.position_label(str(line)), float(value))
+            for line, value in steps
+            if line in ("do_nothing", "do_something") or self.plan_line_orgs.get(str(line)) is not None
         ]
 
     @property
@@ -278,10 +334,21 @@ class Results:
     @property
     def last_effect_year(self) -> str:
         """The last year in which any scheme's saving or investment, or any plan line, changes."""
-        per_scheme = self.savings.sel(basis="tariff").sum(["pod", "source", "provider"])
-        invested = self.scheme_investment.recurrent + self.scheme_investment.non_recurrent
-        plan = self.positions.sel(org=SYSTEM).drop_sel(line=["do_nothing", "do_something"])
-        changed = [_changes(series) for series in (per_scheme, invested, plan)]
+        savings, investment, positions = (
+            self.view(name) for name in ("savings", "scheme_investment", "positions")
+        )
+        assert isinstance(savings, View) and isinstance(investment, dict) and isinstance(positions, View)
+        per_scheme = savings.sel(basis="tariff").sum(["pod", "source", "provider"])
+        recurrent, non_recurrent = investment["recurrent"], investment["non_recurrent"]
+        invested = recurrent.values + non_recurrent.transpose(*recurrent.dims).values
+        system = positions.sel(org=SYSTEM)
+        lines = [line for line in system.labels["line"] if line not in ("do_nothing", "do_something")]
+        plan = system.sel(line=lines)
+        changed = [
+            _changes(per_scheme.values, per_scheme.dims),
+            _changes(invested, recurrent.dims),
+            _changes(plan.values, plan.dims),
+        ]
         any_change = [bool(a or b or c) for a, b, c in zip(*changed, strict=True)]
         last = max((i + 1 for i, flag in enumerate(any_change) if flag), default=len(self.years) - 1)
         return self.years[last]
@@ -300,6 +367,8 @@ LAZY = (
     "expenditure",
     "capacity",
     "provider_split",
+    "cohort_share",
+    "cohort_headcount",
 )
 """The labelled fields of :class:`Results` a run may leave to be labelled on first access."""
 LATER = (*LAZY, "plan_flows")
@@ -310,11 +379,70 @@ for _field in fields(Results):
         setattr(Results, _field.name, _Lazy(_field.name, _field.default))
 
 
-def _changes(series: xr.DataArray) -> list[bool]:
-    """For each year after the first, whether any cell of ``series`` differs from the year before."""
-    moved = abs(series.diff("year")) > 1e-9
-    others = [dim for dim in series.dims if dim != "year"]
-    return [bool(flag) for flag in (moved.any(others) if others else moved).values]
+def _changes(values: npt.NDArray[np.float64], dims: tuple[str, ...]) -> list[bool]:
+    """For each year after the first, whether any cell of ``values`` (over ``dims``) differs from the year
+    before."""
+    by_year = np.moveaxis(values, dims.index("year"), -1)
+    with np.errstate(invalid="ignore"):
+        moved = np.abs(np.diff(by_year, axis=-1)) > 1e-9
+    flags = np.asarray(moved.any(axis=tuple(range(moved.ndim - 1))), dtype=bool)
+    return [bool(flag) for flag in flags]
 
 
 SYSTEM_ORG = SYSTEM
+
+
+def _empty_dataset() -> xr.Dataset:
+    """The capacity of results given none: an empty dataset."""
+    import xarray as xr
+
+    return xr.Dataset()
+
+
+_VIEWS = "_views"
+"""Where :meth:`Results.view` keeps the views it made (not a field: not compared, copied or pickled)."""
+
+
+def _flows_view(money: PlanFlows) -> View | None:
+    """:meth:`PlanFlows.labelled_flows` as a view; None with draws."""
+    table = money.table
+    if table.values.ndim > 2:
+        return None
+    along = {
+        "year": money.years,
+        "org": ("entry", table.org),
+        "counterparty": ("entry", table.counterparty),
+        "pod": ("entry", table.pod),
+        "flow": ("entry", table.flow),
+    }
+    return laid_view(np.swapaxes(table.values, -1, -2), ("entry", "year"), along)
+
+
+def _scheme_positions_view(money: PlanFlows) -> View | None:
+    """:meth:`PlanFlows.labelled_positions` as a view; None with draws."""
+    if money.positions.ndim > 3:
+        return None
+    along = {"line": list(SCHEME_LINES), "holder": money.holders, "year": money.years}
+    return laid_view(money.positions, ("line", "holder", "year"), along)
+
+
+def _flow_checks_view(money: PlanFlows) -> dict[str, View] | None:
+    """:meth:`PlanFlows.checks` as views; None with draws."""
+    if money.computed.ndim > 2:
+        return None
+    dims = ["check", "year"]
+    along = {"check": list(CHECKS), "year": money.years, "name": ("check", list(CHECKS.values()))}
+    variables = {
+        "computed": (dims, money.computed),
+        "expected": (dims, money.expected),
+        "difference": (dims, money.computed - money.expected),
+    }
+    return laid_views(variables, along)
+
+
+FLOW_VIEWS: dict[str, Callable[[PlanFlows], View | dict[str, View] | None]] = {
+    "flows": _flows_view,
+    "scheme_positions": _scheme_positions_view,
+    "flow_checks": _flow_checks_view,
+}
+"""The views of section 13's arrays, made from the flows' numbers."""

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from functools import cache, partial
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import xarray as xr
 
 from carebridge.engine import activity as activity_model
 from carebridge.engine import finance, flows, plan, population, savings, schemes, setting
 from carebridge.engine import workforce as workforce_model
-from carebridge.engine.arrays import Floats, Labels, Laid, coord, labelled, labelled_dataset, lead, ordered
+from carebridge.engine.arrays import (
+    Coordinate,
+    Floats,
+    Laid,
+    coord,
+    labelled,
+    labelled_dataset,
+    lead,
+    ordered,
+    unlabelled,
+)
 from carebridge.engine.errors import ModelError
 from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import ModelInputs, compile_inputs
@@ -21,14 +34,21 @@ from carebridge.engine.labels import (
     MONEY,
     PERCENT,
     Names,
+    label_values,
+    line_names,
+    statement_names,
     with_labels,
     with_line_names,
     with_statement_names,
 )
 from carebridge.engine.results import Pending, Results
+from carebridge.engine.view import View, laid_view, laid_views
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Absolute, AvoidGrowth, Reduce, Scenario, Shift
 from carebridge.scenario.years import YearRange
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 TOLERANCE = 1e-6
 
@@ -37,12 +57,23 @@ def run(scenario: Scenario) -> Results:
     """Run a validated scenario. Raises :class:`ModelError` when schemes remove more than a cell holds, or
     when a value of the results is not a finite number (:mod:`carebridge.engine.finite`)."""
     inputs = compile_inputs(scenario)
-    with xr.set_options(arithmetic_join="exact"):  # type: ignore[no-untyped-call]
+    with _exact_join(scenario):
         results = run_inputs(scenario, inputs)
     problems = non_finite_problems(results)
     if problems:
         raise ModelError(problems)
     return results
+
+
+def _exact_join(scenario: Scenario) -> AbstractContextManager[object]:
+    """xarray's ``arithmetic_join="exact"`` for the labelled arithmetic of a run (a misaligned coordinate is
+    an error, not a silent reindex): only the workforce (:mod:`carebridge.engine.workforce`) computes on
+    labelled arrays, so a run without one does not import xarray."""
+    if not scenario.workforce and "xarray" not in sys.modules:
+        return nullcontext()
+    import xarray as xr
+
+    return xr.set_options(arithmetic_join="exact")  # type: ignore[no-untyped-call]
 
 
 YEAR_POD = ("year", "pod")
@@ -52,38 +83,45 @@ EFFECT = ("scheme", "year", "pod")
 
 def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = True) -> Results:
     """One run of compiled inputs. ``by_provider=False`` keeps the savings summed over providers, (…, scheme,
-    year, pod, source, basis), for a simulation, which reads only sums of them (engine/simulate/batch.py)."""
+    year, pod, source, basis), for a simulation, which reads only sums of them (engine/simulate/batch.py).
+
+    The inputs are read as numpy (:func:`~carebridge.engine.arrays.unlabelled`), and every field of the
+    results is left to be labelled on first read, with its view (:meth:`Results.view`) made from the same
+    numbers and labels: a run builds no xarray object (but for a workforce)."""
     act = inputs.activity
+    effects = inputs.effects
+    prices = inputs.prices
+    fin = inputs.finance
     years = inputs.years
     pods = [pod.id for pod in scenario.pods]
-    year_pod = {"year": years, "pod": pods}
-    base = ordered(act.base, ("pod",))
+    base = ordered(unlabelled(act, "base"), ("pod",))
     do_nothing_v = activity_model.do_nothing_values(
-        base, ordered(act.trajectory, YEAR_POD), ordered(act.growth, YEAR_POD)
+        base,
+        ordered(unlabelled(act, "trajectory"), YEAR_POD),
+        ordered(unlabelled(act, "growth"), YEAR_POD),
     )
     growth_v = do_nothing_v - base[..., None, :]
-    shares = population.cohort_problems(scenario, inputs.effects)
+    shares = population.cohort_problems(scenario, effects)
     if shares:
         raise ModelError(shares)
     span = YearRange.from_labels(scenario.base_year, scenario.end_year)
     new_effects = setting.has_new_effects(scenario)
-    effects = inputs.effects
-    price_v = ordered(inputs.prices.price, YEAR_POD)
-    absolute_reduction = ordered(effects.absolute_reduction, EFFECT)
-    absolute_avoided = ordered(effects.absolute_avoided, EFFECT)
-    member = ordered(effects.scheme_cohort, ("scheme", "cohort"))
-    cohort_share = ordered(effects.cohort_share, ("cohort", "pod"))
+    price_v = ordered(unlabelled(prices, "price"), YEAR_POD)
+    absolute_reduction = ordered(unlabelled(effects, "absolute_reduction"), EFFECT)
+    absolute_avoided = ordered(unlabelled(effects, "absolute_avoided"), EFFECT)
+    member = ordered(unlabelled(effects, "scheme_cohort"), ("scheme", "cohort"))
+    cohort_share = ordered(unlabelled(effects, "cohort_share"), ("cohort", "pod"))
     effect_names: setting.Names = {}
     if new_effects:  # docs/effects.md: formulas, shifts and length of stay
         effect_names = setting.effect_names_values(scenario, span, inputs.values, do_nothing_v, price_v)
         absolute_reduction, absolute_avoided = setting.formula_effect_values(
             scenario, effect_names, span, inputs.values, absolute_reduction, absolute_avoided
         )
-    region_member, region_share = effects.region_member, effects.region_share
+    region_member, region_share = unlabelled(effects, "region_member"), unlabelled(effects, "region_share")
     if region_member is None or region_share is None:
         region_member = region_share = None
     avoided, reduced, cohort_removed = schemes.scheme_activity_values(
-        ordered(effects.fractions, schemes.EFFECT_DIMS),
+        ordered(unlabelled(effects, "fractions"), schemes.EFFECT_DIMS),
         absolute_avoided,
         absolute_reduction,
         member,
@@ -110,11 +148,11 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         reduced = reduced + np.moveaxis(shifted, -3, -1)
     removed = (avoided + reduced).sum(axis=-1)
     do_something_v = do_nothing_v - removed
-    cohorts = [str(cohort) for cohort in coord(effects.scheme_cohort, "cohort")]
+    cohorts = [str(cohort) for cohort in coord(unlabelled(effects, "scheme_cohort"), "cohort")]
     problems = overdrawn_cells(scenario, inputs, cohorts, cohort_removed, do_nothing_v, do_something_v)
     if problems:
         raise ModelError(problems)
-    stay_factor: xr.DataArray | None = None
+    stay_factor: Laid | None = None
     stay_money: Floats | None = None
     if new_effects:
         factor, _, saved_by_stays = setting.length_of_stay_values(
@@ -128,47 +166,41 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
             price_v,
             lead=absolute_reduction.shape[:-3],
         )
-        stay_factor = labelled(factor, [*lead(factor, 2), *YEAR_POD], year_pod)
+        stay_factor = Laid(factor, [*lead(factor, 2), *YEAR_POD], {"year": years, "pod": pods})
         stay_money = np.moveaxis(saved_by_stays, -3, -1)  # (…, year, pod, scheme)
 
-    price = inputs.prices.price
-    providers = [str(provider) for provider in inputs.prices.provider_split.get_index("provider")]
-    provider_split = ordered(inputs.prices.provider_split, ("pod", "provider"))
+    split_laid = unlabelled(prices, "provider_split")
+    providers = [str(provider) for provider in coord(split_laid, "provider")]
+    provider_split = ordered(split_laid, ("pod", "provider"))
     sources = savings.source_values(
         avoided,
         reduced,
-        np.moveaxis(ordered(effects.direct_released, EFFECT), -3, -1),
-        np.moveaxis(ordered(effects.direct_immediate, EFFECT), -3, -1),
+        np.moveaxis(ordered(unlabelled(effects, "direct_released"), EFFECT), -3, -1),
+        np.moveaxis(ordered(unlabelled(effects, "direct_immediate"), EFFECT), -3, -1),
         price_v,
-        ordered(inputs.prices.kernel, ("part", "pod", "year", "from_year")),
+        ordered(unlabelled(prices, "kernel"), ("part", "pod", "year", "from_year")),
         stay_money,
     )  # (…, scheme, year, pod, source, basis)
-    fin = inputs.finance
-    recurrent = ordered(fin.scheme_recurrent, ("scheme", "year"))
-    non_recurrent = ordered(fin.scheme_non_recurrent, ("scheme", "year"))
+    recurrent = ordered(unlabelled(fin, "scheme_recurrent"), ("scheme", "year"))
+    non_recurrent = ordered(unlabelled(fin, "scheme_non_recurrent"), ("scheme", "year"))
     by_year = {"scheme": scheme_ids, "year": years}
     benefit = -savings.benefit_values(sources, provider_split)  # (…, scheme, year, basis), negative
     invested = recurrent + non_recurrent
     net = invested[..., None] + benefit
     with_basis = {**by_year, "basis": list(savings.BASES)}
-
-    @cache
-    def summary() -> xr.Dataset:
-        return labelled_dataset(
-            {
-                "investment": ([*lead(invested, 2), "scheme", "year"], invested),
-                "benefit": ([*lead(benefit, 3), "basis", "year", "scheme"], np.swapaxes(benefit, -1, -3)),
-                "net": ([*lead(net, 3), "scheme", "year", "basis"], net),
-            },
-            with_basis,
-        )
+    summary_data: dict[Hashable, tuple[list[str], Floats]] = {
+        "investment": ([*lead(invested, 2), "scheme", "year"], invested),
+        "benefit": ([*lead(benefit, 3), "basis", "year", "scheme"], np.swapaxes(benefit, -1, -3)),
+        "net": ([*lead(net, 3), "scheme", "year", "basis"], net),
+    }
+    measures = plan.SchemeMeasures(scheme_ids, list(savings.BASES), invested, benefit, net)
 
     programme = np.swapaxes(benefit.sum(axis=-3), -1, -2)  # (…, basis, year)
     statement = finance.statement_laid(
         fin, [f.name for f in scenario.funding], programme, list(savings.BASES), years
     )
     has = [pods.index(pod) for pod in act.has_activity]
-    active: dict[str, Labels] = {
+    active: dict[Hashable, Coordinate] = {
         "year": years,
         "pod": np.asarray(pods)[has],
     }  # the PODs' labels, as `sel` keeps them
@@ -186,7 +218,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
     def capacity() -> xr.Dataset:
         return labelled_dataset(capacity_data, capacity_coords)
 
-    staff = xr.Dataset()
+    staff: xr.Dataset | None = None
     if scenario.workforce:
         cases = np.stack(np.broadcast_arrays(do_nothing_v[..., has], do_something_v[..., has]), axis=-3)
         staff = workforce_model.workforce(
@@ -203,33 +235,32 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
     names: plan.Names = {}
     forecast = None
     if formulas or any(org.finance is not None for org in scenario.organisations):
-        # the formulas and the finance forecast read the do-nothing activity by name, labelled
-        do_nothing = labelled(do_nothing_v, [*lead(do_nothing_v, 2), *YEAR_POD], year_pod)
+        # the formulas and the finance forecast read the do-nothing activity by POD
+        do_nothing = Laid(do_nothing_v, [*lead(do_nothing_v, 2), *YEAR_POD], {"year": years, "pod": pods})
         if formulas:
-            names = plan.base_names(scenario, span, do_nothing, price, inputs.values)
-        forecast = plan.forecast_finance(scenario, span, names, do_nothing, price, inputs.values)
+            names = plan.base_names(scenario, span, do_nothing, price_v, inputs.values)
+        forecast = plan.forecast_finance(
+            scenario, span, names, do_nothing, unlabelled(prices, "price"), inputs.values
+        )
     orgs = inputs.owners.orgs
-    gaps_v = _gaps(ordered(fin.do_nothing, ("org", "year")), orgs, forecast)  # (…, org, year)
+    gaps_v = _gaps(ordered(unlabelled(fin, "do_nothing"), ("org", "year")), orgs, forecast)  # (…, org, year)
     if formulas:
-        names.update(plan.scheme_names(summary()))
+        names.update(plan.scheme_names(measures))
         names.update(
-            {
-                f"do_something.{pod}": labelled(
-                    do_something_v[..., pods.index(pod)], [*lead(do_something_v, 2), "year"], {"year": years}
-                )
-                for pod in act.has_activity
-            }
+            {f"do_something.{pod}": do_something_v[..., pods.index(pod)] for pod in act.has_activity}
         )
-        names.update(
-            {
-                f"gap.{org}": labelled(gaps_v[..., i, :], [*lead(gaps_v, 2), "year"], {"year": years})
-                for i, org in enumerate(orgs)
-            }
-        )
-        system = gaps_v.sum(axis=-2)
-        names["gap.system"] = labelled(system, [*lead(system, 1), "year"], {"year": years})
-        names.update(workforce_model.workforce_names(staff))
-    lines = plan.plan_lines(scenario, span, fin.plan_value, summary, names, effects.cohort_share)
+        names.update({f"gap.{org}": gaps_v[..., i, :] for i, org in enumerate(orgs)})
+        names["gap.system"] = gaps_v.sum(axis=-2)
+        if staff is not None:
+            names.update(plan.names_of(workforce_model.workforce_names(staff), len(years)))
+    lines = plan.plan_lines(
+        scenario,
+        span,
+        unlabelled(fin, "plan_value"),
+        measures,
+        names,
+        unlabelled(effects, "cohort_share"),
+    )
     plan_orgs = [line.org for line in scenario.positions.plan_lines]
     line_ids = [line.id for line in scenario.positions.plan_lines]
     allocation = _allocation(inputs, gaps_v, orgs, forecast)
@@ -266,14 +297,15 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         "do_something": do_something_v,
     }
     split = (  # docs/demand.md §3: the split of growth
-        population.growth_split_values(base, do_nothing_v, ordered(act.demographic, YEAR_POD))
-        if act.demographic is not None
+        population.growth_split_values(base, do_nothing_v, ordered(unlabelled(act, "demographic"), YEAR_POD))
+        if unlabelled(act, "demographic") is not None
         else None
     )
     labels = Names(scenario)
+    money_units = {"units": MONEY}
 
-    def activity_field() -> xr.Dataset:
-        laid: dict[str, tuple[list[str], Floats]] = {
+    def activity_laid() -> dict[Hashable, tuple[list[str], Floats]]:
+        laid: dict[Hashable, tuple[list[str], Floats]] = {
             name: ([*lead(value, 2), *YEAR_POD], value[..., has]) for name, value in activity_vars.items()
         }
         deflection = schemes.deflection_values(removed, base)
@@ -282,115 +314,201 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
             by_pod = np.swapaxes(split[0][..., has], -1, -2)
             laid["demographic_growth"] = ([*lead(by_pod, 2), "pod", "year"], by_pod)
             laid["non_demographic_growth"] = ([*lead(split[1], 2), *YEAR_POD], split[1][..., has])
-        activity = with_labels(labelled_dataset(laid, active), labels, ACTIVITY)
+        return laid
+
+    def activity_field() -> xr.Dataset:
+        activity = with_labels(labelled_dataset(activity_laid(), active), labels, ACTIVITY)
         activity["deflection_pct"].attrs["units"] = PERCENT
         return activity
 
+    def activity_view() -> dict[str, View]:
+        laid = activity_laid()
+        units = {name: {"units": PERCENT if name == "deflection_pct" else ACTIVITY} for name in laid}
+        return laid_views(laid, {**active, **label_values(active, labels)}, units)
+
+    scheme_activity_laid: dict[Hashable, tuple[list[str], Floats]] = {
+        "avoided_growth": ([*lead(avoided, 3), *BY_SCHEME], -avoided[..., has, :]),
+        "reduction": ([*lead(reduced, 3), *BY_SCHEME], -reduced[..., has, :]),
+    }
+    scheme_activity_coords: dict[Hashable, Coordinate] = {**active, "scheme": scheme_ids}
+
     def scheme_activity_field() -> xr.Dataset:
-        scheme_activity = labelled_dataset(
-            {
-                "avoided_growth": ([*lead(avoided, 3), *BY_SCHEME], -avoided[..., has, :]),
-                "reduction": ([*lead(reduced, 3), *BY_SCHEME], -reduced[..., has, :]),
-            },
-            {**active, "scheme": scheme_ids},
-        )
+        scheme_activity = labelled_dataset(scheme_activity_laid, scheme_activity_coords)
         return with_labels(scheme_activity, labels, ACTIVITY)
 
+    by_cell: dict[Hashable, Coordinate] = {
+        "scheme": scheme_ids,
+        "year": years,
+        "pod": pods,
+        "source": list(savings.SOURCES),
+        "basis": list(savings.BASES),
+        **({"provider": providers} if by_provider else {}),
+    }
+    saving_dims = [*lead(sources, 5), *(str(dim) for dim in by_cell)]
+
+    @cache
+    def saved() -> Floats:
+        by = savings.with_providers(sources, provider_split) if by_provider else sources
+        return -by
+
     def savings_field() -> xr.DataArray:
-        by_cell = {
-            "scheme": scheme_ids,
-            "year": years,
-            "pod": pods,
-            "source": list(savings.SOURCES),
-            "basis": list(savings.BASES),
-            **({"provider": providers} if by_provider else {}),
-        }
-        saved = savings.with_providers(sources, provider_split) if by_provider else sources
-        return with_labels(labelled(-saved, [*lead(sources, 5), *by_cell], by_cell), labels, MONEY)
+        return with_labels(labelled(saved(), saving_dims, by_cell), labels, MONEY)
+
+    investment_laid: dict[Hashable, tuple[list[str], Floats]] = {
+        "recurrent": ([*lead(recurrent, 2), "scheme", "year"], recurrent),
+        "non_recurrent": ([*lead(non_recurrent, 2), "scheme", "year"], non_recurrent),
+    }
 
     def scheme_investment_field() -> xr.Dataset:
-        scheme_investment = labelled_dataset(
-            {
-                "recurrent": ([*lead(recurrent, 2), "scheme", "year"], recurrent),
-                "non_recurrent": ([*lead(non_recurrent, 2), "scheme", "year"], non_recurrent),
-            },
-            by_year,
-        )
-        return with_labels(scheme_investment, labels, MONEY)
+        return with_labels(labelled_dataset(investment_laid, by_year), labels, MONEY)
 
     def capacity_field() -> xr.Dataset:
-        merged = capacity().merge(staff) if staff.data_vars else capacity()
-        for variable, unit in (("bed_days", "bed days"), ("beds", "beds"), ("wte", "WTE")):
+        merged = capacity().merge(staff) if staff is not None and staff.data_vars else capacity()
+        for variable, unit in CAPACITY_UNITS.items():
             if variable in merged.data_vars:
                 merged.variables[variable].attrs["units"] = unit
         return merged
 
-    def numbers(table: xr.DataArray | xr.Dataset) -> tuple[Floats, ...]:
-        if isinstance(table, xr.DataArray):
-            return (np.asarray(table.values),)
-        return tuple(np.asarray(table.variables[name].values) for name in table.data_vars)
+    def capacity_view() -> dict[str, View]:
+        units = {name: {"units": CAPACITY_UNITS[str(name)]} for name in capacity_data}
+        return laid_views(capacity_data, capacity_coords, units)
 
-    return Results.lazily(
-        {
-            "scenario": scenario,
-            "years": inputs.years,
-            "activity": Pending(activity_field, (*activity_vars.values(), *(split or ()))),
-            "scheme_activity": Pending(scheme_activity_field, (avoided, reduced)),
-            "savings": Pending(savings_field, (sources, provider_split)),
-            "scheme_investment": Pending(scheme_investment_field, (recurrent, non_recurrent)),
-            "scheme_summary": Pending(lambda: with_labels(summary(), labels, MONEY), (invested, benefit)),
-            "statement": Pending(
-                lambda: with_labels(with_statement_names(statement.labelled(), labels), labels, MONEY),
-                (statement.values,),
+    statement_coords = {
+        **statement.coords,
+        "line_name": (
+            ("basis", "line"),
+            statement_names(list(savings.BASES), _ids(statement, "line"), labels),
+        ),
+    }
+    statement_coords.update(label_values(statement.coords, labels))
+    positions_coords = {
+        **positions.coords,
+        "line_name": ("line", line_names(_ids(positions, "line"), labels)),
+        **label_values(positions.coords, labels),
+    }
+    gross_coords = {
+        **lines.gross.coords,
+        "line_name": ("line", line_names(_ids(lines.gross, "line"), labels)),
+    }
+    split_coords = {**split_laid.coords, **label_values(split_laid.coords, labels)}
+
+    def dataset_view(
+        data: Mapping[Hashable, tuple[Sequence[str], Floats]], coords: Mapping[Any, Coordinate]
+    ) -> Callable[[], dict[str, View]]:
+        return lambda: laid_views(
+            data, {**coords, **label_values(coords, labels)}, {name: {"units": MONEY} for name in data}
+        )
+
+    fields: dict[str, object] = {
+        "scenario": scenario,
+        "years": inputs.years,
+        "activity": Pending(activity_field, (*activity_vars.values(), *(split or ())), activity_view),
+        "scheme_activity": Pending(
+            scheme_activity_field,
+            (avoided, reduced),
+            lambda: laid_views(
+                scheme_activity_laid,
+                {**scheme_activity_coords, **label_values(scheme_activity_coords, labels)},
+                {name: {"units": ACTIVITY} for name in scheme_activity_laid},
             ),
-            "positions": Pending(
-                lambda: with_labels(with_line_names(positions.labelled(), labels), labels, MONEY),
-                (positions.values,),
+        ),
+        "savings": Pending(
+            savings_field,
+            (sources, provider_split),
+            lambda: laid_view(
+                saved(), saving_dims, {**by_cell, **label_values(by_cell, labels)}, money_units
             ),
-            "plan_gross": Pending(
-                lambda: with_line_names(lines.gross.labelled(), labels), (lines.gross.values,)
-            ),
-            "finance": (
-                Pending(lambda: with_labels(forecast.table, labels, MONEY), numbers(forecast.table))
-                if forecast is not None
-                else None
-            ),
-            "expenditure": (
-                Pending(
-                    lambda: with_labels(forecast.by_category, labels, MONEY), numbers(forecast.by_category)
-                )
-                if forecast is not None
-                else None
-            ),
-            "capacity": Pending(
-                capacity_field, tuple(values for _, values in capacity_data.values()) + numbers(staff)
-            ),
-            "plan_line_orgs": {line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
-            "plan_flows": money,
-            "allocated_lines": [
-                line.id for line in scenario.positions.plan_lines if line.allocation is not None
-            ],
-            "provider_split": Pending(
-                lambda: with_labels(inputs.prices.provider_split, labels, PERCENT),
-                numbers(inputs.prices.provider_split),
-            ),
-            "cohort_share": inputs.effects.cohort_share_by_year,
-            "cohort_headcount": inputs.effects.cohort_headcount,
-        }
-    )
+        ),
+        "scheme_investment": Pending(
+            scheme_investment_field, (recurrent, non_recurrent), dataset_view(investment_laid, by_year)
+        ),
+        "scheme_summary": Pending(
+            lambda: with_labels(labelled_dataset(summary_data, with_basis), labels, MONEY),
+            (invested, benefit),
+            dataset_view(summary_data, with_basis),
+        ),
+        "statement": Pending(
+            lambda: with_labels(with_statement_names(statement.labelled(), labels), labels, MONEY),
+            (statement.values,),
+            lambda: laid_view(statement.values, statement.dims, statement_coords, money_units),
+        ),
+        "positions": Pending(
+            lambda: with_labels(with_line_names(positions.labelled(), labels), labels, MONEY),
+            (positions.values,),
+            lambda: laid_view(positions.values, positions.dims, positions_coords, money_units),
+        ),
+        "plan_gross": Pending(
+            lambda: with_line_names(lines.gross.labelled(), labels),
+            (lines.gross.values,),
+            lambda: laid_view(lines.gross.values, lines.gross.dims, gross_coords),
+        ),
+        "finance": None,
+        "expenditure": None,
+        "capacity": Pending(
+            capacity_field,
+            tuple(values for _, values in capacity_data.values()) + _numbers(staff),
+            capacity_view if staff is None else None,
+        ),
+        "plan_line_orgs": {line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
+        "plan_flows": money,
+        "allocated_lines": [line.id for line in scenario.positions.plan_lines if line.allocation is not None],
+        "provider_split": Pending(
+            lambda: with_labels(split_laid.labelled(), labels, PERCENT),
+            (split_laid.values,),
+            lambda: laid_view(split_laid.values, split_laid.dims, split_coords, {"units": PERCENT}),
+        ),
+        "cohort_share": _pending_input(effects, "cohort_share_by_year"),
+        "cohort_headcount": _pending_input(effects, "cohort_headcount"),
+    }
+    if forecast is not None:
+        table, by_category = forecast.table_data, forecast.by_category
+        fields["finance"] = Pending(
+            lambda: with_labels(forecast.table, labels, MONEY),
+            tuple(values for _, values in table.values()),
+            dataset_view(table, forecast.coords),
+        )
+        category_coords = {**by_category.coords, **label_values(by_category.coords, labels)}
+        fields["expenditure"] = Pending(
+            lambda: with_labels(by_category.labelled(), labels, MONEY),
+            (by_category.values,),
+            lambda: laid_view(by_category.values, by_category.dims, category_coords, money_units),
+        )
+    return Results.lazily(fields)
+
+
+CAPACITY_UNITS = {"bed_days": "bed days", "beds": "beds", "wte": "WTE"}
+"""The units of the capacity's variables."""
+
+
+def _ids(laid: Laid, dim: str) -> list[str]:
+    return [str(label) for label in coord(laid, dim).tolist()]
+
+
+def _numbers(table: xr.Dataset | None) -> tuple[Floats, ...]:
+    if table is None:
+        return ()
+    return tuple(np.asarray(table.variables[name].values) for name in table.data_vars)
+
+
+def _pending_input(holder: object, name: str) -> object:
+    """An input field as a field of the results: labelled on first read when it is not yet, with its view."""
+    found = unlabelled(holder, name)
+    if type(found) is not Laid:
+        return found
+    return Pending(found.labelled, (found.values,), lambda: laid_view(found.values, found.dims, found.coords))
 
 
 def _gaps(given: Floats, orgs: list[str], forecast: plan.Finance | None) -> Floats:
     """Each organisation's do-nothing gap (…, org, year): the forecast's where it computes one, else the
     gap given."""
-    return given if forecast is None else _by_org(forecast.table.gap, orgs, given)
+    return given if forecast is None else _by_org(forecast.variable("gap"), orgs, given)
 
 
-def _by_org(table: xr.DataArray, orgs: list[str], other: Floats) -> Floats:
+def _by_org(table: Laid, orgs: list[str], other: Floats) -> Floats:
     """``table`` (…, org, year) laid out by ``orgs``, with ``other`` (…, org, year) for an organisation it
     does not have."""
-    values = table.transpose(..., "org", "year").values
-    rows = {str(org): k for k, org in enumerate(table.get_index("org"))}
+    values = ordered(table, ("org", "year"))
+    rows = {org: k for k, org in enumerate(_ids(table, "org"))}
     shape = np.broadcast_shapes(other.shape[:-2], values.shape[:-2])
     out = np.broadcast_to(other, (*shape, *other.shape[-2:])).copy()
     for i, org in enumerate(orgs):
@@ -415,7 +533,7 @@ def _allocation(
             return np.asarray(gaps, dtype=float)
         if forecast is None:
             return np.zeros((len(orgs), len(inputs.years)))
-        return _by_org(forecast.table[name], orgs, np.zeros((len(orgs), len(inputs.years))))
+        return _by_org(forecast.variable(name), orgs, np.zeros((len(orgs), len(inputs.years))))
 
     used = {name for name in spec.basis if name is not None}
     shares, problems = flows.allocation_shares(spec, {name: basis(name) for name in used}, orgs, inputs.years)
@@ -451,7 +569,7 @@ def _flows(
         tariff_change,
         cost_saving,
         do_nothing,
-        ordered(inputs.prices.price, YEAR_POD),
+        ordered(unlabelled(inputs.prices, "price"), YEAR_POD),
         split,
         [pods.index(pod) for pod in contracts.pod],
         [providers.index(provider) for provider in contracts.provider],
@@ -462,8 +580,8 @@ def _flows(
         contract,
         direct,
         invested,
-        ordered(fin.investment, ("investment", "year")),
-        ordered(fin.funding, ("funding", "year")),
+        ordered(unlabelled(fin, "investment"), ("investment", "year")),
+        ordered(unlabelled(fin, "funding"), ("funding", "year")),
         pods,
     )
     orgs = inputs.owners.orgs
@@ -506,10 +624,11 @@ def overdrawn_cells(
     In a Monte Carlo run (a ``draw`` dimension) the problems are those of the first draw that has any, and
     say how many draws do."""
     effects = inputs.effects
-    if effects.cohort_share_by_year is None:
-        share = ordered(effects.cohort_share, ("cohort", "pod"))[..., :, None, :]
+    by_year = unlabelled(effects, "cohort_share_by_year")
+    if by_year is None:
+        share = ordered(unlabelled(effects, "cohort_share"), ("cohort", "pod"))[..., :, None, :]
     else:
-        share = ordered(effects.cohort_share_by_year, ("cohort", "year", "pod"))
+        share = ordered(by_year, ("cohort", "year", "pod"))
     cells = _Cells(
         cohorts=cohorts,
         pods=[pod.id for pod in scenario.pods],

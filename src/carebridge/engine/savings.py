@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import xarray as xr
 
 from carebridge.engine.arrays import Floats, labelled
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 SOURCES = ("avoided_growth", "reduction", "direct")
 BASES = ("tariff", "cost")
@@ -56,6 +60,8 @@ def release_matrix(release: xr.DataArray, years: xr.DataArray) -> xr.DataArray:
 
 def apply_release(tariff: xr.DataArray, kernel: xr.DataArray) -> xr.DataArray:
     """``SC[t] = Σ_{τ ≤ t} δ[τ] · M[t, τ]`` with ``δ[t] = S[t] − S[t−1]`` (``S[−1] = 0``)."""
+    import xarray as xr
+
     axis = tariff.get_axis_num("year")
     delta = tariff.copy(data=np.diff(tariff.values, axis=axis, prepend=0.0)).rename(year="from_year")
     released: xr.DataArray = xr.dot(kernel, delta, dim="from_year")

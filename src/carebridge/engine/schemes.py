@@ -6,13 +6,16 @@ All amounts here are activity removed, positive; a negative amount is activity a
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
-from xarray.indexes import Index
 
-from carebridge.engine.arrays import Floats, labelled, lead
+from carebridge.engine.arrays import Floats, Laid, coord, labelled, lead
 from carebridge.engine.inputs import FRACTION_KINDS
+
+if TYPE_CHECKING:
+    import xarray as xr
+    from xarray.indexes import Index
 
 
 def overlap_values(fraction: Floats, member: Floats, weight: Floats | None = None) -> tuple[Floats, Floats]:
@@ -202,10 +205,12 @@ def in_order(array: xr.DataArray | xr.Dataset, dim: str, labels: Sequence[str]) 
     return labels_along(array, dim) == list(labels)
 
 
-def labels_along(array: xr.DataArray | xr.Dataset, dim: str) -> list[str]:
+def labels_along(array: xr.DataArray | xr.Dataset | Laid, dim: str) -> list[str]:
     """The labels of ``array`` along ``dim``, as plain strings: read once for each index (the arrays the
     compile and the run label from one list of labels share one index, :mod:`carebridge.engine.arrays`),
     since reading them from the index costs more than the engine's arithmetic on a small array."""
+    if isinstance(array, Laid):
+        return [str(label) for label in coord(array, dim).tolist()]
     index = array.xindexes[dim]
     known = _LABELS.get(id(index))
     if known is not None and known[0] is index:
@@ -225,6 +230,8 @@ def labelled_like(
 ) -> xr.DataArray:
     """``data`` by (draw?, *dims), each of ``dims`` labelled with the coordinate and index it has in
     ``like[dim]``: the labels are not made again (no index built, no labels converted)."""
+    import xarray as xr
+
     full = [*lead(data, len(dims)), *dims]
     variables = {dim: like[dim].coords.variables[dim].copy(deep=False) for dim in dims}
     indexes: dict[Hashable, Index] = {dim: like[dim].xindexes[dim] for dim in dims}

@@ -19,8 +19,9 @@ year, pod), cohorts by (…, cohort, year, pod).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import xarray as xr
 
 from carebridge.engine.drivers import FormulaValueError, evaluate_array
 from carebridge.engine.errors import ModelError
@@ -31,6 +32,9 @@ from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.formula import parse_formula
 from carebridge.scenario.schema import Absolute, LengthOfStay, Parameter, Scenario, Shift
 from carebridge.scenario.years import YearRange
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 Names = dict[str, Floats | float]
 """What an effect's formula can name: each a number by (…, year)."""

@@ -11,6 +11,7 @@ What it returns is the same number xarray would. A reader that needs nothing els
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -200,9 +201,53 @@ class View:
         return np.asarray(values[tuple(broadcast)])
 
 
+def laid_view(
+    values: npt.ArrayLike,
+    dims: Sequence[str],
+    coords: Mapping[Any, object],
+    attrs: Mapping[str, object] | None = None,
+) -> View:
+    """The view of the array :func:`~carebridge.engine.arrays.labelled` would build from ``values`` over
+    ``dims`` and ``coords`` (a dimension's labels, or ``(dims, values)`` of another coordinate), with
+    ``attrs``: the same labels and coordinates, without building it. A coordinate along a dimension the
+    array lacks is not the array's (as a dataset's variable keeps only the coordinates along its own). The
+    values are not copied, and cannot be written through the view."""
+    array = np.asarray(values).view()  # the run's own numbers, read-only through the view
+    array.flags.writeable = False
+    own = tuple(str(dim) for dim in dims)
+    labels: dict[str, tuple[Hashable, ...]] = {}
+    extra: dict[str, tuple[tuple[str, ...], npt.NDArray[Any]]] = {}
+    value: Any
+    for name, value in coords.items():
+        if isinstance(value, tuple):
+            along = (value[0],) if isinstance(value[0], str) else tuple(str(dim) for dim in value[0])
+            if all(dim in own for dim in along):
+                extra[str(name)] = (along, np.asarray(value[1]))
+        elif str(name) in own:
+            labels[str(name)] = tuple(value.tolist() if hasattr(value, "tolist") else value)
+    for dim, size in zip(own, array.shape, strict=True):
+        labels.setdefault(dim, tuple(range(size)))
+    return View(array, own, labels, extra, dict(attrs) if attrs else {})
+
+
+def laid_views(
+    variables: Mapping[Any, tuple[Sequence[str], npt.ArrayLike]],
+    coords: Mapping[Any, object],
+    attrs: Mapping[Any, Mapping[str, object]] | None = None,
+) -> dict[str, View]:
+    """The view of each variable of the dataset :func:`~carebridge.engine.arrays.labelled_dataset` would
+    build from ``variables`` and ``coords`` (see :func:`laid_view`), by name, each with its ``attrs``."""
+    given = attrs or {}
+    return {
+        str(name): laid_view(data, dims, coords, given.get(name)) for name, (dims, data) in variables.items()
+    }
+
+
 def field_view(value: object, name: str) -> View | dict[str, View]:
     """The view of a field holding a labelled array, or of each variable of a labelled dataset by name.
     Raises ``KeyError`` naming the field when it holds neither."""
+    if value is None or "xarray" not in sys.modules:  # nothing labelled exists without xarray
+        raise KeyError(f"{name!r} is not an array of these results")
     import xarray as xr
 
     if isinstance(value, xr.Dataset):

@@ -11,15 +11,18 @@ Labelled arrays at the seams; inside, numpy in a fixed axis order — activity (
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import DRAW, Floats, InputValues
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.schema import Scenario, YearValue
 from carebridge.scenario.years import YearRange
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 CASES = ("do_nothing", "do_something")
 GROUP = "workforce_group"
@@ -51,6 +54,8 @@ def by_key(
     dim: str,
 ) -> xr.DataArray:
     """:func:`key_values` labelled (draw?, year, dim)."""
+    import xarray as xr
+
     data = key_values(span, values, path, rates, keys)
     dims = [*([DRAW] if data.ndim > 2 else []), "year", dim]
     return xr.DataArray(data, dims=dims, coords={"year": span.labels, dim: keys})
@@ -90,6 +95,8 @@ def workforce(
     """WTE (``staff_wte``), pay cost (``pay``, £'000) by (case, workforce_group, year) and the do-nothing
     agency spend (``agency_spend``, £'000); an empty dataset without a workforce. ``activity`` is (case,
     year, pod) over the PODs with activity, ``beds`` (case, bed_base, year) or None."""
+    import xarray as xr
+
     groups = scenario.workforce
     if not groups:
         return xr.Dataset()
@@ -186,6 +193,8 @@ def _conversions(scenario: Scenario, span: YearRange, values: InputValues) -> di
 def workforce_names(data: xr.Dataset) -> dict[str, xr.DataArray | float]:
     """``workforce.pay_saving`` (every group), ``workforce.<g>.pay_saving`` and
     ``workforce.<g>.agency_spend``, £'000 by year: what a plan line's formula can use."""
+    import xarray as xr
+
     if not data.data_vars:
         return {}
     cases = labels_of(data["pay"], "case")

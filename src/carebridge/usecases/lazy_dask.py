@@ -13,15 +13,19 @@ The same first array also asks whether its data is a dask *collection*, and to a
 is false for anything without a ``__dask_graph__`` attribute, so :func:`defer_dask_arrays` also gives
 xarray's check that first test, made without dask, and asks dask only about the rest — the same answer in
 every case.
+
+xarray itself is imported only where a labelled array is built (issue 20: ``carebridge run`` never builds
+one), so :func:`defer_dask_arrays` applies the above when xarray is imported, or at once if it is.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 from typing import Any, Final
-
-from xarray.namedarray import pycompat, utils
 
 DASK: Final = "dask"
 DASK_ARRAY: Final = "dask.array"
@@ -53,6 +57,8 @@ class _DeferredDask:
         self._record: Any = None
 
     def _real(self) -> Any:
+        from xarray.namedarray import pycompat
+
         if self._record is None:
             self._record = pycompat.DuckArrayModule(DASK)
         return self._record
@@ -82,8 +88,40 @@ def _dask_collection_check(check: Callable[[object], bool]) -> Callable[[object]
 
 
 def defer_dask_arrays() -> None:
-    """Let xarray build arrays without importing ``dask.array`` or ``dask.base`` (see the module's note);
-    nothing for what xarray no longer has (dask's record already made, no such cache, no such check)."""
+    """Let xarray build arrays without importing ``dask.array`` or ``dask.base`` (see the module's note), now
+    if xarray is imported, else when it is; nothing for what xarray no longer has (dask's record already
+    made, no such cache, no such check)."""
+    if "xarray" in sys.modules:
+        _defer()
+    elif not any(isinstance(finder, _AfterXarray) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _AfterXarray())
+
+
+class _AfterXarray:
+    """A finder that leaves xarray's import to the others and calls :func:`_defer` once it has run."""
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if name != "xarray":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        loader = spec.loader if spec is not None else None
+        if loader is not None and hasattr(loader, "exec_module"):
+            run = loader.exec_module
+
+            def exec_module(module: ModuleType) -> None:
+                run(module)
+                _defer()
+
+            loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def _defer() -> None:
+    from xarray.namedarray import pycompat, utils
+
     cache = getattr(pycompat, "_cached_duck_array_modules", None)
     if isinstance(cache, dict) and DASK not in cache and hasattr(pycompat, "DuckArrayModule"):
         cache[DASK] = _DeferredDask()
