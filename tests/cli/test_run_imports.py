@@ -69,14 +69,12 @@ def test_no_matplotlib_and_the_workbook_imported_by_the_second_process(run_modul
         assert "openpyxl" not in run_modules
 
 
-@pytest.mark.xfail(strict=False, reason="until the engine and the tables are pandas-free (views, rtables)")
 def test_no_pandas_xarray_pyarrow_or_scipy(run_modules: set[str]) -> None:
     assert [name for name in LABELLED if name in run_modules] == []
 
 
 def test_the_report_modules_import_no_labelled_arrays() -> None:
-    """The report's own modules name none of those libraries at module level (they are the engine's and the
-    tables' to drop)."""
+    """The report's own modules name none of those libraries at module level."""
     source = Path(__file__).resolve().parents[2] / "src"
     found = []
     for name in REPORT_MODULES:
