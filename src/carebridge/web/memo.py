@@ -86,6 +86,7 @@ def peek_of_object(memo: Memo[tuple[weakref.ref[Any], Value]], owner: object, ke
 def put_of_object(
     memo: Memo[tuple[weakref.ref[Any], Value]], owner: object, key: Hashable, value: Value
 ) -> None:
+    """Keep ``value`` for ``key`` of ``owner`` (:func:`peek_of_object`)."""
     memo.put((id(owner), key), (weakref.ref(owner), value))
 
 
