@@ -126,3 +126,27 @@ def test_cached_pages_keep_each_users_permissions_and_organisations(store: Store
     assert "Showing version 1" in ccg.get("/scenarios/1").text  # nothing saved
     sft.post("/logout", data={"csrf_token": sft_token}, follow_redirects=False)
     assert sft.get("/scenarios/1", follow_redirects=False).status_code in (303, 307)  # signed out at once
+
+
+def test_the_fews_page_kept_for_a_state_of_the_store_is_read_afresh_after_an_import_elsewhere(
+    store: Store,
+) -> None:
+    """The FEWS page's body is kept by the plan's state and the store's generation: the same page again
+    comes from what was kept, and actuals imported by another process are on the next page."""
+    from carebridge.store.actuals_files import read_actuals
+    from carebridge.store.imports import import_actuals
+    from carebridge.store.plans import load_baseline
+
+    actuals = STOCKPORT.parent / "actuals"
+    client = TestClient(create_app(store), base_url="http://127.0.0.1")
+    sign_in(client, "viewer@smbc.test")
+    with Store.open(str(store.url), actor="someone@cli.test") as other:
+        baseline = load_baseline(other, "Stockport")[1]
+        import_actuals(other, "Stockport", read_actuals(actuals / "activity-2018-19-M01.csv", baseline))
+    first = client.get("/scenarios/1/fews").text
+    assert 'id="fews-month">Apr 2018' in first and "May 2018" not in first
+    assert client.get("/scenarios/1/fews").text == first
+    with Store.open(str(store.url), actor="someone@cli.test") as other:
+        import_actuals(other, "Stockport", read_actuals(actuals / "activity-2018-19-M02.csv", baseline))
+    second = client.get("/scenarios/1/fews").text
+    assert 'id="fews-month">May 2018' in second

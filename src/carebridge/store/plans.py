@@ -241,13 +241,14 @@ _LATEST = (
     .correlate(Plan)
     .scalar_subquery()
 )
-_PLAN_STATE = select(
+PLAN_STATE = select(
     Plan.name,
     _LATEST,
     select(ScenarioDraft.sha256).where(ScenarioDraft.plan_id == Plan.id).correlate(Plan).scalar_subquery(),
     *_users_state(),
 ).where(Plan.id == bindparam("plan_id"))
-"""Built once, so each request only binds the plan's id (SQLAlchemy keeps its compiled form)."""
+"""Built once, so each request only binds the plan's id (SQLAlchemy keeps its compiled form; the web app
+runs it on a pooled driver connection, ``web/reads.py``, and reads the row with :func:`plan_state_of`)."""
 
 
 def plan_state(store: Store, plan_id: int) -> PlanState | None:
@@ -255,7 +256,12 @@ def plan_state(store: Store, plan_id: int) -> PlanState | None:
     such plan. Whatever changes the plan's current scenario or how it is shown changes it, so the web app
     keys what it derives from the plan by it."""
     with store.engine.connect() as connection:
-        row = connection.execute(_PLAN_STATE, {"plan_id": plan_id}).first()
+        row = connection.execute(PLAN_STATE, {"plan_id": plan_id}).first()
+    return plan_state_of(None if row is None else tuple(row))
+
+
+def plan_state_of(row: tuple[Any, ...] | None) -> PlanState | None:
+    """The :data:`PlanState` of a row of :data:`PLAN_STATE` (None: no such plan)."""
     if row is None:
         return None
     name, version, digest, users, newest = row
@@ -266,25 +272,30 @@ PlansState = tuple[tuple[int, int | None, int, int | None, int, int | None], tup
 """What the list of plans is made of: how many plans, versions and users there are and the newest id of
 each (plans and versions are never changed once written), and each draft's plan, SHA-256, author and time."""
 
-_PLANS_COUNTS = select(
+PLANS_COUNTS = select(
     select(func.count(Plan.id)).scalar_subquery(),
     select(func.max(Plan.id)).scalar_subquery(),
     select(func.count(PlanVersion.id)).scalar_subquery(),
     select(func.max(PlanVersion.id)).scalar_subquery(),
     *_users_state(),
 )
-_DRAFTS = select(
+DRAFTS = select(
     ScenarioDraft.plan_id, ScenarioDraft.sha256, ScenarioDraft.updated_by, ScenarioDraft.updated_at
 ).order_by(ScenarioDraft.plan_id)
 
 
 def plans_state(store: Store) -> PlansState:
-    """The :data:`PlansState` of the store, in two queries of one transaction (no scenario text read)."""
+    """The :data:`PlansState` of the store, in two queries of one transaction (no scenario text read; the
+    web app runs :data:`PLANS_COUNTS` and :data:`DRAFTS` on a pooled driver connection, ``web/reads.py``)."""
     with store.engine.connect() as connection:
-        plans, newest_plan, versions, newest_version, users, newest_user = connection.execute(
-            _PLANS_COUNTS
-        ).one()
-        rows = tuple(tuple(row) for row in connection.execute(_DRAFTS))
+        counts = tuple(connection.execute(PLANS_COUNTS).one())
+        rows = [tuple(row) for row in connection.execute(DRAFTS)]
+    return plans_state_of(counts, rows)
+
+
+def plans_state_of(counts: tuple[Any, ...], drafts: list[tuple[Any, ...]]) -> PlansState:
+    """The :data:`PlansState` of a row of :data:`PLANS_COUNTS` and the rows of :data:`DRAFTS`."""
+    plans, newest_plan, versions, newest_version, users, newest_user = counts
     return (
         int(plans or 0),
         newest_plan,
@@ -292,7 +303,7 @@ def plans_state(store: Store) -> PlansState:
         newest_version,
         int(users or 0),
         newest_user,
-    ), rows
+    ), tuple(tuple(row) for row in drafts)
 
 
 def list_versions(store: Store) -> list[VersionSummary]:

@@ -4,11 +4,13 @@ module globals: two apps in one process (tests, a second store) share nothing.
 Each is a small thread-safe memo: values by key, least recently used dropped first. The app keeps what it
 derives from a run (checked runs, rendered tables, charts, comparisons, the FEWS of a month, the registers'
 views, Monte Carlo views) under keys that change whenever their inputs do: the SHA-256 of the scenario text,
-the year, and for delivery the newest entry of the audit log (every change to the store writes one).
+the year, and for delivery the store's generation (``memo.store_generation``: every change to the store
+writes an audit entry). The dashboard, bridge, changes and FEWS pages keep their rendered bodies too.
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -58,3 +60,7 @@ class WebCaches:
     """The dashboard's headline tiles by the scenario's digest, the year and the user's organisations."""
     changes: Memo[dict[str, Any]] = field(default_factory=Memo)
     """The changes page's view of a draft against its approved plan, by their digests and the year asked."""
+    parts: Memo[tuple[weakref.ref[Any], Markup]] = field(default_factory=lambda: Memo(size=64))
+    """Rendered bodies of the dashboard, bridge, changes and FEWS pages (``context.render_part``), each
+    kept with the plan's current state it shows (``memo.of_object``) and what else it is drawn from: the
+    year, the store's generation, the roles of the user where the body shows what they may do."""

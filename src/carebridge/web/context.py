@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.responses import Response
 
 from carebridge.store import Store
@@ -95,6 +96,14 @@ def render(request: Request, template: str, status_code: int = 200, **values: An
     values.setdefault("user", info.principal if info else None)
     values.setdefault("csrf_token", info.csrf_token if info else "")
     return TEMPLATES.TemplateResponse(request, template, values, status_code=status_code)
+
+
+def render_part(template: str, **values: Any) -> Markup:
+    """A part of a page rendered alone, without the request or the user: the body of a page that every user
+    who may see it is shown alike (no CSRF token, no name), which the page keeps (``WebCaches.parts``) and
+    sets inside what :func:`render` draws for each request (the header with the user, the forms with
+    their token)."""
+    return Markup(TEMPLATES.get_template(template).render(**values))
 
 
 def _money(value: float) -> str:

@@ -17,14 +17,14 @@ from carebridge.report.spc_icons import ICON_CSS, assurance_html, variation_html
 from carebridge.store import Store
 from carebridge.usecases.delivery import Fews, TrendMonth, fews_trend
 from carebridge.usecases.delivery import fews as fews_now
-from carebridge.web.memo import Memo, store_generation
+from carebridge.web.memo import Generation, Memo, store_generation
 
 FewsView = Fews
 """What the FEWS page shows: the monitoring of a month (None before any actuals), the months to choose."""
 
 
 def fews(
-    memo: Memo[FewsView], store: Store, plan: str, month: str | None, generation: int | None = None
+    memo: Memo[FewsView], store: Store, plan: str, month: str | None, generation: Generation | None = None
 ) -> FewsView:
     """The FEWS of ``month`` (default: the latest with activity), cached until anything in the store
     changes (``generation``: the store's, when the caller has just read it)."""
@@ -33,7 +33,7 @@ def fews(
 
 
 def trend(
-    memo: Memo[list[TrendMonth]], store: Store, plan: str, until: str, generation: int | None = None
+    memo: Memo[list[TrendMonth]], store: Store, plan: str, until: str, generation: Generation | None = None
 ) -> list[TrendMonth]:
     """The FEWS ratings month by month up to ``until`` in its financial year, cached until anything in the
     store changes (``generation``: the store's, when the caller has just read it)."""
@@ -59,9 +59,11 @@ def fews_page(
     store: Store,
     plan: str,
     month: str | None,
+    generation: Generation | None = None,
 ) -> FewsPage:
-    """The FEWS page's content, read once per state of the store (one query when nothing changed)."""
-    generation = store_generation(store)
+    """The FEWS page's content, read once per state of the store (one query when nothing changed;
+    ``generation``: the store's, when the caller has just read it)."""
+    generation = store_generation(store) if generation is None else generation
 
     def build() -> FewsPage:
         view = fews(views, store, plan, month, generation)

@@ -41,6 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from carebridge.web.auth import SessionInfo, csrf_matches, read_session
 from carebridge.web.context import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, render
 from carebridge.web.limits import FORM_ALLOWANCE, Limits
+from carebridge.web.reads import on_the_loop
 
 PUBLIC_PATHS = frozenset({"/login", "/api/login"})
 PUBLIC_PREFIXES = ("/static/",)
@@ -275,7 +276,12 @@ class Guard:
         state["session"] = None
         token = Request(scope).cookies.get(SESSION_COOKIE)
         if token:
-            state["session"] = await run_in_threadpool(read_session, store_of(scope), token)
+            store = store_of(scope)
+            state["session"] = (
+                read_session(store, token)
+                if on_the_loop(store.engine)
+                else await run_in_threadpool(read_session, store, token)
+            )
         session: SessionInfo | None = state["session"]
         if is_public(path):
             return None

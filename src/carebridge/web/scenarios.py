@@ -22,12 +22,22 @@ from carebridge.scenario.loader import LoadedScenario
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.side_files import normal_name
 from carebridge.store import Store
-from carebridge.store.plans import Approval, plan_state
+from carebridge.store.plans import (
+    DRAFTS,
+    PLAN_STATE,
+    PLANS_COUNTS,
+    Approval,
+    PlansState,
+    PlanState,
+    plan_state_of,
+    plans_state_of,
+)
 from carebridge.usecases import plans
 from carebridge.usecases.edits import Editable, editables, owner_of
 from carebridge.usecases.planning import CheckedScenario, load_text
 from carebridge.usecases.plans import PlanMissingError, StoredScenario
 from carebridge.web.memo import Memo, RunCache
+from carebridge.web.reads import Read
 
 __all__ = ["Current", "Editable", "PlanMissingError", "editables", "owner_of"]
 
@@ -91,6 +101,34 @@ def current(runs: RunCache, store: Store, plan_id: int) -> Current:
     """The plan's draft (or latest version) and its run (from ``runs`` when it has been run before)."""
     stored = plans.stored_scenario(store, plan_id)
     return Current(stored, runs.get(stored.text, f"{stored.plan_name} ({stored.source})", stored.files))
+
+
+_PLAN_STATE = Read(PLAN_STATE)
+
+
+def plan_state(store: Store, plan_id: int) -> PlanState | None:
+    """:func:`carebridge.store.plans.plan_state`, run on a pooled driver connection (every plan's page
+    asks it: :mod:`carebridge.web.reads`)."""
+    rows = _PLAN_STATE.rows(store.engine, {"plan_id": plan_id})
+    return plan_state_of(rows[0] if rows else None)
+
+
+_PLANS_COUNTS = Read(PLANS_COUNTS)
+_DRAFTS = Read(DRAFTS)
+
+
+def plans_state(store: Store) -> PlansState:
+    """:func:`carebridge.store.plans.plans_state`, run on a pooled driver connection (the list of plans asks
+    it on every request). Two reads, not one transaction: the counts only grow and a draft's row carries
+    the time it was written, so a state read across a change is never that of a later store."""
+    return plans_state_of(_PLANS_COUNTS.rows(store.engine, {})[0], _DRAFTS.rows(store.engine, {}))
+
+
+def kept_current(memo: Memo[Current], store: Store, plan_id: int) -> Current | None:
+    """The plan's current scenario when :func:`cached_current` has kept it for the plan's present state
+    (one query, no text read), else None."""
+    state = plan_state(store, plan_id)
+    return None if state is None else memo.peek((store.engine, plan_id, state))
 
 
 def cached_current(memo: Memo[Current], runs: RunCache, store: Store, plan_id: int) -> Current:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from carebridge.scenario.errors import ScenarioError
 from carebridge.store import Store
 from carebridge.web import scenarios
 from carebridge.web.cache import WebCaches
+from carebridge.web.reads import on_the_loop
 from carebridge.web.roles import Principal, can_edit
 
 MAX_UPLOAD_BYTES = 5_000_000
@@ -24,11 +26,25 @@ PlanId = Annotated[int, PathParameter(ge=1, le=2**31 - 1, description="The plan'
 
 
 async def current_or_404(caches: WebCaches, store: Store, plan_id: int) -> scenarios.Current:
-    try:
+    """The plan's current scenario: read on the event loop when it is kept and the store is SQLite
+    (:mod:`carebridge.web.reads`), else in a worker thread."""
+    if on_the_loop(store.engine):
+        found = scenarios.kept_current(caches.currents, store, plan_id)
+        if found is not None:
+            return found
+    with plan_or_404():
         return await run_in_threadpool(scenarios.cached_current, caches.currents, caches.runs, store, plan_id)
+
+
+@contextmanager
+def plan_or_404() -> Iterator[None]:
+    """Reading a plan's current scenario: 404 when there is no such plan, 409 when its stored scenario no
+    longer loads (say so, do not crash)."""
+    try:
+        yield
     except scenarios.PlanMissingError as error:
         raise HTTPException(404, str(error)) from None
-    except ScenarioError as error:  # a stored scenario that no longer loads: say so, do not crash
+    except ScenarioError as error:
         raise HTTPException(409, str(error)) from None
 
 

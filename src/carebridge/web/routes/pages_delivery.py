@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from carebridge.delivery.fews import SET_TITLES, SETS
@@ -16,14 +17,27 @@ from carebridge.store import Store
 from carebridge.store.imports import OwnershipError
 from carebridge.usecases import delivery as actuals_cases
 from carebridge.web import delivery, registers
-from carebridge.web.context import Caches, check_csrf, principal, reading_store, render, store_as
+from carebridge.web.cache import WebCaches
+from carebridge.web.context import (
+    Caches,
+    check_csrf,
+    principal,
+    reading_store,
+    render,
+    render_part,
+    store_as,
+)
+from carebridge.web.memo import of_object, peek_of_object, store_generation
+from carebridge.web.reads import on_the_loop
 from carebridge.web.roles import Principal, forbidden_orgs
 from carebridge.web.routes.common import (
     PlanId,
     current_or_404,
+    plan_or_404,
     save_upload,
     temporary_folder,
 )
+from carebridge.web.scenarios import Current, cached_current, kept_current
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[Store, Depends(reading_store)]
@@ -156,33 +170,55 @@ async def actuals_upload(
 async def fews_page(
     request: Request, plan_id: PlanId, store: Reader, caches: Caches, month: str | None = None
 ) -> Any:
-    state = await current_or_404(caches, store, plan_id)
-    try:
-        page = await run_in_threadpool(
-            delivery.fews_page,
-            caches.fews_pages,
-            caches.fews,
-            caches.fews_trends,
-            store,
-            state.plan_name,
-            month,
+    """The FEWS page: its body rendered once per state of the plan and of the store. Read on the event
+    loop when the body is kept and the store is SQLite (:mod:`carebridge.web.reads`), else the plan, the
+    store's generation and the body in one hop to a worker thread."""
+    kept = _kept_fews(caches, store, plan_id, month) if on_the_loop(store.engine) else None
+    if kept is not None:
+        state, body = kept
+    else:
+        with plan_or_404():
+            try:
+                state, body = await run_in_threadpool(_fews, caches, store, plan_id, month)
+            except (MonthError, ValueError) as error:
+                raise HTTPException(422, str(error)) from None
+    return render(request, "fews.html", title=f"{state.plan_name}: early warning", state=state, body=body)
+
+
+def _kept_fews(
+    caches: WebCaches, store: Store, plan_id: int, month: str | None
+) -> tuple[Current, Markup] | None:
+    """The plan's current scenario and the FEWS page's body when both are kept for the present state of
+    the plan and of the store (two small queries), else None."""
+    state = kept_current(caches.currents, store, plan_id)
+    if state is None:
+        return None
+    body = peek_of_object(caches.parts, state, ("fews", month, store_generation(store)))
+    return None if body is None else (state, body)
+
+
+def _fews(caches: WebCaches, store: Store, plan_id: int, month: str | None) -> tuple[Current, Markup]:
+    state = cached_current(caches.currents, caches.runs, store, plan_id)
+    generation = store_generation(store)
+
+    def body() -> Markup:
+        page = delivery.fews_page(
+            caches.fews_pages, caches.fews, caches.fews_trends, store, state.plan_name, month, generation
         )
-    except (MonthError, ValueError) as error:
-        raise HTTPException(422, str(error)) from None
-    view = page.view
-    return render(
-        request,
-        "fews.html",
-        trend=page.trend,
-        month_names=page.month_names,
-        title=f"{state.plan_name}: early warning",
-        state=state,
-        view=view,
-        sets=view.monitoring.fews.sets if view.monitoring is not None else SETS,
-        set_titles=SET_TITLES,
-        spc=page.spc,
-        spc_css=delivery.SPC_CSS,
-    )
+        view = page.view
+        return render_part(
+            "_fews_body.html",
+            trend=page.trend,
+            month_names=page.month_names,
+            state=state,
+            view=view,
+            sets=view.monitoring.fews.sets if view.monitoring is not None else SETS,
+            set_titles=SET_TITLES,
+            spc=page.spc,
+            spc_css=delivery.SPC_CSS,
+        )
+
+    return state, of_object(caches.parts, state, ("fews", month, generation), body)
 
 
 @router.get("/scenarios/{plan_id}/targets")

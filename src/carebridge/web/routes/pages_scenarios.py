@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from markupsafe import Markup
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -16,14 +16,21 @@ from carebridge.engine import Results
 from carebridge.report.html_table import render_table
 from carebridge.scenario.errors import ScenarioError
 from carebridge.store import Store
-from carebridge.store.plans import plans_state
 from carebridge.usecases import edits, plans
 from carebridge.usecases.contract_edits import AllocationFields, allocation_fields, scheme_contracts
 from carebridge.usecases.partners import scheme_steps
 from carebridge.usecases.planning import check_text
 from carebridge.web import scenarios
 from carebridge.web.cache import WebCaches
-from carebridge.web.context import Caches, check_csrf, principal, reading_store, render, store_as
+from carebridge.web.context import (
+    Caches,
+    check_csrf,
+    principal,
+    reading_store,
+    render,
+    render_part,
+    store_as,
+)
 from carebridge.web.dashboard import (
     cached_comparison,
     cached_headlines,
@@ -32,7 +39,9 @@ from carebridge.web.dashboard import (
     statement_changes,
     typed_notes,
 )
+from carebridge.web.memo import of_object, peek_of_object, put_of_object
 from carebridge.web.partners import holders, scheme_changes
+from carebridge.web.reads import on_the_loop
 from carebridge.web.roles import Principal, can_approve, can_edit, can_import_scenario
 from carebridge.web.routes.common import (
     PlanId,
@@ -52,17 +61,23 @@ Kind = Literal["schemes", "lines"]
 
 @router.get("/")
 async def scenario_list(request: Request, store: Reader, caches: Caches, user: User) -> Any:
-    rows = await run_in_threadpool(_plan_rows, caches, store)
+    rows = caches.plan_lists.peek(_plans_key(store)) if on_the_loop(store.engine) else None
+    if rows is None:
+        rows = await run_in_threadpool(_plan_rows, caches, store)
     return render(
         request, "scenarios.html", title="Scenarios", plans=rows, can_import=can_import_scenario(user)
     )
 
 
+def _plans_key(store: Store) -> tuple[Any, ...]:
+    return (store.engine, scenarios.plans_state(store))
+
+
 def _plan_rows(caches: WebCaches, store: Store) -> list[plans.PlanRow]:
     """Every plan with its versions and draft, kept by the store's plans, versions, drafts and users (read
-    in two small queries): a new version, draft or user is read afresh."""
-    key = (store.engine, plans_state(store))
-    return caches.plan_lists.get(key, lambda: plans.list_plans(store))
+    in two small queries; on the event loop first when the store is SQLite, :mod:`carebridge.web.reads`):
+    a new version, draft or user is read afresh."""
+    return caches.plan_lists.get(_plans_key(store), lambda: plans.list_plans(store))
 
 
 @router.post("/scenarios/import")
@@ -125,24 +140,24 @@ async def scenario_dashboard(
 ) -> Any:
     state = await current_or_404(caches, store, plan_id)
     view = await _dashboard(caches, state, year)
-    groups = [
-        (
-            title,
-            [(item, can_edit(user, item.owner)) for item in edits.editables(state.loaded.scenario, kind)],
+    headline = _headline(caches, state, user, view.year)
+    roles = tuple(sorted(user.roles.items()))  # what the body shows of the user: what they may edit
+
+    def body() -> Markup:
+        groups = [
+            (
+                title,
+                [(item, can_edit(user, item.owner)) for item in edits.editables(state.loaded.scenario, kind)],
+            )
+            for kind, title in (("lines", "Plan lines"), ("schemes", "Schemes"))
+        ]
+        warnings = scenarios.warning_lines(state.loaded)
+        return render_part(
+            "_dashboard_body.html", state=state, view=view, groups=groups, warnings=warnings, **headline
         )
-        for kind, title in (("lines", "Plan lines"), ("schemes", "Schemes"))
-    ]
-    return render(
-        request,
-        "dashboard.html",
-        title=state.plan_name,
-        state=state,
-        view=view,
-        groups=groups,
-        can_approve=can_approve(user),
-        warnings=scenarios.warning_lines(state.loaded),
-        **_headline(caches, state, user, view.year),
-    )
+
+    kept = of_object(caches.parts, state, ("dashboard", view.year, roles, headline["balance"]), body)
+    return render(request, "dashboard.html", title=state.plan_name, state=state, body=kept)
 
 
 def _headline(caches: WebCaches, state: scenarios.Current, user: Principal, year: str) -> dict[str, Any]:
@@ -181,9 +196,12 @@ async def scenario_bridge(
     """The bridge for a year, as a fragment htmx swaps into the dashboard (the headline tiles with it)."""
     state = await current_or_404(caches, store, plan_id)
     view = await _dashboard(caches, state, year)
-    return render(
-        request, "_bridge_year.html", state=state, view=view, **_headline(caches, state, user, view.year)
+    headline = _headline(caches, state, user, view.year)
+    key = ("bridge", view.year, tuple(sorted(user.roles)), headline["balance"])
+    fragment = of_object(
+        caches.parts, state, key, lambda: render_part("_bridge_year.html", state=state, view=view, **headline)
     )
+    return HTMLResponse(fragment)
 
 
 @router.get("/scenarios/{plan_id}/{kind}/{item_id}")
@@ -258,19 +276,22 @@ async def scenario_compare(
     request: Request, plan_id: PlanId, store: Reader, caches: Caches, user: User, year: str | None = None
 ) -> Any:
     state = await current_or_404(caches, store, plan_id)
-    key = (state.approved_sha256, state.sha256, state.is_draft, year)
-    changes = caches.changes.peek(key)
-    if changes is None:
-        changes = await run_in_threadpool(caches.changes.get, key, lambda: _changes(caches, state, year))
-    view = await _dashboard(caches, state, changes["year"])
+    body = peek_of_object(caches.parts, state, ("compare", year))
+    if body is None:  # the changes built in a thread when not kept either
+        key = (state.approved_sha256, state.sha256, state.is_draft, year)
+        changes = caches.changes.peek(key)
+        if changes is None:
+            changes = await run_in_threadpool(caches.changes.get, key, lambda: _changes(caches, state, year))
+        view = await _dashboard(caches, state, changes["year"])
+        body = render_part("_compare_body.html", state=state, view=view, **changes)
+        put_of_object(caches.parts, state, ("compare", year), body)
     return render(
         request,
         "compare.html",
         title=f"{state.plan_name}: changes",
         state=state,
-        view=view,
         can_approve=can_approve(user),
-        **changes,
+        body=body,
     )
 
 
