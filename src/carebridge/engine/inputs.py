@@ -340,53 +340,107 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
 @dataclass(frozen=True)
 class _People:
     """People of one sex by age band: each band's ages (low, high) and people by year (…, year); ``table``
-    (band, year) holds them all when none has a draw axis."""
+    (band, year) holds them all when none has a draw axis. ``sums`` keeps the people of each band of a rate
+    (:meth:`in_band`), so that each is added up once."""
 
     ages: list[tuple[int, int]]
     rows: list[Floats]
     table: Floats | None
+    sums: dict[str, Floats | None] = field(default_factory=dict)
+
+    def in_band(self, label: str) -> Floats | None:
+        """People by year (…, year) of the given bands inside the band ``label`` of a rate; None when the
+        label is not a band or no band given lies inside it."""
+        if label in self.sums:
+            return self.sums[label]
+        ages = _band(label)
+        found: Floats | None = None
+        if ages is not None:
+            inside = [b for b, (low, high) in enumerate(self.ages) if ages[0] <= low and high <= ages[1]]
+            if inside and self.table is not None:
+                found = self.table[inside].sum(axis=0)
+            elif inside:
+                found = np.sum(np.broadcast_arrays(*(self.rows[b] for b in inside)), axis=0)
+        if found is not None:
+            found.flags.writeable = False  # kept, and shared by the runs of the population
+        self.sums[label] = found
+        return found
 
 
 _band = lru_cache(maxsize=4096)(parse_band)
 """:func:`parse_band`, made once for each label (a population file has 182 of them)."""
 
 
+class _Same:
+    """An object as a key of a cache by its identity (the scenario's models are frozen: the same object holds
+    the same numbers); the key holds it, so that its identity is not reused while the key lives."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, item: object) -> None:
+        self.item = item
+
+    def __hash__(self) -> int:
+        return id(self.item)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.item is self.item
+
+
 def _people_by_band(scenario: Scenario, span: YearRange, values: InputValues) -> dict[str, _People]:
-    """People of ``demography`` by sex: each band (or single age) given, its ages and people by year."""
+    """People of ``demography`` by sex: each band (or single age) given, its ages and people by year. As
+    written, read once per population and years (:func:`_people_as_written`), with the people in each band
+    of a rate added up once."""
     demography = scenario.demography
     if demography is None or demography.people is None:
         return {}
+    if type(values).number is InputValues.number:
+        return _people_as_written(_Same(demography.people), tuple(span.labels))
     people: dict[str, _People] = {}
-    labels = span.labels
-    as_written = type(values).number is InputValues.number
     for sex, bands in demography.people.items():
         ages: list[tuple[int, int]] = []
         rows: list[Floats] = []
-        plain: list[float] = []  # as written: every band's people by year, one after another
         for label, value in bands.items():
             band = _band(label)
             if band is None:
                 continue
             ages.append(band)
-            if as_written:
-                if (type(value) is dict or isinstance(value, Mapping)) and len(value) == len(labels):
-                    # a population file gives every year: read it straight (91 ages × 2 sexes)
-                    if list(value) == labels:
-                        plain.extend(value.values())
-                        continue
-                    try:
-                        plain.extend([value[year] for year in labels])
-                        continue
-                    except KeyError:
-                        pass
-                plain.extend(span.expand_list(value))
-            else:
-                rows.append(values.expand(span, ("demography", "people", sex, label), value))
-        if as_written:
-            table = np.array(plain, dtype=np.float64).reshape(len(ages), len(labels))
-            people[sex] = _People(ages, list(table), table)
-        else:
-            people[sex] = _People(ages, rows, None)
+            rows.append(values.expand(span, ("demography", "people", sex, label), value))
+        people[sex] = _People(ages, rows, None)
+    return people
+
+
+@lru_cache(maxsize=16)
+def _people_as_written(given: _Same, labels: tuple[str, ...]) -> dict[str, _People]:
+    """:func:`_people_by_band` of the people ``given`` (sex → band → people, a number or by year) as written,
+    over the years ``labels``: each sex's people as one table (band, year). Kept for the population and the
+    years (a run of the same scenario reads them again), so that the 91 ages × 2 sexes of a population file
+    are read, and each band of a rate added up, once."""
+    span = YearRange.from_labels(labels[0], labels[-1])
+    years = list(labels)
+    people: dict[str, _People] = {}
+    for sex, bands in given.item.items():  # type: ignore[attr-defined]
+        ages: list[tuple[int, int]] = []
+        plain: list[float] = []  # every band's people by year, one after another
+        for label, value in bands.items():
+            band = _band(label)
+            if band is None:
+                continue
+            ages.append(band)
+            if isinstance(value, Mapping) and len(value) == len(years):
+                # a population file gives every year: read it straight (91 ages × 2 sexes)
+                if list(value) == years:
+                    plain.extend(value.values())
+                    continue
+                try:
+                    plain.extend([value[year] for year in years])
+                    continue
+                except KeyError:
+                    pass
+            plain.extend(span.expand_list(value))
+        table = np.array(plain, dtype=np.float64).reshape(len(ages), len(years))
+        table.flags.writeable = False  # shared by every run that reads it
+        people[sex] = _People(ages, list(table), table)
     return people
 
 
@@ -405,16 +459,9 @@ def _demographic_rate(
         if given is None:
             continue
         for label, r in bands.items():
-            ages = _band(label)
-            if ages is None:
+            band_people = given.in_band(label)
+            if band_people is None:
                 continue
-            inside = [b for b, (low, high) in enumerate(given.ages) if ages[0] <= low and high <= ages[1]]
-            if not inside:
-                continue
-            if given.table is not None:
-                band_people = given.table[inside].sum(axis=0)
-            else:
-                band_people = np.sum(np.broadcast_arrays(*(given.rows[b] for b in inside)), axis=0)
             weighted = weighted + band_people * _column(
                 values.number((*path, "demographic_rates", sex, label), r)
             )

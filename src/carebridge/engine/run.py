@@ -186,19 +186,20 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
     def capacity() -> xr.Dataset:
         return labelled_dataset(capacity_data, capacity_coords)
 
-    staff = xr.Dataset()
+    # demand (issue 17): the workforce as numpy, labelled with the capacity on first read
+    staff: workforce_model.Staff | None = None
     if scenario.workforce:
         cases = np.stack(np.broadcast_arrays(do_nothing_v[..., has], do_something_v[..., has]), axis=-3)
         staff = workforce_model.workforce(
             scenario,
             span,
             inputs.values,
-            act.base,
-            labelled(
-                cases, [*lead(cases, 3), "case", *YEAR_POD], {"case": list(workforce_model.CASES), **active}
-            ),
-            capacity().get("beds"),
+            base[..., has],
+            cases,
+            capacity_data.get("beds"),
+            [bed.id for bed in scenario.capacity.beds],
         )
+    # end of demand's edit
     formulas = plan.uses_formulas(scenario)
     names: plan.Names = {}
     forecast = None
@@ -319,7 +320,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         return with_labels(scheme_investment, labels, MONEY)
 
     def capacity_field() -> xr.Dataset:
-        merged = capacity().merge(staff) if staff.data_vars else capacity()
+        merged = capacity().merge(staff.dataset()) if staff is not None else capacity()  # demand
         for variable, unit in (("bed_days", "bed days"), ("beds", "beds"), ("wte", "WTE")):
             if variable in merged.data_vars:
                 merged.variables[variable].attrs["units"] = unit
@@ -363,7 +364,8 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
                 else None
             ),
             "capacity": Pending(
-                capacity_field, tuple(values for _, values in capacity_data.values()) + numbers(staff)
+                capacity_field,
+                tuple(values for _, values in capacity_data.values()) + (staff.numbers() if staff else ()),
             ),
             "plan_line_orgs": {line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
             "plan_flows": money,
