@@ -452,7 +452,29 @@ def _demographic_rate(
     years: int,
 ) -> Floats:
     """``g_demo[t] = W[t] / W[t−1] − 1`` with ``W[t] = Σ_s Σ_b r[s,b] · pop[t,s,b]`` (docs/demand.md §2);
-    0 in the base year and where ``W[t−1]`` is 0."""
+    0 in the base year and where ``W[t−1]`` is 0. As written, computed once per population and rates
+    (:func:`_rate_as_written`)."""
+    if type(values).number is InputValues.number:
+        return _rate_as_written(_Same(people), _Same(rates), years)
+    return _weighted_rate(people, rates, path, values, years)
+
+
+@lru_cache(maxsize=64)
+def _rate_as_written(people: _Same, rates: _Same, years: int) -> Floats:
+    """:func:`_demographic_rate` of the people and the rates as written (read-only: shared by the runs)."""
+    rate = _weighted_rate(people.item, rates.item, (), InputValues(), years)  # type: ignore[arg-type]
+    rate.flags.writeable = False
+    return rate
+
+
+def _weighted_rate(
+    people: Mapping[str, _People],
+    rates: Mapping[str, Mapping[str, float]],
+    path: Path,
+    values: InputValues,
+    years: int,
+) -> Floats:
+    """:func:`_demographic_rate`, each rate read through ``values``."""
     weighted: Floats | float = 0.0
     for sex, bands in rates.items():
         given = people.get(sex)

@@ -46,6 +46,8 @@ def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
     if effects.cohort_share_by_year is None or effects.region_share is None:
         return []
     by_year = effects.cohort_share_by_year
+    if not _any_problem(len(scenario.cohorts), by_year, effects.region_share):
+        return []
     names = {c.id: c.name for c in scenario.cohorts}
     pods = {p.id: p.name for p in scenario.pods}
     years = labels_along(by_year, "year")
@@ -90,6 +92,18 @@ def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _any_problem(cohorts: int, by_year: xr.DataArray, region_share: xr.DataArray) -> bool:
+    """Whether :func:`cohort_problems` finds any, read from the values alone: the cohorts of the scenario
+    follow ``all`` on the cohort axis of ``by_year`` (…, cohort, year, pod) and on the region axis of
+    ``region_share`` (…, region, year, pod), as :func:`carebridge.engine.inputs.cohort_regions` lays them
+    out (the labels are read only to name a problem)."""
+    shares = _first_draw(ordered(by_year, ("cohort", "year", "pod")))
+    outside = _first_draw(ordered(region_share, ("region", "year", "pod")))
+    if shares.shape[0] != cohorts + 1 or outside.shape[0] < cohorts + 1:
+        return True  # not laid out as the compile lays it out: read the labels
+    return bool((shares[1:] > 1 + TOLERANCE).any() or (outside[1 : cohorts + 1] < -TOLERANCE).any())
 
 
 def _first_draw(values: Floats) -> Floats:

@@ -66,6 +66,8 @@ def _dims(data: Floats, *dims: str) -> list[str]:
 
 def _stacked(rows: list[Floats]) -> Floats:
     """Rows (…, case, year) of groups stacked as (…, case, group, year), a draw axis first if any has one."""
+    if all(row.shape == rows[0].shape for row in rows):
+        return np.stack(rows, axis=-2)
     lead = np.broadcast_shapes(*(row.shape[:-2] for row in rows))
     return np.stack([np.broadcast_to(row, (*lead, *row.shape[-2:])) for row in rows], axis=-2)
 
