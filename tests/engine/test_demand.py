@@ -290,7 +290,9 @@ def test_a_cohort_share_follows_its_headcount() -> None:
     share = compile_inputs(scenario).effects.cohort_share_by_year
     assert share is not None
     heads = np.array([55_700 + (61_000 - 55_700) * (y - 2014) / 6 for y in (2016, 2017, 2018, 2019)])
-    np.testing.assert_allclose(share.sel(cohort="over65", pod="nel").values, 0.55 * heads / heads[0])
+    np.testing.assert_allclose(
+        share.labelled().sel(cohort="over65", pod="nel").values, 0.55 * heads / heads[0]
+    )
 
 
 @pytest.mark.unit

@@ -43,7 +43,7 @@ def test_the_do_nothing_reaches_table_10_and_splits_its_growth(loaded) -> None: 
 def test_the_65_plus_share_of_emergency_admissions_rises(loaded) -> None:  # type: ignore[no-untyped-def]
     share = compile_inputs(loaded.scenario).effects.cohort_share_by_year
     assert share is not None
-    nel = share.sel(cohort="over65", pod="nel").values
+    nel = share.labelled().sel(cohort="over65", pod="nel").values
     assert nel[0] == pytest.approx(0.55)
     assert (np.diff(nel[:5]) > 0).all()
 
@@ -54,7 +54,7 @@ def test_the_two_schemes_combine_on_the_intersection(loaded) -> None:  # type: i
     results = run(scenario)
     share = compile_inputs(scenario).effects.cohort_share_by_year
     assert share is not None
-    over65 = float(share.sel(cohort="over65", pod="nel", year="2018/19"))
+    over65 = float(share.labelled().sel(cohort="over65", pod="nel", year="2018/19"))
     do_nothing = float(results.activity["do_nothing"].sel(pod="nel", year="2018/19"))
     expected = (0.05 * 0.34 + 0.05 * (over65 - 0.45) + (1 - 0.95**2) * 0.45) * do_nothing
     by_scheme = results.scheme_activity["reduction"].sel(pod="nel", year="2018/19")

@@ -12,7 +12,7 @@ leading ``draw`` dimension where, and only where, an uncertain number reaches it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -20,8 +20,8 @@ import numpy as np
 import xarray as xr
 
 from carebridge.engine.arrays import DRAW as DRAW
+from carebridge.engine.arrays import Coordinate, Labels, Laid, labelled, ordered
 from carebridge.engine.arrays import Floats as Floats
-from carebridge.engine.arrays import Labels, labelled, ordered
 from carebridge.engine.savings import PARTS, release_kernel_values
 from carebridge.scenario.errors import Path
 from carebridge.scenario.names import sector
@@ -141,10 +141,13 @@ class EffectInputs:
     direct_immediate: xr.DataArray  # direct savings released in full at once
     scheme_cohort: xr.DataArray  # (scheme, cohort) one-hot
     cohort_share: xr.DataArray  # (cohort, pod)
-    cohort_share_by_year: xr.DataArray | None = None  # (cohort, year, pod), docs/demand.md §4
-    region_member: xr.DataArray | None = None  # (region, cohort) 1 where the cohort's schemes act on it
-    region_share: xr.DataArray | None = None  # (region, year, pod) the region's share of the POD (§5)
-    cohort_headcount: xr.DataArray | None = None  # (cohort, year) people, for cohorts given a headcount (§4)
+    # numpy, labelled when read (Laid: values, dims with a leading draw where the draws differ, coords), or
+    # numpy only (the regions); cohorts as ``cohort_share``: ``all``, then the scenario's
+    cohort_share_by_year: Laid | None = None  # (cohort, year, pod), docs/demand.md §4
+    region_member: Floats | None = None  # (region, cohort) 1 where the cohort's schemes act on it
+    region_share: Floats | None = None  # (…, region, year, pod) the region's share of the POD (§5): the
+    # cohorts first, in the order of ``cohort_share``, then each declared intersection
+    cohort_headcount: Laid | None = None  # (cohort, year) people, for cohorts given a headcount (§4)
 
     @property
     def avoid_growth(self) -> xr.DataArray:
@@ -567,15 +570,19 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
     for i, scheme in enumerate(scenario.schemes):
         membership[i, cohorts.index(scheme.cohort)] = 1.0
     fractions = len(FRACTION_KINDS)
+    by_kind = {
+        name: values.labelled(arrays[..., k, :, :, :], dims, coords)
+        for k, name in enumerate(EFFECT_KINDS)
+        if k >= fractions
+    }
     return EffectInputs(
         fractions=values.labelled(
             arrays[..., :fractions, :, :, :], ["kind", *dims], {"kind": list(FRACTION_KINDS), **coords}
         ),
-        **{
-            name: values.labelled(arrays[..., k, :, :, :], dims, coords)
-            for k, name in enumerate(EFFECT_KINDS)
-            if k >= fractions
-        },
+        absolute_reduction=by_kind["absolute_reduction"],
+        absolute_avoided=by_kind["absolute_avoided"],
+        direct_released=by_kind["direct_released"],
+        direct_immediate=by_kind["direct_immediate"],
         scheme_cohort=labelled(membership, ["scheme", "cohort"], {"scheme": schemes, "cohort": cohorts}),
         cohort_share=values.labelled(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods}),
     )
@@ -650,24 +657,38 @@ def cohort_regions(
                 region_share[..., cohorts.index(name), :, j] = (
                     region_share[..., cohorts.index(name), :, j] - value
                 )
-    coords = {"cohort": cohorts, "year": years, "pod": pods}
+    coords: dict[Hashable, Coordinate] = {"cohort": cohorts, "year": years, "pod": pods}
     headcount = None
     if heads_of:
         heads = np.stack(np.broadcast_arrays(*heads_of.values()), axis=-2)  # (…, cohort, year)
         if values.draws is not None and heads.ndim == 2:
             heads = np.broadcast_to(heads, (values.draws, *heads.shape)).copy()
-        headcount = values.labelled(heads, ["cohort", "year"], {"cohort": list(heads_of), "year": years})
+        headcount = _laid(values, heads, ["cohort", "year"], {"cohort": list(heads_of), "year": years})
+    kept, _ = _kept_draws(values, _with_draws(values, region_share))
     return replace(
         effects,
         cohort_headcount=headcount,
-        cohort_share_by_year=values.labelled(_with_draws(values, share), ["cohort", "year", "pod"], coords),
-        region_member=labelled(member, ["region", "cohort"], {"region": regions, "cohort": cohorts}),
-        region_share=values.labelled(
-            _with_draws(values, region_share),
-            ["region", "year", "pod"],
-            {"region": regions, "year": years, "pod": pods},
-        ),
+        cohort_share_by_year=_laid(values, _with_draws(values, share), ["cohort", "year", "pod"], coords),
+        region_member=member,
+        region_share=kept,
     )
+
+
+def _kept_draws(values: InputValues, data: Floats) -> tuple[Floats, list[str]]:
+    """``data`` (from :meth:`InputValues.zeros`) and its leading dimensions, as :meth:`InputValues.labelled`
+    keeps them: its draw axis is dropped when every draw holds the same values."""
+    if values.draws is None:
+        return data, []
+    same = data == data[:1]
+    if not same.all() and not (same | (np.isnan(data) & np.isnan(data[:1]))).all():
+        return data, [DRAW]
+    return data[0], []
+
+
+def _laid(values: InputValues, data: Floats, dims: list[str], coords: dict[Hashable, Coordinate]) -> Laid:
+    """:meth:`InputValues.labelled` not labelled yet."""
+    kept, lead = _kept_draws(values, data)
+    return Laid(kept, [*lead, *dims], coords)
 
 
 def _with_column(share: Floats, c: int, j: int, series: Floats) -> Floats:

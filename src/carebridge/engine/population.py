@@ -8,7 +8,7 @@ import xarray as xr
 
 from carebridge.engine.arrays import Floats, ordered
 from carebridge.engine.inputs import EffectInputs
-from carebridge.engine.schemes import labelled_like, labels_along
+from carebridge.engine.schemes import labelled_like
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Scenario
 
@@ -42,29 +42,24 @@ def growth_split_values(base: Floats, do_nothing: Floats, demographic: Floats) -
 
 def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
     """A problem for each cohort and POD whose share goes above 1 in some year, and each whose part outside
-    its declared intersections goes below 0 (its intersections larger than its share)."""
+    its declared intersections goes below 0 (its intersections larger than its share). The cohorts are those
+    of ``effects.cohort_share_by_year`` after ``all``, each the region of the same position in
+    ``effects.region_share`` (:func:`carebridge.engine.inputs.cohort_regions`); the PODs the scenario's."""
     if effects.cohort_share_by_year is None or effects.region_share is None:
         return []
     by_year = effects.cohort_share_by_year
-    if not _any_problem(len(scenario.cohorts), by_year, effects.region_share):
-        return []
-    names = {c.id: c.name for c in scenario.cohorts}
-    pods = {p.id: p.name for p in scenario.pods}
-    years = labels_along(by_year, "year")
-    ids = [c.id for c in scenario.cohorts]
-    columns = _positions(by_year, "pod", list(pods))
-    # (cohort, pod, year), once: no `sel` per cell
-    shares = _first_draw(ordered(by_year, ("cohort", "year", "pod")))[_positions(by_year, "cohort", ids)][
-        :, :, columns
-    ].swapaxes(1, 2)
-    outside = _first_draw(ordered(effects.region_share, ("region", "year", "pod")))[
-        _positions(effects.region_share, "region", ids)
-    ][:, :, columns].swapaxes(1, 2)
+    n = len(scenario.cohorts)
+    # (cohort, pod, year) of the first draw, once: no look-up per cell
+    shares = _first_draw(by_year.values)[1 : n + 1].swapaxes(1, 2)
+    outside = _first_draw(effects.region_share)[1 : n + 1].swapaxes(1, 2)
     above_all = shares > 1 + TOLERANCE
     below_all = outside < -TOLERANCE
     problems: list[Problem] = []
     if not (above_all.any() or below_all.any()):
         return problems
+    names = {c.id: c.name for c in scenario.cohorts}
+    pods = {p.id: p.name for p in scenario.pods}
+    years = [str(year) for year in by_year.coords["year"]]
     for c, cohort in enumerate(scenario.cohorts):
         for j, pod in enumerate(pods):
             above = np.flatnonzero(above_all[c, j])
@@ -94,24 +89,6 @@ def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
     return problems
 
 
-def _any_problem(cohorts: int, by_year: xr.DataArray, region_share: xr.DataArray) -> bool:
-    """Whether :func:`cohort_problems` finds any, read from the values alone: the cohorts of the scenario
-    follow ``all`` on the cohort axis of ``by_year`` (…, cohort, year, pod) and on the region axis of
-    ``region_share`` (…, region, year, pod), as :func:`carebridge.engine.inputs.cohort_regions` lays them
-    out (the labels are read only to name a problem)."""
-    shares = _first_draw(ordered(by_year, ("cohort", "year", "pod")))
-    outside = _first_draw(ordered(region_share, ("region", "year", "pod")))
-    if shares.shape[0] != cohorts + 1 or outside.shape[0] < cohorts + 1:
-        return True  # not laid out as the compile lays it out: read the labels
-    return bool((shares[1:] > 1 + TOLERANCE).any() or (outside[1 : cohorts + 1] < -TOLERANCE).any())
-
-
 def _first_draw(values: Floats) -> Floats:
     """(cohort or region, year, pod) values of the first draw, where there are draws."""
     return values[0] if values.ndim > 3 else values
-
-
-def _positions(array: xr.DataArray, dim: str, labels: list[str]) -> list[int]:
-    """The position along ``dim`` of ``array`` of each of ``labels``."""
-    at = {label: i for i, label in enumerate(labels_along(array, dim))}
-    return [at[label] for label in labels]

@@ -302,9 +302,10 @@ LAZY = (
     "provider_split",
 )
 """The labelled fields of :class:`Results` a run may leave to be labelled on first access."""
-LATER = (*LAZY, "plan_flows")
+LATER = (*LAZY, "plan_flows", "cohort_share", "cohort_headcount")
 """The fields of :class:`Results` a run may leave to be built on first access (:meth:`Results.lazily`): the
-labelled ones and the flows between the partners (section 13), which a simulation never reads."""
+labelled ones, the flows between the partners (section 13), which a simulation never reads, and the cohorts'
+shares and headcounts by year (docs/demand.md §4), labelled when read."""
 for _field in fields(Results):
     if _field.name in LATER:
         setattr(Results, _field.name, _Lazy(_field.name, _field.default))

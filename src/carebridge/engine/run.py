@@ -91,8 +91,8 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         base,
         do_nothing_v,
         growth_v,
-        region_member=ordered(region_member, ("region", "cohort")) if region_member is not None else None,
-        region_share=ordered(region_share, ("region", "year", "pod")) if region_share is not None else None,
+        region_member=region_member,  # demand: numpy (region, cohort) and (…, region, year, pod)
+        region_share=region_share,
     )  # (…, year, pod, scheme) twice and (…, year, pod, cohort)
     scheme_ids = [scheme.id for scheme in scenario.schemes]
     if new_effects:
@@ -376,8 +376,13 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
                 lambda: with_labels(inputs.prices.provider_split, labels, PERCENT),
                 numbers(inputs.prices.provider_split),
             ),
-            "cohort_share": inputs.effects.cohort_share_by_year,
-            "cohort_headcount": inputs.effects.cohort_headcount,
+            # demand: labelled on first read
+            "cohort_share": None
+            if effects.cohort_share_by_year is None
+            else Pending(effects.cohort_share_by_year.labelled),
+            "cohort_headcount": None
+            if effects.cohort_headcount is None
+            else Pending(effects.cohort_headcount.labelled),
         }
     )
 
@@ -511,7 +516,7 @@ def overdrawn_cells(
     if effects.cohort_share_by_year is None:
         share = ordered(effects.cohort_share, ("cohort", "pod"))[..., :, None, :]
     else:
-        share = ordered(effects.cohort_share_by_year, ("cohort", "year", "pod"))
+        share = effects.cohort_share_by_year.values  # demand: (…, cohort, year, pod)
     cells = _Cells(
         cohorts=cohorts,
         pods=[pod.id for pod in scenario.pods],
