@@ -12,6 +12,7 @@ leading ``draw`` dimension where, and only where, an uncertain number reaches it
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -20,7 +21,7 @@ import numpy as np
 import xarray as xr
 
 from carebridge.engine.arrays import DRAW as DRAW
-from carebridge.engine.arrays import Coordinate, Labels, Laid, labelled, ordered
+from carebridge.engine.arrays import Coordinate, Labels, Laid, labelled
 from carebridge.engine.arrays import Floats as Floats
 from carebridge.engine.savings import PARTS, release_kernel_values
 from carebridge.scenario.errors import Path
@@ -123,8 +124,9 @@ class ActivityInputs:
     trajectory: xr.DataArray  # (year, pod), NaN where growth applies
     growth: xr.DataArray  # (year, pod), growth rate of each year over the year before; 0 in the base year
     has_activity: list[str]  # PODs with an activity model, in scenario order
-    demographic: xr.DataArray | None = None
-    """(year, pod) the demographic part of ``growth`` (docs/demand.md §3); None when no POD has one."""
+    demographic: Floats | None = None
+    """(…, year, pod) the demographic part of ``growth`` (docs/demand.md §3), numpy (a leading draw axis where
+    the draws differ, as :meth:`InputValues.labelled` keeps it); None when no POD has one."""
 
 
 FRACTION_KINDS = ("avoid_growth", "reduce_base", "reduce_do_nothing")
@@ -336,7 +338,7 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
         trajectory=values.labelled(trajectory, ["year", "pod"], coords),
         growth=values.labelled(growth, ["year", "pod"], coords),
         has_activity=activity_pods(scenario),
-        demographic=values.labelled(demographic, ["year", "pod"], coords) if split else None,
+        demographic=_kept_draws(values, demographic)[0] if split else None,
     )
 
 
@@ -604,7 +606,7 @@ def cohort_regions(
         base_share[..., :, None, :], (*base_share.shape[:-1], len(years), len(pods))
     ).copy()
     if activity.demographic is not None:
-        index = np.cumprod(1 + ordered(activity.demographic, ("year", "pod")), axis=-2)
+        index = np.cumprod(1 + activity.demographic, axis=-2)
     else:
         index = np.ones((len(years), len(pods)))
     base_activity = activity.base.values
@@ -711,22 +713,38 @@ def _with_draws(values: InputValues, data: Floats) -> Floats:
 def _interpolated(span: YearRange, values: InputValues, path: Path, given: Mapping[object, float]) -> Floats:
     """A value by year interpolated linearly between the years given (any years, also before the base) and
     held beyond them (docs/demand.md §4)."""
-    points = sorted((parse_year(str(label)), str(label), float(v)) for label, v in given.items())
+    points = sorted((_year(str(label)), str(label), float(v)) for label, v in given.items())
     starts = [start for start, _, _ in points]
-    numbers = [np.asarray(values.number((*path, label), v)) for _, label, v in points]
-    columns = np.stack(np.broadcast_arrays(*numbers), axis=-1)
-    out = []
-    for year in span.labels:
-        at = parse_year(year)
-        if at <= starts[0]:
-            out.append(columns[..., 0])
-        elif at >= starts[-1]:
-            out.append(columns[..., -1])
-        else:
-            i = int(np.searchsorted(starts, at, side="right")) - 1
-            w = (at - starts[i]) / (starts[i + 1] - starts[i])
-            out.append((1 - w) * columns[..., i] + w * columns[..., i + 1])
-    return np.stack(out, axis=-1)
+    numbers = [values.number((*path, label), v) for _, label, v in points]
+    plain = [number for number in numbers if isinstance(number, float)]
+    if len(plain) == len(numbers):  # as written: one number a year
+        return np.array([_between(starts, plain, at) for at in _years(tuple(span.labels))])
+    columns = np.stack(np.broadcast_arrays(*(np.asarray(number) for number in numbers)), axis=-1)
+    return np.stack([_between(starts, columns, at) for at in _years(tuple(span.labels))], axis=-1)
+
+
+def _between(starts: list[int], numbers: Floats | list[float], at: int) -> Floats | float:
+    """The number (…) in the year starting ``at``, between the years ``starts`` of ``numbers`` (…, point)
+    (a list of numbers, or their draws as columns)."""
+    if at <= starts[0]:
+        return numbers[..., 0] if isinstance(numbers, np.ndarray) else numbers[0]
+    if at >= starts[-1]:
+        return numbers[..., -1] if isinstance(numbers, np.ndarray) else numbers[-1]
+    i = bisect_right(starts, at) - 1
+    w = (at - starts[i]) / (starts[i + 1] - starts[i])
+    if isinstance(numbers, np.ndarray):
+        return (1 - w) * numbers[..., i] + w * numbers[..., i + 1]
+    return (1 - w) * numbers[i] + w * numbers[i + 1]
+
+
+_year = lru_cache(maxsize=1024)(parse_year)
+""":func:`parse_year`, made once for each label."""
+
+
+@lru_cache(maxsize=64)
+def _years(labels: tuple[str, ...]) -> tuple[int, ...]:
+    """The year each of ``labels`` starts."""
+    return tuple(_year(label) for label in labels)
 
 
 def providers(scenario: Scenario) -> list[str]:

@@ -267,7 +267,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         "do_something": do_something_v,
     }
     split = (  # docs/demand.md §3: the split of growth
-        population.growth_split_values(base, do_nothing_v, ordered(act.demographic, YEAR_POD))
+        population.growth_split_values(base, do_nothing_v, act.demographic)  # demand: (…, year, pod)
         if act.demographic is not None
         else None
     )
