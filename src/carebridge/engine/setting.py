@@ -25,7 +25,7 @@ import xarray as xr
 from carebridge.engine.drivers import FormulaValueError, evaluate_array
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import Floats, InputValues
-from carebridge.engine.schemes import labelled_like, overlap_values
+from carebridge.engine.schemes import labelled_like, overlap_on
 from carebridge.engine.workforce import key_values
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.formula import parse_formula
@@ -167,13 +167,15 @@ def _fraction_cells(
 def combine(fraction: Floats, member: Floats) -> tuple[Floats, Floats]:
     """The overlap rule on fractions (…, scheme, year, pod) of schemes in cohorts ``member`` (scheme, cohort):
     (fraction per scheme (…, scheme, year, pod), combined per cohort (…, cohort, year, pod)), by
-    :func:`carebridge.engine.schemes.overlap_values`."""
-    return overlap_values(fraction, member)
+    :func:`carebridge.engine.schemes.overlap_on` over every scheme given: the callers give only the schemes
+    with effects of a kind, and a scheme whose fractions are all 0 changes neither the product nor the sums
+    (no search for the schemes with fractions, as :func:`~carebridge.engine.schemes.overlap_values` makes)."""
+    return overlap_on(fraction, member, list(range(member.shape[0])))
 
 
 def _cohort_of(scheme_cohort: Floats, schemes: list[int]) -> list[int]:
     """The cohort of each of ``schemes`` (rows of the one-hot ``scheme_cohort``)."""
-    return [int(np.argmax(scheme_cohort[i])) for i in schemes]
+    return [int(cohort) for cohort in np.argmax(scheme_cohort[schemes], axis=1)]
 
 
 def shift_values(

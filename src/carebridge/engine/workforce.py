@@ -66,6 +66,8 @@ def _dims(data: Floats, *dims: str) -> list[str]:
 
 def _stacked(rows: list[Floats]) -> Floats:
     """Rows (…, case, year) of groups stacked as (…, case, group, year), a draw axis first if any has one."""
+    if len(rows) == 1:
+        return rows[0][..., None, :]
     if all(row.shape == rows[0].shape for row in rows):
         return np.stack(rows, axis=-2)
     lead = np.broadcast_shapes(*(row.shape[:-2] for row in rows))
@@ -144,8 +146,9 @@ def workforce(
     for g, group in enumerate(groups):
         path: Path = ("workforce", g)
         wte = np.zeros(above.shape[:-1]) + _number(values, (*path, "wte"), group.wte)  # (…, case, year)
-        per_unit = key_values(span, values, (*path, "per_unit"), group.per_unit, pods)  # (…, year, pod)
-        wte = wte + (per_unit[..., None, :, :] * above).sum(axis=-1)
+        if group.per_unit:  # (without, the sum is 0)
+            per_unit = key_values(span, values, (*path, "per_unit"), group.per_unit, pods)  # (…, year, pod)
+            wte = wte + (per_unit[..., None, :, :] * above).sum(axis=-1)
         if opened is not None and group.per_bed:
             per_bed = key_values(span, values, (*path, "per_bed"), group.per_bed, bed_ids)  # (…, year, bed)
             wte = wte + (np.swapaxes(per_bed, -1, -2)[..., None, :, :] * opened).sum(axis=-2)
