@@ -662,11 +662,9 @@ def cohort_regions(
     coords: dict[Hashable, Coordinate] = {"cohort": cohorts, "year": years, "pod": pods}
     headcount = None
     if heads_of:
-        given = list(heads_of.values())
-        if len(given) == 1:
-            heads = given[0][..., None, :]  # (…, cohort, year)
-        else:
-            heads = np.stack(np.broadcast_arrays(*given), axis=-2)
+        rows = list(heads_of.values())  # (…, cohort, year):
+        one = len(rows) == 1
+        heads = rows[0][..., None, :] if one else np.stack(np.broadcast_arrays(*rows), axis=-2)
         if values.draws is not None and heads.ndim == 2:
             heads = np.broadcast_to(heads, (values.draws, *heads.shape)).copy()
         headcount = _laid(values, heads, ["cohort", "year"], {"cohort": list(heads_of), "year": years})
