@@ -12,6 +12,7 @@ leading ``draw`` dimension where, and only where, an uncertain number reaches it
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -108,12 +109,17 @@ class InputValues:
 
     def laid(self, data: Floats, dims: Sequence[str], coords: Mapping[str, Labels]) -> Laid:
         """:meth:`labelled`, not labelled yet."""
-        if self.draws is not None:
-            if _differ(data[1:2], data[:1]) or _differ(data, data[:1]):  # most often the second draw tells
-                dims = [DRAW, *dims]
-            else:
-                data = data[0]
-        return Laid(np.asarray(data), list(dims), coords)
+        kept, differ = self.kept(data)
+        return Laid(kept, [DRAW, *dims] if differ else list(dims), coords)
+
+    def kept(self, data: Floats) -> tuple[Floats, bool]:
+        """``data`` (from :meth:`zeros`) as :meth:`labelled` keeps it, and whether it keeps the draw axis: the
+        draw axis is dropped when every draw holds the same values."""
+        if self.draws is None:
+            return np.asarray(data), False
+        if _differ(data[1:2], data[:1]) or _differ(data, data[:1]):  # most often the second draw tells
+            return np.asarray(data), True
+        return np.asarray(data[0]), False
 
     def held(self, data: Floats, dims: Sequence[str], coords: Mapping[str, Labels]) -> xr.DataArray:
         """:meth:`laid` for a field of the inputs, labelled when first read (see :func:`_laid`)."""
@@ -166,9 +172,13 @@ class EffectInputs:
     direct_immediate: xr.DataArray  # direct savings released in full at once
     scheme_cohort: xr.DataArray  # (scheme, cohort) one-hot
     cohort_share: xr.DataArray  # (cohort, pod)
+    # cohorts as ``cohort_share``: ``all``, then the scenario's
     cohort_share_by_year: xr.DataArray | None = None  # (cohort, year, pod), docs/demand.md §4
-    region_member: xr.DataArray | None = None  # (region, cohort) 1 where the cohort's schemes act on it
-    region_share: xr.DataArray | None = None  # (region, year, pod) the region's share of the POD (§5)
+    # the regions numpy only (never labelled): the cohorts first, in the order of ``cohort_share``, then each
+    # declared intersection
+    region_member: Floats | None = None  # (region, cohort) 1 where the cohort's schemes act on it
+    region_share: Floats | None = None  # (…, region, year, pod) the region's share of the POD (§5), a leading
+    # draw axis where the draws differ
     cohort_headcount: xr.DataArray | None = None  # (cohort, year) people, for cohorts given a headcount (§4)
 
     @property
@@ -367,53 +377,107 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
 @dataclass(frozen=True)
 class _People:
     """People of one sex by age band: each band's ages (low, high) and people by year (…, year); ``table``
-    (band, year) holds them all when none has a draw axis."""
+    (band, year) holds them all when none has a draw axis. ``sums`` keeps the people of each band of a rate
+    (:meth:`in_band`), so that each is added up once."""
 
     ages: list[tuple[int, int]]
     rows: list[Floats]
     table: Floats | None
+    sums: dict[str, Floats | None] = field(default_factory=dict)
+
+    def in_band(self, label: str) -> Floats | None:
+        """People by year (…, year) of the given bands inside the band ``label`` of a rate; None when the
+        label is not a band or no band given lies inside it."""
+        if label in self.sums:
+            return self.sums[label]
+        ages = _band(label)
+        found: Floats | None = None
+        if ages is not None:
+            inside = [b for b, (low, high) in enumerate(self.ages) if ages[0] <= low and high <= ages[1]]
+            if inside and self.table is not None:
+                found = self.table[inside].sum(axis=0)
+            elif inside:
+                found = np.sum(np.broadcast_arrays(*(self.rows[b] for b in inside)), axis=0)
+        if found is not None:
+            found.flags.writeable = False  # kept, and shared by the runs of the population
+        self.sums[label] = found
+        return found
 
 
 _band = lru_cache(maxsize=4096)(parse_band)
 """:func:`parse_band`, made once for each label (a population file has 182 of them)."""
 
 
+class _Same:
+    """An object as a key of a cache by its identity (the scenario's models are frozen: the same object holds
+    the same numbers); the key holds it, so that its identity is not reused while the key lives."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, item: object) -> None:
+        self.item = item
+
+    def __hash__(self) -> int:
+        return id(self.item)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.item is self.item
+
+
 def _people_by_band(scenario: Scenario, span: YearRange, values: InputValues) -> dict[str, _People]:
-    """People of ``demography`` by sex: each band (or single age) given, its ages and people by year."""
+    """People of ``demography`` by sex: each band (or single age) given, its ages and people by year. As
+    written, read once per population and years (:func:`_people_as_written`), with the people in each band
+    of a rate added up once."""
     demography = scenario.demography
     if demography is None or demography.people is None:
         return {}
+    if type(values).number is InputValues.number:
+        return _people_as_written(_Same(demography.people), tuple(span.labels))
     people: dict[str, _People] = {}
-    labels = span.labels
-    as_written = type(values).number is InputValues.number
     for sex, bands in demography.people.items():
         ages: list[tuple[int, int]] = []
         rows: list[Floats] = []
-        plain: list[float] = []  # as written: every band's people by year, one after another
         for label, value in bands.items():
             band = _band(label)
             if band is None:
                 continue
             ages.append(band)
-            if as_written:
-                if (type(value) is dict or isinstance(value, Mapping)) and len(value) == len(labels):
-                    # a population file gives every year: read it straight (91 ages × 2 sexes)
-                    if list(value) == labels:
-                        plain.extend(value.values())
-                        continue
-                    try:
-                        plain.extend([value[year] for year in labels])
-                        continue
-                    except KeyError:
-                        pass
-                plain.extend(span.expand_list(value))
-            else:
-                rows.append(values.expand(span, ("demography", "people", sex, label), value))
-        if as_written:
-            table = np.array(plain, dtype=np.float64).reshape(len(ages), len(labels))
-            people[sex] = _People(ages, list(table), table)
-        else:
-            people[sex] = _People(ages, rows, None)
+            rows.append(values.expand(span, ("demography", "people", sex, label), value))
+        people[sex] = _People(ages, rows, None)
+    return people
+
+
+@lru_cache(maxsize=16)
+def _people_as_written(given: _Same, labels: tuple[str, ...]) -> dict[str, _People]:
+    """:func:`_people_by_band` of the people ``given`` (sex → band → people, a number or by year) as written,
+    over the years ``labels``: each sex's people as one table (band, year). Kept for the population and the
+    years (a run of the same scenario reads them again), so that the 91 ages × 2 sexes of a population file
+    are read, and each band of a rate added up, once."""
+    span = YearRange.from_labels(labels[0], labels[-1])
+    years = list(labels)
+    people: dict[str, _People] = {}
+    for sex, bands in given.item.items():  # type: ignore[attr-defined]
+        ages: list[tuple[int, int]] = []
+        plain: list[float] = []  # every band's people by year, one after another
+        for label, value in bands.items():
+            band = _band(label)
+            if band is None:
+                continue
+            ages.append(band)
+            if isinstance(value, Mapping) and len(value) == len(years):
+                # a population file gives every year: read it straight (91 ages × 2 sexes)
+                if list(value) == years:
+                    plain.extend(value.values())
+                    continue
+                try:
+                    plain.extend([value[year] for year in years])
+                    continue
+                except KeyError:
+                    pass
+            plain.extend(span.expand_list(value))
+        table = np.array(plain, dtype=np.float64).reshape(len(ages), len(years))
+        table.flags.writeable = False  # shared by every run that reads it
+        people[sex] = _People(ages, list(table), table)
     return people
 
 
@@ -425,23 +489,38 @@ def _demographic_rate(
     years: int,
 ) -> Floats:
     """``g_demo[t] = W[t] / W[t−1] − 1`` with ``W[t] = Σ_s Σ_b r[s,b] · pop[t,s,b]`` (docs/demand.md §2);
-    0 in the base year and where ``W[t−1]`` is 0."""
+    0 in the base year and where ``W[t−1]`` is 0. As written, computed once per population and rates
+    (:func:`_rate_as_written`)."""
+    if type(values).number is InputValues.number:
+        return _rate_as_written(_Same(people), _Same(rates), years)
+    return _weighted_rate(people, rates, path, values, years)
+
+
+@lru_cache(maxsize=64)
+def _rate_as_written(people: _Same, rates: _Same, years: int) -> Floats:
+    """:func:`_demographic_rate` of the people and the rates as written (read-only: shared by the runs)."""
+    rate = _weighted_rate(people.item, rates.item, (), InputValues(), years)  # type: ignore[arg-type]
+    rate.flags.writeable = False
+    return rate
+
+
+def _weighted_rate(
+    people: Mapping[str, _People],
+    rates: Mapping[str, Mapping[str, float]],
+    path: Path,
+    values: InputValues,
+    years: int,
+) -> Floats:
+    """:func:`_demographic_rate`, each rate read through ``values``."""
     weighted: Floats | float = 0.0
     for sex, bands in rates.items():
         given = people.get(sex)
         if given is None:
             continue
         for label, r in bands.items():
-            ages = _band(label)
-            if ages is None:
+            band_people = given.in_band(label)
+            if band_people is None:
                 continue
-            inside = [b for b, (low, high) in enumerate(given.ages) if ages[0] <= low and high <= ages[1]]
-            if not inside:
-                continue
-            if given.table is not None:
-                band_people = given.table[inside].sum(axis=0)
-            else:
-                band_people = np.sum(np.broadcast_arrays(*(given.rows[b] for b in inside)), axis=0)
             weighted = weighted + band_people * _column(
                 values.number((*path, "demographic_rates", sex, label), r)
             )
@@ -525,15 +604,19 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
     for i, scheme in enumerate(scenario.schemes):
         membership[i, cohorts.index(scheme.cohort)] = 1.0
     fractions = len(FRACTION_KINDS)
+    by_kind = {
+        name: values.held(arrays[..., k, :, :, :], dims, coords)
+        for k, name in enumerate(EFFECT_KINDS)
+        if k >= fractions
+    }
     return EffectInputs(
         fractions=values.held(
             arrays[..., :fractions, :, :, :], ["kind", *dims], {"kind": list(FRACTION_KINDS), **coords}
         ),
-        **{
-            name: values.held(arrays[..., k, :, :, :], dims, coords)
-            for k, name in enumerate(EFFECT_KINDS)
-            if k >= fractions
-        },
+        absolute_reduction=by_kind["absolute_reduction"],
+        absolute_avoided=by_kind["absolute_avoided"],
+        direct_released=by_kind["direct_released"],
+        direct_immediate=by_kind["direct_immediate"],
         scheme_cohort=_laid(membership, ["scheme", "cohort"], {"scheme": schemes, "cohort": cohorts}),
         cohort_share=values.held(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods}),
     )
@@ -612,7 +695,9 @@ def cohort_regions(
     coords = {"cohort": cohorts, "year": years, "pod": pods}
     headcount = None
     if heads_of:
-        heads = np.stack(np.broadcast_arrays(*heads_of.values()), axis=-2)  # (…, cohort, year)
+        rows = list(heads_of.values())  # (…, cohort, year):
+        one = len(rows) == 1
+        heads = rows[0][..., None, :] if one else np.stack(np.broadcast_arrays(*rows), axis=-2)
         if values.draws is not None and heads.ndim == 2:
             heads = np.broadcast_to(heads, (values.draws, *heads.shape)).copy()
         headcount = values.held(heads, ["cohort", "year"], {"cohort": list(heads_of), "year": years})
@@ -620,12 +705,8 @@ def cohort_regions(
         effects,
         cohort_headcount=headcount,
         cohort_share_by_year=values.held(_with_draws(values, share), ["cohort", "year", "pod"], coords),
-        region_member=_laid(member, ["region", "cohort"], {"region": regions, "cohort": cohorts}),
-        region_share=values.held(
-            _with_draws(values, region_share),
-            ["region", "year", "pod"],
-            {"region": regions, "year": years, "pod": pods},
-        ),
+        region_member=member,
+        region_share=values.kept(_with_draws(values, region_share))[0],
     )
 
 
@@ -649,22 +730,38 @@ def _with_draws(values: InputValues, data: Floats) -> Floats:
 def _interpolated(span: YearRange, values: InputValues, path: Path, given: Mapping[object, float]) -> Floats:
     """A value by year interpolated linearly between the years given (any years, also before the base) and
     held beyond them (docs/demand.md §4)."""
-    points = sorted((parse_year(str(label)), str(label), float(v)) for label, v in given.items())
+    points = sorted((_year(str(label)), str(label), float(v)) for label, v in given.items())
     starts = [start for start, _, _ in points]
-    numbers = [np.asarray(values.number((*path, label), v)) for _, label, v in points]
-    columns = np.stack(np.broadcast_arrays(*numbers), axis=-1)
-    out = []
-    for year in span.labels:
-        at = parse_year(year)
-        if at <= starts[0]:
-            out.append(columns[..., 0])
-        elif at >= starts[-1]:
-            out.append(columns[..., -1])
-        else:
-            i = int(np.searchsorted(starts, at, side="right")) - 1
-            w = (at - starts[i]) / (starts[i + 1] - starts[i])
-            out.append((1 - w) * columns[..., i] + w * columns[..., i + 1])
-    return np.stack(out, axis=-1)
+    numbers = [values.number((*path, label), v) for _, label, v in points]
+    plain = [number for number in numbers if isinstance(number, float)]
+    if len(plain) == len(numbers):  # as written: one number a year
+        return np.array([_between(starts, plain, at) for at in _years(tuple(span.labels))])
+    columns = np.stack(np.broadcast_arrays(*(np.asarray(number) for number in numbers)), axis=-1)
+    return np.stack([_between(starts, columns, at) for at in _years(tuple(span.labels))], axis=-1)
+
+
+def _between(starts: list[int], numbers: Floats | list[float], at: int) -> Floats | float:
+    """The number (…) in the year starting ``at``, between the years ``starts`` of ``numbers`` (…, point)
+    (a list of numbers, or their draws as columns)."""
+    if at <= starts[0]:
+        return numbers[..., 0] if isinstance(numbers, np.ndarray) else numbers[0]
+    if at >= starts[-1]:
+        return numbers[..., -1] if isinstance(numbers, np.ndarray) else numbers[-1]
+    i = bisect_right(starts, at) - 1
+    w = (at - starts[i]) / (starts[i + 1] - starts[i])
+    if isinstance(numbers, np.ndarray):
+        return (1 - w) * numbers[..., i] + w * numbers[..., i + 1]
+    return (1 - w) * numbers[i] + w * numbers[i + 1]
+
+
+_year = lru_cache(maxsize=1024)(parse_year)
+""":func:`parse_year`, made once for each label."""
+
+
+@lru_cache(maxsize=64)
+def _years(labels: tuple[str, ...]) -> tuple[int, ...]:
+    """The year each of ``labels`` starts."""
+    return tuple(_year(label) for label in labels)
 
 
 def providers(scenario: Scenario) -> list[str]:

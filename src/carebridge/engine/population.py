@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from carebridge.engine.arrays import Floats, Laid, ordered, unlabelled
+from carebridge.engine.arrays import Floats, ordered, unlabelled
 from carebridge.engine.inputs import EffectInputs
 from carebridge.engine.schemes import labelled_like, labels_along
 from carebridge.scenario.errors import Problem
@@ -46,28 +46,25 @@ def growth_split_values(base: Floats, do_nothing: Floats, demographic: Floats) -
 
 def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
     """A problem for each cohort and POD whose share goes above 1 in some year, and each whose part outside
-    its declared intersections goes below 0 (its intersections larger than its share)."""
+    its declared intersections goes below 0 (its intersections larger than its share). The cohorts are those
+    of ``effects.cohort_share_by_year`` after ``all``, each the region of the same position in
+    ``effects.region_share`` (:func:`carebridge.engine.inputs.cohort_regions`); the PODs the scenario's."""
     by_year = unlabelled(effects, "cohort_share_by_year")  # read as numpy, not labelled
     region_share = unlabelled(effects, "region_share")
     if by_year is None or region_share is None:
         return []
-    names = {c.id: c.name for c in scenario.cohorts}
-    pods = {p.id: p.name for p in scenario.pods}
-    years = labels_along(by_year, "year")
-    ids = [c.id for c in scenario.cohorts]
-    columns = _positions(by_year, "pod", list(pods))
-    # (cohort, pod, year), once: no `sel` per cell
-    shares = _first_draw(ordered(by_year, ("cohort", "year", "pod")))[_positions(by_year, "cohort", ids)][
-        :, :, columns
-    ].swapaxes(1, 2)
-    outside = _first_draw(ordered(region_share, ("region", "year", "pod")))[
-        _positions(region_share, "region", ids)
-    ][:, :, columns].swapaxes(1, 2)
+    n = len(scenario.cohorts)
+    # (cohort, pod, year) of the first draw, once: no look-up per cell
+    shares = _first_draw(ordered(by_year, ("cohort", "year", "pod")))[1 : n + 1].swapaxes(1, 2)
+    outside = _first_draw(region_share)[1 : n + 1].swapaxes(1, 2)
     above_all = shares > 1 + TOLERANCE
     below_all = outside < -TOLERANCE
     problems: list[Problem] = []
     if not (above_all.any() or below_all.any()):
         return problems
+    names = {c.id: c.name for c in scenario.cohorts}
+    pods = {p.id: p.name for p in scenario.pods}
+    years = labels_along(by_year, "year")
     for c, cohort in enumerate(scenario.cohorts):
         for j, pod in enumerate(pods):
             above = np.flatnonzero(above_all[c, j])
@@ -100,9 +97,3 @@ def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
 def _first_draw(values: Floats) -> Floats:
     """(cohort or region, year, pod) values of the first draw, where there are draws."""
     return values[0] if values.ndim > 3 else values
-
-
-def _positions(array: xr.DataArray | Laid, dim: str, labels: list[str]) -> list[int]:
-    """The position along ``dim`` of ``array`` of each of ``labels``."""
-    at = {label: i for i, label in enumerate(labels_along(array, dim))}
-    return [at[label] for label in labels]

@@ -57,7 +57,7 @@ def run(scenario: Scenario) -> Results:
     """Run a validated scenario. Raises :class:`ModelError` when schemes remove more than a cell holds, or
     when a value of the results is not a finite number (:mod:`carebridge.engine.finite`)."""
     inputs = compile_inputs(scenario)
-    with _exact_join(scenario):
+    with _exact_join():
         results = run_inputs(scenario, inputs)
     problems = non_finite_problems(results)
     if problems:
@@ -65,11 +65,11 @@ def run(scenario: Scenario) -> Results:
     return results
 
 
-def _exact_join(scenario: Scenario) -> AbstractContextManager[object]:
+def _exact_join() -> AbstractContextManager[object]:
     """xarray's ``arithmetic_join="exact"`` for the labelled arithmetic of a run (a misaligned coordinate is
-    an error, not a silent reindex): only the workforce (:mod:`carebridge.engine.workforce`) computes on
-    labelled arrays, so a run without one does not import xarray."""
-    if not scenario.workforce and "xarray" not in sys.modules:
+    an error, not a silent reindex), where labelled arrays may be read: the run computes on numpy, so it does
+    not import xarray."""
+    if "xarray" not in sys.modules:
         return nullcontext()
     import xarray as xr
 
@@ -87,7 +87,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
 
     The inputs are read as numpy (:func:`~carebridge.engine.arrays.unlabelled`), and every field of the
     results is left to be labelled on first read, with its view (:meth:`Results.view`) made from the same
-    numbers and labels: a run builds no xarray object (but for a workforce)."""
+    numbers and labels: a run builds no xarray object."""
     act = inputs.activity
     effects = inputs.effects
     prices = inputs.prices
@@ -129,8 +129,8 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         base,
         do_nothing_v,
         growth_v,
-        region_member=ordered(region_member, ("region", "cohort")) if region_member is not None else None,
-        region_share=ordered(region_share, ("region", "year", "pod")) if region_share is not None else None,
+        region_member=region_member,  # demand: numpy (region, cohort) and (…, region, year, pod)
+        region_share=region_share,
     )  # (…, year, pod, scheme) twice and (…, year, pod, cohort)
     scheme_ids = [scheme.id for scheme in scenario.schemes]
     if new_effects:
@@ -218,18 +218,17 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
     def capacity() -> xr.Dataset:
         return labelled_dataset(capacity_data, capacity_coords)
 
-    staff: xr.Dataset | None = None
+    staff: workforce_model.Staff | None = None  # numpy, labelled with the capacity when read
     if scenario.workforce:
         cases = np.stack(np.broadcast_arrays(do_nothing_v[..., has], do_something_v[..., has]), axis=-3)
         staff = workforce_model.workforce(
             scenario,
             span,
             inputs.values,
-            act.base,
-            labelled(
-                cases, [*lead(cases, 3), "case", *YEAR_POD], {"case": list(workforce_model.CASES), **active}
-            ),
-            capacity().get("beds"),
+            base[..., has],
+            cases,
+            capacity_data.get("beds"),
+            [bed.id for bed in scenario.capacity.beds],
         )
     formulas = plan.uses_formulas(scenario)
     names: plan.Names = {}
@@ -252,7 +251,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         names.update({f"gap.{org}": gaps_v[..., i, :] for i, org in enumerate(orgs)})
         names["gap.system"] = gaps_v.sum(axis=-2)
         if staff is not None:
-            names.update(plan.names_of(workforce_model.workforce_names(staff), len(years)))
+            names.update(workforce_model.workforce_values(staff))
     lines = plan.plan_lines(
         scenario,
         span,
@@ -363,7 +362,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         return with_labels(labelled_dataset(investment_laid, by_year), labels, MONEY)
 
     def capacity_field() -> xr.Dataset:
-        merged = capacity().merge(staff) if staff is not None and staff.data_vars else capacity()
+        merged = capacity().merge(staff.dataset()) if staff is not None else capacity()
         for variable, unit in CAPACITY_UNITS.items():
             if variable in merged.data_vars:
                 merged.variables[variable].attrs["units"] = unit
@@ -371,7 +370,8 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
 
     def capacity_view() -> dict[str, View]:
         units = {name: {"units": CAPACITY_UNITS[str(name)]} for name in capacity_data}
-        return laid_views(capacity_data, capacity_coords, units)
+        views = laid_views(capacity_data, capacity_coords, units)
+        return views if staff is None else {**views, **staff.views()}  # as the merge orders them
 
     statement_coords = {
         **statement.coords,
@@ -446,8 +446,8 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         "expenditure": None,
         "capacity": Pending(
             capacity_field,
-            tuple(values for _, values in capacity_data.values()) + _numbers(staff),
-            capacity_view if staff is None else None,
+            tuple(values for _, values in capacity_data.values()) + (staff.numbers() if staff else ()),
+            capacity_view,
         ),
         "plan_line_orgs": {line.id: line.org or finance.SYSTEM for line in scenario.positions.plan_lines},
         "plan_flows": money,
@@ -482,12 +482,6 @@ CAPACITY_UNITS = {"bed_days": "bed days", "beds": "beds", "wte": "WTE"}
 
 def _ids(laid: Laid, dim: str) -> list[str]:
     return [str(label) for label in coord(laid, dim).tolist()]
-
-
-def _numbers(table: xr.Dataset | None) -> tuple[Floats, ...]:
-    if table is None:
-        return ()
-    return tuple(np.asarray(table.variables[name].values) for name in table.data_vars)
 
 
 def _pending_input(holder: object, name: str) -> object:

@@ -69,10 +69,14 @@ def overlap_on(
         if not at:  # no scheme acts here: nothing removed, a combined fraction of 0
             continue
         acting = [active[a] for a in at]
-        on = fraction[..., acting, :, :]  # (…, acting, year, pod)
-        scale = member[acting, g]
-        if (scale != 1).any():
-            on = on * scale[:, None, None]
+        # (…, acting, year, pod): one scheme read in place (a slice, not a copy)
+        on = (
+            fraction[..., acting[0] : acting[0] + 1, :, :]
+            if len(acting) == 1
+            else fraction[..., acting, :, :]
+        )
+        if any(rows[a][g] != 1 for a in at):  # the members' scale, read from the rows (no array made)
+            on = on * member[acting, g][:, None, None]
         positive = np.maximum(on, 0.0)
         increase = np.minimum(on, 0.0)
         if len(acting) == 1:  # F = 1 − (1 − f⁺), all of it the scheme's (f⁺ / f⁺ = 1, or F = 0)
@@ -91,7 +95,10 @@ def overlap_on(
             combined[..., g, :, :] = joint + increase.sum(axis=-3)
         if weight is not None:
             own = own * weight[..., g : g + 1, :, :]
-        per_active[..., at, :, :] += own
+        if len(at) == 1:
+            per_active[..., at[0] : at[0] + 1, :, :] += own
+        else:
+            per_active[..., at, :, :] += own
     return per_active, combined
 
 

@@ -19,6 +19,7 @@ year, pod), cohorts by (…, cohort, year, pod).
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,7 +27,7 @@ import numpy as np
 from carebridge.engine.drivers import FormulaValueError, evaluate_array
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import Floats, InputValues
-from carebridge.engine.schemes import labelled_like, overlap_values
+from carebridge.engine.schemes import labelled_like, overlap_on
 from carebridge.engine.workforce import key_values
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.formula import parse_formula
@@ -44,11 +45,38 @@ EFFECT_DIMS = ("scheme", "year", "pod")
 
 def has_new_effects(scenario: Scenario) -> bool:
     """Whether any scheme has a shift, a length-of-stay effect or an effect given as a formula."""
-    return any(
-        isinstance(effect, Shift | LengthOfStay) or (isinstance(effect, Absolute) and effect.formula)
-        for scheme in scenario.schemes
-        for effect in scheme.effects
+    found = _new_effects(scenario)
+    return bool(found["shift"] or found["length_of_stay"]) or any(
+        isinstance(effect, Absolute) and effect.formula for _, _, effect in found["formula"]
     )
+
+
+Where = tuple[int, int, Shift | LengthOfStay | Absolute]
+"""(scheme index, effect index, effect)."""
+
+_FOUND: dict[int, tuple[weakref.ref[Scenario], dict[str, list[Where]]]] = {}
+
+
+def _new_effects(scenario: Scenario) -> dict[str, list[Where]]:
+    """Where the scenario's shifts, lengths of stay and effects given as formulas are, by kind (``shift``,
+    ``length_of_stay``, ``formula``), in the scenario's order: found once for each scenario (its models are
+    frozen), kept while it lives."""
+    kept = _FOUND.get(id(scenario))
+    if kept is not None and kept[0]() is scenario:
+        return kept[1]
+    found: dict[str, list[Where]] = {"shift": [], "length_of_stay": [], "formula": []}
+    for i, scheme in enumerate(scenario.schemes):
+        for k, effect in enumerate(scheme.effects):
+            if isinstance(effect, Shift):
+                found["shift"].append((i, k, effect))
+            elif isinstance(effect, LengthOfStay):
+                found["length_of_stay"].append((i, k, effect))
+            elif isinstance(effect, Absolute) and effect.formula is not None:
+                found["formula"].append((i, k, effect))
+    if len(_FOUND) >= 256:
+        _FOUND.clear()
+    _FOUND[id(scenario)] = (weakref.ref(scenario), found)
+    return found
 
 
 def pod_ids(scenario: Scenario) -> list[str]:
@@ -125,15 +153,13 @@ def formula_effect_values(
     problems: list[Problem] = []
     pods = pod_ids(scenario)
     added: dict[bool, list[tuple[int, int, Floats]]] = {False: [], True: []}  # avoided growth? → cells
-    for i, scheme in enumerate(scenario.schemes):
-        for k, effect in enumerate(scheme.effects):
-            if not isinstance(effect, Absolute) or effect.formula is None:
-                continue
-            path: Path = ("schemes", i, "effects", k, "activity")
-            series = _effect_series(span, values, path, None, effect.formula, names, problems)
-            if effect.pod in pods:
-                cell = series * _delivery(scenario, values, i)
-                added[effect.counts_as == "avoided_growth"].append((i, pods.index(effect.pod), cell))
+    for i, k, effect in _new_effects(scenario)["formula"]:
+        assert isinstance(effect, Absolute)
+        path: Path = ("schemes", i, "effects", k, "activity")
+        series = _effect_series(span, values, path, None, effect.formula, names, problems)
+        if effect.pod in pods:
+            cell = series * _delivery(scenario, values, i)
+            added[effect.counts_as == "avoided_growth"].append((i, pods.index(effect.pod), cell))
     if problems:
         raise ModelError(problems)
 
@@ -159,25 +185,27 @@ def _fraction_cells(
 ) -> list[tuple[int, Shift | LengthOfStay, Floats]]:
     """(scheme index, effect, fraction by (…, year) × delivery) of every effect of ``kind``."""
     cells: list[tuple[int, Shift | LengthOfStay, Floats]] = []
-    for i, scheme in enumerate(scenario.schemes):
-        for k, effect in enumerate(scheme.effects):
-            if isinstance(effect, kind):
-                path: Path = ("schemes", i, "effects", k, "fraction")
-                series = _effect_series(span, values, path, effect.fraction, effect.formula, names, problems)
-                cells.append((i, effect, series * _delivery(scenario, values, i)))
+    for i, k, effect in _new_effects(scenario)["shift" if kind is Shift else "length_of_stay"]:
+        assert isinstance(effect, kind)
+        path: Path = ("schemes", i, "effects", k, "fraction")
+        series = _effect_series(span, values, path, effect.fraction, effect.formula, names, problems)
+        cells.append((i, effect, series * _delivery(scenario, values, i)))
     return cells
 
 
 def combine(fraction: Floats, member: Floats) -> tuple[Floats, Floats]:
     """The overlap rule on fractions (…, scheme, year, pod) of schemes in cohorts ``member`` (scheme, cohort):
     (fraction per scheme (…, scheme, year, pod), combined per cohort (…, cohort, year, pod)), by
-    :func:`carebridge.engine.schemes.overlap_values`."""
-    return overlap_values(fraction, member)
+    :func:`carebridge.engine.schemes.overlap_on` over every scheme given: the callers give only the schemes
+    with effects of a kind, and a scheme whose fractions are all 0 changes neither the product nor the sums
+    (no search for the schemes with fractions, as :func:`~carebridge.engine.schemes.overlap_values` makes)."""
+    return overlap_on(fraction, member, list(range(member.shape[0])))
 
 
 def _cohort_of(scheme_cohort: Floats, schemes: list[int]) -> list[int]:
     """The cohort of each of ``schemes`` (rows of the one-hot ``scheme_cohort``)."""
-    return [int(np.argmax(scheme_cohort[i])) for i in schemes]
+    cohorts: list[int] = np.argmax(scheme_cohort[schemes], axis=1).tolist()
+    return cohorts
 
 
 def shift_values(

@@ -4,19 +4,23 @@
 ``W[case,t,g] = W0[g] + Σ_p u[g,p] · (A[case,t,p] − A0[p]) + Σ_b v[g,b] · (beds[case,t,b] − beds[N,0,b])``;
 ``pay = W · π · (1 + β · ρ_b + α[case] · ρ_a) / 1000``, with ``α[S] = α · (1 − Σ_k d_k · φ_k)``.
 
-Labelled arrays at the seams; inside, numpy in a fixed axis order — activity (…, case, year, pod), beds
-(…, case, bed_base, year), a group's WTE and pay (…, case, year) — with an optional LEADING draw axis.
+numpy at the seams and inside, in a fixed axis order — activity (…, case, year, pod), beds (…, case,
+bed_base, year), a group's WTE and pay (…, case, year) — with an optional LEADING draw axis; the results
+(:class:`Staff`) are labelled only when read (:meth:`Staff.dataset`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from carebridge.engine.arrays import labelled, labelled_dataset, laid_values
 from carebridge.engine.errors import ModelError
 from carebridge.engine.inputs import DRAW, Floats, InputValues
+from carebridge.engine.view import View, laid_views
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.schema import Scenario, YearValue
 from carebridge.scenario.years import YearRange
@@ -61,18 +65,6 @@ def by_key(
     return xr.DataArray(data, dims=dims, coords={"year": span.labels, dim: keys})
 
 
-def labels_of(array: xr.DataArray, dim: str) -> list[str]:
-    """The labels of ``array`` along ``dim``, as plain strings (read from the coordinate's values: its pandas
-    index is not built)."""
-    return [str(label) for label in array.coords.variables[dim].values.tolist()]
-
-
-def _values_in(array: xr.DataArray, *dims: str) -> Floats:
-    if array.dims[array.ndim - len(dims) :] != dims:
-        array = array.transpose(..., *dims)
-    return np.asarray(array.values, dtype=np.float64)
-
-
 def _dims(data: Floats, *dims: str) -> list[str]:
     """``dims`` after a draw dimension where ``data`` has one more axis."""
     return [*([DRAW] if data.ndim > len(dims) else []), *dims]
@@ -80,53 +72,102 @@ def _dims(data: Floats, *dims: str) -> list[str]:
 
 def _stacked(rows: list[Floats]) -> Floats:
     """Rows (…, case, year) of groups stacked as (…, case, group, year), a draw axis first if any has one."""
+    if len(rows) == 1:
+        return rows[0][..., None, :]
+    if all(row.shape == rows[0].shape for row in rows):
+        return np.stack(rows, axis=-2)
     lead = np.broadcast_shapes(*(row.shape[:-2] for row in rows))
     return np.stack([np.broadcast_to(row, (*lead, *row.shape[-2:])) for row in rows], axis=-2)
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The workforce as numpy, an optional LEADING draw axis first: WTE (``wte``) and pay cost (``pay``,
+    £'000) by (…, case, group, year), the do-nothing agency spend (``agency``, £'000) by (…, group, year);
+    the cases :data:`CASES`, the groups ``ids`` (named ``names``), the years ``years``."""
+
+    wte: Floats
+    pay: Floats
+    agency: Floats
+    ids: list[str]
+    names: list[str]
+    years: list[str]
+
+    def numbers(self) -> tuple[Floats, ...]:
+        """Every value of :meth:`dataset`, for the check of finite numbers."""
+        return self.wte, self.pay, self.agency
+
+    def _variables(self) -> dict[str, tuple[list[str], Floats]]:
+        return {
+            "staff_wte": (_dims(self.wte, "case", GROUP, "year"), self.wte),
+            "pay": (_dims(self.pay, "case", GROUP, "year"), self.pay),
+            "agency_spend": (_dims(self.agency, GROUP, "year"), self.agency),
+        }
+
+    def _coords(self) -> dict[str, list[str] | tuple[str, list[str]]]:
+        return {
+            "case": list(CASES),
+            GROUP: self.ids,
+            "year": self.years,
+            "workforce_group_name": (GROUP, self.names),
+        }
+
+    def dataset(self) -> xr.Dataset:
+        """``staff_wte``, ``pay`` by (case, workforce_group, year) and ``agency_spend`` by (workforce_group,
+        year), with each group's ``workforce_group_name`` and the units."""
+        data = labelled_dataset(self._variables(), self._coords())
+        for name, unit in STAFF_UNITS.items():
+            data.variables[name].attrs["units"] = unit
+        return data
+
+    def views(self) -> dict[str, View]:
+        """The views of :meth:`dataset`'s variables, by name, without building it."""
+        return laid_views(
+            self._variables(), self._coords(), {name: {"units": u} for name, u in STAFF_UNITS.items()}
+        )
+
+
+STAFF_UNITS = {"staff_wte": "WTE", "pay": "£'000", "agency_spend": "£'000"}
+"""The units of the workforce's variables."""
 
 
 def workforce(
     scenario: Scenario,
     span: YearRange,
     values: InputValues,
-    base: xr.DataArray,
-    activity: xr.DataArray,
-    beds: xr.DataArray | None,
-) -> xr.Dataset:
-    """WTE (``staff_wte``), pay cost (``pay``, £'000) by (case, workforce_group, year) and the do-nothing
-    agency spend (``agency_spend``, £'000); an empty dataset without a workforce. ``activity`` is (case,
-    year, pod) over the PODs with activity, ``beds`` (case, bed_base, year) or None."""
-    import xarray as xr
-
+    base: Floats,
+    activity: Floats,
+    beds: tuple[Sequence[str], Floats] | None,
+    bed_ids: list[str],
+) -> Staff | None:
+    """WTE, pay cost and the do-nothing agency spend of each staff group (:class:`Staff`); None without a
+    workforce. ``base`` is (…, pod) and ``activity`` (…, case, year, pod), the cases :data:`CASES`, over the
+    PODs with activity in the scenario's order; ``beds`` (dims, values) over ``bed_ids`` (dims among them
+    ``case``, ``bed_base``, ``year`` and perhaps a draw), as :func:`carebridge.engine.plan.capacity_laid`
+    gives them, or None."""
     groups = scenario.workforce
     if not groups:
-        return xr.Dataset()
-    pods = labels_of(activity, "pod")
-    cases = labels_of(activity, "case")
-    base_pods = labels_of(base, "pod")
-    base_values = _values_in(base, "pod")
-    if base_pods != pods:
-        base_values = base_values[..., [base_pods.index(pod) for pod in pods]]
-    above = _values_in(activity, "case", "year", "pod") - base_values[..., None, None, :]
+        return None
+    pods = [pod.id for pod in scenario.pods if pod.activity is not None]
+    above = activity - base[..., None, None, :]
     opened: Floats | None = None
-    bed_ids: list[str] = []
     if beds is not None:
-        bed_ids = labels_of(beds, "bed_base")
-        bed_data = _values_in(beds, "case", "bed_base", "year")
-        bed_cases = labels_of(beds, "case")
+        core = ("case", "bed_base", "year")
+        dims, given = beds
+        laid = laid_values(given, dims, core, [dim for dim in dims if dim not in core])
         # beds less the do-nothing's beds of the base year
-        opened = bed_data - bed_data[..., bed_cases.index("do_nothing"), None, :, 0, None]
-        if bed_cases != cases:
-            opened = opened[..., [bed_cases.index(c) for c in cases], :, :]
+        opened = laid - laid[..., CASES.index("do_nothing"), None, :, 0, None]
     n_cases, n_years = above.shape[-3], above.shape[-2]
-    do_nothing = cases.index("do_nothing")
+    do_nothing = CASES.index("do_nothing")
     wte_rows, pay_rows, agency_rows = [], [], []
     problems: list[Problem] = []
     converted_by_group = _conversions(scenario, span, values)
     for g, group in enumerate(groups):
         path: Path = ("workforce", g)
         wte = np.zeros(above.shape[:-1]) + _number(values, (*path, "wte"), group.wte)  # (…, case, year)
-        per_unit = key_values(span, values, (*path, "per_unit"), group.per_unit, pods)  # (…, year, pod)
-        wte = wte + (per_unit[..., None, :, :] * above).sum(axis=-1)
+        if group.per_unit:  # (without, the sum is 0)
+            per_unit = key_values(span, values, (*path, "per_unit"), group.per_unit, pods)  # (…, year, pod)
+            wte = wte + (per_unit[..., None, :, :] * above).sum(axis=-1)
         if opened is not None and group.per_bed:
             per_bed = key_values(span, values, (*path, "per_bed"), group.per_bed, bed_ids)  # (…, year, bed)
             wte = wte + (np.swapaxes(per_bed, -1, -2)[..., None, :, :] * opened).sum(axis=-2)
@@ -157,21 +198,13 @@ def workforce(
         )
     if problems:
         raise ModelError(problems)
-    ids = [group.id for group in groups]
-    wte_all, pay_all = _stacked(wte_rows), _stacked(pay_rows)
-    agency_all = _stacked([row[..., None, :] for row in agency_rows])[..., 0, :, :]
-    return xr.Dataset(
-        {
-            "staff_wte": (_dims(wte_all, "case", GROUP, "year"), wte_all, {"units": "WTE"}),
-            "pay": (_dims(pay_all, "case", GROUP, "year"), pay_all, {"units": "£'000"}),
-            "agency_spend": (_dims(agency_all, GROUP, "year"), agency_all, {"units": "£'000"}),
-        },
-        coords={
-            "case": activity.coords.variables["case"],
-            GROUP: ids,
-            "year": activity.coords.variables["year"],
-            "workforce_group_name": (GROUP, [group.name for group in groups]),
-        },
+    return Staff(
+        wte=_stacked(wte_rows),
+        pay=_stacked(pay_rows),
+        agency=_stacked([row[..., None, :] for row in agency_rows])[..., 0, :, :],
+        ids=[group.id for group in groups],
+        names=[group.name for group in groups],
+        years=span.labels,
     )
 
 
@@ -190,24 +223,26 @@ def _conversions(scenario: Scenario, span: YearRange, values: InputValues) -> di
     return found
 
 
-def workforce_names(data: xr.Dataset) -> dict[str, xr.DataArray | float]:
+def workforce_values(staff: Staff | None) -> dict[str, Floats]:
     """``workforce.pay_saving`` (every group), ``workforce.<g>.pay_saving`` and
-    ``workforce.<g>.agency_spend``, £'000 by year: what a plan line's formula can use."""
-    import xarray as xr
-
-    if not data.data_vars:
+    ``workforce.<g>.agency_spend``, £'000 by (…, year): what a plan line's formula can use."""
+    if staff is None:
         return {}
-    cases = labels_of(data["pay"], "case")
-    pay = _values_in(data["pay"], "case", GROUP, "year")
-    agency = _values_in(data["agency_spend"], GROUP, "year")
-    saving = pay[..., cases.index("do_nothing"), :, :] - pay[..., cases.index("do_something"), :, :]
-    years = data.coords.variables["year"]
-
-    def series(values: Floats) -> xr.DataArray:
-        return xr.DataArray(values, dims=_dims(values, "year"), coords={"year": years})
-
-    names: dict[str, xr.DataArray | float] = {"workforce.pay_saving": series(saving.sum(axis=-2))}
-    for g, group in enumerate(labels_of(data["pay"], GROUP)):
-        names[f"workforce.{group}.pay_saving"] = series(saving[..., g, :])
-        names[f"workforce.{group}.agency_spend"] = series(agency[..., g, :])
+    saving = (
+        staff.pay[..., CASES.index("do_nothing"), :, :] - staff.pay[..., CASES.index("do_something"), :, :]
+    )
+    names: dict[str, Floats] = {"workforce.pay_saving": saving.sum(axis=-2)}
+    for g, group in enumerate(staff.ids):
+        names[f"workforce.{group}.pay_saving"] = saving[..., g, :]
+        names[f"workforce.{group}.agency_spend"] = staff.agency[..., g, :]
     return names
+
+
+def workforce_names(staff: Staff | None) -> dict[str, xr.DataArray | float]:
+    """:func:`workforce_values` labelled by year."""
+    if staff is None:
+        return {}
+    return {
+        name: labelled(values, _dims(values, "year"), {"year": staff.years})
+        for name, values in workforce_values(staff).items()
+    }
