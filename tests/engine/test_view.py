@@ -163,7 +163,7 @@ def test_a_view_made_before_its_field_is_built_reads_as_the_field(path: Path) ->
         if name in LAZY and fresh.__dict__[name] is None:
             continue
         held = fresh.pending(name) if name in LAZY else None
-        pending = held is not None and held.view is not None  # a workforce's capacity is built to be read
+        pending = held is not None and held.view is not None  # a field with a native view
         if name in FLOW_FIELDS and fresh.plan_flows is None:
             continue
         views[name] = fresh.view(name)
