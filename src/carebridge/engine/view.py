@@ -83,7 +83,7 @@ class View:
 
     def sel(self, **by: Hashable | Sequence[Hashable]) -> View:
         """The cells at the labels given by dimension: a single label drops its dimension, a list of labels
-        keeps it in the list's order (as ``DataArray.sel``)."""
+        keeps it in the list's order (as ``DataArray.sel``, taking the cells as :meth:`isel` does)."""
         positions: dict[str, int | list[int]] = {}
         for dim, wanted in by.items():
             if dim not in self.labels:
@@ -94,27 +94,38 @@ class View:
                 positions[dim] = self.position(dim, wanted)
         return self.isel(**positions)
 
-    def isel(self, **by: int | Sequence[int]) -> View:
-        """The cells at the positions given by dimension: an int drops its dimension, a list keeps it."""
-        index: list[Any] = []
+    def isel(self, **by: int | slice | Sequence[int]) -> View:
+        """The cells at the positions given by dimension: an int drops its dimension, a slice or a list keeps
+        it. The values are taken as xarray takes them (:func:`_indexed`), so a sum that follows adds the
+        cells in xarray's order and gives its number to the last bit (numpy adds in memory order)."""
+        for dim in by:
+            if dim not in self.labels:
+                raise KeyError(f"{dim!r} is not a dimension of this array (it has {self.dims})")
+        key: list[Any] = []
         dims: list[str] = []
         labels: dict[str, tuple[Hashable, ...]] = {}
-        taken: dict[str, Any] = {}
         for dim in self.dims:
-            wanted = by.get(dim, slice(None))
-            taken[dim] = wanted
-            index.append(wanted)
-            if isinstance(wanted, int | np.integer):
-                continue
-            dims.append(dim)
+            wanted: Any = by.get(dim, slice(None))
             own = self.labels[dim]
-            labels[dim] = own if isinstance(wanted, slice) else tuple(own[i] for i in wanted)
-        values = _outer(self.values, index)
+            if isinstance(wanted, int | np.integer):
+                key.append(int(wanted))
+                continue
+            if isinstance(wanted, slice):
+                labels[dim] = own[wanted]
+            else:
+                wanted = np.asarray(wanted, dtype=np.intp)
+                labels[dim] = tuple(own[i] for i in wanted)
+            key.append(wanted)
+            dims.append(dim)
+        taken = dict(zip(self.dims, key, strict=True))
         extra = {
-            name: (tuple(d for d in coord_dims if d in labels), _take(values_, coord_dims, taken))
-            for name, (coord_dims, values_) in self.extra.items()
+            name: (
+                tuple(d for d in coord_dims if d in labels),
+                _indexed(values, [taken[d] for d in coord_dims]),
+            )
+            for name, (coord_dims, values) in self.extra.items()
         }
-        return View(values, tuple(dims), labels, extra, self.attrs)
+        return View(_indexed(self.values, key), tuple(dims), labels, extra, self.attrs)
 
     def sum(self, dim: str | Iterable[str] | None = None) -> View:
         """The sum over ``dim`` (one or several; all when None), NaN skipped and an all-NaN sum 0, as
@@ -141,64 +152,6 @@ class View:
 
     def __float__(self) -> float:
         return float(self.values)
-
-    # added by rtables
-    def select(self, **by: Hashable | Sequence[Hashable]) -> View:
-        """:meth:`sel`, with the values taken as ``DataArray.sel`` takes them: single labels alone by a
-        numpy view of the values (their memory layout kept), else the labels' positions in one numpy index
-        (a list of positions as it is when it is the only one, else every label broadcast as xarray's outer
-        indexing does). A sum that follows then adds the cells in xarray's order and gives its number to
-        the last bit (numpy adds in memory order, and :meth:`sel` copies its selection into a new layout)."""
-        key: list[Any] = []
-        dims: list[str] = []
-        labels: dict[str, tuple[Hashable, ...]] = {}
-        taken: dict[str, Any] = {}
-        for dim in by:
-            if dim not in self.labels:
-                raise KeyError(f"{dim!r} is not a dimension of this array (it has {self.dims})")
-        for dim in self.dims:
-            if dim not in by:
-                key.append(slice(None))
-                dims.append(dim)
-                labels[dim] = self.labels[dim]
-                taken[dim] = slice(None)
-                continue
-            wanted = by[dim]
-            if _is_many(wanted):
-                at = np.asarray([self.position(dim, label) for label in wanted], dtype=np.intp)  # type: ignore[union-attr]
-                key.append(at)
-                dims.append(dim)
-                labels[dim] = tuple(self.labels[dim][i] for i in at)
-                taken[dim] = at.tolist()
-            else:
-                key.append(self.position(dim, wanted))
-                taken[dim] = key[-1]
-        extra = {
-            name: (tuple(d for d in coord_dims if d in labels), _take(values_, coord_dims, taken))
-            for name, (coord_dims, values_) in self.extra.items()
-        }
-        return View(View._as_xarray_indexes(self.values, key), tuple(dims), labels, extra, self.attrs)
-
-    @staticmethod
-    def _as_xarray_indexes(values: npt.NDArray[Any], key: Sequence[Any]) -> npt.NDArray[Any]:
-        """``values`` at ``key`` (per axis an int, ``slice(None)`` or an array of positions) indexed as xarray
-        indexes a numpy array (for :meth:`select`): ints and slices alone by basic indexing (a view), a
-        single array of positions among slices as it is, else every part broadcast."""
-        if all(isinstance(part, int | slice) for part in key):
-            return values[(*key, Ellipsis)]
-        if sum(not isinstance(part, slice) for part in key) <= 1:
-            return np.asarray(values[tuple(key)])
-        arrays = sum(not isinstance(part, int) for part in key)
-        broadcast: list[npt.NDArray[Any]] = []
-        axis = 0
-        for part, size in zip(key, values.shape, strict=True):
-            if isinstance(part, int):
-                broadcast.append(np.array(part).reshape((1,) * arrays))
-                continue
-            positions = np.arange(*part.indices(size)) if isinstance(part, slice) else part
-            broadcast.append(positions.reshape((1,) * axis + (positions.size,) + (1,) * (arrays - axis - 1)))
-            axis += 1
-        return np.asarray(values[tuple(broadcast)])
 
 
 def laid_view(
@@ -281,15 +234,22 @@ def _positions(labels: tuple[Hashable, ...]) -> dict[Hashable, int]:
     return made
 
 
-def _outer(values: npt.NDArray[Any], index: Sequence[Any]) -> npt.NDArray[Any]:
-    """``values`` at ``index`` (per axis an int, ``slice(None)`` or a list of positions), each axis taken on
-    its own as xarray does (numpy's own indexing would pair two lists up)."""
-    for axis in range(len(index) - 1, -1, -1):
-        part = index[axis]
-        if not isinstance(part, slice):
-            values = np.take(values, part, axis=axis)
-    return values
-
-
-def _take(values: npt.NDArray[Any], dims: tuple[str, ...], taken: Mapping[str, Any]) -> npt.NDArray[Any]:
-    return _outer(values, [taken.get(dim, slice(None)) for dim in dims])
+def _indexed(values: npt.NDArray[Any], key: Sequence[Any]) -> npt.NDArray[Any]:
+    """``values`` at ``key`` (per axis an int, a slice or an array of positions) indexed as xarray indexes a
+    numpy array: ints and slices alone by basic indexing (a view, the memory layout kept), a single array of
+    positions among slices as it is, else every part broadcast (xarray's outer indexing)."""
+    if all(isinstance(part, int | slice) for part in key):
+        return values[(*key, Ellipsis)]
+    if sum(not isinstance(part, slice) for part in key) <= 1:
+        return np.asarray(values[tuple(key)])
+    arrays = sum(not isinstance(part, int) for part in key)
+    broadcast: list[npt.NDArray[Any]] = []
+    axis = 0
+    for part, size in zip(key, values.shape, strict=True):
+        if isinstance(part, int):
+            broadcast.append(np.array(part).reshape((1,) * arrays))
+            continue
+        positions = np.arange(*part.indices(size)) if isinstance(part, slice) else part
+        broadcast.append(positions.reshape((1,) * axis + (positions.size,) + (1,) * (arrays - axis - 1)))
+        axis += 1
+    return np.asarray(values[tuple(broadcast)])

@@ -147,8 +147,7 @@ def workforce_table(results: Results, years: Sequence[str]) -> FormattedTable | 
             rows += [heading(named, width), *lines(one)]
         if len(members) > 1 and len(by_org) > 1:
             together = {
-                name: view.select(workforce_group=members).sum("workforce_group")
-                for name, view in staff.items()
+                name: view.sel(workforce_group=members).sum("workforce_group") for name, view in staff.items()
             }
             rows += [heading(f"{org}: all staff groups", width), *lines(together)]
     if len(names) > 1:

@@ -119,9 +119,9 @@ def pod_savings(
 
 def savings_by_pod(results: Results, basis: str, sources: Sequence[str], provider: str | None = None) -> View:
     """Savings by (year, pod) on one basis from the given sources, for one provider or all, £'000."""
-    chosen = array(results, "savings").select(basis=basis, source=list(sources))
+    chosen = array(results, "savings").sel(basis=basis, source=list(sources))
     if provider is not None:
-        chosen = chosen.select(provider=provider)
+        chosen = chosen.sel(provider=provider)
     return chosen.sum([d for d in chosen.dims if d not in ("year", "pod")])
 
 
@@ -294,8 +294,7 @@ def scheme_summary(results: Results, basis: str) -> FormattedTable:
     rows = []
     for group, schemes in scheme_groups(results).items():
         chosen = {
-            name: summary[name].select(scheme=schemes).sum("scheme")
-            for name in ("investment", "benefit", "net")
+            name: summary[name].sel(scheme=schemes).sum("scheme") for name in ("investment", "benefit", "net")
         }
         values = (
             *series(chosen["investment"], years),
@@ -616,7 +615,7 @@ def flows_between_partners(results: Results) -> FormattedTable | None:
     inside = [str(h) for h in held.labels["holder"] if h not in (*SECTORS, SYSTEM)]
     totals = flow_totals(results)  # (flow, org, year): FLOWS by the holders
     by_flow = totals.values.tolist()
-    system = totals.select(org=inside).sum("org").values.tolist()
+    system = totals.sel(org=inside).sum("org").values.tolist()
     at_year = {year: index for index, year in enumerate(totals.labels["year"])}
     width = len(holders) + 1
     rows: list[Row] = []

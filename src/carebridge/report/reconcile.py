@@ -143,7 +143,7 @@ def _position(results: Results, ref: PositionRef) -> tuple[View, str]:
         sectors = dict(zip(holders, positions.coord("sector"), strict=True))
         orgs = [org for org in holders if org != SYSTEM]
         members = [org for org in orgs if sectors[org] == ref.org]
-        series = positions.select(org=orgs).select(org=members).sum("org").select(line=ref.line)
+        series = positions.sel(org=orgs).sel(org=members).sum("org").sel(line=ref.line)
     else:
         series = positions.sel(line=ref.line, org=ref.org)
     return series, f"position: {results.position_label(ref.line)}, {results.org_label(ref.org)}"
@@ -160,18 +160,18 @@ def _statement(results: Results, ref: StatementRef) -> tuple[View, str]:
 
 
 def _savings(results: Results, ref: SavingsRef) -> tuple[View, str]:
-    savings = array(results, "savings").select(basis=ref.basis)
+    savings = array(results, "savings").sel(basis=ref.basis)
     words = [f"savings, {ref.basis} basis"]
     schemes = _schemes(results, ref.scheme, ref.group, words)
     if schemes is not None:
-        savings = savings.select(scheme=schemes)
+        savings = savings.sel(scheme=schemes)
     for dim, value, noun in (("pod", ref.pod, "POD"), ("provider", ref.provider, "provider")):
         if value is not None:
             _check(dim, value, [str(v) for v in savings.labels[dim]], noun)
-            savings = savings.select(**{dim: [value]})
+            savings = savings.sel(**{dim: [value]})
             words.append(f"{noun} {results.pod_label(value) if dim == 'pod' else results.org_label(value)}")
     if ref.source is not None:
-        savings = savings.select(source=[ref.source])
+        savings = savings.sel(source=[ref.source])
         words.append(ref.source.replace("_", " "))
     return savings.sum([d for d in savings.dims if d != "year"]), ", ".join(words)
 
@@ -186,7 +186,7 @@ def _investment(results: Results, ref: InvestmentRef) -> tuple[View, str]:
     words = ["scheme investment"]
     schemes = _schemes(results, ref.scheme, ref.group, words)
     if schemes is not None:
-        invested = invested.select(scheme=schemes)
+        invested = invested.sel(scheme=schemes)
     return invested.sum("scheme"), ", ".join(words)
 
 

@@ -1,8 +1,8 @@
-"""``View.select`` takes cells as ``DataArray.sel`` takes them, so a sum after it adds in xarray's order: on
+"""``View.sel`` takes cells as ``DataArray.sel`` takes them, so a sum after it adds in xarray's order: on
 every field of a real run (and the flows between the partners), a single label, a list, both, and labels on
 several dimensions give the same cells, labels and coordinates as xarray, and the sums over what is left
-equal xarray's to the last bit (numpy adds in memory order; ``View.sel`` copies into a new layout, and on
-the savings, which the engine lays out transposed, its sums part from xarray's in the last digit)."""
+equal xarray's to the last bit (numpy adds in memory order: taking the cells into another layout would part
+from xarray's sums in the last digit on the savings, which the engine lays out transposed)."""
 
 from __future__ import annotations
 
@@ -61,12 +61,12 @@ def same(view: View, array: xr.DataArray) -> None:
         np.testing.assert_array_equal(values, array.coords[name].values)
 
 
-def test_select_takes_what_sel_takes_and_sums_as_xarray(results: Results) -> None:
+def test_sel_takes_what_xarray_takes_and_sums_as_xarray(results: Results) -> None:
     checked = 0
     for name, array in arrays(results):
         view = View.of(array)
         for by in selections(array):
-            chosen, expected = view.select(**by), array.sel(by)
+            chosen, expected = view.sel(**by), array.sel(by)
             same(chosen, expected)
             if chosen.values.dtype.kind == "f" and chosen.dims:
                 summed, expected_sum = chosen.sum(chosen.dims[1:]), expected.sum(expected.dims[1:])
@@ -75,11 +75,12 @@ def test_select_takes_what_sel_takes_and_sums_as_xarray(results: Results) -> Non
     assert checked > 100
 
 
-def test_the_savings_by_basis_sum_as_xarray_where_sel_does_not(results: Results) -> None:
-    """The case that asked for ``select``: the tariff-basis savings by year, the engine's layout kept."""
+def test_the_savings_by_basis_sum_as_xarray(results: Results) -> None:
+    """The case that asked for xarray's way of taking cells: the tariff-basis savings by year, the engine's
+    layout kept."""
     savings = results.savings
     expected = savings.sel(basis="tariff").sum(["scheme", "pod", "source", "provider"]).values.tolist()
-    chosen = View.of(savings).select(basis="tariff").sum(["scheme", "pod", "source", "provider"])
+    chosen = View.of(savings).sel(basis="tariff").sum(["scheme", "pod", "source", "provider"])
     assert chosen.values.tolist() == expected
 
 
@@ -87,6 +88,6 @@ def test_an_unknown_label_or_dimension_is_named(results: Results) -> None:
     view = results.view("positions")
     assert isinstance(view, View)
     with pytest.raises(KeyError, match="'nowhere' is not a label of dimension 'org'"):
-        view.select(org="nowhere")
+        view.sel(org="nowhere")
     with pytest.raises(KeyError, match="'place' is not a dimension"):
-        view.select(place="x")
+        view.sel(place="x")
