@@ -49,22 +49,6 @@ def key_values(
     return data
 
 
-def by_key(
-    span: YearRange,
-    values: InputValues,
-    path: Path,
-    rates: Mapping[str, YearValue],
-    keys: list[str],
-    dim: str,
-) -> xr.DataArray:
-    """:func:`key_values` labelled (draw?, year, dim)."""
-    import xarray as xr
-
-    data = key_values(span, values, path, rates, keys)
-    dims = [*([DRAW] if data.ndim > 2 else []), "year", dim]
-    return xr.DataArray(data, dims=dims, coords={"year": span.labels, dim: keys})
-
-
 def _dims(data: Floats, *dims: str) -> list[str]:
     """``dims`` after a draw dimension where ``data`` has one more axis."""
     return [*([DRAW] if data.ndim > len(dims) else []), *dims]
