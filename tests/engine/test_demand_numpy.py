@@ -103,6 +103,21 @@ def test_the_rate_as_written_is_the_rate_read_number_by_number() -> None:
 
 
 @pytest.mark.unit
+def test_the_regions_as_written_are_the_regions_read_number_by_number(demand: Scenario) -> None:
+    """The cohorts' shares by year and the regions, kept per scenario, equal to the last bit those of the
+    general path, are shared by the runs of the scenario and cannot be written to."""
+    kept = compile_inputs(demand).effects
+    read = compile_inputs(demand, _Written()).effects
+    for name in ("cohort_share_by_year", "cohort_headcount", "region_member", "region_share"):
+        mine, theirs = getattr(kept, name), getattr(read, name)
+        assert mine is not None and theirs is not None
+        np.testing.assert_array_equal(np.asarray(mine), np.asarray(theirs))
+    again = compile_inputs(demand).effects
+    assert again.region_share is kept.region_share
+    assert kept.region_share is not None and not kept.region_share.flags.writeable
+
+
+@pytest.mark.unit
 def test_an_intersection_above_a_cohorts_share_in_a_later_year_is_an_error() -> None:
     """The check of the cohorts reads their shares by position: the 65+ share falls below its declared
     intersection in 2018/19, and the error names the cohort, the POD and the year."""

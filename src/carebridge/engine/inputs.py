@@ -12,6 +12,7 @@ leading ``draw`` dimension where, and only where, an uncertain number reaches it
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -626,10 +627,45 @@ def cohort_regions(
     scenario: Scenario, span: YearRange, values: InputValues, effects: EffectInputs, activity: ActivityInputs
 ) -> EffectInputs:
     """``effects`` with each cohort's share by year (docs/demand.md §4) and the regions of the overlap rule
-    (§5): every cohort outside its declared intersections, then every declared intersection."""
+    (§5): every cohort outside its declared intersections, then every declared intersection. As written,
+    made once for each scenario (:func:`_regions_as_written`)."""
     changing = any(c.share_by_year or c.headcount is not None for c in scenario.cohorts)
     if not scenario.cohort_overlaps and not changing:
         return effects  # disjoint cohorts with constant shares: the specification's §4 as it stands
+    if values.draws is None and type(values).number is InputValues.number:
+        return replaced(effects, **_regions_as_written(scenario, span, effects, activity))
+    return replaced(effects, **_regions(scenario, span, values, effects, activity))
+
+
+_REGIONS: dict[int, tuple[weakref.ref[Scenario], tuple[str, ...], dict[str, object]]] = {}
+
+
+def _regions_as_written(
+    scenario: Scenario, span: YearRange, effects: EffectInputs, activity: ActivityInputs
+) -> dict[str, object]:
+    """:func:`_regions` of the numbers as written: made once for each scenario and years (its models are
+    frozen, and ``effects`` and ``activity`` are compiled from it), kept while it lives, read-only (shared by
+    its runs), as the people of a population are (:func:`_people_as_written`)."""
+    key = tuple(span.labels)
+    kept = _REGIONS.get(id(scenario))
+    if kept is not None and kept[0]() is scenario and kept[1] == key:
+        return kept[2]
+    made = _regions(scenario, span, InputValues(), effects, activity)
+    for item in made.values():
+        array = item.values if isinstance(item, Laid) else item
+        if isinstance(array, np.ndarray):
+            array.flags.writeable = False
+    if len(_REGIONS) >= 64:
+        _REGIONS.clear()
+    _REGIONS[id(scenario)] = (weakref.ref(scenario), key, made)
+    return made
+
+
+def _regions(
+    scenario: Scenario, span: YearRange, values: InputValues, effects: EffectInputs, activity: ActivityInputs
+) -> dict[str, object]:
+    """The fields :func:`cohort_regions` sets: each cohort's share by year, the regions' members and shares
+    and the cohorts' headcounts."""
     pods = [p.id for p in scenario.pods]
     years = span.labels
     cohorts = [ALL_COHORT, *(c.id for c in scenario.cohorts)]  # as effects.cohort_share
@@ -701,13 +737,12 @@ def cohort_regions(
         if values.draws is not None and heads.ndim == 2:
             heads = np.broadcast_to(heads, (values.draws, *heads.shape)).copy()
         headcount = values.held(heads, ["cohort", "year"], {"cohort": list(heads_of), "year": years})
-    return replaced(
-        effects,
-        cohort_headcount=headcount,
-        cohort_share_by_year=values.held(_with_draws(values, share), ["cohort", "year", "pod"], coords),
-        region_member=member,
-        region_share=values.kept(_with_draws(values, region_share))[0],
-    )
+    return {
+        "cohort_headcount": headcount,
+        "cohort_share_by_year": values.held(_with_draws(values, share), ["cohort", "year", "pod"], coords),
+        "region_member": member,
+        "region_share": values.kept(_with_draws(values, region_share))[0],
+    }
 
 
 def _with_column(share: Floats, c: int, j: int, series: Floats) -> Floats:
