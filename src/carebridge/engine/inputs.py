@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import numpy as np
 
@@ -628,37 +628,74 @@ def cohort_regions(
 ) -> EffectInputs:
     """``effects`` with each cohort's share by year (docs/demand.md §4) and the regions of the overlap rule
     (§5): every cohort outside its declared intersections, then every declared intersection. As written,
-    made once for each scenario (:func:`_regions_as_written`)."""
+    made once for each scenario (:func:`kept_for`)."""
     changing = any(c.share_by_year or c.headcount is not None for c in scenario.cohorts)
     if not scenario.cohort_overlaps and not changing:
         return effects  # disjoint cohorts with constant shares: the specification's §4 as it stands
-    if values.draws is None and type(values).number is InputValues.number:
+    if as_written(values):
         return replaced(effects, **_regions_as_written(scenario, span, effects, activity))
     return replaced(effects, **_regions(scenario, span, values, effects, activity))
-
-
-_REGIONS: dict[int, tuple[weakref.ref[Scenario], tuple[str, ...], dict[str, object]]] = {}
 
 
 def _regions_as_written(
     scenario: Scenario, span: YearRange, effects: EffectInputs, activity: ActivityInputs
 ) -> dict[str, object]:
-    """:func:`_regions` of the numbers as written: made once for each scenario and years (its models are
-    frozen, and ``effects`` and ``activity`` are compiled from it), kept while it lives, read-only (shared by
-    its runs), as the people of a population are (:func:`_people_as_written`)."""
-    key = tuple(span.labels)
-    kept = _REGIONS.get(id(scenario))
-    if kept is not None and kept[0]() is scenario and kept[1] == key:
-        return kept[2]
-    made = _regions(scenario, span, InputValues(), effects, activity)
-    for item in made.values():
-        array = item.values if isinstance(item, Laid) else item
-        if isinstance(array, np.ndarray):
-            array.flags.writeable = False
-    if len(_REGIONS) >= 64:
-        _REGIONS.clear()
-    _REGIONS[id(scenario)] = (weakref.ref(scenario), key, made)
+    """:func:`_regions` of the numbers as written, made once for each scenario and years (:func:`kept_for`;
+    ``effects`` and ``activity`` are compiled from the scenario), as the people of a population are
+    (:func:`_people_as_written`)."""
+    return kept_for(
+        scenario,
+        ("regions", tuple(span.labels)),
+        lambda: _regions(scenario, span, InputValues(), effects, activity),
+    )
+
+
+def as_written(values: InputValues) -> bool:
+    """Whether ``values`` reads every number as written, without draws: what a run reads from a scenario is
+    then the same in every run of it (:func:`kept_for`)."""
+    return values.draws is None and type(values).number is InputValues.number
+
+
+Kept = TypeVar("Kept")
+
+_KEPT: dict[int, tuple[weakref.ref[Scenario], dict[Hashable, object]]] = {}
+
+
+def kept_for(scenario: Scenario, key: Hashable, make: Callable[[], Kept]) -> Kept:
+    """``make()``, made once for each scenario and ``key`` and kept while the scenario lives: what the runs
+    read from a scenario's numbers as written (:func:`as_written`) is the same in each run of it, since its
+    models are frozen. Every array made is made read-only (:func:`_read_only`): the runs share them."""
+    held = _KEPT.get(id(scenario))
+    if held is None or held[0]() is not scenario:
+        if len(_KEPT) >= 64:
+            _KEPT.clear()
+        held = (weakref.ref(scenario), {})
+        _KEPT[id(scenario)] = held
+    found = held[1]
+    if key in found:
+        return cast("Kept", found[key])
+    made = make()
+    _read_only(made)
+    found[key] = made
     return made
+
+
+def _read_only(made: object) -> None:
+    """Make every array of ``made`` read-only: ``made`` itself, or those inside its dicts, lists, tuples,
+    :class:`Laid` arrays and dataclasses."""
+    if isinstance(made, np.ndarray):
+        made.flags.writeable = False
+    elif isinstance(made, Laid):
+        made.values.flags.writeable = False
+    elif isinstance(made, Mapping):
+        for item in made.values():
+            _read_only(item)
+    elif isinstance(made, list | tuple):
+        for item in made:
+            _read_only(item)
+    elif is_dataclass(made) and not isinstance(made, type):
+        for item in fields(made):
+            _read_only(getattr(made, item.name))
 
 
 def _regions(
