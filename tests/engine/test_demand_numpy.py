@@ -16,6 +16,8 @@ import xarray as xr
 
 from carebridge.engine import ModelError, run
 from carebridge.engine.inputs import InputValues, compile_inputs
+from carebridge.engine.results import LAZY
+from carebridge.engine.run import run_inputs
 from carebridge.scenario.errors import Path as InputPath
 from carebridge.scenario.loader import load_scenario
 from carebridge.scenario.schema import (
@@ -115,6 +117,23 @@ def test_the_regions_as_written_are_the_regions_read_number_by_number(demand: Sc
     again = compile_inputs(demand).effects
     assert again.region_share is kept.region_share
     assert kept.region_share is not None and not kept.region_share.flags.writeable
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("example", ["staffordshire-stp-2016/effects.yaml", "stockport-2017/scenario.yaml"])
+def test_what_runs_keep_for_a_scenario_is_what_the_general_path_gives(example: str) -> None:
+    """Shifts, lengths of stay, effects given as formulas of parameters and the workforce, read once for each
+    scenario as written (engine/setting.py, engine/workforce.py), give to the last bit what the general
+    path gives (every number read through the run's values, as a simulation reads them), run after run."""
+    scenario = load_scenario(Path(__file__).parents[2] / "examples" / example).scenario
+    general = run_inputs(scenario, compile_inputs(scenario, _Written()))
+    for results in (run(scenario), run(scenario)):
+        for name in LAZY:
+            mine, theirs = getattr(results, name), getattr(general, name)
+            if isinstance(theirs, xr.DataArray | xr.Dataset):
+                xr.testing.assert_identical(mine, theirs)
+            else:
+                assert mine == theirs, name
 
 
 @pytest.mark.unit
