@@ -58,9 +58,7 @@ def overlap_on(
     One group at a time, over the schemes of ``active`` that act on it: nothing holds scheme × group."""
     *_, years, pods = fraction.shape
     groups = member.shape[1]
-    lead_shape = (
-        fraction.shape[:-3] if weight is None else np.broadcast_shapes(fraction.shape[:-3], weight.shape[:-3])
-    )
+    lead_shape = fraction.shape[:-3] if weight is None else _broadcast(fraction.shape[:-3], weight.shape[:-3])
     per_active = np.zeros((*lead_shape, len(active), years, pods))
     combined = np.zeros((*lead_shape, groups, years, pods))
     rows = member[active].tolist()
@@ -69,12 +67,7 @@ def overlap_on(
         if not at:  # no scheme acts here: nothing removed, a combined fraction of 0
             continue
         acting = [active[a] for a in at]
-        # (…, acting, year, pod): one scheme read in place (a slice, not a copy)
-        on = (
-            fraction[..., acting[0] : acting[0] + 1, :, :]
-            if len(acting) == 1
-            else fraction[..., acting, :, :]
-        )
+        on = fraction[..., _along(acting), :, :]  # (…, acting, year, pod), in place where it can
         if any(rows[a][g] != 1 for a in at):  # the members' scale, read from the rows (no array made)
             on = on * member[acting, g][:, None, None]
         positive = np.maximum(on, 0.0)
@@ -83,23 +76,28 @@ def overlap_on(
             own = (1 - (1 - positive)) + increase
             combined[..., g, :, :] = own[..., 0, :, :]
         else:
-            joint = 1 - np.prod(1 - positive, axis=-3)  # (…, year, pod)
-            total = positive.sum(axis=-3)[..., None, :, :]
-            proportion = np.divide(
-                positive,
-                total,
-                out=np.zeros(np.broadcast_shapes(positive.shape, total.shape)),
-                where=total > 0,
-            )
+            joint = 1 - np.multiply.reduce(1 - positive, axis=-3)  # (…, year, pod)
+            total = np.add.reduce(positive, axis=-3)[..., None, :, :]
+            proportion = np.divide(positive, total, out=np.zeros(positive.shape), where=total > 0)
             own = joint[..., None, :, :] * proportion + increase
-            combined[..., g, :, :] = joint + increase.sum(axis=-3)
+            combined[..., g, :, :] = joint + np.add.reduce(increase, axis=-3)
         if weight is not None:
             own = own * weight[..., g : g + 1, :, :]
-        if len(at) == 1:
-            per_active[..., at[0] : at[0] + 1, :, :] += own
-        else:
-            per_active[..., at, :, :] += own
+        per_active[..., _along(at), :, :] += own
     return per_active, combined
+
+
+def _along(indices: list[int]) -> slice | list[int]:
+    """``indices`` (ascending) as a slice where they run one after another — taken in place, not copied —
+    else as they are."""
+    first, last = indices[0], indices[-1]
+    return slice(first, last + 1) if last - first == len(indices) - 1 else indices
+
+
+def _broadcast(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """``np.broadcast_shapes``, without its cost where the shapes are the same (most often: no draw axis)."""
+    first = shapes[0]
+    return first if all(shape == first for shape in shapes[1:]) else np.broadcast_shapes(*shapes)
 
 
 def combine_fractions(
@@ -182,7 +180,7 @@ def scheme_activity_values(
             continue
         weight = _weight(k, start, share, base, do_nothing, growth, changing)  # (…, group, year, pod)
         per_active, combined = overlap_on(fractions[..., k, :, :, :], groups, active, weight)
-        removed[min(k, 1)][..., active, :, :] += per_active
+        removed[min(k, 1)][..., _along(active), :, :] += per_active
         by_group += combined * weight
     if region_member is not None and region_share is not None:
         by_group = np.einsum("...rtp,rc->...ctp", by_group, region_member)
