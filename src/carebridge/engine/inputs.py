@@ -16,20 +16,21 @@ import weakref
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, TypeVar, cast
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
 from carebridge.engine.arrays import DRAW as DRAW
 from carebridge.engine.arrays import Floats as Floats
-from carebridge.engine.arrays import Labels, Laid, labelled, labelled_on_read, ordered, replaced, unlabelled
+from carebridge.engine.arrays import Labels, Laid, labelled, labelled_on_read, ordered, unlabelled
 from carebridge.engine.savings import PARTS, release_kernel_values
 from carebridge.scenario.errors import Path
 from carebridge.scenario.names import sector
 from carebridge.scenario.population import parse_band
 from carebridge.scenario.schema import (
     Absolute,
+    Activity,
     AvoidGrowth,
     Contract,
     DirectSaving,
@@ -296,7 +297,7 @@ def compile_inputs(scenario: Scenario, values: InputValues | None = None) -> Mod
     return ModelInputs(
         years=span.labels,
         activity=activity,
-        effects=cohort_regions(scenario, span, values, _effects(scenario, span, values), activity),
+        effects=_effects(scenario, span, values, activity),
         prices=_prices(scenario, span, values),
         finance=_finance(scenario, span, values),
         contracts=_contracts(scenario, span, values),
@@ -337,33 +338,15 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
             }
             trajectory[..., :, j] = span.expand_numbers({span.labels[0]: base_value, **given})
             continue
-        rate = values.expand(span, (*path, "growth"), spec.growth)
-        if spec.demographic_rates:
-            rate = _demographic_rate(people, spec.demographic_rates, path, values, n)
-        elif spec.population_rates:
-            weighted = sum(
-                population[band] * _column(values.number((*path, "population_rates", band), r))
-                for band, r in spec.population_rates.items()
-            )
-            weighted = np.asarray(weighted, dtype=float)
-            rate = np.zeros(weighted.shape)
-            rate[..., 1:] = (
-                np.divide(
-                    weighted[..., 1:],
-                    weighted[..., :-1],
-                    out=np.ones(weighted[..., 1:].shape),
-                    where=weighted[..., :-1] != 0,
-                )
-                - 1
-            )
-        if spec.demographic_rates or spec.population_rates or spec.non_demographic_growth is not None:
+        if as_written(values) and (spec.demographic_rates or spec.population_rates):
+            # the rates from the population, read once for each scenario
+            make = partial(_pod_growth, span, values, path, spec, people, population)
+            rate, by_people = kept_for(scenario, ("growth", j, tuple(span.labels)), make)
+        else:
+            rate, by_people = _pod_growth(span, values, path, spec, people, population)
+        if by_people is not None:
             split = True
-            demographic[..., :, j] = rate
-            demographic[..., 0, j] = 0.0
-        rate = (1 + rate) * (
-            1 + values.expand(span, (*path, "non_demographic_growth"), spec.non_demographic_growth)
-        ) - 1
-        rate[..., 0] = 0.0
+            demographic[..., :, j] = by_people
         growth[..., :, j] = rate
     coords = {"year": span.labels, "pod": pods}
     return ActivityInputs(
@@ -373,6 +356,47 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
         has_activity=activity_pods(scenario),
         demographic=values.held(demographic, ["year", "pod"], coords) if split else None,
     )
+
+
+def _pod_growth(
+    span: YearRange,
+    values: InputValues,
+    path: Path,
+    spec: Activity,
+    people: Mapping[str, _People],
+    population: Mapping[str, Floats],
+) -> tuple[Floats, Floats | None]:
+    """A POD's growth rate by (…, year), 0 in the base year, and its demographic part (docs/demand.md §3),
+    or None when it has none: from its growth, the rates of the people by age and sex, or of the
+    population's bands, and its non-demographic growth."""
+    rate = values.expand(span, (*path, "growth"), spec.growth)
+    if spec.demographic_rates:
+        rate = _demographic_rate(people, spec.demographic_rates, path, values, len(span))
+    elif spec.population_rates:
+        weighted = sum(
+            population[band] * _column(values.number((*path, "population_rates", band), r))
+            for band, r in spec.population_rates.items()
+        )
+        weighted = np.asarray(weighted, dtype=float)
+        rate = np.zeros(weighted.shape)
+        rate[..., 1:] = (
+            np.divide(
+                weighted[..., 1:],
+                weighted[..., :-1],
+                out=np.ones(weighted[..., 1:].shape),
+                where=weighted[..., :-1] != 0,
+            )
+            - 1
+        )
+    by_people = None
+    if spec.demographic_rates or spec.population_rates or spec.non_demographic_growth is not None:
+        by_people = np.array(rate, dtype=np.float64)
+        by_people[..., 0] = 0.0
+    rate = (1 + rate) * (
+        1 + values.expand(span, (*path, "non_demographic_growth"), spec.non_demographic_growth)
+    ) - 1
+    rate[..., 0] = 0.0
+    return rate, by_people
 
 
 @dataclass(frozen=True)
@@ -548,8 +572,11 @@ EFFECT_KINDS = (
 """The arrays of :class:`EffectInputs` by scheme, year and POD, the fractions first."""
 
 
-def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> EffectInputs:
-    """Effects by kind; each effect's value by year times its scheme's ``delivery`` multiplier."""
+def _effects(
+    scenario: Scenario, span: YearRange, values: InputValues, activity: ActivityInputs
+) -> EffectInputs:
+    """Effects by kind; each effect's value by year times its scheme's ``delivery`` multiplier; the cohorts'
+    shares by year and the regions of the overlap rule (:func:`cohort_regions`)."""
     schemes = [s.id for s in scenario.schemes]
     pods = [p.id for p in scenario.pods]
     pod_index = {p: j for j, p in enumerate(pods)}
@@ -610,6 +637,7 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
         for k, name in enumerate(EFFECT_KINDS)
         if k >= fractions
     }
+    cohort_share = values.laid(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods})
     return EffectInputs(
         fractions=values.held(
             arrays[..., :fractions, :, :, :], ["kind", *dims], {"kind": list(FRACTION_KINDS), **coords}
@@ -619,34 +647,36 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
         direct_released=by_kind["direct_released"],
         direct_immediate=by_kind["direct_immediate"],
         scheme_cohort=_laid(membership, ["scheme", "cohort"], {"scheme": schemes, "cohort": cohorts}),
-        cohort_share=values.held(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods}),
+        cohort_share=cast("xr.DataArray", cohort_share),
+        **cohort_regions(scenario, span, values, cohort_share.values, activity),
     )
 
 
 def cohort_regions(
-    scenario: Scenario, span: YearRange, values: InputValues, effects: EffectInputs, activity: ActivityInputs
-) -> EffectInputs:
-    """``effects`` with each cohort's share by year (docs/demand.md §4) and the regions of the overlap rule
-    (§5): every cohort outside its declared intersections, then every declared intersection. As written,
-    made once for each scenario (:func:`kept_for`)."""
+    scenario: Scenario, span: YearRange, values: InputValues, cohort_share: Floats, activity: ActivityInputs
+) -> dict[str, Any]:
+    """The fields of :class:`EffectInputs` for cohorts whose shares change or overlap: each cohort's share by
+    year (docs/demand.md §4) and the regions of the overlap rule (§5), every cohort outside its declared
+    intersections, then every declared intersection; none for disjoint cohorts with constant shares.
+    ``cohort_share`` (…, cohort, pod). As written, made once for each scenario (:func:`kept_for`)."""
     changing = any(c.share_by_year or c.headcount is not None for c in scenario.cohorts)
     if not scenario.cohort_overlaps and not changing:
-        return effects  # disjoint cohorts with constant shares: the specification's §4 as it stands
+        return {}  # disjoint cohorts with constant shares: the specification's §4 as it stands
     if as_written(values):
-        return replaced(effects, **_regions_as_written(scenario, span, effects, activity))
-    return replaced(effects, **_regions(scenario, span, values, effects, activity))
+        return _regions_as_written(scenario, span, cohort_share, activity)
+    return _regions(scenario, span, values, cohort_share, activity)
 
 
 def _regions_as_written(
-    scenario: Scenario, span: YearRange, effects: EffectInputs, activity: ActivityInputs
-) -> dict[str, object]:
+    scenario: Scenario, span: YearRange, cohort_share: Floats, activity: ActivityInputs
+) -> dict[str, Any]:
     """:func:`_regions` of the numbers as written, made once for each scenario and years (:func:`kept_for`;
-    ``effects`` and ``activity`` are compiled from the scenario), as the people of a population are
+    ``cohort_share`` and ``activity`` are compiled from it), as the people of a population are
     (:func:`_people_as_written`)."""
     return kept_for(
         scenario,
         ("regions", tuple(span.labels)),
-        lambda: _regions(scenario, span, InputValues(), effects, activity),
+        lambda: _regions(scenario, span, InputValues(), cohort_share, activity),
     )
 
 
@@ -699,14 +729,14 @@ def _read_only(made: object) -> None:
 
 
 def _regions(
-    scenario: Scenario, span: YearRange, values: InputValues, effects: EffectInputs, activity: ActivityInputs
-) -> dict[str, object]:
+    scenario: Scenario, span: YearRange, values: InputValues, cohort_share: Floats, activity: ActivityInputs
+) -> dict[str, Any]:
     """The fields :func:`cohort_regions` sets: each cohort's share by year, the regions' members and shares
     and the cohorts' headcounts."""
     pods = [p.id for p in scenario.pods]
     years = span.labels
     cohorts = [ALL_COHORT, *(c.id for c in scenario.cohorts)]  # as effects.cohort_share
-    base_share = unlabelled(effects, "cohort_share").values
+    base_share = cohort_share
     share = np.broadcast_to(
         base_share[..., :, None, :], (*base_share.shape[:-1], len(years), len(pods))
     ).copy()

@@ -101,7 +101,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         ordered(unlabelled(act, "growth"), YEAR_POD),
     )
     growth_v = do_nothing_v - base[..., None, :]
-    shares = population.cohort_problems(scenario, effects)
+    shares = population.cohort_problems(scenario, effects, inputs.values)
     if shares:
         raise ModelError(shares)
     span = YearRange.from_labels(scenario.base_year, scenario.end_year)

@@ -130,8 +130,10 @@ def _delivery(scenario: Scenario, values: InputValues, index: int) -> Floats:
 
 
 def _lead(*shapes: tuple[int, ...]) -> tuple[int, ...]:
-    """The leading (draw) axes of arrays whose leading parts are ``shapes``, broadcast."""
-    return np.broadcast_shapes(*shapes)
+    """The leading (draw) axes of arrays whose leading parts are ``shapes``, broadcast (without the cost of
+    ``np.broadcast_shapes`` where they are the same: most often none)."""
+    first = shapes[0] if shapes else ()
+    return first if all(shape == first for shape in shapes) else np.broadcast_shapes(*shapes)
 
 
 def _labelled(data: Floats, dims: tuple[str, ...], like: xr.DataArray) -> xr.DataArray:
@@ -168,7 +170,11 @@ def formula_effect_values(
         if not cells:
             return data
         lead = _lead(data.shape[:-3], *(cell.shape[:-1] for _, _, cell in cells))
-        total = np.array(np.broadcast_to(data, (*lead, *data.shape[-3:])))
+        total = (
+            data.copy()
+            if lead == data.shape[:-3]
+            else np.array(np.broadcast_to(data, (*lead, *data.shape[-3:])))
+        )
         for i, j, cell in cells:
             total[..., i, :, j] += cell
         return total
@@ -207,7 +213,11 @@ def _kept(
     formula of ``effects`` names parameters alone — its value is then the scenario's, the same in every run
     — else in each run (a formula of the run's activity or prices, or numbers with draws). What ``make``
     reads besides the scenario (the cohorts' shares and members) is compiled from it."""
-    if as_written(values) and all(_of_parameters(scenario, effect) for _, _, effect in effects):
+    if as_written(values) and kept_for(
+        scenario,
+        ("of parameters", key),
+        lambda: all(_of_parameters(scenario, effect) for _, _, effect in effects),
+    ):
         return kept_for(scenario, key, make)
     return make()
 
