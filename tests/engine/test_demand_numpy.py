@@ -120,11 +120,15 @@ def test_the_regions_as_written_are_the_regions_read_number_by_number(demand: Sc
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("example", ["staffordshire-stp-2016/effects.yaml", "stockport-2017/scenario.yaml"])
+@pytest.mark.parametrize(
+    "example",
+    ["staffordshire-stp-2016/effects.yaml", "stockport-2017/scenario.yaml", "stockport-2017/demand.yaml"],
+)
 def test_what_runs_keep_for_a_scenario_is_what_the_general_path_gives(example: str) -> None:
-    """Shifts, lengths of stay, effects given as formulas of parameters and the workforce, read once for each
-    scenario as written (engine/setting.py, engine/workforce.py), give to the last bit what the general
-    path gives (every number read through the run's values, as a simulation reads them), run after run."""
+    """What runs keep for a scenario as written (engine/inputs.py ``kept_for``) — shifts, lengths of stay,
+    effects given as formulas of parameters, the workforce, the overlap rule on the cohorts' regions, the
+    growth from the people, the cohorts' checks — gives to the last bit what the general path gives (every
+    number read through the run's values, as a simulation reads them), run after run."""
     scenario = load_scenario(Path(__file__).parents[2] / "examples" / example).scenario
     general = run_inputs(scenario, compile_inputs(scenario, _Written()))
     for results in (run(scenario), run(scenario)):
