@@ -148,7 +148,10 @@ def workforce(
         numbers, problems = _groups(scenario, span, values, bed_ids)
     if problems:
         raise ModelError(problems)
-    above = activity - base[..., None, None, :]
+    above = (  # activity above the base, where a group has WTE per unit of it
+        activity - base[..., None, None, :] if any(group.per_unit is not None for group in numbers) else None
+    )
+    shape = activity.shape[:-1]  # (…, case, year)
     opened: Floats | None = None
     if beds is not None:
         core = ("case", "bed_base", "year")
@@ -160,16 +163,12 @@ def workforce(
     wte_rows, pay_rows, agency_rows = [], [], []
     for group in numbers:
         wte: Floats | float = group.wte  # (…, case, year) once an amount is added
-        if group.per_unit is not None:
-            wte = wte + (group.per_unit[..., None, :, :] * above).sum(axis=-1)
+        if above is not None and group.per_unit is not None:
+            wte = wte + np.add.reduce(group.per_unit[..., None, :, :] * above, axis=-1)
         if opened is not None and group.per_bed is not None:
-            wte = wte + (group.per_bed * opened).sum(axis=-2)
-        if (
-            not isinstance(wte, np.ndarray)
-            or wte.ndim < above.ndim - 1
-            or wte.shape[-2:] != above.shape[-3:-1]
-        ):
-            wte = np.zeros(above.shape[:-1]) + wte
+            wte = wte + np.add.reduce(group.per_bed * opened, axis=-2)
+        if not isinstance(wte, np.ndarray) or wte.ndim < len(shape) or wte.shape[-2:] != shape[-2:]:
+            wte = np.zeros(shape) + wte
         wte_rows.append(wte)
         pay_rows.append(wte * group.pay[..., None, :] * group.factor / 1000)
         agency_rows.append(wte[..., do_nothing, :] * group.agency * group.pay * group.premium / 1000)
