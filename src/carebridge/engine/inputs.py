@@ -324,6 +324,11 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
         band: values.expand(span, ("population", band), value)
         for band, value in (scenario.population or {}).items()
     }
+    grown = (  # the growth from the population's rates, read once for each scenario as written
+        kept_for(scenario, "growth", partial(_population_growth, scenario, span, values, people, population))
+        if as_written(values)
+        else None
+    )
     for j, pod in enumerate(scenario.pods):
         spec = pod.activity
         if spec is None:
@@ -338,10 +343,8 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
             }
             trajectory[..., :, j] = span.expand_numbers({span.labels[0]: base_value, **given})
             continue
-        if as_written(values) and (spec.demographic_rates or spec.population_rates):
-            # the rates from the population, read once for each scenario
-            make = partial(_pod_growth, span, values, path, spec, people, population)
-            rate, by_people = kept_for(scenario, ("growth", j, tuple(span.labels)), make)
+        if grown is not None and j in grown:
+            rate, by_people = grown[j]
         else:
             rate, by_people = _pod_growth(span, values, path, spec, people, population)
         if by_people is not None:
@@ -356,6 +359,24 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
         has_activity=activity_pods(scenario),
         demographic=values.held(demographic, ["year", "pod"], coords) if split else None,
     )
+
+
+def _population_growth(
+    scenario: Scenario,
+    span: YearRange,
+    values: InputValues,
+    people: Mapping[str, _People],
+    population: Mapping[str, Floats],
+) -> dict[int, tuple[Floats, Floats | None]]:
+    """:func:`_pod_growth` of each POD whose growth comes from the rates of the population (by age and sex,
+    or the population's bands), by its position, the others left out."""
+    return {
+        j: _pod_growth(span, values, ("pods", j, "activity"), pod.activity, people, population)
+        for j, pod in enumerate(scenario.pods)
+        if pod.activity is not None
+        and pod.activity.trajectory is None
+        and (pod.activity.demographic_rates or pod.activity.population_rates)
+    }
 
 
 def _pod_growth(
@@ -675,7 +696,7 @@ def _regions_as_written(
     (:func:`_people_as_written`)."""
     return kept_for(
         scenario,
-        ("regions", tuple(span.labels)),
+        "regions",
         lambda: _regions(scenario, span, InputValues(), cohort_share, activity),
     )
 

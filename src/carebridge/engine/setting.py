@@ -161,7 +161,7 @@ def formula_effect_values(
     added = _kept(
         scenario,
         values,
-        ("formula", tuple(span.labels)),
+        "formula",
         found,
         lambda: _formula_cells(scenario, names, span, values),
     )
@@ -288,7 +288,7 @@ def shift_values(
     routes = _kept(
         scenario,
         values,
-        ("shift", tuple(span.labels)),
+        "shift",
         _new_effects(scenario)["shift"],
         lambda: _shift_routes(scenario, names, span, values, scheme_cohort, cohort_share),
     )
@@ -387,7 +387,7 @@ def length_of_stay_values(
     stays = _kept(
         scenario,
         values,
-        ("length_of_stay", tuple(span.labels), lead),
+        ("length_of_stay", lead),
         _new_effects(scenario)["length_of_stay"],
         lambda: _stays(scenario, names, span, values, scheme_cohort, cohort_share, lead),
     )

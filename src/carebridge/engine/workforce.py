@@ -141,9 +141,7 @@ def workforce(
     if not groups:
         return None
     if as_written(values):
-        numbers, problems = kept_for(
-            scenario, ("workforce", tuple(span.labels)), lambda: _groups(scenario, span, values, bed_ids)
-        )
+        numbers, problems = kept_for(scenario, "workforce", lambda: _groups(scenario, span, values, bed_ids))
     else:
         numbers, problems = _groups(scenario, span, values, bed_ids)
     if problems:
