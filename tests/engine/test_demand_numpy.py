@@ -15,7 +15,7 @@ import pytest
 import xarray as xr
 
 from carebridge.engine import ModelError, run
-from carebridge.engine.inputs import InputValues, compile_inputs
+from carebridge.engine.inputs import InputValues, as_written, compile_inputs, kept_for
 from carebridge.engine.results import LAZY
 from carebridge.engine.run import run_inputs
 from carebridge.scenario.errors import Path as InputPath
@@ -102,6 +102,24 @@ def test_the_rate_as_written_is_the_rate_read_number_by_number() -> None:
     assert kept is not None and read is not None
     np.testing.assert_array_equal(kept, read)
     assert kept.shape == (len(YEARS), 1)
+
+
+@pytest.mark.unit
+def test_what_is_kept_for_a_scenario_is_made_once_for_that_scenario_and_read_only() -> None:
+    """``kept_for`` makes a thing once for each scenario object and key, never for another scenario with the
+    same numbers (a copy may be changed), and makes the arrays it keeps read-only."""
+    made: list[int] = []
+
+    def make() -> dict[str, Any]:
+        made.append(1)
+        return {"table": np.zeros(3), "rows": [np.ones(2)]}
+
+    scenario = _scenario(None)
+    first = kept_for(scenario, "test", make)
+    assert kept_for(scenario, "test", make) is first and len(made) == 1
+    assert kept_for(scenario.model_copy(), "test", make) is not first and len(made) == 2
+    assert not first["table"].flags.writeable and not first["rows"][0].flags.writeable
+    assert as_written(InputValues()) and not as_written(_Written())
 
 
 @pytest.mark.unit

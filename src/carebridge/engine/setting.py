@@ -19,7 +19,6 @@ year, pod), cohorts by (…, cohort, year, pod).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -56,16 +55,15 @@ def has_new_effects(scenario: Scenario) -> bool:
 Where = tuple[int, int, Shift | LengthOfStay | Absolute]
 """(scheme index, effect index, effect)."""
 
-_FOUND: dict[int, tuple[weakref.ref[Scenario], dict[str, list[Where]]]] = {}
-
 
 def _new_effects(scenario: Scenario) -> dict[str, list[Where]]:
     """Where the scenario's shifts, lengths of stay and effects given as formulas are, by kind (``shift``,
     ``length_of_stay``, ``formula``), in the scenario's order: found once for each scenario (its models are
-    frozen), kept while it lives."""
-    kept = _FOUND.get(id(scenario))
-    if kept is not None and kept[0]() is scenario:
-        return kept[1]
+    frozen; :func:`~carebridge.engine.inputs.kept_for`)."""
+    return kept_for(scenario, "new effects", lambda: _found(scenario))
+
+
+def _found(scenario: Scenario) -> dict[str, list[Where]]:
     found: dict[str, list[Where]] = {"shift": [], "length_of_stay": [], "formula": []}
     for i, scheme in enumerate(scenario.schemes):
         for k, effect in enumerate(scheme.effects):
@@ -75,9 +73,6 @@ def _new_effects(scenario: Scenario) -> dict[str, list[Where]]:
                 found["length_of_stay"].append((i, k, effect))
             elif isinstance(effect, Absolute) and effect.formula is not None:
                 found["formula"].append((i, k, effect))
-    if len(_FOUND) >= 256:
-        _FOUND.clear()
-    _FOUND[id(scenario)] = (weakref.ref(scenario), found)
     return found
 
 
