@@ -15,7 +15,9 @@ import pytest
 import xarray as xr
 
 from carebridge.engine import ModelError, run
-from carebridge.engine.inputs import InputValues, compile_inputs
+from carebridge.engine.inputs import InputValues, as_written, compile_inputs, kept_for
+from carebridge.engine.results import LAZY
+from carebridge.engine.run import run_inputs
 from carebridge.scenario.errors import Path as InputPath
 from carebridge.scenario.loader import load_scenario
 from carebridge.scenario.schema import (
@@ -100,6 +102,60 @@ def test_the_rate_as_written_is_the_rate_read_number_by_number() -> None:
     assert kept is not None and read is not None
     np.testing.assert_array_equal(kept, read)
     assert kept.shape == (len(YEARS), 1)
+
+
+@pytest.mark.unit
+def test_what_is_kept_for_a_scenario_is_made_once_for_that_scenario_and_read_only() -> None:
+    """``kept_for`` makes a thing once for each scenario object and key, never for another scenario with the
+    same numbers (a copy may be changed), and makes the arrays it keeps read-only."""
+    made: list[int] = []
+
+    def make() -> dict[str, Any]:
+        made.append(1)
+        return {"table": np.zeros(3), "rows": [np.ones(2)]}
+
+    scenario = _scenario(None)
+    first = kept_for(scenario, "test", make)
+    assert kept_for(scenario, "test", make) is first and len(made) == 1
+    assert kept_for(scenario.model_copy(), "test", make) is not first and len(made) == 2
+    assert not first["table"].flags.writeable and not first["rows"][0].flags.writeable
+    assert as_written(InputValues()) and not as_written(_Written())
+
+
+@pytest.mark.unit
+def test_the_regions_as_written_are_the_regions_read_number_by_number(demand: Scenario) -> None:
+    """The cohorts' shares by year and the regions, kept per scenario, equal to the last bit those of the
+    general path, are shared by the runs of the scenario and cannot be written to."""
+    kept = compile_inputs(demand).effects
+    read = compile_inputs(demand, _Written()).effects
+    for name in ("cohort_share_by_year", "cohort_headcount", "region_member", "region_share"):
+        mine, theirs = getattr(kept, name), getattr(read, name)
+        assert mine is not None and theirs is not None
+        np.testing.assert_array_equal(np.asarray(mine), np.asarray(theirs))
+    again = compile_inputs(demand).effects
+    assert again.region_share is kept.region_share
+    assert kept.region_share is not None and not kept.region_share.flags.writeable
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "example",
+    ["staffordshire-stp-2016/effects.yaml", "stockport-2017/scenario.yaml", "stockport-2017/demand.yaml"],
+)
+def test_what_runs_keep_for_a_scenario_is_what_the_general_path_gives(example: str) -> None:
+    """What runs keep for a scenario as written (engine/inputs.py ``kept_for``) — shifts, lengths of stay,
+    effects given as formulas of parameters, the workforce, the overlap rule on the cohorts' regions, the
+    growth from the people, the cohorts' checks — gives to the last bit what the general path gives (every
+    number read through the run's values, as a simulation reads them), run after run."""
+    scenario = load_scenario(Path(__file__).parents[2] / "examples" / example).scenario
+    general = run_inputs(scenario, compile_inputs(scenario, _Written()))
+    for results in (run(scenario), run(scenario)):
+        for name in LAZY:
+            mine, theirs = getattr(results, name), getattr(general, name)
+            if isinstance(theirs, xr.DataArray | xr.Dataset):
+                xr.testing.assert_identical(mine, theirs)
+            else:
+                assert mine == theirs, name
 
 
 @pytest.mark.unit

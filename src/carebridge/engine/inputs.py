@@ -12,23 +12,25 @@ leading ``draw`` dimension where, and only where, an uncertain number reaches it
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import lru_cache, partial
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
 from carebridge.engine.arrays import DRAW as DRAW
 from carebridge.engine.arrays import Floats as Floats
-from carebridge.engine.arrays import Labels, Laid, labelled, labelled_on_read, ordered, replaced, unlabelled
+from carebridge.engine.arrays import Labels, Laid, labelled, labelled_on_read, ordered, unlabelled
 from carebridge.engine.savings import PARTS, release_kernel_values
 from carebridge.scenario.errors import Path
 from carebridge.scenario.names import sector
 from carebridge.scenario.population import parse_band
 from carebridge.scenario.schema import (
     Absolute,
+    Activity,
     AvoidGrowth,
     Contract,
     DirectSaving,
@@ -295,7 +297,7 @@ def compile_inputs(scenario: Scenario, values: InputValues | None = None) -> Mod
     return ModelInputs(
         years=span.labels,
         activity=activity,
-        effects=cohort_regions(scenario, span, values, _effects(scenario, span, values), activity),
+        effects=_effects(scenario, span, values, activity),
         prices=_prices(scenario, span, values),
         finance=_finance(scenario, span, values),
         contracts=_contracts(scenario, span, values),
@@ -322,6 +324,11 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
         band: values.expand(span, ("population", band), value)
         for band, value in (scenario.population or {}).items()
     }
+    grown = (  # the growth from the population's rates, read once for each scenario as written
+        kept_for(scenario, "growth", partial(_population_growth, scenario, span, values, people, population))
+        if as_written(values)
+        else None
+    )
     for j, pod in enumerate(scenario.pods):
         spec = pod.activity
         if spec is None:
@@ -336,33 +343,13 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
             }
             trajectory[..., :, j] = span.expand_numbers({span.labels[0]: base_value, **given})
             continue
-        rate = values.expand(span, (*path, "growth"), spec.growth)
-        if spec.demographic_rates:
-            rate = _demographic_rate(people, spec.demographic_rates, path, values, n)
-        elif spec.population_rates:
-            weighted = sum(
-                population[band] * _column(values.number((*path, "population_rates", band), r))
-                for band, r in spec.population_rates.items()
-            )
-            weighted = np.asarray(weighted, dtype=float)
-            rate = np.zeros(weighted.shape)
-            rate[..., 1:] = (
-                np.divide(
-                    weighted[..., 1:],
-                    weighted[..., :-1],
-                    out=np.ones(weighted[..., 1:].shape),
-                    where=weighted[..., :-1] != 0,
-                )
-                - 1
-            )
-        if spec.demographic_rates or spec.population_rates or spec.non_demographic_growth is not None:
+        if grown is not None and j in grown:
+            rate, by_people = grown[j]
+        else:
+            rate, by_people = _pod_growth(span, values, path, spec, people, population)
+        if by_people is not None:
             split = True
-            demographic[..., :, j] = rate
-            demographic[..., 0, j] = 0.0
-        rate = (1 + rate) * (
-            1 + values.expand(span, (*path, "non_demographic_growth"), spec.non_demographic_growth)
-        ) - 1
-        rate[..., 0] = 0.0
+            demographic[..., :, j] = by_people
         growth[..., :, j] = rate
     coords = {"year": span.labels, "pod": pods}
     return ActivityInputs(
@@ -372,6 +359,65 @@ def _activity(scenario: Scenario, span: YearRange, values: InputValues) -> Activ
         has_activity=activity_pods(scenario),
         demographic=values.held(demographic, ["year", "pod"], coords) if split else None,
     )
+
+
+def _population_growth(
+    scenario: Scenario,
+    span: YearRange,
+    values: InputValues,
+    people: Mapping[str, _People],
+    population: Mapping[str, Floats],
+) -> dict[int, tuple[Floats, Floats | None]]:
+    """:func:`_pod_growth` of each POD whose growth comes from the rates of the population (by age and sex,
+    or the population's bands), by its position, the others left out."""
+    return {
+        j: _pod_growth(span, values, ("pods", j, "activity"), pod.activity, people, population)
+        for j, pod in enumerate(scenario.pods)
+        if pod.activity is not None
+        and pod.activity.trajectory is None
+        and (pod.activity.demographic_rates or pod.activity.population_rates)
+    }
+
+
+def _pod_growth(
+    span: YearRange,
+    values: InputValues,
+    path: Path,
+    spec: Activity,
+    people: Mapping[str, _People],
+    population: Mapping[str, Floats],
+) -> tuple[Floats, Floats | None]:
+    """A POD's growth rate by (…, year), 0 in the base year, and its demographic part (docs/demand.md §3),
+    or None when it has none: from its growth, the rates of the people by age and sex, or of the
+    population's bands, and its non-demographic growth."""
+    rate = values.expand(span, (*path, "growth"), spec.growth)
+    if spec.demographic_rates:
+        rate = _demographic_rate(people, spec.demographic_rates, path, values, len(span))
+    elif spec.population_rates:
+        weighted = sum(
+            population[band] * _column(values.number((*path, "population_rates", band), r))
+            for band, r in spec.population_rates.items()
+        )
+        weighted = np.asarray(weighted, dtype=float)
+        rate = np.zeros(weighted.shape)
+        rate[..., 1:] = (
+            np.divide(
+                weighted[..., 1:],
+                weighted[..., :-1],
+                out=np.ones(weighted[..., 1:].shape),
+                where=weighted[..., :-1] != 0,
+            )
+            - 1
+        )
+    by_people = None
+    if spec.demographic_rates or spec.population_rates or spec.non_demographic_growth is not None:
+        by_people = np.array(rate, dtype=np.float64)
+        by_people[..., 0] = 0.0
+    rate = (1 + rate) * (
+        1 + values.expand(span, (*path, "non_demographic_growth"), spec.non_demographic_growth)
+    ) - 1
+    rate[..., 0] = 0.0
+    return rate, by_people
 
 
 @dataclass(frozen=True)
@@ -547,8 +593,11 @@ EFFECT_KINDS = (
 """The arrays of :class:`EffectInputs` by scheme, year and POD, the fractions first."""
 
 
-def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> EffectInputs:
-    """Effects by kind; each effect's value by year times its scheme's ``delivery`` multiplier."""
+def _effects(
+    scenario: Scenario, span: YearRange, values: InputValues, activity: ActivityInputs
+) -> EffectInputs:
+    """Effects by kind; each effect's value by year times its scheme's ``delivery`` multiplier; the cohorts'
+    shares by year and the regions of the overlap rule (:func:`cohort_regions`)."""
     schemes = [s.id for s in scenario.schemes]
     pods = [p.id for p in scenario.pods]
     pod_index = {p: j for j, p in enumerate(pods)}
@@ -609,6 +658,7 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
         for k, name in enumerate(EFFECT_KINDS)
         if k >= fractions
     }
+    cohort_share = values.laid(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods})
     return EffectInputs(
         fractions=values.held(
             arrays[..., :fractions, :, :, :], ["kind", *dims], {"kind": list(FRACTION_KINDS), **coords}
@@ -618,22 +668,96 @@ def _effects(scenario: Scenario, span: YearRange, values: InputValues) -> Effect
         direct_released=by_kind["direct_released"],
         direct_immediate=by_kind["direct_immediate"],
         scheme_cohort=_laid(membership, ["scheme", "cohort"], {"scheme": schemes, "cohort": cohorts}),
-        cohort_share=values.held(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods}),
+        cohort_share=cast("xr.DataArray", cohort_share),
+        **cohort_regions(scenario, span, values, cohort_share.values, activity),
     )
 
 
 def cohort_regions(
-    scenario: Scenario, span: YearRange, values: InputValues, effects: EffectInputs, activity: ActivityInputs
-) -> EffectInputs:
-    """``effects`` with each cohort's share by year (docs/demand.md §4) and the regions of the overlap rule
-    (§5): every cohort outside its declared intersections, then every declared intersection."""
+    scenario: Scenario, span: YearRange, values: InputValues, cohort_share: Floats, activity: ActivityInputs
+) -> dict[str, Any]:
+    """The fields of :class:`EffectInputs` for cohorts whose shares change or overlap: each cohort's share by
+    year (docs/demand.md §4) and the regions of the overlap rule (§5), every cohort outside its declared
+    intersections, then every declared intersection; none for disjoint cohorts with constant shares.
+    ``cohort_share`` (…, cohort, pod). As written, made once for each scenario (:func:`kept_for`)."""
     changing = any(c.share_by_year or c.headcount is not None for c in scenario.cohorts)
     if not scenario.cohort_overlaps and not changing:
-        return effects  # disjoint cohorts with constant shares: the specification's §4 as it stands
+        return {}  # disjoint cohorts with constant shares: the specification's §4 as it stands
+    if as_written(values):
+        return _regions_as_written(scenario, span, cohort_share, activity)
+    return _regions(scenario, span, values, cohort_share, activity)
+
+
+def _regions_as_written(
+    scenario: Scenario, span: YearRange, cohort_share: Floats, activity: ActivityInputs
+) -> dict[str, Any]:
+    """:func:`_regions` of the numbers as written, made once for each scenario and years (:func:`kept_for`;
+    ``cohort_share`` and ``activity`` are compiled from it), as the people of a population are
+    (:func:`_people_as_written`)."""
+    return kept_for(
+        scenario,
+        "regions",
+        lambda: _regions(scenario, span, InputValues(), cohort_share, activity),
+    )
+
+
+def as_written(values: InputValues) -> bool:
+    """Whether ``values`` reads every number as written, without draws: what a run reads from a scenario is
+    then the same in every run of it (:func:`kept_for`)."""
+    return values.draws is None and type(values).number is InputValues.number
+
+
+Kept = TypeVar("Kept")
+
+_KEPT: dict[int, tuple[weakref.ref[Scenario], dict[Hashable, object]]] = {}
+
+
+def kept_for(scenario: Scenario, key: Hashable, make: Callable[[], Kept]) -> Kept:
+    """``make()``, made once for each scenario and ``key`` and kept while the scenario lives: what the runs
+    read from a scenario's numbers as written (:func:`as_written`) is the same in each run of it, since its
+    models are frozen. Every array made is made read-only (:func:`_read_only`): the runs share them."""
+    held = _KEPT.get(id(scenario))
+    if held is None or held[0]() is not scenario:
+        if len(_KEPT) >= 64:
+            _KEPT.clear()
+        held = (weakref.ref(scenario), {})
+        _KEPT[id(scenario)] = held
+    found = held[1]
+    if key in found:
+        return cast("Kept", found[key])
+    made = make()
+    _read_only(made)
+    found[key] = made
+    return made
+
+
+def _read_only(made: object) -> None:
+    """Make every array of ``made`` read-only: ``made`` itself, or those inside its dicts, lists, tuples,
+    :class:`Laid` arrays and dataclasses."""
+    if isinstance(made, np.ndarray):
+        made.flags.writeable = False
+    elif isinstance(made, Laid):
+        made.values.flags.writeable = False
+    elif isinstance(made, Mapping):
+        for item in made.values():
+            _read_only(item)
+    elif isinstance(made, list | tuple):
+        for item in made:
+            _read_only(item)
+    elif is_dataclass(made) and not isinstance(made, type):
+        for item in fields(made):
+            _read_only(getattr(made, item.name))
+
+
+def _regions(
+    scenario: Scenario, span: YearRange, values: InputValues, cohort_share: Floats, activity: ActivityInputs
+) -> dict[str, Any]:
+    """The fields :func:`cohort_regions` sets: each cohort's share by year, the regions' members and shares
+    and the cohorts' headcounts."""
     pods = [p.id for p in scenario.pods]
     years = span.labels
     cohorts = [ALL_COHORT, *(c.id for c in scenario.cohorts)]  # as effects.cohort_share
-    base_share = unlabelled(effects, "cohort_share").values
+    base_share = cohort_share
     share = np.broadcast_to(
         base_share[..., :, None, :], (*base_share.shape[:-1], len(years), len(pods))
     ).copy()
@@ -701,13 +825,12 @@ def cohort_regions(
         if values.draws is not None and heads.ndim == 2:
             heads = np.broadcast_to(heads, (values.draws, *heads.shape)).copy()
         headcount = values.held(heads, ["cohort", "year"], {"cohort": list(heads_of), "year": years})
-    return replaced(
-        effects,
-        cohort_headcount=headcount,
-        cohort_share_by_year=values.held(_with_draws(values, share), ["cohort", "year", "pod"], coords),
-        region_member=member,
-        region_share=values.kept(_with_draws(values, region_share))[0],
-    )
+    return {
+        "cohort_headcount": headcount,
+        "cohort_share_by_year": values.held(_with_draws(values, share), ["cohort", "year", "pod"], coords),
+        "region_member": member,
+        "region_share": values.kept(_with_draws(values, region_share))[0],
+    }
 
 
 def _with_column(share: Floats, c: int, j: int, series: Floats) -> Floats:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from carebridge.engine.arrays import Floats, ordered, unlabelled
-from carebridge.engine.inputs import EffectInputs
+from carebridge.engine.inputs import EffectInputs, InputValues, as_written, kept_for
 from carebridge.engine.schemes import labelled_like, labels_along
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.schema import Scenario
@@ -44,11 +44,21 @@ def growth_split_values(base: Floats, do_nothing: Floats, demographic: Floats) -
     return demographic_growth, (do_nothing - base[..., None, :]) - demographic_growth
 
 
-def cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
+def cohort_problems(
+    scenario: Scenario, effects: EffectInputs, values: InputValues | None = None
+) -> list[Problem]:
     """A problem for each cohort and POD whose share goes above 1 in some year, and each whose part outside
     its declared intersections goes below 0 (its intersections larger than its share). The cohorts are those
     of ``effects.cohort_share_by_year`` after ``all``, each the region of the same position in
-    ``effects.region_share`` (:func:`carebridge.engine.inputs.cohort_regions`); the PODs the scenario's."""
+    ``effects.region_share`` (:func:`carebridge.engine.inputs.cohort_regions`); the PODs the scenario's.
+    ``values`` the numbers ``effects`` were compiled with: as written, the shares are the scenario's, and
+    they are checked once for each scenario (:func:`~carebridge.engine.inputs.kept_for`)."""
+    if values is not None and as_written(values):
+        return kept_for(scenario, "cohort problems", lambda: _cohort_problems(scenario, effects))
+    return _cohort_problems(scenario, effects)
+
+
+def _cohort_problems(scenario: Scenario, effects: EffectInputs) -> list[Problem]:
     by_year = unlabelled(effects, "cohort_share_by_year")  # read as numpy, not labelled
     region_share = unlabelled(effects, "region_share")
     if by_year is None or region_share is None:

@@ -101,7 +101,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         ordered(unlabelled(act, "growth"), YEAR_POD),
     )
     growth_v = do_nothing_v - base[..., None, :]
-    shares = population.cohort_problems(scenario, effects)
+    shares = population.cohort_problems(scenario, effects, inputs.values)
     if shares:
         raise ModelError(shares)
     span = YearRange.from_labels(scenario.base_year, scenario.end_year)
@@ -120,8 +120,9 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
     region_member, region_share = unlabelled(effects, "region_member"), unlabelled(effects, "region_share")
     if region_member is None or region_share is None:
         region_member = region_share = None
+    fractions = ordered(unlabelled(effects, "fractions"), schemes.EFFECT_DIMS)
     avoided, reduced, cohort_removed = schemes.scheme_activity_values(
-        ordered(unlabelled(effects, "fractions"), schemes.EFFECT_DIMS),
+        fractions,
         absolute_avoided,
         absolute_reduction,
         member,
@@ -131,6 +132,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         growth_v,
         region_member=region_member,  # demand: numpy (region, cohort) and (…, region, year, pod)
         region_share=region_share,
+        overlap=schemes.kept_overlap(scenario, inputs.values, fractions, member, region_member, region_share),
     )  # (…, year, pod, scheme) twice and (…, year, pod, cohort)
     scheme_ids = [scheme.id for scheme in scenario.schemes]
     if new_effects:

@@ -6,12 +6,14 @@ All amounts here are activity removed, positive; a negative amount is activity a
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from carebridge.engine.arrays import Floats, Laid, coord, labelled, lead
-from carebridge.engine.inputs import FRACTION_KINDS
+from carebridge.engine.inputs import FRACTION_KINDS, InputValues, as_written, kept_for
+from carebridge.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -55,26 +57,31 @@ def overlap_on(
     combined fraction ``F[g] + Σ_k f_k⁻`` (…, group, year, pod). The result does not depend on the order of
     the schemes.
 
-    One group at a time, over the schemes of ``active`` that act on it: nothing holds scheme × group."""
+    One group at a time, over the schemes of ``active`` that act on it: nothing holds scheme × group
+    (:func:`overlap_parts`, then :func:`weighted`)."""
+    parts, combined = overlap_parts(fraction, member, active)
+    return weighted(parts, fraction, len(active), weight), combined
+
+
+Part = tuple[int, list[int], Floats]
+"""A group's part of the overlap rule: (group, the positions in ``active`` of the schemes that act on it,
+their fractions on it (…, scheme acting, year, pod))."""
+
+
+def overlap_parts(fraction: Floats, member: Floats, active: list[int]) -> tuple[list[Part], Floats]:
+    """:func:`overlap_on` before the groups are weighed: each group's :data:`Part` (every group some scheme
+    acts on), and each group's combined fraction (…, group, year, pod), the ``…`` those of ``fraction``."""
     *_, years, pods = fraction.shape
     groups = member.shape[1]
-    lead_shape = (
-        fraction.shape[:-3] if weight is None else np.broadcast_shapes(fraction.shape[:-3], weight.shape[:-3])
-    )
-    per_active = np.zeros((*lead_shape, len(active), years, pods))
-    combined = np.zeros((*lead_shape, groups, years, pods))
+    combined = np.zeros((*fraction.shape[:-3], groups, years, pods))
     rows = member[active].tolist()
+    parts: list[Part] = []
     for g in range(groups):
         at = [a for a, row in enumerate(rows) if row[g] != 0]
         if not at:  # no scheme acts here: nothing removed, a combined fraction of 0
             continue
         acting = [active[a] for a in at]
-        # (…, acting, year, pod): one scheme read in place (a slice, not a copy)
-        on = (
-            fraction[..., acting[0] : acting[0] + 1, :, :]
-            if len(acting) == 1
-            else fraction[..., acting, :, :]
-        )
+        on = fraction[..., _along(acting), :, :]  # (…, acting, year, pod), in place where it can
         if any(rows[a][g] != 1 for a in at):  # the members' scale, read from the rows (no array made)
             on = on * member[acting, g][:, None, None]
         positive = np.maximum(on, 0.0)
@@ -83,23 +90,40 @@ def overlap_on(
             own = (1 - (1 - positive)) + increase
             combined[..., g, :, :] = own[..., 0, :, :]
         else:
-            joint = 1 - np.prod(1 - positive, axis=-3)  # (…, year, pod)
-            total = positive.sum(axis=-3)[..., None, :, :]
-            proportion = np.divide(
-                positive,
-                total,
-                out=np.zeros(np.broadcast_shapes(positive.shape, total.shape)),
-                where=total > 0,
-            )
+            joint = 1 - np.multiply.reduce(1 - positive, axis=-3)  # (…, year, pod)
+            total = np.add.reduce(positive, axis=-3)[..., None, :, :]
+            proportion = np.divide(positive, total, out=np.zeros(positive.shape), where=total > 0)
             own = joint[..., None, :, :] * proportion + increase
-            combined[..., g, :, :] = joint + increase.sum(axis=-3)
+            combined[..., g, :, :] = joint + np.add.reduce(increase, axis=-3)
+        parts.append((g, at, own))
+    return parts, combined
+
+
+def weighted(parts: list[Part], fraction: Floats, active: int, weight: Floats | None) -> Floats:
+    """The fraction of each of ``active`` schemes summed over its groups' ``parts``, each times the group's
+    ``weight`` (…, group, year, pod) or 1 (None): (…, active scheme, year, pod), the ``…`` those of
+    ``fraction`` (…, scheme, year, pod) and ``weight``."""
+    *_, years, pods = fraction.shape
+    lead_shape = fraction.shape[:-3] if weight is None else _broadcast(fraction.shape[:-3], weight.shape[:-3])
+    per_active = np.zeros((*lead_shape, active, years, pods))
+    for g, at, own in parts:
         if weight is not None:
             own = own * weight[..., g : g + 1, :, :]
-        if len(at) == 1:
-            per_active[..., at[0] : at[0] + 1, :, :] += own
-        else:
-            per_active[..., at, :, :] += own
-    return per_active, combined
+        per_active[..., _along(at), :, :] += own
+    return per_active
+
+
+def _along(indices: list[int]) -> slice | list[int]:
+    """``indices`` (ascending) as a slice where they run one after another — taken in place, not copied —
+    else as they are."""
+    first, last = indices[0], indices[-1]
+    return slice(first, last + 1) if last - first == len(indices) - 1 else indices
+
+
+def _broadcast(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """``np.broadcast_shapes``, without its cost where the shapes are the same (most often: no draw axis)."""
+    first = shapes[0]
+    return first if all(shape == first for shape in shapes[1:]) else np.broadcast_shapes(*shapes)
 
 
 def combine_fractions(
@@ -144,6 +168,7 @@ def scheme_activity_values(
     *,
     region_member: Floats | None = None,
     region_share: Floats | None = None,
+    overlap: Overlap | None = None,
 ) -> tuple[Floats, Floats, Floats]:
     """Avoided growth and reductions of every scheme, on arrays, each with an optional leading draw axis:
     ``fractions`` (…, kind, scheme, year, pod) with the kinds of ``FRACTION_KINDS``, the absolute amounts
@@ -160,35 +185,84 @@ def scheme_activity_values(
     Fractions of one kind (and basis) overlap by :func:`overlap_values` on the cohorts, or on the regions: a
     region is a cohort outside its declared intersections, or one intersection, with share ``s[r,t,p]``,
     and its basis that of §4 on its share: its growth ``max(0, s[t]·AD − s[0]·A0)``, ``s[0]·A0``, or
-    ``s[t]·AD``."""
+    ``s[t]·AD``. ``overlap`` is the rule on ``fractions`` before the weights, made before
+    (:func:`kept_overlap`), or None to make it here."""
+    if overlap is None:
+        overlap = overlap_of(fractions, scheme_cohort, region_member, region_share)
+    groups = overlap.groups
     if region_member is None or region_share is None:
-        groups = scheme_cohort
         start = share = cohort_share[..., :, None, :]  # (…, cohort, 1, pod)
-        changing = False
     else:
-        groups = scheme_cohort @ region_member.T  # (scheme, region)
         start, share = region_share[..., :, :1, :], region_share  # (…, region, 1 or year, pod)
-        changing = bool((region_share != start).any())
-    lead_shape = np.broadcast_shapes(
+    lead_shape = _broadcast(
         fractions.shape[:-4], share.shape[:-3], base.shape[:-1], do_nothing.shape[:-2], growth.shape[:-2]
     )
     shape = fractions.shape[-3:]
-    has = np.any(fractions != 0, axis=(*range(fractions.ndim - 4), -2, -1))  # (kind, scheme)
     removed = [np.zeros((*lead_shape, *shape)), np.zeros((*lead_shape, *shape))]  # avoided, reduced
     by_group = np.zeros((*lead_shape, groups.shape[1], *shape[1:]))
-    for k in range(len(FRACTION_KINDS)):  # each kind (and basis) of fraction overlaps on its own
-        active = np.flatnonzero(has[k]).tolist()
-        if not active:
-            continue
-        weight = _weight(k, start, share, base, do_nothing, growth, changing)  # (…, group, year, pod)
-        per_active, combined = overlap_on(fractions[..., k, :, :, :], groups, active, weight)
-        removed[min(k, 1)][..., active, :, :] += per_active
+    for k, active, parts, combined in overlap.kinds:  # each kind (and basis) of fraction overlaps on its own
+        weight = _weight(k, start, share, base, do_nothing, growth, overlap.changing)  # (…, group, year, pod)
+        per_active = weighted(parts, fractions[..., k, :, :, :], len(active), weight)
+        removed[min(k, 1)][..., _along(active), :, :] += per_active
         by_group += combined * weight
     if region_member is not None and region_share is not None:
         by_group = np.einsum("...rtp,rc->...ctp", by_group, region_member)
     avoided = removed[0] + absolute_avoided
     reduced = removed[1] + absolute_reduction
     return np.moveaxis(avoided, -3, -1), np.moveaxis(reduced, -3, -1), np.moveaxis(by_group, -3, -1)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """The overlap rule on fractions before the groups are weighed by their bases (:func:`overlap_of`): the
+    schemes' groups ``groups`` (scheme, group), cohorts or regions; whether the groups' shares change over the
+    years (``changing``); and for each kind of fraction that some scheme has, (kind, its schemes with
+    fractions, each group's :data:`Part`, each group's combined fraction (…, group, year, pod))."""
+
+    groups: Floats
+    changing: bool
+    kinds: list[tuple[int, list[int], list[Part], Floats]]
+
+
+def overlap_of(
+    fractions: Floats,
+    scheme_cohort: Floats,
+    region_member: Floats | None = None,
+    region_share: Floats | None = None,
+) -> Overlap:
+    """:class:`Overlap` of ``fractions`` (…, kind, scheme, year, pod) on the cohorts ``scheme_cohort``
+    (scheme, cohort), or on the regions ``region_member`` (region, cohort) with shares ``region_share`` (…,
+    region, year, pod)."""
+    if region_member is None or region_share is None:
+        groups, changing = scheme_cohort, False
+    else:
+        groups = scheme_cohort @ region_member.T  # (scheme, region)
+        changing = bool((region_share != region_share[..., :, :1, :]).any())
+    has = np.any(fractions != 0, axis=(*range(fractions.ndim - 4), -2, -1)).tolist()  # (kind, scheme)
+    kinds = []
+    for k in range(len(FRACTION_KINDS)):
+        active = [i for i, some in enumerate(has[k]) if some]
+        if active:
+            kinds.append((k, active, *overlap_parts(fractions[..., k, :, :, :], groups, active)))
+    return Overlap(groups, changing, kinds)
+
+
+def kept_overlap(
+    scenario: Scenario,
+    values: InputValues,
+    fractions: Floats,
+    scheme_cohort: Floats,
+    region_member: Floats | None = None,
+    region_share: Floats | None = None,
+) -> Overlap | None:
+    """:func:`overlap_of` the scenario's fractions, cohorts and regions as compiled, once for each scenario
+    as written (:func:`~carebridge.engine.inputs.kept_for`: the fractions are then the same in every run);
+    None with draws (each run computes its own)."""
+    if not as_written(values):
+        return None
+    return kept_for(
+        scenario, "overlap", lambda: overlap_of(fractions, scheme_cohort, region_member, region_share)
+    )
 
 
 def _weight(

@@ -19,7 +19,7 @@ import numpy as np
 
 from carebridge.engine.arrays import labelled, labelled_dataset, laid_values
 from carebridge.engine.errors import ModelError
-from carebridge.engine.inputs import DRAW, Floats, InputValues
+from carebridge.engine.inputs import DRAW, Floats, InputValues, as_written, kept_for
 from carebridge.engine.view import View, laid_views
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.schema import Scenario, YearValue
@@ -32,9 +32,16 @@ CASES = ("do_nothing", "do_something")
 GROUP = "workforce_group"
 
 
-def _number(values: InputValues, path: Path, value: float) -> Floats:
-    """A number shaped to multiply a value by (…, case, year): a draw axis first where it is uncertain."""
-    return np.asarray(values.number(path, value), dtype=np.float64)[..., None, None]
+def _number(values: InputValues, path: Path, value: float) -> Floats | float:
+    """A number shaped to multiply a value by (…, case, year): a draw axis first where it is uncertain; as
+    written, the number itself (multiplying by it makes no array)."""
+    number = values.number(path, value)
+    return number if isinstance(number, float) else np.asarray(number, dtype=np.float64)[..., None, None]
+
+
+def _first(number: Floats | float) -> Floats | float:
+    """A number of :func:`_number` shaped to multiply a value by (…, year)."""
+    return number[..., 0] if isinstance(number, np.ndarray) else number
 
 
 def key_values(
@@ -128,12 +135,21 @@ def workforce(
     workforce. ``base`` is (…, pod) and ``activity`` (…, case, year, pod), the cases :data:`CASES`, over the
     PODs with activity in the scenario's order; ``beds`` (dims, values) over ``bed_ids`` (dims among them
     ``case``, ``bed_base``, ``year`` and perhaps a draw), as :func:`carebridge.engine.plan.capacity_laid`
-    gives them, or None."""
+    gives them, or None. The groups' numbers are read once for each scenario as written
+    (:func:`_groups`)."""
     groups = scenario.workforce
     if not groups:
         return None
-    pods = [pod.id for pod in scenario.pods if pod.activity is not None]
-    above = activity - base[..., None, None, :]
+    if as_written(values):
+        numbers, problems = kept_for(scenario, "workforce", lambda: _groups(scenario, span, values, bed_ids))
+    else:
+        numbers, problems = _groups(scenario, span, values, bed_ids)
+    if problems:
+        raise ModelError(problems)
+    above = (  # activity above the base, where a group has WTE per unit of it
+        activity - base[..., None, None, :] if any(group.per_unit is not None for group in numbers) else None
+    )
+    shape = activity.shape[:-1]  # (…, case, year)
     opened: Floats | None = None
     if beds is not None:
         core = ("case", "bed_base", "year")
@@ -141,20 +157,68 @@ def workforce(
         laid = laid_values(given, dims, core, [dim for dim in dims if dim not in core])
         # beds less the do-nothing's beds of the base year
         opened = laid - laid[..., CASES.index("do_nothing"), None, :, 0, None]
-    n_cases, n_years = above.shape[-3], above.shape[-2]
     do_nothing = CASES.index("do_nothing")
     wte_rows, pay_rows, agency_rows = [], [], []
-    problems: list[Problem] = []
+    for group in numbers:
+        wte: Floats | float = group.wte  # (…, case, year) once an amount is added
+        if above is not None and group.per_unit is not None:
+            wte = wte + np.add.reduce(group.per_unit[..., None, :, :] * above, axis=-1)
+        if opened is not None and group.per_bed is not None:
+            wte = wte + np.add.reduce(group.per_bed * opened, axis=-2)
+        if not isinstance(wte, np.ndarray) or wte.ndim < len(shape) or wte.shape[-2:] != shape[-2:]:
+            wte = np.zeros(shape) + wte
+        wte_rows.append(wte)
+        pay_rows.append(wte * group.pay[..., None, :] * group.factor / 1000)
+        agency_rows.append(wte[..., do_nothing, :] * group.agency * group.pay * group.premium / 1000)
+    return Staff(
+        wte=_stacked(wte_rows),
+        pay=_stacked(pay_rows),
+        agency=_stacked([row[..., None, :] for row in agency_rows])[..., 0, :, :],
+        ids=[group.id for group in groups],
+        names=[group.name for group in groups],
+        years=span.labels,
+    )
+
+
+@dataclass(frozen=True)
+class _Group:
+    """A staff group's numbers as :func:`workforce` multiplies them, each a number (as written) or an array
+    with a draw axis first where the number is uncertain: ``wte`` the baseline WTE; ``per_unit`` WTE per
+    unit of activity (…, year, pod) and ``per_bed`` per bed, laid out to multiply the beds (…, 1, bed, year),
+    or None without; ``pay`` pay per WTE by (…, year); ``factor`` ``1 + β·ρ_b + α[case]·ρ_a`` by (…, case,
+    year); ``agency`` the agency share ``α`` and ``premium`` ``1 + ρ_a``, for the do-nothing agency spend."""
+
+    wte: Floats | float
+    per_unit: Floats | None
+    per_bed: Floats | None
+    pay: Floats
+    factor: Floats
+    agency: Floats | float
+    premium: Floats | float
+
+
+def _groups(
+    scenario: Scenario, span: YearRange, values: InputValues, bed_ids: list[str]
+) -> tuple[list[_Group], list[Problem]]:
+    """Each staff group's numbers (:class:`_Group`), and a problem for each group whose agency WTE the
+    schemes convert more than all of."""
+    pods = [pod.id for pod in scenario.pods if pod.activity is not None]
     converted_by_group = _conversions(scenario, span, values)
-    for g, group in enumerate(groups):
+    numbers: list[_Group] = []
+    problems: list[Problem] = []
+    do_nothing = CASES.index("do_nothing")
+    for g, group in enumerate(scenario.workforce):
         path: Path = ("workforce", g)
-        wte = np.zeros(above.shape[:-1]) + _number(values, (*path, "wte"), group.wte)  # (…, case, year)
-        if group.per_unit:  # (without, the sum is 0)
-            per_unit = key_values(span, values, (*path, "per_unit"), group.per_unit, pods)  # (…, year, pod)
-            wte = wte + (per_unit[..., None, :, :] * above).sum(axis=-1)
-        if opened is not None and group.per_bed:
-            per_bed = key_values(span, values, (*path, "per_bed"), group.per_bed, bed_ids)  # (…, year, bed)
-            wte = wte + (np.swapaxes(per_bed, -1, -2)[..., None, :, :] * opened).sum(axis=-2)
+        per_unit = (
+            key_values(span, values, (*path, "per_unit"), group.per_unit, pods) if group.per_unit else None
+        )
+        per_bed = (
+            np.swapaxes(key_values(span, values, (*path, "per_bed"), group.per_bed, bed_ids), -1, -2)[
+                ..., None, :, :
+            ]
+            if group.per_bed
+            else None
+        )
         pay_each = values.expand(span, (*path, "pay_per_wte"), group.pay_per_wte)  # (…, year)
         agency = _number(values, (*path, "agency"), group.agency)
         agency_premium = _number(values, (*path, "agency_premium"), group.agency_premium)
@@ -170,26 +234,21 @@ def workforce(
                     f"'{group.name}' in some year (fractions add to more than 1)",
                 )
             )
-        share = np.zeros((*converted.shape[:-1], n_cases, n_years))
+        share = np.zeros((*converted.shape[:-1], len(CASES), len(span)))
         share[..., 1 - do_nothing, :] = converted
         agency_case = agency * (1 - share)
-        pay_each_case = pay_each[..., None, :]
-        pay = wte * pay_each_case * (1 + bank_cost + agency_case * agency_premium) / 1000
-        wte_rows.append(wte)
-        pay_rows.append(pay)
-        agency_rows.append(
-            wte[..., do_nothing, :] * agency[..., 0] * pay_each * (1 + agency_premium[..., 0]) / 1000
+        numbers.append(
+            _Group(
+                wte=_number(values, (*path, "wte"), group.wte),
+                per_unit=per_unit,
+                per_bed=per_bed,
+                pay=pay_each,
+                factor=1 + bank_cost + agency_case * agency_premium,
+                agency=_first(agency),
+                premium=1 + _first(agency_premium),
+            )
         )
-    if problems:
-        raise ModelError(problems)
-    return Staff(
-        wte=_stacked(wte_rows),
-        pay=_stacked(pay_rows),
-        agency=_stacked([row[..., None, :] for row in agency_rows])[..., 0, :, :],
-        ids=[group.id for group in groups],
-        names=[group.name for group in groups],
-        years=span.labels,
-    )
+    return numbers, problems
 
 
 def _conversions(scenario: Scenario, span: YearRange, values: InputValues) -> dict[str, Floats]:
