@@ -94,7 +94,6 @@ def kept_memory() -> Iterator[None]:
                 libc.malloc_trim(0)
 
 
-
 def own_pages(shape: tuple[int, ...], dtype: npt.DTypeLike) -> npt.NDArray[Any]:
     """An uninitialised array of ``shape`` for what outlives a run (its per-draw tables, all its draws): on
     Linux, when it is large (:data:`OWN_MAPPING`), in pages of its own, in huge pages where the system gives
