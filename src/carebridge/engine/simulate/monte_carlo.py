@@ -68,7 +68,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     uncertain = Uncertain.of(task.scenario)
     samples = uncertain.draw(task.seed, task.chunk, task.size)
     results, read = run_drawn(task.scenario, uncertain, samples, task.start, by_provider=False)
-    return ChunkResult(samples, draw_tables(results), frozenset(read))
+    return ChunkResult(samples, draw_tables(results, by_provider=False), frozenset(read))
 
 
 def auto_chunk_size(scenario: Scenario) -> int:
