@@ -206,19 +206,13 @@ def _source_sums(
     and the labels ``coords``: each sum taken of ``values`` and then multiplied by ``sign`` (exact)."""
     lead = [DRAW] if values.ndim == 6 else []
     held = shares.sum(axis=-1)  # the share of each POD the providers hold
-    laid = laid_by_source(values)  # (…, source, basis, year, pod, scheme)
-    *outer, pods, schemes = laid.shape
+    laid = laid_by_source(values)  # (…, source, basis, scheme, year, pod)
     total = np.add(laid[..., 0, :, :, :, :], laid[..., 1, :, :, :, :])
-    total += laid[..., 2, :, :, :, :]  # (…, basis, year, pod, scheme)
-    if schemes == 0:  # a plan of typed lines only: every sum is 0 (a reshape cannot infer a length from 0)
-        activity, sources = np.zeros(total.shape[:-1]), np.zeros(outer)
-    else:
-        # (…, basis, year, pod) and (…, source, basis, year)
-        activity = np.einsum("nk->n", total.reshape(-1, schemes)).reshape(total.shape[:-1])
-        flat = laid.reshape(-1, pods * schemes)
-        sources = np.einsum("nk,k->n", flat, np.repeat(held, schemes)).reshape(outer)
+    total += laid[..., 2, :, :, :, :]  # (…, basis, scheme, year, pod)
+    activity = total.sum(axis=-3)  # (…, basis, year, pod)
+    sources = np.einsum("...kyp,p->...y", laid, held)  # (…, source, basis, year)
     by_pod = total
-    by_pod *= held[:, None]
+    by_pod *= held
     providers = np.einsum("...byp,po->...boy", activity, shares)
 
     def table(data: Floats, dims: tuple[str, ...]) -> xr.DataArray:
@@ -227,7 +221,7 @@ def _source_sums(
         return labelled(data, [*lead, *dims], {d: coords[d] for d in dims})
 
     return {
-        "savings": table(by_pod, ("basis", "year", "pod", "scheme")),
+        "savings": table(by_pod, ("basis", "scheme", "year", "pod")),
         "source_savings": table(sources, ("source", "basis", "year")),
         "provider_savings": table(providers, TABLE_DIMS["provider_savings"]),
     }
