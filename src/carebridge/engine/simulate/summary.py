@@ -7,7 +7,10 @@ draws in which a condition holds, ``Σ_d 1[condition] / D``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -23,6 +26,10 @@ STAT = "stat"
 BLOCK_VALUES = 2**21
 """Values (cells × draws) whose percentiles are computed together (8 MB in single precision): it bounds the
 memory a summary needs."""
+THREADS = min(2, os.cpu_count() or 1)
+"""Threads that sort the blocks of one summary at once."""
+PARALLEL_VALUES = 2**19
+"""Values (cells × draws) from which a summary's sorting is shared among :data:`THREADS` threads."""
 PREFIX = 64
 """Draws of a cell compared first to find cells whose draws are all the same (:func:`_distinct`)."""
 
@@ -51,14 +58,7 @@ def summarise(table: xr.DataArray, percentiles: Sequence[float]) -> xr.DataArray
             out[1:, same] = lowest[same]  # (even an infinite one, where the interpolation gives NaN)
             varying = np.flatnonzero(~same)  # only these are sorted: often half the cells or fewer
             kept, twin = _distinct(flat, varying)
-            found = np.empty((len(percentiles), kept.size))
-            block_size = max(1, BLOCK_VALUES // draws)
-            for start in range(0, kept.size, block_size):
-                columns = kept[start : start + block_size]
-                found[:, start : start + block_size] = _percentiles(
-                    np.ascontiguousarray(flat.T[columns]), percentiles
-                )
-            out[1:, varying] = found[:, twin]
+            out[1:, varying] = _sorted_percentiles(flat, kept, percentiles)[:, twin]
     coords: dict[Hashable, Coordinate] = {
         name: np.asarray(variable.values) if variable.dims == (name,) else variable
         for name, variable in table.coords.variables.items()
@@ -66,6 +66,37 @@ def summarise(table: xr.DataArray, percentiles: Sequence[float]) -> xr.DataArray
     }
     coords[STAT] = stat_labels(percentiles)
     return labelled(out.reshape((1 + len(percentiles), *values.shape[1:])), [STAT, *other], coords)
+
+
+def _sorted_percentiles(
+    flat: npt.NDArray[np.floating[Any]], columns: npt.NDArray[np.intp], percentiles: Sequence[float]
+) -> Floats:
+    """:func:`_percentiles` of ``columns`` of ``flat`` (draw, cell), (percentile, column): in blocks of at
+    most :data:`BLOCK_VALUES` values, sorted on :data:`THREADS` threads at once where there are many (numpy
+    sorts without holding the interpreter's lock; each block is its own, so the numbers are the same)."""
+    draws = flat.shape[0]
+    block_size = max(1, BLOCK_VALUES // draws)
+    if columns.size * draws >= PARALLEL_VALUES:  # at least one block a thread
+        block_size = min(block_size, -(-columns.size // THREADS))
+    starts = range(0, columns.size, block_size)
+    found = np.empty((len(percentiles), columns.size))
+
+    def block(start: int) -> None:
+        rows = np.ascontiguousarray(flat.T[columns[start : start + block_size]])
+        found[:, start : start + block_size] = _percentiles(rows, percentiles)
+
+    if len(starts) > 1 and THREADS > 1:
+        list(_pool().map(block, starts))
+    else:
+        for start in starts:
+            block(start)
+    return found
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    """The threads that sort blocks of a summary (made on first use, kept for the process)."""
+    return ThreadPoolExecutor(THREADS, thread_name_prefix="carebridge-summary")
 
 
 def _distinct(
