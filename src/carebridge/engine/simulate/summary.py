@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -86,17 +85,12 @@ def _sorted_percentiles(
         found[:, start : start + block_size] = _percentiles(rows, percentiles)
 
     if len(starts) > 1 and THREADS > 1:
-        list(_pool().map(block, starts))
+        with ThreadPoolExecutor(THREADS, thread_name_prefix="carebridge-summary") as pool:
+            list(pool.map(block, starts))  # threads of this call (none kept, for a process forked later)
     else:
         for start in starts:
             block(start)
     return found
-
-
-@cache
-def _pool() -> ThreadPoolExecutor:
-    """The threads that sort blocks of a summary (made on first use, kept for the process)."""
-    return ThreadPoolExecutor(THREADS, thread_name_prefix="carebridge-summary")
 
 
 def _distinct(
