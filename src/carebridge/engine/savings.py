@@ -173,7 +173,16 @@ def _released(part: Floats, matrix: Floats) -> Floats:
 def with_providers(sources: Floats, provider_split: Floats) -> Floats:
     """:func:`source_values` (…, scheme, year, pod, source, basis) shared out among providers by
     ``provider_split`` (pod, provider): (…, scheme, year, pod, source, basis, provider)."""
-    return sources[..., None] * provider_split[:, None, None, :]
+    return _by_year(sources)[..., None] * provider_split[:, None, None, :]
+
+
+def _by_year(sources: Floats) -> Floats:
+    """A copy of ``sources`` (…, scheme, year, pod, source, basis) laid in memory as (…, source, basis, year,
+    pod, scheme): the layout the savings table, the flows and what sums them were written against, so that
+    their sums (whose order follows the layout) are the same to the last bit."""
+    core = sources.ndim - 5
+    laid = np.ascontiguousarray(sources.transpose(*range(core), core + 3, core + 4, core + 1, core + 2, core))
+    return laid.transpose(*range(core), core + 4, core + 2, core + 3, core, core + 1)
 
 
 def by_pod_values(sources: Floats, provider_split: Floats) -> Floats:
@@ -190,14 +199,17 @@ def by_pod_values(sources: Floats, provider_split: Floats) -> Floats:
 def benefit_values(sources: Floats, provider_split: Floats) -> Floats:
     """The savings of each scheme by year and basis, (…, scheme, year, basis), positive: the savings table
     summed over PODs, sources and providers (:func:`by_pod_values` summed over PODs)."""
-    by_pod = by_pod_values(sources, provider_split)
-    summed: Floats = np.einsum("...byps->...syb", by_pod)
+    by_pod = np.moveaxis(by_pod_values(sources, provider_split), -4, -1)  # (…, year, pod, scheme, basis)
+    summed: Floats = np.zeros((*by_pod.shape[:-4], by_pod.shape[-2], by_pod.shape[-4], by_pod.shape[-1]))
+    for pod in range(by_pod.shape[-3]):  # POD by POD from 0, whatever the layout: the same sums to the bit
+        summed += np.swapaxes(by_pod[..., pod, :, :], -3, -2)
     return summed
 
 
 def provider_activity_values(sources: Floats, provider_split: Floats) -> Floats:
     """The savings from activity (avoided growth and reductions) by provider, (…, year, pod, basis,
     provider), positive: the savings table's first two sources summed over schemes."""
+    sources = _by_year(sources)
     activity = (sources[..., 0, :] + sources[..., 1, :]).sum(axis=-4)  # (…, year, pod, basis)
     shared: Floats = activity[..., None] * provider_split[:, None, :]
     return shared
@@ -205,5 +217,5 @@ def provider_activity_values(sources: Floats, provider_split: Floats) -> Floats:
 
 def direct_cost_values(sources: Floats, provider_split: Floats) -> Floats:
     """The cost-basis direct savings, (…, scheme, year, pod), positive, summed over providers."""
-    direct: Floats = sources[..., 2, 1] * provider_split.sum(axis=-1)
+    direct: Floats = _by_year(sources)[..., 2, 1] * provider_split.sum(axis=-1)
     return direct
