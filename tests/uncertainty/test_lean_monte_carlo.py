@@ -10,12 +10,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pytest
+import xarray as xr
 
 from carebridge.engine import run
+from carebridge.engine.inputs import DRAW
 from carebridge.engine.simulate import monte_carlo
 from carebridge.engine.simulate.batch import _sum_to
 from carebridge.engine.simulate.monte_carlo import simulate
-from carebridge.engine.simulate.summary import _percentiles
+from carebridge.engine.simulate.summary import PREFIX, _percentiles, summarise
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.loader import load_scenario
 from carebridge.scenario.schema import Scenario
@@ -35,6 +37,31 @@ def test_percentiles_are_numpys_to_the_last_bit(draws: int, dtype: type) -> None
     for wanted in ([10.0, 50.0, 90.0], [0.0, 2.5, 50.0, 97.5, 100.0], [33.3]):
         expected = np.percentile(values.astype(np.float64), wanted, axis=1)
         np.testing.assert_array_equal(_percentiles(values.copy(), wanted), expected)
+
+
+@pytest.mark.parametrize("draws", [1, 5, PREFIX, 300])
+def test_summaries_of_repeated_and_constant_cells_are_numpys(draws: int) -> None:
+    """Cells the same in every draw and cells repeating another's draws are not sorted again, and their
+    percentiles are still numpy's to the last bit (a zero's sign aside, where draws give both); so are those
+    of a cell like another only in its first draws, or but for the sign of a zero."""
+    rng = np.random.default_rng(draws)
+    values = (rng.normal(size=(draws, 12)) * 1e4).astype(np.float32)
+    values[:, 1] = values[:, 0]  # a repeat
+    values[:, 2] = 7.0  # the same in every draw
+    values[:, 3] = values[:, 0]
+    values[-1, 3] += 1  # like the first but for its last draw
+    values[:, 4] = np.inf
+    values[:, 5] = values[:, 6] = 0.0
+    values[:, 6][::2] = -0.0
+    values[:, 7] = values[:, 8] = values[:, 9]
+    values[0, 8] = np.nan  # a NaN gives NaN; a cell with one is no repeat of one without
+    table = xr.DataArray(values.reshape(draws, 3, 4), dims=(DRAW, "a", "b"))
+    wanted = [10.0, 50.0, 90.0]
+    summary = summarise(table, wanted)
+    with np.errstate(invalid="ignore"):  # numpy's interpolation between infinities
+        expected = np.percentile(values.astype(np.float64), wanted, axis=0)
+    expected[:, 4] = np.inf  # infinite in every draw: numpy's interpolation gives NaN, the summary the value
+    np.testing.assert_array_equal(summary.values[1:].reshape(3, 12), expected)
 
 
 def test_sums_in_memory_order_are_numpys_sums() -> None:
@@ -79,3 +106,16 @@ def test_a_simulation_learns_its_undrawn_inputs_from_its_own_chunks(
 
     monkeypatch.setattr(monte_carlo, "undrawn_inputs", recorder_run)
     assert simulate(uncertain_scenario, 30, seed=1, chunk_size=10).draws == 30
+
+
+def test_a_runs_own_pages_hold_what_is_written_and_pickle_as_any_array() -> None:
+    import pickle
+
+    from carebridge.engine.simulate.memory import OWN_MAPPING, kept_memory, own_pages
+
+    with kept_memory(), kept_memory():  # nested, as runs in threads may be
+        for shape in [(3, 4), (OWN_MAPPING // 4 + 7, 3)]:
+            array = own_pages(shape, np.float32)
+            assert array.shape == shape and array.dtype == np.float32 and array.flags.writeable
+            array[...] = np.arange(array.size, dtype=np.float32).reshape(shape)
+            np.testing.assert_array_equal(pickle.loads(pickle.dumps(array)), array)

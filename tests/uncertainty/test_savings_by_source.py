@@ -7,12 +7,19 @@ import pickle
 from pathlib import Path
 
 import numpy as np
+import xarray as xr
 
 from carebridge.engine import run
 from carebridge.engine.flows import PlanFlows
 from carebridge.engine.inputs import compile_inputs
 from carebridge.engine.run import run_inputs
-from carebridge.engine.simulate.batch import _savings_tables, _source_tables, run_batch, run_drawn
+from carebridge.engine.simulate.batch import (
+    _savings_tables,
+    _source_tables,
+    draw_tables,
+    run_batch,
+    run_drawn,
+)
 from carebridge.engine.simulate.sampling import Uncertain
 from carebridge.scenario.loader import load_scenario
 from carebridge.scenario.schema import Scenario
@@ -41,6 +48,19 @@ def test_summed_savings_give_the_whole_tables_sums(uncertain_scenario: Scenario)
             np.testing.assert_array_equal(got[dim].values, table[dim].values)
         np.testing.assert_allclose(got.values, table.values, rtol=1e-12, atol=1e-9, err_msg=name)
     np.testing.assert_array_equal(summed.statement.values, whole.statement.values)
+
+
+def test_a_chunks_tables_read_from_the_runs_numbers_are_those_of_its_labelled_savings(
+    uncertain_scenario: Scenario,
+) -> None:
+    uncertain = Uncertain.of(uncertain_scenario)
+    summed, _ = run_drawn(uncertain_scenario, uncertain, uncertain.draw(4, 0, 30), by_provider=False)
+    read = draw_tables(summed, by_provider=False)  # before the savings are built: from the run's numbers
+    assert summed.pending("savings") is not None
+    assert "provider" not in summed.savings.dims  # built now: the tables are taken from the field
+    built = draw_tables(summed, by_provider=False)
+    for name in ("savings", "source_savings", "provider_savings"):
+        xr.testing.assert_identical(read[name], built[name])
 
 
 def test_a_pod_the_providers_hold_in_part_keeps_its_share_in_every_sum() -> None:

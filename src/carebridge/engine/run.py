@@ -416,6 +416,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
         ),
         "savings": Pending(
             savings_field,
+            # positive and before providers: a simulation sums them as they are (simulate/batch.py)
             (sources, provider_split),
             lambda: laid_view(
                 saved(), saving_dims, {**by_cell, **label_values(by_cell, labels)}, money_units

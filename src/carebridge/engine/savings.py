@@ -95,8 +95,9 @@ def source_values(
     pod, source, basis), positive, from arrays each with an optional leading draw axis: activity ``avoided``
     and ``reduced``, the direct savings and ``reduction_money`` (…, year, pod, scheme), ``price`` (…, year,
     pod), ``kernel`` (part, pod, year, from_year, from :func:`release_kernel_values`). The array returned lies
-    in memory as (…, source, basis, year, pod, scheme) (:func:`laid_by_source` gives that view), the layout
-    its parts are computed in.
+    in memory as (…, source, basis, scheme, year, pod) (:func:`laid_by_source` gives that view): the layout
+    its parts are computed in, and the one a scheme's activity lies in (scheme before year and POD), so that
+    each part is written in one pass without a transpose.
 
     Avoided growth is released in full in the year it arises (no cost base was built for it); reductions and
     direct savings (unless immediate) through the POD's cost structure. ``reduction_money`` (£'000, tariff
@@ -114,18 +115,15 @@ def source_values(
         given.append(reduction_money)
     lead = np.broadcast_shapes(*(part.shape[:-3] for part in given))
     years, pods, schemes = np.broadcast_shapes(*(part.shape[-3:] for part in given))
-    out = np.empty((*lead, len(SOURCES), len(BASES), years, pods, schemes))
-    tariff, cost = out[..., 0, :, :, :], out[..., 1, :, :, :]  # (…, source, year, pod, scheme)
+    out = np.empty((*lead, len(SOURCES), len(BASES), schemes, years, pods))
+    tariff, cost = out[..., 0, :, :, :], out[..., 1, :, :, :]  # (…, source, scheme, year, pod)
     for q, (activity, money) in enumerate(((avoided, None), (reduced, reduction_money))):
-        # computed as the activity lies in memory, (…, scheme, year, pod), then put in place at once
-        saved = np.moveaxis(activity, -1, -3) * price[..., None, :, :]
+        saved = tariff[..., q, :, :, :]  # written in place, as the activity lies in memory: no transpose
+        np.multiply(_by_scheme(activity), price[..., None, :, :], out=saved)
         saved /= 1000
         if money is not None:
-            added = np.moveaxis(money, -1, -3)
-            in_place = saved.shape == np.broadcast_shapes(saved.shape, added.shape)
-            saved = np.add(saved, added, out=saved if in_place else None)
-        np.copyto(tariff[..., q, :, :, :], np.moveaxis(saved, -3, -1))
-    np.add(direct_released, direct_immediate, out=tariff[..., 2, :, :, :])
+            saved += _by_scheme(money)
+    np.add(_by_scheme(direct_released), _by_scheme(direct_immediate), out=tariff[..., 2, :, :, :])
     at_once = np.tri(years)
 
     def released(part: Floats, q: int) -> Floats:
@@ -135,29 +133,39 @@ def source_values(
 
     cost[..., 0, :, :, :] = released(tariff[..., 0, :, :, :], 0)
     cost[..., 1, :, :, :] = released(tariff[..., 1, :, :, :], 1)
-    np.add(released(direct_released, 2), released(direct_immediate, 3), out=cost[..., 2, :, :, :])
+    np.add(
+        released(_by_scheme(direct_released), 2),
+        released(_by_scheme(direct_immediate), 3),
+        out=cost[..., 2, :, :, :],
+    )
     core = out.ndim - 5
-    return out.transpose(*range(core), core + 4, core + 2, core + 3, core, core + 1)
+    return out.transpose(*range(core), core + 2, core + 3, core + 4, core, core + 1)
+
+
+def _by_scheme(part: Floats) -> Floats:
+    """``part`` (…, year, pod, scheme) as (…, scheme, year, pod): a view, the way a scheme's activity and
+    direct savings lie in memory."""
+    return np.moveaxis(part, -1, -3)
 
 
 def laid_by_source(sources: Floats) -> Floats:
-    """``sources`` (…, scheme, year, pod, source, basis) as (…, source, basis, year, pod, scheme): the way
+    """``sources`` (…, scheme, year, pod, source, basis) as (…, source, basis, scheme, year, pod): the way
     :func:`source_values` lays it in memory (a view, without copying)."""
     core = sources.ndim - 5
-    return sources.transpose(*range(core), core + 3, core + 4, core + 1, core + 2, core)
+    return sources.transpose(*range(core), core + 3, core + 4, core, core + 1, core + 2)
 
 
 def _released(part: Floats, matrix: Floats) -> Floats:
-    """``Σ_τ M[p, t, τ] · (S[τ] − S[τ−1])`` for ``part`` ``S`` (…, year, pod, scheme) and ``matrix`` ``M``
+    """``Σ_τ M[p, t, τ] · (S[τ] − S[τ−1])`` for ``part`` ``S`` (…, scheme, year, pod) and ``matrix`` ``M``
     (pod, year, from_year): per POD, one product of ``M`` and the matrix of differences with the part's
     years as rows."""
-    years, pods, schemes = part.shape[-3:]
+    schemes, years, pods = part.shape[-3:]
     difference = np.eye(years) - np.eye(years, k=-1)  # δ = difference @ S
     draws = int(np.prod(part.shape[:-3]))
-    flat = part.reshape(draws, years, pods, schemes)
-    columns = flat.transpose(2, 1, 0, 3).reshape(pods, years, draws * schemes)  # (pod, year, lead × scheme)
+    flat = part.reshape(draws, schemes, years, pods)
+    columns = flat.transpose(3, 2, 0, 1).reshape(pods, years, draws * schemes)  # (pod, year, lead × scheme)
     made = np.einsum("pyf,pfn->pyn", matrix @ difference, columns)  # not BLAS: the sums are short
-    laid = made.reshape(pods, years, draws, schemes).transpose(2, 1, 0, 3)
+    laid = made.reshape(pods, years, draws, schemes).transpose(2, 3, 1, 0)
     released: Floats = laid.reshape(part.shape)
     return released
 
@@ -165,30 +173,43 @@ def _released(part: Floats, matrix: Floats) -> Floats:
 def with_providers(sources: Floats, provider_split: Floats) -> Floats:
     """:func:`source_values` (…, scheme, year, pod, source, basis) shared out among providers by
     ``provider_split`` (pod, provider): (…, scheme, year, pod, source, basis, provider)."""
-    return sources[..., None] * provider_split[:, None, None, :]
+    return _by_year(sources)[..., None] * provider_split[:, None, None, :]
+
+
+def _by_year(sources: Floats) -> Floats:
+    """A copy of ``sources`` (…, scheme, year, pod, source, basis) laid in memory as (…, source, basis, year,
+    pod, scheme): the layout the savings table, the flows and what sums them were written against, so that
+    their sums (whose order follows the layout) are the same to the last bit."""
+    core = sources.ndim - 5
+    laid = np.ascontiguousarray(sources.transpose(*range(core), core + 3, core + 4, core + 1, core + 2, core))
+    return laid.transpose(*range(core), core + 4, core + 2, core + 3, core, core + 1)
 
 
 def by_pod_values(sources: Floats, provider_split: Floats) -> Floats:
     """The savings table summed over sources and providers, (…, basis, year, pod, scheme), positive: each
-    POD's savings weighted by its share of activity at the providers (1 when they hold all of it)."""
+    POD's savings weighted by its share of activity at the providers (1 when they hold all of it). It lies in
+    memory as (…, basis, scheme, year, pod), as :func:`source_values` lays the savings."""
     laid = laid_by_source(sources)
     summed: Floats = np.add(laid[..., 0, :, :, :, :], laid[..., 1, :, :, :, :])  # one array, added into
     summed += laid[..., 2, :, :, :, :]
-    summed *= provider_split.sum(axis=-1)[:, None]
-    return summed
+    summed *= provider_split.sum(axis=-1)
+    return np.moveaxis(summed, -3, -1)
 
 
 def benefit_values(sources: Floats, provider_split: Floats) -> Floats:
     """The savings of each scheme by year and basis, (…, scheme, year, basis), positive: the savings table
     summed over PODs, sources and providers (:func:`by_pod_values` summed over PODs)."""
-    by_pod = by_pod_values(sources, provider_split)
-    summed: Floats = np.einsum("...byps->...syb", by_pod)
+    by_pod = np.moveaxis(by_pod_values(sources, provider_split), -4, -1)  # (…, year, pod, scheme, basis)
+    summed: Floats = np.zeros((*by_pod.shape[:-4], by_pod.shape[-2], by_pod.shape[-4], by_pod.shape[-1]))
+    for pod in range(by_pod.shape[-3]):  # POD by POD from 0, whatever the layout: the same sums to the bit
+        summed += np.swapaxes(by_pod[..., pod, :, :], -3, -2)
     return summed
 
 
 def provider_activity_values(sources: Floats, provider_split: Floats) -> Floats:
     """The savings from activity (avoided growth and reductions) by provider, (…, year, pod, basis,
     provider), positive: the savings table's first two sources summed over schemes."""
+    sources = _by_year(sources)
     activity = (sources[..., 0, :] + sources[..., 1, :]).sum(axis=-4)  # (…, year, pod, basis)
     shared: Floats = activity[..., None] * provider_split[:, None, :]
     return shared
@@ -196,5 +217,5 @@ def provider_activity_values(sources: Floats, provider_split: Floats) -> Floats:
 
 def direct_cost_values(sources: Floats, provider_split: Floats) -> Floats:
     """The cost-basis direct savings, (…, scheme, year, pod), positive, summed over providers."""
-    direct: Floats = sources[..., 2, 1] * provider_split.sum(axis=-1)
+    direct: Floats = _by_year(sources)[..., 2, 1] * provider_split.sum(axis=-1)
     return direct

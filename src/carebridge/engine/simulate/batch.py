@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +20,7 @@ from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import DRAW, compile_inputs
 from carebridge.engine.results import Results
 from carebridge.engine.run import run_inputs
-from carebridge.engine.savings import laid_by_source
+from carebridge.engine.savings import BASES, SOURCES, laid_by_source
 from carebridge.engine.simulate.sampling import Uncertain
 from carebridge.engine.simulate.values import DrawnValues
 from carebridge.scenario.errors import Path, Problem
@@ -117,10 +117,11 @@ def _undrawable(uncertain: Uncertain, samples: Floats, describe: Callable[[int],
     return problems
 
 
-def draw_tables(results: Results) -> dict[str, xr.DataArray]:
+def draw_tables(results: Results, *, by_provider: bool = True) -> dict[str, xr.DataArray]:
     """The tables of :data:`TABLES` in :data:`STORAGE`, dimensions as :data:`TABLE_DIMS`, each with ``draw``
     first where its values differ between draws and without it where they do not (a table no uncertain input
-    reaches is kept once, not once a draw)."""
+    reaches is kept once, not once a draw). ``by_provider=False``: the run's savings are summed over providers
+    (:func:`run_drawn`), and are read as it computed them (:func:`_savings_of`)."""
     measured = {
         name: _measures(getattr(results, name), TABLE_DIMS[name][1:])
         for name in ("activity", "scheme_activity", "scheme_summary")
@@ -128,16 +129,37 @@ def draw_tables(results: Results) -> dict[str, xr.DataArray]:
     tables = {
         "activity": measured["activity"],
         "scheme_activity": measured["scheme_activity"],
-        **(
-            _savings_tables(results.savings)
-            if "provider" in results.savings.dims
-            else _source_tables(results.savings, results.provider_split)
-        ),
+        **_savings_of(results, by_provider),
         "scheme_summary": measured["scheme_summary"],
         "statement": results.statement,
         "positions": results.positions,
     }
     return {name: _stored(table, TABLE_DIMS[name]) for name, table in tables.items()}
+
+
+def _savings_of(results: Results, by_provider: bool) -> dict[str, xr.DataArray]:
+    """``savings``, ``source_savings`` and ``provider_savings`` of ``results``. From a run whose savings are
+    summed over providers (``by_provider=False``) and not built yet, they are read from the savings as the
+    run computed them, positive and unlabelled (the field's numbers,
+    :class:`~carebridge.engine.results.Pending`), and only the sums are negated and labelled, not the whole
+    table."""
+    pending = None if by_provider else results.pending("savings")
+    if pending is not None and results.provider_split is not None:
+        sources: Floats = np.asarray(pending.numbers[0], dtype=np.float64)
+        split = results.provider_split
+        scenario = results.scenario
+        coords: dict[str, Coordinate] = {
+            "scheme": [scheme.id for scheme in scenario.schemes],
+            "year": results.years,
+            "pod": [pod.id for pod in scenario.pods],
+            "source": list(SOURCES),
+            "basis": list(BASES),
+            "provider": coord(split, "provider"),
+        }
+        return _source_sums(sources, -1.0, coords, ordered(split, ("pod", "provider")))
+    if "provider" in results.savings.dims:
+        return _savings_tables(results.savings)
+    return _source_tables(results.savings, results.provider_split)
 
 
 def _savings_tables(savings: xr.DataArray) -> dict[str, xr.DataArray]:
@@ -170,32 +192,36 @@ def _source_tables(savings: xr.DataArray, split: xr.DataArray | None) -> dict[st
     the savings lie in memory (:func:`~carebridge.engine.savings.laid_by_source`), :func:`_stored` puts it
     in order."""
     assert split is not None
-    lead = [DRAW] if DRAW in savings.dims else []
-    values = ordered(savings, ("scheme", "year", "pod", "source", "basis"))
-    shares = ordered(split, ("pod", "provider"))
-    held = shares.sum(axis=-1)  # the share of each POD the providers hold
-    laid = laid_by_source(values)  # (…, source, basis, year, pod, scheme)
-    *outer, pods, schemes = laid.shape
-    total = np.add(laid[..., 0, :, :, :, :], laid[..., 1, :, :, :, :])
-    total += laid[..., 2, :, :, :, :]  # (…, basis, year, pod, scheme)
-    if schemes == 0:  # a plan of typed lines only: every sum is 0 (a reshape cannot infer a length from 0)
-        activity, sources = np.zeros(total.shape[:-1]), np.zeros(outer)
-    else:
-        # (…, basis, year, pod) and (…, source, basis, year)
-        activity = np.einsum("nk->n", total.reshape(-1, schemes)).reshape(total.shape[:-1])
-        flat = laid.reshape(-1, pods * schemes)
-        sources = np.einsum("nk,k->n", flat, np.repeat(held, schemes)).reshape(outer)
-    by_pod = total
-    by_pod *= held[:, None]
-    providers = np.einsum("...byp,po->...boy", activity, shares)
     coords = {str(name): coord(savings, str(name)) for name in savings.dims if name != DRAW}
     coords["provider"] = coord(split, "provider")
+    values = ordered(savings, ("scheme", "year", "pod", "source", "basis"))
+    return _source_sums(values, 1.0, coords, ordered(split, ("pod", "provider")))
+
+
+def _source_sums(
+    values: Floats, sign: float, coords: Mapping[str, Coordinate], shares: Floats
+) -> dict[str, xr.DataArray]:
+    """:func:`_source_tables` of the savings ``values`` (…, scheme, year, pod, source, basis) times ``sign``
+    (−1 for the savings as the run computes them, positive), with the providers' ``shares`` (pod, provider)
+    and the labels ``coords``: each sum taken of ``values`` and then multiplied by ``sign`` (exact)."""
+    lead = [DRAW] if values.ndim == 6 else []
+    held = shares.sum(axis=-1)  # the share of each POD the providers hold
+    laid = laid_by_source(values)  # (…, source, basis, scheme, year, pod)
+    total = np.add(laid[..., 0, :, :, :, :], laid[..., 1, :, :, :, :])
+    total += laid[..., 2, :, :, :, :]  # (…, basis, scheme, year, pod)
+    activity = total.sum(axis=-3)  # (…, basis, year, pod)
+    sources = np.einsum("...kyp,p->...y", laid, held)  # (…, source, basis, year)
+    by_pod = total
+    by_pod *= held
+    providers = np.einsum("...byp,po->...boy", activity, shares)
 
     def table(data: Floats, dims: tuple[str, ...]) -> xr.DataArray:
+        if sign != 1:
+            np.multiply(data, sign, out=data)
         return labelled(data, [*lead, *dims], {d: coords[d] for d in dims})
 
     return {
-        "savings": table(by_pod, ("basis", "year", "pod", "scheme")),
+        "savings": table(by_pod, ("basis", "scheme", "year", "pod")),
         "source_savings": table(sources, ("source", "basis", "year")),
         "provider_savings": table(providers, TABLE_DIMS["provider_savings"]),
     }

@@ -22,6 +22,7 @@ from carebridge.engine.errors import ModelError
 from carebridge.engine.finance import NET, SYSTEM
 from carebridge.engine.inputs import DRAW
 from carebridge.engine.simulate.batch import STORAGE, draw_tables, run_drawn
+from carebridge.engine.simulate.memory import kept_memory, own_pages
 from carebridge.engine.simulate.sampling import Uncertain, undrawn_inputs, unread_problems
 from carebridge.engine.simulate.summary import probability, summarise
 from carebridge.scenario.errors import Path, Problem
@@ -67,7 +68,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     uncertain = Uncertain.of(task.scenario)
     samples = uncertain.draw(task.seed, task.chunk, task.size)
     results, read = run_drawn(task.scenario, uncertain, samples, task.start, by_provider=False)
-    return ChunkResult(samples, draw_tables(results), frozenset(read))
+    return ChunkResult(samples, draw_tables(results, by_provider=False), frozenset(read))
 
 
 def auto_chunk_size(scenario: Scenario) -> int:
@@ -120,7 +121,7 @@ class _Store:
     def put(self, start: int, result: ChunkResult) -> None:
         size = result.samples.shape[0]
         if self.samples is None:
-            self.samples = np.empty((self.draws, result.samples.shape[1]))
+            self.samples = own_pages((self.draws, result.samples.shape[1]), np.float64)
             self.order = list(result.tables)
         self.samples[start : start + size] = result.samples
         for name, table in result.tables.items():
@@ -140,7 +141,7 @@ class _Store:
             dims = [dim for dim in table.dims if dim != DRAW]
             shape = [table.sizes[dim] for dim in dims]
             coords = {k: v for k, v in table.coords.items() if DRAW not in v.dims}
-            data = np.empty((self.draws, *shape), dtype=STORAGE)
+            data = own_pages((self.draws, *shape), STORAGE)
             kept = self.constant.pop(name, None)
             if kept is not None:
                 data[...] = kept.values
@@ -282,16 +283,17 @@ def simulate_many(
     checked: dict[int, list[Problem]] = {}
     unread: list[Problem] = []
     try:
-        for index, result in (executor or LocalExecutor()).run(run_chunk, tasks):
-            owner = owners[index]
-            if owner not in checked:  # the inputs a run reads are the same in every chunk
-                checked[owner] = unread_problems(uncertain[owner], result.read)
-                if checked[owner]:
-                    unread = _undrawn(scenarios, checked)
-                    break
-            stores[owner].put(tasks[index].start, result)
-            if progress is not None:
-                progress(tasks[index].size)
+        with kept_memory():  # the chunks run here reuse each other's memory (glibc)
+            for index, result in (executor or LocalExecutor()).run(run_chunk, tasks):
+                owner = owners[index]
+                if owner not in checked:  # the inputs a run reads are the same in every chunk
+                    checked[owner] = unread_problems(uncertain[owner], result.read)
+                    if checked[owner]:
+                        unread = _undrawn(scenarios, checked)
+                        break
+                stores[owner].put(tasks[index].start, result)
+                if progress is not None:
+                    progress(tasks[index].size)
     except ModelError:
         problems = _undrawn(scenarios, checked)
         if problems:  # an input held at its central value explains a failed draw first
