@@ -11,7 +11,10 @@ machine) and its baseline:
 - 10,000 draws — goal 0.6 s (baseline 1.6–2.6 s before issue 20), and 1.5 GB peak memory;
 - 100,000 draws in chunks — goals 6 s and 1 GB peak memory;
 - draws per second, and the speed per draw against a plain loop calling the deterministic engine once per
-  draw, timed on 200 draws in the same run (the baseline) — goal 1,000 times faster (258× before issue 20).
+  draw, timed on 200 draws in the same run (the baseline) — goal 1,000 times faster (258× before issue 20);
+- the share of a draw that the summaries take (the mean and percentiles of every table, exact: a sort of each
+  distinct series of draws), beside the whole draw that 1,000× the loop leaves (docs/speed.md: the summaries
+  alone take more).
 
 Run: ``python benchmarks/simulate.py`` (``--check`` exits 1 when a figure misses its goal; ``--check-stable``
 only for the ratio and memory goals; see ``figures.py``).
@@ -94,7 +97,9 @@ def case(name: str) -> dict[str, float]:
     simulate(scenario, 200, seed=2)  # warm up: imports and caches
     start, cpu = time.perf_counter(), time.process_time()
     result = simulate(scenario, draws, seed=1)
+    summarising = time.perf_counter()
     result.summaries()
+    summaries = time.perf_counter() - summarising
     result.balance_probability()
     result.net_saving_probability()
     seconds = time.perf_counter() - start
@@ -104,6 +109,7 @@ def case(name: str) -> dict[str, float]:
         "draws": draws,
         "peak_gb": peak_gb(),
         "inputs": len(result.input_names),
+        "summaries_seconds": summaries,
     }
 
 
@@ -187,6 +193,15 @@ def main() -> int:
             "time",
             baseline=loop_per_draw * 1e6,
             baseline_note="the loop of deterministic runs, this run",
+        ),
+        Figure(
+            "summaries_us_per_draw",
+            "of which the summaries (mean and percentiles of every table), a draw",
+            ten["summaries_seconds"] / ten["draws"] * 1e6,
+            "µs",
+            "time",
+            baseline=loop_per_draw * 1e6 / FLOORS["ratio"],
+            baseline_note="a whole draw at the ratio's goal: the loop's draw / 1,000",
         ),
         Figure(
             "ratio",

@@ -23,3 +23,5 @@ def test_the_simulate_benchmark_measures_the_draws_against_the_loop(tmp_path: Pa
     loop, vectorised = figures["loop_ms_per_draw"]["value"], figures["vectorised_us_per_draw"]["value"]
     assert figures["vectorised_us_per_draw"]["baseline"] == pytest.approx(loop * 1000)
     assert figures["ratio"]["value"] == pytest.approx(loop * 1000 / vectorised)
+    summaries = figures["summaries_us_per_draw"]
+    assert 0 < summaries["value"] < vectorised and summaries["baseline"] == pytest.approx(loop)

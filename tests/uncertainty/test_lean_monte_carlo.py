@@ -21,7 +21,7 @@ from carebridge.engine.simulate.summary import PREFIX, _percentiles, summarise
 from carebridge.scenario.errors import Problem
 from carebridge.scenario.loader import load_scenario
 from carebridge.scenario.schema import Scenario
-from carebridge.scenario.uncertain import number_paths, scenario_data, spread, with_distributions
+from carebridge.scenario.uncertain import number_paths, scenario_data, spread, with_distributions, with_spread
 
 STOCKPORT = Path(__file__).resolve().parents[2] / "examples" / "stockport-2017" / "scenario.yaml"
 
@@ -119,3 +119,14 @@ def test_a_runs_own_pages_hold_what_is_written_and_pickle_as_any_array() -> None
             assert array.shape == shape and array.dtype == np.float32 and array.flags.writeable
             array[...] = np.arange(array.size, dtype=np.float32).reshape(shape)
             np.testing.assert_array_equal(pickle.loads(pickle.dumps(array)), array)
+
+
+def test_summaries_on_threads_are_each_tables_own_summary() -> None:
+    scenario = load_scenario(STOCKPORT).scenario
+    simulation = simulate(with_spread(scenario, 0.2), 300, seed=5, chunk_size=100)
+    together = simulation.summaries()
+    assert list(together) == list(simulation.tables)
+    for name, summary in together.items():
+        alone = summarise(simulation.tables[name], simulation.percentiles)
+        assert summary.dims == alone.dims
+        np.testing.assert_array_equal(summary.values, alone.values)

@@ -24,7 +24,7 @@ from carebridge.engine.inputs import DRAW
 from carebridge.engine.simulate.batch import STORAGE, draw_tables, run_drawn
 from carebridge.engine.simulate.memory import kept_memory, own_pages
 from carebridge.engine.simulate.sampling import Uncertain, undrawn_inputs, unread_problems
-from carebridge.engine.simulate.summary import probability, summarise
+from carebridge.engine.simulate.summary import probability, summarise, summarise_all
 from carebridge.scenario.errors import Path, Problem
 from carebridge.scenario.schema import Scenario
 from carebridge.scenario.uncertain import input_labels
@@ -186,7 +186,8 @@ class Simulation:
         return summarise(self.tables[name], self.percentiles)
 
     def summaries(self) -> dict[str, xr.DataArray]:
-        return {name: self.summary(name) for name in self.tables}
+        """:meth:`summary` of every table, in the order of :attr:`tables` (summarised two at a time)."""
+        return summarise_all(self.tables, self.percentiles)
 
     def system_position(self) -> xr.DataArray:
         """The system's do-something position by draw and year, £'000 (deficit positive)."""

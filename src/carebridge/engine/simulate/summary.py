@@ -8,7 +8,7 @@ draws in which a condition holds, ``Σ_d 1[condition] / D``.
 from __future__ import annotations
 
 import os
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -65,6 +65,20 @@ def summarise(table: xr.DataArray, percentiles: Sequence[float]) -> xr.DataArray
     }
     coords[STAT] = stat_labels(percentiles)
     return labelled(out.reshape((1 + len(percentiles), *values.shape[1:])), [STAT, *other], coords)
+
+
+def summarise_all(
+    tables: Mapping[str, xr.DataArray], percentiles: Sequence[float]
+) -> dict[str, xr.DataArray]:
+    """:func:`summarise` of each table, in the order given: the tables on :data:`THREADS` threads at once
+    (their sorts and sums run without the interpreter's lock; each table is its own, so the numbers are
+    those of one summary after another)."""
+    names = list(tables)
+    if THREADS < 2 or len(names) < 2:
+        return {name: summarise(tables[name], percentiles) for name in names}
+    with ThreadPoolExecutor(THREADS, thread_name_prefix="carebridge-summaries") as pool:
+        done = list(pool.map(lambda name: summarise(tables[name], percentiles), names))
+    return dict(zip(names, done, strict=True))
 
 
 def _sorted_percentiles(
