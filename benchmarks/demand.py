@@ -13,6 +13,9 @@ Prints:
 - the engine time of each (``carebridge.engine.run``, median of ``--runs``, 50 by default, the two runs taken
   in turn) and their ratio, demand over plain — floor 1.2 (within 20% of today's engine time); a ratio
   measured in one run, so ``--check-stable`` checks it;
+- the same two, each validated anew from its data before each run, so that its first run makes what a run
+  keeps for a scenario as written (``inputs.kept_for``), and their ratio: no floor, for the record (the floor
+  is for repeated runs, as the engine's benchmark times them);
 - 10,000 Monte Carlo draws (``--draws``) of the demand scenario with ``--spread 0.2`` on every effect, price
   and driver and the demographic rates uncertain too — floor 3 s.
 
@@ -119,6 +122,23 @@ def engine_times(plain: Scenario, demand: Scenario, runs: int) -> tuple[float, f
     return statistics.median(times[0]), statistics.median(times[1])
 
 
+def first_run_times(plain: Scenario, demand: Scenario, runs: int) -> tuple[float, float]:
+    """The median time of each scenario's first run, validated anew from its data before each run (so that
+    nothing kept for a scenario as written helps: ``inputs.kept_for``), the two taken in turn."""
+    from carebridge.engine import run
+    from carebridge.scenario.schema import Scenario
+
+    data = (plain.model_dump(), demand.model_dump())
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for given, kept in zip(data, times, strict=True):
+            scenario = Scenario.model_validate(given)
+            start = time.perf_counter()
+            run(scenario)
+            kept.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def uncertain_demand(scenario: Scenario) -> Scenario:
     """The demand scenario with ``--spread 0.2`` and each POD's demographic rates uncertain (±20%)."""
     from carebridge.scenario.uncertain import number_paths, scenario_data, spread, with_distributions
@@ -165,6 +185,7 @@ def main() -> int:
     ages, sexes, years = people_cells(demand)
     print(f"population: {ages} ages × {sexes} sexes × {years} years; schemes: {len(demand.schemes)}")
     plain_time, demand_time = engine_times(plain, demand, options.runs)
+    first_plain, first_demand = first_run_times(plain, demand, options.runs)
     uncertain = uncertain_demand(demand)
     seconds, inputs = draws_time(uncertain, options.draws)
     print(f"uncertain inputs: {inputs}")
@@ -192,6 +213,22 @@ def main() -> int:
             "×",
             "ratio",
             FLOORS["ratio"],
+        ),
+        Figure(
+            "first_demand",
+            f"first run of a scenario just validated, demand (median of {options.runs})",
+            first_demand * 1000,
+            "ms",
+            "time",
+            baseline=first_plain * 1000,
+            baseline_note="the plain scenario's first run, this run",
+        ),
+        Figure(
+            "first_ratio",
+            "first runs, demand against plain, times as long",
+            first_demand / first_plain,
+            "×",
+            "ratio",
         ),
         Figure(
             "seconds_draws",

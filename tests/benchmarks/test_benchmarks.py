@@ -59,3 +59,6 @@ def test_the_demand_benchmark_measures_population_and_new_effects_against_the_pl
     assert figures["ratio"]["floor"] == 1.2 and figures["seconds_draws"]["floor"] == 3.0
     assert figures["plain"]["value"] > 0 and figures["demand"]["value"] > 0
     assert figures["ratio"]["value"] > 0 and figures["seconds_draws"]["value"] > 0
+    first = figures["first_demand"]
+    assert first["value"] > 0 and first["baseline"] > 0 and figures["first_ratio"]["floor"] is None
+    assert figures["first_ratio"]["value"] == pytest.approx(first["value"] / first["baseline"])
