@@ -4,9 +4,10 @@ For each size: generate the population into a temporary folder (chunk-wise, boun
 once on a 200,000-patient sample (timed apart), then time the steps the floors are about, in a fresh
 process so that its peak memory is its own:
 
-- **scoring**: the risk of every patient (one SQL expression from the coefficients) and the top-15% threshold;
-- **cohort and concentration**: the cohort's activity against everyone's, and the concentration curve (1,000
-  groups) and table (DuckDB sums both in the same passes; pandas in its own way, below);
+- **scoring**: the risk of every patient (one SQL expression from the coefficients);
+- **cohort and concentration**: the top-15% threshold, the cohort's activity against everyone's, and the
+  concentration curve (1,000 groups) and table (DuckDB reads the threshold from the curve's histogram and sums
+  the cohort and the curve in the same passes; pandas in its own way, below);
 - **emitting**: the cohort's ``cohorts:`` fragment.
 
 Prints rows per second, the peak resident memory of the process (``ru_maxrss``), and at every size of 1M
@@ -51,7 +52,7 @@ def duckdb_steps(path: Path, model_path: Path) -> dict[str, float]:
     """Time scoring, cohort, concentration and emitting with DuckDB over the file in place."""
     import duckdb
 
-    from carebridge.strat.cohort import cohort_and_curve, concentration_table, top_threshold
+    from carebridge.strat.cohort import cohort_and_curve, concentration_table
     from carebridge.strat.disclosure import DisclosureRule
     from carebridge.strat.emit import DEFAULT_POD_MAP, cohort_fragment
     from carebridge.strat.model import load_model
@@ -66,12 +67,9 @@ def duckdb_steps(path: Path, model_path: Path) -> dict[str, float]:
     model.bind(con)
     measures = ["ae", "nel", "nel_acs", "el", "op_first", "op_fu", "gp", "cost"]
     score_patients(con, model, "prior", measures)
-    threshold, lowest = top_threshold(con, "scored", TOP)
     times["scoring"] = time.perf_counter() - start
     start = time.perf_counter()
-    cohort, curve = cohort_and_curve(
-        con, "scored", threshold, "prior", measures, f"Top {TOP:g}%", lowest=lowest
-    )
+    cohort, curve = cohort_and_curve(con, "scored", "prior", measures, f"Top {TOP:g}%", top=TOP)
     concentration_table(curve)
     times["cohort and concentration"] = time.perf_counter() - start
     start = time.perf_counter()

@@ -19,6 +19,7 @@ from carebridge.strat.cohort import (
     concentration_curve,
     concentration_table,
     select_cohort,
+    top_rank,
 )
 from carebridge.strat.pipeline import Options, Stratification, stratify
 from carebridge.strat.synth import synthetic_patients
@@ -173,7 +174,9 @@ def test_the_cohort_summed_in_the_curves_passes_is_the_cohort_of_its_own_pass(
     )
     measures = ["nel", "cost"]
     for groups in (7, CURVE_GROUPS):
-        cohort, curve = cohort_and_curve(con, "scored", threshold, "prior", measures, "rule", groups)
+        cohort, curve = cohort_and_curve(
+            con, "scored", "prior", measures, "rule", threshold=threshold, groups=groups
+        )
         alone = select_cohort(con, "scored", threshold, "prior", measures, "rule")
         assert (cohort.patients, cohort.population) == (alone.patients, alone.population)
         assert cohort.patients == sum(risk >= threshold for risk in risks)
@@ -181,3 +184,52 @@ def test_the_cohort_summed_in_the_curves_passes_is_the_cohort_of_its_own_pass(
             assert cohort.counts()[measure] == pytest.approx((inside, total), rel=1e-12)
         expected = concentration_curve(con, "scored", "prior", measures, groups)
         pd.testing.assert_frame_equal(curve, expected, check_exact=False, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "risks",
+    [
+        [0.5] * 10 + [0.25] * 12 + [0.75] * 8,
+        [0.3] * 2_500,
+        [0.0, 1.0, 1e-300, 1e-13, 0.999999] * 300 + [0.02 + i / 1e5 for i in range(1_700)],
+        [(index * 7919 % 1009) / 1009 for index in range(2_000)],
+        [0.4],
+    ],
+    ids=["ties", "all-the-same", "extremes", "spread", "one"],
+)
+@pytest.mark.parametrize("top", [15.0, 0.1, 2.5, 33.3, 50.0, 99.99, 100.0])
+def test_the_top_threshold_read_from_the_histogram_is_duckdbs_quantile(
+    risks: list[float], top: float
+) -> None:
+    """The top x%'s threshold, read from the curve's histogram and one bin, is the risk
+    ``quantile_disc(risk, 1 − x/100)`` selects; the cohort is everyone at or above it."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE scored AS "
+        "SELECT risk, nel_prior FROM (SELECT unnest($1) AS risk, unnest($2) AS nel_prior)",
+        [risks, [index % 5 for index in range(len(risks))]],
+    )
+    cohort, _ = cohort_and_curve(con, "scored", "prior", ["nel"], "rule", top=top)
+    expected = con.execute(f"SELECT quantile_disc(risk, {1 - top / 100!r}) FROM scored").fetchall()[0][0]
+    assert cohort.threshold == expected
+    assert cohort.patients == sum(risk >= expected for risk in risks)
+    assert cohort.patients >= len(risks) * top / 100 - 1e-9
+
+
+def test_top_rank_is_exact_where_the_top_is_a_whole_number_of_patients() -> None:
+    """15% of 100 patients is 15 whole patients: the threshold is the 16th from the top (``quantile_disc``'s
+    choice, index ⌈85⌉ − 1 = 84 from the lowest), however 0.85 rounds in binary."""
+    assert top_rank(100, 15.0) == 15
+    assert top_rank(20, 5.0) == 1
+    assert top_rank(1, 15.0) == 0
+    assert top_rank(1_000_000, 15.0) == 150_000
+    assert top_rank(7, 100.0) == 6
+
+
+def test_the_cohort_is_given_by_a_threshold_or_a_top_not_both() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE scored AS SELECT 0.5 AS risk, 1 AS nel_prior")
+    with pytest.raises(ValueError, match="not both or neither"):
+        cohort_and_curve(con, "scored", "prior", ["nel"], "rule", threshold=0.5, top=15.0)
+    with pytest.raises(ValueError, match="not both or neither"):
+        cohort_and_curve(con, "scored", "prior", ["nel"], "rule")

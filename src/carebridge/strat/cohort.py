@@ -20,12 +20,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import duckdb
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
 from carebridge.strat.columns import MEASURE_NAMES
 
@@ -86,15 +88,15 @@ def measures_in(columns: set[str], year: str) -> list[str]:
     return [measure for measure in MEASURES if f"{measure}_{year}" in columns]
 
 
-def top_threshold(con: duckdb.DuckDBPyConnection, relation: str, top_percent: float) -> tuple[float, float]:
-    """The risk of the patient at rank ``⌈N·top/100⌉`` from the top, and the lowest risk (for
-    :func:`concentration_curve`), in one pass."""
-    row = con.execute(
-        f"SELECT quantile_disc(risk, {1 - top_percent / 100!r}), min(risk) FROM {relation}"
-    ).fetchone()
-    if not row or row[0] is None:
-        return 0.0, 1.0
-    return float(row[0]), float(row[1])
+def top_rank(patients: int, top_percent: float) -> int:
+    """The rank (from 0, highest risk first) of the patient whose risk is the threshold of the top
+    ``top_percent``: the patient ``quantile_disc(risk, q)`` chooses for ``q = 1 − top/100`` — index
+    ``max(⌈N·q⌉, 1) − 1`` from the lowest — in exact arithmetic on the percentage as written (``15`` →
+    ``q = 0.85``, as DuckDB does on a decimal literal), so that ``N·q`` a whole number is never rounded past
+    it. Every patient at or above that risk is in the cohort: at least ``N·top/100`` of them."""
+    q = 1 - Fraction(repr(float(top_percent))) / 100
+    lowest_first = max(math.ceil(patients * q), 1) - 1
+    return patients - 1 - lowest_first
 
 
 def select_cohort(
@@ -139,7 +141,6 @@ def concentration_curve(
     year: str,
     measures: list[str],
     groups: int = CURVE_GROUPS,
-    lowest: float | None = None,
 ) -> pd.DataFrame:
     """Cumulative share of each measure held by the top ``percent`` of patients by risk.
 
@@ -148,30 +149,101 @@ def concentration_curve(
     (``rowid``), and put in the groups ``ntile(groups) OVER (ORDER BY risk DESC, rowid)`` would give them —
     without sorting every patient (:func:`_group_of_bin`). One row per group boundary (``percent`` =
     100·k/groups), plus the origin; columns ``percent``, ``patients`` (cumulative), ``min_score`` (the lowest
-    score in the top k groups) and one per measure. ``lowest``: the lowest risk, when the caller has it
-    (:func:`top_threshold`), else read here.
+    score in the top k groups) and one per measure.
     """
-    return _curve(_grouped(con, relation, year, measures, groups, lowest, None), measures, groups)
+    grouped = _grouped(con, relation, year, measures, groups, _histogram(con, relation), None)
+    return _curve(grouped, measures, groups)
 
 
 def cohort_and_curve(
     con: duckdb.DuckDBPyConnection,
     relation: str,
-    threshold: float,
     year: str,
     measures: list[str],
     rule: str,
+    *,
+    threshold: float | None = None,
+    top: float | None = None,
     groups: int = CURVE_GROUPS,
-    lowest: float | None = None,
 ) -> tuple[Cohort, pd.DataFrame]:
-    """:func:`select_cohort` and :func:`concentration_curve` in the curve's passes: each group's sums are
-    split in two, ``risk ≥ threshold`` and not, and the cohort's are the first halves' (one pass fewer)."""
-    grouped = _grouped(con, relation, year, measures, groups, lowest, threshold)
+    """The cohort — everyone at or above ``threshold`` (a risk, 0 to 1), or the top ``top`` per cent (ties at
+    the threshold all in) — and the concentration curve, in the curve's passes: the top's threshold is read
+    from the curve's histogram and one bin of it (no pass of its own), and each group's sums are split in
+    two, ``risk ≥ threshold`` and not, so that the cohort's are the first halves' (:func:`select_cohort`'s
+    own pass is not needed)."""
+    if (threshold is None) == (top is None):
+        raise ValueError("give the cohort's threshold or its top percentage, not both or neither")
+    histogram = _histogram(con, relation)
+    if threshold is None:
+        threshold = _threshold_of_top(con, relation, histogram, top or 0.0)
+    grouped = _grouped(con, relation, year, measures, groups, histogram, threshold)
     columns = ["patients", *measures]
     at = grouped["inside"].to_numpy(dtype=bool)
     sums = grouped[columns].to_numpy(dtype=np.float64, na_value=0.0)
     inside, outside = sums[at].sum(axis=0).tolist(), sums[~at].sum(axis=0).tolist()
     return _cohort(rule, threshold, measures, inside, outside), _curve(grouped, measures, groups)
+
+
+@dataclass(frozen=True)
+class _Histogram:
+    """Patients by bin of risk (:func:`_bin_sql`), highest bin first: the ranks each bin holds follow."""
+
+    lowest: float
+    """The lowest risk, which the bins start from."""
+    bins: npt.NDArray[np.int64]
+    patients: npt.NDArray[np.int64]
+
+    @property
+    def binned(self) -> str:
+        """The bin of a patient's risk, as SQL."""
+        return _bin_sql(self.lowest)
+
+    def one_bin(self, index: int) -> str:
+        """SQL true for the patients of ``bins[index]``: first the range of risks the bin spans, widened a
+        millionth each way (a comparison, so the logarithm is taken for those few patients only), then the
+        bin itself (which alone decides)."""
+        low, high = _bin_range(self.lowest, int(self.bins[index]))
+        within = [f"risk >= {low * (1 - 1e-6)!r}"] if low > 0 else []
+        within += [f"risk <= {high * (1 + 1e-6)!r}"] if math.isfinite(high) else []
+        return " AND ".join([*within, f"{self.binned} = {self.bins[index]}"])
+
+
+def _histogram(con: duckdb.DuckDBPyConnection, relation: str) -> _Histogram:
+    """The lowest risk, then every patient's bin counted (a narrow pass each)."""
+    row = con.execute(f"SELECT min(risk) FROM {relation}").fetchall()
+    lowest = float(row[0][0]) if row and row[0][0] is not None else 1.0
+    # the bins' range is known from the risks' (the table's statistics): counted in an array indexed by bin,
+    # a perfect hash, which DuckDB uses for at most 2^12 groups unless told (a third of the pass's time)
+    con.execute(f"SET perfect_ht_threshold = {PERFECT_HASH_BITS}")
+    try:
+        counted = con.execute(
+            f"SELECT {_bin_sql(lowest)} AS bin, count(*) AS patients FROM {relation} GROUP BY bin "
+            "ORDER BY bin DESC"
+        ).fetchnumpy()
+    finally:
+        con.execute("RESET perfect_ht_threshold")
+    return _Histogram(
+        lowest, np.asarray(counted["bin"], dtype=np.int64), np.asarray(counted["patients"], dtype=np.int64)
+    )
+
+
+def _threshold_of_top(
+    con: duckdb.DuckDBPyConnection, relation: str, histogram: _Histogram, top_percent: float
+) -> float:
+    """The risk of the patient at :func:`top_rank`: the bin holding that rank, from the counts, and the
+    risk at its place within the bin (its patients' risks in descending order: a read of one bin)."""
+    total = int(histogram.patients.sum())
+    if total == 0:
+        return 0.0
+    rank = top_rank(total, top_percent)
+    ends = np.cumsum(histogram.patients)
+    at = int(np.searchsorted(ends, rank, side="right"))
+    within = rank - int(ends[at] - histogram.patients[at])
+    row = con.execute(
+        f"SELECT risk FROM {relation} WHERE {histogram.one_bin(at)} "
+        f"ORDER BY risk DESC LIMIT 1 OFFSET {within}"
+    ).fetchall()
+    return float(row[0][0])
 
 
 def _grouped(
@@ -180,32 +252,18 @@ def _grouped(
     year: str,
     measures: list[str],
     groups: int,
-    lowest: float | None,
+    histogram: _Histogram,
     threshold: float | None,
 ) -> pd.DataFrame:
     """Each group's patients, lowest risk and sums (``grp``, ``inside``, ``patients``, ``min_risk``, one
     column per measure), apart for the patients at or above ``threshold`` (``inside``) and the others."""
     inside = "false" if threshold is None else f"coalesce(risk >= {threshold!r}, false)"
     sums = ", ".join(f"sum({m}_{year}) AS {m}" for m in measures)
-    if lowest is None:
-        row = con.execute(f"SELECT min(risk) FROM {relation}").fetchone()
-        lowest = float(row[0]) if row and row[0] is not None else 1.0
-    binned = _bin_sql(lowest)
-    # the bins' range is known from the risks' (the table's statistics): counted in an array indexed by bin,
-    # a perfect hash, which DuckDB uses for at most 2^12 groups unless told (a third of the pass's time)
-    con.execute(f"SET perfect_ht_threshold = {PERFECT_HASH_BITS}")
-    try:
-        histogram = con.execute(
-            f"SELECT {binned} AS bin, count(*) AS patients FROM {relation} GROUP BY bin ORDER BY bin DESC"
-        ).fetchnumpy()
-    finally:
-        con.execute("RESET perfect_ht_threshold")
-    bins = np.asarray(histogram["bin"], dtype=np.int64)
-    patients = np.asarray(histogram["patients"], dtype=np.int64)
+    binned, bins, patients = histogram.binned, histogram.bins, histogram.patients
     place = _group_of_bin(bins, patients, groups)
     # the group of a whole bin (0 for a cut one: a column ranging 0 to ``groups``, so that the pass over the
     # whole bins sums into a perfect hash too), and the rank before a cut bin's first patient
-    places = pd.DataFrame(
+    places = pa.table(
         {
             "bin": np.arange(BINS + 1, dtype=np.int32),
             "grp": np.maximum(place, 0).astype(np.int32),
@@ -278,12 +336,26 @@ LOWEST = 1e-12
 """Risks below this share the first bin (a logarithm needs a floor)."""
 
 
+def _span(lowest: float) -> tuple[float, float]:
+    """The floor of the bins' risks and ``−ln`` of it (the span of ``ln(risk)`` the bins share)."""
+    floor = max(lowest, LOWEST)
+    return floor, -math.log(floor) if floor < 1 else 1.0
+
+
 def _bin_sql(lowest: float) -> str:
     """A patient's bin, 0 to :data:`BINS`, as SQL: ``⌊BINS·(ln risk − ln lowest) / −ln lowest⌋`` — never lower
     for a higher risk, the same for the same risk."""
-    floor = max(lowest, LOWEST)
-    span = -math.log(floor) if floor < 1 else 1.0
+    floor, span = _span(lowest)
     return f"CAST(floor((ln(greatest(risk, {floor!r})) + {-math.log(floor)!r}) * {BINS / span!r}) AS INTEGER)"
+
+
+def _bin_range(lowest: float, bin_: int) -> tuple[float, float]:
+    """The risks bin ``bin_`` of :func:`_bin_sql` spans, from the bin's definition (to rounding: widen it
+    before use; 0 from the first bin, which holds every risk below the floor, and infinity from the last)."""
+    floor, span = _span(lowest)
+    low = 0.0 if bin_ <= 0 else math.exp(bin_ * span / BINS + math.log(floor))
+    high = math.inf if bin_ >= BINS - 1 else math.exp((bin_ + 1) * span / BINS + math.log(floor))
+    return low, high
 
 
 _PLACES = "carebridge_curve_places"

@@ -27,7 +27,6 @@ from carebridge.strat.cohort import (
     cohort_and_curve,
     concentration_table,
     measures_in,
-    top_threshold,
 )
 from carebridge.strat.columns import NEXT_COLUMNS
 from carebridge.strat.evaluate import Evaluation, evaluate
@@ -131,8 +130,8 @@ def choose_model(
 def score_patients(con: duckdb.DuckDBPyConnection, model: RiskModel, year: str, measures: list[str]) -> None:
     """Score every patient once into the temporary table ``scored`` (risk and the year's activity: a narrow
     table, so the cohort and concentration read memory, not the file), in file order — unsorted: the
-    threshold is a selection (``quantile_disc``) and the concentration curve ranks patients by a histogram
-    of risk (:func:`concentration_curve`)."""
+    concentration curve ranks patients by a histogram of risk, and the top's threshold is read from it
+    (:func:`~carebridge.strat.cohort.cohort_and_curve`)."""
     activity = ", ".join(
         f"CAST({m}_{year} AS {'DOUBLE' if m == 'cost' else 'INTEGER'}) AS {m}_{year}" for m in measures
     )
@@ -186,15 +185,18 @@ def stratify(path: Path, options: Options, con: duckdb.DuckDBPyConnection | None
     measures = measures_in(columns, options.year)
     score_patients(con, model, options.year, measures)
     define_scored_people(con, model)
-    lowest: float | None = None
     if options.threshold is not None:
-        threshold, rule = options.threshold / 100, f"Risk score {options.threshold:g} or more"
+        rule = f"Risk score {options.threshold:g} or more"
+        cohort, curve = cohort_and_curve(
+            con, "scored", options.year, measures, rule, threshold=options.threshold / 100
+        )
     else:
         top = 15.0 if options.top is None else options.top
         if not 0 < top <= 100:
             raise StratifyError(f"--top {top:g}: expected a percentage above 0 and at most 100")
-        (threshold, lowest), rule = top_threshold(con, "scored", top), f"Top {top:g}% by predicted risk"
-    cohort, curve = cohort_and_curve(con, "scored", threshold, options.year, measures, rule, lowest=lowest)
+        rule = f"Top {top:g}% by predicted risk"
+        cohort, curve = cohort_and_curve(con, "scored", options.year, measures, rule, top=top)
+    threshold = cohort.threshold
     return Stratification(
         file=str(path),
         patients=checked.patients,
