@@ -127,3 +127,30 @@ def test_bad_coefficients_file(tmp_path: Path) -> None:
         f"  - {path}:1 intercept: expected a number; found 'one'",
         f"  - {path}:4 coefficients.care_home: expected a number; found 'yes'",
     ]
+
+
+def test_the_scoring_expression_is_the_features_sum_as_defined(tmp_path: Path) -> None:
+    """The risk as scored (multimorbidity folded into the conditions, scales folded into the coefficients,
+    logarithms skipped at 0) is the logistic of the intercept plus each coefficient times its feature as
+    ``FEATURES`` defines it, to rounding, for a model with every feature."""
+    import pyarrow.parquet as pq
+
+    from carebridge.strat.features import FEATURES
+    from carebridge.strat.model import RiskModel
+    from carebridge.strat.source import create_patient_view, open_patient_file
+    from carebridge.strat.synth import synthetic_patients
+
+    path = tmp_path / "patients.parquet"
+    pq.write_table(synthetic_patients(3_000, seed=11), path)
+    rng = np.random.default_rng(3)
+    model = RiskModel(-2.5, {f.name: float(rng.normal(0, 0.4)) for f in FEATURES}, "test")
+    con = duckdb.connect()
+    create_patient_view(con, open_patient_file(path))
+    model.bind(con)
+    plain = " + ".join(f"{model.coefficients[f.name]!r} * ({f.sql})" for f in FEATURES)
+    rows = con.execute(
+        f"SELECT {model.risk_sql()}, 1.0 / (1.0 + exp(-({model.intercept!r} + {plain}))) FROM patients"
+    ).fetchall()
+    scored, defined = np.array(rows).T
+    assert np.allclose(scored, defined, rtol=1e-12, atol=1e-15)
+    assert len({round(value, 6) for value in defined}) > 100

@@ -199,13 +199,22 @@ class _Histogram:
         return _bin_sql(self.lowest)
 
     def one_bin(self, index: int) -> str:
-        """SQL true for the patients of ``bins[index]``: first the range of risks the bin spans, widened a
-        millionth each way (a comparison, so the logarithm is taken for those few patients only), then the
-        bin itself (which alone decides)."""
-        low, high = _bin_range(self.lowest, int(self.bins[index]))
-        within = [f"risk >= {low * (1 - 1e-6)!r}"] if low > 0 else []
-        within += [f"risk <= {high * (1 + 1e-6)!r}"] if math.isfinite(high) else []
+        """SQL true for the patients of ``bins[index]``: first the range of risks the bin may hold (a
+        comparison, so the logarithm is taken for those few patients only), then the bin itself (which alone
+        decides)."""
+        low, high = (float(bound[0]) for bound in _bin_bounds(self.lowest, self.bins[index : index + 1]))
+        within = [f"risk >= {low!r}"] if low > 0 else []
+        within += [f"risk <= {high!r}"] if math.isfinite(high) else []
         return " AND ".join([*within, f"{self.binned} = {self.bins[index]}"])
+
+    def split_by(self, threshold: float | None) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        """For each bin, whether it may hold risks on both sides of ``threshold`` (its patients are then
+        ranked one by one, :func:`_grouped`), and whether all its patients are at or above it (for the
+        others: every risk a bin may hold is at or above, or every one below)."""
+        if threshold is None:
+            return np.zeros(self.bins.size, dtype=bool), np.zeros(self.bins.size, dtype=bool)
+        low, high = _bin_bounds(self.lowest, self.bins)
+        return (low < threshold) & (threshold <= high), low >= threshold
 
 
 def _histogram(con: duckdb.DuckDBPyConnection, relation: str) -> _Histogram:
@@ -260,13 +269,18 @@ def _grouped(
     inside = "false" if threshold is None else f"coalesce(risk >= {threshold!r}, false)"
     sums = ", ".join(f"sum({m}_{year}) AS {m}" for m in measures)
     binned, bins, patients = histogram.binned, histogram.bins, histogram.patients
-    place = _group_of_bin(bins, patients, groups)
-    # the group of a whole bin (0 for a cut one: a column ranging 0 to ``groups``, so that the pass over the
-    # whole bins sums into a perfect hash too), and the rank before a cut bin's first patient
+    split, above = histogram.split_by(threshold)
+    place = _group_of_bin(bins, patients, groups, split)
+    whole_above = np.zeros(BINS + 1, dtype=np.int32)
+    whole_above[bins] = above
+    # for a whole bin, its group and whether it is at or above the threshold, as one key (2 × group + 1 if
+    # above: one column, ranging 0 to 2·groups + 1, which DuckDB sums into by a perfect hash); for a cut one,
+    # key 0 and the rank before its first patient
+    key = np.where(place > 0, 2 * place + whole_above, 0).astype(np.int32)
     places = pa.table(
         {
             "bin": np.arange(BINS + 1, dtype=np.int32),
-            "grp": np.maximum(place, 0).astype(np.int32),
+            "key": key,
             "ranked_before": np.where(place < 0, -1 - place, 0),
         }
     )
@@ -282,9 +296,12 @@ def _grouped(
     )
     placed = f"{relation} AS patient JOIN {_PLACES} AS places ON {binned} = places.bin"
     whole = con.execute(
-        f"SELECT places.grp, {inside} AS inside, count(*) AS patients, min(risk) AS min_risk, {sums} "
-        f"FROM {placed} WHERE places.grp > 0 GROUP BY places.grp, inside"
+        f"SELECT places.key, count(*) AS patients, min(risk) AS min_risk, {sums} "
+        f"FROM {placed} WHERE places.key > 0 GROUP BY places.key"
     ).df()
+    keys = whole.pop("key").to_numpy(dtype=np.int64)
+    whole.insert(0, "inside", keys % 2 == 1)
+    whole.insert(0, "grp", keys // 2)
     activity = ", ".join(f"{m}_{year}" for m in measures)
     cut = con.execute(
         f"""
@@ -293,7 +310,7 @@ def _grouped(
         FROM (
             SELECT ranked_before - 1 + row_number() OVER (ORDER BY risk DESC, patient.rowid) AS rank,
                 risk, {activity}
-            FROM {placed} WHERE places.grp = 0
+            FROM {placed} WHERE places.key = 0
         )
         GROUP BY grp, inside
         """
@@ -349,12 +366,16 @@ def _bin_sql(lowest: float) -> str:
     return f"CAST(floor((ln(greatest(risk, {floor!r})) + {-math.log(floor)!r}) * {BINS / span!r}) AS INTEGER)"
 
 
-def _bin_range(lowest: float, bin_: int) -> tuple[float, float]:
-    """The risks bin ``bin_`` of :func:`_bin_sql` spans, from the bin's definition (to rounding: widen it
-    before use; 0 from the first bin, which holds every risk below the floor, and infinity from the last)."""
+def _bin_bounds(
+    lowest: float, bins: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The risks each bin of :func:`_bin_sql` may hold: the range its definition gives, widened a millionth
+    each way for rounding (0 from the first bin, which holds every risk below the floor, and infinity from
+    the last)."""
     floor, span = _span(lowest)
-    low = 0.0 if bin_ <= 0 else math.exp(bin_ * span / BINS + math.log(floor))
-    high = math.inf if bin_ >= BINS - 1 else math.exp((bin_ + 1) * span / BINS + math.log(floor))
+    edges = np.exp(np.arange(BINS + 1) * span / BINS + math.log(floor))
+    low = np.where(bins <= 0, 0.0, edges[np.clip(bins, 0, BINS)] * (1 - 1e-6))
+    high = np.where(bins >= BINS - 1, np.inf, edges[np.clip(bins + 1, 0, BINS)] * (1 + 1e-6))
     return low, high
 
 
@@ -362,10 +383,14 @@ _PLACES = "carebridge_curve_places"
 
 
 def _group_of_bin(
-    bins: npt.NDArray[np.int64], patients: npt.NDArray[np.int64], groups: int
+    bins: npt.NDArray[np.int64],
+    patients: npt.NDArray[np.int64],
+    groups: int,
+    split: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.int64]:
     """For each bin of :func:`_bin_sql` (0 to :data:`BINS`), where its patients go: a bin whose patients all
-    fall in one group gives that group (from 1); a bin that a group boundary cuts gives ``−1 − o``: its
+    fall in one group gives that group (from 1); a bin that a group boundary cuts, or that ``split`` marks
+    (it may hold risks on both sides of the cohort's threshold), gives ``−1 − o``: its
     patients are ranked one by one with the other cut bins' (``row_number`` over risk, then file order: a
     sort of those few), and the ``n``-th of them (from 1) has the rank (from 0) ``o + n − 1``. ``bins`` in
     descending order, highest risk first, with their patients.
@@ -381,6 +406,8 @@ def _group_of_bin(
 
     first = np.cumsum(patients) - patients
     whole = group(first) == group(first + patients - 1)
+    if split is not None:
+        whole &= ~split
     cut = np.where(whole, 0, patients)
     ranked_before = np.cumsum(cut) - cut
     lookup = np.zeros(BINS + 1, dtype=np.int64)

@@ -29,6 +29,7 @@ from carebridge.strat.cohort import (
     measures_in,
 )
 from carebridge.strat.columns import NEXT_COLUMNS
+from carebridge.strat.database import connection
 from carebridge.strat.evaluate import Evaluation, evaluate
 from carebridge.strat.model import MAX_FIT_ROWS, FitError, RiskModel, fit_model, load_model
 from carebridge.strat.source import create_patient_view, open_patient_file
@@ -158,8 +159,10 @@ def score_distribution(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def stratify(path: Path, options: Options, con: duckdb.DuckDBPyConnection | None = None) -> Stratification:
-    """Run every step on the patient file at ``path``."""
-    con = con or duckdb.connect()
+    """Run every step on the patient file at ``path``, on ``con`` or a connection of its own."""
+    if con is None:
+        with connection() as own:
+            return stratify(path, options, own)
     file = open_patient_file(path)
     checked = validate_patients(con, file)
     if checked.patients < MIN_PATIENTS:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from carebridge.scenario.population import OLDEST, band_problems, parse_band
 from carebridge.strat.cohort import measures_in
+from carebridge.strat.database import connection
 from carebridge.strat.disclosure import SUPPRESSED, DisclosureRule
 from carebridge.strat.source import create_patient_view, open_patient_file, sql_name
 from carebridge.strat.validate import validate_patients
@@ -75,8 +76,10 @@ def base_rates(
     """Activity per head by POD, sex and age band of the patient file at ``path``; raises
     :class:`~carebridge.strat.errors.PatientDataError` for a bad file and :class:`RatesError` for options
     the file cannot serve."""
+    if con is None:
+        with connection() as own:
+            return base_rates(path, pod_map, bands, year, own)
     chosen = parse_bands(bands)
-    con = con or duckdb.connect()
     file = open_patient_file(path)
     checked = validate_patients(con, file)
     columns = set(checked.columns)
