@@ -233,3 +233,25 @@ def test_the_cohort_is_given_by_a_threshold_or_a_top_not_both() -> None:
         cohort_and_curve(con, "scored", "prior", ["nel"], "rule", threshold=0.5, top=15.0)
     with pytest.raises(ValueError, match="not both or neither"):
         cohort_and_curve(con, "scored", "prior", ["nel"], "rule")
+
+
+@pytest.mark.parametrize("lowest", [1e-300, 1e-12, 0.0154, 0.4, 1.0])
+def test_every_risk_lies_within_the_bounds_of_its_bin(lowest: float) -> None:
+    """The risks a bin may hold, from the bins' definition (widened for rounding), hold every risk DuckDB
+    puts in it — what lets a read of one bin, and the whole bins' side of the threshold, skip the
+    logarithm for the others: risks spread over every bin, and those at the bins' edges."""
+    from carebridge.strat.cohort import BINS, _bin_bounds, _bin_sql, _span
+
+    floor, span = _span(lowest)
+    edges = np.exp(np.arange(0, BINS + 1, 97) * span / BINS + np.log(floor))
+    risks = np.concatenate(
+        [[0.0, lowest, 1.0], np.geomspace(max(lowest, 1e-300), 1.0, 20_000), edges, np.nextafter(edges, 0)]
+    )
+    risks = risks[(risks >= 0) & (risks <= 1)]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE scored AS SELECT unnest($1) AS risk", [risks.tolist()])
+    rows = con.execute(f"SELECT risk, {_bin_sql(lowest)} FROM scored").fetchnumpy()
+    bins = np.asarray(rows[next(name for name in rows if name != "risk")], dtype=np.int64)
+    low, high = _bin_bounds(lowest, bins)
+    assert ((low <= rows["risk"]) & (rows["risk"] <= high)).all()
+    assert bins.min() >= 0 and bins.max() <= BINS
