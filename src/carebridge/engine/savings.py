@@ -199,8 +199,11 @@ def source_totals(sources: Floats) -> Floats:
 def by_pod_values(totals: Floats, provider_split: Floats) -> Floats:
     """The savings table summed over sources and providers, (…, basis, scheme, year, pod), positive: the
     :func:`source_totals` of each POD weighted by its share of activity at the providers (1 when they hold
-    all of it)."""
-    shared: Floats = totals * provider_split.sum(axis=-1)
+    all of it: then ``totals`` itself, as a number times 1 is that number to the bit)."""
+    held = provider_split.sum(axis=-1)
+    if bool((held == 1).all()):
+        return totals
+    shared: Floats = totals * held
     return shared
 
 

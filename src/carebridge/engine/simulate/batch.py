@@ -156,7 +156,8 @@ def _savings_of(results: Results, by_provider: bool) -> dict[str, xr.DataArray]:
             "basis": list(BASES),
             "provider": coord(split, "provider"),
         }
-        return _source_sums(sources, -1.0, coords, ordered(split, ("pod", "provider")), pending.sums)
+        shares = ordered(split, ("pod", "provider"))
+        return _source_sums(sources, -1.0, coords, shares, pending.sums, STORAGE)
     if "provider" in results.savings.dims:
         return _savings_tables(results.savings)
     return _source_tables(results.savings, results.provider_split)
@@ -204,12 +205,14 @@ def _source_sums(
     coords: Mapping[str, Coordinate],
     shares: Floats,
     sums: Mapping[str, npt.NDArray[np.generic]] | None = None,
+    storage: npt.DTypeLike = np.float64,
 ) -> dict[str, xr.DataArray]:
     """:func:`_source_tables` of the savings ``values`` (…, scheme, year, pod, source, basis) times ``sign``
     (−1 for the savings as the run computes them, positive), with the providers' ``shares`` (pod, provider)
     and the labels ``coords``: each sum taken of ``values`` and then multiplied by ``sign`` (exact). The sums
     over sources the run computed for itself (``sums``, :attr:`~carebridge.engine.results.Pending.sums`:
-    ``totals`` and ``by_pod``) are read as they are, not computed again."""
+    ``totals`` and ``by_pod``) are read as they are, not computed again; the ``savings`` table is written
+    in ``storage`` (:data:`STORAGE` for a chunk's tables), as :func:`_stored` lays it out."""
     lead = [DRAW] if values.ndim == 6 else []
     held = shares.sum(axis=-1)  # the share of each POD the providers hold
     laid = laid_by_source(values)  # (…, source, basis, scheme, year, pod)
@@ -226,8 +229,8 @@ def _source_sums(
         return labelled(data, [*lead, *dims], {d: coords[d] for d in dims})
 
     savings = TABLE_DIMS["savings"]  # laid out as stored, the sign taken on the way: the run's sums stay
-    by_scheme = np.empty((*by_pod.shape[:-4], *by_pod.shape[-3:], by_pod.shape[-4]))
-    np.multiply(by_pod, sign, out=np.moveaxis(by_scheme, -1, -4))
+    by_scheme = np.empty((*by_pod.shape[:-4], *by_pod.shape[-3:], by_pod.shape[-4]), storage)
+    np.multiply(by_pod, sign, out=np.moveaxis(by_scheme, -1, -4), casting="same_kind")
     return {
         "savings": labelled(by_scheme, [*lead, *savings], {d: coords[d] for d in savings}),
         "source_savings": table(sources, ("source", "basis", "year")),
