@@ -216,7 +216,7 @@ def _source_sums(
     lead = [DRAW] if values.ndim == 6 else []
     held = shares.sum(axis=-1)  # the share of each POD the providers hold
     laid = laid_by_source(values)  # (…, source, basis, scheme, year, pod)
-    kept = sums or {}
+    kept = {name: np.asarray(sum_, dtype=np.float64) for name, sum_ in (sums or {}).items()}  # no copy
     total = kept["totals"] if "totals" in kept else source_totals(values)  # (…, basis, scheme, year, pod)
     activity = total.sum(axis=-3)  # (…, basis, year, pod)
     sources = np.einsum("...kyp,p->...y", laid, held)  # (…, source, basis, year)
