@@ -121,6 +121,21 @@ def test_a_runs_own_pages_hold_what_is_written_and_pickle_as_any_array() -> None
             np.testing.assert_array_equal(pickle.loads(pickle.dumps(array)), array)
 
 
+def test_pages_mapped_beside_the_writes_keep_what_is_written() -> None:
+    from carebridge.engine.simulate.memory import OWN_MAPPING, own_pages, populate
+
+    assert populate([np.empty(10)]) is None  # not its own mapping: nothing to map
+    shape = (OWN_MAPPING // 2, 5)
+    arrays = [own_pages(shape, np.float32) for _ in range(3)]
+    thread = populate(arrays)
+    for k, array in enumerate(arrays):  # written while the thread maps their pages
+        array[...] = k + np.arange(array.size, dtype=np.float32).reshape(shape)
+    if thread is not None:
+        thread.join()
+    for k, array in enumerate(arrays):
+        np.testing.assert_array_equal(array, k + np.arange(array.size, dtype=np.float32).reshape(shape))
+
+
 def test_summaries_on_threads_are_each_tables_own_summary() -> None:
     scenario = load_scenario(STOCKPORT).scenario
     simulation = simulate(with_spread(scenario, 0.2), 300, seed=5, chunk_size=100)

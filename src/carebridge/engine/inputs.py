@@ -626,19 +626,16 @@ def _effects(
             cells.append((kind_index[name], i, j))
             rows.append((("schemes", i, "effects", k, field_name), value, Fill.HELD))
             deliveries.append(delivery)
-    arrays = values.zeros((len(EFFECT_KINDS), len(schemes), len(span), len(pods)))
+    added = None
     if cells:
         factor = np.stack(
             np.broadcast_arrays(*(np.asarray(d, dtype=np.float64) for d in deliveries)), axis=-1
         )
-        kinds, at_scheme, at_pod = (np.array(axis, dtype=np.intp) for axis in zip(*cells, strict=True))
         added = factor[..., None] * values.table(span, rows)  # (…, effect, year)
-        by_cell = np.moveaxis(arrays, (-4, -3, -1), (0, 1, 2))  # a view (kind, scheme, pod, …, year)
-        if len(set(cells)) == len(cells):
-            by_cell[kinds, at_scheme, at_pod] += np.moveaxis(added, -2, 0)
-        else:  # effects of a kind on the same scheme and POD add up, in the order written
-            for r, (k, i, j) in enumerate(cells):
-                by_cell[k, i, j] += added[..., r, :]
+    shape = (len(schemes), len(span), len(pods))
+    fractions = len(FRACTION_KINDS)
+    groups = [range(fractions), *(range(k, k + 1) for k in range(fractions, len(EFFECT_KINDS)))]
+    arrays = [_effect_kinds(values, shape, group, cells, added) for group in groups]
     coords = {"scheme": schemes, "year": span.labels, "pod": pods}
     dims = ["scheme", "year", "pod"]
     cohorts = [ALL_COHORT, *(c.id for c in scenario.cohorts)]
@@ -652,16 +649,14 @@ def _effects(
     membership = np.zeros((len(schemes), len(cohorts)))
     for i, scheme in enumerate(scenario.schemes):
         membership[i, cohorts.index(scheme.cohort)] = 1.0
-    fractions = len(FRACTION_KINDS)
     by_kind = {
-        name: values.held(arrays[..., k, :, :, :], dims, coords)
-        for k, name in enumerate(EFFECT_KINDS)
-        if k >= fractions
+        name: (values.held if drawn else _laid)(data[..., 0, :, :, :], dims, coords)
+        for name, (data, drawn) in zip(EFFECT_KINDS[fractions:], arrays[1:], strict=True)
     }
     cohort_share = values.laid(share, ["cohort", "pod"], {"cohort": cohorts, "pod": pods})
     return EffectInputs(
-        fractions=values.held(
-            arrays[..., :fractions, :, :, :], ["kind", *dims], {"kind": list(FRACTION_KINDS), **coords}
+        fractions=(values.held if arrays[0][1] else _laid)(
+            arrays[0][0], ["kind", *dims], {"kind": list(FRACTION_KINDS), **coords}
         ),
         absolute_reduction=by_kind["absolute_reduction"],
         absolute_avoided=by_kind["absolute_avoided"],
@@ -671,6 +666,32 @@ def _effects(
         cohort_share=cast("xr.DataArray", cohort_share),
         **cohort_regions(scenario, span, values, cohort_share.values, activity),
     )
+
+
+def _effect_kinds(
+    values: InputValues,
+    shape: tuple[int, int, int],
+    kinds: range,
+    cells: Sequence[tuple[int, int, int]],
+    added: Floats | None,
+) -> tuple[Floats, bool]:
+    """The effects of the kinds ``kinds`` of :data:`EFFECT_KINDS` (…, kind, scheme, year, pod), each cell
+    the sum of the effects ``added`` (…, effect, year) at their ``cells`` (kind, scheme, POD) in the order
+    written, and whether it was made with draws: kinds no effect has are zeros without draws (a Monte Carlo
+    chunk neither zeroes nor scans a draw axis no effect reaches)."""
+    mine = [r for r, cell in enumerate(cells) if cell[0] in kinds]
+    if not mine or added is None:
+        return np.zeros((len(kinds), *shape)), False
+    data = values.zeros((len(kinds), *shape))
+    by_cell = np.moveaxis(data, (-4, -3, -1), (0, 1, 2))  # a view (kind, scheme, pod, …, year)
+    at = [(cells[r][0] - kinds.start, cells[r][1], cells[r][2]) for r in mine]
+    if len(set(at)) == len(at):
+        kind, scheme, pod = (np.array(axis, dtype=np.intp) for axis in zip(*at, strict=True))
+        by_cell[kind, scheme, pod] += np.moveaxis(added[..., mine, :], -2, 0)
+    else:  # effects of a kind on the same scheme and POD add up, in the order written
+        for r, (k, i, j) in zip(mine, at, strict=True):
+            by_cell[k, i, j] += added[..., r, :]
+    return data, values.draws is not None
 
 
 def cohort_regions(

@@ -58,11 +58,15 @@ class Pending(Generic[T]):
     computed: perhaps more cells than the field keeps, never fewer), for the check of finite numbers
     (:mod:`carebridge.engine.finite`) without labelling; ``view`` makes its view (:meth:`Results.view`: the
     same numbers, dimensions, labels, coordinates and attributes) from the same values and labels, without
-    building it (None: the view is taken of the field, built)."""
+    building it (None: the view is taken of the field, built); ``sums`` holds sums of ``numbers`` that the
+    run computed for its own use, by name, for a reader that would otherwise compute them again (a
+    simulation's tables, engine/simulate/batch.py; not checked for finite numbers, as the reader's own sums
+    would not be)."""
 
     build: Callable[[], T]
     numbers: tuple[npt.NDArray[np.generic], ...] = ()
     view: Callable[[], View | dict[str, View]] | None = None
+    sums: Mapping[str, npt.NDArray[np.generic]] = field(default_factory=dict)
 
 
 class _Lazy:

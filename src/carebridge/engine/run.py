@@ -186,7 +186,9 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
     recurrent = ordered(unlabelled(fin, "scheme_recurrent"), ("scheme", "year"))
     non_recurrent = ordered(unlabelled(fin, "scheme_non_recurrent"), ("scheme", "year"))
     by_year = {"scheme": scheme_ids, "year": years}
-    benefit = -savings.benefit_values(sources, provider_split)  # (…, scheme, year, basis), negative
+    totals = savings.source_totals(sources)  # (…, basis, scheme, year, pod), positive
+    by_pod = savings.by_pod_values(totals, provider_split)  # the same, weighted by the providers' shares
+    benefit = -savings.benefit_values(by_pod)  # (…, scheme, year, basis), negative
     invested = recurrent + non_recurrent
     net = invested[..., None] + benefit
     with_basis = {**by_year, "basis": list(savings.BASES)}
@@ -421,6 +423,7 @@ def run_inputs(scenario: Scenario, inputs: ModelInputs, *, by_provider: bool = T
             lambda: laid_view(
                 saved(), saving_dims, {**by_cell, **label_values(by_cell, labels)}, money_units
             ),
+            {"totals": totals, "by_pod": by_pod},
         ),
         "scheme_investment": Pending(
             scheme_investment_field, (recurrent, non_recurrent), dataset_view(investment_laid, by_year)

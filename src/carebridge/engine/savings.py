@@ -185,24 +185,35 @@ def _by_year(sources: Floats) -> Floats:
     return laid.transpose(*range(core), core + 4, core + 2, core + 3, core, core + 1)
 
 
-def by_pod_values(sources: Floats, provider_split: Floats) -> Floats:
-    """The savings table summed over sources and providers, (…, basis, year, pod, scheme), positive: each
-    POD's savings weighted by its share of activity at the providers (1 when they hold all of it). It lies in
-    memory as (…, basis, scheme, year, pod), as :func:`source_values` lays the savings."""
+def source_totals(sources: Floats) -> Floats:
+    """The savings summed over sources, (…, basis, scheme, year, pod), positive and before providers: one
+    array, added into, laid out as :func:`source_values` lays the savings. A run computes it once
+    (:func:`by_pod_values`) and a simulation's tables read it as the run computed it
+    (engine/simulate/batch.py)."""
     laid = laid_by_source(sources)
-    summed: Floats = np.add(laid[..., 0, :, :, :, :], laid[..., 1, :, :, :, :])  # one array, added into
+    summed: Floats = np.add(laid[..., 0, :, :, :, :], laid[..., 1, :, :, :, :])
     summed += laid[..., 2, :, :, :, :]
-    summed *= provider_split.sum(axis=-1)
-    return np.moveaxis(summed, -3, -1)
+    return summed
 
 
-def benefit_values(sources: Floats, provider_split: Floats) -> Floats:
+def by_pod_values(totals: Floats, provider_split: Floats) -> Floats:
+    """The savings table summed over sources and providers, (…, basis, scheme, year, pod), positive: the
+    :func:`source_totals` of each POD weighted by its share of activity at the providers (1 when they hold
+    all of it: then ``totals`` itself, as a number times 1 is that number to the bit)."""
+    held = provider_split.sum(axis=-1)
+    if bool((held == 1).all()):
+        return totals
+    shared: Floats = totals * held
+    return shared
+
+
+def benefit_values(by_pod: Floats) -> Floats:
     """The savings of each scheme by year and basis, (…, scheme, year, basis), positive: the savings table
-    summed over PODs, sources and providers (:func:`by_pod_values` summed over PODs)."""
-    by_pod = np.moveaxis(by_pod_values(sources, provider_split), -4, -1)  # (…, year, pod, scheme, basis)
-    summed: Floats = np.zeros((*by_pod.shape[:-4], by_pod.shape[-2], by_pod.shape[-4], by_pod.shape[-1]))
-    for pod in range(by_pod.shape[-3]):  # POD by POD from 0, whatever the layout: the same sums to the bit
-        summed += np.swapaxes(by_pod[..., pod, :, :], -3, -2)
+    summed over sources and providers, :func:`by_pod_values`, summed over PODs."""
+    moved = np.moveaxis(by_pod, -4, -1)  # (…, scheme, year, pod, basis)
+    summed: Floats = np.zeros((*moved.shape[:-2], moved.shape[-1]))
+    for pod in range(moved.shape[-2]):  # POD by POD from 0, whatever the layout: the same sums to the bit
+        summed += moved[..., pod, :]
     return summed
 
 

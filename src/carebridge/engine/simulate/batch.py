@@ -20,7 +20,7 @@ from carebridge.engine.finite import non_finite_problems
 from carebridge.engine.inputs import DRAW, compile_inputs
 from carebridge.engine.results import Results
 from carebridge.engine.run import run_inputs
-from carebridge.engine.savings import BASES, SOURCES, laid_by_source
+from carebridge.engine.savings import BASES, SOURCES, by_pod_values, laid_by_source, source_totals
 from carebridge.engine.simulate.sampling import Uncertain
 from carebridge.engine.simulate.values import DrawnValues
 from carebridge.scenario.errors import Path, Problem
@@ -156,7 +156,8 @@ def _savings_of(results: Results, by_provider: bool) -> dict[str, xr.DataArray]:
             "basis": list(BASES),
             "provider": coord(split, "provider"),
         }
-        return _source_sums(sources, -1.0, coords, ordered(split, ("pod", "provider")))
+        shares = ordered(split, ("pod", "provider"))
+        return _source_sums(sources, -1.0, coords, shares, pending.sums, STORAGE)
     if "provider" in results.savings.dims:
         return _savings_tables(results.savings)
     return _source_tables(results.savings, results.provider_split)
@@ -199,20 +200,27 @@ def _source_tables(savings: xr.DataArray, split: xr.DataArray | None) -> dict[st
 
 
 def _source_sums(
-    values: Floats, sign: float, coords: Mapping[str, Coordinate], shares: Floats
+    values: Floats,
+    sign: float,
+    coords: Mapping[str, Coordinate],
+    shares: Floats,
+    sums: Mapping[str, npt.NDArray[np.generic]] | None = None,
+    storage: npt.DTypeLike = np.float64,
 ) -> dict[str, xr.DataArray]:
     """:func:`_source_tables` of the savings ``values`` (…, scheme, year, pod, source, basis) times ``sign``
     (−1 for the savings as the run computes them, positive), with the providers' ``shares`` (pod, provider)
-    and the labels ``coords``: each sum taken of ``values`` and then multiplied by ``sign`` (exact)."""
+    and the labels ``coords``: each sum taken of ``values`` and then multiplied by ``sign`` (exact). The sums
+    over sources the run computed for itself (``sums``, :attr:`~carebridge.engine.results.Pending.sums`:
+    ``totals`` and ``by_pod``) are read as they are, not computed again; the ``savings`` table is written
+    in ``storage`` (:data:`STORAGE` for a chunk's tables), as :func:`_stored` lays it out."""
     lead = [DRAW] if values.ndim == 6 else []
     held = shares.sum(axis=-1)  # the share of each POD the providers hold
     laid = laid_by_source(values)  # (…, source, basis, scheme, year, pod)
-    total = np.add(laid[..., 0, :, :, :, :], laid[..., 1, :, :, :, :])
-    total += laid[..., 2, :, :, :, :]  # (…, basis, scheme, year, pod)
+    kept = {name: np.asarray(sum_, dtype=np.float64) for name, sum_ in (sums or {}).items()}  # no copy
+    total = kept["totals"] if "totals" in kept else source_totals(values)  # (…, basis, scheme, year, pod)
     activity = total.sum(axis=-3)  # (…, basis, year, pod)
     sources = np.einsum("...kyp,p->...y", laid, held)  # (…, source, basis, year)
-    by_pod = total
-    by_pod *= held
+    by_pod = kept["by_pod"] if "by_pod" in kept else by_pod_values(total, shares)
     providers = np.einsum("...byp,po->...boy", activity, shares)
 
     def table(data: Floats, dims: tuple[str, ...]) -> xr.DataArray:
@@ -220,8 +228,11 @@ def _source_sums(
             np.multiply(data, sign, out=data)
         return labelled(data, [*lead, *dims], {d: coords[d] for d in dims})
 
+    savings = TABLE_DIMS["savings"]  # laid out as stored, the sign taken on the way: the run's sums stay
+    by_scheme = np.empty((*by_pod.shape[:-4], *by_pod.shape[-3:], by_pod.shape[-4]), storage)
+    np.multiply(by_pod, sign, out=np.moveaxis(by_scheme, -1, -4), casting="same_kind")
     return {
-        "savings": table(by_pod, ("basis", "scheme", "year", "pod")),
+        "savings": labelled(by_scheme, [*lead, *savings], {d: coords[d] for d in savings}),
         "source_savings": table(sources, ("source", "basis", "year")),
         "provider_savings": table(providers, TABLE_DIMS["provider_savings"]),
     }

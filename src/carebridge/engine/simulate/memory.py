@@ -14,6 +14,12 @@ soon as they are freed.
 
 Only glibc has these settings; elsewhere (macOS, Windows, musl) :func:`kept_memory` does nothing. Nothing
 here changes a number: only where the allocator finds memory.
+
+The pages of a run's own arrays are faulted in on a thread beside the chunks (:func:`populate`): the kernel
+maps and zeroes them there, on the second core, while the chunks run, and a chunk's tables are then copied
+into pages already there (on the shared machine 11.5 MB into fresh pages took 6.5 ms, into mapped ones
+1.3 ms). Where the kernel cannot (Linux before 5.14, or not Linux), the pages are faulted in on first write
+as before.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from __future__ import annotations
 import ctypes
 import mmap
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -41,6 +47,10 @@ AFTER_TRIM = 2 * AFTER_MMAP
 """Bytes: the thresholds set after a run. glibc cannot say what they were, and setting one stops it moving
 them by itself; these are the values its sliding thresholds reach once a large array has been freed (its
 ``DEFAULT_MMAP_THRESHOLD_MAX`` and twice it), which a process running numpy reaches soon anyway."""
+
+MADV_POPULATE_WRITE = 23
+"""Linux's ``madvise`` advice (5.14 on): map the pages of a range writable, as a write to each would, without
+writing to them (what they hold stays)."""
 
 OWN_MAPPING = 1024**2
 """Bytes: an array of :func:`own_pages` this large or larger is its own mapping."""
@@ -64,6 +74,8 @@ def _glibc() -> Any | None:
     libc.mallopt.restype = ctypes.c_int
     libc.malloc_trim.argtypes = [ctypes.c_size_t]
     libc.malloc_trim.restype = ctypes.c_int
+    libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    libc.madvise.restype = ctypes.c_int
     return libc
 
 
@@ -106,3 +118,27 @@ def own_pages(shape: tuple[int, ...], dtype: npt.DTypeLike) -> npt.NDArray[Any]:
     pages = mmap.mmap(-1, count * np.dtype(dtype).itemsize, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
     array: npt.NDArray[Any] = np.frombuffer(pages, dtype, count)
     return array.reshape(shape)
+
+
+def populate(arrays: Sequence[npt.NDArray[Any]]) -> threading.Thread | None:
+    """Start mapping the pages of ``arrays`` (from :func:`own_pages`) on a thread of its own, and return it
+    (join it before the run ends); None when there is nothing to map or the system cannot. Only arrays that
+    are their own mapping are mapped (their first byte starts a page); what they hold is not changed, so the
+    run may write to them meanwhile. ``madvise`` runs without the interpreter's lock (``ctypes``)."""
+    libc = _glibc()
+    if libc is None or not _PRIVATE:
+        return None
+    own = [
+        array for array in arrays if array.nbytes >= OWN_MAPPING and array.ctypes.data % mmap.PAGESIZE == 0
+    ]
+    if not own:
+        return None
+
+    def mapped(held: list[npt.NDArray[Any]]) -> None:  # the arrays held: their pages stay while it runs
+        for array in held:
+            if libc.madvise(array.ctypes.data, array.nbytes, MADV_POPULATE_WRITE) != 0:
+                return  # not this kernel: the pages are mapped on first write, as without it
+
+    thread = threading.Thread(target=mapped, args=(own,), name="carebridge-pages", daemon=True)
+    thread.start()
+    return thread

@@ -10,9 +10,10 @@ a cluster in any order (:mod:`carebridge.engine.simulate.distributed`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -22,7 +23,7 @@ from carebridge.engine.errors import ModelError
 from carebridge.engine.finance import NET, SYSTEM
 from carebridge.engine.inputs import DRAW
 from carebridge.engine.simulate.batch import STORAGE, draw_tables, run_drawn
-from carebridge.engine.simulate.memory import kept_memory, own_pages
+from carebridge.engine.simulate.memory import kept_memory, own_pages, populate
 from carebridge.engine.simulate.sampling import Uncertain, undrawn_inputs, unread_problems
 from carebridge.engine.simulate.summary import probability, summarise, summarise_all
 from carebridge.scenario.errors import Path, Problem
@@ -117,13 +118,16 @@ class _Store:
     """Tables the same in every draw so far, without ``draw``."""
     order: list[str] = field(default_factory=list)
     samples: Floats | None = None
+    mapping: list[threading.Thread] = field(default_factory=list)
+    """The threads mapping the pages of the arrays made so far (:func:`populate`)."""
 
     def put(self, start: int, result: ChunkResult) -> None:
         size = result.samples.shape[0]
+        made: list[npt.NDArray[Any]] = []
         if self.samples is None:
             self.samples = own_pages((self.draws, result.samples.shape[1]), np.float64)
             self.order = list(result.tables)
-        self.samples[start : start + size] = result.samples
+            made.append(self.samples)
         for name, table in result.tables.items():
             kept = self.constant.get(name)
             if DRAW not in table.dims and name not in self.tables:
@@ -132,7 +136,15 @@ class _Store:
                     continue
                 if np.array_equal(kept.values, table.values, equal_nan=True):
                     continue
-            self._full(name, table).values[start : start + size] = table.values
+            if name not in self.tables:
+                made.append(self._full(name, table).values)
+        thread = populate(made)  # mapped beside the chunks still to run, not as each is written
+        if thread is not None:
+            self.mapping.append(thread)
+        self.samples[start : start + size] = result.samples
+        for name, table in result.tables.items():
+            if name in self.tables:
+                self.tables[name].values[start : start + size] = table.values
 
     def _full(self, name: str, table: xr.DataArray) -> xr.DataArray:
         """The (draw, …) array of table ``name``, made (filled with the table kept so far, if any) when
@@ -150,11 +162,18 @@ class _Store:
 
     def finished(self) -> dict[str, xr.DataArray]:
         """Every table, (draw, …), in the order the chunks gave them."""
+        self.joined()
         tables = dict(self.tables)
         for name, table in self.constant.items():
             along = np.broadcast_to(table.values, (self.draws, *table.shape))
             tables[name] = xr.DataArray(along, dims=[DRAW, *table.dims], coords=table.coords)
         return {name: tables[name] for name in self.order}
+
+    def joined(self) -> None:
+        """Wait for the threads mapping pages (none outlives a run)."""
+        for thread in self.mapping:
+            thread.join()
+        self.mapping.clear()
 
 
 @dataclass(frozen=True)
@@ -300,6 +319,9 @@ def simulate_many(
         if problems:  # an input held at its central value explains a failed draw first
             raise ModelError(problems) from None
         raise
+    finally:
+        for store in stores:
+            store.joined()
     if unread:
         raise ModelError(unread)
     simulations = []
