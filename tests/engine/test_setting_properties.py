@@ -31,15 +31,20 @@ fractions = st.floats(0.0, 0.45, allow_nan=False)
 
 @st.composite
 def new_schemes(draw: st.DrawFn) -> list[dict[str, Any]]:
-    """Two to four schemes of shifts (ip → dc, ip → ucc, dc → ucc), lengths of stay and a reduction."""
+    """Two to four schemes of shifts (ip → dc, ip → ucc, dc → ucc), lengths of stay and a reduction, which
+    together move at most 90% of a POD's activity out of it (more is a scenario the engine refuses: every
+    scheme's share of a POD drawn from what the others left)."""
     schemes = []
+    moved = {"ip": 0.0, "dc": 0.0}
     for n in range(draw(st.integers(2, 4))):
         effects: list[dict[str, Any]] = []
         if draw(st.booleans()):
             source, target = draw(st.sampled_from([("ip", "dc"), ("ip", "ucc"), ("dc", "ucc")]))
             basis = draw(st.sampled_from(["base", "do_nothing"]))
+            fraction = draw(st.floats(0.0, max(0.0, min(0.45, 0.8 - moved[source])), allow_nan=False))
+            moved[source] += fraction
             effects.append(
-                {"kind": "shift", "pod": source, "to": target, "fraction": draw(fractions), "basis": basis}
+                {"kind": "shift", "pod": source, "to": target, "fraction": fraction, "basis": basis}
             )
         if draw(st.booleans()):
             effect: dict[str, Any] = {"kind": "length_of_stay", "pod": "ip", "fraction": draw(fractions)}
@@ -47,7 +52,9 @@ def new_schemes(draw: st.DrawFn) -> list[dict[str, Any]]:
                 effect["bed_day_price"] = 250
             effects.append(effect)
         if draw(st.booleans()):
-            effects.append({"kind": "reduce", "pod": "ip", "fraction": draw(st.floats(0.0, 0.1))})
+            reduction = draw(st.floats(0.0, max(0.0, min(0.1, 0.9 - moved["ip"]))))
+            moved["ip"] += reduction
+            effects.append({"kind": "reduce", "pod": "ip", "fraction": reduction})
         cohort = draw(st.sampled_from(["all", "older"]))
         changes = [{"group": "ward", "agency_to_substantive": draw(st.floats(0.0, 0.5))}] if n == 0 else []
         schemes.append(
