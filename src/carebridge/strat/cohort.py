@@ -4,9 +4,10 @@
 columns of :mod:`carebridge.strat.columns`. Scores are shown as ``100 × risk`` (Stockport's Combined
 Predictive Model cut-off was a score of 18.03).
 
-- **Top x%**: the threshold is the risk of the patient at rank ``⌈N·x/100⌉`` from the top
-  (``quantile_disc(risk, 1 − x/100)``); the cohort is everyone at or above it, so ties at the threshold are
-  all in (the cohort can be a few patients larger than x%).
+- **Top x%**: the threshold is the risk of the patient ``quantile_disc(risk, 1 − x/100)`` selects, the
+  ``(⌊N·x/100⌋ + 1)``-th from the top (at most the N-th: :func:`top_rank`), read from the curve's histogram
+  and one bin of it; the cohort is everyone at or above it, so ties at the threshold are all in (the cohort
+  can be a few patients larger than x%).
 - **Concentration**: patients in 1,000 equal groups by risk, highest first (``ntile``'s groups: when 1,000
   does not divide the number of patients, the first groups hold one patient more; patients with the same
   risk in file order); the share of each measure's activity held by the top ``k`` groups, for every ``k`` —
