@@ -255,3 +255,12 @@ def test_every_risk_lies_within_the_bounds_of_its_bin(lowest: float) -> None:
     low, high = _bin_bounds(lowest, bins)
     assert ((low <= rows["risk"]) & (rows["risk"] <= high)).all()
     assert bins.min() >= 0 and bins.max() <= BINS
+
+
+def test_no_patients_make_an_empty_cohort_and_a_curve_of_its_origin() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE scored (risk DOUBLE, nel_prior INTEGER)")
+    top, _ = cohort_and_curve(con, "scored", "prior", ["nel"], "rule", top=15.0)
+    given, curve = cohort_and_curve(con, "scored", "prior", ["nel"], "rule", threshold=0.2)
+    assert (top.patients, top.population, top.threshold) == (0, 0, 0.0)
+    assert (given.patients, given.population, given.threshold, len(curve)) == (0, 0, 0.2, 1)

@@ -5,21 +5,23 @@ columns of :mod:`carebridge.strat.columns`. Scores are shown as ``100 × risk`` 
 Predictive Model cut-off was a score of 18.03).
 
 - **Top x%**: the threshold is the risk of the patient ``quantile_disc(risk, 1 − x/100)`` selects, the
-  ``(⌊N·x/100⌋ + 1)``-th from the top (at most the N-th: :func:`top_rank`), read from the curve's histogram
-  and one bin of it; the cohort is everyone at or above it, so ties at the threshold are all in (the cohort
-  can be a few patients larger than x%).
+  ``(⌊N·x/100⌋ + 1)``-th from the top (at most the N-th: :func:`top_rank`): the curve's histogram says which
+  bin holds that patient, whose patients are ranked one by one with those of the bins the curve's group
+  boundaries cut; the cohort is everyone at or above it, so ties at the threshold are all in (the cohort can
+  be a few patients larger than x%).
 - **Concentration**: patients in 1,000 equal groups by risk, highest first (``ntile``'s groups: when 1,000
   does not divide the number of patients, the first groups hold one patient more; patients with the same
   risk in file order); the share of each measure's activity held by the top ``k`` groups, for every ``k`` —
   the concentration (Lorenz) curve. No patient-level sort: a histogram of risk in 65,536 bins gives each
   bin's ranks, so every patient of a bin that lies within one group is summed into it directly, and only
-  the patients of the bins a group boundary cuts are ranked one by one (docs/stratify-speed.md).
+  the patients of the bins a group boundary (or the cohort's threshold) cuts are ranked one by one, in numpy
+  (docs/stratify-speed.md).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -152,7 +154,8 @@ def concentration_curve(
     100·k/groups), plus the origin; columns ``percent``, ``patients`` (cumulative), ``min_score`` (the lowest
     score in the top k groups) and one per measure.
     """
-    grouped = _grouped(con, relation, year, measures, groups, _histogram(con, relation), None)
+    histogram = _histogram(con, relation)
+    grouped, _ = _grouped(con, relation, year, measures, groups, histogram, _Side.none(histogram))
     return _curve(grouped, measures, groups)
 
 
@@ -168,16 +171,18 @@ def cohort_and_curve(
     groups: int = CURVE_GROUPS,
 ) -> tuple[Cohort, pd.DataFrame]:
     """The cohort — everyone at or above ``threshold`` (a risk, 0 to 1), or the top ``top`` per cent (ties at
-    the threshold all in) — and the concentration curve, in the curve's passes: the top's threshold is read
-    from the curve's histogram and one bin of it (no pass of its own), and each group's sums are split in
-    two, ``risk ≥ threshold`` and not, so that the cohort's are the first halves' (:func:`select_cohort`'s
-    own pass is not needed)."""
-    if (threshold is None) == (top is None):
-        raise ValueError("give the cohort's threshold or its top percentage, not both or neither")
+    the threshold all in) — and the concentration curve, in the curve's passes: each group's sums are split
+    in two, ``risk ≥ threshold`` and not, so that the cohort's are the first halves' (:func:`select_cohort`'s
+    own pass is not needed). The top's threshold needs no pass either: the histogram's counts say which bin
+    holds the patient at :func:`top_rank`, whose patients are then ranked one by one with the cut bins'."""
     histogram = _histogram(con, relation)
-    if threshold is None:
-        threshold = _threshold_of_top(con, relation, histogram, top or 0.0)
-    grouped = _grouped(con, relation, year, measures, groups, histogram, threshold)
+    if threshold is not None and top is None:
+        side = _Side.of_threshold(histogram, threshold)
+    elif top is not None and threshold is None:
+        side = _Side.of_top(histogram, top)
+    else:
+        raise ValueError("give the cohort's threshold or its top percentage, not both or neither")
+    grouped, threshold = _grouped(con, relation, year, measures, groups, histogram, side)
     columns = ["patients", *measures]
     at = grouped["inside"].to_numpy(dtype=bool)
     sums = grouped[columns].to_numpy(dtype=np.float64, na_value=0.0)
@@ -199,23 +204,43 @@ class _Histogram:
         """The bin of a patient's risk, as SQL."""
         return _bin_sql(self.lowest)
 
-    def one_bin(self, index: int) -> str:
-        """SQL true for the patients of ``bins[index]``: first the range of risks the bin may hold (a
-        comparison, so the logarithm is taken for those few patients only), then the bin itself (which alone
-        decides)."""
-        low, high = (float(bound[0]) for bound in _bin_bounds(self.lowest, self.bins[index : index + 1]))
-        within = [f"risk >= {low!r}"] if low > 0 else []
-        within += [f"risk <= {high!r}"] if math.isfinite(high) else []
-        return " AND ".join([*within, f"{self.binned} = {self.bins[index]}"])
 
-    def split_by(self, threshold: float | None) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-        """For each bin, whether it may hold risks on both sides of ``threshold`` (its patients are then
-        ranked one by one, :func:`_grouped`), and whether all its patients are at or above it (for the
-        others: every risk a bin may hold is at or above, or every one below)."""
-        if threshold is None:
-            return np.zeros(self.bins.size, dtype=bool), np.zeros(self.bins.size, dtype=bool)
-        low, high = _bin_bounds(self.lowest, self.bins)
-        return (low < threshold) & (threshold <= high), low >= threshold
+@dataclass(frozen=True)
+class _Side:
+    """How the histogram's bins lie against the cohort's threshold: each bin's patients all at or above it
+    (``above``), or any of them on either side (``split``: ranked one by one with the cut bins'); and the
+    threshold, a risk, or the rank of the patient whose risk it is (a top x%), read when the cut bins'
+    patients are ranked."""
+
+    split: npt.NDArray[np.bool_]
+    above: npt.NDArray[np.bool_]
+    threshold: float | None = None
+    rank: int | None = None
+
+    @classmethod
+    def none(cls, histogram: _Histogram) -> _Side:
+        """No cohort: every patient below (the curve alone)."""
+        nothing = np.zeros(histogram.bins.size, dtype=bool)
+        return cls(nothing, nothing)
+
+    @classmethod
+    def of_threshold(cls, histogram: _Histogram, threshold: float) -> _Side:
+        """The bins that may hold risks on both sides of ``threshold`` (from the risks each bin may hold:
+        :func:`_bin_bounds`), and those whose every risk is at or above it."""
+        low, high = _bin_bounds(histogram.lowest, histogram.bins)
+        return cls((low < threshold) & (threshold <= high), low >= threshold, threshold=threshold)
+
+    @classmethod
+    def of_top(cls, histogram: _Histogram, top_percent: float) -> _Side:
+        """The bin holding the patient at :func:`top_rank` (split), and the bins before it (above: a higher
+        bin never holds a lower risk)."""
+        total = int(histogram.patients.sum())
+        if total == 0:
+            return cls.none(histogram)
+        rank = top_rank(total, top_percent)
+        at = int(np.searchsorted(np.cumsum(histogram.patients), rank, side="right"))
+        index = np.arange(histogram.bins.size)
+        return cls(index == at, index < at, rank=rank)
 
 
 def _histogram(con: duckdb.DuckDBPyConnection, relation: str) -> _Histogram:
@@ -237,25 +262,6 @@ def _histogram(con: duckdb.DuckDBPyConnection, relation: str) -> _Histogram:
     )
 
 
-def _threshold_of_top(
-    con: duckdb.DuckDBPyConnection, relation: str, histogram: _Histogram, top_percent: float
-) -> float:
-    """The risk of the patient at :func:`top_rank`: the bin holding that rank, from the counts, and the
-    risk at its place within the bin (its patients' risks in descending order: a read of one bin)."""
-    total = int(histogram.patients.sum())
-    if total == 0:
-        return 0.0
-    rank = top_rank(total, top_percent)
-    ends = np.cumsum(histogram.patients)
-    at = int(np.searchsorted(ends, rank, side="right"))
-    within = rank - int(ends[at] - histogram.patients[at])
-    row = con.execute(
-        f"SELECT risk FROM {relation} WHERE {histogram.one_bin(at)} "
-        f"ORDER BY risk DESC LIMIT 1 OFFSET {within}"
-    ).fetchall()
-    return float(row[0][0])
-
-
 def _grouped(
     con: duckdb.DuckDBPyConnection,
     relation: str,
@@ -263,17 +269,16 @@ def _grouped(
     measures: list[str],
     groups: int,
     histogram: _Histogram,
-    threshold: float | None,
-) -> pd.DataFrame:
+    side: _Side,
+) -> tuple[pd.DataFrame, float]:
     """Each group's patients, lowest risk and sums (``grp``, ``inside``, ``patients``, ``min_risk``, one
-    column per measure), apart for the patients at or above ``threshold`` (``inside``) and the others."""
-    inside = "false" if threshold is None else f"coalesce(risk >= {threshold!r}, false)"
+    column per measure), apart for the patients at or above the cohort's threshold (``inside``) and the
+    others; and the threshold (``side``'s, or the risk of the patient at its rank; 0 with no cohort)."""
     sums = ", ".join(f"sum({m}_{year}) AS {m}" for m in measures)
     binned, bins, patients = histogram.binned, histogram.bins, histogram.patients
-    split, above = histogram.split_by(threshold)
-    place = _group_of_bin(bins, patients, groups, split)
+    place = _group_of_bin(bins, patients, groups, side.split)
     whole_above = np.zeros(BINS + 1, dtype=np.int32)
-    whole_above[bins] = above
+    whole_above[bins] = side.above
     # for a whole bin, its group and whether it is at or above the threshold, as one key (2 × group + 1 if
     # above: one column, ranging 0 to 2·groups + 1, which DuckDB sums into by a perfect hash); for a cut one,
     # key 0 and the rank before its first patient
@@ -289,12 +294,6 @@ def _grouped(
     # a table, so that DuckDB knows its keys are 0 to BINS, unique: a perfect hash join
     con.execute(f"CREATE OR REPLACE TEMP TABLE {_PLACES} AS SELECT * FROM carebridge_curve_frame")
     con.unregister("carebridge_curve_frame")
-    size, large = divmod(int(patients.sum()), groups)
-    edge = large * (size + 1)
-    group_of_rank = (
-        f"CASE WHEN rank < {edge} THEN 1 + rank // {size + 1} "
-        f"ELSE 1 + {large} + (rank - {edge}) // {max(size, 1)} END"
-    )
     placed = f"{relation} AS patient JOIN {_PLACES} AS places ON {binned} = places.bin"
     whole = con.execute(
         f"SELECT places.key, count(*) AS patients, min(risk) AS min_risk, {sums} "
@@ -303,20 +302,54 @@ def _grouped(
     keys = whole.pop("key").to_numpy(dtype=np.int64)
     whole.insert(0, "inside", keys % 2 == 1)
     whole.insert(0, "grp", keys // 2)
-    activity = ", ".join(f"{m}_{year}" for m in measures)
+    activity = ", ".join(f"{m}_{year} AS {m}" for m in measures)
     cut = con.execute(
-        f"""
-        SELECT {group_of_rank} AS grp, {inside} AS inside, count(*) AS patients, min(risk) AS min_risk,
-            {sums}
-        FROM (
-            SELECT ranked_before - 1 + row_number() OVER (ORDER BY risk DESC, patient.rowid) AS rank,
-                risk, {activity}
-            FROM {placed} WHERE places.key = 0
-        )
-        GROUP BY grp, inside
-        """
-    ).df()
-    return pd.concat([whole, cut], ignore_index=True)
+        f"SELECT patient.rowid AS row, places.ranked_before, risk, {activity} FROM {placed} "
+        "WHERE places.key = 0"
+    ).fetchnumpy()
+    ranked, threshold = _ranked(cut, measures, int(patients.sum()), groups, side)
+    return pd.concat([whole, ranked], ignore_index=True), threshold
+
+
+def _ranked(
+    cut: Mapping[str, Any], measures: list[str], total: int, groups: int, side: _Side
+) -> tuple[pd.DataFrame, float]:
+    """The cut bins' patients (``row``, ``ranked_before``, ``risk`` and each measure) ranked one by one,
+    highest risk first and then in file order, and summed by group and side of the threshold as
+    :func:`_grouped` sums the whole bins — the ``n``-th of them (from 0) has the rank ``ranked_before + n``
+    (:func:`_group_of_bin`) — and the threshold: ``side``'s, or the risk of the patient at its rank (whose bin
+    is among the cut ones). numpy, over the few patients the bins cannot place: a sort by risk and row, then
+    each run of one group and side summed (sorted by rank, a group's patients are together, those at or
+    above the threshold first)."""
+    risk = np.ma.filled(np.ma.asarray(cut["risk"], dtype=np.float64), np.nan)
+    order = np.lexsort((np.asarray(cut["row"]), -risk))
+    rank = np.asarray(cut["ranked_before"], dtype=np.int64)[order] + np.arange(order.size)
+    risk = risk[order]
+    threshold = side.threshold
+    if side.rank is not None:
+        threshold = float(risk[np.searchsorted(rank, side.rank)])
+    inside = np.zeros(order.size, dtype=bool) if threshold is None else risk >= threshold
+    key = 2 * _group_of_rank(rank, total, groups) + inside
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if key.size else key
+    held = key[starts]
+    columns: dict[str, Any] = {
+        "grp": held // 2,
+        "inside": held % 2 == 1,
+        "patients": np.diff(np.concatenate([starts, [key.size]])),
+        "min_risk": np.minimum.reduceat(risk, starts) if key.size else risk,
+    }
+    for m in measures:
+        values = np.ma.filled(np.ma.asarray(cut[m], dtype=np.float64), 0.0)[order]
+        columns[m] = np.add.reduceat(values, starts) if key.size else values
+    return pd.DataFrame(columns), 0.0 if threshold is None else threshold
+
+
+def _group_of_rank(rank: npt.NDArray[np.int64], total: int, groups: int) -> npt.NDArray[np.int64]:
+    """The group (from 1) of each rank (from 0) of ``total`` patients in ``groups`` groups, as ``ntile``
+    puts them: the first ``total mod groups`` groups hold one patient more."""
+    size, large = divmod(total, groups)
+    edge = large * (size + 1)
+    return np.where(rank < edge, 1 + rank // (size + 1), 1 + large + (rank - edge) // max(size, 1))
 
 
 def _curve(grouped: pd.DataFrame, measures: list[str], groups: int) -> pd.DataFrame:
@@ -392,18 +425,16 @@ def _group_of_bin(
     """For each bin of :func:`_bin_sql` (0 to :data:`BINS`), where its patients go: a bin whose patients all
     fall in one group gives that group (from 1); a bin that a group boundary cuts, or that ``split`` marks
     (it may hold risks on both sides of the cohort's threshold), gives ``−1 − o``: its
-    patients are ranked one by one with the other cut bins' (``row_number`` over risk, then file order: a
-    sort of those few), and the ``n``-th of them (from 1) has the rank (from 0) ``o + n − 1``. ``bins`` in
+    patients are ranked one by one with the other cut bins' (by risk, then file order: a sort of those few,
+    :func:`_ranked`), and the ``n``-th of them (from 0) has the rank (from 0) ``o + n``. ``bins`` in
     descending order, highest risk first, with their patients.
 
     Ranks follow from the counts: bin ``b``'s patients hold the ranks after those of every higher bin.
     """
     total = int(patients.sum())
-    size, large = divmod(total, groups)
-    edge = large * (size + 1)
 
     def group(rank: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        return np.where(rank < edge, 1 + rank // (size + 1), 1 + large + (rank - edge) // max(size, 1))
+        return _group_of_rank(rank, total, groups)
 
     first = np.cumsum(patients) - patients
     whole = group(first) == group(first + patients - 1)
