@@ -321,7 +321,7 @@ def _ranked(
     is among the cut ones). numpy, over the few patients the bins cannot place: a sort by risk and row, then
     each run of one group and side summed (sorted by rank, a group's patients are together, those at or
     above the threshold first)."""
-    risk = np.ma.filled(np.ma.asarray(cut["risk"], dtype=np.float64), np.nan)
+    risk = _numbers(cut["risk"], np.nan)
     order = np.lexsort((np.asarray(cut["row"]), -risk))
     rank = np.asarray(cut["ranked_before"], dtype=np.int64)[order] + np.arange(order.size)
     risk = risk[order]
@@ -339,9 +339,17 @@ def _ranked(
         "min_risk": np.minimum.reduceat(risk, starts) if key.size else risk,
     }
     for m in measures:
-        values = np.ma.filled(np.ma.asarray(cut[m], dtype=np.float64), 0.0)[order]
+        values = _numbers(cut[m], 0.0)[order]
         columns[m] = np.add.reduceat(values, starts) if key.size else values
     return pd.DataFrame(columns), 0.0 if threshold is None else threshold
+
+
+def _numbers(values: Any, missing: float) -> npt.NDArray[np.float64]:
+    """A column as fetched (a masked array where it has NULLs) as floats, ``missing`` for a NULL."""
+    if isinstance(values, np.ma.MaskedArray):
+        filled: npt.NDArray[np.float64] = np.ma.filled(values.astype(np.float64), missing)
+        return filled
+    return np.asarray(values, dtype=np.float64)
 
 
 def _group_of_rank(rank: npt.NDArray[np.int64], total: int, groups: int) -> npt.NDArray[np.int64]:
@@ -433,17 +441,15 @@ def _group_of_bin(
     """
     total = int(patients.sum())
 
-    def group(rank: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        return _group_of_rank(rank, total, groups)
-
     first = np.cumsum(patients) - patients
-    whole = group(first) == group(first + patients - 1)
+    group = _group_of_rank(first, total, groups)
+    whole = group == _group_of_rank(first + patients - 1, total, groups)
     if split is not None:
         whole &= ~split
     cut = np.where(whole, 0, patients)
     ranked_before = np.cumsum(cut) - cut
     lookup = np.zeros(BINS + 1, dtype=np.int64)
-    lookup[bins] = np.where(whole, group(first), -1 - (first - ranked_before))
+    lookup[bins] = np.where(whole, group, -1 - (first - ranked_before))
     return lookup
 
 
