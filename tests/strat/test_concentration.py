@@ -238,8 +238,8 @@ def test_the_cohort_is_given_by_a_threshold_or_a_top_not_both() -> None:
 @pytest.mark.parametrize("lowest", [1e-300, 1e-12, 0.0154, 0.4, 1.0])
 def test_every_risk_lies_within_the_bounds_of_its_bin(lowest: float) -> None:
     """The risks a bin may hold, from the bins' definition (widened for rounding), hold every risk DuckDB
-    puts in it — what lets a read of one bin, and the whole bins' side of the threshold, skip the
-    logarithm for the others: risks spread over every bin, and those at the bins' edges."""
+    puts in it — what tells the bins wholly above a given threshold from those that may straddle it: risks
+    spread over every bin, and those at the bins' edges."""
     from carebridge.strat.cohort import BINS, _bin_bounds, _bin_sql, _span
 
     floor, span = _span(lowest)
